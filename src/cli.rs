@@ -1,0 +1,224 @@
+//! The command-line interface: clap definitions and nothing else.
+//!
+//! Values here are raw; `settings.rs` turns them (with the environment and config file) into
+//! the plain settings that commands receive.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success
+  1   failure
+  2   usage error
+  3   some of several tools failed (the others were installed)
+  4   verification failed (checksum mismatch, or no checksum with --require-checksum)
+  130 interrupted (Ctrl-C)";
+
+/// Install DevOps command-line tools straight from their release downloads.
+#[derive(Debug, Parser)]
+#[command(name = "haul", version, about, max_term_width = 100, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more about what haul does (each request, each choice)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colours on stderr
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// Directory that holds the links to installed tools (put it on PATH)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub bin_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Install one or more tools, concurrently
+    #[command(visible_alias = "i", after_help = INSTALL_EXAMPLES)]
+    Install(InstallArgs),
+
+    /// Remove tools: their files, their links in the bin dir and their records
+    #[command(visible_alias = "rm", visible_alias = "remove")]
+    Uninstall(UninstallArgs),
+
+    /// List installed tools
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+
+    /// Show where a tool comes from and which asset haul would pick on every platform
+    Info(InfoArgs),
+
+    /// Print the path of an installed tool's executable (exit 1 when it is not installed)
+    Which(WhichArgs),
+
+    /// Print a shell snippet that puts haul's bin dir on PATH
+    Env(EnvArgs),
+
+    /// Print shell completions
+    Completions(CompletionsArgs),
+}
+
+const INSTALL_EXAMPLES: &str = "\
+Examples:
+  haul install sharkdp/fd                 newest release
+  haul install cli/cli@2.50.0 --bin gh    an exact version; the executable is `gh`
+  haul install helm/helm@3.16             newest 3.16.x
+  haul install jqlang/jq@jq-1.6           any exact tag
+  haul install junegunn/fzf BurntSushi/ripgrep --jobs 4";
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Tools to install: OWNER/REPO, optionally with @VERSION (1.2.3, v1.2.3, 1.2, latest or any tag)
+    #[arg(required = true, value_name = "TOOL[@VERSION]")]
+    pub tools: Vec<String>,
+
+    /// Install prereleases too (an exact tag always may name one)
+    #[arg(long)]
+    pub pre: bool,
+
+    /// Pick the asset whose name matches this regular expression instead of choosing automatically
+    #[arg(long, value_name = "REGEX")]
+    pub asset: Option<String>,
+
+    /// The executable to install from the release (repeatable); also tells haul which tool of a
+    /// release that ships several is wanted
+    #[arg(long = "bin", value_name = "NAME")]
+    pub bins: Vec<String>,
+
+    /// Install for another platform: a name such as linux-aarch64 or a Rust target triple
+    #[arg(long, value_name = "PLATFORM")]
+    pub target: Option<String>,
+
+    /// Refuse to install anything that no checksum covers
+    #[arg(long)]
+    pub require_checksum: bool,
+
+    /// Reinstall even when that version is installed, and replace files in the bin dir that
+    /// haul did not create
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// How many tools to download at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// Tools to remove (name or OWNER/REPO)
+    #[arg(required = true, value_name = "TOOL")]
+    pub tools: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print the list as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// The tool: OWNER/REPO, optionally with @VERSION
+    #[arg(value_name = "TOOL[@VERSION]")]
+    pub tool: String,
+
+    /// Consider prereleases too
+    #[arg(long)]
+    pub pre: bool,
+
+    /// Show the pick for this platform only (a name or a Rust target triple)
+    #[arg(long, value_name = "PLATFORM")]
+    pub target: Option<String>,
+
+    /// Pick the asset whose name matches this regular expression
+    #[arg(long, value_name = "REGEX")]
+    pub asset: Option<String>,
+
+    /// The executable wanted, for releases that ship several tools
+    #[arg(long = "bin", value_name = "NAME")]
+    pub bins: Vec<String>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhichArgs {
+    /// The installed tool (name or OWNER/REPO)
+    #[arg(value_name = "TOOL")]
+    pub tool: String,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The shell to print for (default: from $SHELL, or PowerShell on Windows)
+    #[arg(long, value_enum)]
+    pub shell: Option<EnvShell>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvShell {
+    Sh,
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn install_requires_a_tool() {
+        let err = Cli::try_parse_from(["haul", "install"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn jobs_must_be_positive() {
+        assert!(Cli::try_parse_from(["haul", "install", "a/b", "-j", "0"]).is_err());
+        assert!(Cli::try_parse_from(["haul", "install", "a/b", "-j", "4"]).is_ok());
+    }
+}

@@ -1,0 +1,9 @@
+//! One file per command; each is short glue over the modules below it.
+
+pub mod completions;
+pub mod env;
+pub mod info;
+pub mod install;
+pub mod list;
+pub mod uninstall;
+pub mod which;

@@ -1,0 +1,50 @@
+//! What every command receives: resolved settings, the printer and the store.
+//!
+//! Building a context does no I/O beyond reading the config file; the HTTP client (and with it
+//! TLS and the async runtime) is made only by commands that use the network.
+
+use anyhow::{Context as _, Result};
+
+use crate::fetch::Http;
+use crate::output::Printer;
+use crate::settings::Settings;
+use crate::store::Store;
+
+pub struct Context {
+    pub settings: Settings,
+    pub printer: Printer,
+    pub store: Store,
+}
+
+impl Context {
+    pub fn new(settings: Settings, printer: Printer) -> Context {
+        let store = Store::new(settings.paths.home.clone(), settings.paths.bin_dir.clone());
+        Context {
+            settings,
+            printer,
+            store,
+        }
+    }
+
+    pub fn http(&self) -> Result<Http> {
+        Http::new(
+            &self.settings.github_api_url,
+            self.settings.github_token.as_deref(),
+        )
+    }
+
+    /// Whether the bin dir is on `PATH`.
+    pub fn bin_dir_on_path(&self) -> bool {
+        self.settings.path.as_ref().is_some_and(|path| {
+            std::env::split_paths(path).any(|dir| dir == self.settings.paths.bin_dir)
+        })
+    }
+}
+
+/// A runtime for commands that use the network; started only by them.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -1,0 +1,150 @@
+//! Exit codes and the error type for failures a user can act on.
+//!
+//! Only `main.rs` turns these into a process exit; everything else returns them.
+
+use std::fmt;
+
+/// haul's exit codes; documented in the README and `haul --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    Success = 0,
+    Failure = 1,
+    Usage = 2,
+    /// Some of several tools failed; the others were installed.
+    Partial = 3,
+    /// A checksum did not match, or none was found with `--require-checksum`.
+    Verification = 4,
+    Interrupted = 130,
+}
+
+impl ExitCode {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// An error with a message for a person: what went wrong, why, and what to do about it.
+#[derive(Debug, Clone)]
+pub struct UserError {
+    pub message: String,
+    pub causes: Vec<String>,
+    pub hint: Option<String>,
+    pub exit: ExitCode,
+}
+
+impl UserError {
+    pub fn new(message: impl Into<String>) -> Self {
+        UserError {
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+            exit: ExitCode::Failure,
+        }
+    }
+
+    #[must_use]
+    pub fn caused_by(mut self, cause: impl Into<String>) -> Self {
+        self.causes.push(cause.into());
+        self
+    }
+
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    #[must_use]
+    pub fn exit(mut self, exit: ExitCode) -> Self {
+        self.exit = exit;
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// The exit code an error calls for.
+pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<UserError>())
+        .map_or(ExitCode::Failure, |user| user.exit)
+}
+
+/// The lines that describe an error: the message, every cause, and a hint when one is known.
+pub struct Report {
+    pub message: String,
+    pub causes: Vec<String>,
+    pub hint: Option<String>,
+}
+
+impl Report {
+    /// The whole report on one line, for JSON and summaries.
+    pub fn one_line(&self) -> String {
+        let mut text = self.message.clone();
+        for cause in &self.causes {
+            text.push_str(": ");
+            text.push_str(cause);
+        }
+        text
+    }
+
+    pub fn of(err: &anyhow::Error) -> Report {
+        let mut report = Report {
+            message: String::new(),
+            causes: Vec::new(),
+            hint: None,
+        };
+        for (i, cause) in err.chain().enumerate() {
+            let user = cause.downcast_ref::<UserError>();
+            let text = user.map_or_else(|| cause.to_string(), |u| u.message.clone());
+            if i == 0 {
+                report.message = text;
+            } else if !report.causes.contains(&text) && text != report.message {
+                // reqwest and io errors often repeat their source's text; say each thing once.
+                report.causes.push(text);
+            }
+            if let Some(user) = user {
+                report.causes.extend(user.causes.iter().cloned());
+                if report.hint.is_none() {
+                    report.hint.clone_from(&user.hint);
+                }
+            }
+        }
+        report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn exit_code_comes_from_the_user_error_anywhere_in_the_chain() {
+        let err: anyhow::Result<()> = Err(UserError::new("checksum mismatch")
+            .exit(ExitCode::Verification)
+            .into());
+        let err = err.context("installing `fd`").unwrap_err();
+        assert_eq!(exit_code_of(&err), ExitCode::Verification);
+        assert_eq!(exit_code_of(&anyhow::anyhow!("plain")), ExitCode::Failure);
+    }
+
+    #[test]
+    fn report_lists_causes_and_the_hint() {
+        let err: anyhow::Result<()> = Err(UserError::new("no asset fits")
+            .caused_by("candidates: a, b")
+            .hint("pass `--asset REGEX`")
+            .into());
+        let err = err.context("installing `x/y`").unwrap_err();
+        let report = Report::of(&err);
+        assert_eq!(report.message, "installing `x/y`");
+        assert_eq!(report.causes, vec!["no asset fits", "candidates: a, b"]);
+        assert_eq!(report.hint.as_deref(), Some("pass `--asset REGEX`"));
+    }
+}

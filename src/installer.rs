@@ -1,0 +1,454 @@
+//! Installing one tool, as a transaction: resolve → select → fetch (unpacking while it
+//! downloads) → verify → commit. Nothing unverified reaches `tools/` or the bin dir; a failure
+//! at any step drops the staging directory and the partial download.
+
+use std::io::{Read, Write as _};
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result};
+use bytes::Bytes;
+use sha2::Digest as _;
+use tokio::sync::mpsc;
+
+use crate::error::{ExitCode, UserError};
+use crate::executables;
+use crate::fetch::Http;
+use crate::output::{Bar, Printer};
+use crate::platform::Platform;
+use crate::select;
+use crate::source::github::GitHub;
+use crate::source::{Asset, Release};
+use crate::spec::ToolSpec;
+use crate::store::{Bin, Record, Store};
+use crate::unpack::{self, Format};
+use crate::verify::{self, Candidate, Sha256, Verified};
+
+/// Chunks in flight between the download and the unpacker; bounds memory per download.
+const PIPE_CHUNKS: usize = 16;
+
+pub struct Options {
+    pub pre: bool,
+    pub asset_pattern: Option<regex::Regex>,
+    pub bins: Vec<String>,
+    pub platform: Platform,
+    pub require_checksum: bool,
+    pub force: bool,
+}
+
+pub struct Env<'a> {
+    pub http: &'a Http,
+    pub store: &'a Store,
+    pub printer: &'a Printer,
+    pub cache_dir: PathBuf,
+}
+
+pub enum Outcome {
+    Installed(Record),
+    AlreadyInstalled(Record),
+}
+
+/// The release `spec` names and the asset chosen for `platform`, with the reason.
+pub struct Resolved {
+    pub release: Release,
+    pub asset: Asset,
+    pub selection: select::Selection,
+}
+
+pub async fn resolve(env: &Env<'_>, spec: &ToolSpec, opts: &Options) -> Result<Resolved> {
+    let release = GitHub { http: env.http }
+        .release(&spec.repo, &spec.req, opts.pre)
+        .await?;
+    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    let tool = opts
+        .bins
+        .first()
+        .map_or(spec.repo.name.as_str(), String::as_str);
+    let selection = select::select(
+        &names,
+        opts.platform,
+        &select::Request {
+            tool,
+            repo: &spec.repo.name,
+            asset_pattern: opts.asset_pattern.as_ref(),
+        },
+    );
+    let Some(asset) = selection
+        .asset
+        .as_deref()
+        .and_then(|name| release.asset(name))
+        .cloned()
+    else {
+        let listed = if names.is_empty() {
+            "(none)".to_owned()
+        } else {
+            names.join(", ")
+        };
+        return Err(UserError::new(format!(
+            "no asset of `{}` {} fits {}",
+            spec.repo, release.tag, opts.platform
+        ))
+        .caused_by(selection.reason.clone())
+        .caused_by(format!("assets: {listed}"))
+        .hint("pass `--asset REGEX` to choose one")
+        .into());
+    };
+    Ok(Resolved {
+        release,
+        asset,
+        selection,
+    })
+}
+
+pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) -> Result<Outcome> {
+    let Resolved {
+        release,
+        asset,
+        selection,
+    } = resolve(env, spec, opts).await?;
+    if selection.emulated.is_some() {
+        env.printer
+            .warn(&format!("{}: {}", spec.repo, selection.reason));
+    }
+    env.printer.debug(&format!(
+        "{}: {} ({})",
+        spec.repo, asset.name, selection.reason
+    ));
+    let name = opts
+        .bins
+        .first()
+        .cloned()
+        .unwrap_or_else(|| spec.repo.name.clone());
+    if let Some(existing) = env.store.read(&name)?
+        && !opts.force
+        && existing.tag == release.tag
+        && existing.asset == asset.name
+    {
+        return Ok(Outcome::AlreadyInstalled(existing));
+    }
+
+    let files: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    let plan = verify::plan(&asset.name, asset.digest.as_deref(), &files);
+    if plan.is_empty() && opts.require_checksum {
+        return Err(unverified(&asset.name, &release.tag).into());
+    }
+    let exe = opts.platform.exe_suffix();
+    let download = Download {
+        asset: &asset,
+        format: Format::of(&asset.name),
+        cache_path: env
+            .cache_dir
+            .join("downloads")
+            .join(&spec.repo.owner)
+            .join(&spec.repo.name)
+            .join(sanitize(&release.tag))
+            .join(&asset.name),
+        staging: env.store.staging(&name)?,
+        single_name: format!("{name}{exe}"),
+        plan: &plan,
+    };
+
+    bar.set_length(asset.size);
+    bar.message("downloading");
+    let (fetched, expected) = tokio::join!(
+        fetch(env, &download, bar),
+        expected_checksum(env.http, &release, &asset.name, &plan),
+    );
+    let (actual, cache_file) = fetched?;
+    let verified = judge(
+        expected?,
+        &actual,
+        &asset.name,
+        opts.require_checksum,
+        &release.tag,
+    )?;
+    if verified.is_none() {
+        env.printer.warn(&format!(
+            "no checksum covers `{}` in {} {}; installed it unverified",
+            asset.name, spec.repo, release.tag
+        ));
+    }
+    if let Some(file) = cache_file {
+        // Verified (or accepted) downloads are kept, so a reinstall needs no network.
+        let _ = file.persist(&download.cache_path);
+    }
+
+    bar.message("installing");
+    let found = executables::scan(download.staging.path())?;
+    let wanted = if opts.bins.is_empty() {
+        vec![name.clone()]
+    } else {
+        opts.bins.clone()
+    };
+    let chosen = executables::choose(&found, &wanted, exe)?;
+    let record = make_record(
+        name, spec, &release, &asset, &actual, verified, opts, chosen,
+    );
+    let (store, force, committed) = (env.store.clone(), opts.force, record.clone());
+    let staging = download.staging;
+    tokio::task::spawn_blocking(move || store.commit(staging, &committed, force))
+        .await
+        .context("the install task stopped")??;
+    Ok(Outcome::Installed(record))
+}
+
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one value per record field group"
+)]
+fn make_record(
+    name: String,
+    spec: &ToolSpec,
+    release: &Release,
+    asset: &Asset,
+    sha256: &Sha256,
+    verified: Option<Verified>,
+    opts: &Options,
+    chosen: Vec<executables::Chosen>,
+) -> Record {
+    let version = release.version_label();
+    let exe = opts.platform.exe_suffix();
+    Record {
+        schema: crate::store::new_record_schema(),
+        name,
+        source: format!("github:{}", spec.repo),
+        tag: release.tag.clone(),
+        dir: sanitize(&version),
+        version,
+        asset: asset.name.clone(),
+        url: asset.url.clone(),
+        sha256: sha256.to_string(),
+        verified_by: verified.map(|v| v.to_string()),
+        platform: opts.platform.to_string(),
+        bins: chosen
+            .into_iter()
+            .map(|c| Bin {
+                link: format!("{}{exe}", c.name),
+                path: c.path,
+            })
+            .collect(),
+        installed_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    }
+}
+
+/// What vouches for the download: the expected checksum must match; without one, the download
+/// is accepted only when checksums are not required.
+fn judge(
+    expected: Option<(Sha256, Verified)>,
+    actual: &Sha256,
+    asset: &str,
+    require: bool,
+    tag: &str,
+) -> Result<Option<Verified>, UserError> {
+    match expected {
+        Some((want, source)) if want == *actual => Ok(Some(source)),
+        Some((want, source)) => Err(UserError::new(format!("checksum mismatch for `{asset}`"))
+            .caused_by(format!("expected {want} (from {source})"))
+            .caused_by(format!("got      {actual}"))
+            .hint("nothing was installed; the download or the release is corrupt or was tampered with")
+            .exit(ExitCode::Verification)),
+        None if require => Err(unverified(asset, tag)),
+        None => Ok(None),
+    }
+}
+
+/// One download: where it goes and how it is unpacked and checked.
+struct Download<'a> {
+    asset: &'a Asset,
+    format: Format,
+    cache_path: PathBuf,
+    staging: crate::store::Staging,
+    /// The file name for a download that is a single file.
+    single_name: String,
+    plan: &'a [Candidate],
+}
+
+fn unverified(asset: &str, tag: &str) -> UserError {
+    UserError::new(format!("no checksum covers `{asset}` in release {tag}"))
+        .caused_by("checksums are required (`--require-checksum` or `require-checksum = true`)")
+        .hint("install it without `--require-checksum` to accept an unverified download")
+        .exit(ExitCode::Verification)
+}
+
+/// A version or tag as a single directory name.
+fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Download (or take from the cache) and unpack into the staging directory, hashing as the
+/// bytes pass. Returns the SHA-256 of the download and, when it was downloaded now, the file to
+/// keep in the cache.
+async fn fetch(
+    env: &Env<'_>,
+    download: &Download<'_>,
+    bar: &Bar,
+) -> Result<(Sha256, Option<tempfile::NamedTempFile>)> {
+    let format = download.format;
+    let staging = download.staging.path();
+    let cache_path = &download.cache_path;
+    // A cached copy is used only when the API's digest vouches for it.
+    if let Some(Candidate::Digest(want)) = download.plan.first()
+        && cache_path.is_file()
+    {
+        let (want, path, dest) = (want.clone(), cache_path.clone(), staging.to_path_buf());
+        let single = download.single_name.clone();
+        let from_cache = tokio::task::spawn_blocking(move || -> Result<Option<Sha256>> {
+            let actual = hash_file(&path)?;
+            if actual != want {
+                return Ok(None);
+            }
+            unpack_file(format, &path, &dest, &single)?;
+            Ok(Some(actual))
+        });
+        if let Ok(Ok(Some(actual))) = from_cache.await {
+            return Ok((actual, None));
+        }
+        // A stale or damaged cache entry: start over with an empty staging directory.
+        let _ = std::fs::remove_dir_all(staging).and_then(|()| std::fs::create_dir(staging));
+    }
+
+    let parent = cache_path.parent().unwrap_or(&env.cache_dir);
+    fs_err::create_dir_all(parent)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".download-")
+        .tempfile_in(parent)
+        .with_context(|| format!("creating a download file in `{}`", parent.display()))?;
+    let mut hasher = sha2::Sha256::new();
+    let dest = staging.to_path_buf();
+    let single = download.single_name.clone();
+    let url = &download.asset.url;
+
+    if format.needs_whole_file() {
+        env.http
+            .download(url, bar, async |chunk: Bytes| {
+                hasher.update(&chunk);
+                file.write_all(&chunk).context("writing the download")
+            })
+            .await?;
+        file.flush()?;
+        let path = file.path().to_path_buf();
+        bar.message("unpacking");
+        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single))
+            .await
+            .context("the unpack task stopped")??;
+        return Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)));
+    }
+
+    // Unpack on a blocking thread while the download arrives; the bounded channel keeps memory
+    // flat and slows the download down when unpacking falls behind.
+    let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
+    let unpacker = tokio::task::spawn_blocking(move || {
+        let reader = ChannelReader {
+            rx,
+            chunk: Bytes::new(),
+        };
+        unpack::unpack_stream(format, reader, &dest, &single)
+    });
+    let downloaded = env
+        .http
+        .download(url, bar, async |chunk: Bytes| {
+            hasher.update(&chunk);
+            file.write_all(&chunk).context("writing the download")?;
+            tx.send(chunk)
+                .await
+                .map_err(|_| anyhow::Error::new(UnpackStopped))
+        })
+        .await;
+    drop(tx);
+    let unpack_result = unpacker.await.context("the unpack task stopped")?;
+    match downloaded {
+        // The unpacker's own error says why it stopped.
+        Err(err) if err.is::<UnpackStopped>() => return Err(unpack_result.err().unwrap_or(err)),
+        Err(err) => return Err(err),
+        Ok(_) => unpack_result?,
+    }
+    file.flush()?;
+    Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unpacking stopped")]
+struct UnpackStopped;
+
+fn unpack_file(
+    format: Format,
+    path: &std::path::Path,
+    dest: &std::path::Path,
+    single: &str,
+) -> Result<()> {
+    if format.needs_whole_file() {
+        unpack::unpack_zip(path, dest)
+    } else {
+        unpack::unpack_stream(format, fs_err::File::open(path)?, dest, single)
+    }
+}
+
+fn hash_file(path: &std::path::Path) -> Result<Sha256> {
+    let mut file = fs_err::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(Sha256::from_bytes(&hasher.finalize()))
+}
+
+/// The expected checksum from the first source in `plan` that names the asset.
+async fn expected_checksum(
+    http: &Http,
+    release: &Release,
+    asset: &str,
+    plan: &[Candidate],
+) -> Result<Option<(Sha256, Verified)>> {
+    for candidate in plan {
+        match candidate {
+            Candidate::Digest(sha) => return Ok(Some((sha.clone(), Verified::Digest))),
+            Candidate::File { name, kind } => {
+                let Some(file) = release.asset(name) else {
+                    continue;
+                };
+                let text = http
+                    .get_text(&file.url, "application/octet-stream")
+                    .await
+                    .with_context(|| format!("fetching the checksum file `{name}`"))?;
+                if let Some(sha) = verify::find(*kind, &text, asset) {
+                    return Ok(Some((sha, Verified::File(name.clone()))));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Reads the chunks the download sends, on the unpacker's thread.
+struct ChannelReader {
+    rx: mpsc::Receiver<Bytes>,
+    chunk: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.rx.blocking_recv() {
+                Some(chunk) => self.chunk = chunk,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}

@@ -1,0 +1,304 @@
+//! GitHub releases: finding the release a version request names, with pagination, and turning
+//! the API's failures (unknown repository, no releases, rate limits) into clear errors.
+//!
+//! The API base URL and token come in as values (`Http`), so GitHub Enterprise, proxies and
+//! local test servers all work the same way.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Result;
+use reqwest::Url;
+use serde::Deserialize;
+
+use super::{Asset, Release};
+use crate::error::UserError;
+use crate::fetch::{Http, HttpError};
+use crate::spec::Repo;
+use crate::version::{Version, VersionReq};
+
+const ACCEPT_JSON: &str = "application/vnd.github+json";
+const PER_PAGE: usize = 100;
+/// Paging stops here (1000 releases); older versions are not worth the rate limit.
+const MAX_PAGES: usize = 10;
+
+#[derive(Debug, Deserialize)]
+struct ApiRelease {
+    tag_name: String,
+    #[serde(default)]
+    draft: bool,
+    #[serde(default)]
+    prerelease: bool,
+    #[serde(default)]
+    assets: Vec<ApiAsset>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiAsset {
+    name: String,
+    browser_download_url: String,
+    #[serde(default)]
+    size: u64,
+    #[serde(default)]
+    digest: Option<String>,
+}
+
+impl From<ApiRelease> for Release {
+    fn from(api: ApiRelease) -> Release {
+        Release {
+            version: Version::from_tag(&api.tag_name),
+            tag: api.tag_name,
+            prerelease: api.prerelease,
+            assets: api
+                .assets
+                .into_iter()
+                .map(|a| Asset {
+                    name: a.name,
+                    url: a.browser_download_url,
+                    size: a.size,
+                    digest: a.digest,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub struct GitHub<'a> {
+    pub http: &'a Http,
+}
+
+impl GitHub<'_> {
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.http.api_url().clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T> {
+        let text = self.http.get_text(url.as_str(), ACCEPT_JSON).await?;
+        serde_json::from_str(&text).map_err(|err| {
+            UserError::new(format!("unexpected answer from the GitHub API at `{url}`"))
+                .caused_by(err.to_string())
+                .hint("check `HAUL_GITHUB_API_URL`; it must point at a GitHub REST API")
+                .into()
+        })
+    }
+
+    /// The release that `req` names.
+    pub async fn release(&self, repo: &Repo, req: &VersionReq, pre: bool) -> Result<Release> {
+        let found = match req {
+            VersionReq::Latest if !pre => {
+                let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "latest"]);
+                match self.get_json::<ApiRelease>(&url).await {
+                    Ok(release) => Some(release),
+                    Err(err) if is_not_found(&err) => None,
+                    Err(err) => return Err(explain(err, self.http.has_token())),
+                }
+            }
+            _ => self.find(repo, req, pre).await?,
+        };
+        match found {
+            Some(release) => Ok(release.into()),
+            None => Err(self.not_found(repo, req, pre).await),
+        }
+    }
+
+    async fn find(&self, repo: &Repo, req: &VersionReq, pre: bool) -> Result<Option<ApiRelease>> {
+        for tag in req.candidate_tags() {
+            let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "tags", &tag]);
+            match self.get_json::<ApiRelease>(&url).await {
+                // A tag the user wrote exactly may name a prerelease.
+                Ok(release) if !release.draft => return Ok(Some(release)),
+                Ok(_) => {}
+                Err(err) if is_not_found(&err) => {}
+                Err(err) => return Err(explain(err, self.http.has_token())),
+            }
+        }
+        if matches!(req, VersionReq::Tag(_)) {
+            return Ok(None);
+        }
+        // Page through the releases (newest first) for the best match: the newest version
+        // for `@1.2`, a prefixed tag (`tool-1.2.3`) for `@1.2.3`, the newest for `--pre`.
+        let allow_pre = pre || req.names_prerelease();
+        let mut best: Option<(Option<Version>, ApiRelease)> = None;
+        for page in 1..=MAX_PAGES {
+            let mut url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
+            url.query_pairs_mut()
+                .append_pair("per_page", &PER_PAGE.to_string())
+                .append_pair("page", &page.to_string());
+            let releases: Vec<ApiRelease> = match self.get_json(&url).await {
+                Ok(releases) => releases,
+                Err(err) if is_not_found(&err) => return Ok(None),
+                Err(err) => return Err(explain(err, self.http.has_token())),
+            };
+            let count = releases.len();
+            let mut last_matched = false;
+            for release in releases {
+                last_matched = !release.draft
+                    && (allow_pre || !release.prerelease)
+                    && req.matches(&release.tag_name);
+                if !last_matched {
+                    continue;
+                }
+                if matches!(req, VersionReq::Latest) {
+                    // GitHub lists newest first: the first fit is the latest.
+                    return Ok(Some(release));
+                }
+                let version = Version::from_tag(&release.tag_name);
+                if best.as_ref().is_none_or(|(v, _)| version > *v) {
+                    best = Some((version, release));
+                }
+            }
+            // Matches cluster: once some were found and the page ended past them, stop.
+            let done = count < PER_PAGE || (best.is_some() && !last_matched);
+            if done {
+                break;
+            }
+        }
+        Ok(best.map(|(_, release)| release))
+    }
+
+    /// Why nothing was found: no such repository, no releases at all, or none that fit.
+    async fn not_found(&self, repo: &Repo, req: &VersionReq, pre: bool) -> anyhow::Error {
+        let url = self.url(&["repos", &repo.owner, &repo.name]);
+        match self.http.get_text(url.as_str(), ACCEPT_JSON).await {
+            Err(err) if is_not_found(&err) => {
+                let hint = if self.http.has_token() {
+                    "check the spelling of OWNER/REPO, and that the token can read it"
+                } else {
+                    "check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`"
+                };
+                return UserError::new(format!("no GitHub repository `{repo}`"))
+                    .hint(hint)
+                    .into();
+            }
+            Err(err) => return explain(err, self.http.has_token()),
+            Ok(_) => {}
+        }
+        let mut error = match req {
+            VersionReq::Latest => UserError::new(format!("`{repo}` has no published release")),
+            _ => UserError::new(format!("`{repo}` has no release matching `{req}`")),
+        };
+        let mut recent_url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
+        recent_url.query_pairs_mut().append_pair("per_page", "10");
+        if let Ok(recent) = self.get_json::<Vec<ApiRelease>>(&recent_url).await {
+            let tags: Vec<&str> = recent
+                .iter()
+                .filter(|r| !r.draft)
+                .map(|r| r.tag_name.as_str())
+                .collect();
+            if tags.is_empty() {
+                error = error.caused_by("the repository has no releases with downloads");
+            } else {
+                error = error.caused_by(format!("recent releases: {}", tags.join(", ")));
+                if !pre
+                    && recent
+                        .iter()
+                        .any(|r| r.prerelease && req.matches(&r.tag_name))
+                {
+                    error = error.hint("only prereleases match; pass `--pre` to allow them");
+                } else {
+                    error = error.hint("pick one of those with `@VERSION`");
+                }
+            }
+        }
+        error.into()
+    }
+}
+
+fn is_not_found(err: &anyhow::Error) -> bool {
+    matches!(
+        err.downcast_ref::<HttpError>(),
+        Some(HttpError::NotFound { .. })
+    )
+}
+
+/// Turn an API failure into an error that says what to do.
+pub fn explain(err: anyhow::Error, has_token: bool) -> anyhow::Error {
+    match err.downcast_ref::<HttpError>() {
+        Some(HttpError::RateLimited { reset, .. }) => {
+            let mut error = UserError::new("the GitHub API rate limit is exhausted");
+            if let Some(reset) = reset {
+                error = error.caused_by(describe_reset(*reset, now_unix()));
+            }
+            let hint = if has_token {
+                "wait for the reset, or use a token with a higher limit"
+            } else {
+                "set `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`) to a GitHub token: the limit is 60 requests an hour without one, 5000 with one"
+            };
+            error.hint(hint).into()
+        }
+        Some(HttpError::Unauthorized { .. }) => UserError::new("GitHub refused the token")
+            .caused_by(err.to_string())
+            .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)")
+            .into(),
+        _ => err,
+    }
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// "the limit resets at 14:05 UTC (in 12 minutes)".
+pub fn describe_reset(reset: u64, now: u64) -> String {
+    let seconds_of_day = reset % 86_400;
+    let (hour, minute) = (seconds_of_day / 3600, seconds_of_day % 3600 / 60);
+    let wait = reset.saturating_sub(now);
+    let wait = if wait < 60 {
+        "in less than a minute".to_owned()
+    } else {
+        let minutes = wait.div_ceil(60);
+        format!("in {minutes} minute{}", if minutes == 1 { "" } else { "s" })
+    };
+    format!("the limit resets at {hour:02}:{minute:02} UTC ({wait})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_when_the_limit_resets() {
+        // 2026-11-23 14:05:00 UTC
+        let reset = 1_795_442_700;
+        assert_eq!(
+            describe_reset(reset, reset - 12 * 60),
+            "the limit resets at 14:05 UTC (in 12 minutes)"
+        );
+        assert_eq!(
+            describe_reset(reset, reset - 30),
+            "the limit resets at 14:05 UTC (in less than a minute)"
+        );
+        assert_eq!(
+            describe_reset(reset, reset - 61),
+            "the limit resets at 14:05 UTC (in 2 minutes)"
+        );
+    }
+
+    #[test]
+    fn api_urls_keep_the_base_path_and_escape_tags() {
+        let http = Http::new("https://ghe.example.com/api/v3/", None).unwrap();
+        let github = GitHub { http: &http };
+        assert_eq!(
+            github
+                .url(&["repos", "o", "r", "releases", "tags", "cli/v1.0+x"])
+                .as_str(),
+            "https://ghe.example.com/api/v3/repos/o/r/releases/tags/cli%2Fv1.0+x"
+        );
+    }
+
+    #[test]
+    fn parses_a_github_release() {
+        let json = r#"{"tag_name":"v1.2.3","draft":false,"prerelease":false,"html_url":"x",
+            "assets":[{"name":"a.tar.gz","browser_download_url":"https://x/a.tar.gz","size":5,
+            "digest":"sha256:00","content_type":"application/gzip"}]}"#;
+        let release: Release = serde_json::from_str::<ApiRelease>(json).unwrap().into();
+        assert_eq!(release.tag, "v1.2.3");
+        assert_eq!(release.version.unwrap().parts, vec![1, 2, 3]);
+        assert_eq!(release.assets[0].digest.as_deref(), Some("sha256:00"));
+    }
+}

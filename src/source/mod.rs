@@ -1,0 +1,41 @@
+//! Release sources: where a tool's versions and downloads come from.
+//!
+//! Every source answers the same question (which release does this request name, and what are
+//! its assets?) so that selection, download and verification never depend on the source.
+
+pub mod github;
+
+use crate::version::Version;
+
+/// One release of a tool.
+#[derive(Debug, Clone)]
+pub struct Release {
+    pub tag: String,
+    /// The version read from the tag, when it holds one.
+    pub version: Option<Version>,
+    pub prerelease: bool,
+    pub assets: Vec<Asset>,
+}
+
+impl Release {
+    /// The version to show and record: the tag's version, else the tag itself.
+    pub fn version_label(&self) -> String {
+        self.version
+            .as_ref()
+            .map_or_else(|| self.tag.clone(), ToString::to_string)
+    }
+
+    pub fn asset(&self, name: &str) -> Option<&Asset> {
+        self.assets.iter().find(|a| a.name == name)
+    }
+}
+
+/// One downloadable file of a release.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub name: String,
+    pub url: String,
+    pub size: u64,
+    /// The digest the API reports (`sha256:…`), when it does.
+    pub digest: Option<String>,
+}

@@ -1,0 +1,208 @@
+//! Every checksum source a release can offer, in haul's order, and what a mismatch does.
+
+use crate::support::server::sha256_hex;
+use crate::support::{TestEnv, host_asset, program, tar_gz_release};
+
+fn asset_and_bytes(version: &str) -> (String, Vec<u8>) {
+    (
+        host_asset("widget", version, ".tar.gz"),
+        tar_gz_release("widget", version),
+    )
+}
+
+/// Install and return `verified_by` from `haul list --json`.
+fn verified_by(env: &TestEnv) -> serde_json::Value {
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    list.json()[0]["verified_by"].clone()
+}
+
+#[test]
+fn api_digest() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &bytes)
+        .publish();
+    assert_eq!(verified_by(&env), "api-digest");
+}
+
+#[test]
+fn dist_manifest() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let manifest = serde_json::json!({
+        "dist_version": "0.34.0",
+        "artifacts": { asset.clone(): { "name": asset, "kind": "executable-zip",
+            "checksums": { "sha256": sha256_hex(&bytes) } } }
+    });
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .asset("dist-manifest.json", manifest.to_string().as_bytes())
+        .publish();
+    assert_eq!(verified_by(&env), "dist-manifest.json");
+}
+
+#[test]
+fn per_asset_sha256_files() {
+    for (suffix, body) in [
+        (".sha256", "{hash}  {asset}\n"),
+        (".sha256sum", "{hash} *{asset}\r\n"),
+        (".sha256", "{hash}\n"),
+    ] {
+        let env = TestEnv::new();
+        let (asset, bytes) = asset_and_bytes("1.0.0");
+        let text = body
+            .replace("{hash}", &sha256_hex(&bytes))
+            .replace("{asset}", &asset);
+        let name = format!("{asset}{suffix}");
+        env.server
+            .release("acme/widget", "v1.0.0")
+            .asset(&asset, &bytes)
+            .asset(&name, text.as_bytes())
+            .publish();
+        assert_eq!(verified_by(&env), name.as_str(), "{suffix}: {body}");
+    }
+}
+
+#[test]
+fn release_wide_checksum_files() {
+    for name in [
+        "checksums.txt",
+        "SHA256SUMS",
+        "widget_1.0.0_checksums.txt",
+        "widget-1.0.0-sha256sums.txt",
+    ] {
+        let env = TestEnv::new();
+        let (asset, bytes) = asset_and_bytes("1.0.0");
+        env.server
+            .release("acme/widget", "v1.0.0")
+            .asset("other-tool.tar.gz", b"another asset")
+            .asset(&asset, &bytes)
+            .checksums(name)
+            .publish();
+        assert_eq!(verified_by(&env), name, "{name}");
+    }
+}
+
+#[test]
+fn the_digest_wins_over_files() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &bytes)
+        .checksums("checksums.txt")
+        .publish();
+    assert_eq!(verified_by(&env), "api-digest");
+    // With the digest in hand, no checksum file is fetched.
+    assert_eq!(env.server.hits("/dl/acme/widget/v1.0.0/checksums.txt"), 0);
+}
+
+#[test]
+fn no_checksum_warns_and_installs() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("no checksum covers")
+        .stderr_has("unverified");
+    let list = env.run(&["list", "--json"]);
+    assert_eq!(list.json()[0]["verified_by"], serde_json::Value::Null);
+}
+
+#[test]
+fn require_checksum_refuses_unverified() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .publish();
+    env.run(&["install", "acme/widget", "--require-checksum"])
+        .expect_code(4)
+        .stderr_has("no checksum covers");
+    assert!(env.snapshot().is_empty());
+
+    // The same from the config file.
+    std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
+    env.run(&["install", "acme/widget"]).expect_code(4);
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn require_checksum_fails_when_files_do_not_name_the_asset() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset("unrelated.tar.gz", b"x")
+        .checksums("checksums.txt")
+        .asset(&asset, &bytes)
+        .publish();
+    env.run(&["install", "acme/widget", "--require-checksum"])
+        .expect_code(4);
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn mismatch_exits_4_and_changes_nothing() {
+    let env = TestEnv::new();
+    // A good 1.0.0 first.
+    let (asset1, bytes1) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset1, &bytes1)
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let before = env.snapshot();
+
+    // 2.0.0's checksum file does not match what is served.
+    let (asset2, bytes2) = asset_and_bytes("2.0.0");
+    env.server
+        .release("acme/widget", "v2.0.0")
+        .asset(&asset2, &bytes2)
+        .checksums("checksums.txt")
+        .publish();
+    env.server.replace_file(
+        &crate::support::Server::download_path("acme/widget", "v2.0.0", &asset2),
+        tar_gz_release("widget", "6.6.6"),
+    );
+    env.run(&["install", "acme/widget"])
+        .expect_code(4)
+        .stderr_has("checksum mismatch")
+        .stderr_has(&sha256_hex(&bytes2))
+        .stderr_has("checksums.txt");
+    assert_eq!(env.snapshot(), before, "the installed 1.0.0 is untouched");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    assert_eq!(
+        env.staging_entries(),
+        Vec::<String>::new(),
+        "staging left behind"
+    );
+}
+
+#[test]
+fn mismatch_against_the_api_digest() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let wrong = format!("sha256:{}", "0".repeat(64));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_given_digest(&asset, &bytes, &wrong)
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(4)
+        .stderr_has("api-digest");
+    assert!(env.snapshot().is_empty());
+}

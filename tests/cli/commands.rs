@@ -1,0 +1,299 @@
+//! list, which, uninstall, info, env, completions, and the basics of the command line.
+
+use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
+
+#[test]
+fn version_and_help() {
+    let env = TestEnv::new();
+    let run = env.run(&["--version"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout().trim(),
+        format!("haul {}", env!("CARGO_PKG_VERSION"))
+    );
+    let run = env.run(&["--help"]);
+    run.expect_code(0);
+    assert!(run.stdout().contains("Exit codes:"), "{}", run.stdout());
+    env.run(&["frobnicate"]).expect_code(2);
+    env.run(&["install"]).expect_code(2);
+}
+
+#[test]
+fn list_which_uninstall() {
+    let env = TestEnv::new();
+    let empty = env.run(&["list", "--json"]);
+    empty.expect_code(0);
+    assert_eq!(empty.json(), serde_json::json!([]));
+
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "2.0.0");
+    env.run(&["install", "acme/beta", "acme/alpha"])
+        .expect_code(0);
+
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    let json = list.json();
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["alpha", "beta"]);
+    assert_eq!(json[0]["version"], "1.0.0");
+    assert_eq!(json[0]["tag"], "v1.0.0");
+    assert_eq!(json[0]["source"], "github:acme/alpha");
+    assert_eq!(json[0]["verified_by"], "checksums.txt");
+    assert_eq!(json[0]["asset"], host_asset("alpha", "1.0.0", ".tar.gz"));
+    assert_eq!(json[0]["sha256"].as_str().unwrap().len(), 64);
+    let link = env.bin_dir().join(format!("alpha{EXE}"));
+    assert_eq!(json[0]["bins"][0]["link"], link.display().to_string());
+
+    let human = env.run(&["list"]);
+    human.expect_code(0);
+    assert!(
+        human.stdout().contains("alpha") && human.stdout().contains("1.0.0"),
+        "{}",
+        human.stdout()
+    );
+
+    let which = env.run(&["which", "alpha"]);
+    which.expect_code(0);
+    assert_eq!(which.stdout().trim(), link.display().to_string());
+    env.run(&["which", "acme/alpha"]).expect_code(0);
+    let missing = env.run(&["which", "gamma"]);
+    missing
+        .expect_code(1)
+        .stderr_has("`gamma` is not installed");
+    assert!(missing.stdout().is_empty());
+
+    // A typo among the names removes nothing.
+    env.run(&["uninstall", "alpha", "gamma"])
+        .expect_code(1)
+        .stderr_has("`gamma` is not installed");
+    assert!(link.exists());
+
+    env.run(&["uninstall", "alpha"])
+        .expect_code(0)
+        .stderr_has("Removed");
+    assert!(std::fs::symlink_metadata(&link).is_err(), "link removed");
+    assert!(
+        !env.home().join("tools").join("alpha").exists(),
+        "files removed"
+    );
+    let list = env.run(&["list", "--json"]);
+    assert_eq!(list.json().as_array().unwrap().len(), 1);
+    env.run(&["which", "alpha"]).expect_code(1);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "2.0.0")));
+}
+
+#[test]
+fn upgrade_replaces_the_active_version() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.1.0"))
+    );
+    let versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join("widget"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(versions, vec!["1.1.0"]);
+}
+
+#[test]
+fn force_reinstalls_from_the_cache() {
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["install", "acme/widget", "--force"])
+        .expect_code(0)
+        .stderr_has("Installed");
+    let path = crate::support::Server::download_path("acme/widget", "v1.0.0", &asset);
+    assert_eq!(
+        env.server.hits(&path),
+        1,
+        "the verified cached download was reused"
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+#[test]
+fn info_json_shows_every_platform() {
+    let env = TestEnv::new();
+    let mut release = env.server.release("acme/widget", "v1.0.0");
+    let assets = [
+        "widget-1.0.0-x86_64-unknown-linux-musl.tar.gz",
+        "widget-1.0.0-aarch64-unknown-linux-musl.tar.gz",
+        "widget-1.0.0-x86_64-apple-darwin.tar.gz",
+        "widget-1.0.0-aarch64-apple-darwin.tar.gz",
+        "widget-1.0.0-x86_64-pc-windows-msvc.zip",
+    ];
+    for asset in assets {
+        release = release.asset(asset, b"x");
+    }
+    release.checksums("checksums.txt").publish();
+    let run = env.run(&["info", "acme/widget", "--json"]);
+    run.expect_code(0);
+    let json = run.json();
+    assert_eq!(json["tag"], "v1.0.0");
+    let platforms = json["platforms"].as_object().unwrap();
+    let expected = [
+        "linux-x86_64",
+        "linux-aarch64",
+        "linux-armv7",
+        "linux-i686",
+        "linux-x86_64-musl",
+        "linux-aarch64-musl",
+        "macos-x86_64",
+        "macos-aarch64",
+        "windows-x86_64",
+        "windows-aarch64",
+        "freebsd-x86_64",
+    ];
+    let mut keys: Vec<&str> = platforms.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut want = expected.to_vec();
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    assert_eq!(platforms["linux-x86_64"]["asset"], assets[0]);
+    assert_eq!(platforms["macos-aarch64"]["asset"], assets[3]);
+    assert_eq!(platforms["windows-x86_64"]["asset"], assets[4]);
+    assert_eq!(platforms["linux-armv7"]["asset"], serde_json::Value::Null);
+    assert!(
+        platforms["linux-armv7"]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert_eq!(platforms["linux-x86_64"]["checksum"], "checksums.txt");
+
+    let one = env.run(&[
+        "info",
+        "acme/widget",
+        "--json",
+        "--target",
+        "aarch64-apple-darwin",
+    ]);
+    one.expect_code(0);
+    let json = one.json();
+    assert_eq!(json["platforms"].as_object().unwrap().len(), 1);
+    assert_eq!(json["platforms"]["macos-aarch64"]["asset"], assets[3]);
+}
+
+#[test]
+fn env_prints_a_snippet_for_each_shell() {
+    let env = TestEnv::new();
+    let dir = env.bin_dir().display().to_string();
+    for (shell, needle) in [
+        ("bash", "export PATH="),
+        ("zsh", "export PATH="),
+        ("sh", "export PATH="),
+        ("fish", "set -gx PATH"),
+        ("powershell", "$env:PATH"),
+    ] {
+        let run = env.run(&["env", "--shell", shell]);
+        run.expect_code(0);
+        assert!(
+            run.stdout().contains(needle) && run.stdout().contains(&dir),
+            "{shell}: {}",
+            run.stdout()
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn env_snippet_works_in_sh() {
+    let env = TestEnv::new();
+    let snippet = env.run(&["env", "--shell", "sh"]).stdout();
+    let script = format!("PATH=/usr/bin:/bin\n{snippet}\n{snippet}\necho \"$PATH\"");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .unwrap();
+    let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    assert_eq!(
+        path,
+        format!("{}:/usr/bin:/bin", env.bin_dir().display()),
+        "added once"
+    );
+}
+
+#[test]
+fn completions_for_each_shell() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = env.run(&["completions", shell]);
+        run.expect_code(0);
+        assert!(run.stdout().contains("install"), "{shell}");
+    }
+}
+
+#[test]
+fn naming_a_tool_twice_is_a_usage_error() {
+    let env = TestEnv::new();
+    env.run(&["install", "acme/widget", "acme/widget@1.0"])
+        .expect_code(2)
+        .stderr_has("named twice");
+}
+
+#[test]
+fn invalid_config_is_reported_with_its_path() {
+    let env = TestEnv::new();
+    std::fs::write(env.config_path(), "jobz = 3\n").unwrap();
+    env.run(&["list"])
+        .expect_code(1)
+        .stderr_has("invalid config file")
+        .stderr_has("jobz");
+}
+
+#[test]
+fn two_processes_at_once_leave_a_consistent_state() {
+    let env = TestEnv::new();
+    for tool in ["alpha", "beta", "gamma", "delta"] {
+        publish_simple(&env.server, &format!("acme/{tool}"), "1.0.0");
+    }
+    let spawn = |tools: &[&str]| {
+        env.command()
+            .arg("install")
+            .args(tools)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let a = spawn(&["acme/alpha", "acme/beta", "acme/gamma"]);
+    let b = spawn(&["acme/gamma", "acme/delta", "acme/beta"]);
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let list = env.run(&["list", "--json"]);
+    let json = list.json();
+    assert_eq!(json.as_array().unwrap().len(), 4);
+    for tool in ["alpha", "beta", "gamma", "delta"] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, "1.0.0")),
+            "{tool}"
+        );
+        let versions = std::fs::read_dir(env.home().join("tools").join(tool))
+            .unwrap()
+            .count();
+        assert_eq!(versions, 1, "{tool}");
+    }
+}

@@ -1,0 +1,326 @@
+//! Bad input and bad servers: each gets a clear message, a documented exit code, and leaves
+//! the installed tools and haul's state as they were.
+
+use crate::support::archive;
+use crate::support::{Fault, Server, TestEnv, host_asset, program, publish_simple};
+
+#[test]
+fn several_tools_with_one_failing_installs_the_rest() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "2.0.0");
+    let run = env.run(&[
+        "install",
+        "acme/alpha",
+        "nobody/missing",
+        "acme/beta",
+        "--jobs",
+        "2",
+    ]);
+    run.expect_code(3)
+        .stderr_has("no GitHub repository `nobody/missing`")
+        .stderr_has("1 of 3 tools failed: nobody/missing");
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "2.0.0")));
+}
+
+#[test]
+fn json_summary_names_failures() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    let run = env.run(&["install", "acme/alpha", "nobody/missing", "--json"]);
+    run.expect_code(3);
+    let json = run.json();
+    assert_eq!(json["installed"][0]["name"], "alpha");
+    assert_eq!(json["installed"][0]["verified_by"], "checksums.txt");
+    assert_eq!(json["failed"][0]["tool"], "nobody/missing");
+    assert!(
+        json["failed"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no GitHub repository")
+    );
+}
+
+#[test]
+fn unknown_repository() {
+    let env = TestEnv::new();
+    env.run(&["install", "nobody/nothing"])
+        .expect_code(1)
+        .stderr_has("error: no GitHub repository `nobody/nothing`")
+        .stderr_has("hint:");
+}
+
+#[test]
+fn repository_without_releases() {
+    let env = TestEnv::new();
+    env.server.empty_repo("acme/empty");
+    env.run(&["install", "acme/empty"])
+        .expect_code(1)
+        .stderr_has("`acme/empty` has no published release");
+}
+
+#[test]
+fn not_a_repository_is_a_usage_error() {
+    let env = TestEnv::new();
+    env.run(&["install", "just-a-name"])
+        .expect_code(2)
+        .stderr_has("is not a GitHub repository");
+    env.run(&["install", "acme/widget", "--asset", "("])
+        .expect_code(2)
+        .stderr_has("not a valid regular expression");
+    env.run(&["install", "acme/widget", "--target", "plan9-mips"])
+        .expect_code(2)
+        .stderr_has("unknown platform `plan9-mips`");
+}
+
+#[test]
+fn server_error_is_retried() {
+    let env = TestEnv::new();
+    let asset = publish_simple(&env.server, "acme/widget", "1.0.0");
+    let path = Server::download_path("acme/widget", "v1.0.0", &asset);
+    env.server.fault(&path, &[Fault::Status(500)]);
+    env.server
+        .fault("/repos/acme/widget/releases/latest", &[Fault::Status(502)]);
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(env.server.hits(&path), 2);
+    assert_eq!(env.server.hits("/repos/acme/widget/releases/latest"), 2);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+#[test]
+fn persistent_server_errors_are_reported() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.server.fault(
+        "/repos/acme/widget/releases/latest",
+        &[Fault::Status(503); 10],
+    );
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("HTTP 503");
+    assert_eq!(env.server.hits("/repos/acme/widget/releases/latest"), 4);
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn a_body_cut_short_installs_nothing() {
+    let env = TestEnv::new();
+    let asset = publish_simple(&env.server, "acme/widget", "1.0.0");
+    let path = Server::download_path("acme/widget", "v1.0.0", &asset);
+    env.server.fault(&path, &[Fault::CutShort(40); 10]);
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("error:");
+    assert!(env.snapshot().is_empty(), "{:?}", env.snapshot());
+    assert_eq!(
+        env.staging_entries(),
+        Vec::<String>::new(),
+        "staging left behind"
+    );
+}
+
+#[test]
+fn a_body_cut_short_once_is_resumed() {
+    let env = TestEnv::new();
+    let asset = publish_simple(&env.server, "acme/widget", "1.0.0");
+    let path = Server::download_path("acme/widget", "v1.0.0", &asset);
+    env.server.fault(&path, &[Fault::CutShort(40)]);
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let ranges: Vec<String> = env
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.path == path)
+        .filter_map(|r| r.header("range").map(str::to_owned))
+        .collect();
+    assert_eq!(ranges, vec!["bytes=40-"]);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+#[test]
+fn rate_limit_says_when_and_what_to_do() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    // 2026-11-23 14:05:00 UTC
+    env.server.fault(
+        "/repos/acme/widget/releases/latest",
+        &[Fault::RateLimit {
+            reset: 1_795_442_700,
+        }],
+    );
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("rate limit")
+        .stderr_has("resets at 14:05 UTC")
+        .stderr_has("HAUL_GITHUB_TOKEN");
+    assert_eq!(
+        env.server.hits("/repos/acme/widget/releases/latest"),
+        1,
+        "not retried"
+    );
+}
+
+#[test]
+fn archive_escaping_its_directory_is_refused() {
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    let evil = archive::gz(&archive::tar_with_raw_name(
+        "../evil",
+        &program("widget", "1"),
+    ));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &evil)
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("refusing to unpack archive entry `../evil`");
+    assert!(env.snapshot().is_empty());
+    assert!(!env.home().join("staging").join("evil").exists());
+    assert!(!env.home().join("evil").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_pointing_outside_are_refused() {
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    let evil = archive::gz(&archive::tar_with_symlink("widget", "/etc/passwd"));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &evil)
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("links to an absolute path");
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn a_broken_archive_is_reported() {
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, b"this is not gzip at all")
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("not a valid archive");
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn no_asset_for_the_platform_lists_assets() {
+    let env = TestEnv::new();
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset("widget-1.0.0-plan9-mips.tar.gz", b"x")
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("no asset of `acme/widget` v1.0.0 fits")
+        .stderr_has("widget-1.0.0-plan9-mips.tar.gz")
+        .stderr_has("--asset REGEX");
+}
+
+#[test]
+fn token_goes_to_the_api_host_only() {
+    let files = Server::start();
+    let env = TestEnv::new().env("HAUL_GITHUB_TOKEN", "s3cret");
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .hosted_on(&files)
+        .asset(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let api = env.server.requests();
+    assert!(!api.is_empty());
+    assert!(
+        api.iter()
+            .all(|r| r.header("authorization") == Some("Bearer s3cret"))
+    );
+    let downloads = files.requests();
+    assert_eq!(downloads.len(), 2, "asset and checksums.txt");
+    assert!(
+        downloads
+            .iter()
+            .all(|r| r.header("authorization").is_none())
+    );
+}
+
+#[test]
+fn a_conflicting_bin_is_not_overwritten() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    std::fs::create_dir_all(env.bin_dir()).unwrap();
+    let mine = env.bin_dir().join(format!("widget{}", crate::support::EXE));
+    std::fs::write(&mine, b"my own widget").unwrap();
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("haul did not install it")
+        .stderr_has("--force");
+    assert_eq!(std::fs::read(&mine).unwrap(), b"my own widget");
+    env.run(&["install", "acme/widget", "--force"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_mid_download_changes_nothing() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    let before = env.snapshot();
+
+    let asset = publish_simple(&env.server, "acme/alpha", "2.0.0");
+    let path = Server::download_path("acme/alpha", "v2.0.0", &asset);
+    env.server.fault(&path, &[Fault::Hang]);
+    let hung = env.server.hung();
+    let child = env
+        .command()
+        .args(["install", "acme/alpha"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The download has started and stalls half-way: interrupt haul now.
+    let stalled = hung
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the download reached the server");
+    assert_eq!(stalled, path);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+    assert_eq!(env.snapshot(), before, "1.0.0 stays installed, untouched");
+    assert_eq!(
+        env.staging_entries(),
+        Vec::<String>::new(),
+        "staging left behind"
+    );
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real `haul` binary against a GitHub-shaped server on 127.0.0.1.
+//! No test reaches any other address.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod checksums;
+mod commands;
+mod failures;
+mod formats;
+mod versions;

@@ -1,0 +1,248 @@
+//! What every integration test needs: a clean environment for the real `haul` binary, a local
+//! GitHub-shaped server, and archives.
+
+pub mod archive;
+pub mod server;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub use server::{Fault, Server};
+
+/// A temporary home for haul: store, bin dir, cache and config, and a server for its API.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    pub server: Server,
+    extra_env: Vec<(String, String)>,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().expect("temp dir"),
+            server: Server::start(),
+            extra_env: Vec::new(),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn bin_dir(&self) -> PathBuf {
+        self.dir.path().join("bin")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Self {
+        self.extra_env.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The `haul` binary with only this test's settings: every `HAUL_*`, token, colour and
+    /// proxy variable of the calling environment is removed.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_haul"));
+        for (name, _) in std::env::vars_os() {
+            let name = name.to_string_lossy().into_owned();
+            let upper = name.to_ascii_uppercase();
+            if upper.starts_with("HAUL_")
+                || upper.ends_with("_PROXY")
+                || matches!(
+                    upper.as_str(),
+                    "GITHUB_TOKEN" | "GH_TOKEN" | "NO_COLOR" | "FORCE_COLOR" | "CLICOLOR_FORCE"
+                )
+            {
+                cmd.env_remove(&name);
+            }
+        }
+        cmd.env("HAUL_HOME", self.home())
+            .env("HAUL_BIN_DIR", self.bin_dir())
+            .env("HAUL_CACHE_DIR", self.cache_dir())
+            .env("HAUL_CONFIG", self.config_path())
+            .env("HAUL_GITHUB_API_URL", &self.server.url)
+            .env("NO_PROXY", "*");
+        for (name, value) in &self.extra_env {
+            cmd.env(name, value);
+        }
+        cmd
+    }
+
+    /// Run `haul ARGS...` and return what it did.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("run haul");
+        Run { output }
+    }
+
+    /// The file behind an installed tool's link in the bin dir.
+    pub fn installed_bytes(&self, bin: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.bin_dir().join(format!("{bin}{EXE}"))).ok()
+    }
+
+    /// What is left in the store's staging directory (nothing, after any run that ended).
+    pub fn staging_entries(&self) -> Vec<String> {
+        std::fs::read_dir(self.home().join("staging"))
+            .map(|dir| {
+                dir.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Everything under the store's `tools/` and the bin dir, to compare before and after.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        for root in [
+            self.home().join("tools"),
+            self.home().join("records"),
+            self.bin_dir(),
+        ] {
+            collect(&root, &root, &mut out);
+        }
+        out.sort();
+        out
+    }
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        let meta = std::fs::symlink_metadata(&path).expect("metadata");
+        if meta.is_dir() {
+            collect(root, &path, out);
+        } else if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(&path).expect("read link");
+            out.push((
+                format!("{}: {rel}", root.display()),
+                format!("-> {}", target.display()).into_bytes(),
+            ));
+        } else {
+            out.push((
+                format!("{}: {rel}", root.display()),
+                std::fs::read(&path).unwrap_or_default(),
+            ));
+        }
+    }
+}
+
+pub const EXE: &str = if cfg!(windows) { ".exe" } else { "" };
+
+/// The output of one run.
+pub struct Run {
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    /// Assert the exit code, showing both streams when it is wrong.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr().contains(text),
+            "stderr lacks {text:?}\n--- stderr\n{}",
+            self.stderr()
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.output.stdout)
+            .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{}", self.stdout()))
+    }
+}
+
+/// The Rust target triple of the machine running the tests, as release assets spell it.
+pub fn host_triple() -> &'static str {
+    if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
+        "x86_64-unknown-linux-musl"
+    } else if cfg!(all(target_os = "linux", target_arch = "aarch64")) {
+        "aarch64-unknown-linux-musl"
+    } else if cfg!(all(target_os = "macos", target_arch = "aarch64")) {
+        "aarch64-apple-darwin"
+    } else if cfg!(target_os = "macos") {
+        "x86_64-apple-darwin"
+    } else if cfg!(all(windows, target_arch = "aarch64")) {
+        "aarch64-pc-windows-msvc"
+    } else {
+        "x86_64-pc-windows-msvc"
+    }
+}
+
+/// An asset name for this machine, e.g. `widget-1.0.0-x86_64-unknown-linux-musl.tar.gz`.
+pub fn host_asset(tool: &str, version: &str, ext: &str) -> String {
+    format!("{tool}-{version}-{}{ext}", host_triple())
+}
+
+/// The bytes of a stand-in executable: a script that prints its name and version.
+pub fn program(tool: &str, version: &str) -> Vec<u8> {
+    format!("#!/bin/sh\necho \"{tool} {version}\"\n").into_bytes()
+}
+
+/// A release archive (tar.gz) holding `DIR/TOOL` as most releases do.
+pub fn tar_gz_release(tool: &str, version: &str) -> Vec<u8> {
+    let program = program(tool, version);
+    let dir = format!("{tool}-{version}");
+    let path = format!("{dir}/{tool}{EXE}");
+    let readme = format!("{dir}/README.md");
+    archive::gz(&archive::tar(&[
+        archive::exe(&path, &program),
+        archive::file(&readme, b"docs"),
+    ]))
+}
+
+/// Publish `tool` `version` (tag `vVERSION`) of `owner/tool` for this machine as a tar.gz with
+/// a `checksums.txt`, and return the asset name.
+pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
+    let tool = repo.split('/').nth(1).expect("OWNER/REPO");
+    let asset = host_asset(tool, version, ".tar.gz");
+    server
+        .release(repo, &format!("v{version}"))
+        .asset(&asset, &tar_gz_release(tool, version))
+        .checksums("checksums.txt")
+        .publish();
+    asset
+}

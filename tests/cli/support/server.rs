@@ -1,0 +1,558 @@
+//! A GitHub-shaped HTTP/1.1 server on 127.0.0.1 for the tests: the REST endpoints haul uses
+//! (releases by tag, latest, paged lists, repositories) and the release downloads, with faults
+//! to inject (error statuses, bodies cut short, rate limits) and a log of every request.
+//!
+//! Hand-written on std so a test controls every byte: a body shorter than its Content-Length,
+//! a connection closed mid-way, exact headers.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+
+use serde_json::{Value, json};
+use sha2::Digest as _;
+
+/// A fault served instead of the normal answer, once per request, in order.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// Answer with this status and a small body.
+    Status(u16),
+    /// Promise the whole body, send only this many bytes, then close the connection.
+    CutShort(usize),
+    /// A rate-limit answer: 403 with `x-ratelimit-remaining: 0`.
+    RateLimit { reset: u64 },
+    /// Send the headers and half the body, tell the test (see [`Server::hung`]), then hold the
+    /// connection open without sending more.
+    Hang,
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Logged {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ReleaseModel {
+    tag: String,
+    draft: bool,
+    prerelease: bool,
+    assets: Vec<AssetModel>,
+}
+
+#[derive(Debug, Clone)]
+struct AssetModel {
+    name: String,
+    url: String,
+    size: usize,
+    digest: Option<String>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Told when a request hangs.
+    hung: Option<std::sync::mpsc::Sender<String>>,
+    /// `owner/repo` → releases, newest first.
+    repos: BTreeMap<String, Vec<ReleaseModel>>,
+    /// Path → bytes served for downloads.
+    files: HashMap<String, Vec<u8>>,
+    faults: HashMap<String, VecDeque<Fault>>,
+    log: Vec<Logged>,
+}
+
+#[derive(Clone)]
+pub struct Server {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let state = Arc::new(Mutex::new(State::default()));
+        let shared = Arc::clone(&state);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = Arc::clone(&shared);
+                thread::spawn(move || serve_connection(stream, &state));
+            }
+        });
+        Server { url, state }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Start describing a release of `repo`; releases published later are newer.
+    pub fn release(&self, repo: &str, tag: &str) -> ReleaseBuilder {
+        ReleaseBuilder {
+            api: self.clone(),
+            files: self.clone(),
+            repo: repo.to_owned(),
+            model: ReleaseModel {
+                tag: tag.to_owned(),
+                draft: false,
+                prerelease: false,
+                assets: Vec::new(),
+            },
+            bytes: Vec::new(),
+        }
+    }
+
+    /// A repository that exists but has no releases.
+    pub fn empty_repo(&self, repo: &str) {
+        self.state().repos.entry(repo.to_owned()).or_default();
+    }
+
+    /// Queue faults for requests to `path` (a path without query, such as
+    /// `/repos/o/r/releases/latest` or a download path from [`Server::download_path`]).
+    pub fn fault(&self, path: &str, faults: &[Fault]) {
+        self.state()
+            .faults
+            .entry(path.to_owned())
+            .or_default()
+            .extend(faults.iter().copied());
+    }
+
+    pub fn download_path(repo: &str, tag: &str, asset: &str) -> String {
+        format!("/dl/{repo}/{tag}/{asset}")
+    }
+
+    pub fn requests(&self) -> Vec<Logged> {
+        self.state().log.clone()
+    }
+
+    /// How many requests went to `path` (query ignored).
+    pub fn hits(&self, path: &str) -> usize {
+        self.state().log.iter().filter(|l| l.path == path).count()
+    }
+
+    /// A channel that receives the path of each request that hangs (see [`Fault::Hang`]).
+    pub fn hung(&self) -> std::sync::mpsc::Receiver<String> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.state().hung = Some(tx);
+        rx
+    }
+
+    /// Replace the bytes served at a download path (to tamper with a published asset).
+    pub fn replace_file(&self, path: &str, bytes: Vec<u8>) {
+        self.state().files.insert(path.to_owned(), bytes);
+    }
+}
+
+pub struct ReleaseBuilder {
+    api: Server,
+    files: Server,
+    repo: String,
+    model: ReleaseModel,
+    bytes: Vec<(String, Vec<u8>)>,
+}
+
+impl ReleaseBuilder {
+    /// Serve the downloads from another server (another origin than the API).
+    pub fn hosted_on(mut self, files: &Server) -> Self {
+        self.files = files.clone();
+        self
+    }
+
+    pub fn asset(mut self, name: &str, bytes: &[u8]) -> Self {
+        self.push(name, bytes.to_vec(), None);
+        self
+    }
+
+    /// An asset whose API entry carries GitHub's `digest` field.
+    pub fn asset_with_digest(mut self, name: &str, bytes: &[u8]) -> Self {
+        let digest = format!("sha256:{}", sha256_hex(bytes));
+        self.push(name, bytes.to_vec(), Some(digest));
+        self
+    }
+
+    /// An asset whose API digest is given as is (to test a mismatch).
+    pub fn asset_with_given_digest(mut self, name: &str, bytes: &[u8], digest: &str) -> Self {
+        self.push(name, bytes.to_vec(), Some(digest.to_owned()));
+        self
+    }
+
+    /// A release-wide checksum file in `sha256sum` format covering every asset so far.
+    pub fn checksums(self, file_name: &str) -> Self {
+        let mut text = String::new();
+        for (name, bytes) in &self.bytes {
+            text.push_str(&sha256_hex(bytes));
+            text.push_str("  ");
+            text.push_str(name);
+            text.push('\n');
+        }
+        self.asset(file_name, text.as_bytes())
+    }
+
+    pub fn prerelease(mut self) -> Self {
+        self.model.prerelease = true;
+        self
+    }
+
+    pub fn draft(mut self) -> Self {
+        self.model.draft = true;
+        self
+    }
+
+    fn push(&mut self, name: &str, bytes: Vec<u8>, digest: Option<String>) {
+        let path = Server::download_path(&self.repo, &self.model.tag, name);
+        self.model.assets.push(AssetModel {
+            name: name.to_owned(),
+            url: format!("{}{path}", self.files.url),
+            size: bytes.len(),
+            digest,
+        });
+        self.bytes.push((name.to_owned(), bytes));
+    }
+
+    pub fn publish(self) {
+        let mut files = self.files.state();
+        for (name, bytes) in &self.bytes {
+            let path = Server::download_path(&self.repo, &self.model.tag, name);
+            files.files.insert(path, bytes.clone());
+        }
+        drop(files);
+        self.api
+            .state()
+            .repos
+            .entry(self.repo)
+            .or_default()
+            .insert(0, self.model);
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+struct Request {
+    path: String,
+    query: HashMap<String, String>,
+    headers: Vec<(String, String)>,
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// Send only this many body bytes, then close.
+    cut_after: Option<usize>,
+    /// After sending `cut_after` bytes, keep the connection open and send nothing.
+    hang: bool,
+}
+
+impl Reply {
+    fn json(status: u16, value: &Value) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: value.to_string().into_bytes(),
+            cut_after: None,
+            hang: false,
+        }
+    }
+
+    fn not_found() -> Reply {
+        Reply::json(
+            404,
+            &json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}),
+        )
+    }
+}
+
+fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    let mut writer = write_half;
+    loop {
+        let Some(request) = read_request(&mut reader) else {
+            return;
+        };
+        let reply = {
+            let mut state = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            state.log.push(Logged {
+                path: request.path.clone(),
+                headers: request.headers.clone(),
+            });
+            answer(&mut state, &request)
+        };
+        if reply.hang {
+            let _ = write_reply(&mut writer, &reply);
+            let hung = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .hung
+                .clone();
+            if let Some(tx) = hung {
+                let _ = tx.send(request.path.clone());
+            }
+            // Hold the connection until the client goes away.
+            let mut sink = [0u8; 1024];
+            while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
+            return;
+        }
+        if write_reply(&mut writer, &reply).is_err() || reply.cut_after.is_some() {
+            let _ = writer.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+    }
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let _method = parts.next()?;
+    let target = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    let content_length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body).ok()?;
+    let (path, query) = match target.split_once('?') {
+        Some((path, query)) => (path.to_owned(), query),
+        None => (target.clone(), ""),
+    };
+    let query = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    Some(Request {
+        path: percent_decode(&path),
+        query,
+        headers,
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn write_reply(writer: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let reason = match reply.status {
+        200 => "OK",
+        206 => "Partial Content",
+        403 => "Forbidden",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        _ => "Status",
+    };
+    let mut head = format!(
+        "HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\n",
+        reply.status,
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(name);
+        head.push_str(": ");
+        head.push_str(value);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    writer.write_all(head.as_bytes())?;
+    let body = match reply.cut_after {
+        Some(n) => &reply.body[..n.min(reply.body.len())],
+        None => &reply.body,
+    };
+    writer.write_all(body)?;
+    writer.flush()
+}
+
+fn answer(state: &mut State, request: &Request) -> Reply {
+    if let Some(fault) = state
+        .faults
+        .get_mut(&request.path)
+        .and_then(VecDeque::pop_front)
+    {
+        match fault {
+            Fault::Status(status) => {
+                return Reply::json(status, &json!({"message": format!("injected {status}")}));
+            }
+            Fault::RateLimit { reset } => {
+                let mut reply = Reply::json(403, &json!({"message": "API rate limit exceeded"}));
+                reply
+                    .headers
+                    .push(("x-ratelimit-remaining".into(), "0".into()));
+                reply
+                    .headers
+                    .push(("x-ratelimit-reset".into(), reset.to_string()));
+                return reply;
+            }
+            Fault::Hang => {
+                let mut reply = normal_answer(state, request);
+                reply.cut_after = Some(reply.body.len() / 2);
+                reply.hang = true;
+                return reply;
+            }
+            Fault::CutShort(n) => {
+                let mut reply = normal_answer(state, request);
+                reply.cut_after = Some(n);
+                return reply;
+            }
+        }
+    }
+    normal_answer(state, request)
+}
+
+fn normal_answer(state: &State, request: &Request) -> Reply {
+    if let Some(bytes) = state.files.get(&request.path) {
+        return file_reply(bytes, request);
+    }
+    let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["repos", owner, repo] => match state.repos.get(&format!("{owner}/{repo}")) {
+            Some(_) => Reply::json(200, &json!({"full_name": format!("{owner}/{repo}")})),
+            None => Reply::not_found(),
+        },
+        ["repos", owner, repo, "releases", rest @ ..] => {
+            let Some(releases) = state.repos.get(&format!("{owner}/{repo}")) else {
+                return Reply::not_found();
+            };
+            let tag = rest.join("/");
+            match rest {
+                [] => list_page(releases, request),
+                ["latest"] => releases
+                    .iter()
+                    .find(|r| !r.draft && !r.prerelease)
+                    .map_or_else(Reply::not_found, |r| Reply::json(200, &release_json(r))),
+                ["tags", ..] => releases
+                    .iter()
+                    .find(|r| !r.draft && r.tag == tag.trim_start_matches("tags/"))
+                    .map_or_else(Reply::not_found, |r| Reply::json(200, &release_json(r))),
+                _ => Reply::not_found(),
+            }
+        }
+        _ => Reply::not_found(),
+    }
+}
+
+fn file_reply(bytes: &[u8], request: &Request) -> Reply {
+    let range_start = request
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("range"))
+        .and_then(|(_, v)| v.strip_prefix("bytes="))
+        .and_then(|v| v.strip_suffix('-'))
+        .and_then(|v| v.parse::<usize>().ok());
+    match range_start {
+        Some(start) if start < bytes.len() => Reply {
+            status: 206,
+            headers: vec![(
+                "Content-Range".into(),
+                format!("bytes {start}-{}/{}", bytes.len() - 1, bytes.len()),
+            )],
+            body: bytes[start..].to_vec(),
+            cut_after: None,
+            hang: false,
+        },
+        _ => Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/octet-stream".into())],
+            body: bytes.to_vec(),
+            cut_after: None,
+            hang: false,
+        },
+    }
+}
+
+fn list_page(releases: &[ReleaseModel], request: &Request) -> Reply {
+    let per_page: usize = request
+        .query
+        .get("per_page")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    let page: usize = request
+        .query
+        .get("page")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let start = (page - 1) * per_page;
+    let items: Vec<Value> = releases
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(release_json)
+        .collect();
+    let mut reply = Reply::json(200, &Value::Array(items));
+    if start + per_page < releases.len() {
+        reply.headers.push((
+            "Link".into(),
+            format!(
+                "<{}?per_page={per_page}&page={}>; rel=\"next\"",
+                request.path,
+                page + 1
+            ),
+        ));
+    }
+    reply
+}
+
+fn release_json(release: &ReleaseModel) -> Value {
+    json!({
+        "tag_name": release.tag,
+        "name": release.tag,
+        "draft": release.draft,
+        "prerelease": release.prerelease,
+        "html_url": format!("https://github.example/releases/{}", release.tag),
+        "assets": release.assets.iter().map(|a| json!({
+            "name": a.name,
+            "browser_download_url": a.url,
+            "size": a.size,
+            "digest": a.digest,
+            "content_type": "application/octet-stream",
+        })).collect::<Vec<_>>(),
+    })
+}

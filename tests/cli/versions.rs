@@ -1,0 +1,148 @@
+//! Version requests: latest, exact (with or without `v`), prefixes, any tag, prereleases,
+//! drafts, and paging through long release lists.
+
+use crate::support::{TestEnv, host_asset, program, publish_simple, tar_gz_release};
+
+fn installed_version(env: &TestEnv) -> String {
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    list.json()[0]["version"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn env_with_releases() -> TestEnv {
+    let env = TestEnv::new();
+    for version in ["1.1.0", "1.2.0", "1.2.5", "1.10.0", "1.3.0"] {
+        publish_simple(&env.server, "acme/widget", version);
+    }
+    // A newer prerelease and a newer draft, both skipped by default.
+    let asset = host_asset("widget", "2.0.0-rc.1", ".tar.gz");
+    env.server
+        .release("acme/widget", "v2.0.0-rc.1")
+        .asset_with_digest(&asset, &tar_gz_release("widget", "2.0.0-rc.1"))
+        .prerelease()
+        .publish();
+    let asset = host_asset("widget", "3.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v3.0.0")
+        .asset_with_digest(&asset, &tar_gz_release("widget", "3.0.0"))
+        .draft()
+        .publish();
+    env
+}
+
+#[test]
+fn latest_skips_prereleases_and_drafts() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    // GitHub's "latest" is the newest published, non-prerelease release: 1.3.0 here.
+    assert_eq!(installed_version(&env), "1.3.0");
+    env.run(&["install", "acme/widget@latest"])
+        .expect_code(0)
+        .stderr_has("already installed");
+}
+
+#[test]
+fn exact_versions_with_and_without_v() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget@1.2.0"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.2.0");
+    env.run(&["install", "acme/widget@v1.1.0"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.1.0");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.1.0"))
+    );
+}
+
+#[test]
+fn prefix_picks_the_newest_match() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget@1.2"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.2.5");
+    env.run(&["install", "acme/widget@1"]).expect_code(0);
+    assert_eq!(
+        installed_version(&env),
+        "1.10.0",
+        "numeric, not text, order"
+    );
+}
+
+#[test]
+fn pre_allows_prereleases() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget", "--pre"]).expect_code(0);
+    assert_eq!(installed_version(&env), "2.0.0-rc.1");
+}
+
+#[test]
+fn an_exact_tag_may_name_a_prerelease() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget@v2.0.0-rc.1"])
+        .expect_code(0);
+    assert_eq!(installed_version(&env), "2.0.0-rc.1");
+}
+
+#[test]
+fn drafts_are_never_installed() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget@3.0.0"])
+        .expect_code(1)
+        .stderr_has("no release matching `3.0.0`");
+}
+
+#[test]
+fn any_exact_tag() {
+    let env = TestEnv::new();
+    let asset = host_asset("jq", "1.6", "");
+    env.server
+        .release("jqlang/jq", "jq-1.6")
+        .asset_with_digest(&asset, &program("jq", "1.6"))
+        .publish();
+    let asset = host_asset("jq", "1.7.1", "");
+    env.server
+        .release("jqlang/jq", "jq-1.7.1")
+        .asset_with_digest(&asset, &program("jq", "1.7.1"))
+        .publish();
+    env.run(&["install", "jqlang/jq@jq-1.6"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.6");
+    // A version written without the tag's prefix is found by paging.
+    env.run(&["install", "jqlang/jq@1.7.1"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.7.1");
+}
+
+#[test]
+fn prefix_pages_through_long_release_lists() {
+    let env = TestEnv::new();
+    // 1.0.x are the oldest, on the second page of 100.
+    for patch in 0..3 {
+        publish_simple(&env.server, "acme/widget", &format!("1.0.{patch}"));
+    }
+    for minor in 1..=120 {
+        let version = format!("1.{minor}.0");
+        env.server
+            .release("acme/widget", &format!("v{version}"))
+            .asset("notes.txt", b"x")
+            .publish();
+    }
+    env.run(&["install", "acme/widget@1.0"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.0.2");
+    let pages = env
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/repos/acme/widget/releases")
+        .count();
+    assert_eq!(pages, 2);
+}
+
+#[test]
+fn unknown_version_lists_recent_releases() {
+    let env = env_with_releases();
+    env.run(&["install", "acme/widget@9.9"])
+        .expect_code(1)
+        .stderr_has("no release matching `9.9.x`")
+        .stderr_has("recent releases: v2.0.0-rc.1, v1.3.0");
+}
