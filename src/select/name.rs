@@ -1,0 +1,563 @@
+//! Reading release asset names: tokens, the OS, arch, libc and format each name spells, and
+//! settling the spellings whose meaning depends on the rest of the release. Pure: no I/O.
+
+use super::Request;
+use crate::platform::{Arch, Os};
+
+/// How an asset is packed: whether it can be installed at all, and how well it suits an OS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    Tarball,
+    Zip,
+    /// A single compressed file (`.gz`, `.xz`, `.zst`, `.bz2`).
+    Compressed,
+    Exe,
+    /// No extension: the executable itself.
+    Bare,
+    /// An OS package or app bundle, labelled for messages.
+    Installer(&'static str),
+    Junk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BuildOs {
+    Unknown,
+    Is(Os),
+    /// An OS haul does not run on (netbsd, android, wasm, …).
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BuildArch {
+    Unknown,
+    Is(Arch),
+    /// Pre-v7 32-bit ARM (armv5, armv6, armel), which an armv7 host runs.
+    Armv6,
+    /// i586, which an i686 host runs.
+    I586,
+    /// A macOS fat binary.
+    Universal,
+    Other,
+    /// `arm` alone: 32-bit ARM or arm64, settled by the release.
+    BareArm,
+    /// `x86` alone: i686 or `x86_64`, settled by the release.
+    BareX86,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum BuildLibc {
+    Unknown,
+    Gnu,
+    /// musl or fully static: runs on any Linux.
+    Musl,
+}
+
+/// What one token, or a two-token spelling such as `x86_64` or `64-bit`, says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Word {
+    Os(BuildOs),
+    /// An OS with a definite arch (`winarm64`).
+    OsArch(Os, BuildArch),
+    /// An OS with an arch hint that a real arch word overrides (`win32`, `linux64`).
+    OsHint(Os, BuildArch),
+    OsLibc(Os, BuildLibc),
+    Arch(BuildArch),
+    /// `all`, which means universal next to a macOS name.
+    All,
+    Libc(BuildLibc),
+    /// Versions and vendors (`unknown`, `pc`): they say nothing.
+    Neutral,
+    Installer,
+    Junk,
+    Unknown,
+}
+
+pub(super) fn word(t: &str) -> Word {
+    use BuildArch as A;
+    let os = |o| Word::Os(BuildOs::Is(o));
+    match t {
+        "linux" => os(Os::Linux),
+        "alpine" | "musllinux" | "linuxstatic" => Word::OsLibc(Os::Linux, BuildLibc::Musl),
+        "manylinux" | "ubuntu" | "debian" => Word::OsLibc(Os::Linux, BuildLibc::Gnu),
+        "darwin" | "macos" | "macosx" | "osx" | "mac" | "apple" => os(Os::MacOs),
+        "windows" | "win" | "exe" => os(Os::Windows),
+        "mingw" | "mingw32" | "mingw64" => Word::OsLibc(Os::Windows, BuildLibc::Gnu),
+        "freebsd" => os(Os::FreeBsd),
+        "netbsd" | "openbsd" | "dragonfly" | "dragonflybsd" | "solaris" | "illumos" | "sunos"
+        | "aix" | "plan9" | "android" | "ios" | "js" | "wasm" | "wasi" | "dos" | "node"
+        | "nodejs" | "haiku" | "fuchsia" | "emscripten" => Word::Os(BuildOs::Other),
+        "x86_64" | "amd64" | "x64" | "x8664" | "64bit" | "intel" => Word::Arch(A::Is(Arch::X86_64)),
+        "aarch64" | "arm64" | "armv8" | "armv8a" | "arm64e" => Word::Arch(A::Is(Arch::Aarch64)),
+        "armv7" | "armv7l" | "armv7a" | "armv7hl" | "armv7hf" | "armhf" | "arm32" | "arm7" => {
+            Word::Arch(A::Is(Arch::Armv7))
+        }
+        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5te" | "armel" | "arm6" | "arm5" => {
+            Word::Arch(A::Armv6)
+        }
+        "arm" => Word::Arch(A::BareArm),
+        "i686" | "i386" | "386" | "ia32" | "32bit" | "x32" => Word::Arch(A::Is(Arch::I686)),
+        "i586" => Word::Arch(A::I586),
+        "x86" => Word::Arch(A::BareX86),
+        "universal" | "universal2" | "fat" => Word::Arch(A::Universal),
+        "all" => Word::All,
+        "ppc" | "ppc64" | "ppc64le" | "ppc64el" | "powerpc" | "powerpc64" | "powerpc64le"
+        | "s390x" | "riscv64" | "riscv64gc" | "mips" | "mipsle" | "mipsel" | "mips64"
+        | "mips64le" | "mips64el" | "loong64" | "loongarch64" | "sparc64" | "armeb" | "m68k"
+        | "wasm32" => Word::Arch(A::Other),
+        "gnu" | "glibc" | "gnueabihf" | "gnueabi" | "gnuabi64" => Word::Libc(BuildLibc::Gnu),
+        "musl" | "musleabi" | "musleabihf" | "muslabi64" | "static" => Word::Libc(BuildLibc::Musl),
+        // Vendors, release channels, and `cli`: haul installs command-line tools, so
+        // `tool-cli-…` is the tool itself rather than a variant of it.
+        "unknown" | "pc" | "ibm" | "w64" | "none" | "rc" | "alpha" | "beta" | "stable"
+        | "nightly" | "version" | "preview" | "cli" | "msvc" | "gnullvm" => Word::Neutral,
+        "installer" | "setup" => Word::Installer,
+        "src" | "source" | "sources" | "vendor" | "vendored" | "completion" | "completions"
+        | "manpage" | "manpages" | "man" | "doc" | "docs" | "sbom" | "sboms" | "symbols"
+        | "debug" | "dbg" | "license" | "licence" | "readme" | "changelog" | "checksum"
+        | "checksums" | "attestation" | "provenance" | "signature" | "schema" | "sha256"
+        | "sha512" | "md5" => Word::Junk,
+        _ => shaped_word(t),
+    }
+}
+
+/// OS words that releases glue to an arch or a bit width (`linux64`, `win32`, `winarm64`).
+pub(super) const GLUED: [(&str, Os); 7] = [
+    ("linux", Os::Linux),
+    ("freebsd", Os::FreeBsd),
+    ("windows", Os::Windows),
+    ("win", Os::Windows),
+    ("macos", Os::MacOs),
+    ("osx", Os::MacOs),
+    ("darwin", Os::MacOs),
+];
+
+/// Words recognised by shape rather than spelling: versions, `glibc231`, `*sums`, glued OS words.
+pub(super) fn shaped_word(t: &str) -> Word {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let starts_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
+    if starts_digit(t)
+        || t.strip_prefix('v').is_some_and(starts_digit)
+        || ["rc", "beta", "alpha"]
+            .iter()
+            .any(|p| t.strip_prefix(p).is_some_and(digits))
+    {
+        return Word::Neutral;
+    }
+    if t.strip_prefix("glibc").is_some_and(digits) {
+        return Word::Libc(BuildLibc::Gnu);
+    }
+    if t.ends_with("sums") {
+        return Word::Junk;
+    }
+    for (prefix, os) in GLUED {
+        let Some(rest) = t.strip_prefix(prefix) else {
+            continue;
+        };
+        match (rest, word(rest)) {
+            ("32", _) => return Word::OsHint(os, BuildArch::Is(Arch::I686)),
+            ("64", _) => return Word::OsHint(os, BuildArch::Is(Arch::X86_64)),
+            // `macos10`, `freebsd14`: an OS version.
+            (r, _) if digits(r) => return Word::Os(BuildOs::Is(os)),
+            (_, Word::Arch(arch)) => return Word::OsArch(os, arch),
+            _ => {}
+        }
+    }
+    if ["netbsd", "openbsd"]
+        .iter()
+        .any(|p| t.strip_prefix(p).is_some_and(digits))
+    {
+        return Word::Os(BuildOs::Other);
+    }
+    Word::Unknown
+}
+
+/// Spellings the tokenizer splits in two.
+pub(super) fn pair(a: &str, b: &str) -> Option<Word> {
+    use BuildArch as A;
+    Some(match (a, b) {
+        ("x86" | "amd" | "intel", "64") | ("64", "bit") => Word::Arch(A::Is(Arch::X86_64)),
+        ("x86", "32") | ("32", "bit") => Word::Arch(A::Is(Arch::I686)),
+        ("aarch" | "arm", "64") => Word::Arch(A::Is(Arch::Aarch64)),
+        ("arm", "v7" | "7") => Word::Arch(A::Is(Arch::Armv7)),
+        ("arm", "v6" | "6" | "v5" | "5") => Word::Arch(A::Armv6),
+        ("ppcle" | "ppc" | "s390" | "mips" | "riscv", "64") => Word::Arch(A::Other),
+        ("mac", "os") => Word::Os(BuildOs::Is(Os::MacOs)),
+        ("universal", "binary") => Word::Arch(A::Universal),
+        _ => return None,
+    })
+}
+
+pub(super) fn tokens(s: &str) -> Vec<&str> {
+    s.split(['-', '_', '.', ' ', '+'])
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// Each word with the index of its first token.
+pub(super) fn read(tokens: &[&str]) -> Vec<(usize, Word)> {
+    let mut words = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(w) = tokens.get(i + 1).and_then(|next| pair(tokens[i], next)) {
+            words.push((i, w));
+            i += 2;
+        } else {
+            words.push((i, word(tokens[i])));
+            i += 1;
+        }
+    }
+    words
+}
+
+/// OS packages and app bundles, by extension; the extension is the label shown in messages.
+pub(super) const INSTALLERS: [&str; 17] = [
+    ".pkg.tar.zst",
+    ".pkg.tar.xz",
+    ".app.zip",
+    ".app.tar.gz",
+    ".deb",
+    ".rpm",
+    ".apk",
+    ".msi",
+    ".msix",
+    ".msixbundle",
+    ".appx",
+    ".pkg",
+    ".dmg",
+    ".snap",
+    ".flatpak",
+    ".appimage",
+    ".nupkg",
+];
+pub(super) const TARBALLS: [&str; 10] = [
+    ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2", ".tbz", ".tar",
+];
+pub(super) const COMPRESSED: [&str; 4] = [".gz", ".xz", ".zst", ".bz2"];
+/// Extensions of files that are never a program: checksums, signatures, keys, metadata, scripts,
+/// language packages, editor extensions, debug info, and archives haul cannot unpack (`.7z`).
+pub(super) const JUNK_EXTS: &str = "sha256 sha512 sha1 sha md5 sum sha256sum sha512sum md5sum sig asc pem \
+    crt cert pub minisig sigstore sbom spdx json jsonl txt md yaml yml toml xml html pdf sh ps1 \
+    bat cmd rb py whl jar aar aab vsix debug pdb zsync tpz 7z rmd160 b3 lock";
+
+/// Splits a lowercased name into the part that carries words and the kind of file.
+pub(super) fn split_format(lower: &str) -> (&str, Kind) {
+    for ext in INSTALLERS {
+        if let Some(stem) = lower.strip_suffix(ext) {
+            // `.app.zip` and `.app.tar.gz` are both macOS app bundles.
+            let label = if ext.starts_with(".app.") {
+                ".app"
+            } else {
+                ext
+            };
+            return (stem, Kind::Installer(label));
+        }
+    }
+    let packed: [(&[&str], Kind); 4] = [
+        (&TARBALLS, Kind::Tarball),
+        (&[".zip"], Kind::Zip),
+        (&COMPRESSED, Kind::Compressed),
+        (&[".exe"], Kind::Exe),
+    ];
+    for (exts, kind) in packed {
+        if let Some(stem) = exts.iter().find_map(|ext| lower.strip_suffix(ext)) {
+            return (stem, kind);
+        }
+    }
+    match lower.rsplit_once('.') {
+        Some((stem, ext)) if JUNK_EXTS.split_whitespace().any(|e| e == ext) => (stem, Kind::Junk),
+        // An unfamiliar alphabetic extension (`.service`, `.desktop`) is some other file type;
+        // anything else after the last dot (`tool.x86_64`, `tool.linux.arm`) is part of a name.
+        Some((stem, ext))
+            if ext.bytes().all(|b| b.is_ascii_alphabetic()) && word(ext) == Word::Unknown =>
+        {
+            (stem, Kind::Junk)
+        }
+        _ => (lower, Kind::Bare),
+    }
+}
+
+/// The tool and repository names as tokens, for matching asset names.
+pub(super) struct Names<'a> {
+    pub(super) tool: &'a str,
+    pub(super) repo: &'a str,
+    pub(super) tool_tokens: Vec<String>,
+    pub(super) repo_tokens: Vec<String>,
+}
+
+impl<'a> Names<'a> {
+    pub(super) fn new(req: &Request<'a>) -> Self {
+        let split = |s: &str| {
+            tokens(&s.to_ascii_lowercase())
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        };
+        Names {
+            tool: req.tool,
+            repo: req.repo,
+            tool_tokens: split(req.tool),
+            repo_tokens: split(req.repo),
+        }
+    }
+}
+
+/// How an asset's name matches the request, best last: `Part` contains the tool or repository
+/// name inside a longer name (`tool-binary`, `tool_desktop`); `Repo` and `Tool` are that name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Named {
+    No,
+    Part,
+    Repo,
+    Tool,
+}
+
+/// One asset name, read.
+#[derive(Clone, Debug)]
+pub(super) struct Asset<'a> {
+    pub(super) name: &'a str,
+    pub(super) kind: Kind,
+    pub(super) os: BuildOs,
+    /// The OS came from the file type (`.exe`, `.deb`) or an arch-only name, not from a word.
+    pub(super) os_guessed: bool,
+    pub(super) arch: BuildArch,
+    /// How an ambiguous arch was read, for the reason.
+    pub(super) arch_note: Option<&'static str>,
+    pub(super) libc: BuildLibc,
+    pub(super) named: Named,
+    /// The name starts with the tool (or repository) name spelled exactly, case included.
+    pub(super) exact_case: bool,
+    /// Words nothing explains (`full`, `nocgo`, `desktop`): a variant, not the plain build.
+    pub(super) extras: usize,
+}
+
+impl Asset<'_> {
+    pub(super) fn is_program(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Tarball | Kind::Zip | Kind::Compressed | Kind::Exe | Kind::Bare
+        )
+    }
+
+    /// Neither OS nor arch: a source tarball, a script, docs; never installable as it is.
+    pub(super) fn is_platformless(&self) -> bool {
+        self.os == BuildOs::Unknown && self.arch == BuildArch::Unknown
+    }
+
+    /// Counts as a build, and as evidence of how the release names its builds.
+    pub(super) fn is_build(&self) -> bool {
+        self.kind != Kind::Junk && !self.is_platformless()
+    }
+
+    /// Takes in one word of the name; `hint` collects arch hints of glued OS words.
+    pub(super) fn absorb(&mut self, w: Word, hint: &mut BuildArch) {
+        let mut set_os = |o| {
+            if self.os == BuildOs::Unknown {
+                self.os = BuildOs::Is(o);
+            }
+        };
+        match w {
+            Word::Os(BuildOs::Is(o)) => set_os(o),
+            Word::OsArch(o, a) => {
+                set_os(o);
+                self.set_arch(a);
+            }
+            Word::OsHint(o, a) => {
+                set_os(o);
+                if *hint == BuildArch::Unknown {
+                    *hint = a;
+                }
+            }
+            Word::OsLibc(o, l) => {
+                set_os(o);
+                self.libc = l;
+            }
+            Word::Arch(a) => self.set_arch(a),
+            Word::Libc(l) if self.libc == BuildLibc::Unknown => self.libc = l,
+            Word::Installer if self.kind == Kind::Exe => {
+                self.kind = Kind::Installer(".exe installer");
+            }
+            Word::Installer if self.is_program() => self.kind = Kind::Installer("installer"),
+            Word::Junk if self.is_program() => self.kind = Kind::Junk,
+            Word::Unknown => self.extras += 1,
+            // `Other` OSes and `all` are settled once all words are in.
+            _ => {}
+        }
+    }
+
+    pub(super) fn set_arch(&mut self, a: BuildArch) {
+        if self.arch == BuildArch::Unknown {
+            self.arch = a;
+        }
+    }
+}
+
+pub(super) fn find_run(tokens: &[&str], needle: &[String]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > tokens.len() {
+        return None;
+    }
+    (0..=tokens.len() - needle.len()).find(|&i| {
+        tokens[i..i + needle.len()]
+            .iter()
+            .zip(needle)
+            .all(|(t, n)| t == n)
+    })
+}
+
+/// Where the tool (or repository) name sits among the tokens, and how well it matches. It is
+/// matched before the rest is read so that its own tokens (`wasm-…`, `docs-…`) are not taken
+/// for platform words. A whole name is one followed by a known word or nothing: `tool` in
+/// `tool_0.1_linux-amd64`, but only a part of `tool_extended_0.1_linux-amd64`.
+pub(super) fn find_name(
+    tokens: &[&str],
+    words: &[(usize, Word)],
+    wanted: &Names,
+) -> (Named, usize, usize) {
+    let whole = |len: usize| {
+        len == tokens.len() || words.iter().any(|&(at, w)| at == len && w != Word::Unknown)
+    };
+    let (tool_len, repo_len) = (wanted.tool_tokens.len(), wanted.repo_tokens.len());
+    match (
+        find_run(tokens, &wanted.tool_tokens),
+        find_run(tokens, &wanted.repo_tokens),
+    ) {
+        (Some(0), _) if whole(tool_len) => (Named::Tool, 0, tool_len),
+        (_, Some(0)) if whole(repo_len) => (Named::Repo, 0, repo_len),
+        (Some(at), _) => (Named::Part, at, tool_len),
+        (_, Some(at)) => (Named::Part, at, repo_len),
+        (None, None) => (Named::No, 0, 0),
+    }
+}
+
+pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
+    let lower = name.to_ascii_lowercase();
+    let (stem, kind) = split_format(&lower);
+    let tokens = tokens(stem);
+    let words = read(&tokens);
+    let (named, run_at, run_len) = find_name(&tokens, &words, wanted);
+    let spelled = match named {
+        Named::Tool => wanted.tool,
+        Named::Repo => wanted.repo,
+        Named::Part | Named::No => "",
+    };
+    let mut asset = Asset {
+        name,
+        kind,
+        os: BuildOs::Unknown,
+        os_guessed: false,
+        arch: BuildArch::Unknown,
+        arch_note: None,
+        libc: BuildLibc::Unknown,
+        named,
+        exact_case: !spelled.is_empty() && name.starts_with(spelled),
+        extras: 0,
+    };
+    let mut hint = BuildArch::Unknown;
+    let outside_name = |&&(at, _): &&(usize, Word)| at < run_at || at >= run_at + run_len;
+    for &(_, w) in words.iter().filter(outside_name) {
+        asset.absorb(w, &mut hint);
+    }
+    let said = |want: Word| words.iter().filter(outside_name).any(|&(_, w)| w == want);
+    if said(Word::Os(BuildOs::Other)) {
+        // `aarch64-linux-android`: the more specific OS wins.
+        asset.os = BuildOs::Other;
+    }
+    asset.set_arch(hint);
+    if said(Word::All) && asset.os == BuildOs::Is(Os::MacOs) {
+        asset.set_arch(BuildArch::Universal);
+    }
+    // A libc-qualified `arm` is a target triple (`arm-unknown-linux-gnueabihf`): 32-bit.
+    if asset.arch == BuildArch::BareArm && asset.libc != BuildLibc::Unknown {
+        asset.arch = BuildArch::Armv6;
+    }
+    if asset.os == BuildOs::Unknown {
+        let guess = match asset.kind {
+            Kind::Exe
+            | Kind::Installer(
+                ".msi" | ".msix" | ".msixbundle" | ".appx" | ".nupkg" | ".exe installer",
+            ) => Some(Os::Windows),
+            Kind::Installer(".pkg" | ".dmg" | ".app") => Some(Os::MacOs),
+            Kind::Installer(_) => Some(Os::Linux),
+            // `tool.x86_64`, `tool_arm64`: an arch-only name is, by long habit, a Linux build.
+            _ if asset.arch != BuildArch::Unknown => Some(Os::Linux),
+            _ => None,
+        };
+        if let Some(os) = guess {
+            asset.os = BuildOs::Is(os);
+            asset.os_guessed = true;
+        }
+    }
+    asset
+}
+
+/// Settles what a name cannot say alone by how the whole release names its builds.
+pub(super) fn settle(assets: &mut [Asset<'_>]) {
+    // A release with no Windows build that ships a zip named after the tool, with no OS and no
+    // arch, ships it for Windows: such tarballs are source, but zip is Windows' own format.
+    if !assets
+        .iter()
+        .any(|a| a.is_build() && a.os == BuildOs::Is(Os::Windows))
+    {
+        for a in assets.iter_mut() {
+            if a.kind == Kind::Zip && a.is_platformless() && a.named >= Named::Repo {
+                a.os = BuildOs::Is(Os::Windows);
+                a.os_guessed = true;
+            }
+        }
+    }
+
+    let builds: Vec<(BuildOs, BuildArch)> = assets
+        .iter()
+        .filter(|a| a.is_build())
+        .map(|a| (a.os, a.arch))
+        .collect();
+    let os_has =
+        |os: BuildOs, want: fn(BuildArch) -> bool| builds.iter().any(|&(o, a)| o == os && want(a));
+    let any_has = |want: fn(BuildArch) -> bool| builds.iter().any(|&(_, a)| want(a));
+    let x64_or_archless = |a| matches!(a, BuildArch::Is(Arch::X86_64) | BuildArch::Unknown);
+    let arm64 = |a| a == BuildArch::Is(Arch::Aarch64);
+    let bits32 = |a| {
+        matches!(
+            a,
+            BuildArch::Is(Arch::Armv7 | Arch::I686) | BuildArch::Armv6 | BuildArch::I586
+        )
+    };
+    // Only a bare `arm` beside an arm64 build of its own OS is known to be 32-bit here; counted
+    // as such when deciding what the other bare `arm`s mean.
+    let arm32_beside_arm64 = builds
+        .iter()
+        .any(|&(o, a)| a == BuildArch::BareArm && o != BuildOs::Is(Os::MacOs) && os_has(o, arm64));
+    let any_32 = any_has(bits32) || arm32_beside_arm64;
+    let names_arch = any_has(|a| a != BuildArch::Unknown);
+
+    for a in assets.iter_mut() {
+        match a.arch {
+            // `x86` is 32-bit when its OS also has an `x86_64` or an arch-less build; when it is
+            // the only Intel build of its OS (`tool_osx_x86` beside `tool_osx_arm64`), `x86_64`.
+            BuildArch::BareX86 if os_has(a.os, x64_or_archless) => {
+                a.arch = BuildArch::Is(Arch::I686);
+            }
+            BuildArch::BareX86 => {
+                a.arch = BuildArch::Is(Arch::X86_64);
+                a.arch_note = Some("`x86` read as x86_64: the only intel build for its os");
+            }
+            // `arm` is arm64 on macOS (there is no 32-bit ARM macOS), 32-bit where its OS also
+            // has arm64, and otherwise arm64 only in a release that builds nothing 32-bit but has
+            // arm64 elsewhere (`tool-linux-arm` beside `tool-windows-arm64`).
+            BuildArch::BareArm if a.os == BuildOs::Is(Os::MacOs) => {
+                a.arch = BuildArch::Is(Arch::Aarch64);
+            }
+            BuildArch::BareArm if !os_has(a.os, arm64) && !any_32 && any_has(arm64) => {
+                a.arch = BuildArch::Is(Arch::Aarch64);
+                a.arch_note = Some("`arm` read as arm64: the release builds nothing 32-bit");
+            }
+            BuildArch::BareArm => a.arch = BuildArch::Armv6,
+            // A release that names no arch anywhere predates multi-arch builds: x86_64. Where
+            // other builds name theirs, an arch-less one is the default or a multi-arch build.
+            BuildArch::Unknown if !names_arch && a.os != BuildOs::Unknown => {
+                a.arch = BuildArch::Is(Arch::X86_64);
+                a.arch_note = Some("asset name carries no architecture; taken as x86_64");
+            }
+            _ => {}
+        }
+    }
+}
