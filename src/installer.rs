@@ -180,6 +180,9 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
         opts.bins.clone()
     };
     let chosen = executables::choose(&found, &wanted, exe)?;
+    if opts.platform.libc == Some(crate::platform::Libc::Musl) {
+        refuse_glibc_builds(download.staging.path(), &chosen, &asset.name)?;
+    }
     let record = make_record(
         name, spec, &release, &asset, &actual, verified, opts, chosen,
     );
@@ -230,6 +233,32 @@ fn make_record(
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
     }
+}
+
+/// A glibc-linked program cannot start on a musl system (Alpine), however its name reads.
+fn refuse_glibc_builds(
+    dir: &std::path::Path,
+    chosen: &[executables::Chosen],
+    asset: &str,
+) -> Result<()> {
+    for bin in chosen {
+        let mut head = Vec::with_capacity(64 * 1024);
+        fs_err::File::open(dir.join(&bin.path))?
+            .take(64 * 1024)
+            .read_to_end(&mut head)?;
+        if let Some(loader) =
+            crate::elf::interpreter(&head).filter(|l| crate::elf::is_glibc_loader(l))
+        {
+            return Err(UserError::new(format!(
+                "`{}` in `{asset}` is built for glibc, and this system uses musl",
+                bin.name
+            ))
+            .caused_by(format!("it asks for the loader `{loader}`"))
+            .hint("choose a static or musl build with `--asset REGEX`, or use a glibc system")
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// What vouches for the download: the expected checksum must match; without one, the download

@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod context;
+mod elf;
 mod error;
 mod executables;
 mod fetch;

@@ -354,7 +354,8 @@ mod tests {
             "gohugoio/hugo@0.157.0#hugo_extended",
             "linux-x86_64-musl",
             "that the extended build links glibc is not in its name, which has the same shape \
-             as the plain hugo builds the corpus accepts on musl; no rule on names can tell",
+             as the plain hugo builds the corpus accepts on musl; no rule on names can tell \
+             (the install itself refuses it on musl: it reads the ELF loader, see elf.rs)",
         ),
     ];
 

@@ -186,3 +186,30 @@ fn missing_executable_lists_what_the_release_holds() {
         .stderr_has("--bin NAME");
     assert!(env.snapshot().is_empty(), "nothing installed");
 }
+
+#[test]
+fn a_glibc_build_is_refused_on_musl() {
+    let env = TestEnv::new();
+    let glibc = crate::support::fake_elf("/lib64/ld-linux-x86-64.so.2");
+    let bytes = archive::gz(&archive::tar(&[exe("widget", &glibc)]));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest("widget-1.0.0-linux-amd64.tar.gz", &bytes)
+        .publish();
+    env.run(&["install", "acme/widget", "--target", "linux-x86_64-musl"])
+        .expect_code(1)
+        .stderr_has("is built for glibc, and this system uses musl")
+        .stderr_has("ld-linux-x86-64.so.2");
+    assert!(env.snapshot().is_empty());
+    // The same build is fine on a glibc system.
+    env.run(&["install", "acme/widget", "--target", "linux-x86_64"])
+        .expect_code(0);
+    let musl = crate::support::fake_elf("/lib/ld-musl-x86_64.so.1");
+    let bytes = archive::gz(&archive::tar(&[exe("widget", &musl)]));
+    env.server
+        .release("acme/widget", "v2.0.0")
+        .asset_with_digest("widget-2.0.0-linux-amd64-musl.tar.gz", &bytes)
+        .publish();
+    env.run(&["install", "acme/widget", "--target", "linux-x86_64-musl"])
+        .expect_code(0);
+}

@@ -246,3 +246,21 @@ pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
         .publish();
     asset
 }
+
+/// A minimal 64-bit little-endian ELF executable whose program interpreter is `interp` (such
+/// as glibc's `/lib64/ld-linux-x86-64.so.2`). It only has to read like one; it never runs.
+pub fn fake_elf(interp: &str) -> Vec<u8> {
+    let mut out = vec![0u8; 0x200];
+    out[..4].copy_from_slice(b"\x7fELF");
+    out[4] = 2; // 64-bit
+    out[5] = 1; // little-endian
+    out[0x20..0x28].copy_from_slice(&0x40u64.to_le_bytes()); // e_phoff
+    out[0x36..0x38].copy_from_slice(&56u16.to_le_bytes()); // e_phentsize
+    out[0x38..0x3a].copy_from_slice(&1u16.to_le_bytes()); // e_phnum
+    out[0x40..0x44].copy_from_slice(&3u32.to_le_bytes()); // PT_INTERP
+    out[0x48..0x50].copy_from_slice(&0x100u64.to_le_bytes()); // p_offset
+    let len = interp.len() as u64 + 1;
+    out[0x60..0x68].copy_from_slice(&len.to_le_bytes()); // p_filesz
+    out[0x100..0x100 + interp.len()].copy_from_slice(interp.as_bytes());
+    out
+}
