@@ -3,6 +3,8 @@
 //! A build linked against glibc names `ld-linux-*.so` as its interpreter and cannot start on a
 //! musl system (Alpine), whatever its file name says. Pure: works on the file's first bytes.
 
+const PT_INTERP: u64 = 3;
+
 /// The ELF program interpreter (`PT_INTERP`), when `head` is the start of a dynamically linked
 /// ELF file and the interpreter lies within it.
 pub fn interpreter(head: &[u8]) -> Option<String> {
@@ -38,7 +40,6 @@ pub fn interpreter(head: &[u8]) -> Option<String> {
     let phentsize = usize::try_from(phentsize).ok()?;
     for index in 0..usize::try_from(phnum).ok()? {
         let entry = phoff.checked_add(index.checked_mul(phentsize)?)?;
-        const PT_INTERP: u64 = 3;
         if read(entry, 4)? != PT_INTERP {
             continue;
         }

@@ -59,23 +59,7 @@ impl Http {
                     "set `HAUL_GITHUB_API_URL` to a URL such as https://github.example.com/api/v3",
                 )
         })?;
-        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .filter_map(|der| reqwest::Certificate::from_der(der).ok());
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::USER_AGENT,
-            HeaderValue::from_static(concat!("haul/", env!("CARGO_PKG_VERSION"))),
-        );
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .read_timeout(READ_TIMEOUT)
-            .pool_idle_timeout(Duration::from_secs(30))
-            // System roots through the platform verifier, plus Mozilla's, for hosts with no
-            // CA bundle (a scratch container, a static binary on a minimal image).
-            .tls_certs_merge(roots)
-            .build()?;
+        let client = build_client()?;
         let token = token
             .map(|t| HeaderValue::from_str(&format!("Bearer {t}")))
             .transpose()
@@ -221,6 +205,41 @@ impl Http {
             tokio::time::sleep(backoff(resumes)).await;
         }
     }
+}
+
+/// The client: the operating system's trust store (through the platform verifier) plus
+/// Mozilla's roots, for hosts with no CA bundle (a scratch container, a static binary on a
+/// minimal image). Where the platform verifier cannot take extra roots (seen under wine), the
+/// system store alone, and failing that Mozilla's roots alone.
+fn build_client() -> Result<reqwest::Client> {
+    let mozilla = || {
+        webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .filter_map(|der| reqwest::Certificate::from_der(der).ok())
+            .collect::<Vec<_>>()
+    };
+    let builder = || {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static(concat!("haul/", env!("CARGO_PKG_VERSION"))),
+        );
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(CONNECT_TIMEOUT)
+            .read_timeout(READ_TIMEOUT)
+            .pool_idle_timeout(Duration::from_secs(30))
+    };
+    builder()
+        .tls_certs_merge(mozilla())
+        .build()
+        .or_else(|_| builder().build())
+        .or_else(|_| builder().tls_certs_only(mozilla()).build())
+        .map_err(|err| {
+            crate::error::UserError::new("cannot set up HTTPS")
+                .caused_by(err.to_string())
+                .into()
+        })
 }
 
 enum Outcome {

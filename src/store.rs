@@ -481,12 +481,33 @@ mod link {
         std::fs::read_link(link).is_ok_and(|t| t == target)
     }
 
+    /// A hard link or a copy: the same bytes as the target.
     #[cfg(not(unix))]
     pub fn points_to(link: &Path, target: &Path) -> bool {
-        // A hard link or copy: same size and the record says it is ours.
-        match (std::fs::metadata(link), std::fs::metadata(target)) {
-            (Ok(a), Ok(b)) => a.len() == b.len(),
+        use std::io::Read as _;
+        let (Ok(linked), Ok(original)) = (std::fs::File::open(link), std::fs::File::open(target))
+        else {
+            return false;
+        };
+        let same_len = match (linked.metadata(), original.metadata()) {
+            (Ok(one), Ok(other)) => one.len() == other.len(),
             _ => false,
+        };
+        if !same_len {
+            return false;
+        }
+        let mut linked = std::io::BufReader::new(linked);
+        let mut original = std::io::BufReader::new(original);
+        let (mut ours, mut theirs) = ([0u8; 8192], [0u8; 8192]);
+        loop {
+            let len = match linked.read(&mut ours) {
+                Ok(0) => return true,
+                Ok(len) => len,
+                Err(_) => return false,
+            };
+            if original.read_exact(&mut theirs[..len]).is_err() || ours[..len] != theirs[..len] {
+                return false;
+            }
         }
     }
 

@@ -8,7 +8,7 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use fs_err as fs;
 
 use crate::error::UserError;
@@ -279,11 +279,13 @@ fn make_symlink(root: &Path, rel: &Path, link: &Path) -> Result<()> {
 
 #[cfg(unix)]
 fn symlink(link: &Path, at: &Path) -> Result<()> {
+    use anyhow::Context as _;
     std::os::unix::fs::symlink(link, at)
         .with_context(|| format!("creating link `{}`", at.display()))
 }
 
 #[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
 fn symlink(_link: &Path, _at: &Path) -> Result<()> {
     // Links need a privilege on Windows; tools' archives do not depend on them there.
     Ok(())
@@ -299,6 +301,7 @@ pub fn set_executable(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
 pub fn set_executable(_path: &Path) -> Result<()> {
     Ok(())
 }
@@ -381,6 +384,7 @@ mod tests {
         );
     }
 
+    // Creates symbolic links, which need a privilege on Windows (haul skips them there).
     #[cfg(unix)]
     #[test]
     fn links_must_stay_inside() {

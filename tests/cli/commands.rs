@@ -208,14 +208,21 @@ fn env_prints_a_snippet_for_each_shell() {
     ] {
         let run = env.run(&["env", "--shell", shell]);
         run.expect_code(0);
+        // fish's single quotes escape backslashes (Windows paths).
+        let quoted = if shell == "fish" {
+            dir.replace('\\', "\\\\")
+        } else {
+            dir.clone()
+        };
         assert!(
-            run.stdout().contains(needle) && run.stdout().contains(&dir),
+            run.stdout().contains(needle) && run.stdout().contains(&quoted),
             "{shell}: {}",
             run.stdout()
         );
     }
 }
 
+// Runs the snippet in a POSIX `sh`, which Windows does not have.
 #[cfg(unix)]
 #[test]
 fn env_snippet_works_in_sh() {
@@ -296,4 +303,46 @@ fn two_processes_at_once_leave_a_consistent_state() {
             .count();
         assert_eq!(versions, 1, "{tool}");
     }
+}
+
+/// Windows cannot overwrite or delete a running `.exe`; haul renames it out of the way. The
+/// installed "tool" here is a copy of haul itself, kept running by a request that hangs.
+#[test]
+fn a_running_tool_can_be_replaced() {
+    let env = TestEnv::new();
+    let haul = std::fs::read(env!("CARGO_BIN_EXE_haul")).unwrap();
+    let asset = |version: &str| host_asset("widget", version, EXE);
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset("1.0.0"), &haul)
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+
+    // Run the installed copy; it blocks on an API request that never completes.
+    env.server.empty_repo("acme/slow");
+    env.server.fault(
+        "/repos/acme/slow/releases/latest",
+        &[crate::support::Fault::Hang],
+    );
+    let hung = env.server.hung();
+    let mut running = env
+        .command_for(&env.bin_dir().join(format!("widget{EXE}")))
+        .args(["install", "acme/slow"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    hung.recv_timeout(std::time::Duration::from_secs(120))
+        .expect("the installed copy is running");
+
+    let mut newer = haul.clone();
+    newer.extend_from_slice(b"version two");
+    env.server
+        .release("acme/widget", "v2.0.0")
+        .asset(&asset("2.0.0"), &newer)
+        .publish();
+    let run = env.run(&["install", "acme/widget"]);
+    running.kill().unwrap();
+    running.wait().unwrap();
+    run.expect_code(0);
+    assert_eq!(env.installed_bytes("widget"), Some(newer));
 }

@@ -23,6 +23,7 @@ fn installs(ext: &str, bytes: &[u8], version: &str) {
     list.expect_code(0);
     assert_eq!(list.json()[0]["asset"], asset.as_str());
     assert_eq!(list.json()[0]["verified_by"], "api-digest");
+    // The stand-in program is a shell script: it runs only where there is a `sh`.
     #[cfg(unix)]
     {
         let out = std::process::Command::new(env.bin_dir().join("widget"))

@@ -49,7 +49,12 @@ impl TestEnv {
     /// The `haul` binary with only this test's settings: every `HAUL_*`, token, colour and
     /// proxy variable of the calling environment is removed.
     pub fn command(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_haul"));
+        self.command_for(Path::new(env!("CARGO_BIN_EXE_haul")))
+    }
+
+    /// Another program (an installed tool) with the same environment as [`TestEnv::command`].
+    pub fn command_for(&self, program: &Path) -> std::process::Command {
+        let mut cmd = std::process::Command::new(program);
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy().into_owned();
             let upper = name.to_ascii_uppercase();
