@@ -70,6 +70,10 @@ pub enum Command {
     /// Show where a tool comes from and which asset haul would pick on every platform
     Info(InfoArgs),
 
+    /// Search the built-in catalog (every tool when no word is given)
+    #[command(visible_alias = "s")]
+    Search(SearchArgs),
+
     /// Print the path of an installed tool's executable (exit 1 when it is not installed)
     Which(WhichArgs),
 
@@ -82,7 +86,8 @@ pub enum Command {
 
 const INSTALL_EXAMPLES: &str = "\
 Examples:
-  haul install sharkdp/fd                 newest release
+  haul install kubectl helm terraform k9s catalog names
+  haul install sharkdp/fd                 newest release of a GitHub repository
   haul install cli/cli@2.50.0 --bin gh    an exact version; the executable is `gh`
   haul install helm/helm@3.16             newest 3.16.x
   haul install jqlang/jq@jq-1.6           any exact tag
@@ -90,7 +95,8 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// Tools to install: OWNER/REPO, optionally with @VERSION (1.2.3, v1.2.3, 1.2, latest or any tag)
+    /// Tools to install: a catalog name or OWNER/REPO, optionally with @VERSION (1.2.3, v1.2.3,
+    /// 1.2, latest or any tag)
     #[arg(required = true, value_name = "TOOL[@VERSION]")]
     pub tools: Vec<String>,
 
@@ -145,7 +151,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct InfoArgs {
-    /// The tool: OWNER/REPO, optionally with @VERSION
+    /// The tool: a catalog name or OWNER/REPO, optionally with @VERSION
     #[arg(value_name = "TOOL[@VERSION]")]
     pub tool: String,
 
@@ -164,6 +170,17 @@ pub struct InfoArgs {
     /// The executable wanted, for releases that ship several tools
     #[arg(long = "bin", value_name = "NAME")]
     pub bins: Vec<String>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// A word to look for in names, aliases, tags and descriptions
+    #[arg(value_name = "WORD")]
+    pub word: Option<String>,
 
     /// Print the result as JSON on stdout
     #[arg(long)]

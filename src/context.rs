@@ -30,7 +30,13 @@ impl Context {
         Http::new(
             &self.settings.github_api_url,
             self.settings.github_token.as_deref(),
+            self.settings.mirrors.clone(),
         )
+    }
+
+    /// The catalog, with the user's own entries.
+    pub fn catalog(&self) -> Result<crate::catalog::Catalog> {
+        Ok(crate::catalog::Catalog::load(&self.settings.user_catalog)?)
     }
 
     /// Whether the bin dir is on `PATH`.

@@ -12,6 +12,7 @@ use futures_util::StreamExt as _;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
 
+use crate::mirror::Mirrors;
 use crate::output::Bar;
 
 /// Attempts per request: the first plus retries for transient failures.
@@ -46,10 +47,11 @@ pub struct Http {
     client: reqwest::Client,
     api: Url,
     token: Option<HeaderValue>,
+    mirrors: Mirrors,
 }
 
 impl Http {
-    pub fn new(api_url: &str, token: Option<&str>) -> Result<Http> {
+    pub fn new(api_url: &str, token: Option<&str>, mirrors: Mirrors) -> Result<Http> {
         // ring, not aws-lc-rs: it builds for every target haul ships without a C SDK.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let api = Url::parse(api_url).map_err(|err| {
@@ -71,7 +73,12 @@ impl Http {
                 value.set_sensitive(true);
                 value
             });
-        Ok(Http { client, api, token })
+        Ok(Http {
+            client,
+            api,
+            token,
+            mirrors,
+        })
     }
 
     pub fn api_url(&self) -> &Url {
@@ -94,6 +101,8 @@ impl Http {
     }
 
     async fn get_from(&self, url: &str, accept: &str, offset: u64) -> Result<Response> {
+        // Mirror rules apply to every URL; the token still goes to the API's own origin only.
+        let url = &self.mirrors.rewrite(url);
         let parsed = Url::parse(url).map_err(|err| HttpError::Transport {
             url: url.to_owned(),
             reason: err.to_string(),
@@ -345,7 +354,12 @@ mod tests {
 
     #[test]
     fn token_goes_to_the_api_origin_only() {
-        let http = Http::new("http://127.0.0.1:8080/api/v3", Some("t")).unwrap();
+        let http = Http::new(
+            "http://127.0.0.1:8080/api/v3",
+            Some("t"),
+            Mirrors::default(),
+        )
+        .unwrap();
         let same = Url::parse("http://127.0.0.1:8080/dl/x.tar.gz").unwrap();
         let other_port = Url::parse("http://127.0.0.1:9090/dl/x.tar.gz").unwrap();
         let other_host = Url::parse("http://example.com:8080/x").unwrap();

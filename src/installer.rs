@@ -15,11 +15,10 @@ use crate::executables;
 use crate::fetch::Http;
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
-use crate::select;
-use crate::source::github::GitHub;
+use crate::resolve::{self, Resolved};
 use crate::source::{Asset, Release};
-use crate::spec::ToolSpec;
 use crate::store::{Bin, Record, Store};
+use crate::tool::{Tool, ToolSource};
 use crate::unpack::{self, Format};
 use crate::verify::{self, Candidate, Sha256, Verified};
 
@@ -28,8 +27,6 @@ const PIPE_CHUNKS: usize = 16;
 
 pub struct Options {
     pub pre: bool,
-    pub asset_pattern: Option<regex::Regex>,
-    pub bins: Vec<String>,
     pub platform: Platform,
     pub require_checksum: bool,
     pub force: bool,
@@ -47,77 +44,22 @@ pub enum Outcome {
     AlreadyInstalled(Record),
 }
 
-/// The release `spec` names and the asset chosen for `platform`, with the reason.
-pub struct Resolved {
-    pub release: Release,
-    pub asset: Asset,
-    pub selection: select::Selection,
-}
-
-pub async fn resolve(env: &Env<'_>, spec: &ToolSpec, opts: &Options) -> Result<Resolved> {
-    let release = GitHub { http: env.http }
-        .release(&spec.repo, &spec.req, opts.pre)
-        .await?;
-    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-    let tool = opts
-        .bins
-        .first()
-        .map_or(spec.repo.name.as_str(), String::as_str);
-    let selection = select::select(
-        &names,
-        opts.platform,
-        &select::Request {
-            tool,
-            repo: &spec.repo.name,
-            asset_pattern: opts.asset_pattern.as_ref(),
-        },
-    );
-    let Some(asset) = selection
-        .asset
-        .as_deref()
-        .and_then(|name| release.asset(name))
-        .cloned()
-    else {
-        let listed = if names.is_empty() {
-            "(none)".to_owned()
-        } else {
-            names.join(", ")
-        };
-        return Err(UserError::new(format!(
-            "no asset of `{}` {} fits {}",
-            spec.repo, release.tag, opts.platform
-        ))
-        .caused_by(selection.reason.clone())
-        .caused_by(format!("assets: {listed}"))
-        .hint("pass `--asset REGEX` to choose one")
-        .into());
-    };
-    Ok(Resolved {
-        release,
-        asset,
-        selection,
-    })
-}
-
-pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) -> Result<Outcome> {
+pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Outcome> {
     let Resolved {
         release,
         asset,
         selection,
-    } = resolve(env, spec, opts).await?;
+        plan,
+    } = resolve::resolve(env.http, tool, opts.pre, opts.platform).await?;
     if selection.emulated.is_some() {
         env.printer
-            .warn(&format!("{}: {}", spec.repo, selection.reason));
+            .warn(&format!("{}: {}", tool.name, selection.reason));
     }
     env.printer.debug(&format!(
         "{}: {} ({})",
-        spec.repo, asset.name, selection.reason
+        tool.name, asset.name, selection.reason
     ));
-    let name = opts
-        .bins
-        .first()
-        .cloned()
-        .unwrap_or_else(|| spec.repo.name.clone());
+    let name = tool.name.clone();
     if let Some(existing) = env.store.read(&name)?
         && !opts.force
         && existing.tag == release.tag
@@ -126,8 +68,6 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
         return Ok(Outcome::AlreadyInstalled(existing));
     }
 
-    let files: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-    let plan = verify::plan(&asset.name, asset.digest.as_deref(), &files);
     if plan.is_empty() && opts.require_checksum {
         return Err(unverified(&asset.name, &release.tag).into());
     }
@@ -135,13 +75,13 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
     let download = Download {
         asset: &asset,
         format: Format::of(&asset.name),
-        cache_path: env
-            .cache_dir
-            .join("downloads")
-            .join(&spec.repo.owner)
-            .join(&spec.repo.name)
-            .join(sanitize(&release.tag))
-            .join(&asset.name),
+        cache_path: cache_path(
+            &env.cache_dir,
+            tool,
+            &release.tag,
+            opts.platform,
+            &asset.name,
+        ),
         staging: env.store.staging(&name)?,
         single_name: format!("{name}{exe}"),
         plan: &plan,
@@ -164,7 +104,9 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
     if verified.is_none() {
         env.printer.warn(&format!(
             "no checksum covers `{}` in {} {}; installed it unverified",
-            asset.name, spec.repo, release.tag
+            asset.name,
+            tool.origin(),
+            release.tag
         ));
     }
     if let Some(file) = cache_file {
@@ -174,17 +116,12 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
 
     bar.message("installing");
     let found = executables::scan(download.staging.path())?;
-    let wanted = if opts.bins.is_empty() {
-        vec![name.clone()]
-    } else {
-        opts.bins.clone()
-    };
-    let chosen = executables::choose(&found, &wanted, exe)?;
+    let chosen = executables::choose(&found, &tool.wanted_bins(), exe)?;
     if opts.platform.libc == Some(crate::platform::Libc::Musl) {
         refuse_glibc_builds(download.staging.path(), &chosen, &asset.name)?;
     }
     let record = make_record(
-        name, spec, &release, &asset, &actual, verified, opts, chosen,
+        name, tool, &release, &asset, &actual, verified, opts, chosen,
     );
     let (store, force, committed) = (env.store.clone(), opts.force, record.clone());
     let staging = download.staging;
@@ -200,7 +137,7 @@ pub async fn install(env: &Env<'_>, spec: &ToolSpec, opts: &Options, bar: &Bar) 
 )]
 fn make_record(
     name: String,
-    spec: &ToolSpec,
+    tool: &Tool,
     release: &Release,
     asset: &Asset,
     sha256: &Sha256,
@@ -213,7 +150,7 @@ fn make_record(
     Record {
         schema: crate::store::new_record_schema(),
         name,
-        source: format!("github:{}", spec.repo),
+        source: tool.source_label(),
         tag: release.tag.clone(),
         dir: sanitize(&version),
         version,
@@ -298,6 +235,26 @@ fn unverified(asset: &str, tag: &str) -> UserError {
         .caused_by("checksums are required (`--require-checksum` or `require-checksum = true`)")
         .hint("install it without `--require-checksum` to accept an unverified download")
         .exit(ExitCode::Verification)
+}
+
+/// Where a download is kept: by source, release and file (a URL template's files share a name
+/// across platforms, so the platform is part of the path).
+fn cache_path(
+    cache_dir: &std::path::Path,
+    tool: &Tool,
+    tag: &str,
+    platform: Platform,
+    asset: &str,
+) -> PathBuf {
+    let downloads = cache_dir.join("downloads");
+    let base = match &tool.source {
+        ToolSource::GitHub(repo) => downloads.join("github").join(&repo.owner).join(&repo.name),
+        ToolSource::Template(_) => downloads
+            .join("catalog")
+            .join(&tool.name)
+            .join(platform.to_string()),
+    };
+    base.join(sanitize(tag)).join(asset)
 }
 
 /// A version or tag as a single directory name.

@@ -3,22 +3,28 @@
 //! `main` parses the arguments, runs one command and turns its result into a message and an
 //! exit code; it is the only place that decides the exit code.
 
+mod catalog;
 mod cli;
 mod commands;
 mod context;
+#[cfg(test)]
+mod corpus;
 mod elf;
 mod error;
 mod executables;
 mod fetch;
 mod host;
 mod installer;
+mod mirror;
 mod output;
 mod platform;
+mod resolve;
 mod select;
 mod settings;
 mod source;
 mod spec;
 mod store;
+mod tool;
 mod unpack;
 mod verify;
 mod version;
@@ -70,6 +76,7 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Uninstall(args) => commands::uninstall::uninstall(&args, &ctx),
         Command::List(args) => commands::list::list(&args, &ctx),
         Command::Info(args) => commands::info::info(&args, &ctx),
+        Command::Search(args) => commands::search::search(&args, &ctx),
         Command::Which(args) => commands::which::which(&args, &ctx),
         Command::Env(args) => commands::env::env(&args, &ctx),
         Command::Completions(args) => commands::completions::completions(&args, &ctx),

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::UserError;
+use crate::mirror::{Mirror, Mirrors};
 
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 pub const DEFAULT_JOBS: usize = 8;
@@ -25,6 +26,12 @@ pub struct ConfigFile {
     pub jobs: Option<usize>,
     pub require_checksum: Option<bool>,
     pub github_api_url: Option<String>,
+    /// URL rewriting rules (`[[mirror]]`).
+    #[serde(default)]
+    pub mirror: Vec<Mirror>,
+    /// The user's own catalog entries (`[[tool]]`).
+    #[serde(default)]
+    pub tool: Vec<crate::catalog::Entry>,
 }
 
 /// Where things live.
@@ -40,6 +47,9 @@ pub struct Settings {
     pub paths: Paths,
     pub github_api_url: String,
     pub github_token: Option<String>,
+    pub mirrors: Mirrors,
+    /// Catalog entries from the config file.
+    pub user_catalog: Vec<crate::catalog::Entry>,
     pub jobs: usize,
     pub require_checksum: bool,
     pub color: bool,
@@ -95,6 +105,14 @@ impl Settings {
             .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
             .map(|token| token.trim().to_owned());
 
+        // Rules from the environment come first: with equally long prefixes, they win.
+        let mut rules = match env_string("HAUL_MIRRORS")? {
+            Some(text) => Mirrors::parse_env(&text)?,
+            None => Vec::new(),
+        };
+        rules.extend(config.mirror);
+        let mirrors = Mirrors::new(rules)?;
+
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS).clamp(1, 64);
         let require_checksum = config.require_checksum.unwrap_or(false);
 
@@ -121,6 +139,8 @@ impl Settings {
             },
             github_api_url,
             github_token,
+            mirrors,
+            user_catalog: config.tool,
             jobs,
             require_checksum,
             color,

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::error::UserError;
+use crate::error::{ExitCode, UserError};
 use crate::version::VersionReq;
 
 /// A GitHub repository.
@@ -49,10 +49,17 @@ fn valid_part(part: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// What names the tool: a repository, or a name to look up in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Repo(Repo),
+    Name(String),
+}
+
 /// One tool as requested on the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ToolSpec {
-    pub repo: Repo,
+    pub target: Target,
     pub req: VersionReq,
     /// Exactly what was typed, for messages.
     pub raw: String,
@@ -66,20 +73,34 @@ impl ToolSpec {
         };
         if text.ends_with('@') {
             return Err(UserError::new(format!("`{text}` has an empty version"))
-                .hint("write `TOOL@VERSION`, for example `sharkdp/fd@10.2.0`, or leave out `@`")
-                .exit(crate::error::ExitCode::Usage));
+                .hint("write `TOOL@VERSION`, for example `kubectl@1.31.2`, or leave out `@`")
+                .exit(ExitCode::Usage));
         }
-        let repo = Repo::parse(name).ok_or_else(|| {
-            UserError::new(format!("`{name}` is not a GitHub repository"))
-                .hint("name a tool as OWNER/REPO, for example `sharkdp/fd` or `cli/cli@2.50.0`")
-                .exit(crate::error::ExitCode::Usage)
-        })?;
+        let target = if let Some(repo) = Repo::parse(name) {
+            Target::Repo(repo)
+        } else if is_name(name) {
+            Target::Name(name.to_ascii_lowercase())
+        } else {
+            return Err(UserError::new(format!(
+                "`{name}` is neither a tool name nor a GitHub repository"
+            ))
+            .hint("name a tool from the catalog (`haul search`) or a repository as OWNER/REPO")
+            .exit(ExitCode::Usage));
+        };
         Ok(ToolSpec {
-            repo,
+            target,
             req: VersionReq::parse(version),
             raw: text.to_owned(),
         })
     }
+}
+
+/// A catalog name: letters, digits, `.`, `_` and `-`.
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 #[cfg(test)]
@@ -89,25 +110,32 @@ mod tests {
     #[test]
     fn parses_specs() {
         let spec = ToolSpec::parse("sharkdp/fd").unwrap();
-        assert_eq!(spec.repo.to_string(), "sharkdp/fd");
+        assert_eq!(
+            spec.target,
+            Target::Repo(Repo::parse("sharkdp/fd").unwrap())
+        );
         assert_eq!(spec.req, VersionReq::Latest);
 
         let spec = ToolSpec::parse("cli/cli@v2.50.0").unwrap();
-        assert_eq!(spec.repo.name, "cli");
         assert_eq!(spec.req, VersionReq::parse("2.50.0"));
 
         let spec = ToolSpec::parse("jqlang/jq@jq-1.6").unwrap();
         assert_eq!(spec.req, VersionReq::Tag("jq-1.6".to_owned()));
 
         let spec = ToolSpec::parse("https://github.com/helm/helm.git@3.16").unwrap();
-        assert_eq!(spec.repo.to_string(), "helm/helm");
+        assert_eq!(spec.target, Target::Repo(Repo::parse("helm/helm").unwrap()));
         assert_eq!(spec.req, VersionReq::Prefix(vec![3, 16]));
+
+        let spec = ToolSpec::parse("kubectl@1.31.2").unwrap();
+        assert_eq!(spec.target, Target::Name("kubectl".to_owned()));
+        assert_eq!(spec.req, VersionReq::parse("1.31.2"));
+        let spec = ToolSpec::parse("K9s").unwrap();
+        assert_eq!(spec.target, Target::Name("k9s".to_owned()));
     }
 
     #[test]
     fn refuses_bad_specs() {
         for bad in [
-            "fd",
             "a/b/c",
             "/fd",
             "a/",
@@ -115,6 +143,9 @@ mod tests {
             "sharkdp/fd@",
             "../x",
             "a/..",
+            "-x",
+            "",
+            "a b",
         ] {
             assert!(ToolSpec::parse(bad).is_err(), "{bad}");
         }

@@ -1,30 +1,35 @@
-//! `haul info TOOL`: the release a request names and the asset haul would pick on every
-//! platform, with the reason, so anyone can see what would be installed anywhere.
+//! `haul info TOOL`: where a tool comes from, its release, and the asset haul would pick on
+//! every platform, with the reason, so anyone can see what would be installed anywhere.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 use crate::cli::InfoArgs;
-use crate::commands::install::{asset_pattern, parse_specs, target};
+use crate::commands::options::{self, asset_pattern, target};
 use crate::context::{self, Context};
 use crate::error::ExitCode;
 use crate::platform::Platform;
-use crate::select;
-use crate::source::github::GitHub;
-use crate::verify::{self, Candidate};
+use crate::resolve;
+use crate::tool::{Overrides, Tool, ToolSource};
+use crate::verify::Candidate;
 
 /// `haul info --json`; a stable, documented shape.
 #[derive(Serialize)]
 struct Info {
-    repo: String,
+    name: String,
+    /// `github:OWNER/REPO` or `catalog:NAME`.
+    source: String,
+    description: Option<String>,
+    homepage: Option<String>,
     tag: String,
     version: String,
     prerelease: bool,
     /// The platform haul runs on.
     host: String,
+    /// The release's files (for a URL template: the host's download and checksum file).
     assets: Vec<String>,
     /// Platform name → the pick; `BTreeMap` keeps the output stable.
     platforms: BTreeMap<String, Pick>,
@@ -41,66 +46,92 @@ struct Pick {
 }
 
 pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
-    let spec = parse_specs(std::slice::from_ref(&args.tool))?.remove(0);
-    let pattern = asset_pattern(args.asset.as_deref())?;
+    let overrides = Overrides {
+        bins: args.bins.clone(),
+        asset: asset_pattern(args.asset.as_deref())?,
+    };
+    let catalog = ctx.catalog()?;
+    let (_, tool) =
+        options::tools(std::slice::from_ref(&args.tool), &catalog, &overrides)?.remove(0);
+    let tool = tool?;
     let platforms: Vec<Platform> = match &args.target {
         Some(_) => vec![target(args.target.as_deref())?],
         None => Platform::NAMED.to_vec(),
     };
+    let host = crate::host::platform();
     let http = ctx.http()?;
-    let release = context::runtime()?
-        .block_on(GitHub { http: &http }.release(&spec.repo, &spec.req, args.pre))?;
-    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-    let tool = args
-        .bins
-        .first()
-        .map_or(spec.repo.name.as_str(), String::as_str);
-    let request = select::Request {
-        tool,
-        repo: &spec.repo.name,
-        asset_pattern: pattern.as_ref(),
-    };
+    let release = context::runtime()?.block_on(resolve::release(&http, &tool, args.pre, host))?;
     let mut picks = BTreeMap::new();
     for platform in &platforms {
-        let selection = select::select(&names, *platform, &request);
-        let checksum = selection.asset.as_deref().and_then(|name| {
-            let digest = release.asset(name).and_then(|a| a.digest.as_deref());
-            verify::plan(name, digest, &names).first().map(|c| match c {
-                Candidate::Digest(_) => "api-digest".to_owned(),
-                Candidate::File { name, .. } => name.clone(),
-            })
-        });
-        picks.insert(
-            platform.to_string(),
-            Pick {
-                asset: selection.asset,
-                reason: selection.reason,
-                emulated: selection.emulated.is_some(),
-                checksum,
-            },
-        );
+        picks.insert(platform.to_string(), pick(&tool, &release, *platform));
     }
+    let entry = catalog.find(&tool.name).filter(|e| e.name == tool.name);
     let info = Info {
-        repo: spec.repo.to_string(),
+        name: tool.name.clone(),
+        source: tool.source_label(),
+        description: entry.map(|e| e.description.clone()),
+        homepage: entry.map(|e| e.homepage.clone()),
         version: release.version_label(),
         tag: release.tag.clone(),
         prerelease: release.prerelease,
-        host: crate::host::platform().to_string(),
-        assets: names.iter().map(|n| (*n).to_owned()).collect(),
+        host: host.to_string(),
+        assets: release.assets.iter().map(|a| a.name.clone()).collect(),
         platforms: picks,
     };
     if args.json {
         ctx.printer.json(&info)?;
-        return Ok(ExitCode::Success);
+    } else {
+        ctx.printer.data(&human(&info, &platforms))?;
     }
-    let mut out = format!(
-        "{} {}{}\n",
-        info.repo,
+    Ok(ExitCode::Success)
+}
+
+fn pick(tool: &Tool, release: &crate::source::Release, platform: Platform) -> Pick {
+    let selection = resolve::choose(tool, release, platform);
+    let checksum = selection.asset.as_deref().and_then(|name| {
+        let rendered;
+        let release = match &tool.source {
+            ToolSource::Template(template) => {
+                let published = template.fit(platform).map_or(platform, |(p, _)| p);
+                rendered = template.release(&release.tag, published);
+                &rendered
+            }
+            ToolSource::GitHub(_) => release,
+        };
+        let asset = release.asset(name)?;
+        resolve::plan(tool, release, asset)
+            .first()
+            .map(|c| match c {
+                Candidate::Digest(_) => "api-digest".to_owned(),
+                Candidate::File { name, .. } => name.clone(),
+            })
+    });
+    Pick {
+        asset: selection.asset,
+        reason: selection.reason,
+        emulated: selection.emulated.is_some(),
+        checksum,
+    }
+}
+
+fn human(info: &Info, platforms: &[Platform]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}{}",
+        info.name,
         info.tag,
         if info.prerelease { " (prerelease)" } else { "" }
     );
+    if let Some(description) = info.description.as_deref().filter(|d| !d.is_empty()) {
+        let _ = writeln!(out, "  {description}");
+    }
+    let _ = writeln!(out, "  source:   {}", info.source);
+    if let Some(homepage) = info.homepage.as_deref().filter(|h| !h.is_empty()) {
+        let _ = writeln!(out, "  homepage: {homepage}");
+    }
     let width = info.platforms.keys().map(String::len).max().unwrap_or(0);
-    for platform in &platforms {
+    for platform in platforms {
         let name = platform.to_string();
         let Some(pick) = info.platforms.get(&name) else {
             continue;
@@ -110,6 +141,5 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
         let _ = writeln!(out, "{marker} {name:width$}  {asset}");
         let _ = writeln!(out, "  {:width$}    {}", "", pick.reason);
     }
-    ctx.printer.data(out.trim_end())?;
-    Ok(ExitCode::Success)
+    out.trim_end().to_owned()
 }

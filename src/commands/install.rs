@@ -5,12 +5,13 @@ use futures_util::StreamExt as _;
 use serde::Serialize;
 
 use crate::cli::InstallArgs;
+use crate::commands::options::{self, asset_pattern, target};
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::installer::{self, Env, Options, Outcome};
-use crate::platform::Platform;
 use crate::spec::ToolSpec;
 use crate::store::Record;
+use crate::tool::Overrides;
 
 /// `haul install --json`: what was installed, what was already there, what failed.
 #[derive(Serialize, Default)]
@@ -37,8 +38,7 @@ struct Failed {
 }
 
 pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
-    let specs = parse_specs(&args.tools)?;
-    if specs.len() > 1 && (!args.bins.is_empty() || args.asset.is_some()) {
+    if args.tools.len() > 1 && (!args.bins.is_empty() || args.asset.is_some()) {
         return Err(
             UserError::new("`--bin` and `--asset` apply to one tool at a time")
                 .hint("install tools that need them in separate commands")
@@ -46,14 +46,17 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     }
+    let overrides = Overrides {
+        bins: args.bins,
+        asset: asset_pattern(args.asset.as_deref())?,
+    };
     let opts = Options {
         pre: args.pre,
-        asset_pattern: asset_pattern(args.asset.as_deref())?,
-        bins: args.bins,
         platform: target(args.target.as_deref())?,
         require_checksum: args.require_checksum || ctx.settings.require_checksum,
         force: args.force,
     };
+    let tools = options::tools(&args.tools, &ctx.catalog()?, &overrides)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
     let http = ctx.http()?;
     let env = Env {
@@ -63,15 +66,21 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
         cache_dir: ctx.settings.paths.cache_dir.clone(),
     };
 
-    let several = specs.len() > 1;
-    let results = context::runtime()?.block_on(async {
-        let all = futures_util::stream::iter(specs.iter().enumerate())
-            .map(|(i, spec)| {
+    let several = tools.len() > 1;
+    let mut results = context::runtime()?.block_on(async {
+        let all = futures_util::stream::iter(tools.iter().enumerate())
+            .map(|(i, (spec, tool))| {
                 let (env, opts) = (&env, &opts);
                 async move {
-                    let bar = env.printer.download_bar(&spec.repo.name);
-                    let result = installer::install(env, spec, opts, &bar).await;
-                    bar.finish();
+                    let result = match tool {
+                        Ok(tool) => {
+                            let bar = env.printer.download_bar(&tool.name);
+                            let result = installer::install(env, tool, opts, &bar).await;
+                            bar.finish();
+                            result
+                        }
+                        Err(err) => Err(err.clone().into()),
+                    };
                     report(env, spec, &result, several);
                     (i, result)
                 }
@@ -85,11 +94,10 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
         }
     })?;
 
-    let mut results = results;
     results.sort_by_key(|(i, _)| *i);
     let mut summary = Summary::default();
     let mut failures = Vec::new();
-    for ((_, result), spec) in results.into_iter().zip(&specs) {
+    for ((_, result), (spec, _)) in results.into_iter().zip(&tools) {
         match result {
             Ok(Outcome::Installed(record)) => summary.installed.push(done(&record)),
             Ok(Outcome::AlreadyInstalled(record)) => summary.unchanged.push(done(&record)),
@@ -113,7 +121,7 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
     }
     match failures.as_slice() {
         [] => Ok(ExitCode::Success),
-        [_] if specs.len() == 1 => {
+        [_] if !several => {
             let (_, err) = failures.into_iter().next().expect("one failure");
             Err(err)
         }
@@ -123,7 +131,7 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
                 UserError::new(format!(
                     "{} of {} tools failed: {}",
                     failures.len(),
-                    specs.len(),
+                    tools.len(),
                     names.join(", ")
                 ))
                 .hint("the reasons are above; the other tools were installed"),
@@ -148,7 +156,10 @@ fn report(env: &Env<'_>, spec: &ToolSpec, result: &Result<Outcome>, several: boo
                     "{} {} ({}; {verified}): {}",
                     record.name,
                     record.version,
-                    spec.repo,
+                    record
+                        .source
+                        .split_once(':')
+                        .map_or(record.source.as_str(), |(_, s)| s),
                     bins.join(", ")
                 ),
             );
@@ -174,47 +185,5 @@ fn done(record: &Record) -> Done {
         asset: record.asset.clone(),
         verified_by: record.verified_by.clone(),
         bins: record.bins.iter().map(|b| b.link.clone()).collect(),
-    }
-}
-
-pub fn parse_specs(tools: &[String]) -> Result<Vec<ToolSpec>> {
-    let mut specs: Vec<ToolSpec> = Vec::new();
-    for tool in tools {
-        let spec = ToolSpec::parse(tool)?;
-        if let Some(other) = specs.iter().find(|s| s.repo == spec.repo) {
-            return Err(UserError::new(format!(
-                "`{}` is named twice (`{}`, `{}`)",
-                spec.repo, other.raw, spec.raw
-            ))
-            .exit(ExitCode::Usage)
-            .into());
-        }
-        specs.push(spec);
-    }
-    Ok(specs)
-}
-
-pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
-    pattern
-        .map(|p| {
-            regex::Regex::new(p).map_err(|err| {
-                UserError::new(format!("`--asset {p}` is not a valid regular expression"))
-                    .caused_by(err.to_string())
-                    .exit(ExitCode::Usage)
-                    .into()
-            })
-        })
-        .transpose()
-}
-
-pub fn target(target: Option<&str>) -> Result<Platform> {
-    match target {
-        None => Ok(crate::host::platform()),
-        Some(text) => text.parse::<Platform>().map_err(|err| {
-            UserError::new(format!("unknown platform `{text}`"))
-                .caused_by(err.to_string())
-                .exit(ExitCode::Usage)
-                .into()
-        }),
     }
 }

@@ -5,5 +5,7 @@ pub mod env;
 pub mod info;
 pub mod install;
 pub mod list;
+mod options;
+pub mod search;
 pub mod uninstall;
 pub mod which;

@@ -335,10 +335,7 @@ fn scope_prefix(scope: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-
-    /// The shared corpus, relative to this crate's manifest.
-    const CORPUS: &str = "../shared/corpus/assets.json";
+    use crate::corpus::{self, judge};
 
     /// Corpus answers disputed in a note on issue 2, so that the data gets fixed. They are
     /// printed on every run; the test fails when one of them starts to pass (the entry must then
@@ -358,44 +355,6 @@ mod tests {
              (the install itself refuses it on musl: it reads the ELF loader, see elf.rs)",
         ),
     ];
-
-    #[derive(serde::Deserialize)]
-    struct Case {
-        id: String,
-        repo: String,
-        binary: String,
-        assets: Vec<String>,
-        expect: BTreeMap<String, Option<String>>,
-        #[serde(default)]
-        accept: BTreeMap<String, Vec<String>>,
-        #[serde(default)]
-        fallback: BTreeMap<String, String>,
-    }
-
-    const INSTALLER_EXTS: [&str; 6] = [".dmg", ".pkg", ".msi", ".deb", ".rpm", ".apk"];
-
-    /// The corpus README's "what counts as right", with rule 4 read strictly: an emulated pick must
-    /// be flagged as emulated.
-    fn judge(case: &Case, platform: &str, sel: &Selection) -> bool {
-        let expected = case.expect.get(platform).cloned().flatten();
-        let accepted = case.accept.get(platform);
-        let fallback = case.fallback.contains_key(platform);
-        match (&sel.asset, &expected) {
-            (Some(got), Some(want)) if got == want || accepted.is_some_and(|a| a.contains(got)) => {
-                !fallback || sel.emulated.is_some()
-            }
-            (None, None) => true,
-            (None, Some(want))
-                if INSTALLER_EXTS
-                    .iter()
-                    .any(|e| want.to_ascii_lowercase().ends_with(e)) =>
-            {
-                sel.reason.contains("only installer")
-            }
-            (None, Some(_)) => fallback && sel.reason.contains("emulat"),
-            _ => false,
-        }
-    }
 
     fn pick(assets: &[&str], platform: &str, tool: &str) -> Selection {
         let p: Platform = platform.parse().expect("test platform parses");
@@ -549,9 +508,7 @@ mod tests {
         reason = "the corpus score and misses are the test's report"
     )]
     fn corpus() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-        let text = std::fs::read_to_string(&path).expect("corpus readable");
-        let cases: Vec<Case> = serde_json::from_str(&text).expect("corpus parses");
+        let cases = corpus::load();
         let (mut right, mut total, mut misses) = (0, 0, Vec::new());
         let mut disputed_seen = Vec::new();
         for case in &cases {

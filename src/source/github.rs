@@ -87,8 +87,20 @@ impl GitHub<'_> {
 
     /// The release that `req` names.
     pub async fn release(&self, repo: &Repo, req: &VersionReq, pre: bool) -> Result<Release> {
+        self.release_with_prefix(repo, req, pre, None).await
+    }
+
+    /// The release that `req` names among those whose tag starts with `tag_prefix` (a
+    /// repository that releases several things, such as `kustomize/v5.4.3` beside `api/v0.18`).
+    pub async fn release_with_prefix(
+        &self,
+        repo: &Repo,
+        req: &VersionReq,
+        pre: bool,
+        tag_prefix: Option<&str>,
+    ) -> Result<Release> {
         let found = match req {
-            VersionReq::Latest if !pre => {
+            VersionReq::Latest if !pre && tag_prefix.is_none() => {
                 let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "latest"]);
                 match self.get_json::<ApiRelease>(&url).await {
                     Ok(release) => Some(release),
@@ -96,7 +108,10 @@ impl GitHub<'_> {
                     Err(err) => return Err(explain(err, self.http.has_token())),
                 }
             }
-            _ => self.find(repo, req, pre).await?,
+            _ => {
+                self.find(repo, req, pre, tag_prefix.unwrap_or_default())
+                    .await?
+            }
         };
         match found {
             Some(release) => Ok(release.into()),
@@ -104,8 +119,19 @@ impl GitHub<'_> {
         }
     }
 
-    async fn find(&self, repo: &Repo, req: &VersionReq, pre: bool) -> Result<Option<ApiRelease>> {
+    async fn find(
+        &self,
+        repo: &Repo,
+        req: &VersionReq,
+        pre: bool,
+        prefix: &str,
+    ) -> Result<Option<ApiRelease>> {
         for tag in req.candidate_tags() {
+            let tag = if tag.starts_with(prefix) {
+                tag
+            } else {
+                format!("{prefix}{tag}")
+            };
             let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "tags", &tag]);
             match self.get_json::<ApiRelease>(&url).await {
                 // A tag the user wrote exactly may name a prerelease.
@@ -137,6 +163,7 @@ impl GitHub<'_> {
             for release in releases {
                 last_matched = !release.draft
                     && (allow_pre || !release.prerelease)
+                    && release.tag_name.starts_with(prefix)
                     && req.matches(&release.tag_name);
                 if !last_matched {
                     continue;
@@ -281,7 +308,12 @@ mod tests {
 
     #[test]
     fn api_urls_keep_the_base_path_and_escape_tags() {
-        let http = Http::new("https://ghe.example.com/api/v3/", None).unwrap();
+        let http = Http::new(
+            "https://ghe.example.com/api/v3/",
+            None,
+            crate::mirror::Mirrors::default(),
+        )
+        .unwrap();
         let github = GitHub { http: &http };
         assert_eq!(
             github

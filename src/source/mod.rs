@@ -4,6 +4,7 @@
 //! its assets?) so that selection, download and verification never depend on the source.
 
 pub mod github;
+pub mod template;
 
 use crate::version::Version;
 

@@ -66,9 +66,9 @@ fn repository_without_releases() {
 #[test]
 fn not_a_repository_is_a_usage_error() {
     let env = TestEnv::new();
-    env.run(&["install", "just-a-name"])
+    env.run(&["install", "not/a/name"])
         .expect_code(2)
-        .stderr_has("is not a GitHub repository");
+        .stderr_has("is neither a tool name nor a GitHub repository");
     env.run(&["install", "acme/widget", "--asset", "("])
         .expect_code(2)
         .stderr_has("not a valid regular expression");

@@ -4,6 +4,7 @@
 
 mod support;
 
+mod catalog;
 mod checksums;
 mod commands;
 mod failures;

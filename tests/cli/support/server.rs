@@ -115,6 +115,11 @@ impl Server {
         }
     }
 
+    /// Serve `bytes` at `path` (a vendor's download site behind a mirror rule).
+    pub fn file(&self, path: &str, bytes: &[u8]) {
+        self.state().files.insert(path.to_owned(), bytes.to_vec());
+    }
+
     /// A repository that exists but has no releases.
     pub fn empty_repo(&self, repo: &str) {
         self.state().repos.entry(repo.to_owned()).or_default();

@@ -1,0 +1,125 @@
+//! Mirror rules: every URL haul fetches that starts with a rule's `from` is fetched from `to`
+//! instead, for machines that reach the internet only through an artifact proxy (Artifactory,
+//! Nexus, a plain HTTP mirror). Pure: no I/O.
+
+use serde::Deserialize;
+
+use crate::error::{ExitCode, UserError};
+
+/// One rule, as written in the config file (`[[mirror]] from = "…" to = "…"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mirror {
+    pub from: String,
+    pub to: String,
+}
+
+/// The rules in force; the longest matching `from` wins, so a specific rule can sit beside a
+/// general one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mirrors {
+    rules: Vec<Mirror>,
+}
+
+impl Mirrors {
+    pub fn new(mut rules: Vec<Mirror>) -> Result<Mirrors, UserError> {
+        for rule in &rules {
+            for (what, url) in [("from", &rule.from), ("to", &rule.to)] {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(UserError::new(format!(
+                        "mirror `{what}` must be an http(s) URL, not `{url}`"
+                    ))
+                    .hint("write rules as `[[mirror]] from = \"https://dl.k8s.io/\" to = \"https://mirror.example.com/k8s/\"`")
+                    .exit(ExitCode::Usage));
+                }
+            }
+        }
+        // Longest first; the sort is stable, so among equal lengths the first rule stays first.
+        rules.sort_by_key(|rule| std::cmp::Reverse(rule.from.len()));
+        Ok(Mirrors { rules })
+    }
+
+    /// `HAUL_MIRRORS`: rules separated by whitespace or `;`, each `FROM=TO`.
+    pub fn parse_env(text: &str) -> Result<Vec<Mirror>, UserError> {
+        text.split(|c: char| c == ';' || c.is_whitespace())
+            .filter(|rule| !rule.is_empty())
+            .map(|rule| {
+                let (from, to) = rule.split_once('=').ok_or_else(|| {
+                    UserError::new(format!("`HAUL_MIRRORS` rule `{rule}` has no `=`"))
+                        .hint("write `HAUL_MIRRORS=\"https://dl.k8s.io/=https://mirror.example.com/k8s/\"`")
+                        .exit(ExitCode::Usage)
+                })?;
+                Ok(Mirror {
+                    from: from.to_owned(),
+                    to: to.to_owned(),
+                })
+            })
+            .collect()
+    }
+
+    /// The URL to fetch for `url`.
+    pub fn rewrite(&self, url: &str) -> String {
+        self.rules
+            .iter()
+            .find_map(|rule| {
+                url.strip_prefix(rule.from.as_str())
+                    .map(|rest| format!("{}{rest}", rule.to))
+            })
+            .unwrap_or_else(|| url.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(from: &str, to: &str) -> Mirror {
+        Mirror {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        }
+    }
+
+    #[test]
+    fn rewrites_by_the_longest_prefix() {
+        let mirrors = Mirrors::new(vec![
+            rule("https://github.com/", "https://art.example.com/github/"),
+            rule("https://github.com/cli/", "https://art.example.com/gh-cli/"),
+            rule("https://dl.k8s.io/", "http://127.0.0.1:8080/k8s/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            mirrors.rewrite("https://dl.k8s.io/release/stable.txt"),
+            "http://127.0.0.1:8080/k8s/release/stable.txt"
+        );
+        assert_eq!(
+            mirrors.rewrite("https://github.com/cli/cli/releases/download/v2/gh.tar.gz"),
+            "https://art.example.com/gh-cli/cli/releases/download/v2/gh.tar.gz"
+        );
+        assert_eq!(
+            mirrors.rewrite("https://github.com/sharkdp/fd/x"),
+            "https://art.example.com/github/sharkdp/fd/x"
+        );
+        assert_eq!(
+            mirrors.rewrite("https://example.org/x"),
+            "https://example.org/x"
+        );
+    }
+
+    #[test]
+    fn parses_the_environment_form() {
+        let rules = Mirrors::parse_env(
+            "https://dl.k8s.io/=http://m/k8s/;  https://releases.hashicorp.com/=http://m/hc/\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rules,
+            vec![
+                rule("https://dl.k8s.io/", "http://m/k8s/"),
+                rule("https://releases.hashicorp.com/", "http://m/hc/")
+            ]
+        );
+        assert!(Mirrors::parse_env("https://dl.k8s.io/").is_err());
+        assert!(Mirrors::new(vec![rule("dl.k8s.io", "http://m/")]).is_err());
+    }
+}

@@ -1,0 +1,500 @@
+//! URL-template sources, for tools that are not released on GitHub (kubectl from `dl.k8s.io`,
+//! the `HashiCorp` tools from `releases.hashicorp.com`, helm from `get.helm.sh`): how to discover
+//! versions, and the download and checksum URLs for each platform.
+//!
+//! Rendering and version picking are pure; `resolve` fetches through `Http`, so mirror rules
+//! apply to every URL.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use super::github::GitHub;
+use super::{Asset, Release};
+use crate::error::UserError;
+use crate::fetch::{Http, HttpError};
+use crate::platform::{Arch, Os, Platform};
+use crate::select::Emulation;
+use crate::spec::Repo;
+use crate::version::{Version, VersionReq};
+
+/// A tool's downloads, described by URL templates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub version: VersionSource,
+    /// The download URL; see [`Vars`] for the placeholders.
+    pub url: String,
+    /// The checksum file's URL (may use `{url}` and `{file}`).
+    pub checksum: Option<String>,
+    /// The platforms the vendor publishes, by name (`linux-x86_64`, `macos-aarch64`, …).
+    pub platforms: Vec<String>,
+    /// How the vendor spells each OS; Go's spelling by default.
+    #[serde(default)]
+    pub os: BTreeMap<String, String>,
+    /// How the vendor spells each arch; Go's spelling by default.
+    #[serde(default)]
+    pub arch: BTreeMap<String, String>,
+    /// `{ext}` per OS (`linux`, `macos`, `windows`, `freebsd`), with `default` for the rest.
+    #[serde(default)]
+    pub ext: BTreeMap<String, String>,
+}
+
+/// Where the versions come from: exactly one of the three.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionSource {
+    /// A URL whose body is the latest tag (`https://dl.k8s.io/release/stable.txt`).
+    pub text: Option<String>,
+    /// With `text`: the latest tag of a series, `{series}` being what the user asked for
+    /// (`https://dl.k8s.io/release/stable-{series}.txt` for `kubectl@1.31`).
+    pub series: Option<String>,
+    /// A GitHub repository whose release tags are the versions (helm).
+    pub github: Option<String>,
+    /// A releases.hashicorp.com `index.json`: `{"versions": {"1.9.5": …, …}}`.
+    pub hashicorp: Option<String>,
+}
+
+const PLACEHOLDERS: [&str; 8] = [
+    "{version}",
+    "{tag}",
+    "{os}",
+    "{arch}",
+    "{exe}",
+    "{ext}",
+    "{url}",
+    "{file}",
+];
+
+/// The values placeholders take for one platform and one release.
+pub struct Vars<'a> {
+    pub version: &'a str,
+    pub tag: &'a str,
+    pub platform: Platform,
+}
+
+impl Template {
+    fn os_word(&self, os: Os) -> String {
+        let key = os_key(os);
+        self.os.get(key).cloned().unwrap_or_else(|| {
+            match os {
+                Os::MacOs => "darwin",
+                other => os_key(other),
+            }
+            .to_owned()
+        })
+    }
+
+    fn arch_word(&self, arch: Arch) -> String {
+        let key = arch.as_str();
+        self.arch.get(key).cloned().unwrap_or_else(|| {
+            match arch {
+                Arch::X86_64 => "amd64",
+                Arch::Aarch64 => "arm64",
+                Arch::Armv7 => "arm",
+                Arch::I686 => "386",
+            }
+            .to_owned()
+        })
+    }
+
+    fn ext_for(&self, os: Os) -> String {
+        self.ext
+            .get(os_key(os))
+            .or_else(|| self.ext.get("default"))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The platforms this template claims, parsed.
+    pub fn claimed(&self) -> Vec<Platform> {
+        self.platforms
+            .iter()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    /// The published platform to use on `platform`: itself, or one it runs under emulation.
+    /// Linux builds from vendors' download sites are static, so they fit glibc and musl alike
+    /// (the install still refuses a glibc-linked program on musl).
+    pub fn fit(&self, platform: Platform) -> Option<(Platform, Option<Emulation>)> {
+        let claimed = self.claimed();
+        let find = |os: Os, arch: Arch| {
+            claimed
+                .iter()
+                .find(|p| p.os == os && p.arch == arch)
+                .copied()
+        };
+        if let Some(found) = find(platform.os, platform.arch) {
+            return Some((
+                Platform {
+                    libc: platform.libc,
+                    ..found
+                },
+                None,
+            ));
+        }
+        let (arch, emulation) = match (platform.os, platform.arch) {
+            (Os::MacOs, Arch::Aarch64) => (Arch::X86_64, Emulation::Rosetta2),
+            (Os::Windows, Arch::Aarch64) => (Arch::X86_64, Emulation::WindowsArm64X64),
+            (Os::Windows, Arch::X86_64) => (Arch::I686, Emulation::Wow64),
+            _ => return None,
+        };
+        find(platform.os, arch).map(|p| (p, Some(emulation)))
+    }
+
+    /// Fill in the placeholders of `template`.
+    pub fn render(&self, template: &str, vars: &Vars<'_>) -> String {
+        let out = self.fill(template, vars);
+        if out.contains("{url}") || out.contains("{file}") {
+            // Only checksum templates refer to the download URL; it never refers to itself.
+            let url = self.fill(&self.url, vars);
+            let file = url.rsplit('/').next().unwrap_or(&url).to_owned();
+            return out.replace("{url}", &url).replace("{file}", &file);
+        }
+        out
+    }
+
+    fn fill(&self, template: &str, vars: &Vars<'_>) -> String {
+        template
+            .replace("{version}", vars.version)
+            .replace("{tag}", vars.tag)
+            .replace("{os}", &self.os_word(vars.platform.os))
+            .replace("{arch}", &self.arch_word(vars.platform.arch))
+            .replace("{exe}", vars.platform.exe_suffix())
+            .replace("{ext}", &self.ext_for(vars.platform.os))
+    }
+
+    /// Everything wrong with the template; empty when it is fine.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let v = &self.version;
+        let kinds = [v.text.is_some(), v.github.is_some(), v.hashicorp.is_some()];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            problems
+                .push("`version` needs exactly one of `text`, `github`, `hashicorp`".to_owned());
+        }
+        if v.series.is_some() && v.text.is_none() {
+            problems.push("`version.series` goes with `version.text`".to_owned());
+        }
+        if let Some(repo) = &v.github
+            && Repo::parse(repo).is_none()
+        {
+            problems.push(format!("`version.github` `{repo}` is not OWNER/REPO"));
+        }
+        if self.platforms.is_empty() {
+            problems.push("`platforms` is empty".to_owned());
+        }
+        for name in &self.platforms {
+            if name.parse::<Platform>().is_err() {
+                problems.push(format!("unknown platform `{name}`"));
+            }
+        }
+        for (what, text) in [
+            ("url", Some(&self.url)),
+            ("checksum", self.checksum.as_ref()),
+        ] {
+            let Some(text) = text else { continue };
+            if !text.starts_with("https://")
+                && !text.starts_with("http://")
+                && !text.starts_with('{')
+            {
+                problems.push(format!("`{what}` is not an http(s) URL"));
+            }
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find('{') {
+                let Some(len) = rest[start..].find('}') else {
+                    problems.push(format!("`{what}` has an unclosed `{{`"));
+                    break;
+                };
+                let placeholder = &rest[start..=start + len];
+                let allowed = what == "checksum" || !matches!(placeholder, "{url}" | "{file}");
+                if !PLACEHOLDERS.contains(&placeholder) || !allowed {
+                    problems.push(format!(
+                        "`{what}` uses an unknown placeholder `{placeholder}`"
+                    ));
+                }
+                rest = &rest[start + len + 1..];
+            }
+        }
+        problems
+    }
+
+    /// The release with tag `tag` for `platform`: its download and checksum file as assets.
+    pub fn release(&self, tag: &str, platform: Platform) -> Release {
+        let version = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
+        let vars = Vars {
+            version,
+            tag,
+            platform,
+        };
+        let mut assets = vec![asset_at(self.render(&self.url, &vars))];
+        if let Some(checksum) = &self.checksum {
+            assets.push(asset_at(self.render(checksum, &vars)));
+        }
+        let parsed = Version::from_tag(tag);
+        Release {
+            prerelease: parsed.as_ref().is_some_and(Version::is_prerelease),
+            version: parsed,
+            tag: tag.to_owned(),
+            assets,
+        }
+    }
+
+    /// The tag `req` names, asking the version source.
+    pub async fn find_tag(
+        &self,
+        http: &Http,
+        tool: &str,
+        req: &VersionReq,
+        pre: bool,
+    ) -> Result<String> {
+        let v = &self.version;
+        if let Some(repo) = v.github.as_deref().and_then(Repo::parse) {
+            let release = GitHub { http }.release(&repo, req, pre).await?;
+            return Ok(release.tag);
+        }
+        if let Some(index) = &v.hashicorp {
+            let text = http.get_text(index, "application/json").await?;
+            let versions = hashicorp_versions(&text).ok_or_else(|| {
+                UserError::new(format!("unexpected answer from `{index}`"))
+                    .hint("check the mirror rules for this host")
+            })?;
+            return pick(&versions, req, pre)
+                .ok_or_else(|| no_version(tool, req, &versions).into());
+        }
+        let Some(latest_url) = &v.text else {
+            return Err(UserError::new(format!(
+                "the catalog entry `{tool}` has no version source"
+            ))
+            .into());
+        };
+        match req {
+            VersionReq::Latest => Ok(http
+                .get_text(latest_url, "text/plain")
+                .await?
+                .trim()
+                .to_owned()),
+            VersionReq::Tag(tag) => Ok(tag.clone()),
+            VersionReq::Exact(version) => {
+                // The vendor's tags either all start with `v` or none do; the latest one tells.
+                let latest = http.get_text(latest_url, "text/plain").await?;
+                let v_prefix = latest.trim().starts_with('v');
+                Ok(format!("{}{version}", if v_prefix { "v" } else { "" }))
+            }
+            VersionReq::Prefix(parts) => {
+                let Some(series) = &v.series else {
+                    return Err(UserError::new(format!(
+                        "`{tool}` can be installed at its latest version or an exact one, not `{req}`"
+                    ))
+                    .hint(format!("write the whole version, e.g. `{tool}@1.2.3`"))
+                    .into());
+                };
+                let series_text: Vec<String> = parts.iter().map(ToString::to_string).collect();
+                let url = series.replace("{series}", &series_text.join("."));
+                match http.get_text(&url, "text/plain").await {
+                    Ok(tag) => Ok(tag.trim().to_owned()),
+                    Err(err)
+                        if matches!(
+                            err.downcast_ref::<HttpError>(),
+                            Some(HttpError::NotFound { .. })
+                        ) =>
+                    {
+                        Err(
+                            UserError::new(format!("`{tool}` has no release matching `{req}`"))
+                                .into(),
+                        )
+                    }
+                    Err(err) => Err(err),
+                }
+            }
+        }
+    }
+}
+
+fn os_key(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "linux",
+        Os::MacOs => "macos",
+        Os::Windows => "windows",
+        Os::FreeBsd => "freebsd",
+    }
+}
+
+fn asset_at(url: String) -> Asset {
+    Asset {
+        name: url.rsplit('/').next().unwrap_or(&url).to_owned(),
+        url,
+        size: 0,
+        digest: None,
+    }
+}
+
+fn no_version(tool: &str, req: &VersionReq, versions: &[String]) -> UserError {
+    let mut recent: Vec<&String> = versions.iter().collect();
+    recent.sort_by_key(|v| std::cmp::Reverse(Version::from_tag(v)));
+    let recent: Vec<&str> = recent.iter().take(8).map(|v| v.as_str()).collect();
+    UserError::new(format!("`{tool}` has no release matching `{req}`"))
+        .caused_by(format!("recent releases: {}", recent.join(", ")))
+        .hint("pick one of those with `@VERSION`")
+}
+
+#[derive(Deserialize)]
+#[allow(clippy::zero_sized_map_values, reason = "only the versions' names matter")]
+struct HashicorpIndex {
+    versions: BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+/// The versions a releases.hashicorp.com `index.json` lists.
+pub fn hashicorp_versions(text: &str) -> Option<Vec<String>> {
+    let index: HashicorpIndex = serde_json::from_str(text).ok()?;
+    Some(index.versions.into_keys().collect())
+}
+
+/// The newest of `versions` that `req` allows; enterprise and other builds with metadata
+/// (`1.9.5+ent`) never count, prereleases only with `pre` or when named.
+pub fn pick(versions: &[String], req: &VersionReq, pre: bool) -> Option<String> {
+    let allow_pre = pre || req.names_prerelease();
+    versions
+        .iter()
+        .filter(|v| !v.contains('+'))
+        .filter_map(|v| Version::from_tag(v).map(|parsed| (parsed, v)))
+        .filter(|(parsed, _)| allow_pre || !parsed.is_prerelease())
+        .filter(|(_, v)| req.matches(v))
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, v)| v.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kubectl() -> Template {
+        toml::from_str(
+            r#"
+            version = { text = "https://dl.k8s.io/release/stable.txt", series = "https://dl.k8s.io/release/stable-{series}.txt" }
+            url = "https://dl.k8s.io/release/{tag}/bin/{os}/{arch}/kubectl{exe}"
+            checksum = "{url}.sha256"
+            platforms = ["linux-x86_64", "linux-aarch64", "macos-x86_64", "windows-x86_64"]
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn renders_urls_per_platform() {
+        let t = kubectl();
+        let vars = |platform: &str| Vars {
+            version: "1.31.2",
+            tag: "v1.31.2",
+            platform: platform.parse().unwrap(),
+        };
+        assert_eq!(
+            t.render(&t.url, &vars("linux-aarch64")),
+            "https://dl.k8s.io/release/v1.31.2/bin/linux/arm64/kubectl"
+        );
+        assert_eq!(
+            t.render(t.checksum.as_deref().unwrap(), &vars("windows-x86_64")),
+            "https://dl.k8s.io/release/v1.31.2/bin/windows/amd64/kubectl.exe.sha256"
+        );
+        assert!(t.problems().is_empty(), "{:?}", t.problems());
+    }
+
+    #[test]
+    fn custom_spellings_and_extensions() {
+        let t: Template = toml::from_str(
+            r#"
+            version = { github = "helm/helm" }
+            url = "https://get.helm.sh/helm-{tag}-{os}-{arch}{ext}"
+            checksum = "{url}.sha256sum"
+            platforms = ["linux-x86_64", "windows-x86_64", "macos-aarch64"]
+            os = { macos = "macOS" }
+            ext = { default = ".tar.gz", windows = ".zip" }
+            "#,
+        )
+        .unwrap();
+        let render = |p: &str| {
+            t.render(
+                &t.url,
+                &Vars {
+                    version: "3.16.2",
+                    tag: "v3.16.2",
+                    platform: p.parse().unwrap(),
+                },
+            )
+        };
+        assert_eq!(
+            render("windows-x86_64"),
+            "https://get.helm.sh/helm-v3.16.2-windows-amd64.zip"
+        );
+        assert_eq!(
+            render("macos-aarch64"),
+            "https://get.helm.sh/helm-v3.16.2-macOS-arm64.tar.gz"
+        );
+    }
+
+    #[test]
+    fn fits_and_emulation() {
+        let t = kubectl();
+        let musl: Platform = "linux-x86_64-musl".parse().unwrap();
+        assert_eq!(
+            t.fit(musl).map(|(p, e)| (p.to_string(), e)),
+            Some(("linux-x86_64-musl".into(), None))
+        );
+        let mac: Platform = "macos-aarch64".parse().unwrap();
+        assert_eq!(
+            t.fit(mac).map(|(p, e)| (p.to_string(), e)),
+            Some(("macos-x86_64".into(), Some(Emulation::Rosetta2)))
+        );
+        let arm: Platform = "linux-armv7".parse().unwrap();
+        assert!(t.fit(arm).is_none());
+    }
+
+    #[test]
+    fn finds_problems() {
+        let t: Template = toml::from_str(
+            r#"
+            version = { text = "https://x/stable.txt", github = "a/b" }
+            url = "https://x/{tag}/{platform}/tool"
+            checksum = "{url}.sha256"
+            platforms = ["linux-x86_64", "plan9"]
+            "#,
+        )
+        .unwrap();
+        let problems = t.problems().join("\n");
+        assert!(problems.contains("exactly one of"), "{problems}");
+        assert!(
+            problems.contains("unknown placeholder `{platform}`"),
+            "{problems}"
+        );
+        assert!(problems.contains("unknown platform `plan9`"), "{problems}");
+    }
+
+    #[test]
+    fn picks_hashicorp_versions() {
+        let text = r#"{"name":"terraform","versions":{
+            "1.9.5":{}, "1.10.0-beta1":{}, "1.9.4":{}, "1.8.5":{}, "1.10.0+ent":{}, "1.10.1":{}, "0.12.31":{}}}"#;
+        let versions = hashicorp_versions(text).unwrap();
+        assert_eq!(
+            pick(&versions, &VersionReq::Latest, false).as_deref(),
+            Some("1.10.1")
+        );
+        assert_eq!(
+            pick(&versions, &VersionReq::parse("1.9"), false).as_deref(),
+            Some("1.9.5")
+        );
+        assert_eq!(
+            pick(&versions, &VersionReq::parse("1.8.5"), false).as_deref(),
+            Some("1.8.5")
+        );
+        assert_eq!(pick(&versions, &VersionReq::parse("2"), false), None);
+        let pre = r#"{"versions":{"1.9.5":{},"1.10.0-beta1":{}}}"#;
+        let pre = hashicorp_versions(pre).unwrap();
+        assert_eq!(
+            pick(&pre, &VersionReq::Latest, true).as_deref(),
+            Some("1.10.0-beta1")
+        );
+        assert_eq!(hashicorp_versions("<html>"), None);
+    }
+}

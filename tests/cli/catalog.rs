@@ -1,0 +1,305 @@
+//! Catalog names, vendor download sites behind mirror rules, `haul search` and `haul info` on
+//! catalog tools. The vendor sites (dl.k8s.io, releases.hashicorp.com, get.helm.sh) are served
+//! by the local test server under mirror rules, exactly as a company's artifact proxy would.
+
+use crate::support::archive::{self, exe};
+use crate::support::server::sha256_hex;
+use crate::support::{EXE, TestEnv, host_asset, program};
+
+/// This machine as Go (and so `dl.k8s.io`, `HashiCorp` and `get.helm.sh`) spells it.
+fn go_platform() -> (&'static str, &'static str) {
+    let os = if cfg!(windows) {
+        "windows"
+    } else if cfg!(target_os = "macos") {
+        "darwin"
+    } else {
+        "linux"
+    };
+    let arch = if cfg!(target_arch = "aarch64") {
+        "arm64"
+    } else {
+        "amd64"
+    };
+    (os, arch)
+}
+
+/// The vendor sites, served by `env`'s server, and the mirror rules that lead there.
+fn vendor_sites(env: &TestEnv) -> String {
+    let (os, arch) = go_platform();
+    let server = &env.server;
+
+    // kubectl: stable.txt, a bare binary and its `.sha256` holding the hash alone.
+    server.file("/k8s/release/stable.txt", b"v1.31.2\n");
+    server.file("/k8s/release/stable-1.30.txt", b"v1.30.6\n");
+    for version in ["1.31.2", "1.30.6"] {
+        let kubectl = program("kubectl", version);
+        let path = format!("/k8s/release/v{version}/bin/{os}/{arch}/kubectl{EXE}");
+        server.file(&format!("{path}.sha256"), sha256_hex(&kubectl).as_bytes());
+        server.file(&path, &kubectl);
+    }
+
+    // terraform: index.json, a zip per platform, and one SHA256SUMS for the release.
+    let index = r#"{"name":"terraform","versions":{"1.9.5":{},"1.10.0-beta1":{},"1.9.5+ent":{},"1.8.5":{}}}"#;
+    server.file("/hashicorp/terraform/index.json", index.as_bytes());
+    let name = format!("terraform{EXE}");
+    let zip = archive::zip(&[exe(&name, &program("terraform", "1.9.5"))]);
+    let file = format!("terraform_1.9.5_{os}_{arch}.zip");
+    let sums = format!(
+        "{}  terraform_1.9.5_linux_arm.zip\n{}  {file}\n",
+        "0".repeat(64),
+        sha256_hex(&zip)
+    );
+    server.file(&format!("/hashicorp/terraform/1.9.5/{file}"), &zip);
+    server.file(
+        "/hashicorp/terraform/1.9.5/terraform_1.9.5_SHA256SUMS",
+        sums.as_bytes(),
+    );
+
+    // helm: versions from GitHub, archives from get.helm.sh with `.sha256sum` files.
+    server.release("helm/helm", "v3.16.2").publish();
+    let ext = if cfg!(windows) { ".zip" } else { ".tar.gz" };
+    let inner = format!("{os}-{arch}/helm{EXE}");
+    let helm = program("helm", "3.16.2");
+    let bytes = if cfg!(windows) {
+        archive::zip(&[exe(&inner, &helm)])
+    } else {
+        archive::gz(&archive::tar(&[exe(&inner, &helm)]))
+    };
+    let file = format!("helm-v3.16.2-{os}-{arch}{ext}");
+    server.file(
+        &format!("/helm/{file}.sha256sum"),
+        format!("{}  {file}\n", sha256_hex(&bytes)).as_bytes(),
+    );
+    server.file(&format!("/helm/{file}"), &bytes);
+
+    // k9s: an ordinary GitHub release.
+    let asset = host_asset("k9s", "0.32.5", ".tar.gz");
+    let k9s = archive::gz(&archive::tar(&[exe(
+        &format!("k9s{EXE}"),
+        &program("k9s", "0.32.5"),
+    )]));
+    server
+        .release("derailed/k9s", "v0.32.5")
+        .asset(&asset, &k9s)
+        .checksums("checksums.sha256")
+        .publish();
+
+    let url = &server.url;
+    format!(
+        "[[mirror]]\nfrom = \"https://dl.k8s.io/\"\nto = \"{url}/k8s/\"\n\n\
+         [[mirror]]\nfrom = \"https://releases.hashicorp.com/\"\nto = \"{url}/hashicorp/\"\n\n\
+         [[mirror]]\nfrom = \"https://get.helm.sh/\"\nto = \"{url}/helm/\"\n"
+    )
+}
+
+fn verified(env: &TestEnv) -> Vec<(String, String, String)> {
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    list.json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["version"].as_str().unwrap().to_owned(),
+                e["verified_by"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn catalog_tools_through_mirror_rules() {
+    let env = TestEnv::new();
+    let config = vendor_sites(&env);
+    std::fs::write(env.config_path(), config).unwrap();
+    env.run(&["install", "kubectl", "terraform", "helm", "k9s"])
+        .expect_code(0);
+    let (os, arch) = go_platform();
+    let ext = if cfg!(windows) { ".zip" } else { ".tar.gz" };
+    assert_eq!(
+        verified(&env),
+        vec![
+            (
+                "helm".into(),
+                "3.16.2".into(),
+                format!("helm-v3.16.2-{os}-{arch}{ext}.sha256sum")
+            ),
+            ("k9s".into(), "0.32.5".into(), "checksums.sha256".into()),
+            (
+                "kubectl".into(),
+                "1.31.2".into(),
+                format!("kubectl{EXE}.sha256")
+            ),
+            (
+                "terraform".into(),
+                "1.9.5".into(),
+                "terraform_1.9.5_SHA256SUMS".into()
+            ),
+        ]
+    );
+    for (tool, version) in [
+        ("kubectl", "1.31.2"),
+        ("terraform", "1.9.5"),
+        ("helm", "3.16.2"),
+        ("k9s", "0.32.5"),
+    ] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, version)),
+            "{tool}"
+        );
+    }
+    let list = env.run(&["list", "--json"]);
+    assert_eq!(list.json()[2]["source"], "catalog:kubectl");
+    assert_eq!(list.json()[1]["source"], "github:derailed/k9s");
+
+    // A series and an exact version of a text-file source.
+    env.run(&["install", "kubectl@1.30"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("kubectl"),
+        Some(program("kubectl", "1.30.6"))
+    );
+    env.run(&["install", "kubectl@1.31.2"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("kubectl"),
+        Some(program("kubectl", "1.31.2"))
+    );
+    // HashiCorp's index: prefixes, and enterprise builds never count.
+    env.run(&["install", "terraform@1.8"])
+        .expect_code(1)
+        .stderr_has("HTTP 404");
+    env.run(&["install", "terraform@2"])
+        .expect_code(1)
+        .stderr_has("no release matching `2.x`")
+        .stderr_has("1.9.5");
+}
+
+#[test]
+fn mirrors_from_the_environment() {
+    let env = TestEnv::new();
+    vendor_sites(&env);
+    let rules = format!("https://dl.k8s.io/={}/k8s/", env.server.url);
+    let env = env.env("HAUL_MIRRORS", &rules);
+    env.run(&["install", "kubectl"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("kubectl"),
+        Some(program("kubectl", "1.31.2"))
+    );
+    assert!(env.server.hits("/k8s/release/stable.txt") >= 1);
+}
+
+#[test]
+fn a_vendor_checksum_mismatch_changes_nothing() {
+    let env = TestEnv::new();
+    let config = vendor_sites(&env);
+    std::fs::write(env.config_path(), config).unwrap();
+    let (os, arch) = go_platform();
+    env.server.file(
+        &format!("/hashicorp/terraform/1.9.5/terraform_1.9.5_{os}_{arch}.zip"),
+        &archive::zip(&[exe("terraform", b"tampered")]),
+    );
+    env.run(&["install", "terraform"])
+        .expect_code(4)
+        .stderr_has("checksum mismatch")
+        .stderr_has("terraform_1.9.5_SHA256SUMS");
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn search_lists_kubernetes_tools() {
+    let env = TestEnv::new();
+    let run = env.run(&["search", "kube"]);
+    run.expect_code(0);
+    let lines: Vec<String> = run.stdout().lines().map(str::to_owned).collect();
+    for name in ["kubectl", "kubectx", "kubens"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("{name} "))),
+            "{name}: {lines:?}"
+        );
+    }
+    let json = env.run(&["search", "kube", "--json"]).json();
+    let first = &json[0];
+    for key in ["name", "aliases", "description", "homepage", "source"] {
+        assert!(first.get(key).is_some(), "{key} missing: {first}");
+    }
+    let all = env.run(&["search", "--json"]).json();
+    assert!(all.as_array().unwrap().len() >= 150);
+    let none = env.run(&["search", "no-such-tool-anywhere"]);
+    none.expect_code(0)
+        .stderr_has("no tool in the catalog matches");
+    assert!(none.stdout().is_empty());
+}
+
+#[test]
+fn info_on_a_catalog_tool() {
+    let env = TestEnv::new();
+    let config = vendor_sites(&env);
+    std::fs::write(env.config_path(), config).unwrap();
+    let json = env.run(&["info", "kubectl", "--json"]).json();
+    assert_eq!(json["name"], "kubectl");
+    assert_eq!(json["source"], "catalog:kubectl");
+    assert_eq!(json["tag"], "v1.31.2");
+    assert_eq!(json["platforms"]["linux-armv7"]["asset"], "kubectl");
+    assert_eq!(
+        json["platforms"]["linux-armv7"]["checksum"],
+        "kubectl.sha256"
+    );
+    assert_eq!(json["platforms"]["windows-x86_64"]["asset"], "kubectl.exe");
+    assert_eq!(
+        json["platforms"]["freebsd-x86_64"]["asset"],
+        serde_json::Value::Null
+    );
+    assert!(json["description"].as_str().is_some_and(|d| !d.is_empty()));
+
+    let json = env.run(&["info", "terraform", "--json"]).json();
+    assert_eq!(json["version"], "1.9.5");
+    assert_eq!(
+        json["platforms"]["macos-aarch64"]["asset"],
+        "terraform_1.9.5_darwin_arm64.zip"
+    );
+    assert_eq!(json["platforms"]["windows-aarch64"]["emulated"], true);
+}
+
+#[test]
+fn unknown_names_suggest_catalog_tools() {
+    let env = TestEnv::new();
+    env.run(&["install", "kubctl"])
+        .expect_code(1)
+        .stderr_has("`kubctl` is not in the catalog")
+        .stderr_has("kubectl")
+        .stderr_has("haul search");
+}
+
+#[test]
+fn user_catalog_entries() {
+    let env = TestEnv::new();
+    let asset = host_asset("inhouse", "2.0.0", ".tar.gz");
+    let bytes = archive::gz(&archive::tar(&[exe(
+        &format!("ih{EXE}"),
+        &program("ih", "2.0.0"),
+    )]));
+    env.server
+        .release("acme/inhouse-tool", "v2.0.0")
+        .asset_with_digest(&asset, &bytes)
+        .publish();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"inhouse\"\naliases = [\"ih\"]\nrepo = \"acme/inhouse-tool\"\nbins = [\"ih\"]\n",
+    )
+    .unwrap();
+    env.run(&["install", "ih"]).expect_code(0);
+    assert_eq!(env.installed_bytes("ih"), Some(program("ih", "2.0.0")));
+    let search = env.run(&["search", "inhouse"]);
+    assert!(
+        search.stdout().starts_with("inhouse"),
+        "{}",
+        search.stdout()
+    );
+
+    std::fs::write(env.config_path(), "[[tool]]\nname = \"broken\"\n").unwrap();
+    env.run(&["search"])
+        .expect_code(2)
+        .stderr_has("the catalog entry `broken` in the config file is invalid");
+}
