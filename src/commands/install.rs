@@ -11,7 +11,7 @@ use crate::error::{ExitCode, UserError};
 use crate::installer::{self, Env, Options, Outcome};
 use crate::spec::ToolSpec;
 use crate::store::Record;
-use crate::tool::Overrides;
+use crate::tool::{Overrides, Tool};
 
 /// `haul install --json`: what was installed, what was already there, what failed.
 #[derive(Serialize, Default)]
@@ -81,7 +81,8 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
                         }
                         Err(err) => Err(err.clone().into()),
                     };
-                    report(env, spec, &result, several);
+                    let origin = tool.as_ref().map_or_else(|_| spec.raw.clone(), Tool::origin);
+                    report(env, spec, &origin, &result, several);
                     (i, result)
                 }
             })
@@ -142,7 +143,7 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
 }
 
 /// One line per tool as it finishes, so a long run shows progress even without bars.
-fn report(env: &Env<'_>, spec: &ToolSpec, result: &Result<Outcome>, several: bool) {
+fn report(env: &Env<'_>, spec: &ToolSpec, origin: &str, result: &Result<Outcome>, several: bool) {
     match result {
         Ok(Outcome::Installed(record)) => {
             let verified = record.verified_by.as_deref().map_or_else(
@@ -156,10 +157,7 @@ fn report(env: &Env<'_>, spec: &ToolSpec, result: &Result<Outcome>, several: boo
                     "{} {} ({}; {verified}): {}",
                     record.name,
                     record.version,
-                    record
-                        .source
-                        .split_once(':')
-                        .map_or(record.source.as_str(), |(_, s)| s),
+                    origin,
                     bins.join(", ")
                 ),
             );

@@ -341,7 +341,10 @@ fn no_version(tool: &str, req: &VersionReq, versions: &[String]) -> UserError {
 }
 
 #[derive(Deserialize)]
-#[allow(clippy::zero_sized_map_values, reason = "only the versions' names matter")]
+#[allow(
+    clippy::zero_sized_map_values,
+    reason = "only the versions' names matter"
+)]
 struct HashicorpIndex {
     versions: BTreeMap<String, serde::de::IgnoredAny>,
 }
