@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::UserError;
+use crate::platform::{Arch, Platform};
 
 /// A file in the unpacked tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,11 +86,29 @@ fn is_program(path: &Path) -> Result<bool> {
 pub fn choose(
     files: &[Found],
     wanted: &[String],
-    exe_suffix: &str,
+    platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
+    // A release that holds a build per arch (`x86_64/tool`, `aarch64/tool`) in one archive:
+    // the other arches' copies are not candidates. An archive of one build for another arch
+    // (run under emulation) has nothing left that way, and is taken whole.
+    let native: Vec<&Found> = files
+        .iter()
+        .filter(|f| !other_arch(&f.path, platform.arch))
+        .collect();
+    choose_among(&native, wanted, platform)
+        .or_else(|_| choose_among(&files.iter().collect::<Vec<_>>(), wanted, platform))
+}
+
+fn choose_among(
+    files: &[&Found],
+    wanted: &[String],
+    platform: Platform,
+) -> Result<Vec<Chosen>, UserError> {
+    let exe_suffix = platform.exe_suffix();
     let windows = !exe_suffix.is_empty();
     let programs: Vec<&Found> = files
         .iter()
+        .copied()
         .filter(|f| {
             if windows {
                 f.file_name().to_ascii_lowercase().ends_with(exe_suffix)
@@ -110,6 +129,7 @@ pub fn choose(
         };
         let by_name = files
             .iter()
+            .copied()
             .filter(matches_exact)
             .filter(|f| windows || f.executable || programs.is_empty())
             .min_by_key(|f| f.depth());
@@ -142,6 +162,23 @@ pub fn choose(
         });
     }
     Ok(chosen)
+}
+
+/// Whether a directory on `path` names an arch other than `arch` (`aarch64/minisign` on
+/// `x86_64`).
+fn other_arch(path: &str, arch: Arch) -> bool {
+    let Some((dirs, _)) = path.rsplit_once('/') else {
+        return false;
+    };
+    dirs.split(['/', '-', '_', '.'])
+        .filter_map(|word| match word.to_ascii_lowercase().as_str() {
+            "x86_64" | "amd64" | "x64" => Some(Arch::X86_64),
+            "aarch64" | "arm64" => Some(Arch::Aarch64),
+            "armv7" | "armhf" | "armv7l" => Some(Arch::Armv7),
+            "i686" | "i386" | "386" => Some(Arch::I686),
+            _ => None,
+        })
+        .any(|named| named != arch)
 }
 
 /// The name in the bin dir: the wanted name, unless the release's only program has a plain
@@ -192,7 +229,14 @@ mod tests {
         exe: &str,
     ) -> Result<Vec<(String, String)>, UserError> {
         let wanted: Vec<String> = wanted.iter().map(|s| (*s).to_owned()).collect();
-        choose(&files(list), &wanted, exe)
+        let platform: Platform = if exe.is_empty() {
+            "linux-x86_64"
+        } else {
+            "windows-x86_64"
+        }
+        .parse()
+        .unwrap();
+        choose(&files(list), &wanted, platform)
             .map(|c| c.into_iter().map(|c| (c.name, c.path)).collect())
     }
 
@@ -262,6 +306,25 @@ mod tests {
         assert_eq!(err.message, "the release has no executable named `c`");
         assert_eq!(err.causes, vec!["executables: a, b"]);
         assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn other_arches_in_one_archive_are_skipped() {
+        let list = [
+            ("minisign-linux/aarch64/minisign", true),
+            ("minisign-linux/x86_64/minisign", true),
+        ];
+        assert_eq!(
+            pick(&list, &["minisign"], "").unwrap(),
+            one("minisign", "minisign-linux/x86_64/minisign")
+        );
+        // Arch words in the file's own name do not count: `tool-linux-arm64` may be the only one.
+        assert!(!other_arch("tool-linux-arm64", Arch::X86_64));
+        assert!(other_arch("arm64/tool", Arch::X86_64));
+        assert!(!other_arch(
+            "tool-1.0-x86_64-unknown-linux-musl/tool",
+            Arch::X86_64
+        ));
     }
 
     #[test]

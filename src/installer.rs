@@ -116,7 +116,7 @@ pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
 
     bar.message("installing");
     let found = executables::scan(download.staging.path())?;
-    let chosen = executables::choose(&found, &tool.wanted_bins(), exe)?;
+    let chosen = executables::choose(&found, &tool.wanted_bins(), opts.platform)?;
     if opts.platform.libc == Some(crate::platform::Libc::Musl) {
         refuse_glibc_builds(download.staging.path(), &chosen, &asset.name)?;
     }
