@@ -34,8 +34,7 @@ pub async fn release(http: &Http, tool: &Tool, pre: bool, platform: Platform) ->
         }
         ToolSource::Template(template) => {
             let tag = template.find_tag(http, &tool.name, &tool.req, pre).await?;
-            let fitted = template.fit(platform).map_or(platform, |(p, _)| p);
-            Ok(template.release(&tag, fitted))
+            Ok(template.release_for(&tag, platform))
         }
     }
 }

@@ -92,8 +92,7 @@ fn pick(tool: &Tool, release: &crate::source::Release, platform: Platform) -> Pi
         let rendered;
         let release = match &tool.source {
             ToolSource::Template(template) => {
-                let published = template.fit(platform).map_or(platform, |(p, _)| p);
-                rendered = template.release(&release.tag, published);
+                rendered = template.release_for(&release.tag, platform);
                 &rendered
             }
             ToolSource::GitHub(_) => release,

@@ -242,6 +242,13 @@ impl Template {
         }
     }
 
+    /// The release with tag `tag` as `platform` gets it: rendered for the published platform
+    /// that fits it (its own, or one it emulates).
+    pub fn release_for(&self, tag: &str, platform: Platform) -> Release {
+        let published = self.fit(platform).map_or(platform, |(p, _)| p);
+        self.release(tag, published)
+    }
+
     /// The tag `req` names, asking the version source.
     pub async fn find_tag(
         &self,
