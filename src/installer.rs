@@ -23,7 +23,7 @@ use crate::unpack::{self, Format};
 use crate::verify::{self, Candidate, Sha256, Verified};
 
 /// Chunks in flight between the download and the unpacker; bounds memory per download.
-const PIPE_CHUNKS: usize = 16;
+const PIPE_CHUNKS: usize = 4;
 
 pub struct Options {
     pub pre: bool,
