@@ -10,10 +10,12 @@ mod error;
 mod executables;
 mod fetch;
 mod host;
+mod installation;
 mod installer;
 mod output;
 mod platform;
 mod select;
+mod self_update;
 mod settings;
 mod source;
 mod spec;
@@ -72,6 +74,8 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Which(args) => commands::which::which(&args, &ctx),
         Command::Env(args) => commands::env::env(&args, &ctx),
         Command::Completions(args) => commands::completions::completions(&args, &ctx),
+        Command::Self_(command) => commands::self_update::self_command(&command, &ctx),
+        Command::Doctor(args) => commands::doctor::doctor(&args, &ctx),
     };
     result.map_err(|err| (err, ctx.printer))
 }

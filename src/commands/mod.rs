@@ -1,9 +1,11 @@
 //! One file per command; each is short glue over the modules below it.
 
 pub mod completions;
+pub mod doctor;
 pub mod env;
 pub mod info;
 pub mod install;
 pub mod list;
+pub mod self_update;
 pub mod uninstall;
 pub mod which;

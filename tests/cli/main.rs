@@ -8,4 +8,5 @@ mod checksums;
 mod commands;
 mod failures;
 mod formats;
+mod self_update;
 mod versions;
