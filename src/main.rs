@@ -24,6 +24,9 @@ mod unpack;
 mod verify;
 mod version;
 
+#[cfg(test)]
+mod dist_assets;
+
 use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
