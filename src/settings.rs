@@ -178,19 +178,17 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
     })
 }
 
-/// The receipt path exactly as cargo-dist's installers choose it: `$XDG_CONFIG_HOME/haul` or
-/// `~/.config/haul` on Unix (macOS too, where `dirs::config_dir()` is elsewhere), and
-/// `%LOCALAPPDATA%\haul` on Windows.
+/// The receipt path exactly as cargo-dist's installers choose it: `$XDG_CONFIG_HOME/haul` when
+/// that is set, else `~/.config/haul` on Unix (macOS too, where `dirs::config_dir()` is
+/// elsewhere) and `%LOCALAPPDATA%\haul` on Windows.
 fn receipt_path() -> Option<PathBuf> {
     let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    let dir = if cfg!(windows) {
-        env("LOCALAPPDATA")
+    let dir = match env("XDG_CONFIG_HOME") {
+        Some(dir) => PathBuf::from(dir),
+        None if cfg!(windows) => env("LOCALAPPDATA")
             .map(PathBuf::from)
-            .or_else(dirs::data_local_dir)?
-    } else {
-        env("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| dirs::home_dir().map(|home| home.join(".config")))?
+            .or_else(dirs::data_local_dir)?,
+        None => dirs::home_dir()?.join(".config"),
     };
     Some(dir.join("haul").join("haul-receipt.json"))
 }

@@ -36,21 +36,20 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let printer = &ctx.printer;
 
     if args.check {
-        if let Some(how) = update_instead {
-            printer.info(&format!(
-                "haul was installed by {}; update it with {how}",
-                install.method.by()
-            ));
-        }
         return Ok(match decision {
             Decision::UpToDate => {
                 printer.info(&up_to_date(&current.to_string(), &found.to_string()));
                 ExitCode::Success
             }
             Decision::Upgrade | Decision::Downgrade => {
+                let how = match (update_instead, &args.version) {
+                    (Some(how), _) => how.to_owned(),
+                    (None, Some(version)) => format!("`haul self update --version {version}`"),
+                    (None, None) => "`haul self update`".to_owned(),
+                };
                 printer.status(
                     "Available",
-                    &format!("haul {found} (this is {current}); run `haul self update`"),
+                    &format!("haul {found} (this is {current}); update with {how}"),
                 );
                 ExitCode::UpdateAvailable
             }

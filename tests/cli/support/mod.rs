@@ -42,7 +42,7 @@ impl TestEnv {
     }
 
     /// Where haul looks for cargo-dist's install receipt in this environment
-    /// (`$XDG_CONFIG_HOME/haul/haul-receipt.json`; `%LOCALAPPDATA%` on Windows).
+    /// (`$XDG_CONFIG_HOME/haul/haul-receipt.json`, as the installers do).
     pub fn receipt_path(&self) -> PathBuf {
         self.config_home().join("haul").join("haul-receipt.json")
     }
@@ -87,7 +87,6 @@ impl TestEnv {
             .env("NO_PROXY", "*")
             // The developer's own install receipt and cargo installs stay out of the tests.
             .env("XDG_CONFIG_HOME", self.config_home())
-            .env("LOCALAPPDATA", self.config_home())
             .env("CARGO_HOME", self.dir.path().join("cargo-home"));
         for (name, value) in &self.extra_env {
             cmd.env(name, value);
