@@ -14,6 +14,7 @@ Exit codes:
   2   usage error
   3   some of several tools failed (the others were installed)
   4   verification failed (checksum mismatch, or no checksum with --require-checksum)
+  10  `haul self update --check` found a newer release
   130 interrupted (Ctrl-C)";
 
 /// Install DevOps command-line tools straight from their release downloads.
@@ -82,6 +83,49 @@ pub enum Command {
 
     /// Print shell completions
     Completions(CompletionsArgs),
+
+    /// Manage haul itself
+    #[command(name = "self", subcommand)]
+    Self_(SelfCommand),
+
+    /// Show how haul is installed and what is wrong with the setup (exit 1 when something is)
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SelfCommand {
+    /// Replace this haul with the newest release (or `--version`), verified, in place
+    #[command(after_help = SELF_UPDATE_EXAMPLES)]
+    Update(SelfUpdateArgs),
+}
+
+const SELF_UPDATE_EXAMPLES: &str = "\
+Examples:
+  haul self update                  the newest release, after a question on a terminal
+  haul self update --yes            no question
+  haul self update --check          exit 10 when a newer release exists, 0 when up to date
+  haul self update --version 0.3.1  exactly that release, older ones included";
+
+#[derive(Debug, Args)]
+pub struct SelfUpdateArgs {
+    /// Only say whether a newer release exists: exit 0 when up to date, 10 when there is one
+    #[arg(long)]
+    pub check: bool,
+
+    /// Move to this release (0.3.1, v0.3.1 or 0.3 for the newest 0.3.x), even an older one
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+
+    /// Do not ask before replacing haul (haul never asks when stdin is not a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the report as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
 }
 
 const INSTALL_EXAMPLES: &str = "\
@@ -231,6 +275,18 @@ mod tests {
     fn install_requires_a_tool() {
         let err = Cli::try_parse_from(["haul", "install"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn self_update_is_nested() {
+        let cli =
+            Cli::try_parse_from(["haul", "self", "update", "--check", "--version", "0.2"]).unwrap();
+        let Command::Self_(SelfCommand::Update(args)) = cli.command else {
+            panic!("not `self update`");
+        };
+        assert!(args.check && !args.yes);
+        assert_eq!(args.version.as_deref(), Some("0.2"));
+        assert!(Cli::try_parse_from(["haul", "self"]).is_err());
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! Building a context does no I/O beyond reading the config file; the HTTP client (and with it
 //! TLS and the async runtime) is made only by commands that use the network.
 
+use std::path::Path;
+
 use anyhow::{Context as _, Result};
 
 use crate::fetch::Http;
@@ -41,8 +43,15 @@ impl Context {
 
     /// Whether the bin dir is on `PATH`.
     pub fn bin_dir_on_path(&self) -> bool {
+        self.on_path(&self.settings.paths.bin_dir)
+    }
+
+    /// Whether `dir` is on `PATH`, also when spelled differently (a link, a trailing `/`).
+    pub fn on_path(&self, dir: &Path) -> bool {
+        let wanted = crate::installation::canonical(dir);
         self.settings.path.as_ref().is_some_and(|path| {
-            std::env::split_paths(path).any(|dir| dir == self.settings.paths.bin_dir)
+            std::env::split_paths(path)
+                .any(|entry| entry == dir || crate::installation::canonical(&entry) == wanted)
         })
     }
 }

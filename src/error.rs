@@ -14,6 +14,8 @@ pub enum ExitCode {
     Partial = 3,
     /// A checksum did not match, or none was found with `--require-checksum`.
     Verification = 4,
+    /// `haul self update --check` found a newer release.
+    UpdateAvailable = 10,
     Interrupted = 130,
 }
 

@@ -81,6 +81,12 @@ impl Http {
         })
     }
 
+    /// The configured client (TLS roots, timeouts, user agent, proxies), for the `self_update`
+    /// crate: haul's own update goes out exactly like every other request.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn api_url(&self) -> &Url {
         &self.api
     }

@@ -14,12 +14,14 @@ mod error;
 mod executables;
 mod fetch;
 mod host;
+mod installation;
 mod installer;
 mod mirror;
 mod output;
 mod platform;
 mod resolve;
 mod select;
+mod self_update;
 mod settings;
 mod source;
 mod spec;
@@ -28,6 +30,9 @@ mod tool;
 mod unpack;
 mod verify;
 mod version;
+
+#[cfg(test)]
+mod dist_assets;
 
 use clap::Parser as _;
 
@@ -80,6 +85,8 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Which(args) => commands::which::which(&args, &ctx),
         Command::Env(args) => commands::env::env(&args, &ctx),
         Command::Completions(args) => commands::completions::completions(&args, &ctx),
+        Command::Self_(command) => commands::self_update::self_command(&command, &ctx),
+        Command::Doctor(args) => commands::doctor::doctor(&args, &ctx),
     };
     result.map_err(|err| (err, ctx.printer))
 }

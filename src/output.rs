@@ -127,6 +127,24 @@ impl Printer {
         self.line(&text);
     }
 
+    /// Ask a yes/no question on stderr and read the answer from stdin; Enter means yes. Only for
+    /// a person at a terminal: callers ask only when stdin and stderr are terminals.
+    pub fn confirm(&self, question: &str) -> std::io::Result<bool> {
+        let question = self.style(Style::new().bold()).apply_to(question);
+        let mut err = std::io::stderr().lock();
+        write!(err, "{question} [Y/n] ")?;
+        err.flush()?;
+        drop(err);
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer)? == 0 {
+            return Ok(false);
+        }
+        Ok(matches!(
+            answer.trim().to_ascii_lowercase().as_str(),
+            "" | "y" | "yes"
+        ))
+    }
+
     /// Data for scripts, on stdout.
     #[allow(clippy::unused_self, reason = "all output goes through the printer")]
     pub fn data(&self, text: &str) -> std::io::Result<()> {
@@ -175,6 +193,13 @@ impl Bar {
     pub fn set_length(&self, len: u64) {
         if let Some(bar) = &self.0 {
             bar.set_length(len);
+        }
+    }
+
+    /// Progress reported as a total so far (the `self_update` crate reports it that way).
+    pub fn set_position(&self, pos: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(pos);
         }
     }
 

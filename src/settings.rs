@@ -50,6 +50,8 @@ pub struct Settings {
     pub mirrors: Mirrors,
     /// Catalog entries from the config file.
     pub user_catalog: Vec<crate::catalog::Entry>,
+    /// The variable the token came from, for `haul doctor`.
+    pub github_token_var: Option<&'static str>,
     pub jobs: usize,
     pub require_checksum: bool,
     pub color: bool,
@@ -57,6 +59,12 @@ pub struct Settings {
     pub verbose: bool,
     /// Progress bars are drawn only on a terminal.
     pub stderr_is_terminal: bool,
+    /// Questions are asked only when both stdin and stderr are terminals.
+    pub stdin_is_terminal: bool,
+    /// Where cargo-dist's installer writes haul's install receipt (whether or not it exists).
+    pub receipt_path: Option<PathBuf>,
+    /// `$CARGO_HOME` (default `~/.cargo`), to tell a `cargo install`ed haul.
+    pub cargo_home: Option<PathBuf>,
     /// `$SHELL`, for `haul env`.
     pub shell: Option<OsString>,
     /// `$PATH`, to tell whether the bin dir is on it.
@@ -100,10 +108,13 @@ impl Settings {
             .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
             .trim_end_matches('/')
             .to_owned();
-        let github_token = ["HAUL_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
-            .iter()
-            .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
-            .map(|token| token.trim().to_owned());
+        let (github_token_var, github_token) = ["HAUL_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
+            .into_iter()
+            .find_map(|name| {
+                let token = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
+                Some((name, token.trim().to_owned()))
+            })
+            .unzip();
 
         // Rules from the environment come first: with equally long prefixes, they win.
         let mut rules = match env_string("HAUL_MIRRORS")? {
@@ -117,6 +128,7 @@ impl Settings {
         let require_checksum = config.require_checksum.unwrap_or(false);
 
         let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        let stdin_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
         let color = match global.color {
             Some(ColorChoice::Always) => true,
             Some(ColorChoice::Never) => false,
@@ -141,12 +153,18 @@ impl Settings {
             github_token,
             mirrors,
             user_catalog: config.tool,
+            github_token_var,
             jobs,
             require_checksum,
             color,
             quiet: global.quiet,
             verbose: global.verbose,
             stderr_is_terminal,
+            stdin_is_terminal,
+            receipt_path: receipt_path(),
+            cargo_home: env("CARGO_HOME")
+                .map(PathBuf::from)
+                .or_else(|| dirs::home_dir().map(|home| home.join(".cargo"))),
             shell: std::env::var_os("SHELL"),
             path: std::env::var_os("PATH"),
         })
@@ -178,6 +196,21 @@ fn read_config(path: &Path) -> Result<ConfigFile> {
             .hint("see the Configuration section of haul's README for every key")
             .into()
     })
+}
+
+/// The receipt path exactly as cargo-dist's installers choose it: `$XDG_CONFIG_HOME/haul` when
+/// that is set, else `~/.config/haul` on Unix (macOS too, where `dirs::config_dir()` is
+/// elsewhere) and `%LOCALAPPDATA%\haul` on Windows.
+fn receipt_path() -> Option<PathBuf> {
+    let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let dir = match env("XDG_CONFIG_HOME") {
+        Some(dir) => PathBuf::from(dir),
+        None if cfg!(windows) => env("LOCALAPPDATA")
+            .map(PathBuf::from)
+            .or_else(dirs::data_local_dir)?,
+        None => dirs::home_dir()?.join(".config"),
+    };
+    Some(dir.join("haul").join("haul-receipt.json"))
 }
 
 fn default_bin_dir() -> Result<PathBuf> {

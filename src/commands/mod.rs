@@ -1,11 +1,13 @@
 //! One file per command; each is short glue over the modules below it.
 
 pub mod completions;
+pub mod doctor;
 pub mod env;
 pub mod info;
 pub mod install;
 pub mod list;
 mod options;
 pub mod search;
+pub mod self_update;
 pub mod uninstall;
 pub mod which;

@@ -9,4 +9,5 @@ mod checksums;
 mod commands;
 mod failures;
 mod formats;
+mod self_update;
 mod versions;

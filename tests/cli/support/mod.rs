@@ -41,6 +41,16 @@ impl TestEnv {
         self.dir.path().join("config.toml")
     }
 
+    /// Where haul looks for cargo-dist's install receipt in this environment
+    /// (`$XDG_CONFIG_HOME/haul/haul-receipt.json`, as the installers do).
+    pub fn receipt_path(&self) -> PathBuf {
+        self.config_home().join("haul").join("haul-receipt.json")
+    }
+
+    fn config_home(&self) -> PathBuf {
+        self.dir.path().join("config-home")
+    }
+
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.extra_env.push((name.to_owned(), value.to_owned()));
         self
@@ -52,7 +62,9 @@ impl TestEnv {
         self.command_for(Path::new(env!("CARGO_BIN_EXE_haul")))
     }
 
-    /// Another program (an installed tool) with the same environment as [`TestEnv::command`].
+    /// Another program with the same environment as [`TestEnv::command`]: an installed tool,
+    /// or a copy of haul (`haul self update` replaces the executable it runs from, so those
+    /// tests run a copy).
     pub fn command_for(&self, program: &Path) -> std::process::Command {
         let mut cmd = std::process::Command::new(program);
         for (name, _) in std::env::vars_os() {
@@ -73,7 +85,10 @@ impl TestEnv {
             .env("HAUL_CACHE_DIR", self.cache_dir())
             .env("HAUL_CONFIG", self.config_path())
             .env("HAUL_GITHUB_API_URL", &self.server.url)
-            .env("NO_PROXY", "*");
+            .env("NO_PROXY", "*")
+            // The developer's own install receipt and cargo installs stay out of the tests.
+            .env("XDG_CONFIG_HOME", self.config_home())
+            .env("CARGO_HOME", self.dir.path().join("cargo-home"));
         for (name, value) in &self.extra_env {
             cmd.env(name, value);
         }
@@ -82,8 +97,13 @@ impl TestEnv {
 
     /// Run `haul ARGS...` and return what it did.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_exe(Path::new(env!("CARGO_BIN_EXE_haul")), args)
+    }
+
+    /// Run another copy of haul (see [`TestEnv::command_for`]).
+    pub fn run_exe(&self, exe: &Path, args: &[&str]) -> Run {
         let output = self
-            .command()
+            .command_for(exe)
             .args(args)
             .stdin(std::process::Stdio::null())
             .output()

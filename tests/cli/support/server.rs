@@ -1,6 +1,7 @@
 //! A GitHub-shaped HTTP/1.1 server on 127.0.0.1 for the tests: the REST endpoints haul uses
-//! (releases by tag, latest, paged lists, repositories) and the release downloads, with faults
-//! to inject (error statuses, bodies cut short, rate limits) and a log of every request.
+//! (releases by tag, latest, paged lists, repositories, and each asset's API `url`, which
+//! redirects to its download as GitHub's does) and the release downloads, with faults to inject
+//! (error statuses, bodies cut short, rate limits) and a log of every request.
 //!
 //! Hand-written on std so a test controls every byte: a body shorter than its Content-Length,
 //! a connection closed mid-way, exact headers.
@@ -55,7 +56,10 @@ struct ReleaseModel {
 #[derive(Debug, Clone)]
 struct AssetModel {
     name: String,
+    /// `browser_download_url`.
     url: String,
+    /// The API's `url` for the asset, on the API server.
+    api_url: String,
     size: usize,
     digest: Option<String>,
 }
@@ -68,6 +72,9 @@ struct State {
     repos: BTreeMap<String, Vec<ReleaseModel>>,
     /// Path → bytes served for downloads.
     files: HashMap<String, Vec<u8>>,
+    /// API asset path → the download URL it redirects to.
+    redirects: HashMap<String, String>,
+    next_asset_id: u64,
     faults: HashMap<String, VecDeque<Fault>>,
     log: Vec<Logged>,
 }
@@ -218,9 +225,15 @@ impl ReleaseBuilder {
 
     fn push(&mut self, name: &str, bytes: Vec<u8>, digest: Option<String>) {
         let path = Server::download_path(&self.repo, &self.model.tag, name);
+        let id = {
+            let mut api = self.api.state();
+            api.next_asset_id += 1;
+            api.next_asset_id
+        };
         self.model.assets.push(AssetModel {
             name: name.to_owned(),
             url: format!("{}{path}", self.files.url),
+            api_url: format!("{}/repos/{}/releases/assets/{id}", self.api.url, self.repo),
             size: bytes.len(),
             digest,
         });
@@ -234,9 +247,12 @@ impl ReleaseBuilder {
             files.files.insert(path, bytes.clone());
         }
         drop(files);
-        self.api
-            .state()
-            .repos
+        let mut api = self.api.state();
+        for asset in &self.model.assets {
+            let path = asset.api_url.trim_start_matches(&self.api.url).to_owned();
+            api.redirects.insert(path, asset.url.clone());
+        }
+        api.repos
             .entry(self.repo)
             .or_default()
             .insert(0, self.model);
@@ -389,6 +405,7 @@ fn percent_decode(text: &str) -> String {
 fn write_reply(writer: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
     let reason = match reply.status {
         200 => "OK",
+        302 => "Found",
         206 => "Partial Content",
         403 => "Forbidden",
         404 => "Not Found",
@@ -455,6 +472,15 @@ fn answer(state: &mut State, request: &Request) -> Reply {
 fn normal_answer(state: &State, request: &Request) -> Reply {
     if let Some(bytes) = state.files.get(&request.path) {
         return file_reply(bytes, request);
+    }
+    if let Some(location) = state.redirects.get(&request.path) {
+        return Reply {
+            status: 302,
+            headers: vec![("Location".into(), location.clone())],
+            body: Vec::new(),
+            cut_after: None,
+            hang: false,
+        };
     }
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
@@ -552,7 +578,9 @@ fn release_json(release: &ReleaseModel) -> Value {
         "draft": release.draft,
         "prerelease": release.prerelease,
         "html_url": format!("https://github.example/releases/{}", release.tag),
+        "created_at": "2025-06-01T12:00:00Z",
         "assets": release.assets.iter().map(|a| json!({
+            "url": a.api_url,
             "name": a.name,
             "browser_download_url": a.url,
             "size": a.size,

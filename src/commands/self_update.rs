@@ -1,0 +1,122 @@
+//! `haul self update [--check] [--version V] [--yes]`: replace the running haul with a newer
+//! (or the named) release, in place, after verifying it.
+
+use anyhow::Result;
+
+use crate::cli::{SelfCommand, SelfUpdateArgs};
+use crate::context::{self, Context};
+use crate::error::{ExitCode, UserError};
+use crate::installation::{self, Installation, Method, ReceiptState};
+use crate::self_update::{self, Decision, Replacement};
+
+pub fn self_command(command: &SelfCommand, ctx: &Context) -> Result<ExitCode> {
+    match command {
+        SelfCommand::Update(args) => update(args, ctx),
+    }
+}
+
+fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
+    let install = Installation::detect(&ctx.settings)?;
+    let update_instead = install.method.update_instead();
+    if let (Some(how), false) = (update_instead, args.check) {
+        return Err(UserError::new(format!(
+            "haul was installed by {} and does not replace itself",
+            install.method.by()
+        ))
+        .caused_by(format!("`{}` is managed there", install.real_exe.display()))
+        .hint(format!("update it with {how}; nothing was changed"))
+        .into());
+    }
+
+    let http = ctx.http()?;
+    let runtime = context::runtime()?;
+    let (release, found) = runtime.block_on(self_update::find(&http, args.version.as_deref()))?;
+    let current = self_update::current_version();
+    let decision = self_update::decide(&current, &found, args.version.is_some());
+    let printer = &ctx.printer;
+
+    if args.check {
+        return Ok(match decision {
+            Decision::UpToDate => {
+                printer.info(&up_to_date(&current.to_string(), &found.to_string()));
+                ExitCode::Success
+            }
+            Decision::Upgrade | Decision::Downgrade => {
+                let how = match (update_instead, &args.version) {
+                    (Some(how), _) => how.to_owned(),
+                    (None, Some(version)) => format!("`haul self update --version {version}`"),
+                    (None, None) => "`haul self update`".to_owned(),
+                };
+                printer.status(
+                    "Available",
+                    &format!("haul {found} (this is {current}); update with {how}"),
+                );
+                ExitCode::UpdateAvailable
+            }
+        });
+    }
+    if decision == Decision::UpToDate {
+        printer.info(&up_to_date(&current.to_string(), &found.to_string()));
+        return Ok(ExitCode::Success);
+    }
+
+    let verified_by = self_update::check_release(&release)?;
+    self_update::check_writable(&install.real_exe)?;
+    let interactive = ctx.settings.stdin_is_terminal && ctx.settings.stderr_is_terminal;
+    if interactive && !args.yes {
+        let verb = if decision == Decision::Downgrade {
+            "Downgrade"
+        } else {
+            "Update"
+        };
+        let question = format!(
+            "{verb} haul {current} to {found} at `{}`?",
+            install.real_exe.display()
+        );
+        if !printer.confirm(&question)? {
+            return Err(UserError::new("cancelled; haul was not changed").into());
+        }
+    }
+
+    let bar = printer.download_bar("haul");
+    let replaced = runtime.block_on(self_update::replace(Replacement {
+        http: &http,
+        api_url: &ctx.settings.github_api_url,
+        token: ctx.settings.github_token.as_deref(),
+        tag: &release.tag,
+        bar: &bar,
+    }));
+    bar.finish();
+    let installed = replaced?;
+
+    if let (Method::Installer, Some(path)) = (&install.method, &install.receipt_path)
+        && matches!(install.receipt, ReceiptState::Found(_))
+        && let Err(err) = installation::set_receipt_version(path, &installed)
+    {
+        printer.warn(&format!(
+            "haul was updated, but its install receipt was not: {err:#}"
+        ));
+    }
+    let verb = if decision == Decision::Downgrade {
+        "Downgraded"
+    } else {
+        "Updated"
+    };
+    printer.status(
+        verb,
+        &format!(
+            "haul {current} to {installed} at `{}` (sha256 verified by {})",
+            install.exe.display(),
+            verified_by.join(" and ")
+        ),
+    );
+    Ok(ExitCode::Success)
+}
+
+fn up_to_date(current: &str, latest: &str) -> String {
+    if current == latest {
+        format!("haul {current} is up to date")
+    } else {
+        format!("haul {current} is newer than the latest release ({latest}); nothing to do")
+    }
+}

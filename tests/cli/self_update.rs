@@ -1,0 +1,408 @@
+//! `haul self update` and `haul doctor` against releases of `haul-cli/haul` laid out as
+//! cargo-dist publishes them. Every test runs a copy of haul from its temp dir: a successful
+//! update replaces the executable it runs from.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::server::sha256_hex;
+use crate::support::{EXE, TestEnv, archive};
+
+const REPO: &str = "haul-cli/haul";
+
+/// This build's target triple; its archive is `haul-TRIPLE.tar.xz` (`.zip` on Windows).
+fn triple() -> &'static str {
+    ::self_update::get_target()
+}
+
+fn archive_name() -> String {
+    let ext = if cfg!(windows) { "zip" } else { "tar.xz" };
+    format!("haul-{}.{ext}", triple())
+}
+
+/// The executable a release ships. On Unix a script that says which version it is; on Windows
+/// the real haul with the version appended (a PE file runs with trailing data).
+fn release_exe(version: &str) -> Vec<u8> {
+    if cfg!(windows) {
+        let mut bytes = std::fs::read(env!("CARGO_BIN_EXE_haul")).unwrap();
+        bytes.extend_from_slice(format!("haul-test-release {version}").as_bytes());
+        bytes
+    } else {
+        format!("#!/bin/sh\necho \"haul {version} (test release)\"\n").into_bytes()
+    }
+}
+
+/// The archive cargo-dist builds: `haul-TRIPLE/haul` plus extras on Unix, a flat zip on Windows.
+fn release_archive(version: &str) -> Vec<u8> {
+    let exe = release_exe(version);
+    if cfg!(windows) {
+        archive::zip(&[
+            archive::exe("haul.exe", &exe),
+            archive::file("README.md", b"readme"),
+        ])
+    } else {
+        let dir = format!("haul-{}", triple());
+        archive::xz(&archive::tar(&[
+            archive::exe(&format!("{dir}/haul"), &exe),
+            archive::file(&format!("{dir}/README.md"), b"readme"),
+            archive::file(&format!("{dir}/man/haul.1"), b".TH haul 1"),
+        ]))
+    }
+}
+
+/// How to lay a release out; the default is what cargo-dist publishes.
+#[derive(Default)]
+struct Layout {
+    /// Write this text as `sha256.sum` instead of the right one.
+    sums: Option<String>,
+    no_sums: bool,
+    /// Give the API a digest that does not match.
+    wrong_digest: bool,
+}
+
+/// Publish haul `version` (tag `vVERSION`): decoys whose names start like the archive come first,
+/// then the archive with GitHub's digest, its `.sha256`, and `sha256.sum`.
+fn publish(env: &TestEnv, version: &str, layout: &Layout) -> Vec<u8> {
+    let name = archive_name();
+    let bytes = release_archive(version);
+    let other = if triple().contains("x86_64") {
+        triple().replace("x86_64", "aarch64")
+    } else {
+        triple().replace("aarch64", "x86_64")
+    };
+    let decoy_sha = format!("{name}.sha256");
+    let decoy_other = archive_name().replace(triple(), &other);
+    let sha_line = format!("{}  {name}\n", sha256_hex(&bytes));
+    let mut release = env
+        .server
+        .release(REPO, &format!("v{version}"))
+        .asset(&decoy_sha, sha_line.as_bytes())
+        .asset(&decoy_other, b"not this one");
+    release = if layout.wrong_digest {
+        release.asset_with_given_digest(&name, &bytes, &format!("sha256:{}", "0".repeat(64)))
+    } else {
+        release.asset_with_digest(&name, &bytes)
+    };
+    let sums = layout
+        .sums
+        .clone()
+        .unwrap_or_else(|| format!("{}  {decoy_other}\n{sha_line}", sha256_hex(b"not this one")));
+    if !layout.no_sums {
+        release = release.asset("sha256.sum", sums.as_bytes());
+    }
+    release.asset("haul-installer.sh", b"#!/bin/sh\n").publish();
+    bytes
+}
+
+/// A copy of the haul under test in `DIR/SUBDIR`, to be replaced by the updates.
+fn copy_haul(env: &TestEnv, subdir: &str) -> PathBuf {
+    let dir = env.dir.path().join(subdir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("haul{EXE}"));
+    std::fs::copy(env!("CARGO_BIN_EXE_haul"), &path).unwrap();
+    path
+}
+
+fn current() -> semver::Version {
+    semver::Version::parse(env!("CARGO_PKG_VERSION")).unwrap()
+}
+
+/// A version newer than this build.
+fn newer() -> String {
+    format!("{}.{}.0", current().major, current().minor + 1)
+}
+
+/// A version older than this build (this crate is never at 0.0.0).
+fn older() -> String {
+    "0.0.1".to_owned()
+}
+
+fn downloads(env: &TestEnv) -> Vec<String> {
+    env.server
+        .requests()
+        .into_iter()
+        .map(|r| r.path)
+        .filter(|p| p.starts_with("/dl/"))
+        .collect()
+}
+
+/// The copy now holds the release's executable, and runs as it.
+#[track_caller]
+fn assert_is_release(env: &TestEnv, exe: &Path, version: &str) {
+    assert_eq!(std::fs::read(exe).unwrap(), release_exe(version));
+    if cfg!(unix) {
+        let run = env.run_exe(exe, &["--version"]);
+        run.expect_code(0);
+        assert_eq!(
+            run.stdout().trim(),
+            format!("haul {version} (test release)")
+        );
+    }
+}
+
+/// The copy is untouched and still works.
+#[track_caller]
+fn assert_unchanged(env: &TestEnv, exe: &Path) {
+    assert_eq!(
+        std::fs::read(exe).unwrap(),
+        std::fs::read(env!("CARGO_BIN_EXE_haul")).unwrap()
+    );
+    let run = env.run_exe(exe, &["--version"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout().trim(),
+        format!("haul {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn check_exits_10_when_a_newer_release_exists() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &current().to_string(), &Layout::default());
+    let run = env.run_exe(&exe, &["self", "update", "--check"]);
+    run.expect_code(0)
+        .stderr_has(&format!("haul {} is up to date", current()));
+
+    publish(&env, &newer(), &Layout::default());
+    let run = env.run_exe(&exe, &["self", "update", "--check"]);
+    run.expect_code(10)
+        .stderr_has(&format!("haul {} (this is {})", newer(), current()));
+    assert_eq!(run.stdout(), "");
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
+    assert_unchanged(&env, &exe);
+}
+
+#[test]
+fn updates_in_place_from_the_exact_archive_after_verifying_it() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    // No `--yes`: stdin is not a terminal, so haul never asks.
+    let run = env.run_exe(&exe, &["self", "update"]);
+    run.expect_code(0)
+        .stderr_has(&format!("haul {} to {}", current(), newer()))
+        .stderr_has("verified by sha256.sum and api-digest");
+    assert_eq!(run.stdout(), "");
+    assert_is_release(&env, &exe, &newer());
+    let tag = format!("v{}", newer());
+    assert_eq!(
+        downloads(&env),
+        vec![
+            format!("/dl/{REPO}/{tag}/sha256.sum"),
+            format!("/dl/{REPO}/{tag}/{}", archive_name()),
+        ]
+    );
+    // Nothing is left beside the executable (Windows deletes the old one after haul exits).
+    if cfg!(unix) {
+        let left: Vec<String> = std::fs::read_dir(exe.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, vec!["haul".to_owned()]);
+    }
+}
+
+#[test]
+fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    let sums = format!("{}  {}\n", "1".repeat(64), archive_name());
+    publish(
+        &env,
+        &newer(),
+        &Layout {
+            sums: Some(sums),
+            ..Layout::default()
+        },
+    );
+    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
+    run.expect_code(4)
+        .stderr_has(&format!("checksum mismatch for `{}`", archive_name()))
+        .stderr_has(&format!("expected {}", "1".repeat(64)))
+        .stderr_has("haul was not changed");
+    assert_unchanged(&env, &exe);
+}
+
+#[test]
+fn a_wrong_api_digest_changes_nothing_and_exits_4() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(
+        &env,
+        &newer(),
+        &Layout {
+            wrong_digest: true,
+            ..Layout::default()
+        },
+    );
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(4)
+        .stderr_has("checksum mismatch");
+    assert_unchanged(&env, &exe);
+}
+
+#[test]
+fn a_release_without_checksums_is_refused() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(
+        &env,
+        &newer(),
+        &Layout {
+            no_sums: true,
+            ..Layout::default()
+        },
+    );
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(4)
+        .stderr_has("publishes no `sha256.sum`");
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
+    assert_unchanged(&env, &exe);
+}
+
+#[test]
+fn never_downgrades_unless_a_version_is_named() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &older(), &Layout::default());
+    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
+    run.expect_code(0).stderr_has(&format!(
+        "haul {} is newer than the latest release ({}); nothing to do",
+        current(),
+        older()
+    ));
+    env.run_exe(&exe, &["self", "update", "--check"])
+        .expect_code(0);
+    assert_unchanged(&env, &exe);
+
+    let run = env.run_exe(&exe, &["self", "update", "--version", &older(), "--yes"]);
+    run.expect_code(0)
+        .stderr_has(&format!("Downgraded haul {} to {}", current(), older()));
+    assert_is_release(&env, &exe, &older());
+}
+
+#[test]
+fn an_unknown_version_is_an_error() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    env.run_exe(&exe, &["self", "update", "--version", "99.0.0"])
+        .expect_code(1)
+        .stderr_has("`haul-cli/haul` has no release matching `99.0.0`");
+    assert_unchanged(&env, &exe);
+}
+
+#[test]
+fn a_package_manager_install_is_left_to_the_package_manager() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "Cellar/haul/0.1.0/bin");
+    publish(&env, &newer(), &Layout::default());
+    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
+    run.expect_code(1)
+        .stderr_has("haul was installed by Homebrew and does not replace itself")
+        .stderr_has("update it with `brew upgrade haul`");
+    assert!(env.server.requests().is_empty());
+    assert_unchanged(&env, &exe);
+    // `--check` still reports, and says how to update.
+    env.run_exe(&exe, &["self", "update", "--check"])
+        .expect_code(10)
+        .stderr_has("`brew upgrade haul`");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_directory_is_refused_before_downloading() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "ro");
+    let dir = exe.parent().unwrap().to_path_buf();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if tempfile::tempfile_in(&dir).is_ok() {
+        // Running as root: permissions do not stop writes, so there is nothing to test.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        return;
+    }
+    publish(&env, &newer(), &Layout::default());
+    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    run.expect_code(1)
+        .stderr_has("haul cannot replace itself")
+        .stderr_has("is not writable");
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
+    assert_unchanged(&env, &exe);
+}
+
+/// A receipt as cargo-dist's installer writes it, for haul installed in `dir`.
+fn write_receipt(env: &TestEnv, dir: &Path) {
+    let receipt = serde_json::json!({
+        "install_prefix": dir, "install_layout": "flat", "binaries": ["haul"],
+        "cdylibs": [], "cstaticlibs": [],
+        "source": {"release_type": "github", "owner": "haul-cli", "name": "haul", "app_name": "haul"},
+        "version": current().to_string(),
+        "provider": {"source": "cargo-dist", "version": "0.34.0"},
+        "binary_aliases": {}, "modify_path": true
+    });
+    let path = env.receipt_path();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, receipt.to_string()).unwrap();
+}
+
+#[test]
+fn the_install_receipt_says_how_haul_was_installed_and_follows_updates() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "installed");
+    let install_dir = exe.parent().unwrap().to_path_buf();
+    write_receipt(&env, &install_dir);
+    let path = std::env::join_paths([&install_dir, &env.bin_dir()]).unwrap();
+    let env = env.env("PATH", path.to_str().unwrap());
+
+    let run = env.run_exe(&exe, &["doctor", "--json"]);
+    run.expect_code(0);
+    let report = run.json();
+    assert_eq!(report["installed_by"], "installer");
+    assert_eq!(report["update_with"], "`haul self update`");
+    assert_eq!(report["receipt"]["status"], "found");
+    assert_eq!(report["receipt"]["version"], current().to_string());
+    assert_eq!(report["install_dir"]["on_path"], true);
+    assert_eq!(report["bin_dir"]["on_path"], true);
+    assert_eq!(report["github_api_url"], env.server.url);
+    assert_eq!(report["problems"], serde_json::json!([]));
+
+    publish(&env, &newer(), &Layout::default());
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(0);
+    let receipt: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.receipt_path()).unwrap()).unwrap();
+    assert_eq!(receipt["version"], newer());
+    assert_eq!(receipt["provider"]["source"], "cargo-dist");
+}
+
+#[test]
+fn doctor_names_what_is_wrong_and_exits_1() {
+    let env = TestEnv::new()
+        .env("PATH", "")
+        .env("HAUL_GITHUB_TOKEN", "t0ken");
+    let exe = copy_haul(&env, "somewhere");
+    let run = env.run_exe(&exe, &["doctor"]);
+    run.expect_code(1);
+    let out = run.stdout();
+    assert!(out.contains("installed by  hand"), "{out}");
+    assert!(out.contains("token from `HAUL_GITHUB_TOKEN`"), "{out}");
+    assert!(!out.contains("t0ken"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "problem: the bin dir `{}` is not on PATH",
+            env.bin_dir().display()
+        )),
+        "{out}"
+    );
+    assert!(out.contains("fix: add `eval \"$(haul env)\"`"), "{out}");
+
+    let json = env.run_exe(&exe, &["doctor", "--json"]);
+    json.expect_code(1);
+    let report = json.json();
+    assert_eq!(report["installed_by"], "manual");
+    assert_eq!(report["receipt"]["status"], "missing");
+    assert_eq!(report["problems"].as_array().unwrap().len(), 2);
+    assert!(env.server.requests().is_empty(), "doctor stays offline");
+}

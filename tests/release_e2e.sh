@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The release loop end to end, offline, with the real artifacts:
+#
+#   1. `dist build` the release archives and installers of this version and of a newer one (the
+#      version bumped in a temporary copy of the repository);
+#   2. serve both as GitHub releases of haul-cli/haul on 127.0.0.1 (tests/release_server.py);
+#   3. install the older one with its generated haul-installer.sh;
+#   4. `haul self update --yes`, then check that the same path runs the newer version and that
+#      the install receipt follows;
+#   5. install the older one again, tamper with the newer release's sha256.sum, and check that
+#      the update fails with exit 4 and leaves the old haul working, byte for byte;
+#   6. check the x86_64 Linux musl archive: a fully static haul, with completions and man pages
+#      (and print its size).
+#
+# Needs dist (cargo-dist 0.34.0), python3, curl, xz and sha256sum; the musl build needs the
+# x86_64-unknown-linux-musl Rust target and musl-gcc. `.ci/run` installs them. Nothing here
+# reaches any address but 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+step() { printf '\n--> %s\n' "$*"; }
+fail() { printf 'release_e2e: FAILED: %s\n' "$*" >&2; exit 1; }
+
+for tool in dist python3 curl xz sha256sum git; do
+    command -v "$tool" >/dev/null || fail "\`$tool\` is needed (see .ci/run)"
+done
+host=$(rustc -vV | sed -n 's/^host: //p')
+musl=""
+if [ "$host" = x86_64-unknown-linux-gnu ]; then
+    musl=x86_64-unknown-linux-musl
+fi
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+target_dir=$(cargo metadata --format-version 1 --no-deps --offline |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+old=$(cargo metadata --format-version 1 --no-deps --offline |
+    python3 -c 'import json, sys; print([p for p in json.load(sys.stdin)["packages"] if p["name"] == "haul"][0]["version"])')
+new=$(python3 -c 'import sys; major, minor = sys.argv[1].split(".")[:2]; print(f"{major}.{int(minor) + 1}.0")' "$old")
+releases=$work/releases
+mkdir -p "$releases"
+
+# Cargo builds in one target dir (dependencies are built once); dist writes its output into
+# SOURCE/target/distrib, copied out after each build.
+build() { # $1 = source dir, $2 = version, $3... = targets
+    local src=$1 version=$2; shift 2
+    local args=()
+    for t in "$@"; do args+=(--target "$t"); done
+    step "dist build $version (${*})"
+    rm -rf "$src/target/distrib"
+    (cd "$src" && CARGO_TARGET_DIR=$target_dir dist build --artifacts=all "${args[@]}")
+    mkdir -p "$releases/v$version"
+    # The files a release uploads; dist also leaves the unpacked archives there.
+    find "$src/target/distrib" -maxdepth 1 -type f -exec cp -t "$releases/v$version/" {} +
+}
+
+build "$root" "$old" "$host" ${musl:+"$musl"}
+
+step "a copy of the repository at version $new"
+copy=$work/haul-$new
+mkdir -p "$copy"
+git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$copy"
+python3 - "$copy" "$old" "$new" <<'EOF'
+import re, sys
+copy, old, new = sys.argv[1:4]
+for name, pattern in [("Cargo.toml", r'(?m)^version = "%s"$'),
+                      ("Cargo.lock", r'(?m)(?<=^name = "haul"\n)version = "%s"$')]:
+    path = f"{copy}/{name}"
+    text = open(path).read()
+    text, n = re.subn(pattern % re.escape(old), f'version = "{new}"', text, count=1)
+    assert n == 1, f"no haul version {old} in {name}"
+    open(path, "w").write(text)
+EOF
+# dist packs a source tarball with git.
+(cd "$copy" && git init -q && git add -A &&
+    git -c user.name=e2e -c user.email=e2e@127.0.0.1 commit -qm "haul $new")
+build "$copy" "$new" "$host"
+
+for v in "$old" "$new"; do
+    for f in haul-installer.sh sha256.sum "haul-$host.tar.xz" "haul-$host.tar.xz.sha256"; do
+        [ -f "$releases/v$v/$f" ] || fail "dist build of $v made no $f"
+    done
+    grep -q " \*\?haul-$host.tar.xz\$" "$releases/v$v/sha256.sum" || fail "sha256.sum of $v does not list haul-$host.tar.xz"
+done
+
+step "serve the releases on 127.0.0.1"
+python3 tests/release_server.py "$releases" "$work/port" "$work/requests.log" &
+server_pid=$!
+for _ in $(seq 100); do
+    [ -s "$work/port" ] && break
+    kill -0 "$server_pid" 2>/dev/null || fail "the release server stopped"
+    sleep 0.1
+done
+[ -s "$work/port" ] || fail "the release server did not start"
+base="http://127.0.0.1:$(cat "$work/port")"
+
+# A home for each install; haul's settings point only at it and at the local server.
+install_old() { # $1 = home
+    local home=$1
+    mkdir -p "$home"
+    env -i PATH="$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+        HAUL_INSTALLER_GITHUB_BASE_URL="$base" HAUL_INSTALL_DIR="$home/.local/bin" HAUL_NO_MODIFY_PATH=1 \
+        sh "$releases/v$old/haul-installer.sh"
+}
+haul() { # $1 = home, then haul's arguments
+    local home=$1; shift
+    env -i PATH="$home/.local/bin:$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+        HAUL_HOME="$home/store" HAUL_CACHE_DIR="$home/cache" HAUL_BIN_DIR="$home/.local/bin" \
+        HAUL_CONFIG="$home/config.toml" HAUL_GITHUB_API_URL="$base" NO_PROXY='*' \
+        "$home/.local/bin/haul" "$@"
+}
+expect_version() { # $1 = home, $2 = version
+    local got
+    got=$(haul "$1" --version)
+    [ "$got" = "haul $2" ] || fail "\`haul --version\` says \`$got\`, not \`haul $2\`"
+}
+receipt_version() { # $1 = home
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["version"])' "$1/.config/haul/haul-receipt.json"
+}
+
+step "install $old with haul-installer.sh"
+home=$work/home
+install_old "$home"
+expect_version "$home" "$old"
+[ "$(receipt_version "$home")" = "$old" ] || fail "the installer wrote no receipt for $old"
+haul "$home" doctor --json | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+assert report["installed_by"] == "installer", report
+assert report["receipt"]["version"] == sys.argv[1], report
+' "$old" || fail "haul doctor does not see the installer's receipt"
+
+step "haul self update --check"
+set +e; haul "$home" self update --check; code=$?; set -e
+[ $code = 10 ] || fail "\`self update --check\` exited $code, not 10"
+
+step "haul self update --yes"
+: >"$work/requests.log"
+before=$(sha256sum <"$home/.local/bin/haul")
+haul "$home" self update --yes
+expect_version "$home" "$new"
+[ "$(sha256sum <"$home/.local/bin/haul")" != "$before" ] || fail "the binary did not change"
+[ "$(receipt_version "$home")" = "$new" ] || fail "the receipt still says $(receipt_version "$home")"
+downloads=$(grep "^/haul-cli/haul/releases/download/" "$work/requests.log" | sort | tr '\n' ' ')
+want="/haul-cli/haul/releases/download/v$new/haul-$host.tar.xz /haul-cli/haul/releases/download/v$new/sha256.sum "
+[ "$downloads" = "$want" ] || fail "self update downloaded: $downloads"
+set +e; haul "$home" self update --check; code=$?; set -e
+[ $code = 0 ] || fail "\`self update --check\` after the update exited $code, not 0"
+
+step "a tampered sha256.sum: exit 4, the old haul untouched"
+home2=$work/home2
+install_old "$home2"
+sums=$releases/v$new/sha256.sum
+python3 - "$sums" "haul-$host.tar.xz" <<'EOF'
+import sys
+path, archive = sys.argv[1:3]
+lines = open(path).read().splitlines()
+out = [("f" * 64 + line[64:]) if line.endswith(archive) else line for line in lines]
+assert out != lines
+open(path, "w").write("\n".join(out) + "\n")
+EOF
+before=$(sha256sum <"$home2/.local/bin/haul")
+set +e; haul "$home2" self update --yes 2>"$work/tampered.err"; code=$?; set -e
+cat "$work/tampered.err" >&2
+[ $code = 4 ] || fail "the update against a tampered sha256.sum exited $code, not 4"
+grep -q "checksum mismatch" "$work/tampered.err" || fail "no checksum mismatch reported"
+[ "$(sha256sum <"$home2/.local/bin/haul")" = "$before" ] || fail "the old binary was changed"
+expect_version "$home2" "$old"
+[ "$(ls -A "$home2/.local/bin")" = haul ] || fail "files were left beside haul: $(ls -A "$home2/.local/bin")"
+
+if [ -n "$musl" ]; then
+    step "the $musl archive: a static haul with completions and man pages"
+    archive=$releases/v$old/haul-$musl.tar.xz
+    listing=$(tar -tJf "$archive")
+    for f in haul completions/haul.bash completions/_haul completions/haul.fish completions/_haul.ps1 man/haul.1 man/haul-self-update.1; do
+        grep -qx "haul-$musl/$f" <<<"$listing" || fail "$archive lacks haul-$musl/$f"
+    done
+    mkdir -p "$work/musl"
+    tar -xJf "$archive" -C "$work/musl"
+    python3 - "$work/musl/haul-$musl/haul" <<'EOF'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+assert data[:4] == b"\x7fELF" and data[4] == 2, "not a 64-bit ELF file"
+phoff, = struct.unpack_from("<Q", data, 0x20)
+phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+types = [struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range(phnum)]
+assert 3 not in types, "it asks for a dynamic loader (PT_INTERP): not static"
+EOF
+    [ "$("$work/musl/haul-$musl/haul" --version)" = "haul $old" ] || fail "the musl haul does not run"
+    # The size is a target (DESIGN.md: under 6 MiB), printed like the other numbers, not a test.
+    size=$(wc -c <"$work/musl/haul-$musl/haul")
+    echo "static haul for $musl: $size bytes (the target is under $((6 * 1024 * 1024)))"
+fi
+
+step "release_e2e: passed"
