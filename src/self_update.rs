@@ -219,10 +219,10 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     }
     let status = builder
         .build_async()
-        .map_err(|err| explain(&err, r.tag, &archive))?
+        .map_err(|err| explain(&err, r.tag, &archive, r.token.is_some()))?
         .update_extended_async()
         .await
-        .map_err(|err| explain(&err, r.tag, &archive))?;
+        .map_err(|err| explain(&err, r.tag, &archive, r.token.is_some()))?;
     match status {
         updater::update::ReleaseStatus::Updated(release) => Ok(release.version().to_owned()),
         _ => Err(UserError::new(format!("haul {} was not installed", r.tag)).into()),
@@ -230,7 +230,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
 }
 
 /// Turn a `self_update` error into one that says what happened and what to do.
-fn explain(err: &updater::Error, tag: &str, archive: &str) -> anyhow::Error {
+fn explain(err: &updater::Error, tag: &str, archive: &str, has_token: bool) -> anyhow::Error {
     use updater::Error as E;
     let cause = err.to_string();
     let error = match err {
@@ -265,12 +265,14 @@ fn explain(err: &updater::Error, tag: &str, archive: &str) -> anyhow::Error {
                 .caused_by(cause)
                 .hint("see the releases with `haul info haul-cli/haul`")
         }
-        E::RateLimited { .. } => UserError::new("the GitHub API rate limit is exhausted")
-            .caused_by(cause)
-            .hint("set `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`) to a GitHub token"),
-        E::Unauthorized { .. } => UserError::new("GitHub refused the token")
-            .caused_by(cause)
-            .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)"),
+        // The same messages as every other GitHub request.
+        E::RateLimited { reset_at, .. } => {
+            let reset = reset_at
+                .and_then(|at| at.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            crate::source::github::rate_limited(reset, has_token)
+        }
+        E::Unauthorized { .. } => crate::source::github::token_refused(cause),
         _ => UserError::new(format!("updating haul to {tag} failed"))
             .caused_by(cause)
             .hint("haul was not changed unless the message says otherwise; run it again"),

@@ -244,24 +244,31 @@ fn is_not_found(err: &anyhow::Error) -> bool {
 /// Turn an API failure into an error that says what to do.
 pub fn explain(err: anyhow::Error, has_token: bool) -> anyhow::Error {
     match err.downcast_ref::<HttpError>() {
-        Some(HttpError::RateLimited { reset, .. }) => {
-            let mut error = UserError::new("the GitHub API rate limit is exhausted");
-            if let Some(reset) = reset {
-                error = error.caused_by(describe_reset(*reset, now_unix()));
-            }
-            let hint = if has_token {
-                "wait for the reset, or use a token with a higher limit"
-            } else {
-                "set `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`) to a GitHub token: the limit is 60 requests an hour without one, 5000 with one"
-            };
-            error.hint(hint).into()
-        }
-        Some(HttpError::Unauthorized { .. }) => UserError::new("GitHub refused the token")
-            .caused_by(err.to_string())
-            .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)")
-            .into(),
+        Some(HttpError::RateLimited { reset, .. }) => rate_limited(*reset, has_token).into(),
+        Some(HttpError::Unauthorized { .. }) => token_refused(err.to_string()).into(),
         _ => err,
     }
+}
+
+/// The rate limit is used up: when it resets (seconds since the Unix epoch), and what to do.
+pub fn rate_limited(reset: Option<u64>, has_token: bool) -> UserError {
+    let mut error = UserError::new("the GitHub API rate limit is exhausted");
+    if let Some(reset) = reset {
+        error = error.caused_by(describe_reset(reset, now_unix()));
+    }
+    let hint = if has_token {
+        "wait for the reset, or use a token with a higher limit"
+    } else {
+        "set `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`) to a GitHub token: the limit is 60 requests an hour without one, 5000 with one"
+    };
+    error.hint(hint)
+}
+
+/// GitHub answered 401 to the token.
+pub fn token_refused(cause: String) -> UserError {
+    UserError::new("GitHub refused the token")
+        .caused_by(cause)
+        .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)")
 }
 
 fn now_unix() -> u64 {
