@@ -1,12 +1,14 @@
-//! The shared asset-selection corpus (`../shared/corpus/assets.json`) and its rules for what
-//! counts as a right pick, for the tests of the selector and of the catalog.
+//! The asset-selection corpus (`tests/data/assets.json`, plus haul's own cases in
+//! `tests/data/assets-haul.json`) and its rules for what counts as a right pick, for the tests of
+//! the selector, the checksum plan and the catalog.
 
 use std::collections::BTreeMap;
 
 use crate::select::Selection;
 
-/// The shared corpus, relative to this crate's manifest.
-const CORPUS: &str = "../shared/corpus/assets.json";
+/// The corpus files, relative to this crate's manifest: the shared corpus as it is, then the
+/// cases haul adds.
+const CORPUS: [&str; 2] = ["tests/data/assets.json", "tests/data/assets-haul.json"];
 
 /// One release of the corpus: its assets and the right pick per platform.
 #[derive(serde::Deserialize)]
@@ -23,10 +25,21 @@ pub struct Case {
 }
 
 pub fn load() -> Vec<Case> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|err| panic!("the corpus at `{}`: {err}", path.display()));
-    serde_json::from_str(&text).expect("the corpus parses")
+    load_json::<Case>()
+}
+
+/// Every case of the corpus files, as any deserialisable shape.
+pub fn load_json<T: serde::de::DeserializeOwned>() -> Vec<T> {
+    let mut cases = Vec::new();
+    for file in CORPUS {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("the corpus at `{}`: {err}", path.display()));
+        let mut more: Vec<T> = serde_json::from_str(&text)
+            .unwrap_or_else(|err| panic!("the corpus at `{}`: {err}", path.display()));
+        cases.append(&mut more);
+    }
+    cases
 }
 
 const INSTALLER_EXTS: [&str; 6] = [".dmg", ".pkg", ".msi", ".deb", ".rpm", ".apk"];

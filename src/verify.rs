@@ -374,12 +374,7 @@ mod tests {
         clippy::case_sensitive_file_extension_comparisons
     )]
     fn plan_covers_the_corpus_checksum_files() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/assets.json"
-        ))
-        .expect("corpus at ../shared/corpus/assets.json");
-        let cases: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let cases: Vec<serde_json::Value> = crate::corpus::load_json();
         let (mut total, mut misses) = (0, Vec::new());
         for case in &cases {
             let assets: Vec<&str> = case["assets"]

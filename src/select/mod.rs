@@ -337,24 +337,10 @@ mod tests {
     use super::*;
     use crate::corpus::{self, judge};
 
-    /// Corpus answers disputed in a note on issue 2, so that the data gets fixed. They are
-    /// printed on every run; the test fails when one of them starts to pass (the entry must then
-    /// go) and on every other miss.
-    const DISPUTED: [(&str, &str, &str); 2] = [
-        (
-            "git-town/git-town#git-town",
-            "linux-armv7",
-            "`git-town_linux_arm_64.tar.gz` is the arm64 build (this case expects it for \
-             linux-aarch64); an armv7 host cannot run it, so the answer should be null",
-        ),
-        (
-            "gohugoio/hugo@0.157.0#hugo_extended",
-            "linux-x86_64-musl",
-            "that the extended build links glibc is not in its name, which has the same shape \
-             as the plain hugo builds the corpus accepts on musl; no rule on names can tell \
-             (the install itself refuses it on musl: it reads the ELF loader, see elf.rs)",
-        ),
-    ];
+    /// Corpus answers haul disputes, as (case id, platform, why). Each is printed on every
+    /// run; the test fails when one of them starts to pass (the entry must then go) and on every
+    /// other miss. None today: the two that were disputed have been corrected in the data.
+    const DISPUTED: [(&str, &str, &str); 0] = [];
 
     fn pick(assets: &[&str], platform: &str, tool: &str) -> Selection {
         let p: Platform = platform.parse().expect("test platform parses");
