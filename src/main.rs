@@ -7,32 +7,21 @@ mod catalog;
 mod cli;
 mod commands;
 mod context;
-#[cfg(test)]
-mod corpus;
-mod elf;
 mod error;
-mod executables;
 mod fetch;
-mod host;
-mod installation;
-mod installer;
-mod mirror;
+mod install;
 mod output;
 mod platform;
+mod request;
 mod resolve;
 mod select;
 mod self_update;
 mod settings;
-mod source;
-mod spec;
 mod store;
-mod tool;
+#[cfg(test)]
+mod testing;
 mod unpack;
 mod verify;
-mod version;
-
-#[cfg(test)]
-mod dist_assets;
 
 use clap::Parser as _;
 

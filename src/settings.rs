@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::UserError;
-use crate::mirror::{Mirror, Mirrors};
+use crate::fetch::mirror::{Mirror, Mirrors};
 
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 pub const DEFAULT_JOBS: usize = 8;

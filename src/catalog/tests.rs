@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::corpus;
+use crate::catalog::template::Vars;
 use crate::platform::Platform;
 use crate::select::{self, Request};
-use crate::source::template::Vars;
+use crate::testing::corpus;
 
 fn builtin() -> Catalog {
     Catalog::load(&[]).expect("the built-in catalog parses")

@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::cli::DoctorArgs;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::installation::{Installation, Method, ReceiptState};
 use crate::self_update;
+use crate::self_update::installation::{Installation, Method, ReceiptState};
 
 /// `haul doctor --json`; a stable, documented shape.
 #[derive(Serialize)]

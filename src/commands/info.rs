@@ -12,8 +12,8 @@ use crate::commands::options::{self, asset_pattern, target};
 use crate::context::{self, Context};
 use crate::error::ExitCode;
 use crate::platform::Platform;
+use crate::request::tool::{Overrides, Tool, ToolSource};
 use crate::resolve;
-use crate::tool::{Overrides, Tool, ToolSource};
 use crate::verify::Candidate;
 
 /// `haul info --json`; a stable, documented shape.
@@ -58,7 +58,7 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
         Some(_) => vec![target(args.target.as_deref())?],
         None => Platform::NAMED.to_vec(),
     };
-    let host = crate::host::platform();
+    let host = crate::platform::host::platform();
     let http = ctx.http()?;
     let release = context::runtime()?.block_on(resolve::release(&http, &tool, args.pre, host))?;
     let mut picks = BTreeMap::new();
@@ -86,7 +86,7 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn pick(tool: &Tool, release: &crate::source::Release, platform: Platform) -> Pick {
+fn pick(tool: &Tool, release: &crate::resolve::release::Release, platform: Platform) -> Pick {
     let selection = resolve::choose(tool, release, platform);
     let checksum = selection.asset.as_deref().and_then(|name| {
         let rendered;

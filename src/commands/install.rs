@@ -8,10 +8,10 @@ use crate::cli::InstallArgs;
 use crate::commands::options::{self, asset_pattern, target};
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
-use crate::installer::{self, Env, Options, Outcome};
-use crate::spec::ToolSpec;
+use crate::install::{self, Env, Options, Outcome};
+use crate::request::spec::ToolSpec;
+use crate::request::tool::{Overrides, Tool};
 use crate::store::Record;
-use crate::tool::{Overrides, Tool};
 
 /// `haul install --json`: what was installed, what was already there, what failed.
 #[derive(Serialize, Default)]
@@ -75,7 +75,7 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
                     let result = match tool {
                         Ok(tool) => {
                             let bar = env.printer.download_bar(&tool.name);
-                            let result = installer::install(env, tool, opts, &bar).await;
+                            let result = install::install(env, tool, opts, &bar).await;
                             bar.finish();
                             result
                         }

@@ -5,8 +5,8 @@ use anyhow::Result;
 use crate::catalog::Catalog;
 use crate::error::{ExitCode, UserError};
 use crate::platform::Platform;
-use crate::spec::ToolSpec;
-use crate::tool::{Overrides, Tool};
+use crate::request::spec::ToolSpec;
+use crate::request::tool::{Overrides, Tool};
 
 /// Parse every tool the user named and resolve it against the catalog. A malformed name is a
 /// usage error for the whole command; a name the catalog lacks fails that tool alone.
@@ -58,7 +58,7 @@ pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
 
 pub fn target(target: Option<&str>) -> Result<Platform> {
     match target {
-        None => Ok(crate::host::platform()),
+        None => Ok(crate::platform::host::platform()),
         Some(text) => text.parse::<Platform>().map_err(|err| {
             UserError::new(format!("unknown platform `{text}`"))
                 .caused_by(err.to_string())

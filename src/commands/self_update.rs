@@ -6,7 +6,7 @@ use anyhow::Result;
 use crate::cli::{SelfCommand, SelfUpdateArgs};
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
-use crate::installation::{self, Installation, Method, ReceiptState};
+use crate::self_update::installation::{self, Installation, Method, ReceiptState};
 use crate::self_update::{self, Decision, Replacement};
 
 pub fn self_command(command: &SelfCommand, ctx: &Context) -> Result<ExitCode> {

@@ -26,7 +26,7 @@
 
 use regex::Regex;
 
-use crate::platform::{Arch, Libc, Os, Platform};
+use crate::platform::{Arch, Emulation, Libc, Os, Platform};
 
 mod name;
 
@@ -50,36 +50,6 @@ pub struct Selection {
     pub reason: String,
     /// Set when the chosen build needs the OS to emulate another architecture.
     pub emulated: Option<Emulation>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Emulation {
-    /// An `x86_64` macOS build on Apple silicon.
-    Rosetta2,
-    /// A 32-bit x86 Windows build on 64-bit Windows.
-    Wow64,
-    /// An `x86_64` Windows build on Windows on Arm.
-    WindowsArm64X64,
-}
-
-impl Emulation {
-    /// What the emulator is called, for messages.
-    #[must_use]
-    pub fn describe(self) -> &'static str {
-        match self {
-            Emulation::Rosetta2 => "rosetta 2",
-            Emulation::Wow64 => "wow64",
-            Emulation::WindowsArm64X64 => "x64 emulation on windows on arm",
-        }
-    }
-
-    /// The kind of build it runs.
-    fn runs(self) -> &'static str {
-        match self {
-            Emulation::Wow64 => "32-bit x86",
-            Emulation::Rosetta2 | Emulation::WindowsArm64X64 => "x86_64",
-        }
-    }
 }
 
 /// How well a native build's arch fits, best first.
@@ -335,7 +305,7 @@ fn scope_prefix(scope: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::{self, judge};
+    use crate::testing::corpus::{self, judge};
 
     /// Corpus answers haul disputes, as (case id, platform, why). Each is printed on every
     /// run; the test fails when one of them starts to pass (the entry must then go) and on every

@@ -11,14 +11,14 @@ use sha2::Digest as _;
 use tokio::sync::mpsc;
 
 use crate::error::{ExitCode, UserError};
-use crate::executables;
 use crate::fetch::Http;
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
+use crate::request::tool::{Tool, ToolSource};
+use crate::resolve::release::{Asset, Release};
 use crate::resolve::{self, Resolved};
-use crate::source::{Asset, Release};
 use crate::store::{Bin, Record, Store};
-use crate::tool::{Tool, ToolSource};
+use crate::unpack::executables;
 use crate::unpack::{self, Format};
 use crate::verify::{self, Candidate, Sha256, Verified};
 
@@ -183,8 +183,8 @@ fn refuse_glibc_builds(
         fs_err::File::open(dir.join(&bin.path))?
             .take(64 * 1024)
             .read_to_end(&mut head)?;
-        if let Some(loader) =
-            crate::elf::interpreter(&head).filter(|l| crate::elf::is_glibc_loader(l))
+        if let Some(loader) = crate::unpack::elf::interpreter(&head)
+            .filter(|l| crate::unpack::elf::is_glibc_loader(l))
         {
             return Err(UserError::new(format!(
                 "`{}` in `{asset}` is built for glibc, and this system uses musl",

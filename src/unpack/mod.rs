@@ -5,6 +5,9 @@
 //! directory (absolute paths, `..`, links pointing out, writes through links) are refused.
 //! Writes only inside the directory it is given.
 
+pub mod elf;
+pub mod executables;
+
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! The platform model (os, arch, libc) and parsing of platform names and Rust target triples.
 //! Pure: no I/O, no host detection (that lives elsewhere).
 
+pub mod host;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -112,6 +114,37 @@ impl Platform {
 impl fmt::Display for Platform {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
+    }
+}
+
+/// How a build for another architecture runs here, when it can.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Emulation {
+    /// An `x86_64` macOS build on Apple silicon.
+    Rosetta2,
+    /// A 32-bit x86 Windows build on 64-bit Windows.
+    Wow64,
+    /// An `x86_64` Windows build on Windows on Arm.
+    WindowsArm64X64,
+}
+
+impl Emulation {
+    /// What the emulator is called, for messages.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Emulation::Rosetta2 => "rosetta 2",
+            Emulation::Wow64 => "wow64",
+            Emulation::WindowsArm64X64 => "x64 emulation on windows on arm",
+        }
+    }
+
+    /// The kind of build it runs.
+    pub fn runs(self) -> &'static str {
+        match self {
+            Emulation::Wow64 => "32-bit x86",
+            Emulation::Rosetta2 | Emulation::WindowsArm64X64 => "x86_64",
+        }
     }
 }
 

@@ -5,11 +5,11 @@
 
 use regex::Regex;
 
+use crate::catalog::template::Template;
 use crate::catalog::{Catalog, Entry, Source};
 use crate::error::{ExitCode, UserError};
-use crate::source::template::Template;
-use crate::spec::{Repo, Target, ToolSpec};
-use crate::version::VersionReq;
+use crate::request::spec::{Repo, Target, ToolSpec};
+use crate::request::version::VersionReq;
 
 #[derive(Debug)]
 pub enum ToolSource {

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use super::{Asset, Release};
 use crate::error::UserError;
 use crate::fetch::{Http, HttpError};
-use crate::spec::Repo;
-use crate::version::{Version, VersionReq};
+use crate::request::spec::Repo;
+use crate::request::version::{Version, VersionReq};
 
 const ACCEPT_JSON: &str = "application/vnd.github+json";
 const PER_PAGE: usize = 100;
@@ -318,7 +318,7 @@ mod tests {
         let http = Http::new(
             "https://ghe.example.com/api/v3/",
             None,
-            crate::mirror::Mirrors::default(),
+            crate::fetch::mirror::Mirrors::default(),
         )
         .unwrap();
         let github = GitHub { http: &http };

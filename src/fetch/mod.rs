@@ -4,6 +4,8 @@
 //! This and `source/` are the only modules that touch the network. The GitHub token is sent to
 //! the GitHub API's host only (reqwest drops it again on a redirect to another host).
 
+pub mod mirror;
+
 use std::time::Duration;
 
 use anyhow::Result;
@@ -12,7 +14,7 @@ use futures_util::StreamExt as _;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
 
-use crate::mirror::Mirrors;
+use crate::fetch::mirror::Mirrors;
 use crate::output::Bar;
 
 /// Attempts per request: the first plus retries for transient failures.

@@ -8,6 +8,8 @@
 //! and the API's digest, and replaces the executable in place (self-replace, which also handles
 //! a running `.exe` on Windows). Nothing is replaced unless every check passes.
 
+pub mod installation;
+
 use std::path::Path;
 
 use ::self_update as updater;
@@ -17,10 +19,10 @@ use updater::backends::github;
 use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
 use crate::output::Bar;
-use crate::source::Release;
-use crate::source::github::GitHub;
-use crate::spec::Repo;
-use crate::version::{Version, VersionReq};
+use crate::request::spec::Repo;
+use crate::request::version::{Version, VersionReq};
+use crate::resolve::github::GitHub;
+use crate::resolve::release::Release;
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
 /// and a test holds the two together).
@@ -270,9 +272,9 @@ fn explain(err: &updater::Error, tag: &str, archive: &str, has_token: bool) -> a
             let reset = reset_at
                 .and_then(|at| at.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_secs());
-            crate::source::github::rate_limited(reset, has_token)
+            crate::resolve::github::rate_limited(reset, has_token)
         }
-        E::Unauthorized { .. } => crate::source::github::token_refused(cause),
+        E::Unauthorized { .. } => crate::resolve::github::token_refused(cause),
         _ => UserError::new(format!("updating haul to {tag} failed"))
             .caused_by(cause)
             .hint("haul was not changed unless the message says otherwise; run it again"),
@@ -283,7 +285,7 @@ fn explain(err: &updater::Error, tag: &str, archive: &str, has_token: bool) -> a
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Asset;
+    use crate::resolve::release::Asset;
 
     fn v(text: &str) -> Version {
         Version::from_tag(text).unwrap()

@@ -374,7 +374,7 @@ mod tests {
         clippy::case_sensitive_file_extension_comparisons
     )]
     fn plan_covers_the_corpus_checksum_files() {
-        let cases: Vec<serde_json::Value> = crate::corpus::load_json();
+        let cases: Vec<serde_json::Value> = crate::testing::corpus::load_json();
         let (mut total, mut misses) = (0, Vec::new());
         for case in &cases {
             let assets: Vec<&str> = case["assets"]

@@ -4,13 +4,15 @@
 //! the user's config file extend it or replace entries of the same name. Parsed only by
 //! commands that need it. Pure apart from the embedded text: no I/O.
 
+pub mod template;
+
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::template::Template;
 use crate::error::{ExitCode, UserError};
-use crate::source::template::Template;
-use crate::spec::Repo;
+use crate::request::spec::Repo;
 
-const BUILTIN: &str = include_str!("../catalog/tools.toml");
+const BUILTIN: &str = include_str!("../../catalog/tools.toml");
 
 /// One tool of the catalog, in the file's format.
 #[derive(Debug, Clone, Deserialize)]

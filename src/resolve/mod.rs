@@ -4,16 +4,20 @@
 //! Asks the tool's source over the network; the choices themselves are `select`'s and
 //! `verify`'s pure functions.
 
+pub mod github;
+pub mod release;
+pub mod template;
+
 use anyhow::Result;
 
+use crate::catalog::template::Template;
 use crate::error::UserError;
 use crate::fetch::Http;
-use crate::platform::Platform;
-use crate::select::{self, Emulation, Selection};
-use crate::source::github::GitHub;
-use crate::source::template::Template;
-use crate::source::{Asset, Release};
-use crate::tool::{Tool, ToolSource};
+use crate::platform::{Emulation, Platform};
+use crate::request::tool::{Tool, ToolSource};
+use crate::resolve::github::GitHub;
+use crate::resolve::release::{Asset, Release};
+use crate::select::{self, Selection};
 use crate::verify::{self, Candidate, FileKind};
 
 /// The release, the asset chosen for the platform, why, and where to find its checksum.
@@ -33,7 +37,7 @@ pub async fn release(http: &Http, tool: &Tool, pre: bool, platform: Platform) ->
                 .await
         }
         ToolSource::Template(template) => {
-            let tag = template.find_tag(http, &tool.name, &tool.req, pre).await?;
+            let tag = template::find_tag(template, http, &tool.name, &tool.req, pre).await?;
             Ok(template.release_for(&tag, platform))
         }
     }

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use crate::error::{ExitCode, UserError};
-use crate::version::VersionReq;
+use crate::request::version::VersionReq;
 
 /// A GitHub repository.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,12 +1,7 @@
-//! Release sources: where a tool's versions and downloads come from.
-//!
-//! Every source answers the same question (which release does this request name, and what are
-//! its assets?) so that selection, download and verification never depend on the source.
+//! A release as every source describes it: its tag, version and files, so that selection,
+//! download and verification never depend on where it came from. Plain data: no I/O.
 
-pub mod github;
-pub mod template;
-
-use crate::version::Version;
+use crate::request::version::Version;
 
 /// One release of a tool.
 #[derive(Debug, Clone)]

@@ -1,0 +1,152 @@
+//! Versions of URL-template tools: asking a template's version source (a text file with the
+//! latest tag, a GitHub repository's releases, a releases.hashicorp.com index) which tag a
+//! request names.
+//!
+//! Fetches through `Http`, so mirror rules apply; picking among the versions is pure.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use serde::Deserialize;
+
+use super::github::GitHub;
+use crate::catalog::template::Template;
+use crate::error::UserError;
+use crate::fetch::{Http, HttpError};
+use crate::request::spec::Repo;
+use crate::request::version::{Version, VersionReq};
+
+/// The tag `req` names, asking the version source.
+pub async fn find_tag(
+    template: &Template,
+    http: &Http,
+    tool: &str,
+    req: &VersionReq,
+    pre: bool,
+) -> Result<String> {
+    let v = &template.version;
+    if let Some(repo) = v.github.as_deref().and_then(Repo::parse) {
+        let release = GitHub { http }.release(&repo, req, pre).await?;
+        return Ok(release.tag);
+    }
+    if let Some(index) = &v.hashicorp {
+        let text = http.get_text(index, "application/json").await?;
+        let versions = hashicorp_versions(&text).ok_or_else(|| {
+            UserError::new(format!("unexpected answer from `{index}`"))
+                .hint("check the mirror rules for this host")
+        })?;
+        return pick(&versions, req, pre).ok_or_else(|| no_version(tool, req, &versions).into());
+    }
+    let Some(latest_url) = &v.text else {
+        return Err(
+            UserError::new(format!("the catalog entry `{tool}` has no version source")).into(),
+        );
+    };
+    match req {
+        VersionReq::Latest => Ok(http
+            .get_text(latest_url, "text/plain")
+            .await?
+            .trim()
+            .to_owned()),
+        VersionReq::Tag(tag) => Ok(tag.clone()),
+        VersionReq::Exact(version) => {
+            // The vendor's tags either all start with `v` or none do; the latest one tells.
+            let latest = http.get_text(latest_url, "text/plain").await?;
+            let v_prefix = latest.trim().starts_with('v');
+            Ok(format!("{}{version}", if v_prefix { "v" } else { "" }))
+        }
+        VersionReq::Prefix(parts) => {
+            let Some(series) = &v.series else {
+                return Err(UserError::new(format!(
+                    "`{tool}` can be installed at its latest version or an exact one, not `{req}`"
+                ))
+                .hint(format!("write the whole version, e.g. `{tool}@1.2.3`"))
+                .into());
+            };
+            let series_text: Vec<String> = parts.iter().map(ToString::to_string).collect();
+            let url = series.replace("{series}", &series_text.join("."));
+            match http.get_text(&url, "text/plain").await {
+                Ok(tag) => Ok(tag.trim().to_owned()),
+                Err(err)
+                    if matches!(
+                        err.downcast_ref::<HttpError>(),
+                        Some(HttpError::NotFound { .. })
+                    ) =>
+                {
+                    Err(UserError::new(format!("`{tool}` has no release matching `{req}`")).into())
+                }
+                Err(err) => Err(err),
+            }
+        }
+    }
+}
+
+fn no_version(tool: &str, req: &VersionReq, versions: &[String]) -> UserError {
+    let mut recent: Vec<&String> = versions.iter().collect();
+    recent.sort_by_key(|v| std::cmp::Reverse(Version::from_tag(v)));
+    let recent: Vec<&str> = recent.iter().take(8).map(|v| v.as_str()).collect();
+    UserError::new(format!("`{tool}` has no release matching `{req}`"))
+        .caused_by(format!("recent releases: {}", recent.join(", ")))
+        .hint("pick one of those with `@VERSION`")
+}
+
+#[derive(Deserialize)]
+#[allow(
+    clippy::zero_sized_map_values,
+    reason = "only the versions' names matter"
+)]
+struct HashicorpIndex {
+    versions: BTreeMap<String, serde::de::IgnoredAny>,
+}
+
+/// The versions a releases.hashicorp.com `index.json` lists.
+pub fn hashicorp_versions(text: &str) -> Option<Vec<String>> {
+    let index: HashicorpIndex = serde_json::from_str(text).ok()?;
+    Some(index.versions.into_keys().collect())
+}
+
+/// The newest of `versions` that `req` allows; enterprise and other builds with metadata
+/// (`1.9.5+ent`) never count, prereleases only with `pre` or when named.
+pub fn pick(versions: &[String], req: &VersionReq, pre: bool) -> Option<String> {
+    let allow_pre = pre || req.names_prerelease();
+    versions
+        .iter()
+        .filter(|v| !v.contains('+'))
+        .filter_map(|v| Version::from_tag(v).map(|parsed| (parsed, v)))
+        .filter(|(parsed, _)| allow_pre || !parsed.is_prerelease())
+        .filter(|(_, v)| req.matches(v))
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, v)| v.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_hashicorp_versions() {
+        let text = r#"{"name":"terraform","versions":{
+            "1.9.5":{}, "1.10.0-beta1":{}, "1.9.4":{}, "1.8.5":{}, "1.10.0+ent":{}, "1.10.1":{}, "0.12.31":{}}}"#;
+        let versions = hashicorp_versions(text).unwrap();
+        assert_eq!(
+            pick(&versions, &VersionReq::Latest, false).as_deref(),
+            Some("1.10.1")
+        );
+        assert_eq!(
+            pick(&versions, &VersionReq::parse("1.9"), false).as_deref(),
+            Some("1.9.5")
+        );
+        assert_eq!(
+            pick(&versions, &VersionReq::parse("1.8.5"), false).as_deref(),
+            Some("1.8.5")
+        );
+        assert_eq!(pick(&versions, &VersionReq::parse("2"), false), None);
+        let pre = r#"{"versions":{"1.9.5":{},"1.10.0-beta1":{}}}"#;
+        let pre = hashicorp_versions(pre).unwrap();
+        assert_eq!(
+            pick(&pre, &VersionReq::Latest, true).as_deref(),
+            Some("1.10.0-beta1")
+        );
+        assert_eq!(hashicorp_versions("<html>"), None);
+    }
+}
