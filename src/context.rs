@@ -48,11 +48,10 @@ impl Context {
 
     /// Whether `dir` is on `PATH`, also when spelled differently (a link, a trailing `/`).
     pub fn on_path(&self, dir: &Path) -> bool {
-        let wanted = crate::self_update::installation::canonical(dir);
+        let wanted = crate::paths::canonical(dir);
         self.settings.path.as_ref().is_some_and(|path| {
-            std::env::split_paths(path).any(|entry| {
-                entry == dir || crate::self_update::installation::canonical(&entry) == wanted
-            })
+            std::env::split_paths(path)
+                .any(|entry| entry == dir || crate::paths::canonical(&entry) == wanted)
         })
     }
 }

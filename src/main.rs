@@ -11,6 +11,7 @@ mod error;
 mod fetch;
 mod install;
 mod output;
+mod paths;
 mod platform;
 mod request;
 mod resolve;
@@ -57,7 +58,7 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
     let settings = Settings::load(&cli.global).map_err(|err| (err, Printer::fallback()))?;
-    let printer = Printer::new(&settings);
+    let printer = Printer::new(settings.output);
     let ctx = Context::new(settings, printer);
     let result = match cli.command {
         Command::Install(args) => {

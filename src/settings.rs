@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::UserError;
 use crate::fetch::mirror::{Mirror, Mirrors};
+use crate::output::OutputSettings;
 
 pub const DEFAULT_API_URL: &str = "https://api.github.com";
 pub const DEFAULT_JOBS: usize = 8;
@@ -54,9 +55,7 @@ pub struct Settings {
     pub github_token_var: Option<&'static str>,
     pub jobs: usize,
     pub require_checksum: bool,
-    pub color: bool,
-    pub quiet: bool,
-    pub verbose: bool,
+    pub output: OutputSettings,
     /// Progress bars are drawn only on a terminal.
     pub stderr_is_terminal: bool,
     /// Questions are asked only when both stdin and stderr are terminals.
@@ -156,9 +155,12 @@ impl Settings {
             github_token_var,
             jobs,
             require_checksum,
-            color,
-            quiet: global.quiet,
-            verbose: global.verbose,
+            output: OutputSettings {
+                quiet: global.quiet,
+                verbose: global.verbose,
+                color,
+                progress: stderr_is_terminal,
+            },
             stderr_is_terminal,
             stdin_is_terminal,
             receipt_path: receipt_path(),

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::platform::{Arch, Emulation, Os, Platform};
+use crate::platform::{Arch, Emulation, Os, Platform, words};
 use crate::request::spec::Repo;
 use crate::request::version::Version;
 use crate::resolve::release::{Asset, Release};
@@ -70,32 +70,22 @@ pub struct Vars<'a> {
 
 impl Template {
     fn os_word(&self, os: Os) -> String {
-        let key = os_key(os);
-        self.os.get(key).cloned().unwrap_or_else(|| {
-            match os {
-                Os::MacOs => "darwin",
-                other => os_key(other),
-            }
-            .to_owned()
-        })
+        self.os
+            .get(os.as_str())
+            .cloned()
+            .unwrap_or_else(|| words::go_os(os).to_owned())
     }
 
     fn arch_word(&self, arch: Arch) -> String {
-        let key = arch.as_str();
-        self.arch.get(key).cloned().unwrap_or_else(|| {
-            match arch {
-                Arch::X86_64 => "amd64",
-                Arch::Aarch64 => "arm64",
-                Arch::Armv7 => "arm",
-                Arch::I686 => "386",
-            }
-            .to_owned()
-        })
+        self.arch
+            .get(arch.as_str())
+            .cloned()
+            .unwrap_or_else(|| words::go_arch(arch).to_owned())
     }
 
     fn ext_for(&self, os: Os) -> String {
         self.ext
-            .get(os_key(os))
+            .get(os.as_str())
             .or_else(|| self.ext.get("default"))
             .cloned()
             .unwrap_or_default()
@@ -241,15 +231,6 @@ impl Template {
     pub fn release_for(&self, tag: &str, platform: Platform) -> Release {
         let published = self.fit(platform).map_or(platform, |(p, _)| p);
         self.release(tag, published)
-    }
-}
-
-fn os_key(os: Os) -> &'static str {
-    match os {
-        Os::Linux => "linux",
-        Os::MacOs => "macos",
-        Os::Windows => "windows",
-        Os::FreeBsd => "freebsd",
     }
 }
 

@@ -84,7 +84,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         api_url: &ctx.settings.github_api_url,
         token: ctx.settings.github_token.as_deref(),
         tag: &release.tag,
-        bar: &bar,
+        progress: std::sync::Arc::new(bar.clone()),
     }));
     bar.finish();
     let installed = replaced?;

@@ -15,7 +15,20 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
 
 use crate::fetch::mirror::Mirrors;
-use crate::output::Bar;
+
+/// What the client tells whoever watches a transfer (the printer's progress bar); every method
+/// may be called from any task.
+pub trait Progress: Sync {
+    /// The whole size, once known.
+    fn set_length(&self, _len: u64) {}
+    /// The bytes received so far.
+    fn set_position(&self, _pos: u64) {}
+    /// More bytes received.
+    fn inc(&self, _n: u64) {}
+}
+
+/// Nobody watching.
+impl Progress for () {}
 
 /// Attempts per request: the first plus retries for transient failures.
 const ATTEMPTS: u32 = 4;
@@ -166,7 +179,7 @@ impl Http {
     pub async fn download(
         &self,
         url: &str,
-        bar: &Bar,
+        bar: &dyn Progress,
         mut sink: impl AsyncFnMut(Bytes) -> Result<()>,
     ) -> Result<u64> {
         let mut received: u64 = 0;

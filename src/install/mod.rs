@@ -11,7 +11,7 @@ use sha2::Digest as _;
 use tokio::sync::mpsc;
 
 use crate::error::{ExitCode, UserError};
-use crate::fetch::Http;
+use crate::fetch::{Http, Progress as _};
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
 use crate::request::tool::{Tool, ToolSource};
@@ -119,6 +119,9 @@ pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
     let chosen = executables::choose(&found, &tool.wanted_bins(), opts.platform)?;
     if opts.platform.libc == Some(crate::platform::Libc::Musl) {
         refuse_glibc_builds(download.staging.path(), &chosen, &asset.name)?;
+    }
+    for bin in &chosen {
+        unpack::set_executable(&download.staging.path().join(&bin.path))?;
     }
     let record = make_record(
         name, tool, &release, &asset, &actual, verified, opts, chosen,

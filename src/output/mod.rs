@@ -1,19 +1,35 @@
 //! All printing: data on stdout, messages and progress bars on stderr.
 //!
 //! Commands never print directly; they go through a [`Printer`], which knows about quiet,
-//! verbose, colour and whether progress bars may be drawn. indicatif is used only here.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
+//! verbose, colour and whether progress bars may be drawn. indicatif is used only here (and in
+//! `progress.rs`). Text that came from elsewhere (tags, asset names, server messages) never
+//! reaches the terminal with its control characters: see [`clean`]. A closed stderr or stdout
+//! stops the printing, never the program.
 
+mod progress;
+
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::Style;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressDrawTarget};
 use serde::Serialize;
 
 use crate::error::Report;
-use crate::settings::Settings;
+
+pub use progress::Bar;
+
+/// How to print, as settings resolve it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutputSettings {
+    pub quiet: bool,
+    pub verbose: bool,
+    pub color: bool,
+    /// Draw progress bars (stderr is a terminal and nothing asked for quiet or JSON).
+    pub progress: bool,
+}
 
 /// The one place that writes to the terminal.
 pub struct Printer {
@@ -22,27 +38,25 @@ pub struct Printer {
     color: bool,
     /// Present when progress bars are drawn (stderr is a terminal, not quiet, not JSON).
     multi: Option<MultiProgress>,
+    /// Set once stderr is gone (a closed pipe): later messages are dropped.
+    stderr_closed: AtomicBool,
 }
 
 impl Printer {
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: OutputSettings) -> Self {
         Printer {
             quiet: settings.quiet,
             verbose: settings.verbose,
             color: settings.color,
-            multi: (settings.stderr_is_terminal && !settings.quiet)
+            multi: (settings.progress && !settings.quiet)
                 .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10))),
+            stderr_closed: AtomicBool::new(false),
         }
     }
 
     /// A printer for errors that happen before settings exist.
     pub fn fallback() -> Self {
-        Printer {
-            quiet: false,
-            verbose: false,
-            color: false,
-            multi: None,
-        }
+        Printer::new(OutputSettings::default())
     }
 
     /// No progress bars from here on (for `--json` output and non-interactive use).
@@ -59,10 +73,22 @@ impl Printer {
         }
     }
 
+    /// One message on stderr. A failed write (stderr closed, as in `haul … 2>&1 | head -1`)
+    /// ends the printing quietly.
     fn line(&self, text: &str) {
-        match &self.multi {
-            Some(multi) if !multi.is_hidden() => multi.suspend(|| eprintln!("{text}")),
-            _ => eprintln!("{text}"),
+        if self.stderr_closed.load(Ordering::Relaxed) {
+            return;
+        }
+        let write = || {
+            let mut err = std::io::stderr().lock();
+            writeln!(err, "{text}").and_then(|()| err.flush())
+        };
+        let result = match &self.multi {
+            Some(multi) if !multi.is_hidden() => multi.suspend(write),
+            _ => write(),
+        };
+        if result.is_err() {
+            self.stderr_closed.store(true, Ordering::Relaxed);
         }
     }
 
@@ -72,21 +98,21 @@ impl Printer {
             let verb = self
                 .style(Style::new().green().bold())
                 .apply_to(format!("{verb:>12}"));
-            self.line(&format!("{verb} {text}"));
+            self.line(&format!("{verb} {}", clean(text)));
         }
     }
 
     /// A plain informational line.
     pub fn info(&self, text: &str) {
         if !self.quiet {
-            self.line(text);
+            self.line(&clean(text));
         }
     }
 
     /// Detail shown only with `--verbose`.
     pub fn debug(&self, text: &str) {
         if self.verbose {
-            let text = self.style(Style::new().dim()).apply_to(text);
+            let text = self.style(Style::new().dim()).apply_to(clean(text));
             self.line(&text.to_string());
         }
     }
@@ -94,7 +120,7 @@ impl Printer {
     pub fn warn(&self, text: &str) {
         if !self.quiet {
             let label = self.style(Style::new().yellow().bold()).apply_to("warning");
-            self.line(&format!("{label}: {text}"));
+            self.line(&format!("{label}: {}", clean(text)));
         }
     }
 
@@ -106,10 +132,10 @@ impl Printer {
     /// An error attached to one item of several (for summaries).
     pub fn report(&self, label: &str, err: &anyhow::Error) {
         let report = Report::of(err);
-        let label = self.style(Style::new().red().bold()).apply_to(label);
-        let mut text = format!("{label}: {}", report.message);
+        let label = self.style(Style::new().red().bold()).apply_to(clean(label));
+        let mut text = format!("{label}: {}", clean(&report.message));
         for cause in &report.causes {
-            for (i, line) in cause.lines().enumerate() {
+            for (i, line) in clean(cause).lines().enumerate() {
                 let prefix = if i == 0 {
                     "  caused by: "
                 } else {
@@ -122,7 +148,7 @@ impl Printer {
         }
         if let Some(hint) = &report.hint {
             let label = self.style(Style::new().cyan().bold()).apply_to("hint");
-            let _ = write!(text, "\n  {label}: {hint}");
+            let _ = write!(text, "\n  {label}: {}", clean(hint));
         }
         self.line(&text);
     }
@@ -130,7 +156,7 @@ impl Printer {
     /// Ask a yes/no question on stderr and read the answer from stdin; Enter means yes. Only for
     /// a person at a terminal: callers ask only when stdin and stderr are terminals.
     pub fn confirm(&self, question: &str) -> std::io::Result<bool> {
-        let question = self.style(Style::new().bold()).apply_to(question);
+        let question = self.style(Style::new().bold()).apply_to(clean(question));
         let mut err = std::io::stderr().lock();
         write!(err, "{question} [Y/n] ")?;
         err.flush()?;
@@ -149,7 +175,7 @@ impl Printer {
     #[allow(clippy::unused_self, reason = "all output goes through the printer")]
     pub fn data(&self, text: &str) -> std::io::Result<()> {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{text}")?;
+        writeln!(out, "{}", clean(text))?;
         out.flush()
     }
 
@@ -167,57 +193,39 @@ impl Printer {
         self.data(&text)?;
         Ok(())
     }
-
-    /// A progress bar for one download; hidden when bars are not drawn.
-    pub fn download_bar(&self, label: &str) -> Bar {
-        let Some(multi) = &self.multi else {
-            return Bar(None);
-        };
-        let bar = multi.add(ProgressBar::no_length());
-        let style = ProgressStyle::with_template(
-            "{prefix:>12.cyan.bold} [{bar:30}] {bytes:>10}/{total_bytes:<10} {bytes_per_sec:>12} {msg}",
-        )
-        .map_or_else(|_| ProgressStyle::default_bar(), |s| s.progress_chars("=> "));
-        bar.set_style(style);
-        bar.set_prefix(label.to_owned());
-        bar.enable_steady_tick(Duration::from_millis(200));
-        Bar(Some(bar))
-    }
 }
 
-/// Progress of one download. Cheap to clone; does nothing when hidden.
-#[derive(Clone)]
-pub struct Bar(Option<ProgressBar>);
-
-impl Bar {
-    pub fn set_length(&self, len: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(len);
+/// `text` with its control characters (terminal escape sequences among them) and bidirectional
+/// overrides shown as `\u{…}` escapes; newlines and tabs stay.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
         }
     }
+    Cow::Owned(out)
+}
 
-    /// Progress reported as a total so far (the `self_update` crate reports it that way).
-    pub fn set_position(&self, pos: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(pos);
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    pub fn inc(&self, n: u64) {
-        if let Some(bar) = &self.0 {
-            bar.inc(n);
-        }
-    }
-
-    pub fn message(&self, msg: &str) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(msg.to_owned());
-        }
-    }
-
-    pub fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        assert_eq!(clean("v1.2.3"), "v1.2.3");
+        assert_eq!(clean("a\nb\tc"), "a\nb\tc");
+        assert_eq!(clean("v1\u{1b}[2J\u{7}"), "v1\\u{1b}[2J\\u{7}");
+        assert_eq!(clean("x\u{9b}31m"), "x\\u{9b}31m");
+        assert_eq!(clean("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
     }
 }

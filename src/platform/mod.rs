@@ -2,6 +2,7 @@
 //! Pure: no I/O, no host detection (that lives elsewhere).
 
 pub mod host;
+pub mod words;
 
 use std::fmt;
 use std::str::FromStr;
@@ -177,23 +178,29 @@ enum Piece {
 }
 
 fn piece(word: &str) -> Option<Piece> {
-    Some(match word {
-        "linux" => Piece::Os(Os::Linux),
-        "macos" | "darwin" | "osx" | "mac" | "apple" => Piece::Os(Os::MacOs),
-        "windows" | "win" | "mingw32" => Piece::Os(Os::Windows),
-        "freebsd" => Piece::Os(Os::FreeBsd),
-        "x86_64" | "amd64" | "x64" => Piece::Arch(Arch::X86_64),
-        "aarch64" | "arm64" => Piece::Arch(Arch::Aarch64),
-        // Plain `arm` is accepted as the 32-bit ARM haul supports.
-        "armv7" | "armv7l" | "armhf" | "arm" => Piece::Arch(Arch::Armv7),
-        "i686" | "i586" | "i386" | "386" | "x86" => Piece::Arch(Arch::I686),
-        "gnu" | "gnueabihf" | "gnueabi" | "glibc" => Piece::Libc(Some(Libc::Gnu)),
-        "musl" | "musleabihf" | "musleabi" => Piece::Libc(Some(Libc::Musl)),
+    use words::{ArchWord, LibcWord, OsWord};
+    if let Some(OsWord::Is(os)) = words::os(word) {
+        return Some(Piece::Os(os));
+    }
+    if let Some((os, _)) = words::os_with_libc(word) {
+        // `x86_64-w64-mingw32`: the toolchain says nothing a Windows host needs.
+        return Some(Piece::Os(os));
+    }
+    match words::arch(word) {
+        Some(ArchWord::Is(arch)) => return Some(Piece::Arch(arch)),
+        // A platform the user names: plain `arm` is the 32-bit ARM haul supports.
+        Some(ArchWord::BareArm) => return Some(Piece::Arch(Arch::Armv7)),
+        Some(ArchWord::BareX86) => return Some(Piece::Arch(Arch::I686)),
+        _ => {}
+    }
+    match words::libc(word) {
+        Some(LibcWord::Gnu) => Some(Piece::Libc(Some(Libc::Gnu))),
+        Some(LibcWord::Musl) => Some(Piece::Libc(Some(Libc::Musl))),
         // Windows toolchains: both run on any Windows host.
-        "msvc" | "gnullvm" => Piece::Libc(None),
-        "unknown" | "pc" | "w64" | "none" => Piece::Vendor,
-        _ => return None,
-    })
+        Some(LibcWord::WindowsToolchain) => Some(Piece::Libc(None)),
+        None if words::is_vendor(word) => Some(Piece::Vendor),
+        None => None,
+    }
 }
 
 impl FromStr for Platform {

@@ -2,7 +2,9 @@
 //! settling the spellings whose meaning depends on the rest of the release. Pure: no I/O.
 
 use super::Request;
+use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
 use crate::platform::{Arch, Os};
+use crate::unpack::Format;
 
 /// How an asset is packed: whether it can be installed at all, and how well it suits an OS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,43 +75,28 @@ pub(super) enum Word {
 }
 
 pub(super) fn word(t: &str) -> Word {
-    use BuildArch as A;
-    let os = |o| Word::Os(BuildOs::Is(o));
+    if let Some(os) = words::os(t) {
+        return Word::Os(os.into());
+    }
+    if let Some((os, libc)) = words::os_with_libc(t) {
+        return Word::OsLibc(os, libc.into());
+    }
+    if let Some(arch) = words::arch(t) {
+        return Word::Arch(arch.into());
+    }
+    match words::libc(t) {
+        Some(LibcWord::WindowsToolchain) => return Word::Neutral,
+        Some(libc) => return Word::Libc(libc.into()),
+        None => {}
+    }
     match t {
-        "linux" => os(Os::Linux),
-        "alpine" | "musllinux" | "linuxstatic" => Word::OsLibc(Os::Linux, BuildLibc::Musl),
-        "manylinux" | "ubuntu" | "debian" => Word::OsLibc(Os::Linux, BuildLibc::Gnu),
-        "darwin" | "macos" | "macosx" | "osx" | "mac" | "apple" => os(Os::MacOs),
-        "windows" | "win" | "exe" => os(Os::Windows),
-        "mingw" | "mingw32" | "mingw64" => Word::OsLibc(Os::Windows, BuildLibc::Gnu),
-        "freebsd" => os(Os::FreeBsd),
-        "netbsd" | "openbsd" | "dragonfly" | "dragonflybsd" | "solaris" | "illumos" | "sunos"
-        | "aix" | "plan9" | "android" | "ios" | "js" | "wasm" | "wasi" | "dos" | "node"
-        | "nodejs" | "haiku" | "fuchsia" | "emscripten" => Word::Os(BuildOs::Other),
-        "x86_64" | "amd64" | "x64" | "x8664" | "64bit" | "intel" => Word::Arch(A::Is(Arch::X86_64)),
-        "aarch64" | "arm64" | "armv8" | "armv8a" | "arm64e" => Word::Arch(A::Is(Arch::Aarch64)),
-        "armv7" | "armv7l" | "armv7a" | "armv7hl" | "armv7hf" | "armhf" | "arm32" | "arm7" => {
-            Word::Arch(A::Is(Arch::Armv7))
-        }
-        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5te" | "armel" | "arm6" | "arm5" => {
-            Word::Arch(A::Armv6)
-        }
-        "arm" => Word::Arch(A::BareArm),
-        "i686" | "i386" | "386" | "ia32" | "32bit" | "x32" => Word::Arch(A::Is(Arch::I686)),
-        "i586" => Word::Arch(A::I586),
-        "x86" => Word::Arch(A::BareX86),
-        "universal" | "universal2" | "fat" => Word::Arch(A::Universal),
+        "exe" => Word::Os(BuildOs::Is(Os::Windows)),
         "all" => Word::All,
-        "ppc" | "ppc64" | "ppc64le" | "ppc64el" | "powerpc" | "powerpc64" | "powerpc64le"
-        | "s390x" | "riscv64" | "riscv64gc" | "mips" | "mipsle" | "mipsel" | "mips64"
-        | "mips64le" | "mips64el" | "loong64" | "loongarch64" | "sparc64" | "armeb" | "m68k"
-        | "wasm32" => Word::Arch(A::Other),
-        "gnu" | "glibc" | "gnueabihf" | "gnueabi" | "gnuabi64" => Word::Libc(BuildLibc::Gnu),
-        "musl" | "musleabi" | "musleabihf" | "muslabi64" | "static" => Word::Libc(BuildLibc::Musl),
+        "static" => Word::Libc(BuildLibc::Musl),
         // Vendors, release channels, and `cli`: haul installs command-line tools, so
         // `tool-cli-…` is the tool itself rather than a variant of it.
         "unknown" | "pc" | "ibm" | "w64" | "none" | "rc" | "alpha" | "beta" | "stable"
-        | "nightly" | "version" | "preview" | "cli" | "msvc" | "gnullvm" => Word::Neutral,
+        | "nightly" | "version" | "preview" | "cli" => Word::Neutral,
         "installer" | "setup" => Word::Installer,
         "src" | "source" | "sources" | "vendor" | "vendored" | "completion" | "completions"
         | "manpage" | "manpages" | "man" | "doc" | "docs" | "sbom" | "sboms" | "symbols"
@@ -117,6 +104,39 @@ pub(super) fn word(t: &str) -> Word {
         | "checksums" | "attestation" | "provenance" | "signature" | "schema" | "sha256"
         | "sha512" | "md5" => Word::Junk,
         _ => shaped_word(t),
+    }
+}
+
+impl From<OsWord> for BuildOs {
+    fn from(word: OsWord) -> Self {
+        match word {
+            OsWord::Is(os) => BuildOs::Is(os),
+            OsWord::Other => BuildOs::Other,
+        }
+    }
+}
+
+impl From<ArchWord> for BuildArch {
+    fn from(word: ArchWord) -> Self {
+        match word {
+            ArchWord::Is(arch) => BuildArch::Is(arch),
+            ArchWord::Armv6 => BuildArch::Armv6,
+            ArchWord::I586 => BuildArch::I586,
+            ArchWord::Universal => BuildArch::Universal,
+            ArchWord::Other => BuildArch::Other,
+            ArchWord::BareArm => BuildArch::BareArm,
+            ArchWord::BareX86 => BuildArch::BareX86,
+        }
+    }
+}
+
+impl From<LibcWord> for BuildLibc {
+    fn from(word: LibcWord) -> Self {
+        match word {
+            LibcWord::Gnu => BuildLibc::Gnu,
+            LibcWord::Musl => BuildLibc::Musl,
+            LibcWord::WindowsToolchain => BuildLibc::Unknown,
+        }
     }
 }
 
@@ -173,16 +193,12 @@ pub(super) fn shaped_word(t: &str) -> Word {
 
 /// Spellings the tokenizer splits in two.
 pub(super) fn pair(a: &str, b: &str) -> Option<Word> {
-    use BuildArch as A;
+    if let Some(arch) = words::arch_pair(a, b) {
+        return Some(Word::Arch(arch.into()));
+    }
     Some(match (a, b) {
-        ("x86" | "amd" | "intel", "64") | ("64", "bit") => Word::Arch(A::Is(Arch::X86_64)),
-        ("x86", "32") | ("32", "bit") => Word::Arch(A::Is(Arch::I686)),
-        ("aarch" | "arm", "64") => Word::Arch(A::Is(Arch::Aarch64)),
-        ("arm", "v7" | "7") => Word::Arch(A::Is(Arch::Armv7)),
-        ("arm", "v6" | "6" | "v5" | "5") => Word::Arch(A::Armv6),
-        ("ppcle" | "ppc" | "s390" | "mips" | "riscv", "64") => Word::Arch(A::Other),
         ("mac", "os") => Word::Os(BuildOs::Is(Os::MacOs)),
-        ("universal", "binary") => Word::Arch(A::Universal),
+        ("universal", "binary") => Word::Arch(BuildArch::Universal),
         _ => return None,
     })
 }
@@ -229,10 +245,6 @@ pub(super) const INSTALLERS: [&str; 17] = [
     ".appimage",
     ".nupkg",
 ];
-pub(super) const TARBALLS: [&str; 10] = [
-    ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.bz2", ".tbz2", ".tbz", ".tar",
-];
-pub(super) const COMPRESSED: [&str; 4] = [".gz", ".xz", ".zst", ".bz2"];
 /// Extensions of files that are never a program: checksums, signatures, keys, metadata, scripts,
 /// language packages, editor extensions, debug info, and archives haul cannot unpack (`.7z`).
 pub(super) const JUNK_EXTS: &str = "sha256 sha512 sha1 sha md5 sum sha256sum sha512sum md5sum sig asc pem \
@@ -252,16 +264,14 @@ pub(super) fn split_format(lower: &str) -> (&str, Kind) {
             return (stem, Kind::Installer(label));
         }
     }
-    let packed: [(&[&str], Kind); 4] = [
-        (&TARBALLS, Kind::Tarball),
-        (&[".zip"], Kind::Zip),
-        (&COMPRESSED, Kind::Compressed),
-        (&[".exe"], Kind::Exe),
-    ];
-    for (exts, kind) in packed {
-        if let Some(stem) = exts.iter().find_map(|ext| lower.strip_suffix(ext)) {
-            return (stem, kind);
-        }
+    match Format::split(lower) {
+        (stem, format) if format.is_tar() => return (stem, Kind::Tarball),
+        (stem, Format::Zip) => return (stem, Kind::Zip),
+        (_, Format::Bare) => {}
+        (stem, _) => return (stem, Kind::Compressed),
+    }
+    if let Some(stem) = lower.strip_suffix(".exe") {
+        return (stem, Kind::Exe);
     }
     match lower.rsplit_once('.') {
         Some((stem, ext)) if JUNK_EXTS.split_whitespace().any(|e| e == ext) => (stem, Kind::Junk),

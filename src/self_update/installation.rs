@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use serde::Deserialize;
 
+use crate::paths::canonical;
 use crate::settings::Settings;
 
 /// The fields haul reads from cargo-dist's install receipt (`haul-receipt.json`).
@@ -208,11 +209,6 @@ impl Installation {
             _ => self.exe.parent().map(Path::to_path_buf).unwrap_or_default(),
         }
     }
-}
-
-/// `path` with links resolved, or as it is when it cannot be (it may not exist).
-pub fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 pub fn read_receipt(path: &Path) -> ReceiptState {

@@ -17,8 +17,7 @@ use anyhow::Result;
 use updater::backends::github;
 
 use crate::error::{ExitCode, UserError};
-use crate::fetch::Http;
-use crate::output::Bar;
+use crate::fetch::{Http, Progress};
 use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
@@ -173,7 +172,7 @@ pub struct Replacement<'a> {
     pub api_url: &'a str,
     pub token: Option<&'a str>,
     pub tag: &'a str,
-    pub bar: &'a Bar,
+    pub progress: std::sync::Arc<dyn Progress + Send>,
 }
 
 /// Replace the running executable with the archive of release `tag` for this target, after
@@ -183,7 +182,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     let target = target();
     let archive = archive_name(target);
     let wanted = archive.clone();
-    let bar = r.bar.clone();
+    let progress = std::sync::Arc::clone(&r.progress);
     let mut builder = github::Update::configure();
     builder
         .repo_owner(OWNER)
@@ -203,9 +202,9 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .show_download_progress(false)
         .progress_callback(move |done, total| {
             if let Some(total) = total {
-                bar.set_length(total);
+                progress.set_length(total);
             }
-            bar.set_position(done);
+            progress.set_position(done);
         })
         // The client every other request uses: ring, the same roots, timeouts and proxies.
         .reqwest_async_client(r.http.client().clone())

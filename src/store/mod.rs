@@ -245,9 +245,6 @@ impl Store {
             .take()
             .map(tempfile::TempDir::keep)
             .context("staging directory already used")?;
-        for bin in &record.bins {
-            crate::unpack::set_executable(&unpacked.join(&bin.path))?;
-        }
         // Replacing the same version (`--force`): move the old one aside first.
         let displaced = if version_dir.exists() {
             let aside = self.staging_root().join(format!(

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::error::UserError;
+use crate::platform::words::{self, ArchWord};
 use crate::platform::{Arch, Platform};
 
 /// A file in the unpacked tree.
@@ -171,11 +172,8 @@ fn other_arch(path: &str, arch: Arch) -> bool {
         return false;
     };
     dirs.split(['/', '-', '_', '.'])
-        .filter_map(|word| match word.to_ascii_lowercase().as_str() {
-            "x86_64" | "amd64" | "x64" => Some(Arch::X86_64),
-            "aarch64" | "arm64" => Some(Arch::Aarch64),
-            "armv7" | "armhf" | "armv7l" => Some(Arch::Armv7),
-            "i686" | "i386" | "386" => Some(Arch::I686),
+        .filter_map(|word| match words::arch(&word.to_ascii_lowercase()) {
+            Some(ArchWord::Is(named)) => Some(named),
             _ => None,
         })
         .any(|named| named != arch)
@@ -200,14 +198,21 @@ fn link_name(wanted: &str, found: &Found, single: bool) -> String {
     }
 }
 
+/// Whether a file name carries an OS or arch word (`yq_linux_amd64`, `jq-linux64`).
 fn looks_platform_specific(stem: &str) -> bool {
-    let lower = stem.to_ascii_lowercase();
-    [
-        "linux", "darwin", "macos", "windows", "freebsd", "amd64", "x86_64", "x64", "arm64",
-        "aarch64", "armv7", "386", "i686",
-    ]
-    .iter()
-    .any(|token| lower.contains(token))
+    stem.to_ascii_lowercase()
+        .split(['-', '_', '.'])
+        .any(|token| {
+            words::os(token).is_some()
+                || words::arch(token).is_some()
+                || ["linux", "darwin", "macos", "windows", "win", "freebsd"]
+                    .iter()
+                    .any(|os| {
+                        token
+                            .strip_prefix(os)
+                            .is_some_and(|rest| rest == "32" || rest == "64")
+                    })
+        })
 }
 
 #[cfg(test)]

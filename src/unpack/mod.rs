@@ -7,6 +7,9 @@
 
 pub mod elf;
 pub mod executables;
+pub mod format;
+
+pub use format::Format;
 
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Component, Path, PathBuf};
@@ -15,58 +18,6 @@ use anyhow::Result;
 use fs_err as fs;
 
 use crate::error::UserError;
-
-/// How a download is packed, from its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    TarGz,
-    TarXz,
-    TarZst,
-    TarBz2,
-    Tar,
-    Zip,
-    Gz,
-    Xz,
-    Zst,
-    Bz2,
-    /// The executable itself.
-    Bare,
-}
-
-impl Format {
-    pub fn of(name: &str) -> Format {
-        let lower = name.to_ascii_lowercase();
-        let table: [(&[&str], Format); 10] = [
-            (&[".tar.gz", ".tgz"], Format::TarGz),
-            (&[".tar.xz", ".txz"], Format::TarXz),
-            (&[".tar.zst", ".tzst"], Format::TarZst),
-            (&[".tar.bz2", ".tbz2", ".tbz"], Format::TarBz2),
-            (&[".tar"], Format::Tar),
-            (&[".zip"], Format::Zip),
-            (&[".gz"], Format::Gz),
-            (&[".xz"], Format::Xz),
-            (&[".zst"], Format::Zst),
-            (&[".bz2"], Format::Bz2),
-        ];
-        table
-            .iter()
-            .find(|(exts, _)| exts.iter().any(|ext| lower.ends_with(ext)))
-            .map_or(Format::Bare, |(_, format)| *format)
-    }
-
-    /// Zip keeps its index at the end, so it is unpacked from the downloaded file.
-    pub fn needs_whole_file(self) -> bool {
-        self == Format::Zip
-    }
-
-    /// A single file, not an archive.
-    pub fn is_single_file(self) -> bool {
-        matches!(
-            self,
-            Format::Gz | Format::Xz | Format::Zst | Format::Bz2 | Format::Bare
-        )
-    }
-}
 
 /// Decompress `reader` according to `format` (not for zip).
 fn decoder<'a>(format: Format, reader: impl BufRead + 'a) -> Result<Box<dyn Read + 'a>> {
@@ -352,29 +303,6 @@ impl<R: BufRead> Read for ZstdReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_from_names() {
-        let cases = [
-            ("a.tar.gz", Format::TarGz),
-            ("a.TGZ", Format::TarGz),
-            ("a.tar.xz", Format::TarXz),
-            ("a.tar.zst", Format::TarZst),
-            ("a.tar.bz2", Format::TarBz2),
-            ("a.tbz", Format::TarBz2),
-            ("a.zip", Format::Zip),
-            ("a.gz", Format::Gz),
-            ("a.xz", Format::Xz),
-            ("a.zst", Format::Zst),
-            ("a.bz2", Format::Bz2),
-            ("a.tar", Format::Tar),
-            ("tool-linux-amd64", Format::Bare),
-            ("tool.exe", Format::Bare),
-        ];
-        for (name, format) in cases {
-            assert_eq!(Format::of(name), format, "{name}");
-        }
-    }
 
     #[test]
     fn refuses_escaping_paths() {

@@ -8,6 +8,9 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::unpack::Format;
+use crate::unpack::format::strip_suffix_ignore_case;
+
 /// A SHA-256 digest as lowercase hex.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sha256(String);
@@ -122,19 +125,14 @@ fn is_single_asset_file(name: &str, release_files: &[&str]) -> bool {
     })
 }
 
+/// The name without its archive extension, or without `.exe`.
 fn strip_archive_ext(name: &str) -> &str {
-    const EXTS: [&str; 14] = [
-        ".tar.gz", ".tar.xz", ".tar.zst", ".tar.bz2", ".tgz", ".txz", ".tbz2", ".tbz", ".zip",
-        ".gz", ".xz", ".zst", ".bz2", ".exe",
-    ];
-    EXTS.iter()
-        .find_map(|ext| {
-            name.len()
-                .checked_sub(ext.len())
-                .filter(|&cut| name[cut..].eq_ignore_ascii_case(ext))
-                .map(|cut| &name[..cut])
-        })
-        .unwrap_or(name)
+    let stem = Format::strip(name);
+    if stem.len() == name.len() {
+        strip_suffix_ignore_case(name, ".exe").unwrap_or(name)
+    } else {
+        stem
+    }
 }
 
 // Signatures and certificates vouch for a list; they are not one. A clearsigned list

@@ -195,6 +195,24 @@ fn info_json_shows_every_platform() {
     assert_eq!(json["platforms"]["macos-aarch64"]["asset"], assets[3]);
 }
 
+/// A file name ending in a multi-byte character beside a checksum file once made `info` abort
+/// while it looked for the file's own `.sha256`.
+#[test]
+fn info_reads_names_in_any_script() {
+    let env = TestEnv::new();
+    let asset = "widget-1.0.0-x86_64-unknown-linux-musl.tar.gz";
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(asset, b"x")
+        .asset("notes-größe", b"y")
+        .asset("widget.sha256", b"z")
+        .asset("ünïcödé.zip", b"w")
+        .publish();
+    let run = env.run(&["info", "acme/widget", "--json"]);
+    run.expect_code(0);
+    assert_eq!(run.json()["platforms"]["linux-x86_64"]["asset"], asset);
+}
+
 #[test]
 fn env_prints_a_snippet_for_each_shell() {
     let env = TestEnv::new();

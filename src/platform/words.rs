@@ -1,0 +1,172 @@
+//! The one vocabulary of platform words: how release names, Rust target triples, directory
+//! names in archives and users spell operating systems, architectures and C libraries. Every
+//! other module asks here. Pure: no I/O.
+//!
+//! Words are lowercase. Some spellings mean different things in different releases (a bare
+//! `arm`, `x86`): they come back as such ([`ArchWord::BareArm`], [`ArchWord::BareX86`]) and each
+//! reader settles them its own documented way.
+
+use super::{Arch, Os};
+
+/// An operating system word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OsWord {
+    Is(Os),
+    /// An OS haul does not run on (netbsd, android, wasm, …).
+    Other,
+}
+
+/// An architecture word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArchWord {
+    Is(Arch),
+    /// Pre-v7 32-bit ARM (armv5, armv6, armel), which an armv7 host runs.
+    Armv6,
+    /// i586, which an i686 host runs.
+    I586,
+    /// A macOS fat binary.
+    Universal,
+    /// An architecture haul does not run on (riscv64, s390x, …).
+    Other,
+    /// `arm` alone: 32-bit ARM or arm64, depending on who writes it.
+    BareArm,
+    /// `x86` alone: i686 or `x86_64`, depending on who writes it.
+    BareX86,
+}
+
+/// A C library (or Windows toolchain) word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LibcWord {
+    Gnu,
+    /// musl, which (statically linked) runs on any Linux.
+    Musl,
+    /// A Windows toolchain (`msvc`, `gnullvm`): says nothing about what the build needs.
+    WindowsToolchain,
+}
+
+pub fn os(word: &str) -> Option<OsWord> {
+    Some(match word {
+        "linux" => OsWord::Is(Os::Linux),
+        "darwin" | "macos" | "macosx" | "osx" | "mac" | "apple" => OsWord::Is(Os::MacOs),
+        "windows" | "win" => OsWord::Is(Os::Windows),
+        "freebsd" => OsWord::Is(Os::FreeBsd),
+        "netbsd" | "openbsd" | "dragonfly" | "dragonflybsd" | "solaris" | "illumos" | "sunos"
+        | "aix" | "plan9" | "android" | "ios" | "js" | "wasm" | "wasi" | "dos" | "node"
+        | "nodejs" | "haiku" | "fuchsia" | "emscripten" => OsWord::Other,
+        _ => return None,
+    })
+}
+
+/// Words that name an OS and its C library at once (`alpine`, `manylinux`, `mingw64`).
+pub fn os_with_libc(word: &str) -> Option<(Os, LibcWord)> {
+    Some(match word {
+        "alpine" | "musllinux" | "linuxstatic" => (Os::Linux, LibcWord::Musl),
+        "manylinux" | "ubuntu" | "debian" => (Os::Linux, LibcWord::Gnu),
+        "mingw" | "mingw32" | "mingw64" => (Os::Windows, LibcWord::Gnu),
+        _ => return None,
+    })
+}
+
+pub fn arch(word: &str) -> Option<ArchWord> {
+    Some(match word {
+        "x86_64" | "amd64" | "x64" | "x8664" | "64bit" | "intel" => ArchWord::Is(Arch::X86_64),
+        "aarch64" | "arm64" | "armv8" | "armv8a" | "arm64e" => ArchWord::Is(Arch::Aarch64),
+        "armv7" | "armv7l" | "armv7a" | "armv7hl" | "armv7hf" | "armhf" | "arm32" | "arm7" => {
+            ArchWord::Is(Arch::Armv7)
+        }
+        "armv6" | "armv6l" | "armv6hf" | "armv5" | "armv5te" | "armel" | "arm6" | "arm5" => {
+            ArchWord::Armv6
+        }
+        "arm" => ArchWord::BareArm,
+        "i686" | "i386" | "386" | "ia32" | "32bit" | "x32" => ArchWord::Is(Arch::I686),
+        "i586" => ArchWord::I586,
+        "x86" => ArchWord::BareX86,
+        "universal" | "universal2" | "fat" => ArchWord::Universal,
+        "ppc" | "ppc64" | "ppc64le" | "ppc64el" | "powerpc" | "powerpc64" | "powerpc64le"
+        | "s390x" | "riscv64" | "riscv64gc" | "mips" | "mipsle" | "mipsel" | "mips64"
+        | "mips64le" | "mips64el" | "loong64" | "loongarch64" | "sparc64" | "armeb" | "m68k"
+        | "wasm32" => ArchWord::Other,
+        _ => return None,
+    })
+}
+
+/// Two tokens that spell one architecture (`x86-64`, `arm_64`, `64-bit`).
+pub fn arch_pair(first: &str, second: &str) -> Option<ArchWord> {
+    Some(match (first, second) {
+        ("x86" | "amd" | "intel", "64") | ("64", "bit") => ArchWord::Is(Arch::X86_64),
+        ("x86", "32") | ("32", "bit") => ArchWord::Is(Arch::I686),
+        ("aarch" | "arm", "64") => ArchWord::Is(Arch::Aarch64),
+        ("arm", "v7" | "7") => ArchWord::Is(Arch::Armv7),
+        ("arm", "v6" | "6" | "v5" | "5") => ArchWord::Armv6,
+        ("ppcle" | "ppc" | "s390" | "mips" | "riscv", "64") => ArchWord::Other,
+        _ => return None,
+    })
+}
+
+pub fn libc(word: &str) -> Option<LibcWord> {
+    Some(match word {
+        "gnu" | "glibc" | "gnueabihf" | "gnueabi" | "gnuabi64" => LibcWord::Gnu,
+        "musl" | "musleabi" | "musleabihf" | "muslabi64" => LibcWord::Musl,
+        "msvc" | "gnullvm" => LibcWord::WindowsToolchain,
+        _ => return None,
+    })
+}
+
+/// The vendor field of a target triple (`unknown`, `pc`): it says nothing.
+pub fn is_vendor(word: &str) -> bool {
+    matches!(word, "unknown" | "pc" | "w64" | "none" | "ibm")
+}
+
+/// How Go (`GOOS`) spells an OS: the default spelling of download URL templates.
+pub fn go_os(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "linux",
+        Os::MacOs => "darwin",
+        Os::Windows => "windows",
+        Os::FreeBsd => "freebsd",
+    }
+}
+
+/// How Go (`GOARCH`) spells an architecture.
+pub fn go_arch(arch: Arch) -> &'static str {
+    match arch {
+        Arch::X86_64 => "amd64",
+        Arch::Aarch64 => "arm64",
+        Arch::Armv7 => "arm",
+        Arch::I686 => "386",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_the_named_arches() {
+        for (word, arch) in [
+            ("amd64", Arch::X86_64),
+            ("x86_64", Arch::X86_64),
+            ("arm64", Arch::Aarch64),
+            ("aarch64", Arch::Aarch64),
+            ("armhf", Arch::Armv7),
+            ("386", Arch::I686),
+        ] {
+            assert_eq!(super::arch(word), Some(ArchWord::Is(arch)), "{word}");
+        }
+        assert_eq!(super::arch("arm"), Some(ArchWord::BareArm));
+        assert_eq!(arch_pair("x86", "64"), Some(ArchWord::Is(Arch::X86_64)));
+        assert_eq!(super::arch("readme"), None);
+    }
+
+    #[test]
+    fn go_spellings_read_back() {
+        for os in [Os::Linux, Os::MacOs, Os::Windows, Os::FreeBsd] {
+            assert_eq!(super::os(go_os(os)), Some(OsWord::Is(os)));
+        }
+        for arch in [Arch::X86_64, Arch::Aarch64, Arch::I686] {
+            assert_eq!(super::arch(go_arch(arch)), Some(ArchWord::Is(arch)));
+        }
+        // Go's `arm` is 32-bit; a bare `arm` elsewhere is settled by its reader.
+        assert_eq!(super::arch(go_arch(Arch::Armv7)), Some(ArchWord::BareArm));
+    }
+}
