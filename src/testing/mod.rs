@@ -3,3 +3,4 @@
 
 pub mod corpus;
 mod dist_assets;
+mod imports;

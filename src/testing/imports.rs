@@ -1,0 +1,243 @@
+//! The direction of imports, checked: a test reads every file under `src/` and fails on a
+//! `crate::` path that points the wrong way, so the layering holds without anyone remembering
+//! it. Data flows request → resolve → select → fetch → verify → unpack → activate (store) →
+//! record; the pure steps import nothing that does I/O, the HTTP client knows nothing of the
+//! printer, settings or catalog, and only `main` knows the commands.
+
+use std::path::{Path, PathBuf};
+
+/// Module paths (as `a::b`) no module under `from` may import, except the listed exceptions.
+struct Rule {
+    from: &'static [&'static str],
+    forbidden: &'static [&'static str],
+    except: &'static [&'static str],
+    why: &'static str,
+}
+
+/// Everything that touches the network, the disk or the terminal, or sits above the pipeline.
+const IO_AND_ABOVE: &[&str] = &[
+    "fetch",
+    "store",
+    "install",
+    "resolve",
+    "unpack",
+    "output",
+    "settings",
+    "context",
+    "commands",
+    "self_update",
+    "platform::host",
+    "paths",
+];
+
+const RULES: &[Rule] = &[
+    Rule {
+        from: &["select", "verify", "request", "catalog", "platform::words"],
+        forbidden: IO_AND_ABOVE,
+        // Plain data and pure tables that live beside the code that uses them.
+        except: &["resolve::release", "unpack::format", "unpack::Format"],
+        why: "the pure steps do no I/O",
+    },
+    Rule {
+        from: &["platform"],
+        forbidden: IO_AND_ABOVE,
+        except: &["platform::host"],
+        why: "the platform model is pure (host detection lives in platform::host)",
+    },
+    Rule {
+        from: &["fetch"],
+        forbidden: &[
+            "output",
+            "settings",
+            "catalog",
+            "context",
+            "commands",
+            "install",
+            "store",
+            "resolve",
+            "unpack",
+            "self_update",
+        ],
+        except: &[],
+        why: "the HTTP client reports through its own Progress trait and takes plain values",
+    },
+    Rule {
+        from: &["output"],
+        forbidden: &[
+            "settings", "context", "commands", "install", "store", "resolve",
+        ],
+        except: &[],
+        why: "the printer is built from output settings alone",
+    },
+    Rule {
+        from: &["store", "unpack"],
+        forbidden: &[
+            "fetch",
+            "resolve",
+            "install",
+            "output",
+            "settings",
+            "context",
+            "commands",
+            "self_update",
+        ],
+        except: &[],
+        why: "unpacking and the store know nothing of where bytes come from or who prints",
+    },
+    Rule {
+        from: &["store"],
+        forbidden: &["unpack"],
+        except: &[],
+        why: "the store moves verified directories; unpacking is done before",
+    },
+    Rule {
+        from: &[
+            "catalog",
+            "fetch",
+            "install",
+            "output",
+            "platform",
+            "request",
+            "resolve",
+            "select",
+            "self_update",
+            "store",
+            "unpack",
+            "verify",
+            "context",
+            "error",
+            "paths",
+        ],
+        forbidden: &["commands", "cli"],
+        except: &[],
+        why: "only main, the commands and settings (which resolves them) know the command line",
+    },
+    Rule {
+        from: &[
+            "catalog",
+            "fetch",
+            "install",
+            "output",
+            "platform",
+            "request",
+            "resolve",
+            "select",
+            "self_update",
+            "settings",
+            "store",
+            "unpack",
+            "verify",
+            "error",
+            "paths",
+        ],
+        forbidden: &["context"],
+        except: &[],
+        why: "the context is built for commands; the layers below take plain values",
+    },
+];
+
+/// `src/a/b.rs` → `a::b`; `src/a/mod.rs` → `a`.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap_or(file).with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod" || p == "main") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+fn within(module: &str, prefix: &str) -> bool {
+    module == prefix || module.starts_with(&format!("{prefix}::"))
+}
+
+/// Every `crate::…` path in the code (comments left out), as `a::b::c`.
+fn imports(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            rest = &rest[at + "crate::".len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            out.push(path.trim_end_matches(':').to_owned());
+        }
+    }
+    out
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn imports_point_one_way() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut all = Vec::new();
+    files(&src, &mut all);
+    let mut wrong = Vec::new();
+    for file in &all {
+        let module = module_of(&src, file);
+        // Test-only modules may reach anywhere.
+        if within(&module, "testing") || file.ends_with("tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("source is readable");
+        // A file's own unit tests may use anything.
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or(&text);
+        for import in imports(code) {
+            for rule in RULES {
+                let applies = rule.from.iter().any(|f| within(&module, f));
+                let forbidden = rule.forbidden.iter().any(|f| within(&import, f))
+                    && !rule.except.iter().any(|e| within(&import, e))
+                    && !within(&import, &module);
+                if applies && forbidden {
+                    wrong.push(format!(
+                        "{}: `crate::{import}` ({})",
+                        file.strip_prefix(&src).unwrap_or(file).display(),
+                        rule.why
+                    ));
+                }
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(
+        wrong.is_empty(),
+        "imports that point the wrong way:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_checker_sees_paths() {
+    assert_eq!(
+        imports(
+            "use crate::fetch::{Http, Progress}; // crate::output\nlet x = crate::paths::canonical(p);"
+        ),
+        vec!["fetch", "paths::canonical"]
+    );
+    let src = Path::new("/r/src");
+    assert_eq!(module_of(src, Path::new("/r/src/fetch/mod.rs")), "fetch");
+    assert_eq!(
+        module_of(src, Path::new("/r/src/unpack/format.rs")),
+        "unpack::format"
+    );
+    assert!(within("unpack::format", "unpack") && !within("unpacker", "unpack"));
+}
