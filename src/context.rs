@@ -29,11 +29,7 @@ impl Context {
     }
 
     pub fn http(&self) -> Result<Http> {
-        Http::new(
-            &self.settings.github_api_url,
-            self.settings.github_token.as_deref(),
-            self.settings.mirrors.clone(),
-        )
+        Http::new(&self.settings.network)
     }
 
     /// The catalog, with the user's own entries.

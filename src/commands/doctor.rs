@@ -127,8 +127,8 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
             path: display(bin_dir),
             on_path: bin_on_path,
         },
-        github_api_url: ctx.settings.github_api_url.clone(),
-        github_token: ctx.settings.github_token_var,
+        github_api_url: ctx.settings.network.api_url.clone(),
+        github_token: ctx.settings.network.token_var,
         problems,
     };
     if args.json {

@@ -30,6 +30,17 @@ pub trait Progress: Sync {
 /// Nobody watching.
 impl Progress for () {}
 
+/// How to reach the network, as settings resolve it.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The GitHub API's base URL, without a trailing `/`.
+    pub api_url: String,
+    pub token: Option<String>,
+    /// The environment variable the token came from, for `haul doctor` (never the value).
+    pub token_var: Option<&'static str>,
+    pub mirrors: Mirrors,
+}
+
 /// Attempts per request: the first plus retries for transient failures.
 const ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
@@ -66,7 +77,12 @@ pub struct Http {
 }
 
 impl Http {
-    pub fn new(api_url: &str, token: Option<&str>, mirrors: Mirrors) -> Result<Http> {
+    pub fn new(config: &Config) -> Result<Http> {
+        let (api_url, token, mirrors) = (
+            config.api_url.as_str(),
+            config.token.as_deref(),
+            config.mirrors.clone(),
+        );
         // ring, not aws-lc-rs: it builds for every target haul ships without a C SDK.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let api = Url::parse(api_url).map_err(|err| {
@@ -375,11 +391,12 @@ mod tests {
 
     #[test]
     fn token_goes_to_the_api_origin_only() {
-        let http = Http::new(
-            "http://127.0.0.1:8080/api/v3",
-            Some("t"),
-            Mirrors::default(),
-        )
+        let http = Http::new(&Config {
+            api_url: "http://127.0.0.1:8080/api/v3".to_owned(),
+            token: Some("t".to_owned()),
+            token_var: None,
+            mirrors: Mirrors::default(),
+        })
         .unwrap();
         let same = Url::parse("http://127.0.0.1:8080/dl/x.tar.gz").unwrap();
         let other_port = Url::parse("http://127.0.0.1:9090/dl/x.tar.gz").unwrap();

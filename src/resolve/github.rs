@@ -315,11 +315,12 @@ mod tests {
 
     #[test]
     fn api_urls_keep_the_base_path_and_escape_tags() {
-        let http = Http::new(
-            "https://ghe.example.com/api/v3/",
-            None,
-            crate::fetch::mirror::Mirrors::default(),
-        )
+        let http = Http::new(&crate::fetch::Config {
+            api_url: "https://ghe.example.com/api/v3/".to_owned(),
+            token: None,
+            token_var: None,
+            mirrors: crate::fetch::mirror::Mirrors::default(),
+        })
         .unwrap();
         let github = GitHub { http: &http };
         assert_eq!(

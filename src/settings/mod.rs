@@ -5,6 +5,8 @@
 //! it); everything else receives plain values.
 #![allow(clippy::disallowed_methods)]
 
+mod network;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -13,10 +15,8 @@ use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::UserError;
-use crate::fetch::mirror::{Mirror, Mirrors};
 use crate::output::OutputSettings;
 
-pub const DEFAULT_API_URL: &str = "https://api.github.com";
 pub const DEFAULT_JOBS: usize = 8;
 
 /// The config file (`config.toml`); every key is optional.
@@ -26,10 +26,9 @@ pub struct ConfigFile {
     pub bin_dir: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub require_checksum: Option<bool>,
-    pub github_api_url: Option<String>,
-    /// URL rewriting rules (`[[mirror]]`).
-    #[serde(default)]
-    pub mirror: Vec<Mirror>,
+    /// The network keys (`github-api-url`, `[[mirror]]`, …), read by `network.rs`.
+    #[serde(flatten)]
+    pub network: network::NetworkKeys,
     /// The user's own catalog entries (`[[tool]]`).
     #[serde(default)]
     pub tool: Vec<crate::catalog::Entry>,
@@ -46,13 +45,10 @@ pub struct Paths {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub paths: Paths,
-    pub github_api_url: String,
-    pub github_token: Option<String>,
-    pub mirrors: Mirrors,
+    /// How haul reaches the network: the GitHub API, its token, mirror rules.
+    pub network: crate::fetch::Config,
     /// Catalog entries from the config file.
     pub user_catalog: Vec<crate::catalog::Entry>,
-    /// The variable the token came from, for `haul doctor`.
-    pub github_token_var: Option<&'static str>,
     pub jobs: usize,
     pub require_checksum: bool,
     pub output: OutputSettings,
@@ -102,26 +98,7 @@ impl Settings {
             (None, None, None) => default_bin_dir()?,
         };
 
-        let github_api_url = env_string("HAUL_GITHUB_API_URL")?
-            .or(config.github_api_url)
-            .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
-            .trim_end_matches('/')
-            .to_owned();
-        let (github_token_var, github_token) = ["HAUL_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
-            .into_iter()
-            .find_map(|name| {
-                let token = std::env::var(name).ok().filter(|v| !v.trim().is_empty())?;
-                Some((name, token.trim().to_owned()))
-            })
-            .unzip();
-
-        // Rules from the environment come first: with equally long prefixes, they win.
-        let mut rules = match env_string("HAUL_MIRRORS")? {
-            Some(text) => Mirrors::parse_env(&text)?,
-            None => Vec::new(),
-        };
-        rules.extend(config.mirror);
-        let mirrors = Mirrors::new(rules)?;
+        let network = network::load(config.network)?;
 
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS).clamp(1, 64);
         let require_checksum = config.require_checksum.unwrap_or(false);
@@ -148,11 +125,8 @@ impl Settings {
                 bin_dir,
                 cache_dir,
             },
-            github_api_url,
-            github_token,
-            mirrors,
+            network,
             user_catalog: config.tool,
-            github_token_var,
             jobs,
             require_checksum,
             output: OutputSettings {
@@ -173,7 +147,7 @@ impl Settings {
     }
 }
 
-fn env_string(name: &str) -> Result<Option<String>> {
+pub(crate) fn env_string(name: &str) -> Result<Option<String>> {
     match std::env::var(name) {
         Ok(value) if value.trim().is_empty() => Ok(None),
         Ok(value) => Ok(Some(value.trim().to_owned())),
@@ -256,7 +230,7 @@ mod tests {
         assert_eq!(config.require_checksum, Some(true));
         assert_eq!(config.bin_dir.as_deref(), Some(Path::new("~/bin")));
         assert_eq!(
-            config.github_api_url.as_deref(),
+            config.network.github_api_url.as_deref(),
             Some("https://ghe.example.com/api/v3")
         );
     }
