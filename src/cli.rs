@@ -14,7 +14,7 @@ Exit codes:
   2   usage error
   3   some of several tools failed (the others were installed)
   4   verification failed (checksum mismatch, or no checksum with --require-checksum)
-  10  `haul self update --check` found a newer release
+  10  a newer release exists (`haul self update --check`, `haul outdated --exit-code`)
   130 interrupted (Ctrl-C)";
 
 /// Install DevOps command-line tools straight from their release downloads.
@@ -45,6 +45,10 @@ pub struct GlobalArgs {
     /// Directory that holds the links to installed tools (put it on PATH)
     #[arg(long, global = true, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
+
+    /// Never use the network: installs come from the download cache or fail at once
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +72,32 @@ pub enum Command {
     #[command(visible_alias = "ls")]
     List(ListArgs),
 
+    /// Installed tools with a newer release (exit 10 with --exit-code when there is one)
+    #[command(after_help = OUTDATED_EXAMPLES)]
+    Outdated(OutdatedArgs),
+
+    /// Move tools to the newest release their requirement allows (all when none is named)
+    #[command(visible_alias = "up", after_help = UPGRADE_EXAMPLES)]
+    Upgrade(UpgradeArgs),
+
+    /// Make the previously active version of a tool active again
+    #[command(after_help = ROLLBACK_EXAMPLES)]
+    Rollback(RollbackArgs),
+
+    /// Run a version of a tool, installing it into the store first if needed, without changing
+    /// the active one
+    #[command(after_help = EXEC_EXAMPLES)]
+    Exec(ExecArgs),
+
+    /// Remove stored versions that are not active, and cached downloads of versions no longer
+    /// stored
+    #[command(after_help = PRUNE_EXAMPLES)]
+    Prune(PruneArgs),
+
+    /// The download cache
+    #[command(subcommand)]
+    Cache(CacheCommand),
+
     /// Show where a tool comes from and which asset haul would pick on every platform
     Info(InfoArgs),
 
@@ -90,6 +120,165 @@ pub enum Command {
 
     /// Show how haul is installed and what is wrong with the setup (exit 1 when something is)
     Doctor(DoctorArgs),
+}
+
+impl Command {
+    /// Whether the command prints JSON on stdout (then no progress bars are drawn).
+    pub fn prints_json(&self) -> bool {
+        match self {
+            Command::Install(args) => args.json,
+            Command::List(args) => args.json,
+            Command::Info(args) => args.json,
+            Command::Search(args) => args.json,
+            Command::Doctor(args) => args.json,
+            Command::Outdated(args) => args.json,
+            Command::Upgrade(args) => args.json,
+            Command::Prune(args) => args.json,
+            Command::Rollback(_)
+            | Command::Exec(_)
+            | Command::Cache(_)
+            | Command::Uninstall(_)
+            | Command::Which(_)
+            | Command::Env(_)
+            | Command::Completions(_)
+            | Command::Self_(_) => false,
+        }
+    }
+
+    /// Whether the command runs when the config file cannot be used (it reports or repairs).
+    pub fn runs_without_config(&self) -> bool {
+        matches!(
+            self,
+            Command::Doctor(_) | Command::Uninstall(_) | Command::Completions(_)
+        )
+    }
+}
+
+const OUTDATED_EXAMPLES: &str = "\
+Examples:
+  haul outdated                  every installed tool
+  haul outdated helm kubectl     these only
+  haul outdated --json           for scripts
+  haul outdated --exit-code      exit 10 when something is outdated (cron, CI)";
+
+#[derive(Debug, Args)]
+pub struct OutdatedArgs {
+    /// The tools to check (every installed tool when none is named)
+    #[arg(value_name = "TOOL")]
+    pub tools: Vec<String>,
+
+    /// Exit 10 when a tool is outdated (0 when none is)
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// How many tools to check at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+const UPGRADE_EXAMPLES: &str = "\
+Examples:
+  haul upgrade                   every tool, within its requirement (helm@3.16 stays on 3.16.x)
+  haul upgrade helm --latest     helm's newest release, whatever was asked before
+  haul upgrade --dry-run         what would change";
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// The tools to upgrade (every installed tool when none is named)
+    #[arg(value_name = "TOOL")]
+    pub tools: Vec<String>,
+
+    /// Move to the newest release whatever the requirement, and record `latest` as the new one
+    #[arg(long)]
+    pub latest: bool,
+
+    /// Only print what would change
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Refuse to install anything that no checksum covers
+    #[arg(long)]
+    pub require_checksum: bool,
+
+    /// How many tools to download at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+const ROLLBACK_EXAMPLES: &str = "\
+Examples:
+  haul rollback helm     the version active before the last change
+  haul rollback helm     again: forward to where it was";
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// The tool (name, alias, OWNER/REPO or an executable's name)
+    #[arg(value_name = "TOOL")]
+    pub tool: String,
+}
+
+const EXEC_EXAMPLES: &str = "\
+Examples:
+  haul exec helm@3.15.4 -- version      run helm 3.15.4 (installed into the store if needed)
+  haul exec kubectl -- get pods         the active version
+  haul exec terraform@1.9 -- plan       the newest 1.9.x";
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The tool and, optionally, its version: TOOL or TOOL@VERSION
+    #[arg(value_name = "TOOL[@VERSION]")]
+    pub tool: String,
+
+    /// The executable to run, for tools that have several
+    #[arg(long = "bin", value_name = "NAME")]
+    pub bin: Option<String>,
+
+    /// Arguments for the tool (after `--`)
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<std::ffi::OsString>,
+}
+
+const PRUNE_EXAMPLES: &str = "\
+Examples:
+  haul prune --dry-run   what would go, with sizes
+  haul prune             remove it";
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Only list what would be removed, with sizes
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Print the cache's path
+    Dir,
+    /// Empty the cache, except the downloads of stored versions (`--all`: those too)
+    Clean(CacheCleanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CacheCleanArgs {
+    /// Remove the downloads of stored versions too
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +312,11 @@ pub struct SelfUpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
+    /// Repair what can be repaired: half-done changes, broken links, versions whose files are
+    /// gone, damaged records, leftovers
+    #[arg(long)]
+    pub fix: bool,
+
     /// Print the report as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -152,9 +346,9 @@ pub struct InstallArgs {
     #[arg(long, value_name = "REGEX")]
     pub asset: Option<String>,
 
-    /// The executable to install from the release (repeatable); also tells haul which tool of a
-    /// release that ships several is wanted
-    #[arg(long = "bin", value_name = "NAME")]
+    /// The executable to install from the release (repeatable), as NAME or NAME=LINK to link it
+    /// under another name; also tells haul which tool of a release that ships several is wanted
+    #[arg(long = "bin", value_name = "NAME[=LINK]")]
     pub bins: Vec<String>,
 
     /// Install for another platform: a name such as linux-aarch64 or a Rust target triple
@@ -162,11 +356,15 @@ pub struct InstallArgs {
     pub target: Option<String>,
 
     /// Refuse to install anything that no checksum covers
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_require_checksum")]
     pub require_checksum: bool,
 
-    /// Reinstall even when that version is installed, and replace files in the bin dir that
-    /// haul did not create
+    /// Accept downloads no checksum covers, even when the config requires checksums
+    #[arg(long, overrides_with = "require_checksum")]
+    pub no_require_checksum: bool,
+
+    /// Reinstall even when that version is installed, replace another tool of the same name,
+    /// and replace files in the bin dir that haul did not create
     #[arg(short, long)]
     pub force: bool,
 
@@ -181,13 +379,22 @@ pub struct InstallArgs {
 
 #[derive(Debug, Args)]
 pub struct UninstallArgs {
-    /// Tools to remove (name or OWNER/REPO)
-    #[arg(required = true, value_name = "TOOL")]
+    /// Tools to remove (name, alias, OWNER/REPO or an executable's name); TOOL@VERSION removes
+    /// that stored version only
+    #[arg(required = true, value_name = "TOOL[@VERSION]")]
     pub tools: Vec<String>,
+
+    /// Remove a version even when it is the active one (the previous one becomes active)
+    #[arg(short, long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Every stored version, not only the active one of each tool
+    #[arg(short, long)]
+    pub all: bool,
+
     /// Print the list as JSON on stdout
     #[arg(long)]
     pub json: bool,

@@ -37,6 +37,21 @@ impl Context {
         Ok(crate::catalog::Catalog::load(&self.settings.user_catalog)?)
     }
 
+    /// What an install needs from this context, with `http`.
+    pub fn install_env<'a>(&'a self, http: &'a Http) -> crate::install::Env<'a> {
+        crate::install::Env {
+            http,
+            store: &self.store,
+            printer: &self.printer,
+            downloads: self.downloads_dir(),
+        }
+    }
+
+    /// Where verified downloads are kept.
+    pub fn downloads_dir(&self) -> std::path::PathBuf {
+        self.settings.paths.cache_dir.join("downloads")
+    }
+
     /// Whether the bin dir is on `PATH`.
     pub fn bin_dir_on_path(&self) -> bool {
         self.on_path(&self.settings.paths.bin_dir)

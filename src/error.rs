@@ -7,21 +7,33 @@ use std::fmt;
 /// haul's exit codes; documented in the README and `haul --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitCode {
-    Success = 0,
-    Failure = 1,
-    Usage = 2,
+    Success,
+    Failure,
+    Usage,
     /// Some of several tools failed; the others were installed.
-    Partial = 3,
+    Partial,
     /// A checksum did not match, or none was found with `--require-checksum`.
-    Verification = 4,
-    /// `haul self update --check` found a newer release.
-    UpdateAvailable = 10,
-    Interrupted = 130,
+    Verification,
+    /// A newer release exists: `haul self update --check`, `haul outdated --exit-code`.
+    UpdateAvailable,
+    Interrupted,
+    /// The exit code of a program `haul exec` ran (on Windows; on Unix haul becomes it).
+    #[cfg_attr(unix, allow(dead_code))]
+    Program(u8),
 }
 
 impl ExitCode {
     pub fn code(self) -> u8 {
-        self as u8
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::Usage => 2,
+            ExitCode::Partial => 3,
+            ExitCode::Verification => 4,
+            ExitCode::UpdateAvailable => 10,
+            ExitCode::Interrupted => 130,
+            ExitCode::Program(code) => code,
+        }
     }
 }
 

@@ -57,19 +57,26 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
-    let settings = Settings::load(&cli.global).map_err(|err| (err, Printer::fallback()))?;
+    let settings = Settings::load(&cli.global, cli.command.prints_json())
+        .map_err(|err| (err, Printer::fallback()))?;
     let printer = Printer::new(settings.output);
+    // A config file haul cannot use stops every command but those that repair or report.
+    if let Some(err) = settings.config.error.clone()
+        && !cli.command.runs_without_config()
+    {
+        return Err((err.into(), printer));
+    }
     let ctx = Context::new(settings, printer);
     let result = match cli.command {
-        Command::Install(args) => {
-            if args.json {
-                let ctx = Context::new(ctx.settings, ctx.printer.without_progress());
-                return commands::install::install(args, &ctx).map_err(|err| (err, ctx.printer));
-            }
-            commands::install::install(args, &ctx)
-        }
+        Command::Install(args) => commands::install::install(&args, &ctx),
         Command::Uninstall(args) => commands::uninstall::uninstall(&args, &ctx),
         Command::List(args) => commands::list::list(&args, &ctx),
+        Command::Outdated(args) => commands::outdated::outdated(&args, &ctx),
+        Command::Upgrade(args) => commands::upgrade::upgrade(&args, &ctx),
+        Command::Rollback(args) => commands::rollback::rollback(&args, &ctx),
+        Command::Exec(args) => commands::exec::exec(&args, &ctx),
+        Command::Prune(args) => commands::prune::prune(&args, &ctx),
+        Command::Cache(command) => commands::cache::cache(&command, &ctx),
         Command::Info(args) => commands::info::info(&args, &ctx),
         Command::Search(args) => commands::search::search(&args, &ctx),
         Command::Which(args) => commands::which::which(&args, &ctx),

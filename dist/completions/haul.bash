@@ -16,6 +16,9 @@ _haul() {
             ",$1")
                 cmd="haul"
                 ;;
+            haul,cache)
+                cmd="haul__subcmd__cache"
+                ;;
             haul,completions)
                 cmd="haul__subcmd__completions"
                 ;;
@@ -24,6 +27,9 @@ _haul() {
                 ;;
             haul,env)
                 cmd="haul__subcmd__env"
+                ;;
+            haul,exec)
+                cmd="haul__subcmd__exec"
                 ;;
             haul,help)
                 cmd="haul__subcmd__help"
@@ -43,11 +49,20 @@ _haul() {
             haul,ls)
                 cmd="haul__subcmd__list"
                 ;;
+            haul,outdated)
+                cmd="haul__subcmd__outdated"
+                ;;
+            haul,prune)
+                cmd="haul__subcmd__prune"
+                ;;
             haul,remove)
                 cmd="haul__subcmd__uninstall"
                 ;;
             haul,rm)
                 cmd="haul__subcmd__uninstall"
+                ;;
+            haul,rollback)
+                cmd="haul__subcmd__rollback"
                 ;;
             haul,s)
                 cmd="haul__subcmd__search"
@@ -61,8 +76,35 @@ _haul() {
             haul,uninstall)
                 cmd="haul__subcmd__uninstall"
                 ;;
+            haul,up)
+                cmd="haul__subcmd__upgrade"
+                ;;
+            haul,upgrade)
+                cmd="haul__subcmd__upgrade"
+                ;;
             haul,which)
                 cmd="haul__subcmd__which"
+                ;;
+            haul__subcmd__cache,clean)
+                cmd="haul__subcmd__cache__subcmd__clean"
+                ;;
+            haul__subcmd__cache,dir)
+                cmd="haul__subcmd__cache__subcmd__dir"
+                ;;
+            haul__subcmd__cache,help)
+                cmd="haul__subcmd__cache__subcmd__help"
+                ;;
+            haul__subcmd__cache__subcmd__help,clean)
+                cmd="haul__subcmd__cache__subcmd__help__subcmd__clean"
+                ;;
+            haul__subcmd__cache__subcmd__help,dir)
+                cmd="haul__subcmd__cache__subcmd__help__subcmd__dir"
+                ;;
+            haul__subcmd__cache__subcmd__help,help)
+                cmd="haul__subcmd__cache__subcmd__help__subcmd__help"
+                ;;
+            haul__subcmd__help,cache)
+                cmd="haul__subcmd__help__subcmd__cache"
                 ;;
             haul__subcmd__help,completions)
                 cmd="haul__subcmd__help__subcmd__completions"
@@ -72,6 +114,9 @@ _haul() {
                 ;;
             haul__subcmd__help,env)
                 cmd="haul__subcmd__help__subcmd__env"
+                ;;
+            haul__subcmd__help,exec)
+                cmd="haul__subcmd__help__subcmd__exec"
                 ;;
             haul__subcmd__help,help)
                 cmd="haul__subcmd__help__subcmd__help"
@@ -85,6 +130,15 @@ _haul() {
             haul__subcmd__help,list)
                 cmd="haul__subcmd__help__subcmd__list"
                 ;;
+            haul__subcmd__help,outdated)
+                cmd="haul__subcmd__help__subcmd__outdated"
+                ;;
+            haul__subcmd__help,prune)
+                cmd="haul__subcmd__help__subcmd__prune"
+                ;;
+            haul__subcmd__help,rollback)
+                cmd="haul__subcmd__help__subcmd__rollback"
+                ;;
             haul__subcmd__help,search)
                 cmd="haul__subcmd__help__subcmd__search"
                 ;;
@@ -94,8 +148,17 @@ _haul() {
             haul__subcmd__help,uninstall)
                 cmd="haul__subcmd__help__subcmd__uninstall"
                 ;;
+            haul__subcmd__help,upgrade)
+                cmd="haul__subcmd__help__subcmd__upgrade"
+                ;;
             haul__subcmd__help,which)
                 cmd="haul__subcmd__help__subcmd__which"
+                ;;
+            haul__subcmd__help__subcmd__cache,clean)
+                cmd="haul__subcmd__help__subcmd__cache__subcmd__clean"
+                ;;
+            haul__subcmd__help__subcmd__cache,dir)
+                cmd="haul__subcmd__help__subcmd__cache__subcmd__dir"
                 ;;
             haul__subcmd__help__subcmd__self,update)
                 cmd="haul__subcmd__help__subcmd__self__subcmd__update"
@@ -119,7 +182,7 @@ _haul() {
 
     case "${cmd}" in
         haul)
-            opts="-q -v -h -V --quiet --verbose --color --bin-dir --help --version install i uninstall rm remove list ls info search s which env completions self doctor help"
+            opts="-q -v -h -V --quiet --verbose --color --bin-dir --offline --help --version install i uninstall rm remove list ls outdated upgrade up rollback exec prune cache info search s which env completions self doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,8 +203,130 @@ _haul() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        haul__subcmd__cache)
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help dir clean help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__clean)
+            opts="-q -v -h --all --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__dir)
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__help)
+            opts="dir clean help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__help__subcmd__clean)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__help__subcmd__dir)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__cache__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         haul__subcmd__completions)
-            opts="-q -v -h --quiet --verbose --color --bin-dir --help bash elvish fish powershell zsh"
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,7 +348,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__doctor)
-            opts="-q -v -h --json --quiet --verbose --color --bin-dir --help"
+            opts="-q -v -h --fix --json --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -185,7 +370,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__env)
-            opts="-q -v -h --shell --quiet --verbose --color --bin-dir --help"
+            opts="-q -v -h --shell --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -210,9 +395,77 @@ _haul() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        haul__subcmd__help)
-            opts="install uninstall list info search which env completions self doctor help"
+        haul__subcmd__exec)
+            opts="-q -v -h --bin --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help)
+            opts="install uninstall list outdated upgrade rollback exec prune cache info search which env completions self doctor help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__cache)
+            opts="dir clean"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__cache__subcmd__clean)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__cache__subcmd__dir)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -253,6 +506,20 @@ _haul() {
             return 0
             ;;
         haul__subcmd__help__subcmd__env)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -322,6 +589,48 @@ _haul() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        haul__subcmd__help__subcmd__outdated)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__help__subcmd__rollback)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         haul__subcmd__help__subcmd__search)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -378,6 +687,20 @@ _haul() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        haul__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         haul__subcmd__help__subcmd__which)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -393,7 +716,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__info)
-            opts="-q -v -h --pre --target --asset --bin --json --quiet --verbose --color --bin-dir --help"
+            opts="-q -v -h --pre --target --asset --bin --json --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -427,7 +750,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__install)
-            opts="-f -j -q -v -h --pre --asset --bin --target --require-checksum --force --jobs --json --quiet --verbose --color --bin-dir --help"
+            opts="-f -j -q -v -h --pre --asset --bin --target --require-checksum --no-require-checksum --force --jobs --json --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,7 +792,81 @@ _haul() {
             return 0
             ;;
         haul__subcmd__list)
-            opts="-q -v -h --json --quiet --verbose --color --bin-dir --help"
+            opts="-a -q -v -h --all --json --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__outdated)
+            opts="-j -q -v -h --exit-code --jobs --json --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__prune)
+            opts="-q -v -h --dry-run --json --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        haul__subcmd__rollback)
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -491,7 +888,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__search)
-            opts="-q -v -h --json --quiet --verbose --color --bin-dir --help"
+            opts="-q -v -h --json --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,7 +910,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__self)
-            opts="-q -v -h --quiet --verbose --color --bin-dir --help update help"
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,7 +974,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__self__subcmd__update)
-            opts="-y -q -v -h --check --version --yes --quiet --verbose --color --bin-dir --help"
+            opts="-y -q -v -h --check --version --yes --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,7 +1000,7 @@ _haul() {
             return 0
             ;;
         haul__subcmd__uninstall)
-            opts="-q -v -h --quiet --verbose --color --bin-dir --help"
+            opts="-f -q -v -h --force --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -624,8 +1021,38 @@ _haul() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        haul__subcmd__upgrade)
+            opts="-j -q -v -h --latest --dry-run --require-checksum --jobs --json --quiet --verbose --color --bin-dir --offline --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --bin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         haul__subcmd__which)
-            opts="-q -v -h --quiet --verbose --color --bin-dir --help"
+            opts="-q -v -h --quiet --verbose --color --bin-dir --offline --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -8,12 +8,13 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::InfoArgs;
-use crate::commands::options::{self, asset_pattern, target};
+use crate::commands::options::{self, asset_pattern};
 use crate::context::{self, Context};
 use crate::error::ExitCode;
 use crate::platform::Platform;
-use crate::request::tool::{Overrides, Tool, ToolSource};
+use crate::request::tool::{Overrides, Tool, WantedBin};
 use crate::resolve;
+use crate::resolve::release::Release;
 use crate::verify::Candidate;
 
 /// `haul info --json`; a stable, documented shape.
@@ -47,20 +48,25 @@ struct Pick {
 
 pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     let overrides = Overrides {
-        bins: args.bins.clone(),
+        bins: args
+            .bins
+            .iter()
+            .map(|b| WantedBin::parse(b))
+            .collect::<Result<_, _>>()?,
         asset: asset_pattern(args.asset.as_deref())?,
+        pre: args.pre,
     };
     let catalog = ctx.catalog()?;
-    let (_, tool) =
-        options::tools(std::slice::from_ref(&args.tool), &catalog, &overrides)?.remove(0);
-    let tool = tool?;
+    let tool = options::tools(std::slice::from_ref(&args.tool), &catalog, &overrides, ctx)?
+        .remove(0)
+        .tool?;
     let platforms: Vec<Platform> = match &args.target {
-        Some(_) => vec![target(args.target.as_deref())?],
+        Some(_) => vec![crate::settings::target_platform(args.target.as_deref())?],
         None => Platform::NAMED.to_vec(),
     };
     let host = crate::platform::host::platform();
     let http = ctx.http()?;
-    let release = context::runtime()?.block_on(resolve::release(&http, &tool, args.pre, host))?;
+    let release = context::runtime()?.block_on(resolve::release(&http, &tool, host))?;
     let mut picks = BTreeMap::new();
     for platform in &platforms {
         picks.insert(platform.to_string(), pick(&tool, &release, *platform));
@@ -86,19 +92,16 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-fn pick(tool: &Tool, release: &crate::resolve::release::Release, platform: Platform) -> Pick {
-    let selection = resolve::choose(tool, release, platform);
+fn pick(tool: &Tool, release: &Release, platform: Platform) -> Pick {
+    let primary = tool
+        .bins
+        .first()
+        .map_or(tool.name.as_str(), |b| b.name.as_str());
+    let selection = resolve::choose(tool, release, platform, primary);
     let checksum = selection.asset.as_deref().and_then(|name| {
-        let rendered;
-        let release = match &tool.source {
-            ToolSource::Template(template) => {
-                rendered = template.release_for(&release.tag, platform);
-                &rendered
-            }
-            ToolSource::GitHub(_) => release,
-        };
+        let release = resolve::for_platform(tool, release, platform);
         let asset = release.asset(name)?;
-        resolve::plan(tool, release, asset)
+        resolve::plan(tool, &release, asset)
             .first()
             .map(|c| match c {
                 Candidate::Digest(_) => "api-digest".to_owned(),

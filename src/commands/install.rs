@@ -1,17 +1,18 @@
 //! `haul install TOOL...`: install several tools concurrently, then a summary.
 
+use std::fmt::Write as _;
+
 use anyhow::Result;
-use futures_util::StreamExt as _;
 use serde::Serialize;
 
 use crate::cli::InstallArgs;
-use crate::commands::options::{self, asset_pattern, target};
+use crate::commands::options::{self, asset_pattern};
 use crate::context::{self, Context};
-use crate::error::{ExitCode, UserError};
-use crate::install::{self, Env, Options, Outcome};
-use crate::request::spec::ToolSpec;
-use crate::request::tool::{Overrides, Tool};
-use crate::store::Record;
+use crate::error::{ExitCode, Report, UserError};
+use crate::install::batch::{self, Item};
+use crate::install::{Options, Outcome};
+use crate::request::tool::{Overrides, WantedBin};
+use crate::settings::InstallSettings;
 
 /// `haul install --json`: what was installed, what was already there, what failed.
 #[derive(Serialize, Default)]
@@ -21,12 +22,19 @@ struct Summary {
     failed: Vec<Failed>,
 }
 
+/// One tool of `haul install --json`; the keys `haul list --json` has for the same things.
 #[derive(Serialize)]
-struct Done {
+pub struct Done {
     name: String,
     version: String,
+    tag: String,
     source: String,
+    platform: String,
+    /// The version that was active before, when it was another.
+    was: Option<String>,
     asset: String,
+    url: String,
+    sha256: String,
     verified_by: Option<String>,
     bins: Vec<String>,
 }
@@ -37,7 +45,7 @@ struct Failed {
     error: String,
 }
 
-pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
+pub fn install(args: &InstallArgs, ctx: &Context) -> Result<ExitCode> {
     if args.tools.len() > 1 && (!args.bins.is_empty() || args.asset.is_some()) {
         return Err(
             UserError::new("`--bin` and `--asset` apply to one tool at a time")
@@ -46,72 +54,83 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     }
+    let require = match (args.require_checksum, args.no_require_checksum) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let settings = InstallSettings::resolve(
+        &ctx.settings,
+        args.jobs,
+        require,
+        args.force,
+        args.target.as_deref(),
+    )?;
     let overrides = Overrides {
-        bins: args.bins,
+        bins: args
+            .bins
+            .iter()
+            .map(|b| WantedBin::parse(b))
+            .collect::<Result<_, _>>()?,
         asset: asset_pattern(args.asset.as_deref())?,
-    };
-    let opts = Options {
         pre: args.pre,
-        platform: target(args.target.as_deref())?,
-        require_checksum: args.require_checksum || ctx.settings.require_checksum,
-        force: args.force,
     };
-    let tools = options::tools(&args.tools, &ctx.catalog()?, &overrides)?;
-    let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
+    let items = options::tools(&args.tools, &ctx.catalog()?, &overrides, ctx)?;
+    let runtime = context::runtime()?;
     let http = ctx.http()?;
-    let env = Env {
-        http: &http,
-        store: &ctx.store,
-        printer: &ctx.printer,
-        cache_dir: ctx.settings.paths.cache_dir.clone(),
-    };
+    run(ctx, &runtime, &http, &items, &settings, args.json)
+}
 
-    let several = tools.len() > 1;
-    let mut results = context::runtime()?.block_on(async {
-        let all = futures_util::stream::iter(tools.iter().enumerate())
-            .map(|(i, (spec, tool))| {
-                let (env, opts) = (&env, &opts);
-                async move {
-                    let result = match tool {
-                        Ok(tool) => {
-                            let bar = env.printer.download_bar(&tool.name);
-                            let result = install::install(env, tool, opts, &bar).await;
-                            bar.finish();
-                            result
-                        }
-                        Err(err) => Err(err.clone().into()),
-                    };
-                    let origin = tool.as_ref().map_or_else(|_| spec.raw.clone(), Tool::origin);
-                    report(env, spec, &origin, &result, several);
-                    (i, result)
-                }
-            })
-            .buffer_unordered(jobs)
-            .collect::<Vec<_>>();
-        tokio::select! {
-            results = all => Ok(results),
-            _ = tokio::signal::ctrl_c() => Err(UserError::new("interrupted; nothing was changed by unfinished installs")
-                .exit(ExitCode::Interrupted)),
-        }
-    })?;
+/// Install (or upgrade) `items` concurrently, each reported as it finishes, then the summary.
+pub fn run(
+    ctx: &Context,
+    runtime: &tokio::runtime::Runtime,
+    http: &crate::fetch::Http,
+    items: &[Item],
+    settings: &InstallSettings,
+    json: bool,
+) -> Result<ExitCode> {
+    let opts = Options::from_settings(settings, true);
+    let env = ctx.install_env(http);
+    let several = items.len() > 1;
+    let results = batch::run(
+        runtime,
+        &env,
+        items,
+        &opts,
+        settings.jobs,
+        &|item, result| {
+            report(ctx, item, result, several);
+        },
+    )?;
+    finish(ctx, items, results, json)
+}
 
-    results.sort_by_key(|(i, _)| *i);
+/// The summary, the JSON and the exit code of a batch of installs (or upgrades).
+pub fn finish(
+    ctx: &Context,
+    items: &[Item],
+    results: Vec<Result<Outcome>>,
+    json: bool,
+) -> Result<ExitCode> {
     let mut summary = Summary::default();
     let mut failures = Vec::new();
-    for ((_, result), (spec, _)) in results.into_iter().zip(&tools) {
+    for (item, result) in items.iter().zip(results) {
         match result {
-            Ok(Outcome::Installed(record)) => summary.installed.push(done(&record)),
-            Ok(Outcome::AlreadyInstalled(record)) => summary.unchanged.push(done(&record)),
+            Ok(outcome @ (Outcome::Installed { .. } | Outcome::Relinked { .. })) => {
+                summary.installed.push(done(&outcome));
+            }
+            Ok(outcome @ Outcome::Unchanged { .. }) => summary.unchanged.push(done(&outcome)),
             Err(err) => {
                 summary.failed.push(Failed {
-                    tool: spec.raw.clone(),
-                    error: crate::error::Report::of(&err).one_line(),
+                    tool: item.raw.clone(),
+                    error: Report::of(&err).one_line(),
                 });
-                failures.push((spec, err));
+                failures.push((item, err));
             }
         }
     }
-    if args.json {
+    if json {
         ctx.printer.json(&summary)?;
     }
     if !summary.installed.is_empty() && !ctx.bin_dir_on_path() {
@@ -120,68 +139,165 @@ pub fn install(args: InstallArgs, ctx: &Context) -> Result<ExitCode> {
             ctx.settings.paths.bin_dir.display()
         ));
     }
+    let succeeded = summary.installed.len() + summary.unchanged.len();
     match failures.as_slice() {
         [] => Ok(ExitCode::Success),
-        [_] if !several => {
+        [_] if items.len() == 1 => {
             let (_, err) = failures.into_iter().next().expect("one failure");
             Err(err)
         }
         _ => {
-            let names: Vec<&str> = failures.iter().map(|(s, _)| s.raw.as_str()).collect();
+            let names: Vec<&str> = failures.iter().map(|(i, _)| i.raw.as_str()).collect();
+            // Verification failures keep their own code when nothing else failed.
+            let all_verification = failures
+                .iter()
+                .all(|(_, e)| crate::error::exit_code_of(e) == ExitCode::Verification);
+            let (hint, code) = if succeeded == 0 {
+                (
+                    "the reasons are above; nothing was installed",
+                    if all_verification {
+                        ExitCode::Verification
+                    } else {
+                        ExitCode::Failure
+                    },
+                )
+            } else {
+                (
+                    "the reasons are above; the other tools were installed",
+                    ExitCode::Partial,
+                )
+            };
             ctx.printer.error(&anyhow::Error::new(
                 UserError::new(format!(
                     "{} of {} tools failed: {}",
                     failures.len(),
-                    tools.len(),
+                    items.len(),
                     names.join(", ")
                 ))
-                .hint("the reasons are above; the other tools were installed"),
+                .hint(hint),
             ));
-            Ok(ExitCode::Partial)
+            Ok(code)
         }
     }
 }
 
 /// One line per tool as it finishes, so a long run shows progress even without bars.
-fn report(env: &Env<'_>, spec: &ToolSpec, origin: &str, result: &Result<Outcome>, several: bool) {
+pub fn report(ctx: &Context, item: &Item, result: &Result<Outcome>, several: bool) {
+    let printer = &ctx.printer;
+    let origin = item
+        .tool
+        .as_ref()
+        .map_or_else(|_| item.raw.clone(), crate::request::tool::Tool::origin);
     match result {
-        Ok(Outcome::Installed(record)) => {
-            let verified = record.verified_by.as_deref().map_or_else(
-                || "unverified".to_owned(),
-                |by| format!("sha256 verified by {by}"),
-            );
-            let bins: Vec<&str> = record.bins.iter().map(|b| b.link.as_str()).collect();
-            env.printer.status(
-                "Installed",
-                &format!(
-                    "{} {} ({}; {verified}): {}",
-                    record.name,
-                    record.version,
-                    origin,
-                    bins.join(", ")
+        Ok(outcome) => {
+            let record = outcome.record();
+            let Some(version) = outcome.installed() else {
+                return;
+            };
+            let bins: Vec<&str> = version.bins.iter().map(|b| b.link.as_str()).collect();
+            let verified = verified_by(version);
+            match outcome {
+                Outcome::Installed {
+                    was,
+                    replaced,
+                    activated,
+                    ..
+                } => {
+                    let mut line = format!(
+                        "{} {}{} ({origin}; {verified}): {}",
+                        record.name,
+                        version.version,
+                        moved_from(was.as_deref(), &version.version),
+                        bins.join(", ")
+                    );
+                    if let Some(replaced) = replaced {
+                        let _ = write!(line, "; replaced `{replaced}`");
+                    }
+                    let verb = if *activated { "Installed" } else { "Stored" };
+                    printer.status(verb, &line);
+                }
+                Outcome::Relinked { was, .. } => printer.status(
+                    "Linked",
+                    &format!(
+                        "{} {}{} (already stored): {}",
+                        record.name,
+                        version.version,
+                        moved_from(was.as_deref(), &version.version),
+                        bins.join(", ")
+                    ),
                 ),
-            );
+                Outcome::Unchanged { .. } => printer.status(
+                    "Unchanged",
+                    &format!(
+                        "{} {} is already installed (`--force` reinstalls it)",
+                        record.name, version.version
+                    ),
+                ),
+            }
         }
-        Ok(Outcome::AlreadyInstalled(record)) => env.printer.status(
-            "Unchanged",
-            &format!(
-                "{} {} is already installed (`--force` reinstalls it)",
-                record.name, record.version
-            ),
-        ),
         // One tool's error is reported by `main` like any other command's.
-        Err(err) if several => env.printer.report(&format!("error: {}", spec.raw), err),
+        Err(err) if several => printer.report(&format!("error: {}", item.raw), err),
         Err(_) => {}
     }
 }
 
-fn done(record: &Record) -> Done {
+/// ` (was 2.0.0-rc.1, a downgrade)` when the active version moved.
+fn moved_from(was: Option<&str>, now: &str) -> String {
+    let Some(was) = was else {
+        return String::new();
+    };
+    let older = match (
+        crate::request::version::Version::from_tag(was),
+        crate::request::version::Version::from_tag(now),
+    ) {
+        (Some(was), Some(now)) => now < was,
+        _ => false,
+    };
+    if older {
+        format!(" (was {was}, a downgrade)")
+    } else {
+        format!(" (was {was})")
+    }
+}
+
+fn verified_by(version: &crate::store::record::Installed) -> String {
+    let by: Vec<&str> = version
+        .artifacts
+        .iter()
+        .filter_map(|a| a.verified_by.as_deref())
+        .collect();
+    if by.is_empty() || by.len() < version.artifacts.len() {
+        "unverified".to_owned()
+    } else {
+        let algorithm = if version.artifacts.iter().any(|a| a.sha512.is_some()) {
+            "sha512"
+        } else {
+            "sha256"
+        };
+        format!("{algorithm} verified by {}", by.join(", "))
+    }
+}
+
+fn done(outcome: &Outcome) -> Done {
+    let record = outcome.record();
+    let version = outcome.installed();
+    let first = version.and_then(|v| v.artifacts.first());
     Done {
         name: record.name.clone(),
-        version: record.version.clone(),
-        source: record.source.clone(),
-        asset: record.asset.clone(),
-        verified_by: record.verified_by.clone(),
-        bins: record.bins.iter().map(|b| b.link.clone()).collect(),
+        version: version.map(|v| v.version.clone()).unwrap_or_default(),
+        tag: version.map(|v| v.tag.clone()).unwrap_or_default(),
+        source: record.identity.source.clone(),
+        platform: version.map(|v| v.platform.clone()).unwrap_or_default(),
+        was: match outcome {
+            Outcome::Installed { was, .. } | Outcome::Relinked { was, .. } => was.clone(),
+            Outcome::Unchanged { .. } => None,
+        },
+        asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
+        url: first.map(|a| a.url.clone()).unwrap_or_default(),
+        sha256: first.map(|a| a.sha256.clone()).unwrap_or_default(),
+        verified_by: first.and_then(|a| a.verified_by.clone()),
+        bins: version
+            .map(|v| v.bins.iter().map(|b| b.link.clone()).collect())
+            .unwrap_or_default(),
     }
 }

@@ -1,6 +1,5 @@
-//! `haul list`: installed tools, for people and (with `--json`) for scripts.
-
-use std::fmt::Write as _;
+//! `haul list`: installed tools, for people and (with `--json`) for scripts; `--all` shows
+//! every stored version. A tool whose files or links are missing is marked as broken.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use crate::cli::ListArgs;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::store::Record;
+use crate::store::record::{Installed, Record};
 
 /// One entry of `haul list --json`; a stable, documented shape.
 #[derive(Serialize)]
@@ -16,7 +15,11 @@ struct ListEntry<'a> {
     name: &'a str,
     version: &'a str,
     tag: &'a str,
+    /// `github:OWNER/REPO` or `catalog:NAME`; `haul install` accepts it back.
     source: &'a str,
+    /// What was asked for: `latest`, `3.16`, `^1.2`, an exact version or tag.
+    requirement: &'a str,
+    active: bool,
     asset: &'a str,
     url: &'a str,
     sha256: &'a str,
@@ -25,69 +28,150 @@ struct ListEntry<'a> {
     platform: &'a str,
     bins: Vec<ListBin>,
     installed_at: u64,
+    /// What is missing or wrong on disk; empty when the tool is whole.
+    problems: Vec<String>,
 }
 
 #[derive(Serialize)]
 struct ListBin {
     name: String,
-    link: String,
+    /// The link in the bin dir (the first, when the tool is linked into several), or null
+    /// for a version that is not active.
+    link: Option<String>,
     target: String,
 }
 
 pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
-    let records = ctx.store.list()?;
+    let records = ctx.store.records()?;
+    for damaged in &records.damaged {
+        ctx.printer
+            .warn(&crate::error::Report::of(&damaged.error.clone().into()).one_line());
+    }
+    let mut rows = Vec::new();
+    for record in &records.ok {
+        let problems: Vec<String> = ctx
+            .store
+            .check(record)
+            .iter()
+            .map(|p| p.describe(&record.name))
+            .collect();
+        for (key, version) in &record.versions {
+            let active = record.active.as_deref() == Some(key.as_str());
+            if active || args.all {
+                rows.push(entry(ctx, record, key, version, active, problems.clone()));
+            }
+        }
+    }
     if args.json {
-        let entries: Vec<ListEntry> = records.iter().map(|r| entry(ctx, r)).collect();
-        ctx.printer.json(&entries)?;
+        ctx.printer.json(&rows)?;
         return Ok(ExitCode::Success);
     }
-    if records.is_empty() {
+    if rows.is_empty() {
         ctx.printer
             .info("no tools installed; try `haul install OWNER/REPO`");
         return Ok(ExitCode::Success);
     }
-    let width = records.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    let vwidth = records.iter().map(|r| r.version.len()).max().unwrap_or(0);
-    let mut out = String::new();
-    for record in &records {
-        let bins: Vec<&str> = record.bins.iter().map(|b| b.link.as_str()).collect();
-        let source = record
-            .source
-            .strip_prefix("github:")
-            .unwrap_or(&record.source);
-        let verified = record.verified_by.as_deref().unwrap_or("unverified");
-        let _ = writeln!(
-            out,
-            "{:width$}  {:vwidth$}  {source}  [{}]  {verified}",
-            record.name,
-            record.version,
-            bins.join(", ")
-        );
-    }
-    ctx.printer.data(out.trim_end())?;
+    let table: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let bins: Vec<&str> = r.bins.iter().map(|b| b.name.as_str()).collect();
+            let mut state = r.verified_by.unwrap_or("unverified").to_owned();
+            if args.all && !r.active {
+                state = format!("stored; {state}");
+            }
+            if !r.problems.is_empty() {
+                state = format!("BROKEN: {}", r.problems.join("; "));
+            }
+            [
+                r.name.to_owned(),
+                r.version.to_owned(),
+                r.source
+                    .strip_prefix("github:")
+                    .unwrap_or(r.source)
+                    .to_owned(),
+                format!("[{}]", bins.join(", ")),
+                state,
+            ]
+        })
+        .collect();
+    ctx.printer.data(&columns(&table))?;
     Ok(ExitCode::Success)
 }
 
-fn entry<'a>(ctx: &Context, record: &'a Record) -> ListEntry<'a> {
+/// Rows as padded columns; the last column is not padded.
+pub fn columns<const N: usize>(rows: &[[String; N]]) -> String {
+    let mut widths = [0usize; N];
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let mut out = Vec::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == N {
+                line.push_str(cell);
+            } else {
+                let pad = widths[i] - cell.chars().count();
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.push(line.trim_end().to_owned());
+    }
+    out.join("\n")
+}
+
+fn entry<'a>(
+    ctx: &Context,
+    record: &'a Record,
+    key: &str,
+    version: &'a Installed,
+    active: bool,
+    problems: Vec<String>,
+) -> ListEntry<'a> {
+    let first = version.artifacts.first();
+    let dir = ctx.store.version_dir(&record.name, key);
     ListEntry {
         name: &record.name,
-        version: &record.version,
-        tag: &record.tag,
-        source: &record.source,
-        asset: &record.asset,
-        url: &record.url,
-        sha256: &record.sha256,
-        verified_by: record.verified_by.as_deref(),
-        platform: &record.platform,
-        bins: record
+        version: &version.version,
+        tag: &version.tag,
+        source: &record.identity.source,
+        requirement: &record.requirement.version,
+        active,
+        asset: first.map_or("", |a| a.asset.as_str()),
+        url: first.map_or("", |a| a.url.as_str()),
+        sha256: first.map_or("", |a| a.sha256.as_str()),
+        verified_by: first.and_then(|a| a.verified_by.as_deref()),
+        platform: &version.platform,
+        bins: version
             .bins
             .iter()
             .map(|bin| ListBin {
                 name: bin.link.clone(),
-                link: ctx.store.link_path(bin).display().to_string(),
-                target: ctx.store.bin_target(record, bin).display().to_string(),
+                link: active
+                    .then(|| record.links.iter().find(|l| l.bin == bin.link))
+                    .flatten()
+                    .map(|l| l.path.display().to_string()),
+                target: dir.join(&bin.path).display().to_string(),
             })
             .collect(),
-        installed_at: record.installed_at,
+        installed_at: version.installed_at,
+        problems,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_padded() {
+        let rows = [
+            ["fd".to_owned(), "10.2.0".to_owned(), "x".to_owned()],
+            ["ripgrep".to_owned(), "14.1".to_owned(), "y".to_owned()],
+        ];
+        assert_eq!(columns(&rows), "fd       10.2.0  x\nripgrep  14.1    y");
     }
 }

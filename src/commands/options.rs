@@ -1,46 +1,137 @@
-//! Options several commands share: tool names, `--asset`, `--target`.
+//! Options several commands share: tool names and `--asset`.
 
 use anyhow::Result;
 
 use crate::catalog::Catalog;
+use crate::context::Context;
 use crate::error::{ExitCode, UserError};
-use crate::platform::Platform;
-use crate::request::spec::ToolSpec;
-use crate::request::tool::{Overrides, Tool};
+use crate::install::batch::Item;
+use crate::request::spec::{Repo, Target, ToolSpec};
+use crate::request::tool::{Overrides, Tool, WantedBin};
+use crate::store::record::Record;
 
-/// Parse every tool the user named and resolve it against the catalog. A malformed name is a
-/// usage error for the whole command; a name the catalog lacks fails that tool alone.
+/// Parse every tool the user named and resolve it against the catalog (and, for a name the
+/// catalog lacks, the installed tools). A malformed name is a usage error for the whole
+/// command; a name nothing knows fails that tool alone.
 pub fn tools(
     texts: &[String],
     catalog: &Catalog,
     overrides: &Overrides,
-) -> Result<Vec<(ToolSpec, Result<Tool, UserError>)>> {
+    ctx: &Context,
+) -> Result<Vec<Item>> {
     let specs = texts
         .iter()
         .map(|text| ToolSpec::parse(text))
         .collect::<Result<Vec<_>, _>>()?;
-    let resolved: Vec<_> = specs
+    let installed = ctx.store.records().map(|r| r.ok).unwrap_or_default();
+    let items: Vec<Item> = specs
         .into_iter()
-        .map(|spec| {
-            let tool = Tool::resolve(&spec, catalog, overrides);
-            (spec, tool)
+        .map(|spec| Item {
+            tool: resolve(&spec, catalog, overrides, &installed),
+            raw: spec.raw,
         })
         .collect();
-    for (i, (spec, tool)) in resolved.iter().enumerate() {
-        let Ok(tool) = tool else { continue };
-        let twin = resolved[..i]
-            .iter()
-            .find(|(_, other)| other.as_ref().is_ok_and(|o| o.name == tool.name));
-        if let Some((other, _)) = twin {
+    for (i, item) in items.iter().enumerate() {
+        let Ok(tool) = &item.tool else { continue };
+        let twin = items[..i].iter().find(|other| {
+            other
+                .tool
+                .as_ref()
+                .is_ok_and(|o| o.identity() == tool.identity() || o.name == tool.name)
+        });
+        if let Some(other) = twin {
             return Err(UserError::new(format!(
                 "`{}` is named twice (`{}`, `{}`)",
-                tool.name, other.raw, spec.raw
+                tool.name, other.raw, item.raw
             ))
             .exit(ExitCode::Usage)
             .into());
         }
     }
-    Ok(resolved)
+    Ok(items)
+}
+
+/// One spec as a tool: through the catalog, or, for a name the catalog lacks, the installed
+/// tool of that name.
+pub fn resolve(
+    spec: &ToolSpec,
+    catalog: &Catalog,
+    overrides: &Overrides,
+    installed: &[Record],
+) -> Result<Tool, UserError> {
+    match Tool::resolve(spec, catalog, overrides) {
+        Err(err) => {
+            let Target::Name(name) = &spec.target else {
+                return Err(err);
+            };
+            let Some(record) = installed.iter().find(|r| r.name == *name) else {
+                return Err(err);
+            };
+            let Some(repo) = record
+                .identity
+                .source
+                .strip_prefix("github:")
+                .and_then(Repo::parse)
+            else {
+                return Err(err);
+            };
+            // The installed tool of that name: its repository, and its executable when that is
+            // not the repository's name.
+            let mut overrides_here = Overrides {
+                bins: overrides.bins.clone(),
+                asset: overrides.asset.clone(),
+                pre: overrides.pre,
+            };
+            if let Some(product) = &record.identity.product
+                && overrides_here.bins.is_empty()
+                && !product.bin.eq_ignore_ascii_case(&repo.name)
+            {
+                overrides_here.bins = vec![WantedBin::plain(&product.bin)];
+            }
+            let by_repo = ToolSpec {
+                target: Target::Repo(repo),
+                req: spec.req.clone(),
+                raw: spec.raw.clone(),
+            };
+            Tool::resolve(&by_repo, catalog, &overrides_here)
+        }
+        ok => ok,
+    }
+}
+
+/// The installed tool `query` names: its name, source (`OWNER/REPO`, `github:…`,
+/// `catalog:…`), an executable's name, or a catalog name or alias of it. The version after
+/// `@`, if any, comes back apart.
+pub fn installed<'a>(
+    query: &str,
+    records: &'a [Record],
+    ctx: &Context,
+) -> Result<Option<(&'a Record, Option<String>)>> {
+    let (name, version) = match query.split_once('@') {
+        Some((name, version)) if !name.is_empty() => (name, Some(version.to_owned())),
+        _ => (query, None),
+    };
+    if let Some(record) = crate::store::find_in(records, name) {
+        return Ok(Some((record, version)));
+    }
+    let Ok(spec) = ToolSpec::parse(name) else {
+        return Ok(None);
+    };
+    let catalog = ctx.catalog()?;
+    let Ok(tool) = Tool::resolve(&spec, &catalog, &Overrides::default()) else {
+        return Ok(None);
+    };
+    let identity = tool.identity();
+    Ok(records
+        .iter()
+        .find(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
+        .map(|r| (r, version)))
+}
+
+/// The error for a name that is not installed.
+pub fn not_installed(query: &str) -> UserError {
+    UserError::new(format!("`{query}` is not installed"))
+        .hint("see `haul list` for what is installed")
 }
 
 pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
@@ -54,16 +145,4 @@ pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
             })
         })
         .transpose()
-}
-
-pub fn target(target: Option<&str>) -> Result<Platform> {
-    match target {
-        None => Ok(crate::platform::host::platform()),
-        Some(text) => text.parse::<Platform>().map_err(|err| {
-            UserError::new(format!("unknown platform `{text}`"))
-                .caused_by(err.to_string())
-                .exit(ExitCode::Usage)
-                .into()
-        }),
-    }
 }

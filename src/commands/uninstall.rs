@@ -1,29 +1,171 @@
-//! `haul uninstall TOOL...`: remove tools, their links and their records.
+//! `haul uninstall TOOL[@VERSION]...`: remove tools (their links, records and files), or one
+//! stored version of a tool. Every name is checked first: a typo removes nothing. A damaged
+//! record can always be removed.
 
 use anyhow::Result;
 
 use crate::cli::UninstallArgs;
+use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
+use crate::store::{Change, Current, Now, link};
+
+/// What to remove for one name.
+enum Removal {
+    Tool(String),
+    Version { name: String, key: String },
+    Damaged(String),
+}
 
 pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
-    // Resolve every name first: a typo in one name removes nothing.
-    let mut names = Vec::new();
-    for tool in &args.tools {
-        match ctx.store.find(tool)? {
-            Some(record) if !names.contains(&record.name) => names.push(record.name),
-            Some(_) => {}
-            None => {
-                return Err(UserError::new(format!("`{tool}` is not installed"))
-                    .hint("see `haul list` for what is installed")
+    if let Some(err) = &ctx.settings.config.error {
+        ctx.printer
+            .warn(&format!("{} (going on without it)", err.message));
+    }
+    let records = ctx.store.records()?;
+    let mut removals: Vec<Removal> = Vec::new();
+    for query in &args.tools {
+        let removal = match options::installed(query, &records.ok, ctx)? {
+            Some((record, None)) => Removal::Tool(record.name.clone()),
+            Some((record, Some(version))) => {
+                let Some(key) = record.key_of(&version) else {
+                    let stored: Vec<&str> = record
+                        .versions
+                        .values()
+                        .map(|v| v.version.as_str())
+                        .collect();
+                    return Err(UserError::new(format!(
+                        "`{}` {version} is not stored",
+                        record.name
+                    ))
+                    .caused_by(format!("stored: {}", stored.join(", ")))
                     .into());
+                };
+                let active = record.active.as_deref() == Some(key);
+                if active && record.versions.len() == 1 {
+                    Removal::Tool(record.name.clone())
+                } else if active && !args.force {
+                    return Err(UserError::new(format!(
+                        "`{}` {version} is the active version",
+                        record.name
+                    ))
+                    .hint(format!(
+                        "`haul rollback {0}` or `haul install {0}@VERSION` first, `--force` to remove it anyway, or `haul uninstall {0}` to remove every version",
+                        record.name
+                    ))
+                    .exit(ExitCode::Usage)
+                    .into());
+                } else {
+                    Removal::Version {
+                        name: record.name.clone(),
+                        key: key.to_owned(),
+                    }
+                }
+            }
+            None => match records.damaged.iter().find(|d| d.name == *query) {
+                Some(damaged) => Removal::Damaged(damaged.name.clone()),
+                None => return Err(options::not_installed(query).into()),
+            },
+        };
+        removals.push(removal);
+    }
+    for removal in removals {
+        match removal {
+            Removal::Tool(name) | Removal::Damaged(name) => {
+                let gone = ctx.store.change(&name, |now| Ok(remove_tool(now)))?;
+                ctx.printer.status("Removed", &gone);
+            }
+            Removal::Version { name, key } => {
+                let gone = ctx.store.change(&name, |now| remove_version(now, &key))?;
+                ctx.printer.status("Removed", &gone);
             }
         }
     }
-    for name in names {
-        let record = ctx.store.uninstall(&name)?;
-        ctx.printer
-            .status("Removed", &format!("{} {}", record.name, record.version));
-    }
     Ok(ExitCode::Success)
+}
+
+/// Remove the whole tool: every link (of a damaged record: every link into its directory in
+/// the bin dir), the record, every version.
+fn remove_tool(now: &Now<'_>) -> (Change, String) {
+    let (links, label) = match &now.current {
+        Current::Record(record) => {
+            let versions: Vec<&str> = record
+                .versions
+                .values()
+                .map(|v| v.version.as_str())
+                .collect();
+            (
+                record.links.clone(),
+                format!("{} {}", record.name, versions.join(", ")),
+            )
+        }
+        Current::Damaged(_) | Current::None => (
+            links_into(now),
+            format!("{} (its record was damaged)", now.name),
+        ),
+    };
+    (
+        Change {
+            record: None,
+            unlink: links,
+            ..Change::default()
+        },
+        label,
+    )
+}
+
+/// The links in the bin dir that point into a tool's directory.
+fn links_into(now: &Now<'_>) -> Vec<crate::store::Link> {
+    let dir = now.store.tool_dir(now.name);
+    std::fs::read_dir(&now.store.bin_dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| link::points_into(p, &dir))
+                .map(|path| crate::store::Link {
+                    bin: path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    path,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Remove one stored version; when it is the active one (`--force`), the previous version
+/// becomes active.
+fn remove_version(now: &Now<'_>, key: &str) -> Result<(Change, String)> {
+    let Some(record) = now.record() else {
+        return Err(options::not_installed(now.name).into());
+    };
+    let mut record = record.clone();
+    let label = format!(
+        "{} {}",
+        record.name,
+        record.versions.get(key).map_or(key, |v| v.version.as_str())
+    );
+    let mut unlink = Vec::new();
+    if record.active.as_deref() == Some(key) {
+        let next = record
+            .previous()
+            .map(str::to_owned)
+            .or_else(|| record.versions.keys().rev().find(|k| *k != key).cloned());
+        match next {
+            Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            None => return Ok(remove_tool(now)),
+        }
+    }
+    record.remove_version(key);
+    Ok((
+        Change {
+            record: Some(record),
+            remove: vec![key.to_owned()],
+            unlink,
+            ..Change::default()
+        },
+        label,
+    ))
 }

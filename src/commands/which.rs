@@ -1,28 +1,61 @@
-//! `haul which TOOL`: the path of an installed tool's executable, for scripts.
+//! `haul which TOOL`: the path of an installed tool's executable, for scripts. Exits 1 when the
+//! tool is not installed, or its link or the file behind it is missing.
 
 use anyhow::Result;
 
 use crate::cli::WhichArgs;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
+use crate::store::link;
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     let Some(record) = ctx.store.find(&args.tool)? else {
         return Err(UserError::new(format!("`{}` is not installed", args.tool))
-            .hint("install it with `haul install OWNER/REPO`, or see `haul list`")
+            .hint("install it with `haul install TOOL`, or see `haul list`")
             .into());
     };
-    // The executable the name refers to: the one linked under that name, else the first.
-    let wanted = args.tool.trim_end_matches(".exe");
-    let bin = record
-        .bins
+    // The executable the name refers to: the one linked under that name, else the first; in
+    // this bin dir when it is linked here.
+    let wanted = args.tool.strip_suffix(".exe").unwrap_or(&args.tool);
+    let bin_dir = &ctx.settings.paths.bin_dir;
+    let named = |l: &&crate::store::Link| l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == wanted;
+    let chosen = record
+        .links
         .iter()
-        .find(|b| b.link.trim_end_matches(".exe") == wanted)
-        .or_else(|| record.bins.first());
-    let Some(bin) = bin else {
-        return Err(UserError::new(format!("`{}` has no executables", record.name)).into());
+        .filter(named)
+        .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
+        .or_else(|| {
+            record
+                .links
+                .iter()
+                .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
+        });
+    let Some(chosen) = chosen else {
+        return Err(
+            UserError::new(format!("`{}` has no active version linked", record.name))
+                .hint(format!(
+                    "make one active with `haul install {}`",
+                    record.name
+                ))
+                .into(),
+        );
     };
-    ctx.printer
-        .data(&ctx.store.link_path(bin).display().to_string())?;
+    let target = ctx.store.link_target(&record, chosen);
+    let whole = target
+        .as_ref()
+        .is_some_and(|t| t.is_file() && link::points_to(&chosen.path, t));
+    if !whole {
+        return Err(UserError::new(format!(
+            "`{}` is installed, but `{}` is missing or broken",
+            record.name,
+            chosen.path.display()
+        ))
+        .hint(format!(
+            "repair it with `haul install {}`, or see `haul doctor`",
+            record.name
+        ))
+        .into());
+    }
+    ctx.printer.data(&chosen.path.display().to_string())?;
     Ok(ExitCode::Success)
 }

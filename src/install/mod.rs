@@ -1,193 +1,253 @@
 //! Installing one tool, as a transaction: resolve → select → fetch (unpacking while it
-//! downloads) → verify → commit. Nothing unverified reaches `tools/` or the bin dir; a failure
-//! at any step drops the staging directory and the partial download.
+//! downloads) → verify → activate → record. Nothing unverified reaches `tools/` or a bin dir;
+//! a failure at any step drops the staging directory and the partial download, and the store's
+//! own journal makes the last steps whole or undoes them.
+//!
+//! A tool is its source: a record of the same identity is the same tool, whatever it is
+//! called; another source under a taken name is refused unless forced. An install that would
+//! change nothing says so only when every part of it matches and every file and link is in
+//! place; otherwise it repairs what is missing.
 
-use std::io::{Read, Write as _};
-use std::path::PathBuf;
+pub mod batch;
+mod download;
+mod plan;
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use bytes::Bytes;
-use sha2::Digest as _;
-use tokio::sync::mpsc;
 
-use crate::error::{ExitCode, UserError};
-use crate::fetch::{Http, Progress as _};
+use crate::error::UserError;
+use crate::fetch::Http;
 use crate::output::{Bar, Printer};
-use crate::platform::Platform;
-use crate::request::tool::{Tool, ToolSource};
-use crate::resolve::release::{Asset, Release};
-use crate::resolve::{self, Resolved};
-use crate::store::{Bin, Record, Store};
-use crate::unpack::executables;
-use crate::unpack::{self, Format};
-use crate::verify::{self, Candidate, Sha256, Verified};
+use crate::platform::{Libc, Platform};
+use crate::request::names::{self, NameKind};
+use crate::request::tool::{Tool, WantedBin};
+use crate::resolve::release::Release;
+use crate::resolve::{self, Part, Resolved};
+use crate::store::record::{Artifact, Bin, Installed};
+use crate::store::{self, Staging, Store};
+use crate::unpack::{self, Format, executables};
 
-/// Chunks in flight between the download and the unpacker; bounds memory per download.
-const PIPE_CHUNKS: usize = 4;
+pub use plan::Outcome;
 
 pub struct Options {
-    pub pre: bool,
     pub platform: Platform,
     pub require_checksum: bool,
     pub force: bool,
+    /// Take nothing from the network.
+    pub offline: bool,
+    /// The bin dir links go to.
+    pub bin_dir: PathBuf,
+    /// Make the version active (`false` for `haul exec`: only store it).
+    pub activate: bool,
+}
+
+impl Options {
+    /// Options from resolved install settings; `activate` is `false` to only store.
+    pub fn from_settings(settings: &crate::settings::InstallSettings, activate: bool) -> Options {
+        Options {
+            platform: settings.platform,
+            require_checksum: settings.require_checksum,
+            force: settings.force,
+            offline: settings.offline,
+            bin_dir: settings.bin_dir.clone(),
+            activate,
+        }
+    }
 }
 
 pub struct Env<'a> {
     pub http: &'a Http,
     pub store: &'a Store,
     pub printer: &'a Printer,
-    pub cache_dir: PathBuf,
+    /// The download cache's `downloads/` directory.
+    pub downloads: PathBuf,
 }
 
-pub enum Outcome {
-    Installed(Record),
-    AlreadyInstalled(Record),
-}
-
+/// Install `tool` (or find it installed), as `opts` say.
 pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Outcome> {
-    let Resolved {
-        release,
-        asset,
-        selection,
-        plan,
-    } = resolve::resolve(env.http, tool, opts.pre, opts.platform).await?;
-    if selection.emulated.is_some() {
-        env.printer
-            .warn(&format!("{}: {}", tool.name, selection.reason));
-    }
-    env.printer.debug(&format!(
-        "{}: {} ({})",
-        tool.name, asset.name, selection.reason
-    ));
-    let name = tool.name.clone();
-    if let Some(existing) = env.store.read(&name)?
-        && !opts.force
-        && existing.tag == release.tag
-        && existing.asset == asset.name
-    {
-        return Ok(Outcome::AlreadyInstalled(existing));
-    }
-
-    if plan.is_empty() && opts.require_checksum {
-        return Err(unverified(&asset.name, &release.tag).into());
-    }
-    let exe = opts.platform.exe_suffix();
-    let download = Download {
-        asset: &asset,
-        format: Format::of(&asset.name),
-        cache_path: cache_path(
-            &env.cache_dir,
-            tool,
-            &release.tag,
-            opts.platform,
-            &asset.name,
-        ),
-        staging: env.store.staging(&name)?,
-        single_name: format!("{name}{exe}"),
-        plan: &plan,
-    };
-
-    bar.set_length(asset.size);
-    bar.message("downloading");
-    let (fetched, expected) = tokio::join!(
-        fetch(env, &download, bar),
-        expected_checksum(env.http, &release, &asset.name, &plan),
-    );
-    let (actual, cache_file) = fetched?;
-    let verified = judge(
-        expected?,
-        &actual,
-        &asset.name,
-        opts.require_checksum,
-        &release.tag,
-    )?;
-    if verified.is_none() {
-        env.printer.warn(&format!(
-            "no checksum covers `{}` in {} {}; installed it unverified",
-            asset.name,
-            tool.origin(),
-            release.tag
+    let records = env.store.records()?;
+    let existing = plan::existing(&records, tool, opts.force)?;
+    let Resolved { release, parts } = resolve::resolve(env.http, tool, opts.platform).await?;
+    for part in &parts {
+        if part.selection.emulated.is_some() {
+            env.printer
+                .warn(&format!("{}: {}", tool.name, part.selection.reason));
+        }
+        env.printer.debug(&format!(
+            "{}: {} ({})",
+            tool.name, part.asset.name, part.selection.reason
         ));
     }
-    if let Some(file) = cache_file {
-        // Verified (or accepted) downloads are kept, so a reinstall needs no network.
-        let _ = file.persist(&download.cache_path);
+    let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
+    let key = plan::version_key(existing, &release);
+
+    if let Some(record) = existing
+        && !opts.force
+        && let Some(outcome) =
+            plan::without_download(env.store, record, tool, &release, &parts, &key, opts)
+    {
+        if matches!(outcome, Outcome::Unchanged { .. }) {
+            return Ok(outcome);
+        }
+        return commit(env, &name, tool, &key, None, None, opts).await;
     }
 
+    let staging = {
+        let store = env.store.clone();
+        let name = name.clone();
+        tokio::task::spawn_blocking(move || store.staging(&name))
+            .await
+            .context("the install task stopped")??
+    };
+    let (artifacts, bins) =
+        download_parts(env, tool, &release, &parts, &staging, opts, bar).await?;
     bar.message("installing");
-    let found = executables::scan(download.staging.path())?;
-    let chosen = executables::choose(&found, &tool.wanted_bins(), opts.platform)?;
-    if opts.platform.libc == Some(crate::platform::Libc::Musl) {
-        refuse_glibc_builds(download.staging.path(), &chosen, &asset.name)?;
-    }
-    for bin in &chosen {
-        unpack::set_executable(&download.staging.path().join(&bin.path))?;
-    }
-    let record = make_record(
-        name, tool, &release, &asset, &actual, verified, opts, chosen,
-    );
-    let (store, force, committed) = (env.store.clone(), opts.force, record.clone());
-    let staging = download.staging;
-    tokio::task::spawn_blocking(move || store.commit(staging, &committed, force))
-        .await
-        .context("the install task stopped")??;
-    Ok(Outcome::Installed(record))
+
+    let installed = Installed {
+        version: release.version_label(),
+        tag: release.tag.clone(),
+        platform: opts.platform.to_string(),
+        artifacts,
+        bins,
+        installed_at: store::now(),
+    };
+    commit(env, &name, tool, &key, Some(installed), Some(staging), opts).await
 }
 
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one value per record field group"
-)]
-fn make_record(
-    name: String,
+/// Download, verify and unpack every part into `staging`: one part at its root, several each
+/// in a directory of its own. Returns what was downloaded and the executables found.
+async fn download_parts(
+    env: &Env<'_>,
     tool: &Tool,
     release: &Release,
-    asset: &Asset,
-    sha256: &Sha256,
-    verified: Option<Verified>,
+    parts: &[Part],
+    staging: &Staging,
     opts: &Options,
-    chosen: Vec<executables::Chosen>,
-) -> Record {
-    let version = release.version_label();
-    let exe = opts.platform.exe_suffix();
-    Record {
-        schema: crate::store::new_record_schema(),
-        name,
-        source: tool.source_label(),
-        tag: release.tag.clone(),
-        dir: sanitize(&version),
-        version,
-        asset: asset.name.clone(),
-        url: asset.url.clone(),
-        sha256: sha256.to_string(),
-        verified_by: verified.map(|v| v.to_string()),
-        platform: opts.platform.to_string(),
-        bins: chosen
-            .into_iter()
-            .map(|c| Bin {
-                link: format!("{}{exe}", c.name),
-                path: c.path,
-            })
-            .collect(),
-        installed_at: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
+    bar: &Bar,
+) -> Result<(Vec<Artifact>, Vec<Bin>)> {
+    let several = parts.len() > 1;
+    let mut artifacts = Vec::new();
+    let mut bins = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let sub = if several {
+            names::dir_name(Format::strip(&part.asset.name))
+        } else {
+            String::new()
+        };
+        let dest = if several {
+            staging.unpacked().join(&sub)
+        } else {
+            staging.unpacked()
+        };
+        fs_err::create_dir_all(&dest)?;
+        let fetched = download::run(
+            env.http,
+            &download::Download {
+                asset: &part.asset,
+                release,
+                plan: &part.plan,
+                known: plan::known_hash(&part.plan),
+                cache_path: env
+                    .downloads
+                    .join(resolve::cache_dir(tool, &release.tag, opts.platform))
+                    .join(&part.asset.name),
+                partial: if i == 0 {
+                    staging.download_path()
+                } else {
+                    staging.extra_path(i)
+                },
+                dest: dest.clone(),
+                single_name: format!("{}{}", tool.name, opts.platform.exe_suffix()),
+                require_checksum: opts.require_checksum,
+                offline: opts.offline,
+            },
+            bar,
+        )
+        .await
+        .with_context(|| format!("installing `{}` from `{}`", tool.name, part.asset.name))?;
+        if fetched.verified.is_none() {
+            env.printer.warn(&format!(
+                "no checksum covers `{}` in {} {}; installed it unverified",
+                part.asset.name,
+                tool.origin(),
+                release.tag
+            ));
+        }
+        artifacts.push(Artifact {
+            asset: part.asset.name.clone(),
+            url: part.asset.url.clone(),
+            size: (part.asset.size > 0).then_some(part.asset.size),
+            sha256: fetched.sha256.to_string(),
+            sha512: None,
+            verified_by: fetched.verified.map(|v| v.to_string()),
+        });
+        bins.extend(executables_of(tool, part, &dest, &sub, opts.platform)?);
     }
+    Ok((artifacts, bins))
+}
+
+/// The executables a part provides, checked, made executable, and named for the bin dir.
+fn executables_of(
+    tool: &Tool,
+    part: &Part,
+    dest: &Path,
+    sub: &str,
+    platform: Platform,
+) -> Result<Vec<Bin>> {
+    let wanted: Vec<WantedBin> = if part.bins.is_empty() {
+        tool.wanted_bins()
+    } else {
+        part.bins.clone()
+    };
+    let names: Vec<String> = wanted.iter().map(|b| b.name.clone()).collect();
+    let found = executables::scan(dest)?;
+    let chosen = executables::choose(&found, &names, platform).map_err(|err| {
+        if tool.bins_named() && err.hint.is_some() {
+            // The user named the executables already; the list of what is there is the help.
+            UserError {
+                hint: Some("choose among the executables listed with `--bin NAME`".to_owned()),
+                ..err
+            }
+        } else {
+            err
+        }
+    })?;
+    if platform.libc == Some(Libc::Musl) {
+        refuse_glibc_builds(dest, &chosen, &part.asset.name)?;
+    }
+    let mut bins = Vec::new();
+    for (chosen, wanted) in chosen.into_iter().zip(
+        wanted
+            .iter()
+            .chain(std::iter::repeat(&WantedBin::plain(""))),
+    ) {
+        unpack::set_executable(&dest.join(&chosen.path))?;
+        let link = wanted.link.clone().unwrap_or(chosen.name);
+        names::segment(NameKind::Executable, &link)?;
+        let path = if sub.is_empty() {
+            chosen.path
+        } else {
+            format!("{sub}/{}", chosen.path)
+        };
+        bins.push(Bin {
+            link: format!("{link}{}", platform.exe_suffix()),
+            path,
+        });
+    }
+    Ok(bins)
 }
 
 /// A glibc-linked program cannot start on a musl system (Alpine), however its name reads.
-fn refuse_glibc_builds(
-    dir: &std::path::Path,
-    chosen: &[executables::Chosen],
-    asset: &str,
-) -> Result<()> {
+fn refuse_glibc_builds(dir: &Path, chosen: &[executables::Chosen], asset: &str) -> Result<()> {
     for bin in chosen {
         let mut head = Vec::with_capacity(64 * 1024);
         fs_err::File::open(dir.join(&bin.path))?
             .take(64 * 1024)
             .read_to_end(&mut head)?;
-        if let Some(loader) = crate::unpack::elf::interpreter(&head)
-            .filter(|l| crate::unpack::elf::is_glibc_loader(l))
+        if let Some(loader) =
+            unpack::elf::interpreter(&head).filter(|l| unpack::elf::is_glibc_loader(l))
         {
             return Err(UserError::new(format!(
                 "`{}` in `{asset}` is built for glibc, and this system uses musl",
@@ -201,243 +261,68 @@ fn refuse_glibc_builds(
     Ok(())
 }
 
-/// What vouches for the download: the expected checksum must match; without one, the download
-/// is accepted only when checksums are not required.
-fn judge(
-    expected: Option<(Sha256, Verified)>,
-    actual: &Sha256,
-    asset: &str,
-    require: bool,
-    tag: &str,
-) -> Result<Option<Verified>, UserError> {
-    match expected {
-        Some((want, source)) if want == *actual => Ok(Some(source)),
-        Some((want, source)) => Err(UserError::new(format!("checksum mismatch for `{asset}`"))
-            .caused_by(format!("expected {want} (from {source})"))
-            .caused_by(format!("got      {actual}"))
-            .hint("nothing was installed; the download or the release is corrupt or was tampered with")
-            .exit(ExitCode::Verification)),
-        None if require => Err(unverified(asset, tag)),
-        None => Ok(None),
-    }
-}
-
-/// One download: where it goes and how it is unpacked and checked.
-struct Download<'a> {
-    asset: &'a Asset,
-    format: Format,
-    cache_path: PathBuf,
-    staging: crate::store::Staging,
-    /// The file name for a download that is a single file.
-    single_name: String,
-    plan: &'a [Candidate],
-}
-
-fn unverified(asset: &str, tag: &str) -> UserError {
-    UserError::new(format!("no checksum covers `{asset}` in release {tag}"))
-        .caused_by("checksums are required (`--require-checksum` or `require-checksum = true`)")
-        .hint("install it without `--require-checksum` to accept an unverified download")
-        .exit(ExitCode::Verification)
-}
-
-/// Where a download is kept: by source, release and file (a URL template's files share a name
-/// across platforms, so the platform is part of the path).
-fn cache_path(
-    cache_dir: &std::path::Path,
-    tool: &Tool,
-    tag: &str,
-    platform: Platform,
-    asset: &str,
-) -> PathBuf {
-    let downloads = cache_dir.join("downloads");
-    let base = match &tool.source {
-        ToolSource::GitHub(repo) => downloads.join("github").join(&repo.owner).join(&repo.name),
-        ToolSource::Template(_) => downloads
-            .join("catalog")
-            .join(&tool.name)
-            .join(platform.to_string()),
-    };
-    base.join(sanitize(tag)).join(asset)
-}
-
-/// A version or tag as a single directory name.
-fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Download (or take from the cache) and unpack into the staging directory, hashing as the
-/// bytes pass. Returns the SHA-256 of the download and, when it was downloaded now, the file to
-/// keep in the cache.
-async fn fetch(
+/// Move the verified version into place (when `staging` holds one), activate it and write the
+/// record, in one change.
+async fn commit(
     env: &Env<'_>,
-    download: &Download<'_>,
-    bar: &Bar,
-) -> Result<(Sha256, Option<tempfile::NamedTempFile>)> {
-    let format = download.format;
-    let staging = download.staging.path();
-    let cache_path = &download.cache_path;
-    // A cached copy is used only when the API's digest vouches for it.
-    if let Some(Candidate::Digest(want)) = download.plan.first()
-        && cache_path.is_file()
-    {
-        let (want, path, dest) = (want.clone(), cache_path.clone(), staging.to_path_buf());
-        let single = download.single_name.clone();
-        let from_cache = tokio::task::spawn_blocking(move || -> Result<Option<Sha256>> {
-            let actual = hash_file(&path)?;
-            if actual != want {
-                return Ok(None);
-            }
-            unpack_file(format, &path, &dest, &single)?;
-            Ok(Some(actual))
-        });
-        if let Ok(Ok(Some(actual))) = from_cache.await {
-            return Ok((actual, None));
-        }
-        // A stale or damaged cache entry: start over with an empty staging directory.
-        let _ = std::fs::remove_dir_all(staging).and_then(|()| std::fs::create_dir(staging));
-    }
-
-    let parent = cache_path.parent().unwrap_or(&env.cache_dir);
-    fs_err::create_dir_all(parent)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".download-")
-        .tempfile_in(parent)
-        .with_context(|| format!("creating a download file in `{}`", parent.display()))?;
-    let mut hasher = sha2::Sha256::new();
-    let dest = staging.to_path_buf();
-    let single = download.single_name.clone();
-    let url = &download.asset.url;
-
-    if format.needs_whole_file() {
-        env.http
-            .download(url, bar, async |chunk: Bytes| {
-                hasher.update(&chunk);
-                file.write_all(&chunk).context("writing the download")
-            })
-            .await?;
-        file.flush()?;
-        let path = file.path().to_path_buf();
-        bar.message("unpacking");
-        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single))
-            .await
-            .context("the unpack task stopped")??;
-        return Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)));
-    }
-
-    // Unpack on a blocking thread while the download arrives; the bounded channel keeps memory
-    // flat and slows the download down when unpacking falls behind.
-    let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
-    let unpacker = tokio::task::spawn_blocking(move || {
-        let reader = ChannelReader {
-            rx,
-            chunk: Bytes::new(),
-        };
-        unpack::unpack_stream(format, reader, &dest, &single)
-    });
-    let downloaded = env
-        .http
-        .download(url, bar, async |chunk: Bytes| {
-            hasher.update(&chunk);
-            file.write_all(&chunk).context("writing the download")?;
-            tx.send(chunk)
-                .await
-                .map_err(|_| anyhow::Error::new(UnpackStopped))
+    name: &str,
+    tool: &Tool,
+    key: &str,
+    installed: Option<Installed>,
+    staging: Option<Staging>,
+    opts: &Options,
+) -> Result<Outcome> {
+    let store = env.store.clone();
+    let (name, key) = (name.to_owned(), key.to_owned());
+    let identity = tool.identity();
+    let requirement = tool.query.requirement();
+    let (bin_dir, force, activate) = (opts.bin_dir.clone(), opts.force, opts.activate);
+    let origin = tool.origin();
+    let (outcome, takeovers) = tokio::task::spawn_blocking(move || {
+        store.change(&name, |now| {
+            plan::commit(
+                now,
+                &plan::Wanted {
+                    identity,
+                    requirement,
+                    key: &key,
+                    installed,
+                    bin_dir: &bin_dir,
+                    force,
+                    activate,
+                    origin: &origin,
+                },
+                staging,
+            )
         })
-        .await;
-    drop(tx);
-    let unpack_result = unpacker.await.context("the unpack task stopped")?;
-    match downloaded {
-        // The unpacker's own error says why it stopped.
-        Err(err) if err.is::<UnpackStopped>() => return Err(unpack_result.err().unwrap_or(err)),
-        Err(err) => return Err(err),
-        Ok(_) => unpack_result?,
-    }
-    file.flush()?;
-    Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)))
+    })
+    .await
+    .context("the install task stopped")??;
+    release_links(env.store, takeovers).await?;
+    Ok(outcome)
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("unpacking stopped")]
-struct UnpackStopped;
-
-fn unpack_file(
-    format: Format,
-    path: &std::path::Path,
-    dest: &std::path::Path,
-    single: &str,
-) -> Result<()> {
-    if format.needs_whole_file() {
-        unpack::unpack_zip(path, dest)
-    } else {
-        unpack::unpack_stream(format, fs_err::File::open(path)?, dest, single)
-    }
-}
-
-fn hash_file(path: &std::path::Path) -> Result<Sha256> {
-    let mut file = fs_err::File::open(path)?;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(Sha256::from_bytes(&hasher.finalize()))
-}
-
-/// The expected checksum from the first source in `plan` that names the asset.
-async fn expected_checksum(
-    http: &Http,
-    release: &Release,
-    asset: &str,
-    plan: &[Candidate],
-) -> Result<Option<(Sha256, Verified)>> {
-    for candidate in plan {
-        match candidate {
-            Candidate::Digest(sha) => return Ok(Some((sha.clone(), Verified::Digest))),
-            Candidate::File { name, kind } => {
-                let Some(file) = release.asset(name) else {
-                    continue;
+/// Links taken over with `--force` from other tools: their records let go of them.
+async fn release_links(store: &Store, takeovers: Vec<(String, PathBuf)>) -> Result<()> {
+    for (owner, path) in takeovers {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || {
+            store.change(&owner, |now| {
+                let Some(mut record) = now.record().cloned() else {
+                    return Ok((store::Change::default(), ()));
                 };
-                let text = http
-                    .get_text(&file.url, "application/octet-stream")
-                    .await
-                    .with_context(|| format!("fetching the checksum file `{name}`"))?;
-                if let Some(sha) = verify::find(*kind, &text, asset) {
-                    return Ok(Some((sha, Verified::File(name.clone()))));
-                }
-            }
-        }
+                record.links.retain(|l| l.path != path);
+                Ok((
+                    store::Change {
+                        record: Some(record),
+                        ..store::Change::default()
+                    },
+                    (),
+                ))
+            })
+        })
+        .await
+        .context("the install task stopped")??;
     }
-    Ok(None)
-}
-
-/// Reads the chunks the download sends, on the unpacker's thread.
-struct ChannelReader {
-    rx: mpsc::Receiver<Bytes>,
-    chunk: Bytes,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.chunk.is_empty() {
-            match self.rx.blocking_recv() {
-                Some(chunk) => self.chunk = chunk,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.chunk.len());
-        buf[..n].copy_from_slice(&self.chunk.split_to(n));
-        Ok(n)
-    }
+    Ok(())
 }

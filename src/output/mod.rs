@@ -59,12 +59,6 @@ impl Printer {
         Printer::new(OutputSettings::default())
     }
 
-    /// No progress bars from here on (for `--json` output and non-interactive use).
-    pub fn without_progress(mut self) -> Self {
-        self.multi = None;
-        self
-    }
-
     fn style(&self, style: Style) -> Style {
         if self.color {
             style.force_styling(true)

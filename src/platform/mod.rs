@@ -67,6 +67,16 @@ impl Os {
     }
 }
 
+impl Os {
+    /// An OS named alone (`linux`, `macos`, `darwin`, `windows`).
+    pub fn from_word(word: &str) -> Option<Os> {
+        match words::os(word) {
+            Some(words::OsWord::Is(os)) => Some(os),
+            _ => None,
+        }
+    }
+}
+
 impl Arch {
     #[must_use]
     pub fn as_str(self) -> &'static str {

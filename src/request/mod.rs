@@ -3,6 +3,7 @@
 //!
 //! Pure: no I/O.
 
+pub mod names;
 pub mod spec;
 pub mod tool;
 pub mod version;

@@ -76,7 +76,11 @@ impl ToolSpec {
                 .hint("write `TOOL@VERSION`, for example `kubectl@1.31.2`, or leave out `@`")
                 .exit(ExitCode::Usage));
         }
-        let target = if let Some(repo) = Repo::parse(name) {
+        let target = if let Some(repo) = name.strip_prefix("github:").and_then(Repo::parse) {
+            Target::Repo(repo)
+        } else if let Some(entry) = name.strip_prefix("catalog:").filter(|n| is_name(n)) {
+            Target::Name(entry.to_ascii_lowercase())
+        } else if let Some(repo) = Repo::parse(name) {
             Target::Repo(repo)
         } else if is_name(name) {
             Target::Name(name.to_ascii_lowercase())
@@ -89,7 +93,7 @@ impl ToolSpec {
         };
         Ok(ToolSpec {
             target,
-            req: VersionReq::parse(version),
+            req: VersionReq::parse(version)?,
             raw: text.to_owned(),
         })
     }
@@ -117,7 +121,7 @@ mod tests {
         assert_eq!(spec.req, VersionReq::Latest);
 
         let spec = ToolSpec::parse("cli/cli@v2.50.0").unwrap();
-        assert_eq!(spec.req, VersionReq::parse("2.50.0"));
+        assert_eq!(spec.req, VersionReq::parse("2.50.0").unwrap());
 
         let spec = ToolSpec::parse("jqlang/jq@jq-1.6").unwrap();
         assert_eq!(spec.req, VersionReq::Tag("jq-1.6".to_owned()));
@@ -128,7 +132,15 @@ mod tests {
 
         let spec = ToolSpec::parse("kubectl@1.31.2").unwrap();
         assert_eq!(spec.target, Target::Name("kubectl".to_owned()));
-        assert_eq!(spec.req, VersionReq::parse("1.31.2"));
+        assert_eq!(spec.req, VersionReq::parse("1.31.2").unwrap());
+        // What `haul list --json` prints as a source is accepted back.
+        let spec = ToolSpec::parse("github:sharkdp/fd@10").unwrap();
+        assert_eq!(
+            spec.target,
+            Target::Repo(Repo::parse("sharkdp/fd").unwrap())
+        );
+        let spec = ToolSpec::parse("catalog:kubectl").unwrap();
+        assert_eq!(spec.target, Target::Name("kubectl".to_owned()));
         let spec = ToolSpec::parse("K9s").unwrap();
         assert_eq!(spec.target, Target::Name("k9s".to_owned()));
     }

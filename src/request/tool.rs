@@ -1,5 +1,6 @@
 //! A tool as haul will install it: what the user typed, resolved against the catalog and the
-//! command-line options into a source, a name, the executables and any asset hint.
+//! command-line options into a source, a name, its identity, the executables and any asset
+//! hint.
 //!
 //! Pure: no I/O.
 
@@ -8,13 +9,74 @@ use regex::Regex;
 use crate::catalog::template::Template;
 use crate::catalog::{Catalog, Entry, Source};
 use crate::error::{ExitCode, UserError};
+use crate::request::names::{self, NameKind};
 use crate::request::spec::{Repo, Target, ToolSpec};
 use crate::request::version::VersionReq;
+use crate::store::record::{Identity, Product, Record, Requirement};
 
+/// Where a tool's releases come from. Only `resolve` asks which kind it is.
 #[derive(Debug)]
 pub enum ToolSource {
     GitHub(Repo),
     Template(Box<Template>),
+}
+
+/// Which releases count: what was asked for, and whether prereleases do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionQuery {
+    pub req: VersionReq,
+    pub pre: bool,
+}
+
+impl VersionQuery {
+    /// As the record keeps it.
+    pub fn requirement(&self) -> Requirement {
+        Requirement {
+            version: self.req.to_string(),
+            pre: self.pre,
+        }
+    }
+
+    /// From the record.
+    pub fn from_requirement(requirement: &Requirement) -> Result<VersionQuery, UserError> {
+        Ok(VersionQuery {
+            req: VersionReq::parse(&requirement.version)?,
+            pre: requirement.pre,
+        })
+    }
+}
+
+/// One executable wanted: its name in the release, and the name to link it as when the user
+/// asked for another (`--bin NAME=LINK`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedBin {
+    pub name: String,
+    pub link: Option<String>,
+}
+
+impl WantedBin {
+    /// `NAME` or `NAME=LINK`, both checked as file names.
+    pub fn parse(text: &str) -> Result<WantedBin, UserError> {
+        let (name, link) = match text.split_once('=') {
+            Some((name, link)) => (name, Some(link)),
+            None => (text, None),
+        };
+        names::segment(NameKind::Executable, name)?;
+        if let Some(link) = link {
+            names::segment(NameKind::Executable, link)?;
+        }
+        Ok(WantedBin {
+            name: name.to_owned(),
+            link: link.map(str::to_owned),
+        })
+    }
+
+    pub fn plain(name: &str) -> WantedBin {
+        WantedBin {
+            name: name.to_owned(),
+            link: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -22,19 +84,23 @@ pub struct Tool {
     /// The name it is recorded and listed under.
     pub name: String,
     pub source: ToolSource,
-    /// The executables to install; empty means "the one named after the tool".
-    pub bins: Vec<String>,
+    /// The executables named by the user or the catalog; empty means "the one named after the
+    /// tool, or the release's only one".
+    pub bins: Vec<WantedBin>,
     /// Only assets matching this are considered (`--asset`, or the catalog's hint).
     pub asset_pattern: Option<Regex>,
+    /// What narrows the release to this tool: part of its identity.
+    pub product: Product,
     pub tag_prefix: Option<String>,
-    pub req: VersionReq,
+    pub query: VersionQuery,
 }
 
 /// What the command line adds to every tool it names.
 #[derive(Default)]
 pub struct Overrides {
-    pub bins: Vec<String>,
+    pub bins: Vec<WantedBin>,
     pub asset: Option<Regex>,
+    pub pre: bool,
 }
 
 impl Tool {
@@ -45,43 +111,117 @@ impl Tool {
         catalog: &Catalog,
         overrides: &Overrides,
     ) -> Result<Tool, UserError> {
-        let entry = match &spec.target {
-            Target::Name(name) => Some(catalog.find(name).ok_or_else(|| unknown(name, catalog))?),
-            Target::Repo(repo) => {
-                let full = repo.to_string();
-                let mut same = catalog.entries().iter().filter(|e| {
-                    e.repo
-                        .as_deref()
-                        .is_some_and(|r| r.eq_ignore_ascii_case(&full))
-                });
-                match (same.next(), same.next()) {
-                    (Some(entry), None)
-                        if overrides.bins.is_empty() && overrides.asset.is_none() =>
-                    {
-                        Some(entry)
-                    }
-                    _ => None,
-                }
+        let query = VersionQuery {
+            req: spec.req.clone(),
+            pre: overrides.pre,
+        };
+        let repo = match &spec.target {
+            Target::Name(name) => {
+                let entry = catalog.find(name).ok_or_else(|| unknown(name, catalog))?;
+                return from_entry(entry, query, overrides);
             }
+            Target::Repo(repo) => repo,
         };
-        let Some(entry) = entry else {
-            let Target::Repo(repo) = &spec.target else {
-                unreachable!("a name resolves to an entry or an error")
-            };
-            return Ok(Tool {
-                name: overrides
-                    .bins
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| repo.name.to_ascii_lowercase()),
-                source: ToolSource::GitHub(repo.clone()),
-                bins: overrides.bins.clone(),
-                asset_pattern: overrides.asset.clone(),
+        let full = repo.to_string();
+        let mut same = catalog.entries().iter().filter(|e| {
+            e.repo
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case(&full))
+        });
+        let only = match (same.next(), same.next()) {
+            (Some(entry), None) => Some(entry),
+            _ => None,
+        };
+        // The catalog's entry fits when the user asked for nothing it would contradict.
+        if let Some(entry) = only
+            && overrides.asset.is_none()
+            && (overrides.bins.is_empty()
+                || overrides.bins.first().map(|b| &b.name) == entry.bins().first())
+        {
+            return from_entry(entry, query, overrides);
+        }
+        let bins = overrides.bins.clone();
+        let primary = bins
+            .first()
+            .map_or_else(|| repo.name.to_ascii_lowercase(), |b| b.name.clone());
+        let name = names::segment(NameKind::Tool, &primary)?.to_owned();
+        Ok(Tool {
+            product: Product {
+                bin: primary,
+                asset: None,
                 tag_prefix: None,
-                req: spec.req.clone(),
-            });
+            },
+            name,
+            source: ToolSource::GitHub(repo.clone()),
+            bins,
+            asset_pattern: overrides.asset.clone(),
+            tag_prefix: None,
+            query,
+        })
+    }
+
+    /// The tool an installed record is, asking for `query` (its requirement, usually).
+    pub fn from_record(
+        record: &Record,
+        catalog: &Catalog,
+        query: VersionQuery,
+    ) -> Result<Tool, UserError> {
+        let source = &record.identity.source;
+        let unknown = || {
+            UserError::new(format!(
+                "`{}` was installed from `{source}`, which haul no longer knows",
+                record.name
+            ))
+            .hint(format!(
+                "reinstall it by its repository (`haul install OWNER/REPO`), or `haul uninstall {}`",
+                record.name
+            ))
         };
-        from_entry(entry, spec, overrides)
+        if let Some(entry_name) = source.strip_prefix("catalog:") {
+            let entry = catalog.find(entry_name).ok_or_else(unknown)?;
+            let mut tool = from_entry(entry, query, &Overrides::default())?;
+            tool.name.clone_from(&record.name);
+            return Ok(tool);
+        }
+        let repo = source
+            .strip_prefix("github:")
+            .and_then(Repo::parse)
+            .ok_or_else(unknown)?;
+        let product = record.identity.product.clone().unwrap_or_else(|| Product {
+            bin: record.name.clone(),
+            asset: None,
+            tag_prefix: None,
+        });
+        let asset_pattern = product
+            .asset
+            .as_deref()
+            .map(Regex::new)
+            .transpose()
+            .map_err(|_| unknown())?;
+        let active_bins: Vec<WantedBin> = record
+            .active()
+            .map(|v| {
+                v.bins
+                    .iter()
+                    .map(|b| WantedBin::plain(b.link.strip_suffix(".exe").unwrap_or(&b.link)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // The executables it has: named, unless it is the one the repository is named after.
+        let bins = if active_bins.len() == 1 && active_bins[0].name == record.name {
+            Vec::new()
+        } else {
+            active_bins
+        };
+        Ok(Tool {
+            name: record.name.clone(),
+            source: ToolSource::GitHub(repo),
+            tag_prefix: product.tag_prefix.clone(),
+            product,
+            bins,
+            asset_pattern,
+            query,
+        })
     }
 
     /// `github:OWNER/REPO` or `catalog:NAME`, as records and listings show it.
@@ -89,6 +229,14 @@ impl Tool {
         match &self.source {
             ToolSource::GitHub(repo) => format!("github:{repo}"),
             ToolSource::Template(_) => format!("catalog:{}", self.name),
+        }
+    }
+
+    /// What makes this tool this tool, whatever it is called.
+    pub fn identity(&self) -> Identity {
+        Identity {
+            source: self.source_label(),
+            product: Some(self.product.clone()),
         }
     }
 
@@ -104,12 +252,17 @@ impl Tool {
     }
 
     /// The executables to look for in the release.
-    pub fn wanted_bins(&self) -> Vec<String> {
+    pub fn wanted_bins(&self) -> Vec<WantedBin> {
         if self.bins.is_empty() {
-            vec![self.name.clone()]
+            vec![WantedBin::plain(&self.name)]
         } else {
             self.bins.clone()
         }
+    }
+
+    /// Whether the user (or the catalog) named the executables.
+    pub fn bins_named(&self) -> bool {
+        !self.bins.is_empty()
     }
 
     /// The repository name, as a naming hint for the selector.
@@ -121,7 +274,11 @@ impl Tool {
     }
 }
 
-fn from_entry(entry: &Entry, spec: &ToolSpec, overrides: &Overrides) -> Result<Tool, UserError> {
+fn from_entry(
+    entry: &Entry,
+    query: VersionQuery,
+    overrides: &Overrides,
+) -> Result<Tool, UserError> {
     let broken = |problem: String| {
         UserError::new(format!("the catalog entry `{}` is invalid", entry.name)).caused_by(problem)
     };
@@ -135,17 +292,35 @@ fn from_entry(entry: &Entry, spec: &ToolSpec, overrides: &Overrides) -> Result<T
         .map(Regex::new)
         .transpose()
         .map_err(|err| broken(err.to_string()))?;
+    let bins: Vec<WantedBin> = if overrides.bins.is_empty() {
+        entry
+            .bins
+            .iter()
+            .map(|b| WantedBin::parse(b).map_err(|err| broken(err.message)))
+            .collect::<Result<_, _>>()?
+    } else {
+        overrides.bins.clone()
+    };
+    let name = names::segment(NameKind::Tool, &entry.name)
+        .map_err(|err| broken(err.message))?
+        .to_owned();
+    let primary = entry
+        .bins()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| name.clone());
     Ok(Tool {
-        name: entry.name.clone(),
-        source,
-        bins: if overrides.bins.is_empty() {
-            entry.bins()
-        } else {
-            overrides.bins.clone()
+        product: Product {
+            bin: primary,
+            asset: entry.asset.clone(),
+            tag_prefix: entry.tag_prefix.clone(),
         },
+        name,
+        source,
+        bins,
         asset_pattern: overrides.asset.clone().or(catalog_asset),
         tag_prefix: entry.tag_prefix.clone(),
-        req: spec.req.clone(),
+        query,
     })
 }
 
@@ -176,6 +351,20 @@ mod tests {
             bins = ["wdgt"]
             asset = "^widget-cli"
             tags = ["dev"]
+
+            [[tool]]
+            name = "one"
+            description = "From a repository with two tools"
+            homepage = "https://example.com"
+            repo = "acme/pair"
+            bins = ["one"]
+
+            [[tool]]
+            name = "two"
+            description = "From a repository with two tools"
+            homepage = "https://example.com"
+            repo = "acme/pair"
+            bins = ["two"]
             "#,
         )
         .unwrap()["tool"]
@@ -189,13 +378,17 @@ mod tests {
         Tool::resolve(&ToolSpec::parse(text).unwrap(), &catalog(), overrides)
     }
 
+    fn bins(tool: &Tool) -> Vec<&str> {
+        tool.bins.iter().map(|b| b.name.as_str()).collect()
+    }
+
     #[test]
     fn names_and_aliases_come_from_the_catalog() {
         for text in ["widget", "wdg@1.2"] {
             let tool = resolve(text, &Overrides::default()).unwrap();
             assert_eq!(tool.name, "widget");
             assert_eq!(tool.source_label(), "github:acme/widget");
-            assert_eq!(tool.bins, vec!["wdgt"]);
+            assert_eq!(bins(&tool), vec!["wdgt"]);
             assert_eq!(tool.asset_pattern.unwrap().as_str(), "^widget-cli");
         }
     }
@@ -204,11 +397,11 @@ mod tests {
     fn a_repository_with_one_entry_takes_its_hints() {
         let tool = resolve("acme/widget", &Overrides::default()).unwrap();
         assert_eq!(tool.name, "widget");
-        assert_eq!(tool.bins, vec!["wdgt"]);
-        // Explicit options win, and then the catalog stays out of it.
+        assert_eq!(bins(&tool), vec!["wdgt"]);
+        // An executable of the user's own: then the catalog stays out of it.
         let overrides = Overrides {
-            bins: vec!["other".to_owned()],
-            asset: None,
+            bins: vec![WantedBin::plain("other")],
+            ..Overrides::default()
         };
         let tool = resolve("acme/widget", &overrides).unwrap();
         assert_eq!(tool.name, "other");
@@ -216,6 +409,46 @@ mod tests {
         let tool = resolve("someone/else", &Overrides::default()).unwrap();
         assert_eq!(tool.name, "else");
         assert!(tool.bins.is_empty());
+    }
+
+    #[test]
+    fn identity_is_the_source_and_product() {
+        let by_name = resolve("widget", &Overrides::default()).unwrap();
+        let by_repo = resolve("acme/widget", &Overrides::default()).unwrap();
+        assert_eq!(by_name.identity(), by_repo.identity());
+        // Two tools of one repository are two identities...
+        let one = resolve("one", &Overrides::default()).unwrap();
+        let two = resolve("two", &Overrides::default()).unwrap();
+        assert_ne!(one.identity(), two.identity());
+        // ...and the repository with `--bin` names the same tool as the catalog entry.
+        let overrides = Overrides {
+            bins: vec![WantedBin::plain("two")],
+            ..Overrides::default()
+        };
+        assert_eq!(
+            resolve("acme/pair", &overrides).unwrap().identity(),
+            two.identity()
+        );
+        assert_ne!(
+            resolve("fork/widget", &Overrides::default())
+                .unwrap()
+                .identity(),
+            by_repo.identity()
+        );
+    }
+
+    #[test]
+    fn bins_are_file_names_and_may_be_renamed() {
+        assert_eq!(
+            WantedBin::parse("multi-a=multi").unwrap(),
+            WantedBin {
+                name: "multi-a".into(),
+                link: Some("multi".into())
+            }
+        );
+        for bad in ["/abs/path", "../../x", "a=../b", "", "x=", "a/b"] {
+            assert!(WantedBin::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

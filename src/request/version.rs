@@ -1,4 +1,6 @@
-//! Versions as release tags spell them, and what a user asks for after `@`.
+//! Versions as release tags spell them, and what a user asks for after `@`: nothing or
+//! `latest`, an exact version or tag, a series (`1.2`, `1.2.x`), or a requirement as Cargo
+//! writes them (`^1.2`, `~1.2.3`, `>=1.0, <2`).
 //!
 //! Pure: no I/O. Tags are not always semver (`v1.2.3`, `jq-1.7.1`, `1.2`, `2024.01.15`,
 //! `v1.0.0-rc.1`), so a tag is read as a run of dot-separated numbers with an optional
@@ -6,6 +8,8 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+
+use crate::error::{ExitCode, UserError};
 
 /// A version read from a release tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,21 @@ impl Version {
 
     pub fn is_prerelease(&self) -> bool {
         self.pre.is_some()
+    }
+
+    /// The version as semver reads it: three numbers (missing ones are 0, a fourth is
+    /// dropped) and the pre-release part when semver accepts it.
+    pub fn to_semver(&self) -> semver::Version {
+        let part = |i: usize| self.parts.get(i).copied().unwrap_or(0);
+        let mut version = semver::Version::new(part(0), part(1), part(2));
+        if let Some(pre) = self
+            .pre
+            .as_deref()
+            .and_then(|p| semver::Prerelease::new(p).ok())
+        {
+            version.pre = pre;
+        }
+        version
     }
 
     /// Whether `prefix` (e.g. `[1, 2]` for `@1.2`) selects this version.
@@ -110,17 +129,35 @@ pub enum VersionReq {
     Latest,
     /// `@1.2.3` or `@v1.2.3`: that exact version, whatever the tag's prefix.
     Exact(Version),
-    /// `@1` or `@1.2`: the newest release whose version starts with these numbers.
+    /// `@1`, `@1.2`, `@1.2.x`, `@1.2.*`, `@~1.2`: the newest release whose version starts with
+    /// these numbers.
     Prefix(Vec<u64>),
+    /// `@^1.2`, `@~1.2.3`, `@>=1.0`, `@<2`, `@>=1.0, <2`: as Cargo reads them.
+    Range(Range),
     /// Any other text (`@jq-1.6`, `@nightly`): a tag, matched exactly.
     Tag(String),
 }
 
+/// A semver requirement, with the text it was written as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    pub text: String,
+    req: semver::VersionReq,
+}
+
+/// The forms `@VERSION` takes, for errors.
+pub const FORMS: &str = "latest, 1.2.3, v1.2.3, 1.2 (newest 1.2.x), 1.2.x, 1.2.*, ^1.2, ~1.2.3, >=1.0, <2, \">=1.0, <2\", or an exact tag";
+
 impl VersionReq {
-    pub fn parse(text: &str) -> VersionReq {
+    /// Read what follows `@`; a requirement that starts like one (`^`, `~`, `<`, `>`, `=`,
+    /// `*`) but does not parse is an error listing the accepted forms.
+    pub fn parse(text: &str) -> Result<VersionReq, UserError> {
         let text = text.trim();
-        if text.is_empty() || text.eq_ignore_ascii_case("latest") {
-            return VersionReq::Latest;
+        if text.is_empty() || text.eq_ignore_ascii_case("latest") || text == "*" {
+            return Ok(VersionReq::Latest);
+        }
+        if let Some(prefix) = series(text) {
+            return Ok(VersionReq::Prefix(prefix));
         }
         let plain = text.strip_prefix(['v', 'V']).unwrap_or(text);
         let numeric_start = plain.starts_with(|c: char| c.is_ascii_digit());
@@ -128,20 +165,37 @@ impl VersionReq {
             // Only a clean version counts: `1.2.3`, `1.2.3-rc.1`; `1.2.3foo` stays a tag.
             let canonical = version.to_string();
             if canonical == plain {
-                return if version.parts.len() >= 3 || version.pre.is_some() {
+                return Ok(if version.parts.len() >= 3 || version.pre.is_some() {
                     VersionReq::Exact(version)
                 } else {
                     VersionReq::Prefix(version.parts)
-                };
+                });
             }
         }
-        VersionReq::Tag(text.to_owned())
+        let looks_like_range = text.starts_with(['^', '~', '<', '>', '='])
+            || (numeric_start && (text.contains(", ") || text.contains('*')));
+        if looks_like_range {
+            return semver::VersionReq::parse(text)
+                .map(|req| {
+                    VersionReq::Range(Range {
+                        text: text.to_owned(),
+                        req,
+                    })
+                })
+                .map_err(|err| {
+                    UserError::new(format!("`{text}` is not a version requirement haul reads"))
+                        .caused_by(err.to_string())
+                        .hint(format!("write one of: {FORMS}"))
+                        .exit(ExitCode::Usage)
+                });
+        }
+        Ok(VersionReq::Tag(text.to_owned()))
     }
 
     /// The tags to try directly before paging through releases.
     pub fn candidate_tags(&self) -> Vec<String> {
         match self {
-            VersionReq::Latest | VersionReq::Prefix(_) => Vec::new(),
+            VersionReq::Latest | VersionReq::Prefix(_) | VersionReq::Range(_) => Vec::new(),
             VersionReq::Exact(version) => vec![format!("v{version}"), version.to_string()],
             VersionReq::Tag(tag) => vec![tag.clone()],
         }
@@ -156,6 +210,9 @@ impl VersionReq {
             VersionReq::Prefix(prefix) => {
                 Version::from_tag(tag).is_some_and(|v| v.starts_with(prefix))
             }
+            VersionReq::Range(range) => {
+                Version::from_tag(tag).is_some_and(|v| range.req.matches(&v.to_semver()))
+            }
         }
     }
 
@@ -164,9 +221,36 @@ impl VersionReq {
         match self {
             VersionReq::Exact(version) => version.is_prerelease(),
             VersionReq::Tag(_) => true,
+            VersionReq::Range(range) => range.req.comparators.iter().any(|c| !c.pre.is_empty()),
             VersionReq::Latest | VersionReq::Prefix(_) => false,
         }
     }
+
+    /// Whether only one release can match (an exact version or tag): a pin.
+    pub fn is_pin(&self) -> bool {
+        matches!(self, VersionReq::Exact(_) | VersionReq::Tag(_))
+    }
+}
+
+/// `1.2.x`, `1.2.*`, `~1.2`, `~1`: a series, read as a prefix.
+fn series(text: &str) -> Option<Vec<u64>> {
+    let numbers =
+        |s: &str| -> Option<Vec<u64>> { s.split('.').map(|p| p.parse::<u64>().ok()).collect() };
+    if let Some(rest) = text.strip_prefix('~') {
+        let rest = rest.trim().strip_prefix(['v', 'V']).unwrap_or(rest.trim());
+        let parts = numbers(rest)?;
+        return (parts.len() <= 2).then_some(parts);
+    }
+    let plain = text.strip_prefix(['v', 'V']).unwrap_or(text);
+    let stem = plain
+        .strip_suffix(".x")
+        .or_else(|| plain.strip_suffix(".X"))
+        .or_else(|| plain.strip_suffix(".*"))?;
+    let stem = stem
+        .strip_suffix(".x")
+        .or_else(|| stem.strip_suffix(".*"))
+        .unwrap_or(stem);
+    numbers(stem)
 }
 
 impl fmt::Display for VersionReq {
@@ -178,6 +262,7 @@ impl fmt::Display for VersionReq {
                 let text: Vec<String> = parts.iter().map(ToString::to_string).collect();
                 write!(f, "{}.x", text.join("."))
             }
+            VersionReq::Range(range) => f.write_str(&range.text),
             VersionReq::Tag(tag) => f.write_str(tag),
         }
     }
@@ -186,6 +271,10 @@ impl fmt::Display for VersionReq {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn req(text: &str) -> VersionReq {
+        VersionReq::parse(text).unwrap_or_else(|err| panic!("{text}: {err}"))
+    }
 
     fn v(tag: &str) -> Version {
         Version::from_tag(tag).unwrap_or_else(|| panic!("no version in {tag}"))
@@ -246,56 +335,81 @@ mod tests {
 
     #[test]
     fn parses_requests() {
-        assert_eq!(VersionReq::parse(""), VersionReq::Latest);
-        assert_eq!(VersionReq::parse("latest"), VersionReq::Latest);
-        assert_eq!(VersionReq::parse("1.2.3"), VersionReq::Exact(v("1.2.3")));
-        assert_eq!(VersionReq::parse("v1.2.3"), VersionReq::Exact(v("1.2.3")));
-        assert_eq!(
-            VersionReq::parse("1.0.0-rc.1"),
-            VersionReq::Exact(v("1.0.0-rc.1"))
-        );
-        assert_eq!(VersionReq::parse("1.2"), VersionReq::Prefix(vec![1, 2]));
-        assert_eq!(VersionReq::parse("v3"), VersionReq::Prefix(vec![3]));
-        assert_eq!(
-            VersionReq::parse("jq-1.6"),
-            VersionReq::Tag("jq-1.6".to_owned())
-        );
-        assert_eq!(
-            VersionReq::parse("nightly"),
-            VersionReq::Tag("nightly".to_owned())
-        );
-        assert_eq!(
-            VersionReq::parse("1.2.3foo"),
-            VersionReq::Tag("1.2.3foo".to_owned())
-        );
+        assert_eq!(req(""), VersionReq::Latest);
+        assert_eq!(req("latest"), VersionReq::Latest);
+        assert_eq!(req("1.2.3"), VersionReq::Exact(v("1.2.3")));
+        assert_eq!(req("v1.2.3"), VersionReq::Exact(v("1.2.3")));
+        assert_eq!(req("1.0.0-rc.1"), VersionReq::Exact(v("1.0.0-rc.1")));
+        assert_eq!(req("1.2"), VersionReq::Prefix(vec![1, 2]));
+        assert_eq!(req("v3"), VersionReq::Prefix(vec![3]));
+        assert_eq!(req("jq-1.6"), VersionReq::Tag("jq-1.6".to_owned()));
+        assert_eq!(req("nightly"), VersionReq::Tag("nightly".to_owned()));
+        assert_eq!(req("1.2.3foo"), VersionReq::Tag("1.2.3foo".to_owned()));
     }
 
     #[test]
     fn matches_tags() {
-        let exact = VersionReq::parse("1.2.3");
+        let exact = req("1.2.3");
         assert!(exact.matches("v1.2.3"));
         assert!(exact.matches("1.2.3"));
         assert!(exact.matches("tool-1.2.3"));
         assert!(!exact.matches("v1.2.30"));
         assert!(!exact.matches("v1.2.3-rc.1"));
 
-        let prefix = VersionReq::parse("1.2");
+        let prefix = req("1.2");
         assert!(prefix.matches("v1.2.0"));
         assert!(prefix.matches("v1.2.17"));
         assert!(!prefix.matches("v1.20.0"));
         assert!(!prefix.matches("v1.3.0"));
 
-        let tag = VersionReq::parse("jq-1.6");
+        let tag = req("jq-1.6");
         assert!(tag.matches("jq-1.6"));
         assert!(!tag.matches("jq-1.6.1"));
     }
 
     #[test]
+    fn requirements_as_cargo_writes_them() {
+        assert_eq!(req("1.2.x"), VersionReq::Prefix(vec![1, 2]));
+        assert_eq!(req("1.2.*"), VersionReq::Prefix(vec![1, 2]));
+        assert_eq!(req("1.x.x"), VersionReq::Prefix(vec![1]));
+        assert_eq!(req("~1.2"), VersionReq::Prefix(vec![1, 2]));
+        let caret = req("^1.2");
+        assert!(caret.matches("v1.2.0") && caret.matches("v1.9.3"));
+        assert!(!caret.matches("v2.0.0") && !caret.matches("v1.1.9"));
+        let tilde = req("~1.2.3");
+        assert!(tilde.matches("1.2.9") && !tilde.matches("1.3.0") && !tilde.matches("1.2.2"));
+        let at_least = req(">=1.0");
+        assert!(at_least.matches("v1.0.0") && at_least.matches("v3.1") && !at_least.matches("0.9"));
+        let below = req("<2");
+        assert!(below.matches("1.99.0") && !below.matches("2.0.0"));
+        let both = req(">=1.0, <2");
+        assert!(both.matches("1.5.0") && !both.matches("2.1.0"));
+        assert_eq!(both.to_string(), ">=1.0, <2");
+        assert!(!both.is_pin() && req("1.2.3").is_pin() && req("jq-1.6").is_pin());
+        // Prereleases only when the requirement names one.
+        assert!(!caret.matches("v1.5.0-rc.1"));
+        assert!(req(">=2.0.0-rc.1").names_prerelease());
+        for bad in [
+            "^",
+            "^1.2.3.4.5",
+            ">=x",
+            "~>1",
+            "<",
+            "=1.2.3.4",
+            "1.2, 3.x, x",
+        ] {
+            let err = VersionReq::parse(bad).expect_err(bad);
+            assert_eq!(err.exit, ExitCode::Usage, "{bad}");
+            assert!(
+                err.hint.as_deref().is_some_and(|h| h.contains("^1.2")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn candidate_tags_try_both_spellings() {
-        assert_eq!(
-            VersionReq::parse("1.2.3").candidate_tags(),
-            vec!["v1.2.3", "1.2.3"]
-        );
-        assert!(VersionReq::parse("1.2").candidate_tags().is_empty());
+        assert_eq!(req("1.2.3").candidate_tags(), vec!["v1.2.3", "1.2.3"]);
+        assert!(req("1.2").candidate_tags().is_empty());
     }
 }

@@ -1,8 +1,11 @@
-//! From a tool and a platform to the one file to download: the release the version request
-//! names, the asset for the platform (with the reason), and where its checksum may be found.
+//! From a tool and a platform to the files to download: the release the version query names,
+//! the asset for the platform (with the reason) for each executable wanted, and where each
+//! asset's checksum may be found.
 //!
-//! Asks the tool's source over the network; the choices themselves are `select`'s and
-//! `verify`'s pure functions.
+//! The one place that asks what kind of source a tool has (GitHub releases or a URL template);
+//! commands and the installer see only [`Release`], [`Resolved`] and [`Selection`]. Asks the
+//! source over the network; the choices themselves are `select`'s and `verify`'s pure
+//! functions.
 
 pub mod github;
 pub mod release;
@@ -14,41 +17,70 @@ use crate::catalog::template::Template;
 use crate::error::UserError;
 use crate::fetch::Http;
 use crate::platform::{Emulation, Platform};
-use crate::request::tool::{Tool, ToolSource};
+use crate::request::names::{self, NameKind};
+use crate::request::tool::{Tool, ToolSource, WantedBin};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::{Asset, Release};
 use crate::select::{self, Selection};
 use crate::verify::{self, Candidate, FileKind};
 
-/// The release, the asset chosen for the platform, why, and where to find its checksum.
-pub struct Resolved {
-    pub release: Release,
+/// One file to download for a tool, the executables it provides, why it was chosen, and
+/// where to find its checksum.
+#[derive(Debug, Clone)]
+pub struct Part {
     pub asset: Asset,
     pub selection: Selection,
     pub plan: Vec<Candidate>,
+    /// The executables wanted from this file (empty: the tool's own).
+    pub bins: Vec<WantedBin>,
 }
 
-/// The release `tool.req` names; for a URL template, rendered for `platform`.
-pub async fn release(http: &Http, tool: &Tool, pre: bool, platform: Platform) -> Result<Release> {
-    match &tool.source {
+/// The release, and the files to download from it for one platform.
+pub struct Resolved {
+    pub release: Release,
+    pub parts: Vec<Part>,
+}
+
+/// The release the tool's version query names, with the files `platform` would download (a
+/// URL template's files depend on the platform).
+pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Release> {
+    let release = match &tool.source {
         ToolSource::GitHub(repo) => {
             GitHub { http }
-                .release_with_prefix(repo, &tool.req, pre, tool.tag_prefix.as_deref())
-                .await
+                .release_with_prefix(
+                    repo,
+                    &tool.query.req,
+                    tool.query.pre,
+                    tool.tag_prefix.as_deref(),
+                )
+                .await?
         }
         ToolSource::Template(template) => {
-            let tag = template::find_tag(template, http, &tool.name, &tool.req, pre).await?;
-            Ok(template.release_for(&tag, platform))
+            let tag =
+                template::find_tag(template, http, &tool.name, &tool.query.req, tool.query.pre)
+                    .await?;
+            names::tag(&tag)?;
+            template.release_for(&tag, platform)
         }
+    };
+    names::tag(&release.tag)?;
+    Ok(release)
+}
+
+/// `release` as `platform` sees it: for a URL template, the files rendered for that platform;
+/// a GitHub release is the same everywhere.
+pub fn for_platform(tool: &Tool, release: &Release, platform: Platform) -> Release {
+    match &tool.source {
+        ToolSource::Template(template) => template.release_for(&release.tag, platform),
+        ToolSource::GitHub(_) => release.clone(),
     }
 }
 
-/// The asset of `release` for `platform`, and why.
-pub fn choose(tool: &Tool, release: &Release, platform: Platform) -> Selection {
+/// The asset of `release` for `platform` that holds the executable `wanted`, and why.
+pub fn choose(tool: &Tool, release: &Release, platform: Platform, wanted: &str) -> Selection {
     match &tool.source {
         ToolSource::GitHub(_) => {
             let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-            let wanted = tool.bins.first().map_or(tool.name.as_str(), String::as_str);
             select::select(
                 &names,
                 platform,
@@ -96,47 +128,103 @@ fn emulation_reason(emulation: Emulation, published: Platform) -> String {
     )
 }
 
-/// Resolve the release and choose its asset for `platform`, or say why nothing fits.
-pub async fn resolve(http: &Http, tool: &Tool, pre: bool, platform: Platform) -> Result<Resolved> {
-    let release = release(http, tool, pre, platform).await?;
-    let selection = choose(tool, &release, platform);
-    let Some(asset) = selection
-        .asset
-        .as_deref()
-        .and_then(|name| release.asset(name))
-        .cloned()
-    else {
-        let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-        let mut err = UserError::new(format!(
-            "no asset of `{}` {} fits {platform}",
-            tool.origin(),
-            release.tag
-        ))
-        .caused_by(selection.reason.clone());
-        err = match tool.source {
-            ToolSource::GitHub(_) => err
-                .caused_by(format!(
-                    "assets: {}",
-                    if names.is_empty() {
-                        "(none)".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                ))
-                .hint("pass `--asset REGEX` to choose one"),
-            ToolSource::Template(_) => {
-                err.hint("pass `--target PLATFORM` to install another platform's build")
-            }
-        };
-        return Err(err.into());
+/// Resolve the release and choose its files for `platform`, or say why nothing fits. When
+/// the named executables live in different assets of the release (`kubectx` and `kubens`),
+/// each asset is a part of its own.
+pub async fn resolve(http: &Http, tool: &Tool, platform: Platform) -> Result<Resolved> {
+    let release = release(http, tool, platform).await?;
+    let parts = parts(tool, &release, platform)?;
+    Ok(Resolved { release, parts })
+}
+
+/// The files to download from `release` for `platform`.
+pub fn parts(tool: &Tool, release: &Release, platform: Platform) -> Result<Vec<Part>, UserError> {
+    let primary = tool
+        .bins
+        .first()
+        .map_or(tool.name.as_str(), |b| b.name.as_str());
+    let first = choose(tool, release, platform, primary);
+    let Some(first_asset) = first.asset.clone() else {
+        return Err(nothing_fits(tool, release, platform, &first));
     };
-    let plan = plan(tool, &release, &asset);
-    Ok(Resolved {
-        release,
+    let mut parts = vec![part(tool, release, &first_asset, first)?];
+    // Each further executable the user named comes from the asset named after it, when that is
+    // another one; otherwise from the first.
+    for bin in tool.bins.iter().skip(1) {
+        let selection = choose(tool, release, platform, &bin.name);
+        let found = selection
+            .asset
+            .as_ref()
+            .and_then(|name| parts.iter().position(|p| p.asset.name == *name));
+        match (found, selection.asset.clone()) {
+            (Some(i), _) => parts[i].bins.push(bin.clone()),
+            (None, Some(name)) => {
+                let mut extra = part(tool, release, &name, selection)?;
+                extra.bins = vec![bin.clone()];
+                parts.push(extra);
+            }
+            _ => parts[0].bins.push(bin.clone()),
+        }
+    }
+    if parts.len() == 1 {
+        parts[0].bins.clone_from(&tool.bins);
+    } else if let Some(first_bin) = tool.bins.first() {
+        parts[0].bins.insert(0, first_bin.clone());
+    }
+    Ok(parts)
+}
+
+fn part(
+    tool: &Tool,
+    release: &Release,
+    asset_name: &str,
+    selection: Selection,
+) -> Result<Part, UserError> {
+    names::segment(NameKind::Asset, asset_name)?;
+    let asset = release
+        .asset(asset_name)
+        .cloned()
+        .ok_or_else(|| UserError::new(format!("the release has no asset `{asset_name}`")))?;
+    let plan = plan(tool, release, &asset);
+    Ok(Part {
         asset,
         selection,
         plan,
+        bins: Vec::new(),
     })
+}
+
+fn nothing_fits(
+    tool: &Tool,
+    release: &Release,
+    platform: Platform,
+    selection: &Selection,
+) -> UserError {
+    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    let mut err = UserError::new(format!(
+        "no asset of `{}` {} fits {platform}",
+        tool.origin(),
+        release.tag
+    ));
+    // The reason says more than the message, or it is the message again.
+    if selection.reason != format!("no asset fits {platform}") {
+        err = err.caused_by(selection.reason.clone());
+    }
+    match tool.source {
+        ToolSource::GitHub(_) => err
+            .caused_by(format!(
+                "assets: {}",
+                if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ))
+            .hint("pass `--asset REGEX` to choose one"),
+        ToolSource::Template(_) => {
+            err.hint("pass `--target PLATFORM` to install another platform's build")
+        }
+    }
 }
 
 /// Where to look for the asset's checksum: what the release offers, or the template's
@@ -158,4 +246,28 @@ pub fn plan(tool: &Tool, release: &Release, asset: &Asset) -> Vec<Candidate> {
             })
             .collect(),
     }
+}
+
+/// Where downloads of this tool's release are kept in the cache, relative to its downloads
+/// directory (see [`cache_dir_of`]).
+pub fn cache_dir(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathBuf {
+    cache_dir_of(&tool.source_label(), tag, &platform.to_string())
+}
+
+/// Where downloads of a release are kept, relative to the cache's `downloads/`: by source and
+/// tag (`github/OWNER/REPO/TAG/`); a URL template's files share a name across platforms, so
+/// there the platform is part of the path (`catalog/NAME/PLATFORM/TAG/`).
+pub fn cache_dir_of(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
+    let base = if let Some(repo) = source.strip_prefix("github:") {
+        let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
+        std::path::Path::new("github")
+            .join(names::dir_name(owner))
+            .join(names::dir_name(name))
+    } else {
+        let name = source.strip_prefix("catalog:").unwrap_or(source);
+        std::path::Path::new("catalog")
+            .join(names::dir_name(name))
+            .join(names::dir_name(platform))
+    };
+    base.join(names::dir_name(tag))
 }

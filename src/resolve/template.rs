@@ -55,6 +55,12 @@ pub async fn find_tag(
             let v_prefix = latest.trim().starts_with('v');
             Ok(format!("{}{version}", if v_prefix { "v" } else { "" }))
         }
+        VersionReq::Range(_) => Err(UserError::new(format!(
+            "`{tool}` can be installed at its latest version, an exact one or a series (`1.31`), not `{req}`"
+        ))
+        .hint(format!("write the whole version, e.g. `{tool}@1.2.3`"))
+        .exit(crate::error::ExitCode::Usage)
+        .into()),
         VersionReq::Prefix(parts) => {
             let Some(series) = &v.series else {
                 return Err(UserError::new(format!(
@@ -133,14 +139,17 @@ mod tests {
             Some("1.10.1")
         );
         assert_eq!(
-            pick(&versions, &VersionReq::parse("1.9"), false).as_deref(),
+            pick(&versions, &VersionReq::parse("1.9").unwrap(), false).as_deref(),
             Some("1.9.5")
         );
         assert_eq!(
-            pick(&versions, &VersionReq::parse("1.8.5"), false).as_deref(),
+            pick(&versions, &VersionReq::parse("1.8.5").unwrap(), false).as_deref(),
             Some("1.8.5")
         );
-        assert_eq!(pick(&versions, &VersionReq::parse("2"), false), None);
+        assert_eq!(
+            pick(&versions, &VersionReq::parse("2").unwrap(), false),
+            None
+        );
         let pre = r#"{"versions":{"1.9.5":{},"1.10.0-beta1":{}}}"#;
         let pre = hashicorp_versions(pre).unwrap();
         assert_eq!(

@@ -90,7 +90,10 @@ pub fn decide(current: &Version, release: &Version, explicit: bool) -> Decision 
 
 /// The release `--version` names, or the latest (drafts and prereleases never count as latest).
 pub async fn find(http: &Http, version: Option<&str>) -> Result<(Release, Version)> {
-    let req = version.map_or(VersionReq::Latest, VersionReq::parse);
+    let req = match version {
+        Some(text) => VersionReq::parse(text)?,
+        None => VersionReq::Latest,
+    };
     let release = GitHub { http }.release(&repo(), &req, false).await?;
     let Some(found) = release.version.clone() else {
         return Err(UserError::new(format!(

@@ -14,8 +14,9 @@ use anyhow::{Context as _, Result};
 use serde::Deserialize;
 
 use crate::cli::{ColorChoice, GlobalArgs};
-use crate::error::UserError;
+use crate::error::{ExitCode, UserError};
 use crate::output::OutputSettings;
+use crate::platform::Platform;
 
 pub const DEFAULT_JOBS: usize = 8;
 
@@ -42,9 +43,24 @@ pub struct Paths {
     pub cache_dir: PathBuf,
 }
 
+/// The config file in use, and what is wrong with it.
+#[derive(Debug, Clone)]
+pub struct ConfigState {
+    pub path: PathBuf,
+    /// Named by `HAUL_CONFIG` (rather than the default place).
+    pub explicit: bool,
+    pub found: bool,
+    /// Why it cannot be used; its settings are then the defaults. Commands that need the
+    /// config fail with this; `doctor` and `uninstall` name it and go on.
+    pub error: Option<UserError>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub paths: Paths,
+    pub config: ConfigState,
+    /// Never open a connection (`--offline`, `HAUL_OFFLINE`).
+    pub offline: bool,
     /// How haul reaches the network: the GitHub API, its token, mirror rules.
     pub network: crate::fetch::Config,
     /// Catalog entries from the config file.
@@ -68,7 +84,7 @@ pub struct Settings {
 
 impl Settings {
     /// Resolve settings from the global flags, the environment and the config file.
-    pub fn load(global: &GlobalArgs) -> Result<Self> {
+    pub fn load(global: &GlobalArgs, json: bool) -> Result<Self> {
         let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let config_file = match env("HAUL_CONFIG") {
             Some(path) => PathBuf::from(path),
@@ -77,7 +93,17 @@ impl Settings {
                 .join("haul")
                 .join("config.toml"),
         };
-        let config = read_config(&config_file)?;
+        let explicit = env("HAUL_CONFIG").is_some();
+        let config_file = absolute(config_file)?;
+        let (config, error) = match read_config(&config_file) {
+            Ok(Some(config)) => match check_config(&config, &config_file) {
+                Ok(()) => (config, None),
+                Err(err) => (ConfigFile::default(), Some(err)),
+            },
+            Ok(None) => (ConfigFile::default(), None),
+            Err(err) => (ConfigFile::default(), Some(err)),
+        };
+        let found = config_file.is_file();
 
         let home = match env("HAUL_HOME") {
             Some(path) => PathBuf::from(path),
@@ -97,10 +123,15 @@ impl Settings {
             (None, None, Some(dir)) => expand_tilde(dir),
             (None, None, None) => default_bin_dir()?,
         };
+        // Relative directories mean the current directory's, once and for all.
+        let (home, cache_dir, bin_dir) =
+            (absolute(home)?, absolute(cache_dir)?, absolute(bin_dir)?);
+        let offline = global.offline || env_string("HAUL_OFFLINE")?.is_some_and(|v| v != "0");
+        crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
         let network = network::load(config.network)?;
 
-        let jobs = config.jobs.unwrap_or(DEFAULT_JOBS).clamp(1, 64);
+        let jobs = config.jobs.unwrap_or(DEFAULT_JOBS);
         let require_checksum = config.require_checksum.unwrap_or(false);
 
         let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -125,6 +156,13 @@ impl Settings {
                 bin_dir,
                 cache_dir,
             },
+            config: ConfigState {
+                path: config_file,
+                explicit,
+                found,
+                error,
+            },
+            offline,
             network,
             user_catalog: config.tool,
             jobs,
@@ -133,7 +171,7 @@ impl Settings {
                 quiet: global.quiet,
                 verbose: global.verbose,
                 color,
-                progress: stderr_is_terminal,
+                progress: stderr_is_terminal && !json,
             },
             stderr_is_terminal,
             stdin_is_terminal,
@@ -147,6 +185,65 @@ impl Settings {
     }
 }
 
+/// What `haul install` (and the commands that install) run with: each value from its flag,
+/// else the environment, else the config file, else the default.
+#[derive(Debug, Clone)]
+pub struct InstallSettings {
+    pub jobs: usize,
+    pub require_checksum: bool,
+    pub force: bool,
+    pub offline: bool,
+    pub platform: Platform,
+    pub bin_dir: PathBuf,
+}
+
+impl InstallSettings {
+    pub fn resolve(
+        settings: &Settings,
+        jobs: Option<u16>,
+        require_checksum: Option<bool>,
+        force: bool,
+        target: Option<&str>,
+    ) -> Result<InstallSettings> {
+        if let Some(err) = &settings.config.error {
+            return Err(err.clone().into());
+        }
+        Ok(InstallSettings {
+            jobs: jobs.map_or(settings.jobs, usize::from),
+            require_checksum: require_checksum.unwrap_or(settings.require_checksum),
+            force,
+            offline: settings.offline,
+            platform: target_platform(target)?,
+            bin_dir: settings.paths.bin_dir.clone(),
+        })
+    }
+}
+
+/// The platform `--target` names (a platform name, a Rust target triple, or an OS alone for
+/// this machine's architecture on that OS), or this machine's.
+pub fn target_platform(target: Option<&str>) -> Result<Platform, UserError> {
+    let host = crate::platform::host::platform();
+    let Some(text) = target else {
+        return Ok(host);
+    };
+    let err = match text.parse::<Platform>() {
+        Ok(platform) => return Ok(platform),
+        Err(err) => err,
+    };
+    if let Some(os) = crate::platform::Os::from_word(&text.trim().to_ascii_lowercase()) {
+        let libc = (os == crate::platform::Os::Linux)
+            .then(|| host.libc.unwrap_or(crate::platform::Libc::Gnu));
+        return Ok(Platform {
+            os,
+            arch: host.arch,
+            libc,
+        });
+    }
+    Err(UserError::new(format!("unknown platform `{text}`"))
+        .caused_by(err.to_string())
+        .exit(ExitCode::Usage))
+}
+
 pub(crate) fn env_string(name: &str) -> Result<Option<String>> {
     match std::env::var(name) {
         Ok(value) if value.trim().is_empty() => Ok(None),
@@ -158,20 +255,49 @@ pub(crate) fn env_string(name: &str) -> Result<Option<String>> {
     }
 }
 
-fn read_config(path: &Path) -> Result<ConfigFile> {
+/// The config file, or `None` when there is none.
+fn read_config(path: &Path) -> Result<Option<ConfigFile>, UserError> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(ConfigFile::default()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => {
-            return Err(err).with_context(|| format!("reading config file `{}`", path.display()));
+            return Err(UserError::new(format!(
+                "cannot read the config file `{}`",
+                path.display()
+            ))
+            .caused_by(err.to_string()));
         }
     };
-    toml::from_str(&text).map_err(|err| {
+    toml::from_str(&text).map(Some).map_err(|err| {
         UserError::new(format!("invalid config file `{}`", path.display()))
             .caused_by(err.to_string().trim_end().to_owned())
             .hint("see the Configuration section of haul's README for every key")
-            .into()
     })
+}
+
+/// Values a config file may hold but not use: the same limits as the command line.
+fn check_config(config: &ConfigFile, path: &Path) -> Result<(), UserError> {
+    if let Some(jobs) = config.jobs
+        && !(1..=64).contains(&jobs)
+    {
+        return Err(
+            UserError::new(format!("invalid config file `{}`", path.display()))
+                .caused_by(format!("`jobs = {jobs}` is not in 1..=64"))
+                .hint("set `jobs` to a number from 1 to 64")
+                .exit(ExitCode::Usage),
+        );
+    }
+    Ok(())
+}
+
+/// `path` made absolute against the current directory (nothing is resolved or required to
+/// exist).
+fn absolute(path: PathBuf) -> Result<PathBuf> {
+    if path.is_absolute() {
+        return Ok(path);
+    }
+    std::path::absolute(&path)
+        .with_context(|| format!("making `{}` an absolute path", path.display()))
 }
 
 /// The receipt path exactly as cargo-dist's installers choose it: `$XDG_CONFIG_HOME/haul` when

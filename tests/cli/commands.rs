@@ -88,7 +88,7 @@ fn list_which_uninstall() {
 }
 
 #[test]
-fn upgrade_replaces_the_active_version() {
+fn a_new_version_becomes_active_and_the_old_one_stays_stored() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
@@ -96,17 +96,35 @@ fn upgrade_replaces_the_active_version() {
         .expect_code(0)
         .stderr_has("already installed");
     publish_simple(&env.server, "acme/widget", "1.1.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("widget 1.1.0 (was 1.0.0)");
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "1.1.0"))
     );
-    let versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join("widget"))
+    let mut versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join("widget"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(versions, vec!["1.1.0"]);
+    versions.sort();
+    assert_eq!(versions, vec!["1.0.0", "1.1.0"]);
+    // Going back to the stored version needs no download.
+    let before = env.server.requests().len();
+    env.run(&["install", "acme/widget@1.0.0"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 (was 1.1.0, a downgrade) (already stored)");
+    assert!(
+        env.server.requests()[before..]
+            .iter()
+            .all(|r| !r.path.starts_with("/dl/")),
+        "nothing was downloaded"
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
 }
 
 #[test]

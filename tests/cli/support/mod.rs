@@ -18,11 +18,14 @@ pub struct TestEnv {
 
 impl TestEnv {
     pub fn new() -> TestEnv {
-        TestEnv {
+        let env = TestEnv {
             dir: tempfile::tempdir().expect("temp dir"),
             server: Server::start(),
             extra_env: Vec::new(),
-        }
+        };
+        // `HAUL_CONFIG` names it; a config file that is not there is a problem `doctor` reports.
+        std::fs::write(env.config_path(), "").expect("config file");
+        env
     }
 
     pub fn home(&self) -> PathBuf {

@@ -1,8 +1,12 @@
-//! `haul doctor`: how this haul was installed and what is wrong with the setup, offline. Exits 1
-//! when it finds a problem, so a script can check a machine with it.
+//! `haul doctor [--fix]`: how this haul was installed and what is wrong with the setup and the
+//! installed tools, offline. Exits 1 when it finds a problem (after `--fix`: one it could not
+//! fix), so a script can check a machine with it.
+
+pub mod facts;
+mod fix;
+mod rules;
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -10,8 +14,7 @@ use serde::Serialize;
 use crate::cli::DoctorArgs;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::self_update;
-use crate::self_update::installation::{Installation, Method, ReceiptState};
+use crate::self_update::{self, installation::Installation};
 
 /// `haul doctor --json`; a stable, documented shape.
 #[derive(Serialize)]
@@ -26,10 +29,17 @@ struct Report {
     receipt: Receipt,
     install_dir: Dir,
     bin_dir: Dir,
+    config: Config,
     github_api_url: String,
     /// The environment variable the token comes from, or null without one.
     github_token: Option<&'static str>,
-    problems: Vec<Problem>,
+    tools: usize,
+    /// Bytes in the download cache.
+    cache_bytes: u64,
+    cache_dir: String,
+    /// What `--fix` repaired.
+    fixed: Vec<String>,
+    problems: Vec<rules::Finding>,
 }
 
 #[derive(Serialize)]
@@ -47,63 +57,20 @@ struct Dir {
 }
 
 #[derive(Serialize)]
-struct Problem {
-    problem: String,
-    fix: String,
+struct Config {
+    path: String,
+    /// `HAUL_CONFIG` names it.
+    explicit: bool,
+    found: bool,
+    error: Option<String>,
 }
 
 pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
     let install = Installation::detect(&ctx.settings)?;
-    let install_dir = install.install_dir();
-    let bin_dir = &ctx.settings.paths.bin_dir;
-    let mut problems = Vec::new();
-    let mut problem = |problem: String, fix: String| problems.push(Problem { problem, fix });
-
-    let receipt = match &install.receipt {
-        ReceiptState::Found(receipt) => {
-            let dir = receipt.install_dir();
-            if install.method != Method::Installer && dir.join(exe_name()).is_file() {
-                problem(
-                    format!(
-                        "haul's installer put another haul in `{}`, but this one runs from `{}`",
-                        dir.display(),
-                        install.exe.display()
-                    ),
-                    "remove the copy you do not use, so PATH finds one haul".to_owned(),
-                );
-            }
-            ("found", Some(receipt.version.clone()))
-        }
-        ReceiptState::Missing => ("missing", None),
-        ReceiptState::Unreadable(why) => {
-            problem(
-                format!("the install receipt cannot be read: {why}"),
-                "reinstall haul with its installer, or delete the receipt".to_owned(),
-            );
-            ("unreadable", None)
-        }
-    };
-    let install_on_path = ctx.on_path(&install_dir);
-    if !install_on_path {
-        problem(
-            format!(
-                "haul's own directory `{}` is not on PATH",
-                install_dir.display()
-            ),
-            "add it to PATH in your shell's profile".to_owned(),
-        );
-    }
-    let bin_on_path = ctx.on_path(bin_dir);
-    if !bin_on_path {
-        problem(
-            format!(
-                "the bin dir `{}` is not on PATH, so installed tools are not found by name",
-                bin_dir.display()
-            ),
-            "add `eval \"$(haul env)\"` to your shell's profile (see `haul env --help`)".to_owned(),
-        );
-    }
-
+    let fixed = if args.fix { fix::fix(ctx)? } else { Vec::new() };
+    let gathered = facts::gather(ctx, &install)?;
+    let problems = rules::problems(&gathered.facts);
+    let (status, receipt_version) = facts::receipt(&install);
     let report = Report {
         version: env!("CARGO_PKG_VERSION"),
         target: self_update::target(),
@@ -115,26 +82,39 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
             .unwrap_or("`haul self update`")
             .to_owned(),
         receipt: Receipt {
-            path: install.receipt_path.as_deref().map(display),
-            status: receipt.0,
-            version: receipt.1,
+            path: install
+                .receipt_path
+                .as_deref()
+                .map(|p| p.display().to_string()),
+            status,
+            version: receipt_version,
         },
         install_dir: Dir {
-            path: display(&install_dir),
-            on_path: install_on_path,
+            path: gathered.facts.install_dir.display().to_string(),
+            on_path: gathered.facts.install_dir_on_path,
         },
         bin_dir: Dir {
-            path: display(bin_dir),
-            on_path: bin_on_path,
+            path: gathered.facts.bin_dir.display().to_string(),
+            on_path: gathered.facts.bin_dir_on_path,
+        },
+        config: Config {
+            path: gathered.facts.config.path.display().to_string(),
+            explicit: gathered.facts.config.explicit,
+            found: gathered.facts.config.found,
+            error: gathered.facts.config.error.clone(),
         },
         github_api_url: ctx.settings.network.api_url.clone(),
         github_token: ctx.settings.network.token_var,
+        tools: gathered.tools,
+        cache_bytes: gathered.cache_bytes,
+        cache_dir: ctx.settings.paths.cache_dir.display().to_string(),
+        fixed,
         problems,
     };
     if args.json {
         ctx.printer.json(&report)?;
     } else {
-        ctx.printer.data(&human(&report, &install.method))?;
+        ctx.printer.data(&human(&report, &install))?;
     }
     Ok(if report.problems.is_empty() {
         ExitCode::Success
@@ -143,13 +123,13 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
     })
 }
 
-fn human(r: &Report, method: &Method) -> String {
+fn human(r: &Report, install: &Installation) -> String {
     let on_path = |yes| if yes { "on PATH" } else { "not on PATH" };
     let mut out = format!("haul {} for {}\n", r.version, r.target);
     let _ = writeln!(out, "  executable    {}", r.exe);
-    let mut by = method.by().to_owned();
+    let mut by = install.method.by().to_owned();
     if let (Some(path), Some(version)) = (&r.receipt.path, &r.receipt.version)
-        && *method == Method::Installer
+        && install.method == self_update::installation::Method::Installer
     {
         let _ = write!(by, " (receipt `{path}`, version {version})");
     }
@@ -167,11 +147,27 @@ fn human(r: &Report, method: &Method) -> String {
         r.bin_dir.path,
         on_path(r.bin_dir.on_path)
     );
+    let config_state = match (&r.config.error, r.config.found) {
+        (Some(_), _) => "cannot be used",
+        (None, true) => "in use",
+        (None, false) => "none there; defaults in use",
+    };
+    let _ = writeln!(out, "  config        {} ({config_state})", r.config.path);
     let token = match r.github_token {
         Some(var) => format!("token from `{var}`"),
         None => "no token: 60 requests an hour".to_owned(),
     };
     let _ = writeln!(out, "  GitHub API    {} ({token})", r.github_api_url);
+    let _ = writeln!(out, "  tools         {} installed", r.tools);
+    let _ = writeln!(
+        out,
+        "  cache         {} ({}; `haul cache clean` empties it)",
+        r.cache_dir,
+        human_bytes(r.cache_bytes)
+    );
+    for fixed in &r.fixed {
+        let _ = write!(out, "\nfixed: {fixed}");
+    }
     if r.problems.is_empty() {
         out.push_str("\nno problems found");
     }
@@ -181,10 +177,21 @@ fn human(r: &Report, method: &Method) -> String {
     out
 }
 
-fn display(path: &Path) -> String {
-    path.display().to_string()
-}
+pub use facts::size_of;
 
-fn exe_name() -> &'static str {
-    if cfg!(windows) { "haul.exe" } else { "haul" }
+/// `12.3 MiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    #[allow(clippy::cast_precision_loss, reason = "a size for people")]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }

@@ -1,0 +1,103 @@
+//! `haul cache dir` and `haul cache clean [--all]`: where downloads are kept, and emptying it.
+//! Downloads of stored versions stay unless `--all` says otherwise (a reinstall or rollback
+//! then needs no network).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::cli::CacheCommand;
+use crate::commands::doctor::human_bytes;
+use crate::context::Context;
+use crate::error::ExitCode;
+use crate::resolve;
+use crate::store::record::Record;
+
+pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
+    let dir = &ctx.settings.paths.cache_dir;
+    match command {
+        CacheCommand::Dir => {
+            ctx.printer.data(&dir.display().to_string())?;
+        }
+        CacheCommand::Clean(args) => {
+            let keep = if args.all {
+                BTreeSet::new()
+            } else {
+                kept_downloads(&ctx.store.records()?.ok)
+            };
+            let mut freed = 0;
+            for (path, bytes) in removable(ctx, &keep) {
+                remove(&path);
+                freed += bytes;
+            }
+            ctx.printer.status(
+                "Cleaned",
+                &format!("{} from `{}`", human_bytes(freed), dir.display()),
+            );
+        }
+    }
+    Ok(ExitCode::Success)
+}
+
+/// The download directories (relative to `downloads/`) of every stored version.
+pub fn kept_downloads(records: &[Record]) -> BTreeSet<PathBuf> {
+    records
+        .iter()
+        .flat_map(|r| {
+            r.versions
+                .values()
+                .map(|v| resolve::cache_dir_of(&r.identity.source, &v.tag, &v.platform))
+        })
+        .collect()
+}
+
+/// What in the cache is not kept: each release's download directory not in `keep`, and
+/// everything else in the cache (API answers, leftovers). With its size.
+pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)> {
+    let cache = &ctx.settings.paths.cache_dir;
+    let downloads = ctx.downloads_dir();
+    let mut out = Vec::new();
+    for entry in read_dir(cache) {
+        if entry != downloads {
+            out.push(entry);
+        }
+    }
+    // downloads/github/OWNER/REPO/TAG and downloads/catalog/NAME/PLATFORM/TAG.
+    for release in release_dirs(&downloads) {
+        let rel = release.strip_prefix(&downloads).unwrap_or(&release);
+        if !keep.contains(rel) {
+            out.push(release);
+        }
+    }
+    out.into_iter()
+        .map(|p| {
+            let bytes = crate::commands::doctor::size_of(&p);
+            (p, bytes)
+        })
+        .collect()
+}
+
+fn release_dirs(downloads: &Path) -> Vec<PathBuf> {
+    let mut level = vec![downloads.to_path_buf()];
+    for _ in 0..4 {
+        level = level
+            .iter()
+            .flat_map(|d| read_dir(d))
+            .filter(|p| p.is_dir())
+            .collect();
+    }
+    level
+}
+
+fn read_dir(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+pub fn remove(path: &Path) {
+    let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+}

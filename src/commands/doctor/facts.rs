@@ -1,0 +1,204 @@
+//! Gathering what `haul doctor` looks at: the installation, the config file, the store (damaged
+//! records, half-done changes, broken tools, leftovers), PATH and the cache. Reads only.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::rules::{self, Facts};
+use crate::context::Context;
+use crate::paths::canonical;
+use crate::self_update::installation::{Installation, Method, ReceiptState};
+use crate::store::{Records, link};
+
+pub struct Gathered {
+    pub facts: Facts,
+    pub tools: usize,
+    pub cache_bytes: u64,
+}
+
+pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
+    let settings = &ctx.settings;
+    let install_dir = install.install_dir();
+    let bin_dir = settings.paths.bin_dir.clone();
+    let records = ctx.store.records()?;
+    let mut facts = Facts {
+        other_haul: None,
+        receipt_unreadable: None,
+        install_dir_on_path: ctx.on_path(&install_dir),
+        install_dir,
+        bin_dir_on_path: ctx.on_path(&bin_dir),
+        bin_dir: bin_dir.clone(),
+        config: rules::Config {
+            path: settings.config.path.clone(),
+            explicit: settings.config.explicit,
+            found: settings.config.found,
+            error: settings
+                .config
+                .error
+                .as_ref()
+                .map(|e| crate::error::Report::of(&e.clone().into()).one_line()),
+        },
+        damaged: records
+            .damaged
+            .iter()
+            .map(|d| {
+                (
+                    d.name.clone(),
+                    d.error
+                        .causes
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| d.error.message.clone()),
+                )
+            })
+            .collect(),
+        pending: ctx.store.pending(),
+        tools: Vec::new(),
+        orphan_dirs: orphan_dirs(ctx, &records),
+        orphan_links: orphan_links(ctx, &records, &bin_dir),
+    };
+    match &install.receipt {
+        ReceiptState::Found(receipt) => {
+            let dir = receipt.install_dir();
+            if install.method != Method::Installer && dir.join(exe_name()).is_file() {
+                facts.other_haul = Some((dir, install.exe.clone()));
+            }
+        }
+        ReceiptState::Unreadable(why) => facts.receipt_unreadable = Some(why.clone()),
+        ReceiptState::Missing => {}
+    }
+    for record in &records.ok {
+        let problems = ctx
+            .store
+            .check(record)
+            .iter()
+            .map(|p| p.describe(&record.name))
+            .collect();
+        let shadowed = if facts.bin_dir_on_path {
+            record
+                .links
+                .iter()
+                .filter(|l| l.path.parent() == Some(bin_dir.as_path()))
+                .filter_map(|l| shadowing(ctx, &bin_dir, &l.bin).map(|p| (l.bin.clone(), p)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        facts.tools.push(rules::Tool {
+            name: record.name.clone(),
+            problems,
+            shadowed,
+        });
+    }
+    Ok(Gathered {
+        tools: records.ok.len(),
+        cache_bytes: size_of(&settings.paths.cache_dir),
+        facts,
+    })
+}
+
+/// The install receipt's state and version, for the report.
+pub fn receipt(install: &Installation) -> (&'static str, Option<String>) {
+    match &install.receipt {
+        ReceiptState::Found(receipt) => ("found", Some(receipt.version.clone())),
+        ReceiptState::Missing => ("missing", None),
+        ReceiptState::Unreadable(_) => ("unreadable", None),
+    }
+}
+
+/// The executable named `bin` found on PATH before `bin_dir`, if any.
+fn shadowing(ctx: &Context, bin_dir: &Path, bin: &str) -> Option<PathBuf> {
+    let path = ctx.settings.path.as_ref()?;
+    let ours = canonical(bin_dir);
+    for entry in std::env::split_paths(path) {
+        if entry == bin_dir || canonical(&entry) == ours {
+            return None;
+        }
+        let candidate = entry.join(bin);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    None
+}
+
+/// Directories under `tools/` that no record names: a tool without a record, or a version its
+/// record does not list.
+pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for tool in read_dir(&ctx.store.tools_dir()) {
+        let name = file_name(&tool);
+        if records.damaged.iter().any(|d| d.name == name) {
+            continue;
+        }
+        match records.ok.iter().find(|r| r.name == name) {
+            None => out.push(tool),
+            Some(record) => {
+                for version in read_dir(&tool) {
+                    if !record.versions.contains_key(&file_name(&version)) {
+                        out.push(version);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Links in the bin dir into `tools/` that no record names.
+pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<PathBuf> {
+    let tools = ctx.store.tools_dir();
+    let mut out: Vec<PathBuf> = read_dir(bin_dir)
+        .into_iter()
+        .filter(|p| link::points_into(p, &tools))
+        .filter(|p| {
+            !records
+                .ok
+                .iter()
+                .any(|r| r.links.iter().any(|l| l.path == *p))
+        })
+        .filter(|p| {
+            // A damaged record's links are its own; removing the record removes them.
+            !records
+                .damaged
+                .iter()
+                .any(|d| link::points_into(p, &ctx.store.tool_dir(&d.name)))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn read_dir(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The bytes under `dir`, not following links.
+pub fn size_of(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in read_dir(&dir) {
+            match std::fs::symlink_metadata(&entry) {
+                Ok(meta) if meta.is_dir() => stack.push(entry),
+                Ok(meta) => total += meta.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
+
+fn exe_name() -> &'static str {
+    if cfg!(windows) { "haul.exe" } else { "haul" }
+}

@@ -1,0 +1,110 @@
+//! `haul doctor --fix`: complete half-done changes, relink broken links, drop versions whose
+//! files are gone, and remove damaged records and leftovers. Each repair is one store change.
+
+use anyhow::Result;
+
+use super::facts;
+use crate::context::Context;
+use crate::store::{Change, Current, Problem};
+
+/// Repair what can be repaired; returns what was done, for the report.
+pub fn fix(ctx: &Context) -> Result<Vec<String>> {
+    let store = &ctx.store;
+    let mut fixed = Vec::new();
+    drop(store.lock()?);
+    for (name, why) in store.recover() {
+        fixed.push(format!("could not complete the change to `{name}`: {why}"));
+    }
+    let records = store.records()?;
+    for damaged in &records.damaged {
+        store.change(&damaged.name, |_| {
+            Ok((
+                Change {
+                    record: None,
+                    ..Change::default()
+                },
+                (),
+            ))
+        })?;
+        fixed.push(format!("removed the damaged record of `{}`", damaged.name));
+    }
+    for record in &records.ok {
+        let problems = store.check(record);
+        if problems.is_empty() {
+            continue;
+        }
+        let done = store.change(&record.name, |now| {
+            let Current::Record(current) = &now.current else {
+                return Ok((Change::default(), None));
+            };
+            let mut record = current.clone();
+            let broken: Vec<String> = problems
+                .iter()
+                .filter_map(|p| match p {
+                    Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. } => {
+                        Some(key.clone())
+                    }
+                    Problem::LinkMissing { .. } | Problem::LinkWrong { .. } => None,
+                })
+                .collect();
+            let mut unlink = Vec::new();
+            if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
+                let next = record
+                    .history
+                    .iter()
+                    .rev()
+                    .map(|a| a.version.clone())
+                    .chain(record.versions.keys().rev().cloned())
+                    .find(|k| !broken.contains(k) && record.versions.contains_key(k));
+                match next {
+                    Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+                    None => {
+                        return Ok((
+                            Change {
+                                record: None,
+                                unlink: record.links.clone(),
+                                ..Change::default()
+                            },
+                            Some(format!(
+                                "removed `{}`: none of its versions is whole",
+                                record.name
+                            )),
+                        ));
+                    }
+                }
+            }
+            for key in &broken {
+                record.versions.remove(key);
+            }
+            let what = if broken.is_empty() {
+                format!("relinked `{}`", record.name)
+            } else {
+                format!(
+                    "`{}`: dropped {} (files gone), relinked",
+                    record.name,
+                    broken.join(", ")
+                )
+            };
+            Ok((
+                Change {
+                    record: Some(record),
+                    remove: broken,
+                    unlink,
+                    ..Change::default()
+                },
+                Some(what),
+            ))
+        })?;
+        fixed.extend(done);
+    }
+    let records = store.records()?;
+    for dir in facts::orphan_dirs(ctx, &records) {
+        store.remove_orphan(&dir)?;
+        fixed.push(format!("removed `{}`", dir.display()));
+    }
+    for path in facts::orphan_links(ctx, &records, &ctx.settings.paths.bin_dir) {
+        store.remove_orphan(&path)?;
+        fixed.push(format!("removed the link `{}`", path.display()));
+    }
+    Ok(fixed)
+}

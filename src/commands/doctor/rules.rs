@@ -1,0 +1,310 @@
+//! What `haul doctor` calls a problem, and how to fix it: a pure function of the facts the
+//! command gathers, so every rule is tested on its own.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// Everything doctor looked at.
+#[derive(Debug, Default, Clone)]
+pub struct Facts {
+    /// The installer put another haul in this directory, which is not the one running.
+    pub other_haul: Option<(PathBuf, PathBuf)>,
+    /// The install receipt cannot be read: why.
+    pub receipt_unreadable: Option<String>,
+    pub install_dir: PathBuf,
+    pub install_dir_on_path: bool,
+    pub bin_dir: PathBuf,
+    pub bin_dir_on_path: bool,
+    pub config: Config,
+    /// Records that cannot be read: (name, why).
+    pub damaged: Vec<(String, String)>,
+    /// Changes a crash left half-done.
+    pub pending: Vec<String>,
+    /// Per tool, what is missing or wrong on disk.
+    pub tools: Vec<Tool>,
+    /// Directories under `tools/` that no record names.
+    pub orphan_dirs: Vec<PathBuf>,
+    /// Links in the bin dir into `tools/` that no record names.
+    pub orphan_links: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    /// Named by `HAUL_CONFIG`.
+    pub explicit: bool,
+    pub found: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Tool {
+    pub name: String,
+    /// Described problems with its files and links.
+    pub problems: Vec<String>,
+    /// Executables of the same name found earlier on PATH: (link name, what is found first).
+    pub shadowed: Vec<(String, PathBuf)>,
+}
+
+/// One problem and its fix, as `haul doctor --json` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub problem: String,
+    pub fix: String,
+    /// Whether `haul doctor --fix` repairs it.
+    pub fixable: bool,
+}
+
+fn finding(problem: String, fix: impl Into<String>, fixable: bool) -> Finding {
+    Finding {
+        problem,
+        fix: fix.into(),
+        fixable,
+    }
+}
+
+/// Every problem in `facts`, most serious first.
+pub fn problems(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    config(facts, &mut out);
+    store(facts, &mut out);
+    setup(facts, &mut out);
+    out
+}
+
+fn config(facts: &Facts, out: &mut Vec<Finding>) {
+    if let Some(err) = &facts.config.error {
+        out.push(finding(
+            format!("the config file `{}` cannot be used: {err}", facts.config.path.display()),
+            "correct it (see the Configuration section of haul's README); until then only `doctor` and `uninstall` run",
+            false,
+        ));
+    } else if facts.config.explicit && !facts.config.found {
+        out.push(finding(
+            format!(
+                "`HAUL_CONFIG` names `{}`, which does not exist",
+                facts.config.path.display()
+            ),
+            "create the file, or unset `HAUL_CONFIG` to use the default place",
+            false,
+        ));
+    }
+}
+
+fn store(facts: &Facts, out: &mut Vec<Finding>) {
+    for name in &facts.pending {
+        out.push(finding(
+            format!("a change to `{name}` was left half-done (haul was stopped)"),
+            "`haul doctor --fix` completes it (any install or uninstall does too)",
+            true,
+        ));
+    }
+    for (name, why) in &facts.damaged {
+        out.push(finding(
+            format!("the record of `{name}` is damaged: {why}"),
+            format!("`haul doctor --fix` or `haul uninstall {name}` removes it; `haul install --force` reinstalls"),
+            true,
+        ));
+    }
+    for tool in &facts.tools {
+        for problem in &tool.problems {
+            out.push(finding(
+                problem.clone(),
+                format!(
+                    "`haul doctor --fix` repairs it, or `haul install {} --force`",
+                    tool.name
+                ),
+                true,
+            ));
+        }
+        for (bin, first) in &tool.shadowed {
+            out.push(finding(
+                format!(
+                    "`{bin}` of `{}` is shadowed: `{}` comes first on PATH",
+                    tool.name,
+                    first.display()
+                ),
+                format!(
+                    "put `{}` earlier on PATH, or remove the other `{bin}`",
+                    facts.bin_dir.display()
+                ),
+                false,
+            ));
+        }
+    }
+    for dir in &facts.orphan_dirs {
+        out.push(finding(
+            format!(
+                "`{}` is in the store, but no record names it",
+                dir.display()
+            ),
+            "`haul doctor --fix` removes it",
+            true,
+        ));
+    }
+    for link in &facts.orphan_links {
+        out.push(finding(
+            format!(
+                "`{}` links into the store, but no record names it",
+                link.display()
+            ),
+            "`haul doctor --fix` removes it",
+            true,
+        ));
+    }
+}
+
+fn setup(facts: &Facts, out: &mut Vec<Finding>) {
+    if let Some((installed, running)) = &facts.other_haul {
+        out.push(finding(
+            format!(
+                "haul's installer put another haul in `{}`, but this one runs from `{}`",
+                installed.display(),
+                running.display()
+            ),
+            "remove the copy you do not use, so PATH finds one haul",
+            false,
+        ));
+    }
+    if let Some(why) = &facts.receipt_unreadable {
+        out.push(finding(
+            format!("the install receipt cannot be read: {why}"),
+            "reinstall haul with its installer, or delete the receipt",
+            false,
+        ));
+    }
+    if !facts.install_dir_on_path {
+        out.push(finding(
+            format!(
+                "haul's own directory `{}` is not on PATH",
+                facts.install_dir.display()
+            ),
+            "add it to PATH in your shell's profile",
+            false,
+        ));
+    }
+    if !facts.bin_dir_on_path {
+        out.push(finding(
+            format!(
+                "the bin dir `{}` is not on PATH, so installed tools are not found by name",
+                facts.bin_dir.display()
+            ),
+            "add `eval \"$(haul env)\"` to your shell's profile (see `haul env --help`)",
+            false,
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn healthy() -> Facts {
+        Facts {
+            install_dir_on_path: true,
+            bin_dir_on_path: true,
+            ..Facts::default()
+        }
+    }
+
+    #[test]
+    fn a_healthy_machine_has_no_problems() {
+        assert!(problems(&healthy()).is_empty());
+    }
+
+    #[test]
+    fn each_fact_is_one_problem_with_a_fix() {
+        let cases: Vec<(Facts, &str, bool)> = vec![
+            (
+                Facts {
+                    config: Config {
+                        path: "/x/config.toml".into(),
+                        explicit: true,
+                        found: false,
+                        error: None,
+                    },
+                    ..healthy()
+                },
+                "`HAUL_CONFIG` names `/x/config.toml`, which does not exist",
+                false,
+            ),
+            (
+                Facts {
+                    config: Config {
+                        error: Some("unknown field `jbos`".into()),
+                        ..Config::default()
+                    },
+                    ..healthy()
+                },
+                "cannot be used: unknown field `jbos`",
+                false,
+            ),
+            (
+                Facts {
+                    pending: vec!["fd".into()],
+                    ..healthy()
+                },
+                "left half-done",
+                true,
+            ),
+            (
+                Facts {
+                    damaged: vec![("fd".into(), "EOF".into())],
+                    ..healthy()
+                },
+                "the record of `fd` is damaged: EOF",
+                true,
+            ),
+            (
+                Facts {
+                    tools: vec![Tool {
+                        name: "fd".into(),
+                        problems: vec!["`fd`: the link `/b/fd` is missing".into()],
+                        shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
+                    }],
+                    ..healthy()
+                },
+                "the link `/b/fd` is missing",
+                true,
+            ),
+            (
+                Facts {
+                    orphan_dirs: vec!["/h/tools/x".into()],
+                    ..healthy()
+                },
+                "no record names it",
+                true,
+            ),
+            (
+                Facts {
+                    bin_dir_on_path: false,
+                    ..healthy()
+                },
+                "is not on PATH",
+                false,
+            ),
+        ];
+        for (facts, says, fixable) in cases {
+            let found = problems(&facts);
+            let hit = found.iter().find(|f| f.problem.contains(says));
+            assert!(hit.is_some(), "{says}: {found:?}");
+            assert_eq!(hit.map(|f| f.fixable), Some(fixable), "{says}");
+            assert!(found.iter().all(|f| !f.fix.is_empty()));
+        }
+        let shadow = problems(&Facts {
+            tools: vec![Tool {
+                name: "fd".into(),
+                problems: Vec::new(),
+                shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
+            }],
+            ..healthy()
+        });
+        assert_eq!(shadow.len(), 1);
+        assert!(
+            shadow[0]
+                .problem
+                .contains("`/usr/bin/fd` comes first on PATH")
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! `haul exec TOOL[@VERSION] [-- ARGS...]`: run a version of a tool, installing it into the
+//! store first when it is not there, without changing the active version. On Unix haul becomes
+//! the tool (exec), so signals, stdin, stdout and stderr are the tool's own; on Windows haul
+//! waits and exits with the tool's code.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::cli::ExecArgs;
+use crate::commands::options;
+use crate::context::{self, Context};
+use crate::error::{ExitCode, UserError};
+use crate::install::{self, Options};
+use crate::request::spec::ToolSpec;
+use crate::request::tool::{Overrides, Tool, VersionQuery};
+use crate::request::version::VersionReq;
+use crate::settings::InstallSettings;
+use crate::store::record::Record;
+
+pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
+    let records = ctx.store.records()?;
+    let spec = ToolSpec::parse(&args.tool)?;
+    let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
+    let stored = installed.as_ref().and_then(|record| {
+        let key = match &spec.req {
+            VersionReq::Latest if !args.tool.contains('@') => record.active.clone(),
+            req => stored_match(record, req),
+        }?;
+        Some((record.clone(), key))
+    });
+    let (record, key) = match stored {
+        Some(found) => found,
+        None => store_it(ctx, &spec, installed.as_ref())?,
+    };
+    let program = program(ctx, &record, &key, args.bin.as_deref())?;
+    run(&program, &args.args)
+}
+
+/// The newest stored version `req` allows.
+fn stored_match(record: &Record, req: &VersionReq) -> Option<String> {
+    record
+        .versions
+        .iter()
+        .filter(|(_, v)| req.matches(&v.tag) || req.matches(&v.version))
+        .max_by(|(_, a), (_, b)| {
+            crate::request::version::Version::from_tag(&a.version)
+                .cmp(&crate::request::version::Version::from_tag(&b.version))
+        })
+        .map(|(k, _)| k.clone())
+}
+
+/// Install the version into the store (not made active) and return it.
+fn store_it(
+    ctx: &Context,
+    spec: &ToolSpec,
+    installed: Option<&Record>,
+) -> Result<(Record, String)> {
+    let catalog = ctx.catalog()?;
+    let query = VersionQuery {
+        req: spec.req.clone(),
+        pre: false,
+    };
+    let tool = if let Some(record) = installed {
+        Tool::from_record(record, &catalog, query)?
+    } else {
+        let records = ctx.store.records()?;
+        options::resolve(spec, &catalog, &Overrides::default(), &records.ok)?
+    };
+    let settings = InstallSettings::resolve(&ctx.settings, None, None, false, None)?;
+    let opts = Options::from_settings(&settings, false);
+    let http = ctx.http()?;
+    let env = ctx.install_env(&http);
+    let bar = ctx.printer.download_bar(&tool.name);
+    let outcome = context::runtime()?.block_on(install::install(&env, &tool, &opts, &bar));
+    bar.finish();
+    let outcome = outcome?;
+    if let Some(version) = outcome.installed()
+        && matches!(outcome, install::Outcome::Installed { .. })
+    {
+        ctx.printer.status(
+            "Stored",
+            &format!(
+                "{} {} (not made active)",
+                outcome.record().name,
+                version.version
+            ),
+        );
+    }
+    Ok((outcome.record().clone(), outcome.key().to_owned()))
+}
+
+/// The executable to run: `--bin`, else the one named after the tool, else the first.
+fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Result<PathBuf> {
+    let Some(version) = record.versions.get(key) else {
+        return Err(UserError::new(format!("`{}` {key} is not stored", record.name)).into());
+    };
+    let stem = |link: &str| link.strip_suffix(".exe").unwrap_or(link).to_owned();
+    let chosen = match bin {
+        Some(bin) => version
+            .bins
+            .iter()
+            .find(|b| stem(&b.link) == bin)
+            .ok_or_else(|| {
+                let names: Vec<String> = version.bins.iter().map(|b| stem(&b.link)).collect();
+                UserError::new(format!("`{}` has no executable `{bin}`", record.name))
+                    .caused_by(format!("executables: {}", names.join(", ")))
+                    .exit(ExitCode::Usage)
+            })?,
+        None => version
+            .bins
+            .iter()
+            .find(|b| stem(&b.link) == record.name)
+            .or_else(|| version.bins.first())
+            .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?,
+    };
+    let path = ctx.store.version_dir(&record.name, key).join(&chosen.path);
+    if !path.is_file() {
+        return Err(UserError::new(format!(
+            "`{}` {} is stored, but `{}` is gone",
+            record.name,
+            version.version,
+            path.display()
+        ))
+        .hint("`haul doctor --fix` repairs the store")
+        .into());
+    }
+    Ok(path)
+}
+
+/// Become the program (Unix).
+#[cfg(unix)]
+fn run(program: &PathBuf, args: &[std::ffi::OsString]) -> Result<ExitCode> {
+    use std::os::unix::process::CommandExt as _;
+    let err = std::process::Command::new(program).args(args).exec();
+    Err(
+        UserError::new(format!("cannot run `{}`", program.display()))
+            .caused_by(err.to_string())
+            .into(),
+    )
+}
+
+/// Run the program and pass its exit code on (Windows).
+#[cfg(not(unix))]
+fn run(program: &PathBuf, args: &[std::ffi::OsString]) -> Result<ExitCode> {
+    let status = std::process::Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|err| {
+            UserError::new(format!("cannot run `{}`", program.display())).caused_by(err.to_string())
+        })?;
+    let code = status.code().unwrap_or(1);
+    Ok(ExitCode::Program(u8::try_from(code & 0xff).unwrap_or(1)))
+}

@@ -1,0 +1,178 @@
+//! `haul outdated [TOOL...]`: for each installed tool, the installed version, the newest its
+//! requirement allows (wanted) and the newest release (latest), checked concurrently. Exit 0
+//! either way; `--exit-code` exits 10 when a tool is behind what it wants.
+
+use anyhow::Result;
+use futures_util::StreamExt as _;
+use serde::Serialize;
+
+use crate::cli::OutdatedArgs;
+use crate::commands::options;
+use crate::context::{self, Context};
+use crate::error::{ExitCode, Report, UserError};
+use crate::fetch::Http;
+use crate::platform::Platform;
+use crate::request::tool::{Tool, VersionQuery};
+use crate::request::version::{Version, VersionReq};
+use crate::resolve;
+use crate::store::record::Record;
+
+/// One row of `haul outdated --json`.
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    source: String,
+    requirement: String,
+    installed: String,
+    /// The newest release the requirement allows.
+    wanted: Option<String>,
+    latest: Option<String>,
+    /// Whether `wanted` is newer than `installed` (`haul upgrade` would move it).
+    outdated: bool,
+    error: Option<String>,
+}
+
+pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
+    let records = selected(&args.tools, ctx)?;
+    let catalog = ctx.catalog()?;
+    let http = ctx.http()?;
+    let host = crate::platform::host::platform();
+    let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
+    let rows: Vec<Row> = context::runtime()?.block_on(async {
+        futures_util::stream::iter(records.iter())
+            .map(|record| check(&http, &catalog, record, host))
+            .buffered(jobs)
+            .collect()
+            .await
+    });
+    let any = rows.iter().any(|r| r.outdated);
+    if args.json {
+        ctx.printer.json(&rows)?;
+    } else if rows.is_empty() {
+        ctx.printer.info("no tools installed");
+    } else {
+        let mut table = vec![[
+            "name".to_owned(),
+            "installed".to_owned(),
+            "wanted".to_owned(),
+            "latest".to_owned(),
+            String::new(),
+        ]];
+        for row in &rows {
+            let note = match (&row.error, row.outdated) {
+                (Some(err), _) => format!("error: {err}"),
+                (None, true) => "outdated".to_owned(),
+                (None, false) => String::new(),
+            };
+            table.push([
+                row.name.clone(),
+                row.installed.clone(),
+                row.wanted.clone().unwrap_or_else(|| "-".to_owned()),
+                row.latest.clone().unwrap_or_else(|| "-".to_owned()),
+                note,
+            ]);
+        }
+        ctx.printer.data(&crate::commands::list::columns(&table))?;
+    }
+    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    if failed > 0 {
+        ctx.printer.warn(&format!(
+            "{failed} of {} tools could not be checked",
+            rows.len()
+        ));
+    }
+    Ok(if args.exit_code && any {
+        ExitCode::UpdateAvailable
+    } else if failed > 0 {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
+}
+
+/// The records `names` name (every one when empty); an unknown name is an error.
+pub fn selected(names: &[String], ctx: &Context) -> Result<Vec<Record>> {
+    let records = ctx.store.records()?;
+    for damaged in &records.damaged {
+        ctx.printer
+            .warn(&Report::of(&damaged.error.clone().into()).one_line());
+    }
+    if names.is_empty() {
+        return Ok(records.ok);
+    }
+    let mut out: Vec<Record> = Vec::new();
+    for name in names {
+        let Some((record, _)) = options::installed(name, &records.ok, ctx)? else {
+            return Err(options::not_installed(name).into());
+        };
+        if !out.iter().any(|r| r.name == record.name) {
+            out.push(record.clone());
+        }
+    }
+    Ok(out)
+}
+
+async fn check(
+    http: &Http,
+    catalog: &crate::catalog::Catalog,
+    record: &Record,
+    host: Platform,
+) -> Row {
+    let installed = record
+        .active()
+        .map(|v| v.version.clone())
+        .unwrap_or_default();
+    let mut row = Row {
+        name: record.name.clone(),
+        source: record.identity.source.clone(),
+        requirement: record.requirement.version.clone(),
+        installed: installed.clone(),
+        wanted: None,
+        latest: None,
+        outdated: false,
+        error: None,
+    };
+    match newest(http, catalog, record, host).await {
+        Ok((wanted, latest)) => {
+            row.outdated = match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
+                (Some(wanted), Some(installed)) => wanted > installed,
+                _ => wanted != installed,
+            };
+            row.wanted = Some(wanted);
+            row.latest = Some(latest);
+        }
+        Err(err) => row.error = Some(Report::of(&err).one_line()),
+    }
+    row
+}
+
+/// The newest version the record's requirement allows, and the newest release.
+async fn newest(
+    http: &Http,
+    catalog: &crate::catalog::Catalog,
+    record: &Record,
+    host: Platform,
+) -> Result<(String, String)> {
+    let query = VersionQuery::from_requirement(&record.requirement)?;
+    let latest_query = VersionQuery {
+        req: VersionReq::Latest,
+        pre: query.pre,
+    };
+    let latest_tool = Tool::from_record(record, catalog, latest_query)?;
+    let latest = resolve::release(http, &latest_tool, host)
+        .await?
+        .version_label();
+    let wanted = match &query.req {
+        VersionReq::Latest => latest.clone(),
+        // A pin wants what it pins: the installed version.
+        req if req.is_pin() => record
+            .active()
+            .map(|v| v.version.clone())
+            .ok_or_else(|| UserError::new(format!("`{}` has no active version", record.name)))?,
+        _ => {
+            let tool = Tool::from_record(record, catalog, query.clone())?;
+            resolve::release(http, &tool, host).await?.version_label()
+        }
+    };
+    Ok((wanted, latest))
+}

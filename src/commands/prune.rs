@@ -1,0 +1,134 @@
+//! `haul prune [--dry-run]`: remove stored versions that are not active, and the cached
+//! downloads of versions no longer stored.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::cli::PruneArgs;
+use crate::commands::cache::{kept_downloads, removable, remove};
+use crate::commands::doctor::{human_bytes, size_of};
+use crate::context::Context;
+use crate::error::ExitCode;
+use crate::store::Change;
+
+/// `haul prune --json`.
+#[derive(Serialize, Default)]
+struct Pruned {
+    versions: Vec<StoredVersion>,
+    downloads: Vec<Download>,
+    bytes: u64,
+    dry_run: bool,
+}
+
+#[derive(Serialize)]
+struct StoredVersion {
+    name: String,
+    version: String,
+    bytes: u64,
+}
+
+#[derive(Serialize)]
+struct Download {
+    path: String,
+    bytes: u64,
+}
+
+pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
+    let store = &ctx.store;
+    let mut pruned = Pruned {
+        dry_run: args.dry_run,
+        ..Pruned::default()
+    };
+    for record in store.records()?.ok {
+        let inactive: Vec<String> = record
+            .versions
+            .keys()
+            .filter(|k| record.active.as_deref() != Some(k.as_str()))
+            .cloned()
+            .collect();
+        for key in &inactive {
+            let bytes = size_of(&store.version_dir(&record.name, key));
+            pruned.versions.push(StoredVersion {
+                name: record.name.clone(),
+                version: record.versions[key].version.clone(),
+                bytes,
+            });
+            pruned.bytes += bytes;
+        }
+        if args.dry_run || inactive.is_empty() {
+            continue;
+        }
+        store.change(&record.name, |now| {
+            let Some(current) = now.record() else {
+                return Ok((Change::default(), ()));
+            };
+            let mut record = current.clone();
+            let gone: Vec<String> = inactive
+                .iter()
+                .filter(|k| record.remove_version(k))
+                .cloned()
+                .collect();
+            // A tool with nothing active and nothing left stored is gone.
+            let record = (!record.versions.is_empty()).then_some(record);
+            Ok((
+                Change {
+                    record,
+                    remove: gone,
+                    ..Change::default()
+                },
+                (),
+            ))
+        })?;
+    }
+    // Downloads of what stays stored are kept.
+    let mut records = store.records()?.ok;
+    if args.dry_run {
+        for record in &mut records {
+            let active = record.active.clone();
+            record
+                .versions
+                .retain(|k, _| active.as_deref() == Some(k.as_str()));
+        }
+    }
+    let keep = kept_downloads(&records);
+    let downloads = ctx.downloads_dir();
+    for (path, bytes) in removable(ctx, &keep) {
+        if !path.starts_with(&downloads) {
+            continue;
+        }
+        if !args.dry_run {
+            remove(&path);
+        }
+        pruned.downloads.push(Download {
+            path: path.display().to_string(),
+            bytes,
+        });
+        pruned.bytes += bytes;
+    }
+    if args.json {
+        ctx.printer.json(&pruned)?;
+        return Ok(ExitCode::Success);
+    }
+    let verb = if args.dry_run {
+        "Would remove"
+    } else {
+        "Removed"
+    };
+    for v in &pruned.versions {
+        ctx.printer.status(
+            verb,
+            &format!("{} {} ({})", v.name, v.version, human_bytes(v.bytes)),
+        );
+    }
+    for d in &pruned.downloads {
+        ctx.printer
+            .status(verb, &format!("{} ({})", d.path, human_bytes(d.bytes)));
+    }
+    let total = if pruned.versions.is_empty() && pruned.downloads.is_empty() {
+        "nothing to prune".to_owned()
+    } else {
+        format!("{} in all", human_bytes(pruned.bytes))
+    };
+    ctx.printer.info(&total);
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,64 @@
+//! `haul rollback TOOL`: make the previously active version active again; a second rollback
+//! goes forward again. The version is still in the store, so nothing is downloaded.
+
+use anyhow::Result;
+
+use crate::cli::RollbackArgs;
+use crate::commands::options;
+use crate::context::Context;
+use crate::error::{ExitCode, UserError};
+use crate::store::Change;
+
+pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
+    let records = ctx.store.records()?;
+    let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
+        return Err(options::not_installed(&args.tool).into());
+    };
+    let store = &ctx.store;
+    let (from, to) = store.change(&record.name, |now| {
+        let Some(record) = now.record() else {
+            return Err(options::not_installed(now.name).into());
+        };
+        let mut record = record.clone();
+        let Some(previous) = record.previous().map(str::to_owned) else {
+            return Err(UserError::new(format!(
+                "no earlier version of `{}` is stored",
+                record.name
+            ))
+            .hint(format!(
+                "install the one you want with `haul install {}@VERSION`",
+                record.name
+            ))
+            .into());
+        };
+        let dir = store.version_dir(&record.name, &previous);
+        if !dir.is_dir() {
+            return Err(UserError::new(format!(
+                "the files of `{}` {previous} are gone",
+                record.name
+            ))
+            .hint("`haul doctor --fix` repairs the store")
+            .into());
+        }
+        let label = |key: &str| {
+            record
+                .versions
+                .get(key)
+                .map_or_else(|| key.to_owned(), |v| v.version.clone())
+        };
+        let from = record.active.as_deref().map(label).unwrap_or_default();
+        let to = label(&previous);
+        let unlink = record.activate(&previous, &[], crate::store::now());
+        Ok((
+            Change {
+                record: Some(record),
+                unlink,
+                ..Change::default()
+            },
+            (from, to),
+        ))
+    })?;
+    ctx.printer
+        .status("Rolled back", &format!("{} {from} to {to}", record.name));
+    Ok(ExitCode::Success)
+}

@@ -1,0 +1,97 @@
+//! `haul upgrade [TOOL...]`: move each tool (every installed one when none is named) to the
+//! newest release its requirement allows, concurrently and verified like `install`; `--latest`
+//! ignores the requirement and records `latest`. An upgrade that fails leaves the old version
+//! active. Pinned tools (an exact version) stay unless `--latest`.
+
+use anyhow::Result;
+
+use crate::cli::UpgradeArgs;
+use crate::commands::outdated::selected;
+use crate::context::{self, Context};
+use crate::error::ExitCode;
+use crate::install::batch::Item;
+use crate::request::tool::{Tool, VersionQuery};
+use crate::request::version::VersionReq;
+use crate::resolve;
+use crate::settings::InstallSettings;
+
+pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
+    let settings = InstallSettings::resolve(
+        &ctx.settings,
+        args.jobs,
+        args.require_checksum.then_some(true),
+        false,
+        None,
+    )?;
+    let catalog = ctx.catalog()?;
+    let mut items = Vec::new();
+    for record in selected(&args.tools, ctx)? {
+        let query = if args.latest {
+            VersionQuery {
+                req: VersionReq::Latest,
+                pre: record.requirement.pre,
+            }
+        } else {
+            VersionQuery::from_requirement(&record.requirement)?
+        };
+        if query.req.is_pin() {
+            ctx.printer.info(&format!(
+                "{} stays at {} (pinned; `--latest` moves it)",
+                record.name, record.requirement.version
+            ));
+            continue;
+        }
+        items.push(Item {
+            raw: record.name.clone(),
+            tool: Tool::from_record(&record, &catalog, query),
+        });
+    }
+    if items.is_empty() {
+        return Ok(ExitCode::Success);
+    }
+    let runtime = context::runtime()?;
+    let http = ctx.http()?;
+    if args.dry_run {
+        return dry_run(ctx, &runtime, &http, &items, settings.platform);
+    }
+    crate::commands::install::run(ctx, &runtime, &http, &items, &settings, args.json)
+}
+
+/// What would change, without changing it.
+fn dry_run(
+    ctx: &Context,
+    runtime: &tokio::runtime::Runtime,
+    http: &crate::fetch::Http,
+    items: &[Item],
+    platform: crate::platform::Platform,
+) -> Result<ExitCode> {
+    let records = ctx.store.records()?.ok;
+    let mut failed = false;
+    for item in items {
+        let Ok(tool) = &item.tool else { continue };
+        let installed = records
+            .iter()
+            .find(|r| r.name == tool.name)
+            .and_then(|r| r.active())
+            .map(|v| v.version.clone())
+            .unwrap_or_default();
+        match runtime.block_on(resolve::release(http, tool, platform)) {
+            Ok(release) if release.version_label() == installed => ctx
+                .printer
+                .info(&format!("{} {installed} is up to date", tool.name)),
+            Ok(release) => ctx.printer.status(
+                "Would move",
+                &format!("{} {installed} to {}", tool.name, release.version_label()),
+            ),
+            Err(err) => {
+                failed = true;
+                ctx.printer.report(&format!("error: {}", tool.name), &err);
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
+}

@@ -1,0 +1,58 @@
+//! Installing several tools at once: at most `jobs` at a time, each reported as it finishes,
+//! results in the order they were asked for, and Ctrl-C ending the run with unfinished installs
+//! changing nothing.
+
+use anyhow::Result;
+use futures_util::StreamExt as _;
+
+use super::{Env, Options, Outcome, install};
+use crate::error::{ExitCode, UserError};
+use crate::request::tool::Tool;
+
+/// One tool asked for: what was typed, and what it resolved to (or why it did not).
+pub struct Item {
+    pub raw: String,
+    pub tool: Result<Tool, UserError>,
+}
+
+/// Install every item, `jobs` at a time; `done` is called as each finishes. Returns the
+/// results in the order of `items`, or an error when interrupted.
+pub fn run(
+    runtime: &tokio::runtime::Runtime,
+    env: &Env<'_>,
+    items: &[Item],
+    opts: &Options,
+    jobs: usize,
+    done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
+) -> Result<Vec<Result<Outcome>>, UserError> {
+    runtime.block_on(async {
+        let all = futures_util::stream::iter(items.iter().enumerate())
+            .map(|(i, item)| async move {
+                let result = match &item.tool {
+                    Ok(tool) => {
+                        let bar = env.printer.download_bar(&tool.name);
+                        let result = install(env, tool, opts, &bar).await;
+                        bar.finish();
+                        result
+                    }
+                    Err(err) => Err(err.clone().into()),
+                };
+                done(item, &result);
+                (i, result)
+            })
+            .buffer_unordered(jobs.max(1))
+            .collect::<Vec<_>>();
+        tokio::select! {
+            mut results = all => {
+                results.sort_by_key(|(i, _)| *i);
+                Ok(results.into_iter().map(|(_, r)| r).collect())
+            }
+            _ = tokio::signal::ctrl_c() => Err(interrupted()),
+        }
+    })
+}
+
+pub fn interrupted() -> UserError {
+    UserError::new("interrupted; nothing was changed by unfinished installs")
+        .exit(ExitCode::Interrupted)
+}

@@ -1,0 +1,338 @@
+//! The decisions of an install, apart from the downloading: which record is this tool's, whether
+//! anything needs doing, and the change to the store that installs (or relinks) a version.
+//!
+//! No network; the store is only read here, except through the [`Change`] returned.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use super::Options;
+use crate::error::UserError;
+use crate::request::names;
+use crate::request::tool::Tool;
+use crate::resolve::Part;
+use crate::resolve::release::Release;
+use crate::store::record::{Identity, Installed, Record, Requirement};
+use crate::store::{self, Change, Current, Now, Owner, Records, Staging, Store, link};
+use crate::verify::{Candidate, Sha256};
+
+/// What an install did.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// A version was stored, and made active unless only storing was asked for.
+    Installed {
+        record: Record,
+        key: String,
+        /// The version that was active before, when it was another.
+        was: Option<String>,
+        /// The source of the tool this one replaced under its name (`--force`).
+        replaced: Option<String>,
+        activated: bool,
+    },
+    /// The version was stored already; its links were made again (or in another bin dir).
+    Relinked {
+        record: Record,
+        key: String,
+        was: Option<String>,
+    },
+    /// Everything was as asked.
+    Unchanged { record: Record, key: String },
+}
+
+impl Outcome {
+    pub fn record(&self) -> &Record {
+        match self {
+            Outcome::Installed { record, .. }
+            | Outcome::Relinked { record, .. }
+            | Outcome::Unchanged { record, .. } => record,
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        match self {
+            Outcome::Installed { key, .. }
+            | Outcome::Relinked { key, .. }
+            | Outcome::Unchanged { key, .. } => key,
+        }
+    }
+
+    /// The installed version this outcome is about.
+    pub fn installed(&self) -> Option<&Installed> {
+        self.record().versions.get(self.key())
+    }
+}
+
+/// This tool's record among `records`: the one of the same identity, whatever its name. A
+/// name taken by another source, or a damaged record under the name, is refused unless
+/// `force`.
+pub fn existing<'a>(records: &'a Records, tool: &Tool, force: bool) -> Result<Option<&'a Record>> {
+    let identity = tool.identity();
+    if let Some(record) = records
+        .ok
+        .iter()
+        .find(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
+    {
+        return Ok(Some(record));
+    }
+    if force {
+        return Ok(None);
+    }
+    if let Some(other) = records.ok.iter().find(|r| r.name == tool.name) {
+        return Err(name_taken(&other.name, &other.identity.source, &tool.source_label()).into());
+    }
+    if let Some(damaged) = records.damaged.iter().find(|d| d.name == tool.name) {
+        return Err(damaged.error.clone().into());
+    }
+    Ok(None)
+}
+
+fn name_taken(name: &str, theirs: &str, ours: &str) -> UserError {
+    UserError::new(format!("`{name}` is already installed from `{theirs}`"))
+        .caused_by(format!("`{ours}` is another tool of the same name"))
+        .hint(format!(
+            "pass `--force` to replace it, or `haul uninstall {name}` first"
+        ))
+}
+
+/// The directory a release's version gets under `tools/NAME/`: its version, or its tag when
+/// another tag of the same version is stored.
+pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
+    let key = names::dir_name(&release.version_label());
+    match existing.and_then(|r| r.versions.get(&key)) {
+        Some(stored) if stored.tag != release.tag => names::dir_name(&release.tag),
+        _ => key,
+    }
+}
+
+/// A hash known before downloading, that lets a cached copy be used.
+pub fn known_hash(plan: &[Candidate]) -> Option<Sha256> {
+    plan.iter().find_map(|c| match c {
+        Candidate::Digest(sha) => Some(sha.clone()),
+        Candidate::File { .. } => None,
+    })
+}
+
+/// What to do without downloading, when the version is stored whole: nothing (`Unchanged`),
+/// or make its links again (`Relinked`). `None` when it must be downloaded.
+pub fn without_download(
+    store: &Store,
+    record: &Record,
+    tool: &Tool,
+    release: &Release,
+    parts: &[Part],
+    key: &str,
+    opts: &Options,
+) -> Option<Outcome> {
+    let stored = record.versions.get(key)?;
+    let mut wanted_assets: Vec<&str> = parts.iter().map(|p| p.asset.name.as_str()).collect();
+    let mut stored_assets: Vec<&str> = stored.artifacts.iter().map(|a| a.asset.as_str()).collect();
+    wanted_assets.sort_unstable();
+    stored_assets.sort_unstable();
+    let same = stored.tag == release.tag
+        && stored.platform == opts.platform.to_string()
+        && wanted_assets == stored_assets;
+    if !same {
+        return None;
+    }
+    let exe = opts.platform.exe_suffix();
+    let has_bin = |name: &str| stored.bins.iter().any(|b| b.link == format!("{name}{exe}"));
+    if tool.bins_named()
+        && !tool
+            .bins
+            .iter()
+            .all(|b| has_bin(b.link.as_deref().unwrap_or(&b.name)))
+    {
+        return None;
+    }
+    let dir = store.version_dir(&record.name, key);
+    if !stored.bins.iter().all(|b| dir.join(&b.path).is_file()) {
+        return None;
+    }
+    let unchanged = Outcome::Unchanged {
+        record: record.clone(),
+        key: key.to_owned(),
+    };
+    if !opts.activate {
+        return Some(unchanged);
+    }
+    let linked_here = stored.bins.iter().all(|b| {
+        record
+            .links
+            .iter()
+            .any(|l| l.bin == b.link && l.path == opts.bin_dir.join(&b.link))
+    });
+    let links_whole = record.links.iter().all(|l| {
+        store
+            .link_target(record, l)
+            .is_some_and(|target| link::points_to(&l.path, &target))
+    });
+    let requirement_same = record.requirement == tool.query.requirement();
+    if record.active.as_deref() == Some(key) && linked_here && links_whole && requirement_same {
+        return Some(unchanged);
+    }
+    Some(Outcome::Relinked {
+        record: record.clone(),
+        key: key.to_owned(),
+        was: None,
+    })
+}
+
+/// What the install wants the store to hold.
+pub struct Wanted<'a> {
+    pub identity: Identity,
+    pub requirement: Requirement,
+    pub key: &'a str,
+    /// The version to store; `None` when it is stored already.
+    pub installed: Option<Installed>,
+    pub bin_dir: &'a Path,
+    pub force: bool,
+    pub activate: bool,
+    /// Where the tool comes from, for messages.
+    pub origin: &'a str,
+}
+
+/// Links taken over from other tools (`--force`): (owner, path).
+pub type Takeovers = Vec<(String, PathBuf)>;
+
+/// The change that stores (and activates) the version, from the store as it is now.
+pub fn commit(
+    now: &Now<'_>,
+    wanted: &Wanted<'_>,
+    staging: Option<Staging>,
+) -> Result<(Change, (Outcome, Takeovers))> {
+    let mut remove = Vec::new();
+    let mut unlink = Vec::new();
+    let mut replaced = None;
+    let mut record = match &now.current {
+        Current::Damaged(err) if !wanted.force => return Err(err.clone().into()),
+        Current::Damaged(_) => {
+            // Whatever the damaged record left under `tools/NAME/` goes.
+            remove.extend(subdirs(&now.store.tool_dir(now.name)));
+            Record::new(
+                now.name,
+                wanted.identity.clone(),
+                wanted.requirement.clone(),
+            )
+        }
+        Current::Record(r) if r.identity.same_tool(&wanted.identity, &r.name, now.name) => {
+            r.clone()
+        }
+        Current::Record(r) if wanted.force => {
+            replaced = Some(r.identity.source.clone());
+            remove.extend(r.versions.keys().cloned());
+            unlink.extend(r.links.iter().cloned());
+            Record::new(
+                now.name,
+                wanted.identity.clone(),
+                wanted.requirement.clone(),
+            )
+        }
+        Current::Record(r) => {
+            return Err(name_taken(&r.name, &r.identity.source, wanted.origin).into());
+        }
+        Current::None => Record::new(
+            now.name,
+            wanted.identity.clone(),
+            wanted.requirement.clone(),
+        ),
+    };
+    // A record converted from haul 0.1 learns its product now.
+    if record.identity.product.is_none() {
+        record.identity = wanted.identity.clone();
+    }
+    match &wanted.installed {
+        Some(installed) => record.add_version(wanted.key, installed.clone()),
+        None if record.versions.contains_key(wanted.key) => {}
+        None => {
+            return Err(UserError::new(format!(
+                "`{}` {} is no longer stored",
+                now.name, wanted.key
+            ))
+            .hint("run the command again")
+            .into());
+        }
+    }
+    // The staged version is the one being installed: never remove it.
+    remove.retain(|k| k != wanted.key);
+
+    let previous = record.active().map(|a| a.version.clone());
+    let new_version = record.versions.get(wanted.key).map(|v| v.version.clone());
+    if wanted.activate {
+        record.requirement = wanted.requirement.clone();
+        let mut dirs = record.bin_dirs();
+        if !dirs.iter().any(|d| d == wanted.bin_dir) {
+            dirs.push(wanted.bin_dir.to_path_buf());
+        }
+        unlink.extend(record.activate(wanted.key, &dirs, store::now()));
+    }
+
+    let takeovers = check_links(now, &record, wanted.force)?;
+
+    let was = previous.filter(|p| Some(p) != new_version.as_ref());
+    let outcome = if wanted.installed.is_some() {
+        Outcome::Installed {
+            record: record.clone(),
+            key: wanted.key.to_owned(),
+            was,
+            replaced,
+            activated: wanted.activate,
+        }
+    } else {
+        Outcome::Relinked {
+            record: record.clone(),
+            key: wanted.key.to_owned(),
+            was,
+        }
+    };
+    let change = Change {
+        record: Some(record),
+        stage: staging.map(|s| (s, wanted.key.to_owned())),
+        remove,
+        unlink,
+    };
+    Ok((change, (outcome, takeovers)))
+}
+
+/// Every link of `record` must be free, this tool's, or (with `force`) taken over.
+fn check_links(now: &Now<'_>, record: &Record, force: bool) -> Result<Takeovers> {
+    let mut takeovers = Vec::new();
+    for l in &record.links {
+        match now.owner(&l.path) {
+            Owner::Free => {}
+            Owner::Tool(other) if force => takeovers.push((other, l.path.clone())),
+            Owner::Tool(other) => {
+                return Err(UserError::new(format!(
+                    "`{}` in the bin dir belongs to `{other}`",
+                    l.path.display()
+                ))
+                .hint(format!(
+                    "uninstall `{other}` first, or pass `--force` to take the name over"
+                ))
+                .into());
+            }
+            Owner::Foreign if force => {}
+            Owner::Foreign => {
+                return Err(UserError::new(format!(
+                    "`{}` already exists and haul did not install it",
+                    l.path.display()
+                ))
+                .hint("remove it, or pass `--force` to replace it")
+                .into());
+            }
+        }
+    }
+
+    Ok(takeovers)
+}
+
+fn subdirs(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

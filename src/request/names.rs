@@ -1,0 +1,200 @@
+//! The one check every name passes before it becomes part of a path: asset names and tags from
+//! a server, tool and executable names from the catalog, the config file or a flag. A name that
+//! fails is refused with a clear error; nothing is ever written under it.
+//!
+//! Pure: no I/O.
+
+use crate::error::{ExitCode, UserError};
+
+/// The longest name accepted (bytes); file systems allow 255.
+pub const MAX_LEN: usize = 200;
+
+/// What a name is, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameKind {
+    Asset,
+    Tag,
+    Tool,
+    Executable,
+}
+
+impl NameKind {
+    fn describe(self) -> &'static str {
+        match self {
+            NameKind::Asset => "asset name",
+            NameKind::Tag => "release tag",
+            NameKind::Tool => "tool name",
+            NameKind::Executable => "executable name",
+        }
+    }
+}
+
+/// Device names Windows reserves in every directory, with or without an extension.
+const WINDOWS_DEVICES: [&str; 22] = [
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Why `text` cannot be one path segment, or `None` when it can.
+fn problem(text: &str) -> Option<&'static str> {
+    if text.is_empty() {
+        return Some("it is empty");
+    }
+    if text.len() > MAX_LEN {
+        return Some("it is too long");
+    }
+    if text == "." || text == ".." {
+        return Some("it names a directory (`.` or `..`)");
+    }
+    if text.contains(['/', '\\']) {
+        return Some("it contains a path separator");
+    }
+    if text.contains(':') {
+        return Some("it contains `:` (a drive prefix or a Windows stream)");
+    }
+    if text.chars().any(char::is_control) {
+        return Some("it contains control characters");
+    }
+    if text.ends_with(['.', ' ']) || text.starts_with(' ') {
+        return Some("it starts or ends with a space or ends with `.`");
+    }
+    let stem = text.split('.').next().unwrap_or(text).to_ascii_lowercase();
+    if WINDOWS_DEVICES.contains(&stem.as_str()) {
+        return Some("it is a device name on Windows");
+    }
+    None
+}
+
+/// `text` as one path segment (a file or directory name), or an error naming what it is and
+/// why it is refused.
+pub fn segment(kind: NameKind, text: &str) -> Result<&str, UserError> {
+    match problem(text) {
+        None => Ok(text),
+        Some(why) => Err(refused(kind, text, why)),
+    }
+}
+
+/// A release tag: tags may hold `/` (`cli/v1.2.0`), so they become paths only through
+/// [`dir_name`]; still never empty, `.`, `..`, overlong or with control characters.
+pub fn tag(text: &str) -> Result<&str, UserError> {
+    let why = if text.trim().is_empty() {
+        Some("it is empty")
+    } else if text.len() > MAX_LEN {
+        Some("it is too long")
+    } else if text == "." || text == ".." {
+        Some("it names a directory (`.` or `..`)")
+    } else if text.chars().any(char::is_control) {
+        Some("it contains control characters")
+    } else {
+        None
+    };
+    match why {
+        None => Ok(text),
+        Some(why) => Err(refused(NameKind::Tag, text, why)),
+    }
+}
+
+/// A version or tag as one directory name: characters other than letters, digits and
+/// `.`, `-`, `_`, `+` become `_`, and a result that is not a safe segment becomes `_`-prefixed.
+pub fn dir_name(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    out.truncate(MAX_LEN);
+    if problem(&out).is_some() {
+        out = format!("_{}", out.trim_matches('.'));
+    }
+    out
+}
+
+fn refused(kind: NameKind, text: &str, why: &str) -> UserError {
+    UserError::new(format!(
+        "refusing the {} `{}`: {why}",
+        kind.describe(),
+        text.escape_debug()
+    ))
+    .hint(match kind {
+        NameKind::Asset | NameKind::Tag => {
+            "the release names a file in a way that could write outside haul's directories; report it to the tool's authors"
+        }
+        NameKind::Tool | NameKind::Executable => {
+            "names are file names: letters, digits, `.`, `-`, `_`, no `/`, `\\` or `..`"
+        }
+    })
+    .exit(match kind {
+        NameKind::Asset | NameKind::Tag => ExitCode::Failure,
+        NameKind::Tool | NameKind::Executable => ExitCode::Usage,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_every_way_out_of_a_directory() {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../x",
+            "a/b",
+            "/abs/dir/x_linux_amd64_/../dotfile",
+            "..\\..\\x",
+            "C:x",
+            "c:\\windows",
+            "x\0y",
+            "x\ny",
+            "tool\u{1b}[31m",
+            "name.",
+            " lead",
+            "con",
+            "NUL.txt",
+            "Com1.exe",
+            &"x".repeat(MAX_LEN + 1),
+        ] {
+            assert!(
+                segment(NameKind::Asset, bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+        for good in [
+            "fd-v10.2.0-x86_64-unknown-linux-musl.tar.gz",
+            "kubectl.exe",
+            "a..b",
+            ".hidden-but-fine",
+            "console",
+            "größe",
+        ] {
+            assert_eq!(segment(NameKind::Asset, good).ok(), Some(good));
+        }
+    }
+
+    #[test]
+    fn tags_may_hold_slashes_but_never_become_paths_as_they_are() {
+        assert!(tag("cli/v1.2.0").is_ok());
+        assert!(tag("@scope/name@2.5.0").is_ok());
+        for bad in ["", " ", ".", "..", "v1\u{7}", &"1".repeat(MAX_LEN + 1)] {
+            assert!(tag(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(dir_name("cli/v1.2.0"), "cli_v1.2.0");
+        assert_eq!(dir_name("1.2.3+build"), "1.2.3+build");
+        assert_eq!(dir_name(".."), "_");
+        assert_eq!(dir_name("con"), "_con");
+        assert!(problem(&dir_name("../../etc")).is_none());
+    }
+
+    #[test]
+    fn messages_show_the_name_escaped() {
+        let err = segment(NameKind::Executable, "a\u{1b}b").unwrap_err();
+        assert!(err.message.contains("a\\u{1b}b"), "{}", err.message);
+        assert_eq!(err.exit, ExitCode::Usage);
+    }
+}

@@ -1,0 +1,306 @@
+//! Changes to the store as a small journal: what a change will do is written to
+//! `journal/NAME.json` before anything moves, then done in an order where every step can be
+//! done again (move the verified version into place, write the record, make the links, remove
+//! what is no longer wanted), then the journal goes.
+//!
+//! A crash leaves the journal, and the next run does the change again from the start: each
+//! step that was already done is a no-op. A change that cannot be completed (its verified
+//! directory is gone) is rolled back to the record it started from. A step that fails in the
+//! running process (a read-only bin dir) undoes the change before the error is returned.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use super::record::{Link, Record};
+use super::{Staging, Store, link, write_atomic};
+use crate::error::UserError;
+
+/// What one change does to one tool.
+#[derive(Debug, Default)]
+pub struct Change {
+    /// The record afterwards; `None` removes the tool.
+    pub record: Option<Record>,
+    /// A verified staging directory to move into place as the version with this key.
+    pub stage: Option<(Staging, String)>,
+    /// Stored versions whose directories go.
+    pub remove: Vec<String>,
+    /// Links that no longer belong; removed when they are haul's.
+    pub unlink: Vec<Link>,
+}
+
+/// A change as the journal keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    name: String,
+    record: Option<Record>,
+    /// The record before the change, to roll back to.
+    previous: Option<Record>,
+    /// The unpacked directory to move into place, and its key.
+    stage: Option<(PathBuf, String)>,
+    remove: Vec<String>,
+    unlink: Vec<Link>,
+}
+
+/// Why a change cannot be completed.
+#[derive(Debug, thiserror::Error)]
+#[error("the verified files of `{name}` {key} are gone")]
+struct Incomplete {
+    name: String,
+    key: String,
+}
+
+fn journal_path(store: &Store, name: &str) -> PathBuf {
+    store.journal_dir().join(format!("{name}.json"))
+}
+
+/// Run `change` to `name` (with the store locked): journal, apply, and undo on failure.
+pub(super) fn run(
+    store: &Store,
+    name: &str,
+    previous: Option<Record>,
+    change: Change,
+) -> Result<()> {
+    let Change {
+        record,
+        stage,
+        remove,
+        unlink,
+    } = change;
+    let entry = Entry {
+        name: name.to_owned(),
+        record,
+        previous,
+        stage: stage
+            .as_ref()
+            .map(|(staging, key)| (staging.unpacked(), key.clone())),
+        remove,
+        unlink,
+    };
+    let path = journal_path(store, name);
+    write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
+    crate::store::pause_point("journal-written");
+    let result = apply(store, &entry);
+    if let Err(err) = result {
+        // Undo in this process: back to the record the change started from.
+        let _ = apply(store, &reverse(&entry));
+        let _ = std::fs::remove_file(&path);
+        return Err(err);
+    }
+    std::fs::remove_file(&path).with_context(|| format!("removing `{}`", path.display()))?;
+    // The staging directory (now without its unpacked tree) goes with `stage`.
+    drop(stage);
+    Ok(())
+}
+
+/// The change that brings the store back from `entry`'s outcome to its starting point.
+fn reverse(entry: &Entry) -> Entry {
+    let previous_links = entry
+        .previous
+        .as_ref()
+        .map(|p| p.links.clone())
+        .unwrap_or_default();
+    let new_links = entry
+        .record
+        .as_ref()
+        .map(|r| r.links.clone())
+        .unwrap_or_default();
+    // A version this change added goes again; one it replaced stays (it is the same version).
+    let added: Vec<String> = entry
+        .stage
+        .iter()
+        .map(|(_, key)| key.clone())
+        .filter(|key| {
+            !entry
+                .previous
+                .as_ref()
+                .is_some_and(|p| p.versions.contains_key(key))
+        })
+        .collect();
+    Entry {
+        name: entry.name.clone(),
+        record: entry.previous.clone(),
+        previous: entry.record.clone(),
+        stage: None,
+        remove: added,
+        unlink: new_links
+            .into_iter()
+            .filter(|l| !previous_links.iter().any(|p| p.path == l.path))
+            .collect(),
+    }
+}
+
+/// Do every step of `entry`; each is a no-op when already done.
+fn apply(store: &Store, entry: &Entry) -> Result<()> {
+    let name = entry.name.as_str();
+    if let Some((staged, key)) = &entry.stage {
+        let dest = store.version_dir(name, key);
+        if staged.exists() {
+            if dest.exists() {
+                // The same version again (`--force`): the old copy moves out of the way.
+                move_aside(store, &dest)?;
+            }
+            fs_err::create_dir_all(store.tool_dir(name))?;
+            fs_err::rename(staged, &dest)?;
+            crate::store::pause_point("version-moved");
+        } else if !dest.exists() {
+            return Err(Incomplete {
+                name: name.to_owned(),
+                key: key.clone(),
+            }
+            .into());
+        }
+    }
+
+    let record_path = store.record_path(name);
+    match &entry.record {
+        Some(record) => write_atomic(&record_path, &serde_json::to_vec_pretty(record)?)?,
+        None => match std::fs::remove_file(&record_path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(err).with_context(|| format!("removing `{}`", record_path.display()));
+            }
+            _ => {}
+        },
+    }
+    crate::store::pause_point("record-written");
+
+    if let Some(record) = &entry.record {
+        for l in &record.links {
+            let Some(target) = store.link_target(record, l) else {
+                continue;
+            };
+            if link::points_to(&l.path, &target) {
+                continue;
+            }
+            if let Some(dir) = l.path.parent() {
+                fs_err::create_dir_all(dir)?;
+            }
+            link::replace(&target, &l.path, &store.staging_root())?;
+            crate::store::pause_point("link-made");
+        }
+    }
+
+    for l in &entry.unlink {
+        if record_links(entry.record.as_ref(), &l.path) || !link::present(&l.path) {
+            continue;
+        }
+        let previous_target = entry
+            .previous
+            .as_ref()
+            .and_then(|p| store.link_target(p, l));
+        let ours = link::points_into(&l.path, &store.tool_dir(name))
+            || previous_target.is_some_and(|t| link::points_to(&l.path, &t));
+        if ours {
+            link::remove(&l.path, &store.staging_root()).map_err(|err| {
+                UserError::new(format!("cannot remove `{}`", l.path.display()))
+                    .caused_by(err.to_string())
+                    .hint("check that the bin dir is writable; nothing was changed")
+            })?;
+        }
+    }
+
+    for key in &entry.remove {
+        let dir = store.version_dir(name, key);
+        if dir.exists() {
+            move_aside(store, &dir)?;
+        }
+    }
+    if entry.record.is_none() {
+        let dir = store.tool_dir(name);
+        if dir.exists() {
+            move_aside(store, &dir)?;
+        }
+    }
+    Ok(())
+}
+
+fn record_links(record: Option<&Record>, path: &Path) -> bool {
+    record.is_some_and(|r| r.links.iter().any(|l| l.path == path))
+}
+
+/// Remove a directory of the store the way every change does (see [`move_aside`]).
+pub(super) fn remove_dir(store: &Store, dir: &Path) -> Result<()> {
+    move_aside(store, dir)
+}
+
+/// Move a directory into `staging/` (one rename, so `tools/` never shows it half-deleted),
+/// then delete it; what cannot be deleted now is swept on a later run.
+fn move_aside(store: &Store, dir: &Path) -> Result<()> {
+    let root = store.staging_root();
+    fs_err::create_dir_all(&root)?;
+    let base = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let aside = tempfile::Builder::new()
+        .prefix(&format!("{base}-old-"))
+        .tempdir_in(&root)
+        .with_context(|| format!("removing `{}`", dir.display()))?
+        .keep();
+    let target = aside.join(&base);
+    fs_err::rename(dir, &target).map_err(|err| {
+        let _ = std::fs::remove_dir(&aside);
+        UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
+    })?;
+    let _ = std::fs::remove_dir_all(&aside);
+    Ok(())
+}
+
+/// Complete or roll back every change a crash left. Returns the names that could not be
+/// completed now, with why.
+pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
+    let mut failed = Vec::new();
+    for path in journal_files(store) {
+        let Some(entry) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Entry>(&text).ok())
+        else {
+            // A journal that cannot be read was never acted on: it is written before anything
+            // moves, atomically.
+            let _ = std::fs::remove_file(&path);
+            continue;
+        };
+        match apply(store, &entry) {
+            Ok(()) => {}
+            Err(err) if err.is::<Incomplete>() => {
+                if let Err(err) = apply(store, &reverse(&entry)) {
+                    failed.push((entry.name.clone(), format!("{err:#}")));
+                    continue;
+                }
+            }
+            Err(err) => {
+                failed.push((entry.name.clone(), format!("{err:#}")));
+                continue;
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+    failed
+}
+
+/// The tools with a change under way or left half-done.
+pub(super) fn pending(store: &Store) -> Vec<String> {
+    journal_files(store)
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect()
+}
+
+fn journal_files(store: &Store) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(store.journal_dir()) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "json")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    files.sort();
+    files
+}

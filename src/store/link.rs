@@ -1,0 +1,130 @@
+//! Links in a bin dir: symbolic links on Unix; hard links (or copies) on Windows, where
+//! symbolic links need a privilege. Each change is one rename, so a link is always either the
+//! old one or the new one.
+
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+
+/// Make `link` point at `target`, replacing what was there in one rename.
+pub fn replace(target: &Path, link: &Path, scratch: &Path) -> Result<()> {
+    let dir = link.parent().unwrap_or(Path::new("."));
+    let name = link
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.haul-{}", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    create(target, &temp).with_context(|| format!("linking `{}`", link.display()))?;
+    if let Err(err) = rename_over(&temp, link, scratch) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(err).with_context(|| format!("replacing `{}`", link.display()));
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn create(target: &Path, at: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, at)
+}
+
+#[cfg(not(unix))]
+fn create(target: &Path, at: &Path) -> std::io::Result<()> {
+    std::fs::hard_link(target, at).or_else(|_| std::fs::copy(target, at).map(drop))
+}
+
+#[cfg(unix)]
+fn rename_over(from: &Path, to: &Path, _scratch: &Path) -> std::io::Result<()> {
+    std::fs::rename(from, to)
+}
+
+/// A running `.exe` cannot be replaced or deleted on Windows, but it can be renamed: move
+/// the old one out of the way first.
+#[cfg(not(unix))]
+fn rename_over(from: &Path, to: &Path, scratch: &Path) -> std::io::Result<()> {
+    match std::fs::rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(_) if to.exists() => {
+            let _ = std::fs::create_dir_all(scratch);
+            let aside = scratch.join(format!(
+                "old-{}-{}",
+                std::process::id(),
+                to.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            std::fs::rename(to, &aside)?;
+            std::fs::rename(from, to)?;
+            let _ = std::fs::remove_file(aside);
+            Ok(())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Whether `link` is haul's link to `target`.
+#[cfg(unix)]
+pub fn points_to(link: &Path, target: &Path) -> bool {
+    std::fs::read_link(link).is_ok_and(|t| t == target)
+}
+
+/// A hard link or a copy: the same bytes as the target.
+#[cfg(not(unix))]
+pub fn points_to(link: &Path, target: &Path) -> bool {
+    use std::io::Read as _;
+    let (Ok(linked), Ok(original)) = (std::fs::File::open(link), std::fs::File::open(target))
+    else {
+        return false;
+    };
+    let same_len = match (linked.metadata(), original.metadata()) {
+        (Ok(one), Ok(other)) => one.len() == other.len(),
+        _ => false,
+    };
+    if !same_len {
+        return false;
+    }
+    let mut linked = std::io::BufReader::new(linked);
+    let mut original = std::io::BufReader::new(original);
+    let (mut ours, mut theirs) = ([0u8; 8192], [0u8; 8192]);
+    loop {
+        let len = match linked.read(&mut ours) {
+            Ok(0) => return true,
+            Ok(len) => len,
+            Err(_) => return false,
+        };
+        if original.read_exact(&mut theirs[..len]).is_err() || ours[..len] != theirs[..len] {
+            return false;
+        }
+    }
+}
+
+pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(link) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) if cfg!(windows) => {
+            // A running `.exe`: rename it away; it is deleted on a later run.
+            let _ = std::fs::create_dir_all(scratch);
+            let aside = scratch.join(format!("old-{}", std::process::id()));
+            std::fs::rename(link, aside).map_err(|_| err)
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Whether something (a link, a file, even a dangling link) is at `path`.
+pub fn present(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Whether `link` is a symbolic link into `dir` (on Windows, where links are hard links or
+/// copies, this cannot be told and is `false`).
+#[cfg(unix)]
+pub fn points_into(link: &Path, dir: &Path) -> bool {
+    std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir))
+}
+
+#[cfg(not(unix))]
+pub fn points_into(_link: &Path, _dir: &Path) -> bool {
+    false
+}

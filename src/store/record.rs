@@ -1,0 +1,502 @@
+//! The on-disk record of one installed tool (`records/NAME.json`), and the pure transitions a
+//! change makes to it. Format 2; records of format 1 (haul 0.1) are read and converted.
+//!
+//! A tool is its source, not its name: the [`Identity`] (where releases come from, and which of
+//! a release's products) decides whether two installs are the same tool. Every stored version
+//! is kept side by side; one is active, and its executables are linked into one or more bin
+//! dirs. The history remembers the last activations, for rollback. The lock file (`haul.lock`)
+//! describes a locked artifact with the same [`Artifact`] type.
+//!
+//! Pure: no I/O.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The format this haul writes.
+pub const FORMAT: u32 = 2;
+
+/// How many activations the history keeps.
+pub const HISTORY: usize = 10;
+
+/// What haul knows about one installed tool.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub format: u32,
+    /// The name it is listed under and its directory in the store (`tools/NAME/`).
+    pub name: String,
+    #[serde(flatten)]
+    pub identity: Identity,
+    /// What the user asked for: kept so that `upgrade` stays within it.
+    pub requirement: Requirement,
+    /// The key in `versions` of the version the links point at; `None` only while none is.
+    pub active: Option<String>,
+    /// Every stored version, by its directory under `tools/NAME/`.
+    pub versions: BTreeMap<String, Installed>,
+    /// Each link to the active version's executables, by full path.
+    pub links: Vec<Link>,
+    /// The last activations, newest last.
+    #[serde(default)]
+    pub history: Vec<Activation>,
+}
+
+/// Where a tool's releases come from, and which product of a release it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `github:OWNER/REPO`, or `catalog:NAME` for a tool the catalog describes by URL templates.
+    pub source: String,
+    /// Which product of the release; `None` in records converted from format 1, which did not
+    /// say (such a record is the same tool as any product of its source with its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<Product>,
+}
+
+/// What narrows a release to one product (a repository that releases `kubectx` and `kubens`,
+/// or `hugo` and `hugo_extended`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// The executable the tool is named after (`kubens`).
+    pub bin: String,
+    /// The catalog's asset pattern, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    /// The catalog's tag prefix, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_prefix: Option<String>,
+}
+
+impl Identity {
+    /// Whether `other` names the same tool. GitHub repository names are compared without
+    /// regard to case, as GitHub does.
+    pub fn same_tool(&self, other: &Identity, name: &str, other_name: &str) -> bool {
+        if !self.source.eq_ignore_ascii_case(&other.source) {
+            return false;
+        }
+        match (&self.product, &other.product) {
+            (Some(a), Some(b)) => a == b,
+            // A converted record knew no product: it is this tool when the name agrees.
+            _ => name == other_name,
+        }
+    }
+}
+
+/// What the user asked for after `@` (`latest`, `3.16`, `^1.2`, an exact tag), and whether
+/// prereleases count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    pub version: String,
+    #[serde(default)]
+    pub pre: bool,
+}
+
+impl Default for Requirement {
+    fn default() -> Self {
+        Requirement {
+            version: "latest".to_owned(),
+            pre: false,
+        }
+    }
+}
+
+/// One stored version.
+#[allow(clippy::struct_field_names, reason = "the file format's names")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Installed {
+    pub version: String,
+    pub tag: String,
+    /// The platform it was installed for (`linux-x86_64`).
+    pub platform: String,
+    /// The files downloaded for it, each verified before anything was moved into place.
+    pub artifacts: Vec<Artifact>,
+    /// Its executables.
+    pub bins: Vec<Bin>,
+    /// Seconds since the Unix epoch.
+    pub installed_at: u64,
+}
+
+/// One downloaded file, and what vouched for it. The lock file uses the same shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Artifact {
+    pub asset: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    pub sha256: String,
+    /// The SHA-512 as well, when a SHA-512 checksum was what verified it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha512: Option<String>,
+    /// What vouched for the hash: `api-digest`, a checksum file's name, `haul.lock`, or
+    /// nothing (installed unverified).
+    pub verified_by: Option<String>,
+}
+
+/// One executable of a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bin {
+    /// Its file name in a bin dir (with `.exe` on Windows).
+    pub link: String,
+    /// The executable, relative to the version's directory, with `/` separators.
+    pub path: String,
+}
+
+/// One link in a bin dir.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Link {
+    /// The link's full path.
+    pub path: PathBuf,
+    /// The executable it points at: a [`Bin::link`] of the active version.
+    pub bin: String,
+}
+
+/// A version made active, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activation {
+    pub version: String,
+    pub at: u64,
+}
+
+impl Record {
+    /// A record for a tool that has nothing stored yet.
+    pub fn new(name: &str, identity: Identity, requirement: Requirement) -> Record {
+        Record {
+            format: FORMAT,
+            name: name.to_owned(),
+            identity,
+            requirement,
+            active: None,
+            versions: BTreeMap::new(),
+            links: Vec::new(),
+            history: Vec::new(),
+        }
+    }
+
+    pub fn active(&self) -> Option<&Installed> {
+        self.active.as_ref().and_then(|key| self.versions.get(key))
+    }
+
+    /// The bin dirs this tool is linked into.
+    pub fn bin_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs: Vec<PathBuf> = self
+            .links
+            .iter()
+            .filter_map(|l| l.path.parent().map(Path::to_path_buf))
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+
+    /// The key of the stored version `version` (a version or a tag), if stored.
+    pub fn key_of(&self, version: &str) -> Option<&str> {
+        if self.versions.contains_key(version) {
+            return self
+                .versions
+                .get_key_value(version)
+                .map(|(k, _)| k.as_str());
+        }
+        let plain = version.strip_prefix(['v', 'V']).unwrap_or(version);
+        self.versions
+            .iter()
+            .find(|(_, v)| v.tag == version || v.version == plain)
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// Store `installed` under `key` (replacing what was there).
+    pub fn add_version(&mut self, key: &str, installed: Installed) {
+        self.versions.insert(key.to_owned(), installed);
+    }
+
+    /// Make `key` the active version, linked into `bin_dirs` (the tool's current ones when
+    /// empty), and remember the activation. Returns the links that no longer belong.
+    pub fn activate(&mut self, key: &str, bin_dirs: &[PathBuf], at: u64) -> Vec<Link> {
+        let dirs = if bin_dirs.is_empty() {
+            self.bin_dirs()
+        } else {
+            bin_dirs.to_vec()
+        };
+        let changed = self.active.as_deref() != Some(key);
+        self.active = Some(key.to_owned());
+        let wanted: Vec<Link> = match self.versions.get(key) {
+            Some(installed) => dirs
+                .iter()
+                .flat_map(|dir| {
+                    installed.bins.iter().map(|bin| Link {
+                        path: dir.join(&bin.link),
+                        bin: bin.link.clone(),
+                    })
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let stale: Vec<Link> = self
+            .links
+            .iter()
+            .filter(|old| !wanted.iter().any(|new| new.path == old.path))
+            .cloned()
+            .collect();
+        self.links = wanted;
+        self.links.sort();
+        self.links.dedup();
+        if changed {
+            self.history.push(Activation {
+                version: key.to_owned(),
+                at,
+            });
+            let excess = self.history.len().saturating_sub(HISTORY);
+            self.history.drain(..excess);
+        }
+        stale
+    }
+
+    /// The version that was active before the current one and is still stored.
+    pub fn previous(&self) -> Option<&str> {
+        let active = self.active.as_deref()?;
+        self.history
+            .iter()
+            .rev()
+            .map(|a| a.version.as_str())
+            .find(|v| *v != active && self.versions.contains_key(*v))
+    }
+
+    /// Forget the stored version `key` (not the active one). Returns whether it was stored.
+    pub fn remove_version(&mut self, key: &str) -> bool {
+        if self.active.as_deref() == Some(key) {
+            return false;
+        }
+        self.versions.remove(key).is_some()
+    }
+}
+
+/// A record as haul 0.1 wrote it (format 1: `"schema": 1`, one version).
+#[derive(Deserialize)]
+struct RecordV1 {
+    name: String,
+    source: String,
+    tag: String,
+    version: String,
+    asset: String,
+    url: String,
+    sha256: String,
+    verified_by: Option<String>,
+    platform: String,
+    dir: String,
+    bins: Vec<Bin>,
+    installed_at: u64,
+}
+
+/// Why a record cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not a record haul can read: damaged, or not JSON.
+    Damaged(String),
+    /// Written by a newer haul.
+    Newer(u32),
+}
+
+/// Read a record of any format this haul knows. A format-1 record is converted; its links are
+/// taken to be in `bin_dir`, where haul 0.1 made them.
+pub fn parse(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        format: Option<u32>,
+        schema: Option<u32>,
+    }
+    let probe: Probe =
+        serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))?;
+    match (probe.format, probe.schema) {
+        (Some(format), _) if format > FORMAT => Err(ParseError::Newer(format)),
+        (Some(_), _) => {
+            serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))
+        }
+        (None, Some(1)) => {
+            let old: RecordV1 =
+                serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))?;
+            Ok(convert_v1(old, bin_dir))
+        }
+        (None, Some(schema)) => Err(ParseError::Newer(schema)),
+        (None, None) => Err(ParseError::Damaged("it names no format".to_owned())),
+    }
+}
+
+fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {
+    let links = old
+        .bins
+        .iter()
+        .map(|bin| Link {
+            path: bin_dir.join(&bin.link),
+            bin: bin.link.clone(),
+        })
+        .collect();
+    let installed = Installed {
+        version: old.version,
+        tag: old.tag,
+        platform: old.platform,
+        artifacts: vec![Artifact {
+            asset: old.asset,
+            url: old.url,
+            size: None,
+            sha256: old.sha256,
+            sha512: None,
+            verified_by: old.verified_by,
+        }],
+        bins: old.bins,
+        installed_at: old.installed_at,
+    };
+    let mut versions = BTreeMap::new();
+    versions.insert(old.dir.clone(), installed);
+    Record {
+        format: FORMAT,
+        name: old.name,
+        identity: Identity {
+            source: old.source,
+            product: None,
+        },
+        requirement: Requirement::default(),
+        active: Some(old.dir.clone()),
+        versions,
+        links,
+        history: vec![Activation {
+            version: old.dir,
+            at: 0,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn installed(version: &str, bins: &[&str]) -> Installed {
+        Installed {
+            version: version.to_owned(),
+            tag: format!("v{version}"),
+            platform: "linux-x86_64".to_owned(),
+            artifacts: vec![Artifact {
+                asset: "t.tar.gz".to_owned(),
+                url: "http://127.0.0.1/t.tar.gz".to_owned(),
+                size: Some(5),
+                sha256: "0".repeat(64),
+                sha512: None,
+                verified_by: Some("api-digest".to_owned()),
+            }],
+            bins: bins
+                .iter()
+                .map(|b| Bin {
+                    link: (*b).to_owned(),
+                    path: format!("t-{version}/{b}"),
+                })
+                .collect(),
+            installed_at: 7,
+        }
+    }
+
+    fn identity(source: &str, bin: &str) -> Identity {
+        Identity {
+            source: source.to_owned(),
+            product: Some(Product {
+                bin: bin.to_owned(),
+                ..Product::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn versions_side_by_side_and_rollback() {
+        let bin = PathBuf::from("/b");
+        let mut r = Record::new("t", identity("github:o/t", "t"), Requirement::default());
+        r.add_version("1.0.0", installed("1.0.0", &["t", "t2"]));
+        assert!(
+            r.activate("1.0.0", std::slice::from_ref(&bin), 1)
+                .is_empty()
+        );
+        assert_eq!(r.links.len(), 2);
+        r.add_version("2.0.0", installed("2.0.0", &["t"]));
+        // The executable the new version lacks is no longer linked.
+        let stale = r.activate("2.0.0", &[], 2);
+        assert_eq!(
+            stale.iter().map(|l| l.bin.as_str()).collect::<Vec<_>>(),
+            ["t2"]
+        );
+        assert_eq!(
+            r.links,
+            vec![Link {
+                path: bin.join("t"),
+                bin: "t".into()
+            }]
+        );
+        assert_eq!(r.previous(), Some("1.0.0"));
+        r.activate("1.0.0", &[], 3);
+        assert_eq!(r.previous(), Some("2.0.0"));
+        assert!(!r.remove_version("1.0.0"), "the active version stays");
+        assert!(r.remove_version("2.0.0"));
+        assert_eq!(r.previous(), None);
+        assert_eq!(r.key_of("v1.0.0"), Some("1.0.0"));
+        for at in 4..30 {
+            r.add_version(&format!("{at}.0"), installed("x", &["t"]));
+            r.activate(&format!("{at}.0"), &[], at);
+        }
+        assert_eq!(r.history.len(), HISTORY);
+    }
+
+    #[test]
+    fn a_second_bin_dir_adds_links() {
+        let mut r = Record::new("t", identity("github:o/t", "t"), Requirement::default());
+        r.add_version("1", installed("1", &["t"]));
+        r.activate("1", &[PathBuf::from("/a")], 1);
+        r.activate("1", &[PathBuf::from("/a"), PathBuf::from("/ci")], 1);
+        assert_eq!(r.bin_dirs(), [PathBuf::from("/a"), PathBuf::from("/ci")]);
+        assert_eq!(
+            r.history.len(),
+            1,
+            "the same version is not a new activation"
+        );
+    }
+
+    #[test]
+    fn identity_is_the_source_and_product() {
+        let a = identity("github:bench/tool01", "tool01");
+        assert!(a.same_tool(&identity("github:Bench/Tool01", "tool01"), "x", "y"));
+        assert!(!a.same_tool(&identity("github:fork/tool01", "tool01"), "t", "t"));
+        assert!(!a.same_tool(&identity("github:bench/tool01", "other"), "t", "t"));
+        let legacy = Identity {
+            source: "github:bench/tool01".to_owned(),
+            product: None,
+        };
+        assert!(legacy.same_tool(&a, "tool01", "tool01"));
+        assert!(!legacy.same_tool(&a, "tool01", "t1"));
+    }
+
+    #[test]
+    fn reads_records_of_haul_0_1() {
+        let v1 = r#"{"schema":1,"name":"fd","source":"github:sharkdp/fd","tag":"v10.2.0",
+            "version":"10.2.0","asset":"fd.tar.gz","url":"https://x/fd.tar.gz","sha256":"ab",
+            "verified_by":"api-digest","platform":"linux-x86_64","dir":"10.2.0",
+            "bins":[{"link":"fd","path":"fd-v10.2.0/fd"}],"installed_at":5}"#;
+        let r = parse(v1, Path::new("/home/u/.local/bin")).unwrap();
+        assert_eq!(r.format, FORMAT);
+        assert_eq!(r.active.as_deref(), Some("10.2.0"));
+        assert_eq!(r.active().unwrap().artifacts[0].sha256, "ab");
+        assert_eq!(r.links[0].path, Path::new("/home/u/.local/bin/fd"));
+        assert_eq!(r.requirement, Requirement::default());
+        // Written again, it reads back as format 2, unchanged.
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(parse(&text, Path::new("/elsewhere")).unwrap(), r);
+    }
+
+    #[test]
+    fn damaged_and_newer_records_say_so() {
+        assert!(matches!(
+            parse("{", Path::new("/")),
+            Err(ParseError::Damaged(_))
+        ));
+        assert!(matches!(
+            parse("{}", Path::new("/")),
+            Err(ParseError::Damaged(_))
+        ));
+        assert_eq!(
+            parse(r#"{"format":9}"#, Path::new("/")),
+            Err(ParseError::Newer(9))
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Staging directories: where a download is unpacked (and kept) until it is verified and
+//! moved into place. Each is `staging/ID/` with a lock file `staging/ID.lock` that its process
+//! holds while it lives; anything in `staging/` whose lock is free is a leftover.
+//!
+//! A staging directory is made under the store lock (lock file first, then the directory), and
+//! leftovers are swept under the store lock, so a sweep never sees one half-made.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use fs_err as fs;
+
+/// A directory to unpack into; removed on drop, with whatever is still in it.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    lock_path: PathBuf,
+    _lock: std::fs::File,
+}
+
+impl Staging {
+    /// A new staging directory named after `name`; call with the store locked.
+    pub(super) fn create(root: &Path, name: &str) -> Result<Staging> {
+        fs::create_dir_all(root)?;
+        let lock_file = tempfile::Builder::new()
+            .prefix(&format!("{name}-"))
+            .suffix(".lock")
+            .tempfile_in(root)
+            .with_context(|| format!("creating a staging directory in `{}`", root.display()))?;
+        let (file, lock_path) = lock_file
+            .keep()
+            .with_context(|| format!("creating a staging directory in `{}`", root.display()))?;
+        file.lock()
+            .with_context(|| format!("locking `{}`", lock_path.display()))?;
+        let dir = lock_path.with_extension("");
+        let made = fs::create_dir(&dir).and_then(|()| fs::create_dir(dir.join("unpacked")));
+        if let Err(err) = made {
+            let _ = std::fs::remove_dir_all(&dir);
+            let _ = std::fs::remove_file(&lock_path);
+            return Err(err.into());
+        }
+        Ok(Staging {
+            dir,
+            lock_path,
+            _lock: file,
+        })
+    }
+
+    /// Where the download is unpacked; this directory becomes `tools/NAME/VERSION/`.
+    pub fn unpacked(&self) -> PathBuf {
+        self.dir.join("unpacked")
+    }
+
+    /// Where the download is written while it arrives.
+    pub fn download_path(&self) -> PathBuf {
+        self.dir.join("download")
+    }
+
+    /// A second download of the same install (`--bin` across several assets).
+    pub fn extra_path(&self, n: usize) -> PathBuf {
+        self.dir.join(format!("download-{n}"))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.lock_path);
+    }
+}
+
+/// Remove what interrupted runs left in `root` (call with the store locked): staging
+/// directories whose lock is free, and anything else there without a lock.
+pub(super) fn sweep(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".lock") {
+            let free = std::fs::File::open(&path).is_ok_and(|file| file.try_lock().is_ok());
+            if free {
+                let _ = std::fs::remove_dir_all(root.join(stem));
+                let _ = std::fs::remove_file(&path);
+            }
+        } else if !root.join(format!("{name}.lock")).exists() {
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_keeps_what_is_in_use_and_removes_the_rest() {
+        let root = tempfile::tempdir().unwrap();
+        let live = Staging::create(root.path(), "t").unwrap();
+        std::fs::write(live.download_path(), b"x").unwrap();
+        // A leftover of a process that died: its lock file is not held.
+        std::fs::create_dir(root.path().join("t-dead")).unwrap();
+        std::fs::write(root.path().join("t-dead.lock"), b"").unwrap();
+        // An old version moved aside, with no lock at all.
+        std::fs::create_dir(root.path().join("t-1.0-old-9")).unwrap();
+        sweep(root.path());
+        let mut left: Vec<String> = std::fs::read_dir(root.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let live_name = live.dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert_eq!(left, vec![live_name.clone(), format!("{live_name}.lock")]);
+        assert!(live.download_path().is_file());
+        drop(live);
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,233 @@
+//! The store's transactions on a real directory: installs side by side, undo on failure, and
+//! recovery from a crash at every step.
+
+use std::path::{Path, PathBuf};
+
+use super::record::{Artifact, Bin, Identity, Installed, Product, Requirement};
+use super::*;
+
+fn store(dir: &Path) -> Store {
+    Store::new(dir.join("home"), dir.join("bin"))
+}
+
+fn installed(version: &str) -> Installed {
+    Installed {
+        version: version.to_owned(),
+        tag: format!("v{version}"),
+        platform: "linux-x86_64".to_owned(),
+        artifacts: vec![Artifact {
+            asset: "t.tar.gz".to_owned(),
+            url: "http://127.0.0.1/t.tar.gz".to_owned(),
+            size: None,
+            sha256: "0".repeat(64),
+            sha512: None,
+            verified_by: None,
+        }],
+        bins: vec![Bin {
+            link: "t".to_owned(),
+            path: "t".to_owned(),
+        }],
+        installed_at: 1,
+    }
+}
+
+fn identity() -> Identity {
+    Identity {
+        source: "github:o/t".to_owned(),
+        product: Some(Product {
+            bin: "t".to_owned(),
+            ..Product::default()
+        }),
+    }
+}
+
+/// Stage `version` of `t` with its executable, and the change that installs and activates it.
+fn install(store: &Store, version: &str) -> Result<()> {
+    install_into(store, version, std::slice::from_ref(&store.bin_dir))
+}
+
+fn install_into(store: &Store, version: &str, bin_dirs: &[PathBuf]) -> Result<()> {
+    let staging = store.staging("t")?;
+    std::fs::write(staging.unpacked().join("t"), format!("t {version}"))?;
+    store.change("t", |now| {
+        let mut record = now
+            .record()
+            .cloned()
+            .unwrap_or_else(|| Record::new("t", identity(), Requirement::default()));
+        record.add_version(version, installed(version));
+        let unlink = record.activate(version, bin_dirs, 1);
+        Ok((
+            Change {
+                record: Some(record),
+                stage: Some((staging, version.to_owned())),
+                unlink,
+                ..Change::default()
+            },
+            (),
+        ))
+    })
+}
+
+fn linked(store: &Store) -> Option<String> {
+    std::fs::read_to_string(store.bin_dir.join("t")).ok()
+}
+
+#[test]
+fn versions_are_kept_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    install(&store, "2.0.0").unwrap();
+    let record = store.read("t").unwrap().unwrap();
+    assert_eq!(record.active.as_deref(), Some("2.0.0"));
+    assert_eq!(record.versions.len(), 2);
+    assert!(store.version_dir("t", "1.0.0").join("t").is_file());
+    assert_eq!(linked(&store).as_deref(), Some("t 2.0.0"));
+    assert!(store.check(&record).is_empty());
+    assert!(store.pending().is_empty());
+}
+
+/// A step that fails in the running process (here: a bin dir that cannot be made, because a
+/// file is in the way) undoes the change: record, links and store as they were.
+#[test]
+fn a_failure_part_way_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let before = store.read("t").unwrap();
+    let blocked = dir.path().join("not-a-dir");
+    std::fs::write(&blocked, b"a file").unwrap();
+    let result = install_into(&store, "2.0.0", &[store.bin_dir.clone(), blocked.clone()]);
+    assert!(result.is_err());
+    assert_eq!(store.read("t").unwrap(), before);
+    assert!(!store.version_dir("t", "2.0.0").exists());
+    assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
+    assert_eq!(std::fs::read(&blocked).unwrap(), b"a file");
+    assert!(store.pending().is_empty());
+}
+
+/// A journal left by a crash at each step is completed by the next lock: the state is then
+/// exactly what the change meant.
+#[test]
+fn a_crash_at_any_step_is_completed_by_the_next_run() {
+    for step in 0..4 {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        install(&store, "1.0.0").unwrap();
+        // What `run` writes before acting, and then the steps it got through.
+        let staging = store.staging("t").unwrap();
+        std::fs::write(staging.unpacked().join("t"), "t 2.0.0").unwrap();
+        let mut record = store.read("t").unwrap().unwrap();
+        let previous = record.clone();
+        record.add_version("2.0.0", installed("2.0.0"));
+        record.activate("2.0.0", &[], 2);
+        let entry = serde_json::json!({
+            "name": "t",
+            "record": record,
+            "previous": previous,
+            "stage": [staging.unpacked(), "2.0.0"],
+            "remove": [],
+            "unlink": [],
+        });
+        write_atomic(
+            &store.journal_dir().join("t.json"),
+            entry.to_string().as_bytes(),
+        )
+        .unwrap();
+        if step >= 1 {
+            std::fs::rename(staging.unpacked(), store.version_dir("t", "2.0.0")).unwrap();
+        }
+        if step >= 2 {
+            write_atomic(
+                &store.record_path("t"),
+                &serde_json::to_vec(&record).unwrap(),
+            )
+            .unwrap();
+        }
+        if step >= 3 {
+            link::replace(
+                &store.version_dir("t", "2.0.0").join("t"),
+                &store.bin_dir.join("t"),
+                &store.staging_root(),
+            )
+            .unwrap();
+        }
+        // The process dies: its staging lock goes.
+        std::mem::forget(staging);
+        drop_locks_of_this_process(&store);
+
+        assert_eq!(store.recover(), Vec::<(String, String)>::new());
+        let now = store.read("t").unwrap().unwrap();
+        assert_eq!(now, record, "step {step}");
+        assert_eq!(linked(&store).as_deref(), Some("t 2.0.0"), "step {step}");
+        assert!(store.check(&now).is_empty(), "step {step}");
+        assert!(store.pending().is_empty(), "step {step}");
+    }
+}
+
+/// A journal whose verified files are gone (swept) rolls back to the record it started from.
+#[test]
+fn a_crash_whose_files_are_gone_rolls_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let previous = store.read("t").unwrap().unwrap();
+    let mut record = previous.clone();
+    record.add_version("2.0.0", installed("2.0.0"));
+    record.activate("2.0.0", &[], 2);
+    let entry = serde_json::json!({
+        "name": "t", "record": record, "previous": previous,
+        "stage": [dir.path().join("gone"), "2.0.0"], "remove": [], "unlink": [],
+    });
+    write_atomic(
+        &store.journal_dir().join("t.json"),
+        entry.to_string().as_bytes(),
+    )
+    .unwrap();
+    // The record was written before the crash: it names a version that never arrived.
+    write_atomic(
+        &store.record_path("t"),
+        &serde_json::to_vec(&record).unwrap(),
+    )
+    .unwrap();
+    assert!(store.recover().is_empty());
+    assert_eq!(store.read("t").unwrap().unwrap(), previous);
+    assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
+}
+
+#[test]
+fn a_damaged_record_affects_only_its_own_tool() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    std::fs::write(store.record_path("broken"), b"{\"format\": 2, \"na").unwrap();
+    let records = store.records().unwrap();
+    assert_eq!(records.ok.len(), 1);
+    assert_eq!(records.damaged.len(), 1);
+    assert_eq!(records.damaged[0].name, "broken");
+    assert!(records.damaged[0].error.message.contains("is damaged"));
+    assert!(store.find("t").unwrap().is_some());
+}
+
+/// Staging leftovers of this process are not swept while it holds their locks; simulate the
+/// process ending by forgetting which stores were swept.
+fn drop_locks_of_this_process(store: &Store) {
+    if let Ok(mut swept) = SWEPT.lock() {
+        swept.remove(&store.home);
+    }
+}
+
+#[test]
+fn leftovers_are_swept_once_the_owner_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    std::fs::write(store.records_dir().join(".tmpXYZ"), b"half").unwrap();
+    let root: PathBuf = store.staging_root();
+    std::fs::create_dir_all(root.join("t-dead")).unwrap();
+    std::fs::write(root.join("t-dead.lock"), b"").unwrap();
+    drop_locks_of_this_process(&store);
+    drop(store.lock().unwrap());
+    assert!(!store.records_dir().join(".tmpXYZ").exists());
+    assert!(!root.join("t-dead").exists() && !root.join("t-dead.lock").exists());
+}
