@@ -48,76 +48,104 @@ pub struct Fetched {
     pub verified: Option<Verified>,
 }
 
-/// Fetch, unpack and verify `d`. A verified download is kept in the cache.
+/// Fetch, unpack and verify `d`. A verified download is kept in the cache, with what vouched
+/// for it beside it; a cached copy is used when its hash is what the release's checksums say
+/// now (or, offline, what vouched for it when it was kept).
 pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     let format = Format::of(&d.asset.name);
-    if let Some(known) = &d.known
-        && let Some(sha256) = from_cache(d, format, known).await
+    let cached = cached_hash(&d.cache_path).await;
+    let expected = match (&cached, d.offline) {
+        (None, true) => {
+            return Err(UserError::new(format!(
+                "`{}` is not in the download cache, and haul is offline",
+                d.asset.name
+            ))
+            .hint("run the command again without `--offline` (or `HAUL_OFFLINE`)")
+            .into());
+        }
+        (Some(_), true) => kept_with(&d.cache_path),
+        (_, false) => match &d.known {
+            Some(known) => Some((known.clone(), Verified::Digest)),
+            None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
+        },
+    };
+    if let Some(sha256) = cached
+        && expected.as_ref().is_some_and(|(want, _)| *want == sha256)
+        && unpack_cached(d, format).await
     {
-        let verified = d.plan.first().map_or(Verified::Digest, |c| match c {
-            Candidate::Digest(_) => Verified::Digest,
-            Candidate::File { name, .. } => Verified::File(name.clone()),
-        });
         return Ok(Fetched {
             sha256,
-            verified: Some(verified),
+            verified: expected.map(|(_, by)| by),
         });
     }
     if d.offline {
         return Err(UserError::new(format!(
-            "`{}` is not in the download cache, and haul is offline",
+            "the cached `{}` cannot be verified, and haul is offline",
             d.asset.name
         ))
-        .hint("run the command again without `--offline` (or `HAUL_OFFLINE`)")
+        .hint("run the command again without `--offline` to download it again")
+        .exit(ExitCode::Verification)
         .into());
     }
-    if d.plan.is_empty() && d.require_checksum {
+    if expected.is_none() && d.require_checksum {
         return Err(unverified(&d.asset.name, &d.release.tag).into());
     }
 
     bar.message("downloading");
-    let (downloaded, expected) = tokio::join!(
-        download(http, d, format, bar),
-        expected_checksum(http, d.release, &d.asset.name, d.plan),
-    );
-    let sha256 = downloaded?;
+    let sha256 = download(http, d, format, bar).await?;
     let verified = judge(
-        expected?,
+        expected,
         &sha256,
         &d.asset.name,
         d.require_checksum,
         &d.release.tag,
     )?;
-    keep(&d.partial, &d.cache_path);
+    keep(&d.partial, &d.cache_path, &sha256, verified.as_ref());
     Ok(Fetched { sha256, verified })
 }
 
-/// Unpack the cached copy when its hash is `known`; `None` when there is none (or it is
-/// stale), with the destination emptied again.
-async fn from_cache(d: &Download<'_>, format: Format, known: &Sha256) -> Option<Sha256> {
-    if !d.cache_path.is_file() {
+/// The hash of the cached copy, if there is one.
+async fn cached_hash(path: &Path) -> Option<Sha256> {
+    if !path.is_file() {
         return None;
     }
-    let (want, path, dest) = (known.clone(), d.cache_path.clone(), d.dest.clone());
-    let single = d.single_name.clone();
-    let unpacked = tokio::task::spawn_blocking(move || -> Result<Option<Sha256>> {
-        let actual = hash_file(&path)?;
-        if actual != want {
-            return Ok(None);
-        }
-        unpack_file(format, &path, &dest, &single)?;
-        Ok(Some(actual))
-    })
-    .await;
-    if let Ok(Ok(Some(actual))) = unpacked {
-        return Some(actual);
-    }
-    // A stale or damaged cache entry: start over with an empty directory.
-    let _ = std::fs::remove_dir_all(&d.dest).and_then(|()| std::fs::create_dir(&d.dest));
-    None
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || hash_file(&path).ok())
+        .await
+        .ok()
+        .flatten()
 }
 
-/// Stream the download into `download_path`, hashing it, and unpack it at the same time (zip
+/// Unpack the cached copy; on failure, the destination is emptied again.
+async fn unpack_cached(d: &Download<'_>, format: Format) -> bool {
+    let (path, dest, single) = (d.cache_path.clone(), d.dest.clone(), d.single_name.clone());
+    let unpacked =
+        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single)).await;
+    if matches!(unpacked, Ok(Ok(()))) {
+        return true;
+    }
+    let _ = std::fs::remove_dir_all(&d.dest).and_then(|()| std::fs::create_dir(&d.dest));
+    false
+}
+
+/// What vouched for a cached download when it was kept (`ASSET.verified` beside it).
+fn kept_with(cache_path: &Path) -> Option<(Sha256, Verified)> {
+    let text = std::fs::read_to_string(sidecar(cache_path)).ok()?;
+    let (sha, by) = text.trim().split_once(' ')?;
+    let by = match by {
+        "api-digest" => Verified::Digest,
+        name => Verified::File(name.to_owned()),
+    };
+    Some((Sha256::parse(sha)?, by))
+}
+
+fn sidecar(cache_path: &Path) -> PathBuf {
+    let mut name = cache_path.file_name().unwrap_or_default().to_os_string();
+    name.push(".verified");
+    cache_path.with_file_name(name)
+}
+
+/// Stream the download into `partial`, hashing it, and unpack it at the same time (zip
 /// once it is whole). Returns its SHA-256.
 async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> Result<Sha256> {
     let mut file = fs_err::File::create(&d.partial)?;
@@ -173,22 +201,33 @@ async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> R
 }
 
 /// Keep a verified download in the cache (a rename when the cache is on the same file system,
-/// else a copy); a cache that cannot be written only costs a download next time.
-fn keep(download: &Path, cache_path: &Path) {
+/// else a copy), and what vouched for it; a cache that cannot be written only costs a download
+/// next time.
+fn keep(download: &Path, cache_path: &Path, sha256: &Sha256, verified: Option<&Verified>) {
+    let Some(verified) = verified else {
+        // Only what was verified is worth keeping.
+        return;
+    };
     let Some(dir) = cache_path.parent() else {
         return;
     };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    if std::fs::rename(download, cache_path).is_ok() {
-        return;
-    }
-    if let Ok(mut temp) = tempfile::Builder::new().prefix(".tmp").tempfile_in(dir)
-        && let Ok(mut source) = std::fs::File::open(download)
-        && std::io::copy(&mut source, &mut temp).is_ok()
-    {
-        let _ = temp.persist(cache_path);
+    let kept = std::fs::rename(download, cache_path).is_ok() || {
+        tempfile::Builder::new()
+            .prefix(".tmp")
+            .tempfile_in(dir)
+            .ok()
+            .and_then(|mut temp| {
+                let mut source = std::fs::File::open(download).ok()?;
+                std::io::copy(&mut source, &mut temp).ok()?;
+                temp.persist(cache_path).ok()
+            })
+            .is_some()
+    };
+    if kept {
+        let _ = std::fs::write(sidecar(cache_path), format!("{sha256} {verified}\n"));
     }
 }
 

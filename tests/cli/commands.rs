@@ -361,12 +361,13 @@ fn a_running_tool_can_be_replaced() {
         &[crate::support::Fault::Hang],
     );
     let hung = env.server.hung();
-    let mut running = env
-        .command_for(&env.bin_dir().join(format!("widget{EXE}")))
-        .args(["install", "acme/slow"])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut running = crate::support::spawn_retrying(|| {
+        env.command_for(&env.bin_dir().join(format!("widget{EXE}")))
+            .args(["install", "acme/slow"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+    })
+    .unwrap();
     hung.recv_timeout(std::time::Duration::from_secs(120))
         .expect("the installed copy is running");
 

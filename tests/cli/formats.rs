@@ -26,9 +26,10 @@ fn installs(ext: &str, bytes: &[u8], version: &str) {
     // The stand-in program is a shell script: it runs only where there is a `sh`.
     #[cfg(unix)]
     {
-        let out = std::process::Command::new(env.bin_dir().join("widget"))
-            .output()
-            .expect("run installed program");
+        let out = crate::support::spawn_retrying(|| {
+            std::process::Command::new(env.bin_dir().join("widget")).output()
+        })
+        .expect("run installed program");
         assert_eq!(
             String::from_utf8_lossy(&out.stdout).trim(),
             format!("widget {version}")

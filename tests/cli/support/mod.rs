@@ -105,12 +105,13 @@ impl TestEnv {
 
     /// Run another copy of haul (see [`TestEnv::command_for`]).
     pub fn run_exe(&self, exe: &Path, args: &[&str]) -> Run {
-        let output = self
-            .command_for(exe)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("run haul");
+        let output = spawn_retrying(|| {
+            self.command_for(exe)
+                .args(args)
+                .stdin(std::process::Stdio::null())
+                .output()
+        })
+        .expect("run haul");
         Run { output }
     }
 
@@ -170,6 +171,22 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
                 format!("{}: {rel}", root.display()),
                 std::fs::read(&path).unwrap_or_default(),
             ));
+        }
+    }
+}
+
+/// Run `start`, again when the program was "busy": a file a test has just written (a copy of
+/// haul, an installed tool) can be held open for a moment by a child another test thread
+/// forked (ETXTBSY), until that child execs.
+pub fn spawn_retrying<T>(mut start: impl FnMut() -> std::io::Result<T>) -> std::io::Result<T> {
+    let mut attempts = 0;
+    loop {
+        match start() {
+            Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy && attempts < 200 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
         }
     }
 }
