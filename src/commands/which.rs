@@ -4,15 +4,26 @@
 use anyhow::Result;
 
 use crate::cli::WhichArgs;
+use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
 use crate::store::link;
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
-    let Some(record) = ctx.store.find(&args.tool)? else {
-        return Err(UserError::new(format!("`{}` is not installed", args.tool))
-            .hint("install it with `haul install TOOL`, or see `haul list`")
-            .into());
+    // The name itself first: one small file, for scripts that call `which` often.
+    let by_name = crate::request::names::segment(crate::request::names::NameKind::Tool, &args.tool)
+        .ok()
+        .and_then(|name| ctx.store.read(name).ok().flatten());
+    let record = if let Some(record) = by_name {
+        record
+    } else {
+        let records = ctx.store.records()?;
+        let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
+            return Err(UserError::new(format!("`{}` is not installed", args.tool))
+                .hint("install it with `haul install TOOL`, or see `haul list`")
+                .into());
+        };
+        record.clone()
     };
     // The executable the name refers to: the one linked under that name, else the first; in
     // this bin dir when it is linked here.

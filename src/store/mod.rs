@@ -169,7 +169,6 @@ impl Store {
     }
 
     /// The record of `name`; an error when it is damaged or from a newer haul.
-    #[cfg(test)]
     pub fn read(&self, name: &str) -> Result<Option<Record>, UserError> {
         let path = self.record_path(name);
         match std::fs::read_to_string(&path) {
@@ -316,13 +315,6 @@ impl Store {
         } else {
             Ok(())
         }
-    }
-
-    /// Find an installed tool by its name, its source (`OWNER/REPO`, `github:OWNER/REPO`,
-    /// `catalog:NAME`) or one of its executables.
-    pub fn find(&self, query: &str) -> Result<Option<Record>> {
-        let records = self.records()?;
-        Ok(find_in(&records.ok, query).cloned())
     }
 }
 

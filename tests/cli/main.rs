@@ -9,5 +9,6 @@ mod checksums;
 mod commands;
 mod failures;
 mod formats;
+mod manage;
 mod self_update;
 mod versions;

@@ -1,0 +1,325 @@
+//! Managing installed tools: versions side by side, outdated, upgrade, rollback, exec, prune,
+//! the cache, and every kind of name for them.
+
+use crate::support::archive;
+use crate::support::{EXE, TestEnv, host_asset, program, publish_simple, tar_gz_release};
+
+fn stored_versions(env: &TestEnv, tool: &str) -> Vec<String> {
+    let mut versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join(tool))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    versions.sort();
+    versions
+}
+
+#[test]
+fn outdated_upgrade_and_prune() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+
+    // Up to date: exit 0 even with --exit-code.
+    let run = env.run(&["outdated", "--json", "--exit-code"]);
+    run.expect_code(0);
+    assert_eq!(run.json()[0]["outdated"], false);
+
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    let run = env.run(&["outdated", "--json"]);
+    run.expect_code(0);
+    let row = &run.json()[0];
+    assert_eq!(row["name"], "widget");
+    assert_eq!(row["installed"], "1.0.0");
+    assert_eq!(row["wanted"], "1.1.0");
+    assert_eq!(row["latest"], "1.1.0");
+    assert_eq!(row["outdated"], true);
+    env.run(&["outdated", "--exit-code"]).expect_code(10);
+
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 to 1.1.0");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    env.run(&["upgrade"])
+        .expect_code(0)
+        .stderr_has("widget 1.1.0 (was 1.0.0)");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.1.0"))
+    );
+    assert_eq!(stored_versions(&env, "widget"), ["1.0.0", "1.1.0"]);
+    env.run(&["outdated", "--exit-code"]).expect_code(0);
+
+    let dry = env.run(&["prune", "--dry-run", "--json"]);
+    dry.expect_code(0);
+    assert_eq!(dry.json()["versions"][0]["version"], "1.0.0");
+    assert_eq!(stored_versions(&env, "widget"), ["1.0.0", "1.1.0"]);
+    env.run(&["prune"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0");
+    assert_eq!(stored_versions(&env, "widget"), ["1.1.0"]);
+    // The download of the pruned version went from the cache; the active one's stayed.
+    let downloads = env.cache_dir().join("downloads/github/acme/widget");
+    assert!(!downloads.join("v1.0.0").exists());
+    assert!(downloads.join("v1.1.0").exists());
+    let list = env.run(&["list", "--all", "--json"]);
+    assert_eq!(list.json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn an_upgrade_that_fails_verification_keeps_the_old_version() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let asset = publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.server.replace_file(
+        &crate::support::Server::download_path("acme/widget", "v2.0.0", &asset),
+        tar_gz_release("widget", "6.6.6"),
+    );
+    let before = env.snapshot();
+    env.run(&["upgrade", "widget"])
+        .expect_code(4)
+        .stderr_has("checksum mismatch");
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+#[test]
+fn a_series_requirement_stays_within_its_series() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.2.0");
+    env.run(&["install", "acme/widget@1.2"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.2.0"))
+    );
+    publish_simple(&env.server, "acme/widget", "1.2.5");
+    publish_simple(&env.server, "acme/widget", "1.3.0");
+
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_eq!(row["requirement"], "1.2.x");
+    assert_eq!(row["wanted"], "1.2.5");
+    assert_eq!(row["latest"], "1.3.0");
+
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.2.5"))
+    );
+    // Requirements as Cargo writes them work the same way.
+    env.run(&["install", "acme/widget@~1.2.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@^1.2"])
+        .expect_code(0)
+        .stderr_has("widget 1.3.0");
+    env.run(&["install", "acme/widget@^x"])
+        .expect_code(2)
+        .stderr_has("not a version requirement");
+
+    env.run(&["upgrade", "--latest", "--json"]).expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["requirement"], "latest");
+}
+
+#[test]
+fn a_pin_stays_unless_latest_is_asked_for() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["upgrade"])
+        .expect_code(0)
+        .stderr_has("widget stays at 1.0.0 (pinned");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_eq!(row["wanted"], "1.0.0");
+    assert_eq!(row["outdated"], false);
+    env.run(&["upgrade", "--latest"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
+
+#[test]
+fn rollback_twice_returns_to_the_start() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let requests = env.server.requests().len();
+    env.run(&["rollback", "widget"])
+        .expect_code(0)
+        .stderr_has("widget 2.0.0 to 1.0.0");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    env.run(&["rollback", "widget"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 to 2.0.0");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+    assert_eq!(env.server.requests().len(), requests, "rollback is offline");
+
+    let fresh = TestEnv::new();
+    publish_simple(&fresh.server, "acme/widget", "1.0.0");
+    fresh.run(&["install", "acme/widget"]).expect_code(0);
+    fresh
+        .run(&["rollback", "widget"])
+        .expect_code(1)
+        .stderr_has("no earlier version of `widget` is stored");
+}
+
+#[test]
+fn uninstall_one_version_or_all() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    env.run(&["uninstall", "widget@2.0.0"])
+        .expect_code(2)
+        .stderr_has("`widget` 2.0.0 is the active version");
+    env.run(&["uninstall", "widget@1.0.0"])
+        .expect_code(0)
+        .stderr_has("Removed widget 1.0.0");
+    assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+    env.run(&["uninstall", "widget@9.9.9"])
+        .expect_code(1)
+        .stderr_has("is not stored");
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    assert!(env.snapshot().is_empty());
+}
+
+/// The stand-in programs are shell scripts: they run only where there is a `sh`.
+#[cfg(unix)]
+#[test]
+fn exec_runs_a_version_without_making_it_active() {
+    let env = TestEnv::new();
+    let script =
+        b"#!/bin/sh\necho \"widget 1.0.0 args: $*\"\nread line\necho \"stdin: $line\"\nexit 7\n";
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(
+            &host_asset("widget", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[archive::exe("w/widget", script)])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+
+    let out = crate::support::spawn_retrying(|| {
+        let mut child = env
+            .command()
+            .args(["exec", "acme/widget@1.0.0", "--", "--flag", "two words"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()?;
+        if let Some(mut stdin) = child.stdin.take() {
+            std::io::Write::write_all(&mut stdin, b"hello\n")?;
+        }
+        child.wait_with_output()
+    })
+    .unwrap();
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "widget 1.0.0 args: --flag two words\nstdin: hello\n"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Stored widget 1.0.0 (not made active)"));
+    // Stored, not active; a second run needs no network.
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+    assert_eq!(stored_versions(&env, "widget"), ["1.0.0", "2.0.0"]);
+    let requests = env.server.requests().len();
+    let again = env
+        .command()
+        .args(["exec", "widget@1.0.0"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(7));
+    assert_eq!(env.server.requests().len(), requests);
+    // The active version by default.
+    let active = env.command().args(["exec", "widget"]).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&active.stdout), "widget 2.0.0\n");
+}
+
+#[test]
+fn cache_dir_and_clean() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let dir = env.run(&["cache", "dir"]);
+    dir.expect_code(0);
+    assert_eq!(dir.stdout().trim(), env.cache_dir().display().to_string());
+    let kept = env.cache_dir().join("downloads/github/acme/widget/v1.0.0");
+    assert!(kept.is_dir());
+    std::fs::write(env.cache_dir().join("leftover"), b"x").unwrap();
+    env.run(&["cache", "clean"]).expect_code(0);
+    assert!(kept.is_dir(), "downloads of stored versions stay");
+    assert!(!env.cache_dir().join("leftover").exists());
+    env.run(&["cache", "clean", "--all"]).expect_code(0);
+    assert!(!kept.exists());
+    let report = env.run(&["doctor", "--json"]).json();
+    assert_eq!(report["cache_bytes"], 0);
+}
+
+/// Every command that takes an installed tool takes its name, an alias, its repository and an
+/// executable's name.
+#[test]
+fn every_kind_of_name() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"wid\"\naliases = [\"wdg\"]\ndescription = \"w\"\nhomepage = \"https://x\"\nrepo = \"acme/widget\"\nbins = [\"widget\"]\n",
+    )
+    .unwrap();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "wdg"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    for name in ["wid", "wdg", "acme/widget", "github:acme/widget", "widget"] {
+        let which = env.run(&["which", name]);
+        which.expect_code(0);
+        assert!(
+            which.stdout().trim().ends_with(&format!("widget{EXE}")),
+            "{name}"
+        );
+        env.run(&["outdated", name, "--exit-code"]).expect_code(10);
+        env.run(&["upgrade", name, "--dry-run"]).expect_code(0);
+    }
+    env.run(&["upgrade", "wdg"]).expect_code(0);
+    env.run(&["rollback", "acme/widget"]).expect_code(0);
+    env.run(&["rollback", "widget"]).expect_code(0);
+    // The repository names the same tool as the catalog entry: one record, not two.
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["name"], "wid");
+    // What `list --json` prints as the source is accepted back.
+    let source = list[0]["source"].as_str().unwrap().to_owned();
+    env.run(&["install", &source])
+        .expect_code(0)
+        .stderr_has("already installed");
+    env.run(&["uninstall", "wdg"]).expect_code(0);
+    assert_eq!(env.snapshot(), Vec::new());
+}
