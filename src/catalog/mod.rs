@@ -77,6 +77,14 @@ impl Entry {
                 ));
             }
         }
+        for bin in &self.bins {
+            let name = bin.split_once('=').map_or(bin.as_str(), |(name, _)| name);
+            if let Err(err) =
+                crate::request::names::segment(crate::request::names::NameKind::Executable, name)
+            {
+                problems.push(err.message);
+            }
+        }
         match self.source() {
             Err(problem) => problems.push(problem),
             Ok(Source::Template(template)) => problems.extend(template.problems()),

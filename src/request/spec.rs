@@ -93,7 +93,13 @@ impl ToolSpec {
         };
         Ok(ToolSpec {
             target,
-            req: VersionReq::parse(version)?,
+            req: match VersionReq::parse(version)? {
+                VersionReq::Tag(tag) => {
+                    crate::request::names::tag(&tag).map_err(|err| err.exit(ExitCode::Usage))?;
+                    VersionReq::Tag(tag)
+                }
+                req => req,
+            },
             raw: text.to_owned(),
         })
     }

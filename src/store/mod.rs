@@ -168,8 +168,19 @@ impl Store {
         Staging::create(&self.staging_root(), name)
     }
 
+    /// Before reading: when a change was left half-done (a crashed process), complete it under
+    /// the lock, so that no command sees the store between two steps of a change.
+    fn settle(&self) {
+        if !journal::pending(self).is_empty()
+            && let Ok(_lock) = self.lock()
+        {
+            let _ = self.recover();
+        }
+    }
+
     /// The record of `name`; an error when it is damaged or from a newer haul.
     pub fn read(&self, name: &str) -> Result<Option<Record>, UserError> {
+        self.settle();
         let path = self.record_path(name);
         match std::fs::read_to_string(&path) {
             Ok(text) => self.parse(&path, &text).map(Some),
@@ -212,6 +223,12 @@ impl Store {
 
     /// Every record, sorted by name, and the damaged ones beside them.
     pub fn records(&self) -> Result<Records> {
+        self.settle();
+        self.read_records()
+    }
+
+    /// [`Store::records`] without settling first (with the lock held).
+    fn read_records(&self) -> Result<Records> {
         let dir = self.records_dir();
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
@@ -259,7 +276,7 @@ impl Store {
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
         let _lock = self.lock()?;
-        let records = self.records()?;
+        let records = self.read_records()?;
         let current = match records.damaged.iter().find(|d| d.name == name) {
             Some(damaged) => Current::Damaged(damaged.error.clone()),
             None => records
@@ -297,7 +314,7 @@ impl Store {
     pub fn remove_orphan(&self, path: &Path) -> Result<()> {
         let _lock = self.lock()?;
         let tools = self.tools_dir();
-        let records = self.records()?;
+        let records = self.read_records()?;
         let named = records.ok.iter().any(|r| {
             r.links.iter().any(|l| l.path == path)
                 || r.versions

@@ -11,4 +11,5 @@ mod failures;
 mod formats;
 mod manage;
 mod self_update;
+mod state;
 mod versions;

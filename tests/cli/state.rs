@@ -1,0 +1,476 @@
+//! haul's state never looks healthy when it is not: a tool is its source, broken installs are
+//! found and repaired, paths are absolute, the bin dir is part of the record, version moves
+//! are visible, crashes and damaged records are recovered from, and names from anywhere are
+//! checked before they become paths.
+
+use std::io::BufRead as _;
+
+use crate::support::archive;
+use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
+
+/// The problems `haul doctor` reports about the store (the test machine's PATH aside).
+fn fixable(report: &serde_json::Value) -> usize {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["fixable"] == true)
+        .count()
+}
+
+#[test]
+fn another_source_under_a_taken_name_is_refused_then_replaced_with_force() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "bench/tool01", "2.0.0");
+    publish_simple(&env.server, "fork/tool01", "2.0.0");
+    publish_simple(&env.server, "other/tool01", "3.0.0");
+    env.run(&["install", "bench/tool01"]).expect_code(0);
+    env.run(&["install", "fork/tool01"])
+        .expect_code(1)
+        .stderr_has("`tool01` is already installed from `github:bench/tool01`")
+        .stderr_has("--force");
+    env.run(&["install", "other/tool01"]).expect_code(1);
+    assert_eq!(
+        env.installed_bytes("tool01"),
+        Some(program("tool01", "2.0.0"))
+    );
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["source"], "github:bench/tool01");
+
+    env.run(&["install", "fork/tool01", "--force"])
+        .expect_code(0)
+        .stderr_has("replaced `github:bench/tool01`");
+    let list = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["source"], "github:fork/tool01");
+    env.run(&["doctor"]).stdout().contains("no problems found");
+}
+
+#[test]
+fn a_catalog_name_for_an_installed_repository_is_the_same_tool() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "bench/tool01", "1.3.0");
+    publish_simple(&env.server, "bench/tool01", "1.4.0");
+    env.run(&["install", "bench/tool01@1.3"]).expect_code(0);
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"t1\"\ndescription = \"x\"\nhomepage = \"https://x\"\nrepo = \"bench/tool01\"\nbins = [\"tool01\"]\n",
+    )
+    .unwrap();
+    env.run(&["install", "t1"])
+        .expect_code(0)
+        .stderr_has("tool01 1.4.0 (was 1.3.0)");
+    env.run(&["install", "bench/tool01@1.3"]).expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["version"], "1.3.0");
+}
+
+#[test]
+fn broken_installs_are_found_and_repaired() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "bench/tool05", "1.0.0");
+    publish_simple(&env.server, "bench/tool06", "1.0.0");
+    env.run(&["install", "bench/tool05", "bench/tool06"])
+        .expect_code(0);
+    std::fs::remove_dir_all(env.home().join("tools/tool05")).unwrap();
+    std::fs::remove_file(env.bin_dir().join(format!("tool06{EXE}"))).unwrap();
+
+    let list = env.run(&["list"]);
+    list.expect_code(0);
+    assert!(list.stdout().contains("BROKEN"), "{}", list.stdout());
+    let json = env.run(&["list", "--json"]).json();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| !t["problems"].as_array().unwrap().is_empty())
+    );
+    env.run(&["which", "tool06"])
+        .expect_code(1)
+        .stderr_has("missing or broken");
+    env.run(&["which", "tool05"]).expect_code(1);
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    let problems = doctor.json()["problems"].to_string();
+    assert!(
+        problems.contains("its files are gone") || problems.contains("is gone"),
+        "{problems}"
+    );
+    assert!(problems.contains("is missing"), "{problems}");
+
+    // Installing again repairs: the files (downloaded again) and the link (made again).
+    env.run(&["install", "bench/tool05"]).expect_code(0);
+    env.run(&["install", "bench/tool06"])
+        .expect_code(0)
+        .stderr_has("Linked tool06 1.0.0");
+    env.run(&["which", "tool05"]).expect_code(0);
+    env.run(&["which", "tool06"]).expect_code(0);
+
+    // doctor --fix repairs what it reports.
+    std::fs::remove_file(env.bin_dir().join(format!("tool06{EXE}"))).unwrap();
+    std::fs::create_dir_all(env.home().join("tools/orphan/1.0")).unwrap();
+    env.run(&["doctor", "--fix"]).stdout().contains("fixed:");
+    env.run(&["which", "tool06"]).expect_code(0);
+    assert!(!env.home().join("tools/orphan").exists());
+    let after = env.run(&["doctor", "--json"]);
+    assert_eq!(fixable(&after.json()), 0, "{}", after.stdout());
+}
+
+#[test]
+fn relative_directories_are_made_absolute() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let cwd = env.dir.path().join("work");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let out = env
+        .command()
+        .current_dir(&cwd)
+        .env("HAUL_HOME", "relhome")
+        .env("HAUL_BIN_DIR", "relbin")
+        .args(["install", "acme/widget"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = cwd.join("relbin").join(format!("widget{EXE}"));
+    assert_eq!(std::fs::read(&link).unwrap(), program("widget", "1.0.0"));
+    let envsnippet = env
+        .command()
+        .current_dir(&cwd)
+        .args(["env", "--shell", "sh", "--bin-dir", "./cibin"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&envsnippet.stdout);
+    assert!(
+        text.contains(&cwd.join("cibin").display().to_string()),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_second_bin_dir_gets_links_and_uninstall_removes_them_all() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let ci = env.dir.path().join("cibin");
+    let ci_arg = ci.display().to_string();
+    env.run(&["--bin-dir", &ci_arg, "install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("Linked widget 1.0.0");
+    assert_eq!(
+        std::fs::read(ci.join(format!("widget{EXE}"))).unwrap(),
+        program("widget", "1.0.0")
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    // Both follow a version change.
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(
+        std::fs::read(ci.join(format!("widget{EXE}"))).unwrap(),
+        program("widget", "2.0.0")
+    );
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    assert!(!ci.join(format!("widget{EXE}")).exists());
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
+#[test]
+fn version_moves_say_from_what() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/pre", "1.0.0");
+    let asset = host_asset("pre", "2.0.0-rc.1", ".tar.gz");
+    env.server
+        .release("acme/pre", "v2.0.0-rc.1")
+        .asset(&asset, &crate::support::tar_gz_release("pre", "2.0.0-rc.1"))
+        .checksums("checksums.txt")
+        .prerelease()
+        .publish();
+    env.run(&["install", "acme/pre", "--pre"])
+        .expect_code(0)
+        .stderr_has("Installed pre 2.0.0-rc.1 (");
+    env.run(&["install", "acme/pre"])
+        .expect_code(0)
+        .stderr_has("pre 1.0.0 (was 2.0.0-rc.1, a downgrade)");
+    let json = env.run(&["install", "acme/pre", "--pre", "--json"]);
+    json.expect_code(0);
+    let installed = &json.json()["installed"][0];
+    assert_eq!(installed["was"], "1.0.0");
+    assert_eq!(installed["tag"], "v2.0.0-rc.1");
+    assert!(installed["url"].as_str().unwrap().ends_with(&asset));
+    assert_eq!(installed["sha256"].as_str().unwrap().len(), 64);
+    assert!(installed["platform"].as_str().unwrap().contains('-'));
+}
+
+#[test]
+fn when_every_tool_fails_the_exit_is_1() {
+    let env = TestEnv::new();
+    env.run(&["install", "nobody/a", "nobody/b"])
+        .expect_code(1)
+        .stderr_has("2 of 2 tools failed")
+        .stderr_has("nothing was installed");
+}
+
+#[test]
+fn target_an_os_alone_means_this_machines_architecture() {
+    let env = TestEnv::new();
+    let assets = [
+        "w-1.0.0-x86_64-apple-darwin.tar.gz",
+        "w-1.0.0-aarch64-apple-darwin.tar.gz",
+        "w-1.0.0-x86_64-unknown-linux-musl.tar.gz",
+        "w-1.0.0-aarch64-unknown-linux-musl.tar.gz",
+    ];
+    let mut release = env.server.release("acme/w", "v1.0.0");
+    for asset in assets {
+        release = release.asset(asset, b"x");
+    }
+    release.publish();
+    let json = env
+        .run(&["info", "acme/w", "--target", "macos", "--json"])
+        .json();
+    let (name, pick) = json["platforms"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .next()
+        .unwrap();
+    assert!(name.starts_with("macos-"), "{name}");
+    let arch = if cfg!(target_arch = "aarch64") {
+        "aarch64"
+    } else {
+        "x86_64"
+    };
+    assert_eq!(pick["asset"], format!("w-1.0.0-{arch}-apple-darwin.tar.gz"));
+}
+
+#[test]
+fn a_hundred_tools_at_once_and_two_such_commands_at_once() {
+    let env = TestEnv::new();
+    let names: Vec<String> = (0..100).map(|i| format!("bulk/tool{i:02}")).collect();
+    for name in &names {
+        publish_simple(&env.server, name, "1.0.0");
+    }
+    let mut args = vec!["install", "--jobs", "16"];
+    args.extend(names.iter().map(String::as_str));
+    let first = env.command().args(&args[..52]).spawn().unwrap();
+    let mut second_args = vec!["install", "--jobs", "16"];
+    second_args.extend(names[40..].iter().map(String::as_str));
+    let second = env.command().args(&second_args).output().unwrap();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    env.run(&args).expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 100);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["problems"].as_array().unwrap().is_empty())
+    );
+    assert!(
+        env.staging_entries().is_empty(),
+        "{:?}",
+        env.staging_entries()
+    );
+}
+
+#[test]
+fn a_damaged_record_affects_only_its_own_tool() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "1.0.0");
+    publish_simple(&env.server, "acme/gamma", "1.0.0");
+    env.run(&["install", "acme/alpha", "acme/beta"])
+        .expect_code(0);
+    let record = env.home().join("records/alpha.json");
+    let text = std::fs::read(&record).unwrap();
+    std::fs::write(&record, &text[..text.len() / 2]).unwrap();
+
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0).stderr_has("the record");
+    assert_eq!(list.json().as_array().unwrap().len(), 1);
+    env.run(&["which", "beta"]).expect_code(0);
+    env.run(&["install", "acme/gamma"]).expect_code(0);
+    env.run(&["install", "acme/alpha"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.json()["problems"]
+            .to_string()
+            .contains("the record of `alpha` is damaged")
+    );
+    env.run(&["install", "acme/alpha", "--force"])
+        .expect_code(0);
+    env.run(&["which", "alpha"]).expect_code(0);
+    std::fs::write(&record, b"{").unwrap();
+    env.run(&["uninstall", "alpha"]).expect_code(0);
+    assert_eq!(env.installed_bytes("alpha"), None);
+    assert!(!env.home().join("tools/alpha").exists());
+}
+
+#[test]
+fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    std::fs::write(env.config_path(), "jobs = 0\n").unwrap();
+    env.run(&["install", "acme/alpha"])
+        .expect_code(2)
+        .stderr_has("`jobs = 0` is not in 1..=64");
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout().contains("cannot be used"),
+        "{}",
+        doctor.stdout()
+    );
+    env.run(&["uninstall", "alpha"])
+        .expect_code(0)
+        .stderr_has("going on without it");
+}
+
+#[test]
+fn names_from_servers_and_users_never_become_paths_outside() {
+    let env = TestEnv::new();
+    let evil = format!("/abs/dir/x_{}_/../dotfile", "linux_amd64");
+    env.server
+        .release("acme/evil", "v1.0.0")
+        .asset(&evil, b"x")
+        .asset("../../evil_linux_amd64", b"x")
+        .publish();
+    env.run(&["install", "acme/evil", "--asset", "dotfile"])
+        .expect_code(1)
+        .stderr_has("refusing the asset name");
+    env.run(&["install", "acme/evil", "--asset", "evil_linux"])
+        .expect_code(1)
+        .stderr_has("refusing the asset name");
+    env.server
+        .release("acme/dots", "..")
+        .asset(&host_asset("dots", "1", ".tar.gz"), b"x")
+        .publish();
+    // A tag the server sends, and one the user types.
+    env.run(&["install", "acme/dots"])
+        .expect_code(1)
+        .stderr_has("refusing the release tag `..`");
+    env.run(&["install", "acme/dots@.."])
+        .expect_code(2)
+        .stderr_has("refusing the release tag `..`");
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget", "--bin", "/abs/path"])
+        .expect_code(2)
+        .stderr_has("refusing the executable name");
+    env.run(&["install", "acme/widget", "--bin", "widget=../../x"])
+        .expect_code(2);
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"w\"\ndescription = \"x\"\nhomepage = \"https://x\"\nrepo = \"acme/widget\"\nbins = [\"../../x\"]\n",
+    )
+    .unwrap();
+    env.run(&["install", "w"])
+        .expect_code(2)
+        .stderr_has("invalid");
+    assert!(env.snapshot().is_empty());
+    assert!(!env.dir.path().join("x").exists());
+}
+
+/// A crash (SIGKILL) at each step of an install: the next run finds a consistent state, and
+/// completes the install.
+#[cfg(unix)]
+#[test]
+fn a_crash_at_each_step_is_recovered() {
+    for step in [
+        "journal-written",
+        "version-moved",
+        "record-written",
+        "link-made",
+    ] {
+        let env = TestEnv::new();
+        publish_simple(&env.server, "acme/widget", "1.0.0");
+        env.run(&["install", "acme/widget"]).expect_code(0);
+        publish_simple(&env.server, "acme/widget", "2.0.0");
+        let mut child = env
+            .command()
+            .env("HAUL_TEST_PAUSE_AT", step)
+            .args(["install", "acme/widget"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut paused = false;
+        for line in std::io::BufReader::new(stderr).lines() {
+            if line.unwrap().contains(&format!("paused at {step}")) {
+                paused = true;
+                break;
+            }
+        }
+        assert!(paused, "{step}: haul never reached the step");
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        // Whatever the next command is, it sees the change whole.
+        let list = env.run(&["list", "--json"]);
+        list.expect_code(0);
+        let tool = &list.json()[0];
+        assert_eq!(tool["version"], "2.0.0", "{step}");
+        assert!(
+            tool["problems"].as_array().unwrap().is_empty(),
+            "{step}: {tool}"
+        );
+        assert_eq!(
+            env.installed_bytes("widget"),
+            Some(program("widget", "2.0.0")),
+            "{step}"
+        );
+        env.run(&["install", "acme/widget"])
+            .expect_code(0)
+            .stderr_has("already installed");
+        let doctor = env.run(&["doctor", "--json"]).json();
+        assert_eq!(fixable(&doctor), 0, "{step}: {doctor}");
+        assert!(env.staging_entries().is_empty(), "{step}");
+    }
+}
+
+/// Writing to a closed pipe ends haul quietly, never with a panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_haul_quietly() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "1.0.0");
+    let mut child = env
+        .command()
+        .args(["install", "acme/alpha", "acme/beta", "nobody/x"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end at once, as `2>&1 | head -c0` would.
+    drop(child.stderr.take());
+    let status = child.wait().unwrap();
+    assert_ne!(status.code(), None, "killed by a signal: {status:?}");
+    assert_ne!(status.code(), Some(134), "aborted");
+    let mut listing = env
+        .command()
+        .args(["list"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(listing.stdout.take());
+    assert_eq!(listing.wait().unwrap().code(), Some(0));
+    let _ = archive::gz(b"");
+}
