@@ -109,6 +109,7 @@ pub enum Command {
     Which(WhichArgs),
 
     /// Print a shell snippet that puts haul's bin dir on PATH
+    #[command(after_help = ENV_EXAMPLES)]
     Env(EnvArgs),
 
     /// Print shell completions
@@ -452,12 +453,25 @@ pub struct EnvArgs {
     pub shell: Option<EnvShell>,
 }
 
+const ENV_EXAMPLES: &str = "\
+Examples:
+  eval \"$(haul env)\"                               sh, bash, zsh, ksh, dash
+  haul env --shell fish | source                   fish
+  haul env --shell nu | save -f ~/.config/nushell/haul.nu   nushell (then `source` it in config.nu)
+  eval `haul env --shell tcsh`                     tcsh, csh
+  haul env --shell powershell | Invoke-Expression  PowerShell";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum EnvShell {
     Sh,
     Bash,
     Zsh,
+    Ksh,
+    Dash,
     Fish,
+    Nu,
+    Tcsh,
+    Csh,
     Powershell,
 }
 

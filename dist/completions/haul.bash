@@ -377,7 +377,7 @@ _haul() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "sh bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "sh bash zsh ksh dash fish nu tcsh csh powershell" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -274,7 +274,12 @@ complete -c haul -n "__fish_haul_using_subcommand which" -s h -l help -d 'Print 
 complete -c haul -n "__fish_haul_using_subcommand env" -l shell -d 'The shell to print for (default: from $SHELL, or PowerShell on Windows)' -r -f -a "sh\t''
 bash\t''
 zsh\t''
+ksh\t''
+dash\t''
 fish\t''
+nu\t''
+tcsh\t''
+csh\t''
 powershell\t''"
 complete -c haul -n "__fish_haul_using_subcommand env" -l color -d 'When to use colours on stderr' -r -f -a "auto\t''
 always\t''

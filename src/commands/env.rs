@@ -1,42 +1,71 @@
-//! `haul env`: a snippet that puts the bin dir on PATH (`eval "$(haul env)"`).
+//! `haul env`: a snippet that puts the bin dir on PATH (`eval "$(haul env)"`), for the shell
+//! in `$SHELL` or the one named; a shell haul cannot write for is refused, naming those it can.
 
 use std::path::Path;
 
 use anyhow::Result;
+use clap::ValueEnum as _;
 
 use crate::cli::{EnvArgs, EnvShell};
 use crate::context::Context;
-use crate::error::ExitCode;
+use crate::error::{ExitCode, UserError};
 
 pub fn env(args: &EnvArgs, ctx: &Context) -> Result<ExitCode> {
-    let shell = args.shell.unwrap_or_else(|| detect(ctx));
+    let shell = match args.shell {
+        Some(shell) => shell,
+        None => detect(ctx)?,
+    };
     let dir = ctx.settings.paths.bin_dir.display().to_string();
     ctx.printer.data(&snippet(shell, &dir))?;
     Ok(ExitCode::Success)
 }
 
-fn detect(ctx: &Context) -> EnvShell {
-    let from_env = ctx.settings.shell.as_ref().and_then(|shell| {
-        let name = Path::new(shell).file_stem()?.to_string_lossy().into_owned();
-        Some(match name.as_str() {
-            "bash" => EnvShell::Bash,
-            "zsh" => EnvShell::Zsh,
-            "fish" => EnvShell::Fish,
-            "pwsh" | "powershell" => EnvShell::Powershell,
-            _ => EnvShell::Sh,
-        })
-    });
-    from_env.unwrap_or(if cfg!(windows) {
-        EnvShell::Powershell
-    } else {
-        EnvShell::Sh
+fn detect(ctx: &Context) -> Result<EnvShell, UserError> {
+    let Some(shell) = ctx.settings.shell.as_ref() else {
+        return Ok(if cfg!(windows) {
+            EnvShell::Powershell
+        } else {
+            EnvShell::Sh
+        });
+    };
+    let name = Path::new(shell)
+        .file_stem()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    by_name(&name).ok_or_else(|| {
+        let known: Vec<String> = EnvShell::value_variants()
+            .iter()
+            .filter_map(|s| s.to_possible_value().map(|v| v.get_name().to_owned()))
+            .collect();
+        UserError::new(format!(
+            "`$SHELL` is `{}`, a shell haul cannot write for",
+            shell.to_string_lossy()
+        ))
+        .hint(format!("pass `--shell` with one of: {}", known.join(", ")))
+        .exit(ExitCode::Usage)
+    })
+}
+
+fn by_name(name: &str) -> Option<EnvShell> {
+    Some(match name {
+        "sh" => EnvShell::Sh,
+        "bash" => EnvShell::Bash,
+        "zsh" => EnvShell::Zsh,
+        "ksh" | "mksh" | "ksh93" => EnvShell::Ksh,
+        "dash" | "ash" | "busybox" => EnvShell::Dash,
+        "fish" => EnvShell::Fish,
+        "nu" | "nushell" => EnvShell::Nu,
+        "tcsh" => EnvShell::Tcsh,
+        "csh" => EnvShell::Csh,
+        "pwsh" | "powershell" => EnvShell::Powershell,
+        _ => return None,
     })
 }
 
 /// Adds the directory once, even when the snippet runs again (a re-sourced profile).
 fn snippet(shell: EnvShell, dir: &str) -> String {
     match shell {
-        EnvShell::Sh | EnvShell::Bash | EnvShell::Zsh => {
+        EnvShell::Sh | EnvShell::Bash | EnvShell::Zsh | EnvShell::Ksh | EnvShell::Dash => {
             let quoted = format!("'{}'", dir.replace('\'', r"'\''"));
             format!(
                 "case \":$PATH:\" in\n  *:{quoted}:*) ;;\n  *) export PATH={quoted}\":$PATH\" ;;\nesac"
@@ -45,6 +74,18 @@ fn snippet(shell: EnvShell, dir: &str) -> String {
         EnvShell::Fish => {
             let quoted = format!("'{}'", dir.replace('\\', r"\\").replace('\'', r"\'"));
             format!("contains -- {quoted} $PATH; or set -gx PATH {quoted} $PATH")
+        }
+        EnvShell::Nu => {
+            // A raw string: nothing in it is special.
+            let hashes = "#".repeat(dir.matches('#').count() + 1);
+            format!(
+                "$env.PATH = ($env.PATH | split row (char esep) | where {{|p| $p != r{hashes}'{dir}'{hashes} }} | prepend r{hashes}'{dir}'{hashes})"
+            )
+        }
+        EnvShell::Tcsh | EnvShell::Csh => {
+            // csh has no escapes inside quotes; a single quote ends the string and restarts it.
+            let quoted = format!("'{}'", dir.replace('\'', "'\\''"));
+            format!("if ( \":${{PATH}}:\" !~ *:{quoted}:* ) setenv PATH {quoted}\":${{PATH}}\";")
         }
         EnvShell::Powershell => {
             let quoted = format!("'{}'", dir.replace('\'', "''"));
@@ -69,15 +110,29 @@ mod tests {
     }
 
     #[test]
-    fn fish_and_powershell() {
+    fn fish_nu_csh_and_powershell() {
         assert_eq!(
             snippet(EnvShell::Fish, "/x/bin"),
             "contains -- '/x/bin' $PATH; or set -gx PATH '/x/bin' $PATH"
+        );
+        let nu = snippet(EnvShell::Nu, "/x/#bin");
+        assert!(nu.contains("prepend r##'/x/#bin'##"), "{nu}");
+        let csh = snippet(EnvShell::Tcsh, "/x/bin");
+        assert_eq!(
+            csh,
+            "if ( \":${PATH}:\" !~ *:'/x/bin':* ) setenv PATH '/x/bin'\":${PATH}\";"
         );
         let ps = snippet(EnvShell::Powershell, r"C:\Users\me\AppData\Local\haul\bin");
         assert!(
             ps.contains(r"'C:\Users\me\AppData\Local\haul\bin' + [IO.Path]::PathSeparator"),
             "{ps}"
         );
+    }
+
+    #[test]
+    fn shells_by_name() {
+        assert_eq!(by_name("tcsh"), Some(EnvShell::Tcsh));
+        assert_eq!(by_name("nu"), Some(EnvShell::Nu));
+        assert_eq!(by_name("elvish"), None);
     }
 }
