@@ -6,6 +6,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::commands::completions::{catalog, installed};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -112,7 +115,8 @@ pub enum Command {
     #[command(after_help = ENV_EXAMPLES)]
     Env(EnvArgs),
 
-    /// Print shell completions
+    /// Print the script that registers haul's completions with a shell
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions(CompletionsArgs),
 
     /// Manage haul itself
@@ -165,7 +169,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
     /// The tools to check (every installed tool when none is named)
-    #[arg(value_name = "TOOL")]
+    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Exit 10 when a tool is outdated (0 when none is)
@@ -190,7 +194,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
     /// The tools to upgrade (every installed tool when none is named)
-    #[arg(value_name = "TOOL")]
+    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Move to the newest release whatever the requirement, and record `latest` as the new one
@@ -222,7 +226,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The tool (name, alias, OWNER/REPO or an executable's name)
-    #[arg(value_name = "TOOL")]
+    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
     pub tool: String,
 }
 
@@ -235,7 +239,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The tool and, optionally, its version: TOOL or TOOL@VERSION
-    #[arg(value_name = "TOOL[@VERSION]")]
+    #[arg(value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(installed))]
     pub tool: String,
 
     /// The executable to run, for tools that have several
@@ -336,7 +340,7 @@ Examples:
 pub struct InstallArgs {
     /// Tools to install: a catalog name or OWNER/REPO, optionally with @VERSION (1.2.3, v1.2.3,
     /// 1.2, latest or any tag)
-    #[arg(required = true, value_name = "TOOL[@VERSION]")]
+    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
     pub tools: Vec<String>,
 
     /// Install prereleases too (an exact tag always may name one)
@@ -382,7 +386,7 @@ pub struct InstallArgs {
 pub struct UninstallArgs {
     /// Tools to remove (name, alias, OWNER/REPO or an executable's name); TOOL@VERSION removes
     /// that stored version only
-    #[arg(required = true, value_name = "TOOL[@VERSION]")]
+    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Remove a version even when it is the active one (the previous one becomes active)
@@ -404,7 +408,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// The tool: a catalog name or OWNER/REPO, optionally with @VERSION
-    #[arg(value_name = "TOOL[@VERSION]")]
+    #[arg(value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
     pub tool: String,
 
     /// Consider prereleases too
@@ -441,8 +445,8 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct WhichArgs {
-    /// The installed tool (name or OWNER/REPO)
-    #[arg(value_name = "TOOL")]
+    /// The installed tool (name, alias, OWNER/REPO or an executable's name)
+    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
     pub tool: String,
 }
 
@@ -475,11 +479,40 @@ pub enum EnvShell {
     Powershell,
 }
 
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  haul completions bash > ~/.local/share/bash-completion/completions/haul
+  haul completions zsh > \"${fpath[1]}/_haul\"
+  haul completions fish > ~/.config/fish/completions/haul.fish
+  haul completions powershell >> $PROFILE
+The script asks haul at each TAB, so it offers installed tools and catalog names.";
+
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl CompletionShell {
+    pub fn name(self) -> &'static str {
+        match self {
+            CompletionShell::Bash => "bash",
+            CompletionShell::Zsh => "zsh",
+            CompletionShell::Fish => "fish",
+            CompletionShell::Powershell => "powershell",
+            CompletionShell::Elvish => "elvish",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,10 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 fn main() -> std::process::ExitCode {
+    // `COMPLETE=SHELL haul …` is a shell asking for completions: answered here, then exit.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(commands::completions::VAR)
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

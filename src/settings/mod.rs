@@ -244,6 +244,15 @@ pub fn target_platform(target: Option<&str>) -> Result<Platform, UserError> {
         .exit(ExitCode::Usage))
 }
 
+/// Where the store is, for shell completions (which run before settings are loaded): from
+/// `HAUL_HOME`, else the default.
+pub fn home_for_completion() -> Option<PathBuf> {
+    match std::env::var_os("HAUL_HOME").filter(|v| !v.is_empty()) {
+        Some(home) => Some(PathBuf::from(home)),
+        None => Some(dirs::data_local_dir()?.join("haul")),
+    }
+}
+
 pub(crate) fn env_string(name: &str) -> Result<Option<String>> {
     match std::env::var(name) {
         Ok(value) if value.trim().is_empty() => Ok(None),

@@ -8,19 +8,23 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::CommandFactory as _;
-use clap_complete::{Generator as _, Shell};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, CompletionShell};
+use crate::commands::completions::registration;
 
-const SHELLS: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+/// Each shell and the file its completions go in.
+const SHELLS: [(CompletionShell, &str); 4] = [
+    (CompletionShell::Bash, "haul.bash"),
+    (CompletionShell::Zsh, "_haul"),
+    (CompletionShell::Fish, "haul.fish"),
+    (CompletionShell::Powershell, "_haul.ps1"),
+];
 
 /// Every generated file: its path under `dist/` and its bytes.
 fn generate() -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for shell in SHELLS {
-        let mut out = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "haul", &mut out);
-        files.insert(Path::new("completions").join(shell.file_name("haul")), out);
+    for (shell, file) in SHELLS {
+        files.insert(Path::new("completions").join(file), registration(shell));
     }
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();

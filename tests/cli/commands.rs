@@ -284,8 +284,54 @@ fn completions_for_each_shell() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = env.run(&["completions", shell]);
         run.expect_code(0);
-        assert!(run.stdout().contains("install"), "{shell}");
+        // The script asks haul for the words at each TAB.
+        assert!(
+            run.stdout().contains("COMPLETE"),
+            "{shell}: {}",
+            run.stdout()
+        );
     }
+    env.run(&["completions", "tcsh"]).expect_code(2);
+}
+
+/// What a shell gets at a TAB: the installed tools after `uninstall`, catalog names after
+/// `install`, subcommands after `haul`.
+#[test]
+fn completions_offer_installed_tools_and_catalog_names() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget"])
+        .expect_code(0);
+    let complete = |words: &[&str]| {
+        let out = env
+            .command()
+            .env("COMPLETE", "bash")
+            .env("_CLAP_IFS", "\n")
+            .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+            .arg("--")
+            .args(words)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        complete(&["haul", "uninstall", ""])[..2],
+        ["gadget", "widget"]
+    );
+    assert_eq!(complete(&["haul", "which", "wi"]), ["widget"]);
+    let catalog = complete(&["haul", "install", "kubect"]);
+    assert!(catalog.contains(&"kubectl".to_owned()), "{catalog:?}");
+    assert!(complete(&["haul", "roll"]).contains(&"rollback".to_owned()));
 }
 
 #[test]
