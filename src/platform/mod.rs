@@ -1,6 +1,7 @@
 //! The platform model (os, arch, libc) and parsing of platform names and Rust target triples.
 //! Pure: no I/O, no host detection (that lives elsewhere).
 
+pub mod binary;
 pub mod host;
 pub mod words;
 
