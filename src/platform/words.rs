@@ -90,6 +90,18 @@ pub fn arch(word: &str) -> Option<ArchWord> {
     })
 }
 
+/// OS words that releases glue to an arch, a bit width or a version (`linux64`, `win32`,
+/// `winarm64`, `macos11`), longer spellings before their prefixes.
+pub const GLUED_OS: [(&str, Os); 7] = [
+    ("linux", Os::Linux),
+    ("freebsd", Os::FreeBsd),
+    ("windows", Os::Windows),
+    ("win", Os::Windows),
+    ("macos", Os::MacOs),
+    ("osx", Os::MacOs),
+    ("darwin", Os::MacOs),
+];
+
 /// Two tokens that spell one architecture (`x86-64`, `arm_64`, `64-bit`).
 pub fn arch_pair(first: &str, second: &str) -> Option<ArchWord> {
     Some(match (first, second) {

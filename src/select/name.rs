@@ -140,17 +140,6 @@ impl From<LibcWord> for BuildLibc {
     }
 }
 
-/// OS words that releases glue to an arch or a bit width (`linux64`, `win32`, `winarm64`).
-pub(super) const GLUED: [(&str, Os); 7] = [
-    ("linux", Os::Linux),
-    ("freebsd", Os::FreeBsd),
-    ("windows", Os::Windows),
-    ("win", Os::Windows),
-    ("macos", Os::MacOs),
-    ("osx", Os::MacOs),
-    ("darwin", Os::MacOs),
-];
-
 /// Words recognised by shape rather than spelling: versions, `glibc231`, `*sums`, glued OS words.
 pub(super) fn shaped_word(t: &str) -> Word {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
@@ -169,7 +158,7 @@ pub(super) fn shaped_word(t: &str) -> Word {
     if t.ends_with("sums") {
         return Word::Junk;
     }
-    for (prefix, os) in GLUED {
+    for (prefix, os) in words::GLUED_OS {
         let Some(rest) = t.strip_prefix(prefix) else {
             continue;
         };
