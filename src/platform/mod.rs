@@ -200,7 +200,8 @@ fn piece(word: &str) -> Option<Piece> {
         // Windows toolchains: both run on any Windows host.
         Some(LibcWord::WindowsToolchain) => Some(Piece::Libc(None)),
         None if words::is_vendor(word) => Some(Piece::Vendor),
-        None => None,
+        // `static` is a build's property, not a platform's: it runs on either C library.
+        Some(LibcWord::Static) | None => None,
     }
 }
 
