@@ -74,6 +74,14 @@ fn every_entry_is_well_formed() {
         if entry.tags.is_empty() {
             problems.push("has no tags".to_owned());
         }
+        for bin in &entry.bins {
+            if let Err(err) = crate::unpack::executables::BinRequest::parse(bin) {
+                problems.push(format!("bins: {}", err.message));
+            }
+        }
+        if entry.bins.first().is_some_and(|first| first.contains('=')) {
+            problems.push("the first of `bins` names the tool's own executable: no `=`".to_owned());
+        }
         if let Some(repo) = &entry.repo {
             let looks_real = repo.split_once('/').is_some_and(|(owner, name)| {
                 !owner.is_empty()

@@ -1,6 +1,7 @@
 //! The platform model (os, arch, libc) and parsing of platform names and Rust target triples.
 //! Pure: no I/O, no host detection (that lives elsewhere).
 
+pub mod binary;
 pub mod host;
 pub mod words;
 
@@ -209,7 +210,8 @@ fn piece(word: &str) -> Option<Piece> {
         // Windows toolchains: both run on any Windows host.
         Some(LibcWord::WindowsToolchain) => Some(Piece::Libc(None)),
         None if words::is_vendor(word) => Some(Piece::Vendor),
-        None => None,
+        // `static` is a build's property, not a platform's: it runs on either C library.
+        Some(LibcWord::Static) | None => None,
     }
 }
 

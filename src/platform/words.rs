@@ -38,8 +38,11 @@ pub enum ArchWord {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LibcWord {
     Gnu,
-    /// musl, which (statically linked) runs on any Linux.
+    /// musl: statically linked it runs on any Linux; dynamically linked (Node and Bun
+    /// single-executable builds) it needs musl's loader.
     Musl,
+    /// Statically linked (`static`, `linuxstatic`): runs on any Linux.
+    Static,
     /// A Windows toolchain (`msvc`, `gnullvm`): says nothing about what the build needs.
     WindowsToolchain,
 }
@@ -60,7 +63,8 @@ pub fn os(word: &str) -> Option<OsWord> {
 /// Words that name an OS and its C library at once (`alpine`, `manylinux`, `mingw64`).
 pub fn os_with_libc(word: &str) -> Option<(Os, LibcWord)> {
     Some(match word {
-        "alpine" | "musllinux" | "linuxstatic" => (Os::Linux, LibcWord::Musl),
+        "alpine" | "musllinux" => (Os::Linux, LibcWord::Musl),
+        "linuxstatic" => (Os::Linux, LibcWord::Static),
         "manylinux" | "ubuntu" | "debian" => (Os::Linux, LibcWord::Gnu),
         "mingw" | "mingw32" | "mingw64" => (Os::Windows, LibcWord::Gnu),
         _ => return None,
@@ -90,6 +94,18 @@ pub fn arch(word: &str) -> Option<ArchWord> {
     })
 }
 
+/// OS words that releases glue to an arch, a bit width or a version (`linux64`, `win32`,
+/// `winarm64`, `macos11`), longer spellings before their prefixes.
+pub const GLUED_OS: [(&str, Os); 7] = [
+    ("linux", Os::Linux),
+    ("freebsd", Os::FreeBsd),
+    ("windows", Os::Windows),
+    ("win", Os::Windows),
+    ("macos", Os::MacOs),
+    ("osx", Os::MacOs),
+    ("darwin", Os::MacOs),
+];
+
 /// Two tokens that spell one architecture (`x86-64`, `arm_64`, `64-bit`).
 pub fn arch_pair(first: &str, second: &str) -> Option<ArchWord> {
     Some(match (first, second) {
@@ -107,9 +123,33 @@ pub fn libc(word: &str) -> Option<LibcWord> {
     Some(match word {
         "gnu" | "glibc" | "gnueabihf" | "gnueabi" | "gnuabi64" => LibcWord::Gnu,
         "musl" | "musleabi" | "musleabihf" | "muslabi64" => LibcWord::Musl,
+        "static" => LibcWord::Static,
         "msvc" | "gnullvm" => LibcWord::WindowsToolchain,
         _ => return None,
     })
+}
+
+/// A word marking a build for old systems or CPUs, beside the plain build for current ones:
+/// the OS (and C library) it implies, when it implies one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LegacyWord {
+    pub os: Option<Os>,
+    pub libc: Option<LibcWord>,
+}
+
+/// `legacy`, `old` (`old-glibc`), `win7`, `centos7`, `noavx`, `baseline` (no AVX2),
+/// `compatible` (no newer x86-64 levels), `polyfilled` (old glibc).
+pub fn legacy(word: &str) -> Option<LegacyWord> {
+    let (os, libc) = match word {
+        "legacy" | "old" | "oldglibc" | "baseline" | "noavx" | "noavx2" | "nosse4" | "compat"
+        | "compatible" | "polyfilled" => (None, None),
+        "win7" | "windows7" | "win8" | "winxp" | "xp" | "vista" => (Some(Os::Windows), None),
+        "centos6" | "centos7" | "rhel6" | "rhel7" | "el6" | "el7" => {
+            (Some(Os::Linux), Some(LibcWord::Gnu))
+        }
+        _ => return None,
+    };
+    Some(LegacyWord { os, libc })
 }
 
 /// The vendor field of a target triple (`unknown`, `pc`): it says nothing.
@@ -156,6 +196,21 @@ mod tests {
         assert_eq!(super::arch("arm"), Some(ArchWord::BareArm));
         assert_eq!(arch_pair("x86", "64"), Some(ArchWord::Is(Arch::X86_64)));
         assert_eq!(super::arch("readme"), None);
+    }
+
+    #[test]
+    fn legacy_words_name_their_os() {
+        assert_eq!(legacy("legacy").map(|l| l.os), Some(None));
+        assert_eq!(legacy("win7").map(|l| l.os), Some(Some(Os::Windows)));
+        assert_eq!(
+            legacy("centos7"),
+            Some(LegacyWord {
+                os: Some(Os::Linux),
+                libc: Some(LibcWord::Gnu)
+            })
+        );
+        assert_eq!(legacy("windows"), None);
+        assert_eq!(legacy("linux"), None);
     }
 
     #[test]

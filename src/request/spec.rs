@@ -1,5 +1,8 @@
 //! What the user typed for a tool: `OWNER/REPO`, a GitHub URL, each with an optional `@VERSION`.
 //!
+//! The text splits at its first `@`: neither a repository nor a catalog name can hold one, while
+//! release tags can (monorepo tags such as `@scope/name@2.5.0`).
+//!
 //! Pure: no I/O.
 
 use std::fmt;
@@ -67,11 +70,11 @@ pub struct ToolSpec {
 
 impl ToolSpec {
     pub fn parse(text: &str) -> Result<ToolSpec, UserError> {
-        let (name, version) = match text.rsplit_once('@') {
+        let (name, version) = match text.split_once('@') {
             Some((name, version)) => (name, version),
             None => (text, ""),
         };
-        if text.ends_with('@') {
+        if text.contains('@') && version.trim().is_empty() {
             return Err(UserError::new(format!("`{text}` has an empty version"))
                 .hint("write `TOOL@VERSION`, for example `kubectl@1.31.2`, or leave out `@`")
                 .exit(ExitCode::Usage));
@@ -149,6 +152,19 @@ mod tests {
         assert_eq!(spec.target, Target::Name("kubectl".to_owned()));
         let spec = ToolSpec::parse("K9s").unwrap();
         assert_eq!(spec.target, Target::Name("k9s".to_owned()));
+
+        // Tags may hold `@` themselves (monorepo tags); the name never does.
+        let spec = ToolSpec::parse("owner/repo@@scope/name@2.5.0").unwrap();
+        assert_eq!(
+            spec.target,
+            Target::Repo(Repo::parse("owner/repo").unwrap())
+        );
+        assert_eq!(spec.req, VersionReq::Tag("@scope/name@2.5.0".to_owned()));
+        let spec = ToolSpec::parse("tool@name@1.0").unwrap();
+        assert_eq!(spec.target, Target::Name("tool".to_owned()));
+        assert_eq!(spec.req, VersionReq::Tag("name@1.0".to_owned()));
+        let spec = ToolSpec::parse("K9s").unwrap();
+        assert_eq!(spec.target, Target::Name("k9s".to_owned()));
     }
 
     #[test]
@@ -159,6 +175,8 @@ mod tests {
             "a/",
             "a b/c",
             "sharkdp/fd@",
+            "sharkdp/fd@ ",
+            "@scope/name@1.0",
             "../x",
             "a/..",
             "-x",

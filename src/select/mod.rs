@@ -2,26 +2,35 @@
 //! install and say why. Pure: no I/O; the caller fetches releases and acts on the answer.
 //!
 //! Rule order (each step narrows what the one before left):
-//! 1. `--asset REGEX` keeps only matching names; a single match is taken as it is.
+//! 1. `--asset REGEX` keeps only matching names; a single match is taken as it is, unless it is
+//!    an OS installer package, which is refused as rule 7 refuses it.
 //! 2. Files that are not programs are dropped: checksums, signatures, certificates, keys, SBOMs,
 //!    manifests, scripts, source/vendor/completion/man bundles, and names that carry neither an OS
-//!    nor an arch. OS installer packages (.deb .rpm .apk .msi .pkg .dmg, app bundles, snaps, …) are
-//!    set aside: they are only reported, never picked.
+//!    nor an arch (but see `settle`: the one archive of a release with no other build holds a
+//!    build for every platform). OS installer packages (.deb .rpm .apk .msi .pkg .dmg, app
+//!    bundles, snaps, …) are set aside: they are only reported, never picked. An `.AppImage` is
+//!    a portable Linux program, installed as it is.
 //! 3. A release holding several tools keeps the assets named after the tool (whole tokens, so
 //!    `tool` is not `tool_extended`), else after the repository, else those containing either.
 //! 4. What runs natively: same OS; same arch, or an armv6 build on armv7, a universal build on
 //!    macOS, an arch-less build on `x86_64`/`aarch64`; never a glibc build on a musl host.
 //! 5. Ranked, best first: on a musl host a build marked musl/static; exact arch, then universal,
-//!    then compatible, then arch-less; OS named over OS guessed; on glibc Linux a static musl build
-//!    (it runs everywhere); the tool name in its exact case; the fewest unexplained words
-//!    (`-full`, `-nocgo`, `-pgo`, `_extras`); the usual format of the OS (zip/exe on Windows,
-//!    tarballs elsewhere); msvc over mingw.
+//!    then compatible, then arch-less; an arch named over one inferred; the plain build over one
+//!    for old systems or CPUs (`legacy`, `win7`, `centos7`, `noavx`, `baseline`); OS named over
+//!    OS guessed; on glibc Linux a build said to be static, then glibc or unmarked ones, then
+//!    musl ones (a musl build may need musl's loader: Node and Bun builds do); the tool name in
+//!    its exact case; the fewest unexplained words (`-full`, `-nocgo`, `-pgo`, `_extras`); the
+//!    usual format of the OS (zip/exe on Windows, tarballs elsewhere, `AppImage`s last); msvc over
+//!    mingw.
 //! 6. Nothing native: an emulated build, flagged in `emulated`: `x86_64` under Rosetta 2 on Apple
 //!    silicon, `x86_64` on Windows on Arm, 32-bit x86 under `WoW64` on 64-bit Windows.
 //! 7. Still nothing: say so, naming the installer packages when only those exist.
 //!
+//! [`ranked`] gives every candidate of rules 5 and 6 in order, for an installer that finds the
+//! first cannot start (a glibc too old, a musl loader missing) and takes the next.
+//!
 //! Names are read as tokens (split on `-` `_` `.`). Spellings that mean different things in
-//! different releases (`x86`, a bare `arm`, no arch at all) are settled by how the rest of the
+//! different releases (`x86`, a bare `arm`, no arch, no OS) are settled by how the rest of the
 //! release names its builds: see `settle`.
 
 use regex::Regex;
@@ -87,10 +96,11 @@ fn arch_fit(build: BuildArch, p: Platform) -> Option<Fit> {
 
 /// Whether the asset's OS and format suit the platform, arch aside.
 fn os_fits(a: &Asset<'_>, p: Platform) -> bool {
-    a.os == BuildOs::Is(p.os)
+    (a.every_platform || a.os == BuildOs::Is(p.os))
         && match a.kind {
             Kind::Tarball | Kind::Zip | Kind::Compressed => true,
             Kind::Exe => p.os == Os::Windows,
+            Kind::AppImage => p.os == Os::Linux,
             // A bare Windows build is fine when its name says Windows (`tool-windows-amd64`);
             // haul adds the `.exe`.
             Kind::Bare => p.os != Os::Windows || !a.os_guessed,
@@ -102,13 +112,29 @@ fn musl_host(p: Platform) -> bool {
     p.libc == Some(Libc::Musl)
 }
 
-/// The usual format of the OS first: zip, then exe, on Windows; tarballs elsewhere.
+/// The usual format of the OS first: zip, then exe, on Windows; tarballs elsewhere. An
+/// `AppImage` last: it carries its own copies of libraries a plain build leaves to the system.
 fn format_rank(kind: Kind, os: Os) -> u8 {
     match (os == Os::Windows, kind) {
         (true, Kind::Zip) | (false, Kind::Tarball) => 0,
         (true, Kind::Exe) | (false, Kind::Zip) => 1,
         (true, Kind::Tarball) | (false, Kind::Compressed) => 2,
+        (_, Kind::AppImage) => 4,
         _ => 3,
+    }
+}
+
+/// How a build's C library suits the host, smaller better. A musl host runs musl and static
+/// builds (glibc ones are dropped before ranking) and may run unmarked ones. A glibc host runs
+/// static builds anywhere, glibc and unmarked ones as a rule, and musl ones only when they are
+/// static, which the name does not say.
+fn libc_rank(a: &Asset<'_>, p: Platform) -> u8 {
+    match (p.libc, a.libc) {
+        (Some(Libc::Musl), BuildLibc::Musl | BuildLibc::Static)
+        | (Some(Libc::Gnu), BuildLibc::Static)
+        | (None, _) => 0,
+        (Some(Libc::Musl), _) | (Some(Libc::Gnu), BuildLibc::Gnu | BuildLibc::Unknown) => 1,
+        (Some(Libc::Gnu), BuildLibc::Musl) => 2,
     }
 }
 
@@ -118,12 +144,15 @@ fn rank(a: &Asset<'_>, fit: Fit, p: Platform) -> impl Ord + use<> {
         Fit::Native(q) => q,
         Fit::Emulated(_) => ArchFit::Exact,
     };
-    let marked_musl = a.libc == BuildLibc::Musl;
+    let libc = libc_rank(a, p);
+    let (musl_host_libc, glibc_host_libc) = if musl_host(p) { (libc, 0) } else { (0, libc) };
     (
-        musl_host(p) && !marked_musl,
+        musl_host_libc,
         quality,
+        a.arch_inferred,
+        a.legacy,
         a.os_guessed,
-        p.os == Os::Linux && !marked_musl,
+        glibc_host_libc,
         !a.exact_case,
         a.extras,
         format_rank(a.kind, p.os),
@@ -143,6 +172,35 @@ fn nothing(reason: String) -> Selection {
 /// Picks the asset of a release to install on `platform`; see the rules at the top of the file.
 #[must_use]
 pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
+    match candidates(assets, platform, req) {
+        Ok(mut ranked) => ranked.swap_remove(0),
+        Err(nothing) => nothing,
+    }
+}
+
+/// Every asset that can be installed on `platform`, best first, each with the reason it would
+/// be picked: the installer takes the next when the first cannot start on the host (a glibc
+/// build needing a newer glibc, a musl build needing musl's loader). Empty when nothing fits;
+/// [`select`] then says why.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "the installer's fallback to the next candidate lands with the pipeline rewrite (issue 14.4)"
+    )
+)]
+#[must_use]
+pub fn ranked(assets: &[&str], platform: Platform, req: &Request) -> Vec<Selection> {
+    candidates(assets, platform, req).unwrap_or_default()
+}
+
+/// The candidates, best first (never empty), or the selection that says why there are none.
+fn candidates(
+    assets: &[&str],
+    platform: Platform,
+    req: &Request,
+) -> Result<Vec<Selection>, Selection> {
+    let wanted = Names::new(req);
     let mut allowed = vec![true; assets.len()];
     let mut scope = String::new();
     if let Some(re) = req.asset_pattern {
@@ -150,22 +208,24 @@ pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
             .filter(|&i| re.is_match(assets[i]))
             .collect();
         match hits[..] {
-            [] => return nothing(format!("--asset `{re}` matched no asset")),
-            [only] => {
-                return Selection {
+            [] => return Err(nothing(format!("--asset `{re}` matched no asset"))),
+            // The user's choice stands, whatever its platform, unless it is an installer
+            // package: haul installs programs, and says so as it does for its own choices.
+            [only] if !matches!(parse(assets[only], &wanted).kind, Kind::Installer(_)) => {
+                return Ok(vec![Selection {
                     asset: Some(assets[only].to_owned()),
                     reason: "chosen by --asset".to_owned(),
                     emulated: None,
-                };
+                }]);
             }
             _ => {
                 allowed = (0..assets.len()).map(|i| hits.contains(&i)).collect();
-                scope = format!(" among the {} assets matching --asset", hits.len());
+                let noun = if hits.len() == 1 { "asset" } else { "assets" };
+                scope = format!(" among the {} {noun} matching --asset", hits.len());
             }
         }
     }
 
-    let wanted = Names::new(req);
     let mut parsed: Vec<Asset> = assets.iter().map(|n| parse(n, &wanted)).collect();
     settle(&mut parsed);
     let usable: Vec<&Asset> = parsed
@@ -188,27 +248,36 @@ pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
             .iter()
             .filter(|a| a.is_program() && Some(a.named) == programs_named)
             .filter(|a| os_fits(a, platform))
-            .filter_map(|&a| arch_fit(a.arch, platform).map(|f| (a, f)))
+            .filter_map(|&a| {
+                // What the archive holds for the platform is seen only once it is unpacked.
+                let fit = if a.every_platform {
+                    Some(Fit::Native(ArchFit::Unspecified))
+                } else {
+                    arch_fit(a.arch, platform)
+                };
+                fit.map(|f| (a, f))
+            })
     };
     let libc_ok = |a: &Asset| !(musl_host(platform) && a.libc == BuildLibc::Gnu);
-    let best = |want_native: bool| {
-        fitting()
-            .filter(|&(a, f)| libc_ok(a) && matches!(f, Fit::Native(_)) == want_native)
-            .min_by_key(|&(a, f)| rank(a, f, platform))
-    };
-    if let Some((a, fit)) = best(true).or_else(|| best(false)) {
+    let mut order: Vec<(&Asset, Fit)> = fitting().filter(|&(a, _)| libc_ok(a)).collect();
+    // Native builds first, emulated ones after (rule 6); each kind by rule 5.
+    order.sort_by_key(|&(a, f)| (matches!(f, Fit::Emulated(_)), rank(a, f, platform)));
+    if !order.is_empty() {
         let several_tools = programs_named == Some(Named::Tool)
             && usable
                 .iter()
                 .any(|b| b.is_program() && b.named < Named::Tool);
-        return picked(a, fit, platform, req, several_tools, &scope);
+        return Ok(order
+            .into_iter()
+            .map(|(a, fit)| picked(a, fit, platform, req, several_tools, &scope))
+            .collect());
     }
 
     // Rule 7: nothing runs; say why.
     if fitting().any(|(a, _)| !libc_ok(a)) {
-        return nothing(format!(
+        return Err(nothing(format!(
             "only glibc builds exist for {platform}{scope}; a musl host cannot run them"
-        ));
+        )));
     }
     let installers_named = best_named(false);
     let mut labels: Vec<&str> = usable
@@ -224,14 +293,14 @@ pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
         .collect();
     labels.sort_unstable();
     labels.dedup();
-    if labels.is_empty() {
+    Err(if labels.is_empty() {
         nothing(format!("no asset fits {platform}{scope}"))
     } else {
         nothing(format!(
             "only installer packages ({}) exist for {platform}{scope}",
             labels.join(", ")
         ))
-    }
+    })
 }
 
 fn picked(
@@ -256,6 +325,10 @@ fn picked(
                 .map_or("older", |o| o.1);
             format!("{older} build runs on {arch}; no {arch} build")
         }
+        Fit::Native(ArchFit::Unspecified) if a.every_platform => {
+            "the release's one archive names no platform; taken as holding a build for each"
+                .to_owned()
+        }
         Fit::Native(ArchFit::Unspecified) => {
             format!("asset name carries no architecture; assumed to run on {arch}")
         }
@@ -272,11 +345,19 @@ fn picked(
     if a.os_guessed {
         why.push(format!("no os in the name; taken as {}", p.os.as_str()));
     }
+    if a.legacy {
+        why.push("a build for older systems or cpus".to_owned());
+    }
     match (musl_host(p), a.libc) {
-        (true, BuildLibc::Musl) => why.push("musl/static build for a musl host".to_owned()),
+        (true, BuildLibc::Musl | BuildLibc::Static) => {
+            why.push("musl/static build for a musl host".to_owned());
+        }
         (true, _) => why.push("no libc in the name; assumed static".to_owned()),
+        (false, BuildLibc::Static) if p.os == Os::Linux => {
+            why.push("static build preferred on linux".to_owned());
+        }
         (false, BuildLibc::Musl) if p.os == Os::Linux => {
-            why.push("static musl build preferred on linux".to_owned());
+            why.push("musl build: it runs here only if static".to_owned());
         }
         _ => {}
     }
@@ -327,6 +408,7 @@ mod tests {
 
     /// Tricky releases in miniature: (assets, platform, tool, expected pick, words in the reason).
     #[test]
+    #[allow(clippy::too_many_lines, reason = "one table of cases")]
     fn tricky_selections() {
         use Emulation::{Rosetta2, WindowsArm64X64, Wow64};
         type Row<'a> = (
@@ -354,17 +436,60 @@ mod tests {
                "t-linux-amd64.tar.gz.sig", "t-1.0.tar.gz", "t-linux-amd64.tar.gz"],
                 "linux-x86_64", "t", Some("t-linux-amd64.tar.gz"), "built for linux-x86_64", None),
             (&["t-1.0.tar.gz", "t-1.0-linux-amd64.tar.gz", "t"], "windows-x86_64", "t", None, "no asset fits", None),
+            // No OS is not Windows: a zip with no platform is the Windows build only beside
+            // builds that name other OSes; alone in its release, it holds a build for each.
+            (&["t.zip", "t-linux-x86_64.tar.gz", "t-darwin-aarch64.tar.gz"], "windows-x86_64", "t",
+                Some("t.zip"), "no os in the name; taken as windows", None),
+            (&["t.zip", "t-linux-x86_64.tar.gz", "t-darwin-aarch64.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-x86_64.tar.gz"), "", None),
+            (&["t-1.0.zip", "t-1.0.zip.sha256"], "linux-x86_64", "t", Some("t-1.0.zip"),
+                "the release's one archive names no platform; taken as holding a build for each", None),
+            (&["t-1.0.zip", "t-1.0.zip.sha256"], "macos-aarch64", "t", Some("t-1.0.zip"), "a build for each", None),
+            (&["t-1.0.tar.gz", "SHA256SUMS"], "linux-armv7", "t", Some("t-1.0.tar.gz"), "a build for each", None),
+            // Two such archives are the source in two formats.
+            (&["t-1.0.zip", "t-1.0.tar.gz"], "linux-x86_64", "t", None, "no asset fits", None),
+            (&["t-1.0.zip", "t-1.0.tar.gz"], "windows-x86_64", "t", None, "no asset fits", None),
+            // An AppImage is a portable Linux program, after archives and plain binaries.
+            (&["t-1.0-x86_64.AppImage", "t-1.0-linux-x86_64.tar.gz", "t-1.0-x86_64.AppImage.zsync"], "linux-x86_64", "t",
+                Some("t-1.0-linux-x86_64.tar.gz"), "", None),
+            (&["t-1.0-x86_64.AppImage", "t-1.0-linux-x86_64"], "linux-x86_64", "t", Some("t-1.0-linux-x86_64"), "", None),
+            (&["t-1.0-x86_64.AppImage", "t-1.0-windows-x64.zip"], "linux-x86_64", "t",
+                Some("t-1.0-x86_64.AppImage"), "built for linux-x86_64", None),
+            (&["t-1.0-x86_64.AppImage", "t-1.0-windows-x64.zip"], "linux-x86_64-musl", "t", None, "only glibc builds", None),
+            (&["t-1.0-x86_64.AppImage", "t-1.0-windows-x64.zip"], "macos-x86_64", "t", None, "no asset fits", None),
             // Installer packages are reported, never picked.
             (&["t-1.0.dmg", "t-1.0-linux-amd64.tar.gz"], "macos-aarch64", "t", None,
                 "only installer packages (.dmg) exist for macos-aarch64", None),
             (&["t-setup-x64.exe", "t-windows-x64.zip"], "windows-x86_64", "t", Some("t-windows-x64.zip"), "", None),
             (&["t-installer-x64.exe", "t-linux-x64.tar.gz"], "windows-x86_64", "t", None, "only installer packages", None),
-            // libc: a musl host never gets glibc; a glibc host prefers static musl.
+            // libc: a musl host never gets glibc; a glibc host prefers a static build, then glibc,
+            // then musl (which may need musl's loader).
             (&["t-x86_64-unknown-linux-gnu.tar.gz", "t_amd64.deb"], "linux-x86_64-musl", "t", None,
                 "only glibc builds", None),
             (&["t-x86_64-unknown-linux-gnu.tar.gz", "t-x86_64-unknown-linux-musl.tar.gz"], "linux-x86_64", "t",
-                Some("t-x86_64-unknown-linux-musl.tar.gz"), "static musl build preferred on linux", None),
+                Some("t-x86_64-unknown-linux-gnu.tar.gz"), "built for linux-x86_64", None),
+            (&["t-x86_64-unknown-linux-musl.tar.gz", "t-x86_64-apple-darwin.tar.gz"], "linux-x86_64", "t",
+                Some("t-x86_64-unknown-linux-musl.tar.gz"), "musl build: it runs here only if static", None),
+            (&["t-linux-amd64-static.tar.gz", "t-linux-amd64.tar.gz", "t-linux-amd64-musl.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-amd64-static.tar.gz"), "static build preferred on linux", None),
             (&["t-linux-amd64", "t-alpine-amd64"], "linux-x86_64-musl", "t", Some("t-alpine-amd64"), "musl", None),
+            (&["t-linux-x64.zip", "t-linux-x64-musl.zip", "t-linux-x64-musl-baseline.zip"], "linux-x86_64-musl", "t",
+                Some("t-linux-x64-musl.zip"), "musl/static build for a musl host", None),
+            // Builds for old systems or CPUs only where no plain one fits.
+            (&["t-linux-amd64-legacy.tar.gz", "t-linux-amd64.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-amd64.tar.gz"), "built for linux-x86_64", None),
+            (&["t-win7-x64.zip", "t-windows-x64.zip", "t-linux-x64.zip"], "windows-x86_64", "t",
+                Some("t-windows-x64.zip"), "", None),
+            (&["t-win7-x64.zip", "t-linux-x64.zip"], "windows-x86_64", "t",
+                Some("t-win7-x64.zip"), "a build for older systems or cpus", None),
+            (&["t-centos7-x86_64.tar.gz", "t-x86_64-unknown-linux-gnu.tar.gz"], "linux-x86_64", "t",
+                Some("t-x86_64-unknown-linux-gnu.tar.gz"), "", None),
+            (&["t-x86_64-linux-gnu-old-glibc.tar.xz", "t-x86_64-linux-gnu.tar.xz"], "linux-x86_64", "t",
+                Some("t-x86_64-linux-gnu.tar.xz"), "", None),
+            (&["t-linux-x64-baseline.zip", "t-linux-x64.zip", "t-windows-x64-baseline.zip"], "linux-x86_64", "t",
+                Some("t-linux-x64.zip"), "", None),
+            (&["t-linux-amd64-noavx.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-amd64-noavx.tar.gz"), "older systems", None),
             // macOS universal builds fit both arches; x86_64 only under Rosetta 2.
             (&["t-darwin-universal.tar.gz", "t-linux-amd64.tar.gz"], "macos-aarch64", "t",
                 Some("t-darwin-universal.tar.gz"), "universal macos build", None),
@@ -382,6 +507,16 @@ mod tests {
             (&["t_darwin_arm", "t_darwin"], "macos-aarch64", "t", Some("t_darwin_arm"), "built for macos-aarch64", None),
             (&["t-linux-arm.tar.gz", "t-linux.tar.gz", "t-windows-arm64.zip"], "linux-aarch64", "t",
                 Some("t-linux-arm.tar.gz"), "read as arm64", None),
+            // ...and so is the OS's only ARM build in a release that builds nothing 32-bit...
+            (&["t-linux-arm.tar.gz", "t-linux-amd64.tar.gz", "t-darwin-amd64.tar.gz"], "linux-aarch64", "t",
+                Some("t-linux-arm.tar.gz"), "`arm` read as arm64: no other 64-bit arm build for its os", None),
+            (&["t-linux-arm.tar.gz", "t-linux-amd64.tar.gz", "t-darwin-amd64.tar.gz"], "linux-armv7", "t",
+                None, "no asset fits", None),
+            // ...but 32-bit where the release builds 32-bit x86 or ARM too (Go's GOARCH=arm).
+            (&["t_linux_arm.tar.gz", "t_linux_amd64.tar.gz", "t_linux_386.tar.gz"], "linux-aarch64", "t",
+                None, "no asset fits", None),
+            (&["t_linux_arm.tar.gz", "t_linux_amd64.tar.gz", "t_linux_386.tar.gz"], "linux-armv7", "t",
+                Some("t_linux_arm.tar.gz"), "armv6 build runs on armv7", None),
             // `x86` is 32-bit beside a 64-bit build, else the only Intel build.
             (&["t-win-x86.exe", "t-win-x64.exe"], "windows-x86_64", "t", Some("t-win-x64.exe"), "", None),
             (&["t_linux_x86", "t_linux_aarch64"], "linux-x86_64", "t", Some("t_linux_x86"), "read as x86_64", None),
@@ -389,6 +524,18 @@ mod tests {
             (&["jq-linux32", "jq-linux64", "jq-win64.exe"], "linux-i686", "jq", Some("jq-linux32"), "", None),
             (&["t_linux_64-bit.tar.gz", "t_linux_arm_64.tar.gz"], "linux-aarch64", "t", Some("t_linux_arm_64.tar.gz"), "", None),
             (&["t-winarm64.zip", "t-win64.zip"], "windows-aarch64", "t", Some("t-winarm64.zip"), "", None),
+            // No arch beside builds of the same OS that name theirs: the arch they leave unnamed.
+            (&["t-linux.tar.gz", "t-linux-arm64.tar.gz"], "linux-x86_64", "t", Some("t-linux.tar.gz"),
+                "taken as x86_64, which its os's other builds leave unnamed", None),
+            (&["t-linux.tar.gz", "t-linux-arm64.tar.gz"], "linux-aarch64", "t", Some("t-linux-arm64.tar.gz"), "", None),
+            (&["t-macos.tar.gz", "t-macos-x86_64.tar.gz"], "macos-aarch64", "t", Some("t-macos.tar.gz"),
+                "taken as arm64", None),
+            (&["t-macos.tar.gz", "t-macos-x86_64.tar.gz"], "macos-x86_64", "t", Some("t-macos-x86_64.tar.gz"), "", None),
+            (&["t.exe", "t-x86.exe", "t-arm64.exe"], "windows-x86_64", "t", Some("t.exe"), "taken as x86_64", None),
+            // Beside both, a default build: the host's own arch named beats it.
+            (&["t-linux.tar.gz", "t-linux-amd64.tar.gz", "t-linux-arm64.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-amd64.tar.gz"), "", None),
+            (&["t-linux.tar.gz", "t-linux-amd64.tar.gz", "t-linux-arm64.tar.gz"], "linux-armv7", "t", None, "", None),
             // A release naming no arch at all is x86_64-only.
             (&["t-linux.tar.gz", "t-mac.tar.gz"], "linux-aarch64", "t", None, "no asset fits", None),
             (&["t-linux.tar.gz", "t-mac.tar.gz"], "macos-aarch64", "t", Some("t-mac.tar.gz"), "taken as x86_64",
@@ -455,6 +602,100 @@ mod tests {
             several
                 .reason
                 .starts_with("chosen among the 3 assets matching --asset")
+        );
+    }
+
+    #[test]
+    fn asset_pattern_never_takes_an_installer() {
+        let assets = [
+            "t_1.0_amd64.deb",
+            "t_1.0_darwin_arm64.pkg",
+            "t-linux-amd64.tar.gz",
+        ];
+        let with = |re: &str, platform: &str| {
+            let re = Regex::new(re).expect("regex compiles");
+            select(
+                &assets,
+                platform.parse().expect("platform"),
+                &Request {
+                    tool: "t",
+                    repo: "t",
+                    asset_pattern: Some(&re),
+                },
+            )
+        };
+        let deb = with("deb$", "linux-x86_64");
+        assert_eq!(deb.asset, None);
+        assert_eq!(
+            deb.reason,
+            "only installer packages (.deb) exist for linux-x86_64 among the 1 asset matching --asset"
+        );
+        let pkg = with(r"\.pkg$", "linux-x86_64");
+        assert_eq!(pkg.asset, None);
+        assert_eq!(
+            pkg.reason,
+            "no asset fits linux-x86_64 among the 1 asset matching --asset"
+        );
+        // A program matched alone is still taken as it is, whatever its platform.
+        assert_eq!(
+            with("tar", "macos-aarch64").asset.as_deref(),
+            Some("t-linux-amd64.tar.gz")
+        );
+    }
+
+    #[test]
+    fn ranked_lists_every_candidate_best_first() {
+        let assets = [
+            "t-linux-x64.zip",
+            "t-linux-x64-baseline.zip",
+            "t-linux-x64-musl.zip",
+            "t-linux-aarch64.zip",
+            "t-darwin-x64.zip",
+            "t-1.0.deb",
+            "SHASUMS256.txt",
+        ];
+        let names = |platform: &str| -> Vec<String> {
+            ranked(
+                &assets,
+                platform.parse().expect("platform"),
+                &Request {
+                    tool: "t",
+                    repo: "t",
+                    asset_pattern: None,
+                },
+            )
+            .into_iter()
+            .filter_map(|s| s.asset)
+            .collect()
+        };
+        assert_eq!(
+            names("linux-x86_64"),
+            [
+                "t-linux-x64.zip",
+                "t-linux-x64-musl.zip",
+                "t-linux-x64-baseline.zip"
+            ]
+        );
+        assert_eq!(
+            names("linux-x86_64-musl"),
+            [
+                "t-linux-x64-musl.zip",
+                "t-linux-x64.zip",
+                "t-linux-x64-baseline.zip"
+            ]
+        );
+        assert_eq!(names("macos-aarch64"), ["t-darwin-x64.zip"]);
+        assert!(names("windows-x86_64").is_empty());
+        // The first is what `select` picks, with the same reason.
+        let p: Platform = "linux-x86_64".parse().expect("platform");
+        let req = Request {
+            tool: "t",
+            repo: "t",
+            asset_pattern: None,
+        };
+        assert_eq!(
+            ranked(&assets, p, &req).first(),
+            Some(&select(&assets, p, &req))
         );
     }
 

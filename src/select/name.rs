@@ -16,6 +16,8 @@ pub(super) enum Kind {
     Exe,
     /// No extension: the executable itself.
     Bare,
+    /// A portable Linux executable (`.AppImage`), installed like a bare one.
+    AppImage,
     /// An OS package or app bundle, labelled for messages.
     Installer(&'static str),
     Junk,
@@ -50,8 +52,10 @@ pub(super) enum BuildArch {
 pub(super) enum BuildLibc {
     Unknown,
     Gnu,
-    /// musl or fully static: runs on any Linux.
+    /// musl: static (any Linux runs it) or linked against musl's loader, the name cannot tell.
     Musl,
+    /// Said to be static: runs on any Linux.
+    Static,
 }
 
 /// What one token, or a two-token spelling such as `x86_64` or `64-bit`, says.
@@ -63,6 +67,9 @@ pub(super) enum Word {
     /// An OS with an arch hint that a real arch word overrides (`win32`, `linux64`).
     OsHint(Os, BuildArch),
     OsLibc(Os, BuildLibc),
+    /// A build for old systems or CPUs (`legacy`, `win7`, `centos7`, `noavx`), with the OS and
+    /// C library the word implies.
+    Legacy(Option<Os>, Option<BuildLibc>),
     Arch(BuildArch),
     /// `all`, which means universal next to a macOS name.
     All,
@@ -89,10 +96,12 @@ pub(super) fn word(t: &str) -> Word {
         Some(libc) => return Word::Libc(libc.into()),
         None => {}
     }
+    if let Some(legacy) = words::legacy(t) {
+        return Word::Legacy(legacy.os, legacy.libc.map(Into::into));
+    }
     match t {
         "exe" => Word::Os(BuildOs::Is(Os::Windows)),
         "all" => Word::All,
-        "static" => Word::Libc(BuildLibc::Musl),
         // Vendors, release channels, and `cli`: haul installs command-line tools, so
         // `tool-cli-…` is the tool itself rather than a variant of it.
         "unknown" | "pc" | "ibm" | "w64" | "none" | "rc" | "alpha" | "beta" | "stable"
@@ -135,21 +144,11 @@ impl From<LibcWord> for BuildLibc {
         match word {
             LibcWord::Gnu => BuildLibc::Gnu,
             LibcWord::Musl => BuildLibc::Musl,
+            LibcWord::Static => BuildLibc::Static,
             LibcWord::WindowsToolchain => BuildLibc::Unknown,
         }
     }
 }
-
-/// OS words that releases glue to an arch or a bit width (`linux64`, `win32`, `winarm64`).
-pub(super) const GLUED: [(&str, Os); 7] = [
-    ("linux", Os::Linux),
-    ("freebsd", Os::FreeBsd),
-    ("windows", Os::Windows),
-    ("win", Os::Windows),
-    ("macos", Os::MacOs),
-    ("osx", Os::MacOs),
-    ("darwin", Os::MacOs),
-];
 
 /// Words recognised by shape rather than spelling: versions, `glibc231`, `*sums`, glued OS words.
 pub(super) fn shaped_word(t: &str) -> Word {
@@ -169,7 +168,7 @@ pub(super) fn shaped_word(t: &str) -> Word {
     if t.ends_with("sums") {
         return Word::Junk;
     }
-    for (prefix, os) in GLUED {
+    for (prefix, os) in words::GLUED_OS {
         let Some(rest) = t.strip_prefix(prefix) else {
             continue;
         };
@@ -226,7 +225,7 @@ pub(super) fn read(tokens: &[&str]) -> Vec<(usize, Word)> {
 }
 
 /// OS packages and app bundles, by extension; the extension is the label shown in messages.
-pub(super) const INSTALLERS: [&str; 17] = [
+pub(super) const INSTALLERS: [&str; 16] = [
     ".pkg.tar.zst",
     ".pkg.tar.xz",
     ".app.zip",
@@ -242,7 +241,6 @@ pub(super) const INSTALLERS: [&str; 17] = [
     ".dmg",
     ".snap",
     ".flatpak",
-    ".appimage",
     ".nupkg",
 ];
 /// Extensions of files that are never a program: checksums, signatures, keys, metadata, scripts,
@@ -253,6 +251,9 @@ pub(super) const JUNK_EXTS: &str = "sha256 sha512 sha1 sha md5 sum sha256sum sha
 
 /// Splits a lowercased name into the part that carries words and the kind of file.
 pub(super) fn split_format(lower: &str) -> (&str, Kind) {
+    if let Some(stem) = lower.strip_suffix(".appimage") {
+        return (stem, Kind::AppImage);
+    }
     for ext in INSTALLERS {
         if let Some(stem) = lower.strip_suffix(ext) {
             // `.app.zip` and `.app.tar.gz` are both macOS app bundles.
@@ -338,13 +339,20 @@ pub(super) struct Asset<'a> {
     pub(super) exact_case: bool,
     /// Words nothing explains (`full`, `nocgo`, `desktop`): a variant, not the plain build.
     pub(super) extras: usize,
+    /// Built for old systems or CPUs (`legacy`, `win7`, `noavx`): ranked below the plain build.
+    pub(super) legacy: bool,
+    /// The arch was read from what the release's other builds leave unnamed.
+    pub(super) arch_inferred: bool,
+    /// The release's one archive, naming no platform, in a release with no other build: taken
+    /// as holding a build for every platform, chosen from inside it after unpacking.
+    pub(super) every_platform: bool,
 }
 
 impl Asset<'_> {
     pub(super) fn is_program(&self) -> bool {
         matches!(
             self.kind,
-            Kind::Tarball | Kind::Zip | Kind::Compressed | Kind::Exe | Kind::Bare
+            Kind::Tarball | Kind::Zip | Kind::Compressed | Kind::Exe | Kind::Bare | Kind::AppImage
         )
     }
 
@@ -355,7 +363,7 @@ impl Asset<'_> {
 
     /// Counts as a build, and as evidence of how the release names its builds.
     pub(super) fn is_build(&self) -> bool {
-        self.kind != Kind::Junk && !self.is_platformless()
+        self.kind != Kind::Junk && (!self.is_platformless() || self.every_platform)
     }
 
     /// Takes in one word of the name; `hint` collects arch hints of glued OS words.
@@ -383,6 +391,15 @@ impl Asset<'_> {
             }
             Word::Arch(a) => self.set_arch(a),
             Word::Libc(l) if self.libc == BuildLibc::Unknown => self.libc = l,
+            Word::Legacy(os, libc) => {
+                if let Some(o) = os {
+                    set_os(o);
+                }
+                if let (Some(l), BuildLibc::Unknown) = (libc, self.libc) {
+                    self.libc = l;
+                }
+                self.legacy = true;
+            }
             Word::Installer if self.kind == Kind::Exe => {
                 self.kind = Kind::Installer(".exe installer");
             }
@@ -460,6 +477,9 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
         named,
         exact_case: !spelled.is_empty() && name.starts_with(spelled),
         extras: 0,
+        legacy: false,
+        arch_inferred: false,
+        every_platform: false,
     };
     let mut hint = BuildArch::Unknown;
     let outside_name = |&&(at, _): &&(usize, Word)| at < run_at || at >= run_at + run_len;
@@ -486,7 +506,7 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
                 ".msi" | ".msix" | ".msixbundle" | ".appx" | ".nupkg" | ".exe installer",
             ) => Some(Os::Windows),
             Kind::Installer(".pkg" | ".dmg" | ".app") => Some(Os::MacOs),
-            Kind::Installer(_) => Some(Os::Linux),
+            Kind::Installer(_) | Kind::AppImage => Some(Os::Linux),
             // `tool.x86_64`, `tool_arm64`: an arch-only name is, by long habit, a Linux build.
             _ if asset.arch != BuildArch::Unknown => Some(Os::Linux),
             _ => None,
@@ -496,25 +516,54 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
             asset.os_guessed = true;
         }
     }
+    // An AppImage bundles its libraries but not glibc, which it is built against.
+    if asset.kind == Kind::AppImage && asset.libc == BuildLibc::Unknown {
+        asset.libc = BuildLibc::Gnu;
+    }
     asset
 }
 
 /// Settles what a name cannot say alone by how the whole release names its builds.
 pub(super) fn settle(assets: &mut [Asset<'_>]) {
-    // A release with no Windows build that ships a zip named after the tool, with no OS and no
-    // arch, ships it for Windows: such tarballs are source, but zip is Windows' own format.
-    if !assets
+    settle_os(assets);
+    settle_bare_words(assets);
+    settle_archless(assets);
+}
+
+/// An archive that names no OS and no arch, named after the tool: in a release whose other
+/// builds name other OSes but not Windows, it is the Windows build (zip is Windows' own
+/// format; such tarballs are source); in a release with no other build at all, the one such
+/// archive holds a build for every platform. Otherwise it is nothing haul can place.
+fn settle_os(assets: &mut [Asset<'_>]) {
+    let placeless = |a: &Asset| {
+        a.is_program()
+            && a.is_platformless()
+            && a.named >= Named::Repo
+            && matches!(a.kind, Kind::Zip | Kind::Tarball)
+    };
+    let program_builds = assets.iter().any(|a| a.is_program() && a.is_build());
+    if !program_builds {
+        let mut candidates = assets.iter_mut().filter(|a| placeless(a));
+        if let (Some(only), None) = (candidates.next(), candidates.next()) {
+            only.every_platform = true;
+        }
+        return;
+    }
+    let has_windows = assets
         .iter()
-        .any(|a| a.is_build() && a.os == BuildOs::Is(Os::Windows))
-    {
+        .any(|a| a.is_build() && a.os == BuildOs::Is(Os::Windows));
+    if !has_windows {
         for a in assets.iter_mut() {
-            if a.kind == Kind::Zip && a.is_platformless() && a.named >= Named::Repo {
+            if a.kind == Kind::Zip && placeless(a) {
                 a.os = BuildOs::Is(Os::Windows);
                 a.os_guessed = true;
             }
         }
     }
+}
 
+/// `x86` and a bare `arm`, read by what else the release builds.
+fn settle_bare_words(assets: &mut [Asset<'_>]) {
     let builds: Vec<(BuildOs, BuildArch)> = assets
         .iter()
         .filter(|a| a.is_build())
@@ -537,7 +586,6 @@ pub(super) fn settle(assets: &mut [Asset<'_>]) {
         .iter()
         .any(|&(o, a)| a == BuildArch::BareArm && o != BuildOs::Is(Os::MacOs) && os_has(o, arm64));
     let any_32 = any_has(bits32) || arm32_beside_arm64;
-    let names_arch = any_has(|a| a != BuildArch::Unknown);
 
     for a in assets.iter_mut() {
         match a.arch {
@@ -550,24 +598,70 @@ pub(super) fn settle(assets: &mut [Asset<'_>]) {
                 a.arch = BuildArch::Is(Arch::X86_64);
                 a.arch_note = Some("`x86` read as x86_64: the only intel build for its os");
             }
-            // `arm` is arm64 on macOS (there is no 32-bit ARM macOS), 32-bit where its OS also
-            // has arm64, and otherwise arm64 only in a release that builds nothing 32-bit but has
-            // arm64 elsewhere (`tool-linux-arm` beside `tool-windows-arm64`).
+            // `arm` is arm64 on macOS (there is no 32-bit ARM macOS) and 32-bit where its OS
+            // also has arm64. Elsewhere it is the OS's only ARM build: arm64, unless the release
+            // builds anything 32-bit (`linux_386`, `armv7`), as Go releases naming GOARCH do.
             BuildArch::BareArm if a.os == BuildOs::Is(Os::MacOs) => {
                 a.arch = BuildArch::Is(Arch::Aarch64);
             }
-            BuildArch::BareArm if !os_has(a.os, arm64) && !any_32 && any_has(arm64) => {
+            BuildArch::BareArm if !os_has(a.os, arm64) && !any_32 => {
                 a.arch = BuildArch::Is(Arch::Aarch64);
-                a.arch_note = Some("`arm` read as arm64: the release builds nothing 32-bit");
+                a.arch_note = Some(
+                    "`arm` read as arm64: no other 64-bit arm build for its os, and nothing 32-bit in the release",
+                );
             }
             BuildArch::BareArm => a.arch = BuildArch::Armv6,
-            // A release that names no arch anywhere predates multi-arch builds: x86_64. Where
-            // other builds name theirs, an arch-less one is the default or a multi-arch build.
-            BuildArch::Unknown if !names_arch && a.os != BuildOs::Unknown => {
-                a.arch = BuildArch::Is(Arch::X86_64);
-                a.arch_note = Some("asset name carries no architecture; taken as x86_64");
-            }
             _ => {}
+        }
+    }
+}
+
+/// A build that names no arch. In a release that names none anywhere: `x86_64`, from before
+/// multi-arch builds. Beside builds of its own OS that name theirs: the arch they leave
+/// unnamed, arm64 when they name `x86_64` and `x86_64` when they do not. Beside both, or none,
+/// it stays unknown: a default or multi-arch build, taken after any that names the host's.
+fn settle_archless(assets: &mut [Asset<'_>]) {
+    let builds: Vec<(BuildOs, Named, BuildArch)> = assets
+        .iter()
+        .filter(|a| a.is_build())
+        .map(|a| (a.os, a.named, a.arch))
+        .collect();
+    let names_arch = builds.iter().any(|&(_, _, a)| a != BuildArch::Unknown);
+    for a in assets.iter_mut() {
+        if a.arch != BuildArch::Unknown || a.os == BuildOs::Unknown || a.every_platform {
+            continue;
+        }
+        if !names_arch {
+            a.arch = BuildArch::Is(Arch::X86_64);
+            a.arch_note = Some("asset name carries no architecture; taken as x86_64");
+            a.arch_inferred = true;
+            continue;
+        }
+        let siblings: Vec<BuildArch> = builds
+            .iter()
+            .filter(|&&(o, n, arch)| o == a.os && n == a.named && arch != BuildArch::Unknown)
+            .map(|&(_, _, arch)| arch)
+            .collect();
+        let has = |arch| siblings.contains(&BuildArch::Is(arch));
+        if siblings.is_empty() || siblings.contains(&BuildArch::Universal) {
+            continue;
+        }
+        match (has(Arch::X86_64), has(Arch::Aarch64)) {
+            (true, true) => {}
+            (true, false) => {
+                a.arch = BuildArch::Is(Arch::Aarch64);
+                a.arch_note = Some(
+                    "asset name carries no architecture; taken as arm64, which its os's other builds leave unnamed",
+                );
+                a.arch_inferred = true;
+            }
+            (false, _) => {
+                a.arch = BuildArch::Is(Arch::X86_64);
+                a.arch_note = Some(
+                    "asset name carries no architecture; taken as x86_64, which its os's other builds leave unnamed",
+                );
+                a.arch_inferred = true;
+            }
         }
     }
 }

@@ -1,21 +1,32 @@
-//! Finding the executables a user wants in an unpacked release.
+//! Finding the executables a user wants in an unpacked release, and checking that each is a
+//! program for the target platform.
 //!
-//! Reads the staging directory; writes nothing. The choice itself ([`choose`]) is pure.
+//! Reads the staging directory; writes nothing. The choice ([`choose`]) and the check
+//! ([`check_program`]) are pure.
+//!
+//! Never a guess: an executable is taken when it is named after the wanted name, exactly or
+//! with a platform suffix (`yq_linux_amd64`, the tool's own build named for its platform), or
+//! when it is the only one in the release. Anything else fails, listing what is there. Links
+//! keep the executable's own name (`rg` from ripgrep) unless the user names another
+//! (`--bin NAME=LINK`); a platform-suffixed build is linked under the wanted name.
 
+use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::error::UserError;
-use crate::platform::words::{self, ArchWord};
-use crate::platform::{Arch, Platform};
+use crate::error::{ExitCode, UserError};
+use crate::platform::binary::{self, FileKind, Misfit};
+use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
+use crate::platform::{Arch, Libc, Os, Platform};
 
 /// A file in the unpacked tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// Relative to the unpacked directory, with `/` separators.
     pub path: String,
+    /// A program by its first bytes: ELF, Mach-O, PE or a `#!` script.
     pub executable: bool,
 }
 
@@ -34,6 +45,62 @@ impl Found {
 pub struct Chosen {
     pub name: String,
     pub path: String,
+}
+
+/// One executable asked for: `NAME`, or `NAME=LINK` to link it under another name (`--bin`,
+/// and the catalog's `bins`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinRequest {
+    /// The executable's file name in the release, without `.exe`.
+    pub name: String,
+    /// The name to link it as; its own name when `None`.
+    pub link: Option<String>,
+}
+
+impl BinRequest {
+    /// Reads `NAME` or `NAME=LINK`. Both are plain file names: not empty, no path separators,
+    /// not `.` or `..`.
+    pub fn parse(text: &str) -> Result<BinRequest, UserError> {
+        let (name, link) = match text.split_once('=') {
+            Some((name, link)) => (name, Some(link)),
+            None => (text, None),
+        };
+        let problem = |part: &str| {
+            if part.is_empty() {
+                Some("is empty")
+            } else if part.contains(['/', '\\']) {
+                Some("holds a path separator")
+            } else if part == "." || part == ".." {
+                Some("is not a file name")
+            } else if part.contains('=') {
+                Some("holds a second `=`")
+            } else if part.chars().any(char::is_control) {
+                Some("holds a control character")
+            } else {
+                None
+            }
+        };
+        for (what, part) in [("name", Some(name)), ("link name", link)] {
+            if let Some(why) = part.and_then(problem) {
+                return Err(UserError::new(format!("`--bin {text}`: the {what} {why}"))
+                    .hint("write `--bin NAME`, or `--bin NAME=LINK` to link it under another name")
+                    .exit(ExitCode::Usage));
+            }
+        }
+        Ok(BinRequest {
+            name: name.to_owned(),
+            link: link.map(str::to_owned),
+        })
+    }
+}
+
+impl fmt::Display for BinRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.link {
+            Some(link) => write!(f, "{}={link}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
 }
 
 /// Every regular file under `dir`, and whether it is a program.
@@ -64,37 +131,84 @@ pub fn scan(dir: &Path) -> Result<Vec<Found>> {
 
 /// A program by its first bytes: ELF, Mach-O (thin or universal), PE, or a script.
 fn is_program(path: &Path) -> Result<bool> {
-    let mut magic = [0u8; 4];
-    let mut file = fs_err::File::open(path)?;
-    let n = file.read(&mut magic)?;
-    let magic = &magic[..n];
-    Ok(magic.starts_with(b"\x7fELF")
-        || magic.starts_with(b"MZ")
-        || magic.starts_with(b"#!")
-        || matches!(
-            magic,
-            [0xfe, 0xed, 0xfa, 0xce | 0xcf]
-                | [0xce | 0xcf, 0xfa, 0xed, 0xfe]
-                | [0xca, 0xfe, 0xba, 0xbe]
-        ))
+    let mut head = Vec::with_capacity(4096);
+    fs_err::File::open(path)?
+        .take(4096)
+        .read_to_end(&mut head)?;
+    Ok(matches!(binary::identify(&head), FileKind::Program(_)))
 }
 
-/// Pick the executables named `wanted` (or the one the release plainly holds when a single
-/// tool is wanted and nothing is named after it).
-///
-/// For each name, in order: a file called exactly that (plus `exe_suffix`); a program whose
-/// name is that plus a platform suffix (`yq_linux_amd64`); the only program in the release.
+/// Whether the file whose first bytes are `head` is a program that runs on `target`, natively
+/// or under an emulation the OS provides; otherwise an error naming what it is. 64 KiB of head
+/// is plenty: every header this reads sits at the start of the file. `name` names the file.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "the installer calls it for each chosen executable once the pipeline rewrite lands (issue 9.8)"
+    )
+)]
+pub fn check_program(head: &[u8], name: &str, target: Platform) -> Result<(), UserError> {
+    let hint = format!("choose a build for {target} with `--asset REGEX`");
+    let found = match binary::identify(head) {
+        FileKind::Other(what) => {
+            if let Some(label) = what.installer() {
+                return Err(UserError::new(format!(
+                    "`{name}` is an installer package ({label}), not a program"
+                ))
+                .hint(format!(
+                    "haul installs programs, not OS packages; {hint}, or use the OS's package manager"
+                )));
+            }
+            what.describe().to_owned()
+        }
+        FileKind::Program(program) => match program.fit(target) {
+            Ok(_) => return Ok(()),
+            Err(Misfit::Os { found } | Misfit::NotProgram { found }) => found,
+            Err(Misfit::Arch { found }) => match &found[..] {
+                [one] => format!("{} program", one.with_article()),
+                several => {
+                    let cpus: Vec<String> = several.iter().map(binary::Cpu::describe).collect();
+                    format!("a program for {} only", cpus.join(" and "))
+                }
+            },
+        },
+    };
+    Err(
+        UserError::new(format!("`{name}` is not a program for {target}"))
+            .caused_by(format!("it is {found}"))
+            .hint(hint),
+    )
+}
+
+/// Pick the executables named `wanted`, each `NAME` or `NAME=LINK` (see [`BinRequest`]).
 pub fn choose(
     files: &[Found],
     wanted: &[String],
     platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
-    // A release that holds a build per arch (`x86_64/tool`, `aarch64/tool`) in one archive:
-    // the other arches' copies are not candidates. An archive of one build for another arch
-    // (run under emulation) has nothing left that way, and is taken whole.
+    let requests = wanted
+        .iter()
+        .map(|w| BinRequest::parse(w))
+        .collect::<Result<Vec<_>, _>>()?;
+    choose_bins(files, &requests, platform)
+}
+
+/// Pick the executables asked for. For each, in order: a file called exactly that (plus
+/// `.exe` on Windows); a program called that plus a platform suffix that fits `platform`
+/// (`yq_linux_amd64`); the only program in the release, when one executable is wanted.
+pub fn choose_bins(
+    files: &[Found],
+    wanted: &[BinRequest],
+    platform: Platform,
+) -> Result<Vec<Chosen>, UserError> {
+    // A release that holds a build per platform in one archive (`x86_64-apple-darwin/tool`,
+    // `aarch64-unknown-linux-musl/tool`): the other platforms' copies are not candidates. An
+    // archive of one build for another arch (run under emulation) has nothing left that way,
+    // and is taken whole.
     let native: Vec<&Found> = files
         .iter()
-        .filter(|f| !other_arch(&f.path, platform.arch))
+        .filter(|f| !other_platform(&f.path, platform))
         .collect();
     choose_among(&native, wanted, platform)
         .or_else(|_| choose_among(&files.iter().collect::<Vec<_>>(), wanted, platform))
@@ -102,117 +216,243 @@ pub fn choose(
 
 fn choose_among(
     files: &[&Found],
-    wanted: &[String],
+    wanted: &[BinRequest],
     platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
-    let exe_suffix = platform.exe_suffix();
-    let windows = !exe_suffix.is_empty();
+    let windows = platform.os == Os::Windows;
     let programs: Vec<&Found> = files
         .iter()
         .copied()
         .filter(|f| {
             if windows {
-                f.file_name().to_ascii_lowercase().ends_with(exe_suffix)
+                exe_stem(f.file_name()).is_some()
             } else {
                 f.executable
             }
         })
         .collect();
     let mut chosen = Vec::new();
-    for name in wanted {
-        let exact = format!("{name}{exe_suffix}");
+    for request in wanted {
+        let name = request.name.as_str();
         let matches_exact = |f: &&Found| {
             if windows {
-                f.file_name().eq_ignore_ascii_case(&exact)
+                exe_stem(f.file_name()).is_some_and(|stem| stem.eq_ignore_ascii_case(name))
             } else {
-                f.file_name() == exact
+                f.file_name() == name
             }
         };
-        let by_name = files
+        let exact = files
             .iter()
             .copied()
             .filter(matches_exact)
             .filter(|f| windows || f.executable || programs.is_empty())
-            .min_by_key(|f| f.depth());
-        let by_prefix = || {
+            .min_by_key(|f| (f.depth(), libc_rank(&f.path, platform)));
+        let suffixed = || {
             programs
                 .iter()
-                .filter(|f| {
-                    let file = f.file_name();
-                    file.strip_prefix(name.as_str())
-                        .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
-                })
-                .min_by_key(|f| (f.depth(), f.file_name().len()))
                 .copied()
+                .filter_map(|f| suffix_fit(f, name, platform).map(|rank| (f, rank)))
+                .min_by_key(|&(f, rank)| (rank, f.depth(), f.file_name().len()))
+                .map(|(f, _)| f)
         };
-        let only = || (wanted.len() == 1 && programs.len() == 1).then(|| programs[0]);
-        let Some(found) = by_name.or_else(by_prefix).or_else(only) else {
-            let listed: Vec<&str> = programs.iter().map(|f| f.path.as_str()).collect();
-            let mut err = UserError::new(format!("the release has no executable named `{name}`"));
-            err = if listed.is_empty() {
-                err.caused_by("it holds no executable files at all")
-            } else {
-                err.caused_by(format!("executables: {}", listed.join(", ")))
-                    .hint("pass `--bin NAME` for each executable to install")
-            };
-            return Err(err);
+        let named = exact.or_else(suffixed);
+        let link = match (named, &programs[..]) {
+            (Some(found), _) => Some((found, request.link.clone().unwrap_or(name.to_owned()))),
+            (None, [only]) if wanted.len() == 1 => {
+                let link = request.link.clone().unwrap_or_else(|| own_name(only, name));
+                Some((*only, link))
+            }
+            _ => None,
+        };
+        let Some((found, link)) = link else {
+            return Err(missing(name, &programs));
         };
         chosen.push(Chosen {
-            name: link_name(name, found, wanted.len() == 1),
+            name: link,
             path: found.path.clone(),
         });
     }
     Ok(chosen)
 }
 
-/// Whether a directory on `path` names an arch other than `arch` (`aarch64/minisign` on
-/// `x86_64`).
-fn other_arch(path: &str, arch: Arch) -> bool {
+fn missing(name: &str, programs: &[&Found]) -> UserError {
+    let err = UserError::new(format!("the release has no executable named `{name}`"));
+    if programs.is_empty() {
+        return err.caused_by("it holds no executable files at all");
+    }
+    let listed: Vec<&str> = programs.iter().map(|f| f.path.as_str()).collect();
+    err.caused_by(format!("executables: {}", listed.join(", ")))
+        .hint("pass `--bin NAME` for each executable to install (`--bin NAME=LINK` links it under another name)")
+}
+
+/// The name without `.exe` (any case), when it has it.
+fn exe_stem(file: &str) -> Option<&str> {
+    let cut = file.len().checked_sub(4)?;
+    (file.is_char_boundary(cut) && file[cut..].eq_ignore_ascii_case(".exe")).then(|| &file[..cut])
+}
+
+/// What a run of name tokens says about a platform: each token an OS, arch, libc, vendor or
+/// version word (`linux_amd64`, `x86_64-unknown-linux-musl`, `v1.2.3-darwin-arm64`).
+#[derive(Default)]
+struct Reading {
+    os: Option<OsWord>,
+    arch: Option<ArchWord>,
+    libc: Option<LibcWord>,
+}
+
+/// Reads `text` as platform words; `None` when a token is something else.
+fn read_platform(text: &str) -> Option<Reading> {
+    let lower = text.to_ascii_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(['-', '_', '.'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut reading = Reading::default();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i];
+        if let Some(arch) = tokens.get(i + 1).and_then(|next| words::arch_pair(t, next)) {
+            reading.arch.get_or_insert(arch);
+            i += 2;
+            continue;
+        }
+        i += 1;
+        if let Some(os) = words::os(t) {
+            reading.os.get_or_insert(os);
+        } else if let Some((os, libc)) = words::os_with_libc(t) {
+            reading.os.get_or_insert(OsWord::Is(os));
+            reading.libc.get_or_insert(libc);
+        } else if let Some(arch) = words::arch(t) {
+            reading.arch.get_or_insert(arch);
+        } else if let Some(libc) = words::libc(t) {
+            reading.libc.get_or_insert(libc);
+        } else if let Some((os, rest)) = glued_os(t) {
+            reading.os.get_or_insert(OsWord::Is(os));
+            match rest {
+                "32" => reading.arch.get_or_insert(ArchWord::Is(Arch::I686)),
+                "64" => reading.arch.get_or_insert(ArchWord::Is(Arch::X86_64)),
+                r => match words::arch(r) {
+                    Some(arch) => reading.arch.get_or_insert(arch),
+                    // An OS version: `macos11`.
+                    None if r.bytes().all(|b| b.is_ascii_digit()) => continue,
+                    None => return None,
+                },
+            };
+        } else if !(words::is_vendor(t) || is_version(t) || matches!(t, "static" | "bin")) {
+            return None;
+        }
+    }
+    Some(reading)
+}
+
+fn glued_os(token: &str) -> Option<(Os, &str)> {
+    words::GLUED_OS.iter().find_map(|&(prefix, os)| {
+        token
+            .strip_prefix(prefix)
+            .filter(|rest| !rest.is_empty())
+            .map(|rest| (os, rest))
+    })
+}
+
+/// `1`, `2024`, `v1`, `3rc2`: a version or a piece of one (names split on `.` too).
+fn is_version(token: &str) -> bool {
+    let token = token.strip_prefix('v').unwrap_or(token);
+    let digits = token.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &token[digits..];
+    digits > 0
+        && (rest.is_empty()
+            || ["rc", "alpha", "beta", "pre"].iter().any(|p| {
+                rest.strip_prefix(p)
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            }))
+}
+
+/// How well a reading fits `platform`: `None` when it names another OS, arch or libc; smaller
+/// is better (the exact arch named before none named).
+fn fit(reading: &Reading, platform: Platform) -> Option<u8> {
+    if reading.os.is_some_and(|os| os != OsWord::Is(platform.os)) {
+        return None;
+    }
+    let musl_host = platform.libc == Some(Libc::Musl);
+    if musl_host && reading.libc == Some(LibcWord::Gnu) {
+        return None;
+    }
+    let arch = match (reading.arch, platform.arch) {
+        (None, _) => 1,
+        (Some(ArchWord::Is(a)), h) if a == h => 0,
+        (Some(ArchWord::Armv6 | ArchWord::BareArm), Arch::Armv7)
+        | (Some(ArchWord::BareArm), Arch::Aarch64)
+        | (Some(ArchWord::BareX86), Arch::X86_64 | Arch::I686) => 2,
+        (Some(ArchWord::Universal), _) if platform.os == Os::MacOs => 2,
+        _ => return None,
+    };
+    Some(arch)
+}
+
+/// How a path's libc words suit the host, smaller better: on musl, musl builds first.
+fn libc_rank(path: &str, platform: Platform) -> u8 {
+    let dirs = path.rsplit_once('/').map_or("", |(dirs, _)| dirs);
+    let musl = dirs.to_ascii_lowercase().contains("musl");
+    u8::from(musl != (platform.libc == Some(Libc::Musl)))
+}
+
+/// For a program called `name` plus a platform suffix that fits `platform`, how well it fits.
+fn suffix_fit(found: &Found, name: &str, platform: Platform) -> Option<u8> {
+    let file = found.file_name();
+    let stem = exe_stem(file).unwrap_or(file);
+    let rest = stem.strip_prefix(name)?.strip_prefix(['-', '_', '.'])?;
+    fit(&read_platform(rest)?, platform)
+}
+
+/// Whether a directory on `path` names another platform (`aarch64/minisign` on `x86_64`,
+/// `x86_64-apple-darwin/tool` on Linux, a glibc build's directory on a musl host).
+fn other_platform(path: &str, platform: Platform) -> bool {
     let Some((dirs, _)) = path.rsplit_once('/') else {
         return false;
     };
-    dirs.split(['/', '-', '_', '.'])
-        .filter_map(|word| match words::arch(&word.to_ascii_lowercase()) {
-            Some(ArchWord::Is(named)) => Some(named),
-            _ => None,
-        })
-        .any(|named| named != arch)
+    dirs.split('/').any(|dir| {
+        let lower = dir.to_ascii_lowercase();
+        let named = lower.split(['-', '_', '.']).collect::<Vec<_>>();
+        let other_os = named.iter().any(|w| match words::os(w) {
+            Some(OsWord::Is(os)) => os != platform.os,
+            Some(OsWord::Other) => true,
+            None => false,
+        });
+        let other_arch = read_arch_words(&named).any(|word| match word {
+            ArchWord::Is(arch) => arch != platform.arch,
+            ArchWord::Armv6 => platform.arch != Arch::Armv7,
+            ArchWord::Other => true,
+            _ => false,
+        });
+        let other_libc = platform.libc == Some(Libc::Musl)
+            && named.iter().any(|w| words::libc(w) == Some(LibcWord::Gnu));
+        other_os || other_arch || other_libc
+    })
 }
 
-/// The name in the bin dir: the wanted name, unless the release's only program has a plain
-/// name of its own (`ripgrep` ships `rg`).
-fn link_name(wanted: &str, found: &Found, single: bool) -> String {
+/// The arch words among tokens, two-token spellings (`x86_64`) included.
+fn read_arch_words<'a>(tokens: &'a [&'a str]) -> impl Iterator<Item = ArchWord> + 'a {
+    let pairs = tokens
+        .windows(2)
+        .filter_map(|pair| words::arch_pair(pair[0], pair[1]));
+    let singles = tokens.iter().filter_map(|t| words::arch(t));
+    pairs.chain(singles)
+}
+
+/// The link name of the release's only program: its own name, less a platform suffix
+/// (`tool_linux_amd64` is `tool`); the wanted name when the whole name is a platform.
+fn own_name(found: &Found, wanted: &str) -> String {
     let file = found.file_name();
-    let stem = file
-        .strip_suffix(".exe")
-        .or_else(|| file.strip_suffix(".EXE"))
-        .unwrap_or(file);
-    let named_after_wanted = stem == wanted
-        || stem.starts_with(&format!("{wanted}-"))
-        || stem.starts_with(&format!("{wanted}_"))
-        || stem.starts_with(&format!("{wanted}."));
-    if !single || named_after_wanted || looks_platform_specific(stem) {
-        wanted.to_owned()
-    } else {
-        stem.to_owned()
+    let stem = exe_stem(file).unwrap_or(file);
+    if read_platform(stem).is_some() {
+        return wanted.to_owned();
     }
-}
-
-/// Whether a file name carries an OS or arch word (`yq_linux_amd64`, `jq-linux64`).
-fn looks_platform_specific(stem: &str) -> bool {
-    stem.to_ascii_lowercase()
-        .split(['-', '_', '.'])
-        .any(|token| {
-            words::os(token).is_some()
-                || words::arch(token).is_some()
-                || ["linux", "darwin", "macos", "windows", "win", "freebsd"]
-                    .iter()
-                    .any(|os| {
-                        token
-                            .strip_prefix(os)
-                            .is_some_and(|rest| rest == "32" || rest == "64")
-                    })
-        })
+    let cut = stem
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '-' | '_' | '.'))
+        .map(|(at, _)| at)
+        .find(|&at| read_platform(&stem[at + 1..]).is_some());
+    cut.map_or_else(|| stem.to_owned(), |at| stem[..at].to_owned())
 }
 
 #[cfg(test)]
@@ -324,11 +564,19 @@ mod tests {
             one("minisign", "minisign-linux/x86_64/minisign")
         );
         // Arch words in the file's own name do not count: `tool-linux-arm64` may be the only one.
-        assert!(!other_arch("tool-linux-arm64", Arch::X86_64));
-        assert!(other_arch("arm64/tool", Arch::X86_64));
-        assert!(!other_arch(
+        let linux: Platform = "linux-x86_64".parse().unwrap();
+        assert!(!other_platform("tool-linux-arm64", linux));
+        assert!(other_platform("arm64/tool", linux));
+        assert!(other_platform("darwin/tool", linux));
+        assert!(other_platform("x86_64-pc-windows-msvc/tool.exe", linux));
+        assert!(!other_platform(
             "tool-1.0-x86_64-unknown-linux-musl/tool",
-            Arch::X86_64
+            linux
+        ));
+        let alpine: Platform = "linux-x86_64-musl".parse().unwrap();
+        assert!(other_platform(
+            "tool-1.0-x86_64-unknown-linux-gnu/tool",
+            alpine
         ));
     }
 
@@ -337,5 +585,214 @@ mod tests {
         // `helmfile` is not `helm`.
         let list = [("helmfile", true), ("other", true)];
         assert!(pick(&list, &["helm"], "").is_err());
+    }
+
+    #[test]
+    fn never_a_guess_among_several() {
+        // Neither is `multi`, nor `kube`: the user must say which.
+        for (list, wanted) in [
+            ([("multi-a", true), ("multi-b", true)], "multi"),
+            (
+                [("bin/kube-apiserver", true), ("bin/kube-proxy", true)],
+                "kube",
+            ),
+        ] {
+            let err = pick(&list, &[wanted], "").unwrap_err();
+            assert_eq!(
+                err.message,
+                format!("the release has no executable named `{wanted}`")
+            );
+            assert_eq!(
+                err.causes,
+                [format!("executables: {}, {}", list[0].0, list[1].0)]
+            );
+            assert!(err.hint.is_some_and(|h| h.contains("--bin NAME=LINK")));
+        }
+        // Asked for by name, each keeps it, or takes the name asked for.
+        let list = [("multi-a", true), ("multi-b", true)];
+        assert_eq!(
+            pick(&list, &["multi-a"], "").unwrap(),
+            one("multi-a", "multi-a")
+        );
+        assert_eq!(
+            pick(&list, &["multi-b=multi"], "").unwrap(),
+            one("multi", "multi-b")
+        );
+    }
+
+    #[test]
+    fn the_only_program_is_never_renamed() {
+        let list = [("multi-a", true), ("README.md", false)];
+        assert_eq!(
+            pick(&list, &["multi"], "").unwrap(),
+            one("multi-a", "multi-a")
+        );
+        assert_eq!(
+            pick(&list, &["multi-a=multi"], "").unwrap(),
+            one("multi", "multi-a")
+        );
+        // A platform suffix is not part of its name; a name that is only a platform is not one.
+        let list = [("tool_linux_amd64", true)];
+        assert_eq!(
+            pick(&list, &["other"], "").unwrap(),
+            one("tool", "tool_linux_amd64")
+        );
+        let list = [("dist/linux-amd64", true)];
+        assert_eq!(
+            pick(&list, &["tool"], "").unwrap(),
+            one("tool", "dist/linux-amd64")
+        );
+        let list = [("v2ray", true)];
+        assert_eq!(pick(&list, &["tool"], "").unwrap(), one("v2ray", "v2ray"));
+    }
+
+    #[test]
+    fn one_file_may_be_linked_twice() {
+        let list = [("kubelogin", true)];
+        assert_eq!(
+            pick(&list, &["kubelogin", "kubelogin=kubectl-oidc_login"], "").unwrap(),
+            vec![
+                ("kubelogin".to_owned(), "kubelogin".to_owned()),
+                ("kubectl-oidc_login".to_owned(), "kubelogin".to_owned())
+            ]
+        );
+    }
+
+    fn pick_on(list: &[(&str, bool)], wanted: &str, platform: &str) -> Vec<(String, String)> {
+        let platform: Platform = platform.parse().unwrap();
+        choose(&files(list), &[wanted.to_owned()], platform)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.name, c.path))
+            .collect()
+    }
+
+    #[test]
+    fn one_archive_with_a_build_per_platform() {
+        let list = [
+            ("tool/aarch64-apple-darwin/tool", true),
+            ("tool/aarch64-unknown-linux-musl/tool", true),
+            ("tool/x86_64-apple-darwin/tool", true),
+            ("tool/x86_64-pc-windows-msvc/tool.exe", true),
+            ("tool/x86_64-unknown-linux-gnu/tool", true),
+            ("tool/x86_64-unknown-linux-musl/tool", true),
+            ("tool/README.md", false),
+        ];
+        for (platform, path) in [
+            ("linux-x86_64", "tool/x86_64-unknown-linux-gnu/tool"),
+            ("linux-x86_64-musl", "tool/x86_64-unknown-linux-musl/tool"),
+            ("linux-aarch64", "tool/aarch64-unknown-linux-musl/tool"),
+            ("macos-aarch64", "tool/aarch64-apple-darwin/tool"),
+            ("macos-x86_64", "tool/x86_64-apple-darwin/tool"),
+            ("windows-x86_64", "tool/x86_64-pc-windows-msvc/tool.exe"),
+        ] {
+            assert_eq!(
+                pick_on(&list, "tool", platform),
+                one("tool", path),
+                "{platform}"
+            );
+        }
+        // Files named by platform side by side (`krew.tar.gz`).
+        let list = [
+            ("krew-darwin_amd64", true),
+            ("krew-darwin_arm64", true),
+            ("krew-linux_amd64", true),
+            ("krew-linux_arm", true),
+            ("krew-linux_arm64", true),
+            ("krew-windows_amd64.exe", true),
+            ("LICENSE", false),
+        ];
+        for (platform, path) in [
+            ("linux-x86_64", "krew-linux_amd64"),
+            ("linux-aarch64", "krew-linux_arm64"),
+            ("linux-armv7", "krew-linux_arm"),
+            ("macos-aarch64", "krew-darwin_arm64"),
+            ("windows-x86_64", "krew-windows_amd64.exe"),
+        ] {
+            assert_eq!(
+                pick_on(&list, "krew", platform),
+                one("krew", path),
+                "{platform}"
+            );
+        }
+    }
+
+    #[test]
+    fn bin_requests() {
+        let ok = |text: &str, name: &str, link: Option<&str>| {
+            let req = BinRequest::parse(text).unwrap();
+            assert_eq!(req.name, name, "{text}");
+            assert_eq!(req.link.as_deref(), link, "{text}");
+            assert_eq!(req.to_string(), text);
+        };
+        ok("multi-a", "multi-a", None);
+        ok("multi-a=multi", "multi-a", Some("multi"));
+        ok(
+            "kubelogin=kubectl-oidc_login",
+            "kubelogin",
+            Some("kubectl-oidc_login"),
+        );
+        for bad in [
+            "", "=x", "x=", "a/b", "x=../y", "x=a\\b", "..", "x=.", "a=b=c", "a\nb",
+        ] {
+            let err = BinRequest::parse(bad).unwrap_err();
+            assert_eq!(err.exit, ExitCode::Usage, "{bad:?}");
+            assert!(
+                err.message.starts_with(&format!("`--bin {bad}`")),
+                "{bad:?}: {}",
+                err.message
+            );
+        }
+        let err = pick(&[("a", true)], &["a=b/c"], "").unwrap_err();
+        assert_eq!(
+            err.message,
+            "`--bin a=b/c`: the link name holds a path separator"
+        );
+    }
+
+    #[test]
+    fn only_programs_for_the_target_pass() {
+        use crate::platform::binary::fixtures::{
+            EM_AARCH64, EM_X86_64, ElfBuilder, MACHO_ARM64, MACHO_X86_64, fat, macho, pe,
+        };
+        let p = |s: &str| s.parse::<Platform>().unwrap();
+        let linux = p("linux-x86_64");
+        let check = |head: &[u8], target: Platform| check_program(head, "tool", target);
+        assert!(check(&ElfBuilder::new(EM_X86_64).build(), linux).is_ok());
+        assert!(check(b"#!/bin/sh\nexec true\n", linux).is_ok());
+        assert!(check(&fat(&[MACHO_X86_64, MACHO_ARM64]), p("macos-aarch64")).is_ok());
+        assert!(
+            check(&macho(MACHO_X86_64), p("macos-aarch64")).is_ok(),
+            "rosetta 2"
+        );
+        assert!(
+            check(&pe(0x14c, false), p("windows-x86_64")).is_ok(),
+            "wow64"
+        );
+
+        let err = check(&macho(MACHO_ARM64), linux).unwrap_err();
+        assert_eq!(err.message, "`tool` is not a program for linux-x86_64");
+        assert_eq!(err.causes, ["it is a macos program (Mach-O, aarch64)"]);
+        assert!(err.hint.is_some_and(|h| h.contains("--asset")));
+        let err = check(&ElfBuilder::new(EM_AARCH64).build(), linux).unwrap_err();
+        assert_eq!(err.causes, ["it is an arm64 (aarch64) program"]);
+        let err = check(&fat(&[MACHO_ARM64, 12]), p("macos-x86_64")).unwrap_err();
+        assert_eq!(
+            err.causes,
+            ["it is a program for arm64 (aarch64) and 32-bit arm (armv7) only"]
+        );
+        let err = check(&pe(0x8664, false), linux).unwrap_err();
+        assert_eq!(err.causes, ["it is a windows program (PE, x86_64)"]);
+        let err = check(b"# notes\nnothing to run\n", linux).unwrap_err();
+        assert_eq!(err.causes, ["it is a text file without `#!`"]);
+
+        let mut deb = b"!<arch>\ndebian-binary   ".to_vec();
+        deb.resize(64, b' ');
+        let err = check_program(&deb, "tool_1.0_amd64.deb", linux).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`tool_1.0_amd64.deb` is an installer package (.deb), not a program"
+        );
+        assert!(err.hint.is_some_and(|h| h.contains("not OS packages")));
     }
 }
