@@ -20,14 +20,15 @@ use anyhow::{Context as _, Result};
 use crate::error::UserError;
 use crate::fetch::Http;
 use crate::output::{Bar, Printer};
-use crate::platform::{Libc, Platform};
+use crate::platform::Platform;
+use crate::platform::host::HostRuntime;
 use crate::request::names::{self, NameKind};
 use crate::request::tool::{Tool, WantedBin};
 use crate::resolve::release::Release;
 use crate::resolve::{self, Part, Resolved};
 use crate::store::record::{Artifact, Bin, Installed};
 use crate::store::{self, Staging, Store};
-use crate::unpack::{self, Format, executables};
+use crate::unpack::{self, Format, elf, executables};
 
 pub use plan::Outcome;
 
@@ -130,6 +131,13 @@ async fn download_parts(
     let several = parts.len() > 1;
     let mut artifacts = Vec::new();
     let mut bins = Vec::new();
+    // What the programs must start on: this machine, or (`--target`) a standard one of that
+    // platform.
+    let host = if opts.platform == crate::platform::host::platform() {
+        crate::platform::host::runtime()
+    } else {
+        crate::platform::host::assumed(opts.platform)
+    };
     for (i, part) in parts.iter().enumerate() {
         let sub = if several {
             names::dir_name(Format::strip(&part.asset.name))
@@ -141,69 +149,143 @@ async fn download_parts(
         } else {
             staging.unpacked()
         };
-        fs_err::create_dir_all(&dest)?;
-        let fetched = download::run(
-            env.http,
-            &download::Download {
-                asset: &part.asset,
-                release,
-                plan: &part.plan,
-                known: plan::known_hash(&part.plan),
-                cache_path: env
-                    .downloads
-                    .join(resolve::cache_dir(tool, &release.tag, opts.platform))
-                    .join(&part.asset.name),
-                partial: if i == 0 {
-                    staging.download_path()
-                } else {
-                    staging.extra_path(i)
-                },
-                dest: dest.clone(),
-                single_name: format!("{}{}", tool.name, opts.platform.exe_suffix()),
-                require_checksum: opts.require_checksum,
-                offline: opts.offline,
-            },
-            bar,
-        )
-        .await
-        .with_context(|| format!("installing `{}` from `{}`", tool.name, part.asset.name))?;
-        if fetched.verified.is_none() {
-            env.printer.warn(&format!(
-                "no checksum covers `{}` in {} {}; installed it unverified",
-                part.asset.name,
-                tool.origin(),
-                release.tag
-            ));
+        // The chosen build, then the next ones when it cannot start here.
+        let candidates: Vec<&Part> = std::iter::once(part).chain(&part.alternatives).collect();
+        let mut first_error: Option<anyhow::Error> = None;
+        for (n, candidate) in candidates.iter().enumerate() {
+            if dest.exists() {
+                fs_err::remove_dir_all(&dest)?;
+            }
+            fs_err::create_dir_all(&dest)?;
+            let fetched =
+                fetch_part(env, tool, release, candidate, staging, i, &dest, opts, bar).await?;
+            if fetched.verified.is_none() {
+                env.printer.warn(&format!(
+                    "no checksum covers `{}` in {} {}; installed it unverified",
+                    candidate.asset.name,
+                    tool.origin(),
+                    release.tag
+                ));
+            }
+            match executables_of(tool, part, &dest, &sub, opts.platform, &host) {
+                Ok(found) => {
+                    if n > 0 {
+                        let why = first_error
+                            .as_ref()
+                            .and_then(|e| e.downcast_ref::<CannotStart>())
+                            .and_then(|c| c.0.causes.first().cloned())
+                            .unwrap_or_default();
+                        env.printer.warn(&format!(
+                            "{}: `{}` cannot start here ({why}); took `{}` instead",
+                            tool.name, candidates[0].asset.name, candidate.asset.name
+                        ));
+                    }
+                    artifacts.push(artifact(candidate, &fetched));
+                    bins.extend(found);
+                    first_error = None;
+                    break;
+                }
+                Err(err) if err.is::<CannotStart>() && n + 1 < candidates.len() => {
+                    first_error.get_or_insert(err);
+                }
+                Err(err) => return Err(CannotStart::unwrap(first_error.unwrap_or(err))),
+            }
         }
-        artifacts.push(Artifact {
-            asset: part.asset.name.clone(),
-            url: part.asset.url.clone(),
-            size: (part.asset.size > 0).then_some(part.asset.size),
-            sha256: fetched.sha256.to_string(),
-            sha512: None,
-            verified_by: fetched.verified.map(|v| v.to_string()),
-        });
-        bins.extend(executables_of(tool, part, &dest, &sub, opts.platform)?);
+        if let Some(err) = first_error {
+            return Err(CannotStart::unwrap(err));
+        }
     }
     Ok((artifacts, bins))
 }
 
-/// The executables a part provides, checked, made executable, and named for the bin dir.
+/// Fetch, verify and unpack one candidate build of a part into `dest`.
+#[allow(clippy::too_many_arguments, reason = "one download's every coordinate")]
+async fn fetch_part(
+    env: &Env<'_>,
+    tool: &Tool,
+    release: &Release,
+    candidate: &Part,
+    staging: &Staging,
+    i: usize,
+    dest: &Path,
+    opts: &Options,
+    bar: &Bar,
+) -> Result<download::Fetched> {
+    download::run(
+        env.http,
+        &download::Download {
+            asset: &candidate.asset,
+            release,
+            plan: &candidate.plan,
+            known: plan::known_hash(&candidate.plan),
+            cache_path: env
+                .downloads
+                .join(resolve::cache_dir(tool, &release.tag, opts.platform))
+                .join(&candidate.asset.name),
+            partial: if i == 0 {
+                staging.download_path()
+            } else {
+                staging.extra_path(i)
+            },
+            dest: dest.to_path_buf(),
+            single_name: format!("{}{}", tool.name, opts.platform.exe_suffix()),
+            require_checksum: opts.require_checksum,
+            offline: opts.offline,
+        },
+        bar,
+    )
+    .await
+    .with_context(|| format!("installing `{}` from `{}`", tool.name, candidate.asset.name))
+}
+
+fn artifact(part: &Part, fetched: &download::Fetched) -> Artifact {
+    Artifact {
+        asset: part.asset.name.clone(),
+        url: part.asset.url.clone(),
+        size: (part.asset.size > 0).then_some(part.asset.size),
+        sha256: fetched.sha256.to_string(),
+        sha512: None,
+        verified_by: fetched.verified.as_ref().map(ToString::to_string),
+    }
+}
+
+/// A build that cannot start on this system for its C library: another build may.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct CannotStart(UserError);
+
+impl CannotStart {
+    /// The error as the user sees it, once no other build is left to try.
+    fn unwrap(err: anyhow::Error) -> anyhow::Error {
+        match err.downcast::<CannotStart>() {
+            Ok(CannotStart(user)) => user.into(),
+            Err(err) => err,
+        }
+    }
+}
+
+/// The executables a part provides, checked (each a program for the platform and, on this
+/// machine, one that can start), made executable, and named for the bin dir.
 fn executables_of(
     tool: &Tool,
     part: &Part,
     dest: &Path,
     sub: &str,
     platform: Platform,
+    host: &HostRuntime,
 ) -> Result<Vec<Bin>> {
     let wanted: Vec<WantedBin> = if part.bins.is_empty() {
         tool.wanted_bins()
     } else {
         part.bins.clone()
     };
-    let names: Vec<String> = wanted.iter().map(|b| b.name.clone()).collect();
     let found = executables::scan(dest)?;
-    let chosen = executables::choose(&found, &names, platform).map_err(|err| {
+    let choose = if tool.bins_from_user {
+        executables::choose_named
+    } else {
+        executables::choose_bins
+    };
+    let chosen = choose(&found, &wanted, platform).map_err(|err| {
         if tool.bins_named() && err.hint.is_some() {
             // The user named the executables already; the list of what is there is the help.
             UserError {
@@ -214,51 +296,34 @@ fn executables_of(
             err
         }
     })?;
-    if platform.libc == Some(Libc::Musl) {
-        refuse_glibc_builds(dest, &chosen, &part.asset.name)?;
-    }
     let mut bins = Vec::new();
-    for (chosen, wanted) in chosen.into_iter().zip(
-        wanted
-            .iter()
-            .chain(std::iter::repeat(&WantedBin::plain(""))),
-    ) {
-        unpack::set_executable(&dest.join(&chosen.path))?;
-        let link = wanted.link.clone().unwrap_or(chosen.name);
-        names::segment(NameKind::Executable, &link)?;
-        let path = if sub.is_empty() {
+    for chosen in chosen {
+        let path = dest.join(&chosen.path);
+        let mut head = Vec::with_capacity(64 * 1024);
+        fs_err::File::open(&path)?
+            .take(64 * 1024)
+            .read_to_end(&mut head)?;
+        executables::check_program(&head, &chosen.name, platform)?;
+        if let Err(why) = elf::can_run(&mut fs_err::File::open(&path)?, &chosen.name, host) {
+            let err = why.to_user_error(&part.asset.name);
+            if why.libc_related() {
+                return Err(CannotStart(err).into());
+            }
+            return Err(err.into());
+        }
+        unpack::set_executable(&path)?;
+        names::segment(NameKind::Executable, &chosen.name)?;
+        let rel = if sub.is_empty() {
             chosen.path
         } else {
             format!("{sub}/{}", chosen.path)
         };
         bins.push(Bin {
-            link: format!("{link}{}", platform.exe_suffix()),
-            path,
+            link: format!("{}{}", chosen.name, platform.exe_suffix()),
+            path: rel,
         });
     }
     Ok(bins)
-}
-
-/// A glibc-linked program cannot start on a musl system (Alpine), however its name reads.
-fn refuse_glibc_builds(dir: &Path, chosen: &[executables::Chosen], asset: &str) -> Result<()> {
-    for bin in chosen {
-        let mut head = Vec::with_capacity(64 * 1024);
-        fs_err::File::open(dir.join(&bin.path))?
-            .take(64 * 1024)
-            .read_to_end(&mut head)?;
-        if let Some(loader) =
-            unpack::elf::interpreter(&head).filter(|l| unpack::elf::is_glibc_loader(l))
-        {
-            return Err(UserError::new(format!(
-                "`{}` in `{asset}` is built for glibc, and this system uses musl",
-                bin.name
-            ))
-            .caused_by(format!("it asks for the loader `{loader}`"))
-            .hint("choose a static or musl build with `--asset REGEX`, or use a glibc system")
-            .into());
-        }
-    }
-    Ok(())
 }
 
 /// Move the verified version into place (when `staging` holds one), activate it and write the

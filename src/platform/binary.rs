@@ -10,14 +10,6 @@
 //! It lives beside the platform model rather than with unpacking because host detection reads
 //! the host's own glibc with it.
 
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "until the installer checks programs with it (issue 14.4), only host detection and tests use all of it"
-    )
-)]
-
 use std::fmt;
 use std::io::{self, Read, Seek, SeekFrom};
 
@@ -156,6 +148,7 @@ pub struct Elf {
 
 impl Elf {
     /// Whether it starts without a dynamic loader; `None` when the headers were not given.
+    #[cfg(test)]
     pub fn is_static(&self) -> Option<bool> {
         match self.linking {
             Linking::Static => Some(true),

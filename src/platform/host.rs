@@ -3,14 +3,6 @@
 //! haul under Rosetta 2 on an Apple silicon Mac; and, on Linux, what the C runtime offers a
 //! dynamically linked program: which loaders exist and which glibc version is installed.
 
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "`runtime` is for the installer, which calls it once the pipeline rewrite lands (issue 14.4)"
-    )
-)]
-
 use std::path::Path;
 
 use crate::platform::binary::{self, FileKind, GlibcVersion, Program};
@@ -101,6 +93,30 @@ pub struct HostRuntime {
     /// The dynamic loaders present, among the standard glibc and musl paths for the host's
     /// arch (a glibc system may have musl's too, from its `musl` package).
     pub loaders: Vec<String>,
+}
+
+/// The runtime a machine of `platform` is taken to have, for an install for another platform
+/// (`--target`): its standard loaders, and no known glibc version.
+pub fn assumed(platform: Platform) -> HostRuntime {
+    let (c_runtime, loaders) = match (platform.os, platform.libc) {
+        (Os::Linux, Some(Libc::Musl)) => (
+            Some(CRuntime::Musl),
+            vec![musl_loader(platform.arch).to_owned()],
+        ),
+        (Os::Linux, _) => (
+            Some(CRuntime::Glibc { version: None }),
+            glibc_loaders(platform.arch)
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
+        ),
+        _ => (None, Vec::new()),
+    };
+    HostRuntime {
+        platform,
+        c_runtime,
+        loaders,
+    }
 }
 
 /// The host's runtime: [`platform`], and on Linux the loaders present and glibc's version.

@@ -36,7 +36,7 @@ const WINDOWS_DEVICES: [&str; 22] = [
 ];
 
 /// Why `text` cannot be one path segment, or `None` when it can.
-fn problem(text: &str) -> Option<&'static str> {
+pub fn problem(text: &str) -> Option<&'static str> {
     if text.is_empty() {
         return Some("it is empty");
     }

@@ -54,16 +54,35 @@ pub struct WantedBin {
     pub link: Option<String>,
 }
 
+impl std::fmt::Display for WantedBin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.link {
+            Some(link) => write!(f, "{}={link}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
 impl WantedBin {
-    /// `NAME` or `NAME=LINK`, both checked as file names.
+    /// `NAME` or `NAME=LINK` (`--bin`, and the catalog's `bins`); both are checked as file
+    /// names.
     pub fn parse(text: &str) -> Result<WantedBin, UserError> {
         let (name, link) = match text.split_once('=') {
             Some((name, link)) => (name, Some(link)),
             None => (text, None),
         };
-        names::segment(NameKind::Executable, name)?;
-        if let Some(link) = link {
-            names::segment(NameKind::Executable, link)?;
+        for (what, part) in [("name", Some(name)), ("link name", link)] {
+            let Some(part) = part else { continue };
+            let why = if part.contains('=') {
+                Some("contains a second `=`")
+            } else {
+                names::problem(part).map(|why| why.strip_prefix("it ").unwrap_or(why))
+            };
+            if let Some(why) = why {
+                return Err(UserError::new(format!("`--bin {text}`: the {what} {why}"))
+                    .hint("write `--bin NAME`, or `--bin NAME=LINK` to link it under another name")
+                    .exit(ExitCode::Usage));
+            }
         }
         Ok(WantedBin {
             name: name.to_owned(),
@@ -87,6 +106,8 @@ pub struct Tool {
     /// The executables named by the user or the catalog; empty means "the one named after the
     /// tool, or the release's only one".
     pub bins: Vec<WantedBin>,
+    /// The user named them (`--bin`): each must be there by its name.
+    pub bins_from_user: bool,
     /// Only assets matching this are considered (`--asset`, or the catalog's hint).
     pub asset_pattern: Option<Regex>,
     /// What narrows the release to this tool: part of its identity.
@@ -141,6 +162,7 @@ impl Tool {
             return from_entry(entry, query, overrides);
         }
         let bins = overrides.bins.clone();
+        let bins_from_user = !bins.is_empty();
         let primary = bins
             .first()
             .map_or_else(|| repo.name.to_ascii_lowercase(), |b| b.name.clone());
@@ -154,6 +176,7 @@ impl Tool {
             name,
             source: ToolSource::GitHub(repo.clone()),
             bins,
+            bins_from_user,
             asset_pattern: overrides.asset.clone(),
             tag_prefix: None,
             query,
@@ -219,6 +242,7 @@ impl Tool {
             tag_prefix: product.tag_prefix.clone(),
             product,
             bins,
+            bins_from_user: false,
             asset_pattern,
             query,
         })
@@ -317,6 +341,7 @@ fn from_entry(
         },
         name,
         source,
+        bins_from_user: !overrides.bins.is_empty(),
         bins,
         asset_pattern: overrides.asset.clone().or(catalog_asset),
         tag_prefix: entry.tag_prefix.clone(),

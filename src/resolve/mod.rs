@@ -33,6 +33,9 @@ pub struct Part {
     pub plan: Vec<Candidate>,
     /// The executables wanted from this file (empty: the tool's own).
     pub bins: Vec<WantedBin>,
+    /// The next best builds, best first, for when this one cannot start here (a musl build
+    /// linked against musl's loader on a glibc system, a glibc build newer than the host's).
+    pub alternatives: Vec<Part>,
 }
 
 /// The release, and the files to download from it for one platform.
@@ -147,7 +150,9 @@ pub fn parts(tool: &Tool, release: &Release, platform: Platform) -> Result<Vec<P
     let Some(first_asset) = first.asset.clone() else {
         return Err(nothing_fits(tool, release, platform, &first));
     };
-    let mut parts = vec![part(tool, release, &first_asset, first)?];
+    let mut first_part = part(tool, release, &first_asset, first)?;
+    first_part.alternatives = alternatives(tool, release, platform, primary, &first_asset);
+    let mut parts = vec![first_part];
     // Each further executable the user named comes from the asset named after it, when that is
     // another one; otherwise from the first.
     for bin in tool.bins.iter().skip(1) {
@@ -191,7 +196,42 @@ fn part(
         selection,
         plan,
         bins: Vec::new(),
+        alternatives: Vec::new(),
     })
+}
+
+/// The builds after the chosen one, best first (for a GitHub release; a URL template has one
+/// build per platform), at most `MAX_ALTERNATIVES`.
+fn alternatives(
+    tool: &Tool,
+    release: &Release,
+    platform: Platform,
+    wanted: &str,
+    chosen: &str,
+) -> Vec<Part> {
+    const MAX_ALTERNATIVES: usize = 2;
+    let ToolSource::GitHub(_) = tool.source else {
+        return Vec::new();
+    };
+    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    select::ranked(
+        &names,
+        platform,
+        &select::Request {
+            tool: wanted,
+            repo: tool.repo_name(),
+            asset_pattern: tool.asset_pattern.as_ref(),
+        },
+    )
+    .into_iter()
+    .filter_map(|selection| {
+        let name = selection.asset.clone()?;
+        (name != chosen)
+            .then(|| part(tool, release, &name, selection).ok())
+            .flatten()
+    })
+    .take(MAX_ALTERNATIVES)
+    .collect()
 }
 
 fn nothing_fits(

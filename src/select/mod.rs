@@ -182,13 +182,6 @@ pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
 /// be picked: the installer takes the next when the first cannot start on the host (a glibc
 /// build needing a newer glibc, a musl build needing musl's loader). Empty when nothing fits;
 /// [`select`] then says why.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the installer's fallback to the next candidate lands with the pipeline rewrite (issue 14.4)"
-    )
-)]
 #[must_use]
 pub fn ranked(assets: &[&str], platform: Platform, req: &Request) -> Vec<Selection> {
     candidates(assets, platform, req).unwrap_or_default()

@@ -8,26 +8,20 @@
 //! [`crate::platform::binary`] (host detection reads the host's glibc with them) and are
 //! re-exported here. Pure: works on bytes or a seekable reader.
 
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "`can_run` is for the installer, which calls it once the pipeline rewrite lands (issue 14.4)"
-    )
-)]
-
 use std::fmt;
 use std::io::{Read, Seek};
 
 use crate::error::UserError;
+#[cfg(test)]
+use crate::platform::binary::identify;
 pub use crate::platform::binary::{
-    Cpu, FileKind, GlibcVersion, Misfit, Program, identify, inspect, is_glibc_loader,
-    is_musl_loader,
+    Cpu, FileKind, GlibcVersion, Misfit, Program, inspect, is_glibc_loader, is_musl_loader,
 };
 use crate::platform::host::{CRuntime, HostRuntime};
 
 /// The ELF program interpreter (`PT_INTERP`), when `head` is the start of a dynamically linked
 /// ELF file and the interpreter lies within it.
+#[cfg(test)]
 pub fn interpreter(head: &[u8]) -> Option<String> {
     match identify(head) {
         FileKind::Program(Program::Elf(elf)) => elf.interpreter().map(str::to_owned),

@@ -10,13 +10,12 @@
 //! keep the executable's own name (`rg` from ripgrep) unless the user names another
 //! (`--bin NAME=LINK`); a platform-suffixed build is linked under the wanted name.
 
-use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::error::{ExitCode, UserError};
+use crate::error::UserError;
 use crate::platform::binary::{self, FileKind, Misfit};
 use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
 use crate::platform::{Arch, Libc, Os, Platform};
@@ -47,61 +46,8 @@ pub struct Chosen {
     pub path: String,
 }
 
-/// One executable asked for: `NAME`, or `NAME=LINK` to link it under another name (`--bin`,
-/// and the catalog's `bins`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BinRequest {
-    /// The executable's file name in the release, without `.exe`.
-    pub name: String,
-    /// The name to link it as; its own name when `None`.
-    pub link: Option<String>,
-}
-
-impl BinRequest {
-    /// Reads `NAME` or `NAME=LINK`. Both are plain file names: not empty, no path separators,
-    /// not `.` or `..`.
-    pub fn parse(text: &str) -> Result<BinRequest, UserError> {
-        let (name, link) = match text.split_once('=') {
-            Some((name, link)) => (name, Some(link)),
-            None => (text, None),
-        };
-        let problem = |part: &str| {
-            if part.is_empty() {
-                Some("is empty")
-            } else if part.contains(['/', '\\']) {
-                Some("holds a path separator")
-            } else if part == "." || part == ".." {
-                Some("is not a file name")
-            } else if part.contains('=') {
-                Some("holds a second `=`")
-            } else if part.chars().any(char::is_control) {
-                Some("holds a control character")
-            } else {
-                None
-            }
-        };
-        for (what, part) in [("name", Some(name)), ("link name", link)] {
-            if let Some(why) = part.and_then(problem) {
-                return Err(UserError::new(format!("`--bin {text}`: the {what} {why}"))
-                    .hint("write `--bin NAME`, or `--bin NAME=LINK` to link it under another name")
-                    .exit(ExitCode::Usage));
-            }
-        }
-        Ok(BinRequest {
-            name: name.to_owned(),
-            link: link.map(str::to_owned),
-        })
-    }
-}
-
-impl fmt::Display for BinRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.link {
-            Some(link) => write!(f, "{}={link}", self.name),
-            None => f.write_str(&self.name),
-        }
-    }
-}
+/// One executable asked for: `NAME`, or `NAME=LINK` to link it under another name.
+pub use crate::request::tool::WantedBin as BinRequest;
 
 /// Every regular file under `dir`, and whether it is a program.
 pub fn scan(dir: &Path) -> Result<Vec<Found>> {
@@ -141,13 +87,6 @@ fn is_program(path: &Path) -> Result<bool> {
 /// Whether the file whose first bytes are `head` is a program that runs on `target`, natively
 /// or under an emulation the OS provides; otherwise an error naming what it is. 64 KiB of head
 /// is plenty: every header this reads sits at the start of the file. `name` names the file.
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the installer calls it for each chosen executable once the pipeline rewrite lands (issue 9.8)"
-    )
-)]
 pub fn check_program(head: &[u8], name: &str, target: Platform) -> Result<(), UserError> {
     let hint = format!("choose a build for {target} with `--asset REGEX`");
     let found = match binary::identify(head) {
@@ -181,6 +120,7 @@ pub fn check_program(head: &[u8], name: &str, target: Platform) -> Result<(), Us
     )
 }
 
+#[cfg(test)]
 /// Pick the executables named `wanted`, each `NAME` or `NAME=LINK` (see [`BinRequest`]).
 pub fn choose(
     files: &[Found],
@@ -202,6 +142,25 @@ pub fn choose_bins(
     wanted: &[BinRequest],
     platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
+    choose_bins_with(files, wanted, platform, true)
+}
+
+/// [`choose_bins`] for executables the user named (`--bin`): each must be found by its name;
+/// a release's only program is not taken in place of the one asked for.
+pub fn choose_named(
+    files: &[Found],
+    wanted: &[BinRequest],
+    platform: Platform,
+) -> Result<Vec<Chosen>, UserError> {
+    choose_bins_with(files, wanted, platform, false)
+}
+
+fn choose_bins_with(
+    files: &[Found],
+    wanted: &[BinRequest],
+    platform: Platform,
+    take_only: bool,
+) -> Result<Vec<Chosen>, UserError> {
     // A release that holds a build per platform in one archive (`x86_64-apple-darwin/tool`,
     // `aarch64-unknown-linux-musl/tool`): the other platforms' copies are not candidates. An
     // archive of one build for another arch (run under emulation) has nothing left that way,
@@ -210,14 +169,21 @@ pub fn choose_bins(
         .iter()
         .filter(|f| !other_platform(&f.path, platform))
         .collect();
-    choose_among(&native, wanted, platform)
-        .or_else(|_| choose_among(&files.iter().collect::<Vec<_>>(), wanted, platform))
+    choose_among(&native, wanted, platform, take_only).or_else(|_| {
+        choose_among(
+            &files.iter().collect::<Vec<_>>(),
+            wanted,
+            platform,
+            take_only,
+        )
+    })
 }
 
 fn choose_among(
     files: &[&Found],
     wanted: &[BinRequest],
     platform: Platform,
+    take_only: bool,
 ) -> Result<Vec<Chosen>, UserError> {
     let windows = platform.os == Os::Windows;
     let programs: Vec<&Found> = files
@@ -258,7 +224,7 @@ fn choose_among(
         let named = exact.or_else(suffixed);
         let link = match (named, &programs[..]) {
             (Some(found), _) => Some((found, request.link.clone().unwrap_or(name.to_owned()))),
-            (None, [only]) if wanted.len() == 1 => {
+            (None, [only]) if take_only && wanted.len() == 1 => {
                 let link = request.link.clone().unwrap_or_else(|| own_name(only, name));
                 Some((*only, link))
             }
@@ -458,6 +424,7 @@ fn own_name(found: &Found, wanted: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ExitCode;
 
     fn files(list: &[(&str, bool)]) -> Vec<Found> {
         list.iter()
@@ -746,7 +713,7 @@ mod tests {
         let err = pick(&[("a", true)], &["a=b/c"], "").unwrap_err();
         assert_eq!(
             err.message,
-            "`--bin a=b/c`: the link name holds a path separator"
+            "`--bin a=b/c`: the link name contains a path separator"
         );
     }
 

@@ -200,7 +200,8 @@ fn a_glibc_build_is_refused_on_musl() {
         .publish();
     env.run(&["install", "acme/widget", "--target", "linux-x86_64-musl"])
         .expect_code(1)
-        .stderr_has("is built for glibc, and this system uses musl")
+        .stderr_has("is linked against glibc")
+        .stderr_has("this system uses musl")
         .stderr_has("ld-linux-x86-64.so.2");
     assert!(env.snapshot().is_empty());
     // The same build is fine on a glibc system.

@@ -6,6 +6,7 @@ mod support;
 
 mod catalog;
 mod checksums;
+mod choose;
 mod commands;
 mod failures;
 mod formats;

@@ -373,7 +373,7 @@ fn names_from_servers_and_users_never_become_paths_outside() {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget", "--bin", "/abs/path"])
         .expect_code(2)
-        .stderr_has("refusing the executable name");
+        .stderr_has("`--bin /abs/path`: the name contains a path separator");
     env.run(&["install", "acme/widget", "--bin", "widget=../../x"])
         .expect_code(2);
     std::fs::write(

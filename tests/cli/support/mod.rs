@@ -299,6 +299,14 @@ pub fn fake_elf(interp: &str) -> Vec<u8> {
     out[..4].copy_from_slice(b"\x7fELF");
     out[4] = 2; // 64-bit
     out[5] = 1; // little-endian
+    out[0x10] = 2; // ET_EXEC
+    // e_machine: this machine's, so that only the loader decides whether it runs here.
+    let machine: u16 = if cfg!(target_arch = "aarch64") {
+        183
+    } else {
+        62
+    };
+    out[0x12..0x14].copy_from_slice(&machine.to_le_bytes());
     out[0x20..0x28].copy_from_slice(&0x40u64.to_le_bytes()); // e_phoff
     out[0x36..0x38].copy_from_slice(&56u16.to_le_bytes()); // e_phentsize
     out[0x38..0x3a].copy_from_slice(&1u16.to_le_bytes()); // e_phnum
