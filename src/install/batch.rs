@@ -26,6 +26,8 @@ pub fn run(
     done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
 ) -> Result<Vec<Result<Outcome>>, UserError> {
     runtime.block_on(async {
+        // Listening for Ctrl-C starts before any install does, so an early one is never missed.
+        let interrupted_now = interrupt()?;
         let all = futures_util::stream::iter(items.iter().enumerate())
             .map(|(i, item)| async move {
                 let result = match &item.tool {
@@ -43,12 +45,27 @@ pub fn run(
             .buffer_unordered(jobs.max(1))
             .collect::<Vec<_>>();
         tokio::select! {
+            biased;
+            () = interrupted_now => Err(interrupted()),
             mut results = all => {
                 results.sort_by_key(|(i, _)| *i);
                 Ok(results.into_iter().map(|(_, r)| r).collect())
             }
-            _ = tokio::signal::ctrl_c() => Err(interrupted()),
         }
+    })
+}
+
+/// A future that completes on Ctrl-C (SIGINT on Unix), listening from the moment it is made.
+fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserError> {
+    let failed =
+        |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
+    #[cfg(unix)]
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(failed)?;
+    #[cfg(windows)]
+    let mut signal = tokio::signal::windows::ctrl_c().map_err(failed)?;
+    Ok(async move {
+        signal.recv().await;
     })
 }
 
