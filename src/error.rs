@@ -83,10 +83,85 @@ impl fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
+/// The failures code branches on (and tests name), each with its data. Each becomes a
+/// [`UserError`] (message, causes, hint, exit code) when shown; `UserError` stays the one
+/// renderer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// Nothing installed answers to the name.
+    #[error("`{query}` is not installed")]
+    NotInstalled { query: String },
+    /// The source has releases, but none the request allows.
+    #[error("`{origin}` has no release matching `{req}`")]
+    NoMatchingRelease {
+        origin: String,
+        req: String,
+        /// The newest releases, to choose from.
+        recent: Vec<String>,
+        /// Only prereleases match (and `--pre` was not given).
+        only_prereleases: bool,
+    },
+    /// The bytes are not what the release's checksum says.
+    #[error("checksum mismatch for `{asset}`")]
+    ChecksumMismatch {
+        asset: String,
+        expected: String,
+        got: String,
+        /// What vouched for `expected`.
+        vouched_by: String,
+    },
+}
+
+impl From<Failure> for UserError {
+    fn from(failure: Failure) -> UserError {
+        let message = failure.to_string();
+        match failure {
+            Failure::NotInstalled { .. } => UserError::new(message)
+                .hint("see `haul list` for what is installed, or install it with `haul install TOOL`"),
+            Failure::NoMatchingRelease {
+                recent,
+                only_prereleases,
+                ..
+            } => {
+                let err = UserError::new(message);
+                if recent.is_empty() {
+                    err
+                } else if only_prereleases {
+                    err.caused_by(format!("recent releases: {}", recent.join(", ")))
+                        .hint("only prereleases match; pass `--pre` to allow them")
+                } else {
+                    err.caused_by(format!("recent releases: {}", recent.join(", ")))
+                        .hint("pick one of those with `@VERSION`")
+                }
+            }
+            Failure::ChecksumMismatch {
+                expected,
+                got,
+                vouched_by,
+                ..
+            } => UserError::new(message)
+                .caused_by(format!("expected {expected} (from {vouched_by})"))
+                .caused_by(format!("got      {got}"))
+                .hint("nothing was installed; the download or the release is corrupt or was tampered with")
+                .exit(ExitCode::Verification),
+        }
+    }
+}
+
+/// The [`UserError`] a cause of an error stands for, if it is one (or a [`Failure`]).
+fn as_user_error(cause: &(dyn std::error::Error + 'static)) -> Option<UserError> {
+    cause.downcast_ref::<UserError>().cloned().or_else(|| {
+        cause
+            .downcast_ref::<Failure>()
+            .cloned()
+            .map(UserError::from)
+    })
+}
+
 /// The exit code an error calls for.
 pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
     err.chain()
-        .find_map(|cause| cause.downcast_ref::<UserError>())
+        .find_map(as_user_error)
         .map_or(ExitCode::Failure, |user| user.exit)
 }
 
@@ -115,15 +190,17 @@ impl Report {
             hint: None,
         };
         for (i, cause) in err.chain().enumerate() {
-            let user = cause.downcast_ref::<UserError>();
-            let text = user.map_or_else(|| cause.to_string(), |u| u.message.clone());
+            let user = as_user_error(cause);
+            let text = user
+                .as_ref()
+                .map_or_else(|| cause.to_string(), |u| u.message.clone());
             if i == 0 {
                 report.message = text;
             } else if !report.causes.contains(&text) && text != report.message {
                 // reqwest and io errors often repeat their source's text; say each thing once.
                 report.causes.push(text);
             }
-            if let Some(user) = user {
+            if let Some(user) = &user {
                 report.causes.extend(user.causes.iter().cloned());
                 if report.hint.is_none() {
                     report.hint.clone_from(&user.hint);
@@ -147,6 +224,32 @@ mod tests {
         let err = err.context("installing `fd`").unwrap_err();
         assert_eq!(exit_code_of(&err), ExitCode::Verification);
         assert_eq!(exit_code_of(&anyhow::anyhow!("plain")), ExitCode::Failure);
+    }
+
+    #[test]
+    fn typed_failures_render_as_user_errors() {
+        let err: anyhow::Error = Failure::ChecksumMismatch {
+            asset: "a.tar.gz".into(),
+            expected: "00".into(),
+            got: "11".into(),
+            vouched_by: "checksums.txt".into(),
+        }
+        .into();
+        let err = err.context("installing `a`");
+        assert_eq!(exit_code_of(&err), ExitCode::Verification);
+        let report = Report::of(&err);
+        assert_eq!(
+            report.causes,
+            vec![
+                "checksum mismatch for `a.tar.gz`",
+                "expected 00 (from checksums.txt)",
+                "got      11"
+            ]
+        );
+        assert!(err.chain().any(|c| matches!(
+            c.downcast_ref::<Failure>(),
+            Some(Failure::ChecksumMismatch { .. })
+        )));
     }
 
     #[test]

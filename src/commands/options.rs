@@ -4,7 +4,7 @@ use anyhow::Result;
 
 use crate::catalog::Catalog;
 use crate::context::Context;
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, Failure, UserError};
 use crate::install::batch::Item;
 use crate::request::spec::{Repo, Target, ToolSpec};
 use crate::request::tool::{Overrides, Tool, WantedBin};
@@ -129,9 +129,10 @@ pub fn installed<'a>(
 }
 
 /// The error for a name that is not installed.
-pub fn not_installed(query: &str) -> UserError {
-    UserError::new(format!("`{query}` is not installed"))
-        .hint("see `haul list` for what is installed")
+pub fn not_installed(query: &str) -> Failure {
+    Failure::NotInstalled {
+        query: query.to_owned(),
+    }
 }
 
 pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {

@@ -19,9 +19,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     } else {
         let records = ctx.store.records()?;
         let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
-            return Err(UserError::new(format!("`{}` is not installed", args.tool))
-                .hint("install it with `haul install TOOL`, or see `haul list`")
-                .into());
+            return Err(options::not_installed(&args.tool).into());
         };
         record.clone()
     };

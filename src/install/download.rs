@@ -11,7 +11,7 @@ use bytes::Bytes;
 use sha2::Digest as _;
 use tokio::sync::mpsc;
 
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, Failure, UserError};
 use crate::fetch::Http;
 use crate::output::Bar;
 use crate::resolve::release::{Asset, Release};
@@ -295,11 +295,13 @@ fn judge(
 ) -> Result<Option<Verified>, UserError> {
     match expected {
         Some((want, source)) if want == *actual => Ok(Some(source)),
-        Some((want, source)) => Err(UserError::new(format!("checksum mismatch for `{asset}`"))
-            .caused_by(format!("expected {want} (from {source})"))
-            .caused_by(format!("got      {actual}"))
-            .hint("nothing was installed; the download or the release is corrupt or was tampered with")
-            .exit(ExitCode::Verification)),
+        Some((want, source)) => Err(Failure::ChecksumMismatch {
+            asset: asset.to_owned(),
+            expected: want.to_string(),
+            got: actual.to_string(),
+            vouched_by: source.to_string(),
+        }
+        .into()),
         None if require => Err(unverified(asset, tag)),
         None => Ok(None),
     }

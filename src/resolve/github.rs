@@ -11,7 +11,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::{Asset, Release};
-use crate::error::UserError;
+use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError};
 use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
@@ -203,34 +203,41 @@ impl GitHub<'_> {
             Err(err) => return explain(err, self.http.has_token()),
             Ok(_) => {}
         }
-        let mut error = match req {
-            VersionReq::Latest => UserError::new(format!("`{repo}` has no published release")),
-            _ => UserError::new(format!("`{repo}` has no release matching `{req}`")),
-        };
         let mut recent_url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
         recent_url.query_pairs_mut().append_pair("per_page", "10");
-        if let Ok(recent) = self.get_json::<Vec<ApiRelease>>(&recent_url).await {
-            let tags: Vec<&str> = recent
+        let recent = self
+            .get_json::<Vec<ApiRelease>>(&recent_url)
+            .await
+            .unwrap_or_default();
+        let only_prereleases = !pre
+            && recent
                 .iter()
-                .filter(|r| !r.draft)
-                .map(|r| r.tag_name.as_str())
-                .collect();
-            if tags.is_empty() {
-                error = error.caused_by("the repository has no releases with downloads");
-            } else {
-                error = error.caused_by(format!("recent releases: {}", tags.join(", ")));
-                if !pre
-                    && recent
-                        .iter()
-                        .any(|r| r.prerelease && req.matches(&r.tag_name))
-                {
-                    error = error.hint("only prereleases match; pass `--pre` to allow them");
-                } else {
-                    error = error.hint("pick one of those with `@VERSION`");
-                }
+                .any(|r| !r.draft && r.prerelease && req.matches(&r.tag_name));
+        let recent: Vec<String> = recent
+            .into_iter()
+            .filter(|r| !r.draft)
+            .map(|r| r.tag_name)
+            .collect();
+        match req {
+            VersionReq::Latest if recent.is_empty() => {
+                UserError::new(format!("`{repo}` has no published release"))
+                    .caused_by("the repository has no releases with downloads")
+                    .into()
             }
+            VersionReq::Latest => UserError::new(format!("`{repo}` has no published release"))
+                .caused_by(format!("recent releases: {}", recent.join(", ")))
+                .hint(
+                    "only prereleases and drafts exist; pass `--pre`, or pick one with `@VERSION`",
+                )
+                .into(),
+            _ => Failure::NoMatchingRelease {
+                origin: repo.to_string(),
+                req: req.to_string(),
+                recent,
+                only_prereleases,
+            }
+            .into(),
         }
-        error.into()
     }
 }
 

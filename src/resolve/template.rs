@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::github::GitHub;
 use crate::catalog::template::Template;
-use crate::error::UserError;
+use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError};
 use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
@@ -79,7 +79,13 @@ pub async fn find_tag(
                         Some(HttpError::NotFound { .. })
                     ) =>
                 {
-                    Err(UserError::new(format!("`{tool}` has no release matching `{req}`")).into())
+                    Err(Failure::NoMatchingRelease {
+                        origin: tool.to_owned(),
+                        req: req.to_string(),
+                        recent: Vec::new(),
+                        only_prereleases: false,
+                    }
+                    .into())
                 }
                 Err(err) => Err(err),
             }
@@ -87,13 +93,15 @@ pub async fn find_tag(
     }
 }
 
-fn no_version(tool: &str, req: &VersionReq, versions: &[String]) -> UserError {
+fn no_version(tool: &str, req: &VersionReq, versions: &[String]) -> Failure {
     let mut recent: Vec<&String> = versions.iter().collect();
     recent.sort_by_key(|v| std::cmp::Reverse(Version::from_tag(v)));
-    let recent: Vec<&str> = recent.iter().take(8).map(|v| v.as_str()).collect();
-    UserError::new(format!("`{tool}` has no release matching `{req}`"))
-        .caused_by(format!("recent releases: {}", recent.join(", ")))
-        .hint("pick one of those with `@VERSION`")
+    Failure::NoMatchingRelease {
+        origin: tool.to_owned(),
+        req: req.to_string(),
+        recent: recent.iter().take(8).map(|v| (*v).clone()).collect(),
+        only_prereleases: false,
+    }
 }
 
 #[derive(Deserialize)]
