@@ -50,8 +50,11 @@ fn unknown_repository() {
     let env = TestEnv::new();
     env.run(&["install", "nobody/nothing"])
         .expect_code(1)
-        .stderr_has("error: no GitHub repository `nobody/nothing`")
-        .stderr_has("hint:");
+        .stderr_is(
+            &env,
+            "error: no GitHub repository `nobody/nothing`
+  hint: check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`",
+        );
 }
 
 #[test]
@@ -60,7 +63,26 @@ fn repository_without_releases() {
     env.server.empty_repo("acme/empty");
     env.run(&["install", "acme/empty"])
         .expect_code(1)
-        .stderr_has("`acme/empty` has no published release");
+        .stderr_is(
+            &env,
+            "error: `acme/empty` has no published release
+  caused by: the repository has no releases with downloads",
+        );
+}
+
+#[test]
+fn no_release_matching_names_the_recent_ones() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    env.run(&["install", "acme/widget@2.0"])
+        .expect_code(1)
+        .stderr_is(
+            &env,
+            "error: `acme/widget` has no release matching `2.0.x`
+  caused by: recent releases: v1.1.0, v1.0.0
+  hint: pick one of those with `@VERSION`",
+        );
 }
 
 #[test]
@@ -68,13 +90,28 @@ fn not_a_repository_is_a_usage_error() {
     let env = TestEnv::new();
     env.run(&["install", "not/a/name"])
         .expect_code(2)
-        .stderr_has("is neither a tool name nor a GitHub repository");
+        .stderr_is(
+            &env,
+            "error: `not/a/name` is neither a tool name nor a GitHub repository
+  hint: name a tool from the catalog (`haul search`) or a repository as OWNER/REPO",
+        );
     env.run(&["install", "acme/widget", "--asset", "("])
         .expect_code(2)
-        .stderr_has("not a valid regular expression");
+        .stderr_has(
+            "error: `--asset (` is not a valid regular expression\n  caused by: regex parse error:",
+        );
+    let platforms = "linux-x86_64, linux-aarch64, linux-armv7, linux-i686, linux-x86_64-musl, \
+        linux-aarch64-musl, macos-x86_64, macos-aarch64, windows-x86_64, windows-aarch64, \
+        freebsd-x86_64";
     env.run(&["install", "acme/widget", "--target", "plan9-mips"])
         .expect_code(2)
-        .stderr_has("unknown platform `plan9-mips`");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: unknown platform `plan9-mips`
+  caused by: unknown platform `plan9-mips`; expected one of {platforms} (a rust target triple such as `x86_64-unknown-linux-musl` works too)"
+            ),
+        );
 }
 
 #[test]
@@ -226,11 +263,20 @@ fn no_asset_for_the_platform_lists_assets() {
         .release("acme/widget", "v1.0.0")
         .asset("widget-1.0.0-plan9-mips.tar.gz", b"x")
         .publish();
+    let host = env.run(&["info", "acme/widget", "--json"]).json()["host"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     env.run(&["install", "acme/widget"])
         .expect_code(1)
-        .stderr_has("no asset of `acme/widget` v1.0.0 fits")
-        .stderr_has("widget-1.0.0-plan9-mips.tar.gz")
-        .stderr_has("--asset REGEX");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: no asset of `acme/widget` v1.0.0 fits {host}
+  caused by: assets: widget-1.0.0-plan9-mips.tar.gz
+  hint: pass `--asset REGEX` to choose one"
+            ),
+        );
 }
 
 #[test]
@@ -269,8 +315,11 @@ fn a_conflicting_bin_is_not_overwritten() {
     std::fs::write(&mine, b"my own widget").unwrap();
     env.run(&["install", "acme/widget"])
         .expect_code(1)
-        .stderr_has("haul did not install it")
-        .stderr_has("--force");
+        .stderr_is(
+            &env,
+            "error: `[TMP]/bin/widget[EXE]` already exists and haul did not install it
+  hint: remove it, or pass `--force` to replace it",
+        );
     assert_eq!(std::fs::read(&mine).unwrap(), b"my own widget");
     env.run(&["install", "acme/widget", "--force"])
         .expect_code(0);

@@ -69,6 +69,10 @@ fn outdated_upgrade_and_prune() {
     assert!(downloads.join("v1.1.0").exists());
     let list = env.run(&["list", "--all", "--json"]);
     assert_eq!(list.json().as_array().unwrap().len(), 1);
+    env.run(&["list"]).expect_code(0).stdout_is(
+        &env,
+        "widget  1.1.0  acme/widget  [widget[EXE]]  checksums.txt",
+    );
 }
 
 #[test]

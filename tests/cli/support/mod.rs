@@ -115,6 +115,14 @@ impl TestEnv {
         Run { output }
     }
 
+    /// `text` with what differs between runs written as placeholders.
+    pub fn redact(&self, text: &str) -> String {
+        text.replace(&self.dir.path().display().to_string(), "[TMP]")
+            .replace(&self.server.url, "[SERVER]")
+            .replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
+            .replace('\\', "/")
+    }
+
     /// The file behind an installed tool's link in the bin dir.
     pub fn installed_bytes(&self, bin: &str) -> Option<Vec<u8>> {
         std::fs::read(self.bin_dir().join(format!("{bin}{EXE}"))).ok()
@@ -231,6 +239,26 @@ impl Run {
             "stderr lacks {text:?}\n--- stderr\n{}",
             self.stderr()
         );
+        self
+    }
+
+    /// Assert the whole of stderr. In `expected`, `[TMP]` stands for the test's temporary
+    /// directory, `[SERVER]` for its server's URL, `[VERSION]` for haul's version and `[EXE]`
+    /// for the platform's executable suffix.
+    #[track_caller]
+    pub fn stderr_is(&self, env: &TestEnv, expected: &str) -> &Self {
+        let got = env.redact(&self.stderr());
+        let expected = expected.replace("[EXE]", EXE);
+        assert_eq!(got.trim_end(), expected.trim_end(), "\n--- stderr\n{got}");
+        self
+    }
+
+    /// Assert the whole of stdout (see [`Run::stderr_is`] for the placeholders).
+    #[track_caller]
+    pub fn stdout_is(&self, env: &TestEnv, expected: &str) -> &Self {
+        let got = env.redact(&self.stdout());
+        let expected = expected.replace("[EXE]", EXE);
+        assert_eq!(got.trim_end(), expected.trim_end(), "\n--- stdout\n{got}");
         self
     }
 
