@@ -112,12 +112,6 @@ impl Http {
         })
     }
 
-    /// The configured client (TLS roots, timeouts, user agent, proxies), for the `self_update`
-    /// crate: haul's own update goes out exactly like every other request.
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-
     pub fn api_url(&self) -> &Url {
         &self.api
     }
@@ -206,6 +200,7 @@ impl Http {
                 .get_from(url, "application/octet-stream", received)
                 .await?;
             if received > 0 {
+                bar.set_position(received);
                 if !resumed_at(&response, received) {
                     return Err(HttpError::Transport {
                         url: url.to_owned(),
