@@ -315,10 +315,12 @@ async fn fetch(
     let dest = staging.to_path_buf();
     let single = download.single_name.clone();
     let url = &download.asset.url;
+    // The API's size bounds the download (0: not given, as for URL templates).
+    let size = Some(download.asset.size).filter(|&n| n > 0);
 
     if format.needs_whole_file() {
         env.http
-            .download(url, bar, async |chunk: Bytes| {
+            .download(url, size, bar, async |chunk: Bytes| {
                 hasher.update(&chunk);
                 file.write_all(&chunk).context("writing the download")
             })
@@ -344,7 +346,7 @@ async fn fetch(
     });
     let downloaded = env
         .http
-        .download(url, bar, async |chunk: Bytes| {
+        .download(url, size, bar, async |chunk: Bytes| {
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")?;
             tx.send(chunk)

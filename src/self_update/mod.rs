@@ -4,7 +4,7 @@
 //! The repository haul is released from is named here and nowhere else. The release is found
 //! through haul's own GitHub source (the same API URL, token, rate-limit errors and version
 //! syntax as `haul install`); the release's `sha256.sum` and archive are downloaded with haul's
-//! own client (its token rule, mirror rules and retries); the archive must
+//! own client (its redirects, token rule, mirror rules, proxies and limits); the archive must
 //! match `sha256.sum` and, when the API gives one, its digest. Only then does the `self_update`
 //! crate unpack it, and `self-replace` put the executable in place (which also handles a
 //! running `.exe` on Windows). Nothing is replaced unless every check passes.
@@ -224,8 +224,9 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     let path = dir.path().join(&archive);
     let mut file = fs_err::File::create(&path)?;
     let mut hasher = sha2::Sha256::new();
+    let size = Some(asset.size).filter(|&n| n > 0);
     r.http
-        .download(&asset.url, r.progress, async |chunk: bytes::Bytes| {
+        .download(&asset.url, size, r.progress, async |chunk: bytes::Bytes| {
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")
         })

@@ -45,7 +45,7 @@ pub struct Paths {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub paths: Paths,
-    /// How haul reaches the network: the GitHub API, its token, mirror rules.
+    /// How haul reaches the network: the GitHub API, its token, mirror rules, proxies, limits.
     pub network: crate::fetch::Config,
     /// Catalog entries from the config file.
     pub user_catalog: Vec<crate::catalog::Entry>,
@@ -98,7 +98,7 @@ impl Settings {
             (None, None, None) => default_bin_dir()?,
         };
 
-        let network = network::load(config.network)?;
+        let network = network::load(config.network, &cache_dir)?;
 
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS).clamp(1, 64);
         let require_checksum = config.require_checksum.unwrap_or(false);
