@@ -81,13 +81,21 @@ impl Failure {
 
     /// The error, with what `hop` involved (proxy, mirror rule, redirects) among the causes.
     pub fn into_error(self, hop: Option<&Hop>) -> anyhow::Error {
-        let mut user = UserError::new(self.error.to_string());
+        let message = self.error.to_string();
+        let mut user = UserError::new(message.clone());
         for cause in self.causes {
             user = user.caused_by(cause);
         }
         if let Some(hop) = hop {
+            // A message about the proxy names it already.
+            let named = hop
+                .proxy
+                .as_ref()
+                .is_some_and(|proxy| message.contains(&proxy.describe()));
             for cause in hop.involved() {
-                user = user.caused_by(cause);
+                if !(named && cause.starts_with("through the proxy ")) {
+                    user = user.caused_by(cause);
+                }
             }
         }
         if let Some(hint) = self.hint {
@@ -316,16 +324,13 @@ fn chain<'a>(
     let mut next = Some(err);
     while let Some(current) = next {
         out.push(current);
-        if let Some(inner) = current
+        next = match current
             .downcast_ref::<std::io::Error>()
             .and_then(|io| io.get_ref())
         {
-            let inner: &(dyn std::error::Error + 'static) = inner;
-            out.push(inner);
-            next = inner.source();
-        } else {
-            next = current.source();
-        }
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
     }
     out
 }

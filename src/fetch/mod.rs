@@ -415,6 +415,10 @@ impl Http {
         let mut expected = size;
         let mut resumes = 0;
         if let Some(len) = size {
+            if len > max {
+                let hop = self.hop(url, None)?;
+                return Err(self.too_long(&hop, None, max).into_error(Some(&hop)));
+            }
             bar.set_length(len);
         }
         loop {

@@ -105,7 +105,7 @@ pub fn parse(var: &Var) -> Result<Proxy, UserError> {
     } else {
         format!("http://{value}")
     };
-    let shown = redact::url(value);
+    let shown = redact::userinfo_only(value);
     let bad = |why: String| {
         UserError::new(format!("`{}` is `{shown}`, a proxy haul cannot use", var.name))
             .caused_by(why)

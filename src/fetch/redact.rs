@@ -49,9 +49,9 @@ pub fn parsed_url(url: &Url) -> String {
     url.to_string()
 }
 
-/// A text that does not parse as a URL (a proxy written without a scheme): hide anything
-/// before an `@` in what reads as its host part.
-fn userinfo_only(text: &str) -> String {
+/// `text` as written, with anything before an `@` in what reads as its host part hidden (for
+/// a value that may not parse, such as a proxy variable, shown as the user wrote it).
+pub fn userinfo_only(text: &str) -> String {
     let start = text.find("://").map_or(0, |i| i + 3);
     let rest = &text[start..];
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
