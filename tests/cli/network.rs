@@ -556,3 +556,23 @@ fn api_answers_are_revalidated_with_their_etag_and_kept_for_offline_runs() {
         "no request when offline"
     );
 }
+
+#[test]
+fn a_socks5_proxy_is_used() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let socks = Proxy::start(Mode::Socks5);
+    let url = socks.url.replace("http://", "socks5://");
+    let env = env.env("ALL_PROXY", &url).env("NO_PROXY", "");
+    env.run(&["-v", "install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has(&format!("via proxy `{url}` (from `ALL_PROXY`)"));
+    let port = env.server.url.rsplit(':').next().unwrap().to_owned();
+    let seen = socks.seen();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter()
+            .all(|s| s.method == "CONNECT" && s.target == format!("127.0.0.1:{port}")),
+        "{seen:?}"
+    );
+}

@@ -1,7 +1,7 @@
-//! An HTTP proxy on 127.0.0.1 for the tests: one that forwards plain-HTTP requests (absolute
-//! form, as a client sends them to a proxy), one that wants credentials (407), one that refuses
-//! every tunnel (`CONNECT` answered 403), and a port where nothing listens. Every request it
-//! sees is logged.
+//! A proxy on 127.0.0.1 for the tests: one that forwards plain-HTTP requests (absolute form,
+//! as a client sends them to a proxy), one that wants credentials (407), one that refuses every
+//! tunnel (`CONNECT` answered 403), a SOCKS5 proxy, and a port where nothing listens. Every
+//! request it sees is logged.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -16,6 +16,8 @@ pub enum Mode {
     WantsCredentials,
     /// Answer `CONNECT` with 403 (a proxy that blocks a host).
     RefuseTunnels,
+    /// SOCKS5 without authentication; logs each connection as `CONNECT HOST:PORT`.
+    Socks5,
 }
 
 /// One request as the proxy saw it.
@@ -74,6 +76,10 @@ pub fn dead_url() -> String {
 }
 
 fn serve(stream: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
+    if mode == Mode::Socks5 {
+        socks5(stream, log);
+        return;
+    }
     let Ok(mut client) = stream.try_clone() else {
         return;
     };
@@ -92,7 +98,7 @@ fn serve(stream: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
             (_, "CONNECT") | (Mode::RefuseTunnels, _) => {
                 "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
             }
-            (Mode::Forward, _) => {
+            (Mode::Forward | Mode::Socks5, _) => {
                 forward(&seen, &head, &mut client);
                 return;
             }
@@ -170,4 +176,71 @@ fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Seen, Vec<String>)> {
         },
         raw,
     ))
+}
+
+/// One SOCKS5 connection (RFC 1928, no authentication, `CONNECT` only): connect where the
+/// client asks, then relay both ways.
+fn socks5(mut client: TcpStream, log: &Mutex<Vec<Seen>>) {
+    let mut greeting = [0u8; 2];
+    if client.read_exact(&mut greeting).is_err() || greeting[0] != 5 {
+        return;
+    }
+    let mut methods = vec![0u8; usize::from(greeting[1])];
+    if client.read_exact(&mut methods).is_err() || client.write_all(&[5, 0]).is_err() {
+        return;
+    }
+    let mut request = [0u8; 4];
+    if client.read_exact(&mut request).is_err() || request[1] != 1 {
+        return;
+    }
+    let host = match request[3] {
+        1 => {
+            let mut ip = [0u8; 4];
+            if client.read_exact(&mut ip).is_err() {
+                return;
+            }
+            std::net::Ipv4Addr::from(ip).to_string()
+        }
+        3 => {
+            let mut len = [0u8; 1];
+            let mut name = vec![0u8; 255];
+            if client.read_exact(&mut len).is_err()
+                || client.read_exact(&mut name[..usize::from(len[0])]).is_err()
+            {
+                return;
+            }
+            String::from_utf8_lossy(&name[..usize::from(len[0])]).into_owned()
+        }
+        _ => return,
+    };
+    let mut port = [0u8; 2];
+    if client.read_exact(&mut port).is_err() {
+        return;
+    }
+    let target = format!("{host}:{}", u16::from_be_bytes(port));
+    log.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(Seen {
+            method: "CONNECT".to_owned(),
+            target: target.clone(),
+            headers: Vec::new(),
+        });
+    let Ok(server) = TcpStream::connect(&target) else {
+        let _ = client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
+        return;
+    };
+    if client.write_all(&[5, 0, 0, 1, 0, 0, 0, 0, 0, 0]).is_err() {
+        return;
+    }
+    let (Ok(mut client_in), Ok(mut server_out)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    let up = thread::spawn(move || {
+        let _ = std::io::copy(&mut client_in, &mut server_out);
+        let _ = server_out.shutdown(std::net::Shutdown::Write);
+    });
+    let (mut server_in, mut client_out) = (server, client);
+    let _ = std::io::copy(&mut server_in, &mut client_out);
+    let _ = client_out.shutdown(std::net::Shutdown::Both);
+    let _ = up.join();
 }
