@@ -401,7 +401,8 @@ impl Http {
     /// and in order; a server that cannot resume makes the download fail.
     ///
     /// `size` is what the release says the file holds (the GitHub API's `size`): a body
-    /// longer or shorter is refused. Without it, `max-download-size` is the only bound.
+    /// longer or shorter is refused, and so is a size above `max-download-size`, before
+    /// anything is fetched. Without it, `max-download-size` bounds the body.
     pub async fn download(
         &self,
         url: &str,
