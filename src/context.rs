@@ -4,6 +4,7 @@
 //! TLS and the async runtime) is made only by commands that use the network.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
 
@@ -28,8 +29,9 @@ impl Context {
         }
     }
 
+    /// The HTTP client, reporting requests (`-v`), stalls and warnings to the printer.
     pub fn http(&self) -> Result<Http> {
-        Http::new(&self.settings.network)
+        Ok(Http::new(&self.settings.network)?.with_events(Arc::new(self.printer.clone())))
     }
 
     /// The catalog, with the user's own entries.

@@ -81,10 +81,8 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let bar = printer.download_bar("haul");
     let replaced = runtime.block_on(self_update::replace(Replacement {
         http: &http,
-        api_url: &ctx.settings.network.api_url,
-        token: ctx.settings.network.token.as_deref(),
-        tag: &release.tag,
-        progress: std::sync::Arc::new(bar.clone()),
+        release: &release,
+        progress: &bar,
     }));
     bar.finish();
     let installed = replaced?;

@@ -33,6 +33,24 @@ impl Mirrors {
                     .exit(ExitCode::Usage));
                 }
             }
+            // `https://x/` → `https://m/x` would turn `https://x/a` into `https://m/xa`.
+            if rule.from.ends_with('/') != rule.to.ends_with('/') {
+                let (with, without) = if rule.from.ends_with('/') {
+                    ("from", "to")
+                } else {
+                    ("to", "from")
+                };
+                return Err(UserError::new(format!(
+                    "the mirror rule `{}` → `{}` would build wrong URLs",
+                    crate::fetch::redact::url(&rule.from),
+                    crate::fetch::redact::url(&rule.to)
+                ))
+                .caused_by(format!(
+                    "its `{with}` ends in `/` and its `{without}` does not"
+                ))
+                .hint("end both in `/` (or neither)")
+                .exit(ExitCode::Usage));
+            }
         }
         // Longest first; the sort is stable, so among equal lengths the first rule stays first.
         rules.sort_by_key(|rule| std::cmp::Reverse(rule.from.len()));
@@ -57,15 +75,20 @@ impl Mirrors {
             .collect()
     }
 
-    /// The URL to fetch for `url`.
-    pub fn rewrite(&self, url: &str) -> String {
+    /// The URL to fetch for `url`, and the rule that rewrote it.
+    pub fn rewrite_with_rule(&self, url: &str) -> (String, Option<&Mirror>) {
         self.rules
             .iter()
             .find_map(|rule| {
                 url.strip_prefix(rule.from.as_str())
-                    .map(|rest| format!("{}{rest}", rule.to))
+                    .map(|rest| (format!("{}{rest}", rule.to), Some(rule)))
             })
-            .unwrap_or_else(|| url.to_owned())
+            .unwrap_or_else(|| (url.to_owned(), None))
+    }
+
+    /// The rules, longest `from` first.
+    pub fn rules(&self) -> &[Mirror] {
+        &self.rules
     }
 }
 
@@ -89,19 +112,25 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(
-            mirrors.rewrite("https://dl.k8s.io/release/stable.txt"),
+            mirrors
+                .rewrite_with_rule("https://dl.k8s.io/release/stable.txt")
+                .0,
             "http://127.0.0.1:8080/k8s/release/stable.txt"
         );
         assert_eq!(
-            mirrors.rewrite("https://github.com/cli/cli/releases/download/v2/gh.tar.gz"),
+            mirrors
+                .rewrite_with_rule("https://github.com/cli/cli/releases/download/v2/gh.tar.gz")
+                .0,
             "https://art.example.com/gh-cli/cli/releases/download/v2/gh.tar.gz"
         );
         assert_eq!(
-            mirrors.rewrite("https://github.com/sharkdp/fd/x"),
+            mirrors
+                .rewrite_with_rule("https://github.com/sharkdp/fd/x")
+                .0,
             "https://art.example.com/github/sharkdp/fd/x"
         );
         assert_eq!(
-            mirrors.rewrite("https://example.org/x"),
+            mirrors.rewrite_with_rule("https://example.org/x").0,
             "https://example.org/x"
         );
     }
@@ -121,5 +150,19 @@ mod tests {
         );
         assert!(Mirrors::parse_env("https://dl.k8s.io/").is_err());
         assert!(Mirrors::new(vec![rule("dl.k8s.io", "http://m/")]).is_err());
+    }
+
+    #[test]
+    fn a_rule_that_would_glue_paths_together_is_refused() {
+        let err = Mirrors::new(vec![rule("https://dl.k8s.io/", "http://u:pw@m/k8s")]).unwrap_err();
+        assert_eq!(err.exit, ExitCode::Usage);
+        assert!(!err.message.contains("pw"), "{}", err.message);
+        assert!(
+            err.causes[0].contains("`from` ends in `/`"),
+            "{:?}",
+            err.causes
+        );
+        assert!(Mirrors::new(vec![rule("https://dl.k8s.io", "http://m/k8s/")]).is_err());
+        assert!(Mirrors::new(vec![rule("https://dl.k8s.io", "http://m/k8s")]).is_ok());
     }
 }

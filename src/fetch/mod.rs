@@ -1,20 +1,53 @@
-//! The HTTP client: one keep-alive pool per process, retries with backoff, resumable streaming
-//! downloads, rate-limit and status errors that say what to do.
+//! The HTTP client: one keep-alive pool per process; redirects followed by haul itself (so the
+//! token and mirror rules apply to every hop); proxies decided from the settings; retries for
+//! what can heal; caps on every body; timeouts, a deadline and a minimum rate on every
+//! transfer; errors that say what to check.
 //!
-//! This and `source/` are the only modules that touch the network. The GitHub token is sent to
-//! the GitHub API's host only (reqwest drops it again on a redirect to another host).
+//! This and `resolve/` are the only modules that touch the network. The GitHub token goes only
+//! to requests whose origin (scheme, host and port) is the API's. fetch knows nothing of the
+//! printer or the settings: it reports through its own traits, [`Progress`] and [`Events`].
 
+mod cache;
+// `haul doctor` shows it; wired in by the doctor's rework (see `diagnose`).
+#[allow(
+    dead_code,
+    reason = "the doctor command shows this report once it is wired in"
+)]
+mod diagnose;
+mod failure;
+mod hop;
 pub mod mirror;
+pub mod proxy;
+pub mod redact;
+mod tls;
+mod watch;
 
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Result;
 use bytes::Bytes;
-use futures_util::StreamExt as _;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
+use tokio::time::Instant;
 
+#[allow(
+    unused_imports,
+    reason = "the doctor command shows this report once it is wired in"
+)]
+pub use diagnose::{Finding, NetworkReport, diagnose};
+pub use failure::HttpError;
+pub use proxy::{ProxyEnv, Var};
+pub use tls::CaEnv;
+
+use crate::error::UserError;
+use crate::fetch::failure::{Failure, Retry};
+use crate::fetch::hop::Hop;
 use crate::fetch::mirror::Mirrors;
+use crate::fetch::proxy::Proxies;
+use crate::fetch::watch::{Meter, Stop, Watch};
 
 /// What the client tells whoever watches a transfer (the printer's progress bar); every method
 /// may be called from any task.
@@ -30,6 +63,82 @@ pub trait Progress: Sync {
 /// Nobody watching.
 impl Progress for () {}
 
+/// What the client tells a person (through the printer): each request for `-v`, stalls while
+/// they happen, and warnings. Every method may be called from any task.
+pub trait Events: Send + Sync {
+    /// A request was answered (or failed): one line for `-v`.
+    fn request(&self, _request: &RequestLog) {}
+    /// A server keeps haul waiting: "waiting for HOST… (DETAIL)".
+    fn stalled(&self, _host: &str, _detail: &str) {}
+    /// Something a person should act on (a repository that moved).
+    fn warn(&self, _text: &str) {}
+}
+
+/// Nobody listening.
+impl Events for () {}
+
+/// One request as `-v` shows it: after mirror rules, without credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLog {
+    pub method: &'static str,
+    pub url: String,
+    /// The status, or why there was none.
+    pub outcome: std::result::Result<u16, String>,
+    pub elapsed: Duration,
+    /// The proxy and its variable, as "`URL` (from `VAR`)".
+    pub proxy: Option<String>,
+    /// The URL before a mirror rule rewrote it.
+    pub mirror_of: Option<String>,
+}
+
+impl std::fmt::Display for RequestLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} → ", self.method, self.url)?;
+        match &self.outcome {
+            Ok(status) => write!(f, "{status}")?,
+            Err(why) => write!(f, "failed ({why})")?,
+        }
+        write!(f, " in {} ms", self.elapsed.as_millis())?;
+        if let Some(proxy) = &self.proxy {
+            write!(f, " via proxy {proxy}")?;
+        }
+        if let Some(original) = &self.mirror_of {
+            write!(f, " (mirror of {original})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sizes and times no request may exceed; each can be raised in the config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest wait for a connection, for the response, or for the next piece of a body.
+    pub timeout: Duration,
+    /// The longest a whole request may take, retries and resumes included.
+    pub max_time: Duration,
+    /// Bytes per second below which a transfer is too slow (0: no minimum)…
+    pub min_speed: u64,
+    /// …when it stays below for this long.
+    pub min_speed_time: Duration,
+    /// The largest download (an asset's own size, when the API gives it, is the limit too).
+    pub max_download_size: u64,
+    /// The largest API answer or checksum file, which are read into memory.
+    pub max_metadata_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            timeout: Duration::from_secs(30),
+            max_time: Duration::from_secs(3600),
+            min_speed: 1024,
+            min_speed_time: Duration::from_secs(30),
+            max_download_size: 2 << 30,
+            max_metadata_size: 10 << 20,
+        }
+    }
+}
+
 /// How to reach the network, as settings resolve it.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -39,34 +148,41 @@ pub struct Config {
     /// The environment variable the token came from, for `haul doctor` (never the value).
     pub token_var: Option<&'static str>,
     pub mirrors: Mirrors,
+    /// The proxy variables, as found; checked when the client is made.
+    pub proxy: ProxyEnv,
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`; checked when the client is made.
+    pub ca: CaEnv,
+    pub limits: Limits,
+    /// Offline, and what said so (`HAUL_OFFLINE`, `--offline`, the config's `offline`): every
+    /// request fails at once, and API answers come from the cache.
+    pub offline: Option<&'static str>,
+    /// Where API answers are kept with their `ETag`s (`DIR/api/…`); none: no cache.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            api_url: "https://api.github.com".to_owned(),
+            token: None,
+            token_var: None,
+            mirrors: Mirrors::default(),
+            proxy: ProxyEnv::default(),
+            ca: CaEnv::default(),
+            limits: Limits::default(),
+            offline: None,
+            cache_dir: None,
+        }
+    }
 }
 
 /// Attempts per request: the first plus retries for transient failures.
 const ATTEMPTS: u32 = 4;
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-/// Longest silence while reading a response before the attempt counts as failed.
-const READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// A server's `retry-after` longer than this is reported instead of waited for.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
-
-#[derive(Debug, thiserror::Error)]
-pub enum HttpError {
-    #[error("`{url}` was not found (HTTP 404)")]
-    NotFound { url: String },
-    #[error("GitHub API rate limit exceeded")]
-    RateLimited {
-        /// When the limit resets, in seconds since the Unix epoch.
-        reset: Option<u64>,
-        authenticated: bool,
-    },
-    #[error("the server refused the credentials for `{url}` (HTTP {status})")]
-    Unauthorized { url: String, status: u16 },
-    #[error("HTTP {status} from `{url}`")]
-    Status { url: String, status: u16 },
-    #[error("cannot fetch `{url}`: {reason}")]
-    Transport { url: String, reason: String },
-}
+/// Redirects followed per request (GitHub uses one; mirrors sometimes two).
+const MAX_REDIRECTS: usize = 10;
 
 /// The client shared by every request of one command.
 pub struct Http {
@@ -74,30 +190,48 @@ pub struct Http {
     api: Url,
     token: Option<HeaderValue>,
     mirrors: Mirrors,
+    proxies: Arc<Proxies>,
+    limits: Limits,
+    offline: Option<&'static str>,
+    cache_dir: Option<PathBuf>,
+    events: Arc<dyn Events>,
+    warned: Mutex<HashSet<String>>,
+}
+
+/// What to ask for.
+struct Ask<'a> {
+    url: &'a str,
+    accept: &'a str,
+    /// Resume a download from here (a range request).
+    offset: u64,
+    /// A conditional request: answer 304 when this `ETag` still holds.
+    etag: Option<&'a str>,
+    deadline: Instant,
 }
 
 impl Http {
     pub fn new(config: &Config) -> Result<Http> {
-        let (api_url, token, mirrors) = (
-            config.api_url.as_str(),
-            config.token.as_deref(),
-            config.mirrors.clone(),
-        );
         // ring, not aws-lc-rs: it builds for every target haul ships without a C SDK.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let api = Url::parse(api_url).map_err(|err| {
-            crate::error::UserError::new(format!("invalid GitHub API URL `{api_url}`"))
-                .caused_by(err.to_string())
-                .hint(
+        let api_url = config.api_url.as_str();
+        let api = Url::parse(api_url)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| {
+                UserError::new(format!("invalid GitHub API URL `{}`", redact::url(api_url))).hint(
                     "set `HAUL_GITHUB_API_URL` to a URL such as https://github.example.com/api/v3",
                 )
-        })?;
-        let client = build_client()?;
-        let token = token
+            })?;
+        let proxies = Arc::new(Proxies::new(&config.proxy)?);
+        let extra = tls::extra(&config.ca)?;
+        let client = build_client(&proxies, extra.certs)?;
+        let token = config
+            .token
+            .as_deref()
             .map(|t| HeaderValue::from_str(&format!("Bearer {t}")))
             .transpose()
             .map_err(|_| {
-                crate::error::UserError::new("the GitHub token holds characters a header cannot")
+                UserError::new("the GitHub token holds characters a header cannot")
                     .hint("check `HAUL_GITHUB_TOKEN`, `GITHUB_TOKEN` and `GH_TOKEN`")
             })?
             .map(|mut value| {
@@ -108,14 +242,21 @@ impl Http {
             client,
             api,
             token,
-            mirrors,
+            mirrors: config.mirrors.clone(),
+            proxies,
+            limits: config.limits,
+            offline: config.offline,
+            cache_dir: config.cache_dir.clone(),
+            events: Arc::new(()),
+            warned: Mutex::new(HashSet::new()),
         })
     }
 
-    /// The configured client (TLS roots, timeouts, user agent, proxies), for the `self_update`
-    /// crate: haul's own update goes out exactly like every other request.
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+    /// Report requests, stalls and warnings to `events` (the printer).
+    #[must_use]
+    pub fn with_events(mut self, events: Arc<dyn Events>) -> Http {
+        self.events = events;
+        self
     }
 
     pub fn api_url(&self) -> &Url {
@@ -126,65 +267,131 @@ impl Http {
         self.token.is_some()
     }
 
+    /// Warn once per `key` and command (a moved repository asked for several times).
+    pub fn warn_once(&self, key: &str, text: &str) {
+        let first = self
+            .warned
+            .lock()
+            .map_or(true, |mut seen| seen.insert(key.to_owned()));
+        if first {
+            self.events.warn(text);
+        }
+    }
+
     fn same_origin_as_api(&self, url: &Url) -> bool {
         url.scheme() == self.api.scheme()
             && url.host_str() == self.api.host_str()
             && url.port_or_known_default() == self.api.port_or_known_default()
     }
 
-    /// GET with retries; returns the response once it has a success status.
-    pub async fn get(&self, url: &str, accept: &str) -> Result<Response> {
-        self.get_from(url, accept, 0).await
-    }
-
-    async fn get_from(&self, url: &str, accept: &str, offset: u64) -> Result<Response> {
-        // Mirror rules apply to every URL; the token still goes to the API's own origin only.
-        let url = &self.mirrors.rewrite(url);
-        let parsed = Url::parse(url).map_err(|err| HttpError::Transport {
-            url: url.to_owned(),
-            reason: err.to_string(),
-        })?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let mut request = self
-                .client
-                .get(parsed.clone())
-                .header(header::ACCEPT, accept);
-            if self.same_origin_as_api(&parsed) {
-                request = request.header("X-GitHub-Api-Version", "2022-11-28");
-                if let Some(token) = &self.token {
-                    request = request.header(header::AUTHORIZATION, token.clone());
-                }
-            }
-            if offset > 0 {
-                request = request.header(header::RANGE, format!("bytes={offset}-"));
-            }
-            let failure = match request.send().await {
-                Ok(response) if response.status().is_success() => return Ok(response),
-                Ok(response) => match classify(url, &response, self.token.is_some()) {
-                    Outcome::Fatal(err) => return Err(err.into()),
-                    Outcome::Retry(err, wait) => (err, wait),
-                },
-                Err(err) => (transport(url, &err), None),
-            };
-            if attempt >= ATTEMPTS {
-                return Err(failure.0.into());
-            }
-            tokio::time::sleep(failure.1.unwrap_or_else(|| backoff(attempt))).await;
+    /// GET a small document (API JSON, a checksum file, a version file) as text, capped at
+    /// `max-metadata-size`.
+    pub async fn get_text(&self, url: &str, accept: &str) -> Result<String> {
+        let deadline = Instant::now() + self.limits.max_time;
+        match self.text(url, accept, None, deadline).await? {
+            Text::Body { text, .. } => Ok(text),
+            // Only a conditional request is answered 304.
+            Text::NotModified => Ok(String::new()),
         }
     }
 
-    /// GET a small document as text.
-    pub async fn get_text(&self, url: &str, accept: &str) -> Result<String> {
+    /// [`Http::get_text`] through the `ETag` cache: a conditional request when an earlier
+    /// answer is kept (a 304 costs GitHub no rate limit), the cached answer when offline.
+    pub async fn get_cached(&self, url: &str, accept: &str) -> Result<String> {
+        let path = self.cache_dir.as_deref().map(|dir| cache::path(dir, url));
+        let kept = path.as_deref().and_then(cache::read);
+        if self.offline.is_some()
+            && let Some(kept) = kept
+        {
+            return Ok(kept.body);
+        }
+        let deadline = Instant::now() + self.limits.max_time;
+        let etag = kept.as_ref().map(|k| k.etag.as_str());
+        match self.text(url, accept, etag, deadline).await? {
+            Text::NotModified => Ok(kept.map(|k| k.body).unwrap_or_default()),
+            Text::Body { text, etag } => {
+                if let (Some(path), Some(etag)) = (&path, etag) {
+                    // A cache that cannot be written only costs the next run a full answer.
+                    let _ = cache::write(path, url, &etag, &text);
+                }
+                Ok(text)
+            }
+        }
+    }
+
+    async fn text(
+        &self,
+        url: &str,
+        accept: &str,
+        etag: Option<&str>,
+        deadline: Instant,
+    ) -> Result<Text> {
+        let cap = self.limits.max_metadata_size;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let response = self.get(url, accept).await?;
-            match response.text().await {
-                Ok(text) => return Ok(text),
-                Err(_) if attempt < ATTEMPTS => tokio::time::sleep(backoff(attempt)).await,
-                Err(err) => return Err(transport(url, &err).into()),
+            let ask = Ask {
+                url,
+                accept,
+                offset: 0,
+                etag,
+                deadline,
+            };
+            let (response, hop) = self.send(&ask).await?;
+            if response.status() == StatusCode::NOT_MODIFIED {
+                return Ok(Text::NotModified);
+            }
+            let too_large = || {
+                failure::limit(
+                    &hop,
+                    format!(
+                        "`{}` is larger than {}, the limit for API answers and checksum files",
+                        hop.shown(),
+                        size(cap)
+                    ),
+                    format!(
+                        "if it is genuine, raise `max-metadata-size` in the config file or `HAUL_MAX_METADATA_SIZE` (now {})",
+                        size(cap)
+                    ),
+                )
+                .into_error(Some(&hop))
+            };
+            if response.content_length().is_some_and(|len| len > cap) {
+                return Err(too_large());
+            }
+            let new_etag = response
+                .headers()
+                .get(header::ETAG)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let watch = self.watch(&hop, deadline);
+            let mut body = Box::pin(response.bytes_stream());
+            let mut meter = Meter::new();
+            let mut bytes = Vec::new();
+            let broken = loop {
+                match watch.chunk(&mut body, &mut meter).await {
+                    Ok(Some(Ok(chunk))) => {
+                        if bytes.len() as u64 + chunk.len() as u64 > cap {
+                            return Err(too_large());
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    Ok(None) => break None,
+                    Ok(Some(Err(err))) => break Some(failure::reqwest(&hop, &err)),
+                    Err(stop) => break Some(self.stopped(&hop, stop)),
+                }
+            };
+            match broken {
+                None => {
+                    return Ok(Text::Body {
+                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                        etag: new_etag,
+                    });
+                }
+                Some(failure) if !can_retry(&failure, attempt) => {
+                    return Err(failure.into_error(Some(&hop)));
+                }
+                Some(failure) => self.pause(&failure, attempt, deadline).await,
             }
         }
     }
@@ -192,157 +399,409 @@ impl Http {
     /// Stream `url` into `sink`, chunk by chunk, never holding the whole body. A connection
     /// that breaks part-way is resumed with a range request, so the sink sees every byte once
     /// and in order; a server that cannot resume makes the download fail.
+    ///
+    /// `size` is what the release says the file holds (the GitHub API's `size`): a body
+    /// longer or shorter is refused, and so is a size above `max-download-size`, before
+    /// anything is fetched. Without it, `max-download-size` bounds the body.
     pub async fn download(
         &self,
         url: &str,
+        size: Option<u64>,
         bar: &dyn Progress,
         mut sink: impl AsyncFnMut(Bytes) -> Result<()>,
     ) -> Result<u64> {
+        let deadline = Instant::now() + self.limits.max_time;
+        let max = self.limits.max_download_size;
         let mut received: u64 = 0;
-        let mut expected: Option<u64> = None;
+        let mut expected = size;
         let mut resumes = 0;
+        if let Some(len) = size {
+            if len > max {
+                let hop = self.hop(url, None)?;
+                return Err(self.too_long(&hop, None, max).into_error(Some(&hop)));
+            }
+            bar.set_length(len);
+        }
         loop {
-            let response = self
-                .get_from(url, "application/octet-stream", received)
-                .await?;
+            let ask = Ask {
+                url,
+                accept: "application/octet-stream",
+                offset: received,
+                etag: None,
+                deadline,
+            };
+            let (response, hop) = self.send(&ask).await?;
             if received > 0 {
+                bar.set_position(received);
                 if !resumed_at(&response, received) {
-                    return Err(HttpError::Transport {
-                        url: url.to_owned(),
-                        reason: format!(
-                            "the connection broke after {received} bytes and the server cannot resume"
+                    return Err(failure::transport(
+                        &hop,
+                        format!(
+                            "the connection to `{}` broke after {received} bytes and the server cannot resume",
+                            hop.host()
                         ),
-                    }
-                    .into());
+                        Retry::Never,
+                    )
+                    .cause(format!("while fetching `{}`", hop.shown()))
+                    .into_error(Some(&hop)));
                 }
             } else if let Some(len) = response.content_length() {
+                self.check_announced(&hop, len, size)?;
                 expected = Some(len);
                 bar.set_length(len);
             }
-            let mut body = response.bytes_stream();
+            let limit = size.unwrap_or(max);
+            let watch = self.watch(&hop, deadline);
+            let mut body = Box::pin(response.bytes_stream());
+            let mut meter = Meter::new();
             let broken = loop {
-                match body.next().await {
-                    Some(Ok(chunk)) => {
-                        received += chunk.len() as u64;
-                        bar.inc(chunk.len() as u64);
+                match watch.chunk(&mut body, &mut meter).await {
+                    Ok(Some(Ok(chunk))) => {
+                        let len = chunk.len() as u64;
+                        if received + len > limit {
+                            return Err(self.too_long(&hop, size, limit).into_error(Some(&hop)));
+                        }
+                        received += len;
+                        bar.inc(len);
                         sink(chunk).await?;
                     }
-                    Some(Err(err)) => break Some(err),
-                    None => break None,
+                    Ok(None) => break None,
+                    Ok(Some(Err(err))) => break Some(failure::reqwest(&hop, &err)),
+                    Err(stop) => break Some(self.stopped(&hop, stop)),
                 }
             };
-            match (broken, expected) {
-                (None, Some(len)) if received < len => {}
-                (None, _) => return Ok(received),
-                (Some(_), _) if resumes + 1 < ATTEMPTS => {}
-                (Some(err), _) => return Err(transport(url, &err).into()),
-            }
-            resumes += 1;
-            if resumes >= ATTEMPTS {
-                return Err(HttpError::Transport {
-                    url: url.to_owned(),
-                    reason: format!(
-                        "the body ended after {received} of {} bytes",
-                        expected.unwrap_or_default()
+            let failure = match (broken, expected) {
+                (None, Some(len)) if received < len => failure::transport(
+                    &hop,
+                    format!(
+                        "`{}` ended after {received} of its {len} bytes",
+                        hop.shown()
                     ),
-                }
-                .into());
+                    Retry::Backoff,
+                )
+                .hint("the connection or the server is broken; try again later"),
+                (None, _) => return Ok(received),
+                (Some(failure), _) => failure,
+            };
+            resumes += 1;
+            if !can_retry(&failure, resumes) {
+                return Err(failure.into_error(Some(&hop)));
             }
-            tokio::time::sleep(backoff(resumes)).await;
+            self.pause(&failure, resumes, deadline).await;
         }
+    }
+
+    /// The server announces `len` bytes: more than allowed, or not what the release lists.
+    fn check_announced(&self, hop: &Hop, len: u64, size: Option<u64>) -> Result<()> {
+        let max = self.limits.max_download_size;
+        match size {
+            Some(size) if size != len => Err(failure::limit(
+                hop,
+                format!(
+                    "`{}` announces {len} bytes, but the release lists {size}",
+                    hop.shown()
+                ),
+                "the file changed after the release was published, or something between haul and the server alters it; nothing was installed".to_owned(),
+            )
+            .into_error(Some(hop))),
+            None if len > max => Err(self.too_long(hop, None, max).into_error(Some(hop))),
+            _ => Ok(()),
+        }
+    }
+
+    fn too_long(&self, hop: &Hop, listed: Option<u64>, limit: u64) -> Failure {
+        match listed {
+            Some(listed) => failure::limit(
+                hop,
+                format!(
+                    "`{}` is longer than the {listed} bytes the release lists",
+                    hop.shown()
+                ),
+                "the file changed after the release was published, or something between haul and the server alters it; nothing was installed".to_owned(),
+            ),
+            None => failure::limit(
+                hop,
+                format!(
+                    "`{}` is larger than {}, the limit for downloads",
+                    hop.shown(),
+                    size(limit)
+                ),
+                format!(
+                    "if it is genuine, raise `max-download-size` in the config file or `HAUL_MAX_DOWNLOAD_SIZE` (now {})",
+                    size(self.limits.max_download_size)
+                ),
+            ),
+        }
+    }
+
+    fn watch(&self, hop: &Hop, deadline: Instant) -> Watch<'_> {
+        Watch {
+            limits: &self.limits,
+            events: self.events.as_ref(),
+            host: hop.host(),
+            deadline,
+        }
+    }
+
+    /// Why waiting on `hop` stopped, as a failure.
+    fn stopped(&self, hop: &Hop, stop: Stop) -> Failure {
+        let host = hop.host();
+        match stop {
+            Stop::Silent(after) => failure::transport(
+                hop,
+                format!("`{host}` sent nothing for {}", watch::seconds(after)),
+                Retry::Once,
+            )
+            .cause(format!("while fetching `{}`", hop.shown()))
+            .hint(format!(
+                "if the server is just slow, raise `timeout` in the config file or `HAUL_TIMEOUT` (now {}); otherwise check the network, the proxy and the URL",
+                watch::seconds(self.limits.timeout)
+            )),
+            Stop::Deadline => failure::limit(
+                hop,
+                format!(
+                    "fetching `{}` took longer than {}, the limit for one request",
+                    hop.shown(),
+                    watch::seconds(self.limits.max_time)
+                ),
+                format!(
+                    "raise `max-time` in the config file or `HAUL_MAX_TIME` (now {})",
+                    watch::seconds(self.limits.max_time)
+                ),
+            ),
+            Stop::Slow { rate } => failure::limit(
+                hop,
+                format!(
+                    "`{host}` sent `{}` at {}/s, slower than the minimum of {}/s for {}",
+                    hop.shown(),
+                    size(rate),
+                    size(self.limits.min_speed),
+                    watch::seconds(self.limits.min_speed_time)
+                ),
+                format!(
+                    "on a slow network, lower `min-speed` or raise `min-speed-time` in the config file (`HAUL_MIN_SPEED`, now {}/s; `HAUL_MIN_SPEED_TIME`, now {}); `min-speed = 0` turns the check off",
+                    size(self.limits.min_speed),
+                    watch::seconds(self.limits.min_speed_time)
+                ),
+            ),
+        }
+    }
+
+    /// Wait before another attempt, never past the deadline.
+    async fn pause(&self, failure: &Failure, attempt: u32, deadline: Instant) {
+        let wait = match failure.retry {
+            Retry::After(wait) => wait,
+            _ => backoff(attempt),
+        };
+        tokio::time::sleep_until((Instant::now() + wait).min(deadline)).await;
+    }
+
+    /// Send `ask`, following redirects; each hop passes the mirror rules and gets the token
+    /// only when its origin is the API's. Returns a successful (or 304) answer.
+    async fn send(&self, ask: &Ask<'_>) -> Result<(Response, Hop)> {
+        if let Some(by) = self.offline {
+            return Err(Failure::new(
+                HttpError::Offline {
+                    url: redact::url(ask.url),
+                    by,
+                },
+                Retry::Never,
+            )
+            .hint(format!(
+                "this needs the network; run it again without `{by}` when the network can be reached"
+            ))
+            .into_error(None));
+        }
+        let mut hop = self.hop(ask.url, None)?;
+        for _ in 0..=MAX_REDIRECTS {
+            let response = self.send_hop(&hop, ask).await?;
+            let status = response.status();
+            if !is_redirect(status) {
+                return Ok((response, hop));
+            }
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| hop.url.join(v).ok())
+                .filter(|url| matches!(url.scheme(), "http" | "https"));
+            let Some(next) = location else {
+                return Err(failure::transport(
+                    &hop,
+                    format!(
+                        "`{}` answered {} without a usable `Location`",
+                        hop.shown(),
+                        status.as_u16()
+                    ),
+                    Retry::Never,
+                )
+                .into_error(Some(&hop)));
+            };
+            hop = self.hop(next.as_str(), Some(hop.url.clone()))?;
+        }
+        Err(failure::transport(
+            &hop,
+            format!(
+                "`{}` redirected more than {MAX_REDIRECTS} times",
+                redact::url(ask.url)
+            ),
+            Retry::Never,
+        )
+        .into_error(Some(&hop)))
+    }
+
+    /// The hop for `url`: mirror rules applied, the proxy decided.
+    fn hop(&self, url: &str, from: Option<Url>) -> Result<Hop> {
+        let (rewritten, rule) = self.mirrors.rewrite_with_rule(url);
+        let mirrored = rule.map(|rule| (url.to_owned(), rule.clone()));
+        let parsed = Url::parse(&rewritten)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
+        let Some(parsed) = parsed else {
+            let mut err = UserError::new(format!(
+                "cannot fetch `{}`: it is not an http(s) URL",
+                redact::url(&rewritten)
+            ));
+            if let Some((original, rule)) = &mirrored {
+                err = err.caused_by(format!(
+                    "the mirror rule `{}` → `{}` rewrote `{}`",
+                    redact::url(&rule.from),
+                    redact::url(&rule.to),
+                    redact::url(original)
+                ));
+            }
+            return Err(err.into());
+        };
+        let proxy = self.proxies.for_url(&parsed).cloned();
+        Ok(Hop {
+            url: parsed,
+            mirrored,
+            proxy,
+            redirected_from: from,
+        })
+    }
+
+    /// One hop, with retries for what can heal.
+    async fn send_hop(&self, hop: &Hop, ask: &Ask<'_>) -> Result<Response> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self
+                .client
+                .get(hop.url.clone())
+                .header(header::ACCEPT, ask.accept);
+            if self.same_origin_as_api(&hop.url) {
+                request = request.header("X-GitHub-Api-Version", "2022-11-28");
+                if let Some(token) = &self.token {
+                    request = request.header(header::AUTHORIZATION, token.clone());
+                }
+            }
+            if ask.offset > 0 {
+                request = request.header(header::RANGE, format!("bytes={}-", ask.offset));
+            }
+            if let Some(etag) = ask.etag {
+                request = request.header(header::IF_NONE_MATCH, etag);
+            }
+            let started = Instant::now();
+            let failure = match self.watch(hop, ask.deadline).headers(request.send()).await {
+                Ok(Ok(response)) => {
+                    let status = response.status();
+                    self.log(hop, Ok(status.as_u16()), started);
+                    let conditional = ask.etag.is_some() && status == StatusCode::NOT_MODIFIED;
+                    if status.is_success() || is_redirect(status) || conditional {
+                        return Ok(response);
+                    }
+                    failure::status(hop, &response, self.token.is_some())
+                }
+                Ok(Err(err)) => {
+                    let failure = failure::reqwest(hop, &err);
+                    self.log(hop, Err(failure.error.to_string()), started);
+                    failure
+                }
+                Err(stop) => {
+                    let failure = self.stopped(hop, stop);
+                    self.log(hop, Err(failure.error.to_string()), started);
+                    failure
+                }
+            };
+            if !can_retry(&failure, attempt) {
+                return Err(failure.into_error(Some(hop)));
+            }
+            self.pause(&failure, attempt, ask.deadline).await;
+        }
+    }
+
+    fn log(&self, hop: &Hop, outcome: std::result::Result<u16, String>, started: Instant) {
+        self.events.request(&RequestLog {
+            method: "GET",
+            url: hop.shown(),
+            outcome,
+            elapsed: started.elapsed(),
+            proxy: hop.proxy.as_ref().map(proxy::Proxy::describe),
+            mirror_of: hop.mirrored.as_ref().map(|(url, _)| redact::url(url)),
+        });
+    }
+}
+
+/// A text answer, or "not modified" for a conditional request.
+enum Text {
+    Body { text: String, etag: Option<String> },
+    NotModified,
+}
+
+fn is_redirect(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+/// Whether attempt number `attempt` may be followed by another.
+fn can_retry(failure: &Failure, attempt: u32) -> bool {
+    match failure.retry {
+        Retry::Never => false,
+        Retry::Once => attempt < 2,
+        Retry::Backoff | Retry::After(_) => attempt < ATTEMPTS,
     }
 }
 
 /// The client: the operating system's trust store (through the platform verifier) plus
 /// Mozilla's roots, for hosts with no CA bundle (a scratch container, a static binary on a
-/// minimal image). Where the platform verifier cannot take extra roots (seen under wine), the
-/// system store alone, and failing that Mozilla's roots alone.
-fn build_client() -> Result<reqwest::Client> {
-    let mozilla = || {
-        webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .filter_map(|der| reqwest::Certificate::from_der(der).ok())
-            .collect::<Vec<_>>()
-    };
+/// minimal image), plus `SSL_CERT_FILE`/`SSL_CERT_DIR`. Where the platform verifier cannot take
+/// extra roots (seen under wine), the system store alone, and failing that the extra roots.
+/// Redirects are haul's own; proxies are decided by [`Proxies`].
+fn build_client(
+    proxies: &Arc<Proxies>,
+    extra: Vec<reqwest::Certificate>,
+) -> Result<reqwest::Client> {
+    let mut roots = tls::mozilla();
+    roots.extend(extra);
     let builder = || {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::USER_AGENT,
             HeaderValue::from_static(concat!("haul/", env!("CARGO_PKG_VERSION"))),
         );
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .default_headers(headers)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .read_timeout(READ_TIMEOUT)
-            .pool_idle_timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(30));
+        if proxies.is_empty() {
+            builder.no_proxy()
+        } else {
+            let decide = Arc::clone(proxies);
+            builder.proxy(reqwest::Proxy::custom(move |url| {
+                decide.for_url(url).map(|proxy| proxy.url.clone())
+            }))
+        }
     };
     builder()
-        .tls_certs_merge(mozilla())
+        .tls_certs_merge(roots.clone())
         .build()
         .or_else(|_| builder().build())
-        .or_else(|_| builder().tls_certs_only(mozilla()).build())
+        .or_else(|_| builder().tls_certs_only(roots).build())
         .map_err(|err| {
-            crate::error::UserError::new("cannot set up HTTPS")
+            UserError::new("cannot set up HTTPS")
                 .caused_by(err.to_string())
                 .into()
         })
-}
-
-enum Outcome {
-    Fatal(HttpError),
-    Retry(HttpError, Option<Duration>),
-}
-
-fn classify(url: &str, response: &Response, authenticated: bool) -> Outcome {
-    let status = response.status();
-    let headers = response.headers();
-    let header_u64 = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-    };
-    let url = url.to_owned();
-    match status {
-        StatusCode::NOT_FOUND => Outcome::Fatal(HttpError::NotFound { url }),
-        StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
-            if header_u64("x-ratelimit-remaining") == Some(0) =>
-        {
-            Outcome::Fatal(HttpError::RateLimited {
-                reset: header_u64("x-ratelimit-reset"),
-                authenticated,
-            })
-        }
-        StatusCode::TOO_MANY_REQUESTS | StatusCode::FORBIDDEN
-            if header_u64("retry-after").is_some() =>
-        {
-            let wait = Duration::from_secs(header_u64("retry-after").unwrap_or(1));
-            let err = HttpError::RateLimited {
-                reset: None,
-                authenticated,
-            };
-            if wait <= MAX_RETRY_AFTER {
-                Outcome::Retry(err, Some(wait))
-            } else {
-                Outcome::Fatal(err)
-            }
-        }
-        StatusCode::UNAUTHORIZED => Outcome::Fatal(HttpError::Unauthorized {
-            url,
-            status: status.as_u16(),
-        }),
-        s if s.is_server_error() || s == StatusCode::REQUEST_TIMEOUT => Outcome::Retry(
-            HttpError::Status {
-                url,
-                status: s.as_u16(),
-            },
-            None,
-        ),
-        s => Outcome::Fatal(HttpError::Status {
-            url,
-            status: s.as_u16(),
-        }),
-    }
 }
 
 fn resumed_at(response: &Response, offset: u64) -> bool {
@@ -357,25 +816,24 @@ fn resumed_at(response: &Response, offset: u64) -> bool {
             == Some(offset)
 }
 
-fn transport(url: &str, err: &reqwest::Error) -> HttpError {
-    // reqwest's own text is generic ("error sending request"); its innermost source says why.
-    let mut reason = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(inner) = source {
-        reason = inner.to_string();
-        source = inner.source();
-    }
-    if err.is_timeout() {
-        reason = format!("timed out ({reason})");
-    }
-    HttpError::Transport {
-        url: url.to_owned(),
-        reason,
-    }
-}
-
 fn backoff(attempt: u32) -> Duration {
     FIRST_BACKOFF * 2u32.saturating_pow(attempt.saturating_sub(1))
+}
+
+/// "10 MiB", "1.5 KiB", "12 B": sizes in messages.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    for (unit, name) in UNITS {
+        if bytes >= unit && bytes.is_multiple_of(unit) {
+            return format!("{} {name}", bytes / unit);
+        }
+        if bytes >= unit {
+            #[allow(clippy::cast_precision_loss, reason = "one decimal for a person")]
+            let value = bytes as f64 / unit as f64;
+            return format!("{value:.1} {name}");
+        }
+    }
+    format!("{bytes} B")
 }
 
 #[cfg(test)]
@@ -394,8 +852,7 @@ mod tests {
         let http = Http::new(&Config {
             api_url: "http://127.0.0.1:8080/api/v3".to_owned(),
             token: Some("t".to_owned()),
-            token_var: None,
-            mirrors: Mirrors::default(),
+            ..Config::default()
         })
         .unwrap();
         let same = Url::parse("http://127.0.0.1:8080/dl/x.tar.gz").unwrap();
@@ -406,5 +863,51 @@ mod tests {
         assert!(!http.same_origin_as_api(&other_port));
         assert!(!http.same_origin_as_api(&other_host));
         assert!(!http.same_origin_as_api(&other_scheme));
+    }
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(size(10 << 20), "10 MiB");
+        assert_eq!(size(2 << 30), "2 GiB");
+        assert_eq!(size(1536), "1.5 KiB");
+        assert_eq!(size(12), "12 B");
+    }
+
+    #[test]
+    fn request_lines_show_proxy_and_mirror() {
+        let line = RequestLog {
+            method: "GET",
+            url: "http://m.example/gh/x".to_owned(),
+            outcome: Ok(302),
+            elapsed: Duration::from_millis(12),
+            proxy: Some("`http://***@p:3128` (from `HTTPS_PROXY`)".to_owned()),
+            mirror_of: Some("https://github.com/x".to_owned()),
+        };
+        assert_eq!(
+            line.to_string(),
+            "GET http://m.example/gh/x → 302 in 12 ms via proxy `http://***@p:3128` (from `HTTPS_PROXY`) (mirror of https://github.com/x)"
+        );
+    }
+
+    #[tokio::test]
+    async fn offline_fails_at_once_naming_the_url() {
+        let http = Http::new(&Config {
+            offline: Some("HAUL_OFFLINE"),
+            ..Config::default()
+        })
+        .unwrap();
+        let err = http
+            .get_text("https://user:pw@example.com/x", "text/plain")
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err.downcast_ref::<HttpError>(),
+            Some(HttpError::Offline { .. })
+        ));
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "haul is offline (`HAUL_OFFLINE`), so it cannot fetch `https://***@example.com/x`"
+        );
     }
 }

@@ -153,9 +153,11 @@ async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> R
     let dest = d.dest.clone();
     let single = d.single_name.clone();
     let url = &d.asset.url;
+    // A download may not differ from the size the release lists for it.
+    let size = Some(d.asset.size).filter(|&n| n > 0);
 
     if format.needs_whole_file() {
-        http.download(url, bar, async |chunk: Bytes| {
+        http.download(url, size, bar, async |chunk: Bytes| {
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")
         })
@@ -180,7 +182,7 @@ async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> R
         unpack::unpack_stream(format, reader, &dest, &single)
     });
     let downloaded = http
-        .download(url, bar, async |chunk: Bytes| {
+        .download(url, size, bar, async |chunk: Bytes| {
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")?;
             tx.send(chunk)

@@ -11,6 +11,7 @@ mod progress;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::Style;
@@ -31,7 +32,8 @@ pub struct OutputSettings {
     pub progress: bool,
 }
 
-/// The one place that writes to the terminal.
+/// The one place that writes to the terminal. Clones share the terminal (bars, closed stderr).
+#[derive(Clone)]
 pub struct Printer {
     quiet: bool,
     verbose: bool,
@@ -39,7 +41,7 @@ pub struct Printer {
     /// Present when progress bars are drawn (stderr is a terminal, not quiet, not JSON).
     multi: Option<MultiProgress>,
     /// Set once stderr is gone (a closed pipe): later messages are dropped.
-    stderr_closed: AtomicBool,
+    stderr_closed: Arc<AtomicBool>,
 }
 
 impl Printer {
@@ -50,7 +52,7 @@ impl Printer {
             color: settings.color,
             multi: (settings.progress && !settings.quiet)
                 .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(10))),
-            stderr_closed: AtomicBool::new(false),
+            stderr_closed: Arc::new(AtomicBool::new(false)),
         }
     }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Printer, clean};
-use crate::fetch::Progress;
+use crate::fetch::{Events, Progress, RequestLog};
 
 impl Printer {
     /// A progress bar for one download; hidden when bars are not drawn.
@@ -61,5 +61,21 @@ impl Progress for Bar {
         if let Some(bar) = &self.0 {
             bar.inc(n);
         }
+    }
+}
+
+/// What the HTTP client reports: each request with `-v`, stalls and warnings always (unless
+/// quiet).
+impl Events for Printer {
+    fn request(&self, request: &RequestLog) {
+        self.debug(&request.to_string());
+    }
+
+    fn stalled(&self, host: &str, detail: &str) {
+        self.info(&format!("waiting for {host}… ({detail})"));
+    }
+
+    fn warn(&self, text: &str) {
+        Printer::warn(self, text);
     }
 }

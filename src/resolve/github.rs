@@ -17,6 +17,7 @@ use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
 
 const ACCEPT_JSON: &str = "application/vnd.github+json";
+const DEFAULT_API: &str = "https://api.github.com";
 const PER_PAGE: usize = 100;
 /// Paging stops here (1000 releases); older versions are not worth the rate limit.
 const MAX_PAGES: usize = 10;
@@ -24,6 +25,9 @@ const MAX_PAGES: usize = 10;
 #[derive(Debug, Deserialize)]
 struct ApiRelease {
     tag_name: String,
+    /// `API/repos/OWNER/REPO/releases/ID`: names the repository as it is now.
+    #[serde(default)]
+    url: Option<String>,
     #[serde(default)]
     draft: bool,
     #[serde(default)]
@@ -75,8 +79,10 @@ impl GitHub<'_> {
         url
     }
 
+    /// GET API JSON through the `ETag` cache: a 304 costs no rate limit, and offline runs
+    /// answer from the cache.
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T> {
-        let text = self.http.get_text(url.as_str(), ACCEPT_JSON).await?;
+        let text = self.http.get_cached(url.as_str(), ACCEPT_JSON).await?;
         serde_json::from_str(&text).map_err(|err| {
             UserError::new(format!("unexpected answer from the GitHub API at `{url}`"))
                 .caused_by(err.to_string())
@@ -114,8 +120,27 @@ impl GitHub<'_> {
             }
         };
         match found {
-            Some(release) => Ok(release.into()),
+            Some(release) => {
+                self.warn_if_moved(repo, &release);
+                Ok(release.into())
+            }
             None => Err(self.not_found(repo, req, pre).await),
+        }
+    }
+
+    /// GitHub answers for a renamed or transferred repository with a redirect (followed by
+    /// the client); the release's `url` then names the repository as it is now.
+    fn warn_if_moved(&self, repo: &Repo, release: &ApiRelease) {
+        let Some(now) = release.url.as_deref().and_then(repo_in_api_url) else {
+            return;
+        };
+        if !now.eq_ignore_ascii_case(&repo.to_string()) {
+            self.http.warn_once(
+                &format!("moved:{repo}"),
+                &format!(
+                    "the GitHub repository `{repo}` has moved to `{now}`; haul followed it, but use `{now}` from now on (and update any catalog entry or script that names `{repo}`)"
+                ),
+            );
         }
     }
 
@@ -191,12 +216,23 @@ impl GitHub<'_> {
         let url = self.url(&["repos", &repo.owner, &repo.name]);
         match self.http.get_text(url.as_str(), ACCEPT_JSON).await {
             Err(err) if is_not_found(&err) => {
-                let hint = if self.http.has_token() {
-                    "check the spelling of OWNER/REPO, and that the token can read it"
+                let mut hint = if self.http.has_token() {
+                    "check the spelling of OWNER/REPO, and that the token can read it".to_owned()
                 } else {
-                    "check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`"
+                    "check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`".to_owned()
                 };
+                if self.http.api_url().as_str().trim_end_matches('/') != DEFAULT_API {
+                    let api = crate::fetch::redact::parsed_url(self.http.api_url());
+                    hint = format!(
+                        "{hint}; and that `HAUL_GITHUB_API_URL` (or `github-api-url`) points at a GitHub REST API (it is `{}`)",
+                        api.trim_end_matches('/')
+                    );
+                }
                 return UserError::new(format!("no GitHub repository `{repo}`"))
+                    .caused_by(format!(
+                        "`{}` answered 404",
+                        crate::fetch::redact::parsed_url(&url)
+                    ))
                     .hint(hint)
                     .into();
             }
@@ -239,6 +275,15 @@ impl GitHub<'_> {
             .into(),
         }
     }
+}
+
+/// `OWNER/REPO` from an API URL `…/repos/OWNER/REPO/…`.
+fn repo_in_api_url(url: &str) -> Option<String> {
+    let path = Url::parse(url).ok()?;
+    let mut segments = path.path_segments()?;
+    segments.find(|s| *s == "repos")?;
+    let (owner, name) = (segments.next()?, segments.next()?);
+    (!owner.is_empty() && !name.is_empty()).then(|| format!("{owner}/{name}"))
 }
 
 fn is_not_found(err: &anyhow::Error) -> bool {
@@ -324,9 +369,7 @@ mod tests {
     fn api_urls_keep_the_base_path_and_escape_tags() {
         let http = Http::new(&crate::fetch::Config {
             api_url: "https://ghe.example.com/api/v3/".to_owned(),
-            token: None,
-            token_var: None,
-            mirrors: crate::fetch::mirror::Mirrors::default(),
+            ..crate::fetch::Config::default()
         })
         .unwrap();
         let github = GitHub { http: &http };
@@ -347,5 +390,22 @@ mod tests {
         assert_eq!(release.tag, "v1.2.3");
         assert_eq!(release.version.unwrap().parts, vec![1, 2, 3]);
         assert_eq!(release.assets[0].digest.as_deref(), Some("sha256:00"));
+    }
+
+    #[test]
+    fn finds_the_repository_in_an_api_url() {
+        assert_eq!(
+            repo_in_api_url("https://api.github.com/repos/new-owner/tool/releases/1").as_deref(),
+            Some("new-owner/tool")
+        );
+        assert_eq!(
+            repo_in_api_url("https://ghe.example/api/v3/repos/o/r/releases/9").as_deref(),
+            Some("o/r")
+        );
+        assert_eq!(
+            repo_in_api_url("https://api.github.com/repositories/12/releases/1"),
+            None
+        );
+        assert_eq!(repo_in_api_url("not a url"), None);
     }
 }

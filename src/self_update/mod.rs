@@ -1,20 +1,22 @@
 //! `haul self update`: which release of haul to move to, and replacing the running executable
-//! with that release's archive for this platform, on the `self_update` crate.
+//! with that release's archive for this platform.
 //!
 //! The repository haul is released from is named here and nowhere else. The release is found
 //! through haul's own GitHub source (the same API URL, token, rate-limit errors and version
-//! syntax as `haul install`); the `self_update` crate then fetches that exact tag, downloads the
-//! archive named exactly after this build's target, checks it against the release's `sha256.sum`
-//! and the API's digest, and replaces the executable in place (self-replace, which also handles
-//! a running `.exe` on Windows). Nothing is replaced unless every check passes.
+//! syntax as `haul install`); the release's `sha256.sum` and archive are downloaded with haul's
+//! own client (its redirects, token rule, mirror rules, proxies and limits); the archive must
+//! match `sha256.sum` and, when the API gives one, its digest. Only then does the `self_update`
+//! crate unpack it, and `self-replace` put the executable in place (which also handles a
+//! running `.exe` on Windows). Nothing is replaced unless every check passes.
 
 pub mod installation;
 
+use std::io::Write as _;
 use std::path::Path;
 
 use ::self_update as updater;
-use anyhow::Result;
-use updater::backends::github;
+use anyhow::{Context as _, Result};
+use sha2::Digest as _;
 
 use crate::error::{ExitCode, UserError};
 use crate::fetch::{Http, Progress};
@@ -22,6 +24,7 @@ use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::Release;
+use crate::verify::{self, FileKind, Sha256};
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
 /// and a test holds the two together).
@@ -53,12 +56,11 @@ pub fn archive_name(target: &str) -> String {
 }
 
 /// Where the executable sits in the archive: `haul-TARGET/haul` on Unix; Windows zips are flat.
-/// `{{ target }}` and `{{ bin }}` are filled in by `self_update`.
-fn path_in_archive(target: &str) -> &'static str {
+fn path_in_archive(target: &str) -> String {
     if target.contains("windows") {
-        "{{ bin }}"
+        "haul.exe".to_owned()
     } else {
-        "haul-{{ target }}/{{ bin }}"
+        format!("haul-{target}/haul")
     }
 }
 
@@ -169,119 +171,126 @@ const INSTALLER: &str = if cfg!(windows) {
     "`curl --proto '=https' --tlsv1.2 -LsSf https://github.com/haul-cli/haul/releases/latest/download/haul-installer.sh | sh`"
 };
 
-/// Where to reach the release and how to report progress.
+/// The release to install and how to report progress.
 pub struct Replacement<'a> {
     pub http: &'a Http,
-    pub api_url: &'a str,
-    pub token: Option<&'a str>,
-    pub tag: &'a str,
-    pub progress: std::sync::Arc<dyn Progress + Send>,
+    pub release: &'a Release,
+    pub progress: &'a dyn Progress,
 }
 
-/// Replace the running executable with the archive of release `tag` for this target, after
+/// Replace the running executable with the archive of `release` for this target, after
 /// checking it against the release's `sha256.sum` and the API digest. Returns the version now
 /// installed.
 pub async fn replace(r: Replacement<'_>) -> Result<String> {
-    let target = target();
-    let archive = archive_name(target);
-    let wanted = archive.clone();
-    let progress = std::sync::Arc::clone(&r.progress);
-    let mut builder = github::Update::configure();
-    builder
-        .repo_owner(OWNER)
-        .repo_name(NAME)
-        .api_base_url(r.api_url)
-        .release_tag(r.tag)
-        .target(target)
-        .bin_name("haul")
-        .bin_path_in_archive(path_in_archive(target))
-        .current_version(env!("CARGO_PKG_VERSION"))
-        .asset_matcher(move |assets| assets.iter().find(|a| a.name() == wanted).cloned())
-        .checksum_from_asset(SUMS_FILE)
-        .verify_release_digest(true)
-        // haul asks its own question (on stderr) and prints its own messages; stdout is data.
-        .no_confirm(true)
-        .show_output(false)
-        .show_download_progress(false)
-        .progress_callback(move |done, total| {
-            if let Some(total) = total {
-                progress.set_length(total);
-            }
-            progress.set_position(done);
-        })
-        // The client every other request uses: ring, the same roots, timeouts and proxies.
-        .reqwest_async_client(r.http.client().clone())
-        .request_header("user-agent", concat!("haul/", env!("CARGO_PKG_VERSION")))
-        .retries(3);
-    if let Some(token) = r.token {
-        builder.auth_token(token);
-        if r.api_url.starts_with("http://") {
-            // haul sends the token to the API's origin whatever its scheme (an `http://` API is
-            // the user's own choice in `HAUL_GITHUB_API_URL`); self_update would hold it back.
-            builder.dangerously_allow_non_https_auth_forwarding();
-        }
-    }
-    let status = builder
-        .build_async()
-        .map_err(|err| explain(&err, r.tag, &archive, r.token.is_some()))?
-        .update_extended_async()
-        .await
-        .map_err(|err| explain(&err, r.tag, &archive, r.token.is_some()))?;
-    match status {
-        updater::update::ReleaseStatus::Updated(release) => Ok(release.version().to_owned()),
-        _ => Err(UserError::new(format!("haul {} was not installed", r.tag)).into()),
-    }
-}
+    let release = r.release;
+    let tag = release.tag.as_str();
+    check_release(release)?;
+    let archive = archive_name(target());
+    let (Some(asset), Some(sums)) = (release.asset(&archive), release.asset(SUMS_FILE)) else {
+        return Err(
+            UserError::new(format!("haul {tag} lacks `{archive}` or `{SUMS_FILE}`")).into(),
+        );
+    };
 
-/// Turn a `self_update` error into one that says what happened and what to do.
-fn explain(err: &updater::Error, tag: &str, archive: &str, has_token: bool) -> anyhow::Error {
-    use updater::Error as E;
-    let cause = err.to_string();
-    let error = match err {
-        E::ChecksumMismatch { expected, computed, .. } => {
-            UserError::new(format!("checksum mismatch for `{archive}` of haul {tag}"))
-                .caused_by(format!("expected {expected} (from `{SUMS_FILE}` or the API digest)"))
-                .caused_by(format!("got      {computed}"))
-                .hint("haul was not changed; the download or the release is corrupt or was tampered with")
-                .exit(ExitCode::Verification)
-        }
-        E::ChecksumSourceInvalid { .. } => {
+    let text = r
+        .http
+        .get_text(&sums.url, "application/octet-stream")
+        .await
+        .with_context(|| format!("fetching `{SUMS_FILE}` of haul {tag}"))?;
+    let Some(from_sums) = verify::find(FileKind::List, &text, &archive) else {
+        return Err(
             UserError::new(format!("no checksum for `{archive}` in haul {tag}"))
-                .caused_by(cause)
+                .caused_by(format!("`{SUMS_FILE}` does not list it"))
                 .hint("haul was not changed; a release without checksums is never installed")
                 .exit(ExitCode::Verification)
-        }
-        E::InvalidResponse { .. } if cause.contains("digest") => {
+                .into(),
+        );
+    };
+    let from_api = match asset
+        .digest
+        .as_deref()
+        .and_then(|d| d.strip_prefix("sha256:"))
+    {
+        None => None,
+        Some(hex) => Some(Sha256::parse(hex).ok_or_else(|| {
             UserError::new(format!("the API's digest for `{archive}` cannot be read"))
-                .caused_by(cause)
+                .caused_by(format!("`{hex}` is not a SHA-256"))
                 .hint("haul was not changed")
                 .exit(ExitCode::Verification)
-        }
-        E::InstallPathNotWritable { path, .. } => UserError::new(format!(
-            "haul cannot replace itself: `{}` is not writable",
-            path.display()
-        ))
-        .hint(format!(
-            "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
-        )),
-        E::NoReleaseFound { .. } | E::NotFound { .. } => {
-            UserError::new(format!("haul {tag} or its `{archive}` was not found"))
-                .caused_by(cause)
-                .hint("see the releases with `haul info haul-cli/haul`")
-        }
-        // The same messages as every other GitHub request.
-        E::RateLimited { reset_at, .. } => {
-            let reset = reset_at
-                .and_then(|at| at.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_secs());
-            crate::resolve::github::rate_limited(reset, has_token)
-        }
-        E::Unauthorized { .. } => crate::resolve::github::token_refused(cause),
-        _ => UserError::new(format!("updating haul to {tag} failed"))
-            .caused_by(cause)
-            .hint("haul was not changed unless the message says otherwise; run it again"),
+        })?),
     };
-    error.into()
+
+    let dir = tempfile::Builder::new()
+        .prefix("haul-update-")
+        .tempdir()
+        .context("creating a directory for the update")?;
+    let path = dir.path().join(&archive);
+    let mut file = fs_err::File::create(&path)?;
+    let mut hasher = sha2::Sha256::new();
+    let size = Some(asset.size).filter(|&n| n > 0);
+    r.http
+        .download(&asset.url, size, r.progress, async |chunk: bytes::Bytes| {
+            hasher.update(&chunk);
+            file.write_all(&chunk).context("writing the download")
+        })
+        .await
+        .with_context(|| format!("downloading `{archive}` of haul {tag}"))?;
+    file.flush()?;
+    drop(file);
+    let got = Sha256::from_bytes(&hasher.finalize());
+    for (want, from) in [
+        (Some(from_sums), format!("`{SUMS_FILE}`")),
+        (from_api, "the API digest".to_owned()),
+    ] {
+        if let Some(want) = want
+            && want != got
+        {
+            return Err(UserError::new(format!("checksum mismatch for `{archive}` of haul {tag}"))
+                .caused_by(format!("expected {want} (from {from})"))
+                .caused_by(format!("got      {got}"))
+                .hint("haul was not changed; the download or the release is corrupt or was tampered with")
+                .exit(ExitCode::Verification)
+                .into());
+        }
+    }
+
+    let inside = path_in_archive(target());
+    tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside))
+        .await
+        .context("the update task stopped")??;
+    Ok(release.version.as_ref().map_or_else(
+        || tag.trim_start_matches('v').to_owned(),
+        ToString::to_string,
+    ))
+}
+
+/// Unpack the executable from the verified `archive` into `dir`, and put it in place of the
+/// running one.
+fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
+    updater::Extract::from_source(archive)
+        .extract_file(dir, inside)
+        .map_err(|err| {
+            UserError::new(format!("the archive does not hold `{inside}`"))
+                .caused_by(err.to_string())
+                .hint("haul was not changed; the release is not laid out as haul's releases are")
+        })?;
+    let new_exe = dir.join(inside);
+    self_replace::self_replace(&new_exe).map_err(|err| {
+        let exe = std::env::current_exe().unwrap_or_default();
+        let dir = exe.parent().unwrap_or(Path::new("."));
+        let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
+            format!(
+                "haul cannot replace itself: `{}` is not writable",
+                dir.display()
+            )
+        } else {
+            format!("haul cannot replace itself in `{}`", dir.display())
+        };
+        UserError::new(message).caused_by(err.to_string()).hint(format!(
+            "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
+        ))
+    })?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -313,9 +322,9 @@ mod tests {
         );
         assert_eq!(
             path_in_archive("aarch64-apple-darwin"),
-            "haul-{{ target }}/{{ bin }}"
+            "haul-aarch64-apple-darwin/haul"
         );
-        assert_eq!(path_in_archive("x86_64-pc-windows-msvc"), "{{ bin }}");
+        assert_eq!(path_in_archive("x86_64-pc-windows-msvc"), "haul.exe");
         assert!(target().contains(std::env::consts::ARCH));
     }
 

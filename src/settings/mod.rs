@@ -59,9 +59,9 @@ pub struct ConfigState {
 pub struct Settings {
     pub paths: Paths,
     pub config: ConfigState,
-    /// Never open a connection (`--offline`, `HAUL_OFFLINE`).
+    /// Never open a connection (`--offline`, `HAUL_OFFLINE`, config `offline`).
     pub offline: bool,
-    /// How haul reaches the network: the GitHub API, its token, mirror rules.
+    /// How haul reaches the network: the GitHub API, its token, mirror rules, proxies, limits.
     pub network: crate::fetch::Config,
     /// Catalog entries from the config file.
     pub user_catalog: Vec<crate::catalog::Entry>,
@@ -126,10 +126,13 @@ impl Settings {
         // Relative directories mean the current directory's, once and for all.
         let (home, cache_dir, bin_dir) =
             (absolute(home)?, absolute(cache_dir)?, absolute(bin_dir)?);
-        let offline = global.offline || env_string("HAUL_OFFLINE")?.is_some_and(|v| v != "0");
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
-        let network = network::load(config.network)?;
+        let mut network = network::load(config.network, &cache_dir)?;
+        if global.offline {
+            network.offline = Some("--offline");
+        }
+        let offline = network.offline.is_some();
 
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS);
         let require_checksum = config.require_checksum.unwrap_or(false);

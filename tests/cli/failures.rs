@@ -53,7 +53,8 @@ fn unknown_repository() {
         .stderr_is(
             &env,
             "error: no GitHub repository `nobody/nothing`
-  hint: check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`",
+  caused by: `[SERVER]/repos/nobody/nothing` answered 404
+  hint: check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`; and that `HAUL_GITHUB_API_URL` (or `github-api-url`) points at a GitHub REST API (it is `[SERVER]`)",
         );
 }
 

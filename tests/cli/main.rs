@@ -11,6 +11,7 @@ mod commands;
 mod failures;
 mod formats;
 mod manage;
+mod network;
 mod self_update;
 mod state;
 mod versions;

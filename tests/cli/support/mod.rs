@@ -2,6 +2,7 @@
 //! GitHub-shaped server, and archives.
 
 pub mod archive;
+pub mod proxy;
 pub mod server;
 
 use std::path::{Path, PathBuf};

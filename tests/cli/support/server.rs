@@ -1,16 +1,20 @@
 //! A GitHub-shaped HTTP/1.1 server on 127.0.0.1 for the tests: the REST endpoints haul uses
 //! (releases by tag, latest, paged lists, repositories, and each asset's API `url`, which
 //! redirects to its download as GitHub's does) and the release downloads, with faults to inject
-//! (error statuses, bodies cut short, rate limits) and a log of every request.
+//! (error statuses, bodies cut short, rate limits, silence, trickles, endless bodies), redirects
+//! and moved repositories, `ETag`s with 304 answers, HTTPS with a test CA, and a log of every
+//! request.
 //!
 //! Hand-written on std so a test controls every byte: a body shorter than its Content-Length,
 //! a connection closed mid-way, exact headers.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use sha2::Digest as _;
@@ -27,13 +31,20 @@ pub enum Fault {
     /// Send the headers and half the body, tell the test (see [`Server::hung`]), then hold the
     /// connection open without sending more.
     Hang,
+    /// Read the request and never answer (the connection stays open).
+    Silent,
+    /// Send the headers, then one byte of the body every this many milliseconds.
+    Trickle(u64),
+    /// A 200 without `Content-Length` whose body never ends (until the client goes away).
+    Endless,
 }
 
-/// One request as the server saw it.
+/// One request as the server saw it, and the status it was answered with.
 #[derive(Debug, Clone)]
 pub struct Logged {
     pub path: String,
     pub headers: Vec<(String, String)>,
+    pub status: u16,
 }
 
 impl Logged {
@@ -47,6 +58,8 @@ impl Logged {
 
 #[derive(Debug, Clone)]
 struct ReleaseModel {
+    /// The API's `url` for the release.
+    url: String,
     tag: String,
     draft: bool,
     prerelease: bool,
@@ -72,8 +85,10 @@ struct State {
     repos: BTreeMap<String, Vec<ReleaseModel>>,
     /// Path → bytes served for downloads.
     files: HashMap<String, Vec<u8>>,
-    /// API asset path → the download URL it redirects to.
+    /// Path → the URL it redirects to (asset API URLs, and redirects a test sets up).
     redirects: HashMap<String, String>,
+    /// `owner/repo` that moved → (repository id, `owner/repo` now).
+    moved: HashMap<String, (u64, String)>,
     next_asset_id: u64,
     faults: HashMap<String, VecDeque<Fault>>,
     log: Vec<Logged>,
@@ -83,21 +98,73 @@ struct State {
 pub struct Server {
     pub url: String,
     state: Arc<Mutex<State>>,
+    /// Connections accepted (a TLS handshake that fails never makes a request).
+    connections: Arc<AtomicUsize>,
 }
+
+/// The test CA's certificate (PEM), for `SSL_CERT_FILE`; it signed the HTTPS server's
+/// certificate, which names 127.0.0.1 and localhost.
+pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/support/tls/ca.pem");
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    /// The same server over HTTPS, with a certificate from the test CA ([`TEST_CA`]).
+    pub fn start_tls() -> Server {
+        Server::start_with(Some(tls_config()))
+    }
+
+    fn start_with(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", listener.local_addr().expect("local addr"));
         let state = Arc::new(Mutex::new(State::default()));
-        let shared = Arc::clone(&state);
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (shared, counter) = (Arc::clone(&state), Arc::clone(&connections));
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                counter.fetch_add(1, Ordering::SeqCst);
                 let state = Arc::clone(&shared);
-                thread::spawn(move || serve_connection(stream, &state));
+                let tls = tls.clone();
+                thread::spawn(move || match tls {
+                    None => serve_connection(stream, &state),
+                    Some(config) => {
+                        let Ok(conn) = rustls::ServerConnection::new(config) else {
+                            return;
+                        };
+                        serve_connection(rustls::StreamOwned::new(conn, stream), &state);
+                    }
+                });
             }
         });
-        Server { url, state }
+        Server {
+            url,
+            state,
+            connections,
+        }
+    }
+
+    /// How many connections were accepted.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Answer requests for `path` with a redirect (302) to `location`.
+    pub fn redirect(&self, path: &str, location: &str) {
+        self.state()
+            .redirects
+            .insert(path.to_owned(), location.to_owned());
+    }
+
+    /// `old` (`owner/repo`) moved to `new`, a repository published on this server: requests
+    /// for `old` are answered 301 to `/repositories/ID/…`, as GitHub does.
+    pub fn moved(&self, old: &str, new: &str) {
+        let mut state = self.state();
+        state.next_asset_id += 1;
+        let id = 1000 + state.next_asset_id;
+        state.moved.insert(old.to_owned(), (id, new.to_owned()));
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -111,8 +178,10 @@ impl Server {
         ReleaseBuilder {
             api: self.clone(),
             files: self.clone(),
+            listed: None,
             repo: repo.to_owned(),
             model: ReleaseModel {
+                url: String::new(),
                 tag: tag.to_owned(),
                 draft: false,
                 prerelease: false,
@@ -171,6 +240,8 @@ impl Server {
 pub struct ReleaseBuilder {
     api: Server,
     files: Server,
+    /// The base URL the API lists downloads under (the files server's, unless a test says).
+    listed: Option<String>,
     repo: String,
     model: ReleaseModel,
     bytes: Vec<(String, Vec<u8>)>,
@@ -180,6 +251,13 @@ impl ReleaseBuilder {
     /// Serve the downloads from another server (another origin than the API).
     pub fn hosted_on(mut self, files: &Server) -> Self {
         self.files = files.clone();
+        self
+    }
+
+    /// List the downloads under `base` (`https://github.com/…` behind a mirror rule, or
+    /// another server that redirects) while the files server holds the bytes.
+    pub fn listed_at(mut self, base: &str) -> Self {
+        self.listed = Some(base.trim_end_matches('/').to_owned());
         self
     }
 
@@ -230,9 +308,13 @@ impl ReleaseBuilder {
             api.next_asset_id += 1;
             api.next_asset_id
         };
+        let base = self
+            .listed
+            .clone()
+            .unwrap_or_else(|| self.files.url.clone());
         self.model.assets.push(AssetModel {
             name: name.to_owned(),
-            url: format!("{}{path}", self.files.url),
+            url: format!("{base}{path}"),
             api_url: format!("{}/repos/{}/releases/assets/{id}", self.api.url, self.repo),
             size: bytes.len(),
             digest,
@@ -240,7 +322,13 @@ impl ReleaseBuilder {
         self.bytes.push((name.to_owned(), bytes));
     }
 
-    pub fn publish(self) {
+    pub fn publish(mut self) {
+        let id = {
+            let mut api = self.api.state();
+            api.next_asset_id += 1;
+            api.next_asset_id
+        };
+        self.model.url = format!("{}/repos/{}/releases/{id}", self.api.url, self.repo);
         let mut files = self.files.state();
         for (name, bytes) in &self.bytes {
             let path = Server::download_path(&self.repo, &self.model.tag, name);
@@ -250,7 +338,9 @@ impl ReleaseBuilder {
         let mut api = self.api.state();
         for asset in &self.model.assets {
             let path = asset.api_url.trim_start_matches(&self.api.url).to_owned();
-            api.redirects.insert(path, asset.url.clone());
+            let download = Server::download_path(&self.repo, &self.model.tag, &asset.name);
+            api.redirects
+                .insert(path, format!("{}{download}", self.files.url));
         }
         api.repos
             .entry(self.repo)
@@ -277,6 +367,19 @@ struct Reply {
     cut_after: Option<usize>,
     /// After sending `cut_after` bytes, keep the connection open and send nothing.
     hang: bool,
+    /// How to send the body when it is not sent whole.
+    pace: Pace,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    Whole,
+    /// Send nothing at all, not even the headers.
+    Silent,
+    /// One byte every this many milliseconds.
+    Trickle(u64),
+    /// No `Content-Length`, and bytes until the client goes away.
+    Endless,
 }
 
 impl Reply {
@@ -287,6 +390,18 @@ impl Reply {
             body: value.to_string().into_bytes(),
             cut_after: None,
             hang: false,
+            pace: Pace::Whole,
+        }
+    }
+
+    fn redirect(status: u16, location: &str) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Location".into(), location.to_owned())],
+            body: Vec::new(),
+            cut_after: None,
+            hang: false,
+            pace: Pace::Whole,
         }
     }
 
@@ -298,12 +413,8 @@ impl Reply {
     }
 }
 
-fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
-    let Ok(write_half) = stream.try_clone() else {
-        return;
-    };
+fn serve_connection<S: Read + Write>(stream: S, state: &Mutex<State>) {
     let mut reader = BufReader::new(stream);
-    let mut writer = write_half;
     loop {
         let Some(request) = read_request(&mut reader) else {
             return;
@@ -312,14 +423,45 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
             let mut state = state
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let reply = answer(&mut state, &request);
             state.log.push(Logged {
                 path: request.path.clone(),
                 headers: request.headers.clone(),
+                status: reply.status,
             });
-            answer(&mut state, &request)
+            reply
         };
+        match reply.pace {
+            Pace::Whole => {}
+            Pace::Silent => {
+                hold(&mut reader);
+                return;
+            }
+            Pace::Trickle(ms) => {
+                let _ = write_head(reader.get_mut(), &reply, Some(reply.body.len()));
+                for byte in &reply.body {
+                    thread::sleep(Duration::from_millis(ms));
+                    let writer = reader.get_mut();
+                    if writer
+                        .write_all(&[*byte])
+                        .and_then(|()| writer.flush())
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+                continue;
+            }
+            Pace::Endless => {
+                let _ = write_head(reader.get_mut(), &reply, None);
+                let chunk = vec![b'0'; 16 * 1024];
+                let writer = reader.get_mut();
+                while writer.write_all(&chunk).is_ok() {}
+                return;
+            }
+        }
         if reply.hang {
-            let _ = write_reply(&mut writer, &reply);
+            let _ = write_reply(reader.get_mut(), &reply);
             let hung = state
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -328,19 +470,26 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>) {
             if let Some(tx) = hung {
                 let _ = tx.send(request.path.clone());
             }
-            // Hold the connection until the client goes away.
-            let mut sink = [0u8; 1024];
-            while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
+            hold(&mut reader);
             return;
         }
-        if write_reply(&mut writer, &reply).is_err() || reply.cut_after.is_some() {
-            let _ = writer.shutdown(std::net::Shutdown::Both);
+        let close = request
+            .headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("connection") && v.eq_ignore_ascii_case("close"));
+        if write_reply(reader.get_mut(), &reply).is_err() || reply.cut_after.is_some() || close {
             return;
         }
     }
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+/// Hold the connection until the client goes away.
+fn hold<S: Read>(reader: &mut BufReader<S>) {
+    let mut sink = [0u8; 1024];
+    while matches!(reader.read(&mut sink), Ok(n) if n > 0) {}
+}
+
+fn read_request<S: Read>(reader: &mut BufReader<S>) -> Option<Request> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
@@ -402,21 +551,31 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn write_reply(writer: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+fn write_head<W: Write>(
+    writer: &mut W,
+    reply: &Reply,
+    length: Option<usize>,
+) -> std::io::Result<()> {
     let reason = match reply.status {
         200 => "OK",
-        302 => "Found",
         206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
         403 => "Forbidden",
         404 => "Not Found",
         500 => "Internal Server Error",
         _ => "Status",
     };
-    let mut head = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\n",
-        reply.status,
-        reply.body.len()
-    );
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
+    match length {
+        Some(len) => {
+            head.push_str("Content-Length: ");
+            head.push_str(&len.to_string());
+            head.push_str("\r\n");
+        }
+        None => head.push_str("Connection: close\r\n"),
+    }
     for (name, value) in &reply.headers {
         head.push_str(name);
         head.push_str(": ");
@@ -425,6 +584,11 @@ fn write_reply(writer: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
     }
     head.push_str("\r\n");
     writer.write_all(head.as_bytes())?;
+    writer.flush()
+}
+
+fn write_reply<W: Write>(writer: &mut W, reply: &Reply) -> std::io::Result<()> {
+    write_head(writer, reply, Some(reply.body.len()))?;
     let body = match reply.cut_after {
         Some(n) => &reply.body[..n.min(reply.body.len())],
         None => &reply.body,
@@ -464,25 +628,82 @@ fn answer(state: &mut State, request: &Request) -> Reply {
                 reply.cut_after = Some(n);
                 return reply;
             }
+            Fault::Silent => {
+                let mut reply = normal_answer(state, request);
+                reply.pace = Pace::Silent;
+                return reply;
+            }
+            Fault::Trickle(ms) => {
+                let mut reply = normal_answer(state, request);
+                reply.pace = Pace::Trickle(ms);
+                return reply;
+            }
+            Fault::Endless => {
+                let mut reply = normal_answer(state, request);
+                reply.status = 200;
+                reply.pace = Pace::Endless;
+                return reply;
+            }
         }
     }
-    normal_answer(state, request)
+    let mut reply = normal_answer(state, request);
+    // GitHub's `ETag`s: a conditional request for an unchanged answer gets 304 and no body.
+    if reply.status == 200
+        && reply
+            .headers
+            .iter()
+            .any(|(n, v)| n == "Content-Type" && v == "application/json")
+    {
+        let etag = format!("\"{}\"", sha256_hex(&reply.body));
+        let asked = request
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("if-none-match"))
+            .map(|(_, v)| v.as_str());
+        if asked == Some(etag.as_str()) {
+            reply.status = 304;
+            reply.body.clear();
+        }
+        reply.headers.push(("ETag".into(), etag));
+    }
+    reply
 }
 
 fn normal_answer(state: &State, request: &Request) -> Reply {
+    if let Some(location) = state.redirects.get(&request.path) {
+        return Reply::redirect(302, location);
+    }
     if let Some(bytes) = state.files.get(&request.path) {
         return file_reply(bytes, request);
     }
-    if let Some(location) = state.redirects.get(&request.path) {
-        return Reply {
-            status: 302,
-            headers: vec![("Location".into(), location.clone())],
-            body: Vec::new(),
-            cut_after: None,
-            hang: false,
-        };
-    }
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
+    // A moved repository: GitHub answers 301 to the repository's id.
+    if let ["repos", owner, repo, rest @ ..] = segments.as_slice()
+        && let Some((id, _)) = state.moved.get(&format!("{owner}/{repo}"))
+    {
+        let mut location = format!("/repositories/{id}");
+        for part in rest {
+            location.push('/');
+            location.push_str(part);
+        }
+        return Reply::redirect(301, &location);
+    }
+    let renamed;
+    let segments = match segments.as_slice() {
+        ["repositories", id, rest @ ..] => {
+            let Some((_, now)) = state.moved.values().find(|(n, _)| n.to_string() == *id) else {
+                return Reply::not_found();
+            };
+            renamed = now
+                .split('/')
+                .chain(rest.iter().copied())
+                .collect::<Vec<_>>();
+            let mut all = vec!["repos"];
+            all.extend(renamed.iter().copied());
+            all
+        }
+        _ => segments,
+    };
     match segments.as_slice() {
         ["repos", owner, repo] => match state.repos.get(&format!("{owner}/{repo}")) {
             Some(_) => Reply::json(200, &json!({"full_name": format!("{owner}/{repo}")})),
@@ -528,6 +749,7 @@ fn file_reply(bytes: &[u8], request: &Request) -> Reply {
             body: bytes[start..].to_vec(),
             cut_after: None,
             hang: false,
+            pace: Pace::Whole,
         },
         _ => Reply {
             status: 200,
@@ -535,6 +757,7 @@ fn file_reply(bytes: &[u8], request: &Request) -> Reply {
             body: bytes.to_vec(),
             cut_after: None,
             hang: false,
+            pace: Pace::Whole,
         },
     }
 }
@@ -572,12 +795,19 @@ fn list_page(releases: &[ReleaseModel], request: &Request) -> Reply {
 }
 
 fn release_json(release: &ReleaseModel) -> Value {
+    let repo = release
+        .url
+        .split("/repos/")
+        .nth(1)
+        .and_then(|rest| rest.rsplit_once("/releases/"))
+        .map_or("", |(repo, _)| repo);
     json!({
+        "url": release.url,
         "tag_name": release.tag,
         "name": release.tag,
         "draft": release.draft,
         "prerelease": release.prerelease,
-        "html_url": format!("https://github.example/releases/{}", release.tag),
+        "html_url": format!("https://github.example/{repo}/releases/tag/{}", release.tag),
         "created_at": "2025-06-01T12:00:00Z",
         "assets": release.assets.iter().map(|a| json!({
             "url": a.api_url,
@@ -588,4 +818,26 @@ fn release_json(release: &ReleaseModel) -> Value {
             "content_type": "application/octet-stream",
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The HTTPS server's configuration: the test CA's certificate for 127.0.0.1 and localhost.
+fn tls_config() -> Arc<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/support/tls");
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(format!("{dir}/server.pem"))
+            .expect("the test certificate")
+            .collect::<Result<_, _>>()
+            .expect("the test certificate parses");
+    let key = PrivateKeyDer::from_pem_file(format!("{dir}/server.key")).expect("the test key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("TLS versions")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("the test certificate and key");
+    Arc::new(config)
 }
