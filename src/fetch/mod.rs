@@ -8,11 +8,6 @@
 //! printer or the settings: it reports through its own traits, [`Progress`] and [`Events`].
 
 mod cache;
-// `haul doctor` shows it; wired in by the doctor's rework (see `diagnose`).
-#[allow(
-    dead_code,
-    reason = "the doctor command shows this report once it is wired in"
-)]
 mod diagnose;
 mod failure;
 mod hop;

@@ -327,3 +327,45 @@ fn every_kind_of_name() {
     env.run(&["uninstall", "wdg"]).expect_code(0);
     assert_eq!(env.snapshot(), Vec::new());
 }
+
+#[test]
+fn offline_installs_come_from_the_cache_and_never_touch_the_network() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    publish_simple(&env.server, "acme/other", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    env.run(&["prune"]).expect_code(0);
+    assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+    // 1.0.0 left the store and its download the cache: put it back through the network once,
+    // then take it away from the store again so that only the cache has it.
+    env.run(&["exec", "acme/widget@1.0.0", "--", "--version"]);
+    env.run(&["uninstall", "widget@1.0.0"]).expect_code(0);
+
+    let requests = env.server.requests().len();
+    env.run(&["--offline", "install", "acme/widget@1.0.0"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 (was 2.0.0, a downgrade)");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    let fresh = env
+        .command()
+        .env("HAUL_OFFLINE", "1")
+        .args(["install", "acme/other"])
+        .output()
+        .unwrap();
+    assert_eq!(fresh.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&fresh.stderr);
+    assert!(
+        stderr.contains("acme/other") && stderr.contains("offline"),
+        "{stderr}"
+    );
+    assert_eq!(
+        env.server.requests().len(),
+        requests,
+        "offline opened a connection"
+    );
+}

@@ -33,6 +33,8 @@ struct Report {
     github_api_url: String,
     /// The environment variable the token comes from, or null without one.
     github_token: Option<&'static str>,
+    /// Proxies, `NO_PROXY`, what HTTPS trusts, mirror rules and limits.
+    network: crate::fetch::NetworkReport,
     tools: usize,
     /// Bytes in the download cache.
     cache_bytes: u64,
@@ -69,7 +71,13 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
     let install = Installation::detect(&ctx.settings)?;
     let fixed = if args.fix { fix::fix(ctx)? } else { Vec::new() };
     let gathered = facts::gather(ctx, &install)?;
-    let problems = rules::problems(&gathered.facts);
+    let network = crate::fetch::diagnose(&ctx.settings.network);
+    let mut problems = rules::problems(&gathered.facts);
+    problems.extend(network.problems.iter().map(|f| rules::Finding {
+        problem: f.problem.clone(),
+        fix: f.fix.clone(),
+        fixable: false,
+    }));
     let (status, receipt_version) = facts::receipt(&install);
     let report = Report {
         version: env!("CARGO_PKG_VERSION"),
@@ -105,6 +113,7 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
         },
         github_api_url: ctx.settings.network.api_url.clone(),
         github_token: ctx.settings.network.token_var,
+        network,
         tools: gathered.tools,
         cache_bytes: gathered.cache_bytes,
         cache_dir: ctx.settings.paths.cache_dir.display().to_string(),
@@ -153,11 +162,9 @@ fn human(r: &Report, install: &Installation) -> String {
         (None, false) => "none there; defaults in use",
     };
     let _ = writeln!(out, "  config        {} ({config_state})", r.config.path);
-    let token = match r.github_token {
-        Some(var) => format!("token from `{var}`"),
-        None => "no token: 60 requests an hour".to_owned(),
-    };
-    let _ = writeln!(out, "  GitHub API    {} ({token})", r.github_api_url);
+    for line in r.network.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
     let _ = writeln!(out, "  tools         {} installed", r.tools);
     let _ = writeln!(
         out,
