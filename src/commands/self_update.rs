@@ -36,6 +36,8 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let printer = &ctx.printer;
 
     if args.check {
+        // For scripts: the release found, on stdout, whatever the answer.
+        printer.data(&found.to_string())?;
         return Ok(match decision {
             Decision::UpToDate => {
                 printer.info(&up_to_date(&current.to_string(), &found.to_string()));

@@ -162,12 +162,14 @@ fn check_exits_10_when_a_newer_release_exists() {
     let run = env.run_exe(&exe, &["self", "update", "--check"]);
     run.expect_code(0)
         .stderr_has(&format!("haul {} is up to date", current()));
+    assert_eq!(run.stdout().trim(), current().to_string());
 
     publish(&env, &newer(), &Layout::default());
     let run = env.run_exe(&exe, &["self", "update", "--check"]);
     run.expect_code(10)
         .stderr_has(&format!("haul {} (this is {})", newer(), current()));
-    assert_eq!(run.stdout(), "");
+    // The new version, for scripts, on stdout.
+    assert_eq!(run.stdout().trim(), newer());
     assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
     assert_unchanged(&env, &exe);
 }
