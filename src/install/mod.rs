@@ -290,12 +290,13 @@ async fn fetch(
     {
         let (want, path, dest) = (want.clone(), cache_path.clone(), staging.to_path_buf());
         let single = download.single_name.clone();
+        let asset = download.asset.name.clone();
         let from_cache = tokio::task::spawn_blocking(move || -> Result<Option<Sha256>> {
             let actual = hash_file(&path)?;
             if actual != want {
                 return Ok(None);
             }
-            unpack_file(format, &path, &dest, &single)?;
+            unpack_file(format, &path, &dest, &asset, &single)?;
             Ok(Some(actual))
         });
         if let Ok(Ok(Some(actual))) = from_cache.await {
@@ -314,6 +315,7 @@ async fn fetch(
     let mut hasher = sha2::Sha256::new();
     let dest = staging.to_path_buf();
     let single = download.single_name.clone();
+    let asset = download.asset.name.clone();
     let url = &download.asset.url;
 
     if format.needs_whole_file() {
@@ -326,7 +328,7 @@ async fn fetch(
         file.flush()?;
         let path = file.path().to_path_buf();
         bar.message("unpacking");
-        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single))
+        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &asset, &single))
             .await
             .context("the unpack task stopped")??;
         return Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)));
@@ -340,7 +342,14 @@ async fn fetch(
             rx,
             chunk: Bytes::new(),
         };
-        unpack::unpack_stream(format, reader, &dest, &single)
+        unpack::unpack_stream(
+            format,
+            reader,
+            &dest,
+            &asset,
+            &single,
+            &unpack::Limits::DEFAULT,
+        )
     });
     let downloaded = env
         .http
@@ -372,12 +381,21 @@ fn unpack_file(
     format: Format,
     path: &std::path::Path,
     dest: &std::path::Path,
+    asset: &str,
     single: &str,
 ) -> Result<()> {
+    let limits = unpack::Limits::DEFAULT;
     if format.needs_whole_file() {
-        unpack::unpack_zip(path, dest)
+        unpack::unpack_zip(path, dest, asset, &limits)
     } else {
-        unpack::unpack_stream(format, fs_err::File::open(path)?, dest, single)
+        unpack::unpack_stream(
+            format,
+            fs_err::File::open(path)?,
+            dest,
+            asset,
+            single,
+            &limits,
+        )
     }
 }
 

@@ -9,5 +9,6 @@ mod checksums;
 mod commands;
 mod failures;
 mod formats;
+mod hostile;
 mod self_update;
 mod versions;
