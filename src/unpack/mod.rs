@@ -228,4 +228,6 @@ impl<R: BufRead> Read for ZstdReader<R> {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;

@@ -91,25 +91,26 @@ pub(super) fn gz(bytes: &[u8]) -> Vec<u8> {
 
 /// A zip of files (with their modes) and symbolic links.
 pub(super) fn zip(members: &[M]) -> Vec<u8> {
+    try_zip(members).unwrap()
+}
+
+/// The same, or the zip writer's error (it refuses some names).
+pub(super) fn try_zip(members: &[M]) -> zip::result::ZipResult<Vec<u8>> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for member in members {
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         match member {
             M::File(path, bytes, mode) => {
-                writer
-                    .start_file(path.as_str(), options.unix_permissions(*mode))
-                    .unwrap();
-                writer.write_all(bytes).unwrap();
+                writer.start_file(path.as_str(), options.unix_permissions(*mode))?;
+                writer.write_all(bytes)?;
             }
-            M::Dir(path) => writer.add_directory(path.as_str(), options).unwrap(),
-            M::Link(path, target) => writer
-                .add_symlink(path.as_str(), target.as_str(), options)
-                .unwrap(),
+            M::Dir(path) => writer.add_directory(path.as_str(), options)?,
+            M::Link(path, target) => writer.add_symlink(path.as_str(), target.as_str(), options)?,
             M::Hard(..) | M::Fifo(_) => panic!("zip has no {member:?}"),
         }
     }
-    writer.finish().unwrap().into_inner()
+    Ok(writer.finish()?.into_inner())
 }
 
 const ASSET: &str = "tool-1.0-linux-amd64.tar";
@@ -133,6 +134,14 @@ impl Sandbox {
             std::fs::set_permissions(&victim, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         Sandbox { dir }
+    }
+
+    /// An empty destination again, for the next archive.
+    pub fn reset(&self) {
+        // `remove_dir_all` removes links, never what they point at.
+        std::fs::remove_dir_all(self.dest()).unwrap();
+        std::fs::create_dir(self.dest()).unwrap();
+        let _ = std::fs::remove_file(self.dir.path().join("download.zip"));
     }
 
     pub fn dest(&self) -> PathBuf {
