@@ -7,7 +7,6 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use sha2::Digest as _;
 use tokio::sync::mpsc;
 
 use crate::error::{ExitCode, UserError};
@@ -20,7 +19,7 @@ use crate::resolve::{self, Resolved};
 use crate::store::{Bin, Record, Store};
 use crate::unpack::executables;
 use crate::unpack::{self, Format};
-use crate::verify::{self, Candidate, Sha256, Verified};
+use crate::verify::{self, ApiDigest, Candidate, Expected, Hashes, Verified};
 
 /// Chunks in flight between the download and the unpacker; bounds memory per download.
 const PIPE_CHUNKS: usize = 4;
@@ -94,8 +93,19 @@ pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
         expected_checksum(env.http, &release, &asset.name, &plan),
     );
     let (actual, cache_file) = fetched?;
+    let expected = expected?;
+    // A source may use an algorithm the download was not hashed with: hash the saved copy.
+    let actual = match &expected {
+        Some(expected) if !actual.covers(expected) => {
+            let saved = cache_file
+                .as_ref()
+                .map_or(download.cache_path.as_path(), |f| f.path());
+            hash_file(saved, verify::Hasher::for_expected(expected))?
+        }
+        _ => actual,
+    };
     let verified = judge(
-        expected?,
+        expected,
         &actual,
         &asset.name,
         opts.require_checksum,
@@ -143,8 +153,8 @@ fn make_record(
     tool: &Tool,
     release: &Release,
     asset: &Asset,
-    sha256: &Sha256,
-    verified: Option<Verified>,
+    hashes: &Hashes,
+    verified: Option<String>,
     opts: &Options,
     chosen: Vec<executables::Chosen>,
 ) -> Record {
@@ -159,8 +169,8 @@ fn make_record(
         version,
         asset: asset.name.clone(),
         url: asset.url.clone(),
-        sha256: sha256.to_string(),
-        verified_by: verified.map(|v| v.to_string()),
+        sha256: hashes.sha256().hex().to_owned(),
+        verified_by: verified,
         platform: opts.platform.to_string(),
         bins: chosen
             .into_iter()
@@ -204,19 +214,17 @@ fn refuse_glibc_builds(
 /// What vouches for the download: the expected checksum must match; without one, the download
 /// is accepted only when checksums are not required.
 fn judge(
-    expected: Option<(Sha256, Verified)>,
-    actual: &Sha256,
+    expected: Option<Expected>,
+    actual: &Hashes,
     asset: &str,
     require: bool,
     tag: &str,
-) -> Result<Option<Verified>, UserError> {
+) -> Result<Option<String>, UserError> {
     match expected {
-        Some((want, source)) if want == *actual => Ok(Some(source)),
-        Some((want, source)) => Err(UserError::new(format!("checksum mismatch for `{asset}`"))
-            .caused_by(format!("expected {want} (from {source})"))
-            .caused_by(format!("got      {actual}"))
-            .hint("nothing was installed; the download or the release is corrupt or was tampered with")
-            .exit(ExitCode::Verification)),
+        Some(expected) => {
+            verify::check(&expected, actual).map_err(|err| err.to_user_error(asset))?;
+            Ok(Some(expected.verified_by()))
+        }
         None if require => Err(unverified(asset, tag)),
         None => Ok(None),
     }
@@ -274,26 +282,26 @@ fn sanitize(text: &str) -> String {
 }
 
 /// Download (or take from the cache) and unpack into the staging directory, hashing as the
-/// bytes pass. Returns the SHA-256 of the download and, when it was downloaded now, the file to
+/// bytes pass. Returns the hashes of the download and, when it was downloaded now, the file to
 /// keep in the cache.
 async fn fetch(
     env: &Env<'_>,
     download: &Download<'_>,
     bar: &Bar,
-) -> Result<(Sha256, Option<tempfile::NamedTempFile>)> {
+) -> Result<(Hashes, Option<tempfile::NamedTempFile>)> {
     let format = download.format;
     let staging = download.staging.path();
     let cache_path = &download.cache_path;
     // A cached copy is used only when the API's digest vouches for it.
-    if let Some(Candidate::Digest(want)) = download.plan.first()
+    if let Some(Candidate::Digest(ApiDigest::Valid(want))) = download.plan.first()
         && cache_path.is_file()
     {
         let (want, path, dest) = (want.clone(), cache_path.clone(), staging.to_path_buf());
         let single = download.single_name.clone();
         let asset = download.asset.name.clone();
-        let from_cache = tokio::task::spawn_blocking(move || -> Result<Option<Sha256>> {
-            let actual = hash_file(&path)?;
-            if actual != want {
+        let from_cache = tokio::task::spawn_blocking(move || -> Result<Option<Hashes>> {
+            let actual = hash_file(&path, verify::Hasher::new(&[want.algorithm()]))?;
+            if actual.get(want.algorithm()) != Some(&want) {
                 return Ok(None);
             }
             unpack_file(format, &path, &dest, &asset, &single)?;
@@ -312,7 +320,7 @@ async fn fetch(
         .prefix(".download-")
         .tempfile_in(parent)
         .with_context(|| format!("creating a download file in `{}`", parent.display()))?;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = verify::Hasher::for_plan(download.plan);
     let dest = staging.to_path_buf();
     let single = download.single_name.clone();
     let asset = download.asset.name.clone();
@@ -331,7 +339,7 @@ async fn fetch(
         tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &asset, &single))
             .await
             .context("the unpack task stopped")??;
-        return Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)));
+        return Ok((hasher.finish(), Some(file)));
     }
 
     // Unpack on a blocking thread while the download arrives; the bounded channel keeps memory
@@ -370,7 +378,7 @@ async fn fetch(
         Ok(_) => unpack_result?,
     }
     file.flush()?;
-    Ok((Sha256::from_bytes(&hasher.finalize()), Some(file)))
+    Ok((hasher.finish(), Some(file)))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -399,30 +407,28 @@ fn unpack_file(
     }
 }
 
-fn hash_file(path: &std::path::Path) -> Result<Sha256> {
+fn hash_file(path: &std::path::Path, mut hasher: verify::Hasher) -> Result<Hashes> {
     let mut file = fs_err::File::open(path)?;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(Sha256::from_bytes(&hasher.finalize()))
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher.finish())
 }
 
-/// The expected checksum from the first source in `plan` that names the asset.
+/// What the download must hash to: the API's digest when there is one (malformed ones fail),
+/// else the first checksum file in `plan` that names the asset (one that names it twice
+/// differently fails).
 async fn expected_checksum(
     http: &Http,
     release: &Release,
     asset: &str,
     plan: &[Candidate],
-) -> Result<Option<(Sha256, Verified)>> {
+) -> Result<Option<Expected>> {
+    let mut answers = Vec::new();
     for candidate in plan {
         match candidate {
-            Candidate::Digest(sha) => return Ok(Some((sha.clone(), Verified::Digest))),
+            Candidate::Digest(api) => {
+                answers.push((Verified::Digest, verify::Answer::from(api)));
+                break;
+            }
             Candidate::File { name, kind } => {
                 let Some(file) = release.asset(name) else {
                     continue;
@@ -431,13 +437,16 @@ async fn expected_checksum(
                     .get_text(&file.url, "application/octet-stream")
                     .await
                     .with_context(|| format!("fetching the checksum file `{name}`"))?;
-                if let Some(sha) = verify::find(*kind, &text, asset) {
-                    return Ok(Some((sha, Verified::File(name.clone()))));
+                let answer = verify::Answer::from(verify::find(*kind, name, &text, asset));
+                let names_it = answer != verify::Answer::NotListed;
+                answers.push((Verified::File(name.clone()), answer));
+                if names_it {
+                    break;
                 }
             }
         }
     }
-    Ok(None)
+    Ok(verify::combine(answers).map_err(|err| err.to_user_error(asset))?)
 }
 
 /// Reads the chunks the download sends, on the unpacker's thread.

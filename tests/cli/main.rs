@@ -11,4 +11,5 @@ mod failures;
 mod formats;
 mod hostile;
 mod self_update;
+mod verification;
 mod versions;

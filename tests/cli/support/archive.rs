@@ -271,3 +271,9 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// The SHA-512 of `bytes`, as lowercase hex.
+pub fn sha512_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha512::digest(bytes))
+}
