@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use super::tree::{safe_relative, windows_safe};
+use super::tree::{safe_relative, shown, windows_safe};
 use super::*;
 
 /// One member of a test archive.
@@ -696,4 +696,15 @@ fn extension_headers_are_read_and_bounded() {
         sandbox.tar(&tar(&[file(&"n/".repeat(5000), b"x")])),
         "extension header is too large",
     );
+}
+
+#[test]
+fn entry_names_are_shown_safely() {
+    assert_eq!(shown(Path::new("a\u{1b}[2Jb\n")), "a\\u{1b}[2Jb\\n");
+    assert_eq!(shown(Path::new(&"x".repeat(300))).chars().count(), 201);
+    let sandbox = Sandbox::new();
+    let err = sandbox
+        .tar(&tar(&[link("\u{1b}[31mred", "/etc")]))
+        .unwrap_err();
+    assert!(!format!("{err:#}").contains('\u{1b}'), "{err:#}");
 }

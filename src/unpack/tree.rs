@@ -80,7 +80,7 @@ impl<'a> Tree<'a> {
     pub fn refuse(&self, entry: &Path, why: impl Display) -> anyhow::Error {
         UserError::new(format!(
             "refusing to unpack archive entry `{}` in `{}`: {why}",
-            entry.display(),
+            shown(entry),
             self.asset
         ))
         .hint(
@@ -412,6 +412,24 @@ impl<'a> Tree<'a> {
         }
         Ok(pos)
     }
+}
+
+/// An entry's name for a message: at most 200 characters, control characters escaped (a name
+/// from an archive could otherwise drive the terminal).
+pub(crate) fn shown(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::new();
+    for c in text.chars().take(200) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(200).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// The path as a plain relative path, or why not.
