@@ -437,6 +437,16 @@ pub(crate) fn safe_relative(path: &Path) -> Result<PathBuf, &'static str> {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
+            // On Windows, `C:` after a separator is a plain component, but pushing it would
+            // make the path drive-relative.
+            Component::Normal(part)
+                if !matches!(
+                    Path::new(part).components().next(),
+                    Some(Component::Normal(_))
+                ) =>
+            {
+                return Err("it names a drive");
+            }
             Component::Normal(part) => out.push(part),
             Component::CurDir => {}
             Component::ParentDir => return Err("it contains `..`"),
