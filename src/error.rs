@@ -101,23 +101,15 @@ pub enum Failure {
         /// Only prereleases match (and `--pre` was not given).
         only_prereleases: bool,
     },
-    /// The bytes are not what the release's checksum says.
-    #[error("checksum mismatch for `{asset}`")]
-    ChecksumMismatch {
-        asset: String,
-        expected: String,
-        got: String,
-        /// What vouched for `expected`.
-        vouched_by: String,
-    },
 }
 
 impl From<Failure> for UserError {
     fn from(failure: Failure) -> UserError {
         let message = failure.to_string();
         match failure {
-            Failure::NotInstalled { .. } => UserError::new(message)
-                .hint("see `haul list` for what is installed, or install it with `haul install TOOL`"),
+            Failure::NotInstalled { .. } => UserError::new(message).hint(
+                "see `haul list` for what is installed, or install it with `haul install TOOL`",
+            ),
             Failure::NoMatchingRelease {
                 recent,
                 only_prereleases,
@@ -134,16 +126,6 @@ impl From<Failure> for UserError {
                         .hint("pick one of those with `@VERSION`")
                 }
             }
-            Failure::ChecksumMismatch {
-                expected,
-                got,
-                vouched_by,
-                ..
-            } => UserError::new(message)
-                .caused_by(format!("expected {expected} (from {vouched_by})"))
-                .caused_by(format!("got      {got}"))
-                .hint("nothing was installed; the download or the release is corrupt or was tampered with")
-                .exit(ExitCode::Verification),
         }
     }
 }
@@ -228,27 +210,30 @@ mod tests {
 
     #[test]
     fn typed_failures_render_as_user_errors() {
-        let err: anyhow::Error = Failure::ChecksumMismatch {
-            asset: "a.tar.gz".into(),
-            expected: "00".into(),
-            got: "11".into(),
-            vouched_by: "checksums.txt".into(),
+        let err: anyhow::Error = Failure::NoMatchingRelease {
+            origin: "acme/widget".into(),
+            req: "2.x".into(),
+            recent: vec!["v1.1.0".into(), "v1.0.0".into()],
+            only_prereleases: false,
         }
         .into();
-        let err = err.context("installing `a`");
-        assert_eq!(exit_code_of(&err), ExitCode::Verification);
+        let err = err.context("installing `widget`");
+        assert_eq!(exit_code_of(&err), ExitCode::Failure);
         let report = Report::of(&err);
         assert_eq!(
             report.causes,
             vec![
-                "checksum mismatch for `a.tar.gz`",
-                "expected 00 (from checksums.txt)",
-                "got      11"
+                "`acme/widget` has no release matching `2.x`",
+                "recent releases: v1.1.0, v1.0.0"
             ]
+        );
+        assert_eq!(
+            report.hint.as_deref(),
+            Some("pick one of those with `@VERSION`")
         );
         assert!(err.chain().any(|c| matches!(
             c.downcast_ref::<Failure>(),
-            Some(Failure::ChecksumMismatch { .. })
+            Some(Failure::NoMatchingRelease { .. })
         )));
     }
 

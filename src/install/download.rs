@@ -1,22 +1,28 @@
-//! One download of an install: take it from the cache when a known hash vouches for the copy
-//! there, else stream it into the staging directory while hashing it and unpacking it at the
-//! same time; then find what vouches for it and compare. Nothing here touches `tools/` or a
-//! bin dir: a failure leaves only the staging directory, which goes with it.
+//! One download of an install: take it from the cache when what vouches for the asset now
+//! vouches for the copy there, else stream it into the staging directory while hashing it and
+//! unpacking it at the same time; then compare with what vouches for it. Nothing here touches
+//! `tools/` or a bin dir: a failure leaves only the staging directory, which goes with it.
+//!
+//! What vouches: the API's digest and the first checksum file that names the asset, both
+//! (they must agree). A download whose bytes do not match fails as a mismatch even when its
+//! archive is too damaged to unpack: the bytes are hashed to the end either way.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use sha2::Digest as _;
 use tokio::sync::mpsc;
 
-use crate::error::{ExitCode, Failure, UserError};
+use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
 use crate::output::Bar;
 use crate::resolve::release::{Asset, Release};
-use crate::unpack::{self, Format};
-use crate::verify::{self, Candidate, Sha256, Verified};
+use crate::unpack::{self, Format, Limits};
+use crate::verify::{
+    self, Algorithm, Answer, Candidate, Digest, Expected, Hasher, Hashes, Verified,
+};
 
 /// Chunks in flight between the download and the unpacker; bounds memory per download.
 const PIPE_CHUNKS: usize = 4;
@@ -26,9 +32,9 @@ pub struct Download<'a> {
     pub asset: &'a Asset,
     pub release: &'a Release,
     pub plan: &'a [Candidate],
-    /// A hash known before downloading (the API's digest, a lock file's): a cached copy that
-    /// has it is used as it is.
-    pub known: Option<Sha256>,
+    /// A digest known before downloading (a lock file's), and what vouches for it: then no
+    /// other source is asked.
+    pub known: Option<(Digest, Verified)>,
     /// Where verified downloads are kept.
     pub cache_path: PathBuf,
     /// Where the download is written while it arrives.
@@ -40,43 +46,51 @@ pub struct Download<'a> {
     pub require_checksum: bool,
     /// Take nothing from the network: the cache has it, or this fails.
     pub offline: bool,
+    pub limits: Limits,
 }
 
-/// What came of a download: its hash, and what vouched for it.
+/// What came of a download: its hashes, and what vouched for it.
 pub struct Fetched {
-    pub sha256: Sha256,
-    pub verified: Option<Verified>,
+    pub hashes: Hashes,
+    /// What vouched (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`);
+    /// `None` when nothing did.
+    pub verified_by: Option<String>,
+    /// Whether a SHA-512 vouched for it.
+    pub sha512: bool,
 }
 
 /// Fetch, unpack and verify `d`. A verified download is kept in the cache, with what vouched
-/// for it beside it; a cached copy is used when its hash is what the release's checksums say
-/// now (or, offline, what vouched for it when it was kept).
+/// for it beside it; a cached copy is used when it matches what vouches for the asset now (or,
+/// offline, what vouched for it when it was kept).
 pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     let format = Format::of(&d.asset.name);
-    let cached = cached_hash(&d.cache_path).await;
-    let expected = match (&cached, d.offline) {
-        (None, true) => {
-            return Err(UserError::new(format!(
-                "`{}` is not in the download cache, and haul is offline",
-                d.asset.name
-            ))
-            .hint("run the command again without `--offline` (or `HAUL_OFFLINE`)")
-            .into());
-        }
-        (Some(_), true) => kept_with(&d.cache_path),
-        (_, false) => match &d.known {
-            Some(known) => Some((known.clone(), Verified::Digest)),
+    let cached = d.cache_path.is_file();
+    if d.offline && !cached {
+        return Err(UserError::new(format!(
+            "`{}` is not in the download cache, and haul is offline",
+            d.asset.name
+        ))
+        .hint("run the command again without `--offline` (or `HAUL_OFFLINE`)")
+        .into());
+    }
+    let expected = if d.offline {
+        kept_with(&d.cache_path)
+    } else {
+        match &d.known {
+            Some((digest, by)) => {
+                verify::combine(vec![(by.clone(), Answer::Digest(digest.clone()))])
+                    .map_err(|err| err.to_user_error(&d.asset.name))?
+            }
             None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
-        },
+        }
     };
-    if let Some(sha256) = cached
-        && expected.as_ref().is_some_and(|(want, _)| *want == sha256)
+    if cached
+        && let Some(expected) = &expected
+        && let Some(hashes) = cached_hashes(&d.cache_path, expected).await
+        && verify::check(expected, &hashes).is_ok()
         && unpack_cached(d, format).await
     {
-        return Ok(Fetched {
-            sha256,
-            verified: expected.map(|(_, by)| by),
-        });
+        return Ok(fetched(hashes, Some(expected)));
     }
     if d.offline {
         return Err(UserError::new(format!(
@@ -92,25 +106,36 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     }
 
     bar.message("downloading");
-    let sha256 = download(http, d, format, bar).await?;
-    let verified = judge(
-        expected,
-        &sha256,
-        &d.asset.name,
-        d.require_checksum,
-        &d.release.tag,
-    )?;
-    keep(&d.partial, &d.cache_path, &sha256, verified.as_ref());
-    Ok(Fetched { sha256, verified })
+    let algorithms = expected
+        .as_ref()
+        .map(Expected::algorithms)
+        .unwrap_or_default();
+    let (mut hashes, unpacked) = download(http, d, format, &algorithms, bar).await?;
+    if let Some(expected) = &expected {
+        if !hashes.covers(expected) {
+            hashes = hash_file(&d.partial, Hasher::for_expected(expected))?;
+        }
+        // A mismatch is the news, even when the archive is too damaged to unpack.
+        verify::check(expected, &hashes).map_err(|err| err.to_user_error(&d.asset.name))?;
+    }
+    unpacked?;
+    let result = fetched(hashes, expected.as_ref());
+    keep(&d.partial, &d.cache_path, &result);
+    Ok(result)
 }
 
-/// The hash of the cached copy, if there is one.
-async fn cached_hash(path: &Path) -> Option<Sha256> {
-    if !path.is_file() {
-        return None;
+fn fetched(hashes: Hashes, expected: Option<&Expected>) -> Fetched {
+    Fetched {
+        sha512: expected.is_some_and(|e| e.algorithms().contains(&Algorithm::Sha512)),
+        verified_by: expected.map(Expected::verified_by),
+        hashes,
     }
-    let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || hash_file(&path).ok())
+}
+
+/// The hashes of the cached copy that `expected` needs.
+async fn cached_hashes(path: &Path, expected: &Expected) -> Option<Hashes> {
+    let (path, hasher) = (path.to_path_buf(), Hasher::for_expected(expected));
+    tokio::task::spawn_blocking(move || hash_file(&path, hasher).ok())
         .await
         .ok()
         .flatten()
@@ -118,9 +143,12 @@ async fn cached_hash(path: &Path) -> Option<Sha256> {
 
 /// Unpack the cached copy; on failure, the destination is emptied again.
 async fn unpack_cached(d: &Download<'_>, format: Format) -> bool {
-    let (path, dest, single) = (d.cache_path.clone(), d.dest.clone(), d.single_name.clone());
-    let unpacked =
-        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single)).await;
+    let (path, dest) = (d.cache_path.clone(), d.dest.clone());
+    let (asset, single, limits) = (d.asset.name.clone(), d.single_name.clone(), d.limits);
+    let unpacked = tokio::task::spawn_blocking(move || {
+        unpack_file(format, &path, &dest, &asset, &single, &limits)
+    })
+    .await;
     if matches!(unpacked, Ok(Ok(()))) {
         return true;
     }
@@ -128,15 +156,24 @@ async fn unpack_cached(d: &Download<'_>, format: Format) -> bool {
     false
 }
 
-/// What vouched for a cached download when it was kept (`ASSET.verified` beside it).
-fn kept_with(cache_path: &Path) -> Option<(Sha256, Verified)> {
+/// What vouched for a cached download when it was kept (`ASSET.verified` beside it: one
+/// `DIGEST SOURCE` line per digest).
+fn kept_with(cache_path: &Path) -> Option<Expected> {
     let text = std::fs::read_to_string(sidecar(cache_path)).ok()?;
-    let (sha, by) = text.trim().split_once(' ')?;
-    let by = match by {
-        "api-digest" => Verified::Digest,
-        name => Verified::File(name.to_owned()),
-    };
-    Some((Sha256::parse(sha)?, by))
+    let mut answers = Vec::new();
+    for line in text.lines() {
+        let (digest, by) = line.trim().split_once(' ')?;
+        let digest = match verify::ApiDigest::parse(digest)? {
+            verify::ApiDigest::Valid(digest) => digest,
+            verify::ApiDigest::Malformed(_) => return None,
+        };
+        let by = match by {
+            "api-digest" => Verified::Digest,
+            name => Verified::File(name.to_owned()),
+        };
+        answers.push((by, Answer::Digest(digest)));
+    }
+    verify::combine(answers).ok().flatten()
 }
 
 fn sidecar(cache_path: &Path) -> PathBuf {
@@ -145,13 +182,24 @@ fn sidecar(cache_path: &Path) -> PathBuf {
     cache_path.with_file_name(name)
 }
 
-/// Stream the download into `partial`, hashing it, and unpack it at the same time (zip
-/// once it is whole). Returns its SHA-256.
-async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> Result<Sha256> {
+/// Stream the download into `partial`, hashing it with SHA-256 and `algorithms`, and unpack
+/// it at the same time (zip once it is whole). Returns the hashes, and whether unpacking
+/// worked: a damaged archive is still read (and hashed) to its end.
+async fn download(
+    http: &Http,
+    d: &Download<'_>,
+    format: Format,
+    algorithms: &[Algorithm],
+    bar: &Bar,
+) -> Result<(Hashes, Result<()>)> {
     let mut file = fs_err::File::create(&d.partial)?;
-    let mut hasher = sha2::Sha256::new();
-    let dest = d.dest.clone();
-    let single = d.single_name.clone();
+    let mut hasher = Hasher::new(algorithms);
+    let (dest, asset, single, limits) = (
+        d.dest.clone(),
+        d.asset.name.clone(),
+        d.single_name.clone(),
+        d.limits,
+    );
     let url = &d.asset.url;
     // A download may not differ from the size the release lists for it.
     let size = Some(d.asset.size).filter(|&n| n > 0);
@@ -165,49 +213,46 @@ async fn download(http: &Http, d: &Download<'_>, format: Format, bar: &Bar) -> R
         file.flush()?;
         let path = d.partial.clone();
         bar.message("unpacking");
-        tokio::task::spawn_blocking(move || unpack_file(format, &path, &dest, &single))
-            .await
-            .context("the unpack task stopped")??;
-        return Ok(Sha256::from_bytes(&hasher.finalize()));
+        let unpacked = tokio::task::spawn_blocking(move || {
+            unpack_file(format, &path, &dest, &asset, &single, &limits)
+        })
+        .await
+        .context("the unpack task stopped")?;
+        return Ok((hasher.finish(), unpacked));
     }
 
     // Unpack on a blocking thread while the download arrives; the bounded channel keeps memory
-    // flat and slows the download down when unpacking falls behind.
+    // flat and slows the download down when unpacking falls behind. The unpacker reads its
+    // input to the end even after an error, so every byte is hashed.
     let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
     let unpacker = tokio::task::spawn_blocking(move || {
         let reader = ChannelReader {
             rx,
             chunk: Bytes::new(),
         };
-        unpack::unpack_stream(format, reader, &dest, &single)
+        unpack::unpack_stream(format, reader, &dest, &asset, &single, &limits)
     });
     let downloaded = http
         .download(url, size, bar, async |chunk: Bytes| {
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")?;
-            tx.send(chunk)
-                .await
-                .map_err(|_| anyhow::Error::new(UnpackStopped))
+            // An unpacker that stopped early no longer reads: the bytes still count.
+            let _ = tx.send(chunk).await;
+            Ok(())
         })
         .await;
     drop(tx);
     let unpack_result = unpacker.await.context("the unpack task stopped")?;
-    match downloaded {
-        // The unpacker's own error says why it stopped.
-        Err(err) if err.is::<UnpackStopped>() => return Err(unpack_result.err().unwrap_or(err)),
-        Err(err) => return Err(err),
-        Ok(_) => unpack_result?,
-    }
+    downloaded?;
     file.flush()?;
-    Ok(Sha256::from_bytes(&hasher.finalize()))
+    Ok((hasher.finish(), unpack_result))
 }
 
 /// Keep a verified download in the cache (a rename when the cache is on the same file system,
 /// else a copy), and what vouched for it; a cache that cannot be written only costs a download
-/// next time.
-fn keep(download: &Path, cache_path: &Path, sha256: &Sha256, verified: Option<&Verified>) {
-    let Some(verified) = verified else {
-        // Only what was verified is worth keeping.
+/// next time. Only what was verified is worth keeping.
+fn keep(download: &Path, cache_path: &Path, fetched: &Fetched) {
+    let Some(verified_by) = &fetched.verified_by else {
         return;
     };
     let Some(dir) = cache_path.parent() else {
@@ -229,46 +274,61 @@ fn keep(download: &Path, cache_path: &Path, sha256: &Sha256, verified: Option<&V
             .is_some()
     };
     if kept {
-        let _ = std::fs::write(sidecar(cache_path), format!("{sha256} {verified}\n"));
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("unpacking stopped")]
-struct UnpackStopped;
-
-fn unpack_file(format: Format, path: &Path, dest: &Path, single: &str) -> Result<()> {
-    if format.needs_whole_file() {
-        unpack::unpack_zip(path, dest)
-    } else {
-        unpack::unpack_stream(format, fs_err::File::open(path)?, dest, single)
-    }
-}
-
-fn hash_file(path: &Path) -> Result<Sha256> {
-    let mut file = fs_err::File::open(path)?;
-    let mut hasher = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
+        // The first source names the digest the record keeps; for the cache, every digest
+        // the download was checked against, by the first source.
+        let source = verified_by.split(", ").next().unwrap_or(verified_by);
+        let source = source.split(" (").next().unwrap_or(source);
+        let mut lines = format!("{} {source}\n", fetched.hashes.sha256());
+        if fetched.sha512
+            && let Some(sha512) = fetched.hashes.get(Algorithm::Sha512)
+        {
+            let _ = writeln!(lines, "{sha512} {source}");
         }
-        hasher.update(&buf[..n]);
+        let _ = std::fs::write(sidecar(cache_path), lines);
     }
-    Ok(Sha256::from_bytes(&hasher.finalize()))
 }
 
-/// The expected checksum from the first source in `plan` that names the asset.
+fn unpack_file(
+    format: Format,
+    path: &Path,
+    dest: &Path,
+    asset: &str,
+    single: &str,
+    limits: &Limits,
+) -> Result<()> {
+    if format.needs_whole_file() {
+        unpack::unpack_zip(path, dest, asset, limits)
+    } else {
+        unpack::unpack_stream(
+            format,
+            fs_err::File::open(path)?,
+            dest,
+            asset,
+            single,
+            limits,
+        )
+    }
+}
+
+fn hash_file(path: &Path, mut hasher: Hasher) -> Result<Hashes> {
+    let mut file = fs_err::File::open(path)?;
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher.finish())
+}
+
+/// What the download must hash to: the API's digest (a malformed one fails) and the first
+/// checksum file in `plan` that names the asset (one that names it twice differently fails);
+/// when both vouch, they must agree.
 async fn expected_checksum(
     http: &Http,
     release: &Release,
     asset: &str,
     plan: &[Candidate],
-) -> Result<Option<(Sha256, Verified)>> {
+) -> Result<Option<Expected>> {
+    let mut answers = Vec::new();
     for candidate in plan {
         match candidate {
-            Candidate::Digest(sha) => return Ok(Some((sha.clone(), Verified::Digest))),
+            Candidate::Digest(api) => answers.push((Verified::Digest, Answer::from(api))),
             Candidate::File { name, kind } => {
                 let Some(file) = release.asset(name) else {
                     continue;
@@ -277,36 +337,16 @@ async fn expected_checksum(
                     .get_text(&file.url, "application/octet-stream")
                     .await
                     .with_context(|| format!("fetching the checksum file `{name}`"))?;
-                if let Some(sha) = verify::find(*kind, &text, asset) {
-                    return Ok(Some((sha, Verified::File(name.clone()))));
+                let answer = Answer::from(verify::find(*kind, name, &text, asset));
+                let names_it = answer != Answer::NotListed;
+                answers.push((Verified::File(name.clone()), answer));
+                if names_it {
+                    break;
                 }
             }
         }
     }
-    Ok(None)
-}
-
-/// What vouches for the download: the expected checksum must match; without one, the download
-/// is accepted only when checksums are not required.
-fn judge(
-    expected: Option<(Sha256, Verified)>,
-    actual: &Sha256,
-    asset: &str,
-    require: bool,
-    tag: &str,
-) -> Result<Option<Verified>, UserError> {
-    match expected {
-        Some((want, source)) if want == *actual => Ok(Some(source)),
-        Some((want, source)) => Err(Failure::ChecksumMismatch {
-            asset: asset.to_owned(),
-            expected: want.to_string(),
-            got: actual.to_string(),
-            vouched_by: source.to_string(),
-        }
-        .into()),
-        None if require => Err(unverified(asset, tag)),
-        None => Ok(None),
-    }
+    Ok(verify::combine(answers).map_err(|err| err.to_user_error(asset))?)
 }
 
 fn unverified(asset: &str, tag: &str) -> UserError {

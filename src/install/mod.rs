@@ -42,6 +42,8 @@ pub struct Options {
     pub bin_dir: PathBuf,
     /// Make the version active (`false` for `haul exec`: only store it).
     pub activate: bool,
+    /// What a download may unpack to.
+    pub limits: crate::unpack::Limits,
 }
 
 impl Options {
@@ -54,6 +56,7 @@ impl Options {
             offline: settings.offline,
             bin_dir: settings.bin_dir.clone(),
             activate,
+            limits: settings.limits,
         }
     }
 }
@@ -159,7 +162,7 @@ async fn download_parts(
             fs_err::create_dir_all(&dest)?;
             let fetched =
                 fetch_part(env, tool, release, candidate, staging, i, &dest, opts, bar).await?;
-            if fetched.verified.is_none() {
+            if fetched.verified_by.is_none() {
                 env.printer.warn(&format!(
                     "no checksum covers `{}` in {} {}; installed it unverified",
                     candidate.asset.name,
@@ -217,7 +220,8 @@ async fn fetch_part(
             asset: &candidate.asset,
             release,
             plan: &candidate.plan,
-            known: plan::known_hash(&candidate.plan),
+            // Every source the release offers is asked (they must agree).
+            known: None,
             cache_path: env
                 .downloads
                 .join(resolve::cache_dir(tool, &release.tag, opts.platform))
@@ -231,6 +235,7 @@ async fn fetch_part(
             single_name: format!("{}{}", tool.name, opts.platform.exe_suffix()),
             require_checksum: opts.require_checksum,
             offline: opts.offline,
+            limits: opts.limits,
         },
         bar,
     )
@@ -243,9 +248,13 @@ fn artifact(part: &Part, fetched: &download::Fetched) -> Artifact {
         asset: part.asset.name.clone(),
         url: part.asset.url.clone(),
         size: (part.asset.size > 0).then_some(part.asset.size),
-        sha256: fetched.sha256.to_string(),
-        sha512: None,
-        verified_by: fetched.verified.as_ref().map(ToString::to_string),
+        sha256: fetched.hashes.sha256().hex().to_owned(),
+        sha512: fetched
+            .sha512
+            .then(|| fetched.hashes.get(crate::verify::Algorithm::Sha512))
+            .flatten()
+            .map(|d| d.hex().to_owned()),
+        verified_by: fetched.verified_by.clone(),
     }
 }
 

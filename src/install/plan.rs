@@ -15,7 +15,6 @@ use crate::resolve::Part;
 use crate::resolve::release::Release;
 use crate::store::record::{Identity, Installed, Record, Requirement};
 use crate::store::{self, Change, Current, Now, Owner, Records, Staging, Store, link};
-use crate::verify::{Candidate, Sha256};
 
 /// What an install did.
 #[derive(Debug, Clone)]
@@ -103,14 +102,6 @@ pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
         Some(stored) if stored.tag != release.tag => names::dir_name(&release.tag),
         _ => key,
     }
-}
-
-/// A hash known before downloading, that lets a cached copy be used.
-pub fn known_hash(plan: &[Candidate]) -> Option<Sha256> {
-    plan.iter().find_map(|c| match c {
-        Candidate::Digest(sha) => Some(sha.clone()),
-        Candidate::File { .. } => None,
-    })
 }
 
 /// What to do without downloading, when the version is stored whole: nothing (`Unchanged`),

@@ -16,7 +16,6 @@ use std::path::Path;
 
 use ::self_update as updater;
 use anyhow::{Context as _, Result};
-use sha2::Digest as _;
 
 use crate::error::{ExitCode, UserError};
 use crate::fetch::{Http, Progress};
@@ -24,7 +23,7 @@ use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::Release;
-use crate::verify::{self, FileKind, Sha256};
+use crate::verify::{self, Answer, ApiDigest, FileKind, Hasher, Verified};
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
 /// and a test holds the two together).
@@ -197,7 +196,9 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .get_text(&sums.url, "application/octet-stream")
         .await
         .with_context(|| format!("fetching `{SUMS_FILE}` of haul {tag}"))?;
-    let Some(from_sums) = verify::find(FileKind::List, &text, &archive) else {
+    // `sha256.sum` must name the archive; the API's digest, when there is one, must agree.
+    let from_sums = Answer::from(verify::find(FileKind::List, SUMS_FILE, &text, &archive));
+    if from_sums == Answer::NotListed {
         return Err(
             UserError::new(format!("no checksum for `{archive}` in haul {tag}"))
                 .caused_by(format!("`{SUMS_FILE}` does not list it"))
@@ -205,20 +206,21 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
                 .exit(ExitCode::Verification)
                 .into(),
         );
+    }
+    let mut answers = vec![(Verified::File(SUMS_FILE.to_owned()), from_sums)];
+    if let Some(api) = asset.digest.as_deref().and_then(ApiDigest::parse) {
+        answers.push((Verified::Digest, Answer::from(&api)));
+    }
+    let unchanged = |err: verify::VerifyError, what: &str| UserError {
+        hint: Some(
+            "haul was not changed; the download or the release is corrupt or was tampered with"
+                .to_owned(),
+        ),
+        ..err.to_user_error(what)
     };
-    let from_api = match asset
-        .digest
-        .as_deref()
-        .and_then(|d| d.strip_prefix("sha256:"))
-    {
-        None => None,
-        Some(hex) => Some(Sha256::parse(hex).ok_or_else(|| {
-            UserError::new(format!("the API's digest for `{archive}` cannot be read"))
-                .caused_by(format!("`{hex}` is not a SHA-256"))
-                .hint("haul was not changed")
-                .exit(ExitCode::Verification)
-        })?),
-    };
+    let expected = verify::combine(answers)
+        .map_err(|err| unchanged(err, &archive))?
+        .ok_or_else(|| UserError::new(format!("no checksum for `{archive}` in haul {tag}")))?;
 
     let dir = tempfile::Builder::new()
         .prefix("haul-update-")
@@ -226,7 +228,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .context("creating a directory for the update")?;
     let path = dir.path().join(&archive);
     let mut file = fs_err::File::create(&path)?;
-    let mut hasher = sha2::Sha256::new();
+    let mut hasher = Hasher::for_expected(&expected);
     let size = Some(asset.size).filter(|&n| n > 0);
     r.http
         .download(&asset.url, size, r.progress, async |chunk: bytes::Bytes| {
@@ -237,22 +239,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .with_context(|| format!("downloading `{archive}` of haul {tag}"))?;
     file.flush()?;
     drop(file);
-    let got = Sha256::from_bytes(&hasher.finalize());
-    for (want, from) in [
-        (Some(from_sums), format!("`{SUMS_FILE}`")),
-        (from_api, "the API digest".to_owned()),
-    ] {
-        if let Some(want) = want
-            && want != got
-        {
-            return Err(UserError::new(format!("checksum mismatch for `{archive}` of haul {tag}"))
-                .caused_by(format!("expected {want} (from {from})"))
-                .caused_by(format!("got      {got}"))
-                .hint("haul was not changed; the download or the release is corrupt or was tampered with")
-                .exit(ExitCode::Verification)
-                .into());
-        }
-    }
+    verify::check(&expected, &hasher.finish()).map_err(|err| unchanged(err, &archive))?;
 
     let inside = path_in_archive(target());
     tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside))

@@ -27,6 +27,10 @@ pub struct ConfigFile {
     pub bin_dir: Option<PathBuf>,
     pub jobs: Option<usize>,
     pub require_checksum: Option<bool>,
+    /// The most bytes one download may unpack to (`4GiB`, or a number of bytes).
+    pub max_unpacked_size: Option<network::Value>,
+    /// The most entries one archive may hold.
+    pub max_archive_entries: Option<u64>,
     /// The network keys (`github-api-url`, `[[mirror]]`, …), read by `network.rs`.
     #[serde(flatten)]
     pub network: network::NetworkKeys,
@@ -67,6 +71,8 @@ pub struct Settings {
     pub user_catalog: Vec<crate::catalog::Entry>,
     pub jobs: usize,
     pub require_checksum: bool,
+    /// What one download may unpack to (`max-unpacked-size`, `max-archive-entries`).
+    pub limits: crate::unpack::Limits,
     pub output: OutputSettings,
     /// Progress bars are drawn only on a terminal.
     pub stderr_is_terminal: bool,
@@ -136,6 +142,7 @@ impl Settings {
 
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS);
         let require_checksum = config.require_checksum.unwrap_or(false);
+        let limits = unpack_limits(config.max_unpacked_size, config.max_archive_entries)?;
 
         let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let stdin_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
@@ -170,6 +177,7 @@ impl Settings {
             user_catalog: config.tool,
             jobs,
             require_checksum,
+            limits,
             output: OutputSettings {
                 quiet: global.quiet,
                 verbose: global.verbose,
@@ -188,10 +196,30 @@ impl Settings {
     }
 }
 
+/// What one download may unpack to: the config's keys (or `HAUL_MAX_UNPACKED_SIZE`), else the
+/// defaults.
+fn unpack_limits(
+    size: Option<network::Value>,
+    entries: Option<u64>,
+) -> Result<crate::unpack::Limits> {
+    let defaults = crate::unpack::Limits::DEFAULT;
+    Ok(crate::unpack::Limits {
+        max_unpacked_size: network::bytes(
+            "HAUL_MAX_UNPACKED_SIZE",
+            crate::unpack::limits::MAX_UNPACKED_SIZE_KEY,
+            size,
+            defaults.max_unpacked_size,
+            false,
+        )?,
+        max_entries: entries.unwrap_or(defaults.max_entries),
+    })
+}
+
 /// What `haul install` (and the commands that install) run with: each value from its flag,
 /// else the environment, else the config file, else the default.
 #[derive(Debug, Clone)]
 pub struct InstallSettings {
+    pub limits: crate::unpack::Limits,
     pub jobs: usize,
     pub require_checksum: bool,
     pub force: bool,
@@ -212,6 +240,7 @@ impl InstallSettings {
             return Err(err.clone().into());
         }
         Ok(InstallSettings {
+            limits: settings.limits,
             jobs: jobs.map_or(settings.jobs, usize::from),
             require_checksum: require_checksum.unwrap_or(settings.require_checksum),
             force,

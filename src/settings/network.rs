@@ -197,7 +197,13 @@ fn duration(var: &str, key: &str, value: Option<Value>, default: Duration) -> Re
     }
 }
 
-fn bytes(var: &str, key: &str, value: Option<Value>, default: u64, zero_ok: bool) -> Result<u64> {
+pub(super) fn bytes(
+    var: &str,
+    key: &str,
+    value: Option<Value>,
+    default: u64,
+    zero_ok: bool,
+) -> Result<u64> {
     let Some((from, value)) = pick(var, value)? else {
         return Ok(default);
     };

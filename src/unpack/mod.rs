@@ -1,262 +1,189 @@
 //! Unpacking downloads into a staging directory, and finding the executables in it.
 //!
 //! Archives are read as streams (except zip, which needs its index at the end), so unpacking
-//! runs while the download is still arriving. Entries that would land outside the target
-//! directory (absolute paths, `..`, links pointing out, writes through links) are refused.
-//! Writes only inside the directory it is given.
+//! runs while the download is still arriving. Writes only inside the directory it is given:
+//! entries that would land outside it (absolute paths, `..`), links that lead outside (also
+//! through other links), hard links to anything but a file unpacked before them, and writes
+//! through links are refused, and nothing here follows a link (see [`tree`]). What a download
+//! may unpack to is bounded by [`Limits`]; every error names the asset.
 
 pub mod elf;
 pub mod executables;
 pub mod format;
+pub mod limits;
+mod tar_stream;
+mod tree;
+mod zip_file;
 
 pub use format::Format;
+pub use limits::Limits;
 
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use fs_err as fs;
 
 use crate::error::UserError;
+use limits::{Budget, Capped, too_large};
+use tree::Tree;
 
 /// Decompress `reader` according to `format` (not for zip).
-fn decoder<'a>(format: Format, reader: impl BufRead + 'a) -> Result<Box<dyn Read + 'a>> {
+fn decoder<'a>(
+    format: Format,
+    reader: impl BufRead + 'a,
+    asset: &str,
+) -> Result<Box<dyn Read + 'a>> {
     Ok(match format {
         Format::TarGz | Format::Gz => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
         Format::TarXz | Format::Xz => Box::new(lzma_rust2::XzReader::new(reader, true)),
-        Format::TarZst | Format::Zst => Box::new(ZstdReader::new(reader)?),
+        Format::TarZst | Format::Zst => Box::new(ZstdReader::new(reader, asset)?),
         Format::TarBz2 | Format::Bz2 => Box::new(bzip2::bufread::MultiBzDecoder::new(reader)),
         Format::Tar | Format::Bare => Box::new(reader),
         Format::Zip => anyhow::bail!("zip archives are unpacked from a file"),
     })
 }
 
-/// Unpack a stream into `dest`. A single file is written as `dest/single_name`. The stream is
-/// read to its end, so whoever feeds it sees every byte consumed.
+/// Unpack the download `asset`, arriving on `reader`, into `dest` (an existing, empty
+/// directory). A download that is a single file is written as `dest/single_name`.
+///
+/// The input is always read to its end, also after an error (the error is returned once the
+/// input is exhausted): whoever feeds the reader, hashing as it goes, can finish the download,
+/// compare its checksum and report a mismatch rather than the damage it caused here.
 pub fn unpack_stream(
     format: Format,
     reader: impl Read,
     dest: &Path,
+    asset: &str,
     single_name: &str,
+    limits: &Limits,
 ) -> Result<()> {
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    {
-        let mut decoded = decoder(format, &mut reader)?;
-        if format.is_single_file() {
-            let path = dest.join(single_name);
-            let mut file = fs::File::create(&path)?;
-            io::copy(&mut decoded, &mut file).map_err(|err| broken(single_name, &err))?;
-            set_executable(&path)?;
-        } else {
-            unpack_tar(&mut decoded, dest)?;
-            // Trailing padding after the end-of-archive marker still belongs to the download.
-            io::copy(&mut decoded, &mut io::sink()).map_err(|err| broken("archive", &err))?;
-        }
-    }
-    io::copy(&mut reader, &mut io::sink())?;
+    let result = unpack_decoded(format, &mut reader, dest, asset, single_name, *limits);
+    let drained = io::copy(&mut reader, &mut io::sink());
+    result?;
+    drained.map_err(|err| broken(asset, &err))?;
     Ok(())
 }
 
-fn broken(what: &str, err: &io::Error) -> anyhow::Error {
+fn unpack_decoded(
+    format: Format,
+    reader: &mut impl BufRead,
+    dest: &Path,
+    asset: &str,
+    single_name: &str,
+    limits: Limits,
+) -> Result<()> {
+    let (mut decoded, tripped) =
+        Capped::new(decoder(format, reader, asset)?, limits.max_unpacked_size);
+    let mut budget = Budget::new(limits, asset);
+    let mut tree = Tree::new(dest, asset);
+    let result = if format.is_single_file() {
+        unpack_single(&mut decoded, &mut tree, &mut budget, single_name)
+    } else {
+        tar_stream::unpack(&mut decoded, &mut tree, &mut budget)
+            // Trailing padding after the end-of-archive marker still belongs to the download.
+            .and_then(|()| {
+                io::copy(&mut decoded, &mut io::sink()).map_err(|err| broken(asset, &err))
+            })
+            .and_then(|_| tree.check_links())
+    };
+    // The decoder's or the parser's error may hide that the size limit stopped it.
+    if tripped.get() {
+        return Err(too_large(asset, limits).into());
+    }
+    result
+}
+
+fn unpack_single(
+    decoded: &mut dyn Read,
+    tree: &mut Tree<'_>,
+    budget: &mut Budget<'_>,
+    single_name: &str,
+) -> Result<()> {
+    budget.entry()?;
+    let name = Path::new(single_name);
+    let rel = tree.relative(name)?;
+    let mut file = tree.create_file(&rel, name)?;
+    budget.copy(decoded, &mut file)?;
+    make_executable(&file)
+}
+
+/// Unpack the zip file at `path`, the download `asset`, into `dest` (an existing, empty
+/// directory).
+pub fn unpack_zip(path: &Path, dest: &Path, asset: &str, limits: &Limits) -> Result<()> {
+    let mut budget = Budget::new(*limits, asset);
+    let mut tree = Tree::new(dest, asset);
+    zip_file::unpack(path, &mut tree, &mut budget)
+}
+
+pub(crate) fn broken(asset: &str, err: &io::Error) -> anyhow::Error {
     UserError::new(format!(
-        "cannot unpack `{what}`: the download is not a valid archive"
+        "cannot unpack `{asset}`: the download is not a valid archive"
     ))
     .caused_by(err.to_string())
     .into()
 }
 
-fn unpack_tar(reader: impl Read, dest: &Path) -> Result<()> {
-    let mut archive = tar::Archive::new(reader);
-    let entries = archive.entries().map_err(|e| broken("archive", &e))?;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| broken("archive", &e))?;
-        let raw = entry
-            .path()
-            .map_err(|e| broken("archive", &e))?
-            .into_owned();
-        let rel = safe_relative(&raw)?;
-        if rel.as_os_str().is_empty() {
-            continue;
-        }
-        let target = dest.join(&rel);
-        let kind = entry.header().entry_type();
-        if kind.is_dir() {
-            create_dirs(dest, &rel)?;
-        } else if kind.is_symlink() || kind.is_hard_link() {
-            let link = entry
-                .link_name()
-                .map_err(|e| broken("archive", &e))?
-                .ok_or_else(|| escape(&raw, "a link without a target"))?
-                .into_owned();
-            prepare_parent(dest, &rel)?;
-            if kind.is_symlink() {
-                make_symlink(dest, &rel, &link)?;
-            } else {
-                // A hard link names another entry of the archive, relative to its root.
-                let source = dest.join(safe_relative(&link)?);
-                fs::hard_link(&source, &target)
-                    .or_else(|_| fs::copy(&source, &target).map(drop))?;
-            }
-        } else if kind.is_file() || kind == tar::EntryType::Continuous {
-            prepare_parent(dest, &rel)?;
-            let mut file = fs::File::create(&target)?;
-            io::copy(&mut entry, &mut file).map_err(|e| broken("archive", &e))?;
-            let mode = entry.header().mode().unwrap_or(0o644);
-            if mode & 0o111 != 0 {
-                set_executable(&target)?;
-            }
-        }
-        // Devices, fifos and other special entries have no place in a tool's files.
+/// An entry's name or link target from an archive's bytes (on Windows, only UTF-8).
+#[cfg_attr(unix, allow(clippy::unnecessary_wraps, reason = "None on Windows"))]
+pub(crate) fn bytes_to_path(bytes: &[u8]) -> Option<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        Some(PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
     }
-    Ok(())
-}
-
-/// Unpack a zip file into `dest`.
-pub fn unpack_zip(path: &Path, dest: &Path) -> Result<()> {
-    let file = fs::File::open(path)?;
-    let mut archive = zip::ZipArchive::new(BufReader::new(file))
-        .map_err(|e| broken("zip archive", &io::Error::other(e)))?;
-    for index in 0..archive.len() {
-        let mut entry = archive
-            .by_index(index)
-            .map_err(|e| broken("zip archive", &io::Error::other(e)))?;
-        let name = entry
-            .name()
-            .map_err(|e| broken("zip archive", &io::Error::other(e)))?
-            .replace('\\', "/");
-        let raw = PathBuf::from(name);
-        let rel = safe_relative(&raw)?;
-        if rel.as_os_str().is_empty() {
-            continue;
-        }
-        let target = dest.join(&rel);
-        if entry.is_dir() {
-            create_dirs(dest, &rel)?;
-        } else if entry.is_symlink() {
-            let mut link = String::new();
-            entry
-                .read_to_string(&mut link)
-                .map_err(|e| broken("zip archive", &e))?;
-            prepare_parent(dest, &rel)?;
-            make_symlink(dest, &rel, Path::new(&link))?;
-        } else {
-            prepare_parent(dest, &rel)?;
-            let mut out = fs::File::create(&target)?;
-            io::copy(&mut entry, &mut out).map_err(|e| broken("zip archive", &e))?;
-            if entry.unix_mode().is_some_and(|mode| mode & 0o111 != 0) {
-                set_executable(&target)?;
-            }
-        }
+    #[cfg(not(unix))]
+    {
+        std::str::from_utf8(bytes).ok().map(PathBuf::from)
     }
-    Ok(())
 }
 
-fn escape(entry: &Path, why: &str) -> anyhow::Error {
-    UserError::new(format!(
-        "refusing to unpack archive entry `{}`: {why}",
-        entry.display()
-    ))
-    .hint("the archive tries to write outside its directory; report it to the tool's authors")
-    .into()
-}
-
-/// The entry's path as a plain relative path, or an error for absolute paths and `..`.
-fn safe_relative(path: &Path) -> Result<PathBuf> {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => out.push(part),
-            Component::CurDir => {}
-            Component::ParentDir => return Err(escape(path, "it contains `..`")),
-            Component::RootDir | Component::Prefix(_) => {
-                return Err(escape(path, "it is an absolute path"));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Create `rel`'s directories under `root`, never through a link.
-fn create_dirs(root: &Path, rel: &Path) -> Result<()> {
-    let mut current = root.to_path_buf();
-    for part in rel.components() {
-        current.push(part);
-        match std::fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(escape(rel, "it would be written through a link"));
-            }
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                fs::remove_file(&current)?;
-                fs::create_dir(&current)?;
-            }
-            Err(_) => fs::create_dir(&current)?,
-        }
-    }
-    Ok(())
-}
-
-/// Make the parent directories of `rel`, and clear whatever an earlier entry left at `rel`.
-fn prepare_parent(root: &Path, rel: &Path) -> Result<()> {
-    if let Some(parent) = rel.parent() {
-        create_dirs(root, parent)?;
-    }
-    let target = root.join(rel);
-    match std::fs::symlink_metadata(&target) {
-        Ok(meta) if meta.is_dir() => fs::remove_dir_all(&target)?,
-        Ok(_) => fs::remove_file(&target)?,
-        Err(_) => {}
-    }
-    Ok(())
-}
-
-/// A symbolic link whose target stays inside `root`.
-fn make_symlink(root: &Path, rel: &Path, link: &Path) -> Result<()> {
-    if link.has_root() || matches!(link.components().next(), Some(Component::Prefix(_))) {
-        return Err(escape(rel, "it links to an absolute path"));
-    }
-    // Resolve the link lexically from the entry's directory; it must not climb above root.
-    let mut depth: usize = rel.components().count().saturating_sub(1);
-    for component in link.components() {
-        match component {
-            Component::ParentDir => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or_else(|| escape(rel, "it links outside the archive"))?;
-            }
-            Component::Normal(_) => depth += 1,
-            _ => {}
-        }
-    }
-    symlink(link, &root.join(rel))
-}
-
-#[cfg(unix)]
-fn symlink(link: &Path, at: &Path) -> Result<()> {
-    use anyhow::Context as _;
-    std::os::unix::fs::symlink(link, at)
-        .with_context(|| format!("creating link `{}`", at.display()))
-}
-
-#[cfg(not(unix))]
-#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
-fn symlink(_link: &Path, _at: &Path) -> Result<()> {
-    // Links need a privilege on Windows; tools' archives do not depend on them there.
-    Ok(())
-}
-
+/// Make the regular file at `path` executable (`chmod +x`; nothing on Windows). Never follows
+/// a link: anything but a regular file is an error.
 #[cfg(unix)]
 pub fn set_executable(path: &Path) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let mut perms = fs::metadata(path)?.permissions();
-    perms.set_mode(perms.mode() | 0o755);
-    fs::set_permissions(path, perms)?;
-    Ok(())
+    use std::os::unix::fs::MetadataExt as _;
+    let seen = fs::symlink_metadata(path)?;
+    if !seen.file_type().is_file() {
+        return Err(UserError::new(format!(
+            "refusing to make `{}` executable: it is not a regular file",
+            path.display()
+        ))
+        .into());
+    }
+    let file = fs::File::open(path)?;
+    let opened = file.metadata()?;
+    // Opened what was looked at, not something put in its place since.
+    if (opened.dev(), opened.ino()) != (seen.dev(), seen.ino()) {
+        return Err(UserError::new(format!(
+            "refusing to make `{}` executable: it changed while haul looked at it",
+            path.display()
+        ))
+        .into());
+    }
+    make_executable(&file)
 }
 
 #[cfg(not(unix))]
 #[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
 pub fn set_executable(_path: &Path) -> Result<()> {
+    Ok(())
+}
+
+/// `chmod +x` on an open file: no path is looked up, so no link is followed.
+#[cfg(unix)]
+pub(crate) fn make_executable(file: &fs::File) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut perms = file.metadata()?.permissions();
+    perms.set_mode(perms.mode() | 0o755);
+    file.set_permissions(perms)?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+#[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
+pub(crate) fn make_executable(_file: &fs::File) -> Result<()> {
     Ok(())
 }
 
@@ -266,9 +193,9 @@ struct ZstdReader<R: BufRead> {
 }
 
 impl<R: BufRead> ZstdReader<R> {
-    fn new(reader: R) -> Result<Self> {
+    fn new(reader: R, asset: &str) -> Result<Self> {
         let decoder = ruzstd::decoding::StreamingDecoder::new(reader)
-            .map_err(|e| broken("zstd stream", &io::Error::other(e)))?;
+            .map_err(|e| broken(asset, &io::Error::other(e)))?;
         Ok(ZstdReader {
             inner: Some(decoder),
         })
@@ -301,31 +228,6 @@ impl<R: BufRead> Read for ZstdReader<R> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn refuses_escaping_paths() {
-        assert!(safe_relative(Path::new("../x")).is_err());
-        assert!(safe_relative(Path::new("a/../../x")).is_err());
-        assert!(safe_relative(Path::new("/etc/passwd")).is_err());
-        assert_eq!(
-            safe_relative(Path::new("./a/b")).unwrap(),
-            PathBuf::from("a/b")
-        );
-    }
-
-    // Creates symbolic links, which need a privilege on Windows (haul skips them there).
-    #[cfg(unix)]
-    #[test]
-    fn links_must_stay_inside() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        fs::create_dir_all(root.join("a/b")).unwrap();
-        assert!(make_symlink(root, Path::new("a/b/up"), Path::new("../..")).is_ok());
-        assert!(make_symlink(root, Path::new("a/b/out"), Path::new("../../..")).is_err());
-        assert!(make_symlink(root, Path::new("abs"), Path::new("/etc")).is_err());
-        // Writing through a link, even one that points inside, is refused.
-        assert!(create_dirs(root, Path::new("a/b/up/c")).is_err());
-    }
-}
+mod fuzz;
+#[cfg(test)]
+mod tests;

@@ -1,36 +1,147 @@
-//! Checksums: which of a release's files can vouch for an asset, and reading them.
+//! Checksums: which of a release's sources can vouch for an asset, reading them, combining what
+//! they say into one expectation, and judging a download against it.
 //!
-//! Pure: no I/O. The install step fetches the files in the order [`plan`] gives and stops at
-//! the first that names the asset. Only SHA-256 is used; weaker hashes (MD5, SHA-1) never count
-//! as verification.
+//! Pure: no I/O. The installer
+//! 1. asks [`plan`] where to look;
+//! 2. consults the API digest when there is one ([`ApiDigest`], malformed ones included), and the
+//!    checksum files in the plan's order up to the first that names the asset, reading each with
+//!    [`find`] (a file naming the asset twice with different hashes is a [`Conflict`]);
+//! 3. gives every answer to [`combine`]: one [`Expected`] set of digests, or a
+//!    [`VerifyError`] (malformed, conflicting), or none at all (unverified);
+//! 4. hashes the download as it arrives with the algorithms the answers use
+//!    ([`Hasher::for_expected`]: SHA-256 always, SHA-512 when a source uses it);
+//! 5. checks the download with [`check`] (when a hash is missing, [`Hashes::covers`] says so
+//!    and the saved download is hashed again: it is never fetched twice).
+//!
+//! Only SHA-256 and SHA-512 count; MD5, SHA-1 and the like never count as verification.
+
+mod hash;
+mod read;
 
 use std::fmt;
 
-use serde::Deserialize;
+pub use hash::{Hasher, Hashes};
+pub use read::find;
 
+use crate::error::{ExitCode, UserError};
 use crate::unpack::Format;
 use crate::unpack::format::strip_suffix_ignore_case;
 
-/// A SHA-256 digest as lowercase hex.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sha256(String);
+/// A hash algorithm haul trusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Algorithm {
+    Sha256,
+    Sha512,
+}
 
-impl Sha256 {
-    /// Accept 64 hex digits in either case.
-    pub fn parse(text: &str) -> Option<Sha256> {
-        let text = text.trim();
-        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| Sha256(text.to_ascii_lowercase()))
+impl Algorithm {
+    pub const ALL: [Algorithm; 2] = [Algorithm::Sha256, Algorithm::Sha512];
+
+    /// `sha256`, `sha512`: the prefix of a digest, and how records and messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha512 => "sha512",
+        }
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Sha256 {
-        Sha256(hex::encode(bytes))
+    /// Hex digits in a digest.
+    pub fn hex_len(self) -> usize {
+        match self {
+            Algorithm::Sha256 => 64,
+            Algorithm::Sha512 => 128,
+        }
     }
 }
 
-impl fmt::Display for Sha256 {
+impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.name())
+    }
+}
+
+/// A digest: its algorithm, and its value as lowercase hex of the right length.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Digest {
+    algorithm: Algorithm,
+    hex: String,
+}
+
+impl Digest {
+    /// Hex digits (either case) of exactly the algorithm's length.
+    pub fn new(algorithm: Algorithm, hex: &str) -> Option<Digest> {
+        (hex.len() == algorithm.hex_len() && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(
+            || Digest {
+                algorithm,
+                hex: hex.to_ascii_lowercase(),
+            },
+        )
+    }
+
+    /// Hex digits whose length says the algorithm: 64 for SHA-256, 128 for SHA-512.
+    pub fn from_hex(hex: &str) -> Option<Digest> {
+        Algorithm::ALL
+            .into_iter()
+            .find_map(|algorithm| Digest::new(algorithm, hex))
+    }
+
+    pub fn from_bytes(algorithm: Algorithm, bytes: &[u8]) -> Digest {
+        Digest {
+            algorithm,
+            hex: hex::encode(bytes),
+        }
+    }
+
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Lowercase hex.
+    pub fn hex(&self) -> &str {
+        &self.hex
+    }
+}
+
+/// `sha256:HEX`, as GitHub writes digests.
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.algorithm, self.hex)
+    }
+}
+
+/// The `digest` GitHub's API gives an asset: one haul reads, or one that is present but not a
+/// digest (which fails verification rather than being skipped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiDigest {
+    Valid(Digest),
+    Malformed(String),
+}
+
+impl ApiDigest {
+    /// `sha256:` and 64 hex digits, or `sha512:` and 128. `None` for a well-formed digest of an
+    /// algorithm haul does not know (`md5:…`): no source, as if there were no digest.
+    pub fn parse(text: &str) -> Option<ApiDigest> {
+        let malformed = || Some(ApiDigest::Malformed(text.to_owned()));
+        let Some((prefix, hex)) = text.split_once(':') else {
+            return malformed();
+        };
+        if let Some(algorithm) = Algorithm::ALL.into_iter().find(|a| a.name() == prefix) {
+            return Digest::new(algorithm, hex)
+                .map_or_else(malformed, |d| Some(ApiDigest::Valid(d)));
+        }
+        let word = |s: &str, ok: fn(u8) -> bool| !s.is_empty() && s.bytes().all(ok);
+        let lower_word = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
+        let known_in_another_case = Algorithm::ALL
+            .iter()
+            .any(|a| a.name().eq_ignore_ascii_case(prefix));
+        if !known_in_another_case
+            && word(prefix, lower_word)
+            && word(hex, |b| b.is_ascii_hexdigit())
+        {
+            None
+        } else {
+            malformed()
+        }
     }
 }
 
@@ -38,7 +149,7 @@ impl fmt::Display for Sha256 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Candidate {
     /// The API's `digest` field for the asset.
-    Digest(Sha256),
+    Digest(ApiDigest),
     /// A release file, and how to read it.
     File { name: String, kind: FileKind },
 }
@@ -47,13 +158,13 @@ pub enum Candidate {
 pub enum FileKind {
     /// cargo-dist's `dist-manifest.json`.
     DistManifest,
-    /// A file for this asset alone (`ASSET.sha256`).
+    /// A file for this asset alone (`ASSET.sha256`, `ASSET.sha512`).
     Single,
-    /// A list for the whole release (`checksums.txt`, `SHA256SUMS`).
+    /// A list for the whole release (`checksums.txt`, `SHA256SUMS`, `SHA512SUMS`).
     List,
 }
 
-/// How an installed file was verified; recorded, and shown by `haul list`.
+/// A source of a checksum; recorded, and shown by `haul list`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     Digest,
@@ -69,14 +180,224 @@ impl fmt::Display for Verified {
     }
 }
 
-/// Where to look for `asset`'s checksum among the release's files, best first.
+/// One checksum file names the asset twice, with different digests of one algorithm.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub first: Digest,
+    pub second: Digest,
+}
+
+/// What one consulted source said about the asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Digest(Digest),
+    /// The source does not name the asset.
+    NotListed,
+    /// A digest is there, but it is not one (the API's `digest` field).
+    Malformed(String),
+    Conflict(Conflict),
+}
+
+impl From<Result<Option<Digest>, Conflict>> for Answer {
+    fn from(found: Result<Option<Digest>, Conflict>) -> Self {
+        match found {
+            Ok(Some(digest)) => Answer::Digest(digest),
+            Ok(None) => Answer::NotListed,
+            Err(conflict) => Answer::Conflict(conflict),
+        }
+    }
+}
+
+impl From<&ApiDigest> for Answer {
+    fn from(api: &ApiDigest) -> Self {
+        match api {
+            ApiDigest::Valid(digest) => Answer::Digest(digest.clone()),
+            ApiDigest::Malformed(text) => Answer::Malformed(text.clone()),
+        }
+    }
+}
+
+/// What the download must hash to: every digest the consulted sources gave (they agree), the
+/// first being the one the record names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    digests: Vec<(Verified, Digest)>,
+}
+
+impl Expected {
+    /// The algorithms the download must be hashed with.
+    pub fn algorithms(&self) -> Vec<Algorithm> {
+        let mut out: Vec<Algorithm> = self.digests.iter().map(|(_, d)| d.algorithm()).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// For the record: the sources, and the algorithm when it is not SHA-256
+    /// (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`).
+    pub fn verified_by(&self) -> String {
+        self.digests
+            .iter()
+            .map(|(source, digest)| match digest.algorithm() {
+                Algorithm::Sha256 => source.to_string(),
+                other @ Algorithm::Sha512 => format!("{source} ({other})"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Why a download is not verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifyError {
+    Mismatch {
+        source: Verified,
+        expected: Digest,
+        actual: Digest,
+    },
+    Conflict {
+        a: (Verified, Digest),
+        b: (Verified, Digest),
+    },
+    Malformed {
+        source: Verified,
+        text: String,
+    },
+    /// The installer did not hash the download with an algorithm a source uses.
+    NotHashed(Algorithm),
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VerifyError::Mismatch {
+                source, expected, ..
+            } => write!(f, "the download does not match {expected} from {source}"),
+            VerifyError::Conflict { a, b } => {
+                write!(f, "{} says {} but {} says {}", a.0, a.1, b.0, b.1)
+            }
+            VerifyError::Malformed { source, .. } => {
+                write!(f, "the checksum from {source} is malformed")
+            }
+            VerifyError::NotHashed(algorithm) => {
+                write!(f, "the download was not hashed with {algorithm}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+impl VerifyError {
+    /// The error for a person, about the asset named `asset`: exit code 4.
+    pub fn to_user_error(&self, asset: &str) -> UserError {
+        let nothing = "nothing was installed";
+        let err = match self {
+            VerifyError::Mismatch {
+                source,
+                expected,
+                actual,
+            } => UserError::new(format!("checksum mismatch for `{asset}`"))
+                .caused_by(format!("expected {expected} (from {source})"))
+                .caused_by(format!("got      {actual}"))
+                .hint(format!(
+                    "{nothing}; the download or the release is corrupt or was tampered with"
+                )),
+            VerifyError::Conflict { a, b } => {
+                UserError::new(format!("the checksums for `{asset}` disagree"))
+                    .caused_by(format!("{} says {}", a.0, a.1))
+                    .caused_by(format!("{} says {}", b.0, b.1))
+                    .hint(format!(
+                        "{nothing}; a release that contradicts itself cannot vouch for its \
+                         files. Report it to the tool's authors"
+                    ))
+            }
+            VerifyError::Malformed { source, text } => UserError::new(format!(
+                "the checksum for `{asset}` from {source} is malformed"
+            ))
+            .caused_by(format!(
+                "{} is not `sha256:` and 64 hex digits, nor `sha512:` and 128",
+                shown(text)
+            ))
+            .hint(format!(
+                "{nothing}; a checksum that is present but unreadable is not skipped"
+            )),
+            VerifyError::NotHashed(algorithm) => {
+                return UserError::new(format!("cannot check `{asset}`: {self}"))
+                    .caused_by(format!("a source gives a {algorithm} digest"));
+            }
+        };
+        err.exit(ExitCode::Verification)
+    }
+}
+
+/// Text from a release, quoted for a message: at most 100 characters, control characters
+/// escaped (they could drive the terminal).
+fn shown(text: &str) -> String {
+    let mut short: String = text.chars().take(100).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    format!("{short:?}")
+}
+
+/// Combine what every consulted source said into what the download must hash to. A malformed
+/// digest, a file that names the asset twice differently, or two sources that give different
+/// digests of one algorithm are errors; sources that do not name the asset are skipped.
+/// `Ok(None)`: nothing vouches for the asset.
+pub fn combine(answers: Vec<(Verified, Answer)>) -> Result<Option<Expected>, VerifyError> {
+    let mut digests: Vec<(Verified, Digest)> = Vec::new();
+    for (source, answer) in answers {
+        match answer {
+            Answer::NotListed => {}
+            Answer::Malformed(text) => return Err(VerifyError::Malformed { source, text }),
+            Answer::Conflict(Conflict { first, second }) => {
+                return Err(VerifyError::Conflict {
+                    a: (source.clone(), first),
+                    b: (source, second),
+                });
+            }
+            Answer::Digest(digest) => {
+                let disagrees = digests
+                    .iter()
+                    .find(|(_, d)| d.algorithm() == digest.algorithm() && *d != digest);
+                if let Some(earlier) = disagrees {
+                    return Err(VerifyError::Conflict {
+                        a: earlier.clone(),
+                        b: (source, digest),
+                    });
+                }
+                digests.push((source, digest));
+            }
+        }
+    }
+    Ok((!digests.is_empty()).then_some(Expected { digests }))
+}
+
+/// The download's hashes against every expected digest.
+pub fn check(expected: &Expected, hashes: &Hashes) -> Result<(), VerifyError> {
+    for (source, want) in &expected.digests {
+        let Some(got) = hashes.get(want.algorithm()) else {
+            return Err(VerifyError::NotHashed(want.algorithm()));
+        };
+        if got != want {
+            return Err(VerifyError::Mismatch {
+                source: source.clone(),
+                expected: want.clone(),
+                actual: got.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Where to look for `asset`'s checksum among the release's files, best first: the API's
+/// digest (when present, even malformed), cargo-dist's manifest, files for this asset alone
+/// (SHA-256 before SHA-512), then release-wide lists (SHA-256 and generic before SHA-512).
 pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Candidate> {
     let mut out = Vec::new();
-    if let Some(sha) = digest
-        .and_then(|d| d.strip_prefix("sha256:"))
-        .and_then(Sha256::parse)
-    {
-        out.push(Candidate::Digest(sha));
+    if let Some(api) = digest.and_then(ApiDigest::parse) {
+        out.push(Candidate::Digest(api));
     }
     let file = |name: &str, kind| Candidate::File {
         name: name.to_owned(),
@@ -87,12 +408,14 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
     }
     // Files for this asset alone: `ASSET.sha256`, or the name without its archive extension.
     let stem = strip_archive_ext(asset);
-    for base in [asset, stem] {
-        for ext in SINGLE_EXTS {
-            let name = format!("{base}{ext}");
-            let candidate = file(&name, FileKind::Single);
-            if release_files.contains(&name.as_str()) && !out.contains(&candidate) {
-                out.push(candidate);
+    for exts in [&SHA256_EXTS[..], &SHA512_EXTS[..]] {
+        for base in [asset, stem] {
+            for ext in exts {
+                let name = format!("{base}{ext}");
+                let candidate = file(&name, FileKind::Single);
+                if release_files.contains(&name.as_str()) && !out.contains(&candidate) {
+                    out.push(candidate);
+                }
             }
         }
     }
@@ -112,11 +435,12 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
     out
 }
 
-const SINGLE_EXTS: [&str; 4] = [".sha256", ".sha256sum", ".sha256.txt", ".sha"];
+const SHA256_EXTS: [&str; 4] = [".sha256", ".sha256sum", ".sha256.txt", ".sha"];
+const SHA512_EXTS: [&str; 3] = [".sha512", ".sha512sum", ".sha512.txt"];
 
 /// `X.sha256` where `X` is another file of the release, or names one without its extension.
 fn is_single_asset_file(name: &str, release_files: &[&str]) -> bool {
-    SINGLE_EXTS.iter().any(|ext| {
+    SHA256_EXTS.iter().chain(&SHA512_EXTS).any(|ext| {
         name.strip_suffix(ext).is_some_and(|base| {
             release_files
                 .iter()
@@ -148,10 +472,23 @@ const NOT_LISTS: [&str; 8] = [
     ".sbom",
 ];
 const OTHER_HASHES: [&str; 8] = [
-    "sha512", "sha-512", "sha2-512", "sha1", "md5", "b3sum", "rmd160", "sha384",
+    "sha1", "md5", "b3sum", "blake", "rmd160", "sha384", "sha224", "sha3",
 ];
 
-/// How likely a release file is a SHA-256 list: `None` when it is not one at all.
+/// The algorithm a file's name says it holds, if it says one.
+pub fn algorithm_named(name: &str) -> Option<Algorithm> {
+    let lower = name.to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    if says(&["sha512", "sha-512", "sha2-512", "sha_512", "shasums512"]) {
+        Some(Algorithm::Sha512)
+    } else if says(&["sha256", "sha-256", "sha2-256", "sha_256", "shasums256"]) {
+        Some(Algorithm::Sha256)
+    } else {
+        None
+    }
+}
+
+/// How likely a release file is a checksum list: `None` when it is not one at all.
 fn list_rank(name: &str) -> Option<u8> {
     let lower = name.to_ascii_lowercase();
     if NOT_LISTS.iter().any(|ext| lower.contains(ext)) {
@@ -160,17 +497,18 @@ fn list_rank(name: &str) -> Option<u8> {
     if OTHER_HASHES.iter().any(|h| lower.contains(h)) {
         return None;
     }
-    let sha256 = ["sha256", "sha-256", "sha2-256", "shasums256"]
-        .iter()
-        .any(|h| lower.contains(h));
     let generic = ["checksum", "shasum", "sums", "hashes", "digests"]
         .iter()
         .any(|h| lower.contains(h))
-        || lower == "sha256.sum";
-    match (sha256, generic) {
-        (true, true) => Some(0),
-        (true, false) if !has_archive_ext(&lower) => Some(1),
-        (false, true) if !has_archive_ext(&lower) => Some(2),
+        || lower == "sha256.sum"
+        || lower == "sha512.sum";
+    let archive = has_archive_ext(&lower);
+    match (algorithm_named(&lower), generic) {
+        (Some(Algorithm::Sha256), true) => Some(0),
+        (Some(Algorithm::Sha256), false) if !archive => Some(1),
+        (None, true) if !archive => Some(2),
+        (Some(Algorithm::Sha512), true) => Some(3),
+        (Some(Algorithm::Sha512), false) if !archive => Some(4),
         _ => None,
     }
 }
@@ -179,231 +517,7 @@ fn has_archive_ext(lower: &str) -> bool {
     strip_archive_ext(lower).len() != lower.len()
 }
 
-/// The asset's SHA-256 from a checksum file's text, in any of the usual layouts:
-/// `HASH  NAME` / `HASH *NAME` (sha256sum), `SHA256 (NAME) = HASH` (BSD), `NAME: HASH`, or a
-/// file with a bare hash (only when `single` is set: a file for this asset alone).
-pub fn find_in_text(text: &str, asset: &str, single: bool) -> Option<Sha256> {
-    let mut bare: Option<Sha256> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some((hash, name)) = split_line(line)
-            && names_asset(name, asset)
-            && let Some(sha) = Sha256::parse(hash)
-        {
-            return Some(sha);
-        }
-        // A file for this asset alone may hold just the hash; a line naming another file
-        // says nothing about this one.
-        if single && bare.is_none() && !line.contains(char::is_whitespace) {
-            bare = Sha256::parse(line);
-        }
-    }
-    bare
-}
-
-fn split_line(line: &str) -> Option<(&str, &str)> {
-    if let Some(rest) = line
-        .strip_prefix("SHA256 (")
-        .or_else(|| line.strip_prefix("SHA2-256 ("))
-    {
-        let (name, hash) = rest.rsplit_once(") = ")?;
-        return Some((hash, name));
-    }
-    if let Some((name, hash)) = line.rsplit_once(": ")
-        && Sha256::parse(hash).is_some()
-    {
-        return Some((hash, name));
-    }
-    let (hash, name) = line.split_once(char::is_whitespace)?;
-    Some((hash, name.trim_start().trim_start_matches(['*', ' '])))
-}
-
-/// A listed path names the asset when its last component is the asset's name.
-fn names_asset(listed: &str, asset: &str) -> bool {
-    let listed = listed.trim();
-    let base = listed.rsplit(['/', '\\']).next().unwrap_or(listed);
-    base == asset
-}
-
-#[derive(Deserialize)]
-struct DistManifest {
-    #[serde(default)]
-    artifacts: std::collections::BTreeMap<String, DistArtifact>,
-}
-
-#[derive(Deserialize)]
-struct DistArtifact {
-    #[serde(default)]
-    checksums: std::collections::BTreeMap<String, String>,
-}
-
-/// The asset's SHA-256 from cargo-dist's `dist-manifest.json`.
-pub fn find_in_dist_manifest(text: &str, asset: &str) -> Option<Sha256> {
-    let manifest: DistManifest = serde_json::from_str(text).ok()?;
-    manifest
-        .artifacts
-        .get(asset)?
-        .checksums
-        .get("sha256")
-        .and_then(|hex| Sha256::parse(hex))
-}
-
-/// Read a fetched checksum file of `kind` for `asset`.
-pub fn find(kind: FileKind, text: &str, asset: &str) -> Option<Sha256> {
-    match kind {
-        FileKind::DistManifest => find_in_dist_manifest(text, asset),
-        FileKind::Single => find_in_text(text, asset, true),
-        FileKind::List => find_in_text(text, asset, false),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HASH: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
-
-    #[test]
-    fn reads_every_layout() {
-        let asset = "fd-v10.2.0-x86_64-unknown-linux-musl.tar.gz";
-        let layouts = [
-            format!("{HASH}  {asset}\n"),
-            format!("{HASH} *{asset}\r\n"),
-            format!("{}  other.tar.gz\n{HASH}  ./dist/{asset}\n", "0".repeat(64)),
-            format!("SHA256 ({asset}) = {HASH}\n"),
-            format!("{asset}: {HASH}\n"),
-            format!("{}  {asset}\n", HASH.to_uppercase()),
-            format!(
-                "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n{HASH}  {asset}\n-----BEGIN PGP SIGNATURE-----\n"
-            ),
-        ];
-        for text in &layouts {
-            assert_eq!(
-                find_in_text(text, asset, false).map(|s| s.to_string()),
-                Some(HASH.to_owned()),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_list_must_name_the_asset() {
-        let text = format!("{HASH}  fd-v10.2.0-x86_64-unknown-linux-gnu.tar.gz\n");
-        assert_eq!(
-            find_in_text(&text, "fd-v10.2.0-x86_64-unknown-linux-musl.tar.gz", false),
-            None
-        );
-        // `.tar.gz.sig` is not the asset even though it starts with its name.
-        let text = format!("{HASH}  a.tar.gz.sig\n");
-        assert_eq!(find_in_text(&text, "a.tar.gz", false), None);
-        // A single-asset file may hold only the hash.
-        assert_eq!(
-            find_in_text(&format!("{HASH}\n"), "a.tar.gz", true).map(|s| s.to_string()),
-            Some(HASH.to_owned())
-        );
-        assert_eq!(find_in_text(&format!("{HASH}\n"), "a.tar.gz", false), None);
-        // A SHA-512 line is not a SHA-256.
-        let text = format!("{}  a.tar.gz\n", "a".repeat(128));
-        assert_eq!(find_in_text(&text, "a.tar.gz", false), None);
-    }
-
-    #[test]
-    fn reads_dist_manifests() {
-        let text = format!(
-            r#"{{"dist_version":"0.34.0","artifacts":{{"haul-x86_64-unknown-linux-gnu.tar.xz":{{"name":"haul-x86_64-unknown-linux-gnu.tar.xz","kind":"executable-zip","checksums":{{"sha256":"{HASH}"}}}}}}}}"#
-        );
-        assert_eq!(
-            find_in_dist_manifest(&text, "haul-x86_64-unknown-linux-gnu.tar.xz")
-                .map(|s| s.to_string()),
-            Some(HASH.to_owned())
-        );
-        assert_eq!(find_in_dist_manifest(&text, "other.tar.xz"), None);
-        assert_eq!(find_in_dist_manifest("not json", "x"), None);
-    }
-
-    #[test]
-    fn plans_in_the_documented_order() {
-        let asset = "tool-linux-amd64.tar.gz";
-        let files = [
-            asset,
-            "checksums.txt",
-            "checksums.txt.sig",
-            "tool-linux-amd64.tar.gz.sha256",
-            "tool-linux-amd64.sha256",
-            "dist-manifest.json",
-            "SHA512SUMS",
-            "tool.md5",
-            "tool-linux-arm64.tar.gz",
-        ];
-        let plan = plan(asset, Some(&format!("sha256:{HASH}")), &files);
-        let names: Vec<String> = plan
-            .iter()
-            .map(|c| match c {
-                Candidate::Digest(_) => "digest".to_owned(),
-                Candidate::File { name, .. } => name.clone(),
-            })
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                "digest",
-                "dist-manifest.json",
-                "tool-linux-amd64.tar.gz.sha256",
-                "tool-linux-amd64.sha256",
-                "checksums.txt"
-            ]
-        );
-    }
-
-    #[test]
-    fn ignores_digests_of_other_algorithms() {
-        let plan = plan("a", Some("sha512:abcd"), &[]);
-        assert!(plan.is_empty());
-    }
-
-    /// The corpus names, for every case, the file that covers the expected asset; the plan
-    /// must include it unless it uses a hash haul does not trust or read.
-    #[test]
-    #[allow(
-        clippy::print_stderr,
-        clippy::case_sensitive_file_extension_comparisons
-    )]
-    fn plan_covers_the_corpus_checksum_files() {
-        let cases: Vec<serde_json::Value> = crate::testing::corpus::load_json();
-        let (mut total, mut misses) = (0, Vec::new());
-        for case in &cases {
-            let assets: Vec<&str> = case["assets"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(|a| a.as_str())
-                .collect();
-            let Some(checksums) = case["checksum"].as_object() else {
-                continue;
-            };
-            for (platform, file) in checksums {
-                let (Some(file), Some(asset)) = (file.as_str(), case["expect"][platform].as_str())
-                else {
-                    continue;
-                };
-                let lower = file.to_ascii_lowercase();
-                if lower.ends_with(".md5") || lower.contains("sha512") || lower.contains("sha1") {
-                    continue;
-                }
-                total += 1;
-                let plan = plan(asset, None, &assets);
-                if !plan
-                    .iter()
-                    .any(|c| matches!(c, Candidate::File { name, .. } if name == file))
-                {
-                    misses.push(format!("{} {platform}: {asset} -> {file}", case["id"]));
-                }
-            }
-        }
-        eprintln!("checksum files planned: {}/{total}", total - misses.len());
-        assert!(misses.is_empty(), "not planned:\n{}", misses.join("\n"));
-    }
-}
+mod fuzz;
+#[cfg(test)]
+mod tests;

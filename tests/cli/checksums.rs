@@ -89,7 +89,7 @@ fn release_wide_checksum_files() {
 }
 
 #[test]
-fn the_digest_wins_over_files() {
+fn the_digest_and_a_checksum_file_both_vouch() {
     let env = TestEnv::new();
     let (asset, bytes) = asset_and_bytes("1.0.0");
     env.server
@@ -97,9 +97,9 @@ fn the_digest_wins_over_files() {
         .asset_with_digest(&asset, &bytes)
         .checksums("checksums.txt")
         .publish();
-    assert_eq!(verified_by(&env), "api-digest");
-    // With the digest in hand, no checksum file is fetched.
-    assert_eq!(env.server.hits("/dl/acme/widget/v1.0.0/checksums.txt"), 0);
+    // Both are asked, so that one cannot vouch alone for what the other contradicts.
+    assert_eq!(verified_by(&env), "api-digest, checksums.txt");
+    assert_eq!(env.server.hits("/dl/acme/widget/v1.0.0/checksums.txt"), 1);
 }
 
 #[test]
@@ -205,4 +205,31 @@ fn mismatch_against_the_api_digest() {
         .expect_code(4)
         .stderr_has("api-digest");
     assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn a_digest_and_a_checksum_file_that_disagree_are_refused() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let other = format!("sha256:{}", "ab".repeat(32));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_given_digest(&asset, &bytes, &other)
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/widget"])
+        .expect_code(4)
+        .stderr_has(&format!("the checksums for `{asset}` disagree"))
+        .stderr_has(&format!("api-digest says {other}"))
+        .stderr_has("checksums.txt says sha256:");
+    assert!(env.snapshot().is_empty());
+    // Nothing was downloaded: the sources were compared first.
+    assert_eq!(
+        env.server.hits(&crate::support::Server::download_path(
+            "acme/widget",
+            "v1.0.0",
+            &asset
+        )),
+        0
+    );
 }

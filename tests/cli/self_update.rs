@@ -218,9 +218,10 @@ fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
         },
     );
     let run = env.run_exe(&exe, &["self", "update", "--yes"]);
+    // The sums file and the API's digest disagree: refused before anything is downloaded.
     run.expect_code(4)
-        .stderr_has(&format!("checksum mismatch for `{}`", archive_name()))
-        .stderr_has(&format!("expected {}", "1".repeat(64)))
+        .stderr_has(&format!("the checksums for `{}` disagree", archive_name()))
+        .stderr_has(&format!("sha256.sum says sha256:{}", "1".repeat(64)))
         .stderr_has("haul was not changed");
     assert_unchanged(&env, &exe);
 }
@@ -239,7 +240,7 @@ fn a_wrong_api_digest_changes_nothing_and_exits_4() {
     );
     env.run_exe(&exe, &["self", "update", "--yes"])
         .expect_code(4)
-        .stderr_has("checksum mismatch");
+        .stderr_has("disagree");
     assert_unchanged(&env, &exe);
 }
 

@@ -1,0 +1,507 @@
+use super::read::{find_in_dist_manifest, find_in_text};
+use super::*;
+
+/// SHA-256 and SHA-512 of `foo`.
+const HASH: &str = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+const HASH512: &str = "f7fbba6e0636f890e56fbbf3283e524c6fa3204ae298382d624741d0dc6638326e282c41be5e4254d8820772c5518a2c5a8c0c7f7eda19594a7eb539453e1ed7";
+
+fn sha256(hex: &str) -> Digest {
+    Digest::new(Algorithm::Sha256, hex).unwrap()
+}
+
+fn sha512(hex: &str) -> Digest {
+    Digest::new(Algorithm::Sha512, hex).unwrap()
+}
+
+fn file(name: &str) -> Verified {
+    Verified::File(name.to_owned())
+}
+
+#[test]
+fn reads_every_layout() {
+    let asset = "fd-v10.2.0-x86_64-unknown-linux-musl.tar.gz";
+    let layouts = [
+        format!("{HASH}  {asset}\n"),
+        format!("{HASH} *{asset}\r\n"),
+        format!("{}  other.tar.gz\n{HASH}  ./dist/{asset}\n", "0".repeat(64)),
+        format!("SHA256 ({asset}) = {HASH}\n"),
+        format!("SHA2-256 ({asset}) = {HASH}\n"),
+        format!("{asset}: {HASH}\n"),
+        format!("{}  {asset}\n", HASH.to_uppercase()),
+        format!(
+            "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n{HASH}  {asset}\n-----BEGIN PGP SIGNATURE-----\n"
+        ),
+    ];
+    for text in &layouts {
+        assert_eq!(
+            find_in_text(text, asset, false, None),
+            Ok(Some(sha256(HASH))),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn reads_sha512_layouts() {
+    let asset = "godot-4.6.1-stable-linux.x86_64.zip";
+    let layouts = [
+        format!("{HASH512}  {asset}\n"),
+        format!("{HASH512} *{asset}\n"),
+        format!("SHA512 ({asset}) = {HASH512}\n"),
+        format!("SHA2-512 ({asset}) = {HASH512}\n"),
+        format!("{asset}: {HASH512}\n"),
+    ];
+    for text in &layouts {
+        assert_eq!(
+            find(FileKind::List, "SHA512-SUMS.txt", text, asset),
+            Ok(Some(sha512(HASH512))),
+            "{text}"
+        );
+    }
+    // A file for this asset alone, holding only the hash.
+    assert_eq!(
+        find(
+            FileKind::Single,
+            "a.zip.sha512",
+            &format!("{HASH512}\n"),
+            "a.zip"
+        ),
+        Ok(Some(sha512(HASH512)))
+    );
+}
+
+#[test]
+fn a_file_is_read_for_the_algorithm_its_name_says() {
+    let sha512_line = format!("{HASH512}  a.tar.gz\n");
+    let sha256_line = format!("{HASH}  a.tar.gz\n");
+    assert_eq!(
+        find(FileKind::List, "SHA256SUMS", &sha512_line, "a.tar.gz"),
+        Ok(None)
+    );
+    assert_eq!(
+        find(FileKind::List, "SHA512SUMS", &sha256_line, "a.tar.gz"),
+        Ok(None)
+    );
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &sha512_line, "a.tar.gz"),
+        Ok(Some(sha512(HASH512)))
+    );
+    // A BSD tag must agree with the hash's length; other tags are not read.
+    let text = format!(
+        "SHA256 (a.tar.gz) = {HASH512}\nMD5 (a.tar.gz) = {}\n",
+        "0".repeat(32)
+    );
+    assert_eq!(find_in_text(&text, "a.tar.gz", false, None), Ok(None));
+}
+
+#[test]
+fn a_file_with_both_algorithms_gives_sha256() {
+    let text = format!("{HASH512}  a.tar.gz\n{HASH}  a.tar.gz\n");
+    assert_eq!(
+        find_in_text(&text, "a.tar.gz", false, None),
+        Ok(Some(sha256(HASH)))
+    );
+}
+
+#[test]
+fn a_file_naming_the_asset_twice_differently_is_a_conflict() {
+    let other = "1".repeat(64);
+    let conflict = Err(Conflict {
+        first: sha256(HASH),
+        second: sha256(&other),
+    });
+    for text in [
+        format!("{HASH}  a.tar.gz\n{other}  a.tar.gz\n"),
+        format!("{HASH}  linux/a.tar.gz\n{other}  darwin/a.tar.gz\n"),
+        format!("SHA256 (a.tar.gz) = {HASH}\n{other} *a.tar.gz\n"),
+    ] {
+        assert_eq!(
+            find_in_text(&text, "a.tar.gz", false, None),
+            conflict,
+            "{text}"
+        );
+    }
+    // The same hash twice is no conflict.
+    let text = format!("{HASH}  a.tar.gz\n{}  ./a.tar.gz\n", HASH.to_uppercase());
+    assert_eq!(
+        find_in_text(&text, "a.tar.gz", false, None),
+        Ok(Some(sha256(HASH)))
+    );
+    // Nor are two hashes of other files.
+    let text = format!("{HASH}  b.tar.gz\n{other}  b.tar.gz\n{HASH}  a.tar.gz\n");
+    assert_eq!(
+        find_in_text(&text, "a.tar.gz", false, None),
+        Ok(Some(sha256(HASH)))
+    );
+    // A file for one asset with two bare hashes.
+    let text = format!("{HASH}\n{other}\n");
+    assert!(find(FileKind::Single, "a.tar.gz.sha256", &text, "a.tar.gz").is_err());
+}
+
+#[test]
+fn a_list_must_name_the_asset() {
+    let text = format!("{HASH}  fd-v10.2.0-x86_64-unknown-linux-gnu.tar.gz\n");
+    assert_eq!(
+        find_in_text(
+            &text,
+            "fd-v10.2.0-x86_64-unknown-linux-musl.tar.gz",
+            false,
+            None
+        ),
+        Ok(None)
+    );
+    // `.tar.gz.sig` is not the asset even though it starts with its name.
+    let text = format!("{HASH}  a.tar.gz.sig\n");
+    assert_eq!(find_in_text(&text, "a.tar.gz", false, None), Ok(None));
+    // A single-asset file may hold only the hash.
+    assert_eq!(
+        find_in_text(&format!("{HASH}\n"), "a.tar.gz", true, None),
+        Ok(Some(sha256(HASH)))
+    );
+    assert_eq!(
+        find_in_text(&format!("{HASH}\n"), "a.tar.gz", false, None),
+        Ok(None)
+    );
+    // Neither MD5 nor SHA-384 is read.
+    for len in [32, 96] {
+        let text = format!("{}  a.tar.gz\n", "a".repeat(len));
+        assert_eq!(find_in_text(&text, "a.tar.gz", false, None), Ok(None));
+    }
+}
+
+#[test]
+fn reads_dist_manifests() {
+    let manifest = |checksums: &str| {
+        format!(
+            r#"{{"dist_version":"0.34.0","artifacts":{{"haul-x86_64-unknown-linux-gnu.tar.xz":{{"name":"haul-x86_64-unknown-linux-gnu.tar.xz","kind":"executable-zip","checksums":{{{checksums}}}}}}}}}"#
+        )
+    };
+    let asset = "haul-x86_64-unknown-linux-gnu.tar.xz";
+    let text = manifest(&format!(r#""sha256":"{HASH}""#));
+    assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
+    assert_eq!(find_in_dist_manifest(&text, "other.tar.xz"), Ok(None));
+    assert_eq!(find_in_dist_manifest("not json", "x"), Ok(None));
+    let text = manifest(&format!(r#""sha512":"{HASH512}""#));
+    assert_eq!(
+        find_in_dist_manifest(&text, asset),
+        Ok(Some(sha512(HASH512)))
+    );
+    let text = manifest(&format!(r#""sha512":"{HASH512}","sha256":"{HASH}""#));
+    assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
+}
+
+fn names(plan: &[Candidate]) -> Vec<String> {
+    plan.iter()
+        .map(|c| match c {
+            Candidate::Digest(_) => "digest".to_owned(),
+            Candidate::File { name, .. } => name.clone(),
+        })
+        .collect()
+}
+
+#[test]
+fn plans_in_the_documented_order() {
+    let asset = "tool-linux-amd64.tar.gz";
+    let files = [
+        asset,
+        "checksums.txt",
+        "checksums.txt.sig",
+        "tool-linux-amd64.tar.gz.sha512",
+        "tool-linux-amd64.tar.gz.sha256",
+        "tool-linux-amd64.sha256",
+        "dist-manifest.json",
+        "SHA512SUMS",
+        "SHA256SUMS",
+        "tool.md5",
+        "SHA1SUMS",
+        "B3SUMS",
+        "tool-linux-arm64.tar.gz",
+        "tool-linux-arm64.tar.gz.sha512",
+    ];
+    let plan = plan(asset, Some(&format!("sha256:{HASH}")), &files);
+    assert_eq!(
+        names(&plan),
+        [
+            "digest",
+            "dist-manifest.json",
+            "tool-linux-amd64.tar.gz.sha256",
+            "tool-linux-amd64.sha256",
+            "tool-linux-amd64.tar.gz.sha512",
+            "SHA256SUMS",
+            "checksums.txt",
+            "SHA512SUMS",
+        ]
+    );
+    assert_eq!(plan[0], Candidate::Digest(ApiDigest::Valid(sha256(HASH))));
+}
+
+#[test]
+fn sha512_lists_are_planned() {
+    for list in [
+        "SHA512SUMS",
+        "SHA512-SUMS.txt",
+        "SHA2-512SUMS",
+        "SHASUMS512.txt",
+        "sha512sums.txt",
+    ] {
+        let plan = plan("a.tar.gz", None, &["a.tar.gz", list, "SHA1SUMS"]);
+        assert_eq!(names(&plan), [list], "{list}");
+    }
+}
+
+#[test]
+fn api_digests() {
+    let valid = |text: &str, digest: Digest| {
+        assert_eq!(
+            ApiDigest::parse(text),
+            Some(ApiDigest::Valid(digest)),
+            "{text}"
+        );
+    };
+    valid(&format!("sha256:{HASH}"), sha256(HASH));
+    valid(&format!("sha256:{}", HASH.to_uppercase()), sha256(HASH));
+    valid(&format!("sha512:{HASH512}"), sha512(HASH512));
+    for malformed in [
+        String::new(),
+        format!("sha256:{}", &HASH[1..]),
+        format!("sha256:{HASH}0"),
+        format!("SHA256:{HASH}"),
+        format!("Sha512:{HASH512}"),
+        format!("sha512:{HASH}"),
+        format!(" sha256:{HASH}"),
+        format!("sha256: {HASH}"),
+        "sha256:".to_owned(),
+        HASH.to_owned(),
+        "sha256:zz".to_owned(),
+        "\u{1b}[31m".to_owned(),
+    ] {
+        assert_eq!(
+            ApiDigest::parse(&malformed),
+            Some(ApiDigest::Malformed(malformed.clone())),
+            "{malformed:?}"
+        );
+    }
+    // A well-formed digest of an algorithm haul does not use is no source at all.
+    assert_eq!(
+        ApiDigest::parse("md5:d41d8cd98f00b204e9800998ecf8427e"),
+        None
+    );
+    assert_eq!(ApiDigest::parse("sha3-256:abcd"), None);
+    // A malformed one is planned, so that it fails.
+    let plan = plan("a", Some("sha512:abcd"), &[]);
+    assert_eq!(
+        plan,
+        [Candidate::Digest(ApiDigest::Malformed(
+            "sha512:abcd".into()
+        ))]
+    );
+}
+
+#[test]
+fn combining_sources() {
+    let other = "1".repeat(64);
+    // Agreeing sources, and ones that do not name the asset.
+    let expected = combine(vec![
+        (Verified::Digest, Answer::Digest(sha256(HASH))),
+        (file("x.sha256"), Answer::NotListed),
+        (file("checksums.txt"), Answer::Digest(sha256(HASH))),
+    ])
+    .unwrap()
+    .unwrap();
+    assert_eq!(expected.verified_by(), "api-digest, checksums.txt");
+    assert_eq!(expected.algorithms(), [Algorithm::Sha256]);
+
+    // The API digest against checksums.txt.
+    assert_eq!(
+        combine(vec![
+            (Verified::Digest, Answer::Digest(sha256(HASH))),
+            (file("checksums.txt"), Answer::Digest(sha256(&other))),
+        ]),
+        Err(VerifyError::Conflict {
+            a: (Verified::Digest, sha256(HASH)),
+            b: (file("checksums.txt"), sha256(&other)),
+        })
+    );
+    // One file naming the asset twice.
+    let twice = Conflict {
+        first: sha256(HASH),
+        second: sha256(&other),
+    };
+    assert_eq!(
+        combine(vec![(file("checksums.txt"), Answer::Conflict(twice))]),
+        Err(VerifyError::Conflict {
+            a: (file("checksums.txt"), sha256(HASH)),
+            b: (file("checksums.txt"), sha256(&other)),
+        })
+    );
+    // A malformed digest fails, whatever else agrees.
+    assert_eq!(
+        combine(vec![
+            (Verified::Digest, Answer::Malformed("sha256:abc".into())),
+            (file("checksums.txt"), Answer::Digest(sha256(HASH))),
+        ]),
+        Err(VerifyError::Malformed {
+            source: Verified::Digest,
+            text: "sha256:abc".into(),
+        })
+    );
+    // Different algorithms are both kept: the download must match both.
+    let both = combine(vec![
+        (Verified::Digest, Answer::Digest(sha256(HASH))),
+        (file("SHA512SUMS"), Answer::Digest(sha512(HASH512))),
+    ])
+    .unwrap()
+    .unwrap();
+    assert_eq!(both.algorithms(), [Algorithm::Sha256, Algorithm::Sha512]);
+    assert_eq!(both.verified_by(), "api-digest, SHA512SUMS (sha512)");
+    // Nothing at all.
+    assert_eq!(
+        combine(vec![(file("checksums.txt"), Answer::NotListed)]),
+        Ok(None)
+    );
+    assert_eq!(combine(vec![]), Ok(None));
+}
+
+fn hashes_of(bytes: &[u8], algorithms: &[Algorithm]) -> Hashes {
+    let mut hasher = Hasher::new(algorithms);
+    for chunk in bytes.chunks(2) {
+        hasher.update(chunk);
+    }
+    hasher.finish()
+}
+
+#[test]
+fn hashing_and_checking() {
+    let hashes = hashes_of(b"foo", &[Algorithm::Sha512]);
+    assert_eq!(hashes.sha256(), &sha256(HASH));
+    assert_eq!(hashes.get(Algorithm::Sha512), Some(&sha512(HASH512)));
+    assert_eq!(hashes_of(b"foo", &[]).get(Algorithm::Sha512), None);
+
+    let sha512_only = combine(vec![(file("SHA512SUMS"), Answer::Digest(sha512(HASH512)))])
+        .unwrap()
+        .unwrap();
+    assert_eq!(sha512_only.verified_by(), "SHA512SUMS (sha512)");
+    assert_eq!(check(&sha512_only, &hashes), Ok(()));
+    let sha256_only = hashes_of(b"foo", &[]);
+    assert!(!sha256_only.covers(&sha512_only));
+    assert_eq!(
+        check(&sha512_only, &sha256_only),
+        Err(VerifyError::NotHashed(Algorithm::Sha512))
+    );
+    let mut again = Hasher::for_expected(&sha512_only);
+    again.update(b"foo");
+    assert!(again.finish().covers(&sha512_only));
+
+    let bar = hashes_of(b"bar", &[Algorithm::Sha512]);
+    let err = check(&sha512_only, &bar).unwrap_err();
+    assert_eq!(
+        err,
+        VerifyError::Mismatch {
+            source: file("SHA512SUMS"),
+            expected: sha512(HASH512),
+            actual: bar.get(Algorithm::Sha512).unwrap().clone(),
+        }
+    );
+    let user = err.to_user_error("a.zip");
+    assert_eq!(user.exit, crate::error::ExitCode::Verification);
+    assert_eq!(user.message, "checksum mismatch for `a.zip`");
+    assert!(user.causes[0].contains(&format!("sha512:{HASH512} (from SHA512SUMS)")));
+}
+
+#[test]
+fn the_hasher_computes_what_the_plan_needs() {
+    let sha512_used = |plan: &[Candidate]| {
+        Hasher::for_plan(plan)
+            .finish()
+            .get(Algorithm::Sha512)
+            .is_some()
+    };
+    let files = |names: &[&str]| plan("a.tar.gz", None, &[&["a.tar.gz"], names].concat());
+    assert!(!sha512_used(&files(&["checksums.txt"])));
+    assert!(sha512_used(&files(&["SHA512SUMS"])));
+    assert!(sha512_used(&files(&["a.tar.gz.sha512"])));
+    // A release that offers both is checked with SHA-256, hashed once.
+    assert!(!sha512_used(&files(&["SHA512SUMS", "SHA256SUMS"])));
+    assert!(sha512_used(&plan(
+        "a",
+        Some(&format!("sha512:{HASH512}")),
+        &[]
+    )));
+    assert!(!sha512_used(&plan(
+        "a",
+        Some(&format!("sha256:{HASH}")),
+        &[]
+    )));
+}
+
+#[test]
+fn messages_name_the_asset_and_quote_safely() {
+    let err = VerifyError::Malformed {
+        source: Verified::Digest,
+        text: format!("\u{1b}[2J{}", "x".repeat(500)),
+    };
+    let user = err.to_user_error("a.tar.gz");
+    assert_eq!(user.exit, crate::error::ExitCode::Verification);
+    assert!(
+        user.message
+            .contains("`a.tar.gz` from api-digest is malformed")
+    );
+    assert!(!user.causes[0].contains('\u{1b}'), "{}", user.causes[0]);
+    assert!(user.causes[0].len() < 200);
+
+    let err = VerifyError::Conflict {
+        a: (Verified::Digest, sha256(HASH)),
+        b: (file("checksums.txt"), sha256(&"1".repeat(64))),
+    };
+    let user = err.to_user_error("a.tar.gz");
+    assert_eq!(user.exit, crate::error::ExitCode::Verification);
+    assert_eq!(user.message, "the checksums for `a.tar.gz` disagree");
+    assert_eq!(user.causes[0], format!("api-digest says sha256:{HASH}"));
+}
+
+/// The corpus names, for every case, the file that covers the expected asset; the plan
+/// must include it unless it uses a hash haul does not trust (MD5, SHA-1).
+#[test]
+#[allow(
+    clippy::print_stderr,
+    clippy::case_sensitive_file_extension_comparisons
+)]
+fn plan_covers_the_corpus_checksum_files() {
+    let cases: Vec<serde_json::Value> = crate::testing::corpus::load_json();
+    let (mut total, mut sha512, mut misses) = (0, 0, Vec::new());
+    for case in &cases {
+        let assets: Vec<&str> = case["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a.as_str())
+            .collect();
+        let Some(checksums) = case["checksum"].as_object() else {
+            continue;
+        };
+        for (platform, file) in checksums {
+            let (Some(file), Some(asset)) = (file.as_str(), case["expect"][platform].as_str())
+            else {
+                continue;
+            };
+            let lower = file.to_ascii_lowercase();
+            if lower.ends_with(".md5") || lower.contains("sha1") {
+                continue;
+            }
+            total += 1;
+            if algorithm_named(file) == Some(Algorithm::Sha512) {
+                sha512 += 1;
+            }
+            let plan = plan(asset, None, &assets);
+            if !plan
+                .iter()
+                .any(|c| matches!(c, Candidate::File { name, .. } if name == file))
+            {
+                misses.push(format!("{} {platform}: {asset} -> {file}", case["id"]));
+            }
+        }
+    }
+    eprintln!("checksum files planned: {}/{total}", total - misses.len());
+    assert!(sha512 > 0, "the corpus has SHA-512 lists, and they count");
+    assert!(misses.is_empty(), "not planned:\n{}", misses.join("\n"));
+}
