@@ -68,7 +68,7 @@ pub enum Command {
     Install(InstallArgs),
 
     /// Remove tools: their files, their links in the bin dir and their records
-    #[command(visible_alias = "rm", visible_alias = "remove")]
+    #[command(visible_alias = "rm")]
     Uninstall(UninstallArgs),
 
     /// List installed tools
@@ -100,6 +100,34 @@ pub enum Command {
     /// The download cache
     #[command(subcommand)]
     Cache(CacheCommand),
+
+    /// Start a project: write a commented haul.toml here
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
+
+    /// Add tools to the project's haul.toml (comments and formatting kept)
+    #[command(after_help = ADD_EXAMPLES)]
+    Add(AddArgs),
+
+    /// Remove tools from the project's haul.toml (comments and formatting kept)
+    #[command(after_help = REMOVE_EXAMPLES)]
+    Remove(RemoveArgs),
+
+    /// Resolve haul.toml for every platform and write haul.lock
+    #[command(after_help = LOCK_EXAMPLES)]
+    Lock(LockArgs),
+
+    /// Install exactly what haul.lock pins for this platform
+    #[command(after_help = SYNC_EXAMPLES)]
+    Sync(SyncArgs),
+
+    /// Download every locked file for every locked platform into DIR, laid out by URL
+    #[command(after_help = MIRROR_EXAMPLES)]
+    Mirror(MirrorArgs),
+
+    /// Print a CycloneDX 1.6 inventory (JSON) of the locked tools, or the installed ones
+    #[command(after_help = SBOM_EXAMPLES)]
+    Sbom(SbomArgs),
 
     /// Show where a tool comes from and which asset haul would pick on every platform
     Info(InfoArgs),
@@ -139,7 +167,14 @@ impl Command {
             Command::Outdated(args) => args.json,
             Command::Upgrade(args) => args.json,
             Command::Prune(args) => args.json,
-            Command::Rollback(_)
+            Command::Sync(args) => args.json,
+            Command::Sbom(_) => true,
+            Command::Init(_)
+            | Command::Add(_)
+            | Command::Remove(_)
+            | Command::Lock(_)
+            | Command::Mirror(_)
+            | Command::Rollback(_)
             | Command::Exec(_)
             | Command::Cache(_)
             | Command::Uninstall(_)
@@ -157,6 +192,112 @@ impl Command {
             Command::Doctor(_) | Command::Uninstall(_) | Command::Completions(_)
         )
     }
+}
+
+const INIT_EXAMPLES: &str = "\
+Examples:
+  haul init                 write haul.toml here
+  haul add kubectl@1.31 helm terraform
+  haul lock && haul sync";
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write haul.toml even when there is one
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+const ADD_EXAMPLES: &str = "\
+Examples:
+  haul add kubectl@1.31 helm@3.16   a series each
+  haul add sharkdp/fd terraform     the latest release
+  haul add jq@1.7.1                 exactly 1.7.1";
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Tools: a catalog name or OWNER/REPO, with @REQUIREMENT (default: latest)
+    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
+    pub tools: Vec<String>,
+}
+
+const REMOVE_EXAMPLES: &str = "\
+Examples:
+  haul remove helm terraform";
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Tools, as haul.toml names them
+    #[arg(required = true, value_name = "TOOL")]
+    pub tools: Vec<String>,
+}
+
+const LOCK_EXAMPLES: &str = "\
+Examples:
+  haul lock                    lock what changed in haul.toml; keep the rest
+  haul lock --upgrade          move every tool to the newest its requirement allows
+  haul lock --upgrade helm     only helm";
+
+#[derive(Debug, Args)]
+pub struct LockArgs {
+    /// Move locked versions forward within their requirements: these tools, or every one
+    #[arg(long, value_name = "TOOL", num_args = 0..)]
+    pub upgrade: Option<Vec<String>>,
+
+    /// How many tools to resolve at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+}
+
+const SYNC_EXAMPLES: &str = "\
+Examples:
+  haul sync            install what haul.lock pins (locking first when haul.toml changed)
+  haul sync --frozen   in CI: fail, naming the differences, when haul.lock is not current";
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Fail when haul.lock does not match haul.toml, instead of locking again
+    #[arg(long)]
+    pub frozen: bool,
+
+    /// How many tools to download at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+const MIRROR_EXAMPLES: &str = "\
+Examples:
+  haul mirror /srv/mirror       then serve /srv/mirror over HTTP and, on each machine:
+  HAUL_MIRRORS=\"https://github.com/=https://mirror.example/github.com/\" haul sync";
+
+#[derive(Debug, Args)]
+pub struct MirrorArgs {
+    /// The directory to fill (created if missing)
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+
+    /// How many files to download at once
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: Option<u16>,
+}
+
+const SBOM_EXAMPLES: &str = "\
+Examples:
+  haul sbom > sbom.cdx.json             the project's locked tools (this platform's files)
+  haul sbom --installed                 the tools installed on this machine";
+
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// The installed tools, even inside a project
+    #[arg(long)]
+    pub installed: bool,
+
+    /// The platform whose locked files to list (default: this machine's)
+    #[arg(long, value_name = "PLATFORM")]
+    pub target: Option<String>,
 }
 
 const OUTDATED_EXAMPLES: &str = "\

@@ -13,6 +13,7 @@ mod install;
 mod output;
 mod paths;
 mod platform;
+mod project;
 mod request;
 mod resolve;
 mod select;
@@ -81,6 +82,13 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Exec(args) => commands::exec::exec(&args, &ctx),
         Command::Prune(args) => commands::prune::prune(&args, &ctx),
         Command::Cache(command) => commands::cache::cache(&command, &ctx),
+        Command::Init(args) => commands::project::init(&args, &ctx),
+        Command::Add(args) => commands::project::add(&args, &ctx),
+        Command::Remove(args) => commands::project::remove(&args, &ctx),
+        Command::Lock(args) => commands::lock::lock(&args, &ctx),
+        Command::Sync(args) => commands::sync::sync(&args, &ctx),
+        Command::Mirror(args) => commands::mirror::mirror(&args, &ctx),
+        Command::Sbom(args) => commands::sbom::sbom(&args, &ctx),
         Command::Info(args) => commands::info::info(&args, &ctx),
         Command::Search(args) => commands::search::search(&args, &ctx),
         Command::Which(args) => commands::which::which(&args, &ctx),

@@ -78,10 +78,11 @@ pub fn install(args: &InstallArgs, ctx: &Context) -> Result<ExitCode> {
     let items = options::tools(&args.tools, &ctx.catalog()?, &overrides, ctx)?;
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    run(ctx, &runtime, &http, &items, &settings, args.json)
+    run(ctx, &runtime, &http, &items, &settings, args.json, false)
 }
 
-/// Install (or upgrade) `items` concurrently, each reported as it finishes, then the summary.
+/// Install (or upgrade, or sync) `items` concurrently, each reported as it finishes, then the
+/// summary; `locked`: their files and hashes come from `haul.lock`.
 pub fn run(
     ctx: &Context,
     runtime: &tokio::runtime::Runtime,
@@ -89,8 +90,10 @@ pub fn run(
     items: &[Item],
     settings: &InstallSettings,
     json: bool,
+    locked: bool,
 ) -> Result<ExitCode> {
-    let opts = Options::from_settings(settings, true);
+    let mut opts = Options::from_settings(settings, true);
+    opts.locked = locked;
     let env = ctx.install_env(http);
     let several = items.len() > 1;
     let results = batch::run(

@@ -29,6 +29,7 @@ pub fn tools(
         .map(|spec| Item {
             tool: resolve(&spec, catalog, overrides, &installed),
             raw: spec.raw,
+            resolved: None,
         })
         .collect();
     for (i, item) in items.iter().enumerate() {

@@ -5,14 +5,17 @@
 use anyhow::Result;
 use futures_util::StreamExt as _;
 
-use super::{Env, Options, Outcome, install};
+use super::{Env, Options, Outcome, install, install_resolved};
 use crate::error::{ExitCode, UserError};
 use crate::request::tool::Tool;
+use crate::resolve::Resolved;
 
 /// One tool asked for: what was typed, and what it resolved to (or why it did not).
 pub struct Item {
     pub raw: String,
     pub tool: Result<Tool, UserError>,
+    /// The release and files already known (from `haul.lock`): nothing is asked of the source.
+    pub resolved: Option<Resolved>,
 }
 
 /// Install every item, `jobs` at a time; `done` is called as each finishes. Returns the
@@ -33,7 +36,12 @@ pub fn run(
                 let result = match &item.tool {
                     Ok(tool) => {
                         let bar = env.printer.download_bar(&tool.name);
-                        let result = install(env, tool, opts, &bar).await;
+                        let result = match &item.resolved {
+                            Some(resolved) => {
+                                install_resolved(env, tool, resolved.clone(), opts, &bar).await
+                            }
+                            None => install(env, tool, opts, &bar).await,
+                        };
                         bar.finish();
                         result
                     }

@@ -29,6 +29,7 @@ use crate::resolve::{self, Part, Resolved};
 use crate::store::record::{Artifact, Bin, Installed};
 use crate::store::{self, Staging, Store};
 use crate::unpack::{self, Format, elf, executables};
+use crate::verify::Verified;
 
 pub use plan::Outcome;
 
@@ -44,6 +45,8 @@ pub struct Options {
     pub activate: bool,
     /// What a download may unpack to.
     pub limits: crate::unpack::Limits,
+    /// The files and hashes come from `haul.lock`.
+    pub locked: bool,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
             bin_dir: settings.bin_dir.clone(),
             activate,
             limits: settings.limits,
+            locked: false,
         }
     }
 }
@@ -72,8 +76,22 @@ pub struct Env<'a> {
 /// Install `tool` (or find it installed), as `opts` say.
 pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Outcome> {
     let records = env.store.records()?;
+    plan::existing(&records, tool, opts.force)?;
+    let resolved = resolve::resolve(env.http, tool, opts.platform).await?;
+    install_resolved(env, tool, resolved, opts, bar).await
+}
+
+/// Install `tool` from a release already resolved (from the source, or from `haul.lock`).
+pub async fn install_resolved(
+    env: &Env<'_>,
+    tool: &Tool,
+    resolved: Resolved,
+    opts: &Options,
+    bar: &Bar,
+) -> Result<Outcome> {
+    let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
-    let Resolved { release, parts } = resolve::resolve(env.http, tool, opts.platform).await?;
+    let Resolved { release, parts } = resolved;
     for part in &parts {
         if part.selection.emulated.is_some() {
             env.printer
@@ -220,8 +238,18 @@ async fn fetch_part(
             asset: &candidate.asset,
             release,
             plan: &candidate.plan,
-            // Every source the release offers is asked (they must agree).
-            known: None,
+            // A locked file: the lock's hash alone vouches for it. Otherwise every source the
+            // release offers is asked (they must agree).
+            known: opts
+                .locked
+                .then(|| plan::known_hash(&candidate.plan))
+                .flatten()
+                .map(|digest| {
+                    (
+                        digest,
+                        Verified::File(crate::project::lock::FILE.to_owned()),
+                    )
+                }),
             cache_path: env
                 .downloads
                 .join(resolve::cache_dir(tool, &release.tag, opts.platform))
@@ -255,6 +283,7 @@ fn artifact(part: &Part, fetched: &download::Fetched) -> Artifact {
             .flatten()
             .map(|d| d.hex().to_owned()),
         verified_by: fetched.verified_by.clone(),
+        checksum_url: None,
     }
 }
 

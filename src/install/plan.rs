@@ -15,6 +15,7 @@ use crate::resolve::Part;
 use crate::resolve::release::Release;
 use crate::store::record::{Identity, Installed, Record, Requirement};
 use crate::store::{self, Change, Current, Now, Owner, Records, Staging, Store, link};
+use crate::verify::{ApiDigest, Candidate, Digest};
 
 /// What an install did.
 #[derive(Debug, Clone)]
@@ -102,6 +103,14 @@ pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
         Some(stored) if stored.tag != release.tag => names::dir_name(&release.tag),
         _ => key,
     }
+}
+
+/// The digest the plan names before anything is fetched (a lock's, or the API's).
+pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
+    plan.iter().find_map(|c| match c {
+        Candidate::Digest(ApiDigest::Valid(digest)) => Some(digest.clone()),
+        Candidate::Digest(ApiDigest::Malformed(_)) | Candidate::File { .. } => None,
+    })
 }
 
 /// What to do without downloading, when the version is stored whole: nothing (`Unchanged`),

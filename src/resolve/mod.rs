@@ -8,6 +8,7 @@
 //! functions.
 
 pub mod github;
+pub mod lock;
 pub mod release;
 pub mod template;
 
@@ -39,6 +40,7 @@ pub struct Part {
 }
 
 /// The release, and the files to download from it for one platform.
+#[derive(Debug, Clone)]
 pub struct Resolved {
     pub release: Release,
     pub parts: Vec<Part>,

@@ -86,6 +86,8 @@ pub struct Settings {
     pub shell: Option<OsString>,
     /// `$PATH`, to tell whether the bin dir is on it.
     pub path: Option<OsString>,
+    /// The current directory: where a project (`haul.toml`) is looked for.
+    pub cwd: PathBuf,
 }
 
 impl Settings {
@@ -192,6 +194,7 @@ impl Settings {
                 .or_else(|| dirs::home_dir().map(|home| home.join(".cargo"))),
             shell: std::env::var_os("SHELL"),
             path: std::env::var_os("PATH"),
+            cwd: std::env::current_dir().context("reading the current directory")?,
         })
     }
 }

@@ -126,9 +126,13 @@ pub struct Artifact {
     /// The SHA-512 as well, when a SHA-512 checksum was what verified it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha512: Option<String>,
-    /// What vouched for the hash: `api-digest`, a checksum file's name, `haul.lock`, or
-    /// nothing (installed unverified).
+    /// What vouched for the hash: `api-digest`, a checksum file's name, `haul.lock`,
+    /// `downloaded` (haul hashed it: the release publishes no checksum), or nothing (installed
+    /// unverified).
     pub verified_by: Option<String>,
+    /// The checksum file that vouched for it, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum_url: Option<String>,
 }
 
 /// One executable of a version.
@@ -339,6 +343,7 @@ fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {
             sha256: old.sha256,
             sha512: None,
             verified_by: old.verified_by,
+            checksum_url: None,
         }],
         bins: old.bins,
         installed_at: old.installed_at,
@@ -379,6 +384,7 @@ mod tests {
                 sha256: "0".repeat(64),
                 sha512: None,
                 verified_by: Some("api-digest".to_owned()),
+                checksum_url: None,
             }],
             bins: bins
                 .iter()

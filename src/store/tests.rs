@@ -22,6 +22,7 @@ fn installed(version: &str) -> Installed {
             sha256: "0".repeat(64),
             sha512: None,
             verified_by: None,
+            checksum_url: None,
         }],
         bins: vec![Bin {
             link: "t".to_owned(),

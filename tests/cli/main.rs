@@ -13,6 +13,7 @@ mod formats;
 mod hostile;
 mod manage;
 mod network;
+mod project;
 mod self_update;
 mod state;
 mod verification;

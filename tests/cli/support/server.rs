@@ -92,6 +92,12 @@ struct State {
     next_asset_id: u64,
     faults: HashMap<String, VecDeque<Fault>>,
     log: Vec<Logged>,
+    /// The API answers 503 to everything: only downloads work.
+    api_off: bool,
+    /// Every request is answered 503: the server is as good as gone.
+    dark: bool,
+    /// Files are served from this directory (a static mirror), by path.
+    root: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone)]
@@ -107,6 +113,23 @@ pub struct Server {
 pub const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli/support/tls/ca.pem");
 
 impl Server {
+    /// A static server: the files under `root`, by path, and nothing else (a mirror).
+    pub fn serve_dir(root: &std::path::Path) -> Server {
+        let server = Server::start();
+        server.state().root = Some(root.to_path_buf());
+        server
+    }
+
+    /// Switch the API off (503 for `/repos/…`); downloads still work.
+    pub fn api_off(&self) {
+        self.state().api_off = true;
+    }
+
+    /// Answer 503 to everything from now on.
+    pub fn go_dark(&self) {
+        self.state().dark = true;
+    }
+
     pub fn start() -> Server {
         Server::start_with(None)
     }
@@ -598,6 +621,18 @@ fn write_reply<W: Write>(writer: &mut W, reply: &Reply) -> std::io::Result<()> {
 }
 
 fn answer(state: &mut State, request: &Request) -> Reply {
+    let unavailable = || Reply::json(503, &json!({"message": "switched off by the test"}));
+    if state.dark || (state.api_off && request.path.starts_with("/repos")) {
+        return unavailable();
+    }
+    if let Some(root) = &state.root {
+        let rel = request.path.trim_start_matches('/');
+        let safe = !rel.split('/').any(|p| p == ".." || p.is_empty());
+        return match std::fs::read(root.join(rel)) {
+            Ok(bytes) if safe => file_reply(&bytes, request),
+            _ => Reply::not_found(),
+        };
+    }
     if let Some(fault) = state
         .faults
         .get_mut(&request.path)

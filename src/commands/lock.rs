@@ -1,0 +1,185 @@
+//! `haul lock [--upgrade [TOOL...]]`: resolve `haul.toml` for every platform it names and
+//! write `haul.lock`. Entries whose requirement still holds are kept as they are (no network);
+//! `--upgrade` moves them forward within their requirements.
+
+use anyhow::Result;
+use futures_util::StreamExt as _;
+
+use crate::cli::LockArgs;
+use crate::commands::options;
+use crate::context::{self, Context};
+use crate::error::{ExitCode, UserError};
+use crate::project::Project;
+use crate::project::lock::{Lock, LockedTool};
+use crate::project::manifest::Wanted;
+use crate::request::tool::{Overrides, Tool, VersionQuery};
+use crate::request::version::VersionReq;
+use crate::resolve;
+
+pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
+    let project = Project::require(&ctx.settings.cwd)?;
+    let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
+    relock(ctx, &project, args.upgrade.as_deref(), jobs)?;
+    Ok(ExitCode::Success)
+}
+
+/// What became of one entry.
+enum Locked {
+    Kept(LockedTool),
+    New(LockedTool, Option<String>),
+}
+
+/// Lock `project` again and write `haul.lock`: `upgrade` names the tools to move forward
+/// (`Some(&[])`: all). Returns the lock written.
+pub fn relock(
+    ctx: &Context,
+    project: &Project,
+    upgrade: Option<&[String]>,
+    jobs: usize,
+) -> Result<Lock> {
+    let wanted = project.manifest.wanted()?;
+    let platforms = project.manifest.platforms()?;
+    if let Some(names) = upgrade {
+        for name in names {
+            if !wanted.iter().any(|w| w.key == *name) {
+                return Err(UserError::new(format!("`{name}` is not in haul.toml"))
+                    .exit(ExitCode::Usage)
+                    .into());
+            }
+        }
+    }
+    let old = project.lock.clone();
+    let platform_names: Vec<String> = platforms.iter().map(ToString::to_string).collect();
+    let catalog = ctx.catalog()?;
+    let http = ctx.http()?;
+    let runtime = context::runtime()?;
+    let results: Vec<(String, Result<Locked>)> = runtime.block_on(async {
+        futures_util::stream::iter(wanted.iter())
+            .map(|want| {
+                let upgrading = upgrade.is_some_and(|u| u.is_empty() || u.contains(&want.key));
+                let kept = old
+                    .as_ref()
+                    .and_then(|l| l.tool(&want.key))
+                    .filter(|t| t.is_for(want) && !upgrading)
+                    .cloned();
+                let (catalog, http, platforms) = (&catalog, &http, &platforms);
+                let platform_names = &platform_names;
+                async move {
+                    let result =
+                        lock_one(http, catalog, want, platforms, platform_names, kept).await;
+                    (want.key.clone(), result)
+                }
+            })
+            .buffered(jobs.max(1))
+            .collect()
+            .await
+    });
+    let mut lock = Lock::new(&platforms);
+    let mut failed = Vec::new();
+    for (key, result) in results {
+        match result {
+            Ok(Locked::Kept(tool)) => lock.put(tool),
+            Ok(Locked::New(tool, was)) => {
+                let moved = match was {
+                    Some(was) if was != tool.version => format!(" (was {was})"),
+                    _ => String::new(),
+                };
+                let missing = if tool.unavailable.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<&str> = tool.unavailable.keys().map(String::as_str).collect();
+                    format!("; nothing for {}", names.join(", "))
+                };
+                ctx.printer.status(
+                    "Locked",
+                    &format!(
+                        "{key} {}{moved} for {} platforms{missing}",
+                        tool.version,
+                        tool.platforms.len()
+                    ),
+                );
+                lock.put(tool);
+            }
+            Err(err) => {
+                ctx.printer.report(&format!("error: {key}"), &err);
+                failed.push(key);
+            }
+        }
+    }
+    if !failed.is_empty() {
+        return Err(UserError::new(format!(
+            "{} could not be locked: {}",
+            crate::project::lock::FILE,
+            failed.join(", ")
+        ))
+        .hint("the reasons are above; haul.lock was not changed")
+        .into());
+    }
+    if old.as_ref().map(Lock::render) != Some(lock.render()) {
+        project.write_lock(&lock)?;
+    }
+    ctx.printer.info(&format!(
+        "{} is current ({} tools, {} platforms)",
+        crate::project::lock::FILE,
+        lock.tools.len(),
+        lock.platforms.len()
+    ));
+    Ok(lock)
+}
+
+/// Lock one entry: keep it when its requirement holds and it covers every platform; lock the
+/// platforms it lacks at its version; or resolve it anew.
+async fn lock_one(
+    http: &crate::fetch::Http,
+    catalog: &crate::catalog::Catalog,
+    want: &Wanted,
+    platforms: &[crate::platform::Platform],
+    platform_names: &[String],
+    kept: Option<LockedTool>,
+) -> Result<Locked> {
+    let covers = |t: &LockedTool| {
+        platform_names
+            .iter()
+            .all(|p| t.platforms.contains_key(p) || t.unavailable.contains_key(p))
+            && t.platforms.len() + t.unavailable.len() == platform_names.len()
+    };
+    if let Some(kept) = &kept
+        && covers(kept)
+    {
+        return Ok(Locked::Kept(kept.clone()));
+    }
+    let overrides = Overrides {
+        bins: want.bins.clone(),
+        asset: want
+            .asset
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|err| UserError::new(err.to_string()))?,
+        pre: want.pre,
+    };
+    let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
+    let was = kept.as_ref().map(|k| k.version.clone());
+    let known = match &kept {
+        // Its version still holds: lock the new platforms at it.
+        Some(kept) => {
+            tool.query = VersionQuery {
+                req: VersionReq::Tag(kept.tag.clone()),
+                pre: want.pre,
+            };
+            let first = platforms
+                .first()
+                .copied()
+                .unwrap_or_else(crate::platform::host::platform);
+            let release = resolve::release(http, &tool, first).await?;
+            tool.query = VersionQuery {
+                req: want.spec.req.clone(),
+                pre: want.pre,
+            };
+            Some(release)
+        }
+        None => None,
+    };
+    let locked = resolve::lock::lock_tool(http, &tool, want, platforms, known).await?;
+    Ok(Locked::New(locked, was))
+}

@@ -1,0 +1,218 @@
+//! `haul mirror DIR`: download every file `haul.lock` pins, for every locked platform, and the
+//! checksum files that vouched for them, into DIR laid out by URL
+//! (`DIR/github.com/OWNER/REPO/releases/download/TAG/ASSET`; a port other than the scheme's
+//! goes after the host as `HOST_PORT`). Any static HTTP server serving DIR is then a mirror:
+//! one rule per host (`HAUL_MIRRORS="https://github.com/=https://mirror.example/github.com/"`)
+//! and `haul sync` needs nothing else. Every file is checked against the lock before it is
+//! kept; a file already there with the right hash is not fetched again.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use bytes::Bytes;
+use futures_util::StreamExt as _;
+
+use crate::cli::MirrorArgs;
+use crate::commands::doctor::human_bytes;
+use crate::context::{self, Context};
+use crate::error::{ExitCode, UserError};
+use crate::fetch::Http;
+use crate::project::{Project, lock};
+use crate::request::names::{self, NameKind};
+use crate::verify::{Algorithm, Hasher};
+
+/// One file to mirror: its URL, and the SHA-256 it must have (none for a checksum file, which
+/// vouches for others).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct File {
+    url: String,
+    size: Option<u64>,
+    sha256: Option<String>,
+}
+
+pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
+    let project = Project::require(&ctx.settings.cwd)?;
+    let Some(lock) = &project.lock else {
+        return Err(
+            UserError::new(format!("{} has no {}", project.dir.display(), lock::FILE))
+                .hint("run `haul lock` first")
+                .into(),
+        );
+    };
+    let mut files: Vec<File> = Vec::new();
+    for tool in &lock.tools {
+        for artifact in tool.platforms.values().flatten() {
+            files.push(File {
+                url: artifact.url.clone(),
+                size: artifact.size,
+                sha256: Some(artifact.sha256.clone()),
+            });
+            if let Some(url) = &artifact.checksum_url {
+                files.push(File {
+                    url: url.clone(),
+                    size: None,
+                    sha256: None,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.url.cmp(&b.url));
+    files.dedup_by(|a, b| a.url == b.url);
+    let dir = &args.dir;
+    fs_err::create_dir_all(dir)?;
+    let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
+    let http = ctx.http()?;
+    let results: Vec<(String, Result<Option<u64>>)> = context::runtime()?.block_on(async {
+        futures_util::stream::iter(files.iter())
+            .map(|file| {
+                let http = &http;
+                async move { (file.url.clone(), fetch(http, dir, file).await) }
+            })
+            .buffer_unordered(jobs.max(1))
+            .collect()
+            .await
+    });
+    let (mut fetched, mut kept, mut bytes, mut failed) = (0, 0, 0, Vec::new());
+    for (url, result) in results {
+        match result {
+            Ok(Some(n)) => {
+                fetched += 1;
+                bytes += n;
+            }
+            Ok(None) => kept += 1,
+            Err(err) => {
+                ctx.printer.report(&format!("error: {url}"), &err);
+                failed.push(url);
+            }
+        }
+    }
+    ctx.printer.status(
+        "Mirrored",
+        &format!(
+            "{} files into `{}` ({fetched} fetched, {}; {kept} already there)",
+            fetched + kept,
+            dir.display(),
+            human_bytes(bytes)
+        ),
+    );
+    if failed.is_empty() {
+        Ok(ExitCode::Success)
+    } else {
+        Err(UserError::new(format!("{} files could not be mirrored", failed.len()))
+            .hint("the reasons are above; what was fetched is kept, and a second run fetches the rest")
+            .into())
+    }
+}
+
+/// Fetch one file into its place under `dir`, checked; `None` when it is there already.
+async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
+    let path = dir.join(place(&file.url)?);
+    if let Some(want) = &file.sha256
+        && path.is_file()
+        && sha256_of(&path)? == *want
+    {
+        return Ok(None);
+    }
+    let parent = path.parent().unwrap_or(dir);
+    fs_err::create_dir_all(parent)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".tmp")
+        .tempfile_in(parent)
+        .with_context(|| format!("writing in `{}`", parent.display()))?;
+    let mut hasher = Hasher::new(&[]);
+    let got = http
+        .download(&file.url, file.size, &(), async |chunk: Bytes| {
+            hasher.update(&chunk);
+            temp.write_all(&chunk).context("writing the download")
+        })
+        .await?;
+    let actual = hasher.finish().sha256().hex().to_owned();
+    if let Some(want) = &file.sha256
+        && actual != *want
+    {
+        return Err(
+            UserError::new(format!("checksum mismatch for `{}`", file.url))
+                .caused_by(format!("expected {want} (from haul.lock)"))
+                .caused_by(format!("got      {actual}"))
+                .hint("nothing was written; the server or the release changed since it was locked")
+                .exit(ExitCode::Verification)
+                .into(),
+        );
+    }
+    temp.persist(&path)
+        .with_context(|| format!("writing `{}`", path.display()))?;
+    Ok(Some(got))
+}
+
+/// Where a URL's file goes under the mirror: `HOST[_PORT]/PATH…`, each part checked as a
+/// file name (a URL that climbs out with `..` is refused).
+fn place(url: &str) -> Result<PathBuf, UserError> {
+    let parsed = reqwest::Url::parse(url).map_err(|err| {
+        UserError::new(format!("`{url}` is not a URL")).caused_by(err.to_string())
+    })?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| UserError::new(format!("`{url}` names no host")))?;
+    let mut path = PathBuf::from(match parsed.port() {
+        Some(port) => format!("{host}_{port}"),
+        None => host.to_owned(),
+    });
+    names::segment(NameKind::Asset, &path.to_string_lossy())?;
+    for segment in parsed.path_segments().into_iter().flatten() {
+        let decoded = percent_decode(segment);
+        names::segment(NameKind::Asset, &decoded)?;
+        path.push(decoded);
+    }
+    Ok(path)
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = text
+                .get(i + 1..i + 3)
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn sha256_of(path: &Path) -> Result<String> {
+    let mut hasher = Hasher::new(&[Algorithm::Sha256]);
+    std::io::copy(&mut fs_err::File::open(path)?, &mut hasher)?;
+    Ok(hasher.finish().sha256().hex().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_go_where_their_urls_say() {
+        assert_eq!(
+            place("https://github.com/sharkdp/fd/releases/download/v10.2.0/fd-v10.2.0.tar.gz")
+                .unwrap(),
+            Path::new("github.com/sharkdp/fd/releases/download/v10.2.0/fd-v10.2.0.tar.gz")
+        );
+        assert_eq!(
+            place("http://127.0.0.1:8080/dl/a%20b.zip").unwrap(),
+            Path::new("127.0.0.1_8080/dl/a b.zip")
+        );
+        // A URL's own `..` is resolved by the URL; an encoded `/` cannot make a directory.
+        assert_eq!(
+            place("https://example.com/a/%2e%2e/b").unwrap(),
+            Path::new("example.com/b")
+        );
+        assert!(place("https://example.com/a%2Fb").is_err());
+    }
+}

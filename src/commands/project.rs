@@ -1,0 +1,88 @@
+//! `haul init`, `haul add` and `haul remove`: start a project's `haul.toml`, and edit it with
+//! every comment and the formatting kept.
+
+use anyhow::Result;
+
+use crate::cli::{AddArgs, InitArgs, RemoveArgs};
+use crate::context::Context;
+use crate::error::{ExitCode, UserError};
+use crate::project::{self, manifest};
+use crate::request::spec::ToolSpec;
+
+pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
+    let path = ctx.settings.cwd.join(manifest::FILE);
+    if path.exists() && !args.force {
+        return Err(
+            UserError::new(format!("`{}` already exists", path.display()))
+                .hint("edit it, or pass `--force` to start again")
+                .exit(ExitCode::Usage)
+                .into(),
+        );
+    }
+    crate::store::write_atomic(&path, manifest::STARTER.as_bytes())?;
+    ctx.printer.status(
+        "Created",
+        &format!(
+            "{} (add tools with `haul add TOOL@VERSION`, then `haul lock`)",
+            path.display()
+        ),
+    );
+    Ok(ExitCode::Success)
+}
+
+pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
+    let dir = project_dir(ctx)?;
+    let path = dir.join(manifest::FILE);
+    let mut text = fs_err::read_to_string(&path)?;
+    let mut added = Vec::new();
+    for raw in &args.tools {
+        let spec = ToolSpec::parse(raw)?;
+        let key = raw.split_once('@').map_or(raw.as_str(), |(key, _)| key);
+        let key = key.strip_prefix("github:").unwrap_or(key);
+        text = manifest::add(&text, key, &spec.req.to_string())?;
+        added.push(format!("{key} = \"{}\"", spec.req));
+    }
+    // What is written must read back: a mistake is found now, not at the next lock.
+    manifest::Manifest::parse(&text, &path)?;
+    crate::store::write_atomic(&path, text.as_bytes())?;
+    for line in added {
+        ctx.printer.status("Added", &line);
+    }
+    ctx.printer
+        .info("run `haul lock` to pin it, or `haul sync` to lock and install");
+    Ok(ExitCode::Success)
+}
+
+pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
+    let dir = project_dir(ctx)?;
+    let path = dir.join(manifest::FILE);
+    let mut text = fs_err::read_to_string(&path)?;
+    // Every name is checked first: a typo changes nothing.
+    for key in &args.tools {
+        text = manifest::remove(&text, key)?.ok_or_else(|| {
+            let keys = manifest::keys(&text).unwrap_or_default();
+            UserError::new(format!("`{key}` is not in {}", path.display()))
+                .caused_by(format!("it has: {}", keys.join(", ")))
+                .exit(ExitCode::Usage)
+        })?;
+    }
+    crate::store::write_atomic(&path, text.as_bytes())?;
+    for key in &args.tools {
+        ctx.printer
+            .status("Removed", &format!("{key} from {}", manifest::FILE));
+    }
+    Ok(ExitCode::Success)
+}
+
+fn project_dir(ctx: &Context) -> Result<std::path::PathBuf> {
+    project::find(&ctx.settings.cwd).ok_or_else(|| {
+        UserError::new(format!(
+            "no {} in `{}` or any directory above it",
+            manifest::FILE,
+            ctx.settings.cwd.display()
+        ))
+        .hint("run `haul init` to start one")
+        .exit(ExitCode::Usage)
+        .into()
+    })
+}

@@ -1,0 +1,317 @@
+//! `haul sbom`: a CycloneDX 1.6 inventory (JSON on stdout) of the tools a project locks (the
+//! files for this platform, or `--target`'s), or of the tools installed on this machine: for
+//! each file, the tool's name and version, a package URL, where it was downloaded from, its
+//! hashes, and what vouched for them. Reads no network.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use serde::Serialize;
+use sha2::Digest as _;
+
+use crate::cli::SbomArgs;
+use crate::context::Context;
+use crate::error::{ExitCode, UserError};
+use crate::project::{self, Project};
+use crate::store::record::Artifact;
+
+/// The document, in CycloneDX's own field names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(clippy::struct_field_names, reason = "CycloneDX's names")]
+struct Bom {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    bom_format: &'static str,
+    spec_version: &'static str,
+    serial_number: String,
+    version: u32,
+    metadata: Metadata,
+    components: Vec<Component>,
+}
+
+#[derive(Serialize)]
+struct Metadata {
+    timestamp: String,
+    tools: Tools,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    component: Option<Subject>,
+}
+
+#[derive(Serialize)]
+struct Tools {
+    components: Vec<Subject>,
+}
+
+#[derive(Serialize)]
+struct Subject {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Component {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    name: String,
+    version: String,
+    purl: String,
+    hashes: Vec<Hash>,
+    external_references: Vec<Reference>,
+    properties: Vec<Property>,
+}
+
+#[derive(Serialize)]
+struct Hash {
+    alg: &'static str,
+    content: String,
+}
+
+#[derive(Serialize)]
+struct Reference {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Property {
+    name: &'static str,
+    value: String,
+}
+
+/// One tool's file, as the inventory lists it.
+struct Entry<'a> {
+    name: &'a str,
+    version: &'a str,
+    tag: &'a str,
+    source: &'a str,
+    platform: &'a str,
+    artifact: &'a Artifact,
+}
+
+pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
+    let project = if args.installed {
+        None
+    } else {
+        project::find(&ctx.settings.cwd)
+            .map(|dir| Project::open(&dir))
+            .transpose()?
+    };
+    let records;
+    let platform = crate::settings::target_platform(args.target.as_deref())?.to_string();
+    let mut entries = Vec::new();
+    let subject = if let Some(project) = &project {
+        let Some(lock) = &project.lock else {
+            return Err(UserError::new(format!(
+                "{} has no {}",
+                project.dir.display(),
+                project::lock::FILE
+            ))
+            .hint("run `haul lock` first, or `haul sbom --installed` for this machine's tools")
+            .into());
+        };
+        for tool in &lock.tools {
+            for artifact in tool.platforms.get(&platform).into_iter().flatten() {
+                entries.push(Entry {
+                    name: &tool.name,
+                    version: &tool.version,
+                    tag: &tool.tag,
+                    source: &tool.source,
+                    platform: &platform,
+                    artifact,
+                });
+            }
+        }
+        Some(Subject {
+            kind: "application",
+            name: project.dir.file_name().map_or_else(
+                || "project".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            version: None,
+        })
+    } else {
+        records = ctx.store.records()?.ok;
+        for record in &records {
+            let Some(active) = record.active() else {
+                continue;
+            };
+            for artifact in &active.artifacts {
+                entries.push(Entry {
+                    name: &record.name,
+                    version: &active.version,
+                    tag: &active.tag,
+                    source: &record.identity.source,
+                    platform: &active.platform,
+                    artifact,
+                });
+            }
+        }
+        None
+    };
+    let components: Vec<Component> = entries.iter().map(component).collect();
+    let bom = Bom {
+        schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
+        bom_format: "CycloneDX",
+        spec_version: "1.6",
+        serial_number: serial_number(&components),
+        version: 1,
+        metadata: Metadata {
+            timestamp: rfc3339(crate::store::now()),
+            tools: Tools {
+                components: vec![Subject {
+                    kind: "application",
+                    name: "haul".to_owned(),
+                    version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                }],
+            },
+            component: subject,
+        },
+        components,
+    };
+    ctx.printer.json(&bom)?;
+    Ok(ExitCode::Success)
+}
+
+fn component(entry: &Entry<'_>) -> Component {
+    let a = entry.artifact;
+    let mut hashes = vec![Hash {
+        alg: "SHA-256",
+        content: a.sha256.clone(),
+    }];
+    if let Some(sha512) = &a.sha512 {
+        hashes.push(Hash {
+            alg: "SHA-512",
+            content: sha512.clone(),
+        });
+    }
+    let mut properties = vec![
+        Property {
+            name: "haul:platform",
+            value: entry.platform.to_owned(),
+        },
+        Property {
+            name: "haul:asset",
+            value: a.asset.clone(),
+        },
+        Property {
+            name: "haul:verified-by",
+            value: a
+                .verified_by
+                .clone()
+                .unwrap_or_else(|| "unverified".to_owned()),
+        },
+    ];
+    if let Some(url) = &a.checksum_url {
+        properties.push(Property {
+            name: "haul:checksum-url",
+            value: url.clone(),
+        });
+    }
+    Component {
+        kind: "application",
+        bom_ref: format!("{}@{}#{}", entry.name, entry.version, a.asset),
+        name: entry.name.to_owned(),
+        version: entry.version.to_owned(),
+        purl: purl(entry),
+        hashes,
+        external_references: vec![Reference {
+            kind: "distribution",
+            url: a.url.clone(),
+        }],
+        properties,
+    }
+}
+
+/// `pkg:github/OWNER/REPO@TAG` for a GitHub release; `pkg:generic/NAME@VERSION?download_url=…`
+/// for a vendor's download.
+fn purl(entry: &Entry<'_>) -> String {
+    match entry.source.strip_prefix("github:") {
+        Some(repo) => format!(
+            "pkg:github/{}@{}",
+            repo.to_ascii_lowercase(),
+            encode(entry.tag)
+        ),
+        None => format!(
+            "pkg:generic/{}@{}?download_url={}",
+            encode(entry.name),
+            encode(entry.version),
+            encode(&entry.artifact.url)
+        ),
+    }
+}
+
+/// Percent-encoding for a purl component: everything but unreserved characters.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// The same inventory gets the same serial number: a UUID (version 5 layout) from its contents.
+fn serial_number(components: &[Component]) -> String {
+    let text = serde_json::to_string(components).unwrap_or_default();
+    let digest = sha2::Sha256::digest(text.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&digest[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = hex::encode(b);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+fn rfc3339(seconds: u64) -> String {
+    let days = seconds / 86_400;
+    let rem = seconds % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_and_purls() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_795_442_700), "2026-11-23T14:05:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(encode("cli/v1.2.0"), "cli%2Fv1.2.0");
+        assert_eq!(encode("https://x/a b"), "https%3A%2F%2Fx%2Fa%20b");
+    }
+}

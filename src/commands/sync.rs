@@ -1,0 +1,122 @@
+//! `haul sync [--frozen]`: install exactly what `haul.lock` pins for this platform. With a
+//! current lock it asks no API anything: only the locked URLs are fetched (through the mirror
+//! rules), and each download must have its locked SHA-256. A lock that does not match
+//! `haul.toml` is written again first, or, with `--frozen`, is an error naming the differences.
+
+use anyhow::Result;
+
+use crate::cli::SyncArgs;
+use crate::commands::install::run;
+use crate::commands::lock::relock;
+use crate::context::{self, Context};
+use crate::error::{ExitCode, UserError};
+use crate::install::batch::Item;
+use crate::project::Project;
+use crate::project::lock::{self, LockedTool};
+use crate::request::spec::ToolSpec;
+use crate::request::tool::{Overrides, Tool, WantedBin};
+use crate::resolve;
+use crate::settings::InstallSettings;
+
+pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
+    let project = Project::require(&ctx.settings.cwd)?;
+    let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
+    let wanted = project.manifest.wanted()?;
+    let platforms = project.manifest.platforms()?;
+    let lock = match &project.lock {
+        None if args.frozen => {
+            return Err(
+                UserError::new(format!("{} has no {}", project.dir.display(), lock::FILE))
+                    .hint("run `haul lock` and commit haul.lock")
+                    .into(),
+            );
+        }
+        None => relock(ctx, &project, None, jobs)?,
+        Some(lock) => {
+            let differences = lock.differences(&wanted, &platforms);
+            match (differences.is_empty(), args.frozen) {
+                (true, _) => lock.clone(),
+                (false, true) => return Err(lock::not_current(&differences).into()),
+                (false, false) => relock(ctx, &project, None, jobs)?,
+            }
+        }
+    };
+    let mut settings = InstallSettings::resolve(
+        &ctx.settings,
+        args.jobs,
+        project.manifest.settings.require_checksum,
+        false,
+        None,
+    )?;
+    if let Some(dir) = project.bin_dir() {
+        settings.bin_dir = dir;
+    }
+    let catalog = ctx.catalog()?;
+    let items: Vec<Item> = lock
+        .tools
+        .iter()
+        .map(|locked| {
+            let found = tool_of(locked, &catalog).and_then(|tool| {
+                let resolved = locked_files(locked, &tool, settings.platform)?;
+                Ok((tool, resolved))
+            });
+            match found {
+                Ok((tool, resolved)) => Item {
+                    raw: locked.key.clone(),
+                    tool: Ok(tool),
+                    resolved: Some(resolved),
+                },
+                Err(err) => Item {
+                    raw: locked.key.clone(),
+                    tool: Err(err),
+                    resolved: None,
+                },
+            }
+        })
+        .collect();
+    let runtime = context::runtime()?;
+    let http = ctx.http()?;
+    run(ctx, &runtime, &http, &items, &settings, args.json, true)
+}
+
+/// The files `locked` pins for `platform`, as a resolved release.
+fn locked_files(
+    locked: &LockedTool,
+    tool: &Tool,
+    platform: crate::platform::Platform,
+) -> Result<crate::resolve::Resolved, UserError> {
+    let host = platform.to_string();
+    let Some(release) = resolve::lock::locked_release(locked, &host) else {
+        return Err(
+            UserError::new(format!("`{}` has no build for {host}", locked.key))
+                .caused_by(
+                    locked
+                        .unavailable
+                        .get(&host)
+                        .cloned()
+                        .unwrap_or_else(|| format!("haul.lock does not cover {host}")),
+                )
+                .hint("add this platform to `settings.platforms` and run `haul lock`"),
+        );
+    };
+    let parts = resolve::lock::locked_parts(tool, &release, platform)?;
+    Ok(crate::resolve::Resolved { release, parts })
+}
+
+/// The tool a lock entry installs: its source, product and executables.
+pub fn tool_of(locked: &LockedTool, catalog: &crate::catalog::Catalog) -> Result<Tool, UserError> {
+    let spec = ToolSpec::parse(&format!("{}@{}", locked.source, locked.tag))?;
+    let overrides = Overrides {
+        bins: locked
+            .bin
+            .iter()
+            .map(|b| WantedBin::parse(b))
+            .collect::<Result<_, _>>()?,
+        asset: None,
+        pre: locked.requirement.pre,
+    };
+    let mut tool = Tool::resolve(&spec, catalog, &overrides)?;
+    tool.name.clone_from(&locked.name);
+    tool.product = locked.product.clone();
+    Ok(tool)
+}

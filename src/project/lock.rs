@@ -1,0 +1,302 @@
+//! `haul.lock`: for each tool of `haul.toml`, the exact release and, for every locked
+//! platform, the files to download with their SHA-256 and what vouched for it. Written sorted
+//! and in one layout, so the same inputs give the same bytes and diffs stay small; it carries
+//! a format version. How a lock differs from its manifest (what `haul sync --frozen` refuses)
+//! is decided here too.
+//!
+//! Pure: the caller reads and writes the file.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::Wanted;
+use crate::error::{ExitCode, UserError};
+use crate::platform::Platform;
+use crate::store::record::{Artifact, Product, Requirement};
+
+/// The file's name.
+pub const FILE: &str = "haul.lock";
+
+/// The format this haul writes.
+pub const FORMAT: u32 = 1;
+
+const HEADER: &str =
+    "# Written by `haul lock` from haul.toml; `haul sync` installs exactly this. Do not edit.\n";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lock {
+    pub format: u32,
+    /// The platforms every tool is locked for.
+    pub platforms: Vec<String>,
+    #[serde(default, rename = "tool")]
+    pub tools: Vec<LockedTool>,
+}
+
+/// One tool, locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedTool {
+    /// The key in `haul.toml` (`kubectl`, `sharkdp/fd`).
+    pub key: String,
+    /// The name it is installed under.
+    pub name: String,
+    /// `github:OWNER/REPO` or `catalog:NAME`.
+    pub source: String,
+    pub product: Product,
+    /// What `haul.toml` asked for when this was locked.
+    pub requirement: Requirement,
+    /// The executables asked for (`NAME` or `NAME=LINK`), when any were.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bin: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset: Option<String>,
+    pub version: String,
+    pub tag: String,
+    /// Platform → the files to download for it.
+    pub platforms: BTreeMap<String, Vec<Artifact>>,
+    /// Platform → why nothing of this release fits it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unavailable: BTreeMap<String, String>,
+}
+
+impl Lock {
+    pub fn new(platforms: &[Platform]) -> Lock {
+        Lock {
+            format: FORMAT,
+            platforms: platforms.iter().map(ToString::to_string).collect(),
+            tools: Vec::new(),
+        }
+    }
+
+    /// Read a lock file's text.
+    pub fn parse(text: &str, path: &std::path::Path) -> Result<Lock, UserError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            format: Option<u32>,
+        }
+        let damaged = |why: String| {
+            UserError::new(format!("`{}` cannot be read", path.display()))
+                .caused_by(why)
+                .hint("run `haul lock` to write it again")
+        };
+        let probe: Probe = toml::from_str(text).map_err(|err| damaged(err.to_string()))?;
+        match probe.format {
+            Some(format) if format > FORMAT => Err(UserError::new(format!(
+                "`{}` was written by a newer haul (format {format})",
+                path.display()
+            ))
+            .hint("update haul with `haul self update`")),
+            _ => toml::from_str(text).map_err(|err| damaged(err.to_string().trim_end().to_owned())),
+        }
+    }
+
+    /// The file's text: sorted, one layout, the same bytes for the same lock.
+    pub fn render(&self) -> String {
+        let mut sorted = self.clone();
+        sorted.tools.sort_by(|a, b| a.key.cmp(&b.key));
+        for tool in &mut sorted.tools {
+            for artifacts in tool.platforms.values_mut() {
+                artifacts.sort_by(|a, b| a.asset.cmp(&b.asset));
+            }
+        }
+        let body = toml::to_string(&sorted).unwrap_or_default();
+        format!("{HEADER}{body}")
+    }
+
+    pub fn tool(&self, key: &str) -> Option<&LockedTool> {
+        self.tools.iter().find(|t| t.key == key)
+    }
+
+    /// Replace (or add) the entry of `tool.key`.
+    pub fn put(&mut self, tool: LockedTool) {
+        self.tools.retain(|t| t.key != tool.key);
+        self.tools.push(tool);
+        self.tools.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+
+    /// How the lock differs from the manifest's tools and platforms; empty when it is current.
+    pub fn differences(&self, wanted: &[Wanted], platforms: &[Platform]) -> Vec<Difference> {
+        let mut out = Vec::new();
+        let names: Vec<String> = platforms.iter().map(ToString::to_string).collect();
+        if names != self.platforms {
+            out.push(Difference::Platforms {
+                locked: self.platforms.clone(),
+                wanted: names,
+            });
+        }
+        for want in wanted {
+            match self.tool(&want.key) {
+                None => out.push(Difference::NotLocked(want.key.clone())),
+                Some(locked) if !locked.is_for(want) => {
+                    out.push(Difference::Changed(want.key.clone()));
+                }
+                Some(_) => {}
+            }
+        }
+        for locked in &self.tools {
+            if !wanted.iter().any(|w| w.key == locked.key) {
+                out.push(Difference::NotWanted(locked.key.clone()));
+            }
+        }
+        out
+    }
+}
+
+impl LockedTool {
+    /// Whether this entry was locked for what `want` asks now.
+    pub fn is_for(&self, want: &Wanted) -> bool {
+        let bins: Vec<String> = want.bins.iter().map(ToString::to_string).collect();
+        self.requirement.version == want.requirement
+            && self.requirement.pre == want.pre
+            && self.bin == bins
+            && self.asset == want.asset
+    }
+}
+
+/// One way a lock is not what its manifest asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    NotLocked(String),
+    NotWanted(String),
+    Changed(String),
+    Platforms {
+        locked: Vec<String>,
+        wanted: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::NotLocked(key) => write!(f, "`{key}` is in haul.toml but not locked"),
+            Difference::NotWanted(key) => write!(f, "`{key}` is locked but no longer in haul.toml"),
+            Difference::Changed(key) => {
+                write!(f, "`{key}` asks for something else than was locked")
+            }
+            Difference::Platforms { locked, wanted } => write!(
+                f,
+                "the platforms changed: locked {}, wanted {}",
+                locked.join(", "),
+                wanted.join(", ")
+            ),
+        }
+    }
+}
+
+/// The error `haul sync --frozen` gives for a lock that is not current.
+pub fn not_current(differences: &[Difference]) -> UserError {
+    let mut err = UserError::new(format!("{FILE} does not match haul.toml"));
+    for difference in differences {
+        err = err.caused_by(difference.to_string());
+    }
+    err.hint("run `haul lock` and commit haul.lock, or run `haul sync` without `--frozen`")
+        .exit(ExitCode::Failure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::manifest::Manifest;
+
+    fn artifact(asset: &str) -> Artifact {
+        Artifact {
+            asset: asset.to_owned(),
+            url: format!("https://example.com/{asset}"),
+            size: Some(3),
+            sha256: "ab".repeat(32),
+            sha512: None,
+            verified_by: Some("checksums.txt".to_owned()),
+            checksum_url: Some("https://example.com/checksums.txt".to_owned()),
+        }
+    }
+
+    fn locked(key: &str, requirement: &str) -> LockedTool {
+        LockedTool {
+            key: key.to_owned(),
+            name: key.to_owned(),
+            source: format!("github:o/{key}"),
+            product: Product {
+                bin: key.to_owned(),
+                ..Product::default()
+            },
+            requirement: Requirement {
+                version: requirement.to_owned(),
+                pre: false,
+            },
+            bin: Vec::new(),
+            asset: None,
+            version: "1.2.3".to_owned(),
+            tag: "v1.2.3".to_owned(),
+            platforms: BTreeMap::from([
+                ("macos-aarch64".to_owned(), vec![artifact("b.tar.gz")]),
+                (
+                    "linux-x86_64".to_owned(),
+                    vec![artifact("z.tar.gz"), artifact("a.tar.gz")],
+                ),
+            ]),
+            unavailable: BTreeMap::from([("windows-x86_64".to_owned(), "no build".to_owned())]),
+        }
+    }
+
+    fn platforms(names: &[&str]) -> Vec<Platform> {
+        names.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn renders_the_same_bytes_whatever_the_order() {
+        let mut one = Lock::new(&platforms(&["linux-x86_64", "macos-aarch64"]));
+        one.put(locked("b", "1"));
+        one.put(locked("a", "latest"));
+        let mut two = Lock::new(&platforms(&["linux-x86_64", "macos-aarch64"]));
+        two.put(locked("a", "latest"));
+        two.put(locked("b", "1"));
+        let text = one.render();
+        assert_eq!(text, two.render());
+        assert!(text.starts_with("# Written by `haul lock`"));
+        let a = text.find("key = \"a\"").unwrap();
+        let b = text.find("key = \"b\"").unwrap();
+        assert!(a < b, "{text}");
+        let back = Lock::parse(&text, std::path::Path::new("haul.lock")).unwrap();
+        assert_eq!(back.render(), text);
+        assert_eq!(back.tools[0].platforms["linux-x86_64"][0].asset, "a.tar.gz");
+    }
+
+    #[test]
+    fn a_lock_knows_how_it_differs_from_its_manifest() {
+        let manifest = Manifest::parse(
+            "[tools]\na = \"latest\"\nb = \"2\"\nc = \"1\"\n[settings]\nplatforms = [\"linux-x86_64\"]\n",
+            std::path::Path::new("haul.toml"),
+        )
+        .unwrap();
+        let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+        lock.put(locked("a", "latest"));
+        lock.put(locked("b", "1"));
+        lock.put(locked("d", "1"));
+        let found = lock.differences(&manifest.wanted().unwrap(), &manifest.platforms().unwrap());
+        assert_eq!(
+            found,
+            vec![
+                Difference::Changed("b".into()),
+                Difference::NotLocked("c".into()),
+                Difference::NotWanted("d".into()),
+            ]
+        );
+        let err = not_current(&found);
+        assert_eq!(err.causes.len(), 3);
+    }
+
+    #[test]
+    fn newer_and_damaged_locks_say_so() {
+        let path = std::path::Path::new("haul.lock");
+        assert!(
+            Lock::parse("format = 9\nplatforms = []\n", path)
+                .unwrap_err()
+                .message
+                .contains("newer haul")
+        );
+        assert!(Lock::parse("format = 1\n", path).is_err());
+        assert!(Lock::parse("{", path).is_err());
+    }
+}

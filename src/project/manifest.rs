@@ -1,0 +1,360 @@
+//! `haul.toml`: the tools a project uses, with their requirements, and the project's settings;
+//! the starter file `haul init` writes, and editing it (`haul add`, `haul remove`) with the
+//! user's comments and formatting kept.
+//!
+//! Pure: the caller reads and writes the file.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::error::{ExitCode, UserError};
+use crate::platform::Platform;
+use crate::request::spec::ToolSpec;
+use crate::request::tool::WantedBin;
+
+/// The file's name.
+pub const FILE: &str = "haul.toml";
+
+/// The platforms a lock covers when the manifest names none.
+pub const DEFAULT_PLATFORMS: [&str; 5] = [
+    "linux-x86_64",
+    "linux-aarch64",
+    "macos-x86_64",
+    "macos-aarch64",
+    "windows-x86_64",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Tool (a catalog name or `OWNER/REPO`) → what is wanted of it.
+    #[serde(default)]
+    pub tools: BTreeMap<String, ToolEntry>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// One tool: a requirement (`"1.31"`), or a table with more.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ToolEntry {
+    Version(String),
+    Table(ToolTable),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolTable {
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The executables, `NAME` or `NAME=LINK`.
+    #[serde(default)]
+    pub bin: Vec<String>,
+    /// A regular expression the asset must match.
+    #[serde(default)]
+    pub asset: Option<String>,
+    /// Prereleases count.
+    #[serde(default)]
+    pub pre: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// The platforms `haul lock` resolves (default: [`DEFAULT_PLATFORMS`]).
+    pub platforms: Option<Vec<String>>,
+    /// Where `haul sync` links the tools, relative to the project (e.g. `.haul/bin`).
+    pub bin_dir: Option<PathBuf>,
+    pub require_checksum: Option<bool>,
+}
+
+/// One tool of the manifest, checked: what to resolve and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wanted {
+    /// The key as written (`kubectl`, `sharkdp/fd`).
+    pub key: String,
+    pub spec: ToolSpec,
+    /// The requirement as written (`latest` when none).
+    pub requirement: String,
+    pub bins: Vec<WantedBin>,
+    pub asset: Option<String>,
+    pub pre: bool,
+}
+
+impl ToolEntry {
+    fn parts(&self) -> (String, Vec<String>, Option<String>, bool) {
+        match self {
+            ToolEntry::Version(version) => (version.clone(), Vec::new(), None, false),
+            ToolEntry::Table(table) => (
+                table.version.clone().unwrap_or_else(|| "latest".to_owned()),
+                table.bin.clone(),
+                table.asset.clone(),
+                table.pre,
+            ),
+        }
+    }
+}
+
+impl Manifest {
+    /// Parse `text` (from `path`, for messages).
+    pub fn parse(text: &str, path: &std::path::Path) -> Result<Manifest, UserError> {
+        let manifest: Manifest = toml::from_str(text).map_err(|err| {
+            UserError::new(format!("invalid project file `{}`", path.display()))
+                .caused_by(err.to_string().trim_end().to_owned())
+                .hint("see \"Teams and CI\" in haul's README for the format")
+                .exit(ExitCode::Usage)
+        })?;
+        // Every entry and setting is checked now, so that a mistake is found before anything
+        // is resolved.
+        manifest.wanted()?;
+        manifest.platforms()?;
+        Ok(manifest)
+    }
+
+    /// Every tool, checked, in the file's (sorted) order.
+    pub fn wanted(&self) -> Result<Vec<Wanted>, UserError> {
+        self.tools
+            .iter()
+            .map(|(key, entry)| {
+                let invalid = |err: UserError| {
+                    UserError::new(format!("the entry `{key}` in {FILE} is invalid"))
+                        .caused_by(err.message)
+                        .exit(ExitCode::Usage)
+                };
+                if key.contains('@') {
+                    return Err(invalid(UserError::new(
+                        "the version goes in the value: `TOOL = \"1.2\"`",
+                    )));
+                }
+                let (requirement, bins, asset, pre) = entry.parts();
+                let spec = ToolSpec::parse(&format!("{key}@{requirement}")).map_err(invalid)?;
+                let bins = bins
+                    .iter()
+                    .map(|b| WantedBin::parse(b))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(invalid)?;
+                if let Some(pattern) = &asset {
+                    regex::Regex::new(pattern)
+                        .map_err(|err| invalid(UserError::new(err.to_string())))?;
+                }
+                Ok(Wanted {
+                    key: key.clone(),
+                    requirement: spec.req.to_string(),
+                    spec,
+                    bins,
+                    asset,
+                    pre,
+                })
+            })
+            .collect()
+    }
+
+    /// The platforms to lock, parsed, in the order given (default: [`DEFAULT_PLATFORMS`]).
+    pub fn platforms(&self) -> Result<Vec<Platform>, UserError> {
+        let names: Vec<String> = self
+            .settings
+            .platforms
+            .clone()
+            .unwrap_or_else(|| DEFAULT_PLATFORMS.iter().map(|p| (*p).to_owned()).collect());
+        let mut out: Vec<Platform> = Vec::new();
+        for name in &names {
+            let platform = name.parse::<Platform>().map_err(|err| {
+                UserError::new(format!(
+                    "`settings.platforms` in {FILE}: unknown platform `{name}`"
+                ))
+                .caused_by(err.to_string())
+                .exit(ExitCode::Usage)
+            })?;
+            if !out.contains(&platform) {
+                out.push(platform);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// What `haul init` writes.
+pub const STARTER: &str = r#"# The tools this project uses, installed by `haul sync` exactly as haul.lock pins them.
+# A tool is a catalog name (`haul search`) or a GitHub repository, with a requirement:
+# "latest", an exact version ("1.31.2"), a series ("1.31": the newest 1.31.x), or one as
+# Cargo writes them ("^1.2", "~1.2.3", ">=1.0, <2").
+[tools]
+# kubectl = "1.31"
+# helm = "3.16"
+# terraform = "latest"
+# "sharkdp/fd" = { version = "10", bin = ["fd"] }
+
+[settings]
+# The platforms haul.lock covers (these are the default):
+# platforms = ["linux-x86_64", "linux-aarch64", "macos-x86_64", "macos-aarch64", "windows-x86_64"]
+# Where `haul sync` links the tools, relative to this file (default: haul's bin dir):
+# bin-dir = ".haul/bin"
+# Refuse downloads that no checksum covers:
+# require-checksum = true
+"#;
+
+/// `text` with `key = requirement` set under `[tools]` (added, or its version replaced),
+/// keeping every comment and the rest of the formatting.
+pub fn add(text: &str, key: &str, requirement: &str) -> Result<String, UserError> {
+    let mut doc = edit(text)?;
+    let tools = tools_table(&mut doc)?;
+    match tools.get_mut(key) {
+        // A table entry keeps its other keys; only the version changes.
+        Some(item) if item.is_table_like() => {
+            if let Some(table) = item.as_table_like_mut() {
+                table.insert("version", toml_edit::value(requirement));
+            }
+        }
+        // A plain value keeps what surrounds it (a comment after it, its spacing).
+        Some(item) => match item.as_value_mut() {
+            Some(value) => {
+                let decor = value.decor().clone();
+                *value = toml_edit::Value::from(requirement);
+                *value.decor_mut() = decor;
+            }
+            None => *item = toml_edit::value(requirement),
+        },
+        None => {
+            tools.insert(key, toml_edit::value(requirement));
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// `text` without `key` under `[tools]`; `None` when it is not there.
+pub fn remove(text: &str, key: &str) -> Result<Option<String>, UserError> {
+    let mut doc = edit(text)?;
+    let tools = tools_table(&mut doc)?;
+    Ok(tools.remove(key).map(|_| doc.to_string()))
+}
+
+/// The keys under `[tools]`, as written.
+pub fn keys(text: &str) -> Result<Vec<String>, UserError> {
+    let mut doc = edit(text)?;
+    Ok(tools_table(&mut doc)?
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .collect())
+}
+
+fn edit(text: &str) -> Result<toml_edit::DocumentMut, UserError> {
+    text.parse::<toml_edit::DocumentMut>().map_err(|err| {
+        UserError::new(format!("invalid project file {FILE}"))
+            .caused_by(err.to_string().trim_end().to_owned())
+            .exit(ExitCode::Usage)
+    })
+}
+
+fn tools_table(doc: &mut toml_edit::DocumentMut) -> Result<&mut toml_edit::Table, UserError> {
+    if !doc.contains_key("tools") {
+        doc.insert("tools", toml_edit::Item::Table(toml_edit::Table::new()));
+    }
+    doc.get_mut("tools")
+        .and_then(toml_edit::Item::as_table_mut)
+        .ok_or_else(|| {
+            UserError::new(format!("`tools` in {FILE} is not a table"))
+                .hint("write `[tools]` followed by `NAME = \"VERSION\"` lines")
+                .exit(ExitCode::Usage)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::version::VersionReq;
+
+    fn parse(text: &str) -> Result<Manifest, UserError> {
+        Manifest::parse(text, std::path::Path::new("haul.toml"))
+    }
+
+    #[test]
+    fn reads_tools_and_settings() {
+        let m = parse(
+            r#"
+            [tools]
+            kubectl = "1.31"
+            terraform = "latest"
+            "sharkdp/fd" = { version = "10", bin = ["fd"] }
+            gh = { bin = ["gh"], pre = true }
+
+            [settings]
+            platforms = ["linux-x86_64", "macos-aarch64"]
+            bin-dir = ".haul/bin"
+            require-checksum = true
+            "#,
+        )
+        .unwrap();
+        let wanted = m.wanted().unwrap();
+        let keys: Vec<&str> = wanted.iter().map(|w| w.key.as_str()).collect();
+        assert_eq!(keys, ["gh", "kubectl", "sharkdp/fd", "terraform"]);
+        assert_eq!(wanted[1].spec.req, VersionReq::Prefix(vec![1, 31]));
+        assert_eq!(wanted[0].requirement, "latest");
+        assert!(wanted[0].pre);
+        assert_eq!(wanted[2].bins[0].name, "fd");
+        assert_eq!(m.platforms().unwrap().len(), 2);
+        assert_eq!(
+            m.settings.bin_dir.as_deref(),
+            Some(std::path::Path::new(".haul/bin"))
+        );
+    }
+
+    #[test]
+    fn the_starter_parses_and_locks_the_default_platforms() {
+        let m = parse(STARTER).unwrap();
+        assert!(m.tools.is_empty());
+        assert_eq!(m.platforms().unwrap().len(), DEFAULT_PLATFORMS.len());
+    }
+
+    #[test]
+    fn mistakes_are_found_at_once() {
+        for bad in [
+            "[tools]\nkubectl = 3\n",
+            "[tools]\n\"kubectl@1\" = \"1\"\n",
+            "[tools]\nkubectl = \"^x\"\n",
+            "[tools]\n\"a/b/c\" = \"1\"\n",
+            "[tools]\nfd = { bin = [\"../x\"] }\n",
+            "[tools]\nfd = { asset = \"(\" }\n",
+            "[settings]\nplatforms = [\"plan9-mips\"]\n",
+            "[setings]\n",
+        ] {
+            let err = parse(bad).expect_err(bad);
+            assert_eq!(err.exit, ExitCode::Usage, "{bad}");
+        }
+    }
+
+    #[test]
+    fn add_and_remove_keep_comments() {
+        let text = "# my tools\n[tools]\n# the cluster's version\nkubectl = \"1.30\" # pinned by ops\nfd = { version = \"9\", bin = [\"fd\"] }\n";
+        let added = add(text, "helm", "3.16").unwrap();
+        assert!(
+            added.starts_with(
+                "# my tools\n[tools]\n# the cluster's version\nkubectl = \"1.30\" # pinned by ops\n"
+            ),
+            "{added}"
+        );
+        assert!(added.contains("helm = \"3.16\""), "{added}");
+        let bumped = add(&added, "kubectl", "1.31").unwrap();
+        assert!(
+            bumped.contains("# the cluster's version\nkubectl = \"1.31\""),
+            "{bumped}"
+        );
+        let table = add(&bumped, "fd", "10").unwrap();
+        assert!(
+            table.contains("fd = { version = \"10\", bin = [\"fd\"] }"),
+            "{table}"
+        );
+        let removed = remove(&table, "helm").unwrap().unwrap();
+        assert!(!removed.contains("helm"));
+        assert!(removed.contains("# pinned by ops"));
+        assert_eq!(remove(&removed, "nothing").unwrap(), None);
+        assert_eq!(keys(&removed).unwrap(), ["kubectl", "fd"]);
+        assert!(parse(&removed).is_ok());
+        // An empty file gets a [tools] table.
+        assert_eq!(
+            add("", "jq", "latest").unwrap(),
+            "[tools]\njq = \"latest\"\n"
+        );
+    }
+}

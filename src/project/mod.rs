@@ -1,0 +1,85 @@
+//! A project: the directory with a `haul.toml` (the current one or the nearest parent that has
+//! one), its manifest and its lock. Reading and writing the two files is done here; what they
+//! mean is `manifest.rs`'s and `lock.rs`'s.
+
+pub mod lock;
+pub mod manifest;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::error::{ExitCode, UserError};
+pub use lock::Lock;
+pub use manifest::Manifest;
+
+/// A project, read.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    /// `haul.lock`, when there is one.
+    pub lock: Option<Lock>,
+}
+
+/// The project directory `cwd` is in: the nearest directory, from `cwd` up, with a `haul.toml`.
+pub fn find(cwd: &Path) -> Option<PathBuf> {
+    cwd.ancestors()
+        .find(|dir| dir.join(manifest::FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
+impl Project {
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join(lock::FILE)
+    }
+
+    /// Read the project in `dir`.
+    pub fn open(dir: &Path) -> Result<Project> {
+        let path = dir.join(manifest::FILE);
+        let text = fs_err::read_to_string(&path)?;
+        let manifest = Manifest::parse(&text, &path)?;
+        let lock_path = dir.join(lock::FILE);
+        let lock = match std::fs::read_to_string(&lock_path) {
+            Ok(text) => Some(Lock::parse(&text, &lock_path)?),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => {
+                return Err(err).with_context(|| format!("reading `{}`", lock_path.display()));
+            }
+        };
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            manifest,
+            lock,
+        })
+    }
+
+    /// The project that `cwd` is in, or an error saying there is none.
+    pub fn require(cwd: &Path) -> Result<Project> {
+        let Some(dir) = find(cwd) else {
+            return Err(UserError::new(format!(
+                "no {} in `{}` or any directory above it",
+                manifest::FILE,
+                cwd.display()
+            ))
+            .hint("run `haul init` to start one")
+            .exit(ExitCode::Usage)
+            .into());
+        };
+        Project::open(&dir)
+    }
+
+    /// Where `haul sync` links the tools: the project's `bin-dir`, made absolute.
+    pub fn bin_dir(&self) -> Option<PathBuf> {
+        self.manifest
+            .settings
+            .bin_dir
+            .as_ref()
+            .map(|dir| self.dir.join(dir))
+    }
+
+    /// Write `lock` as `haul.lock` (atomically).
+    pub fn write_lock(&self, lock: &Lock) -> Result<()> {
+        crate::store::write_atomic(&self.lock_path(), lock.render().as_bytes())
+    }
+}

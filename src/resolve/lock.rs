@@ -1,0 +1,248 @@
+//! Locking one tool of a project: the release its requirement names, and for every locked
+//! platform the files to download with their SHA-256, taken from what the release itself
+//! publishes (the API's digest of each asset, its checksum files, cargo-dist's manifest)
+//! without downloading those files. Only where a release publishes nothing is a file
+//! downloaded, once, to hash it, and the lock says so (`downloaded`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::{Context as _, Result};
+
+use super::release::{Asset, Release};
+use super::{Part, for_platform, parts, release};
+use crate::fetch::Http;
+use crate::platform::Platform;
+use crate::project::lock::LockedTool;
+use crate::project::manifest::Wanted;
+use crate::request::tool::Tool;
+use crate::store::record::Artifact;
+use crate::verify::{self, Algorithm, ApiDigest, Candidate, Digest, Hasher};
+
+/// What vouches for a hash haul computed itself, the release publishing none.
+pub const DOWNLOADED: &str = "downloaded";
+
+/// Lock `tool` (from `want`) for `platforms`. `release` is the release to lock, when the caller
+/// already knows it (a kept version); else the tool's requirement picks it.
+pub async fn lock_tool(
+    http: &Http,
+    tool: &Tool,
+    want: &Wanted,
+    platforms: &[Platform],
+    known: Option<Release>,
+) -> Result<LockedTool> {
+    let first = platforms
+        .first()
+        .copied()
+        .unwrap_or_else(crate::platform::host::platform);
+    let release = match known {
+        Some(release) => release,
+        None => release(http, tool, first).await?,
+    };
+    let mut checksum_files: HashMap<String, String> = HashMap::new();
+    let mut locked = BTreeMap::new();
+    let mut unavailable = BTreeMap::new();
+    for &platform in platforms {
+        let rendered = for_platform(tool, &release, platform);
+        let found = match parts(tool, &rendered, platform) {
+            Ok(found) => found,
+            Err(err) => {
+                unavailable.insert(platform.to_string(), err.message.clone());
+                continue;
+            }
+        };
+        let mut artifacts = Vec::new();
+        for part in &found {
+            artifacts.push(
+                artifact(http, &rendered, part, &mut checksum_files)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "locking `{}` for {platform}: `{}`",
+                            tool.name, part.asset.name
+                        )
+                    })?,
+            );
+        }
+        locked.insert(platform.to_string(), artifacts);
+    }
+    Ok(LockedTool {
+        key: want.key.clone(),
+        name: tool.name.clone(),
+        source: tool.source_label(),
+        product: tool.product.clone(),
+        requirement: tool.query.requirement(),
+        bin: want.bins.iter().map(ToString::to_string).collect(),
+        asset: want.asset.clone(),
+        version: release.version_label(),
+        tag: release.tag.clone(),
+        platforms: locked,
+        unavailable,
+    })
+}
+
+/// One file and its SHA-256, from the first of the release's sources that names it; the
+/// checksum files are fetched once per release (`files`). A file vouched for by SHA-512 only
+/// is downloaded once to learn its SHA-256 (and checked against the SHA-512).
+async fn artifact(
+    http: &Http,
+    release: &Release,
+    part: &Part,
+    files: &mut HashMap<String, String>,
+) -> Result<Artifact> {
+    let asset = &part.asset;
+    let mut sha512: Option<(Digest, String, Option<String>)> = None;
+    for candidate in &part.plan {
+        let (found, by, url) = match candidate {
+            Candidate::Digest(ApiDigest::Valid(digest)) => {
+                (Some(digest.clone()), "api-digest".to_owned(), None)
+            }
+            Candidate::Digest(ApiDigest::Malformed(text)) => {
+                return Err(verify::VerifyError::Malformed {
+                    source: verify::Verified::Digest,
+                    text: text.clone(),
+                }
+                .to_user_error(&asset.name)
+                .into());
+            }
+            Candidate::File { name, kind } => {
+                let Some(file) = release.asset(name) else {
+                    continue;
+                };
+                let text = if let Some(text) = files.get(&file.url) {
+                    text.clone()
+                } else {
+                    let text = http
+                        .get_text(&file.url, "application/octet-stream")
+                        .await
+                        .with_context(|| format!("fetching the checksum file `{name}`"))?;
+                    files.insert(file.url.clone(), text.clone());
+                    text
+                };
+                let found = verify::find(*kind, name, &text, &asset.name).map_err(|conflict| {
+                    verify::VerifyError::Conflict {
+                        a: (verify::Verified::File(name.clone()), conflict.first),
+                        b: (verify::Verified::File(name.clone()), conflict.second),
+                    }
+                    .to_user_error(&asset.name)
+                })?;
+                (found, name.clone(), Some(file.url.clone()))
+            }
+        };
+        match found {
+            Some(digest) if digest.algorithm() == Algorithm::Sha256 => {
+                return Ok(make(asset, digest.hex(), None, &by, url));
+            }
+            Some(digest) => {
+                sha512.get_or_insert((digest, by, url));
+            }
+            None => {}
+        }
+    }
+    // No SHA-256 is published: hash the file once, and say what (if anything) vouched.
+    let mut hasher = Hasher::new(&[Algorithm::Sha512]);
+    let size = Some(asset.size).filter(|&n| n > 0);
+    http.download(&asset.url, size, &(), async |chunk: bytes::Bytes| {
+        hasher.update(&chunk);
+        Ok(())
+    })
+    .await?;
+    let computed = hasher.finish();
+    match sha512 {
+        Some((want, by, url)) => {
+            let got = computed.get(Algorithm::Sha512);
+            if got != Some(&want) {
+                return Err(verify::VerifyError::Mismatch {
+                    source: verify::Verified::File(by),
+                    expected: want,
+                    actual: got.cloned().unwrap_or_else(|| computed.sha256().clone()),
+                }
+                .to_user_error(&asset.name)
+                .into());
+            }
+            Ok(make(
+                asset,
+                computed.sha256().hex(),
+                Some(want.hex().to_owned()),
+                &format!("{by} (sha512)"),
+                url,
+            ))
+        }
+        None => Ok(make(asset, computed.sha256().hex(), None, DOWNLOADED, None)),
+    }
+}
+
+fn make(
+    asset: &Asset,
+    sha256: &str,
+    sha512: Option<String>,
+    by: &str,
+    checksum_url: Option<String>,
+) -> Artifact {
+    Artifact {
+        asset: asset.name.clone(),
+        url: asset.url.clone(),
+        size: (asset.size > 0).then_some(asset.size),
+        sha256: sha256.to_owned(),
+        sha512,
+        verified_by: Some(by.to_owned()),
+        checksum_url,
+    }
+}
+
+/// The parts to install from a locked release (see [`locked_release`]): each file the lock
+/// names, vouched for by its locked hash alone, with no other build to fall back to.
+pub fn locked_parts(
+    tool: &Tool,
+    release: &Release,
+    platform: Platform,
+) -> Result<Vec<Part>, crate::error::UserError> {
+    let mut found = if release.assets.len() == 1 {
+        let asset = release.assets[0].clone();
+        vec![Part {
+            selection: crate::select::Selection {
+                asset: Some(asset.name.clone()),
+                reason: "locked in haul.lock".to_owned(),
+                emulated: None,
+            },
+            asset,
+            plan: Vec::new(),
+            bins: tool.bins.clone(),
+            alternatives: Vec::new(),
+        }]
+    } else {
+        // Several files (an executable per file): which holds which, as when locked.
+        parts(tool, release, platform)?
+    };
+    for part in &mut found {
+        part.alternatives.clear();
+        part.plan = part
+            .asset
+            .digest
+            .as_deref()
+            .and_then(ApiDigest::parse)
+            .map(Candidate::Digest)
+            .into_iter()
+            .collect();
+    }
+    Ok(found)
+}
+
+/// The release a locked tool pins, for one platform: its files as the lock has them, each
+/// with its locked hash as the digest that vouches for it.
+pub fn locked_release(tool: &LockedTool, platform: &str) -> Option<Release> {
+    let artifacts = tool.platforms.get(platform)?;
+    Some(Release {
+        tag: tool.tag.clone(),
+        version: crate::request::version::Version::from_tag(&tool.tag),
+        prerelease: false,
+        assets: artifacts
+            .iter()
+            .map(|a| Asset {
+                name: a.asset.clone(),
+                url: a.url.clone(),
+                size: a.size.unwrap_or(0),
+                digest: Some(format!("sha256:{}", a.sha256)),
+            })
+            .collect(),
+    })
+}

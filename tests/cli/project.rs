@@ -1,0 +1,370 @@
+//! One tool set for a team: `haul.toml`, a `haul.lock` for every platform, `sync` from the lock
+//! alone, mirror directories, and the inventory.
+
+use crate::support::archive;
+use crate::support::{EXE, Server, TestEnv, program};
+
+/// The five platforms a lock covers by default, as release assets name them.
+const TRIPLES: [(&str, &str); 5] = [
+    ("linux-x86_64", "x86_64-unknown-linux-musl"),
+    ("linux-aarch64", "aarch64-unknown-linux-musl"),
+    ("macos-x86_64", "x86_64-apple-darwin"),
+    ("macos-aarch64", "aarch64-apple-darwin"),
+    ("windows-x86_64", "x86_64-pc-windows-msvc"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Vouch {
+    ChecksumFile,
+    ApiDigest,
+    Nothing,
+}
+
+fn asset_name(tool: &str, version: &str, triple: &str) -> String {
+    let ext = if triple.contains("windows") {
+        ".zip"
+    } else {
+        ".tar.gz"
+    };
+    format!("{tool}-{version}-{triple}{ext}")
+}
+
+fn archive_for(tool: &str, version: &str, triple: &str) -> Vec<u8> {
+    let program = program(tool, version);
+    if triple.contains("windows") {
+        let name = format!("{tool}.exe");
+        archive::zip(&[archive::exe(&name, &program)])
+    } else {
+        let path = format!("{tool}-{version}/{tool}");
+        archive::gz(&archive::tar(&[archive::exe(&path, &program)]))
+    }
+}
+
+/// A release of `repo` with a build for each of the five platforms, vouched for as `vouch` says.
+fn publish(server: &Server, repo: &str, version: &str, vouch: Vouch) -> Vec<String> {
+    let tool = repo.split('/').nth(1).unwrap();
+    let mut release = server.release(repo, &format!("v{version}"));
+    let mut names = Vec::new();
+    for (_, triple) in TRIPLES {
+        let name = asset_name(tool, version, triple);
+        let bytes = archive_for(tool, version, triple);
+        release = match vouch {
+            Vouch::ApiDigest => release.asset_with_digest(&name, &bytes),
+            Vouch::ChecksumFile | Vouch::Nothing => release.asset(&name, &bytes),
+        };
+        names.push(name);
+    }
+    if vouch == Vouch::ChecksumFile {
+        release = release.checksums("checksums.txt");
+    }
+    release.publish();
+    names
+}
+
+/// A project directory with `haul.toml`, and a command that runs in it.
+fn project(env: &TestEnv, manifest: &str) -> std::path::PathBuf {
+    let dir = env.dir.path().join("project");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("haul.toml"), manifest).unwrap();
+    dir
+}
+
+fn run_in(env: &TestEnv, dir: &std::path::Path, args: &[&str]) -> crate::support::Run {
+    let output = crate::support::spawn_retrying(|| {
+        env.command()
+            .current_dir(dir)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+    })
+    .unwrap();
+    crate::support::Run { output }
+}
+
+const MANIFEST: &str = "# our tools\n[tools]\n# with a checksums file\nsums = \"1\"\n\"acme/digest\" = \"latest\"\nbare = { version = \"1.0\" }\n";
+
+/// The user catalog that names `sums` and `bare` (and the manifest names `acme/digest`).
+fn catalog(env: &TestEnv) {
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"sums\"\ndescription = \"s\"\nhomepage = \"https://x\"\nrepo = \"acme/sums\"\n\n\
+         [[tool]]\nname = \"bare\"\ndescription = \"b\"\nhomepage = \"https://x\"\nrepo = \"acme/bare\"\n",
+    )
+    .unwrap();
+}
+
+fn downloads_of(server: &Server, repo: &str, names: &[String]) -> usize {
+    names
+        .iter()
+        .map(|n| server.hits(&Server::download_path(repo, "v1.0.0", n)))
+        .sum()
+}
+
+#[test]
+fn lock_every_platform_from_published_checksums_and_sync_from_the_lock_alone() {
+    let env = TestEnv::new();
+    catalog(&env);
+    let sums = publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let digest = publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
+    let bare = publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
+    let dir = project(&env, MANIFEST);
+
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    // Only the release that publishes nothing had its files downloaded, each once.
+    assert_eq!(downloads_of(&env.server, "acme/sums", &sums), 0);
+    assert_eq!(downloads_of(&env.server, "acme/digest", &digest), 0);
+    assert_eq!(downloads_of(&env.server, "acme/bare", &bare), 5);
+    assert_eq!(env.server.hits("/dl/acme/sums/v1.0.0/checksums.txt"), 1);
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let tools = lock["tool"].as_array().unwrap();
+    assert_eq!(tools.len(), 3);
+    for tool in tools {
+        let platforms = tool["platforms"].as_table().unwrap();
+        assert_eq!(platforms.len(), 5, "{tool}");
+        for (name, triple) in TRIPLES {
+            let artifact = &platforms[name].as_array().unwrap()[0];
+            let file = asset_name(tool["name"].as_str().unwrap(), "1.0.0", triple);
+            assert_eq!(artifact["asset"].as_str(), Some(file.as_str()));
+            let bytes = archive_for(tool["name"].as_str().unwrap(), "1.0.0", triple);
+            assert_eq!(
+                artifact["sha256"].as_str(),
+                Some(crate::support::server::sha256_hex(&bytes).as_str())
+            );
+        }
+    }
+    let by = |key: &str| {
+        tools
+            .iter()
+            .find(|t| t["key"].as_str() == Some(key))
+            .unwrap()["platforms"]["linux-x86_64"][0]["verified_by"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(by("sums"), "checksums.txt");
+    assert_eq!(by("acme/digest"), "api-digest");
+    assert_eq!(by("bare"), "downloaded");
+    // The same inputs, the same bytes.
+    std::fs::remove_file(dir.join("haul.lock")).unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("haul.lock")).unwrap(),
+        text
+    );
+
+    // With the API switched off, sync installs everything from the lock.
+    env.server.api_off();
+    let api_requests = |server: &Server| {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/repos"))
+            .count()
+    };
+    let before = api_requests(&env.server);
+    let sync = run_in(&env, &dir, &["sync", "--frozen"]);
+    sync.expect_code(0);
+    for tool in ["sums", "digest", "bare"] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, "1.0.0")),
+            "{tool}"
+        );
+    }
+    let list = env.run(&["list", "--json"]).json();
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["verified_by"] == "haul.lock"),
+        "{list}"
+    );
+    assert_eq!(api_requests(&env.server), before, "sync asked the API");
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(0)
+        .stderr_has("already installed");
+}
+
+#[test]
+fn a_lock_that_does_not_match_the_manifest() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
+    let dir = project(&env, MANIFEST);
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(1)
+        .stderr_has("has no haul.lock");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    std::fs::write(
+        dir.join("haul.toml"),
+        MANIFEST.replace("sums = \"1\"", "sums = \"2\""),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(1)
+        .stderr_has("haul.lock does not match haul.toml")
+        .stderr_has("`sums` asks for something else than was locked");
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn a_tampered_lock_installs_nothing_and_exits_4() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches("-musl")
+        .to_owned();
+    let sha = lock["tool"][0]["platforms"][host.as_str()][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::write(dir.join("haul.lock"), text.replace(&sha, &"0".repeat(64))).unwrap();
+    run_in(&env, &dir, &["sync"])
+        .expect_code(4)
+        .stderr_has("haul.lock");
+    assert!(env.snapshot().is_empty());
+}
+
+#[test]
+fn a_mirror_directory_is_all_a_fleet_needs() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
+    let dir = project(&env, MANIFEST);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
+        .stderr_has("Mirrored 16 files");
+    // 15 archives and one checksum file, by URL.
+    let origin = env
+        .server
+        .url
+        .trim_start_matches("http://")
+        .replace(':', "_");
+    assert!(
+        mirror
+            .join(&origin)
+            .join("dl/acme/sums/v1.0.0/checksums.txt")
+            .is_file()
+    );
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
+        // The archives are checked against the lock and kept; the checksum file, which the
+        // lock cannot check, is fetched again.
+        .stderr_has("1 fetched")
+        .stderr_has("15 already there");
+
+    // The original server is gone; a static server of the directory takes its place.
+    env.server.go_dark();
+    let static_server = Server::serve_dir(&mirror);
+    let rule = format!("{}/={}/{origin}/", env.server.url, static_server.url);
+    let out = crate::support::spawn_retrying(|| {
+        env.command()
+            .current_dir(&dir)
+            .env("HAUL_MIRRORS", &rule)
+            .args(["sync", "--frozen"])
+            .output()
+    })
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for tool in ["sums", "digest", "bare"] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, "1.0.0")),
+            "{tool}"
+        );
+    }
+}
+
+#[test]
+fn init_add_and_remove_keep_the_users_comments() {
+    let env = TestEnv::new();
+    let dir = env.dir.path().join("fresh");
+    std::fs::create_dir_all(&dir).unwrap();
+    run_in(&env, &dir, &["init"]).expect_code(0);
+    run_in(&env, &dir, &["init"])
+        .expect_code(2)
+        .stderr_has("already exists");
+    let starter = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(starter.contains("# kubectl = \"1.31\""));
+    run_in(
+        &env,
+        &dir,
+        &["add", "kubectl@1.31", "sharkdp/fd", "helm@^3"],
+    )
+    .expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(text.starts_with(&starter[..starter.find("[tools]").unwrap()]));
+    assert!(text.contains("kubectl = \"1.31.x\""), "{text}");
+    assert!(text.contains("\"sharkdp/fd\" = \"latest\""), "{text}");
+    assert!(text.contains("helm = \"^3\""), "{text}");
+    assert!(text.contains("# bin-dir = \".haul/bin\""), "{text}");
+    // In a subdirectory, the project above is found.
+    let sub = dir.join("src/deep");
+    std::fs::create_dir_all(&sub).unwrap();
+    run_in(&env, &sub, &["remove", "helm", "nothing"])
+        .expect_code(2)
+        .stderr_has("`nothing` is not in");
+    run_in(&env, &sub, &["remove", "helm"]).expect_code(0);
+    let after = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
+    assert!(after.contains("# The tools this project uses"));
+    run_in(&env, &dir, &["add", "not/a/b"]).expect_code(2);
+}
+
+#[test]
+fn sbom_lists_the_locked_and_the_installed_tools() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let run = run_in(&env, &dir, &["sbom", "--target", "macos-aarch64"]);
+    run.expect_code(0);
+    let bom = run.json();
+    assert_eq!(bom["bomFormat"], "CycloneDX");
+    assert_eq!(bom["specVersion"], "1.6");
+    let component = &bom["components"][0];
+    assert_eq!(component["name"], "sums");
+    assert_eq!(component["version"], "1.0.0");
+    assert_eq!(component["purl"], "pkg:github/acme/sums@v1.0.0");
+    assert_eq!(component["hashes"][0]["alg"], "SHA-256");
+    assert!(
+        component["externalReferences"][0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("sums-1.0.0-aarch64-apple-darwin.tar.gz")
+    );
+    // The same lock, the same document (its time aside).
+    let again = run_in(&env, &dir, &["sbom", "--target", "macos-aarch64"]).json();
+    assert_eq!(again["serialNumber"], bom["serialNumber"]);
+    // Outside a project: the installed tools.
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let installed = env.run(&["sbom"]).json();
+    assert_eq!(installed["components"].as_array().unwrap().len(), 1);
+    assert!(
+        installed["components"][0]["properties"]
+            .to_string()
+            .contains("haul.lock")
+    );
+    let _ = EXE;
+}
