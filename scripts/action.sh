@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# The shell side of the GitHub Action in action.yml, in one script so that it runs, and is
+# tested (tests/release_e2e.sh), outside GitHub too.
+#
+#   action.sh dirs      choose haul's bin dir and download cache, export them through
+#                       $GITHUB_ENV, and output them and the SHA-256 of haul.lock (the cache key)
+#   action.sh install   install haul with its release installer, verified; put the bin dir on
+#                       $GITHUB_PATH; `haul sync --frozen` when the project has a haul.lock
+#
+# Inputs come as environment variables (action.yml passes them through `env:`, never into the
+# script's text):
+#
+#   HAUL_ACTION_VERSION            haul's version, `X.Y.Z` or `vX.Y.Z`, or `latest` (default)
+#   HAUL_ACTION_WORKING_DIRECTORY  the project directory, holding haul.toml and haul.lock (.)
+#   HAUL_ACTION_SYNC               `true` (default): install what haul.lock pins
+#   HAUL_ACTION_FROZEN             `true` (default): `haul sync --frozen`, failing when haul.lock
+#                                  does not match haul.toml
+#
+# and GitHub's own: GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH, RUNNER_TEMP, HOME. HAUL_BIN_DIR and
+# HAUL_CACHE_DIR are used when set (else ~/.local/bin and ~/.cache/haul).
+# HAUL_INSTALLER_GITHUB_BASE_URL (the installer's own setting) replaces https://github.com for
+# every download, as for a GitHub Enterprise server or a test server.
+#
+# How haul is verified: the release's `sha256.sum` is downloaded, and every haul archive for this
+# machine's OS and architecture that it lists is downloaded and must have the SHA-256 it lists.
+# The installer then installs from those checked files only (HAUL_DOWNLOAD_URL=file://...), and
+# the checksums built into the installer must agree with sha256.sum. Before haul runs for the
+# first time, the installed binary must be byte for byte the one in a checked archive; then
+# `haul --version` must name the version asked for. Any difference fails the step, and a binary
+# that did not match is removed.
+set -euo pipefail
+
+fail() {
+    # One line: GitHub shows it as an error annotation; elsewhere it is plain text.
+    printf '::error title=haul::%s\n' "$*" >&2
+    exit 1
+}
+note() { printf '%s\n' "$*" >&2; }
+
+for var in GITHUB_ENV GITHUB_OUTPUT GITHUB_PATH RUNNER_TEMP HOME; do
+    [ -n "${!var:-}" ] || fail "$var is not set: this script runs as a step of action.yml"
+done
+
+version=${HAUL_ACTION_VERSION:-latest}
+workdir=${HAUL_ACTION_WORKING_DIRECTORY:-.}
+boolean() { # $1 = input name, $2 = value
+    case $2 in
+        true | false) printf '%s' "$2" ;;
+        *) fail "input \`$1\` must be true or false, not \`$2\`" ;;
+    esac
+}
+sync=$(boolean sync "${HAUL_ACTION_SYNC:-true}")
+frozen=$(boolean frozen "${HAUL_ACTION_FROZEN:-true}")
+
+# A value written to $GITHUB_ENV, $GITHUB_OUTPUT or $GITHUB_PATH must be one line.
+one_line() {
+    case $1 in
+        *$'\n'* | *$'\r'*) fail "a path with a line break cannot be exported: $1" ;;
+    esac
+}
+output() { one_line "$2"; printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"; }
+export_env() { one_line "$2"; printf '%s=%s\n' "$1" "$2" >>"$GITHUB_ENV"; }
+# Windows runners run this under Git's bash; $GITHUB_PATH wants Windows paths there.
+native() { if command -v cygpath >/dev/null 2>&1; then cygpath -w "$1"; else printf '%s' "$1"; fi; }
+add_path() { local p; p=$(native "$1"); one_line "$p"; printf '%s\n' "$p" >>"$GITHUB_PATH"; }
+
+sha256_of() {
+    if command -v sha256sum >/dev/null 2>&1; then
+        sha256sum -b "$1" | cut -d' ' -f1
+    else
+        shasum -a 256 -b "$1" | cut -d' ' -f1
+    fi
+}
+
+bin_dir=${HAUL_BIN_DIR:-$HOME/.local/bin}
+cache_dir=${HAUL_CACHE_DIR:-$HOME/.cache/haul}
+# haul, run below, uses the same two.
+export HAUL_BIN_DIR=$bin_dir HAUL_CACHE_DIR=$cache_dir
+exe=
+case $(uname -s) in MINGW* | MSYS* | CYGWIN*) exe=.exe ;; esac
+
+dirs() {
+    export_env HAUL_BIN_DIR "$bin_dir"
+    export_env HAUL_CACHE_DIR "$cache_dir"
+    output bin-dir "$bin_dir"
+    output cache-dir "$cache_dir"
+    local hash=
+    if [ -f "$workdir/haul.lock" ]; then
+        hash=$(sha256_of "$workdir/haul.lock")
+    fi
+    output lock-hash "$hash"
+}
+
+# curl for every download: https only (with TLS 1.2 or newer) unless the base URL itself is
+# plain http (a local test server).
+base=${HAUL_INSTALLER_GITHUB_BASE_URL:-https://github.com}
+base=${base%/}
+case $base in
+    https://*) proto='=https' ;;
+    http://*) proto='=http,https' ;;
+    *) fail "HAUL_INSTALLER_GITHUB_BASE_URL must be an http(s) URL, not \`$base\`" ;;
+esac
+releases=$base/haul-cli/haul/releases
+fetch() { # $1 = URL, $2 = file
+    curl --proto "$proto" --proto-redir "$proto" --tlsv1.2 --fail --silent --show-error --location \
+        --retry 3 --output "$2" "$1" || fail "could not download $1"
+}
+
+# The archives in sha256.sum that the installer may choose on this machine.
+archive_pattern() {
+    local arch
+    case $(uname -m) in
+        x86_64 | amd64) arch=x86_64 ;;
+        aarch64 | arm64) arch=aarch64 ;;
+        *) arch=$(uname -m) ;;
+    esac
+    case $(uname -s) in
+        Linux) printf '^haul-%s-unknown-linux-[a-z]+\\.tar\\.xz$' "$arch" ;;
+        # Either Mac build: the installer takes x86_64 under Rosetta 2 when it must.
+        Darwin) printf '^haul-(x86_64|aarch64)-apple-darwin\\.tar\\.xz$' ;;
+        MINGW* | MSYS* | CYGWIN*) printf '^haul-(x86_64|aarch64)-pc-windows-msvc\\.zip$' ;;
+        *) fail "haul's installer has no build for $(uname -s)" ;;
+    esac
+}
+
+install_haul() {
+    local tmp
+    tmp=$(mktemp -d "$RUNNER_TEMP/haul-setup.XXXXXX")
+    # shellcheck disable=SC2064 # expand now: tmp is local
+    trap "rm -rf '$tmp'" EXIT
+
+    local wanted url
+    case $version in
+        latest) wanted='' url=$releases/latest/download/haul-installer.sh ;;
+        v[0-9]* | [0-9]*)
+            wanted=${version#v}
+            [[ $wanted =~ ^[0-9A-Za-z.+-]+$ ]] || fail "input \`version\` is not a version: \`$version\`"
+            url=$releases/download/v$wanted/haul-installer.sh
+            ;;
+        *) fail "input \`version\` must be \`latest\` or a version such as 0.4.1, not \`$version\`" ;;
+    esac
+    fetch "$url" "$tmp/haul-installer.sh"
+    # The version the installer installs (for `latest`, the release it came from).
+    local app_version tag
+    app_version=$(sed -n 's/^APP_VERSION="\([^"]*\)"$/\1/p' "$tmp/haul-installer.sh" | head -n 1)
+    [[ $app_version =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]] ||
+        fail "$url is not a haul installer (no APP_VERSION)"
+    if [ -n "$wanted" ] && [ "$app_version" != "$wanted" ]; then
+        fail "$url installs haul $app_version, not $wanted"
+    fi
+    tag=v$app_version
+
+    fetch "$releases/download/$tag/sha256.sum" "$tmp/sha256.sum"
+    local pattern names=() name hash listed got built_in
+    pattern=$(archive_pattern)
+    while read -r hash name; do
+        name=${name#\*}
+        if [[ $name =~ $pattern ]]; then names+=("$name"); fi
+    done <"$tmp/sha256.sum"
+    [ ${#names[@]} -gt 0 ] ||
+        fail "the sha256.sum of haul $tag lists no archive for $(uname -s) $(uname -m)"
+    mkdir -p "$tmp/archives" "$tmp/unpacked"
+    for name in "${names[@]}"; do
+        fetch "$releases/download/$tag/$name" "$tmp/archives/$name"
+        listed=$(awk -v n="$name" '{ f = $2; sub(/^\*/, "", f) } f == n { print $1 }' "$tmp/sha256.sum")
+        [ "$(printf '%s\n' "$listed" | wc -l)" -eq 1 ] || fail "sha256.sum lists $name more than once"
+        got=$(sha256_of "$tmp/archives/$name")
+        [ "$got" = "$listed" ] ||
+            fail "checksum mismatch for $name of haul $tag: sha256.sum says $listed, the download is $got"
+        # The installer's own checksum for this archive, when it carries one, must agree.
+        built_in=$(awk -v n="\"$name\")" '$1 == n { on = 1; next }
+            on && /_checksum_value=/ { v = $0; sub(/^[^"]*"/, "", v); sub(/".*$/, "", v); print v; exit }
+            on && /;;/ { exit }' "$tmp/haul-installer.sh")
+        if [ -n "$built_in" ] && [ "$built_in" != "$listed" ]; then
+            fail "the installer of haul $tag carries another checksum for $name than sha256.sum"
+        fi
+        mkdir -p "$tmp/unpacked/$name"
+        case $name in
+            *.zip) unzip -q "$tmp/archives/$name" -d "$tmp/unpacked/$name" ;;
+            *) tar -xJf "$tmp/archives/$name" -C "$tmp/unpacked/$name" ;;
+        esac
+        note "verified $name of haul $tag against the release's sha256.sum"
+    done
+
+    # The installer installs from the checked files only, into the bin dir; it leaves shell
+    # profiles and $GITHUB_PATH alone (this script sets PATH) and gets no token.
+    local archives_url
+    archives_url="file://$tmp/archives"
+    if command -v cygpath >/dev/null 2>&1; then archives_url="file:///$(cygpath -m "$tmp/archives")"; fi
+    env -u HAUL_GITHUB_TOKEN -u GITHUB_TOKEN HAUL_DOWNLOAD_URL="$archives_url" \
+        HAUL_INSTALL_DIR="$bin_dir" HAUL_NO_MODIFY_PATH=1 sh "$tmp/haul-installer.sh" ||
+        fail "haul's installer failed"
+
+    # Before it runs: the binary on PATH must be one of the checked archives' own.
+    local installed=$bin_dir/haul$exe same='' candidate
+    [ -f "$installed" ] || fail "the installer put no haul$exe in $bin_dir"
+    while IFS= read -r -d '' candidate; do
+        if cmp -s "$candidate" "$installed"; then same=$candidate; fi
+    done < <(find "$tmp/unpacked" -type f -name "haul$exe" -print0)
+    if [ -z "$same" ]; then
+        rm -f "$installed"
+        fail "the installed $installed is not the haul of any archive that sha256.sum vouches for; it was removed"
+    fi
+    local said
+    said=$("$installed" --version) || fail "the installed haul does not run"
+    [ "$said" = "haul $app_version" ] || fail "\`haul --version\` says \`$said\`, not \`haul $app_version\`"
+    note "installed haul $app_version into $bin_dir: the haul of ${same#"$tmp/unpacked/"}, byte for byte"
+
+    add_path "$bin_dir"
+    output version "$app_version"
+    rm -rf "$tmp"
+    trap - EXIT
+}
+
+# The project's own `bin-dir` (under [settings] in haul.toml), relative to the project, if set.
+project_bin_dir() {
+    awk '
+        /^[[:space:]]*\[/ { settings = ($0 ~ /^[[:space:]]*\[[[:space:]]*settings[[:space:]]*\][[:space:]]*(#.*)?$/) }
+        settings && /^[[:space:]]*"?bin-dir"?[[:space:]]*=/ {
+            v = $0; sub(/^[^=]*=[[:space:]]*/, "", v)
+            q = substr(v, 1, 1); v = substr(v, 2); sub(q ".*$", "", v); print v; exit
+        }' "$workdir/haul.toml"
+}
+
+sync_project() {
+    if [ "$sync" != true ]; then
+        output synced false
+        return
+    fi
+    local args=(sync)
+    if [ -f "$workdir/haul.lock" ]; then
+        if [ "$frozen" = true ]; then args+=(--frozen); fi
+    elif [ -f "$workdir/haul.toml" ] && [ "$frozen" = false ]; then
+        note "no haul.lock in $workdir: haul sync locks haul.toml first"
+    else
+        note "no haul.lock in $workdir: nothing to sync"
+        output synced false
+        return
+    fi
+    # The tools' directories go on PATH for the later steps, and for haul now (which warns
+    # about a bin dir that is not on PATH).
+    local own
+    own=$(project_bin_dir)
+    case $own in
+        '' | /* | [A-Za-z]:*) ;;
+        *) own=$(cd "$workdir" && pwd)/$own ;;
+    esac
+    PATH=$bin_dir:$PATH
+    if [ -n "$own" ]; then PATH=$own:$PATH; fi
+    (cd "$workdir" && "$bin_dir/haul$exe" "${args[@]}") || fail "haul ${args[*]} failed in $workdir"
+    if [ -n "$own" ]; then add_path "$own"; fi
+    output synced true
+}
+
+case ${1:-} in
+    dirs) dirs ;;
+    install)
+        install_haul
+        sync_project
+        ;;
+    *) fail "usage: action.sh dirs|install" ;;
+esac
