@@ -1,6 +1,6 @@
 //! The command-line interface: clap definitions and nothing else.
 //!
-//! Values here are raw; `settings.rs` turns them (with the environment and config file) into
+//! Values here are raw; `settings` turns them (with the environment and config file) into
 //! the plain settings that commands receive.
 
 use std::path::PathBuf;

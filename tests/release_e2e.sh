@@ -111,6 +111,7 @@ install_old() { # $1 = home
 }
 haul() { # $1 = home, then haul's arguments
     local home=$1; shift
+    [ -e "$home/config.toml" ] || : >"$home/config.toml" # an empty config: HAUL_CONFIG names a file that exists
     env -i PATH="$home/.local/bin:$PATH" HOME="$home" XDG_CONFIG_HOME="$home/.config" \
         HAUL_HOME="$home/store" HAUL_CACHE_DIR="$home/cache" HAUL_BIN_DIR="$home/.local/bin" \
         HAUL_CONFIG="$home/config.toml" HAUL_GITHUB_API_URL="$base" NO_PROXY='*' \
@@ -130,7 +131,8 @@ home=$work/home
 install_old "$home"
 expect_version "$home" "$old"
 [ "$(receipt_version "$home")" = "$old" ] || fail "the installer wrote no receipt for $old"
-haul "$home" doctor --json | python3 -c '
+report=$(haul "$home" doctor --json) || fail "haul doctor reports problems: $report"
+printf '%s' "$report" | python3 -c '
 import json, sys
 report = json.load(sys.stdin)
 assert report["installed_by"] == "installer", report
