@@ -113,13 +113,13 @@ fn no_checksum_warns_and_installs() {
     env.run(&["install", "acme/widget"])
         .expect_code(0)
         .stderr_is(
-        &env,
-        &format!(
+            &env,
+            &format!(
             "warning: no checksum covers `{asset}` in acme/widget v1.0.0; installed it unverified
    Installed widget 1.0.0 (acme/widget; unverified): widget
 warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile"
         ),
-    );
+        );
     let list = env.run(&["list", "--json"]);
     assert_eq!(list.json()[0]["verified_by"], serde_json::Value::Null);
 }
@@ -130,7 +130,7 @@ fn checksum_required(asset: &str) -> String {
         "error: installing `widget` from `{asset}`
   caused by: no checksum covers `{asset}` in release v1.0.0
   caused by: checksums are required (`--require-checksum` or `require-checksum = true`)
-  hint: install it without `--require-checksum` to accept an unverified download"
+  hint: pass `--no-require-checksum` to accept an unverified download"
     )
 }
 

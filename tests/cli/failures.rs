@@ -139,7 +139,7 @@ fn an_unknown_platform_is_a_usage_error() {
             &env,
             &format!(
                 "error: unknown platform `plan9-mips`
-  caused by: unknown platform `plan9-mips`; expected one of {platforms} (a rust target triple such as `x86_64-unknown-linux-musl` works too)"
+  hint: name one of {platforms}, a Rust target triple such as `x86_64-unknown-linux-musl`, or an OS alone (`linux`, `macos`, `windows`, `freebsd`) for this machine's architecture"
             ),
         );
 }

@@ -242,7 +242,7 @@ fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
             "error: the checksums for `{}` disagree
   caused by: sha256.sum says sha256:{}
   caused by: api-digest says sha256:{}
-  hint: haul was not changed; the download or the release is corrupt or was tampered with",
+  hint: haul was not changed; a release that contradicts itself cannot vouch for its files. Report it to the tool's authors",
             archive_name(),
             "1".repeat(64),
             sha256_hex(&bytes)
@@ -276,7 +276,7 @@ fn a_wrong_api_digest_changes_nothing_and_exits_4() {
                 "error: the checksums for `{}` disagree
   caused by: sha256.sum says sha256:{}
   caused by: api-digest says sha256:{}
-  hint: haul was not changed; the download or the release is corrupt or was tampered with",
+  hint: haul was not changed; a release that contradicts itself cannot vouch for its files. Report it to the tool's authors",
                 archive_name(),
                 sha256_hex(&bytes),
                 "0".repeat(64)
@@ -308,7 +308,7 @@ fn a_release_without_checksums_is_refused() {
             &env,
             &format!(
                 "error: haul v{} publishes no `sha256.sum`, so `{}` cannot be verified
-  hint: haul was not changed; a release without checksums is never installed",
+  hint: haul was not changed; it replaces itself only with an archive its release's `sha256.sum` vouches for",
                 newer(),
                 archive_name()
             ),
@@ -369,7 +369,7 @@ fn an_unknown_version_is_an_error() {
             &format!(
                 "error: `haul-cli/haul` has no release matching `99.0.0`
   caused by: recent releases: v{}
-  hint: pick one of those with `@VERSION`",
+  hint: pick one of those with `haul self update --version VERSION`",
                 newer()
             ),
         );
