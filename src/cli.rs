@@ -1,6 +1,6 @@
 //! The command-line interface: clap definitions and nothing else.
 //!
-//! Values here are raw; `settings.rs` turns them (with the environment and config file) into
+//! Values here are raw; `settings` turns them (with the environment and config file) into
 //! the plain settings that commands receive.
 
 use std::path::PathBuf;
@@ -347,8 +347,12 @@ pub struct UpgradeArgs {
     pub dry_run: bool,
 
     /// Refuse to install anything that no checksum covers
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_require_checksum")]
     pub require_checksum: bool,
+
+    /// Accept downloads no checksum covers, even when the config requires checksums
+    #[arg(long, overrides_with = "require_checksum")]
+    pub no_require_checksum: bool,
 
     /// How many tools to download at once
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
@@ -653,6 +657,16 @@ impl CompletionShell {
             CompletionShell::Powershell => "powershell",
             CompletionShell::Elvish => "elvish",
         }
+    }
+}
+
+/// A `--flag` / `--no-flag` pair: `Some(true)`, `Some(false)`, or `None` when neither was given
+/// (the config decides).
+pub fn flag_pair(on: bool, off: bool) -> Option<bool> {
+    match (on, off) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
     }
 }
 

@@ -22,6 +22,22 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let spec = ToolSpec::parse(&args.tool)?;
     let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
+    // Inside a project, a tool without `@VERSION` is the version haul.lock pins.
+    if !args.tool.contains('@')
+        && let Some(locked) = crate::commands::sync::locked_entry(ctx, &args.tool)?
+    {
+        let stored = installed
+            .as_ref()
+            .and_then(|r| r.key_of(&locked.tag).map(|k| (r.clone(), k.to_owned())));
+        let (record, key) = if let Some(found) = stored {
+            found
+        } else {
+            let outcome = crate::commands::sync::store_locked(ctx, &locked)?;
+            (outcome.record().clone(), outcome.key().to_owned())
+        };
+        let program = program(ctx, &record, &key, args.bin.as_deref())?;
+        return run(&program, &args.args);
+    }
     let stored = installed.as_ref().and_then(|record| {
         let key = match &spec.req {
             VersionReq::Latest if !args.tool.contains('@') => record.active.clone(),

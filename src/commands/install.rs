@@ -54,11 +54,7 @@ pub fn install(args: &InstallArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     }
-    let require = match (args.require_checksum, args.no_require_checksum) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    };
+    let require = crate::cli::flag_pair(args.require_checksum, args.no_require_checksum);
     let settings = InstallSettings::resolve(
         &ctx.settings,
         args.jobs,

@@ -79,6 +79,38 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     run(ctx, &runtime, &http, &items, &settings, args.json, true)
 }
 
+/// The lock entry `query` names (its key in haul.toml or its name), when the current directory
+/// is in a project with a lock: inside a project, `exec` and `which` use the locked version.
+pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<LockedTool>> {
+    let Some(dir) = crate::project::find(&ctx.settings.cwd) else {
+        return Ok(None);
+    };
+    let project = Project::open(&dir)?;
+    Ok(project.lock.and_then(|lock| {
+        lock.tools
+            .into_iter()
+            .find(|t| t.key == query || t.name == query)
+    }))
+}
+
+/// Store the locked version of `locked` (not made active), from the lock's files alone.
+pub fn store_locked(ctx: &Context, locked: &LockedTool) -> Result<crate::install::Outcome> {
+    let catalog = ctx.catalog()?;
+    let tool = tool_of(locked, &catalog)?;
+    let settings = InstallSettings::resolve(&ctx.settings, None, None, false, None)?;
+    let resolved = locked_files(locked, &tool, settings.platform)?;
+    let mut opts = crate::install::Options::from_settings(&settings, false);
+    opts.locked = true;
+    let http = ctx.http()?;
+    let env = ctx.install_env(&http);
+    let bar = ctx.printer.download_bar(&tool.name);
+    let outcome = context::runtime()?.block_on(crate::install::install_resolved(
+        &env, &tool, resolved, &opts, &bar,
+    ));
+    bar.finish();
+    outcome
+}
+
 /// The files `locked` pins for `platform`, as a resolved release.
 fn locked_files(
     locked: &LockedTool,

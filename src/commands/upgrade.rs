@@ -19,7 +19,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     let settings = InstallSettings::resolve(
         &ctx.settings,
         args.jobs,
-        args.require_checksum.then_some(true),
+        crate::cli::flag_pair(args.require_checksum, args.no_require_checksum),
         false,
         None,
     )?;

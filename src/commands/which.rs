@@ -10,6 +10,10 @@ use crate::error::{ExitCode, UserError};
 use crate::store::link;
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
+    // Inside a project, the version haul.lock pins.
+    if let Some(locked) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
+        return which_locked(ctx, &args.tool, &locked);
+    }
     // The name itself first: one small file, for scripts that call `which` often.
     let by_name = crate::request::names::segment(crate::request::names::NameKind::Tool, &args.tool)
         .ok()
@@ -66,5 +70,50 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         .into());
     }
     ctx.printer.data(&chosen.path.display().to_string())?;
+    Ok(ExitCode::Success)
+}
+
+/// The executable of the locked version: its link in the project's bin dir when that is where
+/// `haul sync` put it, else the file in the store.
+fn which_locked(
+    ctx: &Context,
+    query: &str,
+    locked: &crate::project::lock::LockedTool,
+) -> Result<ExitCode> {
+    let records = ctx.store.records()?;
+    let record = records.ok.iter().find(|r| r.name == locked.name);
+    let Some((record, key)) = record.and_then(|r| r.key_of(&locked.tag).map(|k| (r, k.to_owned())))
+    else {
+        return Err(UserError::new(format!(
+            "`{}` {} (as haul.lock pins it) is not installed",
+            locked.name, locked.version
+        ))
+        .hint("run `haul sync`")
+        .into());
+    };
+    let version = &record.versions[&key];
+    let wanted = query.strip_suffix(".exe").unwrap_or(query);
+    let bin = version
+        .bins
+        .iter()
+        .find(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link) == wanted)
+        .or_else(|| version.bins.first())
+        .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?;
+    let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);
+    let linked = (record.active.as_deref() == Some(key.as_str()))
+        .then(|| {
+            record
+                .links
+                .iter()
+                .find(|l| l.bin == bin.link && link::points_to(&l.path, &target))
+        })
+        .flatten();
+    let path = linked.map_or_else(|| target.clone(), |l| l.path.clone());
+    if !target.is_file() {
+        return Err(UserError::new(format!("`{}` is missing", target.display()))
+            .hint("run `haul sync` to repair it")
+            .into());
+    }
+    ctx.printer.data(&path.display().to_string())?;
     Ok(ExitCode::Success)
 }

@@ -352,7 +352,7 @@ async fn expected_checksum(
 fn unverified(asset: &str, tag: &str) -> UserError {
     UserError::new(format!("no checksum covers `{asset}` in release {tag}"))
         .caused_by("checksums are required (`--require-checksum` or `require-checksum = true`)")
-        .hint("install it without `--require-checksum` to accept an unverified download")
+        .hint("pass `--no-require-checksum` to accept an unverified download")
         .exit(ExitCode::Verification)
 }
 

@@ -1,5 +1,6 @@
 //! The platform model (os, arch, libc) and parsing of platform names and Rust target triples.
-//! Pure: no I/O, no host detection (that lives elsewhere).
+//! This file and [`words`] are pure; [`host`] detects the machine haul runs on, and [`binary`]
+//! reads what a program file needs (its format, architecture, ELF interpreter, glibc version).
 
 pub mod binary;
 pub mod host;

@@ -17,7 +17,7 @@ use std::path::Path;
 use ::self_update as updater;
 use anyhow::{Context as _, Result};
 
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, Failure, UserError};
 use crate::fetch::{Http, Progress};
 use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
@@ -95,7 +95,23 @@ pub async fn find(http: &Http, version: Option<&str>) -> Result<(Release, Versio
         Some(text) => VersionReq::parse(text)?,
         None => VersionReq::Latest,
     };
-    let release = GitHub { http }.release(&repo(), &req, false).await?;
+    let release = GitHub { http }
+        .release(&repo(), &req, false)
+        .await
+        .map_err(|err| match err.downcast::<Failure>() {
+            // The install hint (`@VERSION`, `--pre`) is not how this command takes a version.
+            Ok(failure) => {
+                let recent = matches!(&failure,
+                    Failure::NoMatchingRelease { recent, .. } if !recent.is_empty());
+                let mut user = UserError::from(failure);
+                if recent {
+                    user.hint =
+                        Some("pick one of those with `haul self update --version VERSION`".into());
+                }
+                anyhow::Error::from(user)
+            }
+            Err(err) => err,
+        })?;
     let Some(found) = release.version.clone() else {
         return Err(UserError::new(format!(
             "the release `{}` of `{}` names no version",
@@ -130,7 +146,9 @@ pub fn check_release(release: &Release) -> Result<Vec<&'static str>, UserError> 
             "haul {} publishes no `{SUMS_FILE}`, so `{archive}` cannot be verified",
             release.tag
         ))
-        .hint("haul was not changed; a release without checksums is never installed")
+        .hint(format!(
+            "haul was not changed; it replaces itself only with an archive its release's `{SUMS_FILE}` vouches for"
+        ))
         .exit(ExitCode::Verification));
     }
     let mut by = vec![SUMS_FILE];
@@ -202,7 +220,9 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         return Err(
             UserError::new(format!("no checksum for `{archive}` in haul {tag}"))
                 .caused_by(format!("`{SUMS_FILE}` does not list it"))
-                .hint("haul was not changed; a release without checksums is never installed")
+                .hint(format!(
+            "haul was not changed; it replaces itself only with an archive its release's `{SUMS_FILE}` vouches for"
+        ))
                 .exit(ExitCode::Verification)
                 .into(),
         );
@@ -211,12 +231,8 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     if let Some(api) = asset.digest.as_deref().and_then(ApiDigest::parse) {
         answers.push((Verified::Digest, Answer::from(&api)));
     }
-    let unchanged = |err: verify::VerifyError, what: &str| UserError {
-        hint: Some(
-            "haul was not changed; the download or the release is corrupt or was tampered with"
-                .to_owned(),
-        ),
-        ..err.to_user_error(what)
+    let unchanged = |err: verify::VerifyError, what: &str| {
+        err.to_user_error_saying(what, "haul was not changed")
     };
     let expected = verify::combine(answers)
         .map_err(|err| unchanged(err, &archive))?

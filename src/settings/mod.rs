@@ -261,10 +261,9 @@ pub fn target_platform(target: Option<&str>) -> Result<Platform, UserError> {
     let Some(text) = target else {
         return Ok(host);
     };
-    let err = match text.parse::<Platform>() {
-        Ok(platform) => return Ok(platform),
-        Err(err) => err,
-    };
+    if let Ok(platform) = text.parse::<Platform>() {
+        return Ok(platform);
+    }
     if let Some(os) = crate::platform::Os::from_word(&text.trim().to_ascii_lowercase()) {
         let libc = (os == crate::platform::Os::Linux)
             .then(|| host.libc.unwrap_or(crate::platform::Libc::Gnu));
@@ -274,8 +273,13 @@ pub fn target_platform(target: Option<&str>) -> Result<Platform, UserError> {
             libc,
         });
     }
+    let named: Vec<String> = Platform::NAMED.iter().map(ToString::to_string).collect();
     Err(UserError::new(format!("unknown platform `{text}`"))
-        .caused_by(err.to_string())
+        .hint(format!(
+            "name one of {}, a Rust target triple such as `x86_64-unknown-linux-musl`, or an \
+             OS alone (`linux`, `macos`, `windows`, `freebsd`) for this machine's architecture",
+            named.join(", ")
+        ))
         .exit(ExitCode::Usage))
 }
 

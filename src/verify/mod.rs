@@ -291,7 +291,11 @@ impl std::error::Error for VerifyError {}
 impl VerifyError {
     /// The error for a person, about the asset named `asset`: exit code 4.
     pub fn to_user_error(&self, asset: &str) -> UserError {
-        let nothing = "nothing was installed";
+        self.to_user_error_saying(asset, "nothing was installed")
+    }
+
+    /// [`VerifyError::to_user_error`], its hint starting with what was left as it was.
+    pub fn to_user_error_saying(&self, asset: &str, nothing: &str) -> UserError {
         let err = match self {
             VerifyError::Mismatch {
                 source,

@@ -112,10 +112,26 @@ fn no_checksum_warns_and_installs() {
         .publish();
     env.run(&["install", "acme/widget"])
         .expect_code(0)
-        .stderr_has("no checksum covers")
-        .stderr_has("unverified");
+        .stderr_is(
+            &env,
+            &format!(
+            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; installed it unverified
+   Installed widget 1.0.0 (acme/widget; unverified): widget
+warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile"
+        ),
+        );
     let list = env.run(&["list", "--json"]);
     assert_eq!(list.json()[0]["verified_by"], serde_json::Value::Null);
+}
+
+/// What `--require-checksum` (or `require-checksum = true`) says about `asset`.
+fn checksum_required(asset: &str) -> String {
+    format!(
+        "error: installing `widget` from `{asset}`
+  caused by: no checksum covers `{asset}` in release v1.0.0
+  caused by: checksums are required (`--require-checksum` or `require-checksum = true`)
+  hint: pass `--no-require-checksum` to accept an unverified download"
+    )
 }
 
 #[test]
@@ -128,12 +144,22 @@ fn require_checksum_refuses_unverified() {
         .publish();
     env.run(&["install", "acme/widget", "--require-checksum"])
         .expect_code(4)
-        .stderr_has("no checksum covers");
+        .stderr_is(&env, &checksum_required(&asset));
     assert!(env.snapshot().is_empty());
+}
 
-    // The same from the config file.
+#[test]
+fn require_checksum_in_the_config_refuses_unverified() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .publish();
     std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
-    env.run(&["install", "acme/widget"]).expect_code(4);
+    env.run(&["install", "acme/widget"])
+        .expect_code(4)
+        .stderr_is(&env, &checksum_required(&asset));
     assert!(env.snapshot().is_empty());
 }
 
@@ -148,7 +174,8 @@ fn require_checksum_fails_when_files_do_not_name_the_asset() {
         .asset(&asset, &bytes)
         .publish();
     env.run(&["install", "acme/widget", "--require-checksum"])
-        .expect_code(4);
+        .expect_code(4)
+        .stderr_is(&env, &checksum_required(&asset));
     assert!(env.snapshot().is_empty());
 }
 
@@ -171,15 +198,25 @@ fn mismatch_exits_4_and_changes_nothing() {
         .asset(&asset2, &bytes2)
         .checksums("checksums.txt")
         .publish();
+    let served = tar_gz_release("widget", "6.6.6");
     env.server.replace_file(
         &crate::support::Server::download_path("acme/widget", "v2.0.0", &asset2),
-        tar_gz_release("widget", "6.6.6"),
+        served.clone(),
     );
     env.run(&["install", "acme/widget"])
         .expect_code(4)
-        .stderr_has("checksum mismatch")
-        .stderr_has(&sha256_hex(&bytes2))
-        .stderr_has("checksums.txt");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: installing `widget` from `{asset2}`
+  caused by: checksum mismatch for `{asset2}`
+  caused by: expected sha256:{} (from checksums.txt)
+  caused by: got      sha256:{}
+  hint: nothing was installed; the download or the release is corrupt or was tampered with",
+                sha256_hex(&bytes2),
+                sha256_hex(&served)
+            ),
+        );
     assert_eq!(env.snapshot(), before, "the installed 1.0.0 is untouched");
     assert_eq!(
         env.installed_bytes("widget"),
@@ -203,7 +240,17 @@ fn mismatch_against_the_api_digest() {
         .publish();
     env.run(&["install", "acme/widget"])
         .expect_code(4)
-        .stderr_has("api-digest");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: installing `widget` from `{asset}`
+  caused by: checksum mismatch for `{asset}`
+  caused by: expected {wrong} (from api-digest)
+  caused by: got      sha256:{}
+  hint: nothing was installed; the download or the release is corrupt or was tampered with",
+                sha256_hex(&bytes)
+            ),
+        );
     assert!(env.snapshot().is_empty());
 }
 
@@ -219,9 +266,17 @@ fn a_digest_and_a_checksum_file_that_disagree_are_refused() {
         .publish();
     env.run(&["install", "acme/widget"])
         .expect_code(4)
-        .stderr_has(&format!("the checksums for `{asset}` disagree"))
-        .stderr_has(&format!("api-digest says {other}"))
-        .stderr_has("checksums.txt says sha256:");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: installing `widget` from `{asset}`
+  caused by: the checksums for `{asset}` disagree
+  caused by: api-digest says {other}
+  caused by: checksums.txt says sha256:{}
+  hint: nothing was installed; a release that contradicts itself cannot vouch for its files. Report it to the tool's authors",
+                sha256_hex(&bytes)
+            ),
+        );
     assert!(env.snapshot().is_empty());
     // Nothing was downloaded: the sources were compared first.
     assert_eq!(

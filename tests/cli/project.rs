@@ -368,3 +368,37 @@ fn sbom_lists_the_locked_and_the_installed_tools() {
     );
     let _ = EXE;
 }
+
+/// Inside a project, `which` and `exec` use the version the lock pins, whatever is active.
+#[test]
+fn inside_a_project_which_and_exec_use_the_locked_version() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1.0\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    env.run(&["install", "acme/sums"]).expect_code(0);
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+
+    run_in(&env, &dir, &["which", "sums"])
+        .expect_code(1)
+        .stderr_has("sums` 1.0.0 (as haul.lock pins it) is not installed");
+    #[cfg(unix)]
+    {
+        let out = run_in(&env, &dir, &["exec", "sums"]);
+        assert_eq!(out.stdout(), "sums 1.0.0\n", "{}", out.stderr());
+    }
+    #[cfg(not(unix))]
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let which = run_in(&env, &dir, &["which", "sums"]);
+    which.expect_code(0);
+    let path = std::path::PathBuf::from(which.stdout().trim());
+    assert_eq!(std::fs::read(&path).unwrap(), program("sums", "1.0.0"));
+    // Outside it, the active version.
+    let outside = env.run(&["which", "sums"]);
+    assert_eq!(
+        std::fs::read(outside.stdout().trim()).unwrap(),
+        program("sums", "2.0.0")
+    );
+}

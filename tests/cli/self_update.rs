@@ -155,21 +155,34 @@ fn assert_unchanged(env: &TestEnv, exe: &Path) {
 }
 
 #[test]
-fn check_exits_10_when_a_newer_release_exists() {
+fn check_exits_0_when_up_to_date() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     publish(&env, &current().to_string(), &Layout::default());
-    let run = env.run_exe(&exe, &["self", "update", "--check"]);
-    run.expect_code(0)
-        .stderr_has(&format!("haul {} is up to date", current()));
-    assert_eq!(run.stdout().trim(), current().to_string());
+    env.run_exe(&exe, &["self", "update", "--check"])
+        .expect_code(0)
+        .stdout_is(&env, "[VERSION]")
+        .stderr_is(&env, "haul [VERSION] is up to date");
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
+    assert_unchanged(&env, &exe);
+}
 
+#[test]
+fn check_exits_10_when_a_newer_release_exists() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
     publish(&env, &newer(), &Layout::default());
-    let run = env.run_exe(&exe, &["self", "update", "--check"]);
-    run.expect_code(10)
-        .stderr_has(&format!("haul {} (this is {})", newer(), current()));
-    // The new version, for scripts, on stdout.
-    assert_eq!(run.stdout().trim(), newer());
+    env.run_exe(&exe, &["self", "update", "--check"])
+        .expect_code(10)
+        // The new version, for scripts, on stdout.
+        .stdout_is(&env, &newer())
+        .stderr_is(
+            &env,
+            &format!(
+                "   Available haul {} (this is [VERSION]); update with `haul self update`",
+                newer()
+            ),
+        );
     assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
     assert_unchanged(&env, &exe);
 }
@@ -181,9 +194,13 @@ fn updates_in_place_from_the_exact_archive_after_verifying_it() {
     publish(&env, &newer(), &Layout::default());
     // No `--yes`: stdin is not a terminal, so haul never asks.
     let run = env.run_exe(&exe, &["self", "update"]);
-    run.expect_code(0)
-        .stderr_has(&format!("haul {} to {}", current(), newer()))
-        .stderr_has("verified by sha256.sum and api-digest");
+    run.expect_code(0).stderr_is(
+        &env,
+        &format!(
+            "     Updated haul [VERSION] to {} at `[TMP]/bin/haul[EXE]` (sha256 verified by sha256.sum and api-digest)",
+            newer()
+        ),
+    );
     assert_eq!(run.stdout(), "");
     assert_is_release(&env, &exe, &newer());
     let tag = format!("v{}", newer());
@@ -209,7 +226,7 @@ fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     let sums = format!("{}  {}\n", "1".repeat(64), archive_name());
-    publish(
+    let bytes = publish(
         &env,
         &newer(),
         &Layout {
@@ -219,10 +236,23 @@ fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
     );
     let run = env.run_exe(&exe, &["self", "update", "--yes"]);
     // The sums file and the API's digest disagree: refused before anything is downloaded.
-    run.expect_code(4)
-        .stderr_has(&format!("the checksums for `{}` disagree", archive_name()))
-        .stderr_has(&format!("sha256.sum says sha256:{}", "1".repeat(64)))
-        .stderr_has("haul was not changed");
+    run.expect_code(4).stderr_is(
+        &env,
+        &format!(
+            "error: the checksums for `{}` disagree
+  caused by: sha256.sum says sha256:{}
+  caused by: api-digest says sha256:{}
+  hint: haul was not changed; a release that contradicts itself cannot vouch for its files. Report it to the tool's authors",
+            archive_name(),
+            "1".repeat(64),
+            sha256_hex(&bytes)
+        ),
+    );
+    assert_eq!(
+        downloads(&env),
+        vec![format!("/dl/{REPO}/v{}/sha256.sum", newer())],
+        "the archive is never downloaded"
+    );
     assert_unchanged(&env, &exe);
 }
 
@@ -230,7 +260,7 @@ fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
 fn a_wrong_api_digest_changes_nothing_and_exits_4() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
-    publish(
+    let bytes = publish(
         &env,
         &newer(),
         &Layout {
@@ -240,7 +270,23 @@ fn a_wrong_api_digest_changes_nothing_and_exits_4() {
     );
     env.run_exe(&exe, &["self", "update", "--yes"])
         .expect_code(4)
-        .stderr_has("disagree");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: the checksums for `{}` disagree
+  caused by: sha256.sum says sha256:{}
+  caused by: api-digest says sha256:{}
+  hint: haul was not changed; a release that contradicts itself cannot vouch for its files. Report it to the tool's authors",
+                archive_name(),
+                sha256_hex(&bytes),
+                "0".repeat(64)
+            ),
+        );
+    assert_eq!(
+        downloads(&env),
+        vec![format!("/dl/{REPO}/v{}/sha256.sum", newer())],
+        "the archive is never downloaded"
+    );
     assert_unchanged(&env, &exe);
 }
 
@@ -258,29 +304,55 @@ fn a_release_without_checksums_is_refused() {
     );
     env.run_exe(&exe, &["self", "update", "--yes"])
         .expect_code(4)
-        .stderr_has("publishes no `sha256.sum`");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: haul v{} publishes no `sha256.sum`, so `{}` cannot be verified
+  hint: haul was not changed; it replaces itself only with an archive its release's `sha256.sum` vouches for",
+                newer(),
+                archive_name()
+            ),
+        );
     assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
     assert_unchanged(&env, &exe);
 }
 
 #[test]
-fn never_downgrades_unless_a_version_is_named() {
+fn never_downgrades_to_an_older_latest_release() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     publish(&env, &older(), &Layout::default());
-    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
-    run.expect_code(0).stderr_has(&format!(
-        "haul {} is newer than the latest release ({}); nothing to do",
-        current(),
+    let newer_than_latest = format!(
+        "haul [VERSION] is newer than the latest release ({}); nothing to do",
         older()
-    ));
+    );
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(0)
+        .stdout_is(&env, "")
+        .stderr_is(&env, &newer_than_latest);
+    // `--check` agrees; stdout has the latest release, whatever the answer.
     env.run_exe(&exe, &["self", "update", "--check"])
-        .expect_code(0);
+        .expect_code(0)
+        .stdout_is(&env, &older())
+        .stderr_is(&env, &newer_than_latest);
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
     assert_unchanged(&env, &exe);
+}
 
-    let run = env.run_exe(&exe, &["self", "update", "--version", &older(), "--yes"]);
-    run.expect_code(0)
-        .stderr_has(&format!("Downgraded haul {} to {}", current(), older()));
+#[test]
+fn downgrades_to_a_version_named_with_version() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &older(), &Layout::default());
+    env.run_exe(&exe, &["self", "update", "--version", &older(), "--yes"])
+        .expect_code(0)
+        .stderr_is(
+            &env,
+            &format!(
+                "  Downgraded haul [VERSION] to {} at `[TMP]/bin/haul[EXE]` (sha256 verified by sha256.sum and api-digest)",
+                older()
+            ),
+        );
     assert_is_release(&env, &exe, &older());
 }
 
@@ -289,27 +361,60 @@ fn an_unknown_version_is_an_error() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     publish(&env, &newer(), &Layout::default());
+    // The hint is the one `haul install` gives, though here `--version` names the release.
     env.run_exe(&exe, &["self", "update", "--version", "99.0.0"])
         .expect_code(1)
-        .stderr_has("`haul-cli/haul` has no release matching `99.0.0`");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: `haul-cli/haul` has no release matching `99.0.0`
+  caused by: recent releases: v{}
+  hint: pick one of those with `haul self update --version VERSION`",
+                newer()
+            ),
+        );
     assert_unchanged(&env, &exe);
 }
+
+/// Where Homebrew puts haul: `Cellar/haul/VERSION/bin` (a version that is not this one, which
+/// the output would show as `[VERSION]`).
+const CELLAR: &str = "Cellar/haul/0.0.9/bin";
 
 #[test]
 fn a_package_manager_install_is_left_to_the_package_manager() {
     let env = TestEnv::new();
-    let exe = copy_haul(&env, "Cellar/haul/0.1.0/bin");
+    let exe = copy_haul(&env, CELLAR);
     publish(&env, &newer(), &Layout::default());
-    let run = env.run_exe(&exe, &["self", "update", "--yes"]);
-    run.expect_code(1)
-        .stderr_has("haul was installed by Homebrew and does not replace itself")
-        .stderr_has("update it with `brew upgrade haul`");
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(1)
+        .stderr_is(
+            &env,
+            &format!(
+                "error: haul was installed by Homebrew and does not replace itself
+  caused by: `[TMP]/{CELLAR}/haul[EXE]` is managed there
+  hint: update it with `brew upgrade haul`; nothing was changed"
+            ),
+        );
     assert!(env.server.requests().is_empty());
     assert_unchanged(&env, &exe);
-    // `--check` still reports, and says how to update.
+}
+
+#[test]
+fn check_on_a_package_manager_install_says_how_to_update() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, CELLAR);
+    publish(&env, &newer(), &Layout::default());
     env.run_exe(&exe, &["self", "update", "--check"])
         .expect_code(10)
-        .stderr_has("`brew upgrade haul`");
+        .stdout_is(&env, &newer())
+        .stderr_is(
+            &env,
+            &format!(
+                "   Available haul {} (this is [VERSION]); update with `brew upgrade haul`",
+                newer()
+            ),
+        );
+    assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
 }
 
 #[cfg(unix)]
@@ -328,9 +433,23 @@ fn a_read_only_directory_is_refused_before_downloading() {
     publish(&env, &newer(), &Layout::default());
     let run = env.run_exe(&exe, &["self", "update", "--yes"]);
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    run.expect_code(1)
-        .stderr_has("haul cannot replace itself")
-        .stderr_has("is not writable");
+    run.expect_code(1);
+    // The cause names the file haul tried to create, which ends in six random characters.
+    let stderr = env.redact(&run.stderr());
+    let probe = "/ro/.haul-update-";
+    let stderr = match stderr.find(probe) {
+        Some(at) => {
+            let random = at + probe.len()..at + probe.len() + 6;
+            format!("{}XXXXXX{}", &stderr[..random.start], &stderr[random.end..])
+        }
+        None => stderr,
+    };
+    assert_eq!(
+        stderr.trim_end(),
+        "error: haul cannot replace itself: `[TMP]/ro` is not writable
+  caused by: Permission denied (os error 13) at path \"[TMP]/ro/.haul-update-XXXXXX\"
+  hint: run it as a user who may write there (for example with sudo), or reinstall haul with its installer: `curl --proto '=https' --tlsv1.2 -LsSf https://github.com/haul-cli/haul/releases/latest/download/haul-installer.sh | sh`"
+    );
     assert!(downloads(&env).is_empty(), "{:?}", downloads(&env));
     assert_unchanged(&env, &exe);
 }
@@ -386,26 +505,63 @@ fn doctor_names_what_is_wrong_and_exits_1() {
         .env("PATH", "")
         .env("HAUL_GITHUB_TOKEN", "t0ken");
     let exe = copy_haul(&env, "somewhere");
-    let run = env.run_exe(&exe, &["doctor"]);
-    run.expect_code(1);
-    let out = run.stdout();
-    assert!(out.contains("installed by  hand"), "{out}");
-    assert!(out.contains("token from `HAUL_GITHUB_TOKEN`"), "{out}");
-    assert!(!out.contains("t0ken"), "{out}");
-    assert!(
-        out.contains(&format!(
-            "problem: the bin dir `{}` is not on PATH",
-            env.bin_dir().display()
-        )),
-        "{out}"
-    );
-    assert!(out.contains("fix: add `eval \"$(haul env)\"`"), "{out}");
+    // The token is named, never shown.
+    env.run_exe(&exe, &["doctor"])
+        .expect_code(1)
+        .stderr_is(&env, "")
+        .stdout_is(
+            &env,
+            &format!(
+                "haul [VERSION] for {}
+  executable    [TMP]/somewhere/haul[EXE]
+  installed by  hand (no package manager or installer receipt)
+  update with   `haul self update`
+  install dir   [TMP]/somewhere (not on PATH)
+  bin dir       [TMP]/bin (not on PATH)
+  config        [TMP]/config.toml (in use)
+  GitHub API    [SERVER]/ (token from `HAUL_GITHUB_TOKEN`)
+  proxy         none
+  no proxy      * (from `NO_PROXY`)
+  trusted CAs   the system's store and haul's built-in roots
+  limits        timeout 30 s, max-time 3600 s, at least 1 KiB/s over 30 s, downloads up to 2 GiB, API answers up to 10 MiB
+  tools         0 installed
+  cache         [TMP]/cache (0 B; `haul cache clean` empties it)
 
+problem: haul's own directory `[TMP]/somewhere` is not on PATH
+  fix: add it to PATH in your shell's profile
+problem: the bin dir `[TMP]/bin` is not on PATH, so installed tools are not found by name
+  fix: add `eval \"$(haul env)\"` to your shell's profile (see `haul env --help`)",
+                triple()
+            ),
+        );
+    assert!(env.server.requests().is_empty(), "doctor stays offline");
+}
+
+#[test]
+fn doctor_json_names_the_same_problems() {
+    let env = TestEnv::new()
+        .env("PATH", "")
+        .env("HAUL_GITHUB_TOKEN", "t0ken");
+    let exe = copy_haul(&env, "somewhere");
     let json = env.run_exe(&exe, &["doctor", "--json"]);
     json.expect_code(1);
     let report = json.json();
     assert_eq!(report["installed_by"], "manual");
     assert_eq!(report["receipt"]["status"], "missing");
-    assert_eq!(report["problems"].as_array().unwrap().len(), 2);
+    assert_eq!(report["github_token"], "HAUL_GITHUB_TOKEN");
+    assert!(!json.stdout().contains("t0ken"));
+    let problems: Vec<String> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| env.redact(p["problem"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "haul's own directory `[TMP]/somewhere` is not on PATH",
+            "the bin dir `[TMP]/bin` is not on PATH, so installed tools are not found by name"
+        ]
+    );
     assert!(env.server.requests().is_empty(), "doctor stays offline");
 }

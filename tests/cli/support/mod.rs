@@ -60,8 +60,8 @@ impl TestEnv {
         self
     }
 
-    /// The `haul` binary with only this test's settings: every `HAUL_*`, token, colour and
-    /// proxy variable of the calling environment is removed.
+    /// The `haul` binary with only this test's settings: every `HAUL_*`, token, colour, proxy
+    /// and CA (`SSL_CERT_*`) variable of the calling environment is removed.
     pub fn command(&self) -> std::process::Command {
         self.command_for(Path::new(env!("CARGO_BIN_EXE_haul")))
     }
@@ -78,7 +78,13 @@ impl TestEnv {
                 || upper.ends_with("_PROXY")
                 || matches!(
                     upper.as_str(),
-                    "GITHUB_TOKEN" | "GH_TOKEN" | "NO_COLOR" | "FORCE_COLOR" | "CLICOLOR_FORCE"
+                    "GITHUB_TOKEN"
+                        | "GH_TOKEN"
+                        | "NO_COLOR"
+                        | "FORCE_COLOR"
+                        | "CLICOLOR_FORCE"
+                        | "SSL_CERT_FILE"
+                        | "SSL_CERT_DIR"
                 )
             {
                 cmd.env_remove(&name);
@@ -116,8 +122,19 @@ impl TestEnv {
         Run { output }
     }
 
-    /// `text` with what differs between runs written as placeholders.
+    /// `text` with what differs between runs written as placeholders (see
+    /// [`Run::stderr_is`]).
     pub fn redact(&self, text: &str) -> String {
+        // The temp dir also as its canonical path, which haul shows for what it resolved (on
+        // macOS `/var` is a link to `/private/var`; Windows writes `\\?\C:\...`).
+        let canonical = std::fs::canonicalize(self.dir.path())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let text = if canonical.is_empty() {
+            text.to_owned()
+        } else {
+            text.replace(&canonical, "[TMP]")
+        };
         text.replace(&self.dir.path().display().to_string(), "[TMP]")
             .replace(&self.server.url, "[SERVER]")
             .replace(env!("CARGO_PKG_VERSION"), "[VERSION]")
@@ -244,13 +261,43 @@ impl Run {
     }
 
     /// Assert the whole of stderr. In `expected`, `[TMP]` stands for the test's temporary
-    /// directory, `[SERVER]` for its server's URL, `[VERSION]` for haul's version and `[EXE]`
-    /// for the platform's executable suffix.
+    /// directory (also as its canonical path), `[SERVER]` for its server's URL, `[VERSION]` for
+    /// haul's version and `[EXE]` for the platform's executable suffix; backslashes are
+    /// written as slashes.
     #[track_caller]
     pub fn stderr_is(&self, env: &TestEnv, expected: &str) -> &Self {
         let got = env.redact(&self.stderr());
         let expected = expected.replace("[EXE]", EXE);
         assert_eq!(got.trim_end(), expected.trim_end(), "\n--- stderr\n{got}");
+        self
+    }
+
+    /// Assert the lines of stderr, in any order: for tools installed at the same time
+    /// (`--jobs`), whose lines come in the order they finish. Each line is still whole (see
+    /// [`Run::stderr_is`] for the placeholders); say what must come last with
+    /// [`Run::stderr_ends_with`].
+    #[track_caller]
+    pub fn stderr_lines_are(&self, env: &TestEnv, expected: &str) -> &Self {
+        let got = env.redact(&self.stderr());
+        let expected = expected.replace("[EXE]", EXE);
+        let mut got_lines: Vec<&str> = got.trim_end().lines().collect();
+        let mut expected_lines: Vec<&str> = expected.trim_end().lines().collect();
+        got_lines.sort_unstable();
+        expected_lines.sort_unstable();
+        assert_eq!(got_lines, expected_lines, "\n--- stderr\n{got}");
+        self
+    }
+
+    /// Assert how stderr ends, whole lines (see [`Run::stderr_is`] for the placeholders).
+    #[track_caller]
+    pub fn stderr_ends_with(&self, env: &TestEnv, expected: &str) -> &Self {
+        let got = env.redact(&self.stderr());
+        let expected = expected.replace("[EXE]", EXE);
+        let (got_trimmed, expected) = (got.trim_end(), expected.trim_end());
+        assert!(
+            got_trimmed == expected || got_trimmed.ends_with(&format!("\n{expected}")),
+            "stderr does not end with\n{expected}\n--- stderr\n{got}"
+        );
         self
     }
 
