@@ -10,7 +10,11 @@
 #   5. install the older one again, tamper with the newer release's sha256.sum, and check that
 #      the update fails with exit 4 and leaves the old haul working, byte for byte;
 #   6. check the x86_64 Linux musl archive: a fully static haul, with completions and man pages
-#      (and print its size).
+#      (and print its size);
+#   7. run the GitHub Action (action.yml's steps, scripts/action.sh) as a workflow would, with
+#      the installer pointed at the local server and a project whose haul.lock pins a stand-in
+#      tool released on that server: haul installed and verified, `haul sync --frozen`, the bin
+#      dirs on GITHUB_PATH; a stale lock and a tampered release fail.
 #
 # Needs dist (cargo-dist 0.34.0), python3, curl, xz and sha256sum; the musl build needs the
 # x86_64-unknown-linux-musl Rust target and musl-gcc. `.ci/run` installs them. Nothing here
@@ -91,7 +95,9 @@ for v in "$old" "$new"; do
 done
 
 step "serve the releases on 127.0.0.1"
-python3 tests/release_server.py "$releases" "$work/port" "$work/requests.log" &
+# $work/files holds other tools' downloads, laid out as on github.com (step 7).
+mkdir -p "$work/files"
+python3 tests/release_server.py "$releases" "$work/port" "$work/requests.log" "$work/files" &
 server_pid=$!
 for _ in $(seq 100); do
     [ -s "$work/port" ] && break
@@ -156,6 +162,148 @@ want="/haul-cli/haul/releases/download/v$new/haul-$host.tar.xz /haul-cli/haul/re
 set +e; haul "$home" self update --check; code=$?; set -e
 [ $code = 0 ] || fail "\`self update --check\` after the update exited $code, not 0"
 
+# The GitHub Action as a workflow runs it: action.yml's two `run:` lines, as GitHub runs them
+# (bash -eo pipefail), with GitHub's files and variables in a fresh home, the inputs in the
+# environment as action.yml's `env:` passes them, and HAUL_INSTALLER_GITHUB_BASE_URL pointing
+# every download at the local server. (The cache step is GitHub's own actions/cache.)
+step "the GitHub Action: action.yml and scripts/action.sh"
+# shellcheck disable=SC2016 # action.yml's text, not expanded
+for line in 'HAUL_ACTION_VERSION: ${{ inputs.version }}' 'HAUL_ACTION_SYNC: ${{ inputs.sync }}' \
+    'HAUL_ACTION_FROZEN: ${{ inputs.frozen }}' 'HAUL_ACTION_WORKING_DIRECTORY: ${{ inputs.working-directory }}'; do
+    grep -qF "        $line" action.yml || fail "action.yml does not pass \`$line\`"
+done
+mapfile -t action_runs < <(sed -n "s/^      run: '\(.*\)'\$/\1/p" action.yml)
+# shellcheck disable=SC2016 # action.yml's text, not expanded
+[ "${action_runs[*]}" = '"$GITHUB_ACTION_PATH/scripts/action.sh" dirs "$GITHUB_ACTION_PATH/scripts/action.sh" install' ] ||
+    fail "action.yml's run: lines are not the two this test runs: ${action_runs[*]}"
+
+# A stand-in tool, released as on github.com, and projects whose haul.lock pins it.
+platform=$(python3 -c '
+import sys
+arch, _, rest = sys.argv[1].partition("-")
+print(("macos" if "apple-darwin" in rest else "linux") + "-" + arch)' "$host")
+standin=standin-1.0.0-$host.tar.gz
+standin_file=$work/files/acme/standin/releases/download/v1.0.0/$standin
+mkdir -p "$work/standin/standin-1.0.0" "$(dirname "$standin_file")"
+printf '#!/bin/sh\necho "standin 1.0.0"\n' >"$work/standin/standin-1.0.0/standin"
+chmod 755 "$work/standin/standin-1.0.0/standin"
+tar -czf "$standin_file" -C "$work/standin" standin-1.0.0
+workspace=$work/workspace
+project() { # $1 = directory under the workspace, $2 = more [settings] lines
+    mkdir -p "$workspace/$1"
+    printf '[tools]\n"acme/standin" = "1.0.0"\n\n[settings]\nplatforms = ["%s"]\n%s' "$platform" "${2:-}" \
+        >"$workspace/$1/haul.toml"
+    python3 - "$standin_file" "$base/acme/standin/releases/download/v1.0.0/$standin" "$platform" \
+        "$workspace/$1/haul.lock" <<'EOF'
+import hashlib, os, sys
+archive, url, platform, out = sys.argv[1:5]
+data = open(archive, "rb").read()
+open(out, "w").write(f"""format = 1
+platforms = ["{platform}"]
+
+[[tool]]
+key = "acme/standin"
+name = "standin"
+source = "github:acme/standin"
+version = "1.0.0"
+tag = "v1.0.0"
+
+[tool.product]
+bin = "standin"
+
+[tool.requirement]
+version = "1.0.0"
+pre = false
+
+[[tool.platforms.{platform}]]
+asset = "{os.path.basename(archive)}"
+url = "{url}"
+size = {len(data)}
+sha256 = "{hashlib.sha256(data).hexdigest()}"
+verified_by = "api-digest"
+""")
+EOF
+}
+project app
+project tools $'bin-dir = ".haul/bin"\n'
+# haul.toml asks for another version than haul.lock pins.
+project stale
+sed -i 's|"acme/standin" = "1.0.0"|"acme/standin" = "2"|' "$workspace/stale/haul.toml"
+
+run_action() { # $1 = home, $2 = working-directory; then the inputs as NAME=VALUE
+    local home=$1 dir=$2 run line
+    shift 2
+    mkdir -p "$home/runner-temp"
+    : >"$home/github_env"
+    : >"$home/github_output"
+    : >"$home/github_path"
+    local github=(PATH="$PATH" HOME="$home" RUNNER_TEMP="$home/runner-temp" GITHUB_ENV="$home/github_env"
+        GITHUB_OUTPUT="$home/github_output" GITHUB_PATH="$home/github_path" GITHUB_ACTION_PATH="$root"
+        GITHUB_WORKSPACE="$workspace" HAUL_INSTALLER_GITHUB_BASE_URL="$base" HAUL_GITHUB_API_URL="$base"
+        NO_PROXY='*' HAUL_ACTION_WORKING_DIRECTORY="$dir" "$@")
+    for run in "${action_runs[@]}"; do
+        # What a step writes to GITHUB_ENV is in the environment of the steps after it.
+        local exported=()
+        while IFS= read -r line; do exported+=("$line"); done <"$home/github_env"
+        (cd "$workspace" && env -i "${github[@]}" "${exported[@]}" bash --noprofile --norc -eo pipefail -c "$run") ||
+            return 1
+    done
+}
+output_of() { # $1 = home, $2 = output name
+    sed -n "s/^$2=//p" "$1/github_output"
+}
+
+: >"$work/requests.log"
+home=$work/action-home
+run_action "$home" app HAUL_ACTION_VERSION="$old" || fail "the action failed"
+[ "$(cat "$home/github_path")" = "$home/.local/bin" ] ||
+    fail "GITHUB_PATH holds \`$(cat "$home/github_path")\`, not the bin dir $home/.local/bin"
+grep -qx "HAUL_BIN_DIR=$home/.local/bin" "$home/github_env" || fail "GITHUB_ENV sets no HAUL_BIN_DIR"
+grep -qx "HAUL_CACHE_DIR=$home/.cache/haul" "$home/github_env" || fail "GITHUB_ENV sets no HAUL_CACHE_DIR"
+[ "$(output_of "$home" version)" = "$old" ] || fail "the output version is not $old"
+[ "$(output_of "$home" synced)" = true ] || fail "the action did not sync"
+[ "$(output_of "$home" lock-hash)" = "$(sha256sum <"$workspace/app/haul.lock" | cut -d' ' -f1)" ] ||
+    fail "the output lock-hash is not haul.lock's SHA-256"
+[ "$("$home/.local/bin/haul" --version)" = "haul $old" ] || fail "the action installed another haul"
+[ "$("$home/.local/bin/standin")" = "standin 1.0.0" ] || fail "haul sync did not install the stand-in tool"
+[ -n "$(find "$home/.cache/haul" -type f -name "$standin")" ] ||
+    fail "the download was not kept in HAUL_CACHE_DIR, which the action caches"
+if grep -q '^/repos/' "$work/requests.log"; then
+    fail "the action asked the GitHub API: $(grep '^/repos/' "$work/requests.log" | tr '\n' ' ')"
+fi
+for path in "/haul-cli/haul/releases/download/v$old/haul-installer.sh" \
+    "/haul-cli/haul/releases/download/v$old/sha256.sum" \
+    "/haul-cli/haul/releases/download/v$old/haul-$host.tar.xz" \
+    "/acme/standin/releases/download/v1.0.0/$standin"; do
+    [ "$(grep -cx "$path" "$work/requests.log")" = 1 ] || fail "the action did not download $path once"
+done
+# What the action installed, as an inventory (validated when .ci/run provides the validator).
+env -i PATH="$PATH" HOME="$home" HAUL_BIN_DIR="$home/.local/bin" HAUL_CACHE_DIR="$home/.cache/haul" \
+    "$home/.local/bin/haul" sbom --installed >"$work/installed.cdx.json"
+grep -q '"name": "standin"' "$work/installed.cdx.json" || fail "haul sbom --installed does not list standin"
+if [ -n "${SBOM_PYTHON:-}" ]; then
+    scripts/validate-sbom.sh "$work/installed.cdx.json"
+fi
+
+step "the GitHub Action: version latest, a project with its own bin-dir"
+home=$work/action-home2
+run_action "$home" tools HAUL_ACTION_VERSION=latest || fail "the action failed"
+[ "$(output_of "$home" version)" = "$new" ] || fail "\`latest\` did not install $new"
+[ "$(cat "$home/github_path")" = "$home/.local/bin"$'\n'"$workspace/tools/.haul/bin" ] ||
+    fail "GITHUB_PATH holds \`$(cat "$home/github_path")\`"
+[ "$("$workspace/tools/.haul/bin/standin")" = "standin 1.0.0" ] ||
+    fail "the stand-in tool is not in the project's bin-dir"
+
+step "the GitHub Action: a haul.lock that does not match haul.toml fails"
+home=$work/action-home3
+if run_action "$home" stale HAUL_ACTION_VERSION="$old" 2>"$work/stale.err"; then
+    fail "the action passed with a stale haul.lock"
+fi
+cat "$work/stale.err" >&2
+grep -q "haul.lock does not match haul.toml" "$work/stale.err" || fail "no word of the stale lock"
+[ ! -e "$home/.local/bin/standin" ] || fail "a stale lock installed the tool"
+[ "$(output_of "$home" synced)" = "" ] || fail "the action says it synced"
+
 step "a tampered sha256.sum: exit 4, the old haul untouched"
 home2=$work/home2
 install_old "$home2"
@@ -179,6 +327,16 @@ grep -Eq "checksum mismatch for|the checksums for \`haul-$host.tar.xz\` disagree
 [ "$(sha256sum <"$home2/.local/bin/haul")" = "$before" ] || fail "the old binary was changed"
 expect_version "$home2" "$old"
 [ "$(ls -A "$home2/.local/bin")" = haul ] || fail "files were left beside haul: $(ls -A "$home2/.local/bin")"
+
+step "the GitHub Action: the tampered release is refused, nothing installed"
+home=$work/action-home4
+if run_action "$home" app HAUL_ACTION_VERSION="$new" 2>"$work/action-tampered.err"; then
+    fail "the action installed haul from a release whose sha256.sum does not match"
+fi
+cat "$work/action-tampered.err" >&2
+grep -q "checksum mismatch for haul-$host.tar.xz" "$work/action-tampered.err" || fail "no checksum mismatch reported"
+[ ! -e "$home/.local/bin/haul" ] || fail "the action left a haul in the bin dir"
+[ ! -s "$home/github_path" ] || fail "the action put the bin dir on GITHUB_PATH"
 
 if [ -n "$musl" ]; then
     step "the $musl archive: a static haul with completions and man pages"

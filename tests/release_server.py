@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """A GitHub release host on 127.0.0.1 for tests/release_e2e.sh.
 
-    release_server.py ROOT PORT_FILE LOG_FILE
+    release_server.py ROOT PORT_FILE LOG_FILE [FILES]
 
 ROOT holds one directory per release tag of haul-cli/haul (`ROOT/v0.1.0/haul-installer.sh`, ...),
-exactly the files `dist build` wrote. The server answers what haul and cargo-dist's installer
-ask GitHub for, shaped like GitHub's answers:
+exactly the files `dist build` wrote. The server answers what haul, cargo-dist's installer and
+haul's GitHub Action (scripts/action.sh) ask GitHub for, shaped like GitHub's answers:
 
     GET /repos/haul-cli/haul                              the repository
     GET /repos/haul-cli/haul/releases?per_page=N&page=P   releases, newest first, with a Link header
@@ -14,6 +14,10 @@ ask GitHub for, shaped like GitHub's answers:
     GET /repos/haul-cli/haul/releases/assets/ID           302 to the asset's download, as GitHub does
     GET /haul-cli/haul/releases/download/TAG/NAME         the file (the installer's and the
                                                           `browser_download_url`s)
+    GET /haul-cli/haul/releases/latest/download/NAME      302 to the newest release's file
+    GET /ANY/OTHER/PATH                                   FILES/ANY/OTHER/PATH, when FILES is
+                                                          given and holds that file (downloads of
+                                                          other tools, laid out as on github.com)
 
 Files are read from disk on every request, so a test can change one between requests; each asset's
 `digest` is the SHA-256 of the file as it is now. It binds an ephemeral port on 127.0.0.1 only,
@@ -92,7 +96,7 @@ class Releases:
         }
 
 
-def make_handler(releases, log_path):
+def make_handler(releases, log_path, files):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -147,11 +151,24 @@ def make_handler(releases, log_path):
                     if str(asset_id) == wanted:
                         return self.send(302, b"", headers=[("Location", releases.download_url(tag, name))])
                 return self.not_found()
+            latest = f"/{OWNER}/{REPO}/releases/latest/download/"
+            if path.startswith(latest):
+                name = path[len(latest):]
+                if tags and "/" not in name:
+                    return self.send(302, b"", headers=[("Location", releases.download_url(tags[0], name))])
+                return self.not_found()
             prefix = f"/{OWNER}/{REPO}/releases/download/"
             if path.startswith(prefix):
                 tag, _, name = path[len(prefix):].partition("/")
                 file = releases.path(tag, name)
                 if tag in tags and "/" not in name and os.path.isfile(file):
+                    with open(file, "rb") as f:
+                        return self.send(200, f.read(), "application/octet-stream")
+                return self.not_found()
+            parts = path.split("/")[1:]
+            if files and parts and all(p not in ("", ".", "..") for p in parts):
+                file = os.path.join(files, *parts)
+                if os.path.isfile(file):
                     with open(file, "rb") as f:
                         return self.send(200, f.read(), "application/octet-stream")
             return self.not_found()
@@ -161,9 +178,10 @@ def make_handler(releases, log_path):
 
 def main():
     root, port_file, log_file = sys.argv[1:4]
+    files = sys.argv[4] if len(sys.argv) > 4 else None
     server = ThreadingHTTPServer(("127.0.0.1", 0), None)
     releases = Releases(root, f"http://127.0.0.1:{server.server_address[1]}")
-    server.RequestHandlerClass = make_handler(releases, log_file)
+    server.RequestHandlerClass = make_handler(releases, log_file, files)
     tmp = port_file + ".tmp"
     with open(tmp, "w") as f:
         f.write(str(server.server_address[1]))
