@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 use serde::Serialize;
-use sha2::Digest as _;
 
 use crate::cli::SbomArgs;
 use crate::context::Context;
@@ -161,7 +160,7 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
         schema: "http://cyclonedx.org/schema/bom-1.6.schema.json",
         bom_format: "CycloneDX",
         spec_version: "1.6",
-        serial_number: serial_number(&components),
+        serial_number: serial_number(),
         version: 1,
         metadata: Metadata {
             timestamp: rfc3339(crate::store::now()),
@@ -261,23 +260,10 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// The same inventory gets the same serial number: a UUID (version 5 layout) from its contents.
-fn serial_number(components: &[Component]) -> String {
-    let text = serde_json::to_string(components).unwrap_or_default();
-    let digest = sha2::Sha256::digest(text.as_bytes());
-    let mut b = [0u8; 16];
-    b.copy_from_slice(&digest[..16]);
-    b[6] = (b[6] & 0x0f) | 0x50;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex = hex::encode(b);
-    format!(
-        "urn:uuid:{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
+/// A serial number of its own for every inventory, as CycloneDX asks even when the contents
+/// have not changed: a random (version 4) UUID.
+fn serial_number() -> String {
+    uuid::Uuid::new_v4().urn().to_string()
 }
 
 /// Seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ`.

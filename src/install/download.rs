@@ -73,16 +73,15 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         .hint("run the command again without `--offline` (or `HAUL_OFFLINE`)")
         .into());
     }
-    let expected = if d.offline {
-        kept_with(&d.cache_path)
-    } else {
-        match &d.known {
-            Some((digest, by)) => {
-                verify::combine(vec![(by.clone(), Answer::Digest(digest.clone()))])
-                    .map_err(|err| err.to_user_error(&d.asset.name))?
-            }
-            None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
+    // A digest known in advance (a lock's) always decides, offline too: the cache's note of
+    // what vouched for a file is only as trustworthy as the cache.
+    let expected = match (&d.known, d.offline) {
+        (Some((digest, by)), _) => {
+            verify::combine(vec![(by.clone(), Answer::Digest(digest.clone()))])
+                .map_err(|err| err.to_user_error(&d.asset.name))?
         }
+        (None, true) => kept_with(&d.cache_path),
+        (None, false) => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
     };
     if cached
         && let Some(expected) = &expected

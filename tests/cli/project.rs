@@ -354,9 +354,17 @@ fn sbom_lists_the_locked_and_the_installed_tools() {
             .unwrap()
             .ends_with("sums-1.0.0-aarch64-apple-darwin.tar.gz")
     );
-    // The same lock, the same document (its time aside).
+    // The same lock, the same components; each document its own serial number.
     let again = run_in(&env, &dir, &["sbom", "--target", "macos-aarch64"]).json();
-    assert_eq!(again["serialNumber"], bom["serialNumber"]);
+    assert_eq!(again["components"], bom["components"]);
+    assert_ne!(again["serialNumber"], bom["serialNumber"]);
+    assert!(
+        bom["serialNumber"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("urn:uuid:") && s.len() == 45),
+        "{}",
+        bom["serialNumber"]
+    );
     // Outside a project: the installed tools.
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let installed = env.run(&["sbom"]).json();
@@ -401,4 +409,53 @@ fn inside_a_project_which_and_exec_use_the_locked_version() {
         std::fs::read(outside.stdout().trim()).unwrap(),
         program("sums", "2.0.0")
     );
+}
+
+/// Offline, a cached download is still checked against the lock: the cache's own note of what
+/// vouched for a file is only as trustworthy as the cache (shared, or restored in CI).
+#[test]
+fn offline_sync_checks_the_cache_against_the_lock() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    env.run(&["uninstall", "sums"]).expect_code(0);
+
+    // Swap the cached archive for another program, and make the cache's note vouch for it.
+    let triple = crate::support::host_triple();
+    let name = asset_name("sums", "1.0.0", triple);
+    let cached = find_file(&env.cache_dir(), &name).expect("the archive is cached");
+    let evil = archive_for("sums", "6.6.6", triple);
+    std::fs::write(&cached, &evil).unwrap();
+    let note = cached.with_file_name(format!("{name}.verified"));
+    std::fs::write(
+        &note,
+        format!(
+            "sha256:{} checksums.txt\n",
+            crate::support::server::sha256_hex(&evil)
+        ),
+    )
+    .unwrap();
+
+    run_in(&env, &dir, &["sync", "--frozen", "--offline"])
+        .expect_code(4)
+        .stderr_has("the cached `")
+        .stderr_has("cannot be verified, and haul is offline");
+    assert!(env.snapshot().is_empty(), "{:?}", env.snapshot());
+}
+
+fn find_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()? {
+        let path = entry.ok()?.path();
+        if path.is_dir() {
+            if let Some(found) = find_file(&path, name) {
+                return Some(found);
+            }
+        } else if path.file_name().is_some_and(|n| n == name) {
+            return Some(path);
+        }
+    }
+    None
 }
