@@ -118,7 +118,11 @@ fn main() {
         counters: Counters::default(),
         log: Mutex::new(Vec::new()),
     });
-    for (listener, role) in [(api, Role::Api), (dl, Role::Download), (control, Role::Control)] {
+    for (listener, role) in [
+        (api, Role::Api),
+        (dl, Role::Download),
+        (control, Role::Control),
+    ] {
         let server = Arc::clone(&server);
         thread::spawn(move || accept_loop(&listener, role, &server));
     }
@@ -138,7 +142,10 @@ fn bind() -> TcpListener {
     TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| fail(&format!("bind: {e}")))
 }
 
-type Loaded = (HashMap<String, Vec<Release>>, HashMap<u64, (String, String, String)>);
+type Loaded = (
+    HashMap<String, Vec<Release>>,
+    HashMap<u64, (String, String, String)>,
+);
 
 /// Read `DIR/OWNER/REPO/TAG/ASSET` into memory.
 fn load(dir: &Path) -> Loaded {
@@ -203,8 +210,14 @@ fn accept_loop(listener: &TcpListener, role: Role, server: &Arc<Server>) {
     for stream in listener.incoming().flatten() {
         let server = Arc::clone(server);
         match role {
-            Role::Api => server.counters.api_connections.fetch_add(1, Ordering::SeqCst),
-            Role::Download => server.counters.dl_connections.fetch_add(1, Ordering::SeqCst),
+            Role::Api => server
+                .counters
+                .api_connections
+                .fetch_add(1, Ordering::SeqCst),
+            Role::Download => server
+                .counters
+                .dl_connections
+                .fetch_add(1, Ordering::SeqCst),
             Role::Control => 0,
         };
         thread::spawn(move || {
@@ -287,11 +300,10 @@ fn serve_connection(stream: TcpStream, role: Role, server: &Server) -> std::io::
                     server.counters.not_modified.fetch_add(1, Ordering::SeqCst);
                 }
                 let port = if role == Role::Api { "api" } else { "dl" };
-                server
-                    .log
-                    .lock()
-                    .expect("log")
-                    .push(format!("{port} {} {} {}", request.method, request.path, reply.status));
+                server.log.lock().expect("log").push(format!(
+                    "{port} {} {} {}",
+                    request.method, request.path, reply.status
+                ));
                 reply
             }
         };
@@ -378,7 +390,10 @@ impl Reply {
         Reply {
             status,
             headers: vec![
-                ("Content-Type".into(), "application/json; charset=utf-8".into()),
+                (
+                    "Content-Type".into(),
+                    "application/json; charset=utf-8".into(),
+                ),
                 ("X-RateLimit-Limit".into(), "5000".into()),
                 ("X-RateLimit-Remaining".into(), "4999".into()),
             ],
@@ -418,7 +433,11 @@ fn write_reply(
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    let body = if head_only || reply.status == 304 { &[][..] } else { body };
+    let body = if head_only || reply.status == 304 {
+        &[][..]
+    } else {
+        body
+    };
     // Small answers go out in one write; large bodies in paced chunks.
     if body.len() <= 64 * 1024 {
         let mut out = head.into_bytes();
@@ -427,7 +446,11 @@ fn write_reply(
         writer.write_all(&out)?;
     } else {
         writer.write_all(head.as_bytes())?;
-        let chunk = if pacer.bytes_per_sec > 0.0 { 32 * 1024 } else { 1 << 20 };
+        let chunk = if pacer.bytes_per_sec > 0.0 {
+            32 * 1024
+        } else {
+            1 << 20
+        };
         for piece in body.chunks(chunk) {
             pacer.take(piece.len());
             writer.write_all(piece)?;
@@ -520,7 +543,11 @@ fn answer(server: &Server, request: &Request) -> Reply {
             return download(server, &format!("{owner}/{repo}"), tag, name, request);
         }
         ["repos", owner, repo, "releases", "assets", id] => {
-            match id.parse::<u64>().ok().and_then(|id| server.asset_ids.get(&id)) {
+            match id
+                .parse::<u64>()
+                .ok()
+                .and_then(|id| server.asset_ids.get(&id))
+            {
                 Some((repo, tag, name)) => {
                     return Reply {
                         status: 302,
@@ -552,9 +579,9 @@ fn answer(server: &Server, request: &Request) -> Reply {
             };
             match rest {
                 [] | [""] => list_page(server, &full, releases, request),
-                ["latest"] => releases
-                    .first()
-                    .map_or_else(Reply::not_found, |r| Reply::json(200, release_json(server, &full, r))),
+                ["latest"] => releases.first().map_or_else(Reply::not_found, |r| {
+                    Reply::json(200, release_json(server, &full, r))
+                }),
                 ["tags", tag @ ..] => {
                     let tag = tag.join("/");
                     releases
@@ -615,7 +642,10 @@ fn download(server: &Server, repo: &str, tag: &str, name: &str, request: &Reques
             status: 206,
             headers: vec![
                 ("Content-Type".into(), "application/octet-stream".into()),
-                ("Content-Range".into(), format!("bytes {start}-{}/{len}", len - 1)),
+                (
+                    "Content-Range".into(),
+                    format!("bytes {start}-{}/{len}", len - 1),
+                ),
             ],
             body: Body::Shared(Arc::clone(&asset.bytes), start),
         },
@@ -631,7 +661,10 @@ fn download(server: &Server, repo: &str, tag: &str, name: &str, request: &Reques
 }
 
 fn download_url(server: &Server, repo: &str, tag: &str, name: &str) -> String {
-    format!("http://127.0.0.1:{}/{repo}/releases/download/{tag}/{name}", server.dl_port)
+    format!(
+        "http://127.0.0.1:{}/{repo}/releases/download/{tag}/{name}",
+        server.dl_port
+    )
 }
 
 fn list_page(server: &Server, repo: &str, releases: &[Release], request: &Request) -> Reply {
@@ -691,8 +724,14 @@ fn release_json(server: &Server, repo: &str, release: &Release) -> String {
         .collect();
     format!(
         r#"{{"url":{},"html_url":{},"tag_name":{},"name":{},"draft":false,"prerelease":false,"created_at":"2025-06-01T12:00:00Z","published_at":"2025-06-01T12:00:00Z","body":"","assets":[{}]}}"#,
-        json_string(&format!("http://127.0.0.1:{}/repos/{repo}/releases", server.api_port)),
-        json_string(&format!("https://github.example/{repo}/releases/tag/{}", release.tag)),
+        json_string(&format!(
+            "http://127.0.0.1:{}/repos/{repo}/releases",
+            server.api_port
+        )),
+        json_string(&format!(
+            "https://github.example/{repo}/releases/tag/{}",
+            release.tag
+        )),
         json_string(&release.tag),
         json_string(&release.tag),
         assets.join(","),
