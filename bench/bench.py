@@ -20,6 +20,7 @@ What it does:
    of the process and of every child it waited for):
    - haul installing all N in one command, cold cache (fresh HAUL_HOME, bin dir and cache);
    - the same with the static musl build, when it was built;
+   - the same with `-j N` (all N downloads at once; haul's default is 8), unless --jobs is given;
    - haul warm: fresh HAUL_HOME and bin dir, download cache kept from an earlier install;
    - haul warm again, with the server adding GitHub's `digest` field to each asset (haul
      trusts its download cache only when the API's digest vouches for it);
@@ -302,10 +303,10 @@ class Bench:
                 (run_dir / "out").mkdir(exist_ok=True)
         raise BenchError(f"`{' '.join(cmd[:3])} ...` failed three times:\n{tail(log)}")
 
-    def haul_cmd(self, haul: Path) -> list[str]:
+    def haul_cmd(self, haul: Path, jobs: int | None = None) -> list[str]:
         cmd = [str(haul), "install"]
-        if self.args.jobs:
-            cmd += ["-j", str(self.args.jobs)]
+        if jobs or self.args.jobs:
+            cmd += ["-j", str(jobs or self.args.jobs)]
         return cmd + self.repos
 
     def installed_by_haul(self, run_dir: Path) -> str | None:
@@ -338,13 +339,15 @@ class Bench:
         urls = [server.download_url(t) for t in self.tools]
         rows: list[tuple[Row, object]] = []
 
-        def haul_install(haul: Path, cache: Path | None, digest: bool = False):
+        def haul_install(haul: Path, cache: Path | None, digest: bool = False,
+                         jobs: int | None = None):
             def run() -> Sample:
                 run_dir = self.new_dir()
                 server.configure(scenario, digest=digest)
                 try:
-                    return self.run_once(self.haul_cmd(haul), haul_env(run_dir, api, cache),
-                                         run_dir, self.installed_by_haul)
+                    return self.run_once(self.haul_cmd(haul, jobs),
+                                         haul_env(run_dir, api, cache), run_dir,
+                                         self.installed_by_haul)
                 finally:
                     server.configure(scenario)
             return run
@@ -364,6 +367,9 @@ class Bench:
             rows.append((Row("haul_musl_cold", f"haul install, {n} tools in one command, "
                              "cold cache, static musl build"),
                          haul_install(args.haul_musl, None)))
+        if not args.jobs:
+            rows.append((Row("haul_cold_jn", f"haul install, {n} tools in one command, cold "
+                             f"cache, -j {n}"), haul_install(args.haul, None, jobs=n)))
         rows.append((Row("haul_warm", f"haul install, {n} tools, warm download cache"),
                      haul_install(args.haul, warm_cache)))
         rows.append((Row("haul_warm_digest",
