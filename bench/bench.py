@@ -551,13 +551,13 @@ class Bench:
         args = self.args
         n = len(self.tools)
         print()
-        print(f"haul benchmark: {n} tools x {args.size:g} MiB (tar.gz, gzip "
+        print(f"- haul benchmark: {n} tools x {args.size:g} MiB (tar.gz, gzip "
               f"{self.stamp.get('gzip_ratio')}x, {self.stamp.get('archive_bytes', 0) / MIB:.0f}"
               f" MiB to download), {machine()}")
-        print(f"Machine load: {self.load}")
-        print(f"{haul_version(args.haul)} (commit {git_commit()}), `haul install` with "
+        print(f"- machine load: {self.load}")
+        print(f"- {haul_version(args.haul)} (commit {git_commit()}), `haul install` with "
               + (f"-j {args.jobs}" if args.jobs else "its default -j"))
-        print(f"median of {args.runs} runs ({args.seq_runs} for the one-after-another rows, "
+        print(f"- median of {args.runs} runs ({args.seq_runs} for the one-after-another rows, "
               f"{args.startup_runs} for start-up rows); peak RSS is the largest of the runs; "
               "x floor = median / the scenario's parallel curl-into-tar median (/bin/true's for "
               "start-up rows)")
