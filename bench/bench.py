@@ -713,11 +713,14 @@ def machine() -> str:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--haul", type=Path, required=True, help="the release build of haul")
-    p.add_argument("--haul-musl", type=Path, help="the static musl build (rows skipped without)")
-    p.add_argument("--server", type=Path, required=True, help="haul-bench-server")
-    p.add_argument("--fixtures", type=Path, help="where fixtures are kept between runs "
-                   "(default: target/bench-fixtures in the repository)")
+    p.add_argument("--haul", type=Path, required=True,
+                   help="the release build of haul (bench/run passes it)")
+    p.add_argument("--haul-musl", type=Path, help="the static musl build (its rows are "
+                   "skipped without it)")
+    p.add_argument("--server", type=Path, required=True,
+                   help="haul-bench-server (bench/run passes it)")
+    p.add_argument("--fixtures", type=Path, default=HERE.parent / "target" / "bench-fixtures",
+                   help="where fixtures are kept between runs")
     p.add_argument("--tools", "-n", type=int, default=10, help="N: tools to install")
     p.add_argument("--size", "-s", type=float, default=20, help="S: MiB per tool (unpacked)")
     p.add_argument("--runs", type=int, default=5, help="runs per row (median)")
@@ -752,7 +755,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    fixtures_dir = args.fixtures or HERE.parent / "target" / "bench-fixtures"
+    fixtures_dir = args.fixtures
     for path in (args.haul, args.server) + ((args.haul_musl,) if args.haul_musl else ()):
         if not os.access(path, os.X_OK):
             print(f"bench: {path} is not an executable", file=sys.stderr)
