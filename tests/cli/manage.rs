@@ -1,8 +1,7 @@
 //! Managing installed tools: versions side by side, outdated, upgrade, rollback, exec, prune,
 //! the cache, and every kind of name for them.
 
-use crate::support::archive;
-use crate::support::{EXE, TestEnv, host_asset, program, publish_simple, tar_gz_release};
+use crate::support::{EXE, TestEnv, program, publish_simple, tar_gz_release};
 
 fn stored_versions(env: &TestEnv, tool: &str) -> Vec<String> {
     let mut versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join(tool))
@@ -213,13 +212,14 @@ fn uninstall_one_version_or_all() {
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
+    use crate::support::archive;
     let env = TestEnv::new();
     let script =
         b"#!/bin/sh\necho \"widget 1.0.0 args: $*\"\nread line\necho \"stdin: $line\"\nexit 7\n";
     env.server
         .release("acme/widget", "v1.0.0")
         .asset(
-            &host_asset("widget", "1.0.0", ".tar.gz"),
+            &crate::support::host_asset("widget", "1.0.0", ".tar.gz"),
             &archive::gz(&archive::tar(&[archive::exe("w/widget", script)])),
         )
         .checksums("checksums.txt")
