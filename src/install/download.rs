@@ -75,41 +75,62 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     }
     // A digest known in advance (a lock's) always decides, offline too: the cache's note of
     // what vouched for a file is only as trustworthy as the cache.
-    let expected = match (&d.known, d.offline) {
-        (Some((digest, by)), _) => {
+    let known = match &d.known {
+        Some((digest, by)) => Some(
             verify::combine(vec![(by.clone(), Answer::Digest(digest.clone()))])
-                .map_err(|err| err.to_user_error(&d.asset.name))?
-        }
-        (None, true) => kept_with(&d.cache_path),
-        (None, false) => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
+                .map_err(|err| err.to_user_error(&d.asset.name))?,
+        ),
+        None => None,
     };
-    if cached
-        && let Some(expected) = &expected
-        && let Some(hashes) = cached_hashes(&d.cache_path, expected).await
-        && verify::check(expected, &hashes).is_ok()
-        && unpack_cached(d, format).await
-    {
-        return Ok(fetched(hashes, Some(expected)));
-    }
-    if d.offline {
-        return Err(UserError::new(format!(
-            "the cached `{}` cannot be verified, and haul is offline",
-            d.asset.name
-        ))
-        .hint("run the command again without `--offline` to download it again")
-        .exit(ExitCode::Verification)
-        .into());
-    }
-    if expected.is_none() && d.require_checksum {
-        return Err(unverified(&d.asset.name, &d.release.tag).into());
-    }
-
-    bar.message("downloading");
-    let algorithms = expected
-        .as_ref()
-        .map(Expected::algorithms)
-        .unwrap_or_default();
-    let (mut hashes, unpacked) = download(http, d, format, &algorithms, bar).await?;
+    let (expected, hashes, unpacked) = if known.is_none() && !d.offline && !cached {
+        // Nothing to reuse: the checksum files are fetched while the download streams in,
+        // rather than one round trip before it. Either failing stops the other.
+        let (expected, (hashes, unpacked)) = tokio::try_join!(
+            expected_checksum(http, d.release, &d.asset.name, d.plan),
+            async {
+                bar.message("downloading");
+                download(http, d, format, &[], bar).await
+            },
+        )?;
+        if expected.is_none() && d.require_checksum {
+            return Err(unverified(&d.asset.name, &d.release.tag).into());
+        }
+        (expected, hashes, unpacked)
+    } else {
+        let expected = match known {
+            Some(known) => known,
+            None if d.offline => kept_with(&d.cache_path),
+            None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
+        };
+        if cached
+            && let Some(expected) = &expected
+            && let Some(hashes) = cached_hashes(&d.cache_path, expected).await
+            && verify::check(expected, &hashes).is_ok()
+            && unpack_cached(d, format).await
+        {
+            return Ok(fetched(hashes, Some(expected)));
+        }
+        if d.offline {
+            return Err(UserError::new(format!(
+                "the cached `{}` cannot be verified, and haul is offline",
+                d.asset.name
+            ))
+            .hint("run the command again without `--offline` to download it again")
+            .exit(ExitCode::Verification)
+            .into());
+        }
+        if expected.is_none() && d.require_checksum {
+            return Err(unverified(&d.asset.name, &d.release.tag).into());
+        }
+        bar.message("downloading");
+        let algorithms = expected
+            .as_ref()
+            .map(Expected::algorithms)
+            .unwrap_or_default();
+        let (hashes, unpacked) = download(http, d, format, &algorithms, bar).await?;
+        (expected, hashes, unpacked)
+    };
+    let mut hashes = hashes;
     if let Some(expected) = &expected {
         if !hashes.covers(expected) {
             hashes = hash_file(&d.partial, Hasher::for_expected(expected))?;

@@ -18,7 +18,7 @@ use crate::error::{ExitCode, UserError};
 use crate::output::OutputSettings;
 use crate::platform::Platform;
 
-pub const DEFAULT_JOBS: usize = 8;
+pub const DEFAULT_JOBS: usize = 16;
 
 /// The config file (`config.toml`); every key is optional.
 #[derive(Debug, Default, Deserialize)]
