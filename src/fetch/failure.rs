@@ -387,6 +387,8 @@ fn describe_cert_error(err: &rustls::CertificateError) -> String {
             "it is not valid for this host name".to_owned()
         }
         C::Revoked => "it has been revoked".to_owned(),
+        // What the operating system's verifier said (macOS, Windows).
+        C::Other(other) => other.to_string(),
         other => format!("{other:?}"),
     }
 }

@@ -117,14 +117,38 @@ pub fn present(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
-/// Whether `link` is a symbolic link into `dir` (on Windows, where links are hard links or
-/// copies, this cannot be told and is `false`).
+/// Whether `link` is a symbolic link into `dir`.
 #[cfg(unix)]
 pub fn points_into(link: &Path, dir: &Path) -> bool {
     std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir))
 }
 
+/// Whether `link` is a hard link or a copy of a file in `dir`: hard links and copies name no
+/// target, so a file under `dir` with the same name and the same bytes.
 #[cfg(not(unix))]
-pub fn points_into(_link: &Path, _dir: &Path) -> bool {
+pub fn points_into(link: &Path, dir: &Path) -> bool {
+    let Some(name) = link.file_name() else {
+        return false;
+    };
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(next) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => dirs.push(path),
+                Ok(kind)
+                    if kind.is_file()
+                        && path.file_name() == Some(name)
+                        && points_to(link, &path) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+    }
     false
 }

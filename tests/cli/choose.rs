@@ -108,9 +108,17 @@ fn only_programs_for_the_target_are_installed() {
         .asset_with_digest("tool-darwin-amd64", &macho)
         .asset_with_digest(&host_asset("tool", "1.0.0", ""), &linux)
         .publish();
-    env.run(&["install", "acme/tool", "--asset", "deb$"])
-        .expect_code(1)
-        .stderr_has("installer package");
+    // An installer package is never installed, whatever the machine.
+    env.run(&[
+        "install",
+        "acme/tool",
+        "--asset",
+        "deb$",
+        "--target",
+        "linux-x86_64",
+    ])
+    .expect_code(1)
+    .stderr_has("installer package");
     let target = if cfg!(windows) {
         "windows-x86_64"
     } else {

@@ -95,12 +95,18 @@ pub fn bz2(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("bzip2")
 }
 
+/// Deflated, and dated 1980-01-01 (zip's own default is the time of writing where its `time`
+/// feature is on, as on Windows): the same entries make the same bytes.
+fn zip_options() -> zip::write::SimpleFileOptions {
+    zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+}
+
 pub fn zip(entries: &[Entry]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for entry in entries {
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .unix_permissions(if entry.executable { 0o755 } else { 0o644 });
+        let options = zip_options().unix_permissions(if entry.executable { 0o755 } else { 0o644 });
         writer.start_file(entry.path, options).expect("zip entry");
         writer.write_all(entry.bytes).expect("zip data");
     }
@@ -167,8 +173,7 @@ pub fn tar_claiming_size(path: &str, size: u64) -> Vec<u8> {
 /// A zip of `entries` followed by symbolic links (`name`, `target`).
 pub fn zip_with_links(entries: &[Entry], links: &[(&str, &str)]) -> Vec<u8> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
+    let options = zip_options();
     for entry in entries {
         let mode = if entry.executable { 0o755 } else { 0o644 };
         writer

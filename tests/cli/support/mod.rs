@@ -338,9 +338,35 @@ pub fn host_asset(tool: &str, version: &str, ext: &str) -> String {
     format!("{tool}-{version}-{}{ext}", host_triple())
 }
 
-/// The bytes of a stand-in executable: a script that prints its name and version.
+/// The bytes of a stand-in executable: a script that prints its name and version. On Windows,
+/// where haul installs only programs, the same text follows the headers of a PE executable for
+/// this machine (it is never run there).
 pub fn program(tool: &str, version: &str) -> Vec<u8> {
-    format!("#!/bin/sh\necho \"{tool} {version}\"\n").into_bytes()
+    let script = format!("#!/bin/sh\necho \"{tool} {version}\"\n").into_bytes();
+    if cfg!(windows) {
+        let machine: u16 = if cfg!(target_arch = "aarch64") {
+            0xaa64
+        } else {
+            0x8664
+        };
+        let mut exe = pe_headers(machine);
+        exe.extend_from_slice(&script);
+        exe
+    } else {
+        script
+    }
+}
+
+/// The headers of a PE executable (not a DLL) for `machine`, as a Windows program starts.
+pub fn pe_headers(machine: u16) -> Vec<u8> {
+    let mut out = vec![0u8; 0x200];
+    out[..2].copy_from_slice(b"MZ");
+    out[0x3c..0x40].copy_from_slice(&0x80u32.to_le_bytes());
+    out[0x80..0x84].copy_from_slice(b"PE\0\0");
+    out[0x84..0x86].copy_from_slice(&machine.to_le_bytes());
+    // Characteristics: an executable image.
+    out[0x96..0x98].copy_from_slice(&0x0022u16.to_le_bytes());
+    out
 }
 
 /// A release archive (tar.gz) holding `DIR/TOOL` as most releases do.
