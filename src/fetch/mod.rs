@@ -760,12 +760,14 @@ fn can_retry(failure: &Failure, attempt: u32) -> bool {
 /// The client: the operating system's trust store (through the platform verifier) plus
 /// Mozilla's roots, for hosts with no CA bundle (a scratch container, a static binary on a
 /// minimal image), plus `SSL_CERT_FILE`/`SSL_CERT_DIR`. Where the platform verifier cannot take
-/// extra roots (seen under wine), the system store alone, and failing that the extra roots.
+/// extra roots (seen under wine): Mozilla's and the user's roots when the user named some (what
+/// they asked for comes first), else the system store alone; failing that, the roots alone.
 /// Redirects are haul's own; proxies are decided by [`Proxies`].
 fn build_client(
     proxies: &Arc<Proxies>,
     extra: Vec<reqwest::Certificate>,
 ) -> Result<reqwest::Client> {
+    let named = !extra.is_empty();
     let mut roots = tls::mozilla();
     roots.extend(extra);
     let builder = || {
@@ -787,11 +789,13 @@ fn build_client(
             }))
         }
     };
+    let only = |roots: Vec<reqwest::Certificate>| builder().tls_certs_only(roots).build();
     builder()
         .tls_certs_merge(roots.clone())
         .build()
+        .or_else(|err| if named { only(roots.clone()) } else { Err(err) })
         .or_else(|_| builder().build())
-        .or_else(|_| builder().tls_certs_only(roots).build())
+        .or_else(|_| only(roots))
         .map_err(|err| {
             UserError::new("cannot set up HTTPS")
                 .caused_by(err.to_string())
