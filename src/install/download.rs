@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use bytes::Bytes;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
@@ -23,9 +23,6 @@ use crate::unpack::{self, Format, Limits};
 use crate::verify::{
     self, Algorithm, Answer, Candidate, Digest, Expected, Hasher, Hashes, Verified,
 };
-
-/// Chunks in flight between the download and the unpacker; bounds memory per download.
-const PIPE_CHUNKS: usize = 4;
 
 /// One file to fetch and unpack.
 pub struct Download<'a> {
@@ -241,23 +238,32 @@ async fn download(
         return Ok((hasher.finish(), unpacked));
     }
 
-    // Unpack on a blocking thread while the download arrives; the bounded channel keeps memory
-    // flat and slows the download down when unpacking falls behind. The unpacker reads its
-    // input to the end even after an error, so every byte is hashed.
-    let (tx, rx) = mpsc::channel::<Bytes>(PIPE_CHUNKS);
+    // Unpack on a blocking thread while the download arrives. Each chunk is handed over and
+    // hashed and written meanwhile, and the next is read only once the unpacker is done with
+    // it: the HTTP client then reuses one read buffer per connection instead of allocating a
+    // new one for every chunk still queued, which keeps memory flat however far unpacking falls
+    // behind (the rest waits in the socket). The unpacker reads its input to the end even after
+    // an error, so every byte is hashed.
+    let (tx, rx) = mpsc::channel::<Handed>(1);
     let unpacker = tokio::task::spawn_blocking(move || {
         let reader = ChannelReader {
             rx,
             chunk: Bytes::new(),
+            done: None,
         };
         unpack::unpack_stream(format, reader, &dest, &asset, &single, &limits)
     });
     let downloaded = http
         .download(url, size, bar, async |chunk: Bytes| {
+            let (done, consumed) = oneshot::channel();
+            // An unpacker that stopped early no longer reads: the bytes still count.
+            let handed = tx.send((chunk.clone(), done)).await.is_ok();
             hasher.update(&chunk);
             file.write_all(&chunk).context("writing the download")?;
-            // An unpacker that stopped early no longer reads: the bytes still count.
-            let _ = tx.send(chunk).await;
+            drop(chunk);
+            if handed {
+                let _ = consumed.await;
+            }
             Ok(())
         })
         .await;
@@ -377,16 +383,28 @@ fn unverified(asset: &str, tag: &str) -> UserError {
 }
 
 /// Reads the chunks the download sends, on the unpacker's thread.
+/// A chunk of the download, and how the unpacker says it is done with it.
+type Handed = (Bytes, oneshot::Sender<()>);
+
 struct ChannelReader {
-    rx: mpsc::Receiver<Bytes>,
+    rx: mpsc::Receiver<Handed>,
     chunk: Bytes,
+    done: Option<oneshot::Sender<()>>,
 }
 
 impl Read for ChannelReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.chunk.is_empty() {
+            // Done with the last chunk: let it go before asking for the next.
+            self.chunk = Bytes::new();
+            if let Some(done) = self.done.take() {
+                let _ = done.send(());
+            }
             match self.rx.blocking_recv() {
-                Some(chunk) => self.chunk = chunk,
+                Some((chunk, done)) => {
+                    self.chunk = chunk;
+                    self.done = Some(done);
+                }
                 None => return Ok(0),
             }
         }
