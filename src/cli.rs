@@ -61,41 +61,79 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A subcommand's arguments, defined only when that subcommand runs (clap's
+/// [`clap::Command::defer`]): `haul --version` and `haul which` do not build the definitions of
+/// every other command, which is most of what start-up costs. Help, completions and man pages
+/// see the whole tree.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T> std::ops::Deref for Deferred<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Install one or more tools, concurrently
     #[command(visible_alias = "i", after_help = INSTALL_EXAMPLES)]
-    Install(InstallArgs),
+    Install(Deferred<InstallArgs>),
 
     /// Remove tools: their files, their links in the bin dir and their records
     #[command(visible_alias = "rm")]
-    Uninstall(UninstallArgs),
+    Uninstall(Deferred<UninstallArgs>),
 
     /// List installed tools
     #[command(visible_alias = "ls")]
-    List(ListArgs),
+    List(Deferred<ListArgs>),
 
     /// Installed tools with a newer release (exit 10 with --exit-code when there is one)
     #[command(after_help = OUTDATED_EXAMPLES)]
-    Outdated(OutdatedArgs),
+    Outdated(Deferred<OutdatedArgs>),
 
     /// Move tools to the newest release their requirement allows (all when none is named)
     #[command(visible_alias = "up", after_help = UPGRADE_EXAMPLES)]
-    Upgrade(UpgradeArgs),
+    Upgrade(Deferred<UpgradeArgs>),
 
     /// Make the previously active version of a tool active again
     #[command(after_help = ROLLBACK_EXAMPLES)]
-    Rollback(RollbackArgs),
+    Rollback(Deferred<RollbackArgs>),
 
     /// Run a version of a tool, installing it into the store first if needed, without changing
     /// the active one
     #[command(after_help = EXEC_EXAMPLES)]
-    Exec(ExecArgs),
+    Exec(Deferred<ExecArgs>),
 
     /// Remove stored versions that are not active, and cached downloads of versions no longer
     /// stored
     #[command(after_help = PRUNE_EXAMPLES)]
-    Prune(PruneArgs),
+    Prune(Deferred<PruneArgs>),
 
     /// The download cache
     #[command(subcommand)]
@@ -103,56 +141,56 @@ pub enum Command {
 
     /// Start a project: write a commented haul.toml here
     #[command(after_help = INIT_EXAMPLES)]
-    Init(InitArgs),
+    Init(Deferred<InitArgs>),
 
     /// Add tools to the project's haul.toml (comments and formatting kept)
     #[command(after_help = ADD_EXAMPLES)]
-    Add(AddArgs),
+    Add(Deferred<AddArgs>),
 
     /// Remove tools from the project's haul.toml (comments and formatting kept)
     #[command(after_help = REMOVE_EXAMPLES)]
-    Remove(RemoveArgs),
+    Remove(Deferred<RemoveArgs>),
 
     /// Resolve haul.toml for every platform and write haul.lock
     #[command(after_help = LOCK_EXAMPLES)]
-    Lock(LockArgs),
+    Lock(Deferred<LockArgs>),
 
     /// Install exactly what haul.lock pins for this platform
     #[command(after_help = SYNC_EXAMPLES)]
-    Sync(SyncArgs),
+    Sync(Deferred<SyncArgs>),
 
     /// Download every locked file for every locked platform into DIR, laid out by URL
     #[command(after_help = MIRROR_EXAMPLES)]
-    Mirror(MirrorArgs),
+    Mirror(Deferred<MirrorArgs>),
 
     /// Print a CycloneDX 1.6 inventory (JSON) of the locked tools, or the installed ones
     #[command(after_help = SBOM_EXAMPLES)]
-    Sbom(SbomArgs),
+    Sbom(Deferred<SbomArgs>),
 
     /// Show where a tool comes from and which asset haul would pick on every platform
-    Info(InfoArgs),
+    Info(Deferred<InfoArgs>),
 
     /// Search the built-in catalog (every tool when no word is given)
     #[command(visible_alias = "s")]
-    Search(SearchArgs),
+    Search(Deferred<SearchArgs>),
 
     /// Print the path of an installed tool's executable (exit 1 when it is not installed)
-    Which(WhichArgs),
+    Which(Deferred<WhichArgs>),
 
     /// Print a shell snippet that puts haul's bin dir on PATH
     #[command(after_help = ENV_EXAMPLES)]
-    Env(EnvArgs),
+    Env(Deferred<EnvArgs>),
 
     /// Print the script that registers haul's completions with a shell
     #[command(after_help = COMPLETIONS_EXAMPLES)]
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
 
     /// Manage haul itself
     #[command(name = "self", subcommand)]
     Self_(SelfCommand),
 
     /// Show how haul is installed and what is wrong with the setup (exit 1 when something is)
-    Doctor(DoctorArgs),
+    Doctor(Deferred<DoctorArgs>),
 }
 
 impl Command {

@@ -400,32 +400,40 @@ impl Store {
     /// What is missing or wrong with `record`'s files and links.
     pub fn check(&self, record: &Record) -> Vec<Problem> {
         let mut problems = Vec::new();
+        // As few file system calls as `haul list` can afford for every tool: a version's
+        // directory is looked at only when one of its executables is missing.
         for (key, version) in &record.versions {
             let dir = self.version_dir(&record.name, key);
-            if !dir.is_dir() {
+            let missing: Vec<PathBuf> = version
+                .bins
+                .iter()
+                .map(|bin| dir.join(&bin.path))
+                .filter(|path| !path.is_file())
+                .collect();
+            if (!missing.is_empty() || version.bins.is_empty()) && !dir.is_dir() {
                 problems.push(Problem::VersionMissing { key: key.clone() });
                 continue;
             }
-            for bin in &version.bins {
-                let path = dir.join(&bin.path);
-                if !path.is_file() {
-                    problems.push(Problem::ExecutableMissing {
-                        key: key.clone(),
-                        path,
-                    });
-                }
+            for path in missing {
+                problems.push(Problem::ExecutableMissing {
+                    key: key.clone(),
+                    path,
+                });
             }
         }
         for l in &record.links {
             let Some(target) = self.link_target(record, l) else {
                 continue;
             };
-            if !link::present(&l.path) {
-                problems.push(Problem::LinkMissing {
+            if link::points_to(&l.path, &target) {
+                continue;
+            }
+            if link::present(&l.path) {
+                problems.push(Problem::LinkWrong {
                     path: l.path.clone(),
                 });
-            } else if !link::points_to(&l.path, &target) {
-                problems.push(Problem::LinkWrong {
+            } else {
+                problems.push(Problem::LinkMissing {
                     path: l.path.clone(),
                 });
             }
