@@ -102,14 +102,20 @@ fn the_digest_and_a_checksum_file_both_vouch() {
     assert_eq!(env.server.hits("/dl/acme/widget/v1.0.0/checksums.txt"), 1);
 }
 
-#[test]
-fn no_checksum_warns_and_installs() {
-    let env = TestEnv::new();
+/// `acme/widget` v1.0.0 with no checksum at all; the asset's name.
+fn publish_unverified(env: &TestEnv) -> String {
     let (asset, bytes) = asset_and_bytes("1.0.0");
     env.server
         .release("acme/widget", "v1.0.0")
         .asset(&asset, &bytes)
         .publish();
+    asset
+}
+
+#[test]
+fn no_checksum_warns_and_installs() {
+    let env = TestEnv::new();
+    let asset = publish_unverified(&env);
     env.run(&["install", "acme/widget"])
         .expect_code(0)
         .stderr_is(
@@ -137,11 +143,7 @@ fn checksum_required(asset: &str) -> String {
 #[test]
 fn require_checksum_refuses_unverified() {
     let env = TestEnv::new();
-    let (asset, bytes) = asset_and_bytes("1.0.0");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset(&asset, &bytes)
-        .publish();
+    let asset = publish_unverified(&env);
     env.run(&["install", "acme/widget", "--require-checksum"])
         .expect_code(4)
         .stderr_is(&env, &checksum_required(&asset));
@@ -151,11 +153,7 @@ fn require_checksum_refuses_unverified() {
 #[test]
 fn require_checksum_in_the_config_refuses_unverified() {
     let env = TestEnv::new();
-    let (asset, bytes) = asset_and_bytes("1.0.0");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset(&asset, &bytes)
-        .publish();
+    let asset = publish_unverified(&env);
     std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
     env.run(&["install", "acme/widget"])
         .expect_code(4)
