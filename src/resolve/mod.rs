@@ -83,10 +83,22 @@ pub fn for_platform(tool: &Tool, release: &Release, platform: Platform) -> Relea
 
 /// The asset of `release` for `platform` that holds the executable `wanted`, and why.
 pub fn choose(tool: &Tool, release: &Release, platform: Platform, wanted: &str) -> Selection {
+    select::best(ranked(tool, release, platform, wanted))
+}
+
+/// Every asset of `release` that fits `platform` for the executable `wanted`, best first
+/// (never empty; a URL template has one build per platform), or the selection that says why
+/// nothing fits.
+fn ranked(
+    tool: &Tool,
+    release: &Release,
+    platform: Platform,
+    wanted: &str,
+) -> Result<Vec<Selection>, Selection> {
     match &tool.source {
         ToolSource::GitHub(_) => {
             let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-            select::select(
+            select::ranked(
                 &names,
                 platform,
                 &select::Request {
@@ -96,7 +108,14 @@ pub fn choose(tool: &Tool, release: &Release, platform: Platform, wanted: &str) 
                 },
             )
         }
-        ToolSource::Template(template) => choose_template(template, release, platform),
+        ToolSource::Template(template) => {
+            let selection = choose_template(template, release, platform);
+            if selection.asset.is_some() {
+                Ok(vec![selection])
+            } else {
+                Err(selection)
+            }
+        }
     }
 }
 
@@ -148,12 +167,19 @@ pub fn parts(tool: &Tool, release: &Release, platform: Platform) -> Result<Vec<P
         .bins
         .first()
         .map_or(tool.name.as_str(), |b| b.name.as_str());
-    let first = choose(tool, release, platform, primary);
+    // The selector runs once: the best build, and the ones after it should it not start here.
+    let (first, rest) = match ranked(tool, release, platform, primary) {
+        Ok(mut ranked) => {
+            let first = ranked.remove(0);
+            (first, ranked)
+        }
+        Err(nothing) => return Err(nothing_fits(tool, release, platform, &nothing)),
+    };
     let Some(first_asset) = first.asset.clone() else {
         return Err(nothing_fits(tool, release, platform, &first));
     };
     let mut first_part = part(tool, release, &first_asset, first)?;
-    first_part.alternatives = alternatives(tool, release, platform, primary, &first_asset);
+    first_part.alternatives = alternatives(tool, release, rest, &first_asset);
     let mut parts = vec![first_part];
     // Each further executable the user named comes from the asset named after it, when that is
     // another one; otherwise from the first.
@@ -202,38 +228,19 @@ fn part(
     })
 }
 
-/// The builds after the chosen one, best first (for a GitHub release; a URL template has one
-/// build per platform), at most `MAX_ALTERNATIVES`.
-fn alternatives(
-    tool: &Tool,
-    release: &Release,
-    platform: Platform,
-    wanted: &str,
-    chosen: &str,
-) -> Vec<Part> {
+/// The builds after the chosen one (`rest`, best first; a URL template has none), at most
+/// `MAX_ALTERNATIVES`.
+fn alternatives(tool: &Tool, release: &Release, rest: Vec<Selection>, chosen: &str) -> Vec<Part> {
     const MAX_ALTERNATIVES: usize = 2;
-    let ToolSource::GitHub(_) = tool.source else {
-        return Vec::new();
-    };
-    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
-    select::ranked(
-        &names,
-        platform,
-        &select::Request {
-            tool: wanted,
-            repo: tool.repo_name(),
-            asset_pattern: tool.asset_pattern.as_ref(),
-        },
-    )
-    .into_iter()
-    .filter_map(|selection| {
-        let name = selection.asset.clone()?;
-        (name != chosen)
-            .then(|| part(tool, release, &name, selection).ok())
-            .flatten()
-    })
-    .take(MAX_ALTERNATIVES)
-    .collect()
+    rest.into_iter()
+        .filter_map(|selection| {
+            let name = selection.asset.clone()?;
+            (name != chosen)
+                .then(|| part(tool, release, &name, selection).ok())
+                .flatten()
+        })
+        .take(MAX_ALTERNATIVES)
+        .collect()
 }
 
 fn nothing_fits(

@@ -170,25 +170,26 @@ fn nothing(reason: String) -> Selection {
 }
 
 /// Picks the asset of a release to install on `platform`; see the rules at the top of the file.
+/// (haul itself asks [`ranked`], for the builds to fall back on too.)
+#[cfg(test)]
 #[must_use]
 pub fn select(assets: &[&str], platform: Platform, req: &Request) -> Selection {
-    match candidates(assets, platform, req) {
+    best(ranked(assets, platform, req))
+}
+
+/// The first of what [`ranked`] gave, or the selection that says why nothing fits.
+pub fn best(ranked: Result<Vec<Selection>, Selection>) -> Selection {
+    match ranked {
         Ok(mut ranked) => ranked.swap_remove(0),
         Err(nothing) => nothing,
     }
 }
 
-/// Every asset that can be installed on `platform`, best first, each with the reason it would
-/// be picked: the installer takes the next when the first cannot start on the host (a glibc
-/// build needing a newer glibc, a musl build needing musl's loader). Empty when nothing fits;
-/// [`select`] then says why.
-#[must_use]
-pub fn ranked(assets: &[&str], platform: Platform, req: &Request) -> Vec<Selection> {
-    candidates(assets, platform, req).unwrap_or_default()
-}
-
-/// The candidates, best first (never empty), or the selection that says why there are none.
-fn candidates(
+/// Every asset that can be installed on `platform`, best first (never empty), each with the
+/// reason it would be picked: the installer takes the next when the first cannot start on the
+/// host (a glibc build needing a newer glibc, a musl build needing musl's loader). When nothing
+/// fits, the selection that says why.
+pub fn ranked(
     assets: &[&str],
     platform: Platform,
     req: &Request,
@@ -657,6 +658,7 @@ mod tests {
                     asset_pattern: None,
                 },
             )
+            .unwrap_or_default()
             .into_iter()
             .filter_map(|s| s.asset)
             .collect()
@@ -687,7 +689,10 @@ mod tests {
             asset_pattern: None,
         };
         assert_eq!(
-            ranked(&assets, p, &req).first(),
+            ranked(&assets, p, &req)
+                .ok()
+                .as_ref()
+                .and_then(|r| r.first()),
             Some(&select(&assets, p, &req))
         );
     }
