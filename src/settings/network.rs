@@ -165,22 +165,18 @@ fn flag(name: &str, value: &str) -> Result<bool, UserError> {
     }
 }
 
-/// A setting from its variable, else its config key, else the default.
-fn pick(var: &str, key: Option<Value>) -> Result<Option<(String, Value)>> {
+/// A setting from its variable, else its config key (`None`: the default), and the name of
+/// where it came from, for errors.
+fn pick(var: &str, key: &str, value: Option<Value>) -> Result<Option<(String, Value)>> {
     Ok(match env_string(var)? {
         Some(text) => Some((format!("`{var}`"), Value::Text(text))),
-        None => key.map(|value| (String::new(), value)),
+        None => value.map(|value| (format!("`{key}`"), value)),
     })
 }
 
 fn duration(var: &str, key: &str, value: Option<Value>, default: Duration) -> Result<Duration> {
-    let Some((from, value)) = pick(var, value)? else {
+    let Some((from, value)) = pick(var, key, value)? else {
         return Ok(default);
-    };
-    let from = if from.is_empty() {
-        format!("`{key}`")
-    } else {
-        from
     };
     let secs = match &value {
         Value::Number(n) => Some(*n),
@@ -204,13 +200,8 @@ pub(super) fn bytes(
     default: u64,
     zero_ok: bool,
 ) -> Result<u64> {
-    let Some((from, value)) = pick(var, value)? else {
+    let Some((from, value)) = pick(var, key, value)? else {
         return Ok(default);
-    };
-    let from = if from.is_empty() {
-        format!("`{key}`")
-    } else {
-        from
     };
     let parsed = match &value {
         Value::Number(n) => Some(*n),
