@@ -241,15 +241,8 @@ impl NetworkReport {
 mod tests {
     use super::*;
     use crate::fetch::mirror::{Mirror, Mirrors};
+    use crate::fetch::proxy::var;
     use crate::fetch::{CaEnv, ProxyEnv};
-
-    #[allow(clippy::unnecessary_wraps, reason = "reads like the fields it fills")]
-    fn var(name: &'static str, value: &str) -> Option<Var> {
-        Some(Var {
-            name,
-            value: value.to_owned(),
-        })
-    }
 
     #[test]
     fn shows_proxies_ca_and_mirrors_without_credentials() {

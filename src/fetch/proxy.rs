@@ -245,17 +245,19 @@ fn in_net(ip: IpAddr, net: IpAddr, bits: u8) -> bool {
     }
 }
 
+/// A variable as the settings would find it set, for tests.
+#[cfg(test)]
+#[allow(clippy::unnecessary_wraps, reason = "reads like the fields it fills")]
+pub(crate) fn var(name: &'static str, value: &str) -> Option<Var> {
+    Some(Var {
+        name,
+        value: value.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[allow(clippy::unnecessary_wraps, reason = "reads like the fields it fills")]
-    fn var(name: &'static str, value: &str) -> Option<Var> {
-        Some(Var {
-            name,
-            value: value.to_owned(),
-        })
-    }
 
     fn url(text: &str) -> Url {
         Url::parse(text).unwrap()
