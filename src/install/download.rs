@@ -79,7 +79,7 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         ),
         None => None,
     };
-    let (expected, hashes, unpacked) = if known.is_none() && !d.offline && !cached {
+    let (expected, mut hashes, unpacked) = if known.is_none() && !d.offline && !cached {
         // Nothing to reuse: the checksum files are fetched while the download streams in,
         // rather than one round trip before it. Either failing stops the other.
         let (expected, (hashes, unpacked)) = tokio::try_join!(
@@ -127,10 +127,9 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         let (hashes, unpacked) = download(http, d, format, &algorithms, bar).await?;
         (expected, hashes, unpacked)
     };
-    let mut hashes = hashes;
     if let Some(expected) = &expected {
         if !hashes.covers(expected) {
-            hashes = hash_file(&d.partial, Hasher::for_expected(expected))?;
+            hashes = hash_in_background(&d.partial, Hasher::for_expected(expected)).await?;
         }
         // A mismatch is the news, even when the archive is too damaged to unpack.
         verify::check(expected, &hashes).map_err(|err| err.to_user_error(&d.asset.name))?;
@@ -151,11 +150,17 @@ fn fetched(hashes: Hashes, expected: Option<&Expected>) -> Fetched {
 
 /// The hashes of the cached copy that `expected` needs.
 async fn cached_hashes(path: &Path, expected: &Expected) -> Option<Hashes> {
-    let (path, hasher) = (path.to_path_buf(), Hasher::for_expected(expected));
-    tokio::task::spawn_blocking(move || hash_file(&path, hasher).ok())
+    hash_in_background(path, Hasher::for_expected(expected))
         .await
         .ok()
-        .flatten()
+}
+
+/// [`hash_file`] on a blocking thread, off the runtime's workers.
+async fn hash_in_background(path: &Path, hasher: Hasher) -> Result<Hashes> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || hash_file(&path, hasher))
+        .await
+        .context("the hashing task stopped")?
 }
 
 /// Unpack the cached copy; on failure, the destination is emptied again.
