@@ -160,37 +160,18 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
     });
     names::segment(NameKind::Asset, &path.to_string_lossy())?;
     for segment in parsed.path_segments().into_iter().flatten() {
-        let decoded = percent_decode(segment);
+        let decoded = percent_encoding::percent_decode_str(segment)
+            .decode_utf8_lossy()
+            .into_owned();
         names::segment(NameKind::Asset, &decoded)?;
         path.push(decoded);
     }
     Ok(path)
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn sha256_of(path: &Path) -> Result<String> {
-    let mut hasher = Hasher::new(&[Algorithm::Sha256]);
-    std::io::copy(&mut fs_err::File::open(path)?, &mut hasher)?;
-    Ok(hasher.finish().sha256().hex().to_owned())
+    let hashes = crate::install::hash_file(path, Hasher::new(&[Algorithm::Sha256]))?;
+    Ok(hashes.sha256().hex().to_owned())
 }
 
 #[cfg(test)]

@@ -341,7 +341,8 @@ fn unpack_file(
     }
 }
 
-fn hash_file(path: &Path, mut hasher: Hasher) -> Result<Hashes> {
+/// The hashes `hasher` computes of the file at `path`.
+pub fn hash_file(path: &Path, mut hasher: Hasher) -> Result<Hashes> {
     let mut file = fs_err::File::open(path)?;
     std::io::copy(&mut file, &mut hasher)?;
     Ok(hasher.finish())

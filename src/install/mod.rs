@@ -12,6 +12,8 @@ pub mod batch;
 mod download;
 mod plan;
 
+pub use download::hash_file;
+
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
