@@ -40,11 +40,9 @@ for target in "${targets[@]}"; do
                    "WINEPREFIX=$state/wine" "WINEDEBUG=-all" "WINEDLLOVERRIDES=mscoree,mshtml=")
             # Under load, wine now and then fails to start a process at all (CreateProcess
             # returns ERROR_INTERNAL_ERROR, or a test binary dies before its first test): a
-            # fault of the emulator, not of haul. One wineserver for the whole run, and a
-            # failed test is run again, up to twice; nextest still reports each such test as
-            # FLAKY, and one that fails three times fails the run.
-            WINEPREFIX=$state/wine wineserver -p 2>/dev/null || true   # or one runs already
-            trap 'WINEPREFIX=$state/wine wineserver -k 2>/dev/null || true' EXIT
+            # fault of the emulator, not of haul. A test that fails is run again, up to twice;
+            # nextest reports each such test as FLAKY, and one that fails three times fails
+            # the run.
             retries=(--retries 2) ;;
         x86_64-unknown-linux-musl)
             need musl-tools
