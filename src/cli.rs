@@ -429,6 +429,14 @@ pub struct ExecArgs {
     #[arg(long = "bin", value_name = "NAME")]
     pub bin: Option<String>,
 
+    /// Refuse to store a version that no checksum covers
+    #[arg(long, overrides_with = "no_require_checksum")]
+    pub require_checksum: bool,
+
+    /// Accept a download no checksum covers, even when the config requires checksums
+    #[arg(long, overrides_with = "require_checksum")]
+    pub no_require_checksum: bool,
+
     /// Arguments for the tool (after `--`)
     #[arg(
         trailing_var_arg = true,

@@ -47,7 +47,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     });
     let (record, key) = match stored {
         Some(found) => found,
-        None => store_it(ctx, &spec, installed.as_ref())?,
+        None => store_it(ctx, &spec, installed.as_ref(), args)?,
     };
     let program = program(ctx, &record, &key, args.bin.as_deref())?;
     run(&program, &args.args)
@@ -71,6 +71,7 @@ fn store_it(
     ctx: &Context,
     spec: &ToolSpec,
     installed: Option<&Record>,
+    args: &ExecArgs,
 ) -> Result<(Record, String)> {
     let catalog = ctx.catalog()?;
     let query = VersionQuery {
@@ -83,7 +84,8 @@ fn store_it(
         let records = ctx.store.records()?;
         options::resolve(spec, &catalog, &Overrides::default(), &records.ok)?
     };
-    let settings = InstallSettings::resolve(&ctx.settings, None, None, false, None)?;
+    let require = crate::cli::flag_pair(args.require_checksum, args.no_require_checksum);
+    let settings = InstallSettings::resolve(&ctx.settings, None, require, false, None)?;
     let opts = Options::from_settings(&settings, false);
     let http = ctx.http()?;
     let env = ctx.install_env(&http);

@@ -277,3 +277,28 @@ fn a_digest_and_a_checksum_file_that_disagree_are_refused() {
         );
     assert!(env.snapshot().is_empty());
 }
+
+/// `haul exec` stores a version it does not have, under the same checksum rule as install,
+/// and takes the same flag to relax it.
+#[test]
+fn exec_follows_the_checksum_rule_and_its_flag() {
+    let env = TestEnv::new();
+    let asset = publish_unverified(&env);
+    std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
+    env.run(&["exec", "acme/widget@1.0.0"])
+        .expect_code(4)
+        .stderr_is(&env, &checksum_required(&asset));
+    assert!(env.snapshot().is_empty());
+
+    let run = env.run(&["exec", "--no-require-checksum", "acme/widget@1.0.0"]);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains(&format!(
+            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; installed it unverified"
+        )) && stderr.contains("Stored widget 1.0.0 (not made active)"),
+        "{stderr}"
+    );
+    let list = env.run(&["list", "--all", "--json"]);
+    assert_eq!(list.json()[0]["version"], "1.0.0");
+    assert_eq!(list.json()[0]["active"], false);
+}
