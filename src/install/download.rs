@@ -108,8 +108,12 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             return Ok(fetched(hashes, Some(expected)));
         }
         if d.offline {
+            let what = match &d.known {
+                Some((_, by)) => format!("does not match the digest `{by}` gives for it"),
+                None => "cannot be verified".to_owned(),
+            };
             return Err(UserError::new(format!(
-                "the cached `{}` cannot be verified, and haul is offline",
+                "the cached `{}` {what}, and haul is offline",
                 d.asset.name
             ))
             .hint("run the command again without `--offline` to download it again")

@@ -440,8 +440,14 @@ fn offline_sync_checks_the_cache_against_the_lock() {
 
     run_in(&env, &dir, &["sync", "--frozen", "--offline"])
         .expect_code(4)
-        .stderr_has("the cached `")
-        .stderr_has("cannot be verified, and haul is offline");
+        .stderr_is(
+            &env,
+            &format!(
+                "error: installing `sums` from `{name}`
+  caused by: the cached `{name}` does not match the digest `haul.lock` gives for it, and haul is offline
+  hint: run the command again without `--offline` to download it again"
+            ),
+        );
     assert!(env.snapshot().is_empty(), "{:?}", env.snapshot());
 }
 
