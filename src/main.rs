@@ -22,6 +22,7 @@ mod settings;
 mod store;
 #[cfg(test)]
 mod testing;
+mod units;
 mod unpack;
 mod verify;
 

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::cli::CacheCommand;
-use crate::commands::doctor::human_bytes;
 use crate::context::Context;
 use crate::error::ExitCode;
 use crate::resolve;
 use crate::store::record::Record;
+use crate::units::size;
 
 pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
     let dir = &ctx.settings.paths.cache_dir;
@@ -33,7 +33,7 @@ pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
             }
             ctx.printer.status(
                 "Cleaned",
-                &format!("{} from `{}`", human_bytes(freed), dir.display()),
+                &format!("{} from `{}`", size(freed), dir.display()),
             );
         }
     }

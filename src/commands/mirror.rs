@@ -14,12 +14,12 @@ use bytes::Bytes;
 use futures_util::StreamExt as _;
 
 use crate::cli::MirrorArgs;
-use crate::commands::doctor::human_bytes;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
 use crate::project::{Project, lock};
 use crate::request::names::{self, NameKind};
+use crate::units::size;
 use crate::verify::{Algorithm, Hasher};
 
 /// One file to mirror: its URL, and the SHA-256 it must have (none for a checksum file, which
@@ -93,7 +93,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             "{} files into `{}` ({fetched} fetched, {}; {kept} already there)",
             fetched + kept,
             dir.display(),
-            human_bytes(bytes)
+            size(bytes)
         ),
     );
     if failed.is_empty() {

@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use crate::cli::PruneArgs;
 use crate::commands::cache::{kept_downloads, removable, remove};
-use crate::commands::doctor::{human_bytes, size_of};
+use crate::commands::doctor::size_of;
 use crate::context::Context;
 use crate::error::ExitCode;
 use crate::store::Change;
+use crate::units::size;
 
 /// `haul prune --json`.
 #[derive(Serialize, Default)]
@@ -117,17 +118,17 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     for v in &pruned.versions {
         ctx.printer.status(
             verb,
-            &format!("{} {} ({})", v.name, v.version, human_bytes(v.bytes)),
+            &format!("{} {} ({})", v.name, v.version, size(v.bytes)),
         );
     }
     for d in &pruned.downloads {
         ctx.printer
-            .status(verb, &format!("{} ({})", d.path, human_bytes(d.bytes)));
+            .status(verb, &format!("{} ({})", d.path, size(d.bytes)));
     }
     let total = if pruned.versions.is_empty() && pruned.downloads.is_empty() {
         "nothing to prune".to_owned()
     } else {
-        format!("{} in all", human_bytes(pruned.bytes))
+        format!("{} in all", size(pruned.bytes))
     };
     ctx.printer.info(&total);
     Ok(ExitCode::Success)

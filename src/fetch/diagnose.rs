@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::proxy::{self, Var};
-use super::{Config, redact, size, tls};
+use super::{Config, redact, tls};
 use crate::error::UserError;
+use crate::units::size;
 
 /// `haul doctor`'s network part; the JSON shape is documented with the command.
 #[derive(Debug, Clone, Serialize)]

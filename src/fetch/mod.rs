@@ -43,6 +43,7 @@ use crate::fetch::hop::Hop;
 use crate::fetch::mirror::Mirrors;
 use crate::fetch::proxy::Proxies;
 use crate::fetch::watch::{Meter, Stop, Watch};
+use crate::units::size;
 
 /// What the client tells whoever watches a transfer (the printer's progress bar); every method
 /// may be called from any task.
@@ -819,22 +820,6 @@ fn backoff(attempt: u32) -> Duration {
     FIRST_BACKOFF * 2u32.saturating_pow(attempt.saturating_sub(1))
 }
 
-/// "10 MiB", "1.5 KiB", "12 B": sizes in messages.
-pub fn size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
-    for (unit, name) in UNITS {
-        if bytes >= unit && bytes.is_multiple_of(unit) {
-            return format!("{} {name}", bytes / unit);
-        }
-        if bytes >= unit {
-            #[allow(clippy::cast_precision_loss, reason = "one decimal for a person")]
-            let value = bytes as f64 / unit as f64;
-            return format!("{value:.1} {name}");
-        }
-    }
-    format!("{bytes} B")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -862,14 +847,6 @@ mod tests {
         assert!(!http.same_origin_as_api(&other_port));
         assert!(!http.same_origin_as_api(&other_host));
         assert!(!http.same_origin_as_api(&other_scheme));
-    }
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(size(10 << 20), "10 MiB");
-        assert_eq!(size(2 << 30), "2 GiB");
-        assert_eq!(size(1536), "1.5 KiB");
-        assert_eq!(size(12), "12 B");
     }
 
     #[test]

@@ -132,8 +132,8 @@ impl Watch<'_> {
                     &self.host,
                     &format!(
                         "receiving {}/s, below the minimum of {}/s",
-                        super::size(rate),
-                        super::size(self.limits.min_speed)
+                        crate::units::size(rate),
+                        crate::units::size(self.limits.min_speed)
                     ),
                 );
                 Ok(())

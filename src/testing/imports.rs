@@ -39,6 +39,7 @@ const RULES: &[Rule] = &[
             "catalog",
             "platform::words",
             "store::record",
+            "units",
         ],
         forbidden: IO_AND_ABOVE,
         // Plain data and pure tables that live beside the code that uses them.
@@ -119,6 +120,7 @@ const RULES: &[Rule] = &[
             "context",
             "error",
             "paths",
+            "units",
         ],
         forbidden: &["commands", "cli"],
         except: &[],

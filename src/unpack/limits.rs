@@ -116,7 +116,7 @@ impl<'a> Budget<'a> {
 pub(crate) fn too_large(asset: &str, limits: Limits) -> UserError {
     UserError::new(format!(
         "`{asset}` unpacks to more than {} (the `{MAX_UNPACKED_SIZE_KEY}` limit)",
-        human_size(limits.max_unpacked_size)
+        crate::units::size(limits.max_unpacked_size)
     ))
     .caused_by("haul stopped unpacking it; nothing was installed")
     .hint(format!(
@@ -137,17 +137,6 @@ pub(crate) fn too_many_entries(asset: &str, limits: Limits) -> UserError {
          `{MAX_ENTRIES_KEY} = {}`",
         limits.max_entries.saturating_mul(2)
     ))
-}
-
-/// `4 GiB`, `512 MiB`, `1000 bytes`.
-pub(crate) fn human_size(bytes: u64) -> String {
-    const UNITS: [(u64, &str); 3] = [(1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
-    for (size, unit) in UNITS {
-        if bytes >= size && bytes.is_multiple_of(size) {
-            return format!("{} {unit}", bytes / size);
-        }
-    }
-    format!("{bytes} bytes")
 }
 
 /// A reader that fails once more than `cap` bytes have come through it, and remembers that it
@@ -227,12 +216,5 @@ mod tests {
         let err = budget.copy(&mut &[1u8; 5][..], &mut out).unwrap_err();
         assert!(err.to_string().contains("max-unpacked-size"), "{err}");
         assert_eq!(out.len(), 6, "nothing past the limit is written");
-    }
-
-    #[test]
-    fn sizes_read_well() {
-        assert_eq!(human_size(4 << 30), "4 GiB");
-        assert_eq!(human_size(3 << 20), "3 MiB");
-        assert_eq!(human_size(1000), "1000 bytes");
     }
 }

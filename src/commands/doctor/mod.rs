@@ -170,7 +170,7 @@ fn human(r: &Report, install: &Installation) -> String {
         out,
         "  cache         {} ({}; `haul cache clean` empties it)",
         r.cache_dir,
-        human_bytes(r.cache_bytes)
+        crate::units::size(r.cache_bytes)
     );
     for fixed in &r.fixed {
         let _ = write!(out, "\nfixed: {fixed}");
@@ -185,20 +185,3 @@ fn human(r: &Report, install: &Installation) -> String {
 }
 
 pub use facts::size_of;
-
-/// `12.3 MiB`.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    #[allow(clippy::cast_precision_loss, reason = "a size for people")]
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
