@@ -150,15 +150,17 @@ pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
 /// Links in the bin dir into `tools/` that no record names.
 pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<PathBuf> {
     let tools = ctx.store.tools_dir();
+    // Names the records claim are skipped first: on Windows, where a link is a copy,
+    // `points_into` searches the tools tree for the file.
     let mut out: Vec<PathBuf> = read_dir(bin_dir)
         .into_iter()
-        .filter(|p| link::points_into(p, &tools))
         .filter(|p| {
             !records
                 .ok
                 .iter()
                 .any(|r| r.links.iter().any(|l| l.path == *p))
         })
+        .filter(|p| link::points_into(p, &tools))
         .filter(|p| {
             // A damaged record's links are its own; removing the record removes them.
             !records
