@@ -31,27 +31,60 @@ pub struct Cli {
     pub global: GlobalArgs,
 }
 
-#[derive(Debug, Args)]
+// Options every command takes, before or after the command's name (`haul -q install …` and
+// `haul install -q …`). They are not clap `global` arguments, which clap copies into every
+// subcommand at each start; each command that runs defines them for itself (see
+// `Deferred`), and `GlobalArgs::merge` combines the levels.
+// (Plain comments: a doc comment here would become the help text of every command.)
+#[derive(Debug, Default, Args)]
 pub struct GlobalArgs {
     /// Print only errors
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
 
     /// Print more about what haul does (each request, each choice)
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub verbose: bool,
 
     /// When to use colours on stderr
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
 
     /// Directory that holds the links to installed tools (put it on PATH)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
 
     /// Never use the network: installs come from the download cache or fail at once
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub offline: bool,
+}
+
+impl GlobalArgs {
+    /// These options with those given at a deeper level (after a command's name) added: a flag
+    /// given anywhere is set, and a value given further right wins, as it would for one
+    /// command. `--quiet` and `--verbose` conflict wherever each was given.
+    pub fn merge(self, inner: &[&GlobalArgs]) -> Result<GlobalArgs, clap::Error> {
+        let mut out = self;
+        for level in inner {
+            out.quiet |= level.quiet;
+            out.verbose |= level.verbose;
+            out.offline |= level.offline;
+            if level.color.is_some() {
+                out.color = level.color;
+            }
+            if level.bin_dir.is_some() {
+                out.bin_dir.clone_from(&level.bin_dir);
+            }
+        }
+        if out.quiet && out.verbose {
+            use clap::CommandFactory;
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--quiet' cannot be used with '--verbose'",
+            ));
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,37 +94,44 @@ pub enum ColorChoice {
     Never,
 }
 
-/// A subcommand's arguments, defined only when that subcommand runs (clap's
-/// [`clap::Command::defer`]): `haul --version` and `haul which` do not build the definitions of
-/// every other command, which is most of what start-up costs. Help, completions and man pages
-/// see the whole tree.
+/// A subcommand's arguments, and the [`GlobalArgs`] given after its name, defined only when
+/// that subcommand runs (clap's [`clap::Command::defer`]): `haul --version` and `haul which`
+/// do not build the definitions of every other command, which is most of what start-up
+/// costs. Help, completions and man pages see the whole tree.
 #[derive(Debug)]
-pub struct Deferred<T>(pub T);
+pub struct Deferred<T> {
+    pub args: T,
+    pub global: GlobalArgs,
+}
 
 impl<T> std::ops::Deref for Deferred<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.0
+        &self.args
     }
 }
 
 impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Deferred)
+        Ok(Deferred {
+            args: T::from_arg_matches(matches)?,
+            global: GlobalArgs::from_arg_matches(matches)?,
+        })
     }
 
     fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
+        self.args.update_from_arg_matches(matches)?;
+        self.global.update_from_arg_matches(matches)
     }
 }
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args)
+        cmd.defer(|cmd| GlobalArgs::augment_args(T::augment_args(cmd)))
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args_for_update)
+        cmd.defer(|cmd| GlobalArgs::augment_args_for_update(T::augment_args_for_update(cmd)))
     }
 
     fn group_id() -> Option<clap::Id> {
@@ -136,8 +176,7 @@ pub enum Command {
     Prune(Deferred<PruneArgs>),
 
     /// The download cache
-    #[command(subcommand)]
-    Cache(CacheCommand),
+    Cache(CacheArgs),
 
     /// Start a project: write a commented haul.toml here
     #[command(after_help = INIT_EXAMPLES)]
@@ -186,14 +225,48 @@ pub enum Command {
     Completions(Deferred<CompletionsArgs>),
 
     /// Manage haul itself
-    #[command(name = "self", subcommand)]
-    Self_(SelfCommand),
+    #[command(name = "self")]
+    Self_(SelfArgs),
 
     /// Show how haul is installed and what is wrong with the setup (exit 1 when something is)
     Doctor(Deferred<DoctorArgs>),
 }
 
 impl Command {
+    /// The [`GlobalArgs`] given after the command's name, outermost first.
+    pub fn globals(&self) -> Vec<&GlobalArgs> {
+        match self {
+            Command::Install(a) => vec![&a.global],
+            Command::Uninstall(a) => vec![&a.global],
+            Command::List(a) => vec![&a.global],
+            Command::Outdated(a) => vec![&a.global],
+            Command::Upgrade(a) => vec![&a.global],
+            Command::Rollback(a) => vec![&a.global],
+            Command::Exec(a) => vec![&a.global],
+            Command::Prune(a) => vec![&a.global],
+            Command::Init(a) => vec![&a.global],
+            Command::Add(a) => vec![&a.global],
+            Command::Remove(a) => vec![&a.global],
+            Command::Lock(a) => vec![&a.global],
+            Command::Sync(a) => vec![&a.global],
+            Command::Mirror(a) => vec![&a.global],
+            Command::Sbom(a) => vec![&a.global],
+            Command::Info(a) => vec![&a.global],
+            Command::Search(a) => vec![&a.global],
+            Command::Which(a) => vec![&a.global],
+            Command::Env(a) => vec![&a.global],
+            Command::Completions(a) => vec![&a.global],
+            Command::Doctor(a) => vec![&a.global],
+            Command::Cache(c) => match &c.command {
+                CacheCommand::Dir(a) => vec![&c.global, &a.global],
+                CacheCommand::Clean(a) => vec![&c.global, &a.global],
+            },
+            Command::Self_(c) => match &c.command {
+                SelfCommand::Update(a) => vec![&c.global, &a.global],
+            },
+        }
+    }
+
     /// Whether the command prints JSON on stdout (then no progress bars are drawn).
     pub fn prints_json(&self) -> bool {
         match self {
@@ -462,13 +535,27 @@ pub struct PruneArgs {
     pub json: bool,
 }
 
+// `haul cache …`: its subcommand, and the `GlobalArgs` given between the two names.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub command: CacheCommand,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CacheCommand {
     /// Print the cache's path
-    Dir,
+    Dir(Deferred<NoArgs>),
     /// Empty the cache, except the downloads of stored versions (`--all`: those too)
-    Clean(CacheCleanArgs),
+    Clean(Deferred<CacheCleanArgs>),
 }
+
+// A command that takes no arguments of its own.
+#[derive(Debug, Args)]
+pub struct NoArgs {}
 
 #[derive(Debug, Args)]
 pub struct CacheCleanArgs {
@@ -477,11 +564,21 @@ pub struct CacheCleanArgs {
     pub all: bool,
 }
 
+// `haul self …`: its subcommand, and the `GlobalArgs` given between the two names.
+#[derive(Debug, Args)]
+pub struct SelfArgs {
+    #[command(subcommand)]
+    pub command: SelfCommand,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SelfCommand {
     /// Replace this haul with the newest release (or `--version`), verified, in place
     #[command(after_help = SELF_UPDATE_EXAMPLES)]
-    Update(SelfUpdateArgs),
+    Update(Deferred<SelfUpdateArgs>),
 }
 
 const SELF_UPDATE_EXAMPLES: &str = "\
@@ -736,12 +833,65 @@ mod tests {
     fn self_update_is_nested() {
         let cli =
             Cli::try_parse_from(["haul", "self", "update", "--check", "--version", "0.2"]).unwrap();
-        let Command::Self_(SelfCommand::Update(args)) = cli.command else {
+        let Command::Self_(SelfArgs {
+            command: SelfCommand::Update(args),
+            ..
+        }) = cli.command
+        else {
             panic!("not `self update`");
         };
         assert!(args.check && !args.yes);
         assert_eq!(args.version.as_deref(), Some("0.2"));
         assert!(Cli::try_parse_from(["haul", "self"]).is_err());
+    }
+
+    /// The merged options of `haul ARGS...`.
+    fn options(args: &[&str]) -> Result<GlobalArgs, clap::Error> {
+        let Cli { command, global } =
+            Cli::try_parse_from(std::iter::once("haul").chain(args.iter().copied()))?;
+        global.merge(&command.globals())
+    }
+
+    #[test]
+    fn options_go_before_or_after_the_command() {
+        for args in [
+            &["-q", "--offline", "list"][..],
+            &["list", "-q", "--offline"],
+            &["-q", "list", "--offline"],
+            &["cache", "-q", "--offline", "dir"],
+            &["cache", "dir", "-q", "--offline"],
+            &["self", "-q", "update", "--offline"],
+        ] {
+            let got = options(args).unwrap();
+            assert!(got.quiet && got.offline && !got.verbose, "{args:?}");
+        }
+        // A value given further right wins, as for one command.
+        let got = options(&[
+            "--bin-dir",
+            "/a",
+            "--color",
+            "never",
+            "list",
+            "--bin-dir",
+            "/b",
+        ])
+        .unwrap();
+        assert_eq!(got.bin_dir, Some(PathBuf::from("/b")));
+        assert_eq!(got.color, Some(ColorChoice::Never));
+        // --quiet and --verbose conflict wherever each was given.
+        for args in [
+            &["-q", "-v", "list"][..],
+            &["list", "-q", "-v"],
+            &["-q", "list", "-v"],
+            &["cache", "-v", "clean", "-q"],
+        ] {
+            let err = options(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::ArgumentConflict,
+                "{args:?}"
+            );
+        }
     }
 
     #[test]

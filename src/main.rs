@@ -39,7 +39,7 @@ fn main() -> std::process::ExitCode {
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
         .var(commands::completions::VAR)
         .complete();
-    let cli = match Cli::try_parse() {
+    let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // Help and version go to stdout with success; usage errors exit 2.
@@ -51,6 +51,15 @@ fn main() -> std::process::ExitCode {
             });
         }
     };
+    // Options given after a command's name join those given before it.
+    let global = match std::mem::take(&mut cli.global).merge(&cli.command.globals()) {
+        Ok(global) => global,
+        Err(err) => {
+            let _ = err.print();
+            return std::process::ExitCode::from(ExitCode::Usage.code());
+        }
+    };
+    cli.global = global;
     let code = match run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::Success,
@@ -82,7 +91,7 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Rollback(args) => commands::rollback::rollback(&args, &ctx),
         Command::Exec(args) => commands::exec::exec(&args, &ctx),
         Command::Prune(args) => commands::prune::prune(&args, &ctx),
-        Command::Cache(command) => commands::cache::cache(&command, &ctx),
+        Command::Cache(command) => commands::cache::cache(&command.command, &ctx),
         Command::Init(args) => commands::project::init(&args, &ctx),
         Command::Add(args) => commands::project::add(&args, &ctx),
         Command::Remove(args) => commands::project::remove(&args, &ctx),
@@ -95,7 +104,7 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Which(args) => commands::which::which(&args, &ctx),
         Command::Env(args) => commands::env::env(&args, &ctx),
         Command::Completions(args) => commands::completions::completions(&args, &ctx),
-        Command::Self_(command) => commands::self_update::self_command(&command, &ctx),
+        Command::Self_(command) => commands::self_update::self_command(&command.command, &ctx),
         Command::Doctor(args) => commands::doctor::doctor(&args, &ctx),
     };
     result.map_err(|err| (err, ctx.printer))

@@ -17,7 +17,7 @@ use crate::units::size;
 pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
     let dir = &ctx.settings.paths.cache_dir;
     match command {
-        CacheCommand::Dir => {
+        CacheCommand::Dir(_) => {
             ctx.printer.data(&dir.display().to_string())?;
         }
         CacheCommand::Clean(args) => {
