@@ -304,25 +304,16 @@ fn completions_offer_installed_tools_and_catalog_names() {
     env.run(&["install", "acme/widget", "acme/gadget"])
         .expect_code(0);
     let complete = |words: &[&str]| {
-        let out = env
-            .command()
-            .env("COMPLETE", "bash")
-            .env("_CLAP_IFS", "\n")
-            .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
-            .arg("--")
-            .args(words)
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let run = crate::support::Run::of(
+            env.command()
+                .env("COMPLETE", "bash")
+                .env("_CLAP_IFS", "\n")
+                .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
+                .arg("--")
+                .args(words),
         );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
+        run.expect_code(0);
+        run.stdout().lines().map(str::to_owned).collect::<Vec<_>>()
     };
     assert_eq!(
         complete(&["haul", "uninstall", ""])[..2],

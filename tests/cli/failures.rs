@@ -361,19 +361,10 @@ fn token_goes_to_the_api_host_only() {
         .checksums("checksums.txt")
         .publish();
     env.run(&["install", "acme/widget"]).expect_code(0);
-    let api = env.server.requests();
-    assert!(!api.is_empty());
-    assert!(
-        api.iter()
-            .all(|r| r.header("authorization") == Some("Bearer s3cret"))
-    );
-    let downloads = files.requests();
-    assert_eq!(downloads.len(), 2, "asset and checksums.txt");
-    assert!(
-        downloads
-            .iter()
-            .all(|r| r.header("authorization").is_none())
-    );
+    assert!(!env.server.requests().is_empty());
+    env.server.assert_authorization(Some("Bearer s3cret"));
+    assert_eq!(files.requests().len(), 2, "asset and checksums.txt");
+    files.assert_authorization(None);
 }
 
 #[test]

@@ -11,14 +11,7 @@ use crate::support::{
 
 /// Run haul in `env` with more variables set.
 fn run_with(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> Run {
-    let output = env
-        .command()
-        .envs(vars.iter().copied())
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run haul");
-    Run { output }
+    Run::of(env.command().envs(vars.iter().copied()).args(args))
 }
 
 /// Publish `acme/widget` 1.0.0 with its download listed on `env`'s server (the API's origin)
@@ -57,17 +50,9 @@ fn the_token_never_follows_redirects_to_another_origin() {
         there.iter().map(|r| r.path.as_str()).collect::<Vec<_>>(),
         vec![format!("/hop{path}"), path.clone()]
     );
-    assert!(
-        there.iter().all(|r| r.header("authorization").is_none()),
-        "{there:?}"
-    );
+    other.assert_authorization(None);
     // The API's own origin gets it, the first hop of the download included.
-    assert!(
-        env.server
-            .requests()
-            .iter()
-            .all(|r| r.header("authorization") == Some("Bearer s3cret"))
-    );
+    env.server.assert_authorization(Some("Bearer s3cret"));
 }
 
 #[test]
@@ -171,18 +156,8 @@ fn self_update_keeps_the_token_on_the_api_origin_and_goes_through_mirrors() {
             format!("/dl/haul-cli/haul/{tag}/{name}"),
         ]
     );
-    assert!(
-        files
-            .requests()
-            .iter()
-            .all(|r| r.header("authorization").is_none())
-    );
-    assert!(
-        env.server
-            .requests()
-            .iter()
-            .all(|r| r.header("authorization") == Some("Bearer s3cret"))
-    );
+    files.assert_authorization(None);
+    env.server.assert_authorization(Some("Bearer s3cret"));
 }
 
 #[test]

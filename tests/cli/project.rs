@@ -70,15 +70,7 @@ fn project(env: &TestEnv, manifest: &str) -> std::path::PathBuf {
 }
 
 fn run_in(env: &TestEnv, dir: &std::path::Path, args: &[&str]) -> crate::support::Run {
-    let output = crate::support::spawn_retrying(|| {
-        env.command()
-            .current_dir(dir)
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-    })
-    .unwrap();
-    crate::support::Run { output }
+    crate::support::Run::of(env.command().current_dir(dir).args(args))
 }
 
 const MANIFEST: &str = "# our tools\n[tools]\n# with a checksums file\nsums = \"1\"\n\"acme/digest\" = \"latest\"\nbare = { version = \"1.0\" }\n";
@@ -272,20 +264,13 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
     env.server.go_dark();
     let static_server = Server::serve_dir(&mirror);
     let rule = format!("{}/={}/{origin}/", env.server.url, static_server.url);
-    let out = crate::support::spawn_retrying(|| {
+    crate::support::Run::of(
         env.command()
             .current_dir(&dir)
             .env("HAUL_MIRRORS", &rule)
-            .args(["sync", "--frozen"])
-            .output()
-    })
-    .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+            .args(["sync", "--frozen"]),
+    )
+    .expect_code(0);
     for tool in ["sums", "digest", "bare"] {
         assert_eq!(
             env.installed_bytes(tool),

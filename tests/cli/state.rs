@@ -120,20 +120,14 @@ fn relative_directories_are_made_absolute() {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     let cwd = env.dir.path().join("work");
     std::fs::create_dir_all(&cwd).unwrap();
-    let out = env
-        .command()
-        .current_dir(&cwd)
-        .env("HAUL_HOME", "relhome")
-        .env("HAUL_BIN_DIR", "relbin")
-        .args(["install", "acme/widget"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::Run::of(
+        env.command()
+            .current_dir(&cwd)
+            .env("HAUL_HOME", "relhome")
+            .env("HAUL_BIN_DIR", "relbin")
+            .args(["install", "acme/widget"]),
+    )
+    .expect_code(0);
     let link = cwd.join("relbin").join(format!("widget{EXE}"));
     assert_eq!(std::fs::read(&link).unwrap(), program("widget", "1.0.0"));
     let envsnippet = env

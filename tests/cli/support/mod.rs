@@ -112,14 +112,7 @@ impl TestEnv {
 
     /// Run another copy of haul (see [`TestEnv::command_for`]).
     pub fn run_exe(&self, exe: &Path, args: &[&str]) -> Run {
-        let output = spawn_retrying(|| {
-            self.command_for(exe)
-                .args(args)
-                .stdin(std::process::Stdio::null())
-                .output()
-        })
-        .expect("run haul");
-        Run { output }
+        Run::of(self.command_for(exe).args(args))
     }
 
     /// `text` with what differs between runs written as placeholders (see
@@ -225,6 +218,13 @@ pub struct Run {
 }
 
 impl Run {
+    /// Run `cmd` (a [`TestEnv::command`] with more set on it) with nothing on stdin.
+    pub fn of(cmd: &mut std::process::Command) -> Run {
+        let output =
+            spawn_retrying(|| cmd.stdin(std::process::Stdio::null()).output()).expect("run haul");
+        Run { output }
+    }
+
     pub fn code(&self) -> i32 {
         self.output.status.code().unwrap_or(-1)
     }
@@ -266,9 +266,7 @@ impl Run {
     /// written as slashes.
     #[track_caller]
     pub fn stderr_is(&self, env: &TestEnv, expected: &str) -> &Self {
-        let got = env.redact(&self.stderr());
-        let expected = expected.replace("[EXE]", EXE);
-        assert_eq!(got.trim_end(), expected.trim_end(), "\n--- stderr\n{got}");
+        assert_whole(env, "stderr", &self.stderr(), expected);
         self
     }
 
@@ -304,9 +302,7 @@ impl Run {
     /// Assert the whole of stdout (see [`Run::stderr_is`] for the placeholders).
     #[track_caller]
     pub fn stdout_is(&self, env: &TestEnv, expected: &str) -> &Self {
-        let got = env.redact(&self.stdout());
-        let expected = expected.replace("[EXE]", EXE);
-        assert_eq!(got.trim_end(), expected.trim_end(), "\n--- stdout\n{got}");
+        assert_whole(env, "stdout", &self.stdout(), expected);
         self
     }
 
@@ -314,6 +310,15 @@ impl Run {
         serde_json::from_slice(&self.output.stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{}", self.stdout()))
     }
+}
+
+/// `got` (one of a run's streams, named `stream`) is `expected`, placeholders and all (see
+/// [`Run::stderr_is`]).
+#[track_caller]
+fn assert_whole(env: &TestEnv, stream: &str, got: &str, expected: &str) {
+    let got = env.redact(got);
+    let expected = expected.replace("[EXE]", EXE);
+    assert_eq!(got.trim_end(), expected.trim_end(), "\n--- {stream}\n{got}");
 }
 
 /// The Rust target triple of the machine running the tests, as release assets spell it.

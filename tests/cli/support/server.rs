@@ -242,6 +242,18 @@ impl Server {
         self.state().log.clone()
     }
 
+    /// Every request so far carried `Authorization: expected` (`None`: none carried one).
+    #[track_caller]
+    pub fn assert_authorization(&self, expected: Option<&str>) {
+        let requests = self.requests();
+        assert!(
+            requests
+                .iter()
+                .all(|r| r.header("authorization") == expected),
+            "not every request has authorization {expected:?}: {requests:?}"
+        );
+    }
+
     /// How many requests went to `path` (query ignored).
     pub fn hits(&self, path: &str) -> usize {
         self.state().log.iter().filter(|l| l.path == path).count()
