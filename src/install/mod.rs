@@ -77,13 +77,15 @@ pub struct Env<'a> {
 
 /// Install `tool` (or find it installed), as `opts` say.
 pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Outcome> {
+    // What is installed decides before anything is asked of the network (a taken name is
+    // refused at once); the store checks again under its lock when the install commits.
     let records = env.store.records()?;
-    plan::existing(&records, tool, opts.force)?;
+    let existing = plan::existing(&records, tool, opts.force)?;
     let resolved = resolve::resolve(env.http, tool, opts.platform).await?;
-    install_resolved(env, tool, resolved, opts, bar).await
+    install_over(env, tool, existing, resolved, opts, bar).await
 }
 
-/// Install `tool` from a release already resolved (from the source, or from `haul.lock`).
+/// Install `tool` from a release already resolved (a locked one, by `haul sync`).
 pub async fn install_resolved(
     env: &Env<'_>,
     tool: &Tool,
@@ -93,6 +95,18 @@ pub async fn install_resolved(
 ) -> Result<Outcome> {
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
+    install_over(env, tool, existing, resolved, opts, bar).await
+}
+
+/// Install `resolved` over `existing`, the record of the same tool if there is one.
+async fn install_over(
+    env: &Env<'_>,
+    tool: &Tool,
+    existing: Option<&crate::store::Record>,
+    resolved: Resolved,
+    opts: &Options,
+    bar: &Bar,
+) -> Result<Outcome> {
     let Resolved { release, parts } = resolved;
     for part in &parts {
         if part.selection.emulated.is_some() {
