@@ -119,11 +119,9 @@ async fn artifact(
                     text
                 };
                 let found = verify::find(*kind, name, &text, &asset.name).map_err(|conflict| {
-                    verify::VerifyError::Conflict {
-                        a: (verify::Verified::File(name.clone()), conflict.first),
-                        b: (verify::Verified::File(name.clone()), conflict.second),
-                    }
-                    .to_user_error(&asset.name)
+                    conflict
+                        .in_source(verify::Verified::File(name.clone()))
+                        .to_user_error(&asset.name)
                 })?;
                 (found, name.clone(), Some(file.url.clone()))
             }
@@ -138,8 +136,13 @@ async fn artifact(
             None => {}
         }
     }
-    // No SHA-256 is published: hash the file once, and say what (if anything) vouched.
-    let mut hasher = Hasher::new(&[Algorithm::Sha512]);
+    // No SHA-256 is published: hash the file once, and say what (if anything) vouched. The
+    // SHA-512 is computed only when there is one to check it against.
+    let mut hasher = Hasher::new(if sha512.is_some() {
+        &[Algorithm::Sha512]
+    } else {
+        &[]
+    });
     let size = Some(asset.size).filter(|&n| n > 0);
     http.download(&asset.url, size, &(), async |chunk: bytes::Bytes| {
         hasher.update(&chunk);

@@ -187,6 +187,16 @@ pub struct Conflict {
     pub second: Digest,
 }
 
+impl Conflict {
+    /// The error for this conflict in `source`.
+    pub fn in_source(self, source: Verified) -> VerifyError {
+        VerifyError::Conflict {
+            a: (source.clone(), self.first),
+            b: (source, self.second),
+        }
+    }
+}
+
 /// What one consulted source said about the asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
@@ -355,12 +365,7 @@ pub fn combine(answers: Vec<(Verified, Answer)>) -> Result<Option<Expected>, Ver
         match answer {
             Answer::NotListed => {}
             Answer::Malformed(text) => return Err(VerifyError::Malformed { source, text }),
-            Answer::Conflict(Conflict { first, second }) => {
-                return Err(VerifyError::Conflict {
-                    a: (source.clone(), first),
-                    b: (source, second),
-                });
-            }
+            Answer::Conflict(conflict) => return Err(conflict.in_source(source)),
             Answer::Digest(digest) => {
                 let disagrees = digests
                     .iter()
