@@ -4,8 +4,6 @@
 use sha2::Digest as _;
 
 use super::{Algorithm, Digest, Expected};
-#[cfg(test)]
-use super::{ApiDigest, Candidate, algorithm_named};
 
 /// The hashes of one download, computed as its bytes pass.
 #[derive(Clone)]
@@ -23,26 +21,6 @@ impl Hasher {
                 .contains(&Algorithm::Sha512)
                 .then(sha2::Sha512::new),
         }
-    }
-
-    /// What the plan's sources are likely to need, known before anything is fetched: the
-    /// API digest's algorithm, and the algorithm the first checksum file's name says (a file
-    /// whose name says none is taken to be SHA-256, as nearly all are). When a source turns
-    /// out to need another, [`Hashes::covers`] says so and the saved download is hashed again.
-    #[cfg(test)]
-    pub fn for_plan(plan: &[Candidate]) -> Hasher {
-        let mut algorithms = Vec::new();
-        if let Some(Candidate::Digest(ApiDigest::Valid(digest))) = plan.first() {
-            algorithms.push(digest.algorithm());
-        }
-        let first_file = plan.iter().find_map(|c| match c {
-            Candidate::File { name, .. } => Some(name),
-            Candidate::Digest(_) => None,
-        });
-        if let Some(algorithm) = first_file.and_then(|name| algorithm_named(name)) {
-            algorithms.push(algorithm);
-        }
-        Hasher::new(&algorithms)
     }
 
     /// Exactly what `expected` needs.

@@ -409,32 +409,6 @@ fn hashing_and_checking() {
 }
 
 #[test]
-fn the_hasher_computes_what_the_plan_needs() {
-    let sha512_used = |plan: &[Candidate]| {
-        Hasher::for_plan(plan)
-            .finish()
-            .get(Algorithm::Sha512)
-            .is_some()
-    };
-    let files = |names: &[&str]| plan("a.tar.gz", None, &[&["a.tar.gz"], names].concat());
-    assert!(!sha512_used(&files(&["checksums.txt"])));
-    assert!(sha512_used(&files(&["SHA512SUMS"])));
-    assert!(sha512_used(&files(&["a.tar.gz.sha512"])));
-    // A release that offers both is checked with SHA-256, hashed once.
-    assert!(!sha512_used(&files(&["SHA512SUMS", "SHA256SUMS"])));
-    assert!(sha512_used(&plan(
-        "a",
-        Some(&format!("sha512:{HASH512}")),
-        &[]
-    )));
-    assert!(!sha512_used(&plan(
-        "a",
-        Some(&format!("sha256:{HASH}")),
-        &[]
-    )));
-}
-
-#[test]
 fn messages_name_the_asset_and_quote_safely() {
     let err = VerifyError::Malformed {
         source: Verified::Digest,
