@@ -19,23 +19,6 @@ use proptest::test_runner::TestRunner;
 use super::tests::{M, Sandbox, gz, tar, try_zip, zip};
 use super::{Format, Limits, set_executable, unpack_stream};
 
-/// `cases` cases, unless `PROPTEST_CASES` asks for another number.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "proptest's own setting, in tests only"
-)]
-pub(crate) fn config(cases: u32) -> ProptestConfig {
-    let base = if std::env::var_os("PROPTEST_CASES").is_some() {
-        ProptestConfig::default()
-    } else {
-        ProptestConfig::with_cases(cases)
-    };
-    ProptestConfig {
-        failure_persistence: None,
-        ..base
-    }
-}
-
 /// Mostly plain names, now and then `.` or `..`.
 fn name() -> impl Strategy<Value = String> {
     let part = prop_oneof![
@@ -167,7 +150,7 @@ fn check(sandbox: &Sandbox, accepted: bool) {
 /// destination in one sandbox (making a sandbox per case is slow on some file systems).
 fn run<S: Strategy>(cases: u32, strategy: S, property: impl Fn(&Sandbox, S::Value)) {
     let sandbox = Sandbox::new();
-    let mut runner = TestRunner::new(config(cases));
+    let mut runner = TestRunner::new(crate::testing::proptest_config(cases));
     let result = runner.run(&strategy, |value| {
         sandbox.reset();
         property(&sandbox, value);

@@ -3,30 +3,13 @@
 //! verify::fuzz` runs longer.
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::TestRunner;
 
 use super::read::find_in_text;
 use super::*;
 
-/// `cases` cases, unless `PROPTEST_CASES` asks for another number.
-#[allow(
-    clippy::disallowed_methods,
-    reason = "proptest's own setting, in tests only"
-)]
-fn config(cases: u32) -> Config {
-    let base = if std::env::var_os("PROPTEST_CASES").is_some() {
-        Config::default()
-    } else {
-        Config::with_cases(cases)
-    };
-    Config {
-        failure_persistence: None,
-        ..base
-    }
-}
-
 fn run<S: Strategy>(cases: u32, strategy: S, property: impl Fn(S::Value)) {
-    let mut runner = TestRunner::new(config(cases));
+    let mut runner = TestRunner::new(crate::testing::proptest_config(cases));
     let result = runner.run(&strategy, |value| {
         property(value);
         Ok(())
