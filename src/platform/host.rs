@@ -9,6 +9,12 @@ use crate::platform::binary::{self, FileKind, GlibcVersion, Program};
 use crate::platform::{Arch, Libc, Os, Platform};
 
 pub fn platform() -> Platform {
+    // The host does not change while haul runs; it is looked at once.
+    static HOST: std::sync::OnceLock<Platform> = std::sync::OnceLock::new();
+    *HOST.get_or_init(detect_platform)
+}
+
+fn detect_platform() -> Platform {
     let os = if cfg!(target_os = "macos") {
         Os::MacOs
     } else if cfg!(windows) {
@@ -121,6 +127,11 @@ pub fn assumed(platform: Platform) -> HostRuntime {
 
 /// The host's runtime: [`platform`], and on Linux the loaders present and glibc's version.
 pub fn runtime() -> HostRuntime {
+    static RUNTIME: std::sync::OnceLock<HostRuntime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(detect_runtime).clone()
+}
+
+fn detect_runtime() -> HostRuntime {
     let platform = platform();
     if platform.os != Os::Linux {
         return HostRuntime {
