@@ -28,11 +28,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
 use tokio::time::Instant;
 
-#[allow(
-    unused_imports,
-    reason = "the doctor command shows this report once it is wired in"
-)]
-pub use diagnose::{Finding, NetworkReport, diagnose};
+pub use diagnose::{NetworkReport, diagnose};
 pub use failure::HttpError;
 pub use proxy::{ProxyEnv, Var};
 pub use tls::CaEnv;
@@ -414,7 +410,7 @@ impl Http {
         if let Some(len) = size {
             if len > max {
                 let hop = self.hop(url, None)?;
-                return Err(self.too_long(&hop, None, max).into_error(Some(&hop)));
+                return Err(self.too_long(&hop, None).into_error(Some(&hop)));
             }
             bar.set_length(len);
         }
@@ -455,7 +451,7 @@ impl Http {
                     Ok(Some(Ok(chunk))) => {
                         let len = chunk.len() as u64;
                         if received + len > limit {
-                            return Err(self.too_long(&hop, size, limit).into_error(Some(&hop)));
+                            return Err(self.too_long(&hop, size).into_error(Some(&hop)));
                         }
                         received += len;
                         bar.inc(len);
@@ -500,12 +496,15 @@ impl Http {
                 "the file changed after the release was published, or something between haul and the server alters it; nothing was installed".to_owned(),
             )
             .into_error(Some(hop))),
-            None if len > max => Err(self.too_long(hop, None, max).into_error(Some(hop))),
+            None if len > max => Err(self.too_long(hop, None).into_error(Some(hop))),
             _ => Ok(()),
         }
     }
 
-    fn too_long(&self, hop: &Hop, listed: Option<u64>, limit: u64) -> Failure {
+    /// The error for a body longer than the release lists (`listed`) or, when it lists
+    /// nothing, than `max-download-size`.
+    fn too_long(&self, hop: &Hop, listed: Option<u64>) -> Failure {
+        let max = size(self.limits.max_download_size);
         match listed {
             Some(listed) => failure::limit(
                 hop,
@@ -518,13 +517,11 @@ impl Http {
             None => failure::limit(
                 hop,
                 format!(
-                    "`{}` is larger than {}, the limit for downloads",
-                    hop.shown(),
-                    size(limit)
+                    "`{}` is larger than {max}, the limit for downloads",
+                    hop.shown()
                 ),
                 format!(
-                    "if it is genuine, raise `max-download-size` in the config file or `HAUL_MAX_DOWNLOAD_SIZE` (now {})",
-                    size(self.limits.max_download_size)
+                    "if it is genuine, raise `max-download-size` in the config file or `HAUL_MAX_DOWNLOAD_SIZE` (now {max})"
                 ),
             ),
         }
