@@ -62,7 +62,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         return Ok(ExitCode::Success);
     }
 
-    let verified_by = self_update::check_release(&release)?;
+    let checked = self_update::check_release(&release)?;
     self_update::check_writable(&install.real_exe)?;
     let interactive = ctx.settings.stdin_is_terminal && ctx.settings.stderr_is_terminal;
     if interactive && !args.yes {
@@ -83,7 +83,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let bar = printer.download_bar("haul");
     let replaced = runtime.block_on(self_update::replace(Replacement {
         http: &http,
-        release: &release,
+        checked: &checked,
         progress: &bar,
     }));
     bar.finish();
@@ -107,7 +107,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         &format!(
             "haul {current} to {installed} at `{}` (sha256 verified by {})",
             install.exe.display(),
-            verified_by.join(" and ")
+            checked.by.join(" and ")
         ),
     );
     Ok(ExitCode::Success)

@@ -22,7 +22,7 @@ use crate::fetch::{Http, Progress};
 use crate::request::spec::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
-use crate::resolve::release::Release;
+use crate::resolve::release::{Asset, Release};
 use crate::verify::{self, Answer, ApiDigest, FileKind, Hasher, Verified};
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
@@ -124,9 +124,21 @@ pub async fn find(http: &Http, version: Option<&str>) -> Result<(Release, Versio
     Ok((release, found))
 }
 
-/// What vouches for the archive before it replaces haul: always `sha256.sum`, and GitHub's
-/// digest when the API gives one. Refuses a release that lacks the archive or the sums file.
-pub fn check_release(release: &Release) -> Result<Vec<&'static str>, UserError> {
+/// A release that has this target's archive and the sums file that vouches for it.
+#[derive(Debug)]
+pub struct Checked<'r> {
+    release: &'r Release,
+    archive: String,
+    asset: &'r Asset,
+    sums: &'r Asset,
+    /// What vouches for the archive: always `sha256.sum`, and GitHub's digest when the API
+    /// gives one.
+    pub by: Vec<&'static str>,
+}
+
+/// Refuse a release that lacks this target's archive or the sums file, before anything is
+/// downloaded; otherwise say what will vouch for the archive.
+pub fn check_release(release: &Release) -> Result<Checked<'_>, UserError> {
     let archive = archive_name(target());
     let Some(asset) = release.asset(&archive) else {
         let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
@@ -141,7 +153,7 @@ pub fn check_release(release: &Release) -> Result<Vec<&'static str>, UserError> 
         ))
         .hint("pick another release with `--version`, or build haul from source"));
     };
-    if release.asset(SUMS_FILE).is_none() {
+    let Some(sums) = release.asset(SUMS_FILE) else {
         return Err(UserError::new(format!(
             "haul {} publishes no `{SUMS_FILE}`, so `{archive}` cannot be verified",
             release.tag
@@ -150,7 +162,7 @@ pub fn check_release(release: &Release) -> Result<Vec<&'static str>, UserError> 
             "haul was not changed; it replaces itself only with an archive its release's `{SUMS_FILE}` vouches for"
         ))
         .exit(ExitCode::Verification));
-    }
+    };
     let mut by = vec![SUMS_FILE];
     if asset
         .digest
@@ -159,7 +171,13 @@ pub fn check_release(release: &Release) -> Result<Vec<&'static str>, UserError> 
     {
         by.push("api-digest");
     }
-    Ok(by)
+    Ok(Checked {
+        release,
+        archive,
+        asset,
+        sums,
+        by,
+    })
 }
 
 /// Refuse early, with a way out, when the directory of the executable cannot be written: the
@@ -188,10 +206,10 @@ const INSTALLER: &str = if cfg!(windows) {
     "`curl --proto '=https' --tlsv1.2 -LsSf https://github.com/haul-cli/haul/releases/latest/download/haul-installer.sh | sh`"
 };
 
-/// The release to install and how to report progress.
+/// The release to install (checked by [`check_release`]) and how to report progress.
 pub struct Replacement<'a> {
     pub http: &'a Http,
-    pub release: &'a Release,
+    pub checked: &'a Checked<'a>,
     pub progress: &'a dyn Progress,
 }
 
@@ -199,15 +217,14 @@ pub struct Replacement<'a> {
 /// checking it against the release's `sha256.sum` and the API digest. Returns the version now
 /// installed.
 pub async fn replace(r: Replacement<'_>) -> Result<String> {
-    let release = r.release;
+    let Checked {
+        release,
+        archive,
+        asset,
+        sums,
+        ..
+    } = r.checked;
     let tag = release.tag.as_str();
-    check_release(release)?;
-    let archive = archive_name(target());
-    let (Some(asset), Some(sums)) = (release.asset(&archive), release.asset(SUMS_FILE)) else {
-        return Err(
-            UserError::new(format!("haul {tag} lacks `{archive}` or `{SUMS_FILE}`")).into(),
-        );
-    };
 
     let text = r
         .http
@@ -215,7 +232,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .await
         .with_context(|| format!("fetching `{SUMS_FILE}` of haul {tag}"))?;
     // `sha256.sum` must name the archive; the API's digest, when there is one, must agree.
-    let from_sums = Answer::from(verify::find(FileKind::List, SUMS_FILE, &text, &archive));
+    let from_sums = Answer::from(verify::find(FileKind::List, SUMS_FILE, &text, archive));
     if from_sums == Answer::NotListed {
         return Err(
             UserError::new(format!("no checksum for `{archive}` in haul {tag}"))
@@ -235,14 +252,14 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         err.to_user_error_saying(what, "haul was not changed")
     };
     let expected = verify::combine(answers)
-        .map_err(|err| unchanged(err, &archive))?
+        .map_err(|err| unchanged(err, archive))?
         .ok_or_else(|| UserError::new(format!("no checksum for `{archive}` in haul {tag}")))?;
 
     let dir = tempfile::Builder::new()
         .prefix("haul-update-")
         .tempdir()
         .context("creating a directory for the update")?;
-    let path = dir.path().join(&archive);
+    let path = dir.path().join(archive);
     let mut file = fs_err::File::create(&path)?;
     let mut hasher = Hasher::for_expected(&expected);
     let size = Some(asset.size).filter(|&n| n > 0);
@@ -255,7 +272,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
         .with_context(|| format!("downloading `{archive}` of haul {tag}"))?;
     file.flush()?;
     drop(file);
-    verify::check(&expected, &hasher.finish()).map_err(|err| unchanged(err, &archive))?;
+    verify::check(&expected, &hasher.finish()).map_err(|err| unchanged(err, archive))?;
 
     let inside = path_in_archive(target());
     tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside))
@@ -299,7 +316,6 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::resolve::release::Asset;
 
     fn v(text: &str) -> Version {
         Version::from_tag(text).unwrap()
@@ -379,11 +395,11 @@ mod tests {
             ("sha256.sum", None),
         ]);
         assert_eq!(
-            check_release(&full).unwrap(),
+            check_release(&full).unwrap().by,
             vec!["sha256.sum", "api-digest"]
         );
         let no_digest = release(&[(&archive, None), ("sha256.sum", None)]);
-        assert_eq!(check_release(&no_digest).unwrap(), vec!["sha256.sum"]);
+        assert_eq!(check_release(&no_digest).unwrap().by, vec!["sha256.sum"]);
         // The `.sha256` file starts with the archive's name; it is not the archive.
         let only_sha = release(&[(&sha, None), ("sha256.sum", None)]);
         assert!(
