@@ -31,7 +31,7 @@ pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
 }
 
 pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
-    let dir = project_dir(ctx)?;
+    let dir = project::require_dir(&ctx.settings.cwd)?;
     let path = dir.join(manifest::FILE);
     let mut text = fs_err::read_to_string(&path)?;
     let mut added = Vec::new();
@@ -54,7 +54,7 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
 }
 
 pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
-    let dir = project_dir(ctx)?;
+    let dir = project::require_dir(&ctx.settings.cwd)?;
     let path = dir.join(manifest::FILE);
     let mut text = fs_err::read_to_string(&path)?;
     // Every name is checked first: a typo changes nothing.
@@ -72,17 +72,4 @@ pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
             .status("Removed", &format!("{key} from {}", manifest::FILE));
     }
     Ok(ExitCode::Success)
-}
-
-fn project_dir(ctx: &Context) -> Result<std::path::PathBuf> {
-    project::find(&ctx.settings.cwd).ok_or_else(|| {
-        UserError::new(format!(
-            "no {} in `{}` or any directory above it",
-            manifest::FILE,
-            ctx.settings.cwd.display()
-        ))
-        .hint("run `haul init` to start one")
-        .exit(ExitCode::Usage)
-        .into()
-    })
 }

@@ -29,6 +29,19 @@ pub fn find(cwd: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+/// The project directory `cwd` is in, or an error saying there is none.
+pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
+    find(cwd).ok_or_else(|| {
+        UserError::new(format!(
+            "no {} in `{}` or any directory above it",
+            manifest::FILE,
+            cwd.display()
+        ))
+        .hint("run `haul init` to start one")
+        .exit(ExitCode::Usage)
+    })
+}
+
 impl Project {
     pub fn lock_path(&self) -> PathBuf {
         self.dir.join(lock::FILE)
@@ -56,17 +69,7 @@ impl Project {
 
     /// The project that `cwd` is in, or an error saying there is none.
     pub fn require(cwd: &Path) -> Result<Project> {
-        let Some(dir) = find(cwd) else {
-            return Err(UserError::new(format!(
-                "no {} in `{}` or any directory above it",
-                manifest::FILE,
-                cwd.display()
-            ))
-            .hint("run `haul init` to start one")
-            .exit(ExitCode::Usage)
-            .into());
-        };
-        Project::open(&dir)
+        Project::open(&require_dir(cwd)?)
     }
 
     /// Where `haul sync` links the tools: the project's `bin-dir`, made absolute.
