@@ -31,7 +31,7 @@ pub fn registration(shell: CompletionShell) -> Vec<u8> {
 
 /// Installed tools, for arguments that name one.
 pub fn installed() -> Vec<CompletionCandidate> {
-    let Some(home) = crate::settings::home_for_completion() else {
+    let Some(home) = crate::settings::home_dir() else {
         return Vec::new();
     };
     let mut names: Vec<String> = std::fs::read_dir(home.join("records"))

@@ -113,12 +113,7 @@ impl Settings {
         };
         let found = config_file.is_file();
 
-        let home = match env("HAUL_HOME") {
-            Some(path) => PathBuf::from(path),
-            None => dirs::data_local_dir()
-                .ok_or_else(|| no_dir("data", "HAUL_HOME"))?
-                .join("haul"),
-        };
+        let home = home_dir().ok_or_else(|| no_dir("data", "HAUL_HOME"))?;
         let cache_dir = match env("HAUL_CACHE_DIR") {
             Some(path) => PathBuf::from(path),
             None => dirs::cache_dir()
@@ -283,9 +278,9 @@ pub fn target_platform(target: Option<&str>) -> Result<Platform, UserError> {
         .exit(ExitCode::Usage))
 }
 
-/// Where the store is, for shell completions (which run before settings are loaded): from
-/// `HAUL_HOME`, else the default.
-pub fn home_for_completion() -> Option<PathBuf> {
+/// Where the store is: `HAUL_HOME`, else the platform's data directory (`None` when there is
+/// none). Shell completions, which run before settings are loaded, ask it too.
+pub fn home_dir() -> Option<PathBuf> {
     match std::env::var_os("HAUL_HOME").filter(|v| !v.is_empty()) {
         Some(home) => Some(PathBuf::from(home)),
         None => Some(dirs::data_local_dir()?.join("haul")),
