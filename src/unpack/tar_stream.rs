@@ -40,8 +40,6 @@ pub(super) fn unpack(
     for entry in entries {
         let mut entry = entry.map_err(|e| broken(asset, &e))?;
         let kind = entry.header().entry_type();
-        let header_name = bytes_to_path(&entry.header().path_bytes());
-
         if kind.is_gnu_longname() || kind.is_gnu_longlink() || kind.is_pax_local_extensions() {
             let (slot_taken, cap) = if kind.is_gnu_longname() {
                 (pending.long_name.is_some(), MAX_PATH_BYTES + 1)
@@ -50,7 +48,7 @@ pub(super) fn unpack(
             } else {
                 (pending.pax.is_some(), MAX_PAX_BYTES)
             };
-            let what = header_name.unwrap_or_default();
+            let what = bytes_to_path(&entry.header().path_bytes()).unwrap_or_default();
             if slot_taken {
                 return Err(tree.refuse(&what, "two extension headers describe the same member"));
             }
