@@ -48,12 +48,7 @@ impl Hop {
             lines.push(format!("through the proxy {}", proxy.describe()));
         }
         if let Some((original, rule)) = &self.mirrored {
-            lines.push(format!(
-                "the mirror rule `{}` → `{}` rewrote `{}`",
-                redact::url(&rule.from),
-                redact::url(&rule.to),
-                redact::url(original)
-            ));
+            lines.push(rule.rewrote(original));
         }
         if let Some(from) = &self.redirected_from {
             lines.push(format!("redirected from `{}`", redact::parsed_url(from)));

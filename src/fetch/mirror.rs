@@ -14,6 +14,26 @@ pub struct Mirror {
     pub to: String,
 }
 
+impl Mirror {
+    /// The rule in messages: "`from` → `to`", without credentials.
+    pub fn shown(&self) -> String {
+        format!(
+            "`{}` → `{}`",
+            crate::fetch::redact::url(&self.from),
+            crate::fetch::redact::url(&self.to)
+        )
+    }
+
+    /// The cause line of a request this rule rewrote from `original`.
+    pub fn rewrote(&self, original: &str) -> String {
+        format!(
+            "the mirror rule {} rewrote `{}`",
+            self.shown(),
+            crate::fetch::redact::url(original)
+        )
+    }
+}
+
 /// The rules in force; the longest matching `from` wins, so a specific rule can sit beside a
 /// general one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,9 +61,8 @@ impl Mirrors {
                     ("to", "from")
                 };
                 return Err(UserError::new(format!(
-                    "the mirror rule `{}` → `{}` would build wrong URLs",
-                    crate::fetch::redact::url(&rule.from),
-                    crate::fetch::redact::url(&rule.to)
+                    "the mirror rule {} would build wrong URLs",
+                    rule.shown()
                 ))
                 .caused_by(format!(
                     "its `{with}` ends in `/` and its `{without}` does not"

@@ -206,14 +206,11 @@ impl Http {
         // ring, not aws-lc-rs: it builds for every target haul ships without a C SDK.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let api_url = config.api_url.as_str();
-        let api = Url::parse(api_url)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-            .ok_or_else(|| {
-                UserError::new(format!("invalid GitHub API URL `{}`", redact::url(api_url))).hint(
-                    "set `HAUL_GITHUB_API_URL` to a URL such as https://github.example.com/api/v3",
-                )
-            })?;
+        let api = http_url(api_url).ok_or_else(|| {
+            UserError::new(format!("invalid GitHub API URL `{}`", redact::url(api_url))).hint(
+                "set `HAUL_GITHUB_API_URL` to a URL such as https://github.example.com/api/v3",
+            )
+        })?;
         let proxies = Arc::new(Proxies::new(&config.proxy)?);
         let extra = tls::extra(&config.ca)?;
         let client = build_client(&proxies, extra.certs)?;
@@ -647,21 +644,13 @@ impl Http {
     fn hop(&self, url: &str, from: Option<Url>) -> Result<Hop> {
         let (rewritten, rule) = self.mirrors.rewrite_with_rule(url);
         let mirrored = rule.map(|rule| (url.to_owned(), rule.clone()));
-        let parsed = Url::parse(&rewritten)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host());
-        let Some(parsed) = parsed else {
+        let Some(parsed) = http_url(&rewritten) else {
             let mut err = UserError::new(format!(
                 "cannot fetch `{}`: it is not an http(s) URL",
                 redact::url(&rewritten)
             ));
             if let Some((original, rule)) = &mirrored {
-                err = err.caused_by(format!(
-                    "the mirror rule `{}` → `{}` rewrote `{}`",
-                    redact::url(&rule.from),
-                    redact::url(&rule.to),
-                    redact::url(original)
-                ));
+                err = err.caused_by(rule.rewrote(original));
             }
             return Err(err.into());
         };
@@ -811,6 +800,13 @@ fn resumed_at(response: &Response, offset: u64) -> bool {
             .and_then(|v| v.split('-').next())
             .and_then(|start| start.parse::<u64>().ok())
             == Some(offset)
+}
+
+/// `text` as a URL haul can fetch: http or https, with a host.
+fn http_url(text: &str) -> Option<Url> {
+    Url::parse(text)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
 }
 
 fn backoff(attempt: u32) -> Duration {
