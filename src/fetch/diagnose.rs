@@ -125,22 +125,17 @@ pub fn diagnose(config: &Config) -> NetworkReport {
         check("http", env.all.as_ref());
     }
 
+    // Each source on its own, so that every unusable one is reported.
     let mut extra = Vec::new();
-    let files = config.ca.file.iter().map(|file| tls::CaEnv {
-        file: Some(file.clone()),
-        dirs: Vec::new(),
-    });
-    let dirs = config.ca.dirs.iter().map(|dir| tls::CaEnv {
-        file: None,
-        dirs: vec![dir.clone()],
-    });
-    for one in files.chain(dirs) {
-        match tls::extra(&one) {
-            Ok(found) => extra.extend(found.sources.into_iter().map(|s| CaSource {
+    let files = config.ca.file.iter().map(|file| tls::cert_file(file));
+    let dirs = config.ca.dirs.iter().map(|dir| tls::cert_dir(dir));
+    for found in files.chain(dirs) {
+        match found {
+            Ok((s, _)) => extra.push(CaSource {
                 var: s.var,
                 path: s.path.display().to_string(),
                 certificates: s.certificates,
-            })),
+            }),
             Err(err) => problems.push(Finding::of(&err)),
         }
     }

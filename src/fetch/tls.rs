@@ -56,35 +56,46 @@ pub fn extra(ca: &CaEnv) -> Result<Extra, UserError> {
         certs: Vec::new(),
         sources: Vec::new(),
     };
-    if let Some(file) = &ca.file {
-        let certs = read_bundle(file).map_err(|why| problem("SSL_CERT_FILE", file, &why))?;
-        if certs.is_empty() {
-            return Err(problem(
-                "SSL_CERT_FILE",
-                file,
-                "it holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)",
-            ));
-        }
-        extra.sources.push(Source {
-            var: "SSL_CERT_FILE",
-            path: file.clone(),
-            certificates: certs.len(),
-        });
-        extra.certs.extend(certs);
-    }
-    for dir in &ca.dirs {
-        let certs = read_dir(dir).map_err(|why| problem("SSL_CERT_DIR", dir, &why))?;
-        extra.sources.push(Source {
-            var: "SSL_CERT_DIR",
-            path: dir.clone(),
-            certificates: certs.len(),
-        });
+    let files = ca.file.iter().map(|file| cert_file(file));
+    let dirs = ca.dirs.iter().map(|dir| cert_dir(dir));
+    for found in files.chain(dirs) {
+        let (source, certs) = found?;
+        extra.sources.push(source);
         extra.certs.extend(certs);
     }
     if !ca.is_empty() {
         extra.certs.extend(system_bundle());
     }
     Ok(extra)
+}
+
+/// The certificates of the `SSL_CERT_FILE` bundle `file`, which must hold at least one.
+pub fn cert_file(file: &Path) -> Result<(Source, Vec<reqwest::Certificate>), UserError> {
+    let certs = read_bundle(file).map_err(|why| problem("SSL_CERT_FILE", file, &why))?;
+    if certs.is_empty() {
+        return Err(problem(
+            "SSL_CERT_FILE",
+            file,
+            "it holds no PEM certificate (`-----BEGIN CERTIFICATE-----`)",
+        ));
+    }
+    let source = Source {
+        var: "SSL_CERT_FILE",
+        path: file.to_path_buf(),
+        certificates: certs.len(),
+    };
+    Ok((source, certs))
+}
+
+/// The certificates in the `SSL_CERT_DIR` directory `dir`.
+pub fn cert_dir(dir: &Path) -> Result<(Source, Vec<reqwest::Certificate>), UserError> {
+    let certs = read_dir(dir).map_err(|why| problem("SSL_CERT_DIR", dir, &why))?;
+    let source = Source {
+        var: "SSL_CERT_DIR",
+        path: dir.to_path_buf(),
+        certificates: certs.len(),
+    };
+    Ok((source, certs))
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
