@@ -46,14 +46,29 @@ pub struct Download<'a> {
     pub limits: Limits,
 }
 
-/// What came of a download: its hashes, and what vouched for it.
+/// What came of a download: its hashes, and what vouched for it (`None`: nothing did).
 pub struct Fetched {
     pub hashes: Hashes,
+    pub expected: Option<Expected>,
+}
+
+impl Fetched {
     /// What vouched (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`);
     /// `None` when nothing did.
-    pub verified_by: Option<String>,
-    /// Whether a SHA-512 vouched for it.
-    pub sha512: bool,
+    pub fn verified_by(&self) -> Option<String> {
+        self.expected.as_ref().map(Expected::verified_by)
+    }
+
+    /// The SHA-512, when one vouched for the download.
+    pub fn sha512(&self) -> Option<&Digest> {
+        let vouched = self
+            .expected
+            .as_ref()
+            .is_some_and(|e| e.algorithms().contains(&Algorithm::Sha512));
+        vouched
+            .then(|| self.hashes.get(Algorithm::Sha512))
+            .flatten()
+    }
 }
 
 /// Fetch, unpack and verify `d`. A verified download is kept in the cache, with what vouched
@@ -105,7 +120,10 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             && verify::check(expected, &hashes).is_ok()
             && unpack_cached(d, format).await
         {
-            return Ok(fetched(hashes, Some(expected)));
+            return Ok(Fetched {
+                hashes,
+                expected: Some(expected.clone()),
+            });
         }
         if d.offline {
             let what = match &d.known {
@@ -139,17 +157,9 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         verify::check(expected, &hashes).map_err(|err| err.to_user_error(&d.asset.name))?;
     }
     unpacked?;
-    let result = fetched(hashes, expected.as_ref());
+    let result = Fetched { hashes, expected };
     keep(&d.partial, &d.cache_path, &result);
     Ok(result)
-}
-
-fn fetched(hashes: Hashes, expected: Option<&Expected>) -> Fetched {
-    Fetched {
-        sha512: expected.is_some_and(|e| e.algorithms().contains(&Algorithm::Sha512)),
-        verified_by: expected.map(Expected::verified_by),
-        hashes,
-    }
 }
 
 /// The hashes of the cached copy that `expected` needs.
@@ -287,7 +297,7 @@ async fn download(
 /// else a copy), and what vouched for it; a cache that cannot be written only costs a download
 /// next time. Only what was verified is worth keeping.
 fn keep(download: &Path, cache_path: &Path, fetched: &Fetched) {
-    let Some(verified_by) = &fetched.verified_by else {
+    let Some(source) = fetched.expected.as_ref().and_then(Expected::first_source) else {
         return;
     };
     let Some(dir) = cache_path.parent() else {
@@ -311,12 +321,8 @@ fn keep(download: &Path, cache_path: &Path, fetched: &Fetched) {
     if kept {
         // The first source names the digest the record keeps; for the cache, every digest
         // the download was checked against, by the first source.
-        let source = verified_by.split(", ").next().unwrap_or(verified_by);
-        let source = source.split(" (").next().unwrap_or(source);
         let mut lines = format!("{} {source}\n", fetched.hashes.sha256());
-        if fetched.sha512
-            && let Some(sha512) = fetched.hashes.get(Algorithm::Sha512)
-        {
+        if let Some(sha512) = fetched.sha512() {
             let _ = writeln!(lines, "{sha512} {source}");
         }
         let _ = std::fs::write(sidecar(cache_path), lines);

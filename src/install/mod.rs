@@ -196,7 +196,7 @@ async fn download_parts(
             fs_err::create_dir_all(&dest)?;
             let fetched =
                 fetch_part(env, tool, release, candidate, staging, i, &dest, opts, bar).await?;
-            if fetched.verified_by.is_none() {
+            if fetched.expected.is_none() {
                 env.printer.warn(&format!(
                     "no checksum covers `{}` in {} {}; installed it unverified",
                     candidate.asset.name,
@@ -293,12 +293,8 @@ fn artifact(part: &Part, fetched: &download::Fetched) -> Artifact {
         url: part.asset.url.clone(),
         size: (part.asset.size > 0).then_some(part.asset.size),
         sha256: fetched.hashes.sha256().hex().to_owned(),
-        sha512: fetched
-            .sha512
-            .then(|| fetched.hashes.get(crate::verify::Algorithm::Sha512))
-            .flatten()
-            .map(|d| d.hex().to_owned()),
-        verified_by: fetched.verified_by.clone(),
+        sha512: fetched.sha512().map(|d| d.hex().to_owned()),
+        verified_by: fetched.verified_by(),
         checksum_url: None,
     }
 }

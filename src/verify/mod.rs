@@ -243,6 +243,11 @@ impl Expected {
         out
     }
 
+    /// The source whose digest the record names (the first consulted that gave one).
+    pub fn first_source(&self) -> Option<&Verified> {
+        self.digests.first().map(|(source, _)| source)
+    }
+
     /// For the record: the sources, and the algorithm when it is not SHA-256
     /// (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`).
     pub fn verified_by(&self) -> String {
