@@ -1,22 +1,7 @@
 //! Every checksum source a release can offer, in haul's order, and what a mismatch does.
 
 use crate::support::server::sha256_hex;
-use crate::support::{TestEnv, host_asset, program, tar_gz_release};
-
-fn asset_and_bytes(version: &str) -> (String, Vec<u8>) {
-    (
-        host_asset("widget", version, ".tar.gz"),
-        tar_gz_release("widget", version),
-    )
-}
-
-/// Install and return `verified_by` from `haul list --json`.
-fn verified_by(env: &TestEnv) -> serde_json::Value {
-    env.run(&["install", "acme/widget"]).expect_code(0);
-    let list = env.run(&["list", "--json"]);
-    list.expect_code(0);
-    list.json()[0]["verified_by"].clone()
-}
+use crate::support::{TestEnv, asset_and_bytes, program, tar_gz_release, verified_by};
 
 #[test]
 fn api_digest() {
@@ -26,7 +11,7 @@ fn api_digest() {
         .release("acme/widget", "v1.0.0")
         .asset_with_digest(&asset, &bytes)
         .publish();
-    assert_eq!(verified_by(&env), "api-digest");
+    assert_eq!(verified_by(&env, &["install", "acme/widget"]), "api-digest");
 }
 
 #[test]
@@ -43,7 +28,10 @@ fn dist_manifest() {
         .asset(&asset, &bytes)
         .asset("dist-manifest.json", manifest.to_string().as_bytes())
         .publish();
-    assert_eq!(verified_by(&env), "dist-manifest.json");
+    assert_eq!(
+        verified_by(&env, &["install", "acme/widget"]),
+        "dist-manifest.json"
+    );
 }
 
 #[test]
@@ -64,7 +52,11 @@ fn per_asset_sha256_files() {
             .asset(&asset, &bytes)
             .asset(&name, text.as_bytes())
             .publish();
-        assert_eq!(verified_by(&env), name.as_str(), "{suffix}: {body}");
+        assert_eq!(
+            verified_by(&env, &["install", "acme/widget"]),
+            name.as_str(),
+            "{suffix}: {body}"
+        );
     }
 }
 
@@ -84,7 +76,11 @@ fn release_wide_checksum_files() {
             .asset(&asset, &bytes)
             .checksums(name)
             .publish();
-        assert_eq!(verified_by(&env), name, "{name}");
+        assert_eq!(
+            verified_by(&env, &["install", "acme/widget"]),
+            name,
+            "{name}"
+        );
     }
 }
 
@@ -98,7 +94,10 @@ fn the_digest_and_a_checksum_file_both_vouch() {
         .checksums("checksums.txt")
         .publish();
     // Both are asked, so that one cannot vouch alone for what the other contradicts.
-    assert_eq!(verified_by(&env), "api-digest, checksums.txt");
+    assert_eq!(
+        verified_by(&env, &["install", "acme/widget"]),
+        "api-digest, checksums.txt"
+    );
     assert_eq!(env.server.hits("/dl/acme/widget/v1.0.0/checksums.txt"), 1);
 }
 

@@ -3,6 +3,7 @@
 //! moved repositories, `ETag`s and offline runs. Every server is on 127.0.0.1; a second one
 //! stands for another origin.
 
+use crate::self_update::{archive_name, copy_haul, newer, release_archive};
 use crate::support::proxy::{self, Mode, Proxy};
 use crate::support::server::{TEST_CA, sha256_hex};
 use crate::support::{
@@ -80,48 +81,6 @@ fn mirror_rules_apply_to_redirect_targets() {
     assert_eq!(mirror.hits(&format!("/objects/store{path}")), 1);
 }
 
-/// The archive of a haul release for this build's target, as cargo-dist lays it out, and the
-/// name it is published under.
-fn haul_release(version: &str) -> (String, Vec<u8>) {
-    use crate::support::archive;
-    let target = ::self_update::get_target();
-    let exe = if cfg!(windows) {
-        let mut bytes = std::fs::read(env!("CARGO_BIN_EXE_haul")).unwrap();
-        bytes.extend_from_slice(version.as_bytes());
-        bytes
-    } else {
-        format!("#!/bin/sh\necho \"haul {version} (test release)\"\n").into_bytes()
-    };
-    if cfg!(windows) {
-        (
-            format!("haul-{target}.zip"),
-            archive::zip(&[archive::exe("haul.exe", &exe)]),
-        )
-    } else {
-        (
-            format!("haul-{target}.tar.xz"),
-            archive::xz(&archive::tar(&[archive::exe(
-                &format!("haul-{target}/haul"),
-                &exe,
-            )])),
-        )
-    }
-}
-
-/// A copy of haul to update (an update replaces the executable it runs from).
-fn copy_haul(env: &TestEnv) -> std::path::PathBuf {
-    let dir = env.dir.path().join("haul-bin");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("haul{}", crate::support::EXE));
-    std::fs::copy(env!("CARGO_BIN_EXE_haul"), &path).unwrap();
-    path
-}
-
-fn newer_version() -> String {
-    let current = semver::Version::parse(env!("CARGO_PKG_VERSION")).unwrap();
-    format!("{}.{}.0", current.major, current.minor + 1)
-}
-
 #[test]
 fn self_update_keeps_the_token_on_the_api_origin_and_goes_through_mirrors() {
     // The release lists its downloads at a host this machine cannot reach (as GitHub's
@@ -129,8 +88,8 @@ fn self_update_keeps_the_token_on_the_api_origin_and_goes_through_mirrors() {
     // another port of the API's host, which must not see the token.
     let env = TestEnv::new().env("HAUL_GITHUB_TOKEN", "s3cret");
     let files = Server::start();
-    let version = newer_version();
-    let (name, bytes) = haul_release(&version);
+    let version = newer();
+    let (name, bytes) = (archive_name(), release_archive(&version));
     let sums = format!("{}  {name}\n", sha256_hex(&bytes));
     env.server
         .release("haul-cli/haul", &format!("v{version}"))
@@ -143,7 +102,7 @@ fn self_update_keeps_the_token_on_the_api_origin_and_goes_through_mirrors() {
         "HAUL_MIRRORS",
         &format!("https://github.example.invalid/={}/", files.url),
     );
-    let exe = copy_haul(&env);
+    let exe = copy_haul(&env, "haul-bin");
     env.run_exe(&exe, &["self", "update", "--yes"])
         .expect_code(0)
         .stderr_has("verified by sha256.sum and api-digest");

@@ -14,7 +14,7 @@ fn triple() -> &'static str {
     ::self_update::get_target()
 }
 
-fn archive_name() -> String {
+pub(crate) fn archive_name() -> String {
     let ext = if cfg!(windows) { "zip" } else { "tar.xz" };
     format!("haul-{}.{ext}", triple())
 }
@@ -32,7 +32,7 @@ fn release_exe(version: &str) -> Vec<u8> {
 }
 
 /// The archive cargo-dist builds: `haul-TRIPLE/haul` plus extras on Unix, a flat zip on Windows.
-fn release_archive(version: &str) -> Vec<u8> {
+pub(crate) fn release_archive(version: &str) -> Vec<u8> {
     let exe = release_exe(version);
     if cfg!(windows) {
         archive::zip(&[
@@ -94,7 +94,7 @@ fn publish(env: &TestEnv, version: &str, layout: &Layout) -> Vec<u8> {
 }
 
 /// A copy of the haul under test in `DIR/SUBDIR`, to be replaced by the updates.
-fn copy_haul(env: &TestEnv, subdir: &str) -> PathBuf {
+pub(crate) fn copy_haul(env: &TestEnv, subdir: &str) -> PathBuf {
     let dir = env.dir.path().join(subdir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("haul{EXE}"));
@@ -107,7 +107,7 @@ fn current() -> semver::Version {
 }
 
 /// A version newer than this build.
-fn newer() -> String {
+pub(crate) fn newer() -> String {
     format!("{}.{}.0", current().major, current().minor + 1)
 }
 

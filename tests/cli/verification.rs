@@ -3,19 +3,12 @@
 
 use crate::support::archive::sha512_hex;
 use crate::support::server::sha256_hex;
-use crate::support::{TestEnv, host_asset, tar_gz_release};
-
-fn asset_and_bytes() -> (String, Vec<u8>) {
-    (
-        host_asset("widget", "1.0.0", ".tar.gz"),
-        tar_gz_release("widget", "1.0.0"),
-    )
-}
+use crate::support::{TestEnv, asset_and_bytes, verified_by};
 
 /// A present but malformed API digest used to be skipped (installed "unverified", exit 0).
 #[test]
 fn a_malformed_api_digest_fails_verification() {
-    let (asset, bytes) = asset_and_bytes();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
     let hex = sha256_hex(&bytes);
     for digest in [
         format!("sha256:{}", &hex[1..]),
@@ -41,7 +34,7 @@ fn a_malformed_api_digest_fails_verification() {
 /// first line.
 #[test]
 fn a_file_listing_the_asset_twice_differently_is_refused() {
-    let (asset, bytes) = asset_and_bytes();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
     let text = format!(
         "{}  {asset}\n{}  {asset}\n",
         sha256_hex(&bytes),
@@ -60,17 +53,10 @@ fn a_file_listing_the_asset_twice_differently_is_refused() {
     assert!(env.snapshot().is_empty());
 }
 
-fn verified_by(env: &TestEnv, args: &[&str]) -> serde_json::Value {
-    env.run(args).expect_code(0);
-    let list = env.run(&["list", "--json"]);
-    list.expect_code(0);
-    list.json()[0]["verified_by"].clone()
-}
-
 /// SHA-512 files used to be skipped: the asset installed unverified.
 #[test]
 fn sha512_sources_verify() {
-    let (asset, bytes) = asset_and_bytes();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
     let line = format!("{}  {asset}\n", sha512_hex(&bytes));
     for name in ["SHA512SUMS", "SHA512-SUMS.txt", &format!("{asset}.sha512")] {
         let env = TestEnv::new();
@@ -96,7 +82,7 @@ fn sha512_sources_verify() {
 
 #[test]
 fn a_sha512_mismatch_exits_4() {
-    let (asset, bytes) = asset_and_bytes();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
     let wrong = sha512_hex(b"not the download");
     let env = TestEnv::new();
     env.server
@@ -115,7 +101,7 @@ fn a_sha512_mismatch_exits_4() {
 /// A release that offers both is checked with SHA-256; the SHA-512 list is not fetched.
 #[test]
 fn sha256_is_preferred_when_both_are_offered() {
-    let (asset, bytes) = asset_and_bytes();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
     let env = TestEnv::new();
     env.server
         .release("acme/widget", "v1.0.0")

@@ -321,6 +321,23 @@ fn assert_whole(env: &TestEnv, stream: &str, got: &str, expected: &str) {
     assert_eq!(got.trim_end(), expected.trim_end(), "\n--- {stream}\n{got}");
 }
 
+/// `acme/widget`'s release asset for this machine at `version`, and its bytes.
+pub fn asset_and_bytes(version: &str) -> (String, Vec<u8>) {
+    (
+        host_asset("widget", version, ".tar.gz"),
+        tar_gz_release("widget", version),
+    )
+}
+
+/// Run `args` (an install), then return `verified_by` of the first tool `haul list --json`
+/// shows.
+pub fn verified_by(env: &TestEnv, args: &[&str]) -> serde_json::Value {
+    env.run(args).expect_code(0);
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    list.json()[0]["verified_by"].clone()
+}
+
 /// The Rust target triple of the machine running the tests, as release assets spell it.
 pub fn host_triple() -> &'static str {
     if cfg!(all(target_os = "linux", target_arch = "x86_64")) {
