@@ -2,22 +2,24 @@
 //! installed, and nothing outside haul's directories changes.
 
 use crate::support::archive::{self, Member, exe};
-use crate::support::{EXE, TestEnv, host_asset, program};
+use crate::support::{EXE, Run, TestEnv, host_asset, program};
 
 /// Publish `bytes` as this machine's `acme/widget` 1.0.0 (with a matching API digest), and
-/// install it: it must be refused with `why`, and leave nothing behind.
-fn refused(env: &TestEnv, ext: &str, bytes: &[u8], why: &str) {
+/// install it: it must be refused with `why`, and leave nothing behind. Returns the run, for
+/// more to be said about it.
+fn refused(env: &TestEnv, ext: &str, bytes: &[u8], why: &str) -> Run {
     let asset = host_asset("widget", "1.0.0", ext);
     env.server
         .release("acme/widget", "v1.0.0")
         .asset_with_digest(&asset, bytes)
         .publish();
-    env.run(&["install", "acme/widget"])
-        .expect_code(1)
+    let run = env.run(&["install", "acme/widget"]);
+    run.expect_code(1)
         .stderr_has(why)
         .stderr_has(&format!("`{asset}`"));
     assert!(env.snapshot().is_empty(), "{:?}", env.snapshot());
     assert_eq!(env.staging_entries(), Vec::<String>::new(), "staging left");
+    run
 }
 
 /// With `a -> .`: `a/a/…/../../…/`, as many `..` as it takes to reach `/` from the staging
@@ -69,16 +71,8 @@ fn a_link_chain_cannot_reach_a_file_outside() {
             target: &through,
         },
     ]));
-    let asset = host_asset("widget", "1.0.0", ".tar.gz");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset_with_digest(&asset, &bytes)
-        .publish();
-    env.run(&["install", "acme/widget"])
-        .expect_code(1)
-        .stderr_has("refusing to unpack archive entry")
+    refused(&env, ".tar.gz", &bytes, "refusing to unpack archive entry")
         .stderr_has("goes through a link");
-    assert!(env.snapshot().is_empty());
     assert_eq!(std::fs::read(&victim).unwrap(), program("victim", "1"));
     #[cfg(unix)]
     {
@@ -164,17 +158,13 @@ fn too_many_entries_are_refused() {
 #[test]
 fn an_entry_larger_than_the_size_limit_is_refused() {
     let bytes = archive::tar_claiming_size(&format!("widget{EXE}"), 5 << 30);
-    let env = TestEnv::new();
-    let asset = host_asset("widget", "1.0.0", ".tar");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset_with_digest(&asset, &bytes)
-        .publish();
-    env.run(&["install", "acme/widget"])
-        .expect_code(1)
-        .stderr_has("unpacks to more than 4 GiB (the `max-unpacked-size` limit)")
-        .stderr_has("max-unpacked-size = ");
-    assert!(env.snapshot().is_empty());
+    refused(
+        &TestEnv::new(),
+        ".tar",
+        &bytes,
+        "unpacks to more than 4 GiB (the `max-unpacked-size` limit)",
+    )
+    .stderr_has("max-unpacked-size = ");
 }
 
 #[test]
