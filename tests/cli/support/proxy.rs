@@ -3,7 +3,7 @@
 //! tunnel (`CONNECT` answered 403), a SOCKS5 proxy, and a port where nothing listens. Every
 //! request it sees is logged.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -30,10 +30,7 @@ pub struct Seen {
 
 impl Seen {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        super::server::find_header(&self.headers, name)
     }
 }
 
@@ -85,8 +82,19 @@ fn serve(stream: TcpStream, mode: Mode, log: &Mutex<Vec<Seen>>) {
     };
     let mut reader = BufReader::new(stream);
     loop {
-        let Some((seen, head)) = read_head(&mut reader) else {
+        let Some(super::server::Head {
+            method,
+            target,
+            headers,
+            raw: head,
+        }) = super::server::read_head(&mut reader)
+        else {
             return;
+        };
+        let seen = Seen {
+            method,
+            target,
+            headers,
         };
         log.lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -143,39 +151,6 @@ fn forward(seen: &Seen, head: &[String], client: &mut TcpStream) {
     }
     let _ = client.write_all(&answer);
     let _ = client.shutdown(std::net::Shutdown::Both);
-}
-
-/// The request line and headers: what the proxy logs, and the raw header lines.
-fn read_head(reader: &mut BufReader<TcpStream>) -> Option<(Seen, Vec<String>)> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_owned();
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    let mut raw = Vec::new();
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        raw.push(header.to_owned());
-        if let Some((name, value)) = header.split_once(':') {
-            headers.push((name.trim().to_owned(), value.trim().to_owned()));
-        }
-    }
-    Some((
-        Seen {
-            method,
-            target,
-            headers,
-        },
-        raw,
-    ))
 }
 
 /// One SOCKS5 connection (RFC 1928, no authentication, `CONNECT` only): connect where the

@@ -49,11 +49,56 @@ pub struct Logged {
 
 impl Logged {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        find_header(&self.headers, name)
     }
+}
+
+/// The value of the header `name` (any case) among `headers`.
+pub(super) fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The request line and headers of an HTTP/1 request.
+pub(super) struct Head {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    /// The header lines as sent.
+    pub raw: Vec<String>,
+}
+
+/// Read a request's head; `None` when the connection closes or the head is not HTTP.
+pub(super) fn read_head<S: Read>(reader: &mut BufReader<S>) -> Option<Head> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let target = parts.next()?.to_owned();
+    let mut headers = Vec::new();
+    let mut raw = Vec::new();
+    loop {
+        let mut header = String::new();
+        reader.read_line(&mut header).ok()?;
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        raw.push(header.to_owned());
+        if let Some((name, value)) = header.split_once(':') {
+            headers.push((name.trim().to_owned(), value.trim().to_owned()));
+        }
+    }
+    Some(Head {
+        method,
+        target,
+        headers,
+        raw,
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -525,29 +570,11 @@ fn hold<S: Read>(reader: &mut BufReader<S>) {
 }
 
 fn read_request<S: Read>(reader: &mut BufReader<S>) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let _method = parts.next()?;
-    let target = parts.next()?.to_owned();
-    let mut headers = Vec::new();
-    loop {
-        let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            headers.push((name.trim().to_owned(), value.trim().to_owned()));
-        }
-    }
-    let content_length = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse::<usize>().ok())
+    let Head {
+        target, headers, ..
+    } = read_head(reader)?;
+    let content_length = find_header(&headers, "content-length")
+        .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let mut body = vec![0; content_length];
     reader.read_exact(&mut body).ok()?;
