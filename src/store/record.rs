@@ -306,6 +306,14 @@ pub fn parse(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
         format: Option<u32>,
         schema: Option<u32>,
     }
+    // A record of this format, read in one pass; the probe below sorts out the rest.
+    if let Ok(record) = serde_json::from_str::<Record>(text) {
+        return if record.format > FORMAT {
+            Err(ParseError::Newer(record.format))
+        } else {
+            Ok(record)
+        };
+    }
     let probe: Probe =
         serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))?;
     match (probe.format, probe.schema) {
@@ -503,6 +511,18 @@ mod tests {
         assert_eq!(
             parse(r#"{"format":9}"#, Path::new("/")),
             Err(ParseError::Newer(9))
+        );
+        // A newer record that this haul's format could read is still a newer record.
+        let mut newer = Record::new(
+            "fd",
+            identity("github:sharkdp/fd", "fd"),
+            Requirement::default(),
+        );
+        newer.format = FORMAT + 1;
+        let text = serde_json::to_string(&newer).unwrap();
+        assert_eq!(
+            parse(&text, Path::new("/")),
+            Err(ParseError::Newer(FORMAT + 1))
         );
     }
 }
