@@ -11,21 +11,21 @@ use crate::store::record::{Installed, Record};
 
 /// One entry of `haul list --json`; a stable, documented shape.
 #[derive(Serialize)]
-struct ListEntry<'a> {
-    name: &'a str,
-    version: &'a str,
-    tag: &'a str,
+struct ListEntry {
+    name: String,
+    version: String,
+    tag: String,
     /// `github:OWNER/REPO` or `catalog:NAME`; `haul install` accepts it back.
-    source: &'a str,
+    source: String,
     /// What was asked for: `latest`, `3.16`, `^1.2`, an exact version or tag.
-    requirement: &'a str,
+    requirement: String,
     active: bool,
-    asset: &'a str,
-    url: &'a str,
-    sha256: &'a str,
+    asset: String,
+    url: String,
+    sha256: String,
     /// `api-digest`, a checksum file's name, or null when nothing verified the download.
-    verified_by: Option<&'a str>,
-    platform: &'a str,
+    verified_by: Option<String>,
+    platform: String,
     bins: Vec<ListBin>,
     installed_at: u64,
     /// What is missing or wrong on disk; empty when the tool is whole.
@@ -42,23 +42,28 @@ struct ListBin {
 }
 
 pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
-    let records = ctx.store.records()?;
-    for damaged in &records.damaged {
-        ctx.printer
-            .warn(&crate::error::Report::of(&damaged.error.clone().into()).one_line());
-    }
+    // One record at a time: each becomes its rows and is let go, so listing many tools holds
+    // the rows in memory, not every record.
     let mut rows = Vec::new();
-    for record in &records.ok {
+    for (_, read) in ctx.store.each_record()? {
+        let record = match read {
+            Ok(record) => record,
+            Err(error) => {
+                ctx.printer
+                    .warn(&crate::error::Report::of(&error.into()).one_line());
+                continue;
+            }
+        };
         let problems: Vec<String> = ctx
             .store
-            .check(record)
+            .check(&record)
             .iter()
             .map(|p| p.describe(&record.name))
             .collect();
         for (key, version) in &record.versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {
-                rows.push(entry(ctx, record, key, version, active, problems.clone()));
+                rows.push(entry(ctx, &record, key, version, active, problems.clone()));
             }
         }
     }
@@ -75,7 +80,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         .iter()
         .map(|r| {
             let bins: Vec<&str> = r.bins.iter().map(|b| b.name.as_str()).collect();
-            let mut state = r.verified_by.unwrap_or("unverified").to_owned();
+            let mut state = r.verified_by.as_deref().unwrap_or("unverified").to_owned();
             if args.all && !r.active {
                 state = format!("stored; {state}");
             }
@@ -83,11 +88,11 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
                 state = format!("BROKEN: {}", r.problems.join("; "));
             }
             [
-                r.name.to_owned(),
-                r.version.to_owned(),
+                r.name.clone(),
+                r.version.clone(),
                 r.source
                     .strip_prefix("github:")
-                    .unwrap_or(r.source)
+                    .unwrap_or(&r.source)
                     .to_owned(),
                 format!("[{}]", bins.join(", ")),
                 state,
@@ -123,28 +128,28 @@ pub fn columns<const N: usize>(rows: &[[String; N]]) -> String {
     out.join("\n")
 }
 
-fn entry<'a>(
+fn entry(
     ctx: &Context,
-    record: &'a Record,
+    record: &Record,
     key: &str,
-    version: &'a Installed,
+    version: &Installed,
     active: bool,
     problems: Vec<String>,
-) -> ListEntry<'a> {
+) -> ListEntry {
     let first = version.artifacts.first();
     let dir = ctx.store.version_dir(&record.name, key);
     ListEntry {
-        name: &record.name,
-        version: &version.version,
-        tag: &version.tag,
-        source: &record.identity.source,
-        requirement: &record.requirement.version,
+        name: record.name.clone(),
+        version: version.version.clone(),
+        tag: version.tag.clone(),
+        source: record.identity.source.clone(),
+        requirement: record.requirement.version.clone(),
         active,
-        asset: first.map_or("", |a| a.asset.as_str()),
-        url: first.map_or("", |a| a.url.as_str()),
-        sha256: first.map_or("", |a| a.sha256.as_str()),
-        verified_by: first.and_then(|a| a.verified_by.as_deref()),
-        platform: &version.platform,
+        asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
+        url: first.map(|a| a.url.clone()).unwrap_or_default(),
+        sha256: first.map(|a| a.sha256.clone()).unwrap_or_default(),
+        verified_by: first.and_then(|a| a.verified_by.clone()),
+        platform: version.platform.clone(),
         bins: version
             .bins
             .iter()

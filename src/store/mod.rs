@@ -229,42 +229,58 @@ impl Store {
 
     /// [`Store::records`] without settling first (with the lock held).
     fn read_records(&self) -> Result<Records> {
-        let dir = self.records_dir();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Records::default());
-            }
-            Err(err) => return Err(err).with_context(|| format!("reading `{}`", dir.display())),
-        };
         let mut records = Records::default();
-        for entry in entries {
-            let path = entry?.path();
-            let is_record = path.extension().is_some_and(|ext| ext == "json")
-                && !path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if !is_record {
-                continue;
-            }
-            let name = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let parsed = std::fs::read_to_string(&path)
-                .map_err(|err| {
-                    UserError::new(format!("cannot read `{}`", path.display()))
-                        .caused_by(err.to_string())
-                })
-                .and_then(|text| self.parse(&path, &text));
+        for (name, parsed) in self.read_each()? {
             match parsed {
                 Ok(record) => records.ok.push(record),
                 Err(error) => records.damaged.push(Damaged { name, error }),
             }
         }
-        records.ok.sort_by(|a, b| a.name.cmp(&b.name));
-        records.damaged.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(records)
+    }
+
+    /// Every record by name, in name order, each read only when the iterator reaches it: a
+    /// command that looks at one tool at a time holds one record in memory, not all of them.
+    pub fn each_record(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
+        self.settle();
+        self.read_each()
+    }
+
+    fn read_each(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
+        let dir = self.records_dir();
+        let mut paths = Vec::new();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => Some(entries),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => return Err(err).with_context(|| format!("reading `{}`", dir.display())),
+        };
+        for entry in entries.into_iter().flatten() {
+            let path = entry?.path();
+            let is_record = path.extension().is_some_and(|ext| ext == "json")
+                && !path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if is_record {
+                paths.push(path);
+            }
+        }
+        paths.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()));
+        Ok(paths.into_iter().map(|path| self.read_file(&path)))
+    }
+
+    /// The record at `path`, and the name its file gives it.
+    fn read_file(&self, path: &Path) -> (String, Result<Record, UserError>) {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|err| {
+                UserError::new(format!("cannot read `{}`", path.display()))
+                    .caused_by(err.to_string())
+            })
+            .and_then(|text| self.parse(path, &text));
+        (name, parsed)
     }
 
     /// Make a change, under the lock: `plan` sees the store as it is now and says what to do.
