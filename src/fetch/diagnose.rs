@@ -99,31 +99,31 @@ impl Finding {
 /// Describe `config` for `haul doctor`.
 pub fn diagnose(config: &Config) -> NetworkReport {
     let mut problems = Vec::new();
-    let mut proxies = Vec::new();
     let env = &config.proxy;
-    let mut check = |scheme: &'static str, var: Option<&Var>| {
-        let var = var?;
-        match proxy::parse(var) {
-            Ok(found) => {
-                proxies.push(ProxyLine {
-                    scheme,
-                    url: found.shown(),
-                    from: found.var,
-                });
-                Some(())
-            }
-            Err(err) => {
-                problems.push(Finding::of(&err));
-                None
-            }
+    // Each variable checked once, so that an unusable one is reported once. The proxies in
+    // force are then chosen as requests choose them: the scheme's own variable when it is set,
+    // else `ALL_PROXY` (an unusable variable stops every request, so it stands for nothing).
+    let mut checked = |var: Option<&Var>| match var.map(proxy::parse)? {
+        Ok(found) => Some(Some(found)),
+        Err(err) => {
+            problems.push(Finding::of(&err));
+            Some(None)
         }
     };
-    if check("https", env.https.as_ref()).is_none() {
-        check("https", env.all.as_ref());
-    }
-    if check("http", env.http.as_ref()).is_none() {
-        check("http", env.all.as_ref());
-    }
+    let https = checked(env.https.as_ref());
+    let http = checked(env.http.as_ref());
+    let all = checked(env.all.as_ref()).flatten();
+    let proxies = [("https", https), ("http", http)]
+        .into_iter()
+        .filter_map(|(scheme, own)| {
+            let found = own.unwrap_or_else(|| all.clone())?;
+            Some(ProxyLine {
+                scheme,
+                url: found.shown(),
+                from: found.var,
+            })
+        })
+        .collect();
 
     // Each source on its own, so that every unusable one is reported.
     let mut extra = Vec::new();
@@ -300,5 +300,36 @@ mod tests {
         assert!(report.proxies.is_empty());
         assert!(report.problems[0].problem.contains("`https_proxy`"));
         assert!(report.problems[0].fix.contains("https_proxy"));
+    }
+
+    #[test]
+    fn each_unusable_proxy_is_reported_once_and_stands_for_nothing() {
+        let config = Config {
+            proxy: ProxyEnv {
+                all: var("ALL_PROXY", "ftp://proxy:21"),
+                ..ProxyEnv::default()
+            },
+            ..Config::default()
+        };
+        let report = diagnose(&config);
+        // `ALL_PROXY` serves both schemes, and is still one problem.
+        let problems: Vec<&str> = report.problems.iter().map(|p| p.problem.as_str()).collect();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("`ALL_PROXY`"), "{problems:?}");
+        assert!(report.proxies.is_empty());
+
+        let config = Config {
+            proxy: ProxyEnv {
+                https: var("HTTPS_PROXY", "ftp://proxy:21"),
+                all: var("ALL_PROXY", "socks5://127.0.0.1:1080"),
+                ..ProxyEnv::default()
+            },
+            ..Config::default()
+        };
+        let report = diagnose(&config);
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        // An unusable `HTTPS_PROXY` is not covered by `ALL_PROXY`: requests stop on it.
+        let shown: Vec<(&str, &str)> = report.proxies.iter().map(|p| (p.scheme, p.from)).collect();
+        assert_eq!(shown, [("http", "ALL_PROXY")]);
     }
 }
