@@ -353,23 +353,16 @@ impl Http {
                 .get(header::ETAG)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let watch = self.watch(&hop, deadline);
-            let mut body = Box::pin(response.bytes_stream());
-            let mut meter = Meter::new();
             let mut bytes = Vec::new();
-            let broken = loop {
-                match watch.chunk(&mut body, &mut meter).await {
-                    Ok(Some(Ok(chunk))) => {
-                        if bytes.len() as u64 + chunk.len() as u64 > cap {
-                            return Err(too_large());
-                        }
-                        bytes.extend_from_slice(&chunk);
+            let broken = self
+                .read_body(&hop, response, deadline, async |chunk: Bytes| {
+                    if bytes.len() as u64 + chunk.len() as u64 > cap {
+                        return Err(too_large());
                     }
-                    Ok(None) => break None,
-                    Ok(Some(Err(err))) => break Some(failure::reqwest(&hop, &err)),
-                    Err(stop) => break Some(self.stopped(&hop, stop)),
-                }
-            };
+                    bytes.extend_from_slice(&chunk);
+                    Ok(())
+                })
+                .await?;
             match broken {
                 None => {
                     return Ok(Text::Body {
@@ -377,10 +370,7 @@ impl Http {
                         etag: new_etag,
                     });
                 }
-                Some(failure) if !can_retry(&failure, attempt) => {
-                    return Err(failure.into_error(Some(&hop)));
-                }
-                Some(failure) => self.pause(&failure, attempt, deadline).await,
+                Some(failure) => self.again(failure, &hop, attempt, deadline).await?,
             }
         }
     }
@@ -440,25 +430,17 @@ impl Http {
                 bar.set_length(len);
             }
             let limit = size.unwrap_or(max);
-            let watch = self.watch(&hop, deadline);
-            let mut body = Box::pin(response.bytes_stream());
-            let mut meter = Meter::new();
-            let broken = loop {
-                match watch.chunk(&mut body, &mut meter).await {
-                    Ok(Some(Ok(chunk))) => {
-                        let len = chunk.len() as u64;
-                        if received + len > limit {
-                            return Err(self.too_long(&hop, size).into_error(Some(&hop)));
-                        }
-                        received += len;
-                        bar.inc(len);
-                        sink(chunk).await?;
+            let broken = self
+                .read_body(&hop, response, deadline, async |chunk: Bytes| {
+                    let len = chunk.len() as u64;
+                    if received + len > limit {
+                        return Err(self.too_long(&hop, size).into_error(Some(&hop)));
                     }
-                    Ok(None) => break None,
-                    Ok(Some(Err(err))) => break Some(failure::reqwest(&hop, &err)),
-                    Err(stop) => break Some(self.stopped(&hop, stop)),
-                }
-            };
+                    received += len;
+                    bar.inc(len);
+                    sink(chunk).await
+                })
+                .await?;
             let failure = match (broken, expected) {
                 (None, Some(len)) if received < len => failure::transport(
                     &hop,
@@ -473,11 +455,51 @@ impl Http {
                 (Some(failure), _) => failure,
             };
             resumes += 1;
-            if !can_retry(&failure, resumes) {
-                return Err(failure.into_error(Some(&hop)));
-            }
-            self.pause(&failure, resumes, deadline).await;
+            self.again(failure, &hop, resumes, deadline).await?;
         }
+    }
+
+    /// Hand `response`'s body to `each`, chunk by chunk, while the watch guards the
+    /// connection. `Ok(None)` when the body ended, `Ok(Some(failure))` when the connection broke
+    /// or stalled (another attempt may heal that); an error from `each` stops at once.
+    async fn read_body(
+        &self,
+        hop: &Hop,
+        response: Response,
+        deadline: Instant,
+        mut each: impl AsyncFnMut(Bytes) -> Result<()>,
+    ) -> Result<Option<Failure>> {
+        let watch = self.watch(hop, deadline);
+        let mut body = Box::pin(response.bytes_stream());
+        let mut meter = Meter::new();
+        loop {
+            match watch.chunk(&mut body, &mut meter).await {
+                Ok(Some(Ok(chunk))) => each(chunk).await?,
+                Ok(None) => return Ok(None),
+                Ok(Some(Err(err))) => return Ok(Some(failure::reqwest(hop, &err))),
+                Err(stop) => return Ok(Some(self.stopped(hop, stop))),
+            }
+        }
+    }
+
+    /// After attempt number `attempt` failed: the error when no other attempt may follow,
+    /// else wait before the next one (never past the deadline).
+    async fn again(
+        &self,
+        failure: Failure,
+        hop: &Hop,
+        attempt: u32,
+        deadline: Instant,
+    ) -> Result<()> {
+        if !can_retry(&failure, attempt) {
+            return Err(failure.into_error(Some(hop)));
+        }
+        let wait = match failure.retry {
+            Retry::After(wait) => wait,
+            _ => backoff(attempt),
+        };
+        tokio::time::sleep_until((Instant::now() + wait).min(deadline)).await;
+        Ok(())
     }
 
     /// The server announces `len` bytes: more than allowed, or not what the release lists.
@@ -575,15 +597,6 @@ impl Http {
                 ),
             ),
         }
-    }
-
-    /// Wait before another attempt, never past the deadline.
-    async fn pause(&self, failure: &Failure, attempt: u32, deadline: Instant) {
-        let wait = match failure.retry {
-            Retry::After(wait) => wait,
-            _ => backoff(attempt),
-        };
-        tokio::time::sleep_until((Instant::now() + wait).min(deadline)).await;
     }
 
     /// Send `ask`, following redirects; each hop passes the mirror rules and gets the token
@@ -706,10 +719,7 @@ impl Http {
                     failure
                 }
             };
-            if !can_retry(&failure, attempt) {
-                return Err(failure.into_error(Some(hop)));
-            }
-            self.pause(&failure, attempt, ask.deadline).await;
+            self.again(failure, hop, attempt, ask.deadline).await?;
         }
     }
 
