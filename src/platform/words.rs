@@ -96,7 +96,7 @@ pub fn arch(word: &str) -> Option<ArchWord> {
 
 /// OS words that releases glue to an arch, a bit width or a version (`linux64`, `win32`,
 /// `winarm64`, `macos11`), longer spellings before their prefixes.
-pub const GLUED_OS: [(&str, Os); 7] = [
+const GLUED_OS: [(&str, Os); 7] = [
     ("linux", Os::Linux),
     ("freebsd", Os::FreeBsd),
     ("windows", Os::Windows),
@@ -105,6 +105,33 @@ pub const GLUED_OS: [(&str, Os); 7] = [
     ("osx", Os::MacOs),
     ("darwin", Os::MacOs),
 ];
+
+/// What follows an OS word glued to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Glued {
+    /// `32` or `64` (`win64`, `linux32`): a bit width, read as x86's; a hint rather than the
+    /// architecture's name.
+    Bits(ArchWord),
+    /// An architecture's own name: `winarm64`, `macosx86_64`.
+    Arch(ArchWord),
+    /// A version of the OS: `macos11`, `freebsd14`.
+    Version,
+}
+
+/// A token that is an OS word with an arch, a bit width or a version glued to it; `None` for
+/// anything else (`linuxfoo`).
+pub fn glued_os(token: &str) -> Option<(Os, Glued)> {
+    GLUED_OS.iter().find_map(|&(prefix, os)| {
+        let rest = token.strip_prefix(prefix).filter(|rest| !rest.is_empty())?;
+        let glued = match rest {
+            "32" => Glued::Bits(ArchWord::Is(Arch::I686)),
+            "64" => Glued::Bits(ArchWord::Is(Arch::X86_64)),
+            r if r.bytes().all(|b| b.is_ascii_digit()) => Glued::Version,
+            r => Glued::Arch(arch(r)?),
+        };
+        Some((os, glued))
+    })
+}
 
 /// Two tokens that spell one architecture (`x86-64`, `arm_64`, `64-bit`).
 pub fn arch_pair(first: &str, second: &str) -> Option<ArchWord> {
@@ -180,6 +207,26 @@ pub fn go_arch(arch: Arch) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_os_glued_to_bits_an_arch_or_a_version() {
+        let bits = |arch| Glued::Bits(ArchWord::Is(arch));
+        let arch = |arch| Glued::Arch(ArchWord::Is(arch));
+        for (token, want) in [
+            ("win64", Some((Os::Windows, bits(Arch::X86_64)))),
+            ("windows32", Some((Os::Windows, bits(Arch::I686)))),
+            ("linux64", Some((Os::Linux, bits(Arch::X86_64)))),
+            ("winarm64", Some((Os::Windows, arch(Arch::Aarch64)))),
+            ("macosx86_64", Some((Os::MacOs, arch(Arch::X86_64)))),
+            ("macos11", Some((Os::MacOs, Glued::Version))),
+            ("freebsd14", Some((Os::FreeBsd, Glued::Version))),
+            ("linuxfoo", None),
+            ("windows", None),
+            ("winget", None),
+        ] {
+            assert_eq!(glued_os(token), want, "{token}");
+        }
+    }
 
     #[test]
     fn every_spelling_of_the_named_arches() {

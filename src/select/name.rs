@@ -2,7 +2,7 @@
 //! settling the spellings whose meaning depends on the rest of the release. Pure: no I/O.
 
 use super::Request;
-use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
+use crate::platform::words::{self, ArchWord, Glued, LibcWord, OsWord};
 use crate::platform::{Arch, Os};
 use crate::unpack::Format;
 
@@ -168,18 +168,11 @@ pub(super) fn shaped_word(t: &str) -> Word {
     if t.ends_with("sums") {
         return Word::Junk;
     }
-    for (prefix, os) in words::GLUED_OS {
-        let Some(rest) = t.strip_prefix(prefix) else {
-            continue;
-        };
-        match (rest, word(rest)) {
-            ("32", _) => return Word::OsHint(os, BuildArch::Is(Arch::I686)),
-            ("64", _) => return Word::OsHint(os, BuildArch::Is(Arch::X86_64)),
-            // `macos10`, `freebsd14`: an OS version.
-            (r, _) if digits(r) => return Word::Os(BuildOs::Is(os)),
-            (_, Word::Arch(arch)) => return Word::OsArch(os, arch),
-            _ => {}
-        }
+    match words::glued_os(t) {
+        Some((os, Glued::Bits(arch))) => return Word::OsHint(os, arch.into()),
+        Some((os, Glued::Arch(arch))) => return Word::OsArch(os, arch.into()),
+        Some((os, Glued::Version)) => return Word::Os(BuildOs::Is(os)),
+        None => {}
     }
     if ["netbsd", "openbsd"]
         .iter()

@@ -17,7 +17,7 @@ use anyhow::Result;
 
 use crate::error::UserError;
 use crate::platform::binary::{self, FileKind, Misfit};
-use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
+use crate::platform::words::{self, ArchWord, Glued, LibcWord, OsWord};
 use crate::platform::{Arch, Libc, Os, Platform};
 
 /// A file in the unpacked tree.
@@ -292,32 +292,16 @@ fn read_platform(text: &str) -> Option<Reading> {
             reading.arch.get_or_insert(arch);
         } else if let Some(libc) = words::libc(t) {
             reading.libc.get_or_insert(libc);
-        } else if let Some((os, rest)) = glued_os(t) {
+        } else if let Some((os, glued)) = words::glued_os(t) {
             reading.os.get_or_insert(OsWord::Is(os));
-            match rest {
-                "32" => reading.arch.get_or_insert(ArchWord::Is(Arch::I686)),
-                "64" => reading.arch.get_or_insert(ArchWord::Is(Arch::X86_64)),
-                r => match words::arch(r) {
-                    Some(arch) => reading.arch.get_or_insert(arch),
-                    // An OS version: `macos11`.
-                    None if r.bytes().all(|b| b.is_ascii_digit()) => continue,
-                    None => return None,
-                },
-            };
+            if let Glued::Bits(arch) | Glued::Arch(arch) = glued {
+                reading.arch.get_or_insert(arch);
+            }
         } else if !(words::is_vendor(t) || is_version(t) || matches!(t, "static" | "bin")) {
             return None;
         }
     }
     Some(reading)
-}
-
-fn glued_os(token: &str) -> Option<(Os, &str)> {
-    words::GLUED_OS.iter().find_map(|&(prefix, os)| {
-        token
-            .strip_prefix(prefix)
-            .filter(|rest| !rest.is_empty())
-            .map(|rest| (os, rest))
-    })
 }
 
 /// `1`, `2024`, `v1`, `3rc2`: a version or a piece of one (names split on `.` too).
