@@ -37,8 +37,8 @@ pub fn relock(
     upgrade: Option<&[String]>,
     jobs: usize,
 ) -> Result<Lock> {
-    let wanted = project.manifest.wanted()?;
-    let platforms = project.manifest.platforms()?;
+    let wanted = project.manifest.wanted();
+    let platforms = project.manifest.platforms();
     if let Some(names) = upgrade {
         for name in names {
             if !wanted.iter().any(|w| w.key == *name) {
@@ -74,7 +74,7 @@ pub fn relock(
             .collect()
             .await
     });
-    let mut lock = Lock::new(&platforms);
+    let mut lock = Lock::new(platforms);
     let mut failed = Vec::new();
     for (key, result) in results {
         match result {
@@ -150,12 +150,7 @@ async fn lock_one(
     }
     let overrides = Overrides {
         bins: want.bins.clone(),
-        asset: want
-            .asset
-            .as_deref()
-            .map(regex::Regex::new)
-            .transpose()
-            .map_err(|err| UserError::new(err.to_string()))?,
+        asset: want.asset.as_ref().map(|a| a.regex.clone()),
         pre: want.pre,
     };
     let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;

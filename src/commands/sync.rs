@@ -21,8 +21,8 @@ use crate::settings::InstallSettings;
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let project = Project::require(&ctx.settings.cwd)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
-    let wanted = project.manifest.wanted()?;
-    let platforms = project.manifest.platforms()?;
+    let wanted = project.manifest.wanted();
+    let platforms = project.manifest.platforms();
     let lock = match &project.lock {
         None if args.frozen => {
             return Err(
@@ -33,7 +33,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         }
         None => relock(ctx, &project, None, jobs)?,
         Some(lock) => {
-            let differences = lock.differences(&wanted, &platforms);
+            let differences = lock.differences(wanted, platforms);
             match (differences.is_empty(), args.frozen) {
                 (true, _) => lock.clone(),
                 (false, true) => return Err(lock::not_current(&differences).into()),

@@ -151,7 +151,7 @@ impl LockedTool {
         self.requirement.version == want.requirement
             && self.requirement.pre == want.pre
             && self.bin == bins
-            && self.asset == want.asset
+            && self.asset.as_deref() == want.asset.as_ref().map(|a| a.text.as_str())
     }
 }
 
@@ -274,7 +274,7 @@ mod tests {
         lock.put(locked("a", "latest"));
         lock.put(locked("b", "1"));
         lock.put(locked("d", "1"));
-        let found = lock.differences(&manifest.wanted().unwrap(), &manifest.platforms().unwrap());
+        let found = lock.differences(manifest.wanted(), manifest.platforms());
         assert_eq!(
             found,
             vec![

@@ -34,6 +34,12 @@ pub struct Manifest {
     pub tools: BTreeMap<String, ToolEntry>,
     #[serde(default)]
     pub settings: Settings,
+    /// The tools, checked when the file was parsed.
+    #[serde(skip)]
+    wanted: Vec<Wanted>,
+    /// The platforms to lock, checked when the file was parsed.
+    #[serde(skip)]
+    platforms: Vec<Platform>,
 }
 
 /// One tool: a requirement (`"1.31"`), or a table with more.
@@ -79,9 +85,24 @@ pub struct Wanted {
     /// The requirement as written (`latest` when none).
     pub requirement: String,
     pub bins: Vec<WantedBin>,
-    pub asset: Option<String>,
+    pub asset: Option<AssetPattern>,
     pub pre: bool,
 }
+
+/// An `asset` pattern of the manifest: as written (what the lock records) and compiled.
+#[derive(Debug, Clone)]
+pub struct AssetPattern {
+    pub text: String,
+    pub regex: regex::Regex,
+}
+
+impl PartialEq for AssetPattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for AssetPattern {}
 
 impl ToolEntry {
     fn parts(&self) -> (String, Vec<String>, Option<String>, bool) {
@@ -100,21 +121,30 @@ impl ToolEntry {
 impl Manifest {
     /// Parse `text` (from `path`, for messages).
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Manifest, UserError> {
-        let manifest: Manifest = toml::from_str(text).map_err(|err| {
+        let mut manifest: Manifest = toml::from_str(text).map_err(|err| {
             UserError::new(format!("invalid project file `{}`", path.display()))
                 .caused_by(err.to_string().trim_end().to_owned())
                 .hint("see \"Teams and CI\" in haul's README for the format")
                 .exit(ExitCode::Usage)
         })?;
         // Every entry and setting is checked now, so that a mistake is found before anything
-        // is resolved.
-        manifest.wanted()?;
-        manifest.platforms()?;
+        // is resolved; what the checks found is kept.
+        manifest.wanted = manifest.check_tools()?;
+        manifest.platforms = manifest.check_platforms()?;
         Ok(manifest)
     }
 
     /// Every tool, checked, in the file's (sorted) order.
-    pub fn wanted(&self) -> Result<Vec<Wanted>, UserError> {
+    pub fn wanted(&self) -> &[Wanted] {
+        &self.wanted
+    }
+
+    /// The platforms to lock, in the order given (default: [`DEFAULT_PLATFORMS`]).
+    pub fn platforms(&self) -> &[Platform] {
+        &self.platforms
+    }
+
+    fn check_tools(&self) -> Result<Vec<Wanted>, UserError> {
         self.tools
             .iter()
             .map(|(key, entry)| {
@@ -135,10 +165,12 @@ impl Manifest {
                     .map(|b| WantedBin::parse(b))
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(invalid)?;
-                if let Some(pattern) = &asset {
-                    regex::Regex::new(pattern)
-                        .map_err(|err| invalid(UserError::new(err.to_string())))?;
-                }
+                let asset = asset
+                    .map(|text| match regex::Regex::new(&text) {
+                        Ok(regex) => Ok(AssetPattern { text, regex }),
+                        Err(err) => Err(invalid(UserError::new(err.to_string()))),
+                    })
+                    .transpose()?;
                 Ok(Wanted {
                     key: key.clone(),
                     requirement: spec.req.to_string(),
@@ -151,8 +183,7 @@ impl Manifest {
             .collect()
     }
 
-    /// The platforms to lock, parsed, in the order given (default: [`DEFAULT_PLATFORMS`]).
-    pub fn platforms(&self) -> Result<Vec<Platform>, UserError> {
+    fn check_platforms(&self) -> Result<Vec<Platform>, UserError> {
         let names: Vec<String> = self
             .settings
             .platforms
@@ -286,14 +317,14 @@ mod tests {
             "#,
         )
         .unwrap();
-        let wanted = m.wanted().unwrap();
+        let wanted = m.wanted();
         let keys: Vec<&str> = wanted.iter().map(|w| w.key.as_str()).collect();
         assert_eq!(keys, ["gh", "kubectl", "sharkdp/fd", "terraform"]);
         assert_eq!(wanted[1].spec.req, VersionReq::Prefix(vec![1, 31]));
         assert_eq!(wanted[0].requirement, "latest");
         assert!(wanted[0].pre);
         assert_eq!(wanted[2].bins[0].name, "fd");
-        assert_eq!(m.platforms().unwrap().len(), 2);
+        assert_eq!(m.platforms().len(), 2);
         assert_eq!(
             m.settings.bin_dir.as_deref(),
             Some(std::path::Path::new(".haul/bin"))
@@ -304,7 +335,7 @@ mod tests {
     fn the_starter_parses_and_locks_the_default_platforms() {
         let m = parse(STARTER).unwrap();
         assert!(m.tools.is_empty());
-        assert_eq!(m.platforms().unwrap().len(), DEFAULT_PLATFORMS.len());
+        assert_eq!(m.platforms().len(), DEFAULT_PLATFORMS.len());
     }
 
     #[test]

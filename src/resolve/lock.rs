@@ -72,7 +72,7 @@ pub async fn lock_tool(
         product: tool.product.clone(),
         requirement: tool.query.requirement(),
         bin: want.bins.iter().map(ToString::to_string).collect(),
-        asset: want.asset.clone(),
+        asset: want.asset.as_ref().map(|a| a.text.clone()),
         version: release.version_label(),
         tag: release.tag.clone(),
         platforms: locked,

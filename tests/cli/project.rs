@@ -203,6 +203,64 @@ fn a_lock_that_does_not_match_the_manifest() {
 }
 
 #[test]
+fn the_manifests_asset_pattern_chooses_what_is_locked() {
+    let env = TestEnv::new();
+    let mut release = env.server.release("acme/pick", "v1.0.0");
+    for triple in ["x86_64-unknown-linux-musl", "x86_64-unknown-linux-gnu"] {
+        let name = asset_name("pick", "1.0.0", triple);
+        release = release.asset_with_digest(&name, &archive_for("pick", "1.0.0", triple));
+    }
+    release.publish();
+    let manifest = |pattern: &str| {
+        format!(
+            "[tools]\n\"acme/pick\" = {{ version = \"1\", asset = \"{pattern}\" }}\n\
+             [settings]\nplatforms = [\"linux-x86_64\"]\n"
+        )
+    };
+    let locked = |dir: &std::path::Path| {
+        let lock: toml::Table =
+            toml::from_str(&std::fs::read_to_string(dir.join("haul.lock")).unwrap()).unwrap();
+        let tool = &lock["tool"].as_array().unwrap()[0];
+        (
+            tool["asset"].as_str().unwrap().to_owned(),
+            tool["platforms"]["linux-x86_64"][0]["asset"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    };
+    let dir = project(&env, &manifest("-gnu"));
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert_eq!(
+        locked(&dir),
+        (
+            "-gnu".to_owned(),
+            asset_name("pick", "1.0.0", "x86_64-unknown-linux-gnu")
+        )
+    );
+    // Another pattern is another request: the lock no longer matches until locked again.
+    std::fs::write(dir.join("haul.toml"), manifest("-musl")).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(1)
+        .stderr_has("`acme/pick` asks for something else than was locked");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert_eq!(
+        locked(&dir),
+        (
+            "-musl".to_owned(),
+            asset_name("pick", "1.0.0", "x86_64-unknown-linux-musl")
+        )
+    );
+    // A pattern that is not a regular expression is a usage error before anything is fetched.
+    std::fs::write(dir.join("haul.toml"), manifest("(")).unwrap();
+    let requests = env.server.requests().len();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(2)
+        .stderr_has("the entry `acme/pick` in haul.toml is invalid");
+    assert_eq!(env.server.requests().len(), requests);
+}
+
+#[test]
 fn a_tampered_lock_installs_nothing_and_exits_4() {
     let env = TestEnv::new();
     catalog(&env);
