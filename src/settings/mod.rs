@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use serde::Deserialize;
 
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::{ExitCode, UserError};
 use crate::output::OutputSettings;
 use crate::platform::Platform;
@@ -90,9 +89,28 @@ pub struct Settings {
     pub cwd: PathBuf,
 }
 
+/// What the command line's global options say (`--quiet`, `--color`, `--bin-dir`, …).
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub quiet: bool,
+    pub verbose: bool,
+    /// `None`: as `NO_COLOR`, `FORCE_COLOR` and whether stderr is a terminal decide.
+    pub color: Option<Color>,
+    pub bin_dir: Option<PathBuf>,
+    pub offline: bool,
+}
+
+/// When to use colours on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
 impl Settings {
     /// Resolve settings from the global flags, the environment and the config file.
-    pub fn load(global: &GlobalArgs, json: bool) -> Result<Self> {
+    pub fn load(global: &Flags, json: bool) -> Result<Self> {
         let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let config_file = match env("HAUL_CONFIG") {
             Some(path) => PathBuf::from(path),
@@ -144,9 +162,9 @@ impl Settings {
         let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let stdin_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
         let color = match global.color {
-            Some(ColorChoice::Always) => true,
-            Some(ColorChoice::Never) => false,
-            Some(ColorChoice::Auto) | None => {
+            Some(Color::Always) => true,
+            Some(Color::Never) => false,
+            Some(Color::Auto) | None => {
                 if env("NO_COLOR").is_some() {
                     false
                 } else if env("FORCE_COLOR").is_some() {

@@ -1,4 +1,5 @@
-//! The command-line interface: clap definitions and nothing else.
+//! The command-line interface: clap definitions, and (in `candidates`) the values dynamic
+//! completion offers.
 //!
 //! Values here are raw; `settings` turns them (with the environment and config file) into
 //! the plain settings that commands receive.
@@ -8,7 +9,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::commands::completions::{catalog, installed};
+use crate::settings::{Color, Flags};
+use candidates::{catalog, installed};
+
+mod candidates;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -48,7 +52,7 @@ pub struct GlobalArgs {
 
     /// When to use colours on stderr
     #[arg(long, value_enum, value_name = "WHEN")]
-    pub color: Option<ColorChoice>,
+    pub color: Option<Color>,
 
     /// Directory that holds the links to installed tools (put it on PATH)
     #[arg(long, value_name = "DIR")]
@@ -60,6 +64,17 @@ pub struct GlobalArgs {
 }
 
 impl GlobalArgs {
+    /// What these options say, for the settings.
+    pub fn flags(&self) -> Flags {
+        Flags {
+            quiet: self.quiet,
+            verbose: self.verbose,
+            color: self.color,
+            bin_dir: self.bin_dir.clone(),
+            offline: self.offline,
+        }
+    }
+
     /// These options with those given at a deeper level (after a command's name) added: a flag
     /// given anywhere is set, and a value given further right wins, as it would for one
     /// command. `--quiet` and `--verbose` conflict wherever each was given.
@@ -85,13 +100,6 @@ impl GlobalArgs {
         }
         Ok(out)
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 /// A subcommand's arguments, and the [`GlobalArgs`] given after its name, defined only when
@@ -877,7 +885,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(got.bin_dir, Some(PathBuf::from("/b")));
-        assert_eq!(got.color, Some(ColorChoice::Never));
+        assert_eq!(got.color, Some(Color::Never));
         // --quiet and --verbose conflict wherever each was given.
         for args in [
             &["-q", "-v", "list"][..],
