@@ -10,6 +10,7 @@ mod context;
 mod error;
 mod fetch;
 mod install;
+mod names;
 mod output;
 mod paths;
 mod platform;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::template::Template;
 use crate::error::{ExitCode, UserError};
-use crate::request::spec::Repo;
+use crate::names::Repo;
 
 const BUILTIN: &str = include_str!("../../catalog/tools.toml");
 
@@ -79,9 +79,7 @@ impl Entry {
         }
         for bin in &self.bins {
             let name = bin.split_once('=').map_or(bin.as_str(), |(name, _)| name);
-            if let Err(err) =
-                crate::request::names::segment(crate::request::names::NameKind::Executable, name)
-            {
+            if let Err(err) = crate::names::segment(crate::names::NameKind::Executable, name) {
                 problems.push(err.message);
             }
         }

@@ -8,10 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::names::Repo;
 use crate::platform::{Arch, Emulation, Os, Platform, words};
-use crate::request::spec::Repo;
-use crate::request::version::Version;
-use crate::resolve::release::{Asset, Release};
 
 /// A tool's downloads, described by URL templates.
 #[derive(Debug, Clone, Deserialize)]
@@ -205,41 +203,22 @@ impl Template {
         problems
     }
 
-    /// The release with tag `tag` for `platform`: its download and checksum file as assets.
-    pub fn release(&self, tag: &str, platform: Platform) -> Release {
+    /// The download URL and the checksum file's URL (when the vendor publishes one) of the
+    /// release with tag `tag`, rendered for `platform`.
+    pub fn urls(&self, tag: &str, platform: Platform) -> (String, Option<String>) {
         let version = tag.strip_prefix(['v', 'V']).unwrap_or(tag);
         let vars = Vars {
             version,
             tag,
             platform,
         };
-        let mut assets = vec![asset_at(self.render(&self.url, &vars))];
-        if let Some(checksum) = &self.checksum {
-            assets.push(asset_at(self.render(checksum, &vars)));
-        }
-        let parsed = Version::from_tag(tag);
-        Release {
-            prerelease: parsed.as_ref().is_some_and(Version::is_prerelease),
-            version: parsed,
-            tag: tag.to_owned(),
-            assets,
-        }
+        let checksum = self.checksum.as_ref().map(|c| self.render(c, &vars));
+        (self.render(&self.url, &vars), checksum)
     }
 
-    /// The release with tag `tag` as `platform` gets it: rendered for the published platform
-    /// that fits it (its own, or one it emulates).
-    pub fn release_for(&self, tag: &str, platform: Platform) -> Release {
-        let published = self.fit(platform).map_or(platform, |(p, _)| p);
-        self.release(tag, published)
-    }
-}
-
-fn asset_at(url: String) -> Asset {
-    Asset {
-        name: url.rsplit('/').next().unwrap_or(&url).to_owned(),
-        url,
-        size: 0,
-        digest: None,
+    /// The published platform whose downloads `platform` gets: its own, or one it emulates.
+    pub fn published(&self, platform: Platform) -> Platform {
+        self.fit(platform).map_or(platform, |(p, _)| p)
     }
 }
 

@@ -11,7 +11,8 @@ use crate::context::{self, Context};
 use crate::error::{ExitCode, Report, UserError};
 use crate::install::batch::{self, Item};
 use crate::install::{Options, Outcome};
-use crate::request::tool::{Overrides, WantedBin};
+use crate::names::WantedBin;
+use crate::request::tool::Overrides;
 use crate::settings::InstallSettings;
 
 /// `haul install --json`: what was installed, what was already there, what failed.

@@ -17,8 +17,8 @@ use crate::cli::MirrorArgs;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
+use crate::names::{self, NameKind};
 use crate::project::{Project, lock};
-use crate::request::names::{self, NameKind};
 use crate::units::size;
 use crate::verify::{Algorithm, Hasher};
 

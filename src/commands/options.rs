@@ -6,8 +6,9 @@ use crate::catalog::Catalog;
 use crate::context::Context;
 use crate::error::{ExitCode, Failure, UserError};
 use crate::install::batch::Item;
-use crate::request::spec::{Repo, Target, ToolSpec};
-use crate::request::tool::{Overrides, Tool, WantedBin};
+use crate::names::{Repo, WantedBin};
+use crate::request::spec::{Target, ToolSpec};
+use crate::request::tool::{Overrides, Tool};
 use crate::store::record::Record;
 
 /// Parse every tool the user named and resolve it against the catalog (and, for a name the

@@ -11,10 +11,11 @@ use crate::commands::lock::relock;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::install::batch::Item;
+use crate::names::WantedBin;
 use crate::project::Project;
 use crate::project::lock::{self, LockedTool};
 use crate::request::spec::ToolSpec;
-use crate::request::tool::{Overrides, Tool, WantedBin};
+use crate::request::tool::{Overrides, Tool};
 use crate::resolve;
 use crate::settings::InstallSettings;
 

@@ -15,7 +15,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         return which_locked(ctx, &args.tool, &locked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
-    let by_name = crate::request::names::segment(crate::request::names::NameKind::Tool, &args.tool)
+    let by_name = crate::names::segment(crate::names::NameKind::Tool, &args.tool)
         .ok()
         .and_then(|name| ctx.store.read(name).ok().flatten());
     let record = if let Some(record) = by_name {

@@ -21,11 +21,12 @@ use anyhow::{Context as _, Result};
 
 use crate::error::UserError;
 use crate::fetch::Http;
+use crate::names::WantedBin;
+use crate::names::{self, NameKind};
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
 use crate::platform::host::HostRuntime;
-use crate::request::names::{self, NameKind};
-use crate::request::tool::{Tool, WantedBin};
+use crate::request::tool::Tool;
 use crate::resolve::release::Release;
 use crate::resolve::{self, Part, Resolved};
 use crate::store::record::{Artifact, Bin, Installed};

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::Options;
 use crate::error::UserError;
-use crate::request::names;
+use crate::names;
 use crate::request::tool::Tool;
 use crate::resolve::Part;
 use crate::resolve::release::Release;

@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use crate::error::{ExitCode, UserError};
+use crate::names::WantedBin;
 use crate::platform::Platform;
 use crate::request::spec::ToolSpec;
-use crate::request::tool::WantedBin;
 
 /// The file's name.
 pub const FILE: &str = "haul.toml";

@@ -3,7 +3,6 @@
 //!
 //! Pure: no I/O.
 
-pub mod names;
 pub mod spec;
 pub mod tool;
 pub mod version;

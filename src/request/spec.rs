@@ -5,52 +5,9 @@
 //!
 //! Pure: no I/O.
 
-use std::fmt;
-
 use crate::error::{ExitCode, UserError};
+use crate::names::Repo;
 use crate::request::version::VersionReq;
-
-/// A GitHub repository.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Repo {
-    pub owner: String,
-    pub name: String,
-}
-
-impl fmt::Display for Repo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
-    }
-}
-
-impl Repo {
-    /// Parse `OWNER/REPO`, also given as `github.com/OWNER/REPO` or a full URL.
-    pub fn parse(text: &str) -> Option<Repo> {
-        let text = text
-            .trim()
-            .trim_start_matches("https://")
-            .trim_start_matches("http://")
-            .trim_start_matches("github.com/")
-            .trim_end_matches('/')
-            .trim_end_matches(".git");
-        let (owner, name) = text.split_once('/')?;
-        (valid_part(owner) && valid_part(name)).then(|| Repo {
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        })
-    }
-}
-
-/// GitHub's rules: letters, digits, `-`, `_` and `.`, not `.` or `..` alone.
-fn valid_part(part: &str) -> bool {
-    !part.is_empty()
-        && part != "."
-        && part != ".."
-        && part.len() <= 100
-        && part
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
 
 /// What names the tool: a repository, or a name to look up in the catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,7 +55,7 @@ impl ToolSpec {
             target,
             req: match VersionReq::parse(version)? {
                 VersionReq::Tag(tag) => {
-                    crate::request::names::tag(&tag).map_err(|err| err.exit(ExitCode::Usage))?;
+                    crate::names::tag(&tag).map_err(|err| err.exit(ExitCode::Usage))?;
                     VersionReq::Tag(tag)
                 }
                 req => req,

@@ -9,8 +9,8 @@ use regex::Regex;
 use crate::catalog::template::Template;
 use crate::catalog::{Catalog, Entry, Source};
 use crate::error::{ExitCode, UserError};
-use crate::request::names::{self, NameKind};
-use crate::request::spec::{Repo, Target, ToolSpec};
+use crate::names::{self, NameKind, Repo, WantedBin};
+use crate::request::spec::{Target, ToolSpec};
 use crate::request::version::VersionReq;
 use crate::store::record::{Identity, Product, Record, Requirement};
 
@@ -43,58 +43,6 @@ impl VersionQuery {
             req: VersionReq::parse(&requirement.version)?,
             pre: requirement.pre,
         })
-    }
-}
-
-/// One executable wanted: its name in the release, and the name to link it as when the user
-/// asked for another (`--bin NAME=LINK`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WantedBin {
-    pub name: String,
-    pub link: Option<String>,
-}
-
-impl std::fmt::Display for WantedBin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.link {
-            Some(link) => write!(f, "{}={link}", self.name),
-            None => f.write_str(&self.name),
-        }
-    }
-}
-
-impl WantedBin {
-    /// `NAME` or `NAME=LINK` (`--bin`, and the catalog's `bins`); both are checked as file
-    /// names.
-    pub fn parse(text: &str) -> Result<WantedBin, UserError> {
-        let (name, link) = match text.split_once('=') {
-            Some((name, link)) => (name, Some(link)),
-            None => (text, None),
-        };
-        for (what, part) in [("name", Some(name)), ("link name", link)] {
-            let Some(part) = part else { continue };
-            let why = if part.contains('=') {
-                Some("contains a second `=`")
-            } else {
-                names::problem(part).map(|why| why.strip_prefix("it ").unwrap_or(why))
-            };
-            if let Some(why) = why {
-                return Err(UserError::new(format!("`--bin {text}`: the {what} {why}"))
-                    .hint("write `--bin NAME`, or `--bin NAME=LINK` to link it under another name")
-                    .exit(ExitCode::Usage));
-            }
-        }
-        Ok(WantedBin {
-            name: name.to_owned(),
-            link: link.map(str::to_owned),
-        })
-    }
-
-    pub fn plain(name: &str) -> WantedBin {
-        WantedBin {
-            name: name.to_owned(),
-            link: None,
-        }
     }
 }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{Asset, Release};
 use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError};
-use crate::request::spec::Repo;
+use crate::names::Repo;
 use crate::request::version::{Version, VersionReq};
 
 const ACCEPT_JSON: &str = "application/vnd.github+json";

@@ -17,9 +17,10 @@ use anyhow::Result;
 use crate::catalog::template::Template;
 use crate::error::UserError;
 use crate::fetch::Http;
+use crate::names::WantedBin;
+use crate::names::{self, NameKind};
 use crate::platform::{Emulation, Platform};
-use crate::request::names::{self, NameKind};
-use crate::request::tool::{Tool, ToolSource, WantedBin};
+use crate::request::tool::{Tool, ToolSource};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::{Asset, Release};
 use crate::select::{self, Selection};
@@ -65,7 +66,7 @@ pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Rel
                 template::find_tag(template, http, &tool.name, &tool.query.req, tool.query.pre)
                     .await?;
             names::tag(&tag)?;
-            template.release_for(&tag, platform)
+            template::release_for(template, &tag, platform)
         }
     };
     names::tag(&release.tag)?;
@@ -76,7 +77,7 @@ pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Rel
 /// a GitHub release is the same everywhere.
 pub fn for_platform(tool: &Tool, release: &Release, platform: Platform) -> Release {
     match &tool.source {
-        ToolSource::Template(template) => template.release_for(&release.tag, platform),
+        ToolSource::Template(template) => template::release_for(template, &release.tag, platform),
         ToolSource::GitHub(_) => release.clone(),
     }
 }
@@ -131,7 +132,7 @@ fn choose_template(template: &Template, release: &Release, platform: Platform) -
         },
         Some((published, emulated)) => {
             // A release rendered for another platform holds that platform's file.
-            let rendered = template.release(&release.tag, published);
+            let rendered = template::release(template, &release.tag, published);
             let reason = match emulated {
                 Some(emulation) => emulation_reason(emulation, published),
                 None => format!("the vendor's download for {published}"),

@@ -1,6 +1,6 @@
-//! Versions of URL-template tools: asking a template's version source (a text file with the
+//! Releases of URL-template tools: asking a template's version source (a text file with the
 //! latest tag, a GitHub repository's releases, a releases.hashicorp.com index) which tag a
-//! request names.
+//! request names, and the release a tag makes for a platform.
 //!
 //! Fetches through `Http`, so mirror rules apply; picking among the versions is pure.
 
@@ -10,11 +10,42 @@ use anyhow::Result;
 use serde::Deserialize;
 
 use super::github::GitHub;
+use super::release::{Asset, Release};
 use crate::catalog::template::Template;
 use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError};
-use crate::request::spec::Repo;
+use crate::names::Repo;
+use crate::platform::Platform;
 use crate::request::version::{Version, VersionReq};
+
+/// The release with tag `tag` for `platform`: the template's download and checksum file as
+/// assets.
+pub fn release(template: &Template, tag: &str, platform: Platform) -> Release {
+    let (url, checksum) = template.urls(tag, platform);
+    let assets = std::iter::once(url).chain(checksum).map(asset_at).collect();
+    let parsed = Version::from_tag(tag);
+    Release {
+        prerelease: parsed.as_ref().is_some_and(Version::is_prerelease),
+        version: parsed,
+        tag: tag.to_owned(),
+        assets,
+    }
+}
+
+/// The release with tag `tag` as `platform` gets it: rendered for the published platform
+/// that fits it (its own, or one it emulates).
+pub fn release_for(template: &Template, tag: &str, platform: Platform) -> Release {
+    release(template, tag, template.published(platform))
+}
+
+fn asset_at(url: String) -> Asset {
+    Asset {
+        name: url.rsplit('/').next().unwrap_or(&url).to_owned(),
+        url,
+        size: 0,
+        digest: None,
+    }
+}
 
 /// The tag `req` names, asking the version source.
 pub async fn find_tag(

@@ -19,7 +19,7 @@ use anyhow::{Context as _, Result};
 
 use crate::error::{ExitCode, Failure, UserError};
 use crate::fetch::{Http, Progress};
-use crate::request::spec::Repo;
+use crate::names::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::{Asset, Release};

@@ -47,7 +47,7 @@ pub struct Chosen {
 }
 
 /// One executable asked for: `NAME`, or `NAME=LINK` to link it under another name.
-pub use crate::request::tool::WantedBin as BinRequest;
+pub use crate::names::WantedBin as BinRequest;
 
 /// Every regular file under `dir`, and whether it is a program.
 pub fn scan(dir: &Path) -> Result<Vec<Found>> {

@@ -1,8 +1,12 @@
 //! The one check every name passes before it becomes part of a path: asset names and tags from
 //! a server, tool and executable names from the catalog, the config file or a flag. A name that
-//! fails is refused with a clear error; nothing is ever written under it.
+//! fails is refused with a clear error; nothing is ever written under it. The names built of
+//! such names live here too: a GitHub repository (`OWNER/REPO`) and a wanted executable
+//! (`NAME` or `NAME=LINK`).
 //!
 //! Pure: no I/O.
+
+use std::fmt;
 
 use crate::error::{ExitCode, UserError};
 
@@ -132,6 +136,100 @@ fn refused(kind: NameKind, text: &str, why: &str) -> UserError {
         NameKind::Asset | NameKind::Tag => ExitCode::Failure,
         NameKind::Tool | NameKind::Executable => ExitCode::Usage,
     })
+}
+
+/// A GitHub repository.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Repo {
+    pub owner: String,
+    pub name: String,
+}
+
+impl fmt::Display for Repo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+impl Repo {
+    /// Parse `OWNER/REPO`, also given as `github.com/OWNER/REPO` or a full URL.
+    pub fn parse(text: &str) -> Option<Repo> {
+        let text = text
+            .trim()
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .trim_start_matches("github.com/")
+            .trim_end_matches('/')
+            .trim_end_matches(".git");
+        let (owner, name) = text.split_once('/')?;
+        (valid_part(owner) && valid_part(name)).then(|| Repo {
+            owner: owner.to_owned(),
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// GitHub's rules: letters, digits, `-`, `_` and `.`, not `.` or `..` alone.
+fn valid_part(part: &str) -> bool {
+    !part.is_empty()
+        && part != "."
+        && part != ".."
+        && part.len() <= 100
+        && part
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// One executable wanted: its name in the release, and the name to link it as when the user
+/// asked for another (`--bin NAME=LINK`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WantedBin {
+    pub name: String,
+    pub link: Option<String>,
+}
+
+impl std::fmt::Display for WantedBin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.link {
+            Some(link) => write!(f, "{}={link}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+impl WantedBin {
+    /// `NAME` or `NAME=LINK` (`--bin`, and the catalog's `bins`); both are checked as file
+    /// names.
+    pub fn parse(text: &str) -> Result<WantedBin, UserError> {
+        let (name, link) = match text.split_once('=') {
+            Some((name, link)) => (name, Some(link)),
+            None => (text, None),
+        };
+        for (what, part) in [("name", Some(name)), ("link name", link)] {
+            let Some(part) = part else { continue };
+            let why = if part.contains('=') {
+                Some("contains a second `=`")
+            } else {
+                problem(part).map(|why| why.strip_prefix("it ").unwrap_or(why))
+            };
+            if let Some(why) = why {
+                return Err(UserError::new(format!("`--bin {text}`: the {what} {why}"))
+                    .hint("write `--bin NAME`, or `--bin NAME=LINK` to link it under another name")
+                    .exit(ExitCode::Usage));
+            }
+        }
+        Ok(WantedBin {
+            name: name.to_owned(),
+            link: link.map(str::to_owned),
+        })
+    }
+
+    pub fn plain(name: &str) -> WantedBin {
+        WantedBin {
+            name: name.to_owned(),
+            link: None,
+        }
+    }
 }
 
 #[cfg(test)]
