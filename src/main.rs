@@ -3,29 +3,45 @@
 //! `main` parses the arguments, runs one command and turns its result into a message and an
 //! exit code; it is the only place that decides the exit code.
 
-mod catalog;
-mod cli;
-mod commands;
-mod context;
+// The modules in five groups; a module imports only from its own group and those before it,
+// and no two import each other in a circle (`testing::imports` checks both).
+//
+// 1. Shared vocabulary: errors, the one check for names, paths, platforms, sizes.
 mod error;
-mod fetch;
-mod install;
 mod names;
-mod output;
 mod paths;
 mod platform;
-mod project;
+mod units;
+
+// 2. The pipeline, as data flows: what was asked (`request`, and the `catalog` it names), the
+//    release it resolves to, the file selected for the platform, fetched, verified and
+//    unpacked, and the `store` that activates it and keeps its record.
+mod catalog;
+mod fetch;
 mod request;
 mod resolve;
 mod select;
-mod self_update;
-mod settings;
 mod store;
-#[cfg(test)]
-mod testing;
-mod units;
 mod unpack;
 mod verify;
+
+// 3. What a run is told and how it reports: settings (flags, environment, config file) and
+//    the printer.
+mod output;
+mod settings;
+
+// 4. The pipeline put to work: installs, a team's project (haul.toml, haul.lock), haul itself.
+mod install;
+mod project;
+mod self_update;
+
+// 5. The command line, the context a command runs with, and the commands.
+mod cli;
+mod commands;
+mod context;
+
+#[cfg(test)]
+mod testing;
 
 use clap::Parser as _;
 

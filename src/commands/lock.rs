@@ -175,6 +175,6 @@ async fn lock_one(
         }
         None => None,
     };
-    let locked = resolve::lock::lock_tool(http, &tool, want, platforms, known).await?;
+    let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, known).await?;
     Ok(Locked::New(locked, was))
 }

@@ -16,7 +16,6 @@ use crate::project::Project;
 use crate::project::lock::{self, LockedTool};
 use crate::request::spec::ToolSpec;
 use crate::request::tool::{Overrides, Tool};
-use crate::resolve;
 use crate::settings::InstallSettings;
 
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
@@ -119,7 +118,7 @@ fn locked_files(
     platform: crate::platform::Platform,
 ) -> Result<crate::resolve::Resolved, UserError> {
     let host = platform.to_string();
-    let Some(release) = resolve::lock::locked_release(locked, &host) else {
+    let Some(release) = crate::project::resolve::locked_release(locked, &host) else {
         return Err(
             UserError::new(format!("`{}` has no build for {host}", locked.key))
                 .caused_by(
@@ -132,7 +131,7 @@ fn locked_files(
                 .hint("add this platform to `settings.platforms` and run `haul lock`"),
         );
     };
-    let parts = resolve::lock::locked_parts(tool, &release, platform)?;
+    let parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
     Ok(crate::resolve::Resolved { release, parts })
 }
 

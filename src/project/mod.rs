@@ -1,9 +1,10 @@
 //! A project: the directory with a `haul.toml` (the current one or the nearest parent that has
 //! one), its manifest and its lock. Reading and writing the two files is done here; what they
-//! mean is `manifest.rs`'s and `lock.rs`'s.
+//! mean is `manifest.rs`'s and `lock.rs`'s, and `resolve.rs` finds what the lock records.
 
 pub mod lock;
 pub mod manifest;
+pub mod resolve;
 
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,6 @@
 //! functions.
 
 pub mod github;
-pub mod lock;
 pub mod release;
 pub mod template;
 

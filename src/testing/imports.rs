@@ -2,8 +2,11 @@
 //! `crate::` path that points the wrong way, so the layering holds without anyone remembering
 //! it. Data flows request → resolve → select → fetch → verify → unpack → activate (store) →
 //! record; the pure steps import nothing that does I/O, the HTTP client knows nothing of the
-//! printer, settings or catalog, and only `main` knows the commands.
+//! printer, settings or catalog, and only `main` knows the commands. And the modules form
+//! layers, not circles: the groups `main.rs` lists, each importing only from itself and the
+//! groups before it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Module paths (as `a::b`) no module under `from` may import, except the listed exceptions.
@@ -118,13 +121,14 @@ const RULES: &[Rule] = &[
             "unpack",
             "verify",
             "context",
+            "settings",
             "error",
             "paths",
             "units",
         ],
         forbidden: &["commands", "cli"],
         except: &[],
-        why: "only main, the commands and settings (which resolves them) know the command line",
+        why: "only main and the commands know the command line",
     },
     Rule {
         from: &[
@@ -149,6 +153,22 @@ const RULES: &[Rule] = &[
         why: "the context is built for commands; the layers below take plain values",
     },
 ];
+
+/// The top-level modules in the groups `main.rs` lists: a module imports only from its own
+/// group and the groups before it.
+const GROUPS: &[&[&str]] = &[
+    &["error", "names", "paths", "platform", "units"],
+    &[
+        "catalog", "fetch", "request", "resolve", "select", "store", "unpack", "verify",
+    ],
+    &["output", "settings"],
+    &["install", "project", "self_update"],
+    &["cli", "commands", "context"],
+];
+
+fn group_of(module: &str) -> Option<usize> {
+    GROUPS.iter().position(|group| group.contains(&module))
+}
 
 /// `src/a/b.rs` → `a::b`; `src/a/mod.rs` → `a`.
 fn module_of(src: &Path, file: &Path) -> String {
@@ -196,25 +216,36 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn imports_point_one_way() {
+/// Each source file's module and its code, test code left out.
+fn sources() -> Vec<(PathBuf, String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut all = Vec::new();
     files(&src, &mut all);
-    let mut wrong = Vec::new();
-    for file in &all {
-        let module = module_of(&src, file);
+    let mut out = Vec::new();
+    for file in all {
+        let module = module_of(&src, &file);
         // Test-only modules may reach anywhere.
         if within(&module, "testing") || file.ends_with("tests.rs") {
             continue;
         }
-        let text = std::fs::read_to_string(file).expect("source is readable");
+        let text = std::fs::read_to_string(&file).expect("source is readable");
         // A file's own unit tests may use anything.
         let code = text
             .split("#[cfg(test)]\nmod tests")
             .next()
-            .unwrap_or(&text);
-        for import in imports(code) {
+            .unwrap_or(&text)
+            .to_owned();
+        let shown = file.strip_prefix(&src).unwrap_or(&file).to_path_buf();
+        out.push((shown, module, code));
+    }
+    out
+}
+
+#[test]
+fn imports_point_one_way() {
+    let mut wrong = Vec::new();
+    for (file, module, code) in sources() {
+        for import in imports(&code) {
             for rule in RULES {
                 let applies = rule.from.iter().any(|f| within(&module, f));
                 let forbidden = rule.forbidden.iter().any(|f| within(&import, f))
@@ -223,7 +254,7 @@ fn imports_point_one_way() {
                 if applies && forbidden {
                     wrong.push(format!(
                         "{}: `crate::{import}` ({})",
-                        file.strip_prefix(&src).unwrap_or(file).display(),
+                        file.display(),
                         rule.why
                     ));
                 }
@@ -237,6 +268,106 @@ fn imports_point_one_way() {
         "imports that point the wrong way:\n{}",
         wrong.join("\n")
     );
+}
+
+/// A circle in `graph`, as the modules around it, if there is one.
+fn circle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut found = path[at..].to_vec();
+            found.push(node.to_owned());
+            return Some(found);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(found) = visit(next, graph, path, done) {
+                return Some(found);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn modules_form_layers_not_circles() {
+    // The top-level modules, and which of the others each one's code names.
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, module, code) in sources() {
+        let top = |path: &str| path.split("::").next().unwrap_or(path).to_owned();
+        let from = top(&module);
+        // `main` is the root: it may use any module.
+        if from.is_empty() {
+            continue;
+        }
+        for import in imports(&code) {
+            let to = top(&import);
+            if to != from && !to.is_empty() && to != "testing" {
+                graph.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    assert!(
+        graph.contains_key("install"),
+        "the graph was read: {graph:?}"
+    );
+    if let Some(found) = circle(&graph) {
+        panic!(
+            "modules that import each other in a circle: {}",
+            found.join(" → ")
+        );
+    }
+    // And the groups of `main.rs` are layers: nothing imports from a later group.
+    let mut wrong = Vec::new();
+    for (from, imports) in &graph {
+        let Some(own) = group_of(from) else {
+            wrong.push(format!(
+                "`{from}` is in no group of main.rs (and GROUPS here)"
+            ));
+            continue;
+        };
+        for to in imports {
+            match group_of(to) {
+                Some(group) if group <= own => {}
+                Some(_) => wrong.push(format!("`{from}` imports `{to}`, from a later group")),
+                None => wrong.push(format!(
+                    "`{to}` is in no group of main.rs (and GROUPS here)"
+                )),
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_circle_finder_finds_circles() {
+    let graph = |edges: &[(&str, &str)]| {
+        let mut g: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (a, b) in edges {
+            g.entry((*a).to_owned())
+                .or_default()
+                .insert((*b).to_owned());
+        }
+        g
+    };
+    assert_eq!(
+        circle(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("a", "d")])),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    assert_eq!(circle(&graph(&[("a", "b"), ("a", "c"), ("b", "c")])), None);
 }
 
 #[test]

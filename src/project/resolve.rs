@@ -8,13 +8,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context as _, Result};
 
-use super::release::{Asset, Release};
-use super::{Part, for_platform, parts, release};
+use super::lock::LockedTool;
+use super::manifest::Wanted;
 use crate::fetch::Http;
 use crate::platform::Platform;
-use crate::project::lock::LockedTool;
-use crate::project::manifest::Wanted;
 use crate::request::tool::Tool;
+use crate::resolve::release::{Asset, Release};
+use crate::resolve::{Part, for_platform, parts, release};
 use crate::store::record::Artifact;
 use crate::verify::{self, Algorithm, ApiDigest, Candidate, Digest, Hasher};
 
