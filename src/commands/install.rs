@@ -75,11 +75,11 @@ pub fn install(args: &InstallArgs, ctx: &Context) -> Result<ExitCode> {
     let items = options::tools(&args.tools, &ctx.catalog()?, &overrides, ctx)?;
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    run(ctx, &runtime, &http, &items, &settings, args.json, false)
+    run(ctx, &runtime, &http, &items, &settings, args.json)
 }
 
 /// Install (or upgrade, or sync) `items` concurrently, each reported as it finishes, then the
-/// summary; `locked`: their files and hashes come from `haul.lock`.
+/// summary.
 pub fn run(
     ctx: &Context,
     runtime: &tokio::runtime::Runtime,
@@ -87,10 +87,8 @@ pub fn run(
     items: &[Item],
     settings: &InstallSettings,
     json: bool,
-    locked: bool,
 ) -> Result<ExitCode> {
-    let mut opts = Options::from_settings(settings, true);
-    opts.locked = locked;
+    let opts = Options::from_settings(settings, true);
     let env = ctx.install_env(http);
     let several = items.len() > 1;
     let results = batch::run(

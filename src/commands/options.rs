@@ -30,7 +30,7 @@ pub fn tools(
         .map(|spec| Item {
             tool: resolve(&spec, catalog, overrides, &installed),
             raw: spec.raw,
-            resolved: None,
+            locked: None,
         })
         .collect();
     for (i, item) in items.iter().enumerate() {

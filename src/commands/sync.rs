@@ -64,19 +64,19 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
                 Ok((tool, resolved)) => Item {
                     raw: locked.key.clone(),
                     tool: Ok(tool),
-                    resolved: Some(resolved),
+                    locked: Some(resolved),
                 },
                 Err(err) => Item {
                     raw: locked.key.clone(),
                     tool: Err(err),
-                    resolved: None,
+                    locked: None,
                 },
             }
         })
         .collect();
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    run(ctx, &runtime, &http, &items, &settings, args.json, true)
+    run(ctx, &runtime, &http, &items, &settings, args.json)
 }
 
 /// The lock entry `query` names (its key in haul.toml or its name), when the current directory
@@ -99,12 +99,11 @@ pub fn store_locked(ctx: &Context, locked: &LockedTool) -> Result<crate::install
     let tool = tool_of(locked, &catalog)?;
     let settings = InstallSettings::resolve(&ctx.settings, None, None, false, None)?;
     let resolved = locked_files(locked, &tool, settings.platform)?;
-    let mut opts = crate::install::Options::from_settings(&settings, false);
-    opts.locked = true;
+    let opts = crate::install::Options::from_settings(&settings, false);
     let http = ctx.http()?;
     let env = ctx.install_env(&http);
     let bar = ctx.printer.download_bar(&tool.name);
-    let outcome = context::runtime()?.block_on(crate::install::install_resolved(
+    let outcome = context::runtime()?.block_on(crate::install::install_locked(
         &env, &tool, resolved, &opts, &bar,
     ));
     bar.finish();

@@ -44,7 +44,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
         items.push(Item {
             raw: record.name.clone(),
             tool: Tool::from_record(&record, &catalog, query),
-            resolved: None,
+            locked: None,
         });
     }
     if items.is_empty() {
@@ -55,7 +55,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     if args.dry_run {
         return dry_run(ctx, &runtime, &http, &items, settings.platform);
     }
-    crate::commands::install::run(ctx, &runtime, &http, &items, &settings, args.json, false)
+    crate::commands::install::run(ctx, &runtime, &http, &items, &settings, args.json)
 }
 
 /// What would change, without changing it.

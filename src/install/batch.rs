@@ -5,7 +5,7 @@
 use anyhow::Result;
 use futures_util::StreamExt as _;
 
-use super::{Env, Options, Outcome, install, install_resolved};
+use super::{Env, Options, Outcome, install, install_locked};
 use crate::error::{ExitCode, UserError};
 use crate::request::tool::Tool;
 use crate::resolve::Resolved;
@@ -14,8 +14,9 @@ use crate::resolve::Resolved;
 pub struct Item {
     pub raw: String,
     pub tool: Result<Tool, UserError>,
-    /// The release and files already known (from `haul.lock`): nothing is asked of the source.
-    pub resolved: Option<Resolved>,
+    /// The release and files `haul.lock` gives: nothing is asked of the source, and the
+    /// lock's hashes alone vouch for the files.
+    pub locked: Option<Resolved>,
 }
 
 /// Install every item, `jobs` at a time; `done` is called as each finishes. Returns the
@@ -36,9 +37,9 @@ pub fn run(
                 let result = match &item.tool {
                     Ok(tool) => {
                         let bar = env.printer.download_bar(&tool.name);
-                        let result = match &item.resolved {
+                        let result = match &item.locked {
                             Some(resolved) => {
-                                install_resolved(env, tool, resolved.clone(), opts, &bar).await
+                                install_locked(env, tool, resolved.clone(), opts, &bar).await
                             }
                             None => install(env, tool, opts, &bar).await,
                         };

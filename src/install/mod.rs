@@ -14,7 +14,6 @@ mod plan;
 
 pub use download::hash_file;
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -36,6 +35,7 @@ use crate::verify::Verified;
 
 pub use plan::Outcome;
 
+#[derive(Clone)]
 pub struct Options {
     pub platform: Platform,
     pub require_checksum: bool,
@@ -48,7 +48,7 @@ pub struct Options {
     pub activate: bool,
     /// What a download may unpack to.
     pub limits: crate::unpack::Limits,
-    /// The files and hashes come from `haul.lock`.
+    /// The files and hashes come from `haul.lock` (set by [`install_locked`]).
     pub locked: bool,
 }
 
@@ -86,14 +86,19 @@ pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
     install_over(env, tool, existing, resolved, opts, bar).await
 }
 
-/// Install `tool` from a release already resolved (a locked one, by `haul sync`).
-pub async fn install_resolved(
+/// Install `tool` from the release and files `haul.lock` gives (`haul sync`): the lock's
+/// hashes alone vouch for them.
+pub async fn install_locked(
     env: &Env<'_>,
     tool: &Tool,
     resolved: Resolved,
     opts: &Options,
     bar: &Bar,
 ) -> Result<Outcome> {
+    let opts = &Options {
+        locked: true,
+        ..opts.clone()
+    };
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
     install_over(env, tool, existing, resolved, opts, bar).await
@@ -350,12 +355,12 @@ fn executables_of(
     let mut bins = Vec::new();
     for chosen in chosen {
         let path = dest.join(&chosen.path);
-        let mut head = Vec::with_capacity(64 * 1024);
-        fs_err::File::open(&path)?
-            .take(64 * 1024)
-            .read_to_end(&mut head)?;
-        executables::check_program(&head, &chosen.name, platform)?;
-        if let Err(why) = elf::can_run(&mut fs_err::File::open(&path)?, &chosen.name, host) {
+        // Its headers, read once for both checks: a program for the platform, and one that
+        // can start here (loader, glibc version).
+        let kind = elf::inspect(&mut fs_err::File::open(&path)?)
+            .with_context(|| format!("reading `{}`", path.display()))?;
+        executables::check_program(&kind, &chosen.name, platform)?;
+        if let Err(why) = elf::can_run(&kind, &chosen.name, host) {
             let err = why.to_user_error(&part.asset.name);
             if why.libc_related() {
                 return Err(CannotStart(err).into());

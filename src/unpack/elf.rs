@@ -6,10 +6,9 @@
 //! a newer glibc than the host has. Reading the file settles it, so the installer can take the
 //! next candidate build (gnu or musl) before failing. The header readers live in
 //! [`crate::platform::binary`] (host detection reads the host's glibc with them) and are
-//! re-exported here. Pure: works on bytes or a seekable reader.
+//! re-exported here. Pure: judges what [`inspect`] read.
 
 use std::fmt;
-use std::io::{Read, Seek};
 
 use crate::error::UserError;
 #[cfg(test)]
@@ -52,8 +51,6 @@ pub enum CannotRun {
         needs: GlibcVersion,
         has: GlibcVersion,
     },
-    /// The file could not be read.
-    Unreadable { name: String, error: String },
 }
 
 impl CannotRun {
@@ -126,29 +123,14 @@ impl fmt::Display for CannotRun {
             CannotRun::GlibcTooOld { name, needs, has } => {
                 write!(f, "`{name}` needs glibc {needs}, this system has {has}")
             }
-            CannotRun::Unreadable { name, error } => write!(f, "`{name}` cannot be read: {error}"),
         }
     }
 }
 
-/// Whether the program in `file` (its whole file, read as needed) can start on `host`: it is a
+/// Whether the program a file holds, as [`inspect`] read it, can start on `host`: it is a
 /// program for the host's OS and architecture (or one the OS emulates), its loader exists, and
 /// the glibc it needs is no newer than the host's. `name` names it in the reason.
-pub fn can_run<R: Read + Seek>(
-    file: &mut R,
-    name: &str,
-    host: &HostRuntime,
-) -> Result<(), CannotRun> {
-    let kind = inspect(file).map_err(|err| CannotRun::Unreadable {
-        name: name.to_owned(),
-        error: err.to_string(),
-    })?;
-    can_run_kind(&kind, name, host)
-}
-
-/// [`can_run`] for a file already read with [`inspect`] (or, without its glibc check, a head
-/// read with [`identify`]).
-pub fn can_run_kind(kind: &FileKind, name: &str, host: &HostRuntime) -> Result<(), CannotRun> {
+pub fn can_run(kind: &FileKind, name: &str, host: &HostRuntime) -> Result<(), CannotRun> {
     let name = name.to_owned();
     let program = match kind {
         FileKind::Program(program) => program,
@@ -226,7 +208,8 @@ mod tests {
     }
 
     fn run(bytes: &[u8], name: &str, host: &HostRuntime) -> Result<(), CannotRun> {
-        can_run(&mut std::io::Cursor::new(bytes), name, host)
+        let kind = inspect(&mut std::io::Cursor::new(bytes)).expect("bytes are readable");
+        can_run(&kind, name, host)
     }
 
     #[test]

@@ -84,12 +84,12 @@ fn is_program(path: &Path) -> Result<bool> {
     Ok(matches!(binary::identify(&head), FileKind::Program(_)))
 }
 
-/// Whether the file whose first bytes are `head` is a program that runs on `target`, natively
-/// or under an emulation the OS provides; otherwise an error naming what it is. 64 KiB of head
-/// is plenty: every header this reads sits at the start of the file. `name` names the file.
-pub fn check_program(head: &[u8], name: &str, target: Platform) -> Result<(), UserError> {
+/// Whether a file, as [`binary::inspect`] (or [`binary::identify`]) read it, is a program that
+/// runs on `target`, natively or under an emulation the OS provides; otherwise an error naming
+/// what it is. `name` names the file.
+pub fn check_program(kind: &FileKind, name: &str, target: Platform) -> Result<(), UserError> {
     let hint = format!("choose a build for {target} with `--asset REGEX`");
-    let found = match binary::identify(head) {
+    let found = match kind {
         FileKind::Other(what) => {
             if let Some(label) = what.installer() {
                 return Err(UserError::new(format!(
@@ -708,7 +708,8 @@ mod tests {
         };
         let p = |s: &str| s.parse::<Platform>().unwrap();
         let linux = p("linux-x86_64");
-        let check = |head: &[u8], target: Platform| check_program(head, "tool", target);
+        let check =
+            |head: &[u8], target: Platform| check_program(&binary::identify(head), "tool", target);
         assert!(check(&ElfBuilder::new(EM_X86_64).build(), linux).is_ok());
         assert!(check(b"#!/bin/sh\nexec true\n", linux).is_ok());
         assert!(check(&fat(&[MACHO_X86_64, MACHO_ARM64]), p("macos-aarch64")).is_ok());
@@ -739,7 +740,7 @@ mod tests {
 
         let mut deb = b"!<arch>\ndebian-binary   ".to_vec();
         deb.resize(64, b' ');
-        let err = check_program(&deb, "tool_1.0_amd64.deb", linux).unwrap_err();
+        let err = check_program(&binary::identify(&deb), "tool_1.0_amd64.deb", linux).unwrap_err();
         assert_eq!(
             err.message,
             "`tool_1.0_amd64.deb` is an installer package (.deb), not a program"
