@@ -8,7 +8,7 @@ use futures_util::StreamExt as _;
 use crate::cli::LockArgs;
 use crate::commands::options;
 use crate::context::{self, Context};
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, Report, UserError};
 use crate::project::Project;
 use crate::project::lock::{Lock, LockedTool};
 use crate::project::manifest::Wanted;
@@ -17,7 +17,15 @@ use crate::request::version::VersionReq;
 use crate::resolve;
 
 pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
-    let project = Project::require(&ctx.settings.cwd)?;
+    let (project, unreadable) = Project::require_to_relock(&ctx.settings.cwd)?;
+    if let Some(err) = unreadable {
+        // Written again from haul.toml: what the old lock pinned cannot be kept.
+        ctx.printer.warn(&format!(
+            "{}; writing it again from {}",
+            Report::of(&err.into()).one_line(),
+            crate::project::manifest::FILE
+        ));
+    }
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
     relock(ctx, &project, args.upgrade.as_deref(), jobs)?;
     Ok(ExitCode::Success)

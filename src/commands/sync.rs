@@ -48,7 +48,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         false,
         None,
     )?;
-    if let Some(dir) = project.bin_dir() {
+    if let Some(dir) = project.bin_dir()? {
         settings.bin_dir = dir;
     }
     let catalog = ctx.catalog()?;

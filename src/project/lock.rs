@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::manifest::Wanted;
 use crate::error::{ExitCode, UserError};
+use crate::names::{self, NameKind, WantedBin};
 use crate::platform::Platform;
 use crate::store::record::{Artifact, Product, Requirement};
 
@@ -88,8 +89,39 @@ impl Lock {
                 path.display()
             ))
             .hint("update haul with `haul self update`")),
-            _ => toml::from_str(text).map_err(|err| damaged(err.to_string().trim_end().to_owned())),
+            _ => {
+                let lock: Lock = toml::from_str(text)
+                    .map_err(|err| damaged(err.to_string().trim_end().to_owned()))?;
+                lock.check().map_err(damaged)?;
+                Ok(lock)
+            }
         }
+    }
+
+    /// Every name of the lock that becomes part of a path, checked: a lock comes with the
+    /// project, from whoever changed it last. (Sources and tags are checked where they are
+    /// parsed, URLs where they are fetched, digests against the downloads.)
+    fn check(&self) -> Result<(), String> {
+        let why = |err: UserError| {
+            let mut why = err.message;
+            for cause in err.causes {
+                why.push_str(": ");
+                why.push_str(&cause);
+            }
+            why
+        };
+        for tool in &self.tools {
+            names::segment(NameKind::Tool, &tool.name).map_err(why)?;
+            names::segment(NameKind::Executable, &tool.product.bin).map_err(why)?;
+            names::tag(&tool.tag).map_err(why)?;
+            for bin in &tool.bin {
+                WantedBin::parse(bin).map_err(why)?;
+            }
+            for artifact in tool.platforms.values().flatten() {
+                names::segment(NameKind::Asset, &artifact.asset).map_err(why)?;
+            }
+        }
+        Ok(())
     }
 
     /// The file's text: sorted, one layout, the same bytes for the same lock.

@@ -5,7 +5,7 @@
 //! Pure: the caller reads and writes the file.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Component, PathBuf};
 
 use serde::Deserialize;
 
@@ -131,6 +131,7 @@ impl Manifest {
         // is resolved; what the checks found is kept.
         manifest.wanted = manifest.check_tools()?;
         manifest.platforms = manifest.check_platforms()?;
+        manifest.check_bin_dir()?;
         Ok(manifest)
     }
 
@@ -181,6 +182,26 @@ impl Manifest {
                 })
             })
             .collect()
+    }
+
+    /// `bin-dir` names a directory inside the project: a project's file (from whoever wrote
+    /// the repository) does not choose where on the machine tools are linked.
+    fn check_bin_dir(&self) -> Result<(), UserError> {
+        let Some(dir) = &self.settings.bin_dir else {
+            return Ok(());
+        };
+        let inside = dir
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if inside && dir.components().next().is_some() {
+            return Ok(());
+        }
+        Err(UserError::new(format!(
+            "`settings.bin-dir` in {FILE} is `{}`, not a directory inside the project",
+            dir.display()
+        ))
+        .hint("write a path below haul.toml, such as `.haul/bin`, or leave `bin-dir` out and give `--bin-dir` or `HAUL_BIN_DIR`")
+        .exit(ExitCode::Usage))
     }
 
     fn check_platforms(&self) -> Result<Vec<Platform>, UserError> {

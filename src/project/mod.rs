@@ -48,24 +48,13 @@ impl Project {
         self.dir.join(lock::FILE)
     }
 
-    /// Read the project in `dir`.
+    /// Read the project in `dir`; a `haul.lock` that cannot be read is an error.
     pub fn open(dir: &Path) -> Result<Project> {
-        let path = dir.join(manifest::FILE);
-        let text = fs_err::read_to_string(&path)?;
-        let manifest = Manifest::parse(&text, &path)?;
-        let lock_path = dir.join(lock::FILE);
-        let lock = match std::fs::read_to_string(&lock_path) {
-            Ok(text) => Some(Lock::parse(&text, &lock_path)?),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => {
-                return Err(err).with_context(|| format!("reading `{}`", lock_path.display()));
-            }
-        };
-        Ok(Project {
-            dir: dir.to_path_buf(),
-            manifest,
-            lock,
-        })
+        let (project, unreadable) = Project::read(dir)?;
+        match unreadable {
+            Some(err) => Err(err.into()),
+            None => Ok(project),
+        }
     }
 
     /// The project that `cwd` is in, or an error saying there is none.
@@ -73,13 +62,62 @@ impl Project {
         Project::open(&require_dir(cwd)?)
     }
 
-    /// Where `haul sync` links the tools: the project's `bin-dir`, made absolute.
-    pub fn bin_dir(&self) -> Option<PathBuf> {
-        self.manifest
-            .settings
-            .bin_dir
-            .as_ref()
-            .map(|dir| self.dir.join(dir))
+    /// The project that `cwd` is in, for `haul lock`, which writes the lock again: a
+    /// `haul.lock` that cannot be read counts as none, and comes back as why.
+    pub fn require_to_relock(cwd: &Path) -> Result<(Project, Option<UserError>)> {
+        Project::read(&require_dir(cwd)?)
+    }
+
+    fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {
+        let path = dir.join(manifest::FILE);
+        let text = fs_err::read_to_string(&path)?;
+        let manifest = Manifest::parse(&text, &path)?;
+        let lock_path = dir.join(lock::FILE);
+        let (lock, unreadable) = match std::fs::read_to_string(&lock_path) {
+            Ok(text) => match Lock::parse(&text, &lock_path) {
+                Ok(lock) => (Some(lock), None),
+                Err(err) => (None, Some(err)),
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (None, None),
+            Err(err) => {
+                return Err(err).with_context(|| format!("reading `{}`", lock_path.display()));
+            }
+        };
+        let project = Project {
+            dir: dir.to_path_buf(),
+            manifest,
+            lock,
+        };
+        Ok((project, unreadable))
+    }
+
+    /// Where `haul sync` links the tools: the project's `bin-dir`, made absolute. It must stay
+    /// inside the project also through links already there (a repository can hold a link
+    /// `.haul` → `~/.local`).
+    pub fn bin_dir(&self) -> Result<Option<PathBuf>, UserError> {
+        let Some(rel) = &self.manifest.settings.bin_dir else {
+            return Ok(None);
+        };
+        let dir = self.dir.join(rel);
+        let root = crate::paths::canonical(&self.dir);
+        let existing = dir
+            .ancestors()
+            .find(|a| a.exists())
+            .unwrap_or(&self.dir);
+        if crate::paths::canonical(existing).starts_with(&root) {
+            return Ok(Some(dir));
+        }
+        Err(UserError::new(format!(
+            "`settings.bin-dir` in {} leads outside the project",
+            manifest::FILE
+        ))
+        .caused_by(format!(
+            "`{}` resolves to `{}`",
+            existing.display(),
+            crate::paths::canonical(existing).display()
+        ))
+        .hint("make `bin-dir` a directory inside the project, or leave it out and give `--bin-dir` or `HAUL_BIN_DIR`")
+        .exit(ExitCode::Usage))
     }
 
     /// Write `lock` as `haul.lock` (atomically).

@@ -286,6 +286,72 @@ fn a_tampered_lock_installs_nothing_and_exits_4() {
 }
 
 #[test]
+fn a_hostile_lock_cannot_name_paths() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    // haul.lock comes with the project, from whoever last changed it: its names are checked
+    // like any other before one becomes part of a path.
+    for (from, to, says) in [
+        ("name = \"sums\"", "name = \"../../escape\"", "tool name"),
+        ("asset = \"sums-1.0.0-", "asset = \"../sums-1.0.0-", "asset name"),
+    ] {
+        assert!(text.contains(from), "{text}");
+        std::fs::write(dir.join("haul.lock"), text.replace(from, to)).unwrap();
+        let run = run_in(&env, &dir, &["sync"]);
+        run.stderr_has(says);
+        assert_ne!(run.code(), 0);
+        assert!(env.snapshot().is_empty(), "{to}");
+        assert!(!env.dir.path().join("escape").exists());
+        assert!(!dir.join("escape").exists());
+    }
+    // `haul lock` writes a lock it cannot read again, saying so, and sync then works.
+    run_in(&env, &dir, &["lock"])
+        .expect_code(0)
+        .stderr_has("haul.lock` cannot be read")
+        .stderr_has("writing it again from haul.toml");
+    assert_eq!(std::fs::read_to_string(dir.join("haul.lock")).unwrap(), text);
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    assert!(env.run(&["which", "sums"]).code() == 0);
+}
+
+#[test]
+fn a_projects_bin_dir_stays_inside_the_project() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let outside = env.dir.path().join("outside");
+    for bin_dir in [outside.display().to_string(), "../outside".to_owned()] {
+        let dir = project(
+            &env,
+            &format!("[tools]\nsums = \"1\"\n[settings]\nbin-dir = '{bin_dir}'\n"),
+        );
+        run_in(&env, &dir, &["sync"])
+            .expect_code(2)
+            .stderr_has("not a directory inside the project");
+        assert!(!outside.exists());
+    }
+    // Nor through a link the repository holds.
+    #[cfg(unix)]
+    {
+        let dir = project(&env, "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join(".haul")).unwrap();
+        run_in(&env, &dir, &["sync"])
+            .expect_code(2)
+            .stderr_has("leads outside the project");
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+        assert!(env.snapshot().is_empty());
+        std::fs::remove_file(dir.join(".haul")).unwrap();
+        run_in(&env, &dir, &["sync"]).expect_code(0);
+        assert!(dir.join(".haul/bin").join(format!("sums{EXE}")).exists());
+    }
+}
+
+#[test]
 fn a_mirror_directory_is_all_a_fleet_needs() {
     let env = TestEnv::new();
     catalog(&env);
