@@ -80,9 +80,12 @@ fn which_locked(
     query: &str,
     locked: &crate::project::lock::LockedTool,
 ) -> Result<ExitCode> {
-    let records = ctx.store.records()?;
-    let record = records.ok.iter().find(|r| r.name == locked.name);
-    let Some((record, key)) = record.and_then(|r| r.key_of(&locked.tag).map(|k| (r, k.to_owned())))
+    // One record, by the name the lock gives (checked when the lock was read); a damaged one
+    // is an error, not "not installed".
+    let record = ctx.store.read(&locked.name)?;
+    let Some((record, key)) = record
+        .as_ref()
+        .and_then(|r| r.key_of(&locked.tag).map(|k| (r, k.to_owned())))
     else {
         return Err(UserError::new(format!(
             "`{}` {} (as haul.lock pins it) is not installed",

@@ -100,10 +100,7 @@ impl Project {
         };
         let dir = self.dir.join(rel);
         let root = crate::paths::canonical(&self.dir);
-        let existing = dir
-            .ancestors()
-            .find(|a| a.exists())
-            .unwrap_or(&self.dir);
+        let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(&self.dir);
         if crate::paths::canonical(existing).starts_with(&root) {
             return Ok(Some(dir));
         }

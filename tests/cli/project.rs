@@ -297,7 +297,11 @@ fn a_hostile_lock_cannot_name_paths() {
     // like any other before one becomes part of a path.
     for (from, to, says) in [
         ("name = \"sums\"", "name = \"../../escape\"", "tool name"),
-        ("asset = \"sums-1.0.0-", "asset = \"../sums-1.0.0-", "asset name"),
+        (
+            "asset = \"sums-1.0.0-",
+            "asset = \"../sums-1.0.0-",
+            "asset name",
+        ),
     ] {
         assert!(text.contains(from), "{text}");
         std::fs::write(dir.join("haul.lock"), text.replace(from, to)).unwrap();
@@ -313,7 +317,10 @@ fn a_hostile_lock_cannot_name_paths() {
         .expect_code(0)
         .stderr_has("haul.lock` cannot be read")
         .stderr_has("writing it again from haul.toml");
-    assert_eq!(std::fs::read_to_string(dir.join("haul.lock")).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("haul.lock")).unwrap(),
+        text
+    );
     run_in(&env, &dir, &["sync"]).expect_code(0);
     assert!(env.run(&["which", "sums"]).code() == 0);
 }
@@ -337,7 +344,10 @@ fn a_projects_bin_dir_stays_inside_the_project() {
     // Nor through a link the repository holds.
     #[cfg(unix)]
     {
-        let dir = project(&env, "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n");
+        let dir = project(
+            &env,
+            "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+        );
         std::fs::create_dir_all(&outside).unwrap();
         std::os::unix::fs::symlink(&outside, dir.join(".haul")).unwrap();
         run_in(&env, &dir, &["sync"])
@@ -517,6 +527,12 @@ fn inside_a_project_which_and_exec_use_the_locked_version() {
         std::fs::read(outside.stdout().trim()).unwrap(),
         program("sums", "2.0.0")
     );
+    // A damaged record is said to be damaged, not taken for a tool that is not installed.
+    std::fs::write(env.home().join("records/sums.json"), "{").unwrap();
+    run_in(&env, &dir, &["which", "sums"])
+        .expect_code(1)
+        .stderr_has("the record")
+        .stderr_has("is damaged");
 }
 
 /// Offline, a cached download is still checked against the lock: the cache's own note of what
