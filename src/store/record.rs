@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::names;
+
 /// The format this haul writes.
 pub const FORMAT: u32 = 2;
 
@@ -301,6 +303,12 @@ pub enum ParseError {
 /// Read a record of any format this haul knows. A format-1 record is converted; its links are
 /// taken to be in `bin_dir`, where haul 0.1 made them.
 pub fn parse(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
+    let record = read(text, bin_dir)?;
+    check(&record)?;
+    Ok(record)
+}
+
+fn read(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
     #[derive(Deserialize)]
     struct Probe {
         format: Option<u32>,
@@ -329,6 +337,44 @@ pub fn parse(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
         (None, Some(schema)) => Err(ParseError::Newer(schema)),
         (None, None) => Err(ParseError::Damaged("it names no format".to_owned())),
     }
+}
+
+/// The names of `record` that become paths, checked: a record edited by hand, or restored from
+/// elsewhere, is damaged rather than a way to make haul remove or link outside the store.
+fn check(record: &Record) -> Result<(), ParseError> {
+    let bad = |what: &str, text: &str, why: &str| {
+        let why = why.strip_prefix("it ").unwrap_or(why);
+        Err(ParseError::Damaged(format!("its {what} `{text}` {why}")))
+    };
+    if let Some(why) = names::problem(&record.name) {
+        return bad("name", &record.name, why);
+    }
+    for (key, version) in &record.versions {
+        if let Some(why) = names::problem(key) {
+            return bad("version directory", key, why);
+        }
+        for bin in &version.bins {
+            if let Some(why) = names::problem(&bin.link) {
+                return bad("executable", &bin.link, why);
+            }
+            if let Some(why) = bin.path.split('/').find_map(names::problem) {
+                return bad("executable path", &bin.path, why);
+            }
+        }
+    }
+    for link in &record.links {
+        if let Some(why) = names::problem(&link.bin) {
+            return bad("link's executable", &link.bin, why);
+        }
+        if !link.path.has_root() {
+            return bad(
+                "link",
+                &link.path.display().to_string(),
+                "is not a full path",
+            );
+        }
+    }
+    Ok(())
 }
 
 fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {
@@ -512,6 +558,52 @@ mod tests {
             parse(r#"{"format":9}"#, Path::new("/")),
             Err(ParseError::Newer(9))
         );
+        // Names that would become paths outside the store make a record damaged.
+        let mut good = Record::new(
+            "fd",
+            identity("github:sharkdp/fd", "fd"),
+            Requirement::default(),
+        );
+        good.add_version(
+            "10.2.0",
+            Installed {
+                version: "10.2.0".to_owned(),
+                tag: "v10.2.0".to_owned(),
+                platform: "linux-x86_64".to_owned(),
+                artifacts: Vec::new(),
+                bins: vec![Bin {
+                    link: "fd".to_owned(),
+                    path: "fd-v10.2.0/fd".to_owned(),
+                }],
+                installed_at: 1,
+            },
+        );
+        good.activate("10.2.0", &[PathBuf::from("/b")], 1);
+        let text = serde_json::to_string(&good).unwrap();
+        assert_eq!(parse(&text, Path::new("/")).as_ref(), Ok(&good));
+        let link = serde_json::to_string(&good.links[0].path).unwrap();
+        for (from, to, says) in [
+            ("\"10.2.0\":{", "\"..\":{", "its version directory `..`"),
+            (
+                "fd-v10.2.0/fd",
+                "../../../x",
+                "its executable path `../../../x`",
+            ),
+            (
+                "\"link\":\"fd\"",
+                "\"link\":\"a/b\"",
+                "its executable `a/b`",
+            ),
+            (link.as_str(), "\"b\"", "its link `b` is not a full path"),
+        ] {
+            assert!(text.contains(from), "{text}");
+            let Err(ParseError::Damaged(why)) = parse(&text.replace(from, to), Path::new("/"))
+            else {
+                panic!("{to} was read");
+            };
+            assert!(why.starts_with(says), "{why}");
+        }
+
         // A newer record that this haul's format could read is still a newer record.
         let mut newer = Record::new(
             "fd",
