@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::record::{Link, Record};
 use super::{Staging, Store, link, write_atomic};
 use crate::error::UserError;
+use crate::names;
 
 /// What one change does to one tool.
 #[derive(Debug, Default)]
@@ -41,6 +42,33 @@ struct Entry {
     stage: Option<(PathBuf, String)>,
     remove: Vec<String>,
     unlink: Vec<Link>,
+}
+
+impl Entry {
+    /// Whether every name and path of the entry is one haul could have written: the file's
+    /// own name, records that pass the record check, version directories, links by full path,
+    /// and a staging directory inside the store.
+    fn is_sound(&self, store: &Store, path: &Path) -> bool {
+        let named = path.file_stem().is_some_and(|stem| *stem == *self.name);
+        let records = [&self.record, &self.previous]
+            .into_iter()
+            .flatten()
+            .all(|r| r.name == self.name && super::record::check(r).is_ok());
+        let keys = self
+            .remove
+            .iter()
+            .chain(self.stage.as_ref().map(|(_, key)| key))
+            .all(|key| names::problem(key).is_none());
+        let links = self
+            .unlink
+            .iter()
+            .all(|l| l.path.has_root() && names::problem(&l.bin).is_none());
+        let stage = self
+            .stage
+            .as_ref()
+            .is_none_or(|(dir, _)| dir.starts_with(store.staging_root()));
+        named && names::problem(&self.name).is_none() && records && keys && links && stage
+    }
 }
 
 /// Why a change cannot be completed.
@@ -261,6 +289,18 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
             let _ = std::fs::remove_file(&path);
             continue;
         };
+        if !entry.is_sound(store, &path) {
+            // Not one haul wrote here (edited, or left by a haul with another `HAUL_HOME`):
+            // neither done nor removed, but reported.
+            failed.push((
+                entry.name.clone(),
+                format!(
+                    "`{}` names paths outside this store; move it away once you have checked it",
+                    path.display()
+                ),
+            ));
+            continue;
+        }
         match apply(store, &entry) {
             Ok(()) => {}
             Err(err) if err.is::<Incomplete>() => {

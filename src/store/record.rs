@@ -341,7 +341,7 @@ fn read(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
 
 /// The names of `record` that become paths, checked: a record edited by hand, or restored from
 /// elsewhere, is damaged rather than a way to make haul remove or link outside the store.
-fn check(record: &Record) -> Result<(), ParseError> {
+pub(super) fn check(record: &Record) -> Result<(), ParseError> {
     let bad = |what: &str, text: &str, why: &str| {
         let why = why.strip_prefix("it ").unwrap_or(why);
         Err(ParseError::Damaged(format!("its {what} `{text}` {why}")))

@@ -178,7 +178,7 @@ fn a_crash_whose_files_are_gone_rolls_back() {
     record.activate("2.0.0", &[], 2);
     let entry = serde_json::json!({
         "name": "t", "record": record, "previous": previous,
-        "stage": [dir.path().join("gone"), "2.0.0"], "remove": [], "unlink": [],
+        "stage": [store.staging_root().join("gone"), "2.0.0"], "remove": [], "unlink": [],
     });
     write_atomic(
         &store.journal_dir().join("t.json"),
@@ -194,6 +194,41 @@ fn a_crash_whose_files_are_gone_rolls_back() {
     assert!(store.recover().is_empty());
     assert_eq!(store.read("t").unwrap().unwrap(), previous);
     assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
+}
+
+/// A journal haul could not have written (edited, or from another `HAUL_HOME`) is neither done
+/// nor removed: recovery reports it, and nothing outside the store is touched.
+#[test]
+fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let record = store.read("t").unwrap().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(outside.join("keep")).unwrap();
+    for entry in [
+        serde_json::json!({
+            "name": "t", "record": record, "previous": record,
+            "stage": [outside.join("keep"), "2.0.0"], "remove": [], "unlink": [],
+        }),
+        serde_json::json!({
+            "name": "t", "record": record, "previous": record,
+            "stage": null, "remove": ["../../outside"], "unlink": [],
+        }),
+    ] {
+        let path = store.journal_dir().join("t.json");
+        write_atomic(&path, entry.to_string().as_bytes()).unwrap();
+        let failed = store.recover();
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert!(
+            failed[0].1.contains("names paths outside this store"),
+            "{failed:?}"
+        );
+        assert!(path.exists());
+        assert!(outside.join("keep").is_dir());
+        assert_eq!(store.read("t").unwrap().unwrap(), record);
+        assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
+    }
 }
 
 #[test]
