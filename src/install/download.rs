@@ -8,7 +8,7 @@
 //! archive is too damaged to unpack: the bytes are hashed to the end either way.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write as _};
+use std::io::{BufRead, Read, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
@@ -342,7 +342,7 @@ fn unpack_file(
     } else {
         unpack::unpack_stream(
             format,
-            fs_err::File::open(path)?,
+            std::io::BufReader::with_capacity(64 * 1024, fs_err::File::open(path)?),
             dest,
             asset,
             single,
@@ -410,6 +410,17 @@ struct ChannelReader {
 
 impl Read for ChannelReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = buf.len().min(available.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+/// The decoders read the chunks where they lie: no buffer of the unpacker's own, and no copy.
+impl BufRead for ChannelReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
         while self.chunk.is_empty() {
             // Done with the last chunk: let it go before asking for the next.
             self.chunk = Bytes::new();
@@ -421,11 +432,13 @@ impl Read for ChannelReader {
                     self.chunk = chunk;
                     self.done = Some(done);
                 }
-                None => return Ok(0),
+                None => break,
             }
         }
-        let n = buf.len().min(self.chunk.len());
-        buf[..n].copy_from_slice(&self.chunk.split_to(n));
-        Ok(n)
+        Ok(&self.chunk)
+    }
+
+    fn consume(&mut self, amount: usize) {
+        bytes::Buf::advance(&mut self.chunk, amount);
     }
 }

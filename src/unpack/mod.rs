@@ -18,7 +18,7 @@ mod zip_file;
 pub use format::Format;
 pub use limits::Limits;
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -52,13 +52,12 @@ fn decoder<'a>(
 /// compare its checksum and report a mismatch rather than the damage it caused here.
 pub fn unpack_stream(
     format: Format,
-    reader: impl Read,
+    mut reader: impl BufRead,
     dest: &Path,
     asset: &str,
     single_name: &str,
     limits: &Limits,
 ) -> Result<()> {
-    let mut reader = BufReader::with_capacity(64 * 1024, reader);
     let result = unpack_decoded(format, &mut reader, dest, asset, single_name, *limits);
     let drained = io::copy(&mut reader, &mut io::sink());
     result?;

@@ -654,7 +654,7 @@ fn the_input_is_read_to_its_end_after_an_error() {
         };
         let result = unpack_stream(
             format,
-            &mut reader,
+            io::BufReader::new(&mut reader),
             &sandbox.dest(),
             "a.tar.gz",
             "a",
