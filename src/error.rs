@@ -73,6 +73,11 @@ impl UserError {
         self.exit = exit;
         self
     }
+
+    /// The message and its causes on one line (the hint left out).
+    pub fn one_line(&self) -> String {
+        one_line(&self.message, &self.causes)
+    }
 }
 
 impl fmt::Display for UserError {
@@ -140,6 +145,16 @@ fn as_user_error(cause: &(dyn std::error::Error + 'static)) -> Option<UserError>
     })
 }
 
+/// `message: cause: cause`.
+fn one_line(message: &str, causes: &[String]) -> String {
+    let mut text = message.to_owned();
+    for cause in causes {
+        text.push_str(": ");
+        text.push_str(cause);
+    }
+    text
+}
+
 /// The exit code an error calls for.
 pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
     err.chain()
@@ -157,12 +172,7 @@ pub struct Report {
 impl Report {
     /// The whole report on one line, for JSON and summaries.
     pub fn one_line(&self) -> String {
-        let mut text = self.message.clone();
-        for cause in &self.causes {
-            text.push_str(": ");
-            text.push_str(cause);
-        }
-        text
+        one_line(&self.message, &self.causes)
     }
 
     pub fn of(err: &anyhow::Error) -> Report {

@@ -49,8 +49,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         let record = match read {
             Ok(record) => record,
             Err(error) => {
-                ctx.printer
-                    .warn(&crate::error::Report::of(&error.into()).one_line());
+                ctx.printer.warn(&error.one_line());
                 continue;
             }
         };

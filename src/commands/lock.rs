@@ -8,7 +8,7 @@ use futures_util::StreamExt as _;
 use crate::cli::LockArgs;
 use crate::commands::options;
 use crate::context::{self, Context};
-use crate::error::{ExitCode, Report, UserError};
+use crate::error::{ExitCode, UserError};
 use crate::project::Project;
 use crate::project::lock::{Lock, LockedTool};
 use crate::project::manifest::Wanted;
@@ -22,7 +22,7 @@ pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
         // Written again from haul.toml: what the old lock pinned cannot be kept.
         ctx.printer.warn(&format!(
             "{}; writing it again from {}",
-            Report::of(&err.into()).one_line(),
+            err.one_line(),
             crate::project::manifest::FILE
         ));
     }

@@ -94,8 +94,7 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
 pub fn selected(names: &[String], ctx: &Context) -> Result<Vec<Record>> {
     let records = ctx.store.records()?;
     for damaged in &records.damaged {
-        ctx.printer
-            .warn(&Report::of(&damaged.error.clone().into()).one_line());
+        ctx.printer.warn(&damaged.error.one_line());
     }
     if names.is_empty() {
         return Ok(records.ok);

@@ -84,13 +84,8 @@ pub struct Finding {
 
 impl Finding {
     fn of(err: &UserError) -> Finding {
-        let mut problem = err.message.clone();
-        for cause in &err.causes {
-            problem.push_str(": ");
-            problem.push_str(cause);
-        }
         Finding {
-            problem,
+            problem: err.one_line(),
             fix: err.hint.clone().unwrap_or_default(),
         }
     }

@@ -102,14 +102,7 @@ impl Lock {
     /// project, from whoever changed it last. (Sources and tags are checked where they are
     /// parsed, URLs where they are fetched, digests against the downloads.)
     fn check(&self) -> Result<(), String> {
-        let why = |err: UserError| {
-            let mut why = err.message;
-            for cause in err.causes {
-                why.push_str(": ");
-                why.push_str(&cause);
-            }
-            why
-        };
+        let why = |err: UserError| err.one_line();
         for tool in &self.tools {
             names::segment(NameKind::Tool, &tool.name).map_err(why)?;
             names::segment(NameKind::Executable, &tool.product.bin).map_err(why)?;

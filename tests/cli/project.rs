@@ -230,27 +230,18 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
         )
     };
     let dir = project(&env, &manifest("-gnu"));
-    run_in(&env, &dir, &["lock"]).expect_code(0);
-    assert_eq!(
-        locked(&dir),
-        (
-            "-gnu".to_owned(),
-            asset_name("pick", "1.0.0", "x86_64-unknown-linux-gnu")
-        )
-    );
+    let locks = |pattern: &str, triple: &str| {
+        run_in(&env, &dir, &["lock"]).expect_code(0);
+        let want = (pattern.to_owned(), asset_name("pick", "1.0.0", triple));
+        assert_eq!(locked(&dir), want);
+    };
+    locks("-gnu", "x86_64-unknown-linux-gnu");
     // Another pattern is another request: the lock no longer matches until locked again.
     std::fs::write(dir.join("haul.toml"), manifest("-musl")).unwrap();
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(1)
         .stderr_has("`acme/pick` asks for something else than was locked");
-    run_in(&env, &dir, &["lock"]).expect_code(0);
-    assert_eq!(
-        locked(&dir),
-        (
-            "-musl".to_owned(),
-            asset_name("pick", "1.0.0", "x86_64-unknown-linux-musl")
-        )
-    );
+    locks("-musl", "x86_64-unknown-linux-musl");
     // A pattern that is not a regular expression is a usage error before anything is fetched.
     std::fs::write(dir.join("haul.toml"), manifest("(")).unwrap();
     let requests = env.server.requests().len();
@@ -260,14 +251,20 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
     assert_eq!(env.server.requests().len(), requests);
 }
 
+/// A project that needs `sums` (its release has a checksum file), locked; and the lock's text.
+fn locked_sums(env: &TestEnv) -> (std::path::PathBuf, String) {
+    catalog(env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(env, "[tools]\nsums = \"1\"\n");
+    run_in(env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    (dir, text)
+}
+
 #[test]
 fn a_tampered_lock_installs_nothing_and_exits_4() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    let dir = project(&env, "[tools]\nsums = \"1\"\n");
-    run_in(&env, &dir, &["lock"]).expect_code(0);
-    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let (dir, text) = locked_sums(&env);
     let lock: toml::Table = toml::from_str(&text).unwrap();
     let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
         .as_str()
@@ -288,11 +285,7 @@ fn a_tampered_lock_installs_nothing_and_exits_4() {
 #[test]
 fn a_hostile_lock_cannot_name_paths() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    let dir = project(&env, "[tools]\nsums = \"1\"\n");
-    run_in(&env, &dir, &["lock"]).expect_code(0);
-    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let (dir, text) = locked_sums(&env);
     // haul.lock comes with the project, from whoever last changed it: its names are checked
     // like any other before one becomes part of a path.
     for (from, to, says) in [
