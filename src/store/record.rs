@@ -357,7 +357,8 @@ pub(super) fn check(record: &Record) -> Result<(), ParseError> {
             if let Some(why) = names::problem(&bin.link) {
                 return bad("executable", &bin.link, why);
             }
-            if let Some(why) = bin.path.split('/').find_map(names::problem) {
+            // Each part of the path (haul writes `/`; a `\` is taken as one too).
+            if let Some(why) = bin.path.split(['/', '\\']).find_map(names::problem) {
                 return bad("executable path", &bin.path, why);
             }
         }
@@ -581,6 +582,9 @@ mod tests {
         good.activate("10.2.0", &[PathBuf::from("/b")], 1);
         let text = serde_json::to_string(&good).unwrap();
         assert_eq!(parse(&text, Path::new("/")).as_ref(), Ok(&good));
+        // A path written with `\` (by hand, on Windows) is read part by part as well.
+        let backslashed = text.replace("fd-v10.2.0/fd", r"fd-v10.2.0\\fd");
+        assert!(parse(&backslashed, Path::new("/")).is_ok());
         let link = serde_json::to_string(&good.links[0].path).unwrap();
         for (from, to, says) in [
             ("\"10.2.0\":{", "\"..\":{", "its version directory `..`"),
