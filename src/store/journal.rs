@@ -289,16 +289,9 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
             let _ = std::fs::remove_file(&path);
             continue;
         };
-        if !entry.is_sound(store, &path) {
-            // Not one haul wrote here (edited, or left by a haul with another `HAUL_HOME`):
-            // neither done nor removed, but reported.
-            failed.push((
-                entry.name.clone(),
-                format!(
-                    "`{}` names paths outside this store; move it away once you have checked it",
-                    path.display()
-                ),
-            ));
+        if let Some(why) = refused(store, &path, &entry) {
+            // Neither done nor removed, but reported.
+            failed.push((entry.name.clone(), why));
             continue;
         }
         match apply(store, &entry) {
@@ -319,11 +312,35 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
     failed
 }
 
-/// The tools with a change under way or left half-done.
-pub(super) fn pending(store: &Store) -> Vec<String> {
+/// Why recovery will not act on `entry` (read from `path`): not one haul wrote here (edited,
+/// or left by a haul with another `HAUL_HOME`).
+fn refused(store: &Store, path: &Path, entry: &Entry) -> Option<String> {
+    (!entry.is_sound(store, path)).then(|| {
+        format!(
+            "`{}` names paths outside this store; move it away once you have checked it",
+            path.display()
+        )
+    })
+}
+
+/// Whether a change is under way or was left half-done.
+pub(super) fn any(store: &Store) -> bool {
+    !journal_files(store).is_empty()
+}
+
+/// The tools with a change under way or left half-done, each with why recovery will not act
+/// on it, when it will not.
+pub(super) fn pending(store: &Store) -> Vec<(String, Option<String>)> {
     journal_files(store)
         .iter()
-        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter_map(|path| {
+            let name = path.file_stem()?.to_string_lossy().into_owned();
+            let entry = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| serde_json::from_str::<Entry>(&text).ok());
+            let why = entry.and_then(|entry| refused(store, path, &entry));
+            Some((name, why))
+        })
         .collect()
 }
 

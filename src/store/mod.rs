@@ -171,7 +171,7 @@ impl Store {
     /// Before reading: when a change was left half-done (a crashed process), complete it under
     /// the lock, so that no command sees the store between two steps of a change.
     fn settle(&self) {
-        if !journal::pending(self).is_empty()
+        if journal::any(self)
             && let Ok(_lock) = self.lock()
         {
             let _ = self.recover();
@@ -320,8 +320,9 @@ impl Store {
         journal::recover(self)
     }
 
-    /// The names of changes left half-done (for `haul doctor`).
-    pub fn pending(&self) -> Vec<String> {
+    /// The changes left half-done (for `haul doctor`): each tool, and why recovery will not
+    /// complete it, when it will not.
+    pub fn pending(&self) -> Vec<(String, Option<String>)> {
         journal::pending(self)
     }
 

@@ -224,6 +224,11 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
             failed[0].1.contains("names paths outside this store"),
             "{failed:?}"
         );
+        // And doctor is told it will not be done, with the same reason.
+        assert_eq!(
+            store.pending(),
+            [("t".to_owned(), Some(failed[0].1.clone()))]
+        );
         assert!(path.exists());
         assert!(outside.join("keep").is_dir());
         assert_eq!(store.read("t").unwrap().unwrap(), record);

@@ -19,8 +19,8 @@ pub struct Facts {
     pub config: Config,
     /// Records that cannot be read: (name, why).
     pub damaged: Vec<(String, String)>,
-    /// Changes a crash left half-done.
-    pub pending: Vec<String>,
+    /// Changes a crash left half-done, each with why `--fix` cannot complete it, if so.
+    pub pending: Vec<(String, Option<String>)>,
     /// Per tool, what is missing or wrong on disk.
     pub tools: Vec<Tool>,
     /// Directories under `tools/` that no record names.
@@ -93,12 +93,19 @@ fn config(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 fn store(facts: &Facts, out: &mut Vec<Finding>) {
-    for name in &facts.pending {
-        out.push(finding(
-            format!("a change to `{name}` was left half-done (haul was stopped)"),
-            "`haul doctor --fix` completes it (any install or uninstall does too)",
-            true,
-        ));
+    for (name, refused) in &facts.pending {
+        out.push(match refused {
+            None => finding(
+                format!("a change to `{name}` was left half-done (haul was stopped)"),
+                "`haul doctor --fix` completes it (any install or uninstall does too)",
+                true,
+            ),
+            Some(why) => finding(
+                format!("a change to `{name}` is in a journal haul did not write, and is not done"),
+                why.clone(),
+                false,
+            ),
+        });
     }
     for (name, why) in &facts.damaged {
         out.push(finding(
@@ -242,11 +249,19 @@ mod tests {
             ),
             (
                 Facts {
-                    pending: vec!["fd".into()],
+                    pending: vec![("fd".into(), None)],
                     ..healthy()
                 },
                 "left half-done",
                 true,
+            ),
+            (
+                Facts {
+                    pending: vec![("fd".into(), Some("`/h/journal/fd.json` names paths".into()))],
+                    ..healthy()
+                },
+                "a journal haul did not write",
+                false,
             ),
             (
                 Facts {
