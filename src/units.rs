@@ -1,4 +1,5 @@
-//! Sizes as people read them, the same in every message: `10 MiB`, `1.5 KiB`, `12 B`.
+//! Sizes and counts as people read them, the same in every message: `10 MiB`, `1.5 KiB`,
+//! `12 B`; `1 platform`, `5 platforms`.
 
 /// `bytes` in the largest binary unit it reaches: a whole number when it divides evenly
 /// (limits and caps are usually round), otherwise one decimal.
@@ -23,9 +24,25 @@ pub fn size(bytes: u64) -> String {
     format!("{bytes} B")
 }
 
+/// `n` of `noun` (a noun made plural with `s`): `1 tool`, `3 tools`, `0 tools`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::size;
+    use super::{count, size};
+
+    #[test]
+    fn counts_take_the_plural_except_for_one() {
+        assert_eq!(count(1, "platform"), "1 platform");
+        assert_eq!(count(5, "platform"), "5 platforms");
+        assert_eq!(count(0, "tool"), "0 tools");
+    }
 
     #[test]
     fn sizes_read_well() {

@@ -167,9 +167,9 @@ pub fn finish(
             };
             ctx.printer.error(&anyhow::Error::new(
                 UserError::new(format!(
-                    "{} of {} tools failed: {}",
+                    "{} of {} failed: {}",
                     failures.len(),
-                    items.len(),
+                    crate::units::count(items.len(), "tool"),
                     names.join(", ")
                 ))
                 .hint(hint),

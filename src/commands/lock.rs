@@ -15,6 +15,7 @@ use crate::project::manifest::Wanted;
 use crate::request::tool::{Overrides, Tool, VersionQuery};
 use crate::request::version::VersionReq;
 use crate::resolve;
+use crate::units::count;
 
 pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
     let (project, unreadable) = Project::require_to_relock(&ctx.settings.cwd)?;
@@ -101,9 +102,9 @@ pub fn relock(
                 ctx.printer.status(
                     "Locked",
                     &format!(
-                        "{key} {}{moved} for {} platforms{missing}",
+                        "{key} {}{moved} for {}{missing}",
                         tool.version,
-                        tool.platforms.len()
+                        count(tool.platforms.len(), "platform")
                     ),
                 );
                 lock.put(tool);
@@ -127,10 +128,10 @@ pub fn relock(
         project.write_lock(&lock)?;
     }
     ctx.printer.info(&format!(
-        "{} is current ({} tools, {} platforms)",
+        "{} is current ({}, {})",
         crate::project::lock::FILE,
-        lock.tools.len(),
-        lock.platforms.len()
+        count(lock.tools.len(), "tool"),
+        count(lock.platforms.len(), "platform")
     ));
     Ok(lock)
 }

@@ -19,7 +19,7 @@ use crate::error::{ExitCode, UserError};
 use crate::fetch::Http;
 use crate::names::{self, NameKind};
 use crate::project::{Project, lock};
-use crate::units::size;
+use crate::units::{count, size};
 use crate::verify::{Algorithm, Hasher};
 
 /// One file to mirror: its URL, and the SHA-256 it must have (none for a checksum file, which
@@ -90,8 +90,8 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     ctx.printer.status(
         "Mirrored",
         &format!(
-            "{} files into `{}` ({fetched} fetched, {}; {kept} already there)",
-            fetched + kept,
+            "{} into `{}` ({fetched} fetched, {}; {kept} already there)",
+            count(fetched + kept, "file"),
             dir.display(),
             size(bytes)
         ),
@@ -99,9 +99,12 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     if failed.is_empty() {
         Ok(ExitCode::Success)
     } else {
-        Err(UserError::new(format!("{} files could not be mirrored", failed.len()))
-            .hint("the reasons are above; what was fetched is kept, and a second run fetches the rest")
-            .into())
+        Err(UserError::new(format!(
+            "{} could not be mirrored",
+            count(failed.len(), "file")
+        ))
+        .hint("the reasons are above; what was fetched is kept, and a second run fetches the rest")
+        .into())
     }
 }
 

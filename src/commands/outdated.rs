@@ -77,8 +77,8 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     if failed > 0 {
         ctx.printer.warn(&format!(
-            "{failed} of {} tools could not be checked",
-            rows.len()
+            "{failed} of {} could not be checked",
+            crate::units::count(rows.len(), "tool")
         ));
     }
     Ok(if args.exit_code && any {

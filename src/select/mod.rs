@@ -214,8 +214,10 @@ pub fn ranked(
             }
             _ => {
                 allowed = (0..assets.len()).map(|i| hits.contains(&i)).collect();
-                let noun = if hits.len() == 1 { "asset" } else { "assets" };
-                scope = format!(" among the {} {noun} matching --asset", hits.len());
+                scope = format!(
+                    " among the {} matching --asset",
+                    crate::units::count(hits.len(), "asset")
+                );
             }
         }
     }
