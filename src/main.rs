@@ -89,7 +89,7 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
-    let settings = Settings::load(&cli.global.flags(), cli.command.prints_json())
+    let settings = Settings::load(&cli.global, cli.command.prints_json())
         .map_err(|err| (err, Printer::fallback()))?;
     let printer = Printer::new(settings.output);
     // A config file haul cannot use stops every command but those that repair or report.

@@ -1,15 +1,14 @@
-//! The command-line interface: clap definitions, and (in `candidates`) the values dynamic
-//! completion offers.
+//! The command-line interface: clap definitions (the options every command takes are
+//! [`Flags`], which settings reads), and (in `candidates`) the values dynamic completion
+//! offers.
 //!
 //! Values here are raw; `settings` turns them (with the environment and config file) into
 //! the plain settings that commands receive.
 
-use std::path::PathBuf;
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCandidates;
 
-use crate::settings::{Color, Flags};
+use crate::settings::Flags;
 use candidates::{catalog, installed};
 
 mod candidates;
@@ -32,53 +31,18 @@ pub struct Cli {
     pub command: Command,
 
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: Flags,
 }
 
-// Options every command takes, before or after the command's name (`haul -q install …` and
-// `haul install -q …`). They are not clap `global` arguments, which clap copies into every
-// subcommand at each start; each command that runs defines them for itself (see
-// `Deferred`), and `GlobalArgs::merge` combines the levels.
-// (Plain comments: a doc comment here would become the help text of every command.)
-#[derive(Debug, Default, Args)]
-pub struct GlobalArgs {
-    /// Print only errors
-    #[arg(short, long, conflicts_with = "verbose")]
-    pub quiet: bool,
-
-    /// Print more about what haul does (each request, each choice)
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// When to use colours on stderr
-    #[arg(long, value_enum, value_name = "WHEN")]
-    pub color: Option<Color>,
-
-    /// Directory that holds the links to installed tools (put it on PATH)
-    #[arg(long, value_name = "DIR")]
-    pub bin_dir: Option<PathBuf>,
-
-    /// Never use the network: installs come from the download cache or fail at once
-    #[arg(long)]
-    pub offline: bool,
-}
-
-impl GlobalArgs {
-    /// What these options say, for the settings.
-    pub fn flags(&self) -> Flags {
-        Flags {
-            quiet: self.quiet,
-            verbose: self.verbose,
-            color: self.color,
-            bin_dir: self.bin_dir.clone(),
-            offline: self.offline,
-        }
-    }
-
+// The options every command takes ([`Flags`]), before or after the command's name (`haul -q
+// install …` and `haul install -q …`). They are not clap `global` arguments, which clap copies
+// into every subcommand at each start; each command that runs defines them for itself (see
+// `Deferred`), and `Flags::merge` combines the levels.
+impl Flags {
     /// These options with those given at a deeper level (after a command's name) added: a flag
     /// given anywhere is set, and a value given further right wins, as it would for one
     /// command. `--quiet` and `--verbose` conflict wherever each was given.
-    pub fn merge(self, inner: &[&GlobalArgs]) -> Result<GlobalArgs, clap::Error> {
+    pub fn merge(self, inner: &[&Flags]) -> Result<Flags, clap::Error> {
         let mut out = self;
         for level in inner {
             out.quiet |= level.quiet;
@@ -102,14 +66,14 @@ impl GlobalArgs {
     }
 }
 
-/// A subcommand's arguments, and the [`GlobalArgs`] given after its name, defined only when
+/// A subcommand's arguments, and the [`Flags`] given after its name, defined only when
 /// that subcommand runs (clap's [`clap::Command::defer`]): `haul --version` and `haul which`
 /// do not build the definitions of every other command, which is most of what start-up
 /// costs. Help, completions and man pages see the whole tree.
 #[derive(Debug)]
 pub struct Deferred<T> {
     pub args: T,
-    pub global: GlobalArgs,
+    pub global: Flags,
 }
 
 impl<T> std::ops::Deref for Deferred<T> {
@@ -123,7 +87,7 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
         Ok(Deferred {
             args: T::from_arg_matches(matches)?,
-            global: GlobalArgs::from_arg_matches(matches)?,
+            global: Flags::from_arg_matches(matches)?,
         })
     }
 
@@ -135,11 +99,11 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| GlobalArgs::augment_args(T::augment_args(cmd)))
+        cmd.defer(|cmd| Flags::augment_args(T::augment_args(cmd)))
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(|cmd| GlobalArgs::augment_args_for_update(T::augment_args_for_update(cmd)))
+        cmd.defer(|cmd| Flags::augment_args_for_update(T::augment_args_for_update(cmd)))
     }
 
     fn group_id() -> Option<clap::Id> {
@@ -241,8 +205,8 @@ pub enum Command {
 }
 
 impl Command {
-    /// The [`GlobalArgs`] given after the command's name, outermost first.
-    pub fn globals(&self) -> Vec<&GlobalArgs> {
+    /// The [`Flags`] given after the command's name, outermost first.
+    pub fn globals(&self) -> Vec<&Flags> {
         match self {
             Command::Install(a) => vec![&a.global],
             Command::Uninstall(a) => vec![&a.global],
@@ -543,14 +507,14 @@ pub struct PruneArgs {
     pub json: bool,
 }
 
-// `haul cache …`: its subcommand, and the `GlobalArgs` given between the two names.
+// `haul cache …`: its subcommand, and the `Flags` given between the two names.
 #[derive(Debug, Args)]
 pub struct CacheArgs {
     #[command(subcommand)]
     pub command: CacheCommand,
 
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: Flags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -572,14 +536,14 @@ pub struct CacheCleanArgs {
     pub all: bool,
 }
 
-// `haul self …`: its subcommand, and the `GlobalArgs` given between the two names.
+// `haul self …`: its subcommand, and the `Flags` given between the two names.
 #[derive(Debug, Args)]
 pub struct SelfArgs {
     #[command(subcommand)]
     pub command: SelfCommand,
 
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: Flags,
 }
 
 #[derive(Debug, Subcommand)]
@@ -824,7 +788,9 @@ pub fn flag_pair(on: bool, off: bool) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::Color;
     use clap::CommandFactory;
+    use std::path::PathBuf;
 
     #[test]
     fn cli_is_valid() {
@@ -854,7 +820,7 @@ mod tests {
     }
 
     /// The merged options of `haul ARGS...`.
-    fn options(args: &[&str]) -> Result<GlobalArgs, clap::Error> {
+    fn options(args: &[&str]) -> Result<Flags, clap::Error> {
         let Cli { command, global } =
             Cli::try_parse_from(std::iter::once("haul").chain(args.iter().copied()))?;
         global.merge(&command.globals())

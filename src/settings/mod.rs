@@ -89,14 +89,31 @@ pub struct Settings {
     pub cwd: PathBuf,
 }
 
-/// What the command line's global options say (`--quiet`, `--color`, `--bin-dir`, …).
-#[derive(Debug, Clone, Default)]
+// The options every command takes (`--quiet`, `--color`, `--bin-dir`, …), as the command line
+// gives them: `cli` places them on each command and merges the levels they were given at
+// (`haul -q install …`, `haul install -q …`). `--color` unset leaves it to `NO_COLOR`,
+// `FORCE_COLOR` and whether stderr is a terminal.
+// (Plain comments: a doc comment here would become the help text of every command.)
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Flags {
+    /// Print only errors
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Print more about what haul does (each request, each choice)
+    #[arg(short, long)]
     pub verbose: bool,
-    /// `None`: as `NO_COLOR`, `FORCE_COLOR` and whether stderr is a terminal decide.
+
+    /// When to use colours on stderr
+    #[arg(long, value_enum, value_name = "WHEN")]
     pub color: Option<Color>,
+
+    /// Directory that holds the links to installed tools (put it on PATH)
+    #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
+
+    /// Never use the network: installs come from the download cache or fail at once
+    #[arg(long)]
     pub offline: bool,
 }
 
