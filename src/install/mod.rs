@@ -20,8 +20,7 @@ use anyhow::{Context as _, Result};
 
 use crate::error::UserError;
 use crate::fetch::Http;
-use crate::names::WantedBin;
-use crate::names::{self, NameKind};
+use crate::names::{self, NameKind, WantedBin};
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
 use crate::platform::host::HostRuntime;

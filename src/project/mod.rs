@@ -101,7 +101,8 @@ impl Project {
         let dir = self.dir.join(rel);
         let root = crate::paths::canonical(&self.dir);
         let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(&self.dir);
-        if crate::paths::canonical(existing).starts_with(&root) {
+        let resolved = crate::paths::canonical(existing);
+        if resolved.starts_with(&root) {
             return Ok(Some(dir));
         }
         Err(UserError::new(format!(
@@ -111,7 +112,7 @@ impl Project {
         .caused_by(format!(
             "`{}` resolves to `{}`",
             existing.display(),
-            crate::paths::canonical(existing).display()
+            resolved.display()
         ))
         .hint("make `bin-dir` a directory inside the project, or leave it out and give `--bin-dir` or `HAUL_BIN_DIR`")
         .exit(ExitCode::Usage))
