@@ -282,16 +282,20 @@ mod tests {
         assert!(text.contains("token from `GH_TOKEN`"), "{text}");
     }
 
+    /// The report for these proxy variables and nothing else set.
+    fn with_proxies(proxy: ProxyEnv) -> NetworkReport {
+        diagnose(&Config {
+            proxy,
+            ..Config::default()
+        })
+    }
+
     #[test]
     fn a_proxy_haul_cannot_use_is_a_problem() {
-        let config = Config {
-            proxy: ProxyEnv {
-                https: var("https_proxy", "ftp://proxy:21"),
-                ..ProxyEnv::default()
-            },
-            ..Config::default()
-        };
-        let report = diagnose(&config);
+        let report = with_proxies(ProxyEnv {
+            https: var("https_proxy", "ftp://proxy:21"),
+            ..ProxyEnv::default()
+        });
         assert!(report.proxies.is_empty());
         assert!(report.problems[0].problem.contains("`https_proxy`"));
         assert!(report.problems[0].fix.contains("https_proxy"));
@@ -299,29 +303,21 @@ mod tests {
 
     #[test]
     fn each_unusable_proxy_is_reported_once_and_stands_for_nothing() {
-        let config = Config {
-            proxy: ProxyEnv {
-                all: var("ALL_PROXY", "ftp://proxy:21"),
-                ..ProxyEnv::default()
-            },
-            ..Config::default()
-        };
-        let report = diagnose(&config);
+        let report = with_proxies(ProxyEnv {
+            all: var("ALL_PROXY", "ftp://proxy:21"),
+            ..ProxyEnv::default()
+        });
         // `ALL_PROXY` serves both schemes, and is still one problem.
         let problems: Vec<&str> = report.problems.iter().map(|p| p.problem.as_str()).collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("`ALL_PROXY`"), "{problems:?}");
         assert!(report.proxies.is_empty());
 
-        let config = Config {
-            proxy: ProxyEnv {
-                https: var("HTTPS_PROXY", "ftp://proxy:21"),
-                all: var("ALL_PROXY", "socks5://127.0.0.1:1080"),
-                ..ProxyEnv::default()
-            },
-            ..Config::default()
-        };
-        let report = diagnose(&config);
+        let report = with_proxies(ProxyEnv {
+            https: var("HTTPS_PROXY", "ftp://proxy:21"),
+            all: var("ALL_PROXY", "socks5://127.0.0.1:1080"),
+            ..ProxyEnv::default()
+        });
         assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
         // An unusable `HTTPS_PROXY` is not covered by `ALL_PROXY`: requests stop on it.
         let shown: Vec<(&str, &str)> = report.proxies.iter().map(|p| (p.scheme, p.from)).collect();

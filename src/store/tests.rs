@@ -69,6 +69,13 @@ fn install_into(store: &Store, version: &str, bin_dirs: &[PathBuf]) -> Result<()
     })
 }
 
+/// Leave `entry` in the journal of `t`, as a change stopped part-way would; returns its path.
+fn journal(store: &Store, entry: &serde_json::Value) -> PathBuf {
+    let path = store.journal_dir().join("t.json");
+    write_atomic(&path, entry.to_string().as_bytes()).unwrap();
+    path
+}
+
 fn linked(store: &Store) -> Option<String> {
     std::fs::read_to_string(store.bin_dir.join("t")).ok()
 }
@@ -130,11 +137,7 @@ fn a_crash_at_any_step_is_completed_by_the_next_run() {
             "remove": [],
             "unlink": [],
         });
-        write_atomic(
-            &store.journal_dir().join("t.json"),
-            entry.to_string().as_bytes(),
-        )
-        .unwrap();
+        journal(&store, &entry);
         if step >= 1 {
             std::fs::rename(staging.unpacked(), store.version_dir("t", "2.0.0")).unwrap();
         }
@@ -180,11 +183,7 @@ fn a_crash_whose_files_are_gone_rolls_back() {
         "name": "t", "record": record, "previous": previous,
         "stage": [store.staging_root().join("gone"), "2.0.0"], "remove": [], "unlink": [],
     });
-    write_atomic(
-        &store.journal_dir().join("t.json"),
-        entry.to_string().as_bytes(),
-    )
-    .unwrap();
+    journal(&store, &entry);
     // The record was written before the crash: it names a version that never arrived.
     write_atomic(
         &store.record_path("t"),
@@ -216,8 +215,7 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
             "stage": null, "remove": ["../../outside"], "unlink": [],
         }),
     ] {
-        let path = store.journal_dir().join("t.json");
-        write_atomic(&path, entry.to_string().as_bytes()).unwrap();
+        let path = journal(&store, &entry);
         let failed = store.recover();
         assert_eq!(failed.len(), 1, "{failed:?}");
         assert!(
