@@ -9,21 +9,12 @@ pub fn installed() -> Vec<CompletionCandidate> {
     let Some(home) = crate::settings::home_dir() else {
         return Vec::new();
     };
-    let mut names: Vec<String> = std::fs::read_dir(home.join("records"))
-        .map(|entries| {
-            entries
-                .flatten()
-                .filter_map(|e| {
-                    let name = e.file_name().to_string_lossy().into_owned();
-                    name.strip_suffix(".json")
-                        .filter(|n| !n.starts_with('.'))
-                        .map(str::to_owned)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names.into_iter().map(CompletionCandidate::new).collect()
+    crate::store::record_files(&home)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|path| path.file_stem())
+        .map(|stem| CompletionCandidate::new(stem.to_string_lossy().into_owned()))
+        .collect()
 }
 
 /// Catalog names and aliases, for arguments that name a tool to install.

@@ -93,7 +93,7 @@ impl Store {
     }
 
     pub fn records_dir(&self) -> PathBuf {
-        self.home.join("records")
+        self.home.join(RECORDS)
     }
 
     pub fn record_path(&self, name: &str) -> PathBuf {
@@ -247,25 +247,9 @@ impl Store {
     }
 
     fn read_each(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
-        let dir = self.records_dir();
-        let mut paths = Vec::new();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => Some(entries),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => return Err(err).with_context(|| format!("reading `{}`", dir.display())),
-        };
-        for entry in entries.into_iter().flatten() {
-            let path = entry?.path();
-            let is_record = path.extension().is_some_and(|ext| ext == "json")
-                && !path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if is_record {
-                paths.push(path);
-            }
-        }
-        paths.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()));
-        Ok(paths.into_iter().map(|path| self.read_file(&path)))
+        Ok(record_files(&self.home)?
+            .into_iter()
+            .map(|path| self.read_file(&path)))
     }
 
     /// The record at `path`, and the name its file gives it.
@@ -457,6 +441,33 @@ impl Store {
         }
         problems
     }
+}
+
+/// The directory under haul's data directory that holds the records.
+const RECORDS: &str = "records";
+
+/// The record files of the store in `home`, in name order (`records/NAME.json`; temporary
+/// `.NAME…` files left out). A store without records has none.
+pub fn record_files(home: &Path) -> Result<Vec<PathBuf>> {
+    let dir = home.join(RECORDS);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) => return Err(err).with_context(|| format!("reading `{}`", dir.display())),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        let is_record = path.extension().is_some_and(|ext| ext == "json")
+            && !path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if is_record {
+            paths.push(path);
+        }
+    }
+    paths.sort_by(|a, b| a.file_stem().cmp(&b.file_stem()));
+    Ok(paths)
 }
 
 /// What a change sees of the store, under the lock.
