@@ -258,11 +258,11 @@ async fn download(
     }
 
     // Unpack on a blocking thread while the download arrives. Each chunk is handed over and
-    // hashed and written meanwhile, and the next is read only once the unpacker is done with
-    // it: the HTTP client then reuses one read buffer per connection instead of allocating a
-    // new one for every chunk still queued, which keeps memory flat however far unpacking falls
-    // behind (the rest waits in the socket). The unpacker reads its input to the end even after
-    // an error, so every byte is hashed.
+    // hashed and written meanwhile, and the next is asked for only once the unpacker is done
+    // with it: the HTTP client then holds two read buffers per connection (the chunk being
+    // unpacked and the one it read ahead), however far unpacking falls behind (the rest waits
+    // in the socket). The unpacker reads its input to the end even after an error, so every
+    // byte is hashed.
     let (tx, rx) = mpsc::channel::<Handed>(1);
     let unpacker = tokio::task::spawn_blocking(move || {
         let reader = ChannelReader {
