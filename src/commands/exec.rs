@@ -26,9 +26,14 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     if !args.tool.contains('@')
         && let Some(locked) = crate::commands::sync::locked_entry(ctx, &args.tool)?
     {
-        let stored = installed
-            .as_ref()
-            .and_then(|r| r.key_of(&locked.tag).map(|k| (r.clone(), k.to_owned())));
+        // Only a stored version that is exactly what the lock pins (its source, tag and files,
+        // each with its locked SHA-256) runs as it is; anything else is installed from the lock.
+        let platform = crate::settings::target_platform(None)?.to_string();
+        let stored = installed.as_ref().and_then(|r| {
+            locked
+                .stored_key(r, &platform)
+                .map(|k| (r.clone(), k.to_owned()))
+        });
         let (record, key) = if let Some(found) = stored {
             found
         } else {

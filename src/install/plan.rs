@@ -132,7 +132,13 @@ pub fn without_download(
     let same = stored.tag == release.tag
         && stored.platform == opts.platform.to_string()
         && wanted_assets == stored_assets;
-    if !same {
+    // A digest known before anything is fetched (the lock's, or the API's) must name the bytes
+    // stored: a version stored unverified, published again upstream, or stored from another
+    // file of the same name is downloaded again, and verified.
+    let vouched = parts.iter().all(|part| {
+        known_hash(&part.plan).is_none_or(|digest| stored.holds(&part.asset.name, &digest))
+    });
+    if !same || !vouched {
         return None;
     }
     let exe = opts.platform.exe_suffix();

@@ -14,7 +14,8 @@ use super::manifest::Wanted;
 use crate::error::{ExitCode, UserError};
 use crate::names::{self, NameKind, WantedBin};
 use crate::platform::Platform;
-use crate::store::record::{Artifact, Product, Requirement};
+use crate::store::record::{Artifact, Identity, Product, Record, Requirement};
+use crate::verify::{Algorithm, Digest};
 
 /// The file's name.
 pub const FILE: &str = "haul.lock";
@@ -60,6 +61,35 @@ pub struct LockedTool {
     /// Platform → why nothing of this release fits it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unavailable: BTreeMap<String, String>,
+}
+
+impl LockedTool {
+    /// The key of the version of `record` that is what this entry pins for `platform`: the
+    /// same tool and tag, stored for that platform from exactly the locked files, each with its
+    /// locked SHA-256. `None` when no stored version is.
+    pub fn stored_key<'r>(&self, record: &'r Record, platform: &str) -> Option<&'r str> {
+        let ours = Identity {
+            source: self.source.clone(),
+            product: Some(self.product.clone()),
+        };
+        if !record.identity.same_tool(&ours, &record.name, &self.name) {
+            return None;
+        }
+        let files = self.platforms.get(platform)?;
+        record
+            .versions
+            .iter()
+            .find(|(_, stored)| {
+                stored.tag == self.tag
+                    && stored.platform == platform
+                    && stored.artifacts.len() == files.len()
+                    && files.iter().all(|file| {
+                        Digest::new(Algorithm::Sha256, &file.sha256)
+                            .is_some_and(|digest| stored.holds(&file.asset, &digest))
+                    })
+            })
+            .map(|(key, _)| key.as_str())
+    }
 }
 
 impl Lock {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::names;
+use crate::verify::{Algorithm, Digest};
 
 /// The format this haul writes.
 pub const FORMAT: u32 = 2;
@@ -115,6 +116,19 @@ pub struct Installed {
     pub bins: Vec<Bin>,
     /// Seconds since the Unix epoch.
     pub installed_at: u64,
+}
+
+impl Installed {
+    /// Whether the stored file `asset` hashed to `digest` when it was downloaded.
+    pub fn holds(&self, asset: &str, digest: &Digest) -> bool {
+        self.artifacts.iter().any(|a| {
+            let hex = match digest.algorithm() {
+                Algorithm::Sha256 => Some(a.sha256.as_str()),
+                Algorithm::Sha512 => a.sha512.as_deref(),
+            };
+            a.asset == asset && hex.is_some_and(|hex| hex.eq_ignore_ascii_case(digest.hex()))
+        })
+    }
 }
 
 /// One downloaded file, and what vouched for it. The lock file uses the same shape.

@@ -29,8 +29,9 @@ fn asset_name(tool: &str, version: &str, triple: &str) -> String {
     format!("{tool}-{version}-{triple}{ext}")
 }
 
-fn archive_for(tool: &str, version: &str, triple: &str) -> Vec<u8> {
-    let program = program(tool, version);
+/// The archive of `tool` `version` for `triple`, whose program prints `tool says`.
+fn archive_for(tool: &str, version: &str, triple: &str, says: &str) -> Vec<u8> {
+    let program = program(tool, says);
     if triple.contains("windows") {
         let name = format!("{tool}.exe");
         archive::zip(&[archive::exe(&name, &program)])
@@ -42,12 +43,23 @@ fn archive_for(tool: &str, version: &str, triple: &str) -> Vec<u8> {
 
 /// A release of `repo` with a build for each of the five platforms, vouched for as `vouch` says.
 fn publish(server: &Server, repo: &str, version: &str, vouch: Vouch) -> Vec<String> {
+    publish_saying(server, repo, version, vouch, version)
+}
+
+/// The same, with programs that print `says` for their version.
+fn publish_saying(
+    server: &Server,
+    repo: &str,
+    version: &str,
+    vouch: Vouch,
+    says: &str,
+) -> Vec<String> {
     let tool = repo.split('/').nth(1).unwrap();
     let mut release = server.release(repo, &format!("v{version}"));
     let mut names = Vec::new();
     for (_, triple) in TRIPLES {
         let name = asset_name(tool, version, triple);
-        let bytes = archive_for(tool, version, triple);
+        let bytes = archive_for(tool, version, triple, says);
         release = match vouch {
             Vouch::ApiDigest => release.asset_with_digest(&name, &bytes),
             Vouch::ChecksumFile | Vouch::Nothing => release.asset(&name, &bytes),
@@ -118,7 +130,7 @@ fn lock_every_platform_from_published_checksums_and_sync_from_the_lock_alone() {
             let artifact = &platforms[name].as_array().unwrap()[0];
             let file = asset_name(tool["name"].as_str().unwrap(), "1.0.0", triple);
             assert_eq!(artifact["asset"].as_str(), Some(file.as_str()));
-            let bytes = archive_for(tool["name"].as_str().unwrap(), "1.0.0", triple);
+            let bytes = archive_for(tool["name"].as_str().unwrap(), "1.0.0", triple, "1.0.0");
             assert_eq!(
                 artifact["sha256"].as_str(),
                 Some(crate::support::server::sha256_hex(&bytes).as_str())
@@ -208,7 +220,7 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
     let mut release = env.server.release("acme/pick", "v1.0.0");
     for triple in ["x86_64-unknown-linux-musl", "x86_64-unknown-linux-gnu"] {
         let name = asset_name("pick", "1.0.0", triple);
-        release = release.asset_with_digest(&name, &archive_for("pick", "1.0.0", triple));
+        release = release.asset_with_digest(&name, &archive_for("pick", "1.0.0", triple, "1.0.0"));
     }
     release.publish();
     let manifest = |pattern: &str| {
@@ -528,6 +540,67 @@ fn inside_a_project_which_and_exec_use_the_locked_version() {
         .stderr_has("is damaged");
 }
 
+/// A stored version of the locked tag whose bytes are not the locked ones (stored before from a
+/// release nothing vouched for, then published again) is neither kept by `sync --frozen` nor
+/// run by `exec`: the lock's hashes decide, not the tag.
+#[test]
+fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish_saying(
+        &env.server,
+        "acme/sums",
+        "1.0.0",
+        Vouch::Nothing,
+        "unvouched",
+    );
+    env.run(&["install", "sums"])
+        .expect_code(0)
+        .stderr_has("unverified");
+    assert_eq!(
+        env.installed_bytes("sums"),
+        Some(program("sums", "unvouched"))
+    );
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+
+    // Inside the project, `which` does not offer the stored bytes as the locked version.
+    run_in(&env, &dir, &["which", "sums"])
+        .expect_code(1)
+        .stderr_has("(as haul.lock pins it) is not installed");
+    // exec stores the locked bytes first (verified by the lock), then runs them.
+    let out = run_in(&env, &dir, &["exec", "sums"]);
+    if cfg!(unix) {
+        out.expect_code(0);
+        assert_eq!(out.stdout(), "sums 1.0.0\n", "{}", out.stderr());
+    }
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        record["versions"]["1.0.0"]["artifacts"][0]["verified_by"],
+        "haul.lock"
+    );
+
+    // The same for sync: the unvouched version stored again, sync replaces it.
+    publish_saying(
+        &env.server,
+        "acme/sums",
+        "1.0.0",
+        Vouch::Nothing,
+        "unvouched",
+    );
+    env.run(&["install", "sums", "--force"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("sums"),
+        Some(program("sums", "unvouched"))
+    );
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+}
+
 /// Offline, a cached download is still checked against the lock: the cache's own note of what
 /// vouched for a file is only as trustworthy as the cache (shared, or restored in CI).
 #[test]
@@ -544,7 +617,7 @@ fn offline_sync_checks_the_cache_against_the_lock() {
     let triple = crate::support::host_triple();
     let name = asset_name("sums", "1.0.0", triple);
     let cached = find_file(&env.cache_dir(), &name).expect("the archive is cached");
-    let evil = archive_for("sums", "6.6.6", triple);
+    let evil = archive_for("sums", "6.6.6", triple, "6.6.6");
     std::fs::write(&cached, &evil).unwrap();
     let note = cached.with_file_name(format!("{name}.verified"));
     std::fs::write(
