@@ -601,6 +601,54 @@ fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
 }
 
+/// A hash haul computed when it locked (the release publishes no checksum) is not a published
+/// checksum: where checksums are required, `sync` and `exec` refuse the file (exit 4), and a
+/// repository's `require-checksum = false` does not lower the user's setting.
+#[test]
+fn required_checksums_refuse_a_file_the_lock_only_hashed() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
+    let tools = "[tools]\nbare = \"1\"\n";
+    let dir = project(
+        &env,
+        &format!("[settings]\nrequire-checksum = false\n\n{tools}"),
+    );
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert!(
+        std::fs::read_to_string(dir.join("haul.lock"))
+            .unwrap()
+            .contains("verified_by = \"downloaded\"")
+    );
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    std::fs::write(
+        env.config_path(),
+        format!("require-checksum = true\n{config}"),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(4)
+        .stderr_has("no checksum covers `bare-1.0.0-")
+        .stderr_has("checksums are required");
+    run_in(&env, &dir, &["exec", "bare"]).expect_code(4);
+    assert!(env.snapshot().is_empty());
+
+    // The project may ask for checksums itself.
+    std::fs::write(env.config_path(), &config).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[settings]\nrequire-checksum = true\n\n{tools}"),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(4);
+    assert!(env.snapshot().is_empty());
+
+    // Where nothing requires them, the file installs, checked against the locked hash.
+    std::fs::write(dir.join("haul.toml"), tools).unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    env.run(&["which", "bare"]).expect_code(0);
+}
+
 /// Offline, a cached download is still checked against the lock: the cache's own note of what
 /// vouched for a file is only as trustworthy as the cache (shared, or restored in CI).
 #[test]
