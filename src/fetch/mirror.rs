@@ -47,7 +47,8 @@ impl Mirrors {
             for (what, url) in [("from", &rule.from), ("to", &rule.to)] {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(UserError::new(format!(
-                        "mirror `{what}` must be an http(s) URL, not `{url}`"
+                        "mirror `{what}` must be an http(s) URL, not `{}`",
+                        crate::fetch::redact::url(url)
                     ))
                     .hint("write rules as `[[mirror]] from = \"https://dl.k8s.io/\" to = \"https://mirror.example.com/k8s/\"`")
                     .exit(ExitCode::Usage));
@@ -82,7 +83,10 @@ impl Mirrors {
             .filter(|rule| !rule.is_empty())
             .map(|rule| {
                 let (from, to) = rule.split_once('=').ok_or_else(|| {
-                    UserError::new(format!("`HAUL_MIRRORS` rule `{rule}` has no `=`"))
+                    UserError::new(format!(
+                        "`HAUL_MIRRORS` rule `{}` has no `=`",
+                        crate::fetch::redact::url(rule)
+                    ))
                         .hint("write `HAUL_MIRRORS=\"https://dl.k8s.io/=https://mirror.example.com/k8s/\"`")
                         .exit(ExitCode::Usage)
                 })?;
@@ -94,13 +98,19 @@ impl Mirrors {
             .collect()
     }
 
-    /// The URL to fetch for `url`, and the rule that rewrote it.
+    /// The URL to fetch for `url`, and the rule that rewrote it. A rule matches on a whole
+    /// part of the URL: `https://dl.example` covers `https://dl.example/x` but neither
+    /// `https://dl.example.evil/x` nor `https://dl.example@evil/x` (both from a server's answer,
+    /// and both would carry the mirror's credentials to another host).
     pub fn rewrite_with_rule(&self, url: &str) -> (String, Option<&Mirror>) {
         self.rules
             .iter()
             .find_map(|rule| {
-                url.strip_prefix(rule.from.as_str())
-                    .map(|rest| (format!("{}{rest}", rule.to), Some(rule)))
+                let rest = url.strip_prefix(rule.from.as_str())?;
+                let whole = rule.from.ends_with('/')
+                    || rest.is_empty()
+                    || rest.starts_with(['/', '?', '#']);
+                whole.then(|| (format!("{}{rest}", rule.to), Some(rule)))
             })
             .unwrap_or_else(|| (url.to_owned(), None))
     }
@@ -152,6 +162,74 @@ mod tests {
             mirrors.rewrite_with_rule("https://example.org/x").0,
             "https://example.org/x"
         );
+    }
+
+    #[test]
+    fn a_rule_matches_whole_parts_of_a_url_only() {
+        // A `from` without a trailing `/` must not reach another host or port through a URL
+        // a server chose: the rewritten URL would carry the mirror's credentials there.
+        let mirrors = Mirrors::new(vec![rule(
+            "http://dl.example.test",
+            "http://art:secret@mirror.example.test",
+        )])
+        .unwrap();
+        for other in [
+            "http://dl.example.test.attacker.test/x",
+            "http://dl.example.test@attacker.test/x",
+            "http://dl.example.test:8080/x",
+            "http://dl.example.testing/x",
+        ] {
+            assert_eq!(mirrors.rewrite_with_rule(other), (other.to_owned(), None));
+        }
+        for (url, rewritten) in [
+            (
+                "http://dl.example.test/x",
+                "http://art:secret@mirror.example.test/x",
+            ),
+            (
+                "http://dl.example.test?a=b",
+                "http://art:secret@mirror.example.test?a=b",
+            ),
+            (
+                "http://dl.example.test",
+                "http://art:secret@mirror.example.test",
+            ),
+        ] {
+            assert_eq!(mirrors.rewrite_with_rule(url).0, rewritten);
+        }
+        // A path prefix without `/` covers that path, not a longer name.
+        let mirrors = Mirrors::new(vec![rule(
+            "https://github.com/acme",
+            "https://m.example/acme",
+        )])
+        .unwrap();
+        assert_eq!(
+            mirrors.rewrite_with_rule("https://github.com/acme/x").0,
+            "https://m.example/acme/x"
+        );
+        assert!(
+            mirrors
+                .rewrite_with_rule("https://github.com/acmeevil/x")
+                .1
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_bad_rule_is_refused_without_printing_its_credentials() {
+        let err = Mirrors::new(vec![rule(
+            "https://dl.k8s.io/",
+            "htps://art:secret@mirror.example/k8s/",
+        )])
+        .unwrap_err();
+        assert!(!err.message.contains("secret"), "{}", err.message);
+        assert!(
+            err.message.contains("***@mirror.example"),
+            "{}",
+            err.message
+        );
+        let err = Mirrors::parse_env("https://art:secret@mirror.example/k8s/").unwrap_err();
+        assert!(!err.message.contains("secret"), "{}", err.message);
     }
 
     #[test]
