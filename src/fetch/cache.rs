@@ -32,7 +32,8 @@ pub fn write(path: &Path, url: &str, etag: &str, body: &str) -> std::io::Result<
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let entry = Entry {
-        url: url.to_owned(),
+        // Shown to whoever reads the cache: without the credentials a URL may carry.
+        url: super::redact::url(url),
         etag: etag.to_owned(),
         body: body.to_owned(),
     };

@@ -84,10 +84,13 @@ impl GitHub<'_> {
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T> {
         let text = self.http.get_cached(url.as_str(), ACCEPT_JSON).await?;
         serde_json::from_str(&text).map_err(|err| {
-            UserError::new(format!("unexpected answer from the GitHub API at `{url}`"))
-                .caused_by(err.to_string())
-                .hint("check `HAUL_GITHUB_API_URL`; it must point at a GitHub REST API")
-                .into()
+            UserError::new(format!(
+                "unexpected answer from the GitHub API at `{}`",
+                crate::fetch::redact::parsed_url(url)
+            ))
+            .caused_by(err.to_string())
+            .hint("check `HAUL_GITHUB_API_URL`; it must point at a GitHub REST API")
+            .into()
         })
     }
 

@@ -521,3 +521,45 @@ fn a_socks5_proxy_is_used() {
         "{seen:?}"
     );
 }
+
+/// Credentials written into the API URL (a GitHub Enterprise behind basic auth) are sent, but
+/// never shown: not by `doctor --json`, not in an error about the API's answer, and not in the
+/// `ETag` cache.
+#[test]
+fn credentials_in_the_api_url_are_never_shown_or_kept() {
+    let secret = "api-s3cret";
+    let with_credentials =
+        |url: &str| url.replacen("http://", &format!("http://apiuser:{secret}@"), 1);
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let api = with_credentials(&env.server.url);
+    let env = env.env("HAUL_GITHUB_API_URL", &api);
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let doctor = env.run(&["doctor", "--json"]);
+    assert!(!doctor.stdout().contains(secret), "{}", doctor.stdout());
+    assert!(
+        doctor.json()["github_api_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://***@127.0.0.1:")
+    );
+    let mut kept = 0;
+    for entry in std::fs::read_dir(env.cache_dir().join("api")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!text.contains(secret), "{text}");
+        kept += 1;
+    }
+    assert!(kept > 0, "the install kept its API answers");
+
+    // An answer that is not the API's names the URL, without the credentials.
+    let root = tempfile::tempdir().unwrap();
+    let latest = root.path().join("repos/acme/broken/releases");
+    std::fs::create_dir_all(&latest).unwrap();
+    std::fs::write(latest.join("latest"), "<html>a login page</html>").unwrap();
+    let html = Server::serve_dir(root.path());
+    let env = TestEnv::new().env("HAUL_GITHUB_API_URL", &with_credentials(&html.url));
+    let run = env.run(&["install", "acme/broken"]);
+    run.expect_code(1)
+        .stderr_has("unexpected answer from the GitHub API at `http://***@127.0.0.1:");
+    assert!(!run.stderr().contains(secret), "{}", run.stderr());
+}
