@@ -23,13 +23,24 @@ struct ListEntry {
     asset: String,
     url: String,
     sha256: String,
-    /// `api-digest`, a checksum file's name, or null when nothing verified the download.
+    /// `api-digest`, a checksum file's name, or null when nothing verified the download (or
+    /// one of the downloads, for a tool made of several files).
     verified_by: Option<String>,
+    /// Every file downloaded for it; `asset`, `url` and `sha256` above are the first's.
+    files: Vec<ListFile>,
     platform: String,
     bins: Vec<ListBin>,
     installed_at: u64,
     /// What is missing or wrong on disk; empty when the tool is whole.
     problems: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ListFile {
+    asset: String,
+    url: String,
+    sha256: String,
+    verified_by: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -147,7 +158,22 @@ fn entry(
         asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
         url: first.map(|a| a.url.clone()).unwrap_or_default(),
         sha256: first.map(|a| a.sha256.clone()).unwrap_or_default(),
-        verified_by: first.and_then(|a| a.verified_by.clone()),
+        // A tool is only as verified as the least verified of its files.
+        verified_by: if version.artifacts.iter().all(|a| a.verified_by.is_some()) {
+            first.and_then(|a| a.verified_by.clone())
+        } else {
+            None
+        },
+        files: version
+            .artifacts
+            .iter()
+            .map(|a| ListFile {
+                asset: a.asset.clone(),
+                url: a.url.clone(),
+                sha256: a.sha256.clone(),
+                verified_by: a.verified_by.clone(),
+            })
+            .collect(),
         platform: version.platform.clone(),
         bins: version
             .bins

@@ -96,6 +96,51 @@ fn bins_from_different_assets_of_one_release() {
         .stderr_has("choose among the executables listed");
 }
 
+/// A tool made of several files is only as verified as the least verified of them: `list`
+/// does not call it verified when one file was installed unverified.
+#[test]
+fn a_tool_of_several_files_lists_each_and_the_weakest_verification() {
+    let env = TestEnv::new();
+    let triple = host_asset("x", "0", "");
+    let suffix = triple.trim_start_matches("x-0-");
+    let kubectx = format!("kubectx_v0.9.5_{suffix}.tar.gz");
+    let kubens = format!("kubens_v0.9.5_{suffix}.tar.gz");
+    let archive_of = |name: &str| tar_gz(&[exe(&format!("{name}{EXE}"), &program(name, "0.9.5"))]);
+    env.server
+        .release("ahmetb/kubectx", "v0.9.5")
+        .asset_with_digest(&kubectx, &archive_of("kubectx"))
+        .asset(&kubens, &archive_of("kubens"))
+        .publish();
+    env.run(&[
+        "install",
+        "ahmetb/kubectx",
+        "--bin",
+        "kubectx",
+        "--bin",
+        "kubens",
+    ])
+    .expect_code(0)
+    .stderr_has(&format!("no checksum covers `{kubens}`"));
+    let list = env.run(&["list", "--json"]);
+    let entry = &list.json()[0];
+    assert_eq!(entry["verified_by"], serde_json::Value::Null, "{entry}");
+    let files: Vec<(&str, &serde_json::Value)> = entry["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["asset"].as_str().unwrap(), &f["verified_by"]))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (kubectx.as_str(), &serde_json::json!("api-digest")),
+            (kubens.as_str(), &serde_json::Value::Null)
+        ]
+    );
+    let shown = env.run(&["list"]);
+    assert!(shown.stdout().contains("unverified"), "{}", shown.stdout());
+}
+
 #[test]
 fn only_programs_for_the_target_are_installed() {
     let env = TestEnv::new();
