@@ -118,11 +118,12 @@ async fn artifact(
                     files.insert(file.url.clone(), text.clone());
                     text
                 };
-                let found = verify::find(*kind, name, &text, &asset.name).map_err(|conflict| {
-                    conflict
-                        .in_source(verify::Verified::File(name.clone()))
-                        .to_user_error(&asset.name)
-                })?;
+                let found =
+                    verify::find(*kind, name, &text, &asset.name).map_err(|unreadable| {
+                        unreadable
+                            .in_source(verify::Verified::File(name.clone()))
+                            .to_user_error(&asset.name)
+                    })?;
                 (found, name.clone(), Some(file.url.clone()))
             }
         };

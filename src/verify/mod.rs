@@ -180,6 +180,31 @@ impl fmt::Display for Verified {
     }
 }
 
+/// Why a checksum file that names the asset cannot vouch for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Conflict(Conflict),
+    /// It names the asset with something that is not a digest of the algorithm it says (the
+    /// text as written, cut short).
+    Malformed(String),
+}
+
+impl From<Conflict> for Unreadable {
+    fn from(conflict: Conflict) -> Self {
+        Unreadable::Conflict(conflict)
+    }
+}
+
+impl Unreadable {
+    /// The error for this file, `source`.
+    pub fn in_source(self, source: Verified) -> VerifyError {
+        match self {
+            Unreadable::Conflict(conflict) => conflict.in_source(source),
+            Unreadable::Malformed(text) => VerifyError::Malformed { source, text },
+        }
+    }
+}
+
 /// One checksum file names the asset twice, with different digests of one algorithm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
@@ -208,12 +233,13 @@ pub enum Answer {
     Conflict(Conflict),
 }
 
-impl From<Result<Option<Digest>, Conflict>> for Answer {
-    fn from(found: Result<Option<Digest>, Conflict>) -> Self {
+impl From<Result<Option<Digest>, Unreadable>> for Answer {
+    fn from(found: Result<Option<Digest>, Unreadable>) -> Self {
         match found {
             Ok(Some(digest)) => Answer::Digest(digest),
             Ok(None) => Answer::NotListed,
-            Err(conflict) => Answer::Conflict(conflict),
+            Err(Unreadable::Conflict(conflict)) => Answer::Conflict(conflict),
+            Err(Unreadable::Malformed(text)) => Answer::Malformed(text),
         }
     }
 }
@@ -335,7 +361,7 @@ impl VerifyError {
                 "the checksum for `{asset}` from {source} is malformed"
             ))
             .caused_by(format!(
-                "{} is not `sha256:` and 64 hex digits, nor `sha512:` and 128",
+                "{} is not a SHA-256 (64 hex digits) or a SHA-512 (128 hex digits)",
                 shown(text)
             ))
             .hint(format!(

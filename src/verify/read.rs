@@ -6,16 +6,17 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Algorithm, Conflict, Digest, FileKind, algorithm_named};
+use super::{Algorithm, Conflict, Digest, FileKind, Unreadable, algorithm_named};
 
 /// Read the fetched checksum file `name`, of `kind`, for `asset`. A file whose name says an
-/// algorithm (`SHA512SUMS`, `x.sha256`) is read for that algorithm only.
+/// algorithm (`SHA512SUMS`, `x.sha256`) is read for that algorithm only, and a hash it gives
+/// the asset that is not one of that algorithm is [`Unreadable::Malformed`], never skipped.
 pub fn find(
     kind: FileKind,
     name: &str,
     text: &str,
     asset: &str,
-) -> Result<Option<Digest>, Conflict> {
+) -> Result<Option<Digest>, Unreadable> {
     let only = algorithm_named(name);
     match kind {
         FileKind::DistManifest => find_in_dist_manifest(text, asset),
@@ -69,8 +70,7 @@ pub fn find_in_text(
     asset: &str,
     single: bool,
     only: Option<Algorithm>,
-) -> Result<Option<Digest>, Conflict> {
-    let wanted = |digest: &Digest| only.is_none_or(|a| a == digest.algorithm());
+) -> Result<Option<Digest>, Unreadable> {
     let mut named = Found::default();
     let mut bare = Found::default();
     for line in text.lines() {
@@ -84,19 +84,32 @@ pub fn find_in_text(
                 hash,
                 name,
             } => {
-                if names_asset(name, asset)
-                    && let Some(digest) = Digest::from_hex(hash)
-                    && algorithm.is_none_or(|a| a == digest.algorithm())
-                    && wanted(&digest)
-                {
-                    named.add(digest)?;
+                if !names_asset(name, asset) {
+                    continue;
+                }
+                // What the line or the file's name says the hash is must be what it is; a
+                // file that says nothing may list other algorithms (MD5, SHA-1), not read.
+                let says = match (algorithm, only) {
+                    (Some(line), Some(file)) if line != file => continue,
+                    (line, file) => line.or(file),
+                };
+                match (says, Digest::from_hex(hash)) {
+                    (Some(says), Some(digest)) if digest.algorithm() == says => {
+                        named.add(digest)?;
+                    }
+                    (Some(_), _) => return Err(malformed(hash)),
+                    (None, Some(digest)) => named.add(digest)?,
+                    (None, None) => {}
                 }
             }
             // A file for this asset alone may hold just the hash; a line naming another file
             // says nothing about this one.
             Line::Other if single && !line.contains(char::is_whitespace) => {
-                if let Some(digest) = Digest::from_hex(line).filter(wanted) {
-                    bare.add(digest)?;
+                match (only, Digest::from_hex(line)) {
+                    (Some(says), Some(digest)) if digest.algorithm() == says => bare.add(digest)?,
+                    (Some(_), _) => return Err(malformed(line)),
+                    (None, Some(digest)) => bare.add(digest)?,
+                    (None, None) => {}
                 }
             }
             Line::Other => {}
@@ -174,8 +187,15 @@ struct DistArtifact {
     checksums: BTreeMap<String, String>,
 }
 
-/// The asset's digest from cargo-dist's `dist-manifest.json` (SHA-256 when it has one).
-pub fn find_in_dist_manifest(text: &str, asset: &str) -> Result<Option<Digest>, Conflict> {
+/// A hash as written, for a message (a line of a hostile file can be long).
+fn malformed(hash: &str) -> Unreadable {
+    Unreadable::Malformed(hash.chars().take(140).collect())
+}
+
+/// The asset's digest from cargo-dist's `dist-manifest.json` (SHA-256 when it has one). A
+/// checksum the manifest gives the asset under `sha256` or `sha512` that is not one is
+/// [`Unreadable::Malformed`].
+pub fn find_in_dist_manifest(text: &str, asset: &str) -> Result<Option<Digest>, Unreadable> {
     let Ok(manifest) = serde_json::from_str::<DistManifest>(text) else {
         return Ok(None);
     };
@@ -184,12 +204,8 @@ pub fn find_in_dist_manifest(text: &str, asset: &str) -> Result<Option<Digest>, 
     };
     let mut found = Found::default();
     for algorithm in Algorithm::ALL {
-        if let Some(digest) = artifact
-            .checksums
-            .get(algorithm.name())
-            .and_then(|hex| Digest::new(algorithm, hex))
-        {
-            found.add(digest)?;
+        if let Some(hex) = artifact.checksums.get(algorithm.name()) {
+            found.add(Digest::new(algorithm, hex).ok_or_else(|| malformed(hex))?)?;
         }
     }
     Ok(found.best())

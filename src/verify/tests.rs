@@ -74,23 +74,27 @@ fn reads_sha512_layouts() {
 fn a_file_is_read_for_the_algorithm_its_name_says() {
     let sha512_line = format!("{HASH512}  a.tar.gz\n");
     let sha256_line = format!("{HASH}  a.tar.gz\n");
+    // A hash of another length than the file's name says is not that algorithm's: the file
+    // cannot vouch for the asset, which fails rather than going on unverified.
     assert_eq!(
         find(FileKind::List, "SHA256SUMS", &sha512_line, "a.tar.gz"),
-        Ok(None)
+        Err(Unreadable::Malformed(HASH512.to_owned()))
     );
     assert_eq!(
         find(FileKind::List, "SHA512SUMS", &sha256_line, "a.tar.gz"),
-        Ok(None)
+        Err(Unreadable::Malformed(HASH.to_owned()))
     );
     assert_eq!(
         find(FileKind::List, "checksums.txt", &sha512_line, "a.tar.gz"),
         Ok(Some(sha512(HASH512)))
     );
     // A BSD tag must agree with the hash's length; other tags are not read.
-    let text = format!(
-        "SHA256 (a.tar.gz) = {HASH512}\nMD5 (a.tar.gz) = {}\n",
-        "0".repeat(32)
+    let text = format!("SHA256 (a.tar.gz) = {HASH512}\n");
+    assert_eq!(
+        find_in_text(&text, "a.tar.gz", false, None),
+        Err(Unreadable::Malformed(HASH512.to_owned()))
     );
+    let text = format!("MD5 (a.tar.gz) = {}\n", "0".repeat(32));
     assert_eq!(find_in_text(&text, "a.tar.gz", false, None), Ok(None));
 }
 
@@ -106,10 +110,10 @@ fn a_file_with_both_algorithms_gives_sha256() {
 #[test]
 fn a_file_naming_the_asset_twice_differently_is_a_conflict() {
     let other = "1".repeat(64);
-    let conflict = Err(Conflict {
+    let conflict = Err(Unreadable::Conflict(Conflict {
         first: sha256(HASH),
         second: sha256(&other),
-    });
+    }));
     for text in [
         format!("{HASH}  a.tar.gz\n{other}  a.tar.gz\n"),
         format!("{HASH}  linux/a.tar.gz\n{other}  darwin/a.tar.gz\n"),
@@ -169,6 +173,55 @@ fn a_list_must_name_the_asset() {
     }
 }
 
+/// A checksum that is there but is not one of the algorithm the line or the file's name says
+/// fails; only a file that says nothing may list other algorithms, which are not read.
+#[test]
+fn a_hash_the_file_gives_the_asset_that_is_not_one_is_malformed() {
+    let short = &HASH[1..];
+    let malformed = |text: &str| Err(Unreadable::Malformed(text.to_owned()));
+    for (name, text, bad) in [
+        ("a.tar.gz.sha256", format!("{short}  a.tar.gz\n"), short),
+        ("a.tar.gz.sha256", format!("{short}\n"), short),
+        ("a.tar.gz.sha256", format!("{HASH512}  a.tar.gz\n"), HASH512),
+        ("SHA256SUMS", format!("{short}  a.tar.gz\n"), short),
+        (
+            "checksums.txt",
+            format!("SHA256 (a.tar.gz) = {short}\n"),
+            short,
+        ),
+        ("SHA512SUMS", format!("{HASH}  a.tar.gz\n"), HASH),
+    ] {
+        let kind = if name.starts_with("a.tar.gz") {
+            FileKind::Single
+        } else {
+            FileKind::List
+        };
+        assert_eq!(
+            find(kind, name, &text, "a.tar.gz"),
+            malformed(bad),
+            "{name}: {text}"
+        );
+    }
+    // A file that says no algorithm: other algorithms' hashes are not read, and not an error.
+    let text = format!("{short}  a.tar.gz\n{}  a.tar.gz\n", "b".repeat(32));
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &text, "a.tar.gz"),
+        Ok(None)
+    );
+    // A bad hash for another file is not this asset's business.
+    let text = format!("{short}  b.tar.gz\n{HASH}  a.tar.gz\n");
+    assert_eq!(
+        find(FileKind::List, "SHA256SUMS", &text, "a.tar.gz"),
+        Ok(Some(sha256(HASH)))
+    );
+    // A BSD line for the other algorithm in a file named for one is not read.
+    let text = format!("SHA512 (a.tar.gz) = {HASH512}\n{HASH}  a.tar.gz\n");
+    assert_eq!(
+        find(FileKind::List, "SHA256SUMS", &text, "a.tar.gz"),
+        Ok(Some(sha256(HASH)))
+    );
+}
+
 #[test]
 fn reads_dist_manifests() {
     let manifest = |checksums: &str| {
@@ -181,6 +234,11 @@ fn reads_dist_manifests() {
     assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
     assert_eq!(find_in_dist_manifest(&text, "other.tar.xz"), Ok(None));
     assert_eq!(find_in_dist_manifest("not json", "x"), Ok(None));
+    let text = manifest(r#""sha256":"not-a-hash""#);
+    assert_eq!(
+        find_in_dist_manifest(&text, asset),
+        Err(Unreadable::Malformed("not-a-hash".to_owned()))
+    );
     let text = manifest(&format!(r#""sha512":"{HASH512}""#));
     assert_eq!(
         find_in_dist_manifest(&text, asset),

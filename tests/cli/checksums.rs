@@ -84,6 +84,35 @@ fn release_wide_checksum_files() {
     }
 }
 
+/// A checksum file that gives the asset something that is not a checksum of the algorithm it
+/// says fails verification (exit 4); it is not skipped to install the download unverified.
+#[test]
+fn a_malformed_checksum_in_a_file_is_not_skipped() {
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let short = &sha256_hex(&bytes)[1..];
+    let manifest = serde_json::json!({
+        "artifacts": { asset.clone(): { "checksums": { "sha256": "not-a-hash" } } }
+    });
+    for (name, text) in [
+        (format!("{asset}.sha256"), format!("{short}  {asset}\n")),
+        ("SHA256SUMS".to_owned(), format!("{short}  {asset}\n")),
+        ("dist-manifest.json".to_owned(), manifest.to_string()),
+    ] {
+        let env = TestEnv::new();
+        env.server
+            .release("acme/widget", "v1.0.0")
+            .asset(&asset, &bytes)
+            .asset(&name, text.as_bytes())
+            .publish();
+        env.run(&["install", "acme/widget"])
+            .expect_code(4)
+            .stderr_has(&format!(
+                "the checksum for `{asset}` from {name} is malformed"
+            ));
+        assert!(env.snapshot().is_empty(), "{name}");
+    }
+}
+
 #[test]
 fn the_digest_and_a_checksum_file_both_vouch() {
     let env = TestEnv::new();
