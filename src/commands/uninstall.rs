@@ -159,6 +159,7 @@ fn remove_version(now: &Now<'_>, key: &str) -> Result<(Change, String)> {
         }
     }
     record.remove_version(key);
+    now.claim_links(&record, false)?;
     Ok((
         Change {
             record: Some(record),

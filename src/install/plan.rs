@@ -14,7 +14,7 @@ use crate::request::tool::Tool;
 use crate::resolve::Part;
 use crate::resolve::release::Release;
 use crate::store::record::{Identity, Installed, Record, Requirement};
-use crate::store::{self, Change, Current, Now, Owner, Records, Staging, Store, link};
+use crate::store::{self, Change, Current, Now, Records, Staging, Store, link};
 use crate::verify::{ApiDigest, Candidate, Digest};
 
 /// What an install did.
@@ -273,7 +273,7 @@ pub fn commit(
         unlink.extend(record.activate(wanted.key, &dirs, store::now()));
     }
 
-    let takeovers = check_links(now, &record, wanted.force)?;
+    let takeovers = now.claim_links(&record, wanted.force)?;
 
     let was = previous.filter(|p| Some(p) != new_version.as_ref());
     let outcome = if wanted.installed.is_some() {
@@ -298,38 +298,6 @@ pub fn commit(
         unlink,
     };
     Ok((change, (outcome, takeovers)))
-}
-
-/// Every link of `record` must be free, this tool's, or (with `force`) taken over.
-fn check_links(now: &Now<'_>, record: &Record, force: bool) -> Result<Takeovers> {
-    let mut takeovers = Vec::new();
-    for l in &record.links {
-        match now.owner(&l.path) {
-            Owner::Free => {}
-            Owner::Tool(other) if force => takeovers.push((other, l.path.clone())),
-            Owner::Tool(other) => {
-                return Err(UserError::new(format!(
-                    "`{}` in the bin dir belongs to `{other}`",
-                    l.path.display()
-                ))
-                .hint(format!(
-                    "uninstall `{other}` first, or pass `--force` to take the name over"
-                ))
-                .into());
-            }
-            Owner::Foreign if force => {}
-            Owner::Foreign => {
-                return Err(UserError::new(format!(
-                    "`{}` already exists and haul did not install it",
-                    l.path.display()
-                ))
-                .hint("remove it, or pass `--force` to replace it")
-                .into());
-            }
-        }
-    }
-
-    Ok(takeovers)
 }
 
 fn subdirs(dir: &Path) -> Vec<String> {

@@ -505,8 +505,10 @@ impl Now<'_> {
         }
     }
 
-    /// Who has `path` now. A damaged record of this tool counts for nothing: its links are
-    /// whatever points into its directory.
+    /// Who has `path` now. What is there decides, not only what the record says: a link the
+    /// record lists is this tool's while it still points where the record says, or into the
+    /// tool's directory; a file put there since is [`Owner::Foreign`]. A damaged record of
+    /// this tool counts for nothing: its links are whatever points into its directory.
     pub fn owner(&self, path: &Path) -> Owner {
         if let Some(other) = self
             .records
@@ -516,15 +518,57 @@ impl Now<'_> {
         {
             return Owner::Tool(other.name.clone());
         }
-        let ours = self
-            .record()
-            .is_some_and(|r| r.links.iter().any(|l| l.path == path))
-            || link::points_into(path, &self.store.tool_dir(self.name));
-        if ours || !link::present(path) {
+        let listed = self.record().is_some_and(|r| {
+            r.links.iter().any(|l| {
+                l.path == path
+                    && self
+                        .store
+                        .link_target(r, l)
+                        .is_some_and(|target| link::points_to(path, &target))
+            })
+        });
+        if !link::present(path)
+            || listed
+            || link::points_into(path, &self.store.tool_dir(self.name))
+        {
             Owner::Free
         } else {
             Owner::Foreign
         }
+    }
+
+    /// Check that every link of `record` (the tool's record after a change) may be made: its
+    /// path is free, or (with `force`) taken from whoever has it. Returns the links taken over
+    /// from other tools, (owner, path). Every change that makes links asks this first, so no
+    /// command replaces a file haul did not make, or another tool's link, unless forced.
+    pub fn claim_links(&self, record: &Record, force: bool) -> Result<Vec<(String, PathBuf)>> {
+        let mut takeovers = Vec::new();
+        for l in &record.links {
+            match self.owner(&l.path) {
+                Owner::Free => {}
+                Owner::Tool(other) if force => takeovers.push((other, l.path.clone())),
+                Owner::Tool(other) => {
+                    return Err(UserError::new(format!(
+                        "`{}` in the bin dir belongs to `{other}`",
+                        l.path.display()
+                    ))
+                    .hint(format!(
+                        "uninstall `{other}` first, or pass `--force` to take the name over"
+                    ))
+                    .into());
+                }
+                Owner::Foreign if force => {}
+                Owner::Foreign => {
+                    return Err(UserError::new(format!(
+                        "`{}` already exists and haul did not install it",
+                        l.path.display()
+                    ))
+                    .hint("remove it, or pass `--force` to replace it")
+                    .into());
+                }
+            }
+        }
+        Ok(takeovers)
     }
 }
 

@@ -390,6 +390,45 @@ fn a_conflicting_bin_is_not_overwritten() {
     );
 }
 
+/// A file put at a tool's link after haul made it is the user's: neither a reinstall, a
+/// rollback, removing the active version nor `doctor --fix` replaces it; `--force` does.
+#[test]
+fn a_file_put_at_a_link_later_is_not_replaced() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let link = env.bin_dir().join(format!("widget{}", crate::support::EXE));
+    std::fs::remove_file(&link).unwrap();
+    std::fs::write(&link, b"my own widget").unwrap();
+    let commands: [&[&str]; 3] = [
+        &["install", "acme/widget"],
+        &["rollback", "widget"],
+        &["uninstall", "widget@2.0.0", "--force"],
+    ];
+    for args in commands {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("already exists and haul did not install it");
+        assert_eq!(std::fs::read(&link).unwrap(), b"my own widget", "{args:?}");
+    }
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        format!("{}{}", fix.stdout(), fix.stderr()).contains("left `widget` as it is"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    assert_eq!(std::fs::read(&link).unwrap(), b"my own widget");
+    env.run(&["install", "acme/widget", "--force"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
+
 // Sends SIGINT with kill(1); Windows has console control events instead of signals, and wine
 // cannot deliver one to a test's child process.
 #[cfg(unix)]

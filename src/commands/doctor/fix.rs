@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::facts;
 use crate::context::Context;
-use crate::store::{Change, Current, Problem};
+use crate::store::{Change, Current, Now, Problem};
 
 /// Repair what can be repaired; returns what was done, for the report.
 pub fn fix(ctx: &Context) -> Result<Vec<String>> {
@@ -33,69 +33,16 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
         if problems.is_empty() {
             continue;
         }
-        let done = store.change(&record.name, |now| {
-            let Current::Record(current) = &now.current else {
-                return Ok((Change::default(), None));
-            };
-            let mut record = current.clone();
-            let broken: Vec<String> = problems
-                .iter()
-                .filter_map(|p| match p {
-                    Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. } => {
-                        Some(key.clone())
-                    }
-                    Problem::LinkMissing { .. } | Problem::LinkWrong { .. } => None,
-                })
-                .collect();
-            let mut unlink = Vec::new();
-            if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
-                let next = record
-                    .history
-                    .iter()
-                    .rev()
-                    .map(|a| a.version.clone())
-                    .chain(record.versions.keys().rev().cloned())
-                    .find(|k| !broken.contains(k) && record.versions.contains_key(k));
-                match next {
-                    Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
-                    None => {
-                        return Ok((
-                            Change {
-                                record: None,
-                                unlink: record.links.clone(),
-                                ..Change::default()
-                            },
-                            Some(format!(
-                                "removed `{}`: none of its versions is whole",
-                                record.name
-                            )),
-                        ));
-                    }
+        let done = store.change(&record.name, |now| repair(now, &problems));
+        match done {
+            Ok(done) => fixed.extend(done),
+            Err(err) => match err.downcast_ref::<LeftAlone>() {
+                Some(LeftAlone(why)) => {
+                    fixed.push(format!("left `{}` as it is: {why}", record.name));
                 }
-            }
-            for key in &broken {
-                record.versions.remove(key);
-            }
-            let what = if broken.is_empty() {
-                format!("relinked `{}`", record.name)
-            } else {
-                format!(
-                    "`{}`: dropped {} (files gone), relinked",
-                    record.name,
-                    broken.join(", ")
-                )
-            };
-            Ok((
-                Change {
-                    record: Some(record),
-                    remove: broken,
-                    unlink,
-                    ..Change::default()
-                },
-                Some(what),
-            ))
-        })?;
-        fixed.extend(done);
+                None => return Err(err),
+            },
+        }
     }
     let records = store.records()?;
     for dir in facts::orphan_dirs(ctx, &records) {
@@ -108,3 +55,77 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
     }
     Ok(fixed)
 }
+
+/// The change that repairs one tool with `problems`, and what it did: drop the versions whose
+/// files are gone, activate a whole one if the active one was, and make its links again.
+fn repair(now: &Now<'_>, problems: &[Problem]) -> Result<(Change, Option<String>)> {
+    let Current::Record(current) = &now.current else {
+        return Ok((Change::default(), None));
+    };
+    let mut record = current.clone();
+    let broken: Vec<String> = problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. } => {
+                Some(key.clone())
+            }
+            Problem::LinkMissing { .. } | Problem::LinkWrong { .. } => None,
+        })
+        .collect();
+    let mut unlink = Vec::new();
+    if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
+        let next = record
+            .history
+            .iter()
+            .rev()
+            .map(|a| a.version.clone())
+            .chain(record.versions.keys().rev().cloned())
+            .find(|k| !broken.contains(k) && record.versions.contains_key(k));
+        match next {
+            Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            None => {
+                return Ok((
+                    Change {
+                        record: None,
+                        unlink: record.links.clone(),
+                        ..Change::default()
+                    },
+                    Some(format!(
+                        "removed `{}`: none of its versions is whole",
+                        record.name
+                    )),
+                ));
+            }
+        }
+    }
+    for key in &broken {
+        record.versions.remove(key);
+    }
+    // A file put at one of its links since is not haul's to replace: the tool is left
+    // as it is, and the report says why.
+    now.claim_links(&record, false)
+        .map_err(|err| LeftAlone(crate::error::Report::of(&err).one_line()))?;
+    let what = if broken.is_empty() {
+        format!("relinked `{}`", record.name)
+    } else {
+        format!(
+            "`{}`: dropped {} (files gone), relinked",
+            record.name,
+            broken.join(", ")
+        )
+    };
+    Ok((
+        Change {
+            record: Some(record),
+            remove: broken,
+            unlink,
+            ..Change::default()
+        },
+        Some(what),
+    ))
+}
+
+/// A tool `--fix` leaves as it is, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct LeftAlone(String);
