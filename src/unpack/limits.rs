@@ -126,6 +126,19 @@ pub(crate) fn too_large(asset: &str, limits: Limits) -> UserError {
     ))
 }
 
+pub(crate) fn too_many_directories(asset: &str, limits: Limits) -> UserError {
+    UserError::new(format!(
+        "`{asset}` would make more than {} directories (the `{MAX_ENTRIES_KEY}` limit)",
+        limits.max_entries
+    ))
+    .caused_by("its paths imply that many; haul stopped unpacking it; nothing was installed")
+    .hint(format!(
+        "if the release really holds that many directories, raise the limit in the config \
+         file, e.g. `{MAX_ENTRIES_KEY} = {}`",
+        limits.max_entries.saturating_mul(2)
+    ))
+}
+
 pub(crate) fn too_many_entries(asset: &str, limits: Limits) -> UserError {
     UserError::new(format!(
         "`{asset}` holds more than {} entries (the `{MAX_ENTRIES_KEY}` limit)",

@@ -76,7 +76,7 @@ fn unpack_decoded(
     let (mut decoded, tripped) =
         Capped::new(decoder(format, reader, asset)?, limits.max_unpacked_size);
     let mut budget = Budget::new(limits, asset);
-    let mut tree = Tree::new(dest, asset);
+    let mut tree = Tree::new(dest, asset, limits);
     let result = if format.is_single_file() {
         unpack_single(&mut decoded, &mut tree, &mut budget, single_name)
     } else {
@@ -112,7 +112,7 @@ fn unpack_single(
 /// directory).
 pub fn unpack_zip(path: &Path, dest: &Path, asset: &str, limits: &Limits) -> Result<()> {
     let mut budget = Budget::new(*limits, asset);
-    let mut tree = Tree::new(dest, asset);
+    let mut tree = Tree::new(dest, asset, *limits);
     zip_file::unpack(path, &mut tree, &mut budget)
 }
 

@@ -504,6 +504,47 @@ fn too_many_entries() {
     );
 }
 
+/// The directories an entry's path implies count too: one entry with a long path would
+/// otherwise make thousands of directories that no limit sees.
+#[test]
+fn directories_a_path_implies_count_against_the_entry_limit() {
+    let limits = Limits {
+        max_entries: 10,
+        ..Limits::DEFAULT
+    };
+    let deep = |depth: usize| format!("{}f", "a/".repeat(depth));
+    let sandbox = Sandbox::new();
+    let err = sandbox
+        .tar_with(&tar(&[file(&deep(11), b"x")]), limits)
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("would make more than 10 directories (the `max-archive-entries` limit)"),
+        "{err:#}"
+    );
+    let count = walkdir_count(&sandbox.dest());
+    assert!(count <= 10, "{count} directories were made");
+    let sandbox = Sandbox::new();
+    sandbox
+        .tar_with(&tar(&[file(&deep(10), b"x")]), limits)
+        .unwrap();
+    let sandbox = Sandbox::new();
+    refused(
+        sandbox.zip_with(&zip(&[file(&deep(11), b"x")]), limits),
+        "max-archive-entries",
+    );
+}
+
+/// How many directories are under `dir`.
+fn walkdir_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| 1 + walkdir_count(&e.path()))
+        .sum()
+}
+
 fn small() -> Limits {
     Limits {
         max_unpacked_size: 64 << 10,

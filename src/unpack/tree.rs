@@ -19,7 +19,8 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::Result;
 use fs_err as fs;
 
-use super::limits::{Budget, MAX_LINK_HOPS, MAX_PATH_BYTES};
+use super::Limits;
+use super::limits::{Budget, MAX_LINK_HOPS, MAX_PATH_BYTES, too_many_directories};
 use crate::error::UserError;
 
 const ROOT: usize = 0;
@@ -30,6 +31,10 @@ const ALIAS: &str = "two of the archive's names differ only in case or Unicode f
 pub(crate) struct Tree<'a> {
     root: PathBuf,
     asset: &'a str,
+    limits: Limits,
+    /// Directories made so far, the archive's own and those its paths imply: one entry with a
+    /// long path can imply thousands, which no other limit counts.
+    dirs_made: u64,
     nodes: Vec<Node>,
     /// Every node that was made a link (some may have been replaced since).
     links: Vec<usize>,
@@ -62,11 +67,14 @@ enum Memo {
 }
 
 impl<'a> Tree<'a> {
-    /// An empty tree whose root is `root`, an existing, empty directory.
-    pub fn new(root: &Path, asset: &'a str) -> Self {
+    /// An empty tree whose root is `root`, an existing, empty directory. It makes at most
+    /// `limits.max_entries` directories.
+    pub fn new(root: &Path, asset: &'a str, limits: Limits) -> Self {
         Tree {
             root: root.to_path_buf(),
             asset,
+            limits,
+            dirs_made: 0,
             nodes: vec![Node {
                 parent: ROOT,
                 name: OsString::new(),
@@ -148,6 +156,10 @@ impl<'a> Tree<'a> {
         for part in rel.components() {
             let name = part.as_os_str();
             let Some(id) = self.child(at, name) else {
+                self.dirs_made += 1;
+                if self.dirs_made > self.limits.max_entries {
+                    return Err(too_many_directories(self.asset, self.limits).into());
+                }
                 let path = self.path_of(at).join(name);
                 if let Err(err) = fs::create_dir(&path) {
                     return Err(self.io_refusal(entry, err));
