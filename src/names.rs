@@ -69,6 +69,27 @@ pub fn problem(text: &str) -> Option<&'static str> {
     None
 }
 
+/// Why `path` (relative, its parts separated by `/`; a `\` counts as one too) cannot be the
+/// place of an executable inside its version directory, or `None`. It came from an archive,
+/// so on Linux and macOS only what could lead out of the directory is refused: an archive's
+/// `aux/` or `a:b` unpacks there. On Windows every part is also a [`problem`]-free name.
+/// The install and the reading of a record both ask this, so what one stores the other reads.
+pub fn stored_path_problem(path: &str) -> Option<&'static str> {
+    path.split(['/', '\\']).find_map(|part| {
+        if cfg!(windows) {
+            problem(part)
+        } else if part.is_empty() {
+            Some("it is empty")
+        } else if part == "." || part == ".." {
+            Some("it names a directory (`.` or `..`)")
+        } else if part.contains('\0') {
+            Some("it contains a NUL byte")
+        } else {
+            None
+        }
+    })
+}
+
 /// `text` as one path segment (a file or directory name), or an error naming what it is and
 /// why it is refused.
 pub fn segment(kind: NameKind, text: &str) -> Result<&str, UserError> {
@@ -235,6 +256,24 @@ impl WantedBin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_path_never_leads_out_and_follows_the_platform() {
+        for bad in ["", "a//x", "../x", "a/./x", "a\\..\\x", "a/\0/x"] {
+            assert!(stored_path_problem(bad).is_some(), "{bad:?}");
+        }
+        for good in ["x", "tool-1.0/bin/x", "a\\x"] {
+            assert_eq!(stored_path_problem(good), None, "{good:?}");
+        }
+        // Names Windows cannot hold are kept where they unpack.
+        for windows_only in ["aux/x", "a:b/x", "dir./x"] {
+            assert_eq!(
+                stored_path_problem(windows_only).is_some(),
+                cfg!(windows),
+                "{windows_only:?}"
+            );
+        }
+    }
 
     #[test]
     fn refuses_every_way_out_of_a_directory() {

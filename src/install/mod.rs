@@ -373,6 +373,16 @@ fn executables_of(
         } else {
             format!("{sub}/{}", chosen.path)
         };
+        // The record keeps this path; one it would not read back is refused now, not found
+        // damaged later.
+        if let Some(why) = names::stored_path_problem(&rel) {
+            return Err(UserError::new(format!(
+                "`{}` holds the executable at `{rel}`, a path haul cannot keep",
+                part.asset.name
+            ))
+            .caused_by(why)
+            .into());
+        }
         bins.push(Bin {
             link: format!("{}{}", chosen.name, platform.exe_suffix()),
             path: rel,

@@ -371,8 +371,7 @@ pub(super) fn check(record: &Record) -> Result<(), ParseError> {
             if let Some(why) = names::problem(&bin.link) {
                 return bad("executable", &bin.link, why);
             }
-            // Each part of the path (haul writes `/`; a `\` is taken as one too).
-            if let Some(why) = bin.path.split(['/', '\\']).find_map(names::problem) {
+            if let Some(why) = names::stored_path_problem(&bin.path) {
                 return bad("executable path", &bin.path, why);
             }
         }

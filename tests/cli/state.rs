@@ -465,3 +465,36 @@ fn a_closed_pipe_ends_haul_quietly() {
     drop(listing.stdout.take());
     assert_eq!(listing.wait().unwrap().code(), Some(0));
 }
+
+/// What an install keeps of an archive's layout (where the executable lies) is what reading
+/// the record accepts: a directory named `aux` (a device name on Windows) is kept on Linux and
+/// macOS and the tool is healthy; on Windows unpacking refuses it. Never an install that
+/// succeeds and a record found damaged afterwards.
+#[test]
+fn an_executable_path_the_install_keeps_reads_back() {
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    let archive = crate::support::archive::gz(&crate::support::archive::tar(&[
+        crate::support::archive::exe(&format!("aux/widget{EXE}"), &program("widget", "1.0.0")),
+    ]));
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &archive)
+        .publish();
+    let run = env.run(&["install", "acme/widget"]);
+    if cfg!(windows) {
+        run.expect_code(1)
+            .stderr_has("`aux` is not a plain file name on Windows");
+        assert!(env.snapshot().is_empty());
+        return;
+    }
+    run.expect_code(0);
+    let list = env.run(&["list", "--json"]);
+    list.expect_code(0);
+    assert_eq!(list.json()[0]["problems"], serde_json::json!([]));
+    env.run(&["which", "widget"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
