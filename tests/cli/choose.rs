@@ -42,15 +42,22 @@ fn several_executables_none_named_after_the_tool_is_an_error_not_a_guess() {
     assert_eq!(env.installed_bytes("multi"), None);
 }
 
+/// The names of kubectx's two archives for this machine, one per executable.
+fn kubectx_assets() -> (String, String) {
+    let triple = host_asset("x", "0", "");
+    let suffix = triple.trim_start_matches("x-0-");
+    (
+        format!("kubectx_v0.9.5_{suffix}.tar.gz"),
+        format!("kubens_v0.9.5_{suffix}.tar.gz"),
+    )
+}
+
 /// `haul install ahmetb/kubectx --bin kubectx --bin kubens` on a release with one archive per
 /// executable.
 #[test]
 fn bins_from_different_assets_of_one_release() {
     let env = TestEnv::new();
-    let triple = host_asset("x", "0", "");
-    let suffix = triple.trim_start_matches("x-0-");
-    let kubectx = format!("kubectx_v0.9.5_{suffix}.tar.gz");
-    let kubens = format!("kubens_v0.9.5_{suffix}.tar.gz");
+    let (kubectx, kubens) = kubectx_assets();
     let ctx_exe = format!("kubectx{EXE}");
     let ns_exe = format!("kubens{EXE}");
     env.server
@@ -101,10 +108,7 @@ fn bins_from_different_assets_of_one_release() {
 #[test]
 fn a_tool_of_several_files_lists_each_and_the_weakest_verification() {
     let env = TestEnv::new();
-    let triple = host_asset("x", "0", "");
-    let suffix = triple.trim_start_matches("x-0-");
-    let kubectx = format!("kubectx_v0.9.5_{suffix}.tar.gz");
-    let kubens = format!("kubens_v0.9.5_{suffix}.tar.gz");
+    let (kubectx, kubens) = kubectx_assets();
     let archive_of = |name: &str| tar_gz(&[exe(&format!("{name}{EXE}"), &program(name, "0.9.5"))]);
     env.server
         .release("ahmetb/kubectx", "v0.9.5")

@@ -547,20 +547,22 @@ fn inside_a_project_which_and_exec_use_the_locked_version() {
 fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
     let env = TestEnv::new();
     catalog(&env);
-    publish_saying(
-        &env.server,
-        "acme/sums",
-        "1.0.0",
-        Vouch::Nothing,
-        "unvouched",
-    );
-    env.run(&["install", "sums"])
-        .expect_code(0)
-        .stderr_has("unverified");
-    assert_eq!(
-        env.installed_bytes("sums"),
-        Some(program("sums", "unvouched"))
-    );
+    // The same tag, published with bytes nothing vouches for, and installed.
+    let store_unvouched = |args: &[&str]| {
+        publish_saying(
+            &env.server,
+            "acme/sums",
+            "1.0.0",
+            Vouch::Nothing,
+            "unvouched",
+        );
+        env.run(args).expect_code(0).stderr_has("unverified");
+        assert_eq!(
+            env.installed_bytes("sums"),
+            Some(program("sums", "unvouched"))
+        );
+    };
+    store_unvouched(&["install", "sums"]);
     publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
     let dir = project(&env, "[tools]\nsums = \"1\"\n");
     run_in(&env, &dir, &["lock"]).expect_code(0);
@@ -585,18 +587,7 @@ fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
     );
 
     // The same for sync: the unvouched version stored again, sync replaces it.
-    publish_saying(
-        &env.server,
-        "acme/sums",
-        "1.0.0",
-        Vouch::Nothing,
-        "unvouched",
-    );
-    env.run(&["install", "sums", "--force"]).expect_code(0);
-    assert_eq!(
-        env.installed_bytes("sums"),
-        Some(program("sums", "unvouched"))
-    );
+    store_unvouched(&["install", "sums", "--force"]);
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
 }
