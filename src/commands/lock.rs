@@ -10,7 +10,7 @@ use crate::commands::options;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::project::Project;
-use crate::project::lock::{Lock, LockedTool};
+use crate::project::lock::{self, Lock, LockedTool};
 use crate::project::manifest::Wanted;
 use crate::request::tool::{Overrides, Tool, VersionQuery};
 use crate::request::version::VersionReq;
@@ -83,10 +83,14 @@ pub fn relock(
             .collect()
             .await
     });
+    // Where checksums are required, a file nothing published vouches for is not locked: sync
+    // would refuse it.
+    let required = ctx.settings.require_checksum || project.requires_checksum() == Some(true);
     let mut lock = Lock::new(platforms);
     let mut failed = Vec::new();
+    let mut codes = Vec::new();
     for (key, result) in results {
-        match result {
+        match result.and_then(|locked| vouched(locked, required)) {
             Ok(Locked::Kept(tool)) => lock.put(tool),
             Ok(Locked::New(tool, was)) => {
                 let moved = match was {
@@ -111,29 +115,56 @@ pub fn relock(
             }
             Err(err) => {
                 ctx.printer.report(&format!("error: {key}"), &err);
+                codes.push(crate::error::exit_code_of(&err));
                 failed.push(key);
             }
         }
     }
     if !failed.is_empty() {
-        return Err(UserError::new(format!(
-            "{} could not be locked: {}",
-            crate::project::lock::FILE,
-            failed.join(", ")
-        ))
-        .hint("the reasons are above; haul.lock was not changed")
-        .into());
+        return Err(not_locked(&failed, &codes).into());
     }
     if old.as_ref().map(Lock::render) != Some(lock.render()) {
         project.write_lock(&lock)?;
     }
     ctx.printer.info(&format!(
         "{} is current ({}, {})",
-        crate::project::lock::FILE,
+        lock::FILE,
         count(lock.tools.len(), "tool"),
         count(lock.platforms.len(), "platform")
     ));
     Ok(lock)
+}
+
+/// `locked`, unless `required` (checksums are) and a file of it is one nothing the release
+/// published vouches for.
+fn vouched(locked: Locked, required: bool) -> Result<Locked> {
+    let tool = match &locked {
+        Locked::Kept(tool) | Locked::New(tool, _) => tool,
+    };
+    match tool
+        .platforms
+        .values()
+        .find_map(|files| lock::unvouched(files))
+    {
+        Some(file) if required => Err(lock::unvouched_refused(tool, file).into()),
+        _ => Ok(locked),
+    }
+}
+
+/// The error when the tools `failed` (with these exit codes) could not be locked: when every
+/// one failed verification, so did the lock.
+fn not_locked(failed: &[String], codes: &[ExitCode]) -> UserError {
+    let err = UserError::new(format!(
+        "{} could not be locked: {}",
+        lock::FILE,
+        failed.join(", ")
+    ))
+    .hint("the reasons are above; haul.lock was not changed");
+    if codes.iter().all(|&c| c == ExitCode::Verification) {
+        err.exit(ExitCode::Verification)
+    } else {
+        err
+    }
 }
 
 /// Lock one entry: keep it when its requirement holds and it covers every platform; lock the

@@ -44,7 +44,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let mut settings = InstallSettings::resolve(
         &ctx.settings,
         args.jobs,
-        project_requires_checksum(&project),
+        project.requires_checksum(),
         false,
         None,
     )?;
@@ -102,7 +102,7 @@ pub fn store_locked(ctx: &Context, locked: &LockedTool) -> Result<crate::install
         Some(dir) => Some(Project::open(&dir)?),
         None => None,
     };
-    let require = project.as_ref().and_then(project_requires_checksum);
+    let require = project.as_ref().and_then(Project::requires_checksum);
     let settings = InstallSettings::resolve(&ctx.settings, None, require, false, None)?;
     let resolved = locked_files(locked, &tool, settings.platform, settings.require_checksum)?;
     let opts = crate::install::Options::from_settings(&settings, false);
@@ -116,12 +116,6 @@ pub fn store_locked(ctx: &Context, locked: &LockedTool) -> Result<crate::install
     outcome
 }
 
-/// What a project adds to the user's `require-checksum`: a project may ask for checksums, but
-/// `require-checksum = false` in a repository's haul.toml does not lower the user's setting.
-fn project_requires_checksum(project: &Project) -> Option<bool> {
-    project.manifest.settings.require_checksum.filter(|&on| on)
-}
-
 /// The files `locked` pins for `platform`, as a resolved release. With `require_checksum`, a
 /// file whose locked hash nothing published vouched for (haul hashed it when it locked) is
 /// refused, as `install` refuses a download no checksum covers.
@@ -132,23 +126,13 @@ fn locked_files(
     require_checksum: bool,
 ) -> Result<crate::resolve::Resolved, UserError> {
     let host = platform.to_string();
-    let unvouched = locked.platforms.get(&host).and_then(|files| {
-        files
-            .iter()
-            .find(|f| f.verified_by.as_deref() == Some(crate::project::resolve::DOWNLOADED))
-    });
-    if require_checksum && let Some(file) = unvouched {
-        return Err(UserError::new(format!(
-            "no checksum covers `{}` in release {}",
-            file.asset, locked.tag
-        ))
-        .caused_by(format!(
-            "{} pins the SHA-256 haul computed when it locked (`verified_by = \"{}\"`), and checksums are required",
-            lock::FILE,
-            crate::project::resolve::DOWNLOADED
-        ))
-        .hint("it installs only where checksums are not required (`require-checksum` in haul's config and in haul.toml)")
-        .exit(ExitCode::Verification));
+    if require_checksum
+        && let Some(file) = locked
+            .platforms
+            .get(&host)
+            .and_then(|files| lock::unvouched(files))
+    {
+        return Err(lock::unvouched_refused(locked, file));
     }
     let Some(release) = crate::project::resolve::locked_release(locked, &host) else {
         return Err(

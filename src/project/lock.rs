@@ -23,6 +23,9 @@ pub const FILE: &str = "haul.lock";
 /// The format this haul writes.
 pub const FORMAT: u32 = 1;
 
+/// What vouches for a hash haul computed itself when it locked, the release publishing none.
+pub const DOWNLOADED: &str = "downloaded";
+
 const HEADER: &str =
     "# Written by `haul lock` from haul.toml; `haul sync` installs exactly this. Do not edit.\n";
 
@@ -61,6 +64,32 @@ pub struct LockedTool {
     /// Platform → why nothing of this release fits it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unavailable: BTreeMap<String, String>,
+}
+
+/// The first of `files` whose hash nothing the release published vouched for: haul hashed it
+/// when it locked (`verified_by = "downloaded"`).
+pub fn unvouched(files: &[Artifact]) -> Option<&Artifact> {
+    files
+        .iter()
+        .find(|f| f.verified_by.as_deref() == Some(DOWNLOADED))
+}
+
+/// The error for `file` of `tool` where checksums are required: exit code 4, as `install`
+/// refuses a download no checksum covers.
+pub fn unvouched_refused(tool: &LockedTool, file: &Artifact) -> UserError {
+    UserError::new(format!(
+        "no checksum covers `{}` in release {}",
+        file.asset, tool.tag
+    ))
+    .caused_by(format!(
+        "{FILE} pins the SHA-256 haul computed when it locked (`verified_by = \"{DOWNLOADED}\"`), \
+         and checksums are required"
+    ))
+    .hint(
+        "it installs only where checksums are not required (`require-checksum` in haul's config \
+         and in haul.toml)",
+    )
+    .exit(ExitCode::Verification)
 }
 
 impl LockedTool {

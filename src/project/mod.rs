@@ -44,6 +44,13 @@ pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
 }
 
 impl Project {
+    /// What the project adds to the user's `require-checksum`: a project may ask for
+    /// checksums, but `require-checksum = false` in a repository's haul.toml does not lower
+    /// the user's setting.
+    pub fn requires_checksum(&self) -> Option<bool> {
+        self.manifest.settings.require_checksum.filter(|&on| on)
+    }
+
     pub fn lock_path(&self) -> PathBuf {
         self.dir.join(lock::FILE)
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{Context as _, Result};
 
-use super::lock::LockedTool;
+use super::lock::{DOWNLOADED, LockedTool};
 use super::manifest::Wanted;
 use crate::fetch::Http;
 use crate::platform::Platform;
@@ -17,9 +17,6 @@ use crate::resolve::release::{Asset, Release};
 use crate::resolve::{Part, for_platform, parts, release};
 use crate::store::record::Artifact;
 use crate::verify::{self, Algorithm, ApiDigest, Candidate, Digest, Hasher};
-
-/// What vouches for a hash haul computed itself, the release publishing none.
-pub const DOWNLOADED: &str = "downloaded";
 
 /// Lock `tool` (from `want`) for `platforms`. `release` is the release to lock, when the caller
 /// already knows it (a kept version); else the tool's requirement picks it.

@@ -593,8 +593,8 @@ fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
 }
 
 /// A hash haul computed when it locked (the release publishes no checksum) is not a published
-/// checksum: where checksums are required, `sync` and `exec` refuse the file (exit 4), and a
-/// repository's `require-checksum = false` does not lower the user's setting.
+/// checksum: where checksums are required, `sync`, `exec` and `lock` refuse the file (exit 4),
+/// and a repository's `require-checksum = false` does not lower the user's setting.
 #[test]
 fn required_checksums_refuse_a_file_the_lock_only_hashed() {
     let env = TestEnv::new();
@@ -633,6 +633,16 @@ fn required_checksums_refuse_a_file_the_lock_only_hashed() {
     .unwrap();
     run_in(&env, &dir, &["sync"]).expect_code(4);
     assert!(env.snapshot().is_empty());
+    // Nor does `haul lock` keep such a file where checksums are required.
+    let locked = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(4)
+        .stderr_has("no checksum covers `bare-1.0.0-")
+        .stderr_has("haul.lock could not be locked: bare");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("haul.lock")).unwrap(),
+        locked
+    );
 
     // Where nothing requires them, the file installs, checked against the locked hash.
     std::fs::write(dir.join("haul.toml"), tools).unwrap();
