@@ -518,13 +518,14 @@ impl Now<'_> {
         {
             return Owner::Tool(other.name.clone());
         }
+        // On Windows a link is a hard link or a copy, which names no target: when the target
+        // is gone, the record's word is all there is.
         let listed = self.record().is_some_and(|r| {
             r.links.iter().any(|l| {
                 l.path == path
-                    && self
-                        .store
-                        .link_target(r, l)
-                        .is_some_and(|target| link::points_to(path, &target))
+                    && self.store.link_target(r, l).is_some_and(|target| {
+                        link::points_to(path, &target) || (cfg!(not(unix)) && !target.exists())
+                    })
             })
         });
         if !link::present(path)
