@@ -276,6 +276,21 @@ impl Store {
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
         let _lock = self.lock()?;
+        // A change another haul left half-done to this tool (it crashed after this process
+        // first took the lock) is completed first: planning on it, or writing this change's
+        // journal over it, would lose it.
+        if journal::journal_path(self, name).exists() {
+            for (failed, why) in self.recover() {
+                if failed == name {
+                    return Err(UserError::new(format!(
+                        "a change to `{name}` was left half-done and cannot be completed now"
+                    ))
+                    .caused_by(why)
+                    .hint("`haul doctor` says what is wrong")
+                    .into());
+                }
+            }
+        }
         let records = self.read_records()?;
         let current = match records.damaged.iter().find(|d| d.name == name) {
             Some(damaged) => Current::Damaged(damaged.error.clone()),

@@ -169,6 +169,41 @@ fn a_crash_at_any_step_is_completed_by_the_next_run() {
     }
 }
 
+/// A journal another haul left for this tool after this process first took the lock (and ran
+/// recovery) is completed before the next change plans, not written over.
+#[test]
+fn a_change_completes_a_journal_left_since_for_its_tool() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    // Another process stored 2.0.0 and died once the version was in place.
+    let staging = store.staging("t").unwrap();
+    std::fs::write(staging.unpacked().join("t"), "t 2.0.0").unwrap();
+    let previous = store.read("t").unwrap().unwrap();
+    let mut record = previous.clone();
+    record.add_version("2.0.0", installed("2.0.0"));
+    record.activate("2.0.0", &[], 2);
+    journal(
+        &store,
+        &serde_json::json!({
+            "name": "t", "record": record, "previous": previous,
+            "stage": [staging.unpacked(), "2.0.0"], "remove": [], "unlink": [],
+        }),
+    );
+    std::fs::rename(staging.unpacked(), store.version_dir("t", "2.0.0")).unwrap();
+    std::mem::forget(staging);
+
+    install(&store, "3.0.0").unwrap();
+    let now = store.read("t").unwrap().unwrap();
+    assert_eq!(
+        now.versions.keys().collect::<Vec<_>>(),
+        ["1.0.0", "2.0.0", "3.0.0"]
+    );
+    assert_eq!(linked(&store).as_deref(), Some("t 3.0.0"));
+    assert!(store.check(&now).is_empty());
+    assert!(store.pending().is_empty());
+}
+
 /// A journal whose verified files are gone (swept) rolls back to the record it started from.
 #[test]
 fn a_crash_whose_files_are_gone_rolls_back() {
