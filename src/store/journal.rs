@@ -79,7 +79,7 @@ struct Incomplete {
     key: String,
 }
 
-fn journal_path(store: &Store, name: &str) -> PathBuf {
+pub(super) fn journal_path(store: &Store, name: &str) -> PathBuf {
     store.journal_dir().join(format!("{name}.json"))
 }
 
@@ -111,8 +111,15 @@ pub(super) fn run(
     crate::store::pause_point("journal-written");
     let result = apply(store, &entry);
     if let Err(err) = result {
-        // Undo in this process: back to the record the change started from.
-        let _ = apply(store, &reverse(&entry));
+        // Undo in this process: back to the record the change started from. When the undo
+        // fails too (a full disk), the journal stays, so that the next run completes the
+        // change or undoes it, and `haul doctor` shows it meanwhile.
+        if let Err(undo) = apply(store, &reverse(&entry)) {
+            return Err(err.context(format!(
+                "the change could not be undone either ({undo:#}); the next haul command \
+                 completes it (`haul doctor` shows it as pending)"
+            )));
+        }
         let _ = std::fs::remove_file(&path);
         return Err(err);
     }
