@@ -11,38 +11,35 @@ use crate::store::{Change, Current, Now, Problem};
 pub fn fix(ctx: &Context) -> Result<Vec<String>> {
     let store = &ctx.store;
     let mut fixed = Vec::new();
-    drop(store.lock()?);
+    // Under the lock: another haul may be in the middle of a change it journaled.
+    let lock = store.lock()?;
     for (name, why) in store.recover() {
         fixed.push(format!("could not complete the change to `{name}`: {why}"));
     }
+    drop(lock);
     let records = store.records()?;
+    // What was seen before the lock only says which tools to look at: each repair decides
+    // again under the lock, from the store as it is then (another haul may have repaired or
+    // changed the tool meanwhile).
     for damaged in &records.damaged {
-        store.change(&damaged.name, |_| {
-            Ok((
+        let done = store.change(&damaged.name, |now| match &now.current {
+            Current::Damaged(_) => Ok((
                 Change {
                     record: None,
                     ..Change::default()
                 },
-                (),
-            ))
-        })?;
-        fixed.push(format!("removed the damaged record of `{}`", damaged.name));
+                Some(format!("removed the damaged record of `{}`", now.name)),
+            )),
+            Current::Record(_) | Current::None => Err(LeftAlone(None).into()),
+        });
+        report(done, &damaged.name, &mut fixed)?;
     }
     for record in &records.ok {
-        let problems = store.check(record);
-        if problems.is_empty() {
+        if store.check(record).is_empty() {
             continue;
         }
-        let done = store.change(&record.name, |now| repair(now, &problems));
-        match done {
-            Ok(done) => fixed.extend(done),
-            Err(err) => match err.downcast_ref::<LeftAlone>() {
-                Some(LeftAlone(why)) => {
-                    fixed.push(format!("left `{}` as it is: {why}", record.name));
-                }
-                None => return Err(err),
-            },
-        }
+        let done = store.change(&record.name, repair);
+        report(done, &record.name, &mut fixed)?;
     }
     let records = store.records()?;
     for dir in facts::orphan_dirs(ctx, &records) {
@@ -58,10 +55,14 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
 
 /// The change that repairs one tool with `problems`, and what it did: drop the versions whose
 /// files are gone, activate a whole one if the active one was, and make its links again.
-fn repair(now: &Now<'_>, problems: &[Problem]) -> Result<(Change, Option<String>)> {
+fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
-        return Ok((Change::default(), None));
+        return Err(LeftAlone(None).into());
     };
+    let problems = now.store.check(current);
+    if problems.is_empty() {
+        return Err(LeftAlone(None).into());
+    }
     let mut record = current.clone();
     let broken: Vec<String> = problems
         .iter()
@@ -104,7 +105,7 @@ fn repair(now: &Now<'_>, problems: &[Problem]) -> Result<(Change, Option<String>
     // A file put at one of its links since is not haul's to replace: the tool is left
     // as it is, and the report says why.
     now.claim_links(&record, false)
-        .map_err(|err| LeftAlone(crate::error::Report::of(&err).one_line()))?;
+        .map_err(|err| LeftAlone(Some(crate::error::Report::of(&err).one_line())))?;
     let what = if broken.is_empty() {
         format!("relinked `{}`", record.name)
     } else {
@@ -125,7 +126,21 @@ fn repair(now: &Now<'_>, problems: &[Problem]) -> Result<(Change, Option<String>
     ))
 }
 
-/// A tool `--fix` leaves as it is, and why.
+/// A tool `--fix` leaves as it is, and why (nothing to say when there was nothing to do:
+/// another haul changed it since it was looked at).
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct LeftAlone(String);
+#[error("left as it is")]
+struct LeftAlone(Option<String>);
+
+/// Add what one repair did (or why it left the tool as it is) to `fixed`.
+fn report(done: Result<Option<String>>, name: &str, fixed: &mut Vec<String>) -> Result<()> {
+    match done {
+        Ok(done) => fixed.extend(done),
+        Err(err) => match err.downcast_ref::<LeftAlone>() {
+            Some(LeftAlone(Some(why))) => fixed.push(format!("left `{name}` as it is: {why}")),
+            Some(LeftAlone(None)) => {}
+            None => return Err(err),
+        },
+    }
+    Ok(())
+}
