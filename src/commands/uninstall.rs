@@ -45,16 +45,7 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                 if active && record.versions.len() == 1 {
                     Removal::Tool(record.name.clone())
                 } else if active && !args.force {
-                    return Err(UserError::new(format!(
-                        "`{}` {version} is the active version",
-                        record.name
-                    ))
-                    .hint(format!(
-                        "`haul rollback {0}` or `haul install {0}@VERSION` first, `--force` to remove it anyway, or `haul uninstall {0}` to remove every version",
-                        record.name
-                    ))
-                    .exit(ExitCode::Usage)
-                    .into());
+                    return Err(active_refused(&record.name, &version).into());
                 } else {
                     Removal::Version {
                         name: record.name.clone(),
@@ -76,7 +67,9 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                 ctx.printer.status("Removed", &gone);
             }
             Removal::Version { name, key } => {
-                let gone = ctx.store.change(&name, |now| remove_version(now, &key))?;
+                let gone = ctx
+                    .store
+                    .change(&name, |now| remove_version(now, &key, args.force))?;
                 ctx.printer.status("Removed", &gone);
             }
         }
@@ -135,19 +128,33 @@ fn links_into(now: &Now<'_>) -> Vec<crate::store::Link> {
         .unwrap_or_default()
 }
 
-/// Remove one stored version; when it is the active one (`--force`), the previous version
-/// becomes active.
-fn remove_version(now: &Now<'_>, key: &str) -> Result<(Change, String)> {
+/// The error for removing the active version without `--force`.
+fn active_refused(name: &str, version: &str) -> UserError {
+    UserError::new(format!("`{name}` {version} is the active version"))
+        .hint(format!(
+            "`haul rollback {name}` or `haul install {name}@VERSION` first, `--force` to remove it anyway, or `haul uninstall {name}` to remove every version"
+        ))
+        .exit(ExitCode::Usage)
+}
+
+/// Remove one stored version; when it is the active one (only with `force`: the store is
+/// asked again under its lock, another haul may have made it active since), the previous
+/// version becomes active.
+fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, String)> {
     let Some(record) = now.record() else {
         return Err(options::not_installed(now.name).into());
     };
     let mut record = record.clone();
-    let label = format!(
-        "{} {}",
-        record.name,
-        record.versions.get(key).map_or(key, |v| v.version.as_str())
-    );
+    let version = record
+        .versions
+        .get(key)
+        .map_or(key, |v| v.version.as_str())
+        .to_owned();
+    let label = format!("{} {version}", record.name);
     let mut unlink = Vec::new();
+    if record.active.as_deref() == Some(key) && !force {
+        return Err(active_refused(&record.name, &version).into());
+    }
     if record.active.as_deref() == Some(key) {
         let next = record
             .previous()
