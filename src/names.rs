@@ -39,6 +39,11 @@ const WINDOWS_DEVICES: [&str; 22] = [
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
+/// The characters that make text show in another order than it is (`evil\u{202e}txt.exe`).
+fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// Why `text` cannot be one path segment, or `None` when it can.
 pub fn problem(text: &str) -> Option<&'static str> {
     if text.is_empty() {
@@ -58,6 +63,9 @@ pub fn problem(text: &str) -> Option<&'static str> {
     }
     if text.chars().any(char::is_control) {
         return Some("it contains control characters");
+    }
+    if text.chars().any(is_bidi_override) {
+        return Some("it contains a bidirectional override (it would show as another name)");
     }
     if text.ends_with(['.', ' ']) || text.starts_with(' ') {
         return Some("it starts or ends with a space or ends with `.`");
@@ -110,6 +118,8 @@ pub fn tag(text: &str) -> Result<&str, UserError> {
         Some("it names a directory (`.` or `..`)")
     } else if text.chars().any(char::is_control) {
         Some("it contains control characters")
+    } else if text.chars().any(is_bidi_override) {
+        Some("it contains a bidirectional override (it would show as another name)")
     } else {
         None
     };
@@ -290,6 +300,8 @@ mod tests {
             "x\0y",
             "x\ny",
             "tool\u{1b}[31m",
+            "evil\u{202e}zg.rat.exe",
+            "x\u{2066}y",
             "name.",
             " lead",
             "con",

@@ -183,21 +183,41 @@ impl Printer {
         out.flush()
     }
 
-    /// One JSON document on stdout.
+    /// One JSON document on stdout. What [`clean`] would escape is written as JSON's own
+    /// `\uXXXX` (`serde_json` leaves DEL, C1 controls and bidirectional overrides as they are),
+    /// so the document stays valid JSON and safe on a terminal.
     pub fn json<T: Serialize>(&self, value: &T) -> anyhow::Result<()> {
-        let text = serde_json::to_string_pretty(value)?;
-        self.data(&text)?;
+        self.raw(json_text(value)?.as_bytes())?;
         Ok(())
     }
+}
+
+/// `value` as pretty JSON and a newline, every [`unsafe_char`] written as `\uXXXX`.
+fn json_text<T: Serialize>(value: &T) -> serde_json::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    let mut safe = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            // All such characters are in the Basic Multilingual Plane: one escape each.
+            let _ = write!(safe, "\\u{:04x}", u32::from(c));
+        } else {
+            safe.push(c);
+        }
+    }
+    safe.push('\n');
+    Ok(safe)
+}
+
+/// A character that could change what a terminal shows: a control character (terminal escape
+/// sequences among them) other than newline and tab, or a bidirectional override.
+fn unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `text` with its control characters (terminal escape sequences among them) and bidirectional
 /// overrides shown as `\u{…}` escapes; newlines and tabs stay.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
     if !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
@@ -223,5 +243,23 @@ mod tests {
         assert_eq!(clean("v1\u{1b}[2J\u{7}"), "v1\\u{1b}[2J\\u{7}");
         assert_eq!(clean("x\u{9b}31m"), "x\\u{9b}31m");
         assert_eq!(clean("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
+    }
+
+    /// JSON for scripts stays valid JSON, with the same strings, and holds nothing a terminal
+    /// would act on.
+    #[test]
+    fn json_escapes_what_the_terminal_must_not_see_and_stays_json() {
+        let value = serde_json::json!({
+            "asset": "widget\u{202e}-1.0.0\u{7f}\u{9b}31m\u{1b}[2J\u{2066}.tar.gz",
+            "plain": "fd 10.2.0\nline",
+        });
+        let text = json_text(&value).unwrap();
+        assert!(!text.chars().any(unsafe_char), "{text}");
+        assert!(
+            text.contains("widget\\u202e-1.0.0\\u007f\\u009b31m"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 }
