@@ -23,6 +23,7 @@ use crate::names::Repo;
 use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::{Asset, Release};
+use crate::unpack::{elf, executables};
 use crate::verify::{self, Answer, ApiDigest, FileKind, Hasher, Verified};
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
@@ -295,6 +296,7 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
                 .hint("haul was not changed; the release is not laid out as haul's releases are")
         })?;
     let new_exe = dir.join(inside);
+    check_new_exe(&new_exe, inside)?;
     self_replace::self_replace(&new_exe).map_err(|err| {
         let exe = std::env::current_exe().unwrap_or_default();
         let dir = exe.parent().unwrap_or(Path::new("."));
@@ -310,6 +312,30 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
             "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
         ))
     })?;
+    Ok(())
+}
+
+/// The unpacked haul must be a regular file (replacing itself with a link would install a
+/// copy of whatever the link names on this machine), a program for this platform, and one
+/// that can start here: an archive that verifies is not yet one that runs.
+fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
+    let refused = |why: String| {
+        UserError::new(format!(
+            "`{inside}` in the release is not a haul that runs here"
+        ))
+        .caused_by(why)
+        .hint("haul was not changed; the release is broken, report it to haul's authors")
+    };
+    let meta = fs_err::symlink_metadata(path)?;
+    if !meta.file_type().is_file() {
+        return Err(refused("it is not a regular file".to_owned()).into());
+    }
+    let kind = elf::inspect(&mut fs_err::File::open(path)?)
+        .with_context(|| format!("reading `{}`", path.display()))?;
+    executables::check_program(&kind, "haul", crate::platform::host::platform())
+        .map_err(|err| refused(err.one_line()))?;
+    elf::can_run(&kind, "haul", &crate::platform::host::runtime())
+        .map_err(|why| refused(why.to_user_error(inside).one_line()))?;
     Ok(())
 }
 

@@ -57,13 +57,18 @@ struct Layout {
     no_sums: bool,
     /// Give the API a digest that does not match.
     wrong_digest: bool,
+    /// Publish these bytes as the archive (vouched for like the right one).
+    archive: Option<Vec<u8>>,
 }
 
 /// Publish haul `version` (tag `vVERSION`): decoys whose names start like the archive come first,
 /// then the archive with GitHub's digest, its `.sha256`, and `sha256.sum`.
 fn publish(env: &TestEnv, version: &str, layout: &Layout) -> Vec<u8> {
     let name = archive_name();
-    let bytes = release_archive(version);
+    let bytes = layout
+        .archive
+        .clone()
+        .unwrap_or_else(|| release_archive(version));
     let other = if triple().contains("x86_64") {
         triple().replace("x86_64", "aarch64")
     } else {
@@ -564,4 +569,55 @@ fn doctor_json_names_the_same_problems() {
         ]
     );
     assert!(env.server.requests().is_empty(), "doctor stays offline");
+}
+
+/// An archive that verifies is not yet a haul that runs: a file that is not a program, a
+/// program for another OS, or (on Unix) a link to a file on this machine is refused, and haul
+/// stays as it was.
+#[test]
+fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
+    let mut macho = vec![0xcf, 0xfa, 0xed, 0xfe, 0x07, 0x00, 0x00, 0x01];
+    macho.resize(64, 0);
+    let inside = if cfg!(windows) {
+        "haul.exe".to_owned()
+    } else {
+        format!("haul-{}/haul", triple())
+    };
+    let pack = |bytes: &[u8]| {
+        if cfg!(windows) {
+            archive::zip(&[archive::exe(&inside, bytes)])
+        } else {
+            archive::xz(&archive::tar(&[archive::exe(&inside, bytes)]))
+        }
+    };
+    let mut cases = vec![
+        (pack(b"this is not a program"), "it is"),
+        (pack(&macho), "it is"),
+    ];
+    if cfg!(unix) {
+        cases.push((
+            archive::xz(&archive::tar_with_symlink(&inside, "/bin/false")),
+            "it is not a regular file",
+        ));
+    }
+    for (bytes, why) in cases {
+        let env = TestEnv::new();
+        let exe = copy_haul(&env, "installed");
+        publish(
+            &env,
+            &newer(),
+            &Layout {
+                archive: Some(bytes),
+                ..Layout::default()
+            },
+        );
+        env.run_exe(&exe, &["self", "update", "--yes"])
+            .expect_code(1)
+            .stderr_has(&format!(
+                "`{inside}` in the release is not a haul that runs here"
+            ))
+            .stderr_has(why)
+            .stderr_has("haul was not changed");
+        assert_unchanged(&env, &exe);
+    }
 }
