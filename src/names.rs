@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, UserError, is_bidi_override};
 
 /// The longest name accepted (bytes); file systems allow 255.
 pub const MAX_LEN: usize = 200;
@@ -38,11 +38,6 @@ const WINDOWS_DEVICES: [&str; 22] = [
     "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
     "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
-
-/// The characters that make text show in another order than it is (`evil\u{202e}txt.exe`).
-fn is_bidi_override(c: char) -> bool {
-    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
 
 /// Why `text` cannot be one path segment, or `None` when it can.
 pub fn problem(text: &str) -> Option<&'static str> {
@@ -120,6 +115,29 @@ pub fn tag(text: &str) -> Result<&str, UserError> {
         Some("it contains control characters")
     } else if text.chars().any(is_bidi_override) {
         Some("it contains a bidirectional override (it would show as another name)")
+    } else {
+        None
+    };
+    match why {
+        None => Ok(text),
+        Some(why) => Err(refused(NameKind::Tag, text, why)),
+    }
+}
+
+/// A release tag that goes into a URL template (a vendor's `stable.txt`, a tag a version
+/// source names): one plain part of a URL path, letters, digits and `.`, `-`, `_`, `+`, `~`,
+/// never `.` or `..`. Anything else (`/`, `#`, `?`, `%`, `@`, `\`) would change which URL the
+/// template names: climb out of a mirror rule's path, or turn the checksum's URL into the
+/// download's.
+pub fn url_tag(text: &str) -> Result<&str, UserError> {
+    tag(text)?;
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '~'));
+    let why = if !plain {
+        Some("a tag filled into a URL may hold only letters, digits and `.`, `-`, `_`, `+`, `~`")
+    } else if text == "." || text == ".." {
+        Some("it names a directory (`.` or `..`)")
     } else {
         None
     };
@@ -282,6 +300,33 @@ mod tests {
                 cfg!(windows),
                 "{windows_only:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_tag_for_a_url_template_is_one_plain_part_of_a_path() {
+        for good in [
+            "v1.31.0",
+            "1.9.8",
+            "v3.16.2",
+            "1.10.0+ent",
+            "v1.0.0-rc.1",
+            "2024_01~1",
+        ] {
+            assert_eq!(url_tag(good).ok(), Some(good), "{good:?}");
+        }
+        for bad in [
+            "x/../../../outside/v1.31.0",
+            "v1.31.0#",
+            "v1.31.0?x=1",
+            "v1%2f..",
+            "v1@evil",
+            "v1\\x",
+            "..",
+            "",
+            "v1 .0",
+        ] {
+            assert!(url_tag(bad).is_err(), "{bad:?}");
         }
     }
 

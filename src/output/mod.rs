@@ -211,8 +211,7 @@ fn json_text<T: Serialize>(value: &T) -> serde_json::Result<String> {
 /// A character that could change what a terminal shows: a control character (terminal escape
 /// sequences among them) other than newline and tab, or a bidirectional override.
 fn unsafe_char(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || crate::error::is_bidi_override(c)
 }
 
 /// `text` with its control characters (terminal escape sequences among them) and bidirectional

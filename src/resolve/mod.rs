@@ -63,7 +63,7 @@ pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Rel
             let tag =
                 template::find_tag(template, http, &tool.name, &tool.query.req, tool.query.pre)
                     .await?;
-            names::tag(&tag)?;
+            names::url_tag(&tag)?;
             template::release_for(template, &tag, platform)
         }
     };
@@ -248,7 +248,11 @@ fn nothing_fits(
     platform: Platform,
     selection: &Selection,
 ) -> UserError {
-    let names: Vec<&str> = release.assets.iter().map(|a| a.name.as_str()).collect();
+    let names: Vec<_> = release
+        .assets
+        .iter()
+        .map(|a| crate::error::shown(&a.name))
+        .collect();
     let mut err = UserError::new(format!(
         "no asset of `{}` {} fits {platform}",
         tool.origin(),

@@ -303,3 +303,30 @@ fn user_catalog_entries() {
         .expect_code(2)
         .stderr_has("the catalog entry `broken` in the config file is invalid");
 }
+
+/// A tag a vendor's site names goes into the URL templates only as one plain part of a path:
+/// one that would climb out of the mirror rule's path, or end the URL early (`#`) so that the
+/// checksum's URL is the download's, is refused before anything is downloaded.
+#[test]
+fn a_vendor_tag_cannot_change_which_urls_the_templates_name() {
+    for stable in ["x/../../../outside/v1.31.2", "v1.31.2#", "v1.31.2?x"] {
+        let env = TestEnv::new();
+        let config = vendor_sites(&env);
+        std::fs::write(env.config_path(), config).unwrap();
+        env.server
+            .file("/k8s/release/stable.txt", format!("{stable}\n").as_bytes());
+        env.run(&["install", "kubectl"])
+            .expect_code(1)
+            .stderr_has("refusing the release tag")
+            .stderr_has("a tag filled into a URL may hold only");
+        assert!(env.snapshot().is_empty(), "{stable}");
+        let fetched: Vec<String> = env
+            .server
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| !p.ends_with("stable.txt"))
+            .collect();
+        assert!(fetched.is_empty(), "{stable}: {fetched:?}");
+    }
+}
