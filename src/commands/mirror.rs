@@ -57,8 +57,15 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             }
         }
     }
-    files.sort_by(|a, b| a.url.cmp(&b.url));
+    // One entry per URL; a file the lock pins a hash for wins over the same URL as a
+    // checksum file.
+    files.sort_by(|a, b| {
+        a.url
+            .cmp(&b.url)
+            .then(a.sha256.is_none().cmp(&b.sha256.is_none()))
+    });
     files.dedup_by(|a, b| a.url == b.url);
+    same_place(&files)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
@@ -148,12 +155,38 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     Ok(Some(got))
 }
 
+/// Refuse two URLs that would be kept in one place under the mirror (`http://` and
+/// `https://` of one path): whichever came last would replace the other, checked or not.
+fn same_place(files: &[File]) -> Result<(), UserError> {
+    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
+    for file in files {
+        let path = place(&file.url)?;
+        if let Some(first) = seen.insert(path, &file.url) {
+            return Err(UserError::new(format!(
+                "`{first}` and `{}` would be kept as one file in the mirror",
+                file.url
+            ))
+            .hint(format!(
+                "{} names the same file by two URLs; run `haul lock` again",
+                lock::FILE
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Where a URL's file goes under the mirror: `HOST[_PORT]/PATH…`, each part checked as a
-/// file name (a URL that climbs out with `..` is refused).
+/// file name (a URL that climbs out with `..` is refused). A URL with a query or a fragment
+/// has no place: the mirror is laid out by path alone.
 fn place(url: &str) -> Result<PathBuf, UserError> {
     let parsed = reqwest::Url::parse(url).map_err(|err| {
         UserError::new(format!("`{url}` is not a URL")).caused_by(err.to_string())
     })?;
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(UserError::new(format!(
+            "`{url}` has a query or a fragment, which a mirror directory cannot hold"
+        )));
+    }
     let host = parsed
         .host_str()
         .ok_or_else(|| UserError::new(format!("`{url}` names no host")))?;
@@ -198,5 +231,27 @@ mod tests {
             Path::new("example.com/b")
         );
         assert!(place("https://example.com/a%2Fb").is_err());
+        // The layout is by path alone: a query or a fragment would share another URL's file.
+        assert!(place("https://example.com/a.tar.gz?x").is_err());
+        assert!(place("https://example.com/a.tar.gz#y").is_err());
+    }
+
+    #[test]
+    fn two_urls_for_one_file_are_refused() {
+        let file = |url: &str, sha256: Option<&str>| File {
+            url: url.to_owned(),
+            size: None,
+            sha256: sha256.map(str::to_owned),
+        };
+        let pinned = file("https://h.example/p/a.tar.gz", Some("ab"));
+        assert!(same_place(std::slice::from_ref(&pinned)).is_ok());
+        let err =
+            same_place(&[pinned.clone(), file("http://h.example/p/a.tar.gz", None)]).unwrap_err();
+        assert!(
+            err.message.contains("would be kept as one file"),
+            "{}",
+            err.message
+        );
+        assert!(same_place(&[pinned, file("https://h.example/p/a.tar.gz.sha256", None)]).is_ok());
     }
 }
