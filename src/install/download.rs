@@ -120,10 +120,16 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             && verify::check(expected, &hashes).is_ok()
             && unpack_cached(d, format).await
         {
-            return Ok(Fetched {
+            let fetched = Fetched {
                 hashes,
                 expected: Some(expected.clone()),
-            });
+            };
+            // A note lost to a full disk is written again, or offline runs could never use
+            // this copy.
+            if kept_with(&d.cache_path).is_none() {
+                note(&d.cache_path, &fetched);
+            }
+            return Ok(fetched);
         }
         if d.offline {
             let what = match &d.known {
@@ -297,9 +303,9 @@ async fn download(
 /// else a copy), and what vouched for it; a cache that cannot be written only costs a download
 /// next time. Only what was verified is worth keeping.
 fn keep(download: &Path, cache_path: &Path, fetched: &Fetched) {
-    let Some(source) = fetched.expected.as_ref().and_then(Expected::first_source) else {
+    if fetched.expected.is_none() {
         return;
-    };
+    }
     let Some(dir) = cache_path.parent() else {
         return;
     };
@@ -319,14 +325,23 @@ fn keep(download: &Path, cache_path: &Path, fetched: &Fetched) {
             .is_some()
     };
     if kept {
-        // The first source names the digest the record keeps; for the cache, every digest
-        // the download was checked against, by the first source.
-        let mut lines = format!("{} {source}\n", fetched.hashes.sha256());
-        if let Some(sha512) = fetched.sha512() {
-            let _ = writeln!(lines, "{sha512} {source}");
-        }
-        let _ = std::fs::write(sidecar(cache_path), lines);
+        note(cache_path, fetched);
     }
+}
+
+/// Write what vouched for the cached download beside it, atomically (a full disk leaves the
+/// old note or none, never an empty one). The first source names the digest the record
+/// keeps; for the cache, every digest the download was checked against, by the first source.
+fn note(cache_path: &Path, fetched: &Fetched) {
+    let Some(source) = fetched.expected.as_ref().and_then(Expected::first_source) else {
+        return;
+    };
+    let mut lines = format!("{} {source}\n", fetched.hashes.sha256());
+    if let Some(sha512) = fetched.sha512() {
+        let _ = writeln!(lines, "{sha512} {source}");
+    }
+    // A cache that cannot be written only costs a download next time.
+    let _ = crate::store::write_atomic(&sidecar(cache_path), lines.as_bytes());
 }
 
 fn unpack_file(

@@ -691,6 +691,35 @@ fn offline_sync_checks_the_cache_against_the_lock() {
     assert!(env.snapshot().is_empty(), "{:?}", env.snapshot());
 }
 
+/// A cache note lost to a full disk (left empty) is written again by the next online install
+/// that uses the cached copy, so that offline runs can use it again.
+#[test]
+fn a_lost_cache_note_is_written_again() {
+    let env = TestEnv::new();
+    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
+    env.run(&["install", "acme/digest"]).expect_code(0);
+    let name = asset_name("digest", "1.0.0", crate::support::host_triple());
+    let cached = find_file(&env.cache_dir(), &name).expect("the archive is cached");
+    let note = cached.with_file_name(format!("{name}.verified"));
+    std::fs::write(&note, "").unwrap();
+    env.run(&["uninstall", "digest"]).expect_code(0);
+    env.run(&["install", "acme/digest", "--offline"])
+        .expect_code(4)
+        .stderr_has("cannot be verified, and haul is offline");
+    let online = env.server.requests().len();
+    env.run(&["install", "acme/digest"]).expect_code(0);
+    assert!(
+        !env.server.requests()[online..]
+            .iter()
+            .any(|r| r.path.ends_with(&name)),
+        "the cached copy was used"
+    );
+    assert!(!std::fs::read_to_string(&note).unwrap().is_empty());
+    env.run(&["uninstall", "digest"]).expect_code(0);
+    env.run(&["install", "acme/digest", "--offline"])
+        .expect_code(0);
+}
+
 fn find_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
     for entry in std::fs::read_dir(dir).ok()? {
         let path = entry.ok()?.path();
