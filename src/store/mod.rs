@@ -525,13 +525,8 @@ impl Now<'_> {
     /// tool's directory; a file put there since is [`Owner::Foreign`]. A damaged record of
     /// this tool counts for nothing: its links are whatever points into its directory.
     pub fn owner(&self, path: &Path) -> Owner {
-        if let Some(other) = self
-            .records
-            .ok
-            .iter()
-            .find(|r| r.name != self.name && r.links.iter().any(|l| l.path == path))
-        {
-            return Owner::Tool(other.name.clone());
+        if let Some(other) = self.taken_by_other(path) {
+            return Owner::Tool(other.to_owned());
         }
         // On Windows a link is a hard link or a copy, which names no target: when the target
         // is gone, the record's word is all there is.
@@ -551,6 +546,22 @@ impl Now<'_> {
         } else {
             Owner::Foreign
         }
+    }
+
+    /// The other tool whose link `path` is: its record lists it, and it points into that
+    /// tool's directory, or at least not into this tool's (a listing this tool's link has
+    /// replaced is left over from a takeover that stopped before it told the other record).
+    pub fn taken_by_other(&self, path: &Path) -> Option<&str> {
+        let ours = link::points_into(path, &self.store.tool_dir(self.name));
+        self.records
+            .ok
+            .iter()
+            .find(|r| {
+                r.name != self.name
+                    && r.links.iter().any(|l| l.path == path)
+                    && (!ours || link::points_into(path, &self.store.tool_dir(&r.name)))
+            })
+            .map(|r| r.name.as_str())
     }
 
     /// Check that every link of `record` (the tool's record after a change) may be made: its

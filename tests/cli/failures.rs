@@ -429,6 +429,66 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
     );
 }
 
+/// `install --force` that takes a link from another tool tells that tool's record last; when
+/// it stops before (Ctrl-C, a crash), both records list the link. The one whose link it no
+/// longer is shows as broken, and `doctor --fix` lets go of the link there.
+#[test]
+fn a_takeover_that_stopped_half_way_is_repaired() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let gizmo = archive::gz(&archive::tar(&[
+        archive::exe(
+            &format!("gizmo{}", crate::support::EXE),
+            &program("gizmo", "1.0.0"),
+        ),
+        archive::exe(
+            &format!("widget{}", crate::support::EXE),
+            &program("gizmo", "1.0.0"),
+        ),
+    ]));
+    env.server
+        .release("acme/gizmo", "v1.0.0")
+        .asset_with_digest(&host_asset("gizmo", "1.0.0", ".tar.gz"), &gizmo)
+        .publish();
+    let record_path = env.home().join("records/widget.json");
+    let before: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+    env.run(&[
+        "install",
+        "acme/gizmo",
+        "--bin",
+        "gizmo",
+        "--bin",
+        "widget",
+        "--force",
+    ])
+    .expect_code(0);
+    // As if it had stopped before widget's record let go of the link.
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+    record["links"] = before["links"].clone();
+    std::fs::write(&record_path, record.to_string()).unwrap();
+    let list = env.run(&["list"]);
+    assert!(list.stdout().contains("BROKEN"), "{}", list.stdout());
+
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        !format!("{}{}", fix.stdout(), fix.stderr()).contains("left `widget` as it is"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    let list = env.run(&["list", "--json"]);
+    for tool in list.json().as_array().unwrap() {
+        assert_eq!(tool["problems"], serde_json::json!([]), "{tool}");
+    }
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("gizmo", "1.0.0"))
+    );
+}
+
 // Sends SIGINT with kill(1); Windows has console control events instead of signals, and wine
 // cannot deliver one to a test's child process.
 #[cfg(unix)]

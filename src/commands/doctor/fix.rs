@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::facts;
 use crate::context::Context;
-use crate::store::{Change, Current, Now, Problem};
+use crate::store::{Change, Current, Now, Problem, link};
 
 /// Repair what can be repaired; returns what was done, for the report.
 pub fn fix(ctx: &Context) -> Result<Vec<String>> {
@@ -102,6 +102,12 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     for key in &broken {
         record.versions.remove(key);
     }
+    // A link another tool has taken over (`install --force` stopped before it told this
+    // record) is that tool's now: let go of it.
+    let dir = now.store.tool_dir(now.name);
+    record
+        .links
+        .retain(|l| now.taken_by_other(&l.path).is_none() || link::points_into(&l.path, &dir));
     // A file put at one of its links since is not haul's to replace: the tool is left
     // as it is, and the report says why.
     now.claim_links(&record, false)
