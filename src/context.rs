@@ -46,6 +46,7 @@ impl Context {
             store: &self.store,
             printer: &self.printer,
             downloads: self.downloads_dir(),
+            commits: std::sync::Arc::default(),
         }
     }
 

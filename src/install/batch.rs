@@ -55,12 +55,14 @@ pub fn run(
             .collect::<Vec<_>>();
         tokio::select! {
             biased;
-            () = interrupted_now => Err(interrupted()),
+            () = interrupted_now => {}
             mut results = all => {
                 results.sort_by_key(|(i, _)| *i);
-                Ok(results.into_iter().map(|(_, r)| r).collect())
+                return Ok(results.into_iter().map(|(_, r)| r).collect());
             }
         }
+        // The unfinished installs are dropped; a change already being committed ends first.
+        Err(interrupted(&env.commits.settled().await))
     })
 }
 
@@ -78,7 +80,50 @@ fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserError> {
     })
 }
 
-pub fn interrupted() -> UserError {
-    UserError::new("interrupted; nothing was changed by unfinished installs")
-        .exit(ExitCode::Interrupted)
+/// Interrupted, once the changes that had started committing installed `done`.
+fn interrupted(done: &[String]) -> UserError {
+    let err = UserError::new("interrupted; nothing was changed by unfinished installs");
+    if done.is_empty() {
+        err
+    } else {
+        err.caused_by(format!("installed before it stopped: {}", done.join(", ")))
+    }
+    .exit(ExitCode::Interrupted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::install::Commits;
+
+    /// Ctrl-C waits for the changes already being committed, then names what they installed.
+    #[test]
+    fn an_interrupt_waits_for_changes_being_committed_and_names_them() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let commits = std::sync::Arc::new(Commits::default());
+        commits.start();
+        commits.start();
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let ending = std::sync::Arc::clone(&commits);
+        let thread = std::thread::spawn(move || {
+            ending.end("widget", true);
+            rx.recv().unwrap();
+            ending.end("gizmo", false);
+        });
+        let settled = runtime.block_on(async {
+            let settled = commits.settled();
+            tokio::pin!(settled);
+            // One change is still being made: not settled yet.
+            assert!(futures_util::FutureExt::now_or_never(settled.as_mut()).is_none());
+            tx.send(()).unwrap();
+            settled.await
+        });
+        thread.join().unwrap();
+        assert_eq!(settled, ["widget"]);
+        let err = interrupted(&settled);
+        assert_eq!(err.causes, ["installed before it stopped: widget"]);
+        assert_eq!(interrupted(&[]).causes, Vec::<String>::new());
+    }
 }

@@ -73,6 +73,49 @@ pub struct Env<'a> {
     pub printer: &'a Printer,
     /// The download cache's `downloads/` directory.
     pub downloads: PathBuf,
+    /// The changes being committed, which Ctrl-C lets finish.
+    pub commits: std::sync::Arc<Commits>,
+}
+
+/// The store changes installs are making: once one has started, it runs to its end (it is
+/// journaled, and a half-done change is not what Ctrl-C should leave), so an interrupted run
+/// waits for them and says which tools they installed.
+#[derive(Debug, Default)]
+pub struct Commits {
+    state: std::sync::Mutex<(usize, Vec<String>)>,
+    idle: tokio::sync::Notify,
+}
+
+impl Commits {
+    fn start(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 += 1;
+        }
+    }
+
+    /// The change for `name` ended; `done` when it changed the store.
+    fn end(&self, name: &str, done: bool) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0 -= 1;
+            if done {
+                state.1.push(name.to_owned());
+            }
+        }
+        self.idle.notify_waiters();
+    }
+
+    /// Wait until no change is being made; the tools the finished ones installed.
+    pub async fn settled(&self) -> Vec<String> {
+        loop {
+            let idle = self.idle.notified();
+            match self.state.lock() {
+                Ok(state) if state.0 > 0 => {}
+                Ok(state) => return state.1.clone(),
+                Err(_) => return Vec::new(),
+            }
+            idle.await;
+        }
+    }
 }
 
 /// Install `tool` (or find it installed), as `opts` say.
@@ -408,8 +451,10 @@ async fn commit(
     let requirement = tool.query.requirement();
     let (bin_dir, force, activate) = (opts.bin_dir.clone(), opts.force, opts.activate);
     let origin = tool.origin();
+    let commits = std::sync::Arc::clone(&env.commits);
+    commits.start();
     let (outcome, takeovers) = tokio::task::spawn_blocking(move || {
-        store.change(&name, |now| {
+        let result = store.change(&name, |now| {
             plan::commit(
                 now,
                 &plan::Wanted {
@@ -424,7 +469,9 @@ async fn commit(
                 },
                 staging,
             )
-        })
+        });
+        commits.end(&name, result.is_ok());
+        result
     })
     .await
     .context("the install task stopped")??;
