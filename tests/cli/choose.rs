@@ -42,6 +42,16 @@ fn several_executables_none_named_after_the_tool_is_an_error_not_a_guess() {
     assert_eq!(env.installed_bytes("multi"), None);
 }
 
+/// Install kubectx's two executables, each from its own archive.
+const INSTALL_BOTH: [&str; 6] = [
+    "install",
+    "ahmetb/kubectx",
+    "--bin",
+    "kubectx",
+    "--bin",
+    "kubens",
+];
+
 /// The names of kubectx's two archives for this machine, one per executable.
 fn kubectx_assets() -> (String, String) {
     let triple = host_asset("x", "0", "");
@@ -78,15 +88,7 @@ fn bins_from_different_assets_of_one_release() {
         )
         .checksums("checksums.txt")
         .publish();
-    let run = env.run(&[
-        "install",
-        "ahmetb/kubectx",
-        "--bin",
-        "kubectx",
-        "--bin",
-        "kubens",
-        "--json",
-    ]);
+    let run = env.run(&[&INSTALL_BOTH[..], &["--json"]].concat());
     run.expect_code(0);
     assert_eq!(
         env.installed_bytes("kubectx"),
@@ -115,16 +117,9 @@ fn a_tool_of_several_files_lists_each_and_the_weakest_verification() {
         .asset_with_digest(&kubectx, &archive_of("kubectx"))
         .asset(&kubens, &archive_of("kubens"))
         .publish();
-    env.run(&[
-        "install",
-        "ahmetb/kubectx",
-        "--bin",
-        "kubectx",
-        "--bin",
-        "kubens",
-    ])
-    .expect_code(0)
-    .stderr_has(&format!("no checksum covers `{kubens}`"));
+    env.run(&INSTALL_BOTH)
+        .expect_code(0)
+        .stderr_has(&format!("no checksum covers `{kubens}`"));
     let list = env.run(&["list", "--json"]);
     let entry = &list.json()[0];
     assert_eq!(entry["verified_by"], serde_json::Value::Null, "{entry}");

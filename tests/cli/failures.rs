@@ -390,6 +390,12 @@ fn a_conflicting_bin_is_not_overwritten() {
     );
 }
 
+/// What `haul doctor --fix` printed, both streams.
+fn doctor_fix(env: &TestEnv) -> String {
+    let fix = env.run(&["doctor", "--fix"]);
+    format!("{}{}", fix.stdout(), fix.stderr())
+}
+
 /// A file put at a tool's link after haul made it is the user's: neither a reinstall, a
 /// rollback, removing the active version nor `doctor --fix` replaces it; `--force` does.
 #[test]
@@ -413,13 +419,8 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
             .stderr_has("already exists and haul did not install it");
         assert_eq!(std::fs::read(&link).unwrap(), b"my own widget", "{args:?}");
     }
-    let fix = env.run(&["doctor", "--fix"]);
-    assert!(
-        format!("{}{}", fix.stdout(), fix.stderr()).contains("left `widget` as it is"),
-        "{}{}",
-        fix.stdout(),
-        fix.stderr()
-    );
+    let fixed = doctor_fix(&env);
+    assert!(fixed.contains("left `widget` as it is"), "{fixed}");
     assert_eq!(std::fs::read(&link).unwrap(), b"my own widget");
     env.run(&["install", "acme/widget", "--force"])
         .expect_code(0);
@@ -472,13 +473,8 @@ fn a_takeover_that_stopped_half_way_is_repaired() {
     let list = env.run(&["list"]);
     assert!(list.stdout().contains("BROKEN"), "{}", list.stdout());
 
-    let fix = env.run(&["doctor", "--fix"]);
-    assert!(
-        !format!("{}{}", fix.stdout(), fix.stderr()).contains("left `widget` as it is"),
-        "{}{}",
-        fix.stdout(),
-        fix.stderr()
-    );
+    let fixed = doctor_fix(&env);
+    assert!(!fixed.contains("left `widget` as it is"), "{fixed}");
     let list = env.run(&["list", "--json"]);
     for tool in list.json().as_array().unwrap() {
         assert_eq!(tool["problems"], serde_json::json!([]), "{tool}");
