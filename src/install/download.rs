@@ -188,7 +188,7 @@ async fn unpack_cached(d: &Download<'_>, format: Format) -> bool {
     let (path, dest) = (d.cache_path.clone(), d.dest.clone());
     let (asset, single, limits) = (d.asset.name.clone(), d.single_name.clone(), d.limits);
     let unpacked = tokio::task::spawn_blocking(move || {
-        unpack_file(format, &path, &dest, &asset, &single, &limits)
+        unpack::unpack_file(format, &path, &dest, &asset, &single, &limits)
     })
     .await;
     if matches!(unpacked, Ok(Ok(()))) {
@@ -256,7 +256,7 @@ async fn download(
         let path = d.partial.clone();
         bar.message("unpacking");
         let unpacked = tokio::task::spawn_blocking(move || {
-            unpack_file(format, &path, &dest, &asset, &single, &limits)
+            unpack::unpack_file(format, &path, &dest, &asset, &single, &limits)
         })
         .await
         .context("the unpack task stopped")?;
@@ -342,28 +342,6 @@ fn note(cache_path: &Path, fetched: &Fetched) {
     }
     // A cache that cannot be written only costs a download next time.
     let _ = crate::store::write_atomic(&sidecar(cache_path), lines.as_bytes());
-}
-
-fn unpack_file(
-    format: Format,
-    path: &Path,
-    dest: &Path,
-    asset: &str,
-    single: &str,
-    limits: &Limits,
-) -> Result<()> {
-    if format.needs_whole_file() {
-        unpack::unpack_zip(path, dest, asset, limits)
-    } else {
-        unpack::unpack_stream(
-            format,
-            std::io::BufReader::with_capacity(64 * 1024, fs_err::File::open(path)?),
-            dest,
-            asset,
-            single,
-            limits,
-        )
-    }
 }
 
 /// The hashes `hasher` computes of the file at `path`.

@@ -285,17 +285,43 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     ))
 }
 
-/// Unpack the executable from the verified `archive` into `dir`, and put it in place of the
-/// running one.
+/// Unpack the verified `archive` into `dir` with haul's own unpacker (every check an
+/// installed tool's archive gets), and put the executable at `inside` in place of the running
+/// one.
 fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
-    updater::Extract::from_source(archive)
-        .extract_file(dir, inside)
-        .map_err(|err| {
+    let name = archive
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let unpacked = dir.join("unpacked");
+    fs_err::create_dir(&unpacked)?;
+    crate::unpack::unpack_file(
+        crate::unpack::Format::of(&name),
+        archive,
+        &unpacked,
+        &name,
+        "haul",
+        &crate::unpack::Limits::DEFAULT,
+    )
+    .map_err(|err| {
+        // What the unpacker refuses is the release's fault; anything else (a full disk) is
+        // said as it is.
+        if err.downcast_ref::<UserError>().is_none() {
+            return err;
+        }
+        UserError::new(format!("`{name}` cannot be unpacked"))
+            .caused_by(crate::error::Report::of(&err).one_line())
+            .hint("haul was not changed; the release is broken, report it to haul's authors")
+            .into()
+    })?;
+    let new_exe = unpacked.join(inside);
+    if fs_err::symlink_metadata(&new_exe).is_err() {
+        return Err(
             UserError::new(format!("the archive does not hold `{inside}`"))
-                .caused_by(err.to_string())
                 .hint("haul was not changed; the release is not laid out as haul's releases are")
-        })?;
-    let new_exe = dir.join(inside);
+                .into(),
+        );
+    }
     check_new_exe(&new_exe, inside)?;
     self_replace::self_replace(&new_exe).map_err(|err| {
         let exe = std::env::current_exe().unwrap_or_default();

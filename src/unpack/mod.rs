@@ -108,6 +108,30 @@ fn unpack_single(
     make_executable(&file)
 }
 
+/// Unpack the file at `path`, the download `asset` of `format`, into `dest` (an existing,
+/// empty directory); `single` names a lone compressed program.
+pub fn unpack_file(
+    format: Format,
+    path: &Path,
+    dest: &Path,
+    asset: &str,
+    single: &str,
+    limits: &Limits,
+) -> Result<()> {
+    if format.needs_whole_file() {
+        unpack_zip(path, dest, asset, limits)
+    } else {
+        unpack_stream(
+            format,
+            std::io::BufReader::with_capacity(64 * 1024, fs_err::File::open(path)?),
+            dest,
+            asset,
+            single,
+            limits,
+        )
+    }
+}
+
 /// Unpack the zip file at `path`, the download `asset`, into `dest` (an existing, empty
 /// directory).
 pub fn unpack_zip(path: &Path, dest: &Path, asset: &str, limits: &Limits) -> Result<()> {

@@ -572,8 +572,8 @@ fn doctor_json_names_the_same_problems() {
 }
 
 /// An archive that verifies is not yet a haul that runs: a file that is not a program, a
-/// program for another OS, or (on Unix) a link to a file on this machine is refused, and haul
-/// stays as it was.
+/// program for another OS, or (on Unix) a link is refused, and haul stays as it was. A link
+/// out of the archive does not even unpack: haul's own unpacker reads its releases.
 #[test]
 fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
     let mut macho = vec![0xcf, 0xfa, 0xed, 0xfe, 0x07, 0x00, 0x00, 0x01];
@@ -590,17 +590,35 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
             archive::xz(&archive::tar(&[archive::exe(&inside, bytes)]))
         }
     };
+    let not_haul = format!("`{inside}` in the release is not a haul that runs here");
     let mut cases = vec![
-        (pack(b"this is not a program"), "it is"),
-        (pack(&macho), "it is"),
+        (pack(b"this is not a program"), not_haul.clone(), "it is"),
+        (pack(&macho), not_haul.clone(), "it is"),
     ];
     if cfg!(unix) {
+        let readme = format!("haul-{}/README.md", triple());
         cases.push((
-            archive::xz(&archive::tar_with_symlink(&inside, "/bin/false")),
+            archive::xz(&archive::tar_members(&[
+                archive::Member::File {
+                    path: &readme,
+                    bytes: b"readme",
+                    mode: 0o755,
+                },
+                archive::Member::Symlink {
+                    path: &inside,
+                    target: "README.md",
+                },
+            ])),
+            not_haul.clone(),
             "it is not a regular file",
         ));
+        cases.push((
+            archive::xz(&archive::tar_with_symlink(&inside, "/bin/false")),
+            format!("`{}` cannot be unpacked", archive_name()),
+            "it links to an absolute path",
+        ));
     }
-    for (bytes, why) in cases {
+    for (bytes, says, why) in cases {
         let env = TestEnv::new();
         let exe = copy_haul(&env, "installed");
         publish(
@@ -613,9 +631,7 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
         );
         env.run_exe(&exe, &["self", "update", "--yes"])
             .expect_code(1)
-            .stderr_has(&format!(
-                "`{inside}` in the release is not a haul that runs here"
-            ))
+            .stderr_has(&says)
             .stderr_has(why)
             .stderr_has("haul was not changed");
         assert_unchanged(&env, &exe);
