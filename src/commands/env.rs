@@ -88,7 +88,16 @@ fn snippet(shell: EnvShell, dir: &str) -> String {
             format!("if ( \":${{PATH}}:\" !~ *:{quoted}:* ) setenv PATH {quoted}\":${{PATH}}\";")
         }
         EnvShell::Powershell => {
-            let quoted = format!("'{}'", dir.replace('\'', "''"));
+            // PowerShell ends a single-quoted string at `'` and at the typographic single
+            // quotes too (U+2018 to U+201B); each is escaped by writing it twice.
+            let mut quoted = String::from("'");
+            for c in dir.chars() {
+                if matches!(c, '\'' | '\u{2018}'..='\u{201b}') {
+                    quoted.push(c);
+                }
+                quoted.push(c);
+            }
+            quoted.push('\'');
             format!(
                 "if (-not (($env:PATH -split [IO.Path]::PathSeparator) -contains {quoted})) {{ $env:PATH = {quoted} + [IO.Path]::PathSeparator + $env:PATH }}"
             )
@@ -125,6 +134,12 @@ mod tests {
         let ps = snippet(EnvShell::Powershell, r"C:\Users\me\AppData\Local\haul\bin");
         assert!(
             ps.contains(r"'C:\Users\me\AppData\Local\haul\bin' + [IO.Path]::PathSeparator"),
+            "{ps}"
+        );
+        // Every kind of single quote PowerShell knows is doubled, so none ends the string.
+        let ps = snippet(EnvShell::Powershell, "C:\\o'n\u{2019}eil\u{201b}");
+        assert!(
+            ps.contains("'C:\\o''n\u{2019}\u{2019}eil\u{201b}\u{201b}' + [IO.Path]"),
             "{ps}"
         );
     }
