@@ -485,8 +485,9 @@ async fn release_links(store: &Store, takeovers: Vec<(String, PathBuf)>) -> Resu
         let store = store.clone();
         tokio::task::spawn_blocking(move || {
             store.change(&owner, |now| {
+                // A record that is gone or damaged since has no link to let go of.
                 let Some(mut record) = now.record().cloned() else {
-                    return Ok((store::Change::default(), ()));
+                    return Ok((store::Change::leave(), ()));
                 };
                 record.links.retain(|l| l.path != path);
                 Ok((

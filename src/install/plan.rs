@@ -296,6 +296,7 @@ pub fn commit(
         stage: staging.map(|s| (s, wanted.key.to_owned())),
         remove,
         unlink,
+        leave: false,
     };
     Ok((change, (outcome, takeovers)))
 }

@@ -29,6 +29,18 @@ pub struct Change {
     pub remove: Vec<String>,
     /// Links that no longer belong; removed when they are haul's.
     pub unlink: Vec<Link>,
+    /// Leave the tool as it is: the plan found nothing to do (the rest is ignored).
+    pub leave: bool,
+}
+
+impl Change {
+    /// The change that changes nothing.
+    pub fn leave() -> Change {
+        Change {
+            leave: true,
+            ..Change::default()
+        }
+    }
 }
 
 /// A change as the journal keeps it.
@@ -95,6 +107,7 @@ pub(super) fn run(
         stage,
         remove,
         unlink,
+        leave: _,
     } = change;
     let entry = Entry {
         name: name.to_owned(),

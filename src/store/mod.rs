@@ -308,6 +308,9 @@ impl Store {
             records: &records,
         };
         let (change, out) = plan(&now)?;
+        if change.leave {
+            return Ok(out);
+        }
         let previous = now.record().cloned();
         journal::run(self, name, previous, change)?;
         Ok(out)

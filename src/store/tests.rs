@@ -204,6 +204,21 @@ fn a_change_completes_a_journal_left_since_for_its_tool() {
     assert!(store.pending().is_empty());
 }
 
+/// A change that leaves the tool as it is touches nothing, a damaged record included (a change
+/// with no record would remove it).
+#[test]
+fn a_change_that_leaves_the_tool_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    std::fs::write(store.record_path("t"), "{").unwrap();
+    store.change("t", |_| Ok((Change::leave(), ()))).unwrap();
+    assert_eq!(std::fs::read(store.record_path("t")).unwrap(), b"{");
+    assert!(store.version_dir("t", "1.0.0").join("t").is_file());
+    assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
+    assert!(store.pending().is_empty());
+}
+
 /// A journal whose verified files are gone (swept) rolls back to the record it started from.
 #[test]
 fn a_crash_whose_files_are_gone_rolls_back() {

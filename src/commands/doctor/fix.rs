@@ -30,7 +30,7 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
                 },
                 Some(format!("removed the damaged record of `{}`", now.name)),
             )),
-            Current::Record(_) | Current::None => Err(LeftAlone(None).into()),
+            Current::Record(_) | Current::None => Ok((Change::leave(), None)),
         });
         report(done, &damaged.name, &mut fixed)?;
     }
@@ -57,11 +57,11 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
 /// files are gone, activate a whole one if the active one was, and make its links again.
 fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
-        return Err(LeftAlone(None).into());
+        return Ok((Change::leave(), None));
     };
     let problems = now.store.check(current);
     if problems.is_empty() {
-        return Err(LeftAlone(None).into());
+        return Ok((Change::leave(), None));
     }
     let mut record = current.clone();
     let broken: Vec<String> = problems
@@ -111,7 +111,7 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     // A file put at one of its links since is not haul's to replace: the tool is left
     // as it is, and the report says why.
     now.claim_links(&record, false)
-        .map_err(|err| LeftAlone(Some(crate::error::Report::of(&err).one_line())))?;
+        .map_err(|err| LeftAlone(crate::error::Report::of(&err).one_line()))?;
     let what = if broken.is_empty() {
         format!("relinked `{}`", record.name)
     } else {
@@ -132,19 +132,17 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     ))
 }
 
-/// A tool `--fix` leaves as it is, and why (nothing to say when there was nothing to do:
-/// another haul changed it since it was looked at).
+/// A tool `--fix` leaves as it is, and why.
 #[derive(Debug, thiserror::Error)]
 #[error("left as it is")]
-struct LeftAlone(Option<String>);
+struct LeftAlone(String);
 
 /// Add what one repair did (or why it left the tool as it is) to `fixed`.
 fn report(done: Result<Option<String>>, name: &str, fixed: &mut Vec<String>) -> Result<()> {
     match done {
         Ok(done) => fixed.extend(done),
         Err(err) => match err.downcast_ref::<LeftAlone>() {
-            Some(LeftAlone(Some(why))) => fixed.push(format!("left `{name}` as it is: {why}")),
-            Some(LeftAlone(None)) => {}
+            Some(LeftAlone(why)) => fixed.push(format!("left `{name}` as it is: {why}")),
             None => return Err(err),
         },
     }
