@@ -204,6 +204,38 @@ fn a_change_completes_a_journal_left_since_for_its_tool() {
     assert!(store.pending().is_empty());
 }
 
+/// When a change fails and undoing it fails too (here the record's place is a directory, so
+/// neither the change nor its undo can write or remove it), the journal stays: the next run
+/// completes the change once it can.
+#[test]
+fn a_change_that_cannot_be_undone_keeps_its_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let record = store.record_path("t");
+    std::fs::remove_file(&record).unwrap();
+    std::fs::create_dir(&record).unwrap();
+    let err = install(&store, "2.0.0").unwrap_err();
+    assert!(
+        format!("{err:#}").contains("could not be undone either"),
+        "{err:#}"
+    );
+    assert_eq!(
+        store
+            .pending()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>(),
+        ["t"]
+    );
+    std::fs::remove_dir(&record).unwrap();
+    assert!(store.recover().is_empty());
+    let now = store.read("t").unwrap().unwrap();
+    assert_eq!(now.active.as_deref(), Some("2.0.0"));
+    assert_eq!(linked(&store).as_deref(), Some("t 2.0.0"));
+    assert!(store.pending().is_empty());
+}
+
 /// A change that leaves the tool as it is touches nothing, a damaged record included (a change
 /// with no record would remove it).
 #[test]
