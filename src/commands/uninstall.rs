@@ -181,39 +181,14 @@ fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::record::{Identity, Installed, Record, Requirement};
-    use crate::store::{Store, write_atomic};
 
     /// Whether the version is active is asked of the record under the store's lock, not of
     /// what was read before: another haul may have made it active since.
     #[test]
     fn removing_the_version_active_now_needs_force() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("home"), dir.path().join("bin"));
-        let identity = Identity {
-            source: "github:o/t".to_owned(),
-            product: None,
-        };
-        let mut record = Record::new("t", identity, Requirement::default());
-        for version in ["1.0.0", "2.0.0"] {
-            record.add_version(
-                version,
-                Installed {
-                    version: version.to_owned(),
-                    tag: format!("v{version}"),
-                    platform: "linux-x86_64".to_owned(),
-                    artifacts: Vec::new(),
-                    bins: Vec::new(),
-                    installed_at: 1,
-                },
-            );
-        }
-        record.activate("1.0.0", &[], 1);
-        write_atomic(
-            &store.record_path("t"),
-            &serde_json::to_vec(&record).unwrap(),
-        )
-        .unwrap();
+        let (store, record) =
+            crate::testing::store_with_record(dir.path(), &["1.0.0", "2.0.0"], "1.0.0");
         let err = store
             .change("t", |now| remove_version(now, "1.0.0", false))
             .unwrap_err();

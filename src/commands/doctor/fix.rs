@@ -152,37 +152,13 @@ fn report(done: Result<Option<String>>, name: &str, fixed: &mut Vec<String>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::record::{Identity, Installed, Record, Requirement};
-    use crate::store::{Store, write_atomic};
 
     /// A repair decides from the store as it is under the lock: a tool that is whole by then
     /// (another haul repaired it after `doctor` looked) is left as it is, not removed.
     #[test]
     fn a_tool_whole_by_the_time_of_the_repair_is_left_as_it_is() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("home"), dir.path().join("bin"));
-        let identity = Identity {
-            source: "github:o/t".to_owned(),
-            product: None,
-        };
-        let mut record = Record::new("t", identity, Requirement::default());
-        record.add_version(
-            "1.0.0",
-            Installed {
-                version: "1.0.0".to_owned(),
-                tag: "v1.0.0".to_owned(),
-                platform: "linux-x86_64".to_owned(),
-                artifacts: Vec::new(),
-                bins: Vec::new(),
-                installed_at: 1,
-            },
-        );
-        record.activate("1.0.0", &[], 1);
-        write_atomic(
-            &store.record_path("t"),
-            &serde_json::to_vec(&record).unwrap(),
-        )
-        .unwrap();
+        let (store, record) = crate::testing::store_with_record(dir.path(), &["1.0.0"], "1.0.0");
         // Broken when looked at: its version directory is missing.
         assert!(!store.check(&record).is_empty());
         // Repaired before the repair runs.
