@@ -52,16 +52,16 @@ pub fn kept_downloads(records: &[Record]) -> BTreeSet<PathBuf> {
         .collect()
 }
 
-/// What in the cache is not kept: each release's download directory not in `keep`, and
-/// everything else in the cache (API answers, leftovers). With its size.
+/// What in the cache is not kept: each release's download directory not in `keep`, and the
+/// API answers. With its size. Only what haul puts there: anything else in the cache dir (it
+/// may be a directory of the user's choosing) stays.
 pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)> {
     let cache = &ctx.settings.paths.cache_dir;
     let downloads = ctx.downloads_dir();
     let mut out = Vec::new();
-    for entry in read_dir(cache) {
-        if entry != downloads {
-            out.push(entry);
-        }
+    let api = cache.join(crate::fetch::API_CACHE_DIR);
+    if api.is_dir() {
+        out.push(api);
     }
     // downloads/github/OWNER/REPO/TAG and downloads/catalog/NAME/PLATFORM/TAG.
     for release in release_dirs(&downloads) {

@@ -16,10 +16,13 @@ pub struct Entry {
     pub body: String,
 }
 
+/// The directory of the cache dir that holds API answers.
+pub const DIR: &str = "api";
+
 /// Where the answer for `url` is kept.
 pub fn path(cache_dir: &Path, url: &str) -> PathBuf {
     let key = hex::encode(sha2::Sha256::digest(url.as_bytes()));
-    cache_dir.join("api").join(format!("{key}.json"))
+    cache_dir.join(DIR).join(format!("{key}.json"))
 }
 
 pub fn read(path: &Path) -> Option<Entry> {

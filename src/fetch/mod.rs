@@ -28,6 +28,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Response, StatusCode, Url};
 use tokio::time::Instant;
 
+pub use cache::DIR as API_CACHE_DIR;
 pub use diagnose::{NetworkReport, diagnose};
 pub use failure::HttpError;
 pub use proxy::{ProxyEnv, Var};

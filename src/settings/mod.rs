@@ -164,6 +164,7 @@ impl Settings {
         // Relative directories mean the current directory's, once and for all.
         let (home, cache_dir, bin_dir) =
             (absolute(home)?, absolute(cache_dir)?, absolute(bin_dir)?);
+        check_dirs(&home, &cache_dir, &bin_dir)?;
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
         let mut network = network::load(config.network, &cache_dir)?;
@@ -370,6 +371,29 @@ fn check_config(config: &ConfigFile, path: &Path) -> Result<(), UserError> {
 
 /// `path` made absolute against the current directory (nothing is resolved or required to
 /// exist).
+/// haul's home and the bin dir must not lie inside the cache dir (the same directory counts):
+/// `haul cache clean` and `haul prune` empty the cache, and would take tools or links with it.
+fn check_dirs(home: &Path, cache: &Path, bin: &Path) -> Result<(), UserError> {
+    for (what, dir, var) in [
+        ("haul's home", home, "HAUL_HOME"),
+        ("the bin dir", bin, "HAUL_BIN_DIR"),
+    ] {
+        if dir.starts_with(cache) {
+            return Err(UserError::new(format!(
+                "{what} `{}` is inside the cache dir `{}`",
+                dir.display(),
+                cache.display()
+            ))
+            .caused_by("`haul cache clean` and `haul prune` empty the cache dir")
+            .hint(format!(
+                "give the cache a directory of its own (`HAUL_CACHE_DIR`), or move `{var}`"
+            ))
+            .exit(ExitCode::Usage));
+        }
+    }
+    Ok(())
+}
+
 fn absolute(path: PathBuf) -> Result<PathBuf> {
     if path.is_absolute() {
         return Ok(path);

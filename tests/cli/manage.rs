@@ -276,14 +276,48 @@ fn cache_dir_and_clean() {
     assert_eq!(dir.stdout().trim(), env.cache_dir().display().to_string());
     let kept = env.cache_dir().join("downloads/github/acme/widget/v1.0.0");
     assert!(kept.is_dir());
-    std::fs::write(env.cache_dir().join("leftover"), b"x").unwrap();
+    // Only what haul keeps there goes: the cache dir may be one the user chose, with their
+    // own files in it.
+    std::fs::write(env.cache_dir().join("mine.txt"), b"x").unwrap();
+    std::fs::create_dir_all(env.cache_dir().join("src")).unwrap();
+    assert!(env.cache_dir().join("api").is_dir());
     env.run(&["cache", "clean"]).expect_code(0);
     assert!(kept.is_dir(), "downloads of stored versions stay");
-    assert!(!env.cache_dir().join("leftover").exists());
+    assert!(!env.cache_dir().join("api").exists(), "API answers go");
     env.run(&["cache", "clean", "--all"]).expect_code(0);
     assert!(!kept.exists());
+    assert_eq!(
+        std::fs::read(env.cache_dir().join("mine.txt")).unwrap(),
+        b"x"
+    );
+    assert!(env.cache_dir().join("src").is_dir());
     let report = env.run(&["doctor", "--json"]).json();
-    assert_eq!(report["cache_bytes"], 0);
+    assert_eq!(report["cache_bytes"], 1);
+}
+
+/// haul's home and the bin dir cannot lie inside the cache dir, which `cache clean` and
+/// `prune` empty: every command refuses such settings (exit 2) before it changes anything.
+#[test]
+fn home_and_bin_dir_stay_out_of_the_cache_dir() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    for (var, cache) in [
+        ("HAUL_HOME", env.home()),
+        ("HAUL_HOME", env.dir.path().to_path_buf()),
+        ("HAUL_BIN_DIR", env.bin_dir()),
+    ] {
+        let run = crate::support::Run::of(
+            env.command()
+                .env("HAUL_CACHE_DIR", &cache)
+                .args(["cache", "clean", "--all"]),
+        );
+        run.expect_code(2)
+            .stderr_has("is inside the cache dir")
+            .stderr_has(var);
+        env.run(&["which", "widget"]).expect_code(0);
+        assert!(env.home().join("records/widget.json").is_file());
+    }
 }
 
 /// Every command that takes an installed tool takes its name, an alias, its repository and an
