@@ -1,5 +1,5 @@
 //! `haul which TOOL`: the path of an installed tool's executable, for scripts. Exits 1 when the
-//! tool is not installed, or its link or the file behind it is missing.
+//! tool is not installed, or its link or the file behind it is missing or cannot run.
 
 use anyhow::Result;
 
@@ -54,9 +54,10 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         );
     };
     let target = ctx.store.link_target(&record, chosen);
-    let whole = target
-        .as_ref()
-        .is_some_and(|t| t.is_file() && link::points_to(&chosen.path, t));
+    let whole = target.as_ref().is_some_and(|t| {
+        crate::store::executable_at(t) == crate::store::ExeState::Runnable
+            && link::points_to(&chosen.path, t)
+    });
     if !whole {
         return Err(UserError::new(format!(
             "`{}` is installed, but `{}` is missing or broken",
@@ -64,7 +65,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             chosen.path.display()
         ))
         .hint(format!(
-            "repair it with `haul install {}`, or see `haul doctor`",
+            "repair it with `haul doctor --fix` or `haul install {}`",
             record.name
         ))
         .into());
@@ -113,10 +114,20 @@ fn which_locked(
         })
         .flatten();
     let path = linked.map_or_else(|| target.clone(), |l| l.path.clone());
-    if !target.is_file() {
-        return Err(UserError::new(format!("`{}` is missing", target.display()))
-            .hint("run `haul sync` to repair it")
-            .into());
+    match crate::store::executable_at(&target) {
+        crate::store::ExeState::Runnable => {}
+        crate::store::ExeState::Missing => {
+            return Err(UserError::new(format!("`{}` is missing", target.display()))
+                .hint("run `haul sync` to repair it")
+                .into());
+        }
+        crate::store::ExeState::NotExecutable => {
+            return Err(
+                UserError::new(format!("`{}` is not executable", target.display()))
+                    .hint("`haul doctor --fix` repairs it")
+                    .into(),
+            );
+        }
     }
     ctx.printer.data(&path.display().to_string())?;
     Ok(ExitCode::Success)

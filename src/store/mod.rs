@@ -388,6 +388,8 @@ pub enum Problem {
     VersionMissing { key: String },
     /// An executable of a stored version is gone.
     ExecutableMissing { key: String, path: PathBuf },
+    /// An executable of a stored version is there but may not be run (its mode lost `x`).
+    NotExecutable { key: String, path: PathBuf },
     /// A link the record names is not there.
     LinkMissing { path: PathBuf },
     /// A link the record names points somewhere else.
@@ -404,6 +406,9 @@ impl Problem {
                 "`{name}` {key}: the executable `{}` is gone",
                 path.display()
             ),
+            Problem::NotExecutable { key, path } => {
+                format!("`{name}` {key}: `{}` is not executable", path.display())
+            }
             Problem::LinkMissing { path } => {
                 format!("`{name}`: the link `{}` is missing", path.display())
             }
@@ -423,12 +428,18 @@ impl Store {
         // directory is looked at only when one of its executables is missing.
         for (key, version) in &record.versions {
             let dir = self.version_dir(&record.name, key);
-            let missing: Vec<PathBuf> = version
-                .bins
-                .iter()
-                .map(|bin| dir.join(&bin.path))
-                .filter(|path| !path.is_file())
-                .collect();
+            let mut missing = Vec::new();
+            for bin in &version.bins {
+                let path = dir.join(&bin.path);
+                match executable_at(&path) {
+                    ExeState::Runnable => {}
+                    ExeState::NotExecutable => problems.push(Problem::NotExecutable {
+                        key: key.clone(),
+                        path,
+                    }),
+                    ExeState::Missing => missing.push(path),
+                }
+            }
             if (!missing.is_empty() || version.bins.is_empty()) && !dir.is_dir() {
                 problems.push(Problem::VersionMissing { key: key.clone() });
                 continue;
@@ -600,6 +611,37 @@ impl Now<'_> {
         }
         Ok(takeovers)
     }
+}
+
+/// What is at an executable's place in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExeState {
+    /// Nothing, or not a file.
+    Missing,
+    /// A file that may not be run.
+    NotExecutable,
+    Runnable,
+}
+
+/// What is at `path`, with one file system call.
+pub fn executable_at(path: &Path) -> ExeState {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && may_run(&meta) => ExeState::Runnable,
+        Ok(meta) if meta.is_file() => ExeState::NotExecutable,
+        _ => ExeState::Missing,
+    }
+}
+
+#[cfg(unix)]
+fn may_run(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+/// Windows runs a file by its name (`.exe`), not by a mode.
+#[cfg(not(unix))]
+fn may_run(_meta: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Remove what only exists while the lock is held (`.tmp*` files of atomic writes).

@@ -42,6 +42,12 @@ fn identity() -> Identity {
     }
 }
 
+/// An executable at `path` saying `text`, as unpacking leaves one.
+fn program(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    crate::unpack::set_executable(path).unwrap();
+}
+
 /// Stage `version` of `t` with its executable, and the change that installs and activates it.
 fn install(store: &Store, version: &str) -> Result<()> {
     install_into(store, version, std::slice::from_ref(&store.bin_dir))
@@ -49,7 +55,7 @@ fn install(store: &Store, version: &str) -> Result<()> {
 
 fn install_into(store: &Store, version: &str, bin_dirs: &[PathBuf]) -> Result<()> {
     let staging = store.staging("t")?;
-    std::fs::write(staging.unpacked().join("t"), format!("t {version}"))?;
+    program(&staging.unpacked().join("t"), &format!("t {version}"));
     store.change("t", |now| {
         let mut record = now
             .record()
@@ -124,7 +130,7 @@ fn a_crash_at_any_step_is_completed_by_the_next_run() {
         install(&store, "1.0.0").unwrap();
         // What `run` writes before acting, and then the steps it got through.
         let staging = store.staging("t").unwrap();
-        std::fs::write(staging.unpacked().join("t"), "t 2.0.0").unwrap();
+        program(&staging.unpacked().join("t"), "t 2.0.0");
         let mut record = store.read("t").unwrap().unwrap();
         let previous = record.clone();
         record.add_version("2.0.0", installed("2.0.0"));
@@ -178,7 +184,7 @@ fn a_change_completes_a_journal_left_since_for_its_tool() {
     install(&store, "1.0.0").unwrap();
     // Another process stored 2.0.0 and died once the version was in place.
     let staging = store.staging("t").unwrap();
-    std::fs::write(staging.unpacked().join("t"), "t 2.0.0").unwrap();
+    program(&staging.unpacked().join("t"), "t 2.0.0");
     let previous = store.read("t").unwrap().unwrap();
     let mut record = previous.clone();
     record.add_version("2.0.0", installed("2.0.0"));

@@ -498,3 +498,35 @@ fn an_executable_path_the_install_keeps_reads_back() {
         Some(program("widget", "1.0.0"))
     );
 }
+
+/// An executable that lost its `x` bit does not run: `list`, `which` and `doctor` say so, and
+/// `doctor --fix` makes it executable again.
+#[cfg(unix)]
+#[test]
+fn an_executable_that_cannot_run_is_not_healthy() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let target = std::fs::canonicalize(env.bin_dir().join("widget")).unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let list = env.run(&["list", "--json"]);
+    let problems = list.json()[0]["problems"].to_string();
+    assert!(problems.contains("is not executable"), "{problems}");
+    env.run(&["which", "widget"]).expect_code(1);
+    env.run(&["doctor"]).expect_code(1);
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        fix.stdout()
+            .contains("made 1 file of `widget` executable again"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    assert_eq!(
+        env.run(&["list", "--json"]).json()[0]["problems"],
+        serde_json::json!([])
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+}

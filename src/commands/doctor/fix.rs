@@ -70,7 +70,9 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
             Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. } => {
                 Some(key.clone())
             }
-            Problem::LinkMissing { .. } | Problem::LinkWrong { .. } => None,
+            Problem::LinkMissing { .. }
+            | Problem::LinkWrong { .. }
+            | Problem::NotExecutable { .. } => None,
         })
         .collect();
     let mut unlink = Vec::new();
@@ -112,7 +114,23 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     // as it is, and the report says why.
     now.claim_links(&record, false)
         .map_err(|err| LeftAlone(crate::error::Report::of(&err).one_line()))?;
-    let what = if broken.is_empty() {
+    // An executable that lost its mode is made executable again, as unpacking made it.
+    let mut modes = 0;
+    for problem in &problems {
+        if let Problem::NotExecutable { key, path } = problem
+            && !broken.contains(key)
+        {
+            crate::unpack::set_executable(path)?;
+            modes += 1;
+        }
+    }
+    let what = if modes > 0 && broken.is_empty() {
+        format!(
+            "made {} of `{}` executable again",
+            crate::units::count(modes, "file"),
+            record.name
+        )
+    } else if broken.is_empty() {
         format!("relinked `{}`", record.name)
     } else {
         format!(
