@@ -351,6 +351,7 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, UserError> {
         UserError::new(format!("invalid config file `{}`", path.display()))
             .caused_by(err.to_string().trim_end().to_owned())
             .hint("see the Configuration section of haul's README for every key")
+            .exit(ExitCode::Usage)
     })
 }
 

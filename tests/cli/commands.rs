@@ -338,7 +338,7 @@ fn invalid_config_is_reported_with_its_path() {
     let env = TestEnv::new();
     std::fs::write(env.config_path(), "jobz = 3\n").unwrap();
     env.run(&["list"])
-        .expect_code(1)
+        .expect_code(2)
         .stderr_has("invalid config file")
         .stderr_has("jobz");
 }
