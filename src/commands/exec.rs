@@ -24,11 +24,11 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
     // Inside a project, a tool without `@VERSION` is the version haul.lock pins.
     if !args.tool.contains('@')
-        && let Some(locked) = crate::commands::sync::locked_entry(ctx, &args.tool)?
+        && let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)?
     {
         // Only a stored version that is exactly what the lock pins (its source, tag and files,
         // each with its locked SHA-256) runs as it is; anything else is installed from the lock.
-        let platform = crate::settings::target_platform(None)?.to_string();
+        let platform = crate::platform::host::platform().to_string();
         let stored = installed.as_ref().and_then(|r| {
             locked
                 .stored_key(r, &platform)
@@ -37,7 +37,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         let (record, key) = if let Some(found) = stored {
             found
         } else {
-            let outcome = crate::commands::sync::store_locked(ctx, &locked)?;
+            let outcome = crate::commands::sync::store_locked(ctx, &project, &locked)?;
             (outcome.record().clone(), outcome.key().to_owned())
         };
         let program = program(ctx, &record, &key, args.bin.as_deref())?;

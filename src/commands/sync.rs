@@ -80,30 +80,39 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     run(ctx, &runtime, &http, &items, &settings, args.json)
 }
 
-/// The lock entry `query` names (its key in haul.toml or its name), when the current directory
-/// is in a project with a lock: inside a project, `exec` and `which` use the locked version.
-pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<LockedTool>> {
+/// The lock entry `query` names (its key in haul.toml or its name), and its project, when the
+/// current directory is in a project with a lock: inside a project, `exec` and `which` use the
+/// locked version.
+pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, LockedTool)>> {
     let Some(dir) = crate::project::find(&ctx.settings.cwd) else {
         return Ok(None);
     };
     let project = Project::open(&dir)?;
-    Ok(project.lock.and_then(|lock| {
+    let locked = project.lock.as_ref().and_then(|lock| {
         lock.tools
-            .into_iter()
+            .iter()
             .find(|t| t.key == query || t.name == query)
-    }))
+            .cloned()
+    });
+    Ok(locked.map(|locked| (project, locked)))
 }
 
-/// Store the locked version of `locked` (not made active), from the lock's files alone.
-pub fn store_locked(ctx: &Context, locked: &LockedTool) -> Result<crate::install::Outcome> {
+/// Store the locked version of `locked`, from `project`'s lock (not made active), from the
+/// lock's files alone.
+pub fn store_locked(
+    ctx: &Context,
+    project: &Project,
+    locked: &LockedTool,
+) -> Result<crate::install::Outcome> {
     let catalog = ctx.catalog()?;
     let tool = tool_of(locked, &catalog)?;
-    let project = match crate::project::find(&ctx.settings.cwd) {
-        Some(dir) => Some(Project::open(&dir)?),
-        None => None,
-    };
-    let require = project.as_ref().and_then(Project::requires_checksum);
-    let settings = InstallSettings::resolve(&ctx.settings, None, require, false, None)?;
+    let settings = InstallSettings::resolve(
+        &ctx.settings,
+        None,
+        project.requires_checksum(),
+        false,
+        None,
+    )?;
     let resolved = locked_files(locked, &tool, settings.platform, settings.require_checksum)?;
     let opts = crate::install::Options::from_settings(&settings, false);
     let http = ctx.http()?;

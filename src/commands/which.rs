@@ -11,7 +11,7 @@ use crate::store::link;
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // Inside a project, the version haul.lock pins.
-    if let Some(locked) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
+    if let Some((_, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
         return which_locked(ctx, &args.tool, &locked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
@@ -84,7 +84,7 @@ fn which_locked(
     // One record, by the name the lock gives (checked when the lock was read); a damaged one
     // is an error, not "not installed".
     let record = ctx.store.read(&locked.name)?;
-    let platform = crate::settings::target_platform(None)?.to_string();
+    let platform = crate::platform::host::platform().to_string();
     let Some((record, key)) = record
         .as_ref()
         .and_then(|r| locked.stored_key(r, &platform).map(|k| (r, k.to_owned())))
