@@ -130,20 +130,19 @@ pub fn tag(text: &str) -> Result<&str, UserError> {
 /// template names: climb out of a mirror rule's path, or turn the checksum's URL into the
 /// download's.
 pub fn url_tag(text: &str) -> Result<&str, UserError> {
+    // `tag` refuses `.` and `..` already.
     tag(text)?;
     let plain = text
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '~'));
-    let why = if !plain {
-        Some("a tag filled into a URL may hold only letters, digits and `.`, `-`, `_`, `+`, `~`")
-    } else if text == "." || text == ".." {
-        Some("it names a directory (`.` or `..`)")
+    if plain {
+        Ok(text)
     } else {
-        None
-    };
-    match why {
-        None => Ok(text),
-        Some(why) => Err(refused(NameKind::Tag, text, why)),
+        Err(refused(
+            NameKind::Tag,
+            text,
+            "a tag filled into a URL may hold only letters, digits and `.`, `-`, `_`, `+`, `~`",
+        ))
     }
 }
 

@@ -539,7 +539,8 @@ impl Now<'_> {
     /// tool's directory; a file put there since is [`Owner::Foreign`]. A damaged record of
     /// this tool counts for nothing: its links are whatever points into its directory.
     pub fn owner(&self, path: &Path) -> Owner {
-        if let Some(other) = self.taken_by_other(path) {
+        let ours = link::points_into(path, &self.store.tool_dir(self.name));
+        if let Some(other) = self.other_owner(path, ours) {
             return Owner::Tool(other.to_owned());
         }
         // On Windows a link is a hard link or a copy, which names no target: when the target
@@ -552,10 +553,7 @@ impl Now<'_> {
                     })
             })
         });
-        if !link::present(path)
-            || listed
-            || link::points_into(path, &self.store.tool_dir(self.name))
-        {
+        if !link::present(path) || listed || ours {
             Owner::Free
         } else {
             Owner::Foreign
@@ -566,7 +564,14 @@ impl Now<'_> {
     /// tool's directory, or at least not into this tool's (a listing this tool's link has
     /// replaced is left over from a takeover that stopped before it told the other record).
     pub fn taken_by_other(&self, path: &Path) -> Option<&str> {
-        let ours = link::points_into(path, &self.store.tool_dir(self.name));
+        self.other_owner(
+            path,
+            link::points_into(path, &self.store.tool_dir(self.name)),
+        )
+    }
+
+    /// [`Now::taken_by_other`], `ours` saying whether `path` points into this tool's directory.
+    fn other_owner(&self, path: &Path, ours: bool) -> Option<&str> {
         self.records
             .ok
             .iter()

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::facts;
 use crate::context::Context;
-use crate::store::{Change, Current, Now, Problem, link};
+use crate::store::{Change, Current, Now, Problem};
 
 /// Repair what can be repaired; returns what was done, for the report.
 pub fn fix(ctx: &Context) -> Result<Vec<String>> {
@@ -53,8 +53,9 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
     Ok(fixed)
 }
 
-/// The change that repairs one tool with `problems`, and what it did: drop the versions whose
-/// files are gone, activate a whole one if the active one was, and make its links again.
+/// The change that repairs one tool, from its problems as they are under the lock, and what
+/// it did: drop the versions whose files are gone, activate a whole one if the active one
+/// was, make lost modes executable again, and make its links again.
 fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
         return Ok((Change::leave(), None));
@@ -106,10 +107,9 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     }
     // A link another tool has taken over (`install --force` stopped before it told this
     // record) is that tool's now: let go of it.
-    let dir = now.store.tool_dir(now.name);
     record
         .links
-        .retain(|l| now.taken_by_other(&l.path).is_none() || link::points_into(&l.path, &dir));
+        .retain(|l| now.taken_by_other(&l.path).is_none());
     // A file put at one of its links since is not haul's to replace: the tool is left
     // as it is, and the report says why.
     now.claim_links(&record, false)
