@@ -3,7 +3,7 @@
 //! Only `main.rs` turns these into a process exit; everything else returns them.
 
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// haul's exit codes; documented in the README and `haul --help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,21 +167,23 @@ pub fn is_bidi_override(c: char) -> bool {
 /// newlines among them, and bidirectional overrides written as `\u{…}`, so that it cannot
 /// start a line of its own (a forged `hint:`) or show as other text.
 pub fn shown(text: &str) -> Cow<'_, str> {
-    let escaped = |c: char| c.is_control() || is_bidi_override(c);
-    if !text.chars().any(escaped) {
+    escape(text, |c| c.is_control() || is_bidi_override(c))
+}
+
+/// `text` with each character `escaped` says written as `\u{…}`.
+pub fn escape(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&escaped) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(
-        text.chars()
-            .map(|c| {
-                if escaped(c) {
-                    format!("\\u{{{:x}}}", u32::from(c))
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The exit code an error calls for.

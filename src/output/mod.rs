@@ -217,18 +217,7 @@ fn unsafe_char(c: char) -> bool {
 /// `text` with its control characters (terminal escape sequences among them) and bidirectional
 /// overrides shown as `\u{…}` escapes; newlines and tabs stay.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    crate::error::escape(text, unsafe_char)
 }
 
 #[cfg(test)]
