@@ -311,17 +311,10 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
         }
         UserError::new(format!("`{name}` cannot be unpacked"))
             .caused_by(crate::error::Report::of(&err).one_line())
-            .hint("haul was not changed; the release is broken, report it to haul's authors")
+            .hint(BROKEN_RELEASE)
             .into()
     })?;
     let new_exe = unpacked.join(inside);
-    if fs_err::symlink_metadata(&new_exe).is_err() {
-        return Err(
-            UserError::new(format!("the archive does not hold `{inside}`"))
-                .hint("haul was not changed; the release is not laid out as haul's releases are")
-                .into(),
-        );
-    }
     check_new_exe(&new_exe, inside)?;
     self_replace::self_replace(&new_exe).map_err(|err| {
         let exe = std::env::current_exe().unwrap_or_default();
@@ -341,8 +334,12 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
     Ok(())
 }
 
-/// The unpacked haul must be a regular file (replacing itself with a link would install a
-/// copy of whatever the link names on this machine), a program for this platform, and one
+/// The hint when a verified release cannot be installed.
+const BROKEN_RELEASE: &str =
+    "haul was not changed; the release is broken, report it to haul's authors";
+
+/// The unpacked haul must be there, a regular file (replacing itself with a link would install
+/// a copy of whatever the link names on this machine), a program for this platform, and one
 /// that can start here: an archive that verifies is not yet one that runs.
 fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
     let refused = |why: String| {
@@ -350,9 +347,15 @@ fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
             "`{inside}` in the release is not a haul that runs here"
         ))
         .caused_by(why)
-        .hint("haul was not changed; the release is broken, report it to haul's authors")
+        .hint(BROKEN_RELEASE)
     };
-    let meta = fs_err::symlink_metadata(path)?;
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Err(
+            UserError::new(format!("the archive does not hold `{inside}`"))
+                .hint("haul was not changed; the release is not laid out as haul's releases are")
+                .into(),
+        );
+    };
     if !meta.file_type().is_file() {
         return Err(refused("it is not a regular file".to_owned()).into());
     }
