@@ -132,11 +132,7 @@ pub(crate) fn too_many_directories(asset: &str, limits: Limits) -> UserError {
         limits.max_entries
     ))
     .caused_by("its paths imply that many; haul stopped unpacking it; nothing was installed")
-    .hint(format!(
-        "if the release really holds that many directories, raise the limit in the config \
-         file, e.g. `{MAX_ENTRIES_KEY} = {}`",
-        limits.max_entries.saturating_mul(2)
-    ))
+    .hint(raise_entries(limits, "directories"))
 }
 
 pub(crate) fn too_many_entries(asset: &str, limits: Limits) -> UserError {
@@ -145,11 +141,16 @@ pub(crate) fn too_many_entries(asset: &str, limits: Limits) -> UserError {
         limits.max_entries
     ))
     .caused_by("haul stopped unpacking it; nothing was installed")
-    .hint(format!(
-        "if the release really holds that many files, raise the limit in the config file, e.g. \
+    .hint(raise_entries(limits, "files"))
+}
+
+/// How to allow a release that really holds that many `what`.
+fn raise_entries(limits: Limits, what: &str) -> String {
+    format!(
+        "if the release really holds that many {what}, raise the limit in the config file, e.g. \
          `{MAX_ENTRIES_KEY} = {}`",
         limits.max_entries.saturating_mul(2)
-    ))
+    )
 }
 
 /// A reader that fails once more than `cap` bytes have come through it, and remembers that it
