@@ -287,24 +287,36 @@ impl Http {
 
     /// [`Http::get_text`] through the `ETag` cache: a conditional request when an earlier
     /// answer is kept (a 304 costs GitHub no rate limit), the cached answer when offline.
-    pub async fn get_cached(&self, url: &str, accept: &str) -> Result<String> {
+    /// `read` turns an answer into what the caller wants. A kept answer it cannot read is as
+    /// good as none: it is asked for in full again, and a fresh answer it cannot read is not
+    /// kept.
+    pub async fn get_cached<T, E>(
+        &self,
+        url: &str,
+        accept: &str,
+        read: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<Result<T, E>> {
         let path = self.cache_dir.as_deref().map(|dir| cache::path(dir, url));
-        let kept = path.as_deref().and_then(cache::read);
+        let kept = path
+            .as_deref()
+            .and_then(cache::read)
+            .and_then(|kept| Some((read(&kept.body).ok()?, kept.etag)));
+        let (kept, etag) = kept.unzip();
         if self.offline.is_some()
             && let Some(kept) = kept
         {
-            return Ok(kept.body);
+            return Ok(Ok(kept));
         }
         let deadline = Instant::now() + self.limits.max_time;
-        let etag = kept.as_ref().map(|k| k.etag.as_str());
-        match self.text(url, accept, etag, deadline).await? {
-            Text::NotModified => Ok(kept.map(|k| k.body).unwrap_or_default()),
+        match self.text(url, accept, etag.as_deref(), deadline).await? {
+            Text::NotModified => Ok(kept.map_or_else(|| read(""), Ok)),
             Text::Body { text, etag } => {
-                if let (Some(path), Some(etag)) = (&path, etag) {
+                let value = read(&text);
+                if let (Some(path), Some(etag), Ok(_)) = (&path, etag, &value) {
                     // A cache that cannot be written only costs the next run a full answer.
                     let _ = cache::write(path, url, &etag, &text);
                 }
-                Ok(text)
+                Ok(value)
             }
         }
     }

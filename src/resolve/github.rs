@@ -82,8 +82,13 @@ impl GitHub<'_> {
     /// GET API JSON through the `ETag` cache: a 304 costs no rate limit, and offline runs
     /// answer from the cache.
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T> {
-        let text = self.http.get_cached(url.as_str(), ACCEPT_JSON).await?;
-        serde_json::from_str(&text).map_err(|err| {
+        let answer = self
+            .http
+            .get_cached(url.as_str(), ACCEPT_JSON, |text| {
+                serde_json::from_str::<T>(text)
+            })
+            .await?;
+        answer.map_err(|err| {
             UserError::new(format!(
                 "unexpected answer from the GitHub API at `{}`",
                 crate::fetch::redact::parsed_url(url)

@@ -502,6 +502,42 @@ fn api_answers_are_revalidated_with_their_etag_and_kept_for_offline_runs() {
     );
 }
 
+/// A kept answer that no longer reads (a damaged cache) is as good as none: it is asked for in
+/// full again, not revalidated with its `ETag` and then failed on for good.
+#[test]
+fn a_damaged_cached_answer_is_asked_for_again() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let latest = "/repos/acme/widget/releases/latest";
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let entries: Vec<_> = std::fs::read_dir(env.cache_dir().join("api"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(!entries.is_empty());
+    for path in &entries {
+        let mut entry: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        entry["body"] = "garbage{".into();
+        std::fs::write(path, entry.to_string()).unwrap();
+    }
+    for _ in 0..2 {
+        env.run(&["outdated"]).expect_code(0);
+    }
+    let asked: Vec<_> = env
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == latest)
+        .collect();
+    assert_eq!(asked.len(), 3);
+    // Damaged: asked in full and kept again; the run after revalidates what was kept.
+    assert!(asked[1].header("if-none-match").is_none());
+    assert_eq!(asked[1].status, 200);
+    assert!(asked[2].header("if-none-match").is_some());
+    assert_eq!(asked[2].status, 304);
+}
+
 #[test]
 fn a_socks5_proxy_is_used() {
     let env = TestEnv::new();
