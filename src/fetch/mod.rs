@@ -34,7 +34,7 @@ pub use failure::HttpError;
 pub use proxy::{ProxyEnv, Var};
 pub use tls::CaEnv;
 
-use crate::error::UserError;
+use crate::error::{ExitCode, UserError};
 use crate::fetch::failure::{Failure, Retry};
 use crate::fetch::hop::Hop;
 use crate::fetch::mirror::Mirrors;
@@ -208,9 +208,12 @@ impl Http {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let api_url = config.api_url.as_str();
         let api = http_url(api_url).ok_or_else(|| {
-            UserError::new(format!("invalid GitHub API URL `{}`", redact::url(api_url))).hint(
-                "set `HAUL_GITHUB_API_URL` to a URL such as https://github.example.com/api/v3",
-            )
+            UserError::new(format!("invalid GitHub API URL `{}`", redact::url(api_url)))
+                .hint(
+                    "set `HAUL_GITHUB_API_URL` (or `github-api-url` in the config file) to an \
+                     http(s) URL such as https://github.example.com/api/v3",
+                )
+                .exit(ExitCode::Usage)
         })?;
         let proxies = Arc::new(Proxies::new(&config.proxy)?);
         let extra = tls::extra(&config.ca)?;

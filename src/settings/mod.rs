@@ -158,6 +158,7 @@ impl Settings {
         let bin_dir = match (&global.bin_dir, env("HAUL_BIN_DIR"), &config.bin_dir) {
             (Some(dir), _, _) => dir.clone(),
             (None, Some(dir), _) => PathBuf::from(dir),
+            // `check_config` saw that it is absolute once expanded.
             (None, None, Some(dir)) => expand_tilde(dir),
             (None, None, None) => default_bin_dir()?,
         };
@@ -329,7 +330,10 @@ pub(crate) fn env_string(name: &str) -> Result<Option<String>> {
         Ok(value) => Ok(Some(value.trim().to_owned())),
         Err(std::env::VarError::NotPresent) => Ok(None),
         Err(std::env::VarError::NotUnicode(_)) => {
-            Err(UserError::new(format!("`{name}` is not valid UTF-8")).into())
+            Err(UserError::new(format!("`{name}` is not valid UTF-8"))
+                .hint(format!("set `{name}` to UTF-8 text, or unset it"))
+                .exit(ExitCode::Usage)
+                .into())
         }
     }
 }
@@ -344,7 +348,9 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, UserError> {
                 "cannot read the config file `{}`",
                 path.display()
             ))
-            .caused_by(err.to_string()));
+            .caused_by(err.to_string())
+            .hint("the config file must be a readable TOML file; `HAUL_CONFIG` names another")
+            .exit(ExitCode::Usage));
         }
     };
     toml::from_str(&text).map(Some).map_err(|err| {
@@ -357,21 +363,44 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, UserError> {
 
 /// Values a config file may hold but not use: the same limits as the command line.
 fn check_config(config: &ConfigFile, path: &Path) -> Result<(), UserError> {
+    let invalid = |why: String, hint: &str| {
+        Err(
+            UserError::new(format!("invalid config file `{}`", path.display()))
+                .caused_by(why)
+                .hint(hint)
+                .exit(ExitCode::Usage),
+        )
+    };
     if let Some(jobs) = config.jobs
         && !(1..=64).contains(&jobs)
     {
-        return Err(
-            UserError::new(format!("invalid config file `{}`", path.display()))
-                .caused_by(format!("`jobs = {jobs}` is not in 1..=64"))
-                .hint("set `jobs` to a number from 1 to 64")
-                .exit(ExitCode::Usage),
+        return invalid(
+            format!("`jobs = {jobs}` is not in 1..=64"),
+            "set `jobs` to a number from 1 to 64",
+        );
+    }
+    if config.max_archive_entries == Some(0) {
+        return invalid(
+            "`max-archive-entries = 0` would refuse every archive".to_owned(),
+            "set `max-archive-entries` to 1 or more, or leave it out for the default",
+        );
+    }
+    // A config file is read from every directory: a relative bin dir would follow the current
+    // one, and each install would link somewhere else.
+    if let Some(dir) = &config.bin_dir
+        && !expand_tilde(dir).is_absolute()
+    {
+        return invalid(
+            format!(
+                "`bin-dir = {:?}` is not an absolute path",
+                dir.to_string_lossy()
+            ),
+            "write an absolute path, or one that starts with `~/` for your home directory",
         );
     }
     Ok(())
 }
 
-/// `path` made absolute against the current directory (nothing is resolved or required to
-/// exist).
 /// haul's home and the bin dir must not lie inside the cache dir (the same directory counts):
 /// `haul cache clean` and `haul prune` empty the cache, and would take tools or links with it.
 fn check_dirs(home: &Path, cache: &Path, bin: &Path) -> Result<(), UserError> {
@@ -395,6 +424,8 @@ fn check_dirs(home: &Path, cache: &Path, bin: &Path) -> Result<(), UserError> {
     Ok(())
 }
 
+/// `path` made absolute against the current directory (nothing is resolved or required to
+/// exist).
 fn absolute(path: PathBuf) -> Result<PathBuf> {
     if path.is_absolute() {
         return Ok(path);

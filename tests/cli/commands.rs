@@ -1,6 +1,6 @@
 //! list, which, uninstall, info, env, completions, and the basics of the command line.
 
-use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
+use crate::support::{EXE, Run, TestEnv, host_asset, program, publish_simple};
 
 #[test]
 fn version_and_help() {
@@ -341,6 +341,73 @@ fn invalid_config_is_reported_with_its_path() {
         .expect_code(2)
         .stderr_has("invalid config file")
         .stderr_has("jobz");
+}
+
+/// Values a config file may hold but no user can mean are usage errors (exit 2) that name the
+/// key and say what to write instead, and nothing is installed.
+#[test]
+fn config_values_no_user_can_mean_are_refused_naming_the_key() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    // A config file is read from every directory: a relative bin dir would link each install
+    // wherever it was run.
+    for (config, shown, hint) in [
+        (
+            "bin-dir = \"bin\"",
+            "`bin-dir = \"bin\"` is not an absolute path",
+            "`~/`",
+        ),
+        (
+            "bin-dir = \"~nobody/bin\"",
+            "`bin-dir = \"~nobody/bin\"`",
+            "`~/`",
+        ),
+        ("bin-dir = \"\"", "`bin-dir = \"\"`", "`~/`"),
+        (
+            "max-archive-entries = 0",
+            "`max-archive-entries = 0` would refuse every archive",
+            "1 or more",
+        ),
+    ] {
+        std::fs::write(env.config_path(), config).unwrap();
+        env.run(&["install", "acme/widget"])
+            .expect_code(2)
+            .stderr_has(shown)
+            .stderr_has(hint);
+        assert!(!env.home().join("records").exists(), "{config}");
+    }
+    std::fs::write(env.config_path(), "bin-dir = \"~/bin\"").unwrap();
+    env.run(&["list"]).expect_code(0);
+
+    std::fs::remove_file(env.config_path()).unwrap();
+    std::fs::create_dir(env.config_path()).unwrap();
+    env.run(&["list"])
+        .expect_code(2)
+        .stderr_has("cannot read the config file")
+        .stderr_has("`HAUL_CONFIG`");
+    std::fs::remove_dir(env.config_path()).unwrap();
+
+    // The API URL from the config file: the hint names the key, not only the variable.
+    std::fs::write(env.config_path(), "github-api-url = \"notaurl\"").unwrap();
+    env.env("HAUL_GITHUB_API_URL", "")
+        .run(&["install", "acme/widget"])
+        .expect_code(2)
+        .stderr_has("invalid GitHub API URL `notaurl`")
+        .stderr_has("`github-api-url` in the config file");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_variable_that_is_not_utf8_is_a_usage_error() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let env = TestEnv::new();
+    let mut cmd = env.command();
+    cmd.arg("list")
+        .env("HAUL_TIMEOUT", std::ffi::OsStr::from_bytes(b"\xff"));
+    Run::of(&mut cmd)
+        .expect_code(2)
+        .stderr_has("`HAUL_TIMEOUT` is not valid UTF-8")
+        .stderr_has("hint: set `HAUL_TIMEOUT` to UTF-8 text");
 }
 
 #[test]
