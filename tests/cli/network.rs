@@ -212,9 +212,8 @@ fn a_download_that_stalls_half_way_resumes_after_the_timeout() {
         .stderr_has("waiting for");
     let ranges: Vec<Option<String>> = env
         .server
-        .requests()
+        .requests_to(&path)
         .iter()
-        .filter(|r| r.path == path)
         .map(|r| r.header("range").map(str::to_owned))
         .collect();
     assert_eq!(ranges.len(), 2);
@@ -474,12 +473,7 @@ fn api_answers_are_revalidated_with_their_etag_and_kept_for_offline_runs() {
     let latest = "/repos/acme/widget/releases/latest";
     env.run(&["install", "acme/widget"]).expect_code(0);
     env.run(&["install", "acme/widget"]).expect_code(0);
-    let asked: Vec<_> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == latest)
-        .collect();
+    let asked = env.server.requests_to(latest);
     assert_eq!(asked.len(), 2);
     assert!(asked[0].header("if-none-match").is_none());
     assert!(asked[1].header("if-none-match").is_some());
@@ -524,12 +518,7 @@ fn a_damaged_cached_answer_is_asked_for_again() {
     for _ in 0..2 {
         env.run(&["outdated"]).expect_code(0);
     }
-    let asked: Vec<_> = env
-        .server
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == latest)
-        .collect();
+    let asked = env.server.requests_to(latest);
     assert_eq!(asked.len(), 3);
     // Damaged: asked in full and kept again; the run after revalidates what was kept.
     assert!(asked[1].header("if-none-match").is_none());

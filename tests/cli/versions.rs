@@ -129,12 +129,7 @@ fn prefix_pages_through_long_release_lists() {
     }
     env.run(&["install", "acme/widget@1.0"]).expect_code(0);
     assert_eq!(installed_version(&env), "1.0.2");
-    let pages = env
-        .server
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/repos/acme/widget/releases")
-        .count();
+    let pages = env.server.hits("/repos/acme/widget/releases");
     assert_eq!(pages, 2);
 }
 

@@ -299,6 +299,12 @@ impl Server {
         );
     }
 
+    /// The requests that went to `path` (query ignored), in order.
+    pub fn requests_to(&self, path: &str) -> Vec<Logged> {
+        let log = &self.state().log;
+        log.iter().filter(|l| l.path == path).cloned().collect()
+    }
+
     /// How many requests went to `path` (query ignored).
     pub fn hits(&self, path: &str) -> usize {
         self.state().log.iter().filter(|l| l.path == path).count()
