@@ -138,16 +138,16 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
             .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?,
     };
     let path = ctx.store.version_dir(&record.name, key).join(&chosen.path);
-    if !path.is_file() {
-        return Err(UserError::new(format!(
-            "`{}` {} is stored, but `{}` is gone",
-            record.name,
-            version.version,
-            path.display()
-        ))
-        .hint("`haul doctor --fix` repairs the store")
-        .into());
-    }
+    crate::commands::which::check_target(
+        &path,
+        chosen.size,
+        "`haul doctor --fix` repairs the store",
+        &format!("{}@{}", record.name, version.version),
+    )
+    .map_err(|err| UserError {
+        message: format!("`{}` {}: {}", record.name, version.version, err.message),
+        ..err
+    })?;
     Ok(path)
 }
 

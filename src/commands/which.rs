@@ -7,7 +7,9 @@ use crate::cli::WhichArgs;
 use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
-use crate::store::link;
+use std::path::Path;
+
+use crate::store::{ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // Inside a project, the version haul.lock pins.
@@ -53,12 +55,20 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     };
-    let target = ctx.store.link_target(&record, chosen);
-    let whole = target.as_ref().is_some_and(|t| {
-        crate::store::executable_at(t) == crate::store::ExeState::Runnable
-            && link::points_to(&chosen.path, t)
-    });
-    if !whole {
+    let target = ctx.store.linked_bin(&record, chosen);
+    if let Some((target, bin)) = &target {
+        let version = record.active.as_deref().unwrap_or_default();
+        check_target(
+            target,
+            bin.size,
+            &format!(
+                "repair it with `haul doctor --fix` or `haul install {}`",
+                record.name
+            ),
+            &format!("{}@{version}", record.name),
+        )?;
+    }
+    if !target.is_some_and(|(t, _)| link::points_to(&chosen.path, &t)) {
         return Err(UserError::new(format!(
             "`{}` is installed, but `{}` is missing or broken",
             record.name,
@@ -114,21 +124,40 @@ fn which_locked(
         })
         .flatten();
     let path = linked.map_or_else(|| target.clone(), |l| l.path.clone());
-    match crate::store::executable_at(&target) {
-        crate::store::ExeState::Runnable => {}
-        crate::store::ExeState::Missing => {
-            return Err(UserError::new(format!("`{}` is missing", target.display()))
-                .hint("run `haul sync` to repair it")
-                .into());
-        }
-        crate::store::ExeState::NotExecutable => {
-            return Err(
-                UserError::new(format!("`{}` is not executable", target.display()))
-                    .hint("`haul doctor --fix` repairs it")
-                    .into(),
-            );
-        }
-    }
+    check_target(
+        &target,
+        bin.size,
+        "run `haul sync` to repair it",
+        &format!("{}@{}", record.name, version.version),
+    )?;
     ctx.printer.data(&path.display().to_string())?;
     Ok(ExitCode::Success)
+}
+
+/// Why the executable at `target`, installed with `size` bytes, cannot be given out: it is
+/// missing (`repair` says what to do), may not run, or is not the file haul installed (`haul
+/// install SPEC --force` puts it back).
+pub fn check_target(
+    target: &Path,
+    size: Option<u64>,
+    repair: &str,
+    spec: &str,
+) -> Result<(), UserError> {
+    match crate::store::executable_at(target, size) {
+        ExeState::Runnable => Ok(()),
+        ExeState::Missing => {
+            Err(UserError::new(format!("`{}` is missing", target.display())).hint(repair))
+        }
+        ExeState::NotExecutable => Err(UserError::new(format!(
+            "`{}` is not executable",
+            target.display()
+        ))
+        .hint("`haul doctor --fix` repairs it")),
+        ExeState::Changed { size: now } => Err(UserError::new(format!(
+            "`{}` has changed since it was installed ({})",
+            target.display(),
+            crate::store::sizes(now, size.unwrap_or_default())
+        ))
+        .hint(crate::store::reinstall_hint(spec))),
+    }
 }

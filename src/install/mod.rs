@@ -399,8 +399,10 @@ fn executables_of(
         let path = dest.join(&chosen.path);
         // Its headers, read once for both checks: a program for the platform, and one that
         // can start here (loader, glibc version).
-        let kind = elf::inspect(&mut fs_err::File::open(&path)?)
-            .with_context(|| format!("reading `{}`", path.display()))?;
+        let mut file = fs_err::File::open(&path)?;
+        let size = file.metadata()?.len();
+        let kind =
+            elf::inspect(&mut file).with_context(|| format!("reading `{}`", path.display()))?;
         executables::check_program(&kind, &chosen.name, platform)?;
         if let Err(why) = elf::can_run(&kind, &chosen.name, host) {
             let err = why.to_user_error(&part.asset.name);
@@ -429,6 +431,7 @@ fn executables_of(
         bins.push(Bin {
             link: format!("{}{}", chosen.name, platform.exe_suffix()),
             path: rel,
+            size: Some(size),
         });
     }
     Ok(bins)

@@ -31,7 +31,7 @@ use fs_err as fs;
 
 use crate::error::UserError;
 pub use journal::Change;
-pub use record::{Link, Record};
+pub use record::{Bin, Link, Record};
 pub use staging::Staging;
 
 /// The store of this process's settings.
@@ -122,6 +122,11 @@ impl Store {
 
     /// The file a record's link points at.
     pub fn link_target(&self, record: &Record, link: &Link) -> Option<PathBuf> {
+        self.linked_bin(record, link).map(|(path, _)| path)
+    }
+
+    /// The executable `link` names in the active version, and where it is.
+    pub fn linked_bin<'r>(&self, record: &'r Record, link: &Link) -> Option<(PathBuf, &'r Bin)> {
         let key = record.active.as_deref()?;
         let bin = record
             .versions
@@ -129,7 +134,7 @@ impl Store {
             .bins
             .iter()
             .find(|b| b.link == link.bin)?;
-        Some(self.version_dir(&record.name, key).join(&bin.path))
+        Some((self.version_dir(&record.name, key).join(&bin.path), bin))
     }
 
     /// Take the store's lock, waiting for another haul process to finish. The first time in a
@@ -390,6 +395,13 @@ pub enum Problem {
     ExecutableMissing { key: String, path: PathBuf },
     /// An executable of a stored version is there but may not be run (its mode lost `x`).
     NotExecutable { key: String, path: PathBuf },
+    /// An executable of a stored version is not the file haul installed: its size is not.
+    Changed {
+        key: String,
+        path: PathBuf,
+        size: u64,
+        installed: u64,
+    },
     /// A link the record names is not there.
     LinkMissing { path: PathBuf },
     /// A link the record names points somewhere else.
@@ -397,6 +409,12 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// Whether `haul doctor --fix` repairs it. A changed executable is not what haul
+    /// installed, but the change may be the user's own: only installing again puts it back.
+    pub fn repairable(&self) -> bool {
+        !matches!(self, Problem::Changed { .. })
+    }
+
     pub fn describe(&self, name: &str) -> String {
         match self {
             Problem::VersionMissing { key } => {
@@ -409,6 +427,16 @@ impl Problem {
             Problem::NotExecutable { key, path } => {
                 format!("`{name}` {key}: `{}` is not executable", path.display())
             }
+            Problem::Changed {
+                key,
+                path,
+                size,
+                installed,
+            } => format!(
+                "`{name}` {key}: `{}` has changed since it was installed ({})",
+                path.display(),
+                sizes(*size, *installed)
+            ),
             Problem::LinkMissing { path } => {
                 format!("`{name}`: the link `{}` is missing", path.display())
             }
@@ -431,11 +459,17 @@ impl Store {
             let mut missing = Vec::new();
             for bin in &version.bins {
                 let path = dir.join(&bin.path);
-                match executable_at(&path) {
+                match executable_at(&path, bin.size) {
                     ExeState::Runnable => {}
                     ExeState::NotExecutable => problems.push(Problem::NotExecutable {
                         key: key.clone(),
                         path,
+                    }),
+                    ExeState::Changed { size } => problems.push(Problem::Changed {
+                        key: key.clone(),
+                        path,
+                        size,
+                        installed: bin.size.unwrap_or_default(),
                     }),
                     ExeState::Missing => missing.push(path),
                 }
@@ -625,16 +659,35 @@ pub enum ExeState {
     Missing,
     /// A file that may not be run.
     NotExecutable,
+    /// A file of another size than the one installed (`size`): not what haul installed.
+    Changed {
+        size: u64,
+    },
     Runnable,
 }
 
-/// What is at `path`, with one file system call.
-pub fn executable_at(path: &Path) -> ExeState {
+/// What is at `path`, an executable installed with `size` bytes (`None`: not known), with one
+/// file system call.
+pub fn executable_at(path: &Path, size: Option<u64>) -> ExeState {
     match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() && may_run(&meta) => ExeState::Runnable,
-        Ok(meta) if meta.is_file() => ExeState::NotExecutable,
-        _ => ExeState::Missing,
+        Ok(meta) if !meta.is_file() => ExeState::Missing,
+        Ok(meta) if !may_run(&meta) => ExeState::NotExecutable,
+        Ok(meta) if size.is_some_and(|size| size != meta.len()) => {
+            ExeState::Changed { size: meta.len() }
+        }
+        Ok(_) => ExeState::Runnable,
+        Err(_) => ExeState::Missing,
     }
+}
+
+/// What puts a changed executable (of `NAME@VERSION`) back.
+pub fn reinstall_hint(spec: &str) -> String {
+    format!("`haul install {spec} --force` installs it again (a change made on purpose is lost)")
+}
+
+/// "N bytes; haul installed M", for a changed executable.
+pub fn sizes(size: u64, installed: u64) -> String {
+    format!("{size} bytes; haul installed {installed}")
 }
 
 #[cfg(unix)]

@@ -158,6 +158,10 @@ pub struct Bin {
     pub link: String,
     /// The executable, relative to the version's directory, with `/` separators.
     pub path: String,
+    /// Its size in bytes as installed, so that a file changed since can be told apart
+    /// (records written before haul kept it have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
 }
 
 /// One link in a bin dir.
@@ -459,6 +463,7 @@ mod tests {
                 .map(|b| Bin {
                     link: (*b).to_owned(),
                     path: format!("t-{version}/{b}"),
+                    size: None,
                 })
                 .collect(),
             installed_at: 7,
@@ -588,6 +593,7 @@ mod tests {
                 bins: vec![Bin {
                     link: "fd".to_owned(),
                     path: "fd-v10.2.0/fd".to_owned(),
+                    size: None,
                 }],
                 installed_at: 1,
             },

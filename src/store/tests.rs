@@ -27,6 +27,7 @@ fn installed(version: &str) -> Installed {
         bins: vec![Bin {
             link: "t".to_owned(),
             path: "t".to_owned(),
+            size: None,
         }],
         installed_at: 1,
     }
@@ -357,4 +358,17 @@ fn leftovers_are_swept_once_the_owner_is_gone() {
     drop(store.lock().unwrap());
     assert!(!store.records_dir().join(".tmpXYZ").exists());
     assert!(!root.join("t-dead").exists() && !root.join("t-dead.lock").exists());
+}
+
+/// A file of another size than the one installed has changed; one installed before haul kept
+/// sizes (no size) is taken as it is.
+#[test]
+fn an_executable_of_another_size_has_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t");
+    program(&path, "12345");
+    assert_eq!(executable_at(&path, Some(5)), ExeState::Runnable);
+    assert_eq!(executable_at(&path, Some(4)), ExeState::Changed { size: 5 });
+    assert_eq!(executable_at(&path, None), ExeState::Runnable);
+    assert_eq!(executable_at(dir.path(), Some(5)), ExeState::Missing);
 }

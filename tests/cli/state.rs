@@ -530,3 +530,66 @@ fn an_executable_that_cannot_run_is_not_healthy() {
     );
     env.run(&["which", "widget"]).expect_code(0);
 }
+
+/// An executable replaced by another file (of another size) is not what haul installed:
+/// `list`, `which`, `exec` and `doctor` say so, `doctor --fix` leaves the change alone (it may
+/// be the user's own), and installing again puts the file back.
+#[test]
+fn an_executable_changed_since_install_is_not_healthy() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let exe = format!("widget{EXE}");
+    let tools = env.home().join("tools");
+    let prefix = format!("{}: ", tools.display());
+    let stored: Vec<_> = env
+        .snapshot()
+        .into_iter()
+        .filter_map(|(key, _)| Some(tools.join(key.strip_prefix(&prefix)?)))
+        .filter(|p| p.file_name() == Some(std::ffi::OsStr::new(&exe)))
+        .collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let mut changed = program("widget", "1.0.0");
+    changed.extend_from_slice(b"# patched\n");
+    std::fs::write(&stored[0], &changed).unwrap();
+
+    let list = env.run(&["list", "--json"]);
+    let problems = list.json()[0]["problems"].to_string();
+    assert!(
+        problems.contains("has changed since it was installed"),
+        "{problems}"
+    );
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("has changed since it was installed")
+        .stderr_has("`haul install widget@1.0.0 --force` installs it again");
+    env.run(&["exec", "acme/widget@1.0.0"])
+        .expect_code(1)
+        .stderr_has("has changed since it was installed");
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    let findings = doctor.json()["problems"].clone();
+    let finding = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["problem"].as_str().unwrap().contains("has changed"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{findings}"));
+    assert_eq!(finding["fixable"], false);
+    let fix = env.run(&["doctor", "--fix"]);
+    fix.expect_code(1);
+    assert!(!fix.stdout().contains("fixed:"), "{}", fix.stdout());
+    assert_eq!(std::fs::read(&stored[0]).unwrap(), changed);
+
+    env.run(&["install", "widget@1.0.0", "--force"])
+        .expect_code(0);
+    assert_eq!(
+        env.run(&["list", "--json"]).json()[0]["problems"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}

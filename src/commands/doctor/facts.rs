@@ -9,7 +9,7 @@ use super::rules::{self, Facts};
 use crate::context::Context;
 use crate::paths::canonical;
 use crate::self_update::installation::{Installation, Method, ReceiptState};
-use crate::store::{Records, link};
+use crate::store::{Problem, Records, link};
 
 pub struct Gathered {
     pub facts: Facts,
@@ -69,12 +69,17 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         ReceiptState::Missing => {}
     }
     for record in &records.ok {
-        let problems = ctx
-            .store
-            .check(record)
-            .iter()
-            .map(|p| p.describe(&record.name))
-            .collect();
+        let (mut problems, mut changed) = (Vec::new(), Vec::new());
+        for problem in ctx.store.check(record) {
+            let text = problem.describe(&record.name);
+            match &problem {
+                Problem::Changed { key, .. } => {
+                    let version = record.versions.get(key).map_or(key, |v| &v.version);
+                    changed.push((text, format!("{}@{version}", record.name)));
+                }
+                _ => problems.push(text),
+            }
+        }
         let shadowed = if facts.bin_dir_on_path {
             record
                 .links
@@ -88,6 +93,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         facts.tools.push(rules::Tool {
             name: record.name.clone(),
             problems,
+            changed,
             shadowed,
         });
     }

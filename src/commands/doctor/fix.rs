@@ -35,7 +35,7 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
         report(done, &damaged.name, &mut fixed)?;
     }
     for record in &records.ok {
-        if store.check(record).is_empty() {
+        if !store.check(record).iter().any(Problem::repairable) {
             continue;
         }
         let done = store.change(&record.name, repair);
@@ -60,7 +60,8 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
         return Ok((Change::leave(), None));
     };
-    let problems = now.store.check(current);
+    let mut problems = now.store.check(current);
+    problems.retain(Problem::repairable);
     if problems.is_empty() {
         return Ok((Change::leave(), None));
     }
@@ -73,7 +74,8 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
             }
             Problem::LinkMissing { .. }
             | Problem::LinkWrong { .. }
-            | Problem::NotExecutable { .. } => None,
+            | Problem::NotExecutable { .. }
+            | Problem::Changed { .. } => None,
         })
         .collect();
     let mut unlink = Vec::new();

@@ -41,8 +41,11 @@ pub struct Config {
 #[derive(Debug, Default, Clone)]
 pub struct Tool {
     pub name: String,
-    /// Described problems with its files and links.
+    /// Described problems with its files and links that `--fix` repairs.
     pub problems: Vec<String>,
+    /// Described executables changed since they were installed, each with the `NAME@VERSION`
+    /// that installs it again.
+    pub changed: Vec<(String, String)>,
     /// Executables of the same name found earlier on PATH: (link name, what is found first).
     pub shadowed: Vec<(String, PathBuf)>,
 }
@@ -123,6 +126,13 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
                     tool.name
                 ),
                 true,
+            ));
+        }
+        for (problem, spec) in &tool.changed {
+            out.push(finding(
+                problem.clone(),
+                crate::store::reinstall_hint(spec),
+                false,
             ));
         }
         for (bin, first) in &tool.shadowed {
@@ -276,6 +286,7 @@ mod tests {
                     tools: vec![Tool {
                         name: "fd".into(),
                         problems: vec!["`fd`: the link `/b/fd` is missing".into()],
+                        changed: Vec::new(),
                         shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
                     }],
                     ..healthy()
@@ -310,8 +321,8 @@ mod tests {
         let shadow = problems(&Facts {
             tools: vec![Tool {
                 name: "fd".into(),
-                problems: Vec::new(),
                 shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
+                ..Tool::default()
             }],
             ..healthy()
         });
@@ -321,5 +332,25 @@ mod tests {
                 .problem
                 .contains("`/usr/bin/fd` comes first on PATH")
         );
+    }
+
+    /// A changed executable is reported with the install that puts it back, and `--fix`
+    /// leaves it (the change may be the user's own).
+    #[test]
+    fn a_changed_executable_is_for_the_user_to_reinstall() {
+        let found = problems(&Facts {
+            tools: vec![Tool {
+                name: "fd".into(),
+                changed: vec![(
+                    "`fd` 10.2.0: `/h/fd` has changed".into(),
+                    "fd@10.2.0".into(),
+                )],
+                ..Tool::default()
+            }],
+            ..healthy()
+        });
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(!found[0].fixable);
+        assert!(found[0].fix.contains("`haul install fd@10.2.0 --force`"));
     }
 }
