@@ -1,6 +1,6 @@
 //! list, which, uninstall, info, env, completions, and the basics of the command line.
 
-use crate::support::{EXE, Run, TestEnv, host_asset, program, publish_simple};
+use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
 
 #[test]
 fn version_and_help() {
@@ -404,7 +404,7 @@ fn a_variable_that_is_not_utf8_is_a_usage_error() {
     let mut cmd = env.command();
     cmd.arg("list")
         .env("HAUL_TIMEOUT", std::ffi::OsStr::from_bytes(b"\xff"));
-    Run::of(&mut cmd)
+    crate::support::Run::of(&mut cmd)
         .expect_code(2)
         .stderr_has("`HAUL_TIMEOUT` is not valid UTF-8")
         .stderr_has("hint: set `HAUL_TIMEOUT` to UTF-8 text");
