@@ -21,7 +21,8 @@ pub struct Context {
 
 impl Context {
     pub fn new(settings: Settings, printer: Printer) -> Context {
-        let store = Store::new(settings.paths.home.clone(), settings.paths.bin_dir.clone());
+        let store = Store::new(settings.paths.home.clone(), settings.paths.bin_dir.clone())
+            .with_notice(Arc::new(LockNotice(printer.clone())));
         Context {
             settings,
             printer,
@@ -67,6 +68,18 @@ impl Context {
             std::env::split_paths(path)
                 .any(|entry| entry == dir || crate::paths::canonical(&entry) == wanted)
         })
+    }
+}
+
+/// Says on stderr that this haul waits for another's change to the store.
+struct LockNotice(Printer);
+
+impl crate::store::Waiting for LockNotice {
+    fn waiting_for_lock(&self, lock: &Path) {
+        self.0.info(&format!(
+            "waiting for another haul to finish changing the store (`{}` is locked)…",
+            lock.display()
+        ));
     }
 }
 

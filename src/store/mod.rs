@@ -40,6 +40,26 @@ pub struct Store {
     pub home: PathBuf,
     /// The bin dir new links go to.
     pub bin_dir: PathBuf,
+    notice: Notice,
+}
+
+/// Told when another haul holds the store's lock and this one waits for it.
+pub trait Waiting: Send + Sync {
+    fn waiting_for_lock(&self, lock: &Path);
+}
+
+/// Nobody listening.
+impl Waiting for () {
+    fn waiting_for_lock(&self, _lock: &Path) {}
+}
+
+#[derive(Clone)]
+struct Notice(std::sync::Arc<dyn Waiting>);
+
+impl std::fmt::Debug for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Notice")
+    }
 }
 
 /// Held while the store changes.
@@ -60,6 +80,9 @@ pub struct Records {
     pub ok: Vec<Record>,
     pub damaged: Vec<Damaged>,
 }
+
+/// Whether this process has said it waits for another haul's lock (it says so once).
+static WAITED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// The stores whose leftovers this process has looked for (once each).
 static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
@@ -89,7 +112,19 @@ pub(crate) fn pause_point(step: &str) {
 
 impl Store {
     pub fn new(home: PathBuf, bin_dir: PathBuf) -> Store {
-        Store { home, bin_dir }
+        Store {
+            home,
+            bin_dir,
+            notice: Notice(std::sync::Arc::new(())),
+        }
+    }
+
+    /// The same store, telling `notice` when it waits for another haul's lock.
+    pub fn with_notice(self, notice: std::sync::Arc<dyn Waiting>) -> Store {
+        Store {
+            notice: Notice(notice),
+            ..self
+        }
     }
 
     pub fn records_dir(&self) -> PathBuf {
@@ -149,8 +184,20 @@ impl Store {
             .open(&path)?
             .into_parts()
             .0;
-        file.lock()
-            .with_context(|| format!("locking `{}`", path.display()))?;
+        // Another haul in the middle of a change holds it: say so once, then wait.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.notice.0.waiting_for_lock(&path);
+                }
+                file.lock()
+                    .with_context(|| format!("locking `{}`", path.display()))?;
+            }
+            Err(std::fs::TryLockError::Error(err)) => {
+                return Err(err).with_context(|| format!("locking `{}`", path.display()));
+            }
+        }
         let lock = Lock { _file: file };
         let first = SWEPT
             .lock()

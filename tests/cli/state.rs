@@ -379,12 +379,110 @@ fn names_from_servers_and_users_never_become_paths_outside() {
     assert!(!env.dir.path().join("x").exists());
 }
 
+/// A haul stopped at a step of its change, killed when dropped (also when a test fails, so
+/// that no haul is left holding the test's output open).
+#[cfg(unix)]
+struct Paused(std::process::Child);
+
+#[cfg(unix)]
+impl Paused {
+    /// Kill it, as a crash would, and wait until it is gone.
+    fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Paused {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `haul ARGS`, stopped at `step` of its change with the store locked (it waits there to be
+/// killed).
+#[cfg(unix)]
+fn paused_at(env: &TestEnv, step: &str, args: &[&str]) -> Paused {
+    use std::io::BufRead as _;
+    let mut child = env
+        .command()
+        .env("HAUL_TEST_PAUSE_AT", step)
+        .args(args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let paused = std::io::BufReader::new(stderr)
+        .lines()
+        .any(|line| line.unwrap().contains(&format!("paused at {step}")));
+    assert!(paused, "{step}: haul never reached the step");
+    Paused(child)
+}
+
+/// A haul that finds the store locked by another in the middle of a change says that it
+/// waits, and does nothing until the change is done or left: `doctor --fix` neither completes
+/// nor undoes a change another haul is still making.
+#[cfg(unix)]
+#[test]
+fn a_second_haul_waits_for_a_change_under_way() {
+    use std::io::{BufRead as _, Read as _};
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    let first = paused_at(&env, "journal-written", &["install", "acme/widget"]);
+    let journal = env.home().join("journal");
+    let journaled = || std::fs::read_dir(&journal).map_or(0, Iterator::count);
+    assert_eq!(journaled(), 1);
+
+    let mut second = Paused(
+        env.command()
+            .args(["doctor", "--fix"])
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut stderr = std::io::BufReader::new(second.0.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("waiting for another haul") {
+        line.clear();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no wait was said");
+    }
+    assert!(line.contains("store.lock"), "{line}");
+    // The first haul holds the lock, stopped: the second is waiting, the journal untouched.
+    assert!(second.0.try_wait().unwrap().is_none());
+    assert_eq!(journaled(), 1);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+
+    first.kill();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    second.0.wait().unwrap();
+    // Only now is the change left behind completed, once.
+    assert_eq!(journaled(), 0, "{rest}");
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["version"], "2.0.0", "{list}");
+    assert_eq!(list[0]["problems"], serde_json::json!([]));
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
+
 /// A crash (SIGKILL) at each step of an install: the next run finds a consistent state, and
 /// completes the install.
 #[cfg(unix)]
 #[test]
 fn a_crash_at_each_step_is_recovered() {
-    use std::io::BufRead as _;
     for step in [
         "journal-written",
         "version-moved",
@@ -395,24 +493,7 @@ fn a_crash_at_each_step_is_recovered() {
         publish_simple(&env.server, "acme/widget", "1.0.0");
         env.run(&["install", "acme/widget"]).expect_code(0);
         publish_simple(&env.server, "acme/widget", "2.0.0");
-        let mut child = env
-            .command()
-            .env("HAUL_TEST_PAUSE_AT", step)
-            .args(["install", "acme/widget"])
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut paused = false;
-        for line in std::io::BufReader::new(stderr).lines() {
-            if line.unwrap().contains(&format!("paused at {step}")) {
-                paused = true;
-                break;
-            }
-        }
-        assert!(paused, "{step}: haul never reached the step");
-        child.kill().unwrap();
-        child.wait().unwrap();
+        paused_at(&env, step, &["install", "acme/widget"]).kill();
 
         // Whatever the next command is, it sees the change whole.
         let list = env.run(&["list", "--json"]);
