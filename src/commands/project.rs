@@ -19,7 +19,7 @@ pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     }
-    crate::store::write_atomic(&path, manifest::STARTER.as_bytes())?;
+    project::write_file(&path, manifest::STARTER.as_bytes())?;
     ctx.printer.status(
         "Created",
         &format!(
@@ -33,7 +33,7 @@ pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
 pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = project::require_dir(&ctx.settings.cwd)?;
     let path = dir.join(manifest::FILE);
-    let mut text = fs_err::read_to_string(&path)?;
+    let mut text = manifest::read_text(&dir)?;
     let mut added = Vec::new();
     for raw in &args.tools {
         let spec = ToolSpec::parse(raw)?;
@@ -44,7 +44,7 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     }
     // What is written must read back: a mistake is found now, not at the next lock.
     manifest::Manifest::parse(&text, &path)?;
-    crate::store::write_atomic(&path, text.as_bytes())?;
+    project::write_file(&path, text.as_bytes())?;
     for line in added {
         ctx.printer.status("Added", &line);
     }
@@ -56,7 +56,7 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
 pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = project::require_dir(&ctx.settings.cwd)?;
     let path = dir.join(manifest::FILE);
-    let mut text = fs_err::read_to_string(&path)?;
+    let mut text = manifest::read_text(&dir)?;
     // Every name is checked first: a typo changes nothing.
     for key in &args.tools {
         text = manifest::remove(&text, key)?.ok_or_else(|| {
@@ -66,7 +66,7 @@ pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
                 .exit(ExitCode::Usage)
         })?;
     }
-    crate::store::write_atomic(&path, text.as_bytes())?;
+    project::write_file(&path, text.as_bytes())?;
     for key in &args.tools {
         ctx.printer
             .status("Removed", &format!("{key} from {}", manifest::FILE));

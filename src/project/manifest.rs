@@ -118,7 +118,24 @@ impl ToolEntry {
     }
 }
 
+/// The text of `dir`'s `haul.toml` (see [`super::read_file`]).
+pub fn read_text(dir: &std::path::Path) -> Result<String, UserError> {
+    super::read_file(dir, FILE)
+        .map_err(|err| err.exit(ExitCode::Usage))?
+        .ok_or_else(|| UserError::new(format!("`{}` is gone", dir.join(FILE).display())))
+}
+
+/// Directories of version control systems (compared in lower case).
+const VCS_DIRS: &[&str] = &[
+    ".git", ".hg", ".svn", ".jj", ".bzr", ".pijul", "_darcs", "cvs",
+];
+
 impl Manifest {
+    /// Read and parse `dir`'s `haul.toml`.
+    pub fn read(dir: &std::path::Path) -> Result<Manifest, UserError> {
+        Manifest::parse(&read_text(dir)?, &dir.join(FILE))
+    }
+
     /// Parse `text` (from `path`, for messages).
     pub fn parse(text: &str, path: &std::path::Path) -> Result<Manifest, UserError> {
         let mut manifest: Manifest = toml::from_str(text).map_err(|err| {
@@ -193,6 +210,26 @@ impl Manifest {
         let inside = dir
             .components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        // A version control system's own directory runs what it holds (`.git/hooks`): a
+        // repository must not turn a pinned tool into a hook by naming it.
+        let metadata = dir.components().find_map(|c| match c {
+            Component::Normal(part) => {
+                let part = part.to_string_lossy().to_ascii_lowercase();
+                VCS_DIRS.contains(&part.as_str()).then_some(part)
+            }
+            _ => None,
+        });
+        if let Some(vcs) = metadata {
+            return Err(UserError::new(format!(
+                "`settings.bin-dir` in {FILE} is `{}`, inside `{vcs}`",
+                dir.display()
+            ))
+            .caused_by(format!(
+                "`{vcs}` belongs to version control, which runs programs put there"
+            ))
+            .hint("write a path such as `.haul/bin`")
+            .exit(ExitCode::Usage));
+        }
         if inside && dir.components().next().is_some() {
             return Ok(());
         }
@@ -370,6 +407,10 @@ mod tests {
             "[tools]\nfd = { asset = \"(\" }\n",
             "[settings]\nplatforms = [\"plan9-mips\"]\n",
             "[setings]\n",
+            "[settings]\nbin-dir = \"../bin\"\n",
+            "[settings]\nbin-dir = \".git/hooks\"\n",
+            "[settings]\nbin-dir = \"sub/.GIT/hooks\"\n",
+            "[settings]\nbin-dir = \".hg/x\"\n",
         ] {
             let err = parse(bad).expect_err(bad);
             assert_eq!(err.exit, ExitCode::Usage, "{bad}");

@@ -8,7 +8,7 @@ pub mod resolve;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use crate::error::{ExitCode, UserError};
 pub use lock::Lock;
@@ -21,6 +21,70 @@ pub struct Project {
     pub manifest: Manifest,
     /// `haul.lock`, when there is one.
     pub lock: Option<Lock>,
+}
+
+/// The largest `haul.toml` or `haul.lock` read (a lock of hundreds of tools is well under 1 MiB).
+pub const MAX_FILE_SIZE: u64 = 16 << 20;
+
+/// The text of the project file `dir/name`, or `None` when there is none. The file comes with
+/// the repository, so it must be a regular file of the project: a link is followed only to a
+/// file inside the project (a link to `/proc/self/environ` or `~/.aws/credentials` would
+/// otherwise be read and quoted in an error), and a file larger than [`MAX_FILE_SIZE`] is
+/// refused.
+pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
+    use std::io::Read as _;
+    let path = dir.join(name);
+    let refused = |why: String| {
+        UserError::new(format!("`{}` cannot be read", path.display()))
+            .caused_by(why)
+            .hint(format!("make {name} a file of the project"))
+    };
+    let io = |err: std::io::Error| refused(err.to_string());
+    match std::fs::symlink_metadata(&path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => return Err(io(err)),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let root = crate::paths::canonical(dir);
+            let target = std::fs::canonicalize(&path).map_err(io)?;
+            if !target.starts_with(&root) {
+                return Err(refused(format!(
+                    "it is a link to `{}`, outside the project",
+                    target.display()
+                )));
+            }
+        }
+        Ok(_) => {}
+    }
+    let file = std::fs::File::open(&path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(refused("it is not a regular file".to_owned()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(refused(format!(
+            "it is larger than {}",
+            crate::units::size(MAX_FILE_SIZE)
+        )));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| refused("it is not UTF-8 text".to_owned()))
+}
+
+/// Write the project file `path` atomically, keeping the mode of the file it replaces (a new
+/// one is readable by everyone, like the files of a checkout).
+pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+    #[cfg(unix)]
+    let new = Some(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    // Windows has no such mode: a new file is as its directory makes it.
+    #[cfg(not(unix))]
+    let new = None;
+    let permissions = std::fs::metadata(path).map_or(new, |meta| Some(meta.permissions()));
+    crate::store::write_atomic_as(path, text, permissions)
 }
 
 /// The project directory `cwd` is in: the nearest directory, from `cwd` up, with a `haul.toml`.
@@ -76,19 +140,15 @@ impl Project {
     }
 
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {
-        let path = dir.join(manifest::FILE);
-        let text = fs_err::read_to_string(&path)?;
-        let manifest = Manifest::parse(&text, &path)?;
+        let manifest = Manifest::read(dir)?;
         let lock_path = dir.join(lock::FILE);
-        let (lock, unreadable) = match std::fs::read_to_string(&lock_path) {
-            Ok(text) => match Lock::parse(&text, &lock_path) {
+        let (lock, unreadable) = match read_file(dir, lock::FILE) {
+            Ok(Some(text)) => match Lock::parse(&text, &lock_path) {
                 Ok(lock) => (Some(lock), None),
                 Err(err) => (None, Some(err)),
             },
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => (None, None),
-            Err(err) => {
-                return Err(err).with_context(|| format!("reading `{}`", lock_path.display()));
-            }
+            Ok(None) => (None, None),
+            Err(err) => (None, Some(err.hint("run `haul lock` to write it again"))),
         };
         let project = Project {
             dir: dir.to_path_buf(),
@@ -127,6 +187,48 @@ impl Project {
 
     /// Write `lock` as `haul.lock` (atomically).
     pub fn write_lock(&self, lock: &Lock) -> Result<()> {
-        crate::store::write_atomic(&self.lock_path(), lock.render().as_bytes())
+        write_file(&self.lock_path(), lock.render().as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A project file is read only when it is a regular file of the project: a link out of the
+    /// project (to a secret, say) is refused without its content in the message.
+    #[test]
+    fn project_files_are_read_only_from_the_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("project");
+        std::fs::create_dir(&project).unwrap();
+        assert_eq!(read_file(&project, "haul.lock").unwrap(), None);
+        std::fs::write(project.join("haul.lock"), "format = 1\n").unwrap();
+        assert_eq!(
+            read_file(&project, "haul.lock").unwrap().as_deref(),
+            Some("format = 1\n")
+        );
+        std::fs::create_dir(project.join("haul.toml")).unwrap();
+        let err = read_file(&project, "haul.toml").unwrap_err();
+        assert!(err.one_line().contains("not a regular file"), "{err:?}");
+
+        #[cfg(unix)]
+        {
+            let secret = dir.path().join("credentials");
+            std::fs::write(&secret, "token = \"s3cret\"\n").unwrap();
+            std::fs::remove_dir(project.join("haul.toml")).unwrap();
+            std::os::unix::fs::symlink(&secret, project.join("haul.toml")).unwrap();
+            let err = read_file(&project, "haul.toml").unwrap_err();
+            assert!(err.one_line().contains("outside the project"), "{err:?}");
+            assert!(!format!("{err:?}").contains("s3cret"));
+            // A link to a file inside the project is read.
+            std::fs::remove_file(project.join("haul.toml")).unwrap();
+            std::os::unix::fs::symlink("haul.lock", project.join("haul.toml")).unwrap();
+            assert!(read_file(&project, "haul.toml").unwrap().is_some());
+            // A device is not a file.
+            std::fs::remove_file(project.join("haul.toml")).unwrap();
+            std::os::unix::fs::symlink("/dev/zero", project.join("haul.toml")).unwrap();
+            assert!(read_file(&project, "haul.toml").is_err());
+        }
     }
 }

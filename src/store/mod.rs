@@ -763,10 +763,23 @@ fn sweep_temp_files(dir: &Path) {
 
 /// Write `text` to `path` atomically: a temporary file beside it, synced, then renamed.
 pub(crate) fn write_atomic(path: &Path, text: &[u8]) -> Result<()> {
+    write_atomic_as(path, text, None)
+}
+
+/// [`write_atomic`], the file made with `permissions` (`None`: readable by this user only).
+pub(crate) fn write_atomic_as(
+    path: &Path,
+    text: &[u8],
+    permissions: Option<std::fs::Permissions>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp");
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    let mut file = builder
         .tempfile_in(dir)
         .with_context(|| format!("writing in `{}`", dir.display()))?;
     std::io::Write::write_all(&mut file, text)

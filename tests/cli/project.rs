@@ -346,6 +346,15 @@ fn a_projects_bin_dir_stays_inside_the_project() {
             .stderr_has("not a directory inside the project");
         assert!(!outside.exists());
     }
+    // Nor in version control's own directory, whose hooks git runs.
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".git/hooks\"\n",
+    );
+    run_in(&env, &dir, &["sync"])
+        .expect_code(2)
+        .stderr_has("belongs to version control");
+    assert!(!dir.join(".git").exists());
     // Nor through a link the repository holds.
     #[cfg(unix)]
     {
@@ -453,6 +462,73 @@ fn init_add_and_remove_keep_the_users_comments() {
     assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
     assert!(after.contains("# The tools this project uses"));
     run_in(&env, &dir, &["add", "not/a/b"]).expect_code(2);
+
+    // The files stay readable by whoever could read them (a shared checkout, a CI user).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = || {
+            std::fs::metadata(dir.join("haul.toml"))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        assert_eq!(mode() & 0o044, 0o044, "{:o}", mode());
+        std::fs::set_permissions(
+            dir.join("haul.toml"),
+            std::fs::Permissions::from_mode(0o640),
+        )
+        .unwrap();
+        run_in(&env, &dir, &["add", "jq"]).expect_code(0);
+        assert_eq!(mode(), 0o640);
+    }
+}
+
+/// `haul.toml` and `haul.lock` come with the repository: a link from either to a file outside
+/// the project (a secret) is refused without the file's content in the message, and `haul
+/// lock` replaces such a lock without writing through the link.
+#[cfg(unix)]
+#[test]
+fn project_files_that_lead_out_of_the_project_are_not_read() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let secret = env.dir.path().join("credentials");
+    let says = "AWS_SECRET_ACCESS_KEY=hunter2\n";
+    std::fs::write(&secret, says).unwrap();
+    let dir = project(&env, "[tools]\nsums = \"1\"\n");
+    std::os::unix::fs::symlink(&secret, dir.join("haul.lock")).unwrap();
+    for args in [
+        &["sync", "--frozen"][..],
+        &["which", "sums"],
+        &["exec", "sums"],
+    ] {
+        let run = run_in(&env, &dir, args);
+        run.expect_code(1).stderr_has("outside the project");
+        assert!(
+            !run.stderr().contains("hunter2"),
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+    let relock = run_in(&env, &dir, &["lock"]);
+    relock.expect_code(0).stderr_has("outside the project");
+    assert!(!relock.stderr().contains("hunter2"));
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), says);
+    assert!(
+        !std::fs::symlink_metadata(dir.join("haul.lock"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+
+    std::fs::remove_file(dir.join("haul.toml")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.join("haul.toml")).unwrap();
+    let run = run_in(&env, &dir, &["sync"]);
+    run.expect_code(2).stderr_has("outside the project");
+    assert!(!run.stderr().contains("hunter2"));
+    assert!(env.snapshot().is_empty());
 }
 
 #[test]
