@@ -89,18 +89,24 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode> {
     let opts = Options::from_settings(settings, true);
+    run_with(ctx, runtime, http, items, &opts, settings.jobs, json)
+}
+
+/// [`run`] with the options given.
+pub fn run_with(
+    ctx: &Context,
+    runtime: &tokio::runtime::Runtime,
+    http: &crate::fetch::Http,
+    items: &[Item],
+    opts: &Options,
+    jobs: usize,
+    json: bool,
+) -> Result<ExitCode> {
     let env = ctx.install_env(http);
     let several = items.len() > 1;
-    let results = batch::run(
-        runtime,
-        &env,
-        items,
-        &opts,
-        settings.jobs,
-        &|item, result| {
-            report(ctx, item, result, several);
-        },
-    )?;
+    let results = batch::run(runtime, &env, items, opts, jobs, &|item, result| {
+        report(ctx, item, result, several);
+    })?;
     finish(ctx, items, results, json)
 }
 

@@ -1,5 +1,5 @@
-//! `haul prune [--dry-run]`: remove stored versions that are not active, and the cached
-//! downloads of versions no longer stored.
+//! `haul prune [--dry-run]`: remove stored versions that are not in use (neither active nor
+//! linked into a project's bin-dir), and the cached downloads of versions no longer stored.
 
 use anyhow::Result;
 use serde::Serialize;
@@ -41,10 +41,11 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         ..Pruned::default()
     };
     for record in store.records()?.ok {
+        // In use: active, or linked into a project's bin-dir by `haul sync`.
         let inactive: Vec<String> = record
             .versions
             .keys()
-            .filter(|k| record.active.as_deref() != Some(k.as_str()))
+            .filter(|k| !record.in_use(k))
             .cloned()
             .collect();
         for key in &inactive {
@@ -66,7 +67,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             let mut record = current.clone();
             let gone: Vec<String> = inactive
                 .iter()
-                .filter(|k| record.remove_version(k))
+                .filter(|k| !record.in_use(k) && record.remove_version(k))
                 .cloned()
                 .collect();
             // A tool with nothing active and nothing left stored is gone.
@@ -85,10 +86,13 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     let mut records = store.records()?.ok;
     if args.dry_run {
         for record in &mut records {
-            let active = record.active.clone();
-            record
+            let used: Vec<String> = record
                 .versions
-                .retain(|k, _| active.as_deref() == Some(k.as_str()));
+                .keys()
+                .filter(|k| record.in_use(k))
+                .cloned()
+                .collect();
+            record.versions.retain(|k, _| used.contains(k));
         }
     }
     let keep = kept_downloads(&records);

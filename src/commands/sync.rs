@@ -6,7 +6,7 @@
 use anyhow::Result;
 
 use crate::cli::SyncArgs;
-use crate::commands::install::run;
+use crate::commands::install::run_with;
 use crate::commands::lock::relock;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
@@ -48,9 +48,15 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         false,
         None,
     )?;
-    if let Some(dir) = project.bin_dir()? {
-        settings.bin_dir = dir;
-    }
+    // Into the project's own bin-dir, each tool is linked pinned to the locked version: the
+    // version the user has active elsewhere, and its links, stay as they are.
+    let pin = match project.bin_dir()? {
+        Some(dir) => {
+            settings.bin_dir = dir;
+            true
+        }
+        None => false,
+    };
     let catalog = ctx.catalog()?;
     let items: Vec<Item> = lock
         .tools
@@ -77,7 +83,20 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .collect();
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    run(ctx, &runtime, &http, &items, &settings, args.json)
+    let opts = crate::install::Options {
+        pin,
+        activate: !pin,
+        ..crate::install::Options::from_settings(&settings, true)
+    };
+    run_with(
+        ctx,
+        &runtime,
+        &http,
+        &items,
+        &opts,
+        settings.jobs,
+        args.json,
+    )
 }
 
 /// The lock entry `query` names (its key in haul.toml or its name), and its project, when the

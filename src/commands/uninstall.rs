@@ -122,6 +122,7 @@ fn links_into(now: &Now<'_>) -> Vec<crate::store::Link> {
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
                     path,
+                    version: None,
                 })
                 .collect()
         })
@@ -166,6 +167,8 @@ fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, Stri
         }
     }
     record.remove_version(key);
+    // A project's links to it go with it (`haul sync` there stores it again).
+    unlink.extend(record.unpin(key));
     now.claim_links(&record, false)?;
     Ok((
         Change {

@@ -115,14 +115,18 @@ fn which_locked(
         .or_else(|| version.bins.first())
         .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?;
     let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);
-    let linked = (record.active.as_deref() == Some(key.as_str()))
-        .then(|| {
-            record
-                .links
-                .iter()
-                .find(|l| l.bin == bin.link && link::points_to(&l.path, &target))
-        })
-        .flatten();
+    // Its link: the one `haul sync` pinned to it in the project's bin-dir, else the active
+    // version's.
+    let links_here = |l: &&crate::store::Link| {
+        l.bin == bin.link
+            && ctx.store.link_target(record, l).as_ref() == Some(&target)
+            && link::points_to(&l.path, &target)
+    };
+    let linked = record
+        .links
+        .iter()
+        .filter(links_here)
+        .min_by_key(|l| l.version.is_none());
     let path = linked.map_or_else(|| target.clone(), |l| l.path.clone());
     check_target(
         &target,

@@ -159,6 +159,25 @@ pub fn without_download(
         record: record.clone(),
         key: key.to_owned(),
     };
+    if opts.pin {
+        // Whole when every executable is linked in the project's bin-dir, pinned to it.
+        let pinned = stored.bins.iter().all(|b| {
+            record.links.iter().any(|l| {
+                l.version.as_deref() == Some(key)
+                    && l.path == opts.bin_dir.join(&b.link)
+                    && link::points_to(&l.path, &dir.join(&b.path))
+            })
+        });
+        return Some(if pinned {
+            unchanged
+        } else {
+            Outcome::Relinked {
+                record: record.clone(),
+                key: key.to_owned(),
+                was: None,
+            }
+        });
+    }
     if !opts.activate {
         return Some(unchanged);
     }
@@ -194,6 +213,8 @@ pub struct Wanted<'a> {
     pub bin_dir: &'a Path,
     pub force: bool,
     pub activate: bool,
+    /// Link into `bin_dir` pinned to this version, activating nothing (see `Options::pin`).
+    pub pin: bool,
     /// Where the tool comes from, for messages.
     pub origin: &'a str,
 }
@@ -264,7 +285,9 @@ pub fn commit(
 
     let previous = record.active().map(|a| a.version.clone());
     let new_version = record.versions.get(wanted.key).map(|v| v.version.clone());
-    if wanted.activate {
+    if wanted.pin {
+        unlink.extend(record.pin(wanted.key, wanted.bin_dir));
+    } else if wanted.activate {
         record.requirement = wanted.requirement.clone();
         let mut dirs = record.bin_dirs();
         if !dirs.iter().any(|d| d == wanted.bin_dir) {
@@ -275,14 +298,16 @@ pub fn commit(
 
     let takeovers = now.claim_links(&record, wanted.force)?;
 
-    let was = previous.filter(|p| Some(p) != new_version.as_ref());
+    // Only an activation moves the active version.
+    let was =
+        previous.filter(|p| wanted.activate && !wanted.pin && Some(p) != new_version.as_ref());
     let outcome = if wanted.installed.is_some() {
         Outcome::Installed {
             record: record.clone(),
             key: wanted.key.to_owned(),
             was,
             replaced,
-            activated: wanted.activate,
+            activated: wanted.activate || wanted.pin,
         }
     } else {
         Outcome::Relinked {

@@ -179,6 +179,11 @@ fn reverse(entry: &Entry) -> Entry {
     }
 }
 
+/// Whether `link` is pinned to a version, and `previous` had it so already.
+pub(super) fn unchanged_pin(previous: Option<&Record>, link: &Link) -> bool {
+    link.version.is_some() && previous.is_some_and(|p| p.links.contains(link))
+}
+
 /// Do every step of `entry`; each is a no-op when already done.
 fn apply(store: &Store, entry: &Entry) -> Result<()> {
     let name = entry.name.as_str();
@@ -215,6 +220,11 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
 
     if let Some(record) = &entry.record {
         for l in &record.links {
+            // A project's link is made by the change that pins it; other changes leave it as
+            // it is (the project may be gone, or its bin-dir now a link elsewhere).
+            if unchanged_pin(entry.previous.as_ref(), l) {
+                continue;
+            }
             let Some(target) = store.link_target(record, l) else {
                 continue;
             };

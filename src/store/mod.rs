@@ -162,7 +162,7 @@ impl Store {
 
     /// The executable `link` names in the active version, and where it is.
     pub fn linked_bin<'r>(&self, record: &'r Record, link: &Link) -> Option<(PathBuf, &'r Bin)> {
-        let key = record.active.as_deref()?;
+        let key = link.version.as_deref().or(record.active.as_deref())?;
         let bin = record
             .versions
             .get(key)?
@@ -539,6 +539,10 @@ impl Store {
             if link::points_to(&l.path, &target) {
                 continue;
             }
+            // A project's link whose directory is gone went with the project.
+            if l.version.is_some() && l.path.parent().is_none_or(|dir| !dir.is_dir()) {
+                continue;
+            }
             if link::present(&l.path) {
                 problems.push(Problem::LinkWrong {
                     path: l.path.clone(),
@@ -670,7 +674,15 @@ impl Now<'_> {
     /// command replaces a file haul did not make, or another tool's link, unless forced.
     pub fn claim_links(&self, record: &Record, force: bool) -> Result<Vec<(String, PathBuf)>> {
         let mut takeovers = Vec::new();
+        let current = match &self.current {
+            Current::Record(current) => Some(current),
+            Current::None | Current::Damaged(_) => None,
+        };
         for l in &record.links {
+            // Not made by this change (see `journal::unchanged_pin`).
+            if journal::unchanged_pin(current, l) {
+                continue;
+            }
             match self.owner(&l.path) {
                 Owner::Free => {}
                 Owner::Tool(other) if force => takeovers.push((other, l.path.clone())),

@@ -169,8 +169,12 @@ pub struct Bin {
 pub struct Link {
     /// The link's full path.
     pub path: PathBuf,
-    /// The executable it points at: a [`Bin::link`] of the active version.
+    /// The executable it points at: a [`Bin::link`] of the active version, or of `version`.
     pub bin: String,
+    /// The stored version it stays with whatever is active: a link in a project's own bin-dir,
+    /// made by `haul sync` (none: it follows the active version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 /// A version made active, and when.
@@ -199,11 +203,13 @@ impl Record {
         self.active.as_ref().and_then(|key| self.versions.get(key))
     }
 
-    /// The bin dirs this tool is linked into.
+    /// The bin dirs this tool's active version is linked into (a project's pinned links are
+    /// not among them).
     pub fn bin_dirs(&self) -> Vec<PathBuf> {
         let mut dirs: Vec<PathBuf> = self
             .links
             .iter()
+            .filter(|l| l.version.is_none())
             .filter_map(|l| l.path.parent().map(Path::to_path_buf))
             .collect();
         dirs.sort();
@@ -241,25 +247,18 @@ impl Record {
         };
         let changed = self.active.as_deref() != Some(key);
         self.active = Some(key.to_owned());
-        let wanted: Vec<Link> = match self.versions.get(key) {
-            Some(installed) => dirs
-                .iter()
-                .flat_map(|dir| {
-                    installed.bins.iter().map(|bin| Link {
-                        path: dir.join(&bin.link),
-                        bin: bin.link.clone(),
-                    })
-                })
-                .collect(),
-            None => Vec::new(),
-        };
-        let stale: Vec<Link> = self
-            .links
-            .iter()
+        let wanted = self.links_of(key, &dirs, None);
+        // Links pinned to a version (a project's) stay as they are, unless a bin dir given
+        // here is theirs.
+        let (pinned, followed): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|l| l.version.is_some() && !wanted.iter().any(|new| new.path == l.path));
+        let stale: Vec<Link> = followed
+            .into_iter()
             .filter(|old| !wanted.iter().any(|new| new.path == old.path))
-            .cloned()
             .collect();
         self.links = wanted;
+        self.links.extend(pinned);
         self.links.sort();
         self.links.dedup();
         if changed {
@@ -271,6 +270,55 @@ impl Record {
             self.history.drain(..excess);
         }
         stale
+    }
+
+    /// Link `key`'s executables into `dir` pinned to it, whatever is active (a project's own
+    /// bin-dir): the active version and the tool's other links stay as they are. Returns the
+    /// links in `dir` that no longer belong.
+    pub fn pin(&mut self, key: &str, dir: &Path) -> Vec<Link> {
+        let wanted = self.links_of(key, &[dir.to_path_buf()], Some(key));
+        let (here, elsewhere): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|l| l.path.parent() == Some(dir));
+        let stale = here
+            .into_iter()
+            .filter(|old| !wanted.iter().any(|new| new.path == old.path))
+            .collect();
+        self.links = elsewhere;
+        self.links.extend(wanted);
+        self.links.sort();
+        stale
+    }
+
+    /// Let go of the links pinned to `key` (it is being removed); returns them.
+    pub fn unpin(&mut self, key: &str) -> Vec<Link> {
+        let (gone, kept) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|l| l.version.as_deref() == Some(key));
+        self.links = kept;
+        gone
+    }
+
+    /// Whether `key` is active or a link is pinned to it: in use, not to be pruned.
+    pub fn in_use(&self, key: &str) -> bool {
+        self.active.as_deref() == Some(key)
+            || self.links.iter().any(|l| l.version.as_deref() == Some(key))
+    }
+
+    /// The links of `key`'s executables in `dirs`, pinned to `pin`.
+    fn links_of(&self, key: &str, dirs: &[PathBuf], pin: Option<&str>) -> Vec<Link> {
+        let Some(installed) = self.versions.get(key) else {
+            return Vec::new();
+        };
+        dirs.iter()
+            .flat_map(|dir| {
+                installed.bins.iter().map(|bin| Link {
+                    path: dir.join(&bin.link),
+                    bin: bin.link.clone(),
+                    version: pin.map(str::to_owned),
+                })
+            })
+            .collect()
     }
 
     /// The version that was active before the current one and is still stored.
@@ -402,6 +450,7 @@ fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {
         .map(|bin| Link {
             path: bin_dir.join(&bin.link),
             bin: bin.link.clone(),
+            version: None,
         })
         .collect();
     let installed = Installed {
@@ -480,6 +529,41 @@ mod tests {
         }
     }
 
+    /// A project's links stay with the version `haul sync` pinned them to: activations move
+    /// only the tool's own links, pruning keeps the pinned version, and removing it lets go
+    /// of its links.
+    #[test]
+    fn pinned_links_stay_with_their_version() {
+        let (bin, project) = (PathBuf::from("/b"), PathBuf::from("/p/.haul/bin"));
+        let mut r = Record::new("t", identity("github:o/t", "t"), Requirement::default());
+        r.add_version("1.0.0", installed("1.0.0", &["t"]));
+        r.add_version("2.0.0", installed("2.0.0", &["t"]));
+        r.activate("2.0.0", std::slice::from_ref(&bin), 1);
+        assert!(r.pin("1.0.0", &project).is_empty());
+        assert_eq!(r.active.as_deref(), Some("2.0.0"));
+        assert_eq!(r.bin_dirs(), std::slice::from_ref(&bin));
+        assert!(r.in_use("1.0.0") && r.in_use("2.0.0"));
+
+        // Activating another version moves the tool's own link only.
+        r.add_version("3.0.0", installed("3.0.0", &["t"]));
+        let stale = r.activate("3.0.0", &[], 2);
+        assert!(stale.is_empty(), "{stale:?}");
+        let pinned: Vec<_> = r.links.iter().filter(|l| l.version.is_some()).collect();
+        assert_eq!(pinned.len(), 1);
+        assert_eq!(pinned[0].path, project.join("t"));
+        assert_eq!(pinned[0].version.as_deref(), Some("1.0.0"));
+        assert!(!r.in_use("2.0.0"));
+
+        // Pinning again in the same directory replaces the pin.
+        let stale = r.pin("3.0.0", &project);
+        assert!(stale.is_empty());
+        assert!(!r.in_use("1.0.0"));
+        let gone = r.unpin("3.0.0");
+        assert_eq!(gone.len(), 1);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].path, bin.join("t"));
+    }
+
     #[test]
     fn versions_side_by_side_and_rollback() {
         let bin = PathBuf::from("/b");
@@ -501,7 +585,8 @@ mod tests {
             r.links,
             vec![Link {
                 path: bin.join("t"),
-                bin: "t".into()
+                bin: "t".into(),
+                version: None,
             }]
         );
         assert_eq!(r.previous(), Some("1.0.0"));

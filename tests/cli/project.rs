@@ -809,3 +809,77 @@ fn find_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
     }
     None
 }
+
+/// `haul sync` into a project's own bin-dir links the locked version there and nowhere else:
+/// the version the user has active, and their bin dir, stay as they are; activating,
+/// pruning and repairing later leave the project's links to the project; and a project that
+/// is gone, or whose bin-dir now leads elsewhere, has nothing made for it again.
+#[test]
+fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    env.run(&["install", "sums@2"]).expect_code(0);
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    let exe = format!("sums{EXE}");
+    let in_project = || std::fs::read(dir.join(".haul/bin").join(&exe)).ok();
+    let active = || env.run(&["list", "--json"]).json()[0]["version"].clone();
+
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    assert_eq!(in_project(), Some(program("sums", "1.0.0")));
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+    assert_eq!(active(), "2.0.0");
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    let which = run_in(&env, &dir, &["which", "sums"]);
+    which.expect_code(0);
+    assert!(which.stdout().contains(".haul"), "{}", which.stdout());
+
+    // The user's own commands move their link only, and keep the project's version.
+    env.run(&["install", "sums@1", "--force"]).expect_code(0);
+    env.run(&["install", "sums@2"]).expect_code(0);
+    env.run(&["prune"]).expect_code(0);
+    assert_eq!(in_project(), Some(program("sums", "1.0.0")));
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+    assert_eq!(
+        env.run(&["list", "--json"]).json()[0]["problems"],
+        serde_json::json!([])
+    );
+
+    // The project's bin-dir now leads elsewhere (a pull turned it into a link): nothing is
+    // made there, by the user's commands or by `doctor --fix`.
+    #[cfg(unix)]
+    {
+        let elsewhere = env.dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::remove_dir_all(dir.join(".haul/bin")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.join(".haul/bin")).unwrap();
+        env.run(&["install", "sums@2", "--force"]).expect_code(0);
+        env.run(&["doctor", "--fix"]);
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        assert_eq!(
+            env.run(&["list", "--json"]).json()[0]["problems"],
+            serde_json::json!([])
+        );
+        run_in(&env, &dir, &["sync"])
+            .expect_code(2)
+            .stderr_has("leads outside the project");
+        std::fs::remove_file(dir.join(".haul/bin")).unwrap();
+        run_in(&env, &dir, &["sync"]).expect_code(0);
+        assert_eq!(in_project(), Some(program("sums", "1.0.0")));
+    }
+
+    // A project that is gone leaves nothing broken, and nothing is made for it again.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+    env.run(&["doctor", "--fix"]);
+    env.run(&["install", "sums@2", "--force"]).expect_code(0);
+    assert!(!dir.exists());
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}

@@ -106,7 +106,20 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     }
     for key in &broken {
         record.versions.remove(key);
+        unlink.extend(record.unpin(key));
     }
+    // A project's link that is missing or taken is let go of, not made again: the project may
+    // be gone, or its bin-dir now lead elsewhere; `haul sync` there links it again.
+    let pinned_problems: Vec<&std::path::Path> = problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::LinkMissing { path } | Problem::LinkWrong { path } => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
+    record
+        .links
+        .retain(|l| l.version.is_none() || !pinned_problems.contains(&l.path.as_path()));
     // A link another tool has taken over (`install --force` stopped before it told this
     // record) is that tool's now: let go of it.
     record
