@@ -111,7 +111,9 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     } else {
         let expected = match known {
             Some(known) => known,
-            None if d.offline => kept_with(&d.cache_path),
+            // A note that only a project's lock vouched for the file vouches for locked
+            // installs alone: a lock may pin other bytes than the release's.
+            None if d.offline => kept_with(&d.cache_path).filter(|kept| !from_lock(kept)),
             None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
         };
         if cached
@@ -216,6 +218,11 @@ fn kept_with(cache_path: &Path) -> Option<Expected> {
         answers.push((by, Answer::Digest(digest)));
     }
     verify::combine(answers).ok().flatten()
+}
+
+/// Whether `haul.lock` was what vouched for a cached file.
+fn from_lock(kept: &Expected) -> bool {
+    matches!(kept.first_source(), Some(Verified::File(file)) if file == crate::project::lock::FILE)
 }
 
 fn sidecar(cache_path: &Path) -> PathBuf {

@@ -172,6 +172,11 @@ async fn install_over(
     }
     let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
     let key = plan::version_key(existing, &release);
+    let key = if opts.locked {
+        plan::locked_key(existing, key, &parts)
+    } else {
+        key
+    };
 
     if let Some(record) = existing
         && !opts.force

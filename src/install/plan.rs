@@ -105,6 +105,30 @@ pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
     }
 }
 
+/// Where a locked version goes: where the stored version of its tag is (`key`), unless that one
+/// holds other bytes than the lock pins (it came from the release, or from another project's
+/// lock). Then it goes beside it, under a key of its own (`1.0.0+2fa7b6c0`, from the lock's
+/// hash): one project's lock never changes the files the user, or another project, runs.
+pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> String {
+    let Some(stored) = existing.and_then(|r| r.versions.get(&key)) else {
+        return key;
+    };
+    let pinned: Vec<(&str, Digest)> = parts
+        .iter()
+        .filter_map(|p| Some((p.asset.name.as_str(), known_hash(&p.plan)?)))
+        .collect();
+    if pinned
+        .iter()
+        .all(|(asset, digest)| stored.holds(asset, digest))
+    {
+        return key;
+    }
+    let mut hashes: Vec<&str> = pinned.iter().map(|(_, d)| d.hex()).collect();
+    hashes.sort_unstable();
+    let mark: String = hashes.concat().chars().take(8).collect();
+    names::dir_name(&format!("{key}+{mark}"))
+}
+
 /// The digest the plan names before anything is fetched (a lock's, or the API's).
 pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
     plan.iter().find_map(|c| match c {

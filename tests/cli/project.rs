@@ -647,22 +647,32 @@ fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
     run_in(&env, &dir, &["which", "sums"])
         .expect_code(1)
         .stderr_has("(as haul.lock pins it) is not installed");
-    // exec stores the locked bytes first (verified by the lock), then runs them.
+    // exec stores the locked bytes first (verified by the lock), beside the user's version of
+    // the same tag, which it leaves as it is; then runs them.
     let out = run_in(&env, &dir, &["exec", "sums"]);
     if cfg!(unix) {
         out.expect_code(0);
         assert_eq!(out.stdout(), "sums 1.0.0\n", "{}", out.stderr());
     }
-    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    assert_eq!(
+        env.installed_bytes("sums"),
+        Some(program("sums", "unvouched"))
+    );
     let record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
             .unwrap();
+    let versions = record["versions"].as_object().unwrap();
+    let (key, locked) = versions
+        .iter()
+        .find(|(key, _)| key.starts_with("1.0.0+"))
+        .unwrap_or_else(|| panic!("{record}"));
+    assert_eq!(locked["artifacts"][0]["verified_by"], "haul.lock", "{key}");
     assert_eq!(
-        record["versions"]["1.0.0"]["artifacts"][0]["verified_by"],
-        "haul.lock"
+        versions["1.0.0"]["artifacts"][0]["verified_by"],
+        serde_json::Value::Null
     );
 
-    // The same for sync: the unvouched version stored again, sync replaces it.
+    // Sync (into the user's bin dir) makes the locked bytes the active ones.
     store_unvouched(&["install", "sums", "--force"]);
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
@@ -882,4 +892,66 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     env.run(&["install", "sums@2", "--force"]).expect_code(0);
     assert!(!dir.exists());
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}
+
+/// A project's lock that pins other bytes under a release's tag (its own URL and hash) never
+/// changes the files of the version the user installed from that release: the locked bytes
+/// are stored beside it, and a cached file only the lock vouched for vouches for nothing else.
+#[test]
+fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    env.run(&["install", "sums"]).expect_code(0);
+    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches("-musl")
+        .to_owned();
+    let triple = TRIPLES.iter().find(|(name, _)| *name == host).unwrap().1;
+    let evil = archive_for("sums", "1.0.0", triple, "other bytes");
+    env.server.file("/elsewhere/sums.tar.gz", &evil);
+    let mut lock: toml::Table = toml::from_str(&text).unwrap();
+    let mut file = lock["tool"][0]["platforms"][host.as_str()][0]
+        .as_table()
+        .unwrap()
+        .clone();
+    file.insert(
+        "url".into(),
+        format!("{}/elsewhere/sums.tar.gz", env.server.url).into(),
+    );
+    file.insert(
+        "sha256".into(),
+        crate::support::server::sha256_hex(&evil).into(),
+    );
+    file.insert("size".into(), i64::try_from(evil.len()).unwrap().into());
+    lock["tool"].as_array_mut().unwrap()[0]["platforms"][host.as_str()]
+        .as_array_mut()
+        .unwrap()[0] = file.into();
+    std::fs::write(dir.join("haul.lock"), toml::to_string(&lock).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    let exe = format!("sums{EXE}");
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin").join(&exe)).ok(),
+        Some(program("sums", "other bytes"))
+    );
+    // The user's version, its files and its link are as the release made them.
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    env.run(&["install", "sums"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    let all = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+
+    // Offline and outside the project, the cached file the lock vouched for is not taken
+    // for the release's.
+    env.run(&["uninstall", "sums"]).expect_code(0);
+    env.run(&["install", "sums", "--offline"]).expect_code(4);
+    assert!(env.installed_bytes("sums").is_none());
 }
