@@ -263,6 +263,15 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
     assert_eq!(env.server.requests().len(), requests);
 }
 
+/// This machine's platform as a lock names it (`linux-x86_64`).
+fn lock_platform(env: &TestEnv) -> String {
+    env.run(&["info", "acme/sums", "--json"]).json()["host"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches("-musl")
+        .to_owned()
+}
+
 /// A project that needs `sums` (its release has a checksum file), locked; and the lock's text.
 fn locked_sums(env: &TestEnv) -> (std::path::PathBuf, String) {
     catalog(env);
@@ -278,11 +287,7 @@ fn a_tampered_lock_installs_nothing_and_exits_4() {
     let env = TestEnv::new();
     let (dir, text) = locked_sums(&env);
     let lock: toml::Table = toml::from_str(&text).unwrap();
-    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
-        .as_str()
-        .unwrap()
-        .trim_end_matches("-musl")
-        .to_owned();
+    let host = lock_platform(&env);
     let sha = lock["tool"][0]["platforms"][host.as_str()][0]["sha256"]
         .as_str()
         .unwrap()
@@ -902,11 +907,7 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
     let env = TestEnv::new();
     let (dir, text) = locked_sums(&env);
     env.run(&["install", "sums"]).expect_code(0);
-    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
-        .as_str()
-        .unwrap()
-        .trim_end_matches("-musl")
-        .to_owned();
+    let host = lock_platform(&env);
     let triple = TRIPLES.iter().find(|(name, _)| *name == host).unwrap().1;
     let evil = archive_for("sums", "1.0.0", triple, "other bytes");
     env.server.file("/elsewhere/sums.tar.gz", &evil);
