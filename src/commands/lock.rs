@@ -38,6 +38,16 @@ enum Locked {
     New(LockedTool, Option<String>),
 }
 
+/// What a manifest entry resolves to (`github:OWNER/REPO`, `catalog:NAME`) with `catalog`;
+/// `None` when it names nothing.
+pub fn source_of(catalog: &crate::catalog::Catalog) -> impl Fn(&Wanted) -> Option<String> + '_ {
+    |want| {
+        Tool::resolve(&want.spec, catalog, &Overrides::default())
+            .ok()
+            .map(|tool| tool.source_label())
+    }
+}
+
 /// Lock `project` again and write `haul.lock`: `upgrade` names the tools to move forward
 /// (`Some(&[])`: all). Returns the lock written.
 pub fn relock(
@@ -69,7 +79,7 @@ pub fn relock(
                 let kept = old
                     .as_ref()
                     .and_then(|l| l.tool(&want.key))
-                    .filter(|t| t.is_for(want) && !upgrading)
+                    .filter(|t| t.is_for(want, source_of(&catalog)(want).as_deref()) && !upgrading)
                     .cloned();
                 let (catalog, http, platforms) = (&catalog, &http, &platforms);
                 let platform_names = &platform_names;

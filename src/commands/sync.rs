@@ -23,6 +23,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
     let wanted = project.manifest.wanted();
     let platforms = project.manifest.platforms();
+    let catalog = ctx.catalog()?;
     let lock = match &project.lock {
         None if args.frozen => {
             return Err(
@@ -33,7 +34,11 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         }
         None => relock(ctx, &project, None, jobs)?,
         Some(lock) => {
-            let differences = lock.differences(wanted, platforms);
+            let differences = lock.differences(
+                wanted,
+                platforms,
+                &crate::commands::lock::source_of(&catalog),
+            );
             match (differences.is_empty(), args.frozen) {
                 (true, _) => lock.clone(),
                 (false, true) => return Err(lock::not_current(&differences).into()),
@@ -57,7 +62,6 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         }
         None => false,
     };
-    let catalog = ctx.catalog()?;
     let items: Vec<Item> = lock
         .tools
         .iter()
@@ -113,7 +117,28 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
             .find(|t| t.key == query || t.name == query)
             .cloned()
     });
-    Ok(locked.map(|locked| (project, locked)))
+    let Some(locked) = locked else {
+        return Ok(None);
+    };
+    // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
+    let catalog = ctx.catalog()?;
+    let source_of = crate::commands::lock::source_of(&catalog);
+    let difference = match project
+        .manifest
+        .wanted()
+        .iter()
+        .find(|w| w.key == locked.key)
+    {
+        None => Some(lock::Difference::NotWanted(locked.key.clone())),
+        Some(want) if !locked.is_for(want, source_of(want).as_deref()) => {
+            Some(lock::Difference::Changed(locked.key.clone()))
+        }
+        Some(_) => None,
+    };
+    if let Some(difference) = difference {
+        return Err(lock::not_current(&[difference]).into());
+    }
+    Ok(Some((project, locked)))
 }
 
 /// Store the locked version of `locked`, from `project`'s lock (not made active), from the

@@ -162,7 +162,20 @@ impl Lock {
     /// parsed, URLs where they are fetched, digests against the downloads.)
     fn check(&self) -> Result<(), String> {
         let why = |err: UserError| err.one_line();
-        for tool in &self.tools {
+        for (i, tool) in self.tools.iter().enumerate() {
+            // One entry per key and per name: a second would install a tool haul.toml does
+            // not name.
+            if let Some(twice) = self.tools[..i]
+                .iter()
+                .find(|t| t.key == tool.key || t.name == tool.name)
+            {
+                let (what, value) = if twice.key == tool.key {
+                    ("key", &tool.key)
+                } else {
+                    ("name", &tool.name)
+                };
+                return Err(format!("two entries have the {what} `{value}`"));
+            }
             names::segment(NameKind::Tool, &tool.name).map_err(why)?;
             names::segment(NameKind::Executable, &tool.product.bin).map_err(why)?;
             names::tag(&tool.tag).map_err(why)?;
@@ -201,7 +214,13 @@ impl Lock {
     }
 
     /// How the lock differs from the manifest's tools and platforms; empty when it is current.
-    pub fn differences(&self, wanted: &[Wanted], platforms: &[Platform]) -> Vec<Difference> {
+    /// `source_of` gives the source a wanted tool resolves to (`github:OWNER/REPO`).
+    pub fn differences(
+        &self,
+        wanted: &[Wanted],
+        platforms: &[Platform],
+        source_of: &dyn Fn(&Wanted) -> Option<String>,
+    ) -> Vec<Difference> {
         let mut out = Vec::new();
         let names: Vec<String> = platforms.iter().map(ToString::to_string).collect();
         if names != self.platforms {
@@ -213,7 +232,7 @@ impl Lock {
         for want in wanted {
             match self.tool(&want.key) {
                 None => out.push(Difference::NotLocked(want.key.clone())),
-                Some(locked) if !locked.is_for(want) => {
+                Some(locked) if !locked.is_for(want, source_of(want).as_deref()) => {
                     out.push(Difference::Changed(want.key.clone()));
                 }
                 Some(_) => {}
@@ -229,13 +248,18 @@ impl Lock {
 }
 
 impl LockedTool {
-    /// Whether this entry was locked for what `want` asks now.
-    pub fn is_for(&self, want: &Wanted) -> bool {
+    /// Whether this entry was locked for what `want` asks now, from `source` (what `want`
+    /// resolves to; `None`: it does not). The entry's own account of what was asked is not
+    /// enough: a lock comes with the repository, so its source and release must be what
+    /// haul.toml asks for too.
+    pub fn is_for(&self, want: &Wanted, source: Option<&str>) -> bool {
         let bins: Vec<String> = want.bins.iter().map(ToString::to_string).collect();
         self.requirement.version == want.requirement
             && self.requirement.pre == want.pre
             && self.bin == bins
             && self.asset.as_deref() == want.asset.as_ref().map(|a| a.text.as_str())
+            && source == Some(self.source.as_str())
+            && (want.spec.req.matches(&self.tag) || want.spec.req.matches(&self.version))
     }
 }
 
@@ -358,7 +382,8 @@ mod tests {
         lock.put(locked("a", "latest"));
         lock.put(locked("b", "1"));
         lock.put(locked("d", "1"));
-        let found = lock.differences(manifest.wanted(), manifest.platforms());
+        let source_of = |want: &Wanted| Some(format!("github:o/{}", want.key));
+        let found = lock.differences(manifest.wanted(), manifest.platforms(), &source_of);
         assert_eq!(
             found,
             vec![
@@ -369,6 +394,45 @@ mod tests {
         );
         let err = not_current(&found);
         assert_eq!(err.causes.len(), 3);
+
+        // An entry that says it was locked for what haul.toml asks, but names another source
+        // or a release the requirement does not allow, is not current either.
+        let changed = |tool: LockedTool| {
+            let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+            lock.put(tool);
+            lock.differences(&manifest.wanted()[..1], manifest.platforms(), &source_of)
+        };
+        assert_eq!(changed(locked("a", "latest")), []);
+        let mut other_source = locked("a", "latest");
+        other_source.source = "github:evil/a".into();
+        assert_eq!(changed(other_source), [Difference::Changed("a".into())]);
+        let wanted_b = &manifest.wanted()[1..2];
+        let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+        lock.put(locked("b", "2"));
+        assert_eq!(
+            lock.differences(wanted_b, manifest.platforms(), &source_of),
+            [Difference::Changed("b".into())],
+            "v1.2.3 is not what `b = \"2\"` allows"
+        );
+    }
+
+    #[test]
+    fn a_lock_with_one_key_twice_cannot_be_read() {
+        let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+        lock.tools = vec![locked("a", "1"), locked("a", "1")];
+        let err = Lock::parse(&lock.render(), std::path::Path::new("haul.lock")).unwrap_err();
+        assert!(
+            err.one_line().contains("two entries have the key `a`"),
+            "{err:?}"
+        );
+        let mut sneaky = locked("b", "1");
+        sneaky.name = "a".into();
+        lock.tools = vec![locked("a", "1"), sneaky];
+        let err = Lock::parse(&lock.render(), std::path::Path::new("haul.lock")).unwrap_err();
+        assert!(
+            err.one_line().contains("two entries have the name `a`"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -956,3 +956,49 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
     env.run(&["install", "sums", "--offline"]).expect_code(4);
     assert!(env.installed_bytes("sums").is_none());
 }
+
+/// A lock comes with the repository: an entry that says it was locked for what haul.toml asks,
+/// but names another source or a release the requirement does not allow, is not current
+/// (`sync --frozen` and `exec` refuse it, `haul lock` locks again), and one that names a key
+/// twice cannot be read.
+#[test]
+fn a_lock_must_pin_what_the_manifest_asks() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    for (what, tampered) in [
+        (
+            "another source",
+            text.replace(
+                "source = \"github:acme/sums\"",
+                "source = \"github:acme/other\"",
+            ),
+        ),
+        (
+            "a release the requirement does not allow",
+            text.replace("tag = \"v1.0.0\"", "tag = \"v0.0.1\"")
+                .replace("version = \"1.0.0\"", "version = \"0.0.1\""),
+        ),
+    ] {
+        assert_ne!(tampered, text, "{what}");
+        std::fs::write(dir.join("haul.lock"), &tampered).unwrap();
+        run_in(&env, &dir, &["sync", "--frozen"])
+            .expect_code(1)
+            .stderr_has("haul.lock does not match haul.toml");
+        run_in(&env, &dir, &["exec", "sums"])
+            .expect_code(1)
+            .stderr_has("haul.lock does not match haul.toml");
+        assert!(env.snapshot().is_empty(), "{what}");
+        run_in(&env, &dir, &["lock"]).expect_code(0);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("haul.lock")).unwrap(),
+            text,
+            "{what}"
+        );
+    }
+    let entry = &text[text.find("[[tool]]").unwrap()..];
+    std::fs::write(dir.join("haul.lock"), format!("{text}\n{entry}")).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(1)
+        .stderr_has("two entries have the key `sums`");
+    assert!(env.snapshot().is_empty());
+}
