@@ -87,24 +87,77 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
     crate::store::write_atomic_as(path, text, permissions)
 }
 
-/// The project directory `cwd` is in: the nearest directory, from `cwd` up, with a `haul.toml`.
+/// The project directory `cwd` is in: the nearest directory, from `cwd` up, with a `haul.toml`
+/// of this user's own. One another user could have written (in a shared directory above, such
+/// as `/tmp`) makes no project: it would decide what `haul exec` runs for everyone below it.
 pub fn find(cwd: &Path) -> Option<PathBuf> {
-    cwd.ancestors()
-        .find(|dir| dir.join(manifest::FILE).is_file())
-        .map(Path::to_path_buf)
+    match locate(cwd, foreign) {
+        Located::Project(dir) => Some(dir),
+        Located::Foreign(..) | Located::Nothing => None,
+    }
 }
 
 /// The project directory `cwd` is in, or an error saying there is none.
 pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
-    find(cwd).ok_or_else(|| {
-        UserError::new(format!(
+    match locate(cwd, foreign) {
+        Located::Project(dir) => Ok(dir),
+        Located::Foreign(file, why) => Err(UserError::new(format!(
+            "`{}` is not taken as a project",
+            file.display()
+        ))
+        .caused_by(why)
+        .hint("haul reads a haul.toml of your own (or root's) only; run it in your own project")
+        .exit(ExitCode::Usage)),
+        Located::Nothing => Err(UserError::new(format!(
             "no {} in `{}` or any directory above it",
             manifest::FILE,
             cwd.display()
         ))
         .hint("run `haul init` to start one")
-        .exit(ExitCode::Usage)
-    })
+        .exit(ExitCode::Usage)),
+    }
+}
+
+/// What the nearest `haul.toml` from `cwd` up is.
+enum Located {
+    Project(PathBuf),
+    /// The file, and why it is not this user's.
+    Foreign(PathBuf, String),
+    Nothing,
+}
+
+fn locate(cwd: &Path, foreign: impl Fn(&Path) -> Option<String>) -> Located {
+    for dir in cwd.ancestors() {
+        let file = dir.join(manifest::FILE);
+        if file.is_file() {
+            return match foreign(&file) {
+                Some(why) => Located::Foreign(file, why),
+                None => Located::Project(dir.to_path_buf()),
+            };
+        }
+    }
+    Located::Nothing
+}
+
+/// Why another user could have written the project file `path` (`None`: only this user, or
+/// root, could).
+#[cfg(unix)]
+fn foreign(path: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let meta = std::fs::metadata(path).ok()?;
+    not_ours(meta.uid(), rustix::process::geteuid().as_raw())
+}
+
+/// Windows: files carry no owner haul reads.
+#[cfg(not(unix))]
+fn foreign(_path: &Path) -> Option<String> {
+    None
+}
+
+/// Why a file owned by `uid` is not one of user `me`'s own.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn not_ours(uid: u32, me: u32) -> Option<String> {
+    (uid != me && uid != 0).then(|| format!("it belongs to another user (uid {uid})"))
 }
 
 impl Project {
@@ -142,7 +195,13 @@ impl Project {
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {
         let manifest = Manifest::read(dir)?;
         let lock_path = dir.join(lock::FILE);
-        let (lock, unreadable) = match read_file(dir, lock::FILE) {
+        let read = match foreign(&lock_path) {
+            Some(why) => Err(
+                UserError::new(format!("`{}` cannot be read", lock_path.display())).caused_by(why),
+            ),
+            None => read_file(dir, lock::FILE),
+        };
+        let (lock, unreadable) = match read {
             Ok(Some(text)) => match Lock::parse(&text, &lock_path) {
                 Ok(lock) => (Some(lock), None),
                 Err(err) => (None, Some(err)),
@@ -194,6 +253,35 @@ impl Project {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_another_user_owns_is_not_ours() {
+        assert_eq!(not_ours(1000, 1000), None);
+        assert_eq!(not_ours(0, 1000), None, "root's");
+        assert!(not_ours(1001, 1000).is_some_and(|why| why.contains("uid 1001")));
+    }
+
+    /// The nearest haul.toml decides: one of another user's above makes no project (and the
+    /// search stops there), one of this user's nearer wins.
+    #[test]
+    fn a_haul_toml_another_user_put_above_makes_no_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("shared");
+        let mine = shared.join("alice/scratch");
+        std::fs::create_dir_all(&mine).unwrap();
+        std::fs::write(dir.path().join("haul.toml"), "").unwrap();
+        std::fs::write(shared.join("haul.toml"), "").unwrap();
+        let planted = |path: &Path| {
+            (path.parent() == Some(shared.as_path())).then(|| "another user's".to_owned())
+        };
+        assert!(matches!(
+            locate(&mine, planted),
+            Located::Foreign(file, _) if file == shared.join("haul.toml")
+        ));
+        std::fs::write(mine.join("haul.toml"), "").unwrap();
+        assert!(matches!(locate(&mine, planted), Located::Project(found) if found == mine));
+        assert!(matches!(locate(&mine, |_: &Path| None), Located::Project(found) if found == mine));
+    }
 
     /// A project file is read only when it is a regular file of the project: a link out of the
     /// project (to a secret, say) is refused without its content in the message.
