@@ -56,11 +56,6 @@ impl Context {
         self.settings.paths.cache_dir.join("downloads")
     }
 
-    /// Whether the bin dir is on `PATH`.
-    pub fn bin_dir_on_path(&self) -> bool {
-        self.on_path(&self.settings.paths.bin_dir)
-    }
-
     /// Whether `dir` is on `PATH`, also when spelled differently (a link, a trailing `/`).
     pub fn on_path(&self, dir: &Path) -> bool {
         let wanted = crate::paths::canonical(dir);

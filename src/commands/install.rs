@@ -107,15 +107,16 @@ pub fn run_with(
     let results = batch::run(runtime, &env, items, opts, jobs, &|item, result| {
         report(ctx, item, result, several);
     })?;
-    finish(ctx, items, results, json)
+    finish(ctx, items, results, json, opts)
 }
 
 /// The summary, the JSON and the exit code of a batch of installs (or upgrades).
-pub fn finish(
+fn finish(
     ctx: &Context,
     items: &[Item],
     results: Vec<Result<Outcome>>,
     json: bool,
+    opts: &Options,
 ) -> Result<ExitCode> {
     let mut summary = Summary::default();
     let mut failures = Vec::new();
@@ -137,10 +138,17 @@ pub fn finish(
     if json {
         ctx.printer.json(&summary)?;
     }
-    if !summary.installed.is_empty() && !ctx.bin_dir_on_path() {
+    // About the directory the links went to: a project's own bin-dir is one to put on PATH
+    // while working in the project, not in a profile.
+    if !summary.installed.is_empty() && !ctx.on_path(&opts.bin_dir) {
+        let how = if opts.pin {
+            "put it on PATH while you work in the project (`haul exec TOOL` runs a tool meanwhile)"
+        } else {
+            "add it with `eval \"$(haul env)\"` in your shell's profile"
+        };
         ctx.printer.warn(&format!(
-            "`{}` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile",
-            ctx.settings.paths.bin_dir.display()
+            "`{}` is not on PATH; {how}",
+            opts.bin_dir.display()
         ));
     }
     let succeeded = summary.installed.len() + summary.unchanged.len();

@@ -320,7 +320,8 @@ pub fn commit(
         unlink.extend(record.activate(wanted.key, &dirs, store::now()));
     }
 
-    let takeovers = now.claim_links(&record, wanted.force)?;
+    let pinning = wanted.pin.then(|| wanted.bin_dir.to_path_buf());
+    let takeovers = now.claim_links_pinning(&record, wanted.force, pinning.as_deref())?;
 
     // Only an activation moves the active version.
     let was =
@@ -346,6 +347,7 @@ pub fn commit(
         remove,
         unlink,
         leave: false,
+        pinning,
     };
     Ok((change, (outcome, takeovers)))
 }

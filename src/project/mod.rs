@@ -226,8 +226,20 @@ impl Project {
         };
         let dir = self.dir.join(rel);
         let root = crate::paths::canonical(&self.dir);
-        let existing = dir.ancestors().find(|a| a.exists()).unwrap_or(&self.dir);
-        let resolved = crate::paths::canonical(existing);
+        // The nearest part that is there, a link that leads nowhere included.
+        let existing = dir
+            .ancestors()
+            .find(|a| a.symlink_metadata().is_ok())
+            .unwrap_or(&self.dir);
+        let resolved = std::fs::canonicalize(existing).map_err(|err| {
+            UserError::new(format!(
+                "`settings.bin-dir` in {} cannot be used",
+                manifest::FILE
+            ))
+            .caused_by(format!("`{}`: {err}", existing.display()))
+            .hint("make `bin-dir` a directory inside the project (a link there leads nowhere)")
+            .exit(ExitCode::Usage)
+        })?;
         if resolved.starts_with(&root) {
             return Ok(Some(dir));
         }

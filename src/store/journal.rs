@@ -31,6 +31,9 @@ pub struct Change {
     pub unlink: Vec<Link>,
     /// Leave the tool as it is: the plan found nothing to do (the rest is ignored).
     pub leave: bool,
+    /// The project bin-dir whose pinned links this change makes (`haul sync`), also those the
+    /// record had already; other changes leave pinned links as they are.
+    pub pinning: Option<PathBuf>,
 }
 
 impl Change {
@@ -54,6 +57,8 @@ struct Entry {
     stage: Option<(PathBuf, String)>,
     remove: Vec<String>,
     unlink: Vec<Link>,
+    #[serde(default)]
+    pinning: Option<PathBuf>,
 }
 
 impl Entry {
@@ -108,6 +113,7 @@ pub(super) fn run(
         remove,
         unlink,
         leave: _,
+        pinning,
     } = change;
     let entry = Entry {
         name: name.to_owned(),
@@ -118,6 +124,7 @@ pub(super) fn run(
             .map(|(staging, key)| (staging.unpacked(), key.clone())),
         remove,
         unlink,
+        pinning,
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
@@ -176,12 +183,20 @@ fn reverse(entry: &Entry) -> Entry {
             .into_iter()
             .filter(|l| !previous_links.iter().any(|p| p.path == l.path))
             .collect(),
+        pinning: entry.pinning.clone(),
     }
 }
 
-/// Whether `link` is pinned to a version, and `previous` had it so already.
-pub(super) fn unchanged_pin(previous: Option<&Record>, link: &Link) -> bool {
-    link.version.is_some() && previous.is_some_and(|p| p.links.contains(link))
+/// Whether `link` is pinned to a version, `previous` had it so already, and the change is not
+/// the one that pins links in its directory (`pinning`).
+pub(super) fn unchanged_pin(
+    previous: Option<&Record>,
+    link: &Link,
+    pinning: Option<&Path>,
+) -> bool {
+    link.version.is_some()
+        && link.path.parent() != pinning
+        && previous.is_some_and(|p| p.links.contains(link))
 }
 
 /// Do every step of `entry`; each is a no-op when already done.
@@ -222,7 +237,7 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
         for l in &record.links {
             // A project's link is made by the change that pins it; other changes leave it as
             // it is (the project may be gone, or its bin-dir now a link elsewhere).
-            if unchanged_pin(entry.previous.as_ref(), l) {
+            if unchanged_pin(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
                 continue;
             }
             let Some(target) = store.link_target(record, l) else {

@@ -673,6 +673,17 @@ impl Now<'_> {
     /// from other tools, (owner, path). Every change that makes links asks this first, so no
     /// command replaces a file haul did not make, or another tool's link, unless forced.
     pub fn claim_links(&self, record: &Record, force: bool) -> Result<Vec<(String, PathBuf)>> {
+        self.claim_links_pinning(record, force, None)
+    }
+
+    /// [`Now::claim_links`] for a change that pins the links in `pinning` (`haul sync` into a
+    /// project's bin-dir): those are claimed even when the record had them.
+    pub fn claim_links_pinning(
+        &self,
+        record: &Record,
+        force: bool,
+        pinning: Option<&Path>,
+    ) -> Result<Vec<(String, PathBuf)>> {
         let mut takeovers = Vec::new();
         let current = match &self.current {
             Current::Record(current) => Some(current),
@@ -680,7 +691,7 @@ impl Now<'_> {
         };
         for l in &record.links {
             // Not made by this change (see `journal::unchanged_pin`).
-            if journal::unchanged_pin(current, l) {
+            if journal::unchanged_pin(current, l, pinning) {
                 continue;
             }
             match self.owner(&l.path) {
@@ -698,11 +709,16 @@ impl Now<'_> {
                 }
                 Owner::Foreign if force => {}
                 Owner::Foreign => {
+                    let hint = if l.version.is_some() {
+                        "remove it from the project's bin-dir, then run `haul sync` again"
+                    } else {
+                        "remove it, or pass `--force` to replace it"
+                    };
                     return Err(UserError::new(format!(
                         "`{}` already exists and haul did not install it",
                         l.path.display()
                     ))
-                    .hint("remove it, or pass `--force` to replace it")
+                    .hint(hint)
                     .into());
                 }
             }

@@ -375,6 +375,12 @@ fn a_projects_bin_dir_stays_inside_the_project() {
         assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
         assert!(env.snapshot().is_empty());
         std::fs::remove_file(dir.join(".haul")).unwrap();
+        // A link that leads nowhere is a usage error too, not "File exists".
+        std::os::unix::fs::symlink(dir.join("gone"), dir.join(".haul")).unwrap();
+        run_in(&env, &dir, &["sync"])
+            .expect_code(2)
+            .stderr_has("`settings.bin-dir` in haul.toml cannot be used");
+        std::fs::remove_file(dir.join(".haul")).unwrap();
         run_in(&env, &dir, &["sync"]).expect_code(0);
         assert!(dir.join(".haul/bin").join(format!("sums{EXE}")).exists());
     }
@@ -844,7 +850,10 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     let in_project = || std::fs::read(dir.join(".haul/bin").join(&exe)).ok();
     let active = || env.run(&["list", "--json"]).json()[0]["version"].clone();
 
-    run_in(&env, &dir, &["sync"]).expect_code(0);
+    // The PATH advice is about the directory the links went to.
+    run_in(&env, &dir, &["sync"])
+        .expect_code(0)
+        .stderr_has(".haul/bin` is not on PATH; put it on PATH while you work in the project");
     assert_eq!(in_project(), Some(program("sums", "1.0.0")));
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
     assert_eq!(active(), "2.0.0");
@@ -854,6 +863,19 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     let which = run_in(&env, &dir, &["which", "sums"]);
     which.expect_code(0);
     assert!(which.stdout().contains(".haul"), "{}", which.stdout());
+    // A file of the user's own where a link goes is left, and sync says what to do.
+    std::fs::remove_file(dir.join(".haul/bin").join(&exe)).unwrap();
+    std::fs::write(dir.join(".haul/bin").join(&exe), "mine").unwrap();
+    run_in(&env, &dir, &["sync"])
+        .expect_code(1)
+        .stderr_has("already exists and haul did not install it")
+        .stderr_has("remove it from the project's bin-dir, then run `haul sync` again");
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin").join(&exe)).unwrap(),
+        b"mine"
+    );
+    std::fs::remove_file(dir.join(".haul/bin").join(&exe)).unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
 
     // The user's own commands move their link only, and keep the project's version.
     env.run(&["install", "sums@1", "--force"]).expect_code(0);
