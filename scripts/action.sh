@@ -212,14 +212,10 @@ install_haul() {
     trap - EXIT
 }
 
-# The project's own `bin-dir` (under [settings] in haul.toml), relative to the project, if set.
-project_bin_dir() {
-    awk '
-        /^[[:space:]]*\[/ { settings = ($0 ~ /^[[:space:]]*\[[[:space:]]*settings[[:space:]]*\][[:space:]]*(#.*)?$/) }
-        settings && /^[[:space:]]*"?bin-dir"?[[:space:]]*=/ {
-            v = $0; sub(/^[^=]*=[[:space:]]*/, "", v)
-            q = substr(v, 1, 1); v = substr(v, 2); sub(q ".*$", "", v); print v; exit
-        }' "$workdir/haul.toml"
+# The directory `haul sync --json` linked into (`"bin_dir": "…"`, escaped as JSON): haul's
+# own reading of haul.toml, which it checked stays inside the project.
+synced_bin_dir() {
+    sed -n 's/^  "bin_dir": "\(.*\)",$/\1/p' | sed 's/\\\\/\\/g'
 }
 
 sync_project() {
@@ -237,18 +233,16 @@ sync_project() {
         output synced false
         return
     fi
-    # The tools' directories go on PATH for the later steps, and for haul now (which warns
-    # about a bin dir that is not on PATH).
-    local own
-    own=$(project_bin_dir)
-    case $own in
-        '' | /* | [A-Za-z]:*) ;;
-        *) own=$(cd "$workdir" && pwd)/$own ;;
-    esac
+    # The directory haul linked the tools into goes on PATH for the later steps, when it is
+    # the project's own.
+    local json own
     PATH=$bin_dir:$PATH
-    if [ -n "$own" ]; then PATH=$own:$PATH; fi
-    (cd "$workdir" && "$bin_dir/haul$exe" "${args[@]}") || fail "haul ${args[*]} failed in $workdir"
-    if [ -n "$own" ]; then add_path "$own"; fi
+    json=$(cd "$workdir" && "$bin_dir/haul$exe" "${args[@]}" --json) ||
+        fail "haul ${args[*]} failed in $workdir"
+    own=$(printf '%s\n' "$json" | synced_bin_dir)
+    if [ -n "$own" ] && [ "$own" != "$(native "$bin_dir")" ] && [ "$own" != "$bin_dir" ]; then
+        add_path "$own"
+    fi
     output synced true
 }
 

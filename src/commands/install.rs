@@ -18,6 +18,8 @@ use crate::settings::InstallSettings;
 /// `haul install --json`: what was installed, what was already there, what failed.
 #[derive(Serialize, Default)]
 struct Summary {
+    /// The directory the links went to (a project's own bin-dir for `haul sync` there).
+    bin_dir: String,
     installed: Vec<Done>,
     unchanged: Vec<Done>,
     failed: Vec<Failed>,
@@ -118,7 +120,10 @@ fn finish(
     json: bool,
     opts: &Options,
 ) -> Result<ExitCode> {
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        bin_dir: opts.bin_dir.display().to_string(),
+        ..Summary::default()
+    };
     let mut failures = Vec::new();
     for (item, result) in items.iter().zip(results) {
         match result {

@@ -860,6 +860,10 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(0)
         .stderr_has("already installed");
+    // `--json` says where the links went (the GitHub Action puts that on PATH).
+    let json = run_in(&env, &dir, &["sync", "--json"]).json();
+    let linked = std::path::PathBuf::from(json["bin_dir"].as_str().unwrap());
+    assert!(linked.ends_with(".haul/bin"), "{json}");
     let which = run_in(&env, &dir, &["which", "sums"]);
     which.expect_code(0);
     assert!(which.stdout().contains(".haul"), "{}", which.stdout());
