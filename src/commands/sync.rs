@@ -56,6 +56,17 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     // Into the project's own bin-dir, each tool is linked pinned to the locked version: the
     // version the user has active elsewhere, and its links, stay as they are.
     let pin = match project.bin_dir()? {
+        Some(dir) if ctx.settings.paths.bin_dir_flag => {
+            return Err(UserError::new(
+                "`--bin-dir` and haul.toml's `bin-dir` both say where to link the tools",
+            )
+            .hint(format!(
+                "leave out `--bin-dir`: in this project the tools go to `{}`",
+                dir.display()
+            ))
+            .exit(ExitCode::Usage)
+            .into());
+        }
         Some(dir) => {
             settings.bin_dir = dir;
             true

@@ -43,6 +43,8 @@ pub struct ConfigFile {
 pub struct Paths {
     pub home: PathBuf,
     pub bin_dir: PathBuf,
+    /// `--bin-dir` named the bin dir (rather than the environment, the config or the default).
+    pub bin_dir_flag: bool,
     pub cache_dir: PathBuf,
 }
 
@@ -198,6 +200,7 @@ impl Settings {
             paths: Paths {
                 home,
                 bin_dir,
+                bin_dir_flag: global.bin_dir.is_some(),
                 cache_dir,
             },
             config: ConfigState {

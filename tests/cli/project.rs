@@ -860,6 +860,12 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(0)
         .stderr_has("already installed");
+    // Another bin dir named on the command line is not quietly ignored.
+    let other = env.dir.path().join("other-bin");
+    run_in(&env, &dir, &["sync", "--bin-dir", other.to_str().unwrap()])
+        .expect_code(2)
+        .stderr_has("both say where to link the tools");
+    assert!(!other.exists());
     // `--json` says where the links went (the GitHub Action puts that on PATH).
     let json = run_in(&env, &dir, &["sync", "--json"]).json();
     let linked = std::path::PathBuf::from(json["bin_dir"].as_str().unwrap());
