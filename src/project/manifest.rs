@@ -130,6 +130,17 @@ const VCS_DIRS: &[&str] = &[
     ".git", ".hg", ".svn", ".jj", ".bzr", ".pijul", "_darcs", "cvs",
 ];
 
+/// The version control directory `path` goes through (`.git`), if any.
+pub fn vcs_dir(path: &std::path::Path) -> Option<String> {
+    path.components().find_map(|c| match c {
+        Component::Normal(part) => {
+            let part = part.to_string_lossy().to_ascii_lowercase();
+            VCS_DIRS.contains(&part.as_str()).then_some(part)
+        }
+        _ => None,
+    })
+}
+
 impl Manifest {
     /// Read and parse `dir`'s `haul.toml`.
     pub fn read(dir: &std::path::Path) -> Result<Manifest, UserError> {
@@ -212,14 +223,7 @@ impl Manifest {
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         // A version control system's own directory runs what it holds (`.git/hooks`): a
         // repository must not turn a pinned tool into a hook by naming it.
-        let metadata = dir.components().find_map(|c| match c {
-            Component::Normal(part) => {
-                let part = part.to_string_lossy().to_ascii_lowercase();
-                VCS_DIRS.contains(&part.as_str()).then_some(part)
-            }
-            _ => None,
-        });
-        if let Some(vcs) = metadata {
+        if let Some(vcs) = vcs_dir(dir) {
             return Err(UserError::new(format!(
                 "`settings.bin-dir` in {FILE} is `{}`, inside `{vcs}`",
                 dir.display()

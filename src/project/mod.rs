@@ -240,6 +240,25 @@ impl Project {
             .hint("make `bin-dir` a directory inside the project (a link there leads nowhere)")
             .exit(ExitCode::Usage)
         })?;
+        // Through a link the repository holds (`.haul` → `.git`), it may still not be version
+        // control's own directory.
+        if let Some(vcs) = resolved
+            .strip_prefix(&root)
+            .ok()
+            .and_then(manifest::vcs_dir)
+        {
+            return Err(UserError::new(format!(
+                "`settings.bin-dir` in {} leads into `{vcs}`",
+                manifest::FILE
+            ))
+            .caused_by(format!(
+                "`{}` resolves to `{}`; version control runs programs put there",
+                existing.display(),
+                resolved.display()
+            ))
+            .hint("make `bin-dir` a directory of its own inside the project")
+            .exit(ExitCode::Usage));
+        }
         if resolved.starts_with(&root) {
             return Ok(Some(dir));
         }

@@ -381,6 +381,14 @@ fn a_projects_bin_dir_stays_inside_the_project() {
             .expect_code(2)
             .stderr_has("`settings.bin-dir` in haul.toml cannot be used");
         std::fs::remove_file(dir.join(".haul")).unwrap();
+        // Nor through a link into version control's own directory.
+        std::fs::create_dir_all(dir.join(".git/bin")).unwrap();
+        std::os::unix::fs::symlink(".git", dir.join(".haul")).unwrap();
+        run_in(&env, &dir, &["sync"])
+            .expect_code(2)
+            .stderr_has("leads into `.git`");
+        assert_eq!(std::fs::read_dir(dir.join(".git/bin")).unwrap().count(), 0);
+        std::fs::remove_file(dir.join(".haul")).unwrap();
         run_in(&env, &dir, &["sync"]).expect_code(0);
         assert!(dir.join(".haul/bin").join(format!("sums{EXE}")).exists());
     }
