@@ -55,11 +55,12 @@ pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
         }
         Ok(_) => {}
     }
-    let file = std::fs::File::open(&path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
+    // Its type before it is opened: opening a FIFO waits for a writer, and Windows does not
+    // open a directory.
+    if !std::fs::metadata(&path).map_err(io)?.is_file() {
         return Err(refused("it is not a regular file".to_owned()));
     }
+    let file = std::fs::File::open(&path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut bytes)
@@ -348,6 +349,15 @@ mod tests {
             std::fs::remove_file(project.join("haul.toml")).unwrap();
             std::os::unix::fs::symlink("/dev/zero", project.join("haul.toml")).unwrap();
             assert!(read_file(&project, "haul.toml").is_err());
+            // Nor is a FIFO, which would wait for a writer if it were opened.
+            std::fs::remove_file(project.join("haul.toml")).unwrap();
+            let made = std::process::Command::new("mkfifo")
+                .arg(project.join("haul.toml"))
+                .status()
+                .unwrap();
+            assert!(made.success());
+            let err = read_file(&project, "haul.toml").unwrap_err();
+            assert!(err.one_line().contains("not a regular file"), "{err:?}");
         }
     }
 }

@@ -64,7 +64,37 @@ impl std::fmt::Debug for Notice {
 
 /// Held while the store changes.
 pub struct Lock {
-    _file: std::fs::File,
+    file: std::fs::File,
+    _mine: Mine,
+}
+
+/// This process's threads that hold the store's lock or wait for it. The lock is on a file, so
+/// two threads of one haul (two installs committing at once) wait for each other too; only
+/// a wait for another process is worth a word.
+static MINE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One count in [`MINE`], for as long as it lives.
+struct Mine;
+
+impl Mine {
+    fn new() -> Mine {
+        MINE.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Mine
+    }
+}
+
+impl Drop for Mine {
+    fn drop(&mut self) {
+        MINE.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Lock {
+    /// Unlocked before [`Mine`] lets go, so that a thread that finds the file locked while
+    /// this process still counts itself never takes this process for another.
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 /// A record that cannot be read.
@@ -185,10 +215,12 @@ impl Store {
             .into_parts()
             .0;
         // Another haul in the middle of a change holds it: say so once, then wait.
+        let mine = Mine::new();
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                if !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                let others_here = MINE.load(std::sync::atomic::Ordering::SeqCst) > 1;
+                if !others_here && !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
                     self.notice.0.waiting_for_lock(&path);
                 }
                 file.lock()
@@ -198,7 +230,7 @@ impl Store {
                 return Err(err).with_context(|| format!("locking `{}`", path.display()));
             }
         }
-        let lock = Lock { _file: file };
+        let lock = Lock { file, _mine: mine };
         let first = SWEPT
             .lock()
             .is_ok_and(|mut swept| swept.insert(self.home.clone()));
