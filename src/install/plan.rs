@@ -105,28 +105,36 @@ pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
     }
 }
 
-/// Where a locked version goes: where the stored version of its tag is (`key`), unless that one
-/// holds other bytes than the lock pins (it came from the release, or from another project's
-/// lock). Then it goes beside it, under a key of its own (`1.0.0+2fa7b6c0`, from the lock's
-/// hash): one project's lock never changes the files the user, or another project, runs.
+/// Where a locked version goes: under a key of its own (`1.0.0+2fa7b6c0`, from the lock's
+/// hashes), unless the stored version of its tag (`key`) holds exactly the bytes the lock pins.
+/// Only the lock vouches for its bytes, so they never take the plain key, which an install from
+/// the release takes as its own: one project's lock never changes the files the user, or
+/// another project, runs, nor does the user's install change a project's.
 pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> String {
-    let Some(stored) = existing.and_then(|r| r.versions.get(&key)) else {
-        return key;
-    };
     let pinned: Vec<(&str, Digest)> = parts
         .iter()
         .filter_map(|p| Some((p.asset.name.as_str(), known_hash(&p.plan)?)))
         .collect();
-    if pinned
-        .iter()
-        .all(|(asset, digest)| stored.holds(asset, digest))
-    {
+    let stored = existing.and_then(|r| r.versions.get(&key));
+    if stored.is_some_and(|stored| {
+        pinned
+            .iter()
+            .all(|(asset, digest)| stored.holds(asset, digest))
+    }) {
         return key;
     }
     let mut hashes: Vec<&str> = pinned.iter().map(|(_, d)| d.hex()).collect();
     hashes.sort_unstable();
     let mark: String = hashes.concat().chars().take(8).collect();
     names::dir_name(&format!("{key}+{mark}"))
+}
+
+/// Whether only a project's lock vouched for `stored` (some file of it).
+pub fn from_lock(stored: &Installed) -> bool {
+    stored
+        .artifacts
+        .iter()
+        .any(|a| a.verified_by.as_deref() == Some(crate::project::lock::FILE))
 }
 
 /// The digest the plan names before anything is fetched (a lock's, or the API's).
@@ -162,7 +170,9 @@ pub fn without_download(
     let vouched = parts.iter().all(|part| {
         known_hash(&part.plan).is_none_or(|digest| stored.holds(&part.asset.name, &digest))
     });
-    if !same || !vouched {
+    // Bytes only a project's lock vouched for are not the release's to reuse: an install from
+    // the release downloads and verifies its own.
+    if !same || !vouched || (!opts.locked && from_lock(stored)) {
         return None;
     }
     let exe = opts.platform.exe_suffix();

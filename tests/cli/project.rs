@@ -995,6 +995,18 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
     env.run(&["uninstall", "sums"]).expect_code(0);
     env.run(&["install", "sums", "--offline"]).expect_code(4);
     assert!(env.installed_bytes("sums").is_none());
+
+    // The other way round: synced first, the lock's bytes are not taken for the release's
+    // by the user's install, which downloads and verifies its own, and leaves the project's.
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    env.run(&["install", "sums"])
+        .expect_code(0)
+        .stderr_has("verified by checksums.txt");
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin").join(&exe)).ok(),
+        Some(program("sums", "other bytes"))
+    );
 }
 
 /// A lock comes with the repository: an entry that says it was locked for what haul.toml asks,
