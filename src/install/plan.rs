@@ -358,6 +358,7 @@ pub fn commit(
         unlink,
         leave: false,
         pinning,
+        bin_dir: (wanted.activate && !wanted.pin).then(|| wanted.bin_dir.to_path_buf()),
     };
     Ok((change, (outcome, takeovers)))
 }

@@ -32,8 +32,13 @@ pub struct Change {
     /// Leave the tool as it is: the plan found nothing to do (the rest is ignored).
     pub leave: bool,
     /// The project bin-dir whose pinned links this change makes (`haul sync`), also those the
-    /// record had already; other changes leave pinned links as they are.
+    /// record had already; it makes no other link. Other changes leave pinned links as they
+    /// are.
     pub pinning: Option<PathBuf>,
+    /// The bin dir this change links into (an install's), made when it is missing. A link
+    /// elsewhere whose directory is gone (a deleted project, a bin dir removed) is not made
+    /// again, nor its directory.
+    pub bin_dir: Option<PathBuf>,
 }
 
 impl Change {
@@ -59,6 +64,8 @@ struct Entry {
     unlink: Vec<Link>,
     #[serde(default)]
     pinning: Option<PathBuf>,
+    #[serde(default)]
+    bin_dir: Option<PathBuf>,
 }
 
 impl Entry {
@@ -114,6 +121,7 @@ pub(super) fn run(
         unlink,
         leave: _,
         pinning,
+        bin_dir,
     } = change;
     let entry = Entry {
         name: name.to_owned(),
@@ -125,6 +133,7 @@ pub(super) fn run(
         remove,
         unlink,
         pinning,
+        bin_dir,
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
@@ -184,19 +193,24 @@ fn reverse(entry: &Entry) -> Entry {
             .filter(|l| !previous_links.iter().any(|p| p.path == l.path))
             .collect(),
         pinning: entry.pinning.clone(),
+        bin_dir: entry.bin_dir.clone(),
     }
 }
 
-/// Whether `link` is pinned to a version, `previous` had it so already, and the change is not
-/// the one that pins links in its directory (`pinning`).
-pub(super) fn unchanged_pin(
-    previous: Option<&Record>,
-    link: &Link,
-    pinning: Option<&Path>,
-) -> bool {
-    link.version.is_some()
-        && link.path.parent() != pinning
-        && previous.is_some_and(|p| p.links.contains(link))
+/// Whether `dir`, as written, now resolves to another directory (a link on its way). Windows
+/// paths do not come back from resolving as they were written, so there it is never said.
+fn leads_elsewhere(dir: &Path) -> bool {
+    cfg!(unix) && std::fs::canonicalize(dir).is_ok_and(|resolved| resolved != dir)
+}
+
+/// Whether a change leaves `link` of its record alone (neither claims nor makes it): a change
+/// that pins a project's links (`pinning`) touches no other; other changes leave a pinned link
+/// the record had already.
+pub(super) fn left_alone(previous: Option<&Record>, link: &Link, pinning: Option<&Path>) -> bool {
+    match pinning {
+        Some(dir) => link.path.parent() != Some(dir),
+        None => link.version.is_some() && previous.is_some_and(|p| p.links.contains(link)),
+    }
 }
 
 /// Do every step of `entry`; each is a no-op when already done.
@@ -237,7 +251,7 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
         for l in &record.links {
             // A project's link is made by the change that pins it; other changes leave it as
             // it is (the project may be gone, or its bin-dir now a link elsewhere).
-            if unchanged_pin(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
+            if left_alone(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
                 continue;
             }
             let Some(target) = store.link_target(record, l) else {
@@ -246,7 +260,20 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
             if link::points_to(&l.path, &target) {
                 continue;
             }
-            if let Some(dir) = l.path.parent() {
+            if let Some(dir) = l.path.parent()
+                && !dir.is_dir()
+            {
+                // Only the directory the change links into, or one of a link it adds, is
+                // made: a gone directory of a link the record had stays gone.
+                let had = entry
+                    .previous
+                    .as_ref()
+                    .is_some_and(|p| p.links.iter().any(|old| old.path == l.path));
+                let ours =
+                    entry.pinning.as_deref() == Some(dir) || entry.bin_dir.as_deref() == Some(dir);
+                if had && !ours {
+                    continue;
+                }
                 fs_err::create_dir_all(dir)?;
             }
             link::replace(&target, &l.path, &store.staging_root())?;
@@ -256,6 +283,11 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
 
     for l in &entry.unlink {
         if record_links(entry.record.as_ref(), &l.path) || !link::present(&l.path) {
+            continue;
+        }
+        // A project's bin-dir that now leads elsewhere (a pull made it a link to another
+        // directory, the user's bin dir say) is not the directory the link was made in.
+        if l.version.is_some() && l.path.parent().is_some_and(leads_elsewhere) {
             continue;
         }
         let previous_target = entry

@@ -722,8 +722,8 @@ impl Now<'_> {
             Current::None | Current::Damaged(_) => None,
         };
         for l in &record.links {
-            // Not made by this change (see `journal::unchanged_pin`).
-            if journal::unchanged_pin(current, l, pinning) {
+            // Not made by this change (see `journal::left_alone`).
+            if journal::left_alone(current, l, pinning) {
                 continue;
             }
             match self.owner(&l.path) {

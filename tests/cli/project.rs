@@ -868,6 +868,16 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(0)
         .stderr_has("already installed");
+    // Sync touches none of the user's own links: a file of theirs where their link was stays,
+    // and does not stop the project's sync.
+    std::fs::remove_file(env.bin_dir().join(&exe)).unwrap();
+    std::fs::write(env.bin_dir().join(&exe), "mine").unwrap();
+    std::fs::remove_file(dir.join(".haul/bin").join(&exe)).unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    assert_eq!(std::fs::read(env.bin_dir().join(&exe)).unwrap(), b"mine");
+    assert_eq!(in_project(), Some(program("sums", "1.0.0")));
+    std::fs::remove_file(env.bin_dir().join(&exe)).unwrap();
+    env.run(&["install", "sums@2"]).expect_code(0);
     // Another bin dir named on the command line is not quietly ignored.
     let other = env.dir.path().join("other-bin");
     run_in(&env, &dir, &["sync", "--bin-dir", other.to_str().unwrap()])
@@ -906,9 +916,49 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
         serde_json::json!([])
     );
 
+    #[cfg(unix)]
+    a_projects_bin_dir_that_leads_elsewhere(&env, &dir);
+
+    // A project that is gone leaves nothing broken, and nothing is made for it again.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+    env.run(&["doctor", "--fix"]);
+    env.run(&["install", "sums@2", "--force"]).expect_code(0);
+    assert!(!dir.exists());
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}
+
+/// For [`a_projects_own_bin_dir_leaves_the_users_tools_alone`]: the project's bin-dir (synced,
+/// `sums` 1.0.0; the user has 2.0.0 active) becomes a link to another directory.
+#[cfg(unix)]
+fn a_projects_bin_dir_that_leads_elsewhere(env: &TestEnv, dir: &std::path::Path) {
+    let exe = format!("sums{EXE}");
+    let in_project = || std::fs::read(dir.join(".haul/bin").join(&exe)).ok();
+    // The project's bin-dir now leads into the user's bin dir: removing the project's version
+    // removes nothing there (the user's link has the same name).
+    {
+        let record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
+                .unwrap();
+        let pinned = record["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|l| l["version"].as_str())
+            .unwrap_or_else(|| panic!("{record}"))
+            .to_owned();
+        std::fs::remove_dir_all(dir.join(".haul/bin")).unwrap();
+        std::os::unix::fs::symlink(env.bin_dir(), dir.join(".haul/bin")).unwrap();
+        env.run(&["uninstall", &format!("sums@{pinned}")])
+            .expect_code(0);
+        assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+        std::fs::remove_file(dir.join(".haul/bin")).unwrap();
+        run_in(env, dir, &["sync"]).expect_code(0);
+        assert_eq!(in_project(), Some(program("sums", "1.0.0")));
+    }
     // The project's bin-dir now leads elsewhere (a pull turned it into a link): nothing is
     // made there, by the user's commands or by `doctor --fix`.
-    #[cfg(unix)]
     {
         let elsewhere = env.dir.path().join("elsewhere");
         std::fs::create_dir_all(&elsewhere).unwrap();
@@ -921,22 +971,13 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
             env.run(&["list", "--json"]).json()[0]["problems"],
             serde_json::json!([])
         );
-        run_in(&env, &dir, &["sync"])
+        run_in(env, dir, &["sync"])
             .expect_code(2)
             .stderr_has("leads outside the project");
         std::fs::remove_file(dir.join(".haul/bin")).unwrap();
-        run_in(&env, &dir, &["sync"]).expect_code(0);
+        run_in(env, dir, &["sync"]).expect_code(0);
         assert_eq!(in_project(), Some(program("sums", "1.0.0")));
     }
-
-    // A project that is gone leaves nothing broken, and nothing is made for it again.
-    std::fs::remove_dir_all(&dir).unwrap();
-    let list = env.run(&["list", "--json"]).json();
-    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
-    env.run(&["doctor", "--fix"]);
-    env.run(&["install", "sums@2", "--force"]).expect_code(0);
-    assert!(!dir.exists());
-    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
 }
 
 /// A project's lock that pins other bytes under a release's tag (its own URL and hash) never

@@ -168,8 +168,32 @@ fn a_second_bin_dir_gets_links_and_uninstall_removes_them_all() {
         std::fs::read(ci.join(format!("widget{EXE}"))).unwrap(),
         program("widget", "2.0.0")
     );
+    // A bin dir that is gone stays gone: the next version change does not make it again (a
+    // project linked before project links were pinned, a directory removed on purpose), and
+    // `doctor --fix` lets go of its links.
+    std::fs::remove_dir_all(&ci).unwrap();
+    publish_simple(&env.server, "acme/widget", "3.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert!(!ci.exists());
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "3.0.0"))
+    );
+    env.run(&["doctor", "--fix"]);
+    assert!(!ci.exists());
+    assert_eq!(
+        env.run(&["list", "--json"]).json()[0]["problems"],
+        serde_json::json!([])
+    );
+    // The bin dir the install names is made when it is missing, though.
+    std::fs::remove_dir_all(env.bin_dir()).unwrap();
+    env.run(&["install", "acme/widget", "--force"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "3.0.0"))
+    );
     env.run(&["uninstall", "widget"]).expect_code(0);
-    assert!(!ci.join(format!("widget{EXE}")).exists());
     assert_eq!(env.installed_bytes("widget"), None);
 }
 

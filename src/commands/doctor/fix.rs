@@ -109,17 +109,20 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
         unlink.extend(record.unpin(key));
     }
     // A project's link that is missing or taken is let go of, not made again: the project may
-    // be gone, or its bin-dir now lead elsewhere; `haul sync` there links it again.
-    let pinned_problems: Vec<&std::path::Path> = problems
+    // be gone, or its bin-dir now lead elsewhere; `haul sync` there links it again. So is any
+    // link whose directory is gone (a bin dir removed, a project linked before links were
+    // pinned): its directory is not made again.
+    let let_go: Vec<&std::path::Path> = problems
         .iter()
         .filter_map(|p| match p {
             Problem::LinkMissing { path } | Problem::LinkWrong { path } => Some(path.as_path()),
             _ => None,
         })
         .collect();
-    record
-        .links
-        .retain(|l| l.version.is_none() || !pinned_problems.contains(&l.path.as_path()));
+    record.links.retain(|l| {
+        let gone = l.path.parent().is_none_or(|dir| !dir.is_dir());
+        !let_go.contains(&l.path.as_path()) || (l.version.is_none() && !gone)
+    });
     // A link another tool has taken over (`install --force` stopped before it told this
     // record) is that tool's now: let go of it.
     record
