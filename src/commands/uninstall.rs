@@ -157,18 +157,19 @@ fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, Stri
         return Err(active_refused(&record.name, &version).into());
     }
     if record.active.as_deref() == Some(key) {
-        let next = record
-            .previous()
-            .map(str::to_owned)
-            .or_else(|| record.versions.keys().rev().find(|k| *k != key).cloned());
-        match next {
+        match record.fallback(&[key.to_owned()]) {
             Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            // What is left is only projects': it stays theirs, and nothing is active.
+            None if record.versions.len() > 1 => unlink = record.deactivate(),
             None => return Ok(remove_tool(now)),
         }
     }
     record.remove_version(key);
     // A project's links to it go with it (`haul sync` there stores it again).
     unlink.extend(record.unpin(key));
+    if record.versions.is_empty() {
+        return Ok(remove_tool(now));
+    }
     now.claim_links(&record, false)?;
     Ok((
         Change {

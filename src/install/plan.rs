@@ -129,14 +129,6 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
-/// Whether only a project's lock vouched for `stored` (some file of it).
-pub fn from_lock(stored: &Installed) -> bool {
-    stored
-        .artifacts
-        .iter()
-        .any(|a| a.verified_by.as_deref() == Some(crate::project::lock::FILE))
-}
-
 /// The digest the plan names before anything is fetched (a lock's, or the API's).
 pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
     plan.iter().find_map(|c| match c {
@@ -172,7 +164,7 @@ pub fn without_download(
     });
     // Bytes only a project's lock vouched for are not the release's to reuse: an install from
     // the release downloads and verifies its own.
-    if !same || !vouched || (!opts.locked && from_lock(stored)) {
+    if !same || !vouched || (!opts.locked && stored.only_locked()) {
         return None;
     }
     let exe = opts.platform.exe_suffix();

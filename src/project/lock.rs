@@ -259,7 +259,11 @@ impl LockedTool {
             && self.bin == bins
             && self.asset.as_deref() == want.asset.as_ref().map(|a| a.text.as_str())
             && source == Some(self.source.as_str())
-            && (want.spec.req.matches(&self.tag) || want.spec.req.matches(&self.version))
+            && (want.spec.req.matches(&self.tag)
+                // A tag with a product's prefix (`kustomize/v5.4.3`) is read by its version,
+                // which must be the tag's own.
+                || (self.tag.ends_with(self.version.as_str())
+                    && want.spec.req.matches(&self.version)))
     }
 }
 
@@ -407,13 +411,30 @@ mod tests {
         other_source.source = "github:evil/a".into();
         assert_eq!(changed(other_source), [Difference::Changed("a".into())]);
         let wanted_b = &manifest.wanted()[1..2];
-        let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
-        lock.put(locked("b", "2"));
+        let b_as_written = wanted_b[0].requirement.clone();
+        let b = |version: &str, tag: &str| {
+            let mut tool = locked("b", &b_as_written);
+            (tool.version, tool.tag) = (version.into(), tag.into());
+            let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+            lock.put(tool);
+            lock.differences(wanted_b, manifest.platforms(), &source_of)
+        };
+        assert_eq!(b("2.0.0", "v2.0.0"), []);
         assert_eq!(
-            lock.differences(wanted_b, manifest.platforms(), &source_of),
+            b("1.2.3", "v1.2.3"),
             [Difference::Changed("b".into())],
             "v1.2.3 is not what `b = \"2\"` allows"
         );
+        // Nor does the entry's own `version` speak for a tag it is not.
+        assert_eq!(b("2.0.0", "v1.2.3"), [Difference::Changed("b".into())]);
+        // A tag with a product's prefix is read by its version.
+        assert_eq!(b("2.0.0", "b/v2.0.0"), []);
+    }
+
+    /// What the store calls a file only a lock vouched for is this file's name.
+    #[test]
+    fn the_store_names_the_lock_as_haul_does() {
+        assert_eq!(crate::store::record::BY_LOCK, FILE);
     }
 
     #[test]

@@ -118,7 +118,17 @@ pub struct Installed {
     pub installed_at: u64,
 }
 
+/// The `verified_by` of a file only a project's lock vouched for (the lock file's name).
+pub const BY_LOCK: &str = "haul.lock";
+
 impl Installed {
+    /// Whether only a project's lock vouched for it (for some file of it).
+    pub fn only_locked(&self) -> bool {
+        self.artifacts
+            .iter()
+            .any(|a| a.verified_by.as_deref() == Some(BY_LOCK))
+    }
+
     /// Whether the stored file `asset` hashed to `digest` when it was downloaded.
     pub fn holds(&self, asset: &str, digest: &Digest) -> bool {
         self.artifacts.iter().any(|a| {
@@ -290,6 +300,17 @@ impl Record {
         stale
     }
 
+    /// Make no version active (the versions left are only projects'): returns the links that
+    /// followed the active version, which go.
+    pub fn deactivate(&mut self) -> Vec<Link> {
+        self.active = None;
+        let (followed, pinned) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|l| l.version.is_none());
+        self.links = pinned;
+        followed
+    }
+
     /// Let go of the links pinned to `key` (it is being removed); returns them.
     pub fn unpin(&mut self, key: &str) -> Vec<Link> {
         let (gone, kept) = std::mem::take(&mut self.links)
@@ -319,6 +340,26 @@ impl Record {
                 })
             })
             .collect()
+    }
+
+    /// The version to make active when the active one goes, other than those in `gone`: the
+    /// last one made active and still stored, else the newest stored that is not only a
+    /// project's (bytes only a lock vouched for become the user's only by their choice).
+    pub fn fallback(&self, gone: &[String]) -> Option<String> {
+        let usable = |k: &String| !gone.contains(k) && self.versions.contains_key(k);
+        self.history
+            .iter()
+            .rev()
+            .map(|a| a.version.clone())
+            .find(|k| usable(k) && self.active.as_ref() != Some(k))
+            .or_else(|| {
+                self.versions
+                    .iter()
+                    .rev()
+                    .filter(|(k, v)| usable(k) && !v.only_locked())
+                    .map(|(k, _)| k.clone())
+                    .next()
+            })
     }
 
     /// The version that was active before the current one and is still stored.
@@ -527,6 +568,33 @@ mod tests {
                 ..Product::default()
             }),
         }
+    }
+
+    /// When the active version goes, the one made active before takes its place, else the
+    /// newest that is not only a project's; with none, nothing is active and the project's
+    /// versions and links stay.
+    #[test]
+    fn a_projects_version_never_becomes_the_users_by_default() {
+        let project = PathBuf::from("/p/.haul/bin");
+        let mut r = Record::new("t", identity("github:o/t", "t"), Requirement::default());
+        let mut locked = installed("1.0.0", &["t"]);
+        locked.artifacts[0].verified_by = Some(BY_LOCK.to_owned());
+        assert!(locked.only_locked());
+        r.add_version("1.0.0+2fa7b6c0", locked);
+        r.add_version("2.0.0", installed("2.0.0", &["t"]));
+        r.activate("2.0.0", &[PathBuf::from("/b")], 1);
+        r.pin("1.0.0+2fa7b6c0", &project);
+        assert_eq!(r.fallback(&["2.0.0".to_owned()]), None);
+        r.add_version("1.5.0", installed("1.5.0", &["t"]));
+        assert_eq!(r.fallback(&["2.0.0".to_owned()]).as_deref(), Some("1.5.0"));
+        r.activate("1.5.0", &[], 2);
+        assert_eq!(r.fallback(&["1.5.0".to_owned()]).as_deref(), Some("2.0.0"));
+
+        let followed = r.deactivate();
+        assert_eq!(r.active, None);
+        assert_eq!(followed.len(), 1);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].path, project.join("t"));
     }
 
     /// A project's links stay with the version `haul sync` pinned them to: activations move

@@ -1095,3 +1095,47 @@ fn a_lock_must_pin_what_the_manifest_asks() {
         .stderr_has("two entries have the key `sums`");
     assert!(env.snapshot().is_empty());
 }
+
+/// When the user's active version goes and only a project's version is left, nothing becomes
+/// active: the project's bytes (only its lock vouched for them) never become the user's tool
+/// by default. Removing the project's last version removes the tool, record and all.
+#[test]
+fn a_projects_version_never_becomes_the_users_by_default() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    env.run(&["install", "sums@2"]).expect_code(0);
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let in_project = dir.join(".haul/bin").join(format!("sums{EXE}"));
+
+    env.run(&["uninstall", "sums@2.0.0", "--force"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("sums"), None);
+    assert_eq!(
+        std::fs::read(&in_project).ok(),
+        Some(program("sums", "1.0.0"))
+    );
+    let all = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all[0]["active"], false);
+
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
+            .unwrap();
+    let key = record["versions"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    env.run(&["uninstall", &format!("sums@{key}")])
+        .expect_code(0);
+    assert!(!env.home().join("records/sums.json").exists());
+    assert!(!in_project.exists());
+}

@@ -80,15 +80,12 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
         .collect();
     let mut unlink = Vec::new();
     if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
-        let next = record
-            .history
-            .iter()
-            .rev()
-            .map(|a| a.version.clone())
-            .chain(record.versions.keys().rev().cloned())
-            .find(|k| !broken.contains(k) && record.versions.contains_key(k));
-        match next {
+        match record.fallback(&broken) {
             Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            // Whole versions left are only projects': they stay theirs, nothing is active.
+            None if record.versions.keys().any(|k| !broken.contains(k)) => {
+                unlink = record.deactivate();
+            }
             None => {
                 return Ok((
                     Change {
