@@ -90,14 +90,19 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
     })
 }
 
-/// The records `names` name (every one when empty); an unknown name is an error.
+/// The records `names` name (every one with an active version when empty: a tool stored only
+/// for projects is theirs to move, by their locks); an unknown name is an error.
 pub fn selected(names: &[String], ctx: &Context) -> Result<Vec<Record>> {
     let records = ctx.store.records()?;
     for damaged in &records.damaged {
         ctx.printer.warn(&damaged.error.one_line());
     }
     if names.is_empty() {
-        return Ok(records.ok);
+        return Ok(records
+            .ok
+            .into_iter()
+            .filter(|r| r.active.is_some())
+            .collect());
     }
     let mut out: Vec<Record> = Vec::new();
     for name in names {

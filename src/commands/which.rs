@@ -13,8 +13,8 @@ use crate::store::{ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // Inside a project, the version haul.lock pins.
-    if let Some((_, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
-        return which_locked(ctx, &args.tool, &locked);
+    if let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
+        return which_locked(ctx, &args.tool, &project, &locked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
     let by_name = crate::names::segment(crate::names::NameKind::Tool, &args.tool)
@@ -33,7 +33,10 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // this bin dir when it is linked here.
     let wanted = args.tool.strip_suffix(".exe").unwrap_or(&args.tool);
     let bin_dir = &ctx.settings.paths.bin_dir;
-    let named = |l: &&crate::store::Link| l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == wanted;
+    // The active version's links only: a project's are for that project.
+    let named = |l: &&crate::store::Link| {
+        l.version.is_none() && l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == wanted
+    };
     let chosen = record
         .links
         .iter()
@@ -43,6 +46,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             record
                 .links
                 .iter()
+                .filter(|l| l.version.is_none())
                 .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
         });
     let Some(chosen) = chosen else {
@@ -89,6 +93,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
 fn which_locked(
     ctx: &Context,
     query: &str,
+    project: &crate::project::Project,
     locked: &crate::project::lock::LockedTool,
 ) -> Result<ExitCode> {
     // One record, by the name the lock gives (checked when the lock was read); a damaged one
@@ -115,10 +120,12 @@ fn which_locked(
         .or_else(|| version.bins.first())
         .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?;
     let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);
-    // Its link: the one `haul sync` pinned to it in the project's bin-dir, else the active
-    // version's.
+    // Its link: the one `haul sync` made in this project's bin-dir (not another project's),
+    // else the active version's.
+    let here = project.bin_dir()?;
     let links_here = |l: &&crate::store::Link| {
         l.bin == bin.link
+            && (l.version.is_none() || l.path.parent() == here.as_deref())
             && ctx.store.link_target(record, l).as_ref() == Some(&target)
             && link::points_to(&l.path, &target)
     };

@@ -1112,9 +1112,30 @@ fn a_projects_version_never_becomes_the_users_by_default() {
     );
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let in_project = dir.join(".haul/bin").join(format!("sums{EXE}"));
+    // A second project pinning the same version: `which` there names its own link.
+    let other = env.dir.path().join("second-project");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::copy(dir.join("haul.toml"), other.join("haul.toml")).unwrap();
+    run_in(&env, &other, &["sync"]).expect_code(0);
+    let which = run_in(&env, &other, &["which", "sums"]);
+    which.expect_code(0);
+    assert!(
+        which.stdout().contains("second-project"),
+        "{}",
+        which.stdout()
+    );
+    std::fs::remove_dir_all(&other).unwrap();
 
     env.run(&["uninstall", "sums@2.0.0", "--force"])
         .expect_code(0);
+    assert_eq!(env.installed_bytes("sums"), None);
+    // Outside the project, nothing is the user's: `which` says so, and `outdated` and `upgrade`
+    // leave the project's version to its lock.
+    env.run(&["which", "sums"])
+        .expect_code(1)
+        .stderr_has("has no active version linked");
+    env.run(&["outdated"]).expect_code(0);
+    env.run(&["upgrade"]).expect_code(0);
     assert_eq!(env.installed_bytes("sums"), None);
     assert_eq!(
         std::fs::read(&in_project).ok(),
