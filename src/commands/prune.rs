@@ -1,6 +1,8 @@
 //! `haul prune [--dry-run]`: remove stored versions that are not in use (neither active nor
 //! linked into a project's bin-dir), and the cached downloads of versions no longer stored.
 
+use std::path::Path;
+
 use anyhow::Result;
 use serde::Serialize;
 
@@ -9,7 +11,7 @@ use crate::commands::cache::{kept_downloads, removable, remove};
 use crate::commands::doctor::size_of;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::store::Change;
+use crate::store::{Change, Now, Record};
 use crate::units::size;
 
 /// `haul prune --json`.
@@ -34,6 +36,42 @@ struct Download {
     bytes: u64,
 }
 
+/// Whether `key` is in use: active, or linked into the bin-dir of a project that is still
+/// there (`haul sync` stores it again if the project comes back).
+fn in_use(record: &Record, key: &str) -> bool {
+    record.active.as_deref() == Some(key)
+        || record
+            .links
+            .iter()
+            .any(|l| l.version.as_deref() == Some(key) && l.path.parent().is_some_and(Path::is_dir))
+}
+
+/// The change that removes the versions of `keys` still not in use under the store's lock.
+fn remove_unused(now: &Now<'_>, keys: &[String]) -> Change {
+    let Some(current) = now.record() else {
+        return Change::default();
+    };
+    let mut record = current.clone();
+    let (mut gone, mut unlink) = (Vec::new(), Vec::new());
+    for key in keys {
+        if !in_use(&record, key) {
+            // The links of a project that is gone go with its version.
+            unlink.extend(record.unpin(key));
+            if record.remove_version(key) {
+                gone.push(key.clone());
+            }
+        }
+    }
+    // A tool with nothing active and nothing left stored is gone.
+    let record = (!record.versions.is_empty()).then_some(record);
+    Change {
+        record,
+        remove: gone,
+        unlink,
+        ..Change::default()
+    }
+}
+
 pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     let store = &ctx.store;
     let mut pruned = Pruned {
@@ -41,11 +79,10 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         ..Pruned::default()
     };
     for record in store.records()?.ok {
-        // In use: active, or linked into a project's bin-dir by `haul sync`.
         let inactive: Vec<String> = record
             .versions
             .keys()
-            .filter(|k| !record.in_use(k))
+            .filter(|k| !in_use(&record, k))
             .cloned()
             .collect();
         for key in &inactive {
@@ -60,27 +97,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         if args.dry_run || inactive.is_empty() {
             continue;
         }
-        store.change(&record.name, |now| {
-            let Some(current) = now.record() else {
-                return Ok((Change::default(), ()));
-            };
-            let mut record = current.clone();
-            let gone: Vec<String> = inactive
-                .iter()
-                .filter(|k| !record.in_use(k) && record.remove_version(k))
-                .cloned()
-                .collect();
-            // A tool with nothing active and nothing left stored is gone.
-            let record = (!record.versions.is_empty()).then_some(record);
-            Ok((
-                Change {
-                    record,
-                    remove: gone,
-                    ..Change::default()
-                },
-                (),
-            ))
-        })?;
+        store.change(&record.name, |now| Ok((remove_unused(now, &inactive), ())))?;
     }
     // Downloads of what stays stored are kept.
     let mut records = store.records()?.ok;
@@ -89,7 +106,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             let used: Vec<String> = record
                 .versions
                 .keys()
-                .filter(|k| record.in_use(k))
+                .filter(|k| in_use(record, k))
                 .cloned()
                 .collect();
             record.versions.retain(|k, _| used.contains(k));

@@ -320,12 +320,6 @@ impl Record {
         gone
     }
 
-    /// Whether `key` is active or a link is pinned to it: in use, not to be pruned.
-    pub fn in_use(&self, key: &str) -> bool {
-        self.active.as_deref() == Some(key)
-            || self.links.iter().any(|l| l.version.as_deref() == Some(key))
-    }
-
     /// The links of `key`'s executables in `dirs`, pinned to `pin`.
     fn links_of(&self, key: &str, dirs: &[PathBuf], pin: Option<&str>) -> Vec<Link> {
         let Some(installed) = self.versions.get(key) else {
@@ -610,7 +604,9 @@ mod tests {
         assert!(r.pin("1.0.0", &project).is_empty());
         assert_eq!(r.active.as_deref(), Some("2.0.0"));
         assert_eq!(r.bin_dirs(), std::slice::from_ref(&bin));
-        assert!(r.in_use("1.0.0") && r.in_use("2.0.0"));
+        let pinned_to =
+            |r: &Record, key: &str| r.links.iter().any(|l| l.version.as_deref() == Some(key));
+        assert!(pinned_to(&r, "1.0.0"));
 
         // Activating another version moves the tool's own link only.
         r.add_version("3.0.0", installed("3.0.0", &["t"]));
@@ -620,12 +616,12 @@ mod tests {
         assert_eq!(pinned.len(), 1);
         assert_eq!(pinned[0].path, project.join("t"));
         assert_eq!(pinned[0].version.as_deref(), Some("1.0.0"));
-        assert!(!r.in_use("2.0.0"));
+        assert!(!pinned_to(&r, "2.0.0"));
 
         // Pinning again in the same directory replaces the pin.
         let stale = r.pin("3.0.0", &project);
         assert!(stale.is_empty());
-        assert!(!r.in_use("1.0.0"));
+        assert!(!pinned_to(&r, "1.0.0"));
         let gone = r.unpin("3.0.0");
         assert_eq!(gone.len(), 1);
         assert_eq!(r.links.len(), 1);

@@ -927,6 +927,11 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     env.run(&["install", "sums@2", "--force"]).expect_code(0);
     assert!(!dir.exists());
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+    // Its version is no longer in use, and prune takes it.
+    env.run(&["prune"]).expect_code(0);
+    let all = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
+    assert_eq!(all[0]["version"], "2.0.0");
 }
 
 /// For [`a_projects_own_bin_dir_leaves_the_users_tools_alone`]: the project's bin-dir (synced,
