@@ -839,6 +839,18 @@ fn find_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
     None
 }
 
+/// The user has `sums` 2.0.0 active; a project (returned) wants 1.x in its own bin-dir.
+fn user_and_project(env: &TestEnv) -> std::path::PathBuf {
+    catalog(env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    env.run(&["install", "sums@2"]).expect_code(0);
+    project(
+        env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+}
+
 /// `haul sync` into a project's own bin-dir links the locked version there and nowhere else:
 /// the version the user has active, and their bin dir, stay as they are; activating,
 /// pruning and repairing later leave the project's links to the project; and a project that
@@ -846,14 +858,7 @@ fn find_file(dir: &std::path::Path, name: &str) -> Option<std::path::PathBuf> {
 #[test]
 fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
-    env.run(&["install", "sums@2"]).expect_code(0);
-    let dir = project(
-        &env,
-        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    );
+    let dir = user_and_project(&env);
     let exe = format!("sums{EXE}");
     let in_project = || std::fs::read(dir.join(".haul/bin").join(&exe)).ok();
     let active = || env.run(&["list", "--json"]).json()[0]["version"].clone();
@@ -1107,14 +1112,7 @@ fn a_lock_must_pin_what_the_manifest_asks() {
 #[test]
 fn a_projects_version_never_becomes_the_users_by_default() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
-    env.run(&["install", "sums@2"]).expect_code(0);
-    let dir = project(
-        &env,
-        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    );
+    let dir = user_and_project(&env);
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let in_project = dir.join(".haul/bin").join(format!("sums{EXE}"));
     // A second project pinning the same version: `which` there names its own link.
