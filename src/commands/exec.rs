@@ -142,7 +142,7 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
         &path,
         chosen.size,
         "`haul doctor --fix` repairs the store",
-        &format!("{}@{}", record.name, version.version),
+        &crate::store::reinstall_hint(record, key),
     )
     .map_err(|err| UserError {
         message: format!("`{}` {}: {}", record.name, version.version, err.message),

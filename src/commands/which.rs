@@ -61,7 +61,11 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     };
     let target = ctx.store.linked_bin(&record, chosen);
     if let Some((target, bin)) = &target {
-        let version = record.active.as_deref().unwrap_or_default();
+        let key = chosen
+            .version
+            .as_deref()
+            .or(record.active.as_deref())
+            .unwrap_or_default();
         check_target(
             target,
             bin.size,
@@ -69,7 +73,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
                 "repair it with `haul doctor --fix` or `haul install {}`",
                 record.name
             ),
-            &format!("{}@{version}", record.name),
+            &crate::store::reinstall_hint(&record, key),
         )?;
     }
     if !target.is_some_and(|(t, _)| link::points_to(&chosen.path, &t)) {
@@ -139,20 +143,20 @@ fn which_locked(
         &target,
         bin.size,
         "run `haul sync` to repair it",
-        &format!("{}@{}", record.name, version.version),
+        &crate::store::reinstall_hint(record, &key),
     )?;
     ctx.printer.data(&path.display().to_string())?;
     Ok(ExitCode::Success)
 }
 
 /// Why the executable at `target`, installed with `size` bytes, cannot be given out: it is
-/// missing (`repair` says what to do), may not run, or is not the file haul installed (`haul
-/// install SPEC --force` puts it back).
+/// missing (`repair` says what to do), may not run, or is not the file haul installed
+/// (`reinstall` says what puts it back).
 pub fn check_target(
     target: &Path,
     size: Option<u64>,
     repair: &str,
-    spec: &str,
+    reinstall: &str,
 ) -> Result<(), UserError> {
     match crate::store::executable_at(target, size) {
         ExeState::Runnable => Ok(()),
@@ -169,6 +173,6 @@ pub fn check_target(
             target.display(),
             crate::store::sizes(now, size.unwrap_or_default())
         ))
-        .hint(crate::store::reinstall_hint(spec))),
+        .hint(reinstall)),
     }
 }

@@ -178,7 +178,17 @@ pub fn without_download(
         return None;
     }
     let dir = store.version_dir(&record.name, key);
-    if !stored.bins.iter().all(|b| dir.join(&b.path).is_file()) {
+    // A lock pins bytes: a locked install (sync, exec) puts back an executable changed since
+    // (the user's own install keeps a change they may have made on purpose).
+    let whole = |b: &crate::store::Bin| {
+        let path = dir.join(&b.path);
+        if opts.locked {
+            store::executable_at(&path, b.size) == store::ExeState::Runnable
+        } else {
+            path.is_file()
+        }
+    };
+    if !stored.bins.iter().all(whole) {
         return None;
     }
     let unchanged = Outcome::Unchanged {

@@ -787,9 +787,22 @@ pub fn executable_at(path: &Path, size: Option<u64>) -> ExeState {
     }
 }
 
-/// What puts a changed executable (of `NAME@VERSION`) back.
-pub fn reinstall_hint(spec: &str) -> String {
-    format!("`haul install {spec} --force` installs it again (a change made on purpose is lost)")
+/// What puts a changed executable of `record`'s version `key` back: a project's version (only
+/// its lock vouched for it) comes back with `haul sync` there, the user's own with `haul
+/// install NAME@VERSION --force`.
+pub fn reinstall_hint(record: &Record, key: &str) -> String {
+    match record.versions.get(key) {
+        Some(version) if version.only_locked() => {
+            "`haul sync` in the project that locks it installs it again (a change made on purpose \
+             is lost)"
+                .to_owned()
+        }
+        version => format!(
+            "`haul install {}@{} --force` installs it again (a change made on purpose is lost)",
+            record.name,
+            version.map_or(key, |v| v.version.as_str())
+        ),
+    }
 }
 
 /// "N bytes; haul installed M", for a changed executable.

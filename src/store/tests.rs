@@ -372,3 +372,16 @@ fn an_executable_of_another_size_has_changed() {
     assert_eq!(executable_at(&path, None), ExeState::Runnable);
     assert_eq!(executable_at(dir.path(), Some(5)), ExeState::Missing);
 }
+
+/// A changed executable of the user's version comes back with `install --force`; one of a
+/// project's version (only its lock vouched for it) with `haul sync` there.
+#[test]
+fn what_puts_a_changed_executable_back_depends_on_whose_it_is() {
+    let mut record = Record::new("t", identity(), super::record::Requirement::default());
+    record.add_version("1.0.0", installed("1.0.0"));
+    let mut locked = installed("1.0.0");
+    locked.artifacts[0].verified_by = Some(super::record::BY_LOCK.to_owned());
+    record.add_version("1.0.0+2fa7b6c0", locked);
+    assert!(reinstall_hint(&record, "1.0.0").contains("`haul install t@1.0.0 --force`"));
+    assert!(reinstall_hint(&record, "1.0.0+2fa7b6c0").contains("`haul sync`"));
+}

@@ -1163,3 +1163,41 @@ fn a_projects_version_never_becomes_the_users_by_default() {
     assert!(!env.home().join("records/sums.json").exists());
     assert!(!in_project.exists());
 }
+
+/// A lock pins bytes: an executable of the project's version changed since is reported with
+/// `haul sync` as what puts it back, and `haul sync` does.
+#[test]
+fn sync_puts_back_an_executable_changed_since() {
+    let env = TestEnv::new();
+    let dir = user_and_project(&env);
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    // The file in the store the project's link is made from, as the record names it.
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
+            .unwrap();
+    let key = record["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|l| l["version"].as_str())
+        .unwrap();
+    let stored = env
+        .home()
+        .join("tools/sums")
+        .join(key)
+        .join(record["versions"][key]["bins"][0]["path"].as_str().unwrap());
+    std::fs::write(&stored, "#!/bin/sh\necho patched, and longer than before\n").unwrap();
+    run_in(&env, &dir, &["which", "sums"])
+        .expect_code(1)
+        .stderr_has("has changed since it was installed")
+        .stderr_has("`haul sync` in the project that locks it installs it again");
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    run_in(&env, &dir, &["which", "sums"]).expect_code(0);
+    assert_eq!(std::fs::read(&stored).ok(), Some(program("sums", "1.0.0")));
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin").join(format!("sums{EXE}"))).ok(),
+        Some(program("sums", "1.0.0"))
+    );
+    // The user's own version is as it was.
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}

@@ -74,8 +74,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             let text = problem.describe(&record.name);
             match &problem {
                 Problem::Changed { key, .. } => {
-                    let version = record.versions.get(key).map_or(key, |v| &v.version);
-                    changed.push((text, format!("{}@{version}", record.name)));
+                    changed.push((text, crate::store::reinstall_hint(record, key)));
                 }
                 _ => problems.push(text),
             }

@@ -43,8 +43,8 @@ pub struct Tool {
     pub name: String,
     /// Described problems with its files and links that `--fix` repairs.
     pub problems: Vec<String>,
-    /// Described executables changed since they were installed, each with the `NAME@VERSION`
-    /// that installs it again.
+    /// Described executables changed since they were installed, each with what installs it
+    /// again.
     pub changed: Vec<(String, String)>,
     /// Executables of the same name found earlier on PATH: (link name, what is found first).
     pub shadowed: Vec<(String, PathBuf)>,
@@ -128,12 +128,8 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
                 true,
             ));
         }
-        for (problem, spec) in &tool.changed {
-            out.push(finding(
-                problem.clone(),
-                crate::store::reinstall_hint(spec),
-                false,
-            ));
+        for (problem, reinstall) in &tool.changed {
+            out.push(finding(problem.clone(), reinstall.clone(), false));
         }
         for (bin, first) in &tool.shadowed {
             out.push(finding(
@@ -343,7 +339,7 @@ mod tests {
                 name: "fd".into(),
                 changed: vec![(
                     "`fd` 10.2.0: `/h/fd` has changed".into(),
-                    "fd@10.2.0".into(),
+                    "`haul install fd@10.2.0 --force` installs it again".into(),
                 )],
                 ..Tool::default()
             }],
