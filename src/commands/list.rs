@@ -56,6 +56,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     // One record at a time: each becomes its rows and is let go, so listing many tools holds
     // the rows in memory, not every record.
     let mut rows = Vec::new();
+    // Tools with nothing active: stored for projects (`haul sync`, `haul exec`) only.
+    let mut projects_only = 0;
     for (_, read) in ctx.store.each_record()? {
         let record = match read {
             Ok(record) => record,
@@ -64,6 +66,9 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
                 continue;
             }
         };
+        if record.active.is_none() {
+            projects_only += 1;
+        }
         let problems: Vec<String> = ctx
             .store
             .check(&record)
@@ -79,6 +84,13 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     }
     if args.json {
         ctx.printer.json(&rows)?;
+        return Ok(ExitCode::Success);
+    }
+    if rows.is_empty() && projects_only > 0 {
+        ctx.printer.info(&format!(
+            "no tools active; {} stored for projects only (`haul list --all` lists them)",
+            crate::units::count(projects_only, "tool")
+        ));
         return Ok(ExitCode::Success);
     }
     if rows.is_empty() {

@@ -1147,6 +1147,9 @@ fn a_projects_version_never_becomes_the_users_by_default() {
     let all = env.run(&["list", "--all", "--json"]).json();
     assert_eq!(all.as_array().unwrap().len(), 1, "{all}");
     assert_eq!(all[0]["active"], false);
+    env.run(&["list"])
+        .expect_code(0)
+        .stderr_has("no tools active; 1 tool stored for projects only");
 
     let record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
