@@ -146,7 +146,7 @@ fn finish(
     // About the directory the links went to: a project's own bin-dir is one to put on PATH
     // while working in the project, not in a profile.
     if !summary.installed.is_empty() && !ctx.on_path(&opts.bin_dir) {
-        let how = if opts.pin {
+        let how = if opts.pin.is_some() {
             "put it on PATH while you work in the project (`haul exec TOOL` runs a tool meanwhile)"
         } else {
             "add it with `eval \"$(haul env)\"` in your shell's profile"

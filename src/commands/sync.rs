@@ -69,9 +69,9 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         }
         Some(dir) => {
             settings.bin_dir = dir;
-            true
+            Some(project.dir.clone())
         }
-        None => false,
+        None => None,
     };
     let items: Vec<Item> = lock
         .tools
@@ -99,8 +99,8 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let runtime = context::runtime()?;
     let http = ctx.http()?;
     let opts = crate::install::Options {
+        activate: pin.is_none(),
         pin,
-        activate: !pin,
         ..crate::install::Options::from_settings(&settings, true)
     };
     run_with(

@@ -46,8 +46,9 @@ pub struct Options {
     /// Make the version active (`false` for `haul exec`: only store it).
     pub activate: bool,
     /// Link it into `bin_dir` pinned to it, and make nothing active (`haul sync` into a
-    /// project's own bin-dir): the tool's active version and other links stay as they are.
-    pub pin: bool,
+    /// project's own bin-dir; the project's directory): the tool's active version and other
+    /// links stay as they are.
+    pub pin: Option<PathBuf>,
     /// What a download may unpack to.
     pub limits: crate::unpack::Limits,
     /// The files and hashes come from `haul.lock` (set by [`install_locked`]).
@@ -64,7 +65,7 @@ impl Options {
             offline: settings.offline,
             bin_dir: settings.bin_dir.clone(),
             activate,
-            pin: false,
+            pin: None,
             limits: settings.limits,
             locked: false,
         }
@@ -461,8 +462,12 @@ async fn commit(
     let (name, key) = (name.to_owned(), key.to_owned());
     let identity = tool.identity();
     let requirement = tool.query.requirement();
-    let (bin_dir, force, activate, pin) =
-        (opts.bin_dir.clone(), opts.force, opts.activate, opts.pin);
+    let (bin_dir, force, activate, pin) = (
+        opts.bin_dir.clone(),
+        opts.force,
+        opts.activate,
+        opts.pin.clone(),
+    );
     let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();

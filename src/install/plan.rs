@@ -195,7 +195,7 @@ pub fn without_download(
         record: record.clone(),
         key: key.to_owned(),
     };
-    if opts.pin {
+    if opts.pin.is_some() {
         // Whole when every executable is linked in the project's bin-dir, pinned to it.
         let pinned = stored.bins.iter().all(|b| {
             record.links.iter().any(|l| {
@@ -249,8 +249,9 @@ pub struct Wanted<'a> {
     pub bin_dir: &'a Path,
     pub force: bool,
     pub activate: bool,
-    /// Link into `bin_dir` pinned to this version, activating nothing (see `Options::pin`).
-    pub pin: bool,
+    /// Link into `bin_dir` pinned to this version, activating nothing, for the project in this
+    /// directory (see `Options::pin`).
+    pub pin: Option<PathBuf>,
     /// Where the tool comes from, for messages.
     pub origin: &'a str,
 }
@@ -321,7 +322,7 @@ pub fn commit(
 
     let previous = record.active().map(|a| a.version.clone());
     let new_version = record.versions.get(wanted.key).map(|v| v.version.clone());
-    if wanted.pin {
+    if wanted.pin.is_some() {
         unlink.extend(record.pin(wanted.key, wanted.bin_dir));
     } else if wanted.activate {
         record.requirement = wanted.requirement.clone();
@@ -332,19 +333,19 @@ pub fn commit(
         unlink.extend(record.activate(wanted.key, &dirs, store::now()));
     }
 
-    let pinning = wanted.pin.then(|| wanted.bin_dir.to_path_buf());
+    let pinning = wanted.pin.as_ref().map(|_| wanted.bin_dir.to_path_buf());
     let takeovers = now.claim_links_pinning(&record, wanted.force, pinning.as_deref())?;
 
     // Only an activation moves the active version.
-    let was =
-        previous.filter(|p| wanted.activate && !wanted.pin && Some(p) != new_version.as_ref());
+    let was = previous
+        .filter(|p| wanted.activate && wanted.pin.is_none() && Some(p) != new_version.as_ref());
     let outcome = if wanted.installed.is_some() {
         Outcome::Installed {
             record: record.clone(),
             key: wanted.key.to_owned(),
             was,
             replaced,
-            activated: wanted.activate || wanted.pin,
+            activated: wanted.activate || wanted.pin.is_some(),
         }
     } else {
         Outcome::Relinked {
@@ -360,7 +361,8 @@ pub fn commit(
         unlink,
         leave: false,
         pinning,
-        bin_dir: (wanted.activate && !wanted.pin).then(|| wanted.bin_dir.to_path_buf()),
+        bin_dir: (wanted.activate && wanted.pin.is_none()).then(|| wanted.bin_dir.to_path_buf()),
+        project: wanted.pin.clone(),
     };
     Ok((change, (outcome, takeovers)))
 }

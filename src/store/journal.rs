@@ -39,6 +39,10 @@ pub struct Change {
     /// elsewhere whose directory is gone (a deleted project, a bin dir removed) is not made
     /// again, nor its directory.
     pub bin_dir: Option<PathBuf>,
+    /// The project whose bin-dir `pinning` is: that directory is made only while the project
+    /// is there and the bin-dir stays inside it (a change completed after a crash may find it
+    /// gone, or relinked).
+    pub project: Option<PathBuf>,
 }
 
 impl Change {
@@ -66,6 +70,8 @@ struct Entry {
     pinning: Option<PathBuf>,
     #[serde(default)]
     bin_dir: Option<PathBuf>,
+    #[serde(default)]
+    project: Option<PathBuf>,
 }
 
 impl Entry {
@@ -122,6 +128,7 @@ pub(super) fn run(
         leave: _,
         pinning,
         bin_dir,
+        project,
     } = change;
     let entry = Entry {
         name: name.to_owned(),
@@ -134,6 +141,7 @@ pub(super) fn run(
         unlink,
         pinning,
         bin_dir,
+        project,
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
@@ -194,7 +202,23 @@ fn reverse(entry: &Entry) -> Entry {
             .collect(),
         pinning: entry.pinning.clone(),
         bin_dir: entry.bin_dir.clone(),
+        project: entry.project.clone(),
     }
+}
+
+/// Whether the project at `project` is there and `dir` (its bin-dir, not yet made) would be made
+/// inside it: the nearest part of `dir` that is there resolves inside the project.
+fn project_holds(project: Option<&Path>, dir: &Path) -> bool {
+    let Some(project) = project else {
+        return false;
+    };
+    let (Ok(root), Some(existing)) = (
+        std::fs::canonicalize(project),
+        dir.ancestors().find(|a| a.exists()),
+    ) else {
+        return false;
+    };
+    std::fs::canonicalize(existing).is_ok_and(|resolved| resolved.starts_with(&root))
 }
 
 /// Whether `dir`, as written, now resolves to another directory (a link on its way). Windows
@@ -269,9 +293,9 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
                     .previous
                     .as_ref()
                     .is_some_and(|p| p.links.iter().any(|old| old.path == l.path));
-                let ours =
-                    entry.pinning.as_deref() == Some(dir) || entry.bin_dir.as_deref() == Some(dir);
-                if had && !ours {
+                let pinning = entry.pinning.as_deref() == Some(dir);
+                let ours = pinning || entry.bin_dir.as_deref() == Some(dir);
+                if (had && !ours) || (pinning && !project_holds(entry.project.as_deref(), dir)) {
                     continue;
                 }
                 fs_err::create_dir_all(dir)?;

@@ -1204,3 +1204,22 @@ fn sync_puts_back_an_executable_changed_since() {
     // The user's own version is as it was.
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
 }
+
+/// A sync that crashed before it linked, into a project that is gone by the next haul command:
+/// completing the change makes nothing where the project was.
+#[cfg(unix)]
+#[test]
+fn completing_a_crashed_sync_makes_nothing_for_a_project_gone_since() {
+    let env = TestEnv::new();
+    let dir = user_and_project(&env);
+    crate::support::paused_at(
+        env.command().current_dir(&dir).arg("sync"),
+        "journal-written",
+    )
+    .kill();
+    std::fs::remove_dir_all(&dir).unwrap();
+    env.run(&["list"]).expect_code(0);
+    assert!(!dir.exists());
+    assert!(std::fs::read_dir(env.home().join("journal")).map_or(true, |mut d| d.next().is_none()));
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}

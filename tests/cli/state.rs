@@ -403,49 +403,10 @@ fn names_from_servers_and_users_never_become_paths_outside() {
     assert!(!env.dir.path().join("x").exists());
 }
 
-/// A haul stopped at a step of its change, killed when dropped (also when a test fails, so
-/// that no haul is left holding the test's output open).
+/// `haul ARGS`, stopped at `step` of its change with the store locked.
 #[cfg(unix)]
-struct Paused(std::process::Child);
-
-#[cfg(unix)]
-impl Paused {
-    /// Kill it, as a crash would, and wait until it is gone.
-    fn kill(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-#[cfg(unix)]
-impl Drop for Paused {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// `haul ARGS`, stopped at `step` of its change with the store locked (it waits there to be
-/// killed).
-#[cfg(unix)]
-fn paused_at(env: &TestEnv, step: &str, args: &[&str]) -> Paused {
-    use std::io::BufRead as _;
-    let mut child = env
-        .command()
-        .env("HAUL_TEST_PAUSE_AT", step)
-        .args(args)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let paused = std::io::BufReader::new(stderr)
-        .lines()
-        .any(|line| line.unwrap().contains(&format!("paused at {step}")));
-    assert!(paused, "{step}: haul never reached the step");
-    Paused(child)
+fn paused_at(env: &TestEnv, step: &str, args: &[&str]) -> crate::support::Paused {
+    crate::support::paused_at(env.command().args(args), step)
 }
 
 /// A haul that finds the store locked by another in the middle of a change says that it
@@ -464,7 +425,7 @@ fn a_second_haul_waits_for_a_change_under_way() {
     let journaled = || std::fs::read_dir(&journal).map_or(0, Iterator::count);
     assert_eq!(journaled(), 1);
 
-    let mut second = Paused(
+    let mut second = crate::support::Paused(
         env.command()
             .args(["doctor", "--fix"])
             .stderr(std::process::Stdio::piped())

@@ -441,3 +441,46 @@ pub fn fake_elf(interp: &str) -> Vec<u8> {
     out[0x100..0x100 + interp.len()].copy_from_slice(interp.as_bytes());
     out
 }
+
+/// A haul stopped at a step of its change, killed when dropped (also when a test fails, so
+/// that no haul is left holding the test's output open).
+#[cfg(unix)]
+pub struct Paused(pub std::process::Child);
+
+#[cfg(unix)]
+impl Paused {
+    /// Kill it, as a crash would, and wait until it is gone.
+    pub fn kill(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[cfg(unix)]
+impl Drop for Paused {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `cmd` (a haul command), stopped at `step` of its change with the store locked (it waits
+/// there to be killed).
+#[cfg(unix)]
+pub fn paused_at(cmd: &mut std::process::Command, step: &str) -> Paused {
+    use std::io::BufRead as _;
+    let mut child = cmd
+        .env("HAUL_TEST_PAUSE_AT", step)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let paused = std::io::BufReader::new(stderr)
+        .lines()
+        .any(|line| line.unwrap().contains(&format!("paused at {step}")));
+    assert!(paused, "{step}: haul never reached the step");
+    Paused(child)
+}
