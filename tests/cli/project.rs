@@ -263,6 +263,12 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
     assert_eq!(env.server.requests().len(), requests);
 }
 
+/// The record of `name`, as JSON.
+fn record_of(env: &TestEnv, name: &str) -> serde_json::Value {
+    let path = env.home().join("records").join(format!("{name}.json"));
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 /// This machine's platform as a lock names it (`linux-x86_64`).
 fn lock_platform(env: &TestEnv) -> String {
     env.run(&["info", "acme/sums", "--json"]).json()["host"]
@@ -677,9 +683,7 @@ fn sync_and_exec_use_only_the_bytes_the_lock_pins() {
         env.installed_bytes("sums"),
         Some(program("sums", "unvouched"))
     );
-    let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
-            .unwrap();
+    let record = record_of(&env, "sums");
     let versions = record["versions"].as_object().unwrap();
     let (key, locked) = versions
         .iter()
@@ -948,9 +952,7 @@ fn a_projects_bin_dir_that_leads_elsewhere(env: &TestEnv, dir: &std::path::Path)
     // The project's bin-dir now leads into the user's bin dir: removing the project's version
     // removes nothing there (the user's link has the same name).
     {
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
-                .unwrap();
+        let record = record_of(env, "sums");
         let pinned = record["links"]
             .as_array()
             .unwrap()
@@ -1151,9 +1153,7 @@ fn a_projects_version_never_becomes_the_users_by_default() {
         .expect_code(0)
         .stderr_has("no tools active; 1 tool stored for projects only");
 
-    let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
-            .unwrap();
+    let record = record_of(&env, "sums");
     let key = record["versions"]
         .as_object()
         .unwrap()
@@ -1175,9 +1175,7 @@ fn sync_puts_back_an_executable_changed_since() {
     let dir = user_and_project(&env);
     run_in(&env, &dir, &["sync"]).expect_code(0);
     // The file in the store the project's link is made from, as the record names it.
-    let record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.home().join("records/sums.json")).unwrap())
-            .unwrap();
+    let record = record_of(&env, "sums");
     let key = record["links"]
         .as_array()
         .unwrap()
