@@ -14,6 +14,10 @@ use crate::store::record::{Installed, Record};
 struct ListEntry {
     name: String,
     version: String,
+    /// Its directory under `tools/NAME/`: the version, or with the lock's hash
+    /// (`1.0.0+2fa7b6c0`) for bytes only a project's lock vouched for; `uninstall NAME@KEY`
+    /// names it.
+    key: String,
     tag: String,
     /// `github:OWNER/REPO` or `catalog:NAME`; `haul install` accepts it back.
     source: String,
@@ -109,9 +113,16 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             if !r.problems.is_empty() {
                 state = format!("BROKEN: {}", r.problems.join("; "));
             }
+            // A version stored twice (the release's, and bytes only a lock vouched for) is
+            // told apart by its key.
+            let version = if args.all && r.key != r.version {
+                format!("{} ({})", r.version, r.key)
+            } else {
+                r.version.clone()
+            };
             [
                 r.name.clone(),
-                r.version.clone(),
+                version,
                 r.source
                     .strip_prefix("github:")
                     .unwrap_or(&r.source)
@@ -163,6 +174,7 @@ fn entry(
     ListEntry {
         name: record.name.clone(),
         version: version.version.clone(),
+        key: key.to_owned(),
         tag: version.tag.clone(),
         source: record.identity.source.clone(),
         requirement: record.requirement.version.clone(),

@@ -1042,6 +1042,18 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
     let all = env.run(&["list", "--all", "--json"]).json();
     assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    let keys: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        keys[0] == "1.0.0" && keys[1].starts_with("1.0.0+"),
+        "{keys:?}"
+    );
+    let human = env.run(&["list", "--all"]).stdout();
+    assert!(human.contains(&format!("1.0.0 ({})", keys[1])), "{human}");
 
     // Offline and outside the project, the cached file the lock vouched for is not taken
     // for the release's.
