@@ -221,10 +221,35 @@ fn project_holds(project: Option<&Path>, dir: &Path) -> bool {
     std::fs::canonicalize(existing).is_ok_and(|resolved| resolved.starts_with(&root))
 }
 
-/// Whether `dir`, as written, now resolves to another directory (a link on its way). Windows
-/// paths do not come back from resolving as they were written, so there it is never said.
+/// Whether `dir`, as written, now resolves to another directory (a link or a junction on its
+/// way).
 fn leads_elsewhere(dir: &Path) -> bool {
-    cfg!(unix) && std::fs::canonicalize(dir).is_ok_and(|resolved| resolved != dir)
+    std::fs::canonicalize(dir).is_ok_and(|resolved| !same_place(&resolved, dir))
+}
+
+/// Whether `resolved` (from `canonicalize`) is `dir` written another way: without `.` parts,
+/// and on Windows without the `\\?\` prefix, in either separator and in any case.
+fn same_place(resolved: &Path, dir: &Path) -> bool {
+    let plain: PathBuf = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if cfg!(windows) {
+        let resolved = resolved.to_string_lossy();
+        let resolved = match resolved.strip_prefix(r"\\?\UNC\") {
+            Some(rest) => format!(r"\\{rest}"),
+            None => resolved
+                .strip_prefix(r"\\?\")
+                .unwrap_or(&resolved)
+                .to_owned(),
+        };
+        let plain = plain.to_string_lossy().replace('/', "\\");
+        resolved
+            .trim_end_matches('\\')
+            .eq_ignore_ascii_case(plain.trim_end_matches('\\'))
+    } else {
+        resolved == plain
+    }
 }
 
 /// Whether a change leaves `link` of its record alone (neither claims nor makes it): a change
@@ -461,4 +486,39 @@ fn journal_files(store: &Store) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_directory_written_another_way_is_the_same_place() {
+        #[cfg(unix)]
+        {
+            assert!(same_place(
+                Path::new("/p/.haul/bin"),
+                Path::new("/p/./.haul/bin")
+            ));
+            assert!(!same_place(
+                Path::new("/home/u/.local/bin"),
+                Path::new("/p/.haul/bin")
+            ));
+        }
+        #[cfg(windows)]
+        {
+            assert!(same_place(
+                Path::new(r"\\?\C:\p\.haul\bin"),
+                Path::new(r"c:\p\.haul/bin")
+            ));
+            assert!(same_place(
+                Path::new(r"\\?\UNC\srv\share\p"),
+                Path::new(r"\\srv\share\p")
+            ));
+            assert!(!same_place(
+                Path::new(r"\\?\C:\Users\u\bin"),
+                Path::new(r"C:\p\.haul\bin")
+            ));
+        }
+    }
 }
