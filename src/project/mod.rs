@@ -29,8 +29,8 @@ pub const MAX_FILE_SIZE: u64 = 16 << 20;
 /// The text of the project file `dir/name`, or `None` when there is none. The file comes with
 /// the repository, so it must be a regular file of the project: a link is followed only to a
 /// file inside the project (a link to `/proc/self/environ` or `~/.aws/credentials` would
-/// otherwise be read and quoted in an error), and a file larger than [`MAX_FILE_SIZE`] is
-/// refused.
+/// otherwise be read and quoted in an error), one another user owns is refused, and so is a
+/// file larger than [`MAX_FILE_SIZE`].
 pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
     use std::io::Read as _;
     let path = dir.join(name);
@@ -57,8 +57,12 @@ pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
     }
     // Its type before it is opened: opening a FIFO waits for a writer, and Windows does not
     // open a directory.
-    if !std::fs::metadata(&path).map_err(io)?.is_file() {
+    let meta = std::fs::metadata(&path).map_err(io)?;
+    if !meta.is_file() {
         return Err(refused("it is not a regular file".to_owned()));
+    }
+    if let Some(why) = not_this_users(&meta) {
+        return Err(refused(why));
     }
     let file = std::fs::File::open(&path).map_err(io)?;
     let mut bytes = Vec::new();
@@ -142,16 +146,20 @@ fn locate(cwd: &Path, foreign: impl Fn(&Path) -> Option<String>) -> Located {
 
 /// Why another user could have written the project file `path` (`None`: only this user, or
 /// root, could).
-#[cfg(unix)]
 fn foreign(path: &Path) -> Option<String> {
+    not_this_users(&std::fs::metadata(path).ok()?)
+}
+
+/// Why a file with `meta` is not this user's (or root's).
+#[cfg(unix)]
+fn not_this_users(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::unix::fs::MetadataExt as _;
-    let meta = std::fs::metadata(path).ok()?;
     not_ours(meta.uid(), rustix::process::geteuid().as_raw())
 }
 
 /// Windows: files carry no owner haul reads.
 #[cfg(not(unix))]
-fn foreign(_path: &Path) -> Option<String> {
+fn not_this_users(_meta: &std::fs::Metadata) -> Option<String> {
     None
 }
 
@@ -196,13 +204,7 @@ impl Project {
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {
         let manifest = Manifest::read(dir)?;
         let lock_path = dir.join(lock::FILE);
-        let read = match foreign(&lock_path) {
-            Some(why) => Err(
-                UserError::new(format!("`{}` cannot be read", lock_path.display())).caused_by(why),
-            ),
-            None => read_file(dir, lock::FILE),
-        };
-        let (lock, unreadable) = match read {
+        let (lock, unreadable) = match read_file(dir, lock::FILE) {
             Ok(Some(text)) => match Lock::parse(&text, &lock_path) {
                 Ok(lock) => (Some(lock), None),
                 Err(err) => (None, Some(err)),
