@@ -340,30 +340,35 @@ impl Record {
     /// last one made active and still stored, else the newest stored that is not only a
     /// project's (bytes only a lock vouched for become the user's only by their choice).
     pub fn fallback(&self, gone: &[String]) -> Option<String> {
-        let usable = |k: &String| !gone.contains(k) && self.versions.contains_key(k);
-        self.history
-            .iter()
-            .rev()
-            .map(|a| a.version.clone())
-            .find(|k| usable(k) && self.active.as_ref() != Some(k))
+        self.made_active_before(gone)
             .or_else(|| {
                 self.versions
                     .iter()
                     .rev()
-                    .filter(|(k, v)| usable(k) && !v.only_locked())
-                    .map(|(k, _)| k.clone())
-                    .next()
+                    .find(|(k, v)| !gone.contains(k) && !v.only_locked())
+                    .map(|(k, _)| k.as_str())
             })
+            .map(str::to_owned)
     }
 
     /// The version that was active before the current one and is still stored.
     pub fn previous(&self) -> Option<&str> {
-        let active = self.active.as_deref()?;
+        self.active.as_ref()?;
+        self.made_active_before(&[])
+    }
+
+    /// The last version made active before the current one that is still stored, other than
+    /// those in `gone`.
+    fn made_active_before(&self, gone: &[String]) -> Option<&str> {
         self.history
             .iter()
             .rev()
             .map(|a| a.version.as_str())
-            .find(|v| *v != active && self.versions.contains_key(*v))
+            .find(|v| {
+                self.active.as_deref() != Some(*v)
+                    && !gone.iter().any(|g| g == v)
+                    && self.versions.contains_key(*v)
+            })
     }
 
     /// Forget the stored version `key` (not the active one). Returns whether it was stored.
