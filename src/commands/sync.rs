@@ -134,19 +134,7 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
     // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
     let catalog = ctx.catalog()?;
     let source_of = crate::commands::lock::source_of(&catalog);
-    let difference = match project
-        .manifest
-        .wanted()
-        .iter()
-        .find(|w| w.key == locked.key)
-    {
-        None => Some(lock::Difference::NotWanted(locked.key.clone())),
-        Some(want) if !locked.is_for(want, source_of(want).as_deref()) => {
-            Some(lock::Difference::Changed(locked.key.clone()))
-        }
-        Some(_) => None,
-    };
-    if let Some(difference) = difference {
+    if let Some(difference) = locked.difference(project.manifest.wanted(), &source_of) {
         return Err(lock::not_current(&[difference]).into());
     }
     Ok(Some((project, locked)))

@@ -93,6 +93,21 @@ pub fn unvouched_refused(tool: &LockedTool, file: &Artifact) -> UserError {
 }
 
 impl LockedTool {
+    /// How this entry is not what haul.toml's `wanted` asks for (`None`: it is).
+    pub fn difference(
+        &self,
+        wanted: &[Wanted],
+        source_of: &dyn Fn(&Wanted) -> Option<String>,
+    ) -> Option<Difference> {
+        match wanted.iter().find(|w| w.key == self.key) {
+            None => Some(Difference::NotWanted(self.key.clone())),
+            Some(want) if !self.is_for(want, source_of(want).as_deref()) => {
+                Some(Difference::Changed(self.key.clone()))
+            }
+            Some(_) => None,
+        }
+    }
+
     /// The key of the version of `record` that is what this entry pins for `platform`: the
     /// same tool and tag, stored for that platform from exactly the locked files, each with its
     /// locked SHA-256. `None` when no stored version is.
@@ -232,10 +247,7 @@ impl Lock {
         for want in wanted {
             match self.tool(&want.key) {
                 None => out.push(Difference::NotLocked(want.key.clone())),
-                Some(locked) if !locked.is_for(want, source_of(want).as_deref()) => {
-                    out.push(Difference::Changed(want.key.clone()));
-                }
-                Some(_) => {}
+                Some(locked) => out.extend(locked.difference(wanted, source_of)),
             }
         }
         for locked in &self.tools {
