@@ -1,14 +1,14 @@
 //! `haul which TOOL`: the path of an installed tool's executable, for scripts. Exits 1 when the
 //! tool is not installed, or its link or the file behind it is missing or cannot run.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::cli::WhichArgs;
 use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
-use std::path::Path;
-
 use crate::store::{ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
@@ -60,12 +60,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         );
     };
     let target = ctx.store.linked_bin(&record, chosen);
-    if let Some((target, bin)) = &target {
-        let key = chosen
-            .version
-            .as_deref()
-            .or(record.active.as_deref())
-            .unwrap_or_default();
+    if let Some((key, target, bin)) = &target {
         check_target(
             target,
             bin.size,
@@ -76,7 +71,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             &crate::store::reinstall_hint(&record, key),
         )?;
     }
-    if !target.is_some_and(|(t, _)| link::points_to(&chosen.path, &t)) {
+    if !target.is_some_and(|(_, t, _)| link::points_to(&chosen.path, &t)) {
         return Err(UserError::new(format!(
             "`{}` is installed, but `{}` is missing or broken",
             record.name,

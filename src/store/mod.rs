@@ -187,19 +187,25 @@ impl Store {
 
     /// The file a record's link points at.
     pub fn link_target(&self, record: &Record, link: &Link) -> Option<PathBuf> {
-        self.linked_bin(record, link).map(|(path, _)| path)
+        self.linked_bin(record, link).map(|(_, path, _)| path)
     }
 
-    /// The executable `link` names in the active version, and where it is.
-    pub fn linked_bin<'r>(&self, record: &'r Record, link: &Link) -> Option<(PathBuf, &'r Bin)> {
-        let key = link.version.as_deref().or(record.active.as_deref())?;
-        let bin = record
+    /// The executable `link` names, in the version it is pinned to or else the active one:
+    /// that version's key, where the executable is, and the executable.
+    pub fn linked_bin<'r>(
+        &self,
+        record: &'r Record,
+        link: &Link,
+    ) -> Option<(&'r str, PathBuf, &'r Bin)> {
+        let (key, installed) = record
             .versions
-            .get(key)?
-            .bins
-            .iter()
-            .find(|b| b.link == link.bin)?;
-        Some((self.version_dir(&record.name, key).join(&bin.path), bin))
+            .get_key_value(link.version.as_deref().or(record.active.as_deref())?)?;
+        let bin = installed.bins.iter().find(|b| b.link == link.bin)?;
+        Some((
+            key,
+            self.version_dir(&record.name, key).join(&bin.path),
+            bin,
+        ))
     }
 
     /// Take the store's lock, waiting for another haul process to finish. The first time in a
