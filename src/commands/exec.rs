@@ -91,7 +91,7 @@ fn store_it(
     };
     let require = crate::cli::flag_pair(args.require_checksum, args.no_require_checksum);
     let settings = InstallSettings::resolve(&ctx.settings, None, require, false, None)?;
-    let opts = Options::from_settings(&settings, false);
+    let opts = Options::from_settings(&settings, crate::install::Linking::Store);
     let http = ctx.http()?;
     let env = ctx.install_env(&http);
     let bar = ctx.printer.download_bar(&tool.name);

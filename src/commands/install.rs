@@ -10,7 +10,7 @@ use crate::commands::options::{self, asset_pattern};
 use crate::context::{self, Context};
 use crate::error::{ExitCode, Report, UserError};
 use crate::install::batch::{self, Item};
-use crate::install::{Options, Outcome};
+use crate::install::{Linking, Options, Outcome};
 use crate::names::WantedBin;
 use crate::request::tool::Overrides;
 use crate::settings::InstallSettings;
@@ -90,7 +90,7 @@ pub fn run(
     settings: &InstallSettings,
     json: bool,
 ) -> Result<ExitCode> {
-    let opts = Options::from_settings(settings, true);
+    let opts = Options::from_settings(settings, Linking::Activate);
     run_with(ctx, runtime, http, items, &opts, settings.jobs, json)
 }
 
@@ -146,7 +146,7 @@ fn finish(
     // About the directory the links went to: a project's own bin-dir is one to put on PATH
     // while working in the project, not in a profile.
     if !summary.installed.is_empty() && !ctx.on_path(&opts.bin_dir) {
-        let how = if opts.pin.is_some() {
+        let how = if opts.linking.project().is_some() {
             "put it on PATH while you work in the project (`haul exec TOOL` runs a tool meanwhile)"
         } else {
             "add it with `eval \"$(haul env)\"` in your shell's profile"

@@ -10,6 +10,7 @@ use crate::commands::install::run_with;
 use crate::commands::lock::relock;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
+use crate::install::Linking;
 use crate::install::batch::Item;
 use crate::names::WantedBin;
 use crate::project::Project;
@@ -55,7 +56,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     )?;
     // Into the project's own bin-dir, each tool is linked pinned to the locked version: the
     // version the user has active elsewhere, and its links, stay as they are.
-    let pin = match project.bin_dir()? {
+    let linking = match project.bin_dir()? {
         Some(dir) if ctx.settings.paths.bin_dir_flag => {
             return Err(UserError::new(
                 "`--bin-dir` and haul.toml's `bin-dir` both say where to link the tools",
@@ -69,9 +70,9 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         }
         Some(dir) => {
             settings.bin_dir = dir;
-            Some(project.dir.clone())
+            Linking::Pin(project.dir.clone())
         }
-        None => None,
+        None => Linking::Activate,
     };
     let items: Vec<Item> = lock
         .tools
@@ -98,11 +99,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .collect();
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    let opts = crate::install::Options {
-        activate: pin.is_none(),
-        pin,
-        ..crate::install::Options::from_settings(&settings, true)
-    };
+    let opts = crate::install::Options::from_settings(&settings, linking);
     run_with(
         ctx,
         &runtime,
@@ -157,7 +154,7 @@ pub fn store_locked(
         None,
     )?;
     let resolved = locked_files(locked, &tool, settings.platform, settings.require_checksum)?;
-    let opts = crate::install::Options::from_settings(&settings, false);
+    let opts = crate::install::Options::from_settings(&settings, Linking::Store);
     let http = ctx.http()?;
     let env = ctx.install_env(&http);
     let bar = ctx.printer.download_bar(&tool.name);

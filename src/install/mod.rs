@@ -43,29 +43,47 @@ pub struct Options {
     pub offline: bool,
     /// The bin dir links go to.
     pub bin_dir: PathBuf,
-    /// Make the version active (`false` for `haul exec`: only store it).
-    pub activate: bool,
-    /// Link it into `bin_dir` pinned to it, and make nothing active (`haul sync` into a
-    /// project's own bin-dir; the project's directory): the tool's active version and other
-    /// links stay as they are.
-    pub pin: Option<PathBuf>,
+    /// What is done with the version once it is stored.
+    pub linking: Linking,
     /// What a download may unpack to.
     pub limits: crate::unpack::Limits,
     /// The files and hashes come from `haul.lock` (set by [`install_locked`]).
     pub locked: bool,
 }
 
+/// What an install does with the version once it is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Linking {
+    /// Make it the active version, linked into the bin dir and the tool's other bin dirs.
+    Activate,
+    /// Only store it (`haul exec`).
+    Store,
+    /// Link it into the bin dir pinned to it, making nothing active (`haul sync` into the
+    /// bin-dir of the project in this directory): the tool's active version and other links
+    /// stay as they are.
+    Pin(PathBuf),
+}
+
+impl Linking {
+    /// The project whose bin-dir the version is pinned in.
+    pub fn project(&self) -> Option<&Path> {
+        match self {
+            Linking::Pin(project) => Some(project),
+            Linking::Activate | Linking::Store => None,
+        }
+    }
+}
+
 impl Options {
-    /// Options from resolved install settings; `activate` is `false` to only store.
-    pub fn from_settings(settings: &crate::settings::InstallSettings, activate: bool) -> Options {
+    /// Options from resolved install settings, doing `linking` with what is stored.
+    pub fn from_settings(settings: &crate::settings::InstallSettings, linking: Linking) -> Options {
         Options {
             platform: settings.platform,
             require_checksum: settings.require_checksum,
             force: settings.force,
             offline: settings.offline,
             bin_dir: settings.bin_dir.clone(),
-            activate,
-            pin: None,
+            linking,
             limits: settings.limits,
             locked: false,
         }
@@ -462,12 +480,7 @@ async fn commit(
     let (name, key) = (name.to_owned(), key.to_owned());
     let identity = tool.identity();
     let requirement = tool.query.requirement();
-    let (bin_dir, force, activate, pin) = (
-        opts.bin_dir.clone(),
-        opts.force,
-        opts.activate,
-        opts.pin.clone(),
-    );
+    let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
     let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
@@ -482,8 +495,7 @@ async fn commit(
                     installed,
                     bin_dir: &bin_dir,
                     force,
-                    activate,
-                    pin,
+                    linking,
                     origin: &origin,
                 },
                 staging,

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::Options;
+use super::{Linking, Options};
 use crate::error::UserError;
 use crate::names;
 use crate::request::tool::Tool;
@@ -195,7 +195,7 @@ pub fn without_download(
         record: record.clone(),
         key: key.to_owned(),
     };
-    if opts.pin.is_some() {
+    if opts.linking.project().is_some() {
         // Whole when every executable is linked in the project's bin-dir, pinned to it.
         let pinned = stored.bins.iter().all(|b| {
             record.links.iter().any(|l| {
@@ -214,7 +214,7 @@ pub fn without_download(
             }
         });
     }
-    if !opts.activate {
+    if opts.linking == Linking::Store {
         return Some(unchanged);
     }
     let linked_here = stored.bins.iter().all(|b| {
@@ -248,10 +248,7 @@ pub struct Wanted<'a> {
     pub installed: Option<Installed>,
     pub bin_dir: &'a Path,
     pub force: bool,
-    pub activate: bool,
-    /// Link into `bin_dir` pinned to this version, activating nothing, for the project in this
-    /// directory (see `Options::pin`).
-    pub pin: Option<PathBuf>,
+    pub linking: Linking,
     /// Where the tool comes from, for messages.
     pub origin: &'a str,
 }
@@ -322,9 +319,9 @@ pub fn commit(
 
     let previous = record.active().map(|a| a.version.clone());
     let new_version = record.versions.get(wanted.key).map(|v| v.version.clone());
-    if wanted.pin.is_some() {
+    if wanted.linking.project().is_some() {
         unlink.extend(record.pin(wanted.key, wanted.bin_dir));
-    } else if wanted.activate {
+    } else if wanted.linking == Linking::Activate {
         record.requirement = wanted.requirement.clone();
         let mut dirs = record.bin_dirs();
         if !dirs.iter().any(|d| d == wanted.bin_dir) {
@@ -333,19 +330,22 @@ pub fn commit(
         unlink.extend(record.activate(wanted.key, &dirs, store::now()));
     }
 
-    let pinning = wanted.pin.as_ref().map(|_| wanted.bin_dir.to_path_buf());
+    let pinning = wanted
+        .linking
+        .project()
+        .map(|_| wanted.bin_dir.to_path_buf());
     let takeovers = now.claim_links_pinning(&record, wanted.force, pinning.as_deref())?;
 
     // Only an activation moves the active version.
-    let was = previous
-        .filter(|p| wanted.activate && wanted.pin.is_none() && Some(p) != new_version.as_ref());
+    let was =
+        previous.filter(|p| wanted.linking == Linking::Activate && Some(p) != new_version.as_ref());
     let outcome = if wanted.installed.is_some() {
         Outcome::Installed {
             record: record.clone(),
             key: wanted.key.to_owned(),
             was,
             replaced,
-            activated: wanted.activate || wanted.pin.is_some(),
+            activated: wanted.linking != Linking::Store,
         }
     } else {
         Outcome::Relinked {
@@ -361,8 +361,8 @@ pub fn commit(
         unlink,
         leave: false,
         pinning,
-        bin_dir: (wanted.activate && wanted.pin.is_none()).then(|| wanted.bin_dir.to_path_buf()),
-        project: wanted.pin.clone(),
+        bin_dir: (wanted.linking == Linking::Activate).then(|| wanted.bin_dir.to_path_buf()),
+        project: wanted.linking.project().map(Path::to_path_buf),
     };
     Ok((change, (outcome, takeovers)))
 }
