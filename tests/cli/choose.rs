@@ -42,8 +42,8 @@ fn several_executables_none_named_after_the_tool_is_an_error_not_a_guess() {
     assert_eq!(env.installed_bytes("multi"), None);
 }
 
-/// Install kubectx's two executables, each from its own archive.
-const INSTALL_BOTH: [&str; 6] = [
+/// Install kubectx's two executables (here each from its own archive).
+pub const INSTALL_BOTH: [&str; 6] = [
     "install",
     "ahmetb/kubectx",
     "--bin",

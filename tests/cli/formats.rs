@@ -140,15 +140,7 @@ fn several_executables_with_bin() {
         .release("ahmetb/kubectx", "v0.9.5")
         .asset_with_digest(&asset, &bytes)
         .publish();
-    env.run(&[
-        "install",
-        "ahmetb/kubectx",
-        "--bin",
-        "kubectx",
-        "--bin",
-        "kubens",
-    ])
-    .expect_code(0);
+    env.run(&crate::choose::INSTALL_BOTH).expect_code(0);
     assert_eq!(
         env.installed_bytes("kubectx"),
         Some(program("kubectx", "0.9.5"))
