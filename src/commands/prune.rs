@@ -1,8 +1,6 @@
 //! `haul prune [--dry-run]`: remove stored versions that are not in use (neither active nor
 //! linked into a project's bin-dir), and the cached downloads of versions no longer stored.
 
-use std::path::Path;
-
 use anyhow::Result;
 use serde::Serialize;
 
@@ -43,7 +41,7 @@ fn in_use(record: &Record, key: &str) -> bool {
         || record
             .links
             .iter()
-            .any(|l| l.version.as_deref() == Some(key) && l.path.parent().is_some_and(Path::is_dir))
+            .any(|l| l.version.as_deref() == Some(key) && !crate::store::dir_gone(l))
 }
 
 /// The change that removes the versions of `keys` still not in use under the store's lock.

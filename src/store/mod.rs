@@ -578,7 +578,7 @@ impl Store {
                 continue;
             }
             // A project's link whose directory is gone went with the project.
-            if l.version.is_some() && l.path.parent().is_none_or(|dir| !dir.is_dir()) {
+            if l.version.is_some() && dir_gone(l) {
                 continue;
             }
             if link::present(&l.path) {
@@ -809,6 +809,11 @@ pub fn reinstall_hint(record: &Record, key: &str) -> String {
             version.map_or(key, |v| v.version.as_str())
         ),
     }
+}
+
+/// Whether the directory `link` is in is gone (a project deleted, a bin dir removed).
+pub fn dir_gone(link: &Link) -> bool {
+    link.path.parent().is_none_or(|dir| !dir.is_dir())
 }
 
 /// "N bytes; haul installed M", for a changed executable.

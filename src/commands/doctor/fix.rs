@@ -117,8 +117,7 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
         })
         .collect();
     record.links.retain(|l| {
-        let gone = l.path.parent().is_none_or(|dir| !dir.is_dir());
-        !let_go.contains(&l.path.as_path()) || (l.version.is_none() && !gone)
+        !let_go.contains(&l.path.as_path()) || (l.version.is_none() && !crate::store::dir_gone(l))
     });
     // A link another tool has taken over (`install --force` stopped before it told this
     // record) is that tool's now: let go of it.
