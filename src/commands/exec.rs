@@ -140,7 +140,7 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
     let path = ctx.store.version_dir(&record.name, key).join(&chosen.path);
     crate::commands::which::check_target(
         &path,
-        chosen.size,
+        chosen,
         "`haul doctor --fix` repairs the store",
         &crate::store::reinstall_hint(record, key),
     )

@@ -9,7 +9,7 @@ use crate::cli::WhichArgs;
 use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
-use crate::store::{ExeState, link};
+use crate::store::{Bin, ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // Inside a project, the version haul.lock pins.
@@ -63,7 +63,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     if let Some((key, target, bin)) = &target {
         check_target(
             target,
-            bin.size,
+            bin,
             &format!(
                 "repair it with `haul doctor --fix` or `haul install {}`",
                 record.name
@@ -136,7 +136,7 @@ fn which_locked(
     let path = linked.map_or_else(|| target.clone(), |l| l.path.clone());
     check_target(
         &target,
-        bin.size,
+        bin,
         "run `haul sync` to repair it",
         &crate::store::reinstall_hint(record, &key),
     )?;
@@ -144,16 +144,16 @@ fn which_locked(
     Ok(ExitCode::Success)
 }
 
-/// Why the executable at `target`, installed with `size` bytes, cannot be given out: it is
-/// missing (`repair` says what to do), may not run, or is not the file haul installed
-/// (`reinstall` says what puts it back).
+/// Why the executable at `target`, installed as `bin`, cannot be given out: it is missing
+/// (`repair` says what to do), may not run, or is not the file haul installed (`reinstall` says
+/// what puts it back).
 pub fn check_target(
     target: &Path,
-    size: Option<u64>,
+    bin: &Bin,
     repair: &str,
     reinstall: &str,
 ) -> Result<(), UserError> {
-    match crate::store::executable_at(target, size) {
+    match crate::store::executable_at(target, bin) {
         ExeState::Runnable => Ok(()),
         ExeState::Missing => {
             Err(UserError::new(format!("`{}` is missing", target.display())).hint(repair))
@@ -163,11 +163,6 @@ pub fn check_target(
             target.display()
         ))
         .hint("`haul doctor --fix` repairs it")),
-        ExeState::Changed { size: now } => Err(UserError::new(format!(
-            "`{}` has changed since it was installed ({})",
-            target.display(),
-            crate::store::sizes(now, size.unwrap_or_default())
-        ))
-        .hint(reinstall)),
+        ExeState::Changed(drift) => Err(UserError::new(drift.describe(target)).hint(reinstall)),
     }
 }

@@ -428,7 +428,7 @@ fn executables_of(
         // Its headers, read once for both checks: a program for the platform, and one that
         // can start here (loader, glibc version).
         let mut file = fs_err::File::open(&path)?;
-        let size = file.metadata()?.len();
+        let meta = file.metadata()?;
         let kind =
             elf::inspect(&mut file).with_context(|| format!("reading `{}`", path.display()))?;
         executables::check_program(&kind, &chosen.name, platform)?;
@@ -459,7 +459,9 @@ fn executables_of(
         bins.push(Bin {
             link: format!("{}{}", chosen.name, platform.exe_suffix()),
             path: rel,
-            size: Some(size),
+            size: Some(meta.len()),
+            // Written for the last time: nothing writes to it after the unpacker.
+            modified: store::modified(&meta),
         });
     }
     Ok(bins)

@@ -183,7 +183,7 @@ pub fn without_download(
     let whole = |b: &crate::store::Bin| {
         let path = dir.join(&b.path);
         if opts.locked {
-            store::executable_at(&path, b.size) == store::ExeState::Runnable
+            store::executable_at(&path, b) == store::ExeState::Runnable
         } else {
             path.is_file()
         }

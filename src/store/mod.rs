@@ -480,12 +480,11 @@ pub enum Problem {
     ExecutableMissing { key: String, path: PathBuf },
     /// An executable of a stored version is there but may not be run (its mode lost `x`).
     NotExecutable { key: String, path: PathBuf },
-    /// An executable of a stored version is not the file haul installed: its size is not.
+    /// An executable of a stored version is not the file haul installed.
     Changed {
         key: String,
         path: PathBuf,
-        size: u64,
-        installed: u64,
+        drift: Drift,
     },
     /// A link the record names is not there.
     LinkMissing { path: PathBuf },
@@ -512,16 +511,9 @@ impl Problem {
             Problem::NotExecutable { key, path } => {
                 format!("`{name}` {key}: `{}` is not executable", path.display())
             }
-            Problem::Changed {
-                key,
-                path,
-                size,
-                installed,
-            } => format!(
-                "`{name}` {key}: `{}` has changed since it was installed ({})",
-                path.display(),
-                sizes(*size, *installed)
-            ),
+            Problem::Changed { key, path, drift } => {
+                format!("`{name}` {key}: {}", drift.describe(path))
+            }
             Problem::LinkMissing { path } => {
                 format!("`{name}`: the link `{}` is missing", path.display())
             }
@@ -544,17 +536,16 @@ impl Store {
             let mut missing = Vec::new();
             for bin in &version.bins {
                 let path = dir.join(&bin.path);
-                match executable_at(&path, bin.size) {
+                match executable_at(&path, bin) {
                     ExeState::Runnable => {}
                     ExeState::NotExecutable => problems.push(Problem::NotExecutable {
                         key: key.clone(),
                         path,
                     }),
-                    ExeState::Changed { size } => problems.push(Problem::Changed {
+                    ExeState::Changed(drift) => problems.push(Problem::Changed {
                         key: key.clone(),
                         path,
-                        size,
-                        installed: bin.size.unwrap_or_default(),
+                        drift,
                     }),
                     ExeState::Missing => missing.push(path),
                 }
@@ -772,25 +763,73 @@ pub enum ExeState {
     Missing,
     /// A file that may not be run.
     NotExecutable,
-    /// A file of another size than the one installed (`size`): not what haul installed.
-    Changed {
-        size: u64,
-    },
+    /// Not the file haul installed.
+    Changed(Drift),
     Runnable,
 }
 
-/// What is at `path`, an executable installed with `size` bytes (`None`: not known), with one
-/// file system call.
-pub fn executable_at(path: &Path, size: Option<u64>) -> ExeState {
+/// How an executable differs from the file haul installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    /// Another size: `now` bytes where haul installed `installed`.
+    Size { now: u64, installed: u64 },
+    /// The same size, but written to since.
+    Written,
+}
+
+impl Drift {
+    /// "`PATH` has changed since it was installed (why)".
+    pub fn describe(self, path: &Path) -> String {
+        let why = match self {
+            Drift::Size { now, installed } => format!("{now} bytes; haul installed {installed}"),
+            Drift::Written => "written to since, at the same size".to_owned(),
+        };
+        format!(
+            "`{}` has changed since it was installed ({why})",
+            path.display()
+        )
+    }
+}
+
+/// What is at `path`, where haul installed `bin`, with one file system call. What the record
+/// does not know (records written before haul kept sizes and times) is not checked.
+pub fn executable_at(path: &Path, bin: &Bin) -> ExeState {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => ExeState::Missing,
         Ok(meta) if !may_run(&meta) => ExeState::NotExecutable,
-        Ok(meta) if size.is_some_and(|size| size != meta.len()) => {
-            ExeState::Changed { size: meta.len() }
-        }
-        Ok(_) => ExeState::Runnable,
+        Ok(meta) => match (bin.size, bin.modified) {
+            (Some(installed), _) if installed != meta.len() => ExeState::Changed(Drift::Size {
+                now: meta.len(),
+                installed,
+            }),
+            (_, Some(installed))
+                if !modified(&meta).is_some_and(|now| same_time(now, installed)) =>
+            {
+                ExeState::Changed(Drift::Written)
+            }
+            _ => ExeState::Runnable,
+        },
         Err(_) => ExeState::Missing,
     }
+}
+
+/// When the file `meta` describes was last written, in nanoseconds since 1970 (none before
+/// 1970, or where the system cannot tell).
+pub fn modified(meta: &std::fs::Metadata) -> Option<u64> {
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    u64::try_from(since.as_nanos()).ok()
+}
+
+/// Whether a file last written at `now` still has the time haul installed it with
+/// (`installed`): the same, or the same cut to a coarser unit, as a copy that keeps times less
+/// precisely leaves it (a tar backup keeps whole seconds).
+fn same_time(now: u64, installed: u64) -> bool {
+    const UNITS: [u64; 4] = [1_000, 1_000_000, 1_000_000_000, 2_000_000_000];
+    now == installed || UNITS.iter().any(|unit| installed - installed % unit == now)
 }
 
 /// What puts a changed executable of `record`'s version `key` back: a project's version (only
@@ -814,11 +853,6 @@ pub fn reinstall_hint(record: &Record, key: &str) -> String {
 /// Whether the directory `link` is in is gone (a project deleted, a bin dir removed).
 pub fn dir_gone(link: &Link) -> bool {
     link.path.parent().is_none_or(|dir| !dir.is_dir())
-}
-
-/// "N bytes; haul installed M", for a changed executable.
-pub fn sizes(size: u64, installed: u64) -> String {
-    format!("{size} bytes; haul installed {installed}")
 }
 
 #[cfg(unix)]

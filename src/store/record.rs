@@ -172,6 +172,10 @@ pub struct Bin {
     /// (records written before haul kept it have none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<u64>,
+    /// When it was last written as installed, in nanoseconds since 1970, so that a change that
+    /// kept the size can be told apart too (none: not known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<u64>,
 }
 
 /// One link in a bin dir.
@@ -553,6 +557,7 @@ mod tests {
                     link: (*b).to_owned(),
                     path: format!("t-{version}/{b}"),
                     size: None,
+                    modified: None,
                 })
                 .collect(),
             installed_at: 7,
@@ -748,6 +753,7 @@ mod tests {
                     link: "fd".to_owned(),
                     path: "fd-v10.2.0/fd".to_owned(),
                     size: None,
+                    modified: None,
                 }],
                 installed_at: 1,
             },

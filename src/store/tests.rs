@@ -28,6 +28,7 @@ fn installed(version: &str) -> Installed {
             link: "t".to_owned(),
             path: "t".to_owned(),
             size: None,
+            modified: None,
         }],
         installed_at: 1,
     }
@@ -360,17 +361,63 @@ fn leftovers_are_swept_once_the_owner_is_gone() {
     assert!(!root.join("t-dead").exists() && !root.join("t-dead.lock").exists());
 }
 
-/// A file of another size than the one installed has changed; one installed before haul kept
-/// sizes (no size) is taken as it is.
+/// A file of another size than the one installed has changed, and so has one of the same size
+/// written to since; what a record written before haul kept sizes and times does not know is
+/// not checked.
 #[test]
-fn an_executable_of_another_size_has_changed() {
+fn an_executable_of_another_size_or_written_since_has_changed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t");
     program(&path, "12345");
-    assert_eq!(executable_at(&path, Some(5)), ExeState::Runnable);
-    assert_eq!(executable_at(&path, Some(4)), ExeState::Changed { size: 5 });
-    assert_eq!(executable_at(&path, None), ExeState::Runnable);
-    assert_eq!(executable_at(dir.path(), Some(5)), ExeState::Missing);
+    let written = super::modified(&std::fs::metadata(&path).unwrap());
+    assert!(written.is_some());
+    let bin = |size, modified| Bin {
+        link: "t".to_owned(),
+        path: "t".to_owned(),
+        size,
+        modified,
+    };
+    assert_eq!(
+        executable_at(&path, &bin(Some(5), written)),
+        ExeState::Runnable
+    );
+    assert_eq!(
+        executable_at(&path, &bin(Some(4), written)),
+        ExeState::Changed(Drift::Size {
+            now: 5,
+            installed: 4
+        })
+    );
+    let earlier = written.map(|ns| ns - 10_000_000_000);
+    assert_eq!(
+        executable_at(&path, &bin(Some(5), earlier)),
+        ExeState::Changed(Drift::Written)
+    );
+    assert_eq!(
+        executable_at(&path, &bin(Some(5), None)),
+        ExeState::Runnable
+    );
+    assert_eq!(executable_at(&path, &bin(None, None)), ExeState::Runnable);
+    assert_eq!(
+        executable_at(dir.path(), &bin(Some(5), written)),
+        ExeState::Missing
+    );
+}
+
+/// A copy that keeps times less precisely (whole seconds in a tar backup, microseconds) has
+/// the time haul installed with; any other time has not.
+#[test]
+fn a_time_cut_to_a_coarser_unit_is_the_same_time() {
+    let installed = 1_764_150_123_456_789_123;
+    assert!(super::same_time(installed, installed));
+    assert!(super::same_time(1_764_150_123_456_789_000, installed));
+    assert!(super::same_time(1_764_150_123_456_000_000, installed));
+    assert!(super::same_time(1_764_150_123_000_000_000, installed));
+    assert!(super::same_time(1_764_150_122_000_000_000, installed));
+    assert!(!super::same_time(1_764_150_123_456_789_124, installed));
+    assert!(!super::same_time(1_764_150_124_000_000_000, installed));
+    assert!(!super::same_time(1_764_150_121_000_000_000, installed));
+    assert!(!super::same_time(installed - 1_000, installed));
 }
 
 /// A changed executable of the user's version comes back with `install --force`; one of a

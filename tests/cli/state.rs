@@ -3,6 +3,9 @@
 //! are visible, crashes and damaged records are recovered from, and names from anywhere are
 //! checked before they become paths.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
 
 /// The problems `haul doctor` reports about the store (the test machine's PATH aside).
@@ -597,12 +600,8 @@ fn an_executable_that_cannot_run_is_not_healthy() {
     env.run(&["which", "widget"]).expect_code(0);
 }
 
-/// An executable replaced by another file (of another size) is not what haul installed:
-/// `list`, `which`, `exec` and `doctor` say so, `doctor --fix` leaves the change alone (it may
-/// be the user's own), and installing again puts the file back.
-#[test]
-fn an_executable_changed_since_install_is_not_healthy() {
-    let env = TestEnv::new();
+/// Install acme/widget 1.0.0 and give the path of its executable in the store.
+fn installed_widget(env: &TestEnv) -> PathBuf {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
     let exe = format!("widget{EXE}");
@@ -615,6 +614,64 @@ fn an_executable_changed_since_install_is_not_healthy() {
         .filter(|p| p.file_name() == Some(std::ffi::OsStr::new(&exe)))
         .collect();
     assert_eq!(stored.len(), 1, "{stored:?}");
+    stored[0].clone()
+}
+
+/// An executable written to after haul installed it, keeping its size (a same-length patch),
+/// is not what haul installed either: `list`, `which` and `doctor` say so. One copied back
+/// with its time kept (a restore) is.
+#[test]
+fn an_executable_written_to_at_the_same_size_is_not_healthy() {
+    let env = TestEnv::new();
+    let stored = installed_widget(&env);
+    let installed = std::fs::metadata(&stored).unwrap().modified().unwrap();
+    let patched = program("widget", "6.6.6");
+    assert_eq!(patched.len(), program("widget", "1.0.0").len());
+    std::fs::write(&stored, &patched).unwrap();
+    let file = std::fs::File::options().write(true).open(&stored).unwrap();
+    file.set_modified(installed + Duration::from_secs(60))
+        .unwrap();
+    drop(file);
+
+    let problems = env.run(&["list", "--json"]).json()[0]["problems"].to_string();
+    assert!(
+        problems
+            .contains("has changed since it was installed (written to since, at the same size)"),
+        "{problems}"
+    );
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("written to since, at the same size")
+        .stderr_has("`haul install widget@1.0.0 --force` installs it again");
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor
+            .stdout()
+            .contains("has changed since it was installed"),
+        "{}",
+        doctor.stdout()
+    );
+
+    // The original bytes back with the time they were installed with: as installed.
+    std::fs::write(&stored, program("widget", "1.0.0")).unwrap();
+    let file = std::fs::File::options().write(true).open(&stored).unwrap();
+    file.set_modified(installed).unwrap();
+    drop(file);
+    assert_eq!(
+        env.run(&["list", "--json"]).json()[0]["problems"],
+        serde_json::json!([])
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+}
+
+/// An executable replaced by another file (of another size) is not what haul installed:
+/// `list`, `which`, `exec` and `doctor` say so, `doctor --fix` leaves the change alone (it may
+/// be the user's own), and installing again puts the file back.
+#[test]
+fn an_executable_changed_since_install_is_not_healthy() {
+    let env = TestEnv::new();
+    let stored = [installed_widget(&env)];
     let mut changed = program("widget", "1.0.0");
     changed.extend_from_slice(b"# patched\n");
     std::fs::write(&stored[0], &changed).unwrap();
