@@ -19,7 +19,11 @@ pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     }
-    project::write_file(&path, manifest::STARTER.as_bytes())?;
+    project::write_file(
+        &ctx.settings.cwd,
+        manifest::FILE,
+        manifest::STARTER.as_bytes(),
+    )?;
     ctx.printer.status(
         "Created",
         &format!(
@@ -44,7 +48,7 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     }
     // What is written must read back: a mistake is found now, not at the next lock.
     manifest::Manifest::parse(&text, &path)?;
-    project::write_file(&path, text.as_bytes())?;
+    project::write_file(&dir, manifest::FILE, text.as_bytes())?;
     for line in added {
         ctx.printer.status("Added", &line);
     }
@@ -66,7 +70,7 @@ pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
                 .exit(ExitCode::Usage)
         })?;
     }
-    project::write_file(&path, text.as_bytes())?;
+    project::write_file(&dir, manifest::FILE, text.as_bytes())?;
     for key in &args.tools {
         ctx.printer
             .status("Removed", &format!("{key} from {}", manifest::FILE));

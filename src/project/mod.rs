@@ -44,9 +44,8 @@ pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(io(err)),
         Ok(meta) if meta.file_type().is_symlink() => {
-            let root = crate::paths::canonical(dir);
-            let target = std::fs::canonicalize(&path).map_err(io)?;
-            if !target.starts_with(&root) {
+            let (target, inside) = leads_to(dir, &path).map_err(io)?;
+            if !inside {
                 return Err(refused(format!(
                     "it is a link to `{}`, outside the project",
                     target.display()
@@ -80,16 +79,32 @@ pub fn read_file(dir: &Path, name: &str) -> Result<Option<String>, UserError> {
         .map_err(|_| refused("it is not UTF-8 text".to_owned()))
 }
 
-/// Write the project file `path` atomically, keeping the mode of the file it replaces (a new
-/// one is readable by everyone, like the files of a checkout).
-pub fn write_file(path: &Path, text: &[u8]) -> Result<()> {
+/// Write the project file `name` of `dir` atomically, keeping the mode of the file it replaces
+/// (a new one is readable by everyone, like the files of a checkout). A link to a file inside
+/// the project (a haul.toml shared within a repository) is written through and kept; any other
+/// link is replaced by the file, so nothing outside the project is written.
+pub fn write_file(dir: &Path, name: &str, text: &[u8]) -> Result<()> {
+    let mut path = dir.join(name);
+    if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink())
+        && let Ok((target, true)) = leads_to(dir, &path)
+        && target.is_file()
+    {
+        path = target;
+    }
     #[cfg(unix)]
     let new = Some(std::os::unix::fs::PermissionsExt::from_mode(0o644));
     // Windows has no such mode: a new file is as its directory makes it.
     #[cfg(not(unix))]
     let new = None;
-    let permissions = std::fs::metadata(path).map_or(new, |meta| Some(meta.permissions()));
-    crate::store::write_atomic_as(path, text, permissions)
+    let permissions = std::fs::metadata(&path).map_or(new, |meta| Some(meta.permissions()));
+    crate::store::write_atomic_as(&path, text, permissions)
+}
+
+/// Where the link `path` leads, and whether that is inside the project `dir`.
+fn leads_to(dir: &Path, path: &Path) -> std::io::Result<(PathBuf, bool)> {
+    let target = std::fs::canonicalize(path)?;
+    let inside = target.starts_with(crate::paths::canonical(dir));
+    Ok((target, inside))
 }
 
 /// The project directory `cwd` is in: the nearest directory, from `cwd` up, with a `haul.toml`
@@ -175,10 +190,6 @@ impl Project {
     /// the user's setting.
     pub fn requires_checksum(&self) -> Option<bool> {
         self.manifest.settings.require_checksum.filter(|&on| on)
-    }
-
-    pub fn lock_path(&self) -> PathBuf {
-        self.dir.join(lock::FILE)
     }
 
     /// Read the project in `dir`; a `haul.lock` that cannot be read is an error.
@@ -280,7 +291,7 @@ impl Project {
 
     /// Write `lock` as `haul.lock` (atomically).
     pub fn write_lock(&self, lock: &Lock) -> Result<()> {
-        write_file(&self.lock_path(), lock.render().as_bytes())
+        write_file(&self.dir, lock::FILE, lock.render().as_bytes())
     }
 }
 

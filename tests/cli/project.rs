@@ -556,6 +556,48 @@ fn project_files_that_lead_out_of_the_project_are_not_read() {
     assert!(env.snapshot().is_empty());
 }
 
+/// A `haul.toml` or `haul.lock` that links to a file inside the project (one shared within a
+/// repository) stays a link: `add`, `remove` and `lock` write the file it leads to.
+#[cfg(unix)]
+#[test]
+fn project_files_linked_within_the_project_are_written_through() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "");
+    std::fs::remove_file(dir.join("haul.toml")).unwrap();
+    std::fs::create_dir(dir.join("shared")).unwrap();
+    std::fs::write(dir.join("shared/haul.toml"), "# shared\n[tools]\n").unwrap();
+    std::fs::write(dir.join("shared/haul.lock"), "").unwrap();
+    std::os::unix::fs::symlink("shared/haul.toml", dir.join("haul.toml")).unwrap();
+    std::os::unix::fs::symlink("shared/haul.lock", dir.join("haul.lock")).unwrap();
+
+    run_in(&env, &dir, &["add", "sums@1"]).expect_code(0);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    for name in ["haul.toml", "haul.lock"] {
+        assert!(
+            std::fs::symlink_metadata(dir.join(name))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{name} is no longer a link"
+        );
+    }
+    let manifest = std::fs::read_to_string(dir.join("shared/haul.toml")).unwrap();
+    assert!(
+        manifest.starts_with("# shared") && manifest.contains("sums = \"1.x\""),
+        "{manifest}"
+    );
+    let lock = std::fs::read_to_string(dir.join("shared/haul.lock")).unwrap();
+    assert!(lock.contains("acme/sums"), "{lock}");
+    run_in(&env, &dir, &["remove", "sums"]).expect_code(0);
+    assert!(
+        !std::fs::read_to_string(dir.join("shared/haul.toml"))
+            .unwrap()
+            .contains("sums")
+    );
+}
+
 #[test]
 fn sbom_lists_the_locked_and_the_installed_tools() {
     let env = TestEnv::new();
