@@ -93,6 +93,12 @@ pub fn stored_path_problem(path: &str) -> Option<&'static str> {
     })
 }
 
+/// Whether `a` and `b` are two names that a case-insensitive file system (Windows's, and
+/// macOS's by default) takes for one file: they differ, but only in case.
+pub fn differ_only_in_case(a: &str, b: &str) -> bool {
+    a != b && a.to_lowercase() == b.to_lowercase()
+}
+
 /// `text` as one path segment (a file or directory name), or an error naming what it is and
 /// why it is refused.
 pub fn segment(kind: NameKind, text: &str) -> Result<&str, UserError> {

@@ -179,17 +179,22 @@ impl Lock {
         let why = |err: UserError| err.one_line();
         for (i, tool) in self.tools.iter().enumerate() {
             // One entry per key and per name: a second would install a tool haul.toml does
-            // not name.
-            if let Some(twice) = self.tools[..i]
-                .iter()
-                .find(|t| t.key == tool.key || t.name == tool.name)
-            {
-                let (what, value) = if twice.key == tool.key {
-                    ("key", &tool.key)
+            // not name. Names that differ only in case are one on Windows and macOS.
+            if let Some(twice) = self.tools[..i].iter().find(|t| {
+                t.key == tool.key
+                    || t.name == tool.name
+                    || names::differ_only_in_case(&t.name, &tool.name)
+            }) {
+                return Err(if twice.key == tool.key {
+                    format!("two entries have the key `{}`", tool.key)
+                } else if twice.name == tool.name {
+                    format!("two entries have the name `{}`", tool.name)
                 } else {
-                    ("name", &tool.name)
-                };
-                return Err(format!("two entries have the {what} `{value}`"));
+                    format!(
+                        "the names `{}` and `{}` differ only in case (one file on Windows and macOS)",
+                        twice.name, tool.name
+                    )
+                });
             }
             names::segment(NameKind::Tool, &tool.name).map_err(why)?;
             names::segment(NameKind::Executable, &tool.product.bin).map_err(why)?;
@@ -464,6 +469,14 @@ mod tests {
         let err = Lock::parse(&lock.render(), std::path::Path::new("haul.lock")).unwrap_err();
         assert!(
             err.one_line().contains("two entries have the name `a`"),
+            "{err:?}"
+        );
+        let mut cased = locked("c", "1");
+        cased.name = "A".into();
+        lock.tools = vec![locked("a", "1"), cased];
+        let err = Lock::parse(&lock.render(), std::path::Path::new("haul.lock")).unwrap_err();
+        assert!(
+            err.one_line().contains("`a` and `A` differ only in case"),
             "{err:?}"
         );
     }

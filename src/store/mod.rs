@@ -382,6 +382,25 @@ impl Store {
             }
         }
         let records = self.read_records()?;
+        // A new tool whose name differs from another's only in case would be that tool's
+        // record and directory on Windows and macOS: its change would replace the other's.
+        let names = records.ok.iter().map(|r| r.name.as_str());
+        let mut names = names.chain(records.damaged.iter().map(|d| d.name.as_str()));
+        if !names.clone().any(|n| n == name)
+            && let Some(other) = names.find(|n| crate::names::differ_only_in_case(n, name))
+        {
+            return Err(UserError::new(format!(
+                "`{name}` differs from the installed tool `{other}` only in case"
+            ))
+            .caused_by(
+                "on Windows and macOS the two would share one record and one directory, and one would replace the other",
+            )
+            .hint(format!(
+                "name it so that it differs in more than case, or use `{other}` if it is that tool"
+            ))
+            .exit(crate::error::ExitCode::Usage)
+            .into());
+        }
         let current = match records.damaged.iter().find(|d| d.name == name) {
             Some(damaged) => Current::Damaged(damaged.error.clone()),
             None => records

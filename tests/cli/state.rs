@@ -46,6 +46,27 @@ fn another_source_under_a_taken_name_is_refused_then_replaced_with_force() {
     env.run(&["doctor"]).stdout().contains("no problems found");
 }
 
+/// A tool whose name differs from an installed one's only in case would share its record and
+/// directory on Windows and macOS (and replace them): it is refused everywhere, `--force` or
+/// not, and the installed tool stays as it was.
+#[test]
+fn a_name_that_differs_only_in_case_is_refused() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "evil/Widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let before = env.snapshot();
+    for force in [&[][..], &["--force"]] {
+        let mut args = vec!["install", "evil/Widget", "--bin", "Widget"];
+        args.extend_from_slice(force);
+        env.run(&args)
+            .expect_code(2)
+            .stderr_has("`Widget` differs from the installed tool `widget` only in case");
+    }
+    assert_eq!(env.snapshot(), before);
+    env.run(&["which", "widget"]).expect_code(0);
+}
+
 #[test]
 fn a_catalog_name_for_an_installed_repository_is_the_same_tool() {
     let env = TestEnv::new();
