@@ -33,11 +33,30 @@ impl NameKind {
     }
 }
 
-/// Device names Windows reserves in every directory, with or without an extension.
-const WINDOWS_DEVICES: [&str; 22] = [
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
+/// Whether Windows takes `name` for a device in every directory (`CON`, `nul.txt`, `COM1`,
+/// `lpt¹`, `nul .x`): its part before the first `.` or `:`, without the spaces Windows drops at
+/// its end, is `CON`, `PRN`, `AUX`, `NUL`, `CONIN$`, `CONOUT$`, or `COM` or `LPT` and one digit
+/// (superscripts `¹²³` too), in any case.
+pub fn windows_device(name: &str) -> bool {
+    let stem = name
+        .split(['.', ':'])
+        .next()
+        .unwrap_or(name)
+        .trim_end_matches(' ');
+    let upper = stem.to_uppercase();
+    if matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) {
+        return true;
+    }
+    let mut chars = upper.chars();
+    let port: String = chars.by_ref().take(3).collect();
+    let digit = chars.next();
+    matches!(port.as_str(), "COM" | "LPT")
+        && digit.is_some_and(|d| d.is_ascii_digit() || matches!(d, '¹' | '²' | '³'))
+        && chars.next().is_none()
+}
 
 /// Why `text` cannot be one path segment, or `None` when it can.
 pub fn problem(text: &str) -> Option<&'static str> {
@@ -65,8 +84,7 @@ pub fn problem(text: &str) -> Option<&'static str> {
     if text.ends_with(['.', ' ']) || text.starts_with(' ') {
         return Some("it starts or ends with a space or ends with `.`");
     }
-    let stem = text.split('.').next().unwrap_or(text).to_ascii_lowercase();
-    if WINDOWS_DEVICES.contains(&stem.as_str()) {
+    if windows_device(text) {
         return Some("it is a device name on Windows");
     }
     None

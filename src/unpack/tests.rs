@@ -237,10 +237,35 @@ fn refuses_escaping_paths() {
 
 #[test]
 fn windows_device_names_are_not_plain_names() {
-    for bad in ["CON", "nul.txt", "com1", "LPT9.log", "a:b", "aux "] {
+    for bad in [
+        "CON",
+        "nul.txt",
+        "com1",
+        "LPT9.log",
+        "a:b",
+        "aux ",
+        "nul .x",
+        "com1 .exe",
+        "LPT¹",
+        "com²",
+        "Com³.txt",
+        "CONIN$",
+        "conout$.log",
+        "COM0",
+    ] {
         assert!(!windows_safe(std::ffi::OsStr::new(bad)), "{bad}");
+        assert!(crate::names::problem(bad).is_some(), "{bad}");
     }
-    for good in ["console", "tool.exe", "com10", "auxiliary", "README"] {
+    for good in [
+        "console",
+        "tool.exe",
+        "com10",
+        "auxiliary",
+        "README",
+        "com",
+        "lpt⁴",
+        "nul_",
+    ] {
         assert!(windows_safe(std::ffi::OsStr::new(good)), "{good}");
     }
 }

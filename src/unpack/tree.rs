@@ -471,18 +471,7 @@ pub(crate) fn safe_relative(path: &Path) -> Result<PathBuf, &'static str> {
 /// Not a device name (`CON`, `nul.txt`, `COM1`), and no `:` (a stream or drive), on Windows.
 pub(crate) fn windows_safe(name: &OsStr) -> bool {
     let name = name.to_string_lossy();
-    if name.contains(':') {
-        return false;
-    }
-    let stem = name.split('.').next().unwrap_or("").trim_end();
-    let upper = stem.to_ascii_uppercase();
-    let device = matches!(
-        upper.as_str(),
-        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
-    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
-        && upper.len() == 4
-        && upper.as_bytes()[3].is_ascii_digit());
-    !device
+    !name.contains(':') && !crate::names::windows_device(&name)
 }
 
 #[cfg(unix)]
