@@ -18,9 +18,10 @@ pub enum ExitCode {
     /// A newer release exists: `haul self update --check`, `haul outdated --exit-code`.
     UpdateAvailable,
     Interrupted,
-    /// The exit code of a program `haul exec` ran (on Windows; on Unix haul becomes it).
+    /// The exit code of a program `haul exec` ran (on Windows; on Unix haul becomes it), all
+    /// 32 bits of it: `main` passes on one that does not fit in a byte as it is.
     #[cfg_attr(unix, allow(dead_code))]
-    Program(u8),
+    Program(i32),
 }
 
 impl ExitCode {
@@ -33,7 +34,8 @@ impl ExitCode {
             ExitCode::Verification => 4,
             ExitCode::UpdateAvailable => 10,
             ExitCode::Interrupted => 130,
-            ExitCode::Program(code) => code,
+            // Never 0 for a code that is not: `main` exits with the whole code first.
+            ExitCode::Program(code) => u8::try_from(code).unwrap_or(1),
         }
     }
 }

@@ -85,6 +85,14 @@ fn main() -> std::process::ExitCode {
             exit_code_of(&err)
         }
     };
+    if let ExitCode::Program(whole) = code
+        && u8::try_from(whole).is_err()
+    {
+        // A Windows program's code is 32 bits (an NTSTATUS such as 0xC0000005, or 256): it
+        // passes through whole, never cut to a byte that may read 0.
+        #[allow(clippy::exit, reason = "the only way to exit with more than a byte")]
+        std::process::exit(whole);
+    }
     std::process::ExitCode::from(code.code())
 }
 

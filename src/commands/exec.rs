@@ -172,6 +172,5 @@ fn run(program: &PathBuf, args: &[std::ffi::OsString]) -> Result<ExitCode> {
         .map_err(|err| {
             UserError::new(format!("cannot run `{}`", program.display())).caused_by(err.to_string())
         })?;
-    let code = status.code().unwrap_or(1);
-    Ok(ExitCode::Program(u8::try_from(code & 0xff).unwrap_or(1)))
+    Ok(ExitCode::Program(status.code().unwrap_or(1)))
 }

@@ -209,6 +209,36 @@ fn uninstall_one_version_or_all() {
 }
 
 /// The stand-in programs are shell scripts: they run only where there is a `sh`.
+/// On Windows haul runs the program and passes its exit code on: all 32 bits of it, so a code
+/// whose low byte is 0 (256) or an NTSTATUS (0xC0000005) never reads as success. The program is
+/// the system's own `cmd.exe`, the one real program every Windows has.
+#[cfg(windows)]
+#[test]
+fn exec_passes_a_programs_whole_exit_code_on() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let root = std::env::var_os("SystemRoot").expect("SystemRoot");
+    let cmd = std::fs::read(std::path::Path::new(&root).join("System32").join("cmd.exe")).unwrap();
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("widget", "1.0.0", ".zip"),
+            &archive::zip(&[archive::exe("widget.exe", &cmd)]),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    for code in [0, 7, 256, -1_073_741_819] {
+        let out = crate::support::spawn_retrying(|| {
+            env.command()
+                .args(["exec", "widget", "--", "/c", &format!("exit {code}")])
+                .output()
+        })
+        .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{out:?}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
