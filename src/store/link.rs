@@ -45,14 +45,7 @@ fn rename_over(from: &Path, to: &Path, scratch: &Path) -> std::io::Result<()> {
     match std::fs::rename(from, to) {
         Ok(()) => Ok(()),
         Err(_) if to.exists() => {
-            let _ = std::fs::create_dir_all(scratch);
-            let aside = scratch.join(format!(
-                "old-{}-{}",
-                std::process::id(),
-                to.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
+            let aside = aside(to, scratch);
             std::fs::rename(to, &aside)?;
             std::fs::rename(from, to)?;
             let _ = std::fs::remove_file(aside);
@@ -104,12 +97,25 @@ pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(err) if cfg!(windows) => {
             // A running `.exe`: rename it away; it is deleted on a later run.
-            let _ = std::fs::create_dir_all(scratch);
-            let aside = scratch.join(format!("old-{}", std::process::id()));
-            std::fs::rename(link, aside).map_err(|_| err)
+            std::fs::rename(link, aside(link, scratch)).map_err(|_| err)
         }
         Err(err) => Err(err),
     }
+}
+
+/// A free place in `scratch` for `file`, which Windows will not delete or replace while it runs:
+/// one of its own, as several running executables (or those an earlier run left) may be there.
+fn aside(file: &Path, scratch: &Path) -> std::path::PathBuf {
+    let _ = std::fs::create_dir_all(scratch);
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let at = |n: u32| scratch.join(format!("old-{}-{n}-{name}", std::process::id()));
+    (0..1000)
+        .map(at)
+        .find(|p| !present(p))
+        .unwrap_or_else(|| at(1000))
 }
 
 /// Whether something (a link, a file, even a dangling link) is at `path`.

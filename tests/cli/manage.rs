@@ -217,8 +217,7 @@ fn uninstall_one_version_or_all() {
 fn exec_passes_a_programs_whole_exit_code_on() {
     use crate::support::archive;
     let env = TestEnv::new();
-    let root = std::env::var_os("SystemRoot").expect("SystemRoot");
-    let cmd = std::fs::read(std::path::Path::new(&root).join("System32").join("cmd.exe")).unwrap();
+    let cmd = windows_cmd();
     env.server
         .release("acme/widget", "v1.0.0")
         .asset(
@@ -237,6 +236,55 @@ fn exec_passes_a_programs_whole_exit_code_on() {
         .unwrap();
         assert_eq!(out.status.code(), Some(code), "{out:?}");
     }
+}
+
+/// The system's own `cmd.exe`: the one real program every Windows has.
+#[cfg(windows)]
+fn windows_cmd() -> Vec<u8> {
+    let root = std::env::var_os("SystemRoot").expect("SystemRoot");
+    std::fs::read(std::path::Path::new(&root).join("System32").join("cmd.exe")).unwrap()
+}
+
+/// Windows will not delete a running `.exe`, so uninstall moves each running link aside: two
+/// of one tool running at once each get a place of their own.
+#[cfg(windows)]
+#[test]
+fn uninstall_a_tool_two_of_whose_programs_are_running() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let cmd = windows_cmd();
+    env.server
+        .release("acme/twins", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("twins", "1.0.0", ".zip"),
+            &archive::zip(&[
+                archive::exe("twins.exe", &cmd),
+                archive::exe("twin2.exe", &cmd),
+            ]),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/twins", "--bin", "twins", "--bin", "twin2"])
+        .expect_code(0);
+    // Each waits for commands on its stdin: running until it is closed.
+    let running: Vec<std::process::Child> = ["twins.exe", "twin2.exe"]
+        .iter()
+        .map(|exe| {
+            std::process::Command::new(env.bin_dir().join(exe))
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    env.run(&["uninstall", "twins"]).expect_code(0);
+    assert!(!env.bin_dir().join("twins.exe").exists());
+    assert!(!env.bin_dir().join("twin2.exe").exists());
+    for mut child in running {
+        drop(child.stdin.take());
+        let _ = child.wait();
+    }
+    assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
 }
 
 #[cfg(unix)]
