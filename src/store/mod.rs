@@ -677,12 +677,14 @@ impl Now<'_> {
             return Owner::Tool(other.to_owned());
         }
         // On Windows a link is a hard link or a copy, which names no target: when the target
-        // is gone, the record's word is all there is.
+        // is gone, the file is ours when it still has the size and time haul installed it with
+        // (a hard link shares them; a copy keeps them).
         let listed = self.record().is_some_and(|r| {
             r.links.iter().any(|l| {
                 l.path == path
-                    && self.store.link_target(r, l).is_some_and(|target| {
-                        link::points_to(path, &target) || (cfg!(not(unix)) && !target.exists())
+                    && self.store.linked_bin(r, l).is_some_and(|(_, target, bin)| {
+                        link::points_to(path, &target)
+                            || (cfg!(not(unix)) && !target.exists() && installed_as(path, bin))
                     })
             })
         });
@@ -830,6 +832,12 @@ pub fn executable_at(path: &Path, bin: &Bin) -> ExeState {
         },
         Err(_) => ExeState::Missing,
     }
+}
+
+/// Whether the file at `path` is, by its size and the time it was last written, the executable
+/// haul installed as `bin`; never when the record does not know them.
+fn installed_as(path: &Path, bin: &Bin) -> bool {
+    bin.size.is_some() && bin.modified.is_some() && executable_at(path, bin) == ExeState::Runnable
 }
 
 /// When the file `meta` describes was last written, in nanoseconds since 1970 (none before

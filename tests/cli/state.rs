@@ -638,6 +638,30 @@ fn installed_widget(env: &TestEnv) -> PathBuf {
     stored[0].clone()
 }
 
+/// On Windows a link is a hard link, which names no target. With the stored executable gone
+/// (quarantined by antivirus), the link is still haul's while it has the size and time haul
+/// installed it with, and a repair replaces it; a program of the user's put in its place is
+/// kept without `--force`.
+#[cfg(windows)]
+#[test]
+fn a_users_file_where_a_link_was_stays_when_the_stored_executable_is_gone() {
+    let env = TestEnv::new();
+    let stored = installed_widget(&env);
+    let link = env.bin_dir().join(format!("widget{EXE}"));
+    std::fs::remove_file(&stored).unwrap();
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    assert!(stored.is_file());
+
+    std::fs::remove_file(&stored).unwrap();
+    std::fs::remove_file(&link).unwrap();
+    let mine = program("mine", "1.0.0");
+    std::fs::write(&link, &mine).unwrap();
+    env.run(&["install", "acme/widget@1.0.0"])
+        .expect_code(1)
+        .stderr_has("haul did not install it");
+    assert_eq!(std::fs::read(&link).unwrap(), mine);
+}
+
 /// An executable written to after haul installed it, keeping its size (a same-length patch),
 /// is not what haul installed either: `list`, `which` and `doctor` say so. One copied back
 /// with its time kept (a restore) is.
