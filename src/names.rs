@@ -7,6 +7,7 @@
 //! Pure: no I/O.
 
 use std::fmt;
+use std::path::Path;
 
 use crate::error::{ExitCode, UserError, is_bidi_override};
 
@@ -115,6 +116,17 @@ pub fn stored_path_problem(path: &str) -> Option<&'static str> {
 /// macOS's by default) takes for one file: they differ, but only in case.
 pub fn differ_only_in_case(a: &str, b: &str) -> bool {
     a != b && a.to_lowercase() == b.to_lowercase()
+}
+
+/// Whether the paths `a` and `b` are spelled as one file: equal, or, on Windows and macOS
+/// (whose file systems ignore case by default), equal but for case. The files need not exist.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    a == b || (cfg!(any(windows, target_os = "macos")) && equal_but_for_case(a, b))
+}
+
+fn equal_but_for_case(a: &Path, b: &Path) -> bool {
+    let lower = |c: std::path::Component<'_>| c.as_os_str().to_string_lossy().to_lowercase();
+    a.components().map(lower).eq(b.components().map(lower))
 }
 
 /// `text` as one path segment (a file or directory name), or an error naming what it is and
@@ -307,6 +319,18 @@ impl WantedBin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_equal_but_for_case_are_one_where_case_is_ignored() {
+        let (a, b) = (Path::new("/bin/Widget.exe"), Path::new("/BIN/widget.exe"));
+        assert!(equal_but_for_case(a, b));
+        assert!(!equal_but_for_case(a, Path::new("/bin/widget2.exe")));
+        assert_eq!(same_path(a, b), cfg!(any(windows, target_os = "macos")));
+        assert!(same_path(a, a));
+        assert!(differ_only_in_case("Widget", "widget"));
+        assert!(!differ_only_in_case("widget", "widget"));
+        assert!(!differ_only_in_case("widget", "widgets"));
+    }
 
     #[test]
     fn a_stored_path_never_leads_out_and_follows_the_platform() {

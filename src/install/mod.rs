@@ -522,7 +522,7 @@ async fn release_links(store: &Store, takeovers: Vec<(String, PathBuf)>) -> Resu
                 let Some(mut record) = now.record().cloned() else {
                     return Ok((store::Change::leave(), ()));
                 };
-                record.links.retain(|l| l.path != path);
+                record.links.retain(|l| !l.is_at(&path));
                 Ok((
                     store::Change {
                         record: Some(record),

@@ -200,7 +200,7 @@ pub fn without_download(
         let pinned = stored.bins.iter().all(|b| {
             record.links.iter().any(|l| {
                 l.version.as_deref() == Some(key)
-                    && l.path == opts.bin_dir.join(&b.link)
+                    && l.is_at(&opts.bin_dir.join(&b.link))
                     && link::points_to(&l.path, &dir.join(&b.path))
             })
         });
@@ -221,7 +221,7 @@ pub fn without_download(
         record
             .links
             .iter()
-            .any(|l| l.bin == b.link && l.path == opts.bin_dir.join(&b.link))
+            .any(|l| l.bin == b.link && l.is_at(&opts.bin_dir.join(&b.link)))
     });
     let links_whole = record.links.iter().all(|l| {
         store

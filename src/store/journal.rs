@@ -198,7 +198,7 @@ fn reverse(entry: &Entry) -> Entry {
         remove: added,
         unlink: new_links
             .into_iter()
-            .filter(|l| !previous_links.iter().any(|p| p.path == l.path))
+            .filter(|l| !previous_links.iter().any(|p| p.is_at(&l.path)))
             .collect(),
         pinning: entry.pinning.clone(),
         bin_dir: entry.bin_dir.clone(),
@@ -317,7 +317,7 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
                 let had = entry
                     .previous
                     .as_ref()
-                    .is_some_and(|p| p.links.iter().any(|old| old.path == l.path));
+                    .is_some_and(|p| p.links.iter().any(|old| old.is_at(&l.path)));
                 let pinning = entry.pinning.as_deref() == Some(dir);
                 let ours = pinning || entry.bin_dir.as_deref() == Some(dir);
                 if (had && !ours) || (pinning && !project_holds(entry.project.as_deref(), dir)) {
@@ -370,7 +370,7 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
 }
 
 fn record_links(record: Option<&Record>, path: &Path) -> bool {
-    record.is_some_and(|r| r.links.iter().any(|l| l.path == path))
+    record.is_some_and(|r| r.links.iter().any(|l| l.is_at(path)))
 }
 
 /// Remove a directory of the store the way every change does (see [`move_aside`]).

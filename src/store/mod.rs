@@ -444,7 +444,7 @@ impl Store {
         let tools = self.tools_dir();
         let records = self.read_records()?;
         let named = records.ok.iter().any(|r| {
-            r.links.iter().any(|l| l.path == path)
+            r.links.iter().any(|l| l.is_at(path))
                 || r.versions
                     .keys()
                     .any(|k| self.version_dir(&r.name, k) == path || self.tool_dir(&r.name) == path)
@@ -681,7 +681,7 @@ impl Now<'_> {
         // (a hard link shares them; a copy keeps them).
         let listed = self.record().is_some_and(|r| {
             r.links.iter().any(|l| {
-                l.path == path
+                l.is_at(path)
                     && self.store.linked_bin(r, l).is_some_and(|(_, target, bin)| {
                         link::points_to(path, &target)
                             || (cfg!(not(unix)) && !target.exists() && installed_as(path, bin))
@@ -712,7 +712,7 @@ impl Now<'_> {
             .iter()
             .find(|r| {
                 r.name != self.name
-                    && r.links.iter().any(|l| l.path == path)
+                    && r.links.iter().any(|l| l.is_at(path))
                     && (!ours || link::points_into(path, &self.store.tool_dir(&r.name)))
             })
             .map(|r| r.name.as_str())

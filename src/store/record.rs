@@ -191,6 +191,13 @@ pub struct Link {
     pub version: Option<String>,
 }
 
+impl Link {
+    /// Whether this link is the file at `path` (on Windows and macOS, spelled in any case).
+    pub fn is_at(&self, path: &Path) -> bool {
+        crate::names::same_path(&self.path, path)
+    }
+}
+
 /// A version made active, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activation {
@@ -266,10 +273,10 @@ impl Record {
         // here is theirs.
         let (pinned, followed): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
             .into_iter()
-            .partition(|l| l.version.is_some() && !wanted.iter().any(|new| new.path == l.path));
+            .partition(|l| l.version.is_some() && !wanted.iter().any(|new| new.is_at(&l.path)));
         let stale: Vec<Link> = followed
             .into_iter()
-            .filter(|old| !wanted.iter().any(|new| new.path == old.path))
+            .filter(|old| !wanted.iter().any(|new| new.is_at(&old.path)))
             .collect();
         self.links = wanted;
         self.links.extend(pinned);
@@ -291,12 +298,15 @@ impl Record {
     /// links in `dir` that no longer belong.
     pub fn pin(&mut self, key: &str, dir: &Path) -> Vec<Link> {
         let wanted = self.links_of(key, &[dir.to_path_buf()], Some(key));
-        let (here, elsewhere): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
-            .into_iter()
-            .partition(|l| l.path.parent() == Some(dir));
+        let (here, elsewhere): (Vec<Link>, Vec<Link>) =
+            std::mem::take(&mut self.links).into_iter().partition(|l| {
+                l.path
+                    .parent()
+                    .is_some_and(|d| crate::names::same_path(d, dir))
+            });
         let stale = here
             .into_iter()
-            .filter(|old| !wanted.iter().any(|new| new.path == old.path))
+            .filter(|old| !wanted.iter().any(|new| new.is_at(&old.path)))
             .collect();
         self.links = elsewhere;
         self.links.extend(wanted);

@@ -662,6 +662,39 @@ fn a_users_file_where_a_link_was_stays_when_the_stored_executable_is_gone() {
     assert_eq!(std::fs::read(&link).unwrap(), mine);
 }
 
+/// On Windows (and macOS) `Widget.exe` is `widget.exe`: a link name that differs from another
+/// tool's only in case is that tool's link, refused as such without `--force` and taken over,
+/// as recorded, with it; a bin dir spelled in another case holds the same links.
+#[cfg(windows)]
+#[test]
+fn a_link_that_differs_only_in_case_is_the_same_link() {
+    let env = TestEnv::new();
+    installed_widget(&env);
+    let upper = env.bin_dir().to_string_lossy().to_uppercase();
+    crate::support::Run::of(
+        env.command()
+            .env("HAUL_BIN_DIR", &upper)
+            .args(["install", "acme/widget"]),
+    )
+    .expect_code(0)
+    .stderr_has("Unchanged");
+    publish_simple(&env.server, "acme/other", "1.0.0");
+    env.run(&["install", "acme/other", "--bin", "other=Widget"])
+        .expect_code(1)
+        .stderr_has("belongs to `widget`");
+    env.run(&["install", "acme/other", "--bin", "other=Widget", "--force"])
+        .expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    let widget = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "widget")
+        .cloned()
+        .unwrap_or_else(|| panic!("{list}"));
+    assert_eq!(widget["problems"], serde_json::json!([]), "{list}");
+}
+
 /// An executable written to after haul installed it, keeping its size (a same-length patch),
 /// is not what haul installed either: `list`, `which` and `doctor` say so. One copied back
 /// with its time kept (a restore) is.

@@ -83,7 +83,11 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             record
                 .links
                 .iter()
-                .filter(|l| l.path.parent() == Some(bin_dir.as_path()))
+                .filter(|l| {
+                    l.path
+                        .parent()
+                        .is_some_and(|d| crate::names::same_path(d, &bin_dir))
+                })
                 .filter_map(|l| shadowing(ctx, &bin_dir, &l.bin).map(|p| (l.bin.clone(), p)))
                 .collect()
         } else {
@@ -163,7 +167,7 @@ pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<Pat
             !records
                 .ok
                 .iter()
-                .any(|r| r.links.iter().any(|l| l.path == *p))
+                .any(|r| r.links.iter().any(|l| l.is_at(p)))
         })
         .filter(|p| link::points_into(p, &tools))
         .filter(|p| {
