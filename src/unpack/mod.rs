@@ -91,7 +91,7 @@ fn unpack_decoded(
     if tripped.get() {
         return Err(too_large(asset, limits).into());
     }
-    result
+    result.and_then(|()| tree.sync())
 }
 
 fn unpack_single(
@@ -137,7 +137,8 @@ pub fn unpack_file(
 pub fn unpack_zip(path: &Path, dest: &Path, asset: &str, limits: &Limits) -> Result<()> {
     let mut budget = Budget::new(*limits, asset);
     let mut tree = Tree::new(dest, asset, *limits);
-    zip_file::unpack(path, &mut tree, &mut budget)
+    zip_file::unpack(path, &mut tree, &mut budget)?;
+    tree.sync()
 }
 
 pub(crate) fn broken(asset: &str, err: &io::Error) -> anyhow::Error {

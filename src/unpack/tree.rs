@@ -345,6 +345,27 @@ impl<'a> Tree<'a> {
         Ok(())
     }
 
+    /// Make what was unpacked durable: every file's bytes, and on Unix every directory's
+    /// entries, on the disk. Whatever records the version is written after this, so a power
+    /// cut never leaves a record vouching for files the file system had not written yet (they
+    /// come back empty).
+    pub fn sync(&self) -> Result<()> {
+        for (id, node) in self.nodes.iter().enumerate() {
+            let path = self.path_of(id);
+            match node.kind {
+                // Windows flushes a file only through a handle that may write to it.
+                Kind::File => fs::OpenOptions::new()
+                    .read(true)
+                    .write(cfg!(windows))
+                    .open(&path)?
+                    .sync_all()?,
+                Kind::Dir if cfg!(unix) => fs::File::open(&path)?.sync_all()?,
+                Kind::Dir | Kind::Link(_) => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Resolve every link through the links around it: each must lead to a place inside the
     /// tree, in at most 40 steps, without a loop.
     pub fn check_links(&self) -> Result<()> {
