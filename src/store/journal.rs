@@ -257,7 +257,7 @@ fn same_place(resolved: &Path, dir: &Path) -> bool {
 /// the record had already.
 pub(super) fn left_alone(previous: Option<&Record>, link: &Link, pinning: Option<&Path>) -> bool {
     match pinning {
-        Some(dir) => link.path.parent() != Some(dir),
+        Some(dir) => !link.path.parent().is_some_and(|d| names::same_path(d, dir)),
         None => link.version.is_some() && previous.is_some_and(|p| p.links.contains(link)),
     }
 }
@@ -268,12 +268,19 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
     if let Some((staged, key)) = &entry.stage {
         let dest = store.version_dir(name, key);
         if staged.exists() {
-            if dest.exists() {
-                // The same version again (`--force`): the old copy moves out of the way.
-                move_aside(store, &dest)?;
-            }
+            // The same version again (`--force`): the old copy moves out of the way, and is
+            // deleted only once the new one is in its place, so the version's files are
+            // missing for two renames, not for the whole delete.
+            let old = if dest.exists() {
+                Some(put_aside(store, &dest)?)
+            } else {
+                None
+            };
             fs_err::create_dir_all(store.tool_dir(name))?;
             fs_err::rename(staged, &dest)?;
+            if let Some(old) = old {
+                let _ = std::fs::remove_dir_all(old);
+            }
             crate::store::pause_point("version-moved");
         } else if !dest.exists() {
             return Err(Incomplete {
@@ -381,6 +388,14 @@ pub(super) fn remove_dir(store: &Store, dir: &Path) -> Result<()> {
 /// Move a directory into `staging/` (one rename, so `tools/` never shows it half-deleted),
 /// then delete it; what cannot be deleted now is swept on a later run.
 fn move_aside(store: &Store, dir: &Path) -> Result<()> {
+    let aside = put_aside(store, dir)?;
+    let _ = std::fs::remove_dir_all(aside);
+    Ok(())
+}
+
+/// Move a directory into a directory of its own in `staging/` (one rename), and give that
+/// directory: the caller deletes it (a later run sweeps what is left, as no lock holds it).
+fn put_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
     let root = store.staging_root();
     fs_err::create_dir_all(&root)?;
     let base = dir
@@ -392,13 +407,11 @@ fn move_aside(store: &Store, dir: &Path) -> Result<()> {
         .tempdir_in(&root)
         .with_context(|| format!("removing `{}`", dir.display()))?
         .keep();
-    let target = aside.join(&base);
-    fs_err::rename(dir, &target).map_err(|err| {
+    fs_err::rename(dir, aside.join(&base)).map_err(|err| {
         let _ = std::fs::remove_dir(&aside);
         UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
     })?;
-    let _ = std::fs::remove_dir_all(&aside);
-    Ok(())
+    Ok(aside)
 }
 
 /// Complete or roll back every change a crash left. Returns the names that could not be
