@@ -14,13 +14,41 @@ pub fn replace(target: &Path, link: &Path, scratch: &Path) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = dir.join(format!(".{name}.haul-{}", std::process::id()));
-    let _ = std::fs::remove_file(&temp);
+    remove_leftovers(dir, &name);
     create(target, &temp).with_context(|| format!("linking `{}`", link.display()))?;
     if let Err(err) = rename_over(&temp, link, scratch) {
         let _ = std::fs::remove_file(&temp);
         return Err(err).with_context(|| format!("replacing `{}`", link.display()));
     }
     Ok(())
+}
+
+/// Remove the temporary links (`.NAME.haul-PID`) that a haul stopped between making one and
+/// renaming it into place left beside the link `name` in `dir`: haul's own names, and links
+/// (a hard link or copy on Windows), never anything else.
+fn remove_leftovers(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.haul-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let ours = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        let kind = entry.file_type();
+        let linkish = kind.is_ok_and(|k| {
+            if cfg!(unix) {
+                k.is_symlink()
+            } else {
+                k.is_file()
+            }
+        });
+        if ours && linkish {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 #[cfg(unix)]

@@ -432,3 +432,27 @@ fn what_puts_a_changed_executable_back_depends_on_whose_it_is() {
     assert!(reinstall_hint(&record, "1.0.0").contains("`haul install t@1.0.0 --force`"));
     assert!(reinstall_hint(&record, "1.0.0+2fa7b6c0").contains("`haul sync`"));
 }
+
+/// A temporary link a haul stopped before renaming it into place left (`.NAME.haul-PID`) goes
+/// when that link is made again; a file of the user's, or a name that is not haul's, stays.
+#[cfg(unix)]
+#[test]
+fn making_a_link_removes_the_temporary_links_a_stopped_haul_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bin, scratch) = (dir.path().join("bin"), dir.path().join("scratch"));
+    std::fs::create_dir(&bin).unwrap();
+    let target = dir.path().join("t");
+    program(&target, "t");
+    std::os::unix::fs::symlink(&target, bin.join(".t.haul-4242")).unwrap();
+    std::os::unix::fs::symlink(&target, bin.join(".t.haul-notes")).unwrap();
+    std::os::unix::fs::symlink(&target, bin.join(".u.haul-4242")).unwrap();
+    std::fs::write(bin.join(".t.haul-77"), "the user's").unwrap();
+    link::replace(&target, &bin.join("t"), &scratch).unwrap();
+    let mut left: Vec<String> = std::fs::read_dir(&bin)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, [".t.haul-77", ".t.haul-notes", ".u.haul-4242", "t"]);
+    assert!(link::points_to(&bin.join("t"), &target));
+}
