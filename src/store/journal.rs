@@ -271,12 +271,12 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
             // The same version again (`--force`): the old copy moves out of the way, and is
             // deleted only once the new one is in its place, so the version's files are
             // missing for two renames, not for the whole delete.
+            fs_err::create_dir_all(store.tool_dir(name))?;
             let old = if dest.exists() {
                 Some(put_aside(store, &dest)?)
             } else {
                 None
             };
-            fs_err::create_dir_all(store.tool_dir(name))?;
             fs_err::rename(staged, &dest)?;
             if let Some(old) = old {
                 let _ = std::fs::remove_dir_all(old);
