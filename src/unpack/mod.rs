@@ -105,7 +105,7 @@ fn unpack_single(
     let rel = tree.relative(name)?;
     let mut file = tree.create_file(&rel, name)?;
     budget.copy(decoded, &mut file)?;
-    make_executable(&file)
+    make_executable(file.file())
 }
 
 /// Unpack the file at `path`, the download `asset` of `format`, into `dest` (an existing,

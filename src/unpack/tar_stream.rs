@@ -119,7 +119,7 @@ pub(super) fn unpack(
             budget.copy(&mut entry, &mut file)?;
             let mode = entry.header().mode().unwrap_or(0o644);
             if mode & 0o111 != 0 {
-                make_executable(&file)?;
+                make_executable(file.file())?;
             }
         }
         // Devices, fifos and other special entries have no place in a tool's files.

@@ -782,3 +782,23 @@ fn entry_names_are_shown_safely() {
         .unwrap_err();
     assert!(!format!("{err:#}").contains('\u{1b}'), "{err:#}");
 }
+
+/// A file written in pieces, its bytes sent on to the disk every MiB along the way, holds
+/// exactly what was written, and the whole tree is flushed without error.
+#[test]
+fn a_file_sent_to_the_disk_as_it_is_written_is_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tree = Tree::new(dir.path(), "t.tar", Limits::DEFAULT);
+    let bytes: Vec<u8> = (0..(3usize << 20) + 12_345)
+        .map(|i| u8::try_from(i * 7 % 251).unwrap())
+        .collect();
+    let name = Path::new("sub/big");
+    let rel = tree.relative(name).unwrap();
+    let mut file = tree.create_file(&rel, name).unwrap();
+    for piece in bytes.chunks(100_000) {
+        file.write_all(piece).unwrap();
+    }
+    drop(file);
+    tree.sync().unwrap();
+    assert_eq!(std::fs::read(dir.path().join("sub/big")).unwrap(), bytes);
+}

@@ -74,7 +74,7 @@ pub(super) fn unpack(path: &Path, tree: &mut Tree<'_>, budget: &mut Budget<'_>) 
                 return Err(tree.refuse(&raw, "it holds more than the archive's index says"));
             }
             if executable {
-                make_executable(&out)?;
+                make_executable(out.file())?;
             }
         }
     }
