@@ -87,6 +87,8 @@ pub struct Settings {
     pub shell: Option<OsString>,
     /// `$PATH`, to tell whether the bin dir is on it.
     pub path: Option<OsString>,
+    /// `%PATHEXT%` (Windows): the extensions a command is found with, in the order tried.
+    pub pathext: Option<OsString>,
     /// The current directory: where a project (`haul.toml`) is looked for.
     pub cwd: PathBuf,
 }
@@ -229,6 +231,7 @@ impl Settings {
                 .or_else(|| dirs::home_dir().map(|home| home.join(".cargo"))),
             shell: std::env::var_os("SHELL"),
             path: std::env::var_os("PATH"),
+            pathext: std::env::var_os("PATHEXT"),
             cwd: std::env::current_dir().context("reading the current directory")?,
         })
     }

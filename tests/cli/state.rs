@@ -695,6 +695,41 @@ fn a_link_that_differs_only_in_case_is_the_same_link() {
     assert_eq!(widget["problems"], serde_json::json!([]), "{list}");
 }
 
+/// `doctor` says when running a tool by its name would run something else: a file of that name
+/// earlier on PATH (on Windows, one with any extension of PATHEXT, such as a `widget.cmd`
+/// shim), and on Windows a `widget.com` beside the link in the bin dir, which comes first.
+#[test]
+fn doctor_names_what_a_shell_would_run_instead_of_a_tool() {
+    let env = TestEnv::new();
+    installed_widget(&env);
+    let early = env.dir.path().join("early");
+    std::fs::create_dir(&early).unwrap();
+    let path = std::env::join_paths([early.clone(), env.bin_dir()]).unwrap();
+    let shadowed = |env: &TestEnv| {
+        let report = crate::support::Run::of(env.command().env("PATH", &path).arg("doctor"));
+        report.stdout().contains("is shadowed")
+    };
+    assert!(!shadowed(&env));
+    let shim = if cfg!(windows) {
+        "widget.cmd"
+    } else {
+        "widget"
+    };
+    std::fs::write(early.join(shim), "@echo other\r\n").unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        early.join(shim),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    assert!(shadowed(&env));
+    std::fs::remove_file(early.join(shim)).unwrap();
+    if cfg!(windows) {
+        std::fs::write(env.bin_dir().join("widget.com"), "other").unwrap();
+        assert!(shadowed(&env));
+    }
+}
+
 /// An executable written to after haul installed it, keeping its size (a same-length patch),
 /// is not what haul installed either: `list`, `which` and `doctor` say so. One copied back
 /// with its time kept (a restore) is.

@@ -116,20 +116,60 @@ pub fn receipt(install: &Installation) -> (&'static str, Option<String>) {
     }
 }
 
-/// The executable named `bin` found on PATH before `bin_dir`, if any.
+/// What a shell finds before the link `bin` in `bin_dir`, if anything: a file of that name
+/// in a directory earlier on PATH; on Windows also one of the command's name with any
+/// extension in `PATHEXT` (a `widget.cmd` shim), and, in the bin dir itself, one whose
+/// extension `PATHEXT` tries before `.exe` (a `widget.com`).
 fn shadowing(ctx: &Context, bin_dir: &Path, bin: &str) -> Option<PathBuf> {
     let path = ctx.settings.path.as_ref()?;
     let ours = canonical(bin_dir);
+    let names = command_names(bin, cfg!(windows), ctx.settings.pathext.as_deref());
     for entry in std::env::split_paths(path) {
         if entry == bin_dir || canonical(&entry) == ours {
-            return None;
+            // In its own directory the link comes at its extension's turn.
+            return names
+                .iter()
+                .take_while(|name| !name.eq_ignore_ascii_case(bin))
+                .map(|name| entry.join(name))
+                .find(|candidate| candidate.is_file());
         }
-        let candidate = entry.join(bin);
-        if candidate.is_file() {
-            return Some(candidate);
+        if let Some(found) = names
+            .iter()
+            .map(|name| entry.join(name))
+            .find(|candidate| candidate.is_file())
+        {
+            return Some(found);
         }
     }
     None
+}
+
+/// The file names a shell looks for, in order, when `bin` (a link's file name) is run by its
+/// name: on Windows the name without `.exe` with each extension of `pathext` (its default when
+/// unset), the link's own among them; elsewhere the name itself.
+fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) -> Vec<String> {
+    let Some(stem) = bin
+        .len()
+        .checked_sub(4)
+        .filter(|&at| windows && bin.is_char_boundary(at) && bin[at..].eq_ignore_ascii_case(".exe"))
+        .map(|at| &bin[..at])
+    else {
+        return vec![bin.to_owned()];
+    };
+    let pathext = pathext.map_or_else(
+        || ".COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC".to_owned(),
+        |p| p.to_string_lossy().into_owned(),
+    );
+    let mut names: Vec<String> = pathext
+        .split(';')
+        .map(str::trim)
+        .filter(|ext| ext.starts_with('.') && ext.len() > 1)
+        .map(|ext| format!("{stem}{}", ext.to_ascii_lowercase()))
+        .collect();
+    if !names.iter().any(|name| name.eq_ignore_ascii_case(bin)) {
+        names.push(bin.to_owned());
+    }
+    names
 }
 
 /// Directories under `tools/` that no record names: a tool without a record, or a version its
@@ -212,4 +252,31 @@ pub fn size_of(dir: &Path) -> u64 {
 
 fn exe_name() -> &'static str {
     if cfg!(windows) { "haul.exe" } else { "haul" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::command_names;
+
+    #[test]
+    fn a_command_is_found_by_each_extension_pathext_tries_in_its_order() {
+        assert_eq!(command_names("widget", false, None), ["widget"]);
+        assert_eq!(command_names("widget.exe", false, None), ["widget.exe"]);
+        let names = command_names("widget.exe", true, None);
+        assert_eq!(
+            names[..4],
+            ["widget.com", "widget.exe", "widget.bat", "widget.cmd"]
+        );
+        let ext = std::ffi::OsStr::new(".EXE;.CMD; ;bad");
+        assert_eq!(
+            command_names("Widget.EXE", true, Some(ext)),
+            ["Widget.exe", "Widget.cmd"]
+        );
+        let no_exe = std::ffi::OsStr::new(".CMD");
+        assert_eq!(
+            command_names("widget.exe", true, Some(no_exe)),
+            ["widget.cmd", "widget.exe"]
+        );
+        assert_eq!(command_names("widget", true, None), ["widget"]);
+    }
 }
