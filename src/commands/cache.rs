@@ -68,7 +68,15 @@ pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)>
         let rel = release.strip_prefix(&downloads).unwrap_or(&release);
         if !keep.contains(rel) {
             out.push(release);
+            continue;
         }
+        // What a haul stopped mid-write left in a kept directory (`.tmp…`, never a download).
+        let leftovers = std::fs::read_dir(&release).into_iter().flatten().flatten();
+        out.extend(
+            leftovers
+                .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp"))
+                .map(|e| e.path()),
+        );
     }
     out.into_iter()
         .map(|p| {

@@ -359,8 +359,21 @@ fn cache_dir_and_clean() {
     std::fs::write(env.cache_dir().join("mine.txt"), b"x").unwrap();
     std::fs::create_dir_all(env.cache_dir().join("src")).unwrap();
     assert!(env.cache_dir().join("api").is_dir());
+    // A haul stopped while it wrote a note beside a kept download left its temporary file.
+    std::fs::write(kept.join(".tmpAbC123"), b"half").unwrap();
+    let files = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = files(&kept);
     env.run(&["cache", "clean"]).expect_code(0);
     assert!(kept.is_dir(), "downloads of stored versions stay");
+    let after: Vec<String> = before.into_iter().filter(|n| n != ".tmpAbC123").collect();
+    assert_eq!(files(&kept), after, "only the leftover goes");
     assert!(!env.cache_dir().join("api").exists(), "API answers go");
     env.run(&["cache", "clean", "--all"]).expect_code(0);
     assert!(!kept.exists());
