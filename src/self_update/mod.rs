@@ -316,8 +316,11 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
     })?;
     let new_exe = unpacked.join(inside);
     check_new_exe(&new_exe, inside)?;
+    // The file the new haul takes the place of (a link to haul is followed, as self_replace
+    // does), named before it goes: afterwards the running haul's name is the deleted file's.
+    let exe = std::env::current_exe().unwrap_or_default();
+    let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
     self_replace::self_replace(&new_exe).map_err(|err| {
-        let exe = std::env::current_exe().unwrap_or_default();
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
             format!(
@@ -331,7 +334,26 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
             "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
         ))
     })?;
+    flush(&placed);
     Ok(())
+}
+
+/// Put the new haul at `path` on the disk, and (on Unix) its name in its directory, before
+/// haul says it is done: `self_replace` copies it and renames the copy into place without a
+/// flush, and on some file systems a power cut could then leave an empty haul, which cannot
+/// update itself again. Best effort: the update itself has succeeded.
+fn flush(path: &Path) {
+    // Windows flushes a file only through a handle that may write to it.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path);
+    let _ = file.and_then(|file| file.sync_all());
+    if cfg!(unix)
+        && let Some(dir) = path.parent()
+    {
+        let _ = std::fs::File::open(dir).and_then(|dir| dir.sync_all());
+    }
 }
 
 /// The hint when a verified release cannot be installed.
