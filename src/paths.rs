@@ -6,3 +6,22 @@ use std::path::{Path, PathBuf};
 pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
+
+/// Put the file at `path` on the disk: its bytes, and what the file system keeps about it.
+/// Windows flushes a file only through a handle that may write to it.
+pub fn flush_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(cfg!(windows))
+        .open(path)?
+        .sync_all()
+}
+
+/// Put the names in the directory `dir` on the disk (Unix; Windows has no such call, and does
+/// nothing here).
+pub fn flush_dir(dir: &Path) -> std::io::Result<()> {
+    if cfg!(unix) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}

@@ -343,16 +343,9 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
 /// flush, and on some file systems a power cut could then leave an empty haul, which cannot
 /// update itself again. Best effort: the update itself has succeeded.
 fn flush(path: &Path) {
-    // Windows flushes a file only through a handle that may write to it.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(cfg!(windows))
-        .open(path);
-    let _ = file.and_then(|file| file.sync_all());
-    if cfg!(unix)
-        && let Some(dir) = path.parent()
-    {
-        let _ = std::fs::File::open(dir).and_then(|dir| dir.sync_all());
+    let _ = crate::paths::flush_file(path);
+    if let Some(dir) = path.parent() {
+        let _ = crate::paths::flush_dir(dir);
     }
 }
 

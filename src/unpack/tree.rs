@@ -16,7 +16,7 @@ use std::fmt::Display;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use fs_err as fs;
 
 use super::Limits;
@@ -407,15 +407,11 @@ impl<'a> Tree<'a> {
         for (id, node) in self.nodes.iter().enumerate() {
             let path = self.path_of(id);
             match node.kind {
-                // Windows flushes a file only through a handle that may write to it.
-                Kind::File => fs::OpenOptions::new()
-                    .read(true)
-                    .write(cfg!(windows))
-                    .open(&path)?
-                    .sync_all()?,
-                Kind::Dir if cfg!(unix) => fs::File::open(&path)?.sync_all()?,
-                Kind::Dir | Kind::Link(_) => {}
+                Kind::File => crate::paths::flush_file(&path),
+                Kind::Dir => crate::paths::flush_dir(&path),
+                Kind::Link(_) => Ok(()),
             }
+            .with_context(|| format!("writing `{}` to the disk", path.display()))?;
         }
         Ok(())
     }
