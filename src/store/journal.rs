@@ -257,7 +257,7 @@ fn same_place(resolved: &Path, dir: &Path) -> bool {
 /// the record had already.
 pub(super) fn left_alone(previous: Option<&Record>, link: &Link, pinning: Option<&Path>) -> bool {
     match pinning {
-        Some(dir) => !link.path.parent().is_some_and(|d| names::same_path(d, dir)),
+        Some(dir) => !link.is_in(dir),
         None => link.version.is_some() && previous.is_some_and(|p| p.links.contains(link)),
     }
 }

@@ -196,6 +196,13 @@ impl Link {
     pub fn is_at(&self, path: &Path) -> bool {
         crate::names::same_path(&self.path, path)
     }
+
+    /// Whether this link is in the directory `dir` (spelled as [`Link::is_at`] allows).
+    pub fn is_in(&self, dir: &Path) -> bool {
+        self.path
+            .parent()
+            .is_some_and(|d| crate::names::same_path(d, dir))
+    }
 }
 
 /// A version made active, and when.
@@ -298,12 +305,9 @@ impl Record {
     /// links in `dir` that no longer belong.
     pub fn pin(&mut self, key: &str, dir: &Path) -> Vec<Link> {
         let wanted = self.links_of(key, &[dir.to_path_buf()], Some(key));
-        let (here, elsewhere): (Vec<Link>, Vec<Link>) =
-            std::mem::take(&mut self.links).into_iter().partition(|l| {
-                l.path
-                    .parent()
-                    .is_some_and(|d| crate::names::same_path(d, dir))
-            });
+        let (here, elsewhere): (Vec<Link>, Vec<Link>) = std::mem::take(&mut self.links)
+            .into_iter()
+            .partition(|l| l.is_in(dir));
         let stale = here
             .into_iter()
             .filter(|old| !wanted.iter().any(|new| new.is_at(&old.path)))

@@ -83,11 +83,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             record
                 .links
                 .iter()
-                .filter(|l| {
-                    l.path
-                        .parent()
-                        .is_some_and(|d| crate::names::same_path(d, &bin_dir))
-                })
+                .filter(|l| l.is_in(&bin_dir))
                 .filter_map(|l| shadowing(ctx, &bin_dir, &l.bin).map(|p| (l.bin.clone(), p)))
                 .collect()
         } else {
