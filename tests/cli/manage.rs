@@ -208,24 +208,14 @@ fn uninstall_one_version_or_all() {
     assert!(env.snapshot().is_empty());
 }
 
-/// The stand-in programs are shell scripts: they run only where there is a `sh`.
 /// On Windows haul runs the program and passes its exit code on: all 32 bits of it, so a code
 /// whose low byte is 0 (256) or an NTSTATUS (0xC0000005) never reads as success. The program is
 /// the system's own `cmd.exe`, the one real program every Windows has.
 #[cfg(windows)]
 #[test]
 fn exec_passes_a_programs_whole_exit_code_on() {
-    use crate::support::archive;
     let env = TestEnv::new();
-    let cmd = windows_cmd();
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("widget", "1.0.0", ".zip"),
-            &archive::zip(&[archive::exe("widget.exe", &cmd)]),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    publish_cmd(&env, "acme/widget", &["widget.exe"]);
     env.run(&["install", "acme/widget"]).expect_code(0);
     for code in [0, 7, 256, -1_073_741_819] {
         let out = crate::support::spawn_retrying(|| {
@@ -238,15 +228,27 @@ fn exec_passes_a_programs_whole_exit_code_on() {
     }
 }
 
-/// The system's own `cmd.exe`: the one real program every Windows has.
+/// Publish `repo` 1.0.0 with a zip holding the system's own `cmd.exe` under each of `exes`:
+/// the one real program every Windows has.
 #[cfg(windows)]
 #[allow(
     clippy::disallowed_methods,
     reason = "a test finds the system's directory; haul itself reads no such variable"
 )]
-fn windows_cmd() -> Vec<u8> {
+fn publish_cmd(env: &TestEnv, repo: &str, exes: &[&str]) {
+    use crate::support::archive;
     let root = std::env::var_os("SystemRoot").expect("SystemRoot");
-    std::fs::read(std::path::Path::new(&root).join("System32").join("cmd.exe")).unwrap()
+    let cmd = std::fs::read(std::path::Path::new(&root).join("System32").join("cmd.exe")).unwrap();
+    let tool = repo.split('/').nth(1).expect("OWNER/REPO");
+    let entries: Vec<_> = exes.iter().map(|exe| archive::exe(exe, &cmd)).collect();
+    env.server
+        .release(repo, "v1.0.0")
+        .asset(
+            &crate::support::host_asset(tool, "1.0.0", ".zip"),
+            &archive::zip(&entries),
+        )
+        .checksums("checksums.txt")
+        .publish();
 }
 
 /// Windows will not delete a running `.exe`, so uninstall moves each running link aside: two
@@ -254,20 +256,8 @@ fn windows_cmd() -> Vec<u8> {
 #[cfg(windows)]
 #[test]
 fn uninstall_a_tool_two_of_whose_programs_are_running() {
-    use crate::support::archive;
     let env = TestEnv::new();
-    let cmd = windows_cmd();
-    env.server
-        .release("acme/twins", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("twins", "1.0.0", ".zip"),
-            &archive::zip(&[
-                archive::exe("twins.exe", &cmd),
-                archive::exe("twin2.exe", &cmd),
-            ]),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    publish_cmd(&env, "acme/twins", &["twins.exe", "twin2.exe"]);
     env.run(&["install", "acme/twins", "--bin", "twins", "--bin", "twin2"])
         .expect_code(0);
     // Each waits for commands on its stdin: running until it is closed.
@@ -291,6 +281,7 @@ fn uninstall_a_tool_two_of_whose_programs_are_running() {
     assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
 }
 
+/// The stand-in programs are shell scripts: they run only where there is a `sh`.
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
