@@ -72,7 +72,8 @@ fn rename_over(from: &Path, to: &Path, _scratch: &Path) -> std::io::Result<()> {
 fn rename_over(from: &Path, to: &Path, scratch: &Path) -> std::io::Result<()> {
     match std::fs::rename(from, to) {
         Ok(()) => Ok(()),
-        Err(_) if to.exists() => {
+        // A directory there is not moved aside: it is refused, as on Unix.
+        Err(_) if std::fs::symlink_metadata(to).is_ok_and(|m| !m.is_dir()) => {
             let aside = aside(to, scratch);
             std::fs::rename(to, &aside)?;
             std::fs::rename(from, to)?;
