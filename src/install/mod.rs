@@ -486,7 +486,7 @@ async fn commit(
     let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
-    let (outcome, takeovers) = tokio::task::spawn_blocking(move || {
+    let outcome = tokio::task::spawn_blocking(move || {
         let result = store.change(&name, |now| {
             plan::commit(
                 now,
@@ -508,32 +508,5 @@ async fn commit(
     })
     .await
     .context("the install task stopped")??;
-    release_links(env.store, takeovers).await?;
     Ok(outcome)
-}
-
-/// Links taken over with `--force` from other tools: their records let go of them.
-async fn release_links(store: &Store, takeovers: Vec<(String, PathBuf)>) -> Result<()> {
-    for (owner, path) in takeovers {
-        let store = store.clone();
-        tokio::task::spawn_blocking(move || {
-            store.change(&owner, |now| {
-                // A record that is gone or damaged since has no link to let go of.
-                let Some(mut record) = now.record().cloned() else {
-                    return Ok((store::Change::leave(), ()));
-                };
-                record.links.retain(|l| !l.is_at(&path));
-                Ok((
-                    store::Change {
-                        record: Some(record),
-                        ..store::Change::default()
-                    },
-                    (),
-                ))
-            })
-        })
-        .await
-        .context("the install task stopped")??;
-    }
-    Ok(())
 }

@@ -3,7 +3,7 @@
 //!
 //! No network; the store is only read here, except through the [`Change`] returned.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -253,15 +253,12 @@ pub struct Wanted<'a> {
     pub origin: &'a str,
 }
 
-/// Links taken over from other tools (`--force`): (owner, path).
-pub type Takeovers = Vec<(String, PathBuf)>;
-
 /// The change that stores (and activates) the version, from the store as it is now.
 pub fn commit(
     now: &Now<'_>,
     wanted: &Wanted<'_>,
     staging: Option<Staging>,
-) -> Result<(Change, (Outcome, Takeovers))> {
+) -> Result<(Change, Outcome)> {
     let mut remove = Vec::new();
     let mut unlink = Vec::new();
     let mut replaced = None;
@@ -363,8 +360,9 @@ pub fn commit(
         pinning,
         bin_dir: (wanted.linking == Linking::Activate).then(|| wanted.bin_dir.to_path_buf()),
         project: wanted.linking.project().map(Path::to_path_buf),
+        release: takeovers,
     };
-    Ok((change, (outcome, takeovers)))
+    Ok((change, outcome))
 }
 
 fn subdirs(dir: &Path) -> Vec<String> {

@@ -43,6 +43,10 @@ pub struct Change {
     /// is there and the bin-dir stays inside it (a change completed after a crash may find it
     /// gone, or relinked).
     pub project: Option<PathBuf>,
+    /// Links this change takes over from other tools (`--force`), as (owner, path): the
+    /// owners' records let go of them in the same change, so that no crash leaves both
+    /// records listing one link, and an undo gives them back.
+    pub release: Vec<(String, PathBuf)>,
 }
 
 impl Change {
@@ -72,6 +76,65 @@ struct Entry {
     bin_dir: Option<PathBuf>,
     #[serde(default)]
     project: Option<PathBuf>,
+    /// Other tools' records that let go of links this change takes over.
+    #[serde(default)]
+    released: Vec<Released>,
+}
+
+/// Another tool's record before and after a change took some of its links over.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Released {
+    record: Record,
+    previous: Record,
+    /// The links taken over (those `previous` lists and `record` does not).
+    paths: Vec<PathBuf>,
+}
+
+impl Released {
+    /// Whether it is one haul could have written beside the change to `name`.
+    fn is_sound(&self, name: &str) -> bool {
+        let owner = &self.record.name;
+        *owner != *name
+            && self.previous.name == *owner
+            && names::problem(owner).is_none()
+            && super::record::check(&self.record).is_ok()
+            && super::record::check(&self.previous).is_ok()
+            && self.paths.iter().all(|p| p.has_root())
+    }
+
+    /// The same release undone.
+    fn reverse(&self) -> Released {
+        Released {
+            record: self.previous.clone(),
+            previous: self.record.clone(),
+            paths: self.paths.clone(),
+        }
+    }
+}
+
+/// What `release` (links taken over, (owner, path)) does to the owners' records among
+/// `records`: each owner's record without those links. An owner whose record is gone or
+/// damaged has no link to let go of.
+fn releases(release: &[(String, PathBuf)], records: &[Record]) -> Vec<Released> {
+    let mut released: Vec<Released> = Vec::new();
+    for (owner, path) in release {
+        let Some(previous) = records.iter().find(|r| r.name == *owner) else {
+            continue;
+        };
+        match released.iter_mut().find(|r| r.record.name == *owner) {
+            Some(known) => known.paths.push(path.clone()),
+            None => released.push(Released {
+                record: previous.clone(),
+                previous: previous.clone(),
+                paths: vec![path.clone()],
+            }),
+        }
+    }
+    for r in &mut released {
+        let paths = &r.paths;
+        r.record.links.retain(|l| !paths.iter().any(|p| l.is_at(p)));
+    }
+    released
 }
 
 impl Entry {
@@ -97,7 +160,14 @@ impl Entry {
             .stage
             .as_ref()
             .is_none_or(|(dir, _)| dir.starts_with(store.staging_root()));
-        named && names::problem(&self.name).is_none() && records && keys && links && stage
+        let released = self.released.iter().all(|r| r.is_sound(&self.name));
+        named
+            && names::problem(&self.name).is_none()
+            && records
+            && keys
+            && links
+            && stage
+            && released
     }
 }
 
@@ -114,11 +184,13 @@ pub(super) fn journal_path(store: &Store, name: &str) -> PathBuf {
 }
 
 /// Run `change` to `name` (with the store locked): journal, apply, and undo on failure.
+/// `records` are every tool's records as the change was planned on.
 pub(super) fn run(
     store: &Store,
     name: &str,
     previous: Option<Record>,
     change: Change,
+    records: &[Record],
 ) -> Result<()> {
     let Change {
         record,
@@ -129,6 +201,7 @@ pub(super) fn run(
         pinning,
         bin_dir,
         project,
+        release,
     } = change;
     let entry = Entry {
         name: name.to_owned(),
@@ -142,6 +215,7 @@ pub(super) fn run(
         pinning,
         bin_dir,
         project,
+        released: releases(&release, records),
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
@@ -178,24 +252,24 @@ fn reverse(entry: &Entry) -> Entry {
         .as_ref()
         .map(|r| r.links.clone())
         .unwrap_or_default();
-    // A version this change added goes again; one it replaced stays (it is the same version).
-    let added: Vec<String> = entry
+    // A version this change added goes again; the copy of one it replaced moves back (when
+    // the change got as far as moving it aside; otherwise it is still in place).
+    let (replaced_version, added): (Vec<_>, Vec<_>) = entry
         .stage
         .iter()
-        .map(|(_, key)| key.clone())
-        .filter(|key| {
-            !entry
+        .map(|(staged, key)| (replaced(staged), key.clone()))
+        .partition(|(_, key)| {
+            entry
                 .previous
                 .as_ref()
                 .is_some_and(|p| p.versions.contains_key(key))
-        })
-        .collect();
+        });
     Entry {
         name: entry.name.clone(),
         record: entry.previous.clone(),
         previous: entry.record.clone(),
-        stage: None,
-        remove: added,
+        stage: replaced_version.into_iter().next(),
+        remove: added.into_iter().map(|(_, key)| key).collect(),
         unlink: new_links
             .into_iter()
             .filter(|l| !previous_links.iter().any(|p| p.is_at(&l.path)))
@@ -203,6 +277,7 @@ fn reverse(entry: &Entry) -> Entry {
         pinning: entry.pinning.clone(),
         bin_dir: entry.bin_dir.clone(),
         project: entry.project.clone(),
+        released: entry.released.iter().map(Released::reverse).collect(),
     }
 }
 
@@ -266,32 +341,64 @@ pub(super) fn left_alone(previous: Option<&Record>, link: &Link, pinning: Option
 fn apply(store: &Store, entry: &Entry) -> Result<()> {
     let name = entry.name.as_str();
     if let Some((staged, key)) = &entry.stage {
-        let dest = store.version_dir(name, key);
-        if staged.exists() {
-            // The same version again (`--force`): the old copy moves out of the way, and is
-            // deleted only once the new one is in its place, so the version's files are
-            // missing for two renames, not for the whole delete.
-            fs_err::create_dir_all(store.tool_dir(name))?;
-            let old = if dest.exists() {
-                Some(put_aside(store, &dest)?)
-            } else {
-                None
-            };
-            fs_err::rename(staged, &dest)?;
-            if let Some(old) = old {
-                let _ = std::fs::remove_dir_all(old);
-            }
-            crate::store::pause_point("version-moved");
-        } else if !dest.exists() {
-            return Err(Incomplete {
-                name: name.to_owned(),
-                key: key.clone(),
-            }
-            .into());
+        move_version(store, name, staged, key)?;
+    }
+    write_records(store, entry)?;
+    crate::store::pause_point("record-written");
+    make_links(store, entry)?;
+    remove_links(store, entry)?;
+    give_links_back(store, entry)?;
+    for key in &entry.remove {
+        let dir = store.version_dir(name, key);
+        if dir.exists() {
+            move_aside(store, &dir)?;
         }
     }
+    if entry.record.is_none() {
+        let dir = store.tool_dir(name);
+        if dir.exists() {
+            move_aside(store, &dir)?;
+        }
+    }
+    if let Some((staged, _)) = &entry.stage {
+        let _ = std::fs::remove_dir_all(replaced(staged));
+    }
+    Ok(())
+}
 
-    let record_path = store.record_path(name);
+/// Move the verified directory `staged` into place as `name`'s version `key`.
+fn move_version(store: &Store, name: &str, staged: &Path, key: &str) -> Result<()> {
+    let dest = store.version_dir(name, key);
+    if staged.exists() {
+        // The same version again (`--force`): the old copy moves out of the way, beside the
+        // new one, and is deleted only once the whole change is done. The version's files
+        // are missing for two renames, not for a delete, and an undo puts the old copy back.
+        fs_err::create_dir_all(store.tool_dir(name))?;
+        if dest.exists() {
+            let aside = replaced(staged);
+            if aside.exists() {
+                fs_err::remove_dir_all(&aside)?;
+            }
+            fs_err::rename(&dest, &aside).map_err(|err| {
+                UserError::new(format!("cannot replace `{}`", dest.display()))
+                    .caused_by(err.to_string())
+            })?;
+        }
+        fs_err::rename(staged, &dest)?;
+        crate::store::pause_point("version-moved");
+    } else if !dest.exists() {
+        return Err(Incomplete {
+            name: name.to_owned(),
+            key: key.to_owned(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Write (or remove) the tool's record, and the records of the tools it takes links from.
+fn write_records(store: &Store, entry: &Entry) -> Result<()> {
+    let record_path = store.record_path(&entry.name);
     match &entry.record {
         Some(record) => write_atomic(&record_path, &serde_json::to_vec_pretty(record)?)?,
         None => match std::fs::remove_file(&record_path) {
@@ -301,42 +408,56 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
             _ => {}
         },
     }
-    crate::store::pause_point("record-written");
-
-    if let Some(record) = &entry.record {
-        for l in &record.links {
-            // A project's link is made by the change that pins it; other changes leave it as
-            // it is (the project may be gone, or its bin-dir now a link elsewhere).
-            if left_alone(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
-                continue;
-            }
-            let Some(target) = store.link_target(record, l) else {
-                continue;
-            };
-            if link::points_to(&l.path, &target) {
-                continue;
-            }
-            if let Some(dir) = l.path.parent()
-                && !dir.is_dir()
-            {
-                // Only the directory the change links into, or one of a link it adds, is
-                // made: a gone directory of a link the record had stays gone.
-                let had = entry
-                    .previous
-                    .as_ref()
-                    .is_some_and(|p| p.links.iter().any(|old| old.is_at(&l.path)));
-                let pinning = entry.pinning.as_deref() == Some(dir);
-                let ours = pinning || entry.bin_dir.as_deref() == Some(dir);
-                if (had && !ours) || (pinning && !project_holds(entry.project.as_deref(), dir)) {
-                    continue;
-                }
-                fs_err::create_dir_all(dir)?;
-            }
-            link::replace(&target, &l.path, &store.staging_root())?;
-            crate::store::pause_point("link-made");
-        }
+    for r in &entry.released {
+        write_atomic(
+            &store.record_path(&r.record.name),
+            &serde_json::to_vec_pretty(&r.record)?,
+        )?;
     }
+    Ok(())
+}
 
+/// Make the links of the record the change writes that it makes.
+fn make_links(store: &Store, entry: &Entry) -> Result<()> {
+    let Some(record) = &entry.record else {
+        return Ok(());
+    };
+    for l in &record.links {
+        // A project's link is made by the change that pins it; other changes leave it as it
+        // is (the project may be gone, or its bin-dir now a link elsewhere).
+        if left_alone(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
+            continue;
+        }
+        let Some(target) = store.link_target(record, l) else {
+            continue;
+        };
+        if link::points_to(&l.path, &target) {
+            continue;
+        }
+        if let Some(dir) = l.path.parent()
+            && !dir.is_dir()
+        {
+            // Only the directory the change links into, or one of a link it adds, is made: a
+            // gone directory of a link the record had stays gone.
+            let had = entry
+                .previous
+                .as_ref()
+                .is_some_and(|p| p.links.iter().any(|old| old.is_at(&l.path)));
+            let pinning = entry.pinning.as_deref() == Some(dir);
+            let ours = pinning || entry.bin_dir.as_deref() == Some(dir);
+            if (had && !ours) || (pinning && !project_holds(entry.project.as_deref(), dir)) {
+                continue;
+            }
+            fs_err::create_dir_all(dir)?;
+        }
+        link::replace(&target, &l.path, &store.staging_root())?;
+        crate::store::pause_point("link-made");
+    }
+    Ok(())
+}
+
+/// Remove the links that no longer belong, where they are still the tool's.
+fn remove_links(store: &Store, entry: &Entry) -> Result<()> {
     for l in &entry.unlink {
         if record_links(entry.record.as_ref(), &l.path) || !link::present(&l.path) {
             continue;
@@ -350,7 +471,7 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
             .previous
             .as_ref()
             .and_then(|p| store.link_target(p, l));
-        let ours = link::points_into(&l.path, &store.tool_dir(name))
+        let ours = link::points_into(&l.path, &store.tool_dir(&entry.name))
             || previous_target.is_some_and(|t| link::points_to(&l.path, &t));
         if ours {
             link::remove(&l.path, &store.staging_root()).map_err(|err| {
@@ -360,20 +481,38 @@ fn apply(store: &Store, entry: &Entry) -> Result<()> {
             })?;
         }
     }
+    Ok(())
+}
 
-    for key in &entry.remove {
-        let dir = store.version_dir(name, key);
-        if dir.exists() {
-            move_aside(store, &dir)?;
-        }
-    }
-    if entry.record.is_none() {
-        let dir = store.tool_dir(name);
-        if dir.exists() {
-            move_aside(store, &dir)?;
+/// Make again the links given back to the tools they were taken from (an undone takeover),
+/// where nothing is now: the taking tool's link is gone.
+fn give_links_back(store: &Store, entry: &Entry) -> Result<()> {
+    for r in &entry.released {
+        let given_back = r
+            .record
+            .links
+            .iter()
+            .filter(|l| r.paths.iter().any(|p| l.is_at(p)));
+        for l in given_back {
+            if link::present(&l.path) {
+                continue;
+            }
+            if let Some(target) = store.link_target(&r.record, l)
+                && target.exists()
+            {
+                link::replace(&target, &l.path, &store.staging_root())?;
+            }
         }
     }
     Ok(())
+}
+
+/// Where a change that moves `staged` into place as a version keeps the copy it replaces,
+/// until the change is done: beside `staged`, in the same staging directory.
+fn replaced(staged: &Path) -> PathBuf {
+    let mut name = staged.file_name().unwrap_or_default().to_owned();
+    name.push("-replaced");
+    staged.with_file_name(name)
 }
 
 fn record_links(record: Option<&Record>, path: &Path) -> bool {
@@ -385,17 +524,10 @@ pub(super) fn remove_dir(store: &Store, dir: &Path) -> Result<()> {
     move_aside(store, dir)
 }
 
-/// Move a directory into `staging/` (one rename, so `tools/` never shows it half-deleted),
-/// then delete it; what cannot be deleted now is swept on a later run.
+/// Move a directory into a directory of its own in `staging/` (one rename, so `tools/` never
+/// shows it half-deleted), then delete it; what cannot be deleted now is swept on a later run,
+/// as no lock holds it.
 fn move_aside(store: &Store, dir: &Path) -> Result<()> {
-    let aside = put_aside(store, dir)?;
-    let _ = std::fs::remove_dir_all(aside);
-    Ok(())
-}
-
-/// Move a directory into a directory of its own in `staging/` (one rename), and give that
-/// directory: the caller deletes it (a later run sweeps what is left, as no lock holds it).
-fn put_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
     let root = store.staging_root();
     fs_err::create_dir_all(&root)?;
     let base = dir
@@ -411,7 +543,8 @@ fn put_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
         let _ = std::fs::remove_dir(&aside);
         UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
     })?;
-    Ok(aside)
+    let _ = std::fs::remove_dir_all(aside);
+    Ok(())
 }
 
 /// Complete or roll back every change a crash left. Returns the names that could not be

@@ -366,19 +366,14 @@ impl Store {
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
         let _lock = self.lock()?;
-        // A change another haul left half-done to this tool (it crashed after this process
-        // first took the lock) is completed first: planning on it, or writing this change's
-        // journal over it, would lose it.
-        if journal::journal_path(self, name).exists() {
-            for (failed, why) in self.recover() {
-                if failed == name {
-                    return Err(UserError::new(format!(
-                        "a change to `{name}` was left half-done and cannot be completed now"
-                    ))
-                    .caused_by(why)
-                    .hint("`haul doctor` says what is wrong")
-                    .into());
-                }
+        // A change another haul left half-done (it crashed after this process first took the
+        // lock) is completed first: planning on it, or writing this change's journal over it,
+        // would lose it. A change may touch other tools' records too (a takeover).
+        let mut left = Vec::new();
+        if journal::any(self) {
+            left = self.recover();
+            if let Some((_, why)) = left.iter().find(|(failed, _)| failed == name) {
+                return Err(half_done(name, why));
             }
         }
         let records = self.read_records()?;
@@ -420,8 +415,15 @@ impl Store {
         if change.leave {
             return Ok(out);
         }
+        // A tool whose links this change takes over must not have a change of its own left
+        // half-done: completing that one later would give its record the links back.
+        for (owner, _) in &change.release {
+            if let Some((_, why)) = left.iter().find(|(failed, _)| failed == owner) {
+                return Err(half_done(owner, why));
+            }
+        }
         let previous = now.record().cloned();
-        journal::run(self, name, previous, change)?;
+        journal::run(self, name, previous, change, &records.ok)?;
         Ok(out)
     }
 
@@ -461,6 +463,16 @@ impl Store {
             Ok(())
         }
     }
+}
+
+/// The error for a change to `name` that a crash left half-done and recovery cannot complete.
+fn half_done(name: &str, why: &str) -> anyhow::Error {
+    UserError::new(format!(
+        "a change to `{name}` was left half-done and cannot be completed now"
+    ))
+    .caused_by(why.to_owned())
+    .hint("`haul doctor` says what is wrong")
+    .into()
 }
 
 /// The record `query` names among `records`: by name, then source, then executable.

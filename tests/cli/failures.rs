@@ -429,28 +429,16 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
     );
 }
 
-/// `install --force` that takes a link from another tool tells that tool's record last; when
-/// it stops before (Ctrl-C, a crash), both records list the link. The one whose link it no
-/// longer is shows as broken, and `doctor --fix` lets go of the link there.
+/// A takeover left half-done by an earlier haul (it told the other tool's record in a change
+/// of its own, after its own), or a record put back by hand: both records list the link. The
+/// one whose link it no longer is shows as broken, and `doctor --fix` lets go of the link
+/// there.
 #[test]
 fn a_takeover_that_stopped_half_way_is_repaired() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
-    let gizmo = archive::gz(&archive::tar(&[
-        archive::exe(
-            &format!("gizmo{}", crate::support::EXE),
-            &program("gizmo", "1.0.0"),
-        ),
-        archive::exe(
-            &format!("widget{}", crate::support::EXE),
-            &program("gizmo", "1.0.0"),
-        ),
-    ]));
-    env.server
-        .release("acme/gizmo", "v1.0.0")
-        .asset_with_digest(&host_asset("gizmo", "1.0.0", ".tar.gz"), &gizmo)
-        .publish();
+    crate::support::publish_gizmo_with_widget(&env.server);
     let record_path = env.home().join("records/widget.json");
     let before: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();

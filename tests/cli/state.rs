@@ -527,6 +527,114 @@ fn a_crash_at_each_step_is_recovered() {
     }
 }
 
+/// Whether the record of `tool` lists the link `bin` in the bin dir.
+fn lists_link(env: &TestEnv, tool: &str, bin: &str) -> bool {
+    let link = env.bin_dir().join(format!("{bin}{EXE}"));
+    let record: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.home().join(format!("records/{tool}.json"))).unwrap(),
+    )
+    .unwrap();
+    record["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["path"].as_str() == Some(link.to_str().unwrap()))
+}
+
+/// `install --force` that takes a link over from another tool is one change: a crash at any
+/// step leaves either no change or the whole one, never both records listing the link.
+#[cfg(unix)]
+#[test]
+fn a_takeover_killed_at_each_step_leaves_one_owner() {
+    for step in ["journal-written", "record-written", "link-made"] {
+        let env = TestEnv::new();
+        publish_simple(&env.server, "acme/widget", "1.0.0");
+        env.run(&["install", "acme/widget"]).expect_code(0);
+        crate::support::publish_gizmo_with_widget(&env.server);
+        let args = [
+            "install",
+            "acme/gizmo",
+            "--bin",
+            "gizmo",
+            "--bin",
+            "widget",
+            "--force",
+        ];
+        paused_at(&env, step, &args).kill();
+
+        let list = env.run(&["list", "--json"]);
+        list.expect_code(0);
+        for tool in list.json().as_array().unwrap() {
+            assert_eq!(tool["problems"], serde_json::json!([]), "{step}: {tool}");
+        }
+        assert_eq!(
+            env.installed_bytes("widget"),
+            Some(program("gizmo", "1.0.0")),
+            "{step}"
+        );
+        assert!(lists_link(&env, "gizmo", "widget"), "{step}");
+        assert!(!lists_link(&env, "widget", "widget"), "{step}");
+        let doctor = env.run(&["doctor", "--json"]).json();
+        assert_eq!(fixable(&doctor), 0, "{step}: {doctor}");
+    }
+}
+
+/// acme/widget 1.0.0 installed, acme/gizmo published (see `publish_gizmo_with_widget`), and a
+/// directory in the bin dir where the link `blocked` would go; with the store as it is then.
+fn widget_and_a_blocked_link(blocked: &str) -> (TestEnv, Vec<(String, Vec<u8>)>) {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    crate::support::publish_gizmo_with_widget(&env.server);
+    let blocked = env.bin_dir().join(format!("{blocked}{EXE}"));
+    std::fs::create_dir_all(blocked.join("inside")).unwrap();
+    let before = env.snapshot();
+    (env, before)
+}
+
+/// A takeover that fails after it made the link (the tool's next link cannot be made: a
+/// directory is in its place) is undone whole: the link is the other tool's again, and its
+/// record lists it.
+#[test]
+fn an_undone_takeover_gives_the_link_back() {
+    // Links are made in the order of their paths: `widget`, then `zz`.
+    let (env, before) = widget_and_a_blocked_link("zz");
+    env.run(&[
+        "install", "acme/gizmo", "--bin", "gizmo=zz", "--bin", "widget", "--force",
+    ])
+    .expect_code(1)
+    .stderr_has("zz");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    assert!(lists_link(&env, "widget", "widget"));
+    assert_eq!(env.snapshot(), before);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+}
+
+/// `install --force` that replaces a stored version (here with another source's files under
+/// the same name and version) and then fails is undone whole: the version's old files are
+/// back, not the new ones under the old record.
+#[test]
+fn an_undone_reinstall_puts_the_old_files_back() {
+    let (env, before) = widget_and_a_blocked_link("gizmo");
+    // Named `widget` by its first `--bin`: it replaces widget 1.0.0; the link `gizmo` then
+    // cannot be made.
+    env.run(&[
+        "install", "acme/gizmo", "--bin", "widget", "--bin", "gizmo", "--force",
+    ])
+    .expect_code(1)
+    .stderr_has("gizmo");
+    assert_eq!(env.snapshot(), before);
+    assert!(env.staging_entries().is_empty());
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["source"], "github:acme/widget", "{list}");
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+}
+
 /// Writing to a closed pipe ends haul quietly, never with a panic.
 #[cfg(unix)]
 #[test]

@@ -416,6 +416,20 @@ pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
     asset
 }
 
+/// Publish acme/gizmo 1.0.0, whose archive has two executables, `gizmo` and `widget` (the
+/// name acme/widget's executable has too), each printing `gizmo 1.0.0`; its `widget` takes
+/// acme/widget's link over with `--force`.
+pub fn publish_gizmo_with_widget(server: &Server) {
+    let gizmo = archive::gz(&archive::tar(&[
+        archive::exe(&format!("gizmo{EXE}"), &program("gizmo", "1.0.0")),
+        archive::exe(&format!("widget{EXE}"), &program("gizmo", "1.0.0")),
+    ]));
+    server
+        .release("acme/gizmo", "v1.0.0")
+        .asset_with_digest(&host_asset("gizmo", "1.0.0", ".tar.gz"), &gizmo)
+        .publish();
+}
+
 /// A minimal 64-bit little-endian ELF executable whose program interpreter is `interp` (such
 /// as glibc's `/lib64/ld-linux-x86-64.so.2`). It only has to read like one; it never runs.
 pub fn fake_elf(interp: &str) -> Vec<u8> {
