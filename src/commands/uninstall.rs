@@ -158,7 +158,7 @@ fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, Stri
     }
     if record.active.as_deref() == Some(key) {
         match record.fallback(&[key.to_owned()]) {
-            Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            Some(next) => unlink = record.reactivate(&next, crate::store::now()),
             // What is left is only projects': it stays theirs, and nothing is active.
             None if record.versions.len() > 1 => unlink = record.deactivate(),
             None => return Ok(remove_tool(now)),

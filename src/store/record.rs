@@ -210,6 +210,10 @@ impl Link {
 pub struct Activation {
     pub version: String,
     pub at: u64,
+    /// The requirement it was made active under (records written before it was kept have
+    /// none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<Requirement>,
 }
 
 impl Record {
@@ -293,11 +297,29 @@ impl Record {
             self.history.push(Activation {
                 version: key.to_owned(),
                 at,
+                requirement: Some(self.requirement.clone()),
             });
             let excess = self.history.len().saturating_sub(HISTORY);
             self.history.drain(..excess);
         }
         stale
+    }
+
+    /// Make the stored version `key` active again (a rollback, or the one before a version
+    /// that goes), in the bin dirs the tool is linked into: the requirement it was last made
+    /// active under comes back with it, so that `upgrade` and `outdated` go by what the user
+    /// asked for then. Returns the links that no longer belong.
+    pub fn reactivate(&mut self, key: &str, at: u64) -> Vec<Link> {
+        let then = self
+            .history
+            .iter()
+            .rev()
+            .find(|a| a.version == key)
+            .and_then(|a| a.requirement.clone());
+        if let Some(requirement) = then {
+            self.requirement = requirement;
+        }
+        self.activate(key, &[], at)
     }
 
     /// Link `key`'s executables into `dir` pinned to it, whatever is active (a project's own
@@ -543,6 +565,7 @@ fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {
         history: vec![Activation {
             version: old.dir,
             at: 0,
+            requirement: None,
         }],
     }
 }

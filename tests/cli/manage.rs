@@ -187,6 +187,39 @@ fn rollback_twice_returns_to_the_start() {
         .stderr_has("no earlier version of `widget` is stored");
 }
 
+/// A rollback brings back the requirement the version was made active under: a pin it
+/// leaves behind does not hold the tool, nor make `outdated` and `upgrade` speak of it.
+#[test]
+fn rollback_brings_back_the_requirement() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "1.0.1");
+    env.run(&["install", "acme/widget@1.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    let pinned = env.run(&["list", "--json"]).json()[0]["requirement"].clone();
+    env.run(&["rollback", "widget"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 to 1.0.1");
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_ne!(row["requirement"], pinned, "{row}");
+    assert_eq!(row["wanted"], "1.0.1", "{row}");
+
+    publish_simple(&env.server, "acme/widget", "1.0.2");
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    // Forward again to the pin, with the pin.
+    env.run(&["rollback", "widget"]).expect_code(0);
+    env.run(&["upgrade"])
+        .expect_code(0)
+        .stderr_has("widget stays at 1.0.0 (pinned");
+    // Back, with `1.0`: `upgrade` moves within it.
+    env.run(&["rollback", "widget"]).expect_code(0);
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.2"))
+    );
+}
+
 #[test]
 fn uninstall_one_version_or_all() {
     let env = TestEnv::new();

@@ -600,7 +600,13 @@ fn an_undone_takeover_gives_the_link_back() {
     // Links are made in the order of their paths: `widget`, then `zz`.
     let (env, before) = widget_and_a_blocked_link("zz");
     env.run(&[
-        "install", "acme/gizmo", "--bin", "gizmo=zz", "--bin", "widget", "--force",
+        "install",
+        "acme/gizmo",
+        "--bin",
+        "gizmo=zz",
+        "--bin",
+        "widget",
+        "--force",
     ])
     .expect_code(1)
     .stderr_has("zz");
@@ -624,7 +630,13 @@ fn an_undone_reinstall_puts_the_old_files_back() {
     // Named `widget` by its first `--bin`: it replaces widget 1.0.0; the link `gizmo` then
     // cannot be made.
     env.run(&[
-        "install", "acme/gizmo", "--bin", "widget", "--bin", "gizmo", "--force",
+        "install",
+        "acme/gizmo",
+        "--bin",
+        "widget",
+        "--bin",
+        "gizmo",
+        "--force",
     ])
     .expect_code(1)
     .stderr_has("gizmo");

@@ -81,7 +81,7 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
     let mut unlink = Vec::new();
     if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
         match record.fallback(&broken) {
-            Some(next) => unlink = record.activate(&next, &[], crate::store::now()),
+            Some(next) => unlink = record.reactivate(&next, crate::store::now()),
             // Whole versions left are only projects': they stay theirs, nothing is active.
             None if record.versions.keys().any(|k| !broken.contains(k)) => {
                 unlink = record.deactivate();
