@@ -120,8 +120,8 @@ pub(crate) fn too_large(asset: &str, limits: Limits) -> UserError {
     ))
     .caused_by("haul stopped unpacking it; nothing was installed")
     .hint(format!(
-        "if the release really is that large, raise the limit in the config file, e.g. \
-         `{MAX_UNPACKED_SIZE_KEY} = {}` (bytes)",
+        "if the release really is that large, raise `{MAX_UNPACKED_SIZE_KEY}` in the config \
+         file or `HAUL_MAX_UNPACKED_SIZE` (which wins), e.g. to {} (bytes)",
         limits.max_unpacked_size.saturating_mul(2)
     ))
 }

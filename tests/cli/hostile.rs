@@ -164,7 +164,7 @@ fn an_entry_larger_than_the_size_limit_is_refused() {
         &bytes,
         "unpacks to more than 4 GiB (the `max-unpacked-size` limit)",
     )
-    .stderr_has("max-unpacked-size = ");
+    .stderr_has("raise `max-unpacked-size` in the config file or `HAUL_MAX_UNPACKED_SIZE`");
 }
 
 #[test]
