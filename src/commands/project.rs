@@ -60,11 +60,12 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
 pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = project::require_dir(&ctx.settings.cwd)?;
     let path = dir.join(manifest::FILE);
-    let mut text = manifest::read_text(&dir)?;
+    let original = manifest::read_text(&dir)?;
+    let mut text = original.clone();
     // Every name is checked first: a typo changes nothing.
     for key in &args.tools {
         text = manifest::remove(&text, key)?.ok_or_else(|| {
-            let keys = manifest::keys(&text).unwrap_or_default();
+            let keys = manifest::keys(&original).unwrap_or_default();
             UserError::new(format!("`{key}` is not in {}", path.display()))
                 .caused_by(format!("it has: {}", keys.join(", ")))
                 .exit(ExitCode::Usage)

@@ -481,7 +481,8 @@ fn init_add_and_remove_keep_the_users_comments() {
     std::fs::create_dir_all(&sub).unwrap();
     run_in(&env, &sub, &["remove", "helm", "nothing"])
         .expect_code(2)
-        .stderr_has("`nothing` is not in");
+        .stderr_has("`nothing` is not in")
+        .stderr_has("it has: kubectl, sharkdp/fd, helm");
     run_in(&env, &sub, &["remove", "helm"]).expect_code(0);
     let after = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
     assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
