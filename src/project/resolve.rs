@@ -204,6 +204,7 @@ pub fn locked_parts(
                 asset: Some(asset.name.clone()),
                 reason: "locked in haul.lock".to_owned(),
                 emulated: None,
+                installers_only: false,
             },
             asset,
             plan: Vec::new(),

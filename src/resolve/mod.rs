@@ -127,6 +127,7 @@ fn choose_template(template: &Template, release: &Release, platform: Platform) -
                 template.platforms.join(", ")
             ),
             emulated: None,
+            installers_only: false,
         },
         Some((published, emulated)) => {
             // A release rendered for another platform holds that platform's file.
@@ -139,6 +140,7 @@ fn choose_template(template: &Template, release: &Release, platform: Platform) -
                 asset: rendered.assets.first().map(|a| a.name.clone()),
                 reason,
                 emulated,
+                installers_only: false,
             }
         }
     }
@@ -263,6 +265,10 @@ fn nothing_fits(
         err = err.caused_by(selection.reason.clone());
     }
     match tool.source {
+        ToolSource::GitHub(_) if selection.installers_only => err.hint(
+            "haul installs archives and executables, never installer packages; install this \
+             one with the system's package manager",
+        ),
         ToolSource::GitHub(_) => err
             .caused_by(format!(
                 "assets: {}",

@@ -59,6 +59,9 @@ pub struct Selection {
     pub reason: String,
     /// Set when the chosen build needs the OS to emulate another architecture.
     pub emulated: Option<Emulation>,
+    /// Nothing was chosen, and only installer packages (which haul does not install) would
+    /// fit: no `--asset` can help.
+    pub installers_only: bool,
 }
 
 /// How well a native build's arch fits, best first.
@@ -166,6 +169,7 @@ fn nothing(reason: String) -> Selection {
         asset: None,
         reason,
         emulated: None,
+        installers_only: false,
     }
 }
 
@@ -210,6 +214,7 @@ pub fn ranked(
                     asset: Some(assets[only].to_owned()),
                     reason: "chosen by --asset".to_owned(),
                     emulated: None,
+                    installers_only: false,
                 }]);
             }
             _ => {
@@ -292,10 +297,13 @@ pub fn ranked(
     Err(if labels.is_empty() {
         nothing(format!("no asset fits {platform}{scope}"))
     } else {
-        nothing(format!(
-            "only installer packages ({}) exist for {platform}{scope}",
-            labels.join(", ")
-        ))
+        Selection {
+            installers_only: true,
+            ..nothing(format!(
+                "only installer packages ({}) exist for {platform}{scope}",
+                labels.join(", ")
+            ))
+        }
     })
 }
 
@@ -368,6 +376,7 @@ fn picked(
         asset: Some(a.name.to_owned()),
         reason: format!("{}{}", scope_prefix(scope), why.join("; ")),
         emulated,
+        installers_only: false,
     }
 }
 

@@ -216,3 +216,25 @@ fn a_build_that_cannot_start_here_gives_way_to_the_next() {
         );
     }
 }
+
+/// A release of installer packages only is refused, `--asset` or not, with a hint that can
+/// help: no `--asset` can choose one.
+#[test]
+fn a_release_of_installer_packages_only_says_what_would_help() {
+    let env = TestEnv::new();
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset("widget_1.0.0_amd64.deb", b"!<arch>\n")
+        .asset("widget-1.0.0-1.x86_64.rpm", b"\xed\xab\xee\xdb")
+        .publish();
+    for asset in [&[][..], &["--asset", "deb"]] {
+        let mut args = vec!["install", "acme/widget", "--target", "linux-x86_64"];
+        args.extend_from_slice(asset);
+        let run = env.run(&args);
+        run.expect_code(1)
+            .stderr_has("only installer packages (.deb")
+            .stderr_has("system's package manager");
+        assert!(!run.stderr().contains("pass `--asset"), "{}", run.stderr());
+    }
+    assert!(env.snapshot().is_empty());
+}
