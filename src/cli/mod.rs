@@ -722,7 +722,7 @@ Examples:
   eval \"$(haul env)\"                               sh, bash, zsh, ksh, dash
   haul env --shell fish | source                   fish
   haul env --shell nu | save -f ~/.config/nushell/haul.nu   nushell (then `source` it in config.nu)
-  eval `haul env --shell tcsh`                     tcsh, csh
+  eval \"`haul env --shell tcsh`\"                   tcsh, csh
   haul env --shell powershell | Invoke-Expression  PowerShell";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

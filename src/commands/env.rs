@@ -84,8 +84,10 @@ fn snippet(shell: EnvShell, dir: &str) -> String {
         }
         EnvShell::Tcsh | EnvShell::Csh => {
             // csh has no escapes inside quotes; a single quote ends the string and restarts it.
+            // No `:` follows `$PATH` inside one string: in ``eval `haul env` `` (unquoted) csh
+            // reads `$PATH:` as a variable modifier and fails.
             let quoted = format!("'{}'", dir.replace('\'', "'\\''"));
-            format!("if ( \":${{PATH}}:\" !~ *:{quoted}:* ) setenv PATH {quoted}\":${{PATH}}\";")
+            format!("if ( \":$PATH\"\":\" !~ *:{quoted}:* ) setenv PATH {quoted}:\"$PATH\";")
         }
         EnvShell::Powershell => {
             // PowerShell ends a single-quoted string at `'` and at the typographic single
@@ -129,7 +131,7 @@ mod tests {
         let csh = snippet(EnvShell::Tcsh, "/x/bin");
         assert_eq!(
             csh,
-            "if ( \":${PATH}:\" !~ *:'/x/bin':* ) setenv PATH '/x/bin'\":${PATH}\";"
+            "if ( \":$PATH\"\":\" !~ *:'/x/bin':* ) setenv PATH '/x/bin':\"$PATH\";"
         );
         let ps = snippet(EnvShell::Powershell, r"C:\Users\me\AppData\Local\haul\bin");
         assert!(
