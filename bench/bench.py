@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""haul's performance benchmark (issue 13; targets from DESIGN.md section 6).
+"""haul's performance benchmark (the targets of issue 13).
 
 Run it through `bench/run`, which builds haul (release profile; the static musl build too when
 it can) and the server, then calls this script. Everything runs on 127.0.0.1 and needs no
@@ -64,14 +64,14 @@ GNU_TIME = "/usr/bin/time"  # Debian package `time`
 STARTUP_ROUNDS = 5  # start-up rows: rounds of all commands in turn
 STARTUP_WARMUP = 5  # unmeasured runs before each batch of a start-up row
 
-# The targets of issue 13 (DESIGN.md section 6 gives the reasoning).
+# The targets of issue 13 (from the product design; the README's Performance section lists them).
 TARGET_WAN_RATIO = 0.8  # haul cold install / the parallel curl-into-tar floor, wan
 TARGET_LAN_RATIO = 0.6  # the same on plain loopback
 TARGET_STARTUP_RATIO = 1.4  # `haul --version`, `haul which` / `/bin/true`
 TARGET_LIST_RATIO = 3.0  # `haul list` with 100 tools / `/bin/true`
 TARGET_RSS_MIB = 12.0  # peak RSS of the N-tool install
 TARGET_BINARY_MIB = 6.0  # release binary size
-TARGET_API_PER_TOOL = 1.0  # DESIGN.md: "one [API request] per tool at most"
+TARGET_API_PER_TOOL = 1.0  # one API request per tool at most
 
 # All N archives at once, each `curl | tar xz` (the floor that needs no installer).
 CURL_PARALLEL = r"""

@@ -357,7 +357,7 @@ types = [struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range
 assert 3 not in types, "it asks for a dynamic loader (PT_INTERP): not static"
 EOF
     [ "$("$work/musl/haul-$musl/haul" --version)" = "haul $old" ] || fail "the musl haul does not run"
-    # The size is a target (DESIGN.md: under 6 MiB), printed like the other numbers, not a test.
+    # The size is a target (under 6 MiB, issue 13), printed like the other numbers, not a test.
     size=$(wc -c <"$work/musl/haul-$musl/haul")
     echo "static haul for $musl: $size bytes (the target is under $((6 * 1024 * 1024)))"
 fi
