@@ -592,7 +592,7 @@ Examples:
   haul install kubectl helm terraform k9s catalog names
   haul install sharkdp/fd                 newest release of a GitHub repository
   haul install cli/cli@2.50.0 --bin gh    an exact version; the executable is `gh`
-  haul install helm/helm@3.16             newest 3.16.x
+  haul install helm@3.16                  newest 3.16.x
   haul install jqlang/jq@jq-1.6           any exact tag
   haul install junegunn/fzf BurntSushi/ripgrep --jobs 4";
 
