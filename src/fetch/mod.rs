@@ -669,6 +669,11 @@ impl Http {
         .into_error(Some(&hop)))
     }
 
+    /// Whether a mirror rule rewrites `url`.
+    pub fn is_mirrored(&self, url: &str) -> bool {
+        self.mirrors.rewrite_with_rule(url).1.is_some()
+    }
+
     /// The hop for `url`: mirror rules applied, the proxy decided.
     fn hop(&self, url: &str, from: Option<Url>) -> Result<Hop> {
         let (rewritten, rule) = self.mirrors.rewrite_with_rule(url);

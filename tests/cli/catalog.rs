@@ -166,6 +166,13 @@ fn catalog_tools_through_mirror_rules() {
         env.installed_bytes("kubectl"),
         Some(program("kubectl", "1.31.2"))
     );
+    // A series whose file the mirror lacks: it may only be missing there, and the error says
+    // which rule sent haul there.
+    env.run(&["install", "kubectl@1.29"])
+        .expect_code(1)
+        .stderr_has("`kubectl` has no release matching `1.29.x`, or the mirror does not hold")
+        .stderr_has("https://dl.k8s.io/release/stable-1.29.txt")
+        .stderr_has("check that the mirror holds this file");
     // HashiCorp's index: prefixes, and enterprise builds never count.
     env.run(&["install", "terraform@1.8"])
         .expect_code(1)
