@@ -442,16 +442,7 @@ fn a_takeover_that_stopped_half_way_is_repaired() {
     let record_path = env.home().join("records/widget.json");
     let before: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
-    env.run(&[
-        "install",
-        "acme/gizmo",
-        "--bin",
-        "gizmo",
-        "--bin",
-        "widget",
-        "--force",
-    ])
-    .expect_code(0);
+    env.run(crate::support::GIZMO_TAKES_WIDGET).expect_code(0);
     // As if it had stopped before widget's record let go of the link.
     let mut record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();

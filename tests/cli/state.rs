@@ -551,16 +551,7 @@ fn a_takeover_killed_at_each_step_leaves_one_owner() {
         publish_simple(&env.server, "acme/widget", "1.0.0");
         env.run(&["install", "acme/widget"]).expect_code(0);
         crate::support::publish_gizmo_with_widget(&env.server);
-        let args = [
-            "install",
-            "acme/gizmo",
-            "--bin",
-            "gizmo",
-            "--bin",
-            "widget",
-            "--force",
-        ];
-        paused_at(&env, step, &args).kill();
+        paused_at(&env, step, crate::support::GIZMO_TAKES_WIDGET).kill();
 
         let list = env.run(&["list", "--json"]);
         list.expect_code(0);

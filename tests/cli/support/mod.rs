@@ -430,6 +430,18 @@ pub fn publish_gizmo_with_widget(server: &Server) {
         .publish();
 }
 
+/// The install of acme/gizmo (see [`publish_gizmo_with_widget`]) that takes acme/widget's link
+/// over.
+pub const GIZMO_TAKES_WIDGET: &[&str] = &[
+    "install",
+    "acme/gizmo",
+    "--bin",
+    "gizmo",
+    "--bin",
+    "widget",
+    "--force",
+];
+
 /// A minimal 64-bit little-endian ELF executable whose program interpreter is `interp` (such
 /// as glibc's `/lib64/ld-linux-x86-64.so.2`). It only has to read like one; it never runs.
 pub fn fake_elf(interp: &str) -> Vec<u8> {
