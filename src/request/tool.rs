@@ -62,6 +62,10 @@ pub struct Tool {
     pub product: Product,
     pub tag_prefix: Option<String>,
     pub query: VersionQuery,
+    /// The catalog entry that installs this GitHub repository's tool from the vendor's own
+    /// downloads (helm/helm's releases hold only signatures; the binaries are on get.helm.sh):
+    /// named when nothing in a release fits.
+    pub vendor: Option<String>,
 }
 
 /// What the command line adds to every tool it names.
@@ -109,6 +113,16 @@ impl Tool {
         {
             return from_entry(entry, query, overrides);
         }
+        let vendor = catalog
+            .entries()
+            .iter()
+            .find(|e| {
+                e.template
+                    .as_ref()
+                    .and_then(|t| t.version.github.as_deref())
+                    .is_some_and(|g| g.eq_ignore_ascii_case(&full))
+            })
+            .map(|e| e.name.clone());
         let bins = overrides.bins.clone();
         let bins_from_user = !bins.is_empty();
         let primary = bins
@@ -128,6 +142,7 @@ impl Tool {
             asset_pattern: overrides.asset.clone(),
             tag_prefix: None,
             query,
+            vendor,
         })
     }
 
@@ -193,6 +208,7 @@ impl Tool {
             bins_from_user: false,
             asset_pattern,
             query,
+            vendor: None,
         })
     }
 
@@ -294,6 +310,7 @@ fn from_entry(
         asset_pattern: overrides.asset.clone().or(catalog_asset),
         tag_prefix: entry.tag_prefix.clone(),
         query,
+        vendor: None,
     })
 }
 

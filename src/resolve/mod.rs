@@ -269,16 +269,22 @@ fn nothing_fits(
             "haul installs archives and executables, never installer packages; install this \
              one with the system's package manager",
         ),
-        ToolSource::GitHub(_) => err
-            .caused_by(format!(
+        ToolSource::GitHub(_) => {
+            let err = err.caused_by(format!(
                 "assets: {}",
                 if names.is_empty() {
                     "(none)".to_owned()
                 } else {
                     names.join(", ")
                 }
-            ))
-            .hint("pass `--asset REGEX` to choose one"),
+            ));
+            match &tool.vendor {
+                Some(name) => err.hint(format!(
+                    "the catalog's `{name}` installs it from the vendor's own downloads: `haul install {name}`"
+                )),
+                None => err.hint("pass `--asset REGEX` to choose one"),
+            }
+        }
         ToolSource::Template(_) => {
             err.hint("pass `--target PLATFORM` to install another platform's build")
         }

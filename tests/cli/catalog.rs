@@ -183,6 +183,23 @@ fn catalog_tools_through_mirror_rules() {
         .stderr_has("1.9.5");
 }
 
+/// A repository whose GitHub releases hold no binaries (helm/helm's hold only signatures),
+/// which the catalog installs from the vendor's own site: the error says how.
+#[test]
+fn a_repository_the_catalog_installs_from_its_vendor_says_so() {
+    let env = TestEnv::new();
+    let config = vendor_sites(&env);
+    std::fs::write(env.config_path(), config).unwrap();
+    env.run(&["install", "helm/helm"])
+        .expect_code(1)
+        .stderr_has("no asset of `helm/helm` v3.16.2 fits")
+        .stderr_has(
+            "the catalog's `helm` installs it from the vendor's own downloads: `haul install helm`",
+        );
+    assert!(env.snapshot().is_empty());
+    env.run(&["install", "helm"]).expect_code(0);
+}
+
 #[test]
 fn mirrors_from_the_environment() {
     let env = TestEnv::new();
