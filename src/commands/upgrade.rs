@@ -55,7 +55,19 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     if args.dry_run {
         return dry_run(ctx, &runtime, &http, &items, settings.platform);
     }
-    crate::commands::install::run(ctx, &runtime, &http, &items, &settings, args.json)
+    let opts = crate::install::Options {
+        upgrade: true,
+        ..crate::install::Options::from_settings(&settings, crate::install::Linking::Activate)
+    };
+    crate::commands::install::run_with(
+        ctx,
+        &runtime,
+        &http,
+        &items,
+        &opts,
+        settings.jobs,
+        args.json,
+    )
 }
 
 /// What would change, without changing it.
@@ -70,9 +82,8 @@ fn dry_run(
     let mut failed = false;
     for item in items {
         let Ok(tool) = &item.tool else { continue };
-        let installed = records
-            .iter()
-            .find(|r| r.name == tool.name)
+        let record = records.iter().find(|r| r.name == tool.name);
+        let installed = record
             .and_then(|r| r.active())
             .map(|v| v.version.clone())
             .unwrap_or_default();
@@ -80,6 +91,16 @@ fn dry_run(
             Ok(release) if release.version_label() == installed => ctx
                 .printer
                 .info(&format!("{} {installed} is up to date", tool.name)),
+            Ok(release)
+                if record
+                    .is_some_and(|r| crate::install::older_than_active(r, &release).is_some()) =>
+            {
+                ctx.printer.info(&format!(
+                    "{} stays at {installed}: the newest release it finds, {}, is older",
+                    tool.name,
+                    release.version_label()
+                ));
+            }
             Ok(release) => ctx.printer.status(
                 "Would move",
                 &format!("{} {installed} to {}", tool.name, release.version_label()),

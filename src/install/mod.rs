@@ -49,6 +49,9 @@ pub struct Options {
     pub limits: crate::unpack::Limits,
     /// The files and hashes come from `haul.lock` (set by [`install_locked`]).
     pub locked: bool,
+    /// An upgrade: a release older than the active version (GitHub's "latest" moved to a
+    /// backport) is not installed; the tool stays, and a warning says why.
+    pub upgrade: bool,
 }
 
 /// What an install does with the version once it is stored.
@@ -86,6 +89,7 @@ impl Options {
             linking,
             limits: settings.limits,
             locked: false,
+            upgrade: false,
         }
     }
 }
@@ -189,6 +193,25 @@ async fn install_over(
             tool.name, part.asset.name, part.selection.reason
         ));
     }
+    if opts.upgrade
+        && let Some(record) = existing
+        && let Some(kept) = older_than_active(record, &release)
+    {
+        env.printer.warn(&format!(
+            "{} stays at {}: the newest release it finds, {}, is older (`haul install {}@{}` moves it there)",
+            record.name,
+            kept.version,
+            release.version_label(),
+            record.name,
+            crate::error::shown(&release.tag)
+        ));
+        if let Some(key) = record.active.clone() {
+            return Ok(Outcome::Unchanged {
+                record: record.clone(),
+                key,
+            });
+        }
+    }
     let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
     let key = plan::version_key(existing, &release);
     let key = if opts.locked {
@@ -228,6 +251,20 @@ async fn install_over(
         installed_at: store::now(),
     };
     commit(env, &name, tool, &key, Some(installed), Some(staging), opts).await
+}
+
+/// The active version of `record`, when `release` is an older version than it.
+pub fn older_than_active<'r>(
+    record: &'r crate::store::Record,
+    release: &Release,
+) -> Option<&'r Installed> {
+    use crate::request::version::Version;
+    let active = record.active()?;
+    let (now, found) = (
+        Version::from_tag(&active.tag)?,
+        Version::from_tag(&release.tag)?,
+    );
+    (found < now).then_some(active)
 }
 
 /// Download, verify and unpack every part into `staging`: one part at its root, several each

@@ -177,10 +177,13 @@ impl GitHub<'_> {
         if matches!(req, VersionReq::Tag(_)) {
             return Ok(None);
         }
-        // Page through the releases (newest first) for the best match: the newest version
-        // for `@1.2`, a prefixed tag (`tool-1.2.3`) for `@1.2.3`, the newest for `--pre`.
+        // Page through the releases (GitHub lists the newest created first) for the highest
+        // version that fits: the newest for `@1.2`, a prefixed tag (`tool-1.2.3`) for
+        // `@1.2.3`, the newest for `--pre`. Creation order is not version order (a backport
+        // `v1.9.8` made after `v1.10.2`), so the search goes on past a page with matches as
+        // long as the page holds a version higher than the best so far.
         let allow_pre = pre || req.names_prerelease();
-        let mut best: Option<(Option<Version>, ApiRelease)> = None;
+        let mut matches: Vec<(Version, ApiRelease)> = Vec::new();
         for page in 1..=MAX_PAGES {
             let mut url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
             url.query_pairs_mut()
@@ -192,31 +195,35 @@ impl GitHub<'_> {
                 Err(err) => return Err(explain(err, self.http.has_token())),
             };
             let count = releases.len();
-            let mut last_matched = false;
+            let best_before = matches.iter().map(|(v, _)| v).max().cloned();
+            let mut higher_seen = false;
+            let mut matched_here = false;
             for release in releases {
-                last_matched = !release.draft
-                    && (allow_pre || !release.prerelease)
-                    && release.tag_name.starts_with(prefix)
-                    && req.matches(&release.tag_name);
-                if !last_matched {
+                if release.draft
+                    || (release.prerelease && !allow_pre)
+                    || !release.tag_name.starts_with(prefix)
+                {
                     continue;
                 }
-                if matches!(req, VersionReq::Latest) {
-                    // GitHub lists newest first: the first fit is the latest.
-                    return Ok(Some(release));
-                }
-                let version = Version::from_tag(&release.tag_name);
-                if best.as_ref().is_none_or(|(v, _)| version > *v) {
-                    best = Some((version, release));
+                let Some(version) = Version::from_tag(&release.tag_name) else {
+                    continue;
+                };
+                higher_seen |= best_before.as_ref().is_none_or(|best| version > *best);
+                if req.matches(&release.tag_name) {
+                    matched_here = true;
+                    matches.push((version, release));
                 }
             }
-            // Matches cluster: once some were found and the page ended past them, stop.
-            let done = count < PER_PAGE || (best.is_some() && !last_matched);
+            // The newest releases hold the latest: the first page with a fit has it. Past a
+            // page whose versions are all below the best found, older pages hold older ones.
+            let done = count < PER_PAGE
+                || (matches!(req, VersionReq::Latest) && matched_here)
+                || (best_before.is_some() && !higher_seen);
             if done {
                 break;
             }
         }
-        Ok(best.map(|(_, release)| release))
+        one_product(matches, prefix)
     }
 
     /// Why nothing was found: no such repository, no releases at all, or none that fit.
@@ -260,7 +267,7 @@ impl GitHub<'_> {
         let recent: Vec<String> = recent
             .into_iter()
             .filter(|r| !r.draft)
-            .map(|r| r.tag_name)
+            .map(|r| crate::error::shown(&r.tag_name).into_owned())
             .collect();
         match req {
             VersionReq::Latest if recent.is_empty() => {
@@ -283,6 +290,66 @@ impl GitHub<'_> {
             .into(),
         }
     }
+}
+
+/// The product part of a tag, before its version (`cli/` for `cli/v1.2.3`, nothing for
+/// `v1.2.3` and `1.2.3`, `jq-` for `jq-1.6`), lowercase and without the `v`.
+fn product_of(tag: &str) -> String {
+    let start = tag.find(|c: char| c.is_ascii_digit()).unwrap_or(tag.len());
+    let product = tag[..start].to_ascii_lowercase();
+    product.strip_suffix('v').unwrap_or(&product).to_owned()
+}
+
+/// The highest version among `matches`, all of one product. A repository that releases
+/// several things (`api/v1.2.3` beside `cli/v1.2.3`) is asked for one: its plain tags
+/// (`v1.2.3`) when it has them, otherwise an error naming the products, never whichever
+/// version is highest across them. With `prefix` (the catalog's) they are one product already.
+fn one_product(
+    mut matches: Vec<(Version, ApiRelease)>,
+    prefix: &str,
+) -> Result<Option<ApiRelease>> {
+    if prefix.is_empty() {
+        if matches
+            .iter()
+            .any(|(_, r)| product_of(&r.tag_name).is_empty())
+        {
+            matches.retain(|(_, r)| product_of(&r.tag_name).is_empty());
+        }
+        let mut products: Vec<String> = matches
+            .iter()
+            .map(|(_, r)| product_of(&r.tag_name))
+            .collect();
+        products.sort();
+        products.dedup();
+        if products.len() > 1 {
+            let mut tags: Vec<String> = Vec::new();
+            for product in &products {
+                if let Some((_, r)) = matches
+                    .iter()
+                    .filter(|(_, r)| product_of(&r.tag_name) == *product)
+                    .max_by(|a, b| a.0.cmp(&b.0))
+                {
+                    tags.push(crate::error::shown(&r.tag_name).into_owned());
+                }
+            }
+            return Err(UserError::new(
+                "the repository releases several things under tags of different forms",
+            )
+            .caused_by(format!("the newest of each: {}", tags.join(", ")))
+            .hint(format!(
+                "name the release with its whole tag, e.g. `@{}`",
+                tags.first().map_or("TAG", String::as_str)
+            ))
+            .exit(crate::error::ExitCode::Usage)
+            .into());
+        }
+    }
+    // Of equal versions, the one made last (listed first).
+    Ok(matches
+        .into_iter()
+        .rev()
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, release)| release))
 }
 
 /// `OWNER/REPO` from an API URL `…/repos/OWNER/REPO/…`.

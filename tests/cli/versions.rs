@@ -141,3 +141,101 @@ fn unknown_version_lists_recent_releases() {
         .stderr_has("no release matching `9.9.x`")
         .stderr_has("recent releases: v2.0.0-rc.1, v1.3.0");
 }
+
+/// Publish `repo` `tag` holding `tool` `version` for this machine.
+fn publish_tagged(env: &TestEnv, repo: &str, tag: &str, tool: &str, version: &str) {
+    env.server
+        .release(repo, tag)
+        .asset_with_digest(
+            &host_asset(tool, version, ".tar.gz"),
+            &tar_gz_release(tool, version),
+        )
+        .publish();
+}
+
+/// GitHub lists releases newest made first, and a backport (`v1.9.8`, made after `v1.10.2`)
+/// is not the newest of its series: a series or range still finds 1.10.2, however many
+/// releases of another series lie between, and a later upgrade does not move to the backport.
+#[test]
+fn a_backport_made_last_is_not_the_newest_of_its_series() {
+    let env = TestEnv::new();
+    for version in ["1.10.0", "1.10.1", "1.10.2"] {
+        publish_simple(&env.server, "acme/widget", version);
+    }
+    for minor in 0..120 {
+        env.server
+            .release("acme/widget", &format!("v2.{minor}.0"))
+            .asset("notes.txt", b"x")
+            .publish();
+    }
+    publish_simple(&env.server, "acme/widget", "1.9.8");
+    for req in ["^1.2", "1", "1.x", ">=1.0, <2"] {
+        env.run(&["install", &format!("acme/widget@{req}")])
+            .expect_code(0);
+        assert_eq!(installed_version(&env), "1.10.2", "@{req}");
+    }
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.10.2");
+}
+
+/// With `--pre`, the latest is the highest version among the newest releases, not the one made
+/// last (a backport).
+#[test]
+fn pre_takes_the_highest_version_not_the_last_made() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "3.4.1");
+    publish_simple(&env.server, "acme/widget", "2.9.14");
+    env.run(&["install", "acme/widget", "--pre"]).expect_code(0);
+    assert_eq!(installed_version(&env), "3.4.1");
+}
+
+/// A repository that releases several things under different tag forms (`api/v1.2.3` beside
+/// `cli/v1.2.3`): a version must name which, never the highest across them; its plain tags
+/// (`v1.0.0`) are its own product when it has them.
+#[test]
+fn a_repository_of_several_products_is_asked_which() {
+    let env = TestEnv::new();
+    publish_tagged(&env, "acme/platform", "cli/v1.2.3", "platform", "1.2.3");
+    publish_tagged(&env, "acme/platform", "api/v1.2.3", "platform", "1.2.3");
+    publish_tagged(&env, "acme/platform", "api/v1.4.0", "platform", "1.4.0");
+    env.run(&["install", "acme/platform@1.2.3"])
+        .expect_code(2)
+        .stderr_has("releases several things")
+        .stderr_has("the newest of each: api/v1.2.3, cli/v1.2.3")
+        .stderr_has("`@api/v1.2.3`");
+    env.run(&["install", "acme/platform@1"])
+        .expect_code(2)
+        .stderr_has("the newest of each: api/v1.4.0, cli/v1.2.3");
+    assert!(env.snapshot().is_empty());
+    env.run(&["install", "acme/platform@cli/v1.2.3"])
+        .expect_code(0);
+    assert_eq!(installed_version(&env), "1.2.3");
+
+    let plain = TestEnv::new();
+    publish_tagged(&plain, "acme/widget", "v1.0.0", "widget", "1.0.0");
+    publish_tagged(&plain, "acme/widget", "sdk/v1.5.0", "widget", "1.5.0");
+    plain.run(&["install", "acme/widget@1"]).expect_code(0);
+    assert_eq!(installed_version(&plain), "1.0.0");
+}
+
+/// GitHub's "latest" may move to a backport (`v1.9.9`, published after `v2.0.0`): `upgrade`
+/// never moves a tool down for it, and says why it stays.
+#[test]
+fn upgrade_never_moves_a_tool_down() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "1.9.9");
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("widget stays at 2.0.0: the newest release it finds, 1.9.9, is older");
+    env.run(&["upgrade"])
+        .expect_code(0)
+        .stderr_has("widget stays at 2.0.0: the newest release it finds, 1.9.9, is older")
+        .stderr_has("`haul install widget@v1.9.9` moves it there");
+    assert_eq!(installed_version(&env), "2.0.0");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
