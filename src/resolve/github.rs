@@ -130,7 +130,11 @@ impl GitHub<'_> {
         match found {
             Some(release) => {
                 self.warn_if_moved(repo, &release);
-                Ok(release.into())
+                let mut release: Release = release.into();
+                if let Some(bare) = tag_prefix.and_then(|p| release.tag.strip_prefix(p)) {
+                    release.version = Version::from_tag(bare);
+                }
+                Ok(release)
             }
             None => Err(self.not_found(repo, req, pre).await),
         }
@@ -205,11 +209,13 @@ impl GitHub<'_> {
                 {
                     continue;
                 }
-                let Some(version) = Version::from_tag(&release.tag_name) else {
+                // The version follows the prefix (`tool2-v1.3.0` is 1.3.0, not 2).
+                let bare = &release.tag_name[prefix.len()..];
+                let Some(version) = Version::from_tag(bare) else {
                     continue;
                 };
                 higher_seen |= best_before.as_ref().is_none_or(|best| version > *best);
-                if req.matches(&release.tag_name) {
+                if req.matches(bare) {
                     matched_here = true;
                     matches.push((version, release));
                 }

@@ -354,3 +354,38 @@ fn a_vendor_tag_cannot_change_which_urls_the_templates_name() {
         assert!(fetched.is_empty(), "{stable}: {fetched:?}");
     }
 }
+
+/// A catalog entry's tag prefix may hold a digit (`tool2-v`): the version is what follows it,
+/// so series and the latest are found, and listed as the version (1.3.0, not 2).
+#[test]
+fn a_tag_prefix_with_a_digit() {
+    let env = TestEnv::new();
+    for version in ["1.2.0", "1.3.0"] {
+        env.server
+            .release("acme/mono", &format!("tool2-v{version}"))
+            .asset_with_digest(
+                &host_asset("tool2", version, ".tar.gz"),
+                &crate::support::tar_gz_release("tool2", version),
+            )
+            .publish();
+    }
+    env.server
+        .release("acme/mono", "other-v9.0.0")
+        .asset("notes.txt", b"x")
+        .publish();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"tool2\"\nrepo = \"acme/mono\"\ntag-prefix = \"tool2-v\"\n",
+    )
+    .unwrap();
+    env.run(&["install", "tool2@1.2"]).expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["version"], "1.2.0", "{list}");
+    env.run(&["install", "tool2"]).expect_code(0);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["version"], "1.3.0", "{list}");
+    assert_eq!(
+        env.installed_bytes("tool2"),
+        Some(program("tool2", "1.3.0"))
+    );
+}
