@@ -95,14 +95,21 @@ fn name_taken(name: &str, theirs: &str, ours: &str) -> UserError {
         ))
 }
 
-/// The directory a release's version gets under `tools/NAME/`: its version, or its tag when
-/// another tag of the same version is stored.
+/// The directory a release's version gets under `tools/NAME/`: its version; when another tag
+/// of the same version is stored there, its tag (`v1.2.3` beside `1.2.3`); and when that is
+/// taken too, both (`1.2.3+1.2.3`). One release never replaces another's files.
 pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
-    let key = names::dir_name(&release.version_label());
-    match existing.and_then(|r| r.versions.get(&key)) {
-        Some(stored) if stored.tag != release.tag => names::dir_name(&release.tag),
-        _ => key,
-    }
+    let version = names::dir_name(&release.version_label());
+    let tag = names::dir_name(&release.tag);
+    let free = |key: &String| {
+        existing
+            .and_then(|r| r.versions.get(key))
+            .is_none_or(|stored| stored.tag == release.tag)
+    };
+    [version.clone(), tag.clone(), format!("{version}+{tag}")]
+        .into_iter()
+        .find(free)
+        .unwrap_or(version)
 }
 
 /// Where a locked version goes: under a key of its own (`1.0.0+2fa7b6c0`, from the lock's

@@ -239,3 +239,40 @@ fn upgrade_never_moves_a_tool_down() {
         Some(program("widget", "2.0.0"))
     );
 }
+
+/// Two releases of one version under two tags (`v1.2.3` and `1.2.3`, with other files): the
+/// second is stored beside the first, never over it, and a rollback goes back to the first.
+#[test]
+fn two_tags_of_one_version_are_stored_apart() {
+    let env = TestEnv::new();
+    publish_tagged(&env, "acme/widget", "v1.2.3", "widget", "1.2.3");
+    env.server
+        .release("acme/widget", "1.2.3")
+        .asset_with_digest(
+            &host_asset("widget", "1.2.3", ".tar.gz"),
+            &tar_gz_release("widget", "1.2.3-again"),
+        )
+        .publish();
+    env.run(&["install", "acme/widget@v1.2.3"]).expect_code(0);
+    // The series finds the release made last, tagged `1.2.3`.
+    env.run(&["install", "acme/widget@1.2"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.2.3-again"))
+    );
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("records/widget.json")).unwrap())
+            .unwrap();
+    let tags: Vec<&str> = record["versions"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v["tag"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags.len(), 2, "{record}");
+    env.run(&["rollback", "widget"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.2.3"))
+    );
+}
