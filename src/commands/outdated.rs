@@ -136,12 +136,15 @@ async fn check(
         outdated: false,
         error: None,
     };
+    let installed_tag = record.active().map(|v| v.tag.as_str());
     match newest(http, catalog, record, host).await {
-        Ok((wanted, latest)) => {
-            row.outdated = match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
-                (Some(wanted), Some(installed)) => wanted > installed,
-                _ => wanted != installed,
-            };
+        Ok((wanted, wanted_tag, latest)) => {
+            // Another build of the same version (`+k3s2` after `+k3s1`) is behind too.
+            row.outdated = installed_tag != Some(wanted_tag.as_str())
+                && match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
+                    (Some(wanted), Some(installed)) => wanted >= installed,
+                    _ => wanted != installed,
+                };
             row.wanted = Some(wanted);
             row.latest = Some(latest);
         }
@@ -150,33 +153,32 @@ async fn check(
     row
 }
 
-/// The newest version the record's requirement allows, and the newest release.
+/// The newest version the record's requirement allows (and its tag), and the newest release.
 async fn newest(
     http: &Http,
     catalog: &crate::catalog::Catalog,
     record: &Record,
     host: Platform,
-) -> Result<(String, String)> {
+) -> Result<(String, String, String)> {
     let query = VersionQuery::from_requirement(&record.requirement)?;
     let latest_query = VersionQuery {
         req: VersionReq::Latest,
         pre: query.pre,
     };
     let latest_tool = Tool::from_record(record, catalog, latest_query)?;
-    let latest = resolve::release(http, &latest_tool, host)
-        .await?
-        .version_label();
-    let wanted = match &query.req {
-        VersionReq::Latest => latest.clone(),
+    let latest = resolve::release(http, &latest_tool, host).await?;
+    let (wanted, tag) = match &query.req {
+        VersionReq::Latest => (latest.version_label(), latest.tag.clone()),
         // A pin wants what it pins: the installed version.
         req if req.is_pin() => record
             .active()
-            .map(|v| v.version.clone())
+            .map(|v| (v.version.clone(), v.tag.clone()))
             .ok_or_else(|| UserError::new(format!("`{}` has no active version", record.name)))?,
         _ => {
             let tool = Tool::from_record(record, catalog, query.clone())?;
-            resolve::release(http, &tool, host).await?.version_label()
+            let release = resolve::release(http, &tool, host).await?;
+            (release.version_label(), release.tag)
         }
     };
-    Ok((wanted, latest))
+    Ok((wanted, tag, latest.version_label()))
 }

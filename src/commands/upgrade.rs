@@ -83,12 +83,10 @@ fn dry_run(
     for item in items {
         let Ok(tool) = &item.tool else { continue };
         let record = records.iter().find(|r| r.name == tool.name);
-        let installed = record
-            .and_then(|r| r.active())
-            .map(|v| v.version.clone())
-            .unwrap_or_default();
+        let active = record.and_then(|r| r.active());
+        let installed = active.map(|v| v.version.clone()).unwrap_or_default();
         match runtime.block_on(resolve::release(http, tool, platform)) {
-            Ok(release) if release.version_label() == installed => ctx
+            Ok(release) if active.is_some_and(|a| a.tag == release.tag) => ctx
                 .printer
                 .info(&format!("{} {installed} is up to date", tool.name)),
             Ok(release)

@@ -197,6 +197,10 @@ impl VersionReq {
         match self {
             VersionReq::Latest | VersionReq::Prefix(_) | VersionReq::Range(_) => Vec::new(),
             VersionReq::Exact(version) => vec![format!("v{version}"), version.to_string()],
+            // A version with build metadata (`1.31.0+k3s1`) is a tag as written, or with `v`.
+            VersionReq::Tag(tag) if tag.starts_with(|c: char| c.is_ascii_digit()) => {
+                vec![tag.clone(), format!("v{tag}")]
+            }
             VersionReq::Tag(tag) => vec![tag.clone()],
         }
     }
@@ -411,5 +415,10 @@ mod tests {
     fn candidate_tags_try_both_spellings() {
         assert_eq!(req("1.2.3").candidate_tags(), vec!["v1.2.3", "1.2.3"]);
         assert!(req("1.2").candidate_tags().is_empty());
+        assert_eq!(
+            req("1.31.0+k3s1").candidate_tags(),
+            vec!["1.31.0+k3s1", "v1.31.0+k3s1"]
+        );
+        assert_eq!(req("jq-1.6").candidate_tags(), vec!["jq-1.6"]);
     }
 }

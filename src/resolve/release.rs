@@ -14,11 +14,19 @@ pub struct Release {
 }
 
 impl Release {
-    /// The version to show and record: the tag's version, else the tag itself.
+    /// The version to show and record: the tag's version with its build metadata
+    /// (`1.31.0+k3s2`: two builds of one version are two releases to the user), else the tag
+    /// itself.
     pub fn version_label(&self) -> String {
-        self.version
-            .as_ref()
-            .map_or_else(|| self.tag.clone(), ToString::to_string)
+        let Some(version) = &self.version else {
+            return self.tag.clone();
+        };
+        let build = self
+            .tag
+            .find('+')
+            .filter(|&at| self.tag[..at].contains(|c: char| c.is_ascii_digit()))
+            .map_or("", |at| &self.tag[at..]);
+        format!("{version}{build}")
     }
 
     pub fn asset(&self, name: &str) -> Option<&Asset> {

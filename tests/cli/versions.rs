@@ -276,3 +276,35 @@ fn two_tags_of_one_version_are_stored_apart() {
         Some(program("widget", "1.2.3"))
     );
 }
+
+/// Two builds of one version (`v1.31.0+k3s1`, then `v1.31.0+k3s2`) are two releases: shown with
+/// their build, reported as behind by `outdated`, and moved between by `upgrade`, its dry run
+/// saying so; `@1.31.0+k3s1` names one without its `v`.
+#[test]
+fn builds_of_one_version_are_releases_of_their_own() {
+    let env = TestEnv::new();
+    publish_tagged(&env, "acme/widget", "v1.31.0+k3s1", "widget", "1.31.0+k3s1");
+    env.run(&["install", "acme/widget@1.31"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.31.0+k3s1");
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_eq!(row["outdated"], false, "{row}");
+
+    publish_tagged(&env, "acme/widget", "v1.31.0+k3s2", "widget", "1.31.0+k3s2");
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_eq!(row["outdated"], true, "{row}");
+    assert_eq!(row["wanted"], "1.31.0+k3s2", "{row}");
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("widget 1.31.0+k3s1 to 1.31.0+k3s2");
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.31.0+k3s2"))
+    );
+    env.run(&["install", "acme/widget@1.31.0+k3s1"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.31.0+k3s1"))
+    );
+}
