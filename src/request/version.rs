@@ -50,6 +50,15 @@ impl Version {
         self.pre.is_some()
     }
 
+    /// Whether its tag calls it a prerelease by name (`-rc.1`, `-beta`, `-alpha2`), whatever
+    /// the release says: a part after the numbers that starts with a letter. (A date's
+    /// `2024-01-15` does not.)
+    pub fn named_prerelease(&self) -> bool {
+        self.pre
+            .as_deref()
+            .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()))
+    }
+
     /// The version as semver reads it: three numbers (missing ones are 0, a fourth is
     /// dropped) and the pre-release part when semver accepts it.
     pub fn to_semver(&self) -> semver::Version {

@@ -214,6 +214,10 @@ impl GitHub<'_> {
                 let Some(version) = Version::from_tag(bare) else {
                     continue;
                 };
+                // A `-rc.1` the release does not flag is a prerelease all the same.
+                if version.named_prerelease() && !allow_pre {
+                    continue;
+                }
                 higher_seen |= best_before.as_ref().is_none_or(|best| version > *best);
                 if req.matches(bare) {
                     matched_here = true;

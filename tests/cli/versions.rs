@@ -308,3 +308,24 @@ fn builds_of_one_version_are_releases_of_their_own() {
         Some(program("widget", "1.31.0+k3s1"))
     );
 }
+
+/// A tag that calls itself a prerelease (`v1.3.0-rc.1`) is one even when the release is not
+/// flagged as one: a series or range skips it, as `--pre` does not.
+#[test]
+fn a_release_named_as_a_prerelease_is_one() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.2.0");
+    publish_simple(&env.server, "acme/widget", "1.3.0-rc.1");
+    for req in ["1", "1.x", "1.3", "^1.2"] {
+        let run = env.run(&["install", &format!("acme/widget@{req}")]);
+        if req == "1.3" {
+            run.expect_code(1).stderr_has("no release matching");
+        } else {
+            run.expect_code(0);
+            assert_eq!(installed_version(&env), "1.2.0", "@{req}");
+        }
+    }
+    env.run(&["install", "acme/widget@1", "--pre"])
+        .expect_code(0);
+    assert_eq!(installed_version(&env), "1.3.0-rc.1");
+}
