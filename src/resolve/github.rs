@@ -117,7 +117,10 @@ impl GitHub<'_> {
             VersionReq::Latest if !pre && tag_prefix.is_none() => {
                 let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "latest"]);
                 match self.get_json::<ApiRelease>(&url).await {
-                    Ok(release) => Some(release),
+                    Ok(release) if !release.draft && !release.prerelease => Some(release),
+                    // GitHub's latest is never a draft or a prerelease; a server that says
+                    // otherwise is not taken at its word: the list decides.
+                    Ok(_) => self.find(repo, req, pre, "").await?,
                     Err(err) if is_not_found(&err) => None,
                     Err(err) => return Err(explain(err, self.http.has_token())),
                 }

@@ -279,6 +279,11 @@ fn nothing_fits(
                 }
             ));
             match &tool.vendor {
+                // A release made before its files are up (its workflow still running).
+                None if release.assets.is_empty() => err.hint(
+                    "the release has no files yet (they may still be uploading): try again \
+                     later, or name an earlier release with `@VERSION`",
+                ),
                 Some(name) => err.hint(format!(
                     "the catalog's `{name}` installs it from the vendor's own downloads: `haul install {name}`"
                 )),

@@ -329,3 +329,37 @@ fn a_release_named_as_a_prerelease_is_one() {
         .expect_code(0);
     assert_eq!(installed_version(&env), "1.3.0-rc.1");
 }
+
+/// A `/releases/latest` that answers with a prerelease (GitHub never does; a misbehaving
+/// server or proxy may) is not taken at its word: the newest stable release is installed.
+#[test]
+fn a_latest_that_is_a_prerelease_is_not_trusted() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let asset = host_asset("widget", "2.0.0-rc.1", ".tar.gz");
+    env.server
+        .release("acme/widget", "v2.0.0-rc.1")
+        .asset_with_digest(&asset, &tar_gz_release("widget", "2.0.0-rc.1"))
+        .prerelease()
+        .publish();
+    let lying = r#"{"tag_name": "v2.0.0-rc.1", "prerelease": true, "draft": false, "assets": []}"#;
+    env.server
+        .file("/repos/acme/widget/releases/latest", lying.as_bytes());
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.0.0");
+}
+
+/// A newest release with no files (its workflow still uploading them) says so, and how to go
+/// on; not that an asset should be chosen.
+#[test]
+fn a_release_without_files_says_so() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.server.release("acme/widget", "v2.0.0").publish();
+    let run = env.run(&["install", "acme/widget"]);
+    run.expect_code(1)
+        .stderr_has("assets: (none)")
+        .stderr_has("no files yet");
+    assert!(!run.stderr().contains("--asset"), "{}", run.stderr());
+    env.run(&["install", "acme/widget@1"]).expect_code(0);
+}
