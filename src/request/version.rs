@@ -219,7 +219,8 @@ impl VersionReq {
         match self {
             VersionReq::Latest => true,
             VersionReq::Tag(want) => tag == want,
-            VersionReq::Exact(want) => Version::from_tag(tag).is_some_and(|v| v == *want),
+            // As versions compare: `v1.2` is 1.2.0.
+            VersionReq::Exact(want) => Version::from_tag(tag).is_some_and(|v| v.cmp(want).is_eq()),
             VersionReq::Prefix(prefix) => {
                 Version::from_tag(tag).is_some_and(|v| v.starts_with(prefix))
             }

@@ -166,12 +166,21 @@ impl GitHub<'_> {
         pre: bool,
         prefix: &str,
     ) -> Result<Option<ApiRelease>> {
+        let mut candidates: Vec<String> = Vec::new();
         for tag in req.candidate_tags() {
+            // The prefix's own `v` (`bun-v`) stands for the candidate's (`v1.0.0`).
             let tag = if tag.starts_with(prefix) {
                 tag
+            } else if prefix.ends_with(['v', 'V']) && tag.starts_with('v') {
+                format!("{prefix}{}", &tag[1..])
             } else {
                 format!("{prefix}{tag}")
             };
+            if !candidates.contains(&tag) {
+                candidates.push(tag);
+            }
+        }
+        for tag in candidates {
             let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "tags", &tag]);
             match self.get_json::<ApiRelease>(&url).await {
                 // A tag the user wrote exactly may name a prerelease.

@@ -381,6 +381,18 @@ fn a_tag_prefix_with_a_digit() {
     env.run(&["install", "tool2@1.2"]).expect_code(0);
     let list = env.run(&["list", "--json"]).json();
     assert_eq!(list[0]["version"], "1.2.0", "{list}");
+    // An exact version asks for `tool2-v1.2.0`, never `tool2-vv1.2.0`.
+    env.run(&["install", "tool2@v1.2.0"]).expect_code(0);
+    assert_eq!(
+        env.server
+            .hits("/repos/acme/mono/releases/tags/tool2-vv1.2.0"),
+        0
+    );
+    assert_eq!(
+        env.server
+            .hits("/repos/acme/mono/releases/tags/tool2-v1.2.0"),
+        1
+    );
     env.run(&["install", "tool2"]).expect_code(0);
     let list = env.run(&["list", "--json"]).json();
     assert_eq!(list[0]["version"], "1.3.0", "{list}");

@@ -363,3 +363,16 @@ fn a_release_without_files_says_so() {
     assert!(!run.stderr().contains("--asset"), "{}", run.stderr());
     env.run(&["install", "acme/widget@1"]).expect_code(0);
 }
+
+/// An exact version finds a tag that leaves its zeros off (`@1.2.0` is `v1.2`).
+#[test]
+fn an_exact_version_finds_a_shorter_tag() {
+    let env = TestEnv::new();
+    publish_tagged(&env, "acme/widget", "v1.2", "widget", "1.2");
+    publish_tagged(&env, "acme/widget", "v1.3", "widget", "1.3");
+    env.run(&["install", "acme/widget@1.2.0"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.2"))
+    );
+}
