@@ -182,7 +182,8 @@ impl VersionReq {
             }
         }
         let looks_like_range = text.starts_with(['^', '~', '<', '>', '='])
-            || (numeric_start && (text.contains(", ") || text.contains('*')));
+            // No tag holds a space, and a comma or `*` after a digit is a requirement's.
+            || (numeric_start && text.contains([',', '*', ' ']));
         if looks_like_range {
             return semver::VersionReq::parse(text)
                 .map(|req| {
@@ -411,6 +412,8 @@ mod tests {
             "<",
             "=1.2.3.4",
             "1.2, 3.x, x",
+            "1.0 - 2.0",
+            "1.2.3,",
         ] {
             let err = VersionReq::parse(bad).expect_err(bad);
             assert_eq!(err.exit, ExitCode::Usage, "{bad}");
