@@ -89,7 +89,7 @@ impl Entry {
             Ok(Source::GitHub(_)) => {}
         }
         if let Some(pattern) = &self.asset
-            && let Err(err) = regex::Regex::new(pattern)
+            && let Err(err) = regex_lite::Regex::new(pattern)
         {
             problems.push(format!("`asset` is not a valid regular expression: {err}"));
         }

@@ -190,7 +190,7 @@ fn agrees_with_the_corpus() {
         let pattern = entry
             .asset
             .as_deref()
-            .map(|a| regex::Regex::new(a).expect("asset regex"));
+            .map(|a| regex_lite::Regex::new(a).expect("asset regex"));
         let assets: Vec<&str> = case.assets.iter().map(String::as_str).collect();
         let repo = case.repo.rsplit('/').next().unwrap_or(&case.repo);
         let wanted = entry.bins.first().unwrap_or(&entry.name);

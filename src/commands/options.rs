@@ -137,10 +137,10 @@ pub fn not_installed(query: &str) -> Failure {
     }
 }
 
-pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex::Regex>> {
+pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex_lite::Regex>> {
     pattern
         .map(|p| {
-            regex::Regex::new(p).map_err(|err| {
+            regex_lite::Regex::new(p).map_err(|err| {
                 UserError::new(format!("`--asset {p}` is not a valid regular expression"))
                     .caused_by(err.to_string())
                     .exit(ExitCode::Usage)

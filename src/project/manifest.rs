@@ -93,7 +93,7 @@ pub struct Wanted {
 #[derive(Debug, Clone)]
 pub struct AssetPattern {
     pub text: String,
-    pub regex: regex::Regex,
+    pub regex: regex_lite::Regex,
 }
 
 impl PartialEq for AssetPattern {
@@ -195,7 +195,7 @@ impl Manifest {
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(invalid)?;
                 let asset = asset
-                    .map(|text| match regex::Regex::new(&text) {
+                    .map(|text| match regex_lite::Regex::new(&text) {
                         Ok(regex) => Ok(AssetPattern { text, regex }),
                         Err(err) => Err(invalid(UserError::new(err.to_string()))),
                     })

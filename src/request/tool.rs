@@ -4,7 +4,7 @@
 //!
 //! Pure: no I/O.
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::catalog::template::Template;
 use crate::catalog::{Catalog, Entry, Source};

@@ -33,7 +33,7 @@
 //! different releases (`x86`, a bare `arm`, no arch, no OS) are settled by how the rest of the
 //! release names its builds: see `settle`.
 
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::platform::{Arch, Emulation, Libc, Os, Platform};
 

@@ -114,16 +114,13 @@ fn not_a_repository_is_a_usage_error() {
 #[test]
 fn an_invalid_asset_pattern_is_a_usage_error() {
     let env = TestEnv::new();
-    // The regex crate's own explanation, aligned under the cause.
+    // The regex engine's own explanation, as the cause.
     env.run(&["install", "acme/widget", "--asset", "("])
         .expect_code(2)
         .stderr_is(
             &env,
             "error: `--asset (` is not a valid regular expression
-  caused by: regex parse error:
-                 (
-                 ^
-             error: unclosed group",
+  caused by: found open group without closing ')'",
         );
 }
 
