@@ -101,14 +101,19 @@ fn name_taken(name: &str, theirs: &str, ours: &str) -> UserError {
 pub fn version_key(existing: Option<&Record>, release: &Release) -> String {
     let version = names::dir_name(&release.version_label());
     let tag = names::dir_name(&release.tag);
-    let free = |key: &String| {
-        existing
-            .and_then(|r| r.versions.get(key))
-            .is_none_or(|stored| stored.tag == release.tag)
-    };
+    let stored = |key: &String| existing.and_then(|r| r.versions.get(key));
+    // Stored before labels kept build metadata (`1.31.0` for `v1.31.0+k3s1`): the same release.
+    if let Some(bare) = release
+        .version
+        .as_ref()
+        .map(|v| names::dir_name(&v.to_string()))
+        && stored(&bare).is_some_and(|s| s.tag == release.tag)
+    {
+        return bare;
+    }
     [version.clone(), tag.clone(), format!("{version}+{tag}")]
         .into_iter()
-        .find(free)
+        .find(|key| stored(key).is_none_or(|s| s.tag == release.tag))
         .unwrap_or(version)
 }
 
@@ -381,4 +386,46 @@ fn subdirs(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::version::Version;
+
+    fn release(tag: &str) -> Release {
+        Release {
+            tag: tag.to_owned(),
+            version: Version::from_tag(tag),
+            prerelease: false,
+            assets: Vec::new(),
+        }
+    }
+
+    /// Each release gets a directory of its own; one stored already keeps its own.
+    #[test]
+    fn version_keys_never_share_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, mut record) = crate::testing::store_with_record(dir.path(), &["1.2.3"], "1.2.3");
+        assert_eq!(version_key(Some(&record), &release("v1.2.3")), "1.2.3");
+        // Another tag of 1.2.3: its tag, then both.
+        assert_eq!(version_key(Some(&record), &release("1.2.3")), "1.2.3+1.2.3");
+        assert_eq!(
+            version_key(Some(&record), &release("cli-1.2.3")),
+            "cli-1.2.3"
+        );
+        assert_eq!(version_key(None, &release("v1.31.0+k3s1")), "1.31.0+k3s1");
+        // Stored under the version alone before labels kept the build: found there again.
+        let mut old = record.versions["1.2.3"].clone();
+        old.tag = "v1.31.0+k3s1".to_owned();
+        record.versions.insert("1.31.0".to_owned(), old);
+        assert_eq!(
+            version_key(Some(&record), &release("v1.31.0+k3s1")),
+            "1.31.0"
+        );
+        assert_eq!(
+            version_key(Some(&record), &release("v1.31.0+k3s2")),
+            "1.31.0+k3s2"
+        );
+    }
 }
