@@ -214,6 +214,7 @@ impl GitHub<'_> {
             let best_before = matches.iter().map(|(v, _)| v).max().cloned();
             let mut higher_seen = false;
             let mut matched_here = false;
+            let mut page_max: Option<Version> = None;
             for release in releases {
                 if release.draft
                     || (release.prerelease && !allow_pre)
@@ -231,6 +232,9 @@ impl GitHub<'_> {
                     continue;
                 }
                 higher_seen |= best_before.as_ref().is_none_or(|best| version > *best);
+                if page_max.as_ref().is_none_or(|max| version > *max) {
+                    page_max = Some(version.clone());
+                }
                 if req.matches(bare) {
                     matched_here = true;
                     matches.push((version, release));
@@ -238,7 +242,14 @@ impl GitHub<'_> {
             }
             // The newest releases hold the latest: the first page with a fit has it. Past a
             // page whose versions are all below the best found, older pages hold older ones.
+            // An exact version above everything on a page is not on the older pages either
+            // (a mistyped `@9.9.9` costs one page, not ten).
+            let passed = match req {
+                VersionReq::Exact(want) => page_max.as_ref().is_some_and(|max| max < want),
+                _ => false,
+            };
             let done = count < PER_PAGE
+                || passed
                 || (matches!(req, VersionReq::Latest) && matched_here)
                 || (best_before.is_some() && !higher_seen);
             if done {

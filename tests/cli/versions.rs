@@ -376,3 +376,21 @@ fn an_exact_version_finds_a_shorter_tag() {
         Some(program("widget", "1.2"))
     );
 }
+
+/// A mistyped exact version (above every release) costs one page of the release list, not
+/// ten: older pages hold older versions.
+#[test]
+fn a_mistyped_exact_version_costs_one_page() {
+    let env = TestEnv::new();
+    for minor in 0..150 {
+        env.server
+            .release("acme/widget", &format!("v1.{minor}.0"))
+            .asset("notes.txt", b"x")
+            .publish();
+    }
+    env.run(&["install", "acme/widget@9.9.9"])
+        .expect_code(1)
+        .stderr_has("no release matching `9.9.9`");
+    // One page searched, and the ten newest asked for again to list them in the error.
+    assert_eq!(env.server.hits("/repos/acme/widget/releases"), 2);
+}
