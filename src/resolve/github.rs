@@ -212,7 +212,6 @@ impl GitHub<'_> {
             };
             let count = releases.len();
             let best_before = matches.iter().map(|(v, _)| v).max().cloned();
-            let mut higher_seen = false;
             let mut matched_here = false;
             let mut page_max: Option<Version> = None;
             for release in releases {
@@ -231,7 +230,6 @@ impl GitHub<'_> {
                 if version.named_prerelease() && !allow_pre {
                     continue;
                 }
-                higher_seen |= best_before.as_ref().is_none_or(|best| version > *best);
                 if page_max.as_ref().is_none_or(|max| version > *max) {
                     page_max = Some(version.clone());
                 }
@@ -248,10 +246,13 @@ impl GitHub<'_> {
                 VersionReq::Exact(want) => page_max.as_ref().is_some_and(|max| max < want),
                 _ => false,
             };
+            let below_best = best_before
+                .as_ref()
+                .is_some_and(|best| page_max.as_ref().is_none_or(|max| max <= best));
             let done = count < PER_PAGE
                 || passed
-                || (matches!(req, VersionReq::Latest) && matched_here)
-                || (best_before.is_some() && !higher_seen);
+                || below_best
+                || (matches!(req, VersionReq::Latest) && matched_here);
             if done {
                 break;
             }
