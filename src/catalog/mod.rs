@@ -185,7 +185,19 @@ impl Catalog {
             .iter()
             .filter_map(|entry| score(entry, &word).map(|s| (s, entry)))
             .collect();
-        hits.sort_by(|(a, x), (b, y)| b.cmp(a).then_with(|| x.name.cmp(&y.name)));
+        // Best score first; among names the word starts alike, the shortest first (`kubectl`
+        // before `kube-linter`, `terraform` before `terraform-docs`): the word is more of it.
+        hits.sort_by(|(a, x), (b, y)| {
+            b.cmp(a)
+                .then_with(|| {
+                    if word.is_empty() {
+                        std::cmp::Ordering::Equal
+                    } else {
+                        x.name.len().cmp(&y.name.len())
+                    }
+                })
+                .then_with(|| x.name.cmp(&y.name))
+        });
         hits.into_iter().map(|(_, entry)| entry).collect()
     }
 

@@ -250,6 +250,13 @@ fn search_ranks_names_before_descriptions() {
         .position(|n| !n.starts_with("kube"))
         .unwrap_or(hits.len());
     assert!(hits[..first_other].iter().all(|n| n.starts_with("kube")));
+    // Among names that start alike, the shortest come first.
+    let at = |name: &str| hits.iter().position(|n| *n == name).unwrap();
+    assert!(at("kubectl") < at("kube-linter"), "{hits:?}");
+    assert_eq!(
+        catalog.search("terra").first().map(|e| e.name.as_str()),
+        Some("terraform")
+    );
     assert_eq!(
         catalog.search("kubectl").first().map(|e| e.name.as_str()),
         Some("kubectl")
