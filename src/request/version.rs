@@ -171,9 +171,13 @@ impl VersionReq {
         let plain = text.strip_prefix(['v', 'V']).unwrap_or(text);
         let numeric_start = plain.starts_with(|c: char| c.is_ascii_digit());
         if numeric_start && let Some(version) = Version::from_tag(plain) {
-            // Only a clean version counts: `1.2.3`, `1.2.3-rc.1`; `1.2.3foo` stays a tag.
+            // Only a clean version counts: `1.2.3`, `1.2.3-rc.1`, and numbers written with
+            // leading zeros (`2024.01`); `1.2.3foo` stays a tag.
             let canonical = version.to_string();
-            if canonical == plain {
+            let numbers_only = plain
+                .split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            if canonical == plain || numbers_only {
                 return Ok(if version.parts.len() >= 3 || version.pre.is_some() {
                     VersionReq::Exact(version)
                 } else {
@@ -428,6 +432,10 @@ mod tests {
     fn candidate_tags_try_both_spellings() {
         assert_eq!(req("1.2.3").candidate_tags(), vec!["v1.2.3", "1.2.3"]);
         assert!(req("1.2").candidate_tags().is_empty());
+        // Zeros in front of a number are the number's (date versions).
+        assert_eq!(req("2024.01"), VersionReq::Prefix(vec![2024, 1]));
+        assert!(req("2024.01").matches("2024.01.15"));
+        assert!(matches!(req("2024.01.15"), VersionReq::Exact(_)));
         assert_eq!(
             req("1.31.0+k3s1").candidate_tags(),
             vec!["1.31.0+k3s1", "v1.31.0+k3s1"]
