@@ -154,6 +154,29 @@ pub struct Range {
     req: semver::VersionReq,
 }
 
+impl Range {
+    /// Whether `version` meets the requirement. semver reads three numbers; a fourth
+    /// (`1.2.3.10`) puts a version after 1.2.3 and before 1.2.4, so a comparator that names
+    /// 1.2.3 exactly (`=`, `<=`, `>`) is answered here.
+    fn matches(&self, version: &Version) -> bool {
+        let base = version.to_semver();
+        if !version.parts.iter().skip(3).any(|&p| p > 0) {
+            return self.req.matches(&base);
+        }
+        self.req.comparators.iter().all(|c| {
+            let names_base = c.major == base.major
+                && c.minor == Some(base.minor)
+                && c.patch == Some(base.patch)
+                && c.pre.is_empty();
+            match c.op {
+                semver::Op::Exact | semver::Op::LessEq if names_base => false,
+                semver::Op::Greater if names_base => true,
+                _ => c.matches(&base),
+            }
+        })
+    }
+}
+
 /// The forms `@VERSION` takes, for errors.
 pub const FORMS: &str = "latest, 1.2.3, v1.2.3, 1.2 (newest 1.2.x), 1.2.x, 1.2.*, ^1.2, ~1.2.3, >=1.0, <2, \">=1.0, <2\", or an exact tag";
 
@@ -229,9 +252,7 @@ impl VersionReq {
             VersionReq::Prefix(prefix) => {
                 Version::from_tag(tag).is_some_and(|v| v.starts_with(prefix))
             }
-            VersionReq::Range(range) => {
-                Version::from_tag(tag).is_some_and(|v| range.req.matches(&v.to_semver()))
-            }
+            VersionReq::Range(range) => Version::from_tag(tag).is_some_and(|v| range.matches(&v)),
         }
     }
 
@@ -432,6 +453,24 @@ mod tests {
     fn candidate_tags_try_both_spellings() {
         assert_eq!(req("1.2.3").candidate_tags(), vec!["v1.2.3", "1.2.3"]);
         assert!(req("1.2").candidate_tags().is_empty());
+        // A fourth number puts 1.2.3.10 after 1.2.3 and before 1.2.4.
+        for (range, four_part) in [
+            ("=1.2.3", false),
+            ("<=1.2.3", false),
+            (">1.2.3", true),
+            (">=1.2.3", true),
+            ("<1.2.4", true),
+            ("<1.2.3", false),
+            ("^1.2", true),
+            ("~1.2.3", true),
+        ] {
+            assert_eq!(req(range).matches("v1.2.3.10"), four_part, "{range}");
+            assert_eq!(
+                req(range).matches("v1.2.3.0"),
+                req(range).matches("v1.2.3"),
+                "{range}"
+            );
+        }
         // Zeros in front of a number are the number's (date versions).
         assert_eq!(req("2024.01"), VersionReq::Prefix(vec![2024, 1]));
         assert!(req("2024.01").matches("2024.01.15"));
