@@ -200,6 +200,7 @@ impl GitHub<'_> {
         // long as the page holds a version higher than the best so far.
         let allow_pre = pre || req.names_prerelease();
         let mut matches: Vec<(Version, ApiRelease)> = Vec::new();
+        let mut searched_all = false;
         for page in 1..=MAX_PAGES {
             let mut url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
             url.query_pairs_mut()
@@ -254,8 +255,20 @@ impl GitHub<'_> {
                 || below_best
                 || (matches!(req, VersionReq::Latest) && matched_here);
             if done {
+                searched_all = true;
                 break;
             }
+        }
+        if matches.is_empty() && !searched_all {
+            // Older releases than the newest 1,000 are not looked at: say so, and how to
+            // reach one.
+            return Err(UserError::new(format!(
+                "no release of `{repo}` among its newest {} matches `{req}`",
+                MAX_PAGES * PER_PAGE
+            ))
+            .caused_by("haul looks through that many releases for a series or range")
+            .hint("name the release by its whole tag (`@TAG`), which is looked up directly")
+            .into());
         }
         one_product(matches, prefix)
     }

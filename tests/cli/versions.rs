@@ -394,3 +394,23 @@ fn a_mistyped_exact_version_costs_one_page() {
     // One page searched, and the ten newest asked for again to list them in the error.
     assert_eq!(env.server.hits("/repos/acme/widget/releases"), 2);
 }
+
+/// A series or range looks through the newest 1,000 releases; one older than that is out of
+/// its reach, and the error says so, and how to name it (its tag is looked up directly).
+#[test]
+fn a_release_older_than_the_newest_thousand_is_named_by_tag() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "0.1.0");
+    for patch in 0..1000 {
+        env.server
+            .release("acme/widget", &format!("v1.0.{patch}"))
+            .asset("notes.txt", b"x")
+            .publish();
+    }
+    env.run(&["install", "acme/widget@0.1"])
+        .expect_code(1)
+        .stderr_has("no release of `acme/widget` among its newest 1000 matches `0.1.x`")
+        .stderr_has("`@TAG`");
+    env.run(&["install", "acme/widget@v0.1.0"]).expect_code(0);
+    assert_eq!(installed_version(&env), "0.1.0");
+}
