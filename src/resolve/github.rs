@@ -139,7 +139,9 @@ impl GitHub<'_> {
                 }
                 Ok(release)
             }
-            None => Err(self.not_found(repo, req, pre).await),
+            None => Err(self
+                .not_found(repo, req, pre, tag_prefix.unwrap_or_default())
+                .await),
         }
     }
 
@@ -274,7 +276,14 @@ impl GitHub<'_> {
     }
 
     /// Why nothing was found: no such repository, no releases at all, or none that fit.
-    async fn not_found(&self, repo: &Repo, req: &VersionReq, pre: bool) -> anyhow::Error {
+    /// The recent releases it lists are those of the product (`prefix`) asked for.
+    async fn not_found(
+        &self,
+        repo: &Repo,
+        req: &VersionReq,
+        pre: bool,
+        prefix: &str,
+    ) -> anyhow::Error {
         let url = self.url(&["repos", &repo.owner, &repo.name]);
         match self.http.get_text(url.as_str(), ACCEPT_JSON).await {
             Err(err) if is_not_found(&err) => {
@@ -308,12 +317,16 @@ impl GitHub<'_> {
             .await
             .unwrap_or_default();
         let only_prereleases = !pre
-            && recent
-                .iter()
-                .any(|r| !r.draft && r.prerelease && req.matches(&r.tag_name));
+            && recent.iter().any(|r| {
+                !r.draft
+                    && r.prerelease
+                    && r.tag_name
+                        .strip_prefix(prefix)
+                        .is_some_and(|bare| req.matches(bare))
+            });
         let recent: Vec<String> = recent
             .into_iter()
-            .filter(|r| !r.draft)
+            .filter(|r| !r.draft && r.tag_name.starts_with(prefix))
             .map(|r| crate::error::shown(&r.tag_name).into_owned())
             .collect();
         match req {

@@ -396,6 +396,11 @@ fn a_tag_prefix_with_a_digit() {
     env.run(&["install", "tool2"]).expect_code(0);
     let list = env.run(&["list", "--json"]).json();
     assert_eq!(list[0]["version"], "1.3.0", "{list}");
+    // What a miss lists is this tool's releases, not the repository's other products'.
+    let miss = env.run(&["install", "tool2@9.9"]);
+    miss.expect_code(1)
+        .stderr_has("recent releases: tool2-v1.3.0, tool2-v1.2.0");
+    assert!(!miss.stderr().contains("other-v9.0.0"), "{}", miss.stderr());
     assert_eq!(
         env.installed_bytes("tool2"),
         Some(program("tool2", "1.3.0"))
