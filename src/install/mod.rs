@@ -195,7 +195,7 @@ async fn install_over(
     }
     if opts.upgrade
         && let Some(record) = existing
-        && let Some(kept) = older_than_active(record, &release)
+        && let Some((key, kept)) = older_than_active(record, &release)
     {
         env.printer.warn(&format!(
             "{} stays at {}: the newest release it finds, {}, is older (`haul install {}@{}` moves it there)",
@@ -205,12 +205,10 @@ async fn install_over(
             record.name,
             crate::error::shown(&release.tag)
         ));
-        if let Some(key) = record.active.clone() {
-            return Ok(Outcome::Unchanged {
-                record: record.clone(),
-                key,
-            });
-        }
+        return Ok(Outcome::Unchanged {
+            record: record.clone(),
+            key: key.to_owned(),
+        });
     }
     let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
     let key = plan::version_key(existing, &release);
@@ -253,18 +251,17 @@ async fn install_over(
     commit(env, &name, tool, &key, Some(installed), Some(staging), opts).await
 }
 
-/// The active version of `record`, when `release` is an older version than it.
+/// The active version of `record` (its key and what is stored), when `release` is an older
+/// version than it. Both are compared as read already: the release's version (after any tag
+/// prefix) and the version label the active one was recorded with.
 pub fn older_than_active<'r>(
     record: &'r crate::store::Record,
     release: &Release,
-) -> Option<&'r Installed> {
-    use crate::request::version::Version;
-    let active = record.active()?;
-    let (now, found) = (
-        Version::from_tag(&active.tag)?,
-        Version::from_tag(&release.tag)?,
-    );
-    (found < now).then_some(active)
+) -> Option<(&'r str, &'r Installed)> {
+    let key = record.active.as_deref()?;
+    let active = record.versions.get(key)?;
+    let now = crate::request::version::Version::from_tag(&active.version)?;
+    (*release.version.as_ref()? < now).then_some((key, active))
 }
 
 /// Download, verify and unpack every part into `staging`: one part at its root, several each
