@@ -104,25 +104,19 @@ pub async fn find_tag(
             let url = series.replace("{series}", &series_text.join("."));
             match http.get_text(&url, "text/plain").await {
                 Ok(tag) => Ok(tag.trim().to_owned()),
-                // Through a mirror, the file may only be missing there: the error says so,
-                // with the rule and the URL it rewrote.
-                Err(err)
-                    if http.is_mirrored(&url)
-                        && matches!(
-                            err.downcast_ref::<HttpError>(),
-                            Some(HttpError::NotFound { .. })
-                        ) =>
-                {
-                    Err(err.context(format!(
-                        "`{tool}` has no release matching `{req}`, or the mirror does not hold the file that names it"
-                    )))
-                }
                 Err(err)
                     if matches!(
                         err.downcast_ref::<HttpError>(),
                         Some(HttpError::NotFound { .. })
                     ) =>
                 {
+                    if http.is_mirrored(&url) {
+                        // Through a mirror, the file may only be missing there: the error
+                        // says so, with the rule and the URL it rewrote.
+                        return Err(err.context(format!(
+                            "`{tool}` has no release matching `{req}`, or the mirror does not hold the file that names it"
+                        )));
+                    }
                     Err(Failure::NoMatchingRelease {
                         origin: tool.to_owned(),
                         req: req.to_string(),
