@@ -400,7 +400,7 @@ fn move_version(store: &Store, name: &str, staged: &Path, key: &str) -> Result<(
 fn write_records(store: &Store, entry: &Entry) -> Result<()> {
     let record_path = store.record_path(&entry.name);
     match &entry.record {
-        Some(record) => write_atomic(&record_path, &serde_json::to_vec_pretty(record)?)?,
+        Some(record) => write_record(store, record)?,
         None => match std::fs::remove_file(&record_path) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
                 return Err(err).with_context(|| format!("removing `{}`", record_path.display()));
@@ -409,12 +409,16 @@ fn write_records(store: &Store, entry: &Entry) -> Result<()> {
         },
     }
     for r in &entry.released {
-        write_atomic(
-            &store.record_path(&r.record.name),
-            &serde_json::to_vec_pretty(&r.record)?,
-        )?;
+        write_record(store, &r.record)?;
     }
     Ok(())
+}
+
+fn write_record(store: &Store, record: &Record) -> Result<()> {
+    write_atomic(
+        &store.record_path(&record.name),
+        &serde_json::to_vec_pretty(record)?,
+    )
 }
 
 /// Make the links of the record the change writes that it makes.
