@@ -9,11 +9,16 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
 
+use super::paging::Paging;
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Entry {
     pub url: String,
     pub etag: String,
     pub body: String,
+    /// What the answer's `Link` header said; entries kept before it was kept have none.
+    #[serde(default, skip_serializing_if = "Paging::is_unstated")]
+    pub paging: Paging,
 }
 
 /// The directory of the cache dir that holds API answers.
@@ -31,7 +36,13 @@ pub fn read(path: &Path) -> Option<Entry> {
 }
 
 /// Keep `body` with its `etag`: a temporary file beside the entry, renamed over it.
-pub fn write(path: &Path, url: &str, etag: &str, body: &str) -> std::io::Result<()> {
+pub fn write(
+    path: &Path,
+    url: &str,
+    etag: &str,
+    body: &str,
+    paging: Paging,
+) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let entry = Entry {
@@ -39,6 +50,7 @@ pub fn write(path: &Path, url: &str, etag: &str, body: &str) -> std::io::Result<
         url: super::redact::url(url),
         etag: etag.to_owned(),
         body: body.to_owned(),
+        paging,
     };
     let mut file = tempfile::Builder::new().prefix(".api-").tempfile_in(dir)?;
     serde_json::to_writer(&mut file, &entry)?;
@@ -58,10 +70,14 @@ mod tests {
         let at = path(dir.path(), url);
         assert!(at.starts_with(dir.path().join("api")));
         assert!(read(&at).is_none());
-        write(&at, url, "\"abc\"", "{\"tag_name\":\"v1\"}").unwrap();
+        write(&at, url, "\"abc\"", "{\"tag_name\":\"v1\"}", Paging::More).unwrap();
         let entry = read(&at).unwrap();
         assert_eq!(entry.etag, "\"abc\"");
         assert_eq!(entry.body, "{\"tag_name\":\"v1\"}");
+        assert_eq!(entry.paging, Paging::More);
+        // An entry kept before paging was kept reads as unstated.
+        std::fs::write(&at, r#"{"url":"u","etag":"e","body":"b"}"#).unwrap();
+        assert_eq!(read(&at).unwrap().paging, Paging::Unstated);
         std::fs::write(&at, "{broken").unwrap();
         assert!(read(&at).is_none());
         assert_ne!(

@@ -12,6 +12,7 @@ mod diagnose;
 mod failure;
 mod hop;
 pub mod mirror;
+mod paging;
 pub mod proxy;
 pub mod redact;
 mod tls;
@@ -31,6 +32,7 @@ use tokio::time::Instant;
 pub use cache::DIR as API_CACHE_DIR;
 pub use diagnose::{NetworkReport, diagnose};
 pub use failure::HttpError;
+pub use paging::Paging;
 pub use proxy::{ProxyEnv, Var};
 pub use tls::CaEnv;
 
@@ -292,18 +294,18 @@ impl Http {
     /// answer is kept (a 304 costs GitHub no rate limit), the cached answer when offline.
     /// `read` turns an answer into what the caller wants. A kept answer it cannot read is as
     /// good as none: it is asked for in full again, and a fresh answer it cannot read is not
-    /// kept.
+    /// kept. The answer comes with what its `Link` header says about the pages after it.
     pub async fn get_cached<T, E>(
         &self,
         url: &str,
         accept: &str,
         read: impl Fn(&str) -> Result<T, E>,
-    ) -> Result<Result<T, E>> {
+    ) -> Result<Result<(T, Paging), E>> {
         let path = self.cache_dir.as_deref().map(|dir| cache::path(dir, url));
         let kept = path
             .as_deref()
             .and_then(cache::read)
-            .and_then(|kept| Some((read(&kept.body).ok()?, kept.etag)));
+            .and_then(|kept| Some(((read(&kept.body).ok()?, kept.paging), kept.etag)));
         let (kept, etag) = kept.unzip();
         if self.offline.is_some()
             && let Some(kept) = kept
@@ -312,14 +314,16 @@ impl Http {
         }
         let deadline = Instant::now() + self.limits.max_time;
         match self.text(url, accept, etag.as_deref(), deadline).await? {
-            Text::NotModified => Ok(kept.map_or_else(|| read(""), Ok)),
-            Text::Body { text, etag } => {
+            Text::NotModified => {
+                Ok(kept.map_or_else(|| read("").map(|v| (v, Paging::Unstated)), Ok))
+            }
+            Text::Body { text, etag, paging } => {
                 let value = read(&text);
                 if let (Some(path), Some(etag), Ok(_)) = (&path, etag, &value) {
                     // A cache that cannot be written only costs the next run a full answer.
-                    let _ = cache::write(path, url, &etag, &text);
+                    let _ = cache::write(path, url, &etag, &text, paging);
                 }
-                Ok(value)
+                Ok(value.map(|v| (v, paging)))
             }
         }
     }
@@ -369,6 +373,13 @@ impl Http {
                 .get(header::ETAG)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            let paging = Paging::from_links(
+                response
+                    .headers()
+                    .get_all(header::LINK)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok()),
+            );
             let mut bytes = Vec::new();
             let broken = self
                 .read_body(&hop, response, deadline, async |chunk: Bytes| {
@@ -384,6 +395,7 @@ impl Http {
                     return Ok(Text::Body {
                         text: String::from_utf8_lossy(&bytes).into_owned(),
                         etag: new_etag,
+                        paging,
                     });
                 }
                 Some(failure) => self.again(failure, &hop, attempt, deadline).await?,
@@ -758,7 +770,11 @@ impl Http {
 
 /// A text answer, or "not modified" for a conditional request.
 enum Text {
-    Body { text: String, etag: Option<String> },
+    Body {
+        text: String,
+        etag: Option<String>,
+        paging: Paging,
+    },
     NotModified,
 }
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::{Asset, Release};
 use crate::error::{Failure, UserError};
-use crate::fetch::{Http, HttpError};
+use crate::fetch::{Http, HttpError, Paging};
 use crate::names::Repo;
 use crate::request::version::{Version, VersionReq};
 
@@ -82,6 +82,12 @@ impl GitHub<'_> {
     /// GET API JSON through the `ETag` cache: a 304 costs no rate limit, and offline runs
     /// answer from the cache.
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<T> {
+        Ok(self.get_page(url).await?.0)
+    }
+
+    /// [`GitHub::get_json`] for a page of a list, with what the answer says about the pages
+    /// after it.
+    async fn get_page<T: serde::de::DeserializeOwned>(&self, url: &Url) -> Result<(T, Paging)> {
         let answer = self
             .http
             .get_cached(url.as_str(), ACCEPT_JSON, |text| {
@@ -203,17 +209,19 @@ impl GitHub<'_> {
         let allow_pre = pre || req.names_prerelease();
         let mut matches: Vec<(Version, ApiRelease)> = Vec::new();
         let mut searched_all = false;
+        let mut seen = 0;
         for page in 1..=MAX_PAGES {
             let mut url = self.url(&["repos", &repo.owner, &repo.name, "releases"]);
             url.query_pairs_mut()
                 .append_pair("per_page", &PER_PAGE.to_string())
                 .append_pair("page", &page.to_string());
-            let releases: Vec<ApiRelease> = match self.get_json(&url).await {
-                Ok(releases) => releases,
+            let (releases, paging): (Vec<ApiRelease>, _) = match self.get_page(&url).await {
+                Ok(page) => page,
                 Err(err) if is_not_found(&err) => return Ok(None),
                 Err(err) => return Err(explain(err, self.http.has_token())),
             };
             let count = releases.len();
+            seen += count;
             let best_before = matches.iter().map(|(v, _)| v).max().cloned();
             let mut matched_here = false;
             let mut page_max: Option<Version> = None;
@@ -252,23 +260,29 @@ impl GitHub<'_> {
             let below_best = best_before
                 .as_ref()
                 .is_some_and(|best| page_max.as_ref().is_none_or(|max| max <= best));
-            let done = count < PER_PAGE
-                || passed
-                || below_best
-                || (matches!(req, VersionReq::Latest) && matched_here);
+            // A server that caps `per_page` below what was asked (Gitea, some proxies) says in
+            // its `Link` header that more pages follow; without one, a short page is the last.
+            let last = match paging {
+                Paging::More => count == 0,
+                Paging::Last => true,
+                Paging::Unstated => count < PER_PAGE,
+            };
+            let done =
+                last || passed || below_best || (matches!(req, VersionReq::Latest) && matched_here);
             if done {
                 searched_all = true;
                 break;
             }
         }
         if matches.is_empty() && !searched_all {
-            // Older releases than the newest 1,000 are not looked at: say so, and how to
+            // Older releases than the newest ten pages are not looked at: say so, and how to
             // reach one.
             return Err(UserError::new(format!(
-                "no release of `{repo}` among its newest {} matches `{req}`",
-                MAX_PAGES * PER_PAGE
+                "no release of `{repo}` among its newest {seen} matches `{req}`"
             ))
-            .caused_by("haul looks through that many releases for a series or range")
+            .caused_by(format!(
+                "haul looks through {MAX_PAGES} pages of releases for a series or range"
+            ))
             .hint("name the release by its whole tag (`@TAG`), which is looked up directly")
             .into());
         }

@@ -395,6 +395,24 @@ fn a_mistyped_exact_version_costs_one_page() {
     assert_eq!(env.server.hits("/repos/acme/widget/releases"), 2);
 }
 
+/// A server that holds fewer releases per page than haul asks for (Gitea caps `per_page` at 50,
+/// some proxies lower) says in its `Link` header that more follow; a short page is not the end.
+#[test]
+fn a_server_with_shorter_pages_is_paged_through_by_its_link_header() {
+    let env = TestEnv::new();
+    env.server.cap_per_page(30);
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    for patch in 0..40 {
+        env.server
+            .release("acme/widget", &format!("v2.0.{patch}"))
+            .asset("notes.txt", b"x")
+            .publish();
+    }
+    env.run(&["install", "acme/widget@1"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.0.0");
+    assert_eq!(env.server.hits("/repos/acme/widget/releases"), 2);
+}
+
 /// A series or range looks through the newest 1,000 releases; one older than that is out of
 /// its reach, and the error says so, and how to name it (its tag is looked up directly).
 #[test]

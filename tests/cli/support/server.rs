@@ -143,6 +143,8 @@ struct State {
     dark: bool,
     /// Files are served from this directory (a static mirror), by path.
     root: Option<std::path::PathBuf>,
+    /// Release lists hold at most this many per page, whatever `per_page` asks (as Gitea does).
+    max_per_page: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -168,6 +170,12 @@ impl Server {
     /// Switch the API off (503 for `/repos/…`); downloads still work.
     pub fn api_off(&self) {
         self.state().api_off = true;
+    }
+
+    /// Release lists hold at most `max` releases per page, whatever `per_page` asks; the
+    /// `Link` header still names the next page.
+    pub fn cap_per_page(&self, max: usize) {
+        self.state().max_per_page = Some(max);
     }
 
     /// Answer 503 to everything from now on.
@@ -795,7 +803,7 @@ fn normal_answer(state: &State, request: &Request) -> Reply {
             };
             let tag = rest.join("/");
             match rest {
-                [] => list_page(releases, request),
+                [] => list_page(releases, request, state.max_per_page),
                 ["latest"] => releases
                     .iter()
                     .find(|r| !r.draft && !r.prerelease)
@@ -842,12 +850,13 @@ fn file_reply(bytes: &[u8], request: &Request) -> Reply {
     }
 }
 
-fn list_page(releases: &[ReleaseModel], request: &Request) -> Reply {
+fn list_page(releases: &[ReleaseModel], request: &Request, max: Option<usize>) -> Reply {
     let per_page: usize = request
         .query
         .get("per_page")
         .and_then(|v| v.parse().ok())
-        .unwrap_or(30);
+        .unwrap_or(30)
+        .min(max.unwrap_or(usize::MAX));
     let page: usize = request
         .query
         .get("page")
