@@ -393,7 +393,7 @@ impl Http {
             match broken {
                 None => {
                     return Ok(Text::Body {
-                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                        text: decode_text(&bytes),
                         etag: new_etag,
                         paging,
                     });
@@ -769,6 +769,26 @@ impl Http {
 }
 
 /// A text answer, or "not modified" for a conditional request.
+/// A small document's text: UTF-8, or UTF-16 when a byte-order mark says so (Windows
+/// PowerShell writes checksum files that way); a UTF-8 byte-order mark is dropped.
+fn decode_text(bytes: &[u8]) -> String {
+    let utf16 = |rest: &[u8], read: fn([u8; 2]) -> u16| {
+        let units = rest.chunks_exact(2).map(|pair| read([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf") {
+        String::from_utf8_lossy(rest).into_owned()
+    } else if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        utf16(rest, u16::from_le_bytes)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        utf16(rest, u16::from_be_bytes)
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
 enum Text {
     Body {
         text: String,
@@ -862,6 +882,23 @@ fn backoff(attempt: u32) -> Duration {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decodes_utf8_and_utf16_with_byte_order_marks() {
+        use super::decode_text;
+        assert_eq!(decode_text(b"abc  x\n"), "abc  x\n");
+        assert_eq!(decode_text(b"\xef\xbb\xbfabc"), "abc");
+        let le: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("ab c".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(decode_text(&le), "ab c");
+        let be: Vec<u8> = [0xfe, 0xff]
+            .into_iter()
+            .chain("ab c".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode_text(&be), "ab c");
+    }
+
     use super::*;
 
     #[test]

@@ -2,9 +2,8 @@
 //! write. A file that names the asset twice with different digests of one algorithm is a
 //! [`Conflict`], never "the first one".
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::{Algorithm, Conflict, Digest, FileKind, Unreadable, algorithm_named};
 
@@ -63,59 +62,108 @@ impl Found {
 
 /// The asset's digest from a checksum file's text, in any of the usual layouts:
 /// `HASH  NAME` / `HASH *NAME` (sha256sum, sha512sum), `SHA256 (NAME) = HASH` (BSD),
-/// `NAME: HASH`, or a file with a bare hash (only when `single` is set: a file for this asset
-/// alone). The hash's length says its algorithm; `only` keeps one algorithm.
+/// `SHA256(NAME)= HASH` (OpenSSL), `NAME: HASH`, or a file with a bare hash (only when `single`
+/// is set: a file for this asset alone). The hash's length says its algorithm; `only` keeps one
+/// algorithm.
+///
+/// A file for this asset alone vouches for it however its one hash line names the file (`-`
+/// when it was hashed from a pipe, or the name it had before it was uploaded). A hash for the
+/// asset that is no algorithm's (a digit short, not hex), an empty file for the asset alone,
+/// and a line that names the asset in a layout haul cannot read in a file that says its
+/// algorithm are [`Unreadable::Malformed`]: a checksum that is there is never skipped.
 pub fn find_in_text(
     text: &str,
     asset: &str,
     single: bool,
     only: Option<Algorithm>,
 ) -> Result<Option<Digest>, Unreadable> {
-    let mut named = Found::default();
-    let mut bare = Found::default();
+    // A byte-order mark (Windows tools write one) is not part of the first line.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut found = Found::default();
+    // Hash lines of a file for this asset alone that name another file, as read.
+    let mut elsewhere: Vec<(Option<Algorithm>, &str)> = Vec::new();
+    let mut unread: Option<&str> = None;
+    let mut lines = 0;
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        lines += 1;
         match split_line(line) {
             Line::Listed {
                 algorithm,
                 hash,
                 name,
             } => {
-                if !names_asset(name, asset) {
-                    continue;
-                }
-                // What the line or the file's name says the hash is must be what it is; a
-                // file that says nothing may list other algorithms (MD5, SHA-1), not read.
-                let says = match (algorithm, only) {
-                    (Some(line), Some(file)) if line != file => continue,
-                    (line, file) => line.or(file),
-                };
-                match (says, Digest::from_hex(hash)) {
-                    (Some(says), Some(digest)) if digest.algorithm() == says => {
-                        named.add(digest)?;
-                    }
-                    (Some(_), _) => return Err(malformed(hash)),
-                    (None, Some(digest)) => named.add(digest)?,
-                    (None, None) => {}
+                if names_asset(name, asset) || (single && name == "-") {
+                    read_hash(algorithm, hash, only, &mut found)?;
+                } else if single {
+                    elsewhere.push((algorithm, hash));
                 }
             }
             // A file for this asset alone may hold just the hash; a line naming another file
             // says nothing about this one.
             Line::Other if single && !line.contains(char::is_whitespace) => {
-                match (only, Digest::from_hex(line)) {
-                    (Some(says), Some(digest)) if digest.algorithm() == says => bare.add(digest)?,
-                    (Some(_), _) => return Err(malformed(line)),
-                    (None, Some(digest)) => bare.add(digest)?,
-                    (None, None) => {}
-                }
+                read_hash(None, line, only, &mut found)?;
             }
-            Line::Other => {}
+            Line::Other if mentions(line, asset) => unread = unread.or(Some(line)),
+            Line::Other | Line::OtherAlgorithm => {}
         }
     }
-    Ok(if named.is_empty() { bare } else { named }.best())
+    if found.is_empty()
+        && let [(algorithm, hash)] = elsewhere[..]
+    {
+        read_hash(algorithm, hash, only, &mut found)?;
+    }
+    if found.is_empty() {
+        if single && lines == 0 {
+            return Err(malformed("(an empty file)"));
+        }
+        if let Some(line) = unread
+            && (single || only.is_some())
+        {
+            return Err(malformed(line));
+        }
+    }
+    Ok(found.best())
+}
+
+/// Read `hash`, given to the asset, into `found`. What the line (`algorithm`) or the file's
+/// name (`only`) says the hash is must be what it is; a file that says nothing may list other
+/// algorithms' hashes (MD5, SHA-1), which are not read, but a hash of no algorithm is malformed.
+fn read_hash(
+    algorithm: Option<Algorithm>,
+    hash: &str,
+    only: Option<Algorithm>,
+    found: &mut Found,
+) -> Result<(), Unreadable> {
+    let says = match (algorithm, only) {
+        (Some(line), Some(file)) if line != file => return Ok(()),
+        (line, file) => line.or(file),
+    };
+    match (says, Digest::from_hex(hash)) {
+        (Some(says), Some(digest)) if digest.algorithm() == says => found.add(digest)?,
+        (None, Some(digest)) => found.add(digest)?,
+        (None, None) if other_algorithm(hash) => {}
+        (Some(_), _) | (None, None) => return Err(malformed(hash)),
+    }
+    Ok(())
+}
+
+/// A hash of an algorithm haul does not read: MD5, SHA-1, SHA-224, SHA-384 by their length.
+fn other_algorithm(hash: &str) -> bool {
+    [32, 40, 56, 96].contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether `line` holds the asset's name as a whole name (not `ASSET.sig` or `xASSET`).
+fn mentions(line: &str, asset: &str) -> bool {
+    let part_of_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_');
+    line.match_indices(asset).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + asset.len()..].chars().next();
+        !before.is_some_and(part_of_name) && !after.is_some_and(part_of_name)
+    })
 }
 
 enum Line<'a> {
@@ -125,29 +173,14 @@ enum Line<'a> {
         hash: &'a str,
         name: &'a str,
     },
+    /// A BSD or OpenSSL line of an algorithm haul does not read (`MD5 (NAME) = …`).
+    OtherAlgorithm,
     Other,
 }
 
 fn split_line(line: &str) -> Line<'_> {
-    // `TAG (NAME) = HASH`
-    if let Some((tag, rest)) = line.split_once(" (")
-        && let Some((name, hash)) = rest.rsplit_once(") = ")
-        && !tag.is_empty()
-        && tag
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
-    {
-        let algorithm = match tag {
-            "SHA256" | "SHA2-256" => Algorithm::Sha256,
-            "SHA512" | "SHA2-512" => Algorithm::Sha512,
-            // MD5, SHA1, BLAKE2b, …: not a line haul reads.
-            _ => return Line::Other,
-        };
-        return Line::Listed {
-            algorithm: Some(algorithm),
-            hash: hash.trim(),
-            name,
-        };
+    if let Some(tagged) = tagged_line(line) {
+        return tagged;
     }
     if let Some((name, hash)) = line.rsplit_once(": ")
         && Digest::from_hex(hash.trim()).is_some()
@@ -168,6 +201,29 @@ fn split_line(line: &str) -> Line<'_> {
     }
 }
 
+/// `TAG (NAME) = HASH` as BSD tools write it, or `TAG(NAME)= HASH` as OpenSSL does, the tag in
+/// any case (`SHA256`, `SHA2-256`, `sha256`).
+fn tagged_line(line: &str) -> Option<Line<'_>> {
+    let (tag, rest) = line.split_once('(')?;
+    let tag = tag.trim_end();
+    if tag.is_empty() || !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return None;
+    }
+    let (name, hash) = rest.rsplit_once(')')?;
+    let hash = hash.trim_start().strip_prefix('=')?.trim();
+    let algorithm = match tag.to_ascii_uppercase().as_str() {
+        "SHA256" | "SHA2-256" | "SHA-256" => Algorithm::Sha256,
+        "SHA512" | "SHA2-512" | "SHA-512" => Algorithm::Sha512,
+        // MD5, SHA1, BLAKE2b, …: not a line haul reads.
+        _ => return Some(Line::OtherAlgorithm),
+    };
+    Some(Line::Listed {
+        algorithm: Some(algorithm),
+        hash,
+        name,
+    })
+}
+
 /// A listed path names the asset when its last component is the asset's name.
 fn names_asset(listed: &str, asset: &str) -> bool {
     let listed = listed.trim();
@@ -175,16 +231,55 @@ fn names_asset(listed: &str, asset: &str) -> bool {
     base == asset
 }
 
-#[derive(Deserialize)]
-struct DistManifest {
-    #[serde(default)]
-    artifacts: BTreeMap<String, DistArtifact>,
+/// A JSON object's members in order, duplicates kept: a key given twice is not silently
+/// the last one.
+struct Members(Vec<(String, Box<RawValue>)>);
+
+impl Members {
+    fn parse(json: &str) -> Option<Members> {
+        serde_json::from_str(json).ok()
+    }
+
+    fn all(&self, key: &str) -> impl Iterator<Item = &RawValue> {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| &**v)
+    }
+
+    /// The member `key` when it is there once; `Err` when it is there more than once.
+    fn one(&self, key: &str) -> Result<Option<&RawValue>, ()> {
+        let mut all = self.all(key);
+        let first = all.next();
+        if all.next().is_some() {
+            Err(())
+        } else {
+            Ok(first)
+        }
+    }
 }
 
-#[derive(Deserialize)]
-struct DistArtifact {
-    #[serde(default)]
-    checksums: BTreeMap<String, String>,
+impl<'de> Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 /// A hash as written, for a message (a line of a hostile file can be long).
@@ -192,20 +287,53 @@ fn malformed(hash: &str) -> Unreadable {
     Unreadable::Malformed(hash.chars().take(140).collect())
 }
 
-/// The asset's digest from cargo-dist's `dist-manifest.json` (SHA-256 when it has one). A
-/// checksum the manifest gives the asset under `sha256` or `sha512` that is not one is
-/// [`Unreadable::Malformed`].
+/// The asset's digest from cargo-dist's `dist-manifest.json` (SHA-256 when it has one).
+/// Only the asset's own entry counts: another artifact's odd entry does not stop it being read.
+/// A checksum the manifest gives the asset under `sha256` or `sha512` that is not one, an entry
+/// for the asset given twice, and a manifest haul cannot read that names the asset are
+/// [`Unreadable::Malformed`]; two different hashes of one algorithm are a [`Conflict`].
 pub fn find_in_dist_manifest(text: &str, asset: &str) -> Result<Option<Digest>, Unreadable> {
-    let Ok(manifest) = serde_json::from_str::<DistManifest>(text) else {
-        return Ok(None);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let unreadable = |what: &str| {
+        if mentions(text, asset) {
+            Err(malformed(what))
+        } else {
+            Ok(None)
+        }
     };
-    let Some(artifact) = manifest.artifacts.get(asset) else {
-        return Ok(None);
+    let Some(manifest) = Members::parse(text) else {
+        return unreadable("dist-manifest.json is not a JSON object");
+    };
+    let artifacts = match manifest.one("artifacts") {
+        Ok(Some(artifacts)) => artifacts,
+        Ok(None) => return unreadable("dist-manifest.json has no `artifacts`"),
+        Err(()) => return unreadable("dist-manifest.json gives `artifacts` twice"),
+    };
+    let Some(artifacts) = Members::parse(artifacts.get()) else {
+        return unreadable("the manifest's `artifacts` is not a JSON object");
+    };
+    let entry = match artifacts.one(asset) {
+        Ok(Some(entry)) => entry,
+        Ok(None) => return Ok(None),
+        Err(()) => return Err(malformed(&format!("`{asset}` listed twice"))),
+    };
+    let Some(entry) = Members::parse(entry.get()) else {
+        return Err(malformed(entry.get()));
+    };
+    let checksums = match entry.one("checksums") {
+        Ok(Some(checksums)) => checksums,
+        Ok(None) => return Ok(None),
+        Err(()) => return Err(malformed("`checksums` given twice")),
+    };
+    let Some(checksums) = Members::parse(checksums.get()) else {
+        return Err(malformed(checksums.get()));
     };
     let mut found = Found::default();
     for algorithm in Algorithm::ALL {
-        if let Some(hex) = artifact.checksums.get(algorithm.name()) {
-            found.add(Digest::new(algorithm, hex).ok_or_else(|| malformed(hex))?)?;
+        for value in checksums.all(algorithm.name()) {
+            let hex: String =
+                serde_json::from_str(value.get()).map_err(|_| malformed(value.get()))?;
+            found.add(Digest::new(algorithm, &hex).ok_or_else(|| malformed(&hex))?)?;
         }
     }
     Ok(found.best())

@@ -202,8 +202,13 @@ fn a_hash_the_file_gives_the_asset_that_is_not_one_is_malformed() {
             "{name}: {text}"
         );
     }
-    // A file that says no algorithm: other algorithms' hashes are not read, and not an error.
-    let text = format!("{short}  a.tar.gz\n{}  a.tar.gz\n", "b".repeat(32));
+    // A file that says no algorithm: other algorithms' hashes (SHA-1, MD5) are not read, and
+    // not an error.
+    let text = format!(
+        "{}  a.tar.gz\n{}  a.tar.gz\n",
+        "c".repeat(40),
+        "b".repeat(32)
+    );
     assert_eq!(
         find(FileKind::List, "checksums.txt", &text, "a.tar.gz"),
         Ok(None)
@@ -246,6 +251,160 @@ fn reads_dist_manifests() {
     );
     let text = manifest(&format!(r#""sha512":"{HASH512}","sha256":"{HASH}""#));
     assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
+}
+
+/// The layouts other tools write: OpenSSL's `SHA256(NAME)= HASH` (and OpenSSL 3's
+/// `SHA2-256`), a lowercase BSD tag, a byte-order mark before the first line.
+#[test]
+fn reads_openssl_lines_lowercase_tags_and_a_byte_order_mark() {
+    let asset = "a.tar.gz";
+    for (name, text) in [
+        ("SHA256SUMS", format!("SHA256(a.tar.gz)= {HASH}\n")),
+        ("checksums.txt", format!("SHA2-256(a.tar.gz)= {HASH}\n")),
+        ("a.tar.gz.sha256", format!("SHA256(a.tar.gz)= {HASH}\n")),
+        ("SHA256SUMS", format!("sha256 (a.tar.gz) = {HASH}\n")),
+        ("checksums.txt", format!("\u{feff}{HASH}  a.tar.gz\n")),
+        ("SHA256SUMS", format!("\u{feff}{HASH}  a.tar.gz\r\n")),
+    ] {
+        let kind = if name.starts_with(asset) {
+            FileKind::Single
+        } else {
+            FileKind::List
+        };
+        assert_eq!(
+            find(kind, name, &text, asset),
+            Ok(Some(sha256(HASH))),
+            "{name}: {text}"
+        );
+    }
+    // Other algorithms' tagged lines are still not read, and not an error.
+    let text = format!("MD5(a.tar.gz)= {}\n", "a".repeat(32));
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &text, asset),
+        Ok(None)
+    );
+}
+
+/// A hash for the asset that is no algorithm's is malformed in any list, not only in one
+/// whose name says its algorithm; so is a line that names the asset in a layout haul cannot
+/// read, in a file that says its algorithm.
+#[test]
+fn a_broken_hash_in_a_list_that_names_no_algorithm_is_malformed() {
+    let asset = "a.tar.gz";
+    for bad in [
+        &HASH[1..],
+        &format!("{HASH}0")[..],
+        &format!("{}z", &HASH[1..])[..],
+    ] {
+        let text = format!("{bad}  a.tar.gz\n");
+        assert_eq!(
+            find(FileKind::List, "checksums.txt", &text, asset),
+            Err(Unreadable::Malformed(bad.to_owned())),
+            "{text}"
+        );
+    }
+    let text = format!("a.tar.gz={HASH}\n");
+    assert_eq!(
+        find(FileKind::List, "SHA256SUMS", &text, asset),
+        Err(Unreadable::Malformed(text.trim().to_owned()))
+    );
+    // A file that says no algorithm may hold lines haul does not read.
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &text, asset),
+        Ok(None)
+    );
+    // `a.tar.gz.sig` is another file.
+    let text = format!("a.tar.gz.sig={HASH}\n");
+    assert_eq!(find(FileKind::List, "SHA256SUMS", &text, asset), Ok(None));
+}
+
+/// A file for the asset alone: `HASH  -` (hashed from a pipe), a line naming the file as it
+/// was called before it was uploaded, and an empty file; a bare hash that disagrees with a
+/// named line is a conflict.
+#[test]
+fn a_file_for_the_asset_alone_vouches_however_it_names_the_file() {
+    let asset = "a.tar.gz";
+    let read = |text: &str| find(FileKind::Single, "a.tar.gz.sha256", text, asset);
+    assert_eq!(read(&format!("{HASH}  -\n")), Ok(Some(sha256(HASH))));
+    assert_eq!(
+        read(&format!("{HASH}  build/widget.tar.gz\n")),
+        Ok(Some(sha256(HASH)))
+    );
+    assert_eq!(
+        read(""),
+        Err(Unreadable::Malformed("(an empty file)".to_owned()))
+    );
+    // Two lines for other files: it is a list that does not name the asset.
+    let other = "1".repeat(64);
+    assert_eq!(
+        read(&format!("{HASH}  b.tar.gz\n{other}  c.tar.gz\n")),
+        Ok(None)
+    );
+    assert_eq!(
+        read(&format!("{other}  a.tar.gz\n{HASH}\n")),
+        Err(Unreadable::Conflict(Conflict {
+            first: sha256(&other),
+            second: sha256(HASH),
+        }))
+    );
+}
+
+/// Only the asset's own entry counts: another artifact's odd entry does not switch the
+/// manifest off. An entry for the asset that cannot be read, or is given twice, is malformed;
+/// two hashes under one algorithm are a conflict.
+#[test]
+fn a_dist_manifest_is_read_for_the_asset_alone_and_its_oddities_are_not_skipped() {
+    let asset = "a.tar.gz";
+    let entry = |checksums: &str| {
+        format!(r#""a.tar.gz":{{"kind":"executable-zip","checksums":{{{checksums}}}}}"#)
+    };
+    let manifest =
+        |artifacts: &str| format!(r#"{{"dist_version":"0.30.0","artifacts":{{{artifacts}}}}}"#);
+    let good = entry(&format!(r#""sha256":"{HASH}""#));
+    let text = manifest(&format!(
+        r#""src.tar.gz":{{"checksums":{{"sha256":null}}}},{good}"#
+    ));
+    assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
+    let text = format!("\u{feff}{}", manifest(&good));
+    assert_eq!(find_in_dist_manifest(&text, asset), Ok(Some(sha256(HASH))));
+    for (checksums, shown) in [(r#""sha256":null"#, "null"), (r#""sha256":123"#, "123")] {
+        let text = manifest(&entry(checksums));
+        assert_eq!(
+            find_in_dist_manifest(&text, asset),
+            Err(Unreadable::Malformed(shown.to_owned())),
+            "{text}"
+        );
+    }
+    let text = manifest(&format!(
+        "{good},{}",
+        entry(&format!(r#""sha256":"{}""#, "1".repeat(64)))
+    ));
+    assert!(matches!(
+        find_in_dist_manifest(&text, asset),
+        Err(Unreadable::Malformed(_))
+    ));
+    let text = manifest(&entry(&format!(
+        r#""sha256":"{HASH}","sha256":"{}""#,
+        "1".repeat(64)
+    )));
+    assert!(matches!(
+        find_in_dist_manifest(&text, asset),
+        Err(Unreadable::Conflict(_))
+    ));
+    // A manifest that is not JSON, or whose artifacts are a list: malformed when it names the
+    // asset, nothing to say about it otherwise.
+    let text = format!("{},", manifest(&good));
+    assert!(matches!(
+        find_in_dist_manifest(&text, asset),
+        Err(Unreadable::Malformed(_))
+    ));
+    assert_eq!(find_in_dist_manifest(&text, "b.tar.gz"), Ok(None));
+    let text =
+        format!(r#"{{"artifacts":[{{"name":"a.tar.gz","checksums":{{"sha256":"{HASH}"}}}}]}}"#);
+    assert!(matches!(
+        find_in_dist_manifest(&text, asset),
+        Err(Unreadable::Malformed(_))
+    ));
 }
 
 fn names(plan: &[Candidate]) -> Vec<String> {

@@ -96,6 +96,9 @@ fn a_malformed_checksum_in_a_file_is_not_skipped() {
     for (name, text) in [
         (format!("{asset}.sha256"), format!("{short}  {asset}\n")),
         ("SHA256SUMS".to_owned(), format!("{short}  {asset}\n")),
+        // A name that says no algorithm may list other algorithms' hashes, but a SHA-256 a
+        // digit short is no algorithm's.
+        ("checksums.txt".to_owned(), format!("{short}  {asset}\n")),
         ("dist-manifest.json".to_owned(), manifest.to_string()),
     ] {
         let env = TestEnv::new();
@@ -253,6 +256,61 @@ fn mismatch_exits_4_and_changes_nothing() {
         Vec::<String>::new(),
         "staging left behind"
     );
+}
+
+/// Checksum files as other tools write them still catch a download that is not what the
+/// release published: UTF-16 from Windows PowerShell, OpenSSL's `SHA256(NAME)= HASH`, a
+/// per-asset file hashed from a pipe (`HASH  -`), and a dist-manifest.json whose entry for
+/// another artifact is odd.
+#[test]
+fn checksum_files_in_other_tools_layouts_catch_a_swapped_download() {
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let hash = sha256_hex(&bytes);
+    let utf16: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain(
+            format!("{hash}  {asset}\r\n")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    let manifest = serde_json::json!({
+        "artifacts": {
+            "source.tar.gz": { "checksums": { "sha256": null } },
+            asset.clone(): { "checksums": { "sha256": hash } },
+        }
+    });
+    for (name, text) in [
+        ("checksums.txt".to_owned(), utf16),
+        (
+            "SHA256SUMS".to_owned(),
+            format!("SHA256({asset})= {hash}\n").into_bytes(),
+        ),
+        (
+            format!("{asset}.sha256"),
+            format!("{hash}  -\n").into_bytes(),
+        ),
+        (
+            "dist-manifest.json".to_owned(),
+            manifest.to_string().into_bytes(),
+        ),
+    ] {
+        let env = TestEnv::new();
+        env.server
+            .release("acme/widget", "v1.0.0")
+            .asset(&asset, &bytes)
+            .asset(&name, &text)
+            .publish();
+        env.server.replace_file(
+            &crate::support::Server::download_path("acme/widget", "v1.0.0", &asset),
+            tar_gz_release("widget", "6.6.6"),
+        );
+        env.run(&["install", "acme/widget"])
+            .expect_code(4)
+            .stderr_has(&format!("checksum mismatch for `{asset}`"))
+            .stderr_has(&format!("(from {name})"));
+        assert!(env.snapshot().is_empty(), "{name}");
+    }
 }
 
 #[test]
