@@ -7,6 +7,8 @@
 //! (they must agree). A download whose bytes do not match fails as a mismatch even when its
 //! archive is too damaged to unpack: the bytes are hashed to the end either way.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fmt::Write as _;
 use std::io::{BufRead, Read, Write as _};
 use std::path::{Path, PathBuf};
@@ -97,8 +99,9 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     let (expected, mut hashes, unpacked) = if known.is_none() && !d.offline && !cached {
         // Nothing to reuse: the checksum files are fetched while the download streams in,
         // rather than one round trip before it. Either failing stops the other.
+        let mut texts = HashMap::new();
         let (expected, (hashes, unpacked)) = tokio::try_join!(
-            expected_checksum(http, d.release, &d.asset.name, d.plan),
+            expected_checksum(http, d.release, &d.asset.name, d.plan, &mut texts),
             async {
                 bar.message("downloading");
                 download(http, d, format, &[], bar).await
@@ -114,7 +117,10 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             // A note that only a project's lock vouched for the file vouches for locked
             // installs alone: a lock may pin other bytes than the release's.
             None if d.offline => kept_with(&d.cache_path).filter(|kept| !from_lock(kept)),
-            None => expected_checksum(http, d.release, &d.asset.name, d.plan).await?,
+            None => {
+                expected_checksum(http, d.release, &d.asset.name, d.plan, &mut HashMap::new())
+                    .await?
+            }
         };
         if cached
             && let Some(expected) = &expected
@@ -222,7 +228,7 @@ fn kept_with(cache_path: &Path) -> Option<Expected> {
 
 /// Whether `haul.lock` was what vouched for a cached file.
 fn from_lock(kept: &Expected) -> bool {
-    matches!(kept.first_source(), Some(Verified::File(file)) if file == crate::project::lock::FILE)
+    matches!(kept.first_source(), Some(Verified::File(file)) if file == crate::verify::LOCK_FILE)
 }
 
 fn sidecar(cache_path: &Path) -> PathBuf {
@@ -360,12 +366,14 @@ pub fn hash_file(path: &Path, mut hasher: Hasher) -> Result<Hashes> {
 
 /// What the download must hash to: the API's digest (a malformed one fails) and the first
 /// checksum file in `plan` that names the asset (one that names it twice differently fails);
-/// when both vouch, they must agree.
-async fn expected_checksum(
+/// when both vouch, they must agree. `texts` keeps the checksum files fetched, by URL, for the
+/// release's other assets (`haul lock` reads one release for several platforms).
+pub async fn expected_checksum(
     http: &Http,
     release: &Release,
     asset: &str,
     plan: &[Candidate],
+    texts: &mut HashMap<String, String>,
 ) -> Result<Option<Expected>> {
     let mut answers = Vec::new();
     for candidate in plan {
@@ -375,11 +383,15 @@ async fn expected_checksum(
                 let Some(file) = release.asset(name) else {
                     continue;
                 };
-                let text = http
-                    .get_text(&file.url, "application/octet-stream")
-                    .await
-                    .with_context(|| format!("fetching the checksum file `{name}`"))?;
-                let answer = Answer::from(verify::find(*kind, name, &text, asset));
+                let text = match texts.entry(file.url.clone()) {
+                    Entry::Occupied(kept) => kept.into_mut(),
+                    Entry::Vacant(slot) => slot.insert(
+                        http.get_text(&file.url, "application/octet-stream")
+                            .await
+                            .with_context(|| format!("fetching the checksum file `{name}`"))?,
+                    ),
+                };
+                let answer = Answer::from(verify::find(*kind, name, text, asset));
                 let names_it = answer != Answer::NotListed;
                 answers.push((Verified::File(name.clone()), answer));
                 if names_it {

@@ -12,7 +12,7 @@ pub mod batch;
 mod download;
 mod plan;
 
-pub use download::hash_file;
+pub use download::{expected_checksum, hash_file};
 
 use std::path::{Path, PathBuf};
 
@@ -370,12 +370,7 @@ async fn fetch_part(
                 .locked
                 .then(|| plan::known_hash(&candidate.plan))
                 .flatten()
-                .map(|digest| {
-                    (
-                        digest,
-                        Verified::File(crate::project::lock::FILE.to_owned()),
-                    )
-                }),
+                .map(|digest| (digest, Verified::File(crate::verify::LOCK_FILE.to_owned()))),
             cache_path: env
                 .downloads
                 .join(resolve::cache_dir(tool, &release.tag, opts.platform))

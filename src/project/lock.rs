@@ -17,8 +17,8 @@ use crate::platform::Platform;
 use crate::store::record::{Artifact, Identity, Product, Record, Requirement};
 use crate::verify::{Algorithm, Digest};
 
-/// The file's name.
-pub const FILE: &str = "haul.lock";
+/// The file's name (also the source a locked file is verified by).
+pub const FILE: &str = crate::verify::LOCK_FILE;
 
 /// The format this haul writes.
 pub const FORMAT: u32 = 1;

@@ -11,12 +11,13 @@ use anyhow::{Context as _, Result};
 use super::lock::{DOWNLOADED, LockedTool};
 use super::manifest::Wanted;
 use crate::fetch::Http;
+use crate::install::expected_checksum;
 use crate::platform::Platform;
 use crate::request::tool::Tool;
 use crate::resolve::release::{Asset, Release};
 use crate::resolve::{Part, for_platform, parts, release};
 use crate::store::record::Artifact;
-use crate::verify::{self, Algorithm, ApiDigest, Candidate, Digest, Hasher};
+use crate::verify::{self, Algorithm, ApiDigest, Candidate, Expected, Hasher};
 
 /// Lock `tool` (from `want`) for `platforms`. `release` is the release to lock, when the caller
 /// already knows it (a kept version); else the tool's requirement picks it.
@@ -77,9 +78,12 @@ pub async fn lock_tool(
     })
 }
 
-/// One file and its SHA-256, from the first of the release's sources that names it; the
-/// checksum files are fetched once per release (`files`). A file vouched for by SHA-512 only
-/// is downloaded once to learn its SHA-256 (and checked against the SHA-512).
+/// One file and its SHA-256, from what the release publishes for it, read as an install reads
+/// it: the API's digest and the first checksum file that names the file, which must agree (a
+/// malformed or conflicting checksum fails here as it fails an install). The checksum files are
+/// fetched once per release (`files`). Where only SHA-512 vouches, or SHA-512 beside SHA-256,
+/// the file is downloaded once, checked against every digest, and its SHA-256 is locked; where
+/// nothing vouches, it is downloaded to hash it, and the lock says so.
 async fn artifact(
     http: &Http,
     release: &Release,
@@ -87,60 +91,29 @@ async fn artifact(
     files: &mut HashMap<String, String>,
 ) -> Result<Artifact> {
     let asset = &part.asset;
-    let mut sha512: Option<(Digest, String, Option<String>)> = None;
-    for candidate in &part.plan {
-        let (found, by, url) = match candidate {
-            Candidate::Digest(ApiDigest::Valid(digest)) => {
-                (Some(digest.clone()), "api-digest".to_owned(), None)
-            }
-            Candidate::Digest(ApiDigest::Malformed(text)) => {
-                return Err(verify::VerifyError::Malformed {
-                    source: verify::Verified::Digest,
-                    text: text.clone(),
-                }
-                .to_user_error(&asset.name)
-                .into());
-            }
-            Candidate::File { name, kind } => {
-                let Some(file) = release.asset(name) else {
-                    continue;
-                };
-                let text = if let Some(text) = files.get(&file.url) {
-                    text.clone()
-                } else {
-                    let text = http
-                        .get_text(&file.url, "application/octet-stream")
-                        .await
-                        .with_context(|| format!("fetching the checksum file `{name}`"))?;
-                    files.insert(file.url.clone(), text.clone());
-                    text
-                };
-                let found =
-                    verify::find(*kind, name, &text, &asset.name).map_err(|unreadable| {
-                        unreadable
-                            .in_source(verify::Verified::File(name.clone()))
-                            .to_user_error(&asset.name)
-                    })?;
-                (found, name.clone(), Some(file.url.clone()))
-            }
-        };
-        match found {
-            Some(digest) if digest.algorithm() == Algorithm::Sha256 => {
-                return Ok(make(asset, digest.hex(), None, &by, url));
-            }
-            Some(digest) => {
-                sha512.get_or_insert((digest, by, url));
-            }
-            None => {}
-        }
+    let expected = expected_checksum(http, release, &asset.name, &part.plan, files).await?;
+    let checksum_url = expected
+        .as_ref()
+        .and_then(|e| e.files().next())
+        .and_then(|name| release.asset(name))
+        .map(|file| file.url.clone());
+    if let Some(expected) = &expected
+        && let Some(sha256) = expected.digest(Algorithm::Sha256)
+        && expected.digest(Algorithm::Sha512).is_none()
+    {
+        return Ok(make(
+            asset,
+            sha256.hex(),
+            None,
+            &expected.verified_by(),
+            checksum_url,
+        ));
     }
-    // No SHA-256 is published: hash the file once, and say what (if anything) vouched. The
-    // SHA-512 is computed only when there is one to check it against.
-    let mut hasher = Hasher::new(if sha512.is_some() {
-        &[Algorithm::Sha512]
-    } else {
-        &[]
-    });
+    let mut hasher = Hasher::new(
+        &expected
+            .as_ref()
+            .map_or_else(Vec::new, Expected::algorithms),
+    );
     let size = Some(asset.size).filter(|&n| n > 0);
     http.download(&asset.url, size, &(), async |chunk: bytes::Bytes| {
         hasher.update(&chunk);
@@ -148,28 +121,19 @@ async fn artifact(
     })
     .await?;
     let computed = hasher.finish();
-    match sha512 {
-        Some((want, by, url)) => {
-            let got = computed.get(Algorithm::Sha512);
-            if got != Some(&want) {
-                return Err(verify::VerifyError::Mismatch {
-                    source: verify::Verified::File(by),
-                    expected: want,
-                    actual: got.cloned().unwrap_or_else(|| computed.sha256().clone()),
-                }
-                .to_user_error(&asset.name)
-                .into());
-            }
-            Ok(make(
-                asset,
-                computed.sha256().hex(),
-                Some(want.hex().to_owned()),
-                &format!("{by} (sha512)"),
-                url,
-            ))
-        }
-        None => Ok(make(asset, computed.sha256().hex(), None, DOWNLOADED, None)),
-    }
+    let Some(expected) = expected else {
+        return Ok(make(asset, computed.sha256().hex(), None, DOWNLOADED, None));
+    };
+    verify::check(&expected, &computed).map_err(|err| err.to_user_error(&asset.name))?;
+    Ok(make(
+        asset,
+        computed.sha256().hex(),
+        expected
+            .digest(Algorithm::Sha512)
+            .map(|digest| digest.hex().to_owned()),
+        &expected.verified_by(),
+        checksum_url,
+    ))
 }
 
 fn make(

@@ -27,6 +27,10 @@ use crate::error::{ExitCode, UserError};
 use crate::unpack::Format;
 use crate::unpack::format::strip_suffix_ignore_case;
 
+/// A project's lock file, the source that vouches for the files `haul sync` installs from it
+/// (`verified_by = "haul.lock"`).
+pub const LOCK_FILE: &str = "haul.lock";
+
 /// A hash algorithm haul trusts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Algorithm {
@@ -195,16 +199,6 @@ impl From<Conflict> for Unreadable {
     }
 }
 
-impl Unreadable {
-    /// The error for this file, `source`.
-    pub fn in_source(self, source: Verified) -> VerifyError {
-        match self {
-            Unreadable::Conflict(conflict) => conflict.in_source(source),
-            Unreadable::Malformed(text) => VerifyError::Malformed { source, text },
-        }
-    }
-}
-
 /// One checksum file names the asset twice, with different digests of one algorithm.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
@@ -267,6 +261,22 @@ impl Expected {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// The digest of `algorithm`, when a source gave one (the sources agree on it).
+    pub fn digest(&self, algorithm: Algorithm) -> Option<&Digest> {
+        self.digests
+            .iter()
+            .map(|(_, digest)| digest)
+            .find(|digest| digest.algorithm() == algorithm)
+    }
+
+    /// The checksum files among the sources, in the order they were consulted.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.digests.iter().filter_map(|(source, _)| match source {
+            Verified::File(name) => Some(name.as_str()),
+            Verified::Digest => None,
+        })
     }
 
     /// The source whose digest the record names (the first consulted that gave one).

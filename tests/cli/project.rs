@@ -2,7 +2,8 @@
 //! alone, mirror directories, and the inventory.
 
 use crate::support::archive;
-use crate::support::{EXE, Server, TestEnv, program};
+use crate::support::server::sha256_hex;
+use crate::support::{EXE, Server, TestEnv, asset_and_bytes, program, tar_gz_release};
 
 /// The five platforms a lock covers by default, as release assets name them.
 const TRIPLES: [(&str, &str); 5] = [
@@ -1275,4 +1276,69 @@ fn completing_a_crashed_sync_makes_nothing_for_a_project_gone_since() {
     assert!(!dir.exists());
     assert!(std::fs::read_dir(env.home().join("journal")).map_or(true, |mut d| d.next().is_none()));
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
+}
+
+/// `haul lock` reads a release's checksums as an install reads them, so a release an install
+/// refuses is not locked either (exit 4, no lock written): an API digest and a checksum file
+/// that disagree (the asset was replaced after its checksums were published), a malformed
+/// checksum file beside a digest, and a per-asset SHA-512 that the file does not match.
+#[test]
+fn lock_refuses_a_release_whose_checksums_an_install_refuses() {
+    // (what the error says, the checksum files, the API digest)
+    type Case<'a> = (&'a str, Vec<(String, String)>, Option<String>);
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let evil = tar_gz_release("widget", "6.6.6");
+    let (good, bad) = (sha256_hex(&bytes), sha256_hex(&evil));
+    let sha512 = archive::sha512_hex(&bytes);
+    let cases: [Case; 3] = [
+        (
+            "api-digest says",
+            vec![("checksums.txt".to_owned(), format!("{good}  {asset}\n"))],
+            Some(format!("sha256:{bad}")),
+        ),
+        (
+            "is malformed",
+            vec![(
+                "SHA256SUMS".to_owned(),
+                format!("{}  {asset}\n", &good[1..]),
+            )],
+            Some(format!("sha256:{good}")),
+        ),
+        (
+            "checksum mismatch",
+            vec![
+                (format!("{asset}.sha512"), format!("{sha512}  {asset}\n")),
+                ("checksums.txt".to_owned(), format!("{bad}  {asset}\n")),
+            ],
+            None,
+        ),
+    ];
+    for (says, files, digest) in cases {
+        let env = TestEnv::new();
+        let mut release = env.server.release("acme/widget", "v1.0.0");
+        release = match &digest {
+            Some(digest) => release.asset_with_given_digest(&asset, &evil, digest),
+            None => release.asset(&asset, &evil),
+        };
+        for (name, text) in &files {
+            release = release.asset(name, text.as_bytes());
+        }
+        release.publish();
+        let host = env.run(&["info", "acme/widget", "--json"]).json()["host"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches("-musl")
+            .to_owned();
+        let dir = project(
+            &env,
+            &format!("[settings]\nplatforms = [\"{host}\"]\n\n[tools]\n\"acme/widget\" = \"1\"\n"),
+        );
+        run_in(&env, &dir, &["lock"])
+            .expect_code(4)
+            .stderr_has(says);
+        assert!(!dir.join("haul.lock").exists(), "{says}");
+        env.run(&["install", "acme/widget"])
+            .expect_code(4)
+            .stderr_has(says);
+    }
 }
