@@ -43,12 +43,21 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         let program = program(ctx, &record, &key, args.bin.as_deref())?;
         return run(&program, &args.args);
     }
+    // Where checksums are required, a version stored unverified runs only once it is verified:
+    // it goes through the install, which verifies it or refuses it.
+    let require = crate::cli::flag_pair(args.require_checksum, args.no_require_checksum);
+    let required =
+        InstallSettings::resolve(&ctx.settings, None, require, false, None)?.require_checksum;
     let stored = installed.as_ref().and_then(|record| {
         let key = match &spec.req {
             VersionReq::Latest if !args.tool.contains('@') => record.active.clone(),
             req => stored_match(record, req),
         }?;
-        Some((record.clone(), key))
+        let unverified = record
+            .versions
+            .get(&key)
+            .is_some_and(|v| v.artifacts.iter().any(|a| a.verified_by.is_none()));
+        (!(required && unverified)).then(|| (record.clone(), key))
     });
     let (record, key) = match stored {
         Some(found) => found,

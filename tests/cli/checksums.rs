@@ -366,6 +366,60 @@ fn a_digest_and_a_checksum_file_that_disagree_are_refused() {
 
 /// `haul exec` stores a version it does not have, under the same checksum rule as install,
 /// and takes the same flag to relax it.
+/// A version stored unverified is not reused as it is where checksums are required (`install`
+/// and `exec` refuse it, and change nothing), and once its release publishes a checksum file,
+/// installing it again verifies it: bytes the checksum does not name are refused (exit 4).
+#[test]
+fn a_version_stored_unverified_is_verified_before_it_is_reused() {
+    let env = TestEnv::new();
+    let asset = publish_unverified(&env);
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    let before = env.snapshot();
+    for args in [
+        &["install", "acme/widget@1.0.0", "--require-checksum"][..],
+        &[
+            "exec",
+            "acme/widget@1.0.0",
+            "--require-checksum",
+            "--",
+            "--version",
+        ][..],
+    ] {
+        env.run(args)
+            .expect_code(4)
+            .stderr_has(&format!("no checksum covers `{asset}`"));
+        assert_eq!(env.snapshot(), before, "{args:?}");
+    }
+    // The release now publishes a checksum file for other bytes than those stored.
+    let other = tar_gz_release("widget", "1.0.1");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &other)
+        .checksums("checksums.txt")
+        .publish();
+    env.server.replace_file(
+        &crate::support::Server::download_path("acme/widget", "v1.0.0", &asset),
+        tar_gz_release("widget", "1.0.0"),
+    );
+    env.run(&["install", "acme/widget@1.0.0"])
+        .expect_code(4)
+        .stderr_has(&format!("checksum mismatch for `{asset}`"));
+    assert_eq!(env.snapshot(), before);
+    // With the bytes the checksum names, the version is stored again, verified.
+    env.server.replace_file(
+        &crate::support::Server::download_path("acme/widget", "v1.0.0", &asset),
+        other,
+    );
+    assert_eq!(
+        verified_by(&env, &["install", "acme/widget@1.0.0"]),
+        "checksums.txt"
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.1"))
+    );
+}
+
 #[test]
 fn exec_follows_the_checksum_rule_and_its_flag() {
     let env = TestEnv::new();
