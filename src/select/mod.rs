@@ -558,6 +558,11 @@ mod tests {
             (&["kind-linux-amd64", "kind-windows-amd64", "kind-darwin-arm64"], "windows-x86_64", "kind",
                 Some("kind-windows-amd64"), "", None),
             (&["t-linux-amd64", "t.exe"], "linux-x86_64", "t", Some("t-linux-amd64"), "", None),
+            // `.bin` is a bare program (apple/pkl-go), not some other file type.
+            (&["pkl-gen-go-linux-amd64.bin", "pkl-gen-go-linux-aarch64.bin", "pkl-gen-go-macos.bin"], "linux-aarch64",
+                "pkl-gen-go", Some("pkl-gen-go-linux-aarch64.bin"), "built for linux-aarch64", None),
+            (&["pkl-gen-go-linux-amd64.bin", "pkl-gen-go-linux-aarch64.bin", "pkl-gen-go-macos.bin"], "macos-aarch64",
+                "pkl-gen-go", Some("pkl-gen-go-macos.bin"), "", None),
             // Other OSes never fit.
             (&["t-aarch64-linux-android.tar.gz", "t-netbsd-arm64.tar.gz"], "linux-aarch64", "t", None, "no asset", None),
             (&["t-freebsd-amd64.tar.gz", "t-linux-amd64.tar.gz"], "freebsd-x86_64", "t", Some("t-freebsd-amd64.tar.gz"), "", None),

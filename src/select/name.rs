@@ -14,7 +14,7 @@ pub(super) enum Kind {
     /// A single compressed file (`.gz`, `.xz`, `.zst`, `.bz2`).
     Compressed,
     Exe,
-    /// No extension: the executable itself.
+    /// No extension (or `.bin`): the executable itself.
     Bare,
     /// A portable Linux executable (`.AppImage`), installed like a bare one.
     AppImage,
@@ -266,6 +266,10 @@ pub(super) fn split_format(lower: &str) -> (&str, Kind) {
     }
     if let Some(stem) = lower.strip_suffix(".exe") {
         return (stem, Kind::Exe);
+    }
+    // `.bin` marks the program itself (`pkl-gen-go-macos.bin`), not another file type.
+    if let Some(stem) = lower.strip_suffix(".bin") {
+        return (stem, Kind::Bare);
     }
     match lower.rsplit_once('.') {
         Some((stem, ext)) if JUNK_EXTS.split_whitespace().any(|e| e == ext) => (stem, Kind::Junk),
