@@ -8,8 +8,9 @@
 //!    manifests, scripts, source/vendor/completion/man bundles, and names that carry neither an OS
 //!    nor an arch (but see `settle`: the one archive of a release with no other build holds a
 //!    build for every platform). OS installer packages (.deb .rpm .apk .msi .pkg .dmg, app
-//!    bundles, snaps, …) are set aside: they are only reported, never picked. An `.AppImage` is
-//!    a portable Linux program, installed as it is.
+//!    bundles, snaps, …) and programs called `installer` or `setup` are set aside: they are only
+//!    reported, never picked (an archive so called holds the program: there the word is only a
+//!    variant). An `.AppImage` is a portable Linux program, installed as it is.
 //! 3. A release holding several tools keeps the assets named after the tool (whole tokens, so
 //!    `tool` is not `tool_extended`), else after the repository, else those containing either.
 //! 4. What runs natively: same OS; same arch, or an armv6 build on armv7, a universal build on
@@ -467,6 +468,15 @@ mod tests {
                 "only installer packages (.dmg) exist for macos-aarch64", None),
             (&["t-setup-x64.exe", "t-windows-x64.zip"], "windows-x86_64", "t", Some("t-windows-x64.zip"), "", None),
             (&["t-installer-x64.exe", "t-linux-x64.tar.gz"], "windows-x86_64", "t", None, "only installer packages", None),
+            (&["t-setup-x64.exe", "t-linux-x64.tar.gz"], "windows-x86_64", "t", None, "only installer packages", None),
+            (&["t-installer-linux-amd64"], "linux-x86_64", "t", None, "only installer packages (installer)", None),
+            // ...but an archive called an installer holds the program (NetApp/trident's tarball
+            // holds tridentctl): the word is a variant, below the plain build.
+            (&["trident-installer-24.06.0.tar.gz"], "linux-x86_64", "trident", Some("trident-installer-24.06.0.tar.gz"),
+                "a build for each", None),
+            (&["t-installer-linux-amd64.tar.gz"], "linux-x86_64", "t", Some("t-installer-linux-amd64.tar.gz"), "", None),
+            (&["t-installer-linux-amd64.tar.gz", "t-linux-amd64.tar.gz"], "linux-x86_64", "t",
+                Some("t-linux-amd64.tar.gz"), "", None),
             // libc: a musl host never gets glibc; a glibc host prefers a static build, then glibc,
             // then musl (which may need musl's loader).
             (&["t-x86_64-unknown-linux-gnu.tar.gz", "t_amd64.deb"], "linux-x86_64-musl", "t", None,

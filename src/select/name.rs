@@ -400,6 +400,11 @@ impl Asset<'_> {
             Word::Installer if self.kind == Kind::Exe => {
                 self.kind = Kind::Installer(".exe installer");
             }
+            // An archive called an installer holds the program (`trident-installer-…tar.gz`
+            // holds tridentctl): there the word is only a variant.
+            Word::Installer if matches!(self.kind, Kind::Tarball | Kind::Zip | Kind::Compressed) => {
+                self.extras += 1;
+            }
             Word::Installer if self.is_program() => self.kind = Kind::Installer("installer"),
             Word::Junk if self.is_program() => self.kind = Kind::Junk,
             Word::Unknown => self.extras += 1,
