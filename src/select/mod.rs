@@ -452,6 +452,9 @@ mod tests {
                 "the release's one archive names no platform; taken as holding a build for each", None),
             (&["t-1.0.zip", "t-1.0.zip.sha256"], "macos-aarch64", "t", Some("t-1.0.zip"), "a build for each", None),
             (&["t-1.0.tar.gz", "SHA256SUMS"], "linux-armv7", "t", Some("t-1.0.tar.gz"), "a build for each", None),
+            // ...also when a word comes before the tool's name (estesp/manifest-tool).
+            (&["binaries-manifest-tool-2.1.tar.gz", "binaries-manifest-tool-2.1.tar.gz.sha256sum"], "linux-aarch64",
+                "manifest-tool", Some("binaries-manifest-tool-2.1.tar.gz"), "a build for each", None),
             // Two such archives are the source in two formats.
             (&["t-1.0.zip", "t-1.0.tar.gz"], "linux-x86_64", "t", None, "no asset fits", None),
             (&["t-1.0.zip", "t-1.0.tar.gz"], "windows-x86_64", "t", None, "no asset fits", None),

@@ -535,17 +535,19 @@ pub(super) fn settle(assets: &mut [Asset<'_>]) {
 /// An archive that names no OS and no arch, named after the tool: in a release whose other
 /// builds name other OSes but not Windows, it is the Windows build (zip is Windows' own
 /// format; such tarballs are source); in a release with no other build at all, the one such
-/// archive holds a build for every platform. Otherwise it is nothing haul can place.
+/// archive holds a build for every platform, also when its name only contains the tool's
+/// (`binaries-manifest-tool-2.1.tar.gz`). Otherwise it is nothing haul can place.
 fn settle_os(assets: &mut [Asset<'_>]) {
-    let placeless = |a: &Asset| {
+    let unplaced = |a: &Asset, named: Named| {
         a.is_program()
             && a.is_platformless()
-            && a.named >= Named::Repo
+            && a.named >= named
             && matches!(a.kind, Kind::Zip | Kind::Tarball)
     };
+    let placeless = |a: &Asset| unplaced(a, Named::Repo);
     let program_builds = assets.iter().any(|a| a.is_program() && a.is_build());
     if !program_builds {
-        let mut candidates = assets.iter_mut().filter(|a| placeless(a));
+        let mut candidates = assets.iter_mut().filter(|a| unplaced(a, Named::Part));
         if let (Some(only), None) = (candidates.next(), candidates.next()) {
             only.every_platform = true;
         }
