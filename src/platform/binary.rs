@@ -251,8 +251,7 @@ impl Program {
     }
 
     /// Whether it runs on `p`: natively, or under an emulation the OS provides (which is
-    /// returned); otherwise why not. The same emulations the asset selector allows, plus 32-bit
-    /// x86 on Windows on Arm, which Windows emulates too.
+    /// returned); otherwise why not. The same emulations the asset selector allows.
     pub fn fit(&self, p: Platform) -> Result<Option<Emulation>, Misfit> {
         let os_misfit = || Misfit::Os {
             found: self.describe(),
@@ -302,9 +301,8 @@ impl Program {
                 }
                 match (cpu, p.arch) {
                     (Cpu::Is(a), h) if *a == h => Ok(None),
-                    (Cpu::Is(Arch::I686), Arch::X86_64 | Arch::Aarch64) => {
-                        Ok(Some(Emulation::Wow64))
-                    }
+                    (Cpu::Is(Arch::I686), Arch::X86_64) => Ok(Some(Emulation::Wow64)),
+                    (Cpu::Is(Arch::I686), Arch::Aarch64) => Ok(Some(Emulation::WindowsArm64X86)),
                     (Cpu::Is(Arch::X86_64), Arch::Aarch64) => Ok(Some(Emulation::WindowsArm64X64)),
                     _ => Err(Misfit::Arch {
                         found: vec![cpu.clone()],
@@ -1505,6 +1503,10 @@ mod tests {
         assert_eq!(
             program(&pe(0x8664, false)).fit(p("windows-aarch64")),
             Ok(Some(Emulation::WindowsArm64X64))
+        );
+        assert_eq!(
+            program(&pe(0x14c, false)).fit(p("windows-aarch64")),
+            Ok(Some(Emulation::WindowsArm64X86))
         );
         assert!(matches!(
             program(&pe(0xaa64, false)).fit(p("windows-x86_64")),

@@ -139,6 +139,8 @@ pub enum Emulation {
     Wow64,
     /// An `x86_64` Windows build on Windows on Arm.
     WindowsArm64X64,
+    /// A 32-bit x86 Windows build on Windows on Arm.
+    WindowsArm64X86,
 }
 
 impl Emulation {
@@ -149,13 +151,14 @@ impl Emulation {
             Emulation::Rosetta2 => "rosetta 2",
             Emulation::Wow64 => "wow64",
             Emulation::WindowsArm64X64 => "x64 emulation on windows on arm",
+            Emulation::WindowsArm64X86 => "x86 emulation on windows on arm",
         }
     }
 
     /// The kind of build it runs.
     pub fn runs(self) -> &'static str {
         match self {
-            Emulation::Wow64 => "32-bit x86",
+            Emulation::Wow64 | Emulation::WindowsArm64X86 => "32-bit x86",
             Emulation::Rosetta2 | Emulation::WindowsArm64X64 => "x86_64",
         }
     }

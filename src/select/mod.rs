@@ -24,7 +24,8 @@
 //!    usual format of the OS (zip/exe on Windows, tarballs elsewhere, `AppImage`s last); msvc over
 //!    mingw.
 //! 6. Nothing native: an emulated build, flagged in `emulated`: `x86_64` under Rosetta 2 on Apple
-//!    silicon, `x86_64` on Windows on Arm, 32-bit x86 under `WoW64` on 64-bit Windows.
+//!    silicon, `x86_64` on Windows on Arm (then 32-bit x86 there), 32-bit x86 under `WoW64` on
+//!    64-bit Windows.
 //! 7. Still nothing: say so, naming the installer packages when only those exist.
 //!
 //! [`ranked`] gives every candidate of rules 5 and 6 in order, for an installer that finds the
@@ -94,7 +95,19 @@ fn arch_fit(build: BuildArch, p: Platform) -> Option<Fit> {
         (B::Is(Arch::X86_64), Arch::Aarch64, Os::MacOs) => emulated(Emulation::Rosetta2),
         (B::Is(Arch::X86_64), Arch::Aarch64, Os::Windows) => emulated(Emulation::WindowsArm64X64),
         (B::Is(Arch::I686) | B::I586, Arch::X86_64, Os::Windows) => emulated(Emulation::Wow64),
+        (B::Is(Arch::I686) | B::I586, Arch::Aarch64, Os::Windows) => {
+            emulated(Emulation::WindowsArm64X86)
+        }
         _ => None,
+    }
+}
+
+/// Native builds first, then emulated ones: on Windows on Arm, x64 emulation before x86.
+fn fit_order(fit: Fit) -> u8 {
+    match fit {
+        Fit::Native(_) => 0,
+        Fit::Emulated(Emulation::WindowsArm64X86) => 2,
+        Fit::Emulated(_) => 1,
     }
 }
 
@@ -263,7 +276,7 @@ pub fn ranked(
     let libc_ok = |a: &Asset| !(musl_host(platform) && a.libc == BuildLibc::Gnu);
     let mut order: Vec<(&Asset, Fit)> = fitting().filter(|&(a, _)| libc_ok(a)).collect();
     // Native builds first, emulated ones after (rule 6); each kind by rule 5.
-    order.sort_by_key(|&(a, f)| (matches!(f, Fit::Emulated(_)), rank(a, f, platform)));
+    order.sort_by_key(|&(a, f)| (fit_order(f), rank(a, f, platform)));
     if !order.is_empty() {
         let several_tools = programs_named == Some(Named::Tool)
             && usable
@@ -416,7 +429,7 @@ mod tests {
     #[test]
     #[allow(clippy::too_many_lines, reason = "one table of cases")]
     fn tricky_selections() {
-        use Emulation::{Rosetta2, WindowsArm64X64, Wow64};
+        use Emulation::{Rosetta2, WindowsArm64X64, WindowsArm64X86, Wow64};
         type Row<'a> = (
             &'a [&'a str],
             &'a str,
@@ -518,6 +531,13 @@ mod tests {
             (&["t-windows-amd64.zip"], "windows-aarch64", "t", Some("t-windows-amd64.zip"), "windows on arm",
                 Some(WindowsArm64X64)),
             (&["t-linux-amd64.tar.gz"], "linux-aarch64", "t", None, "no asset fits linux-aarch64", None),
+            // Windows on Arm runs 32-bit x86 builds too, after x64 ones.
+            (&["ttyd.x86_64", "ttyd.aarch64", "ttyd.win32.exe"], "windows-aarch64", "ttyd", Some("ttyd.win32.exe"),
+                "32-bit x86 build runs under x86 emulation on windows on arm; no aarch64 build", Some(WindowsArm64X86)),
+            (&["t-windows-386.zip", "t-windows-amd64.zip"], "windows-aarch64", "t", Some("t-windows-amd64.zip"),
+                "x86_64 build runs under x64 emulation", Some(WindowsArm64X64)),
+            (&["t-windows-amd64.zip", "t-windows-386.zip"], "windows-aarch64", "t", Some("t-windows-amd64.zip"),
+                "x86_64 build runs under x64 emulation", Some(WindowsArm64X64)),
             // ARM: v7 over v6; v6 runs on v7; a bare `arm` is settled by the release.
             (&["t_linux_armv6.tar.gz", "t_linux_armv7.tar.gz"], "linux-armv7", "t", Some("t_linux_armv7.tar.gz"), "", None),
             (&["t-linux-arm.tar.gz", "t-linux-arm64.tar.gz"], "linux-armv7", "t", Some("t-linux-arm.tar.gz"),
