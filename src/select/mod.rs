@@ -570,6 +570,25 @@ mod tests {
                 "taken as arm64", None),
             (&["t-macos.tar.gz", "t-macos-x86_64.tar.gz"], "macos-x86_64", "t", Some("t-macos-x86_64.tar.gz"), "", None),
             (&["t.exe", "t-x86.exe", "t-arm64.exe"], "windows-x86_64", "t", Some("t.exe"), "taken as x86_64", None),
+            // No arch on a Linux or Windows build whose OS names none, where another OS names
+            // arm64 and x86_64 (or leaves x86_64 unnamed): x86_64, which that OS splits out.
+            (&["plumber-linux", "plumber-darwin", "plumber-darwin-arm64", "plumber-windows.exe"], "linux-aarch64",
+                "plumber", None, "no asset fits linux-aarch64", None),
+            (&["plumber-linux", "plumber-darwin", "plumber-darwin-arm64", "plumber-windows.exe"], "linux-x86_64",
+                "plumber", Some("plumber-linux"),
+                "taken as x86_64: the release names arm64 builds for other oses, none for this one", None),
+            (&["copilot_1.2_linux_amd64.tar.gz", "copilot_1.2_linux_arm64.tar.gz", "copilot_1.2_macOS_amd64.tar.gz",
+               "copilot_1.2_macOS_arm64.tar.gz", "copilot-windows.exe"], "windows-aarch64", "copilot",
+                Some("copilot-windows.exe"), "x86_64 build runs under x64 emulation on windows on arm", Some(WindowsArm64X64)),
+            // ...not on macOS, whose arch-less builds are often universal or arm64...
+            (&["t-linux-amd64.tar.gz", "t-linux-arm64.tar.gz", "t-macos.tar.gz"], "macos-aarch64", "t",
+                Some("t-macos.tar.gz"), "assumed to run on aarch64", None),
+            // ...and not when only a glued hint names an arch (`win64`): minisign's Linux
+            // tarball holds both arches.
+            (&["minisign-0.11-linux.tar.gz", "minisign-0.11-macos.zip", "minisign-0.11-win64.zip"], "linux-aarch64",
+                "minisign", Some("minisign-0.11-linux.tar.gz"), "assumed to run on aarch64", None),
+            (&["t-linux.tar.gz", "t-win64.zip", "t-winarm64.zip"], "linux-aarch64", "t", Some("t-linux.tar.gz"),
+                "assumed to run on aarch64", None),
             // Beside both, a default build: the host's own arch named beats it.
             (&["t-linux.tar.gz", "t-linux-amd64.tar.gz", "t-linux-arm64.tar.gz"], "linux-x86_64", "t",
                 Some("t-linux-amd64.tar.gz"), "", None),

@@ -340,6 +340,8 @@ pub(super) struct Asset<'a> {
     pub(super) legacy: bool,
     /// The arch was read from what the release's other builds leave unnamed.
     pub(super) arch_inferred: bool,
+    /// The arch came only from a glued OS word's hint (`win64`, `linux32`), not an arch word.
+    pub(super) arch_hinted: bool,
     /// The release's one archive, naming no platform, in a release with no other build: taken
     /// as holding a build for every platform, chosen from inside it after unpacking.
     pub(super) every_platform: bool,
@@ -481,6 +483,7 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
         extras: 0,
         legacy: false,
         arch_inferred: false,
+        arch_hinted: false,
         every_platform: false,
     };
     let mut hint = BuildArch::Unknown;
@@ -493,7 +496,10 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
         // `aarch64-linux-android`: the more specific OS wins.
         asset.os = BuildOs::Other;
     }
-    asset.set_arch(hint);
+    if asset.arch == BuildArch::Unknown && hint != BuildArch::Unknown {
+        asset.arch = hint;
+        asset.arch_hinted = true;
+    }
     if said(Word::All) && asset.os == BuildOs::Is(Os::MacOs) {
         asset.set_arch(BuildArch::Universal);
     }
@@ -622,8 +628,12 @@ fn settle_bare_words(assets: &mut [Asset<'_>]) {
 
 /// A build that names no arch. In a release that names none anywhere: `x86_64`, from before
 /// multi-arch builds. Beside builds of its own OS that name theirs: the arch they leave
-/// unnamed, arm64 when they name `x86_64` and `x86_64` when they do not. Beside both, or none,
-/// it stays unknown: a default or multi-arch build, taken after any that names the host's.
+/// unnamed, arm64 when they name `x86_64` and `x86_64` when they do not. A Linux or Windows
+/// build whose OS names no arch, where another OS has an arm64 build named by an arch word
+/// and an `x86_64` or arch-less one: `x86_64`, the one build that OS splits in two (macOS
+/// builds so left are often universal or arm64). Otherwise it stays unknown: a default or
+/// multi-arch build (`minisign-0.11-linux.tar.gz` beside `-macos.zip` and `-win64.zip`),
+/// taken after any that names the host's.
 fn settle_archless(assets: &mut [Asset<'_>]) {
     let builds: Vec<(BuildOs, Named, BuildArch)> = assets
         .iter()
@@ -631,6 +641,25 @@ fn settle_archless(assets: &mut [Asset<'_>]) {
         .map(|a| (a.os, a.named, a.arch))
         .collect();
     let names_arch = builds.iter().any(|&(_, _, a)| a != BuildArch::Unknown);
+    // The OSes whose builds name arm64 by an arch word and `x86_64` by one or by leaving it out.
+    let split_oses: Vec<(BuildOs, Named)> = {
+        let spelled = |a: &Asset| a.is_build() && !a.arch_hinted;
+        let has = |os: BuildOs, named: Named, arch: BuildArch| {
+            assets
+                .iter()
+                .any(|a| spelled(a) && a.os == os && a.named == named && a.arch == arch)
+        };
+        builds
+            .iter()
+            .filter(|&&(os, named, _)| {
+                matches!(os, BuildOs::Is(_))
+                    && has(os, named, BuildArch::Is(Arch::Aarch64))
+                    && (has(os, named, BuildArch::Is(Arch::X86_64))
+                        || has(os, named, BuildArch::Unknown))
+            })
+            .map(|&(os, named, _)| (os, named))
+            .collect()
+    };
     for a in assets.iter_mut() {
         if a.arch != BuildArch::Unknown || a.os == BuildOs::Unknown || a.every_platform {
             continue;
@@ -647,6 +676,19 @@ fn settle_archless(assets: &mut [Asset<'_>]) {
             .map(|&(_, _, arch)| arch)
             .collect();
         let has = |arch| siblings.contains(&BuildArch::Is(arch));
+        if siblings.is_empty()
+            && matches!(a.os, BuildOs::Is(Os::Linux | Os::Windows))
+            && split_oses
+                .iter()
+                .any(|&(os, named)| os != a.os && named == a.named)
+        {
+            a.arch = BuildArch::Is(Arch::X86_64);
+            a.arch_note = Some(
+                "asset name carries no architecture; taken as x86_64: the release names arm64 builds for other oses, none for this one",
+            );
+            a.arch_inferred = true;
+            continue;
+        }
         if siblings.is_empty() || siblings.contains(&BuildArch::Universal) {
             continue;
         }
