@@ -7,14 +7,18 @@
 //! 2. Files that are not programs are dropped: checksums, signatures, certificates, keys, SBOMs,
 //!    manifests, scripts, source/vendor/completion/man bundles, and names that carry neither an OS
 //!    nor an arch (but see `settle`: the one archive of a release with no other build holds a
-//!    build for every platform). OS installer packages (.deb .rpm .apk .msi .pkg .dmg, app
+//!    build for every platform; a program named after the tool alone (`arkade`, `k3s`,
+//!    `kubetrim.tgz`, no version) is the Linux `x86_64` build where its name's other builds
+//!    mark theirs and none is that one, or where it is the release's only program). OS installer packages (.deb .rpm .apk .msi .pkg .dmg, app
 //!    bundles, snaps, …) and programs called `installer` or `setup` are set aside: they are only
 //!    reported, never picked (an archive so called holds the program: there the word is only a
 //!    variant). An `.AppImage` is a portable Linux program, installed as it is.
 //! 3. A release holding several tools keeps the assets named after the tool (whole tokens, so
 //!    `tool` is not `tool_extended`), else after the repository, else those containing either.
 //! 4. What runs natively: same OS; same arch, or an armv6 build on armv7, a universal build on
-//!    macOS, an arch-less build on `x86_64`/`aarch64`; never a glibc build on a musl host.
+//!    macOS, an arch-less build on `x86_64`/`aarch64`; never a glibc build on a musl host. An
+//!    arch-less Linux or Windows build is `x86_64` where another OS's builds name arm64 apart
+//!    from `x86_64` and its own OS names no arch (`plumber-linux` beside `plumber-darwin-arm64`).
 //! 5. Ranked, best first: on a musl host a build marked musl/static; exact arch, then universal,
 //!    then compatible, then arch-less; an arch named over one inferred; the plain build over one
 //!    for old systems or CPUs (`legacy`, `win7`, `centos7`, `noavx`, `baseline`); OS named over
@@ -468,6 +472,36 @@ mod tests {
             // ...also when a word comes before the tool's name (estesp/manifest-tool).
             (&["binaries-manifest-tool-2.1.tar.gz", "binaries-manifest-tool-2.1.tar.gz.sha256sum"], "linux-aarch64",
                 "manifest-tool", Some("binaries-manifest-tool-2.1.tar.gz"), "a build for each", None),
+            // A program naming no OS and no arch, named after the tool, where no other build of
+            // the release is for linux-x86_64: that build (the arch-only names beside it are
+            // Linux builds, and x86_64 is the one they leave out).
+            (&["arkade", "arkade-arm64", "arkade-armhf", "arkade-darwin", "arkade-darwin-arm64", "arkade.exe",
+               "arkade.sha256", "arkade-arm64.sha256", "arkade-armhf.sha256", "arkade-darwin.sha256",
+               "arkade-darwin-arm64.sha256", "arkade.exe.sha256"], "linux-x86_64", "arkade", Some("arkade"),
+                "no arch in the name; taken as x86_64, which the release's other builds leave unnamed; no os in the name; taken as linux",
+                None),
+            (&["arkade", "arkade-arm64", "arkade-armhf", "arkade-darwin", "arkade-darwin-arm64", "arkade.exe"],
+                "linux-aarch64", "arkade", Some("arkade-arm64"), "", None),
+            (&["arkade", "arkade-arm64", "arkade-armhf", "arkade-darwin", "arkade-darwin-arm64", "arkade.exe"],
+                "windows-x86_64", "arkade", Some("arkade.exe"), "", None),
+            (&["k3s", "k3s-arm64", "k3s-armhf", "k3s-airgap-images-amd64.tar.zst", "k3s-airgap-images-arm64.tar.zst",
+               "k3s-images.txt", "sha256sum-amd64.txt", "sha256sum-arm64.txt"], "linux-x86_64", "k3s", Some("k3s"),
+                "taken as x86_64", None),
+            (&["kubetrim.tgz", "kubetrim-arm64.tgz", "kubetrim-darwin.tgz", "kubetrim.exe.tgz"], "linux-x86_64-musl",
+                "kubetrim", Some("kubetrim.tgz"), "taken as x86_64", None),
+            (&["cloud-hypervisor", "cloud-hypervisor-static", "cloud-hypervisor-static-aarch64", "ch-remote", "hypervisor-fw"],
+                "linux-x86_64", "cloud-hypervisor", Some("cloud-hypervisor-static"), "static build preferred on linux", None),
+            (&["goofys"], "linux-x86_64", "goofys", Some("goofys"),
+                "the release's one program names no platform; taken as x86_64; no os in the name; taken as linux", None),
+            (&["firectl-v0.2.0", "firectl-v0.2.0.sha256"], "linux-x86_64", "firectl", Some("firectl-v0.2.0"), "one program", None),
+            (&["goofys"], "macos-aarch64", "goofys", None, "no asset fits", None),
+            // ...only beside marked builds of its own name: beside builds that merely contain
+            // the tool's name it would hide them all (github/gh-ost).
+            (&["gh-ost", "gh-ost-binary-linux-amd64-2024.tar.gz", "gh-ost-binary-osx-arm64-2024.tar.gz"], "macos-aarch64",
+                "gh-ost", Some("gh-ost-binary-osx-arm64-2024.tar.gz"), "", None),
+            // ...but a tarball with a version is source, and a zip stays Windows or nothing.
+            (&["t-1.0.tar.gz", "t-darwin-arm64.tar.gz", "t-windows-amd64.zip"], "linux-x86_64", "t", None, "no asset fits", None),
+            (&["t.zip", "t-darwin-arm64.tar.gz"], "linux-x86_64", "t", None, "no asset fits", None),
             // Two such archives are the source in two formats.
             (&["t-1.0.zip", "t-1.0.tar.gz"], "linux-x86_64", "t", None, "no asset fits", None),
             (&["t-1.0.zip", "t-1.0.tar.gz"], "windows-x86_64", "t", None, "no asset fits", None),

@@ -342,6 +342,9 @@ pub(super) struct Asset<'a> {
     pub(super) arch_inferred: bool,
     /// The arch came only from a glued OS word's hint (`win64`, `linux32`), not an arch word.
     pub(super) arch_hinted: bool,
+    /// A version outside the tool's name (`1.0`, `v0.2.0`): a platformless tarball so named is
+    /// usually the source.
+    pub(super) versioned: bool,
     /// The release's one archive, naming no platform, in a release with no other build: taken
     /// as holding a build for every platform, chosen from inside it after unpacking.
     pub(super) every_platform: bool,
@@ -404,7 +407,9 @@ impl Asset<'_> {
             }
             // An archive called an installer holds the program (`trident-installer-…tar.gz`
             // holds tridentctl): there the word is only a variant.
-            Word::Installer if matches!(self.kind, Kind::Tarball | Kind::Zip | Kind::Compressed) => {
+            Word::Installer
+                if matches!(self.kind, Kind::Tarball | Kind::Zip | Kind::Compressed) =>
+            {
                 self.extras += 1;
             }
             Word::Installer if self.is_program() => self.kind = Kind::Installer("installer"),
@@ -484,6 +489,7 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
         legacy: false,
         arch_inferred: false,
         arch_hinted: false,
+        versioned: false,
         every_platform: false,
     };
     let mut hint = BuildArch::Unknown;
@@ -492,6 +498,11 @@ pub(super) fn parse<'a>(name: &'a str, wanted: &Names) -> Asset<'a> {
         asset.absorb(w, &mut hint);
     }
     let said = |want: Word| words.iter().filter(outside_name).any(|&(_, w)| w == want);
+    let starts_digit = |t: &str| t.starts_with(|c: char| c.is_ascii_digit());
+    asset.versioned = words.iter().filter(outside_name).any(|&(at, w)| {
+        let t = tokens[at];
+        w == Word::Neutral && (starts_digit(t) || t.strip_prefix('v').is_some_and(starts_digit))
+    });
     if said(Word::Os(BuildOs::Other)) {
         // `aarch64-linux-android`: the more specific OS wins.
         asset.os = BuildOs::Other;
@@ -536,6 +547,7 @@ pub(super) fn settle(assets: &mut [Asset<'_>]) {
     settle_os(assets);
     settle_bare_words(assets);
     settle_archless(assets);
+    settle_unmarked(assets);
 }
 
 /// An archive that names no OS and no arch, named after the tool: in a release whose other
@@ -709,5 +721,62 @@ fn settle_archless(assets: &mut [Asset<'_>]) {
                 a.arch_inferred = true;
             }
         }
+    }
+}
+
+/// A program that names neither OS nor arch, named after the tool and nothing else (`arkade`,
+/// `k3s`, `kubetrim.tgz`, `cloud-hypervisor-static`): the Linux `x86_64` build, when no other
+/// program of that name is one (or may be: arch-less or universal). Releases in this style mark
+/// every other build (`-arm64`, `-darwin`, `.exe`) and leave the first one plain, and haul
+/// already reads an arch-only name as Linux. It must have such marked siblings of its own name,
+/// or none at all: beside builds that only contain the tool's name (github/gh-ost's `gh-ost`
+/// beside `gh-ost-binary-linux-amd64-….tar.gz`), taking it would hide them all (rule 3). A bare
+/// file alone in its release is read the same. A zip is left to `settle_os` (Windows, or
+/// nothing), and a tarball or compressed file that carries a version is usually the source
+/// (`t-1.0.tar.gz`).
+fn settle_unmarked(assets: &mut [Asset<'_>]) {
+    let unmarked = |a: &Asset| {
+        a.is_platformless()
+            && !a.every_platform
+            && a.named >= Named::Repo
+            && a.extras == 0
+            && match a.kind {
+                Kind::Bare => true,
+                Kind::Tarball | Kind::Compressed => !a.versioned,
+                _ => false,
+            }
+    };
+    let builds: Vec<&Asset> = assets
+        .iter()
+        .filter(|a| a.is_program() && a.is_build())
+        .collect();
+    let linux_x64: Vec<Named> = builds
+        .iter()
+        .filter(|a| {
+            a.os == BuildOs::Is(Os::Linux)
+                && matches!(
+                    a.arch,
+                    BuildArch::Is(Arch::X86_64) | BuildArch::Unknown | BuildArch::Universal
+                )
+        })
+        .map(|a| a.named)
+        .collect();
+    let named: Vec<Named> = builds.iter().map(|a| a.named).collect();
+    let candidates = assets.iter().filter(|a| unmarked(a)).count();
+    let note = if named.is_empty() && candidates == 1 {
+        "the release's one program names no platform; taken as x86_64"
+    } else {
+        "no arch in the name; taken as x86_64, which the release's other builds leave unnamed"
+    };
+    for a in assets.iter_mut() {
+        let marked_siblings = named.is_empty() || named.contains(&a.named);
+        if !unmarked(a) || !marked_siblings || linux_x64.contains(&a.named) {
+            continue;
+        }
+        a.os = BuildOs::Is(Os::Linux);
+        a.os_guessed = true;
+        a.arch = BuildArch::Is(Arch::X86_64);
+        a.arch_inferred = true;
+        a.arch_note = Some(note);
     }
 }
