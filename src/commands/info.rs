@@ -1,7 +1,7 @@
 //! `haul info TOOL`: where a tool comes from, its release, and the asset haul would pick on
 //! every platform, with the reason, so anyone can see what would be installed anywhere.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -10,13 +10,13 @@ use serde::Serialize;
 use crate::cli::InfoArgs;
 use crate::commands::options::{self, asset_pattern};
 use crate::context::{self, Context};
-use crate::error::ExitCode;
+use crate::error::{ExitCode, Report};
+use crate::install::expected_checksum;
 use crate::names::WantedBin;
 use crate::platform::Platform;
 use crate::request::tool::{Overrides, Tool};
 use crate::resolve;
 use crate::resolve::release::Release;
-use crate::verify::Candidate;
 
 /// `haul info --json`; a stable, documented shape.
 #[derive(Serialize)]
@@ -43,8 +43,13 @@ struct Pick {
     reason: String,
     /// Set when the pick runs under emulation (Rosetta 2, WOW64, Windows on Arm).
     emulated: bool,
-    /// The first place haul would look for the pick's SHA-256.
+    /// What vouches for the pick, read from the release as an install reads it
+    /// (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`); null when
+    /// nothing does.
     checksum: Option<String>,
+    /// Why the pick's checksum cannot vouch for it (malformed, or sources that disagree): an
+    /// install would stop with exit code 4.
+    checksum_error: Option<String>,
 }
 
 pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
@@ -67,10 +72,25 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     };
     let host = crate::platform::host::platform();
     let http = ctx.http()?;
-    let release = context::runtime()?.block_on(resolve::release(&http, &tool, host))?;
+    let runtime = context::runtime()?;
+    let release = runtime.block_on(resolve::release(&http, &tool, host))?;
     let mut picks = BTreeMap::new();
+    // Checksum files are fetched once for every platform's pick.
+    let mut texts = HashMap::new();
     for platform in &platforms {
-        picks.insert(platform.to_string(), pick(&tool, &release, *platform));
+        let mut pick = pick(&tool, &release, *platform);
+        if let Some(name) = &pick.asset {
+            let release = resolve::for_platform(&tool, &release, *platform);
+            if let Some(asset) = release.asset(name) {
+                let plan = resolve::plan(&tool, &release, asset);
+                match runtime.block_on(expected_checksum(&http, &release, name, &plan, &mut texts))
+                {
+                    Ok(expected) => pick.checksum = expected.map(|e| e.verified_by()),
+                    Err(err) => pick.checksum_error = Some(Report::of(&err).one_line()),
+                }
+            }
+        }
+        picks.insert(platform.to_string(), pick);
     }
     let entry = catalog.find(&tool.name).filter(|e| e.name == tool.name);
     let info = Info {
@@ -99,21 +119,12 @@ fn pick(tool: &Tool, release: &Release, platform: Platform) -> Pick {
         .first()
         .map_or(tool.name.as_str(), |b| b.name.as_str());
     let selection = resolve::choose(tool, release, platform, primary);
-    let checksum = selection.asset.as_deref().and_then(|name| {
-        let release = resolve::for_platform(tool, release, platform);
-        let asset = release.asset(name)?;
-        resolve::plan(tool, &release, asset)
-            .first()
-            .map(|c| match c {
-                Candidate::Digest(_) => "api-digest".to_owned(),
-                Candidate::File { name, .. } => name.clone(),
-            })
-    });
     Pick {
         asset: selection.asset,
         reason: selection.reason,
         emulated: selection.emulated.is_some(),
-        checksum,
+        checksum: None,
+        checksum_error: None,
     }
 }
 

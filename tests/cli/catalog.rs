@@ -266,9 +266,23 @@ fn info_on_a_catalog_tool() {
     assert_eq!(json["source"], "catalog:kubectl");
     assert_eq!(json["tag"], "v1.31.2");
     assert_eq!(json["platforms"]["linux-armv7"]["asset"], "kubectl");
+    // The checksum is read as an install reads it: the host's `.sha256` vouches; this site
+    // serves no other platform's, so theirs cannot be read, and info says why.
+    let host = json["host"].as_str().unwrap().trim_end_matches("-musl");
+    assert_eq!(json["platforms"][host]["checksum"], "kubectl.sha256");
+    assert_eq!(
+        json["platforms"][host]["checksum_error"],
+        serde_json::Value::Null
+    );
     assert_eq!(
         json["platforms"]["linux-armv7"]["checksum"],
-        "kubectl.sha256"
+        serde_json::Value::Null
+    );
+    assert!(
+        json["platforms"]["linux-armv7"]["checksum_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("kubectl.sha256")),
+        "{json}"
     );
     assert_eq!(json["platforms"]["windows-x86_64"]["asset"], "kubectl.exe");
     assert_eq!(

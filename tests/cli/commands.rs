@@ -1,6 +1,7 @@
 //! list, which, uninstall, info, env, completions, and the basics of the command line.
 
-use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
+use crate::support::server::sha256_hex;
+use crate::support::{EXE, Server, TestEnv, host_asset, program, publish_simple};
 
 #[test]
 fn version_and_help() {
@@ -199,6 +200,10 @@ fn info_json_shows_every_platform() {
             .is_some_and(|r| !r.is_empty())
     );
     assert_eq!(platforms["linux-x86_64"]["checksum"], "checksums.txt");
+    assert_eq!(
+        platforms["linux-x86_64"]["checksum_error"],
+        serde_json::Value::Null
+    );
 
     let one = env.run(&[
         "info",
@@ -486,4 +491,57 @@ fn a_running_tool_can_be_replaced() {
     running.wait().unwrap();
     run.expect_code(0);
     assert_eq!(env.installed_bytes("widget"), Some(newer));
+}
+
+/// `info` says what would vouch for each pick by reading the release's checksums as an install
+/// does (each checksum file fetched once): null where no checksum names the pick, and why
+/// where the checksums cannot vouch (here the API digest and the checksum file disagree).
+#[test]
+fn info_reads_what_would_verify_each_pick() {
+    let env = TestEnv::new();
+    let linux = "widget-1.0.0-x86_64-unknown-linux-musl.tar.gz";
+    let mac = "widget-1.0.0-aarch64-apple-darwin.tar.gz";
+    let windows = "widget-1.0.0-x86_64-pc-windows-msvc.zip";
+    let sums = format!(
+        "{}  {windows}\n{}  {mac}\n",
+        sha256_hex(b"w"),
+        sha256_hex(b"m")
+    );
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(linux, b"l")
+        .asset_with_given_digest(mac, b"m", &format!("sha256:{}", sha256_hex(b"other")))
+        .asset(windows, b"w")
+        .asset("checksums.txt", sums.as_bytes())
+        .publish();
+    let json = env.run(&["info", "acme/widget", "--json"]).json();
+    let platforms = &json["platforms"];
+    assert_eq!(platforms["windows-x86_64"]["checksum"], "checksums.txt");
+    assert_eq!(platforms["linux-x86_64"]["asset"], linux);
+    assert_eq!(
+        platforms["linux-x86_64"]["checksum"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        platforms["linux-x86_64"]["checksum_error"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        platforms["macos-aarch64"]["checksum"],
+        serde_json::Value::Null
+    );
+    assert!(
+        platforms["macos-aarch64"]["checksum_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("disagree")),
+        "{json}"
+    );
+    assert_eq!(
+        env.server.hits(&Server::download_path(
+            "acme/widget",
+            "v1.0.0",
+            "checksums.txt"
+        )),
+        1
+    );
 }
