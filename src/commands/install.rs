@@ -312,7 +312,9 @@ fn done(outcome: &Outcome) -> Done {
         asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
         url: first.map(|a| a.url.clone()).unwrap_or_default(),
         sha256: first.map(|a| a.sha256.clone()).unwrap_or_default(),
-        verified_by: first.and_then(|a| a.verified_by.clone()),
+        verified_by: version
+            .and_then(crate::store::record::Installed::verified_by)
+            .map(str::to_owned),
         bins: version
             .map(|v| v.bins.iter().map(|b| b.link.clone()).collect())
             .unwrap_or_default(),

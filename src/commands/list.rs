@@ -182,12 +182,7 @@ fn entry(
         asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
         url: first.map(|a| a.url.clone()).unwrap_or_default(),
         sha256: first.map(|a| a.sha256.clone()).unwrap_or_default(),
-        // A tool is only as verified as the least verified of its files.
-        verified_by: if version.artifacts.iter().all(|a| a.verified_by.is_some()) {
-            first.and_then(|a| a.verified_by.clone())
-        } else {
-            None
-        },
+        verified_by: version.verified_by().map(str::to_owned),
         files: version
             .artifacts
             .iter()

@@ -119,9 +119,20 @@ pub struct Installed {
 }
 
 /// The `verified_by` of a file only a project's lock vouched for (the lock file's name).
-pub const BY_LOCK: &str = "haul.lock";
+pub const BY_LOCK: &str = crate::verify::LOCK_FILE;
 
 impl Installed {
+    /// What verified it, as `list --json` and `install --json` say it: the first file's
+    /// source, when every file was verified; `None` when any was not (a tool is only as
+    /// verified as the least verified of its files).
+    pub fn verified_by(&self) -> Option<&str> {
+        if self.artifacts.iter().all(|a| a.verified_by.is_some()) {
+            self.artifacts.first().and_then(|a| a.verified_by.as_deref())
+        } else {
+            None
+        }
+    }
+
     /// Whether only a project's lock vouched for it (for some file of it).
     pub fn only_locked(&self) -> bool {
         self.artifacts

@@ -117,9 +117,15 @@ fn a_tool_of_several_files_lists_each_and_the_weakest_verification() {
         .asset_with_digest(&kubectx, &archive_of("kubectx"))
         .asset(&kubens, &archive_of("kubens"))
         .publish();
-    env.run(&INSTALL_BOTH)
+    let install = env.run(&[&INSTALL_BOTH[..], &["--json"]].concat());
+    install
         .expect_code(0)
         .stderr_has(&format!("no checksum covers `{kubens}`"));
+    // `install --json` says the same as `list --json`.
+    assert_eq!(
+        install.json()["installed"][0]["verified_by"],
+        serde_json::Value::Null
+    );
     let list = env.run(&["list", "--json"]);
     let entry = &list.json()[0];
     assert_eq!(entry["verified_by"], serde_json::Value::Null, "{entry}");
