@@ -127,7 +127,9 @@ impl Installed {
     /// verified as the least verified of its files).
     pub fn verified_by(&self) -> Option<&str> {
         if self.artifacts.iter().all(|a| a.verified_by.is_some()) {
-            self.artifacts.first().and_then(|a| a.verified_by.as_deref())
+            self.artifacts
+                .first()
+                .and_then(|a| a.verified_by.as_deref())
         } else {
             None
         }

@@ -135,13 +135,17 @@ impl ApiDigest {
         }
         let word = |s: &str, ok: fn(u8) -> bool| !s.is_empty() && s.bytes().all(ok);
         let lower_word = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-';
-        let known_in_another_case = Algorithm::ALL
-            .iter()
-            .any(|a| a.name().eq_ignore_ascii_case(prefix));
-        if !known_in_another_case
-            && word(prefix, lower_word)
-            && word(hex, |b| b.is_ascii_hexdigit())
-        {
+        // `SHA256`, `sha-256`, `sha256sum`, `sha2`: a spelling of a known algorithm, which a
+        // digest must not use to slip past verification.
+        let spelled: String = prefix
+            .to_ascii_lowercase()
+            .chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .collect();
+        let spelled = spelled.strip_suffix("sum").unwrap_or(&spelled);
+        let spells_a_known_one =
+            Algorithm::ALL.iter().any(|a| a.name() == spelled) || spelled == "sha2";
+        if !spells_a_known_one && word(prefix, lower_word) && word(hex, |b| b.is_ascii_hexdigit()) {
             None
         } else {
             malformed()
@@ -521,9 +525,44 @@ const NOT_LISTS: [&str; 8] = [
     ".cert",
     ".sbom",
 ];
-const OTHER_HASHES: [&str; 8] = [
-    "sha1", "md5", "b3sum", "blake", "rmd160", "sha384", "sha224", "sha3",
+/// Algorithms haul does not read, as a word of a file's name.
+const OTHER_HASHES: [&str; 12] = [
+    "sha1", "md5", "b3", "blake", "blake2", "blake2b", "blake2s", "blake3", "rmd160", "sha384",
+    "sha224", "sha3",
 ];
+
+/// What a file's name says of algorithms haul does not read: `Sums` for a list of their
+/// hashes (`SHA1SUMS`, `md5sum.txt`, `b3sums`), `Word` for the name alone (`blake3`, which may
+/// be the project's: `blake3-cli_1.0_checksums.txt`), `None` when it names none (`md5tools`
+/// is a project's name).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OtherHash {
+    None,
+    Word,
+    Sums,
+}
+
+fn names_other_hash(lower: &str) -> OtherHash {
+    fn sums(word: &str) -> Option<&str> {
+        word.strip_suffix("sums")
+            .or_else(|| word.strip_suffix("sum"))
+    }
+    let mut found = OtherHash::None;
+    let mut other_before = false;
+    for word in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+        // `sha1sums`, or `sha3-256sums` (the algorithm, then its size and `sums`).
+        let after_other =
+            other_before && sums(word).is_some_and(|size| size.bytes().all(|b| b.is_ascii_digit()));
+        if after_other || sums(word).is_some_and(|stem| OTHER_HASHES.contains(&stem)) {
+            return OtherHash::Sums;
+        }
+        other_before = OTHER_HASHES.contains(&word);
+        if other_before {
+            found = OtherHash::Word;
+        }
+    }
+    found
+}
 
 /// The algorithm a file's name says it holds, if it says one.
 pub fn algorithm_named(name: &str) -> Option<Algorithm> {
@@ -544,15 +583,22 @@ fn list_rank(name: &str) -> Option<u8> {
     if NOT_LISTS.iter().any(|ext| lower.contains(ext)) {
         return None;
     }
-    if OTHER_HASHES.iter().any(|h| lower.contains(h)) {
-        return None;
-    }
     let generic = ["checksum", "shasum", "sums", "hashes", "digests"]
         .iter()
         .any(|h| lower.contains(h))
         || lower == "sha256.sum"
         || lower == "sha512.sum";
     let archive = has_archive_ext(&lower);
+    // Another algorithm's sums are not a list haul reads. A name that holds another
+    // algorithm's name as a word beside a list's word may be a project's own name
+    // (`blake3-cli_1.0_checksums.txt`): it is read, last.
+    match names_other_hash(&lower) {
+        OtherHash::Sums => return None,
+        OtherHash::Word => {
+            return (generic && !archive && algorithm_named(&lower).is_none()).then_some(5);
+        }
+        OtherHash::None => {}
+    }
     match (algorithm_named(&lower), generic) {
         (Some(Algorithm::Sha256), true) => Some(0),
         (Some(Algorithm::Sha256), false) if !archive => Some(1),

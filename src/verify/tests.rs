@@ -484,6 +484,10 @@ fn api_digests() {
         format!("sha256:{HASH}0"),
         format!("SHA256:{HASH}"),
         format!("Sha512:{HASH512}"),
+        format!("sha-256:{HASH}"),
+        format!("sha2:{HASH}"),
+        format!("sha256sum:{HASH}"),
+        format!("sha_512:{HASH512}"),
         format!("sha512:{HASH}"),
         format!(" sha256:{HASH}"),
         format!("sha256: {HASH}"),
@@ -695,4 +699,39 @@ fn plan_covers_the_corpus_checksum_files() {
     eprintln!("checksum files planned: {}/{total}", total - misses.len());
     assert!(sha512 > 0, "the corpus has SHA-512 lists, and they count");
     assert!(misses.is_empty(), "not planned:\n{}", misses.join("\n"));
+}
+
+/// Another algorithm's sums are not planned; a project whose name holds another algorithm's
+/// name (`md5tools`, `blake3-cli`) still has its checksum list read (last when the name is
+/// the algorithm's alone).
+#[test]
+fn a_projects_name_does_not_hide_its_checksum_list() {
+    let asset = "t-linux-amd64.tar.gz";
+    for (files, want) in [
+        (
+            &[
+                "widget-md5tools_1.0.0_checksums.txt",
+                "SHA1SUMS",
+                "md5sum.txt",
+                "B3SUMS",
+            ][..],
+            &["widget-md5tools_1.0.0_checksums.txt"][..],
+        ),
+        (
+            &[
+                "blake3-cli_1.0.0_checksums.txt",
+                "sha3-256sums",
+                "tool.sha384sum",
+            ][..],
+            &["blake3-cli_1.0.0_checksums.txt"][..],
+        ),
+        (
+            &["blake3-cli_1.0.0_checksums.txt", "SHA256SUMS"][..],
+            &["SHA256SUMS", "blake3-cli_1.0.0_checksums.txt"][..],
+        ),
+    ] {
+        let mut all = files.to_vec();
+        all.push(asset);
+        assert_eq!(names(&plan(asset, None, &all)), want, "{files:?}");
+    }
 }
