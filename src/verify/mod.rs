@@ -465,9 +465,17 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
     for exts in [&SHA256_EXTS[..], &SHA512_EXTS[..]] {
         for base in [asset, stem] {
             for ext in exts {
-                let name = format!("{base}{ext}");
-                let candidate = file(&name, FileKind::Single);
-                if release_files.contains(&name.as_str()) && !out.contains(&candidate) {
+                // `ASSET.SHA256` too: the extension in any case.
+                let want = format!("{base}{ext}");
+                let Some(name) = release_files.iter().find(|f| {
+                    f.len() == want.len()
+                        && f.starts_with(base)
+                        && f[base.len()..].eq_ignore_ascii_case(ext)
+                }) else {
+                    continue;
+                };
+                let candidate = file(name, FileKind::Single);
+                if !out.contains(&candidate) {
                     out.push(candidate);
                 }
             }
@@ -495,7 +503,7 @@ const SHA512_EXTS: [&str; 3] = [".sha512", ".sha512sum", ".sha512.txt"];
 /// `X.sha256` where `X` is another file of the release, or names one without its extension.
 fn is_single_asset_file(name: &str, release_files: &[&str]) -> bool {
     SHA256_EXTS.iter().chain(&SHA512_EXTS).any(|ext| {
-        name.strip_suffix(ext).is_some_and(|base| {
+        strip_suffix_ignore_case(name, ext).is_some_and(|base| {
             release_files
                 .iter()
                 .any(|f| *f != name && (*f == base || strip_archive_ext(f) == base))

@@ -735,3 +735,19 @@ fn a_projects_name_does_not_hide_its_checksum_list() {
         assert_eq!(names(&plan(asset, None, &all)), want, "{files:?}");
     }
 }
+
+/// A file for the asset alone is found whatever the case of its extension (`ASSET.SHA256`).
+#[test]
+fn a_per_asset_file_is_found_in_any_case() {
+    let asset = "t-linux-amd64.tar.gz";
+    let files = [
+        asset,
+        "t-linux-amd64.tar.gz.SHA256",
+        "other.tar.gz",
+        "other.tar.gz.Sha512",
+    ];
+    assert_eq!(
+        names(&plan(asset, None, &files)),
+        ["t-linux-amd64.tar.gz.SHA256"]
+    );
+}
