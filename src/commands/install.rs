@@ -9,7 +9,7 @@ use crate::cli::InstallArgs;
 use crate::commands::options::{self, asset_pattern};
 use crate::context::{self, Context};
 use crate::error::{ExitCode, Report, UserError};
-use crate::install::batch::{self, Item};
+use crate::install::batch::{self, Failing, Item, Withheld};
 use crate::install::{Linking, Options, Outcome};
 use crate::names::WantedBin;
 use crate::request::tool::Overrides;
@@ -91,7 +91,20 @@ pub fn run(
     json: bool,
 ) -> Result<ExitCode> {
     let opts = Options::from_settings(settings, Linking::Activate);
-    run_with(ctx, runtime, http, items, &opts, settings.jobs, json)
+    let batch = Batch {
+        jobs: settings.jobs,
+        failing: Failing::Alone,
+        json,
+    };
+    run_with(ctx, runtime, http, items, &opts, &batch)
+}
+
+/// How a batch runs: `jobs` tools at a time, each alone or all together, and whether it
+/// prints JSON.
+pub struct Batch {
+    pub jobs: usize,
+    pub failing: Failing,
+    pub json: bool,
 }
 
 /// [`run`] with the options given.
@@ -101,15 +114,22 @@ pub fn run_with(
     http: &crate::fetch::Http,
     items: &[Item],
     opts: &Options,
-    jobs: usize,
-    json: bool,
+    how: &Batch,
 ) -> Result<ExitCode> {
     let env = ctx.install_env(http);
     let several = items.len() > 1;
-    let results = batch::run(runtime, &env, items, opts, jobs, &|item, result| {
-        report(ctx, item, result, several);
-    })?;
-    finish(ctx, items, results, json, opts)
+    let results = batch::run(
+        runtime,
+        &env,
+        items,
+        opts,
+        how.jobs,
+        how.failing,
+        &|item, result| {
+            report(ctx, item, result, several);
+        },
+    )?;
+    finish(ctx, items, results, how, opts)
 }
 
 /// The summary, the JSON and the exit code of a batch of installs (or upgrades).
@@ -117,7 +137,7 @@ fn finish(
     ctx: &Context,
     items: &[Item],
     results: Vec<Result<Outcome>>,
-    json: bool,
+    how: &Batch,
     opts: &Options,
 ) -> Result<ExitCode> {
     let mut summary = Summary {
@@ -136,11 +156,14 @@ fn finish(
                     tool: item.raw.clone(),
                     error: Report::of(&err).one_line(),
                 });
-                failures.push((item, err));
+                // A tool withheld because another failed is not a failure of its own.
+                if err.downcast_ref::<Withheld>().is_none() {
+                    failures.push((item, err));
+                }
             }
         }
     }
-    if json {
+    if how.json {
         ctx.printer.json(&summary)?;
     }
     // About the directory the links went to: a project's own bin-dir is one to put on PATH
@@ -159,7 +182,7 @@ fn finish(
     let succeeded = summary.installed.len() + summary.unchanged.len();
     match failures.as_slice() {
         [] => Ok(ExitCode::Success),
-        [_] if items.len() == 1 => {
+        [_] if items.len() == 1 && summary.failed.len() == 1 => {
             let (_, err) = failures.into_iter().next().expect("one failure");
             Err(err)
         }
@@ -169,9 +192,13 @@ fn finish(
             let all_verification = failures
                 .iter()
                 .all(|(_, e)| crate::error::exit_code_of(e) == ExitCode::Verification);
-            let (hint, code) = if succeeded == 0 {
+            let (hint, code) = if how.failing == Failing::Together || succeeded == 0 {
                 (
-                    "the reasons are above; nothing was installed",
+                    if how.failing == Failing::Together {
+                        "the reasons are above; nothing was installed: the tools are installed all together or not at all"
+                    } else {
+                        "the reasons are above; nothing was installed"
+                    },
                     if all_verification {
                         ExitCode::Verification
                     } else {
@@ -252,6 +279,10 @@ pub fn report(ctx: &Context, item: &Item, result: &Result<Outcome>, several: boo
                 ),
             }
         }
+        Err(err) if err.downcast_ref::<Withheld>().is_some() => printer.status(
+            "Withheld",
+            &format!("{origin}: ready, but not installed, because another tool failed"),
+        ),
         // One tool's error is reported by `main` like any other command's.
         Err(err) if several => printer.report(&format!("error: {}", item.raw), err),
         Err(_) => {}

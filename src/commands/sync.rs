@@ -6,12 +6,12 @@
 use anyhow::Result;
 
 use crate::cli::SyncArgs;
-use crate::commands::install::run_with;
+use crate::commands::install::{Batch, run_with};
 use crate::commands::lock::relock;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::install::Linking;
-use crate::install::batch::Item;
+use crate::install::batch::{Failing, Item};
 use crate::names::WantedBin;
 use crate::project::Project;
 use crate::project::lock::{self, LockedTool};
@@ -100,15 +100,14 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let runtime = context::runtime()?;
     let http = ctx.http()?;
     let opts = crate::install::Options::from_settings(&settings, linking);
-    run_with(
-        ctx,
-        &runtime,
-        &http,
-        &items,
-        &opts,
-        settings.jobs,
-        args.json,
-    )
+    // The lock is one whole: every tool is downloaded and verified before any is installed,
+    // and one that fails leaves all of them as they were.
+    let how = Batch {
+        jobs: settings.jobs,
+        failing: Failing::Together,
+        json: args.json,
+    };
+    run_with(ctx, &runtime, &http, &items, &opts, &how)
 }
 
 /// The lock entry `query` names (its key in haul.toml or its name), and its project, when the

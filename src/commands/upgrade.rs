@@ -59,15 +59,12 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
         upgrade: true,
         ..crate::install::Options::from_settings(&settings, crate::install::Linking::Activate)
     };
-    crate::commands::install::run_with(
-        ctx,
-        &runtime,
-        &http,
-        &items,
-        &opts,
-        settings.jobs,
-        args.json,
-    )
+    let how = crate::commands::install::Batch {
+        jobs: settings.jobs,
+        failing: crate::install::batch::Failing::Alone,
+        json: args.json,
+    };
+    crate::commands::install::run_with(ctx, &runtime, &http, &items, &opts, &how)
 }
 
 /// What would change, without changing it.

@@ -5,7 +5,7 @@
 use anyhow::Result;
 use futures_util::StreamExt as _;
 
-use super::{Env, Options, Outcome, install, install_locked};
+use super::{Env, Options, Outcome, Ready, finish, prepare, prepare_locked};
 use crate::error::{ExitCode, UserError};
 use crate::request::tool::Tool;
 use crate::resolve::Resolved;
@@ -19,6 +19,37 @@ pub struct Item {
     pub locked: Option<Resolved>,
 }
 
+/// How a batch treats a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failing {
+    /// Each tool stands alone: the others are installed (`haul install A B`).
+    Alone,
+    /// All or nothing (`haul sync`): every tool is downloaded, verified and staged first, and
+    /// the store changes only once all of them are ready.
+    Together,
+}
+
+/// A tool that was ready but not installed, because another tool of an all-or-nothing batch
+/// failed.
+#[derive(Debug)]
+pub struct Withheld;
+
+impl std::fmt::Display for Withheld {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not installed, because another tool failed")
+    }
+}
+
+impl std::error::Error for Withheld {}
+
+/// How far one tool got in the first pass.
+enum Step {
+    /// Installed (or found installed): the tool stood alone.
+    Installed(Outcome),
+    /// Ready, waiting for the others.
+    Ready(Ready),
+}
+
 /// Install every item, `jobs` at a time; `done` is called as each finishes. Returns the
 /// results in the order of `items`, or an error when interrupted.
 pub fn run(
@@ -27,43 +58,118 @@ pub fn run(
     items: &[Item],
     opts: &Options,
     jobs: usize,
+    failing: Failing,
     done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
 ) -> Result<Vec<Result<Outcome>>, UserError> {
     runtime.block_on(async {
         // Listening for Ctrl-C starts before any install does, so an early one is never missed.
         let interrupted_now = interrupt()?;
-        let all = futures_util::stream::iter(items.iter().enumerate())
-            .map(|(i, item)| async move {
-                let result = match &item.tool {
-                    Ok(tool) => {
-                        let bar = env.printer.download_bar(&tool.name);
-                        let result = match &item.locked {
-                            Some(resolved) => {
-                                install_locked(env, tool, resolved.clone(), opts, &bar).await
-                            }
-                            None => install(env, tool, opts, &bar).await,
-                        };
-                        bar.finish();
-                        result
-                    }
-                    Err(err) => Err(err.clone().into()),
-                };
-                done(item, &result);
-                (i, result)
-            })
+        tokio::pin!(interrupted_now);
+        let first = futures_util::stream::iter(items.iter().enumerate())
+            .map(|(i, item)| async move { (i, first_step(env, item, opts, failing, done).await) })
             .buffer_unordered(jobs.max(1))
             .collect::<Vec<_>>();
+        let mut steps = tokio::select! {
+            biased;
+            () = &mut interrupted_now => {
+                // The unfinished installs are dropped; a change already being committed ends
+                // first.
+                return Err(interrupted(&env.commits.settled().await));
+            }
+            steps = first => steps,
+        };
+        steps.sort_by_key(|(i, _)| *i);
+        let failed = steps.iter().any(|(_, step)| step.is_err());
+        let steps = steps.into_iter().map(|(_, step)| step);
+        if failing == Failing::Alone || failed {
+            return Ok(steps
+                .zip(items)
+                .map(|(step, item)| settle_without_changes(step, item, done))
+                .collect());
+        }
+        // Every tool is ready: make the changes, one after another, in the order asked.
+        let changes = async {
+            let mut results = Vec::with_capacity(items.len());
+            for (step, item) in steps.zip(items) {
+                let result = match (step, &item.tool) {
+                    (Ok(Step::Ready(ready)), Ok(tool)) => {
+                        let result = finish(env, tool, ready, opts).await;
+                        done(item, &result);
+                        result
+                    }
+                    (step, _) => settle_without_changes(step, item, done),
+                };
+                results.push(result);
+            }
+            results
+        };
         tokio::select! {
             biased;
-            () = interrupted_now => {}
-            mut results = all => {
-                results.sort_by_key(|(i, _)| *i);
-                return Ok(results.into_iter().map(|(_, r)| r).collect());
-            }
+            () = &mut interrupted_now => {}
+            results = changes => return Ok(results),
         }
-        // The unfinished installs are dropped; a change already being committed ends first.
         Err(interrupted(&env.commits.settled().await))
     })
+}
+
+/// The first pass for one item: made ready, and installed when it stands alone. `done` hears
+/// of each tool installed, and of each failure, as it happens.
+async fn first_step(
+    env: &Env<'_>,
+    item: &Item,
+    opts: &Options,
+    failing: Failing,
+    done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
+) -> Result<Step> {
+    let tool = match &item.tool {
+        Ok(tool) => tool,
+        Err(err) => {
+            let result = Err(err.clone().into());
+            done(item, &result);
+            return result.map(Step::Installed);
+        }
+    };
+    let bar = env.printer.download_bar(&tool.name);
+    let ready = match &item.locked {
+        Some(resolved) => prepare_locked(env, tool, resolved.clone(), opts, &bar).await,
+        None => prepare(env, tool, opts, &bar).await,
+    };
+    let step = match (failing, ready) {
+        (Failing::Together, Ok(ready)) => Ok(Step::Ready(ready)),
+        (_, ready) => {
+            let result = match ready {
+                Ok(ready) => finish(env, tool, ready, opts).await,
+                Err(err) => Err(err),
+            };
+            done(item, &result);
+            result.map(Step::Installed)
+        }
+    };
+    bar.finish();
+    step
+}
+
+/// An item's result when the batch makes no more changes: what it did already, what was
+/// there already, or, for a tool that was ready, [`Withheld`] (its staging is dropped).
+fn settle_without_changes(
+    step: Result<Step>,
+    item: &Item,
+    done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
+) -> Result<Outcome> {
+    match step {
+        Ok(Step::Installed(outcome)) => Ok(outcome),
+        Ok(Step::Ready(Ready::Done(outcome))) => {
+            let result = Ok(outcome);
+            done(item, &result);
+            result
+        }
+        Ok(Step::Ready(Ready::Change(_))) => {
+            let result = Err(Withheld.into());
+            done(item, &result);
+            result
+        }
+        Err(err) => Err(err),
+    }
 }
 
 /// A future that completes on Ctrl-C (SIGINT on Unix), listening from the moment it is made.

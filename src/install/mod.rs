@@ -145,14 +145,29 @@ impl Commits {
     }
 }
 
+/// A tool made ready to change the store: its release resolved and its files downloaded,
+/// verified and unpacked into staging. Nothing is changed until [`finish`]; dropping it
+/// removes what was staged.
+pub enum Ready {
+    /// There is nothing to change.
+    Done(Outcome),
+    /// One change to make.
+    Change(Pending),
+}
+
+/// The change a [`Ready`] tool makes.
+pub struct Pending {
+    name: String,
+    key: String,
+    /// The version to store, staged in `staging`; `None` when it is stored already.
+    installed: Option<Installed>,
+    staging: Option<Staging>,
+}
+
 /// Install `tool` (or find it installed), as `opts` say.
 pub async fn install(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Outcome> {
-    // What is installed decides before anything is asked of the network (a taken name is
-    // refused at once); the store checks again under its lock when the install commits.
-    let records = env.store.records()?;
-    let existing = plan::existing(&records, tool, opts.force)?;
-    let resolved = resolve::resolve(env.http, tool, opts.platform).await?;
-    install_over(env, tool, existing, resolved, opts, bar).await
+    let ready = prepare(env, tool, opts, bar).await?;
+    finish(env, tool, ready, opts).await
 }
 
 /// Install `tool` from the release and files `haul.lock` gives (`haul sync`): the lock's
@@ -164,24 +179,62 @@ pub async fn install_locked(
     opts: &Options,
     bar: &Bar,
 ) -> Result<Outcome> {
+    let ready = prepare_locked(env, tool, resolved, opts, bar).await?;
+    finish(env, tool, ready, opts).await
+}
+
+/// Everything [`install`] does before it changes the store.
+pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Ready> {
+    // What is installed decides before anything is asked of the network (a taken name is
+    // refused at once); the store checks again under its lock when the install commits.
+    let records = env.store.records()?;
+    let existing = plan::existing(&records, tool, opts.force)?;
+    let resolved = resolve::resolve(env.http, tool, opts.platform).await?;
+    prepare_over(env, tool, existing, resolved, opts, bar).await
+}
+
+/// Everything [`install_locked`] does before it changes the store.
+pub async fn prepare_locked(
+    env: &Env<'_>,
+    tool: &Tool,
+    resolved: Resolved,
+    opts: &Options,
+    bar: &Bar,
+) -> Result<Ready> {
     let opts = &Options {
         locked: true,
         ..opts.clone()
     };
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
-    install_over(env, tool, existing, resolved, opts, bar).await
+    prepare_over(env, tool, existing, resolved, opts, bar).await
 }
 
-/// Install `resolved` over `existing`, the record of the same tool if there is one.
-async fn install_over(
+/// Make the change a prepared tool needs, in one journaled change of the store.
+pub async fn finish(env: &Env<'_>, tool: &Tool, ready: Ready, opts: &Options) -> Result<Outcome> {
+    match ready {
+        Ready::Done(outcome) => Ok(outcome),
+        Ready::Change(pending) => {
+            let Pending {
+                name,
+                key,
+                installed,
+                staging,
+            } = pending;
+            commit(env, &name, tool, &key, installed, staging, opts).await
+        }
+    }
+}
+
+/// Prepare `resolved` over `existing`, the record of the same tool if there is one.
+async fn prepare_over(
     env: &Env<'_>,
     tool: &Tool,
     existing: Option<&crate::store::Record>,
     resolved: Resolved,
     opts: &Options,
     bar: &Bar,
-) -> Result<Outcome> {
+) -> Result<Ready> {
     let Resolved { release, parts } = resolved;
     for part in &parts {
         if part.selection.emulated.is_some() {
@@ -205,10 +258,10 @@ async fn install_over(
             record.name,
             crate::error::shown(&release.tag)
         ));
-        return Ok(Outcome::Unchanged {
+        return Ok(Ready::Done(Outcome::Unchanged {
             record: record.clone(),
             key: key.to_owned(),
-        });
+        }));
     }
     let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
     let key = plan::version_key(existing, &release);
@@ -224,9 +277,14 @@ async fn install_over(
             plan::without_download(env.store, record, tool, &release, &parts, &key, opts)
     {
         if matches!(outcome, Outcome::Unchanged { .. }) {
-            return Ok(outcome);
+            return Ok(Ready::Done(outcome));
         }
-        return commit(env, &name, tool, &key, None, None, opts).await;
+        return Ok(Ready::Change(Pending {
+            name,
+            key,
+            installed: None,
+            staging: None,
+        }));
     }
 
     let staging = {
@@ -248,7 +306,12 @@ async fn install_over(
         bins,
         installed_at: store::now(),
     };
-    commit(env, &name, tool, &key, Some(installed), Some(staging), opts).await
+    Ok(Ready::Change(Pending {
+        name,
+        key,
+        installed: Some(installed),
+        staging: Some(staging),
+    }))
 }
 
 /// The active version of `record` (its key and what is stored), when `release` is an older

@@ -88,6 +88,16 @@ fn run_in(env: &TestEnv, dir: &std::path::Path, args: &[&str]) -> crate::support
 
 const MANIFEST: &str = "# our tools\n[tools]\n# with a checksums file\nsums = \"1\"\n\"acme/digest\" = \"latest\"\nbare = { version = \"1.0\" }\n";
 
+/// The project of [`MANIFEST`], with its three tools published: `sums` (a checksum file),
+/// `acme/digest` (API digests) and `bare` (nothing vouches).
+fn three_tools(env: &TestEnv) -> std::path::PathBuf {
+    catalog(env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
+    project(env, MANIFEST)
+}
+
 /// The user catalog that names `sums` and `bare` (and the manifest names `acme/digest`).
 fn catalog(env: &TestEnv) {
     std::fs::write(
@@ -194,11 +204,7 @@ fn lock_every_platform_from_published_checksums_and_sync_from_the_lock_alone() {
 #[test]
 fn a_lock_that_does_not_match_the_manifest() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
-    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
-    let dir = project(&env, MANIFEST);
+    let dir = three_tools(&env);
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(1)
         .stderr_has("has no haul.lock");
@@ -404,11 +410,7 @@ fn a_projects_bin_dir_stays_inside_the_project() {
 #[test]
 fn a_mirror_directory_is_all_a_fleet_needs() {
     let env = TestEnv::new();
-    catalog(&env);
-    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
-    publish(&env.server, "acme/digest", "1.0.0", Vouch::ApiDigest);
-    publish(&env.server, "acme/bare", "1.0.0", Vouch::Nothing);
-    let dir = project(&env, MANIFEST);
+    let dir = three_tools(&env);
     run_in(&env, &dir, &["lock"]).expect_code(0);
     let mirror = env.dir.path().join("mirror");
     let mirror_arg = mirror.display().to_string();
@@ -1340,5 +1342,52 @@ fn lock_refuses_a_release_whose_checksums_an_install_refuses() {
         env.run(&["install", "acme/widget"])
             .expect_code(4)
             .stderr_has(says);
+    }
+}
+
+/// `haul sync` installs the lock whole or not at all: when one tool's download does not have
+/// its locked hash, the others, downloaded and verified meanwhile, are not installed either
+/// (nothing changes, nothing is left staged), and the exit code is the failure's. Once the
+/// lock is right, the same sync installs all of them.
+#[test]
+fn sync_installs_every_tool_of_the_lock_or_none() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let host = lock_platform(&env);
+    let digest = lock["tool"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"].as_str() == Some("acme/digest"))
+        .unwrap();
+    let sha = digest["platforms"][host.as_str()][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::write(dir.join("haul.lock"), text.replace(&sha, &"0".repeat(64))).unwrap();
+
+    let run = run_in(&env, &dir, &["sync", "--json"]);
+    run.expect_code(4)
+        .stderr_has("checksum mismatch")
+        .stderr_has("1 of 3 tools failed: acme/digest")
+        .stderr_has("nothing was installed")
+        .stderr_has("Withheld");
+    let json = run.json();
+    assert_eq!(json["installed"], serde_json::json!([]), "{json}");
+    assert_eq!(json["failed"].as_array().map(Vec::len), Some(3), "{json}");
+    assert!(env.snapshot().is_empty(), "a tool was installed");
+    assert_eq!(env.staging_entries(), Vec::<String>::new());
+
+    std::fs::write(dir.join("haul.lock"), &text).unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    for tool in ["sums", "digest", "bare"] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, "1.0.0")),
+            "{tool}"
+        );
     }
 }
