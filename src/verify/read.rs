@@ -84,13 +84,20 @@ pub fn find_in_text(
     let mut elsewhere: Vec<(Option<Algorithm>, &str)> = Vec::new();
     let mut unread: Option<&str> = None;
     let mut lines = 0;
+    // Lines that read as a checksum line for some file: a file with none (an HTML error
+    // page served in its place) cannot say whether it covers the asset.
+    let mut checksum_lines = 0;
     for line in text.lines() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         lines += 1;
-        match split_line(line) {
+        let line_kind = split_line(line);
+        if looks_like_checksum_line(&line_kind, line) {
+            checksum_lines += 1;
+        }
+        match line_kind {
             Line::Listed {
                 algorithm,
                 hash,
@@ -125,8 +132,24 @@ pub fn find_in_text(
         {
             return Err(malformed(line));
         }
+        if lines > 0 && checksum_lines == 0 {
+            return Err(malformed(
+                text.lines().find(|l| !l.trim().is_empty()).unwrap_or(""),
+            ));
+        }
     }
     Ok(found.best())
+}
+
+/// Whether a line reads as a checksum line for some file (a hash of hex digits and a name, a
+/// tagged line, or a bare hash), whatever its algorithm.
+fn looks_like_checksum_line(kind: &Line<'_>, line: &str) -> bool {
+    let hex = |s: &str| s.len() >= 32 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    match kind {
+        Line::Listed { hash, .. } => hex(hash),
+        Line::OtherAlgorithm => true,
+        Line::Other => hex(line),
+    }
 }
 
 /// Read `hash`, given to the asset, into `found`. What the line (`algorithm`) or the file's

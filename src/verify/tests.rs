@@ -308,13 +308,14 @@ fn a_broken_hash_in_a_list_that_names_no_algorithm_is_malformed() {
         find(FileKind::List, "SHA256SUMS", &text, asset),
         Err(Unreadable::Malformed(text.trim().to_owned()))
     );
-    // A file that says no algorithm may hold lines haul does not read.
+    // A file that says no algorithm may hold lines haul does not read, beside lines it reads.
+    let text = format!("{text}{HASH}  b.tar.gz\n");
     assert_eq!(
         find(FileKind::List, "checksums.txt", &text, asset),
         Ok(None)
     );
     // `a.tar.gz.sig` is another file.
-    let text = format!("a.tar.gz.sig={HASH}\n");
+    let text = format!("a.tar.gz.sig={HASH}\n{HASH}  b.tar.gz\n");
     assert_eq!(find(FileKind::List, "SHA256SUMS", &text, asset), Ok(None));
 }
 
@@ -749,5 +750,29 @@ fn a_per_asset_file_is_found_in_any_case() {
     assert_eq!(
         names(&plan(asset, None, &files)),
         ["t-linux-amd64.tar.gz.SHA256"]
+    );
+}
+
+/// A checksum file no line of which reads as a checksum line (an HTML error page served in its
+/// place) cannot say whether it covers the asset: it is malformed, not "not listed". A list
+/// whose lines are all for other files, or of other algorithms, is a list that does not name
+/// the asset.
+#[test]
+fn a_checksum_file_with_no_checksum_line_is_malformed() {
+    let asset = "a.tar.gz";
+    let html = "<html><body>Service unavailable</body></html>\n";
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", html, asset),
+        Err(Unreadable::Malformed(html.trim().to_owned()))
+    );
+    let text = format!("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n{HASH}  b.tar.gz\n");
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &text, asset),
+        Ok(None)
+    );
+    let text = format!("MD5 (b.tar.gz) = {}\n", "a".repeat(32));
+    assert_eq!(
+        find(FileKind::List, "checksums.txt", &text, asset),
+        Ok(None)
     );
 }
