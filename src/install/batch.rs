@@ -1,6 +1,9 @@
 //! Installing several tools at once: at most `jobs` at a time, each reported as it finishes,
 //! results in the order they were asked for, and Ctrl-C ending the run with unfinished installs
-//! changing nothing.
+//! changing nothing. Each tool stands alone, or (`haul sync`) all are made ready first and the
+//! store changes only when every one is: a failure then changes nothing. A change that fails
+//! once all were ready (a link another process took meanwhile) still leaves the tools before
+//! it installed.
 
 use anyhow::Result;
 use futures_util::StreamExt as _;
