@@ -273,6 +273,7 @@ async fn prepare_over(
 
     if let Some(record) = existing
         && !opts.force
+        && !verify_again(env, record, &key, &release, &parts, opts).await?
         && let Some(outcome) =
             plan::without_download(env.store, record, tool, &release, &parts, &key, opts)
     {
@@ -312,6 +313,45 @@ async fn prepare_over(
         installed: Some(installed),
         staging: Some(staging),
     }))
+}
+
+/// Whether the stored version `key` holds a file stored unverified that must be verified
+/// before it is reused: where checksums are required, or where the release now offers a
+/// checksum for it. Only the checksum files are fetched to tell (a malformed or conflicting
+/// checksum fails here, as it would fail the download); offline, nothing is asked.
+async fn verify_again(
+    env: &Env<'_>,
+    record: &crate::store::Record,
+    key: &str,
+    release: &Release,
+    parts: &[Part],
+    opts: &Options,
+) -> Result<bool> {
+    let Some(stored) = record.versions.get(key) else {
+        return Ok(false);
+    };
+    let mut texts = std::collections::HashMap::new();
+    for part in parts {
+        let unverified = stored
+            .artifacts
+            .iter()
+            .any(|a| a.asset == part.asset.name && a.verified_by.is_none());
+        if !unverified || opts.locked {
+            continue;
+        }
+        if opts.require_checksum {
+            return Ok(true);
+        }
+        if !opts.offline
+            && !part.plan.is_empty()
+            && expected_checksum(env.http, release, &part.asset.name, &part.plan, &mut texts)
+                .await?
+                .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The active version of `record` (its key and what is stored), when `release` is an older

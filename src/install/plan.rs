@@ -174,19 +174,10 @@ pub fn without_download(
     let vouched = parts.iter().all(|part| {
         known_hash(&part.plan).is_none_or(|digest| stored.holds(&part.asset.name, &digest))
     });
-    // A file stored unverified is verified before it is reused: when checksums are required,
-    // and when the release now offers a checksum that may cover it (the download cache holds
-    // only verified files, so it is fetched again; offline, only the requirement counts).
-    let unverified_rechecked = parts.iter().any(|part| {
-        let verified = stored
-            .artifacts
-            .iter()
-            .any(|a| a.asset == part.asset.name && a.verified_by.is_some());
-        !verified && (opts.require_checksum || (!opts.offline && !part.plan.is_empty()))
-    });
     // Bytes only a project's lock vouched for are not the release's to reuse: an install from
-    // the release downloads and verifies its own.
-    if !same || !vouched || unverified_rechecked || (!opts.locked && stored.only_locked()) {
+    // the release downloads and verifies its own. (A file stored unverified is checked by the
+    // caller: see `install::verify_again`.)
+    if !same || !vouched || (!opts.locked && stored.only_locked()) {
         return None;
     }
     let exe = opts.platform.exe_suffix();

@@ -420,6 +420,31 @@ fn a_version_stored_unverified_is_verified_before_it_is_reused() {
     );
 }
 
+/// A version stored unverified whose release still offers no checksum for it is reused as it
+/// is: only the checksum files are fetched again, not the download.
+#[test]
+fn a_version_stored_unverified_is_not_downloaded_again_for_nothing() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let other = "widget-1.0.0-source.tar.gz";
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .asset(
+            "checksums.txt",
+            format!("{}  {other}\n", sha256_hex(b"x")).as_bytes(),
+        )
+        .publish();
+    env.run(&["install", "acme/widget@1.0.0"])
+        .expect_code(0)
+        .stderr_has("installed it unverified");
+    env.run(&["install", "acme/widget@1.0.0"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    let download = crate::support::Server::download_path("acme/widget", "v1.0.0", &asset);
+    assert_eq!(env.server.hits(&download), 1);
+}
+
 #[test]
 fn exec_follows_the_checksum_rule_and_its_flag() {
     let env = TestEnv::new();
