@@ -257,19 +257,25 @@ pub fn report(ctx: &Context, item: &Item, result: &Result<Outcome>, several: boo
                     if let Some(replaced) = replaced {
                         let _ = write!(line, "; replaced `{replaced}`");
                     }
+                    for took in outcome.took() {
+                        let _ = write!(line, "; {took}");
+                    }
                     let verb = if *activated { "Installed" } else { "Stored" };
                     printer.status(verb, &line);
                 }
-                Outcome::Relinked { was, .. } => printer.status(
-                    "Linked",
-                    &format!(
+                Outcome::Relinked { was, .. } => {
+                    let mut line = format!(
                         "{} {}{} (already stored): {}",
                         record.name,
                         version.version,
                         moved_from(was.as_deref(), &version.version),
                         bins.join(", ")
-                    ),
-                ),
+                    );
+                    for took in outcome.took() {
+                        let _ = write!(line, "; {took}");
+                    }
+                    printer.status("Linked", &line);
+                }
                 Outcome::Unchanged { .. } => printer.status(
                     "Unchanged",
                     &format!(

@@ -635,7 +635,14 @@ async fn commit(
                 staging,
             )
         });
-        commits.end(&name, result.is_ok());
+        // What an interrupted run names: the tool, and the links it took from others.
+        let taken = result.as_ref().map(Outcome::took).unwrap_or_default();
+        let label = if taken.is_empty() {
+            name.clone()
+        } else {
+            format!("{name} ({})", taken.join(", "))
+        };
+        commits.end(&label, result.is_ok());
         result
     })
     .await

@@ -3,7 +3,7 @@
 //!
 //! No network; the store is only read here, except through the [`Change`] returned.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
@@ -29,18 +29,33 @@ pub enum Outcome {
         /// The source of the tool this one replaced under its name (`--force`).
         replaced: Option<String>,
         activated: bool,
+        /// Links taken over from other tools (`--force`), as (owner, link's file name).
+        took: Vec<(String, String)>,
     },
     /// The version was stored already; its links were made again (or in another bin dir).
     Relinked {
         record: Record,
         key: String,
         was: Option<String>,
+        /// Links taken over from other tools (`--force`), as (owner, link's file name).
+        took: Vec<(String, String)>,
     },
     /// Everything was as asked.
     Unchanged { record: Record, key: String },
 }
 
 impl Outcome {
+    /// The links taken over from other tools, as ``took `widget` from widget``; empty when none.
+    pub fn took(&self) -> Vec<String> {
+        match self {
+            Outcome::Installed { took, .. } | Outcome::Relinked { took, .. } => took
+                .iter()
+                .map(|(owner, link)| format!("took `{link}` from {owner}"))
+                .collect(),
+            Outcome::Unchanged { .. } => Vec::new(),
+        }
+    }
+
     pub fn record(&self) -> &Record {
         match self {
             Outcome::Installed { record, .. }
@@ -224,6 +239,7 @@ pub fn without_download(
                 record: record.clone(),
                 key: key.to_owned(),
                 was: None,
+                took: Vec::new(),
             }
         });
     }
@@ -249,6 +265,7 @@ pub fn without_download(
         record: record.clone(),
         key: key.to_owned(),
         was: None,
+        took: Vec::new(),
     })
 }
 
@@ -349,6 +366,7 @@ pub fn commit(
     // Only an activation moves the active version.
     let was =
         previous.filter(|p| wanted.linking == Linking::Activate && Some(p) != new_version.as_ref());
+    let took = links_taken(&takeovers);
     let outcome = if wanted.installed.is_some() {
         Outcome::Installed {
             record: record.clone(),
@@ -356,12 +374,14 @@ pub fn commit(
             was,
             replaced,
             activated: wanted.linking != Linking::Store,
+            took,
         }
     } else {
         Outcome::Relinked {
             record: record.clone(),
             key: wanted.key.to_owned(),
             was,
+            took,
         }
     };
     let change = Change {
@@ -376,6 +396,20 @@ pub fn commit(
         release: takeovers,
     };
     Ok((change, outcome))
+}
+
+/// The links a change takes over, as (owner, the link's file name).
+fn links_taken(takeovers: &[(String, PathBuf)]) -> Vec<(String, String)> {
+    takeovers
+        .iter()
+        .map(|(owner, path)| {
+            let file = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |f| f.to_string_lossy().into_owned(),
+            );
+            (owner.clone(), file)
+        })
+        .collect()
 }
 
 fn subdirs(dir: &Path) -> Vec<String> {

@@ -570,6 +570,18 @@ fn a_takeover_killed_at_each_step_leaves_one_owner() {
     }
 }
 
+/// A takeover says whose link it took: another tool's record changed too.
+#[test]
+fn a_takeover_says_whose_link_it_took() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    crate::support::publish_gizmo_with_widget(&env.server);
+    env.run(crate::support::GIZMO_TAKES_WIDGET)
+        .expect_code(0)
+        .stderr_has(&format!("took `widget{EXE}` from widget"));
+}
+
 /// acme/widget 1.0.0 installed, acme/gizmo published (see `publish_gizmo_with_widget`), and a
 /// directory in the bin dir where the link `blocked` would go; with the store as it is then.
 fn widget_and_a_blocked_link(blocked: &str) -> (TestEnv, Vec<(String, Vec<u8>)>) {
