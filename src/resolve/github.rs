@@ -344,11 +344,10 @@ impl GitHub<'_> {
             .map(|r| crate::error::shown(&r.tag_name).into_owned())
             .collect();
         match req {
-            VersionReq::Latest if recent.is_empty() => {
-                UserError::new(format!("`{repo}` has no published release"))
-                    .caused_by("the repository has no releases with downloads")
-                    .into()
-            }
+            // No release at all says so, whatever was asked for.
+            _ if recent.is_empty() => UserError::new(format!("`{repo}` has no published release"))
+                .caused_by("the repository has no releases with downloads")
+                .into(),
             VersionReq::Latest => UserError::new(format!("`{repo}` has no published release"))
                 .caused_by(format!("recent releases: {}", recent.join(", ")))
                 .hint(

@@ -14,7 +14,7 @@ pub mod template;
 use anyhow::Result;
 
 use crate::catalog::template::Template;
-use crate::error::UserError;
+use crate::error::{Failure, UserError};
 use crate::fetch::Http;
 use crate::names::{self, NameKind, WantedBin};
 use crate::platform::{Emulation, Platform};
@@ -49,16 +49,15 @@ pub struct Resolved {
 /// URL template's files depend on the platform).
 pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Release> {
     let release = match &tool.source {
-        ToolSource::GitHub(repo) => {
-            GitHub { http }
-                .release_with_prefix(
-                    repo,
-                    &tool.query.req,
-                    tool.query.pre,
-                    tool.tag_prefix.as_deref(),
-                )
-                .await?
-        }
+        ToolSource::GitHub(repo) => GitHub { http }
+            .release_with_prefix(
+                repo,
+                &tool.query.req,
+                tool.query.pre,
+                tool.tag_prefix.as_deref(),
+            )
+            .await
+            .map_err(|err| named_in_catalog(err, tool, repo))?,
         ToolSource::Template(template) => {
             let tag =
                 template::find_tag(template, http, &tool.name, &tool.query.req, tool.query.pre)
@@ -69,6 +68,30 @@ pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Rel
     };
     names::tag(&release.tag)?;
     Ok(release)
+}
+
+/// A miss for a tool whose name is not its repository's (a catalog entry: `gh` from `cli/cli`)
+/// names both, as the user typed one and the release list is the other's.
+fn named_in_catalog(err: anyhow::Error, tool: &Tool, repo: &crate::names::Repo) -> anyhow::Error {
+    if tool.name.eq_ignore_ascii_case(&repo.name) {
+        return err;
+    }
+    match err.downcast::<Failure>() {
+        Ok(Failure::NoMatchingRelease {
+            origin,
+            req,
+            recent,
+            only_prereleases,
+        }) => Failure::NoMatchingRelease {
+            origin: format!("{} ({origin})", tool.name),
+            req,
+            recent,
+            only_prereleases,
+        }
+        .into(),
+        Ok(other) => other.into(),
+        Err(err) => err,
+    }
 }
 
 /// `release` as `platform` sees it: for a URL template, the files rendered for that platform;

@@ -84,6 +84,31 @@ fn repository_without_releases() {
         );
 }
 
+/// Whatever was asked for, a repository with no release at all says so.
+#[test]
+fn a_version_of_a_repository_without_releases() {
+    let env = TestEnv::new();
+    env.server.empty_repo("acme/empty");
+    env.run(&["install", "acme/empty@1.2"])
+        .expect_code(1)
+        .stderr_has("`acme/empty` has no published release");
+}
+
+/// A miss for a catalog tool whose repository has another name names both.
+#[test]
+fn no_release_matching_a_catalog_tool_names_it_and_its_repository() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"gadget\"\ndescription = \"g\"\nhomepage = \"https://x\"\nrepo = \"acme/widget\"\nbins = [\"widget\"]\n",
+    )
+    .unwrap();
+    env.run(&["install", "gadget@2.0"])
+        .expect_code(1)
+        .stderr_has("`gadget (acme/widget)` has no release matching `2.0.x`");
+}
+
 #[test]
 fn no_release_matching_names_the_recent_ones() {
     let env = TestEnv::new();
