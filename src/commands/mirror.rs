@@ -69,11 +69,20 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
-    let http = ctx.http()?;
+    // The lock names what is fetched, and what comes back is written into a directory meant
+    // to be served. A file the lock pins a hash for is written only when it has that hash; a
+    // checksum file is written as it comes, so its request never carries the GitHub token (a
+    // lock naming an API URL would otherwise put an authenticated answer in the mirror).
+    let pinned = ctx.http()?;
+    let anonymous = ctx.http()?.without_token();
     let results: Vec<(String, Result<Option<u64>>)> = context::runtime()?.block_on(async {
         futures_util::stream::iter(files.iter())
             .map(|file| {
-                let http = &http;
+                let http = if file.sha256.is_some() {
+                    &pinned
+                } else {
+                    &anonymous
+                };
                 async move { (file.url.clone(), fetch(http, dir, file).await) }
             })
             .buffer_unordered(jobs.max(1))

@@ -254,6 +254,14 @@ impl Http {
         self
     }
 
+    /// The same client without the GitHub token: for fetching what a file names (a lock's
+    /// URLs, for `haul mirror`), whose answers are written out as they are.
+    #[must_use]
+    pub fn without_token(mut self) -> Http {
+        self.token = None;
+        self
+    }
+
     pub fn api_url(&self) -> &Url {
         &self.api
     }
@@ -644,8 +652,12 @@ impl Http {
             .into_error(None));
         }
         let mut hop = self.hop(ask.url, None)?;
+        // The token goes only to a chain of requests that began at the API's origin and has
+        // stayed there: a file elsewhere that redirects to the API (a vendor's version file,
+        // a checksum file) would otherwise get an authenticated answer it chose, and show it.
+        let mut on_api = self.same_origin_as_api(&hop.url);
         for _ in 0..=MAX_REDIRECTS {
-            let response = self.send_hop(&hop, ask).await?;
+            let response = self.send_hop(&hop, ask, on_api).await?;
             let status = response.status();
             if !is_redirect(status) {
                 return Ok((response, hop));
@@ -669,6 +681,7 @@ impl Http {
                 .into_error(Some(&hop)));
             };
             hop = self.hop(next.as_str(), Some(hop.url.clone()))?;
+            on_api = on_api && self.same_origin_as_api(&hop.url);
         }
         Err(failure::transport(
             &hop,
@@ -709,8 +722,8 @@ impl Http {
         })
     }
 
-    /// One hop, with retries for what can heal.
-    async fn send_hop(&self, hop: &Hop, ask: &Ask<'_>) -> Result<Response> {
+    /// One hop, with retries for what can heal; `on_api` when the token may go with it.
+    async fn send_hop(&self, hop: &Hop, ask: &Ask<'_>, on_api: bool) -> Result<Response> {
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -718,7 +731,7 @@ impl Http {
                 .client
                 .get(hop.url.clone())
                 .header(header::ACCEPT, ask.accept);
-            if self.same_origin_as_api(&hop.url) {
+            if on_api && self.same_origin_as_api(&hop.url) {
                 request = request.header("X-GitHub-Api-Version", "2022-11-28");
                 if let Some(token) = &self.token {
                     request = request.header(header::AUTHORIZATION, token.clone());
@@ -768,7 +781,6 @@ impl Http {
     }
 }
 
-/// A text answer, or "not modified" for a conditional request.
 /// A small document's text: UTF-8, or UTF-16 when a byte-order mark says so (Windows
 /// PowerShell writes checksum files that way); a UTF-8 byte-order mark is dropped.
 fn decode_text(bytes: &[u8]) -> String {
@@ -789,6 +801,7 @@ fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// A text answer, or "not modified" for a conditional request.
 enum Text {
     Body {
         text: String,

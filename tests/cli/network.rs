@@ -56,6 +56,37 @@ fn the_token_never_follows_redirects_to_another_origin() {
     env.server.assert_authorization(Some("Bearer s3cret"));
 }
 
+/// A file on another origin that redirects into the API's origin (a checksum file, a vendor's
+/// version file) gets no token there: the token goes only to a chain of requests that began
+/// at the API's origin. Else the other host would choose what authenticated answer haul
+/// fetches, and see it quoted back in an error.
+#[test]
+fn a_redirect_into_the_api_origin_carries_no_token() {
+    let files = Server::start();
+    let env = TestEnv::new().env("HAUL_GITHUB_TOKEN", "s3cret");
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .hosted_on(&files)
+        .asset(&asset, &tar_gz_release("widget", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    files.redirect(
+        &Server::download_path("acme/widget", "v1.0.0", "checksums.txt"),
+        &format!("{}/repos/acme/widget", env.server.url),
+    );
+    env.run(&["install", "acme/widget"]).expect_code(4);
+    let redirected = env.server.requests_to("/repos/acme/widget");
+    assert_eq!(redirected.len(), 1, "{redirected:?}");
+    env.server
+        .requests()
+        .iter()
+        .filter(|r| r.path != "/repos/acme/widget")
+        .for_each(|r| assert_eq!(r.header("authorization"), Some("Bearer s3cret"), "{r:?}"));
+    assert_eq!(redirected[0].header("authorization"), None);
+    files.assert_authorization(None);
+}
+
 #[test]
 fn mirror_rules_apply_to_redirect_targets() {
     // The download redirects to a storage host this machine cannot reach; a mirror rule for

@@ -1391,3 +1391,33 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
         );
     }
 }
+
+/// `haul mirror` writes a checksum file as it comes (the lock pins no hash for it), so its
+/// request carries no GitHub token: a lock naming an API URL there must not put an
+/// authenticated answer into a directory meant to be served. Files the lock pins a hash for
+/// are written only when they have it, and keep the token on the API's origin.
+#[test]
+fn mirror_sends_no_token_for_what_it_writes_unchecked() {
+    let env = TestEnv::new().env("HAUL_GITHUB_TOKEN", "s3cret");
+    let dir = locked_sums(&env).0;
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let sums = format!("{}/dl/acme/sums/v1.0.0/checksums.txt", env.server.url);
+    assert!(text.contains(&sums), "{text}");
+    let api = format!("{}/repos/acme/sums", env.server.url);
+    std::fs::write(dir.join("haul.lock"), text.replace(&sums, &api)).unwrap();
+    let mirror = env.dir.path().join("mirror");
+    run_in(&env, &dir, &["mirror", &mirror.display().to_string()]);
+    let asked = env.server.requests_to("/repos/acme/sums");
+    assert_eq!(asked.len(), 1, "{asked:?}");
+    assert_eq!(asked[0].header("authorization"), None);
+    let pinned = env
+        .server
+        .requests_to("/dl/acme/sums/v1.0.0/sums-1.0.0-x86_64-unknown-linux-musl.tar.gz");
+    assert!(
+        !pinned.is_empty()
+            && pinned
+                .iter()
+                .all(|r| r.header("authorization") == Some("Bearer s3cret")),
+        "{pinned:?}"
+    );
+}
