@@ -269,7 +269,10 @@ fn info_on_a_catalog_tool() {
     // The checksum is read as an install reads it: the host's `.sha256` vouches; this site
     // serves no other platform's, so theirs cannot be read, and info says why.
     let host = json["host"].as_str().unwrap().trim_end_matches("-musl");
-    assert_eq!(json["platforms"][host]["checksum"], "kubectl.sha256");
+    assert_eq!(
+        json["platforms"][host]["checksum"],
+        format!("kubectl{EXE}.sha256").as_str()
+    );
     assert_eq!(
         json["platforms"][host]["checksum_error"],
         serde_json::Value::Null
