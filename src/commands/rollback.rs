@@ -31,6 +31,29 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
             ))
             .into());
         };
+        // Where checksums are required, a version stored unverified is not made active again
+        // (an install of it would verify it first, or refuse it).
+        if ctx.settings.require_checksum
+            && record
+                .versions
+                .get(&previous)
+                .is_some_and(|v| v.verified_by().is_none())
+        {
+            let version = record
+                .versions
+                .get(&previous)
+                .map_or(previous.as_str(), |v| v.version.as_str());
+            return Err(UserError::new(format!(
+                "`{}` {version} was stored unverified, and checksums are required",
+                record.name
+            ))
+            .hint(format!(
+                "`haul install {}@{version}` verifies it when its release offers a checksum",
+                record.name
+            ))
+            .exit(ExitCode::Verification)
+            .into());
+        }
         let dir = store.version_dir(&record.name, &previous);
         if !dir.is_dir() {
             return Err(UserError::new(format!(

@@ -67,9 +67,9 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                 ctx.printer.status("Removed", &gone);
             }
             Removal::Version { name, key } => {
-                let gone = ctx
-                    .store
-                    .change(&name, |now| remove_version(now, &key, args.force))?;
+                let gone = ctx.store.change(&name, |now| {
+                    remove_version(now, &key, args.force, ctx.settings.require_checksum)
+                })?;
                 ctx.printer.status("Removed", &gone);
             }
         }
@@ -141,7 +141,12 @@ fn active_refused(name: &str, version: &str) -> UserError {
 /// Remove one stored version; when it is the active one (only with `force`: the store is
 /// asked again under its lock, another haul may have made it active since), the previous
 /// version becomes active.
-fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, String)> {
+fn remove_version(
+    now: &Now<'_>,
+    key: &str,
+    force: bool,
+    verified_only: bool,
+) -> Result<(Change, String)> {
     let Some(record) = now.record() else {
         return Err(options::not_installed(now.name).into());
     };
@@ -157,7 +162,7 @@ fn remove_version(now: &Now<'_>, key: &str, force: bool) -> Result<(Change, Stri
         return Err(active_refused(&record.name, &version).into());
     }
     if record.active.as_deref() == Some(key) {
-        match record.fallback(&[key.to_owned()]) {
+        match record.fallback(&[key.to_owned()], verified_only) {
             Some(next) => unlink = record.reactivate(&next, crate::store::now()),
             // What is left is only projects': it stays theirs, and nothing is active.
             None if record.versions.len() > 1 => unlink = record.deactivate(),
@@ -194,12 +199,12 @@ mod tests {
         let (store, record) =
             crate::testing::store_with_record(dir.path(), &["1.0.0", "2.0.0"], "1.0.0");
         let err = store
-            .change("t", |now| remove_version(now, "1.0.0", false))
+            .change("t", |now| remove_version(now, "1.0.0", false, false))
             .unwrap_err();
         assert!(err.to_string().contains("is the active version"), "{err:#}");
         assert_eq!(store.read("t").unwrap(), Some(record));
         store
-            .change("t", |now| remove_version(now, "1.0.0", true))
+            .change("t", |now| remove_version(now, "1.0.0", true, false))
             .unwrap();
         let now = store.read("t").unwrap().unwrap();
         assert_eq!(now.active.as_deref(), Some("2.0.0"));

@@ -391,14 +391,26 @@ impl Record {
 
     /// The version to make active when the active one goes, other than those in `gone`: the
     /// last one made active and still stored, else the newest stored that is not only a
-    /// project's (bytes only a lock vouched for become the user's only by their choice).
-    pub fn fallback(&self, gone: &[String]) -> Option<String> {
-        self.made_active_before(gone)
+    /// project's (bytes only a lock vouched for become the user's only by their choice). With
+    /// `verified_only` (checksums are required), never one stored unverified.
+    pub fn fallback(&self, gone: &[String], verified_only: bool) -> Option<String> {
+        let usable = |key: &str| {
+            !gone.iter().any(|g| g == key)
+                && self
+                    .versions
+                    .get(key)
+                    .is_some_and(|v| !verified_only || v.verified_by().is_some())
+        };
+        self.history
+            .iter()
+            .rev()
+            .map(|a| a.version.as_str())
+            .find(|v| self.active.as_deref() != Some(*v) && usable(v))
             .or_else(|| {
                 self.versions
                     .iter()
                     .rev()
-                    .find(|(k, v)| !gone.contains(k) && !v.only_locked())
+                    .find(|(k, v)| usable(k) && !v.only_locked())
                     .map(|(k, _)| k.as_str())
             })
             .map(str::to_owned)
@@ -407,21 +419,16 @@ impl Record {
     /// The version that was active before the current one and is still stored.
     pub fn previous(&self) -> Option<&str> {
         self.active.as_ref()?;
-        self.made_active_before(&[])
+        self.made_active_before()
     }
 
-    /// The last version made active before the current one that is still stored, other than
-    /// those in `gone`.
-    fn made_active_before(&self, gone: &[String]) -> Option<&str> {
+    /// The last version made active before the current one that is still stored.
+    fn made_active_before(&self) -> Option<&str> {
         self.history
             .iter()
             .rev()
             .map(|a| a.version.as_str())
-            .find(|v| {
-                self.active.as_deref() != Some(*v)
-                    && !gone.iter().any(|g| g == v)
-                    && self.versions.contains_key(*v)
-            })
+            .find(|v| self.active.as_deref() != Some(*v) && self.versions.contains_key(*v))
     }
 
     /// Forget the stored version `key` (not the active one). Returns whether it was stored.
@@ -638,11 +645,17 @@ mod tests {
         r.add_version("2.0.0", installed("2.0.0", &["t"]));
         r.activate("2.0.0", &[PathBuf::from("/b")], 1);
         r.pin("1.0.0+2fa7b6c0", &project);
-        assert_eq!(r.fallback(&["2.0.0".to_owned()]), None);
+        assert_eq!(r.fallback(&["2.0.0".to_owned()], false), None);
         r.add_version("1.5.0", installed("1.5.0", &["t"]));
-        assert_eq!(r.fallback(&["2.0.0".to_owned()]).as_deref(), Some("1.5.0"));
+        assert_eq!(
+            r.fallback(&["2.0.0".to_owned()], false).as_deref(),
+            Some("1.5.0")
+        );
         r.activate("1.5.0", &[], 2);
-        assert_eq!(r.fallback(&["1.5.0".to_owned()]).as_deref(), Some("2.0.0"));
+        assert_eq!(
+            r.fallback(&["1.5.0".to_owned()], false).as_deref(),
+            Some("2.0.0")
+        );
 
         let followed = r.deactivate();
         assert_eq!(r.active, None);

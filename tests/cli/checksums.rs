@@ -445,6 +445,33 @@ fn a_version_stored_unverified_is_not_downloaded_again_for_nothing() {
     assert_eq!(env.server.hits(&download), 1);
 }
 
+/// Where checksums are required, no command makes a version stored unverified active again:
+/// `rollback` refuses it (exit 4), and `uninstall --force` of the active version passes over
+/// it, leaving nothing active.
+#[test]
+fn required_checksums_keep_unverified_versions_from_becoming_active() {
+    let env = TestEnv::new();
+    publish_unverified(&env);
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    let (asset, bytes) = asset_and_bytes("2.0.0");
+    env.server
+        .release("acme/widget", "v2.0.0")
+        .asset_with_digest(&asset, &bytes)
+        .publish();
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
+    let before = env.snapshot();
+    env.run(&["rollback", "widget"])
+        .expect_code(4)
+        .stderr_has("`widget` 1.0.0 was stored unverified, and checksums are required");
+    assert_eq!(env.snapshot(), before);
+    env.run(&["uninstall", "widget@2.0.0", "--force"]).expect_code(0);
+    let list = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(list[0]["version"], "1.0.0", "{list}");
+    assert_eq!(list[0]["active"], false, "{list}");
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
 #[test]
 fn exec_follows_the_checksum_rule_and_its_flag() {
     let env = TestEnv::new();

@@ -38,7 +38,8 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
         if !store.check(record).iter().any(Problem::repairable) {
             continue;
         }
-        let done = store.change(&record.name, repair);
+        let verified_only = ctx.settings.require_checksum;
+        let done = store.change(&record.name, |now| repair(now, verified_only));
         report(done, &record.name, &mut fixed)?;
     }
     let records = store.records()?;
@@ -55,8 +56,9 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
 
 /// The change that repairs one tool, from its problems as they are under the lock, and what
 /// it did: drop the versions whose files are gone, activate a whole one if the active one
-/// was, make lost modes executable again, and make its links again.
-fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
+/// was (with `verified_only`, where checksums are required, never one stored unverified),
+/// make lost modes executable again, and make its links again.
+fn repair(now: &Now<'_>, verified_only: bool) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
         return Ok((Change::leave(), None));
     };
@@ -80,7 +82,7 @@ fn repair(now: &Now<'_>) -> Result<(Change, Option<String>)> {
         .collect();
     let mut unlink = Vec::new();
     if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
-        match record.fallback(&broken) {
+        match record.fallback(&broken, verified_only) {
             Some(next) => unlink = record.reactivate(&next, crate::store::now()),
             // Whole versions left are only projects': they stay theirs, nothing is active.
             None if record.versions.keys().any(|k| !broken.contains(k)) => {
@@ -195,7 +197,7 @@ mod tests {
         assert!(!store.check(&record).is_empty());
         // Repaired before the repair runs.
         std::fs::create_dir_all(store.version_dir("t", "1.0.0")).unwrap();
-        let done = store.change("t", repair).unwrap();
+        let done = store.change("t", |now| repair(now, false)).unwrap();
         assert_eq!(done, None);
         assert_eq!(store.read("t").unwrap(), Some(record));
         assert!(store.version_dir("t", "1.0.0").is_dir());
