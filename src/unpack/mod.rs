@@ -28,6 +28,11 @@ use crate::error::UserError;
 use limits::{Budget, Capped, too_large};
 use tree::Tree;
 
+/// The most memory an xz stream may make haul set aside for its dictionary, which its header
+/// declares: xz's own presets use at most 64 MiB, and a 150 KiB download declaring 3 GiB must
+/// not take 3 GiB (up to 16 downloads unpack at once). The same bound as zstd's window.
+const XZ_MEMORY_LIMIT_KIB: u32 = 128 * 1024;
+
 /// Decompress `reader` according to `format` (not for zip).
 fn decoder<'a>(
     format: Format,
@@ -36,7 +41,11 @@ fn decoder<'a>(
 ) -> Result<Box<dyn Read + 'a>> {
     Ok(match format {
         Format::TarGz | Format::Gz => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
-        Format::TarXz | Format::Xz => Box::new(lzma_rust2::XzReader::new(reader, true)),
+        Format::TarXz | Format::Xz => Box::new(XzReader(lzma_rust2::XzReader::new_mem_limit(
+            reader,
+            true,
+            XZ_MEMORY_LIMIT_KIB,
+        ))),
         Format::TarZst | Format::Zst => Box::new(ZstdReader::new(reader, asset)?),
         Format::TarBz2 | Format::Bz2 => Box::new(bzip2::bufread::MultiBzDecoder::new(reader)),
         Format::Tar | Format::Bare => Box::new(reader),
@@ -212,6 +221,27 @@ pub(crate) fn make_executable(_file: &fs::File) -> Result<()> {
 }
 
 /// zstd allows several frames one after another; ruzstd decodes one at a time.
+/// xz with [`XZ_MEMORY_LIMIT_KIB`], saying so when a stream asks for more.
+struct XzReader<R: Read>(lzma_rust2::XzReader<R>);
+
+impl<R: Read> Read for XzReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|err| {
+            if err.kind() == io::ErrorKind::OutOfMemory {
+                io::Error::new(
+                    err.kind(),
+                    format!(
+                        "its xz header asks for more than {} MiB of memory to unpack, more than any xz preset uses",
+                        XZ_MEMORY_LIMIT_KIB / 1024
+                    ),
+                )
+            } else {
+                err
+            }
+        })
+    }
+}
+
 struct ZstdReader<R: BufRead> {
     inner: Option<ruzstd::decoding::StreamingDecoder<R, ruzstd::decoding::FrameDecoder>>,
 }

@@ -177,3 +177,51 @@ fn unpack_errors_name_the_asset() {
     );
     refused(&TestEnv::new(), ".zip", b"PK not a zip", "cannot unpack");
 }
+
+/// An xz stream whose header declares a dictionary far larger than its data needs (3 GiB here,
+/// in a small download) is refused before the memory is set aside: the same data with its
+/// real 1 MiB dictionary installs.
+#[test]
+fn an_xz_stream_declaring_a_huge_dictionary_is_refused() {
+    let widget = format!("widget{EXE}");
+    let tar = archive::tar(&[exe(&widget, &program("widget", "1.0.0"))]);
+    let honest = archive::xz(&tar);
+    // Stream header (12 bytes), then the block header: its size, flags 0 (one filter), the
+    // LZMA2 filter id 0x21, one property byte (the dictionary size), padding, and its CRC32.
+    assert_eq!(
+        &honest[13..16],
+        &[0, 0x21, 1],
+        "the block header as xz writes it"
+    );
+    let header_len = (usize::from(honest[12]) + 1) * 4;
+    let mut huge = honest.clone();
+    huge[16] = 39; // 3 GiB
+    let crc = crc32(&huge[12..12 + header_len - 4]);
+    huge[12 + header_len - 4..12 + header_len].copy_from_slice(&crc.to_le_bytes());
+    refused(&TestEnv::new(), ".tar.xz", &huge, "cannot unpack")
+        .stderr_has("its xz header asks for more than 128 MiB of memory to unpack");
+
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.xz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &honest)
+        .publish();
+    env.run(&["install", "acme/widget"]).expect_code(0);
+}
+
+/// CRC-32 (IEEE), as xz's block headers carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
