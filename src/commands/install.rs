@@ -192,7 +192,9 @@ fn finish(
             let all_verification = failures
                 .iter()
                 .all(|(_, e)| crate::error::exit_code_of(e) == ExitCode::Verification);
-            let (hint, code) = if how.failing == Failing::Together || succeeded == 0 {
+            let nothing_changed = summary.installed.is_empty()
+                && (how.failing == Failing::Together || succeeded == 0);
+            let (hint, code) = if nothing_changed {
                 (
                     if how.failing == Failing::Together {
                         "the reasons are above; nothing was installed: the tools are installed all together or not at all"

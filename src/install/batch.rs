@@ -8,7 +8,7 @@
 use anyhow::Result;
 use futures_util::StreamExt as _;
 
-use super::{Env, Options, Outcome, Ready, finish, prepare, prepare_locked};
+use super::{Env, Options, Outcome, Ready, check, finish, prepare, prepare_locked};
 use crate::error::{ExitCode, UserError};
 use crate::request::tool::Tool;
 use crate::resolve::Resolved;
@@ -90,7 +90,27 @@ pub fn run(
                 .map(|(step, item)| settle_without_changes(step, item, done))
                 .collect());
         }
-        // Every tool is ready: make the changes, one after another, in the order asked.
+        // Every tool is ready. Before anything changes, every change must be one that can be
+        // made as the store is now, and no two may hold one link.
+        let steps: Vec<Result<Step>> = steps.collect();
+        if let Some((at, err)) = blocked(env, items, &steps, opts) {
+            let mut err = Some(err);
+            return Ok(steps
+                .into_iter()
+                .zip(items)
+                .enumerate()
+                .map(|(i, (step, item))| match err.take_if(|_| i == at) {
+                    Some(err) => {
+                        let result = Err(err);
+                        done(item, &result);
+                        result
+                    }
+                    None => settle_without_changes(step, item, done),
+                })
+                .collect());
+        }
+        let steps = steps.into_iter();
+        // Make the changes, one after another, in the order asked.
         let changes = async {
             let mut results = Vec::with_capacity(items.len());
             for (step, item) in steps.zip(items) {
@@ -113,6 +133,57 @@ pub fn run(
         }
         Err(interrupted(&env.commits.settled().await))
     })
+}
+
+/// The first ready tool whose change could not be made as the store is now (a file of the
+/// user's where a link goes, another tool's link), or that would hold a link another tool of
+/// the batch holds too; and why.
+fn blocked(
+    env: &Env<'_>,
+    items: &[Item],
+    steps: &[Result<Step>],
+    opts: &Options,
+) -> Option<(usize, anyhow::Error)> {
+    let mut held: Vec<(std::path::PathBuf, &str)> = Vec::new();
+    for (i, (step, item)) in steps.iter().zip(items).enumerate() {
+        let (Ok(Step::Ready(ready)), Ok(tool)) = (step, &item.tool) else {
+            continue;
+        };
+        let links = match check(env, tool, ready, opts) {
+            Ok(links) => links,
+            Err(err) => return Some((i, without_force(err))),
+        };
+        for link in links {
+            if let Some((_, other)) = held.iter().find(|(path, _)| *path == link) {
+                let err = UserError::new(format!(
+                    "`{other}` and `{}` would both be linked at `{}`",
+                    tool.name,
+                    link.display()
+                ))
+                .hint("link one of them under another name (`bin = [\"NAME=LINK\"]` in haul.toml)");
+                return Some((i, err.into()));
+            }
+            held.push((link, tool.name.as_str()));
+        }
+    }
+    None
+}
+
+/// An all-or-nothing batch (`haul sync`) has no `--force`: a hint to pass it says what to do
+/// instead.
+fn without_force(err: anyhow::Error) -> anyhow::Error {
+    match err.downcast::<UserError>() {
+        Ok(user) if user.hint.as_deref().is_some_and(|h| h.contains("--force")) => UserError {
+            hint: Some(
+                "nothing replaces what haul did not make there: move it away, or link the tool under another name (`bin = [\"NAME=LINK\"]` in haul.toml)"
+                    .to_owned(),
+            ),
+            ..user
+        }
+        .into(),
+        Ok(user) => user.into(),
+        Err(err) => err,
+    }
 }
 
 /// The first pass for one item: made ready, and installed when it stands alone. `done` hears

@@ -226,6 +226,38 @@ pub async fn finish(env: &Env<'_>, tool: &Tool, ready: Ready, opts: &Options) ->
     }
 }
 
+/// Whether a prepared tool's change could be made as the store is now, without making it
+/// (`haul sync` asks this of every tool before it changes any): the links it would hold, or
+/// why it cannot (a file of the user's where a link goes, another tool's link).
+pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Result<Vec<PathBuf>> {
+    let Ready::Change(pending) = ready else {
+        return Ok(Vec::new());
+    };
+    let origin = tool.origin();
+    let outcome = env.store.dry_run(&pending.name, |now| {
+        plan::commit(
+            now,
+            &plan::Wanted {
+                identity: tool.identity(),
+                requirement: tool.query.requirement(),
+                key: &pending.key,
+                installed: pending.installed.clone(),
+                bin_dir: &opts.bin_dir,
+                force: opts.force,
+                linking: opts.linking.clone(),
+                origin: &origin,
+            },
+            None,
+        )
+    })?;
+    Ok(outcome
+        .record()
+        .links
+        .iter()
+        .map(|link| link.path.clone())
+        .collect())
+}
+
 /// Prepare `resolved` over `existing`, the record of the same tool if there is one.
 async fn prepare_over(
     env: &Env<'_>,

@@ -365,6 +365,26 @@ impl Store {
         name: &str,
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
+        self.plan_and_make(name, plan, true)
+    }
+
+    /// Plan a change as [`Store::change`] would, under the lock, and make nothing: whether it
+    /// could be made as the store is now (`haul sync` asks this of every tool before it
+    /// changes any). Returns what `plan` returned.
+    pub fn dry_run<T>(
+        &self,
+        name: &str,
+        plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
+    ) -> Result<T> {
+        self.plan_and_make(name, plan, false)
+    }
+
+    fn plan_and_make<T>(
+        &self,
+        name: &str,
+        plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
+        make: bool,
+    ) -> Result<T> {
         let _lock = self.lock()?;
         // A change another haul left half-done (it crashed after this process first took the
         // lock) is completed first: planning on it, or writing this change's journal over it,
@@ -421,6 +441,9 @@ impl Store {
             if let Some((_, why)) = left.iter().find(|(failed, _)| failed == owner) {
                 return Err(half_done(owner, why));
             }
+        }
+        if !make {
+            return Ok(out);
         }
         let previous = now.record().cloned();
         journal::run(self, name, previous, change, &records.ok)?;

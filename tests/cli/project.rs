@@ -1421,3 +1421,38 @@ fn mirror_sends_no_token_for_what_it_writes_unchecked() {
         "{pinned:?}"
     );
 }
+
+/// Before `haul sync` changes anything, every tool's change must be one it can make: a file of
+/// the user's where a later tool's link goes, or two tools of haul.toml linked under one name,
+/// leave every tool as it was (the user's file too), and the error says what to do instead of
+/// `--force`, which sync does not take.
+#[test]
+fn sync_checks_every_link_before_it_changes_anything() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    std::fs::create_dir_all(env.bin_dir()).unwrap();
+    let mine = env.bin_dir().join(format!("sums{EXE}"));
+    std::fs::write(&mine, b"my own sums").unwrap();
+    let before = env.snapshot();
+    let run = run_in(&env, &dir, &["sync"]);
+    run.expect_code(1)
+        .stderr_has("already exists and haul did not install it")
+        .stderr_has("move it away")
+        .stderr_has("nothing was installed");
+    assert!(!run.stderr().contains("--force"), "{}", run.stderr());
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(std::fs::read(&mine).unwrap(), b"my own sums");
+    std::fs::remove_file(&mine).unwrap();
+
+    // Two tools linked under one name.
+    let manifest = format!("{MANIFEST}\"acme/gizmo\" = {{ bin = [\"gizmo=bare\"] }}\n");
+    publish(&env.server, "acme/gizmo", "1.0.0", Vouch::ApiDigest);
+    std::fs::write(dir.join("haul.toml"), manifest).unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let run = run_in(&env, &dir, &["sync"]);
+    run.expect_code(1)
+        .stderr_has("would both be linked at")
+        .stderr_has("nothing was installed");
+    assert!(env.snapshot().is_empty(), "a tool was installed");
+}
