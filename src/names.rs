@@ -203,11 +203,16 @@ pub fn dir_name(text: &str) -> String {
 }
 
 fn refused(kind: NameKind, text: &str, why: &str) -> UserError {
-    UserError::new(format!(
-        "refusing the {} `{}`: {why}",
-        kind.describe(),
-        text.escape_debug()
-    ))
+    // A name from a server can be as long as the file that held it (a vendor's version file):
+    // the message quotes its start.
+    const SHOWN: usize = 200;
+    let start: String = text.chars().take(SHOWN).collect();
+    let shown = if text.chars().nth(SHOWN).is_some() {
+        format!("{}… ({} bytes)", start.escape_debug(), text.len())
+    } else {
+        start.escape_debug().to_string()
+    };
+    UserError::new(format!("refusing the {} `{shown}`: {why}", kind.describe()))
     .hint(match kind {
         NameKind::Asset | NameKind::Tag => {
             "the release names a file in a way that could write outside haul's directories; report it to the tool's authors"
@@ -375,6 +380,26 @@ mod tests {
         ] {
             assert!(url_tag(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// A refused name from a server is quoted by its start only: a vendor's version file can
+    /// be megabytes, all of which used to land in the message.
+    #[test]
+    fn a_long_refused_name_is_quoted_by_its_start() {
+        let long = format!("v1.0.0\n{}", "x".repeat(1 << 20));
+        let err = tag(&long).unwrap_err();
+        assert!(err.message.len() < 400, "{}", err.message.len());
+        assert!(
+            err.message.contains(&format!("… ({} bytes)", long.len())),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .starts_with("refusing the release tag `v1.0.0\\nxx"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
