@@ -71,6 +71,14 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                     remove_version(now, &key, args.force, ctx.settings.require_checksum)
                 })?;
                 ctx.printer.status("Removed", &gone);
+                if let Some(record) = ctx.store.records()?.ok.iter().find(|r| r.name == name)
+                    && record.active.is_none()
+                    && record.fallback(&[], false).is_some()
+                {
+                    ctx.printer.warn(&format!(
+                        "no version of `{name}` is active now: those left were stored unverified, and checksums are required (`haul install {name}@VERSION` verifies one when its release offers a checksum)"
+                    ));
+                }
             }
         }
     }

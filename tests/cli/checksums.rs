@@ -466,7 +466,8 @@ fn required_checksums_keep_unverified_versions_from_becoming_active() {
         .stderr_has("`widget` 1.0.0 was stored unverified, and checksums are required");
     assert_eq!(env.snapshot(), before);
     env.run(&["uninstall", "widget@2.0.0", "--force"])
-        .expect_code(0);
+        .expect_code(0)
+        .stderr_has("no version of `widget` is active now: those left were stored unverified");
     let list = env.run(&["list", "--all", "--json"]).json();
     assert_eq!(list[0]["version"], "1.0.0", "{list}");
     assert_eq!(list[0]["active"], false, "{list}");
