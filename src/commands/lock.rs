@@ -133,6 +133,7 @@ pub fn relock(
     if !failed.is_empty() {
         return Err(not_locked(&failed, &codes).into());
     }
+    one_link_each(&lock, &catalog)?;
     if old.as_ref().map(Lock::render) != Some(lock.render()) {
         project.write_lock(&lock)?;
     }
@@ -143,6 +144,31 @@ pub fn relock(
         count(lock.platforms.len(), "platform")
     ));
     Ok(lock)
+}
+
+/// Two tools of the lock linked under one name (`bin = ["x=tool"]` beside a tool called
+/// `tool`) could never both be installed: `haul sync` would refuse the lock, so it is refused
+/// here, before it is written.
+fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), UserError> {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for locked in &lock.tools {
+        let Ok(tool) = crate::commands::sync::tool_of(locked, catalog) else {
+            continue;
+        };
+        for bin in tool.wanted_bins() {
+            let link = bin.link.unwrap_or(bin.name);
+            if let Some((_, other)) = seen.iter().find(|(l, _)| *l == link) {
+                return Err(UserError::new(format!(
+                    "`{other}` and `{}` in haul.toml would both be linked as `{link}`",
+                    locked.key
+                ))
+                .hint("link one of them under another name (`bin = [\"NAME=LINK\"]`)")
+                .exit(ExitCode::Usage));
+            }
+            seen.push((link, locked.key.as_str()));
+        }
+    }
+    Ok(())
 }
 
 /// `locked`, unless `required` (checksums are) and a file of it is one nothing the release

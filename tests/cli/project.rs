@@ -1445,12 +1445,25 @@ fn sync_checks_every_link_before_it_changes_anything() {
     assert_eq!(std::fs::read(&mine).unwrap(), b"my own sums");
     std::fs::remove_file(&mine).unwrap();
 
-    // Two tools linked under one name.
-    let manifest = format!("{MANIFEST}\"acme/gizmo\" = {{ bin = [\"gizmo=bare\"] }}\n");
+    // Two tools linked under one name: `haul lock` refuses to write such a lock, and a lock
+    // edited to say it anyway is refused by sync before anything changes.
+    let manifest =
+        |link: &str| format!("{MANIFEST}\"acme/gizmo\" = {{ bin = [\"gizmo={link}\"] }}\n");
     publish(&env.server, "acme/gizmo", "1.0.0", Vouch::ApiDigest);
-    std::fs::write(dir.join("haul.toml"), manifest).unwrap();
+    std::fs::write(dir.join("haul.toml"), manifest("bare")).unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(2)
+        .stderr_has("`acme/gizmo` and `bare` in haul.toml would both be linked as `bare`");
+    std::fs::write(dir.join("haul.toml"), manifest("gadget")).unwrap();
     run_in(&env, &dir, &["lock"]).expect_code(0);
-    let run = run_in(&env, &dir, &["sync"]);
+    let lock = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    std::fs::write(
+        dir.join("haul.lock"),
+        lock.replace("gizmo=gadget", "gizmo=bare"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("haul.toml"), manifest("bare")).unwrap();
+    let run = run_in(&env, &dir, &["sync", "--frozen"]);
     run.expect_code(1)
         .stderr_has("would both be linked at")
         .stderr_has("nothing was installed");
