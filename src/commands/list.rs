@@ -60,8 +60,9 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     // One record at a time: each becomes its rows and is let go, so listing many tools holds
     // the rows in memory, not every record.
     let mut rows = Vec::new();
-    // Tools with nothing active: stored for projects (`haul sync`, `haul exec`) only.
-    let mut projects_only = 0;
+    // Tools with nothing active: stored for projects (`haul sync`), by `haul exec`, or left
+    // when their active version went and those left could not be made active.
+    let mut inactive = 0;
     for (_, read) in ctx.store.each_record()? {
         let record = match read {
             Ok(record) => record,
@@ -71,7 +72,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             }
         };
         if record.active.is_none() {
-            projects_only += 1;
+            inactive += 1;
         }
         let problems: Vec<String> = ctx
             .store
@@ -90,10 +91,10 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         ctx.printer.json(&rows)?;
         return Ok(ExitCode::Success);
     }
-    if rows.is_empty() && projects_only > 0 {
+    if rows.is_empty() && inactive > 0 {
         ctx.printer.info(&format!(
-            "no tools active; {} stored for projects only (`haul list --all` lists them)",
-            crate::units::count(projects_only, "tool")
+            "no tools active; {} stored with no version active (`haul list --all` lists them)",
+            crate::units::count(inactive, "tool")
         ));
         return Ok(ExitCode::Success);
     }

@@ -472,6 +472,9 @@ fn required_checksums_keep_unverified_versions_from_becoming_active() {
     assert_eq!(list[0]["version"], "1.0.0", "{list}");
     assert_eq!(list[0]["active"], false, "{list}");
     assert_eq!(env.installed_bytes("widget"), None);
+    env.run(&["list"])
+        .expect_code(0)
+        .stderr_has("no tools active; 1 tool stored with no version active");
 }
 
 #[test]

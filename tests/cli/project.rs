@@ -1209,7 +1209,7 @@ fn a_projects_version_never_becomes_the_users_by_default() {
     assert_eq!(all[0]["active"], false);
     env.run(&["list"])
         .expect_code(0)
-        .stderr_has("no tools active; 1 tool stored for projects only");
+        .stderr_has("no tools active; 1 tool stored with no version active");
 
     let record = record_of(&env, "sums");
     let key = record["versions"]
