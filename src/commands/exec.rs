@@ -56,7 +56,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         let unverified = record
             .versions
             .get(&key)
-            .is_some_and(|v| v.artifacts.iter().any(|a| a.verified_by.is_none()));
+            .is_some_and(|v| v.verified_by().is_none());
         (!(required && unverified)).then(|| (record.clone(), key))
     });
     let (record, key) = match stored {

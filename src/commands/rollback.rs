@@ -34,15 +34,10 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         // Where checksums are required, a version stored unverified is not made active again
         // (an install of it would verify it first, or refuse it).
         if ctx.settings.require_checksum
-            && record
-                .versions
-                .get(&previous)
-                .is_some_and(|v| v.verified_by().is_none())
+            && let Some(stored) = record.versions.get(&previous)
+            && stored.verified_by().is_none()
         {
-            let version = record
-                .versions
-                .get(&previous)
-                .map_or(previous.as_str(), |v| v.version.as_str());
+            let version = &stored.version;
             return Err(UserError::new(format!(
                 "`{}` {version} was stored unverified, and checksums are required",
                 record.name

@@ -401,11 +401,7 @@ impl Record {
                     .get(key)
                     .is_some_and(|v| !verified_only || v.verified_by().is_some())
         };
-        self.history
-            .iter()
-            .rev()
-            .map(|a| a.version.as_str())
-            .find(|v| self.active.as_deref() != Some(*v) && usable(v))
+        self.made_active_before(usable)
             .or_else(|| {
                 self.versions
                     .iter()
@@ -419,16 +415,17 @@ impl Record {
     /// The version that was active before the current one and is still stored.
     pub fn previous(&self) -> Option<&str> {
         self.active.as_ref()?;
-        self.made_active_before()
+        self.made_active_before(|key| self.versions.contains_key(key))
     }
 
-    /// The last version made active before the current one that is still stored.
-    fn made_active_before(&self) -> Option<&str> {
+    /// The last version made active before the current one that is `usable` (still stored,
+    /// and whatever else the caller asks).
+    fn made_active_before(&self, usable: impl Fn(&str) -> bool) -> Option<&str> {
         self.history
             .iter()
             .rev()
             .map(|a| a.version.as_str())
-            .find(|v| self.active.as_deref() != Some(*v) && self.versions.contains_key(*v))
+            .find(|v| self.active.as_deref() != Some(*v) && usable(v))
     }
 
     /// Forget the stored version `key` (not the active one). Returns whether it was stored.
