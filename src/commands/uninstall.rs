@@ -67,14 +67,11 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                 ctx.printer.status("Removed", &gone);
             }
             Removal::Version { name, key } => {
-                let gone = ctx.store.change(&name, |now| {
+                let (gone, none_verified) = ctx.store.change(&name, |now| {
                     remove_version(now, &key, args.force, ctx.settings.require_checksum)
                 })?;
                 ctx.printer.status("Removed", &gone);
-                if let Some(record) = ctx.store.records()?.ok.iter().find(|r| r.name == name)
-                    && record.active.is_none()
-                    && record.fallback(&[], false).is_some()
-                {
+                if none_verified {
                     ctx.printer.warn(&format!(
                         "no version of `{name}` is active now: those left were stored unverified, and checksums are required (`haul install {name}@VERSION` verifies one when its release offers a checksum)"
                     ));
@@ -148,13 +145,14 @@ fn active_refused(name: &str, version: &str) -> UserError {
 
 /// Remove one stored version; when it is the active one (only with `force`: the store is
 /// asked again under its lock, another haul may have made it active since), the previous
-/// version becomes active.
+/// version becomes active. Returns what was removed, and whether nothing is active because
+/// the versions left were stored unverified (`verified_only`: checksums are required).
 fn remove_version(
     now: &Now<'_>,
     key: &str,
     force: bool,
     verified_only: bool,
-) -> Result<(Change, String)> {
+) -> Result<(Change, (String, bool))> {
     let Some(record) = now.record() else {
         return Err(options::not_installed(now.name).into());
     };
@@ -169,19 +167,29 @@ fn remove_version(
     if record.active.as_deref() == Some(key) && !force {
         return Err(active_refused(&record.name, &version).into());
     }
+    let whole_tool = |now| {
+        let (change, label) = remove_tool(now);
+        Ok((change, (label, false)))
+    };
+    let mut none_verified = false;
     if record.active.as_deref() == Some(key) {
-        match record.fallback(&[key.to_owned()], verified_only) {
+        let gone = [key.to_owned()];
+        match record.fallback(&gone, verified_only) {
             Some(next) => unlink = record.reactivate(&next, crate::store::now()),
-            // What is left is only projects': it stays theirs, and nothing is active.
-            None if record.versions.len() > 1 => unlink = record.deactivate(),
-            None => return Ok(remove_tool(now)),
+            // What is left is only projects' (it stays theirs), or stored unverified where
+            // checksums are required: nothing is active.
+            None if record.versions.len() > 1 => {
+                none_verified = record.fallback(&gone, false).is_some();
+                unlink = record.deactivate();
+            }
+            None => return whole_tool(now),
         }
     }
     record.remove_version(key);
     // A project's links to it go with it (`haul sync` there stores it again).
     unlink.extend(record.unpin(key));
     if record.versions.is_empty() {
-        return Ok(remove_tool(now));
+        return whole_tool(now);
     }
     now.claim_links(&record, false)?;
     Ok((
@@ -191,7 +199,7 @@ fn remove_version(
             unlink,
             ..Change::default()
         },
-        label,
+        (label, none_verified),
     ))
 }
 
