@@ -98,6 +98,18 @@ fn three_tools(env: &TestEnv) -> std::path::PathBuf {
     project(env, MANIFEST)
 }
 
+/// The three tools of [`MANIFEST`] are installed, each its 1.0.0.
+#[track_caller]
+fn assert_three_tools_installed(env: &TestEnv) {
+    for tool in ["sums", "digest", "bare"] {
+        assert_eq!(
+            env.installed_bytes(tool),
+            Some(program(tool, "1.0.0")),
+            "{tool}"
+        );
+    }
+}
+
 /// The user catalog that names `sums` and `bare` (and the manifest names `acme/digest`).
 fn catalog(env: &TestEnv) {
     std::fs::write(
@@ -180,13 +192,7 @@ fn lock_every_platform_from_published_checksums_and_sync_from_the_lock_alone() {
     let before = api_requests(&env.server);
     let sync = run_in(&env, &dir, &["sync", "--frozen"]);
     sync.expect_code(0);
-    for tool in ["sums", "digest", "bare"] {
-        assert_eq!(
-            env.installed_bytes(tool),
-            Some(program(tool, "1.0.0")),
-            "{tool}"
-        );
-    }
+    assert_three_tools_installed(&env);
     let list = env.run(&["list", "--json"]).json();
     assert!(
         list.as_array()
@@ -447,13 +453,7 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
             .args(["sync", "--frozen"]),
     )
     .expect_code(0);
-    for tool in ["sums", "digest", "bare"] {
-        assert_eq!(
-            env.installed_bytes(tool),
-            Some(program(tool, "1.0.0")),
-            "{tool}"
-        );
-    }
+    assert_three_tools_installed(&env);
 }
 
 #[test]
@@ -1383,13 +1383,7 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
 
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
     run_in(&env, &dir, &["sync"]).expect_code(0);
-    for tool in ["sums", "digest", "bare"] {
-        assert_eq!(
-            env.installed_bytes(tool),
-            Some(program(tool, "1.0.0")),
-            "{tool}"
-        );
-    }
+    assert_three_tools_installed(&env);
 }
 
 /// `haul mirror` writes a checksum file as it comes (the lock pins no hash for it), so its
