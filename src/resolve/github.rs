@@ -123,9 +123,15 @@ impl GitHub<'_> {
             VersionReq::Latest if !pre && tag_prefix.is_none() => {
                 let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "latest"]);
                 match self.get_json::<ApiRelease>(&url).await {
-                    Ok(release) if !release.draft && !release.prerelease => Some(release),
-                    // GitHub's latest is never a draft or a prerelease; a server that says
-                    // otherwise is not taken at its word: the list decides.
+                    Ok(release)
+                        if !release.draft && !release.prerelease && !named_pre(&release) =>
+                    {
+                        Some(release)
+                    }
+                    // GitHub's latest is never a draft or a flagged prerelease; a server that
+                    // says otherwise is not taken at its word, and a tag that names itself a
+                    // prerelease (`v2.0.0-rc.1` its release forgot to flag) is one all the
+                    // same: the list decides, as it does for a series.
                     Ok(_) => self.find(repo, req, pre, "").await?,
                     Err(err) if is_not_found(&err) => None,
                     Err(err) => return Err(explain(err, self.http.has_token())),
@@ -432,6 +438,11 @@ fn repo_in_api_url(url: &str) -> Option<String> {
     segments.find(|s| *s == "repos")?;
     let (owner, name) = (segments.next()?, segments.next()?);
     (!owner.is_empty() && !name.is_empty()).then(|| format!("{owner}/{name}"))
+}
+
+/// Whether a release's tag names it a prerelease (`v2.0.0-rc.1`), flagged or not.
+fn named_pre(release: &ApiRelease) -> bool {
+    Version::from_tag(&release.tag_name).is_some_and(|v| v.named_prerelease())
 }
 
 fn is_not_found(err: &anyhow::Error) -> bool {

@@ -310,12 +310,18 @@ fn builds_of_one_version_are_releases_of_their_own() {
 }
 
 /// A tag that calls itself a prerelease (`v1.3.0-rc.1`) is one even when the release is not
-/// flagged as one: a series or range skips it, as `--pre` does not.
+/// flagged as one: the latest, a series or a range skips it, as `--pre` does not.
 #[test]
 fn a_release_named_as_a_prerelease_is_one() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/widget", "1.2.0");
     publish_simple(&env.server, "acme/widget", "1.3.0-rc.1");
+    // GitHub's `/releases/latest` names the newest release not flagged: the `-rc.1`.
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(installed_version(&env), "1.2.0", "latest");
+    let row = &env.run(&["outdated", "--json"]).json()[0];
+    assert_eq!(row["latest"], "1.2.0");
+    assert_eq!(row["outdated"], false);
     for req in ["1", "1.x", "1.3", "^1.2"] {
         let run = env.run(&["install", &format!("acme/widget@{req}")]);
         if req == "1.3" {
@@ -328,6 +334,19 @@ fn a_release_named_as_a_prerelease_is_one() {
     env.run(&["install", "acme/widget@1", "--pre"])
         .expect_code(0);
     assert_eq!(installed_version(&env), "1.3.0-rc.1");
+}
+
+/// A repository whose only releases name themselves prereleases, unflagged, has no latest
+/// stable release: the message says so and how to take a prerelease.
+#[test]
+fn only_named_prereleases_ask_for_pre() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "0.9.0-beta.2");
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("--pre");
+    env.run(&["install", "acme/widget", "--pre"]).expect_code(0);
+    assert_eq!(installed_version(&env), "0.9.0-beta.2");
 }
 
 /// A `/releases/latest` that answers with a prerelease (GitHub never does; a misbehaving
