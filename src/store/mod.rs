@@ -272,7 +272,7 @@ impl Store {
     pub fn read(&self, name: &str) -> Result<Option<Record>, UserError> {
         self.settle();
         let path = self.record_path(name);
-        match std::fs::read_to_string(&path) {
+        match read_text(&path) {
             Ok(text) => self.parse(&path, &text).map(Some),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(UserError::new(format!("cannot read `{}`", path.display()))
@@ -348,7 +348,7 @@ impl Store {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let parsed = std::fs::read_to_string(path)
+        let parsed = read_text(path)
             .map_err(|err| {
                 UserError::new(format!("cannot read `{}`", path.display()))
                     .caused_by(err.to_string())
@@ -638,6 +638,25 @@ impl Store {
         }
         problems
     }
+}
+
+/// The largest record haul reads (one with years of history is a few hundred KiB).
+const MAX_RECORD: u64 = 16 * 1024 * 1024;
+
+/// The text of a record file, at most [`MAX_RECORD`] bytes. It is read without asking the
+/// file's size first: `haul list` reads every record, and that is one system call each.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut text = String::with_capacity(8 * 1024);
+    file.take(MAX_RECORD + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_RECORD {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {}",
+            crate::units::size(MAX_RECORD)
+        )));
+    }
+    Ok(text)
 }
 
 /// The directory under haul's data directory that holds the records.

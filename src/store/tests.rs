@@ -338,6 +338,22 @@ fn a_damaged_record_affects_only_its_own_tool() {
     assert!(find_in(&records.ok, "t").is_some());
 }
 
+/// A record file that never ends (a link to `/dev/zero`) is read only up to the largest a
+/// record may be, and is refused, not a way to fill the memory.
+#[cfg(unix)]
+#[test]
+fn a_record_without_end_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    std::os::unix::fs::symlink("/dev/zero", store.record_path("endless")).unwrap();
+    let records = store.records().unwrap();
+    assert_eq!(records.ok.len(), 1);
+    assert_eq!(records.damaged.len(), 1);
+    let error = format!("{:?}", records.damaged[0].error);
+    assert!(error.contains("larger than 16 MiB"), "{error}");
+}
+
 /// Staging leftovers of this process are not swept while it holds their locks; simulate the
 /// process ending by forgetting which stores were swept.
 fn drop_locks_of_this_process(store: &Store) {
