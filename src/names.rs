@@ -97,6 +97,9 @@ pub fn problem(text: &str) -> Option<&'static str> {
 /// `aux/` or `a:b` unpacks there. On Windows every part is also a [`problem`]-free name.
 /// The install and the reading of a record both ask this, so what one stores the other reads.
 pub fn stored_path_problem(path: &str) -> Option<&'static str> {
+    if path.starts_with(['/', '\\']) {
+        return Some("it is an absolute path");
+    }
     path.split(['/', '\\']).find_map(|part| {
         if cfg!(windows) {
             problem(part)
@@ -344,6 +347,13 @@ mod tests {
         }
         for good in ["x", "tool-1.0/bin/x", "a\\x"] {
             assert_eq!(stored_path_problem(good), None, "{good:?}");
+        }
+        for absolute in ["/etc/passwd", "\\evil\\x"] {
+            assert_eq!(
+                stored_path_problem(absolute),
+                Some("it is an absolute path"),
+                "{absolute:?}"
+            );
         }
         // Names Windows cannot hold are kept where they unpack.
         for windows_only in ["aux/x", "a:b/x", "dir./x"] {
