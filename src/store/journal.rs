@@ -8,7 +8,7 @@
 //! directory is gone) is rolled back to the record it started from. A step that fails in the
 //! running process (a read-only bin dir) undoes the change before the error is returned.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use serde::{Deserialize, Serialize};
@@ -99,7 +99,7 @@ impl Released {
             && names::problem(owner).is_none()
             && super::record::check(&self.record).is_ok()
             && super::record::check(&self.previous).is_ok()
-            && self.paths.iter().all(|p| p.has_root())
+            && self.paths.iter().all(|p| super::record::plain_full_path(p))
     }
 
     /// The same release undone.
@@ -155,11 +155,18 @@ impl Entry {
         let links = self
             .unlink
             .iter()
-            .all(|l| l.path.has_root() && names::problem(&l.bin).is_none());
-        let stage = self
-            .stage
-            .as_ref()
-            .is_none_or(|(dir, _)| dir.starts_with(store.staging_root()));
+            .all(|l| super::record::link_problem(l).is_none());
+        // Exactly the shape haul stages in, `staging/ID/unpacked`: `staging/../../DIR` starts
+        // with the staging directory too.
+        let stage = self.stage.as_ref().is_none_or(|(dir, _)| {
+            dir.strip_prefix(store.staging_root()).is_ok_and(|rest| {
+                let parts: Vec<_> = rest.components().collect();
+                matches!(
+                    parts.as_slice(),
+                    [Component::Normal(_), Component::Normal(last)] if *last == "unpacked"
+                )
+            })
+        });
         let released = self.released.iter().all(|r| r.is_sound(&self.name));
         named
             && names::problem(&self.name).is_none()
@@ -220,12 +227,12 @@ pub(super) fn run(
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
     crate::store::pause_point("journal-written");
-    let result = apply(store, &entry);
+    let result = apply(store, &entry, Replay::No);
     if let Err(err) = result {
         // Undo in this process: back to the record the change started from. When the undo
         // fails too (a full disk), the journal stays, so that the next run completes the
         // change or undoes it, and `haul doctor` shows it meanwhile.
-        if let Err(undo) = apply(store, &reverse(&entry)) {
+        if let Err(undo) = apply(store, &reverse(&entry), Replay::No) {
             return Err(err.context(format!(
                 "the change could not be undone either ({undo:#}); the next haul command \
                  completes it (`haul doctor` shows it as pending)"
@@ -337,15 +344,23 @@ pub(super) fn left_alone(previous: Option<&Record>, link: &Link, pinning: Option
     }
 }
 
+/// Whether a change is made by the process that planned it, or replayed from its journal by a
+/// later one (a crash left it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    No,
+    Yes,
+}
+
 /// Do every step of `entry`; each is a no-op when already done.
-fn apply(store: &Store, entry: &Entry) -> Result<()> {
+fn apply(store: &Store, entry: &Entry, replay: Replay) -> Result<()> {
     let name = entry.name.as_str();
     if let Some((staged, key)) = &entry.stage {
         move_version(store, name, staged, key)?;
     }
     write_records(store, entry)?;
     crate::store::pause_point("record-written");
-    make_links(store, entry)?;
+    make_links(store, entry, replay)?;
     remove_links(store, entry)?;
     give_links_back(store, entry)?;
     for key in &entry.remove {
@@ -421,8 +436,11 @@ fn write_record(store: &Store, record: &Record) -> Result<()> {
     )
 }
 
-/// Make the links of the record the change writes that it makes.
-fn make_links(store: &Store, entry: &Entry) -> Result<()> {
+/// Make the links of the record the change writes that it makes. A change replayed from its
+/// journal replaces only what haul made: a file put at a link's path since the crash is the
+/// user's, and is left for `haul doctor` to report (the planned change saw that path as it
+/// was then, and `--force`, if given, was for that).
+fn make_links(store: &Store, entry: &Entry, replay: Replay) -> Result<()> {
     let Some(record) = &entry.record else {
         return Ok(());
     };
@@ -436,6 +454,9 @@ fn make_links(store: &Store, entry: &Entry) -> Result<()> {
             continue;
         };
         if link::points_to(&l.path, &target) {
+            continue;
+        }
+        if replay == Replay::Yes && !replaceable(store, entry, &l.path) {
             continue;
         }
         if let Some(dir) = l.path.parent()
@@ -458,6 +479,18 @@ fn make_links(store: &Store, entry: &Entry) -> Result<()> {
         crate::store::pause_point("link-made");
     }
     Ok(())
+}
+
+/// Whether `path`, where a link of `entry` goes, holds nothing, or a link haul made that the
+/// change may replace: into the tool's own directory, or into that of a tool it takes the
+/// link from.
+fn replaceable(store: &Store, entry: &Entry, path: &Path) -> bool {
+    !link::present(path)
+        || link::points_into(path, &store.tool_dir(&entry.name))
+        || entry.released.iter().any(|r| {
+            r.paths.iter().any(|p| p == path)
+                && link::points_into(path, &store.tool_dir(&r.record.name))
+        })
 }
 
 /// Remove the links that no longer belong, where they are still the tool's.
@@ -570,10 +603,10 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
             failed.push((entry.name.clone(), why));
             continue;
         }
-        match apply(store, &entry) {
+        match apply(store, &entry, Replay::Yes) {
             Ok(()) => {}
             Err(err) if err.is::<Incomplete>() => {
-                if let Err(err) = apply(store, &reverse(&entry)) {
+                if let Err(err) = apply(store, &reverse(&entry), Replay::Yes) {
                     failed.push((entry.name.clone(), format!("{err:#}")));
                     continue;
                 }

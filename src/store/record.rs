@@ -10,7 +10,7 @@
 //! Pure: no I/O.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -526,18 +526,48 @@ pub(super) fn check(record: &Record) -> Result<(), ParseError> {
         }
     }
     for link in &record.links {
-        if let Some(why) = names::problem(&link.bin) {
-            return bad("link's executable", &link.bin, why);
-        }
-        if !link.path.has_root() {
-            return bad(
-                "link",
-                &link.path.display().to_string(),
-                "is not a full path",
-            );
+        if let Some(why) = link_problem(link) {
+            return match why {
+                LinkProblem::Executable(why) => bad("link's executable", &link.bin, why),
+                LinkProblem::Path(why) => bad("link", &link.path.display().to_string(), why),
+            };
         }
     }
     Ok(())
+}
+
+/// What is wrong with a link haul could not have made.
+pub(super) enum LinkProblem {
+    /// Its executable's name.
+    Executable(&'static str),
+    /// Its path.
+    Path(&'static str),
+}
+
+/// Why `link` is not one haul makes: a full path, without `.` or `..` parts, to a file named
+/// after its executable (haul makes `DIR/NAME` for the executable `NAME`); a record edited to
+/// name another path would have haul link there.
+pub(super) fn link_problem(link: &Link) -> Option<LinkProblem> {
+    if let Some(why) = names::problem(&link.bin) {
+        return Some(LinkProblem::Executable(why));
+    }
+    if !plain_full_path(&link.path) {
+        return Some(LinkProblem::Path(
+            "is not a full path without `.` or `..` parts",
+        ));
+    }
+    if link.path.file_name().is_none_or(|n| *n != *link.bin) {
+        return Some(LinkProblem::Path("is not named after its executable"));
+    }
+    None
+}
+
+/// Whether `path` is a full path without `.` or `..` parts.
+pub(super) fn plain_full_path(path: &Path) -> bool {
+    path.has_root()
+        && path
+            .components()
+            .all(|c| !matches!(c, Component::CurDir | Component::ParentDir))
 }
 
 fn convert_v1(old: RecordV1, bin_dir: &Path) -> Record {

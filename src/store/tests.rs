@@ -271,7 +271,8 @@ fn a_crash_whose_files_are_gone_rolls_back() {
     record.activate("2.0.0", &[], 2);
     let entry = serde_json::json!({
         "name": "t", "record": record, "previous": previous,
-        "stage": [store.staging_root().join("gone"), "2.0.0"], "remove": [], "unlink": [],
+        "stage": [store.staging_root().join("gone").join("unpacked"), "2.0.0"],
+        "remove": [], "unlink": [],
     });
     journal(&store, &entry);
     // The record was written before the crash: it names a version that never arrived.
@@ -304,6 +305,17 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
             "name": "t", "record": record, "previous": record,
             "stage": null, "remove": ["../../outside"], "unlink": [],
         }),
+        // `..` leads out of the staging directory it starts with.
+        serde_json::json!({
+            "name": "t", "record": record, "previous": record,
+            "stage": [store.staging_root().join("..").join("..").join("outside").join("keep"), "2.0.0"],
+            "remove": [], "unlink": [],
+        }),
+        // A link haul would not make: not named after its executable.
+        serde_json::json!({
+            "name": "t", "record": with_link(&record, outside.join("keep").join("victim")),
+            "previous": record, "stage": null, "remove": [], "unlink": [],
+        }),
     ] {
         let path = journal(&store, &entry);
         let failed = store.recover();
@@ -322,6 +334,55 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
         assert_eq!(store.read("t").unwrap().unwrap(), record);
         assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
     }
+}
+
+/// `record` with one more link of its executable `t`, at `path`.
+fn with_link(record: &Record, path: PathBuf) -> Record {
+    let mut record = record.clone();
+    record.links.push(super::record::Link {
+        path,
+        bin: "t".to_owned(),
+        version: None,
+    });
+    record
+}
+
+/// A change a crash left is completed by a later run, but a file the user put where its link
+/// goes since then is theirs: it stays, and the link is reported, not made over it.
+#[test]
+fn a_replayed_change_leaves_a_file_put_at_its_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let previous = store.read("t").unwrap().unwrap();
+    let staging = store.staging("t").unwrap();
+    program(&staging.unpacked().join("t"), "t 2.0.0");
+    let mut record = previous.clone();
+    record.add_version("2.0.0", installed("2.0.0"));
+    record.activate("2.0.0", &[], 2);
+    journal(
+        &store,
+        &serde_json::json!({
+            "name": "t", "record": record, "previous": previous,
+            "stage": [staging.unpacked(), "2.0.0"], "remove": [], "unlink": [],
+        }),
+    );
+    std::mem::forget(staging);
+    let link = store.bin_dir.join("t");
+    std::fs::remove_file(&link).unwrap();
+    std::fs::write(&link, "the user's own t").unwrap();
+    assert!(store.recover().is_empty());
+    assert_eq!(std::fs::read_to_string(&link).unwrap(), "the user's own t");
+    let now = store.read("t").unwrap().unwrap();
+    assert_eq!(now.active.as_deref(), Some("2.0.0"));
+    assert!(
+        store
+            .check(&now)
+            .iter()
+            .any(|p| matches!(p, Problem::LinkWrong { .. })),
+        "{:?}",
+        store.check(&now)
+    );
 }
 
 #[test]
