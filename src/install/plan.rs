@@ -293,7 +293,7 @@ pub fn commit(
     let mut unlink = Vec::new();
     let mut replaced = None;
     let mut record = match &now.current {
-        Current::Damaged(err) if !wanted.force => return Err(err.clone().into()),
+        Current::Damaged(damaged) if !wanted.force => return Err(damaged.error.clone().into()),
         Current::Damaged(_) => {
             // Whatever the damaged record left under `tools/NAME/` goes.
             remove.extend(subdirs(&now.store.tool_dir(now.name)));

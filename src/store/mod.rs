@@ -102,6 +102,9 @@ impl Drop for Lock {
 pub struct Damaged {
     pub name: String,
     pub error: UserError,
+    /// Written by a newer haul: not damaged, only unreadable to this one. Its tool may be
+    /// whole, so nothing removes it unless the user names it.
+    pub newer: bool,
 }
 
 /// Every record, and the ones that cannot be read.
@@ -273,41 +276,45 @@ impl Store {
         self.settle();
         let path = self.record_path(name);
         match read_text(&path) {
-            Ok(text) => self.parse(&path, &text).map(Some),
+            Ok(text) => self
+                .parse(&path, &text)
+                .map(Some)
+                .map_err(|unread| unread.error),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(UserError::new(format!("cannot read `{}`", path.display()))
                 .caused_by(err.to_string())),
         }
     }
 
-    fn parse(&self, path: &Path, text: &str) -> Result<Record, UserError> {
+    fn parse(&self, path: &Path, text: &str) -> Result<Record, Unread> {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         match record::parse(text, &self.bin_dir) {
             Ok(record) if record.name == name => Ok(record),
-            Ok(record) => Err(UserError::new(format!(
-                "the record `{}` is damaged",
-                path.display()
-            ))
-            .caused_by(format!("it describes `{}`, not `{name}`", record.name))
-            .hint(format!(
-                "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
-            ))),
-            Err(record::ParseError::Damaged(why)) => Err(UserError::new(format!(
-                "the record `{}` is damaged",
-                path.display()
-            ))
-            .caused_by(why)
-            .hint(format!(
-                "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
-            ))),
-            Err(record::ParseError::Newer(format)) => Err(UserError::new(format!(
-                "the record `{}` was written by a newer haul (format {format})",
-                path.display()
-            ))
-            .hint("update haul with `haul self update`")),
+            Ok(record) => Err(Unread::damaged(
+                UserError::new(format!("the record `{}` is damaged", path.display()))
+                    .caused_by(format!("it describes `{}`, not `{name}`", record.name))
+                    .hint(format!(
+                        "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
+                    )),
+            )),
+            Err(record::ParseError::Damaged(why)) => Err(Unread::damaged(
+                UserError::new(format!("the record `{}` is damaged", path.display()))
+                    .caused_by(why)
+                    .hint(format!(
+                        "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
+                    )),
+            )),
+            Err(record::ParseError::Newer(format)) => Err(Unread {
+                error: UserError::new(format!(
+                    "the record `{}` was written by a newer haul (format {format})",
+                    path.display()
+                ))
+                .hint("update haul with `haul self update`"),
+                newer: true,
+            }),
         }
     }
 
@@ -323,7 +330,11 @@ impl Store {
         for (name, parsed) in self.read_each()? {
             match parsed {
                 Ok(record) => records.ok.push(record),
-                Err(error) => records.damaged.push(Damaged { name, error }),
+                Err(unread) => records.damaged.push(Damaged {
+                    name,
+                    error: unread.error,
+                    newer: unread.newer,
+                }),
             }
         }
         Ok(records)
@@ -333,25 +344,29 @@ impl Store {
     /// command that looks at one tool at a time holds one record in memory, not all of them.
     pub fn each_record(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
         self.settle();
-        self.read_each()
+        Ok(self
+            .read_each()?
+            .map(|(name, read)| (name, read.map_err(|unread| unread.error))))
     }
 
-    fn read_each(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
+    fn read_each(&self) -> Result<impl Iterator<Item = (String, Result<Record, Unread>)>> {
         Ok(record_files(&self.home)?
             .into_iter()
             .map(|path| self.read_file(&path)))
     }
 
     /// The record at `path`, and the name its file gives it.
-    fn read_file(&self, path: &Path) -> (String, Result<Record, UserError>) {
+    fn read_file(&self, path: &Path) -> (String, Result<Record, Unread>) {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let parsed = read_text(path)
             .map_err(|err| {
-                UserError::new(format!("cannot read `{}`", path.display()))
-                    .caused_by(err.to_string())
+                Unread::damaged(
+                    UserError::new(format!("cannot read `{}`", path.display()))
+                        .caused_by(err.to_string()),
+                )
             })
             .and_then(|text| self.parse(path, &text));
         (name, parsed)
@@ -417,7 +432,7 @@ impl Store {
             .into());
         }
         let current = match records.damaged.iter().find(|d| d.name == name) {
-            Some(damaged) => Current::Damaged(damaged.error.clone()),
+            Some(damaged) => Current::Damaged(damaged.clone()),
             None => records
                 .ok
                 .iter()
@@ -640,6 +655,22 @@ impl Store {
     }
 }
 
+/// Why a record file could not be read.
+pub(crate) struct Unread {
+    error: UserError,
+    /// A newer haul wrote it (see [`Damaged::newer`]).
+    newer: bool,
+}
+
+impl Unread {
+    fn damaged(error: UserError) -> Self {
+        Unread {
+            error,
+            newer: false,
+        }
+    }
+}
+
 /// The largest record haul reads (one with years of history is a few hundred KiB).
 const MAX_RECORD: u64 = 16 * 1024 * 1024;
 
@@ -699,7 +730,7 @@ pub struct Now<'a> {
 pub enum Current {
     None,
     Record(Record),
-    Damaged(UserError),
+    Damaged(Damaged),
 }
 
 /// Who has a path in a bin dir.

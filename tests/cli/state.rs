@@ -362,6 +362,39 @@ fn a_damaged_record_affects_only_its_own_tool() {
     assert!(!env.home().join("tools/alpha").exists());
 }
 
+/// A record a newer haul wrote (a shared home, haul itself rolled back) is not damaged: this
+/// haul says it cannot manage the tool, and `doctor --fix` leaves the tool whole.
+#[test]
+fn a_record_from_a_newer_haul_is_left_alone() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    let record = env.home().join("records/alpha.json");
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    json["format"] = serde_json::json!(99);
+    let text = serde_json::to_vec_pretty(&json).unwrap();
+    std::fs::write(&record, &text).unwrap();
+
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    let problems = doctor.json()["problems"].clone();
+    assert!(
+        problems.to_string().contains("written by a newer haul"),
+        "{problems}"
+    );
+    assert!(!problems.to_string().contains("damaged"), "{problems}");
+    env.run(&["doctor", "--fix"]).expect_code(1);
+    assert_eq!(std::fs::read(&record).unwrap(), text);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+    env.run(&["install", "acme/alpha"])
+        .expect_code(1)
+        .stderr_has("newer haul");
+}
+
 #[test]
 fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
     let env = TestEnv::new();

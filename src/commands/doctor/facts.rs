@@ -39,9 +39,16 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
                 .as_ref()
                 .map(|e| crate::error::Report::of(&e.clone().into()).one_line()),
         },
+        newer: records
+            .damaged
+            .iter()
+            .filter(|d| d.newer)
+            .map(|d| (d.name.clone(), d.error.message.clone()))
+            .collect(),
         damaged: records
             .damaged
             .iter()
+            .filter(|d| !d.newer)
             .map(|d| {
                 (
                     d.name.clone(),

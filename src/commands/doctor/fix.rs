@@ -21,16 +21,18 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
     // What was seen before the lock only says which tools to look at: each repair decides
     // again under the lock, from the store as it is then (another haul may have repaired or
     // changed the tool meanwhile).
-    for damaged in &records.damaged {
+    // A record a newer haul wrote is not damaged: its tool may be whole, and that haul can
+    // manage it.
+    for damaged in records.damaged.iter().filter(|d| !d.newer) {
         let done = store.change(&damaged.name, |now| match &now.current {
-            Current::Damaged(_) => Ok((
+            Current::Damaged(damaged) if !damaged.newer => Ok((
                 Change {
                     record: None,
                     ..Change::default()
                 },
                 Some(format!("removed the damaged record of `{}`", now.name)),
             )),
-            Current::Record(_) | Current::None => Ok((Change::leave(), None)),
+            Current::Damaged(_) | Current::Record(_) | Current::None => Ok((Change::leave(), None)),
         });
         report(done, &damaged.name, &mut fixed)?;
     }

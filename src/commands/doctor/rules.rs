@@ -19,6 +19,8 @@ pub struct Facts {
     pub config: Config,
     /// Records that cannot be read: (name, why).
     pub damaged: Vec<(String, String)>,
+    /// Records a newer haul wrote, which this one cannot read: (name, what says so).
+    pub newer: Vec<(String, String)>,
     /// Changes a crash left half-done, each with why `--fix` cannot complete it, if so.
     pub pending: Vec<(String, Option<String>)>,
     /// Per tool, what is missing or wrong on disk.
@@ -115,6 +117,13 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
             format!("the record of `{name}` is damaged: {why}"),
             format!("`haul doctor --fix` or `haul uninstall {name}` removes it; `haul install --force` reinstalls"),
             true,
+        ));
+    }
+    for (name, what) in &facts.newer {
+        out.push(finding(
+            format!("`{name}` cannot be managed by this haul: {what}"),
+            "update haul (`haul self update`); `--fix` leaves the tool as it is".to_owned(),
+            false,
         ));
     }
     for tool in &facts.tools {
