@@ -80,10 +80,18 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             .iter()
             .map(|p| p.describe(&record.name))
             .collect();
+        let before = rows.len();
         for (key, version) in &record.versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {
                 rows.push(entry(ctx, &record, key, version, active, problems.clone()));
+            }
+        }
+        // A tool with no row to mark BROKEN (its active version is not stored) is not left
+        // out without a word.
+        if rows.len() == before && record.active.is_some() {
+            for problem in &problems {
+                ctx.printer.warn(problem);
             }
         }
     }

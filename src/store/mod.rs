@@ -555,17 +555,27 @@ pub enum Problem {
         path: PathBuf,
         drift: Drift,
     },
+    /// The record's active version is not among its stored versions.
+    ActiveMissing { key: String },
     /// A link the record names is not there.
     LinkMissing { path: PathBuf },
-    /// A link the record names points somewhere else.
-    LinkWrong { path: PathBuf },
+    /// A link the record names points somewhere else: into the store (another version, or
+    /// another tool), or, when `foreign`, it is a file or link haul did not make.
+    LinkWrong { path: PathBuf, foreign: bool },
+    /// A link the record names follows no stored executable: the version it stays with is
+    /// not stored, or has no executable of its name.
+    LinkStale { path: PathBuf, bin: String },
 }
 
 impl Problem {
     /// Whether `haul doctor --fix` repairs it. A changed executable is not what haul
     /// installed, but the change may be the user's own: only installing again puts it back.
+    /// A file haul did not make at a link's place is the user's: `--fix` never replaces it.
     pub fn repairable(&self) -> bool {
-        !matches!(self, Problem::Changed { .. })
+        !matches!(
+            self,
+            Problem::Changed { .. } | Problem::LinkWrong { foreign: true, .. }
+        )
     }
 
     pub fn describe(&self, name: &str) -> String {
@@ -583,11 +593,28 @@ impl Problem {
             Problem::Changed { key, path, drift } => {
                 format!("`{name}` {key}: {}", drift.describe(path))
             }
+            Problem::ActiveMissing { key } => {
+                format!("`{name}`: its active version {key} is not stored")
+            }
             Problem::LinkMissing { path } => {
                 format!("`{name}`: the link `{}` is missing", path.display())
             }
-            Problem::LinkWrong { path } => format!(
+            Problem::LinkWrong {
+                path,
+                foreign: false,
+            } => format!(
                 "`{name}`: the link `{}` points somewhere else",
+                path.display()
+            ),
+            Problem::LinkWrong {
+                path,
+                foreign: true,
+            } => format!(
+                "`{name}`: `{}`, where its link goes, is a file haul did not make",
+                path.display()
+            ),
+            Problem::LinkStale { path, bin } => format!(
+                "`{name}`: the link `{}` names `{bin}`, which no stored version it follows has",
                 path.display()
             ),
         }
@@ -630,8 +657,23 @@ impl Store {
                 });
             }
         }
+        let active_missing = record
+            .active
+            .as_ref()
+            .filter(|key| !record.versions.contains_key(*key));
+        if let Some(key) = active_missing {
+            problems.push(Problem::ActiveMissing { key: key.clone() });
+        }
         for l in &record.links {
             let Some(target) = self.link_target(record, l) else {
+                // Following a missing active version, it is that problem: making another
+                // version active links it again.
+                if l.version.is_some() || active_missing.is_none() {
+                    problems.push(Problem::LinkStale {
+                        path: l.path.clone(),
+                        bin: l.bin.clone(),
+                    });
+                }
                 continue;
             };
             if link::points_to(&l.path, &target) {
@@ -644,6 +686,7 @@ impl Store {
             if link::present(&l.path) {
                 problems.push(Problem::LinkWrong {
                     path: l.path.clone(),
+                    foreign: !link::points_into(&l.path, &self.tools_dir()),
                 });
             } else {
                 problems.push(Problem::LinkMissing {

@@ -440,8 +440,25 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
             .stderr_has("already exists and haul did not install it");
         assert_eq!(std::fs::read(&link).unwrap(), b"my own widget", "{args:?}");
     }
+    // `doctor` says what to do about it, and that `--fix` will not.
+    let doctor = env.run(&["doctor", "--json"]);
+    let problem = doctor.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["problem"].as_str().unwrap().contains("haul did not make"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", doctor.stdout()));
+    assert_eq!(problem["fixable"], false, "{problem}");
+    assert!(
+        problem["fix"]
+            .as_str()
+            .unwrap()
+            .contains("haul install widget --force"),
+        "{problem}"
+    );
     let fixed = doctor_fix(&env);
-    assert!(fixed.contains("left `widget` as it is"), "{fixed}");
+    assert!(!fixed.contains("relinked"), "{fixed}");
     assert_eq!(std::fs::read(&link).unwrap(), b"my own widget");
     env.run(&["install", "acme/widget", "--force"])
         .expect_code(0);

@@ -765,7 +765,7 @@ fn an_executable_that_cannot_run_is_not_healthy() {
     let fix = env.run(&["doctor", "--fix"]);
     assert!(
         fix.stdout()
-            .contains("made 1 file of `widget` executable again"),
+            .contains("`widget`: made 1 file executable again"),
         "{}{}",
         fix.stdout(),
         fix.stderr()
@@ -775,6 +775,108 @@ fn an_executable_that_cannot_run_is_not_healthy() {
         serde_json::json!([])
     );
     env.run(&["which", "widget"]).expect_code(0);
+}
+
+/// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
+/// `doctor --fix`, with the tools' links in it: the records keep their links.
+#[test]
+fn doctor_fix_makes_a_removed_bin_dir_again() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    std::fs::remove_dir_all(env.bin_dir()).unwrap();
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout().contains("is missing"),
+        "{}",
+        doctor.stdout()
+    );
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        fix.stdout().contains("`widget`: relinked 1 link"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+    assert_eq!(fixable(&env.run(&["doctor", "--json"]).json()), 0);
+}
+
+/// A record whose active version is not stored (edited, or restored from a backup of another
+/// time) is not healthy: `list` says so though it has no row to mark, `doctor` reports it, and
+/// `--fix` makes the version last active before it active again.
+#[test]
+fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let record_path = env.home().join("records/widget.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+    record["active"] = serde_json::json!("9.9.9");
+    std::fs::write(&record_path, record.to_string()).unwrap();
+
+    env.run(&["list"])
+        .expect_code(0)
+        .stderr_has("its active version 9.9.9 is not stored");
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.json()["problems"]
+            .to_string()
+            .contains("its active version 9.9.9 is not stored")
+    );
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        fix.stdout().contains("`widget`: made 2.0.0 active"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+    assert_eq!(fixable(&env.run(&["doctor", "--json"]).json()), 0);
+}
+
+/// A link that follows no stored executable (its version no longer has one of that name) is
+/// reported, and `--fix` lets go of it and removes it.
+#[test]
+fn a_link_to_no_stored_executable_is_let_go() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let record_path = env.home().join("records/widget.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
+    record["versions"]["1.0.0"]["bins"] = serde_json::json!([]);
+    std::fs::write(&record_path, record.to_string()).unwrap();
+
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.json()["problems"]
+            .to_string()
+            .contains("which no stored version it follows has")
+    );
+    let fix = env.run(&["doctor", "--fix"]);
+    assert!(
+        fix.stdout().contains("let go of 1 link"),
+        "{}{}",
+        fix.stdout(),
+        fix.stderr()
+    );
+    assert_eq!(env.installed_bytes("widget"), None);
+    assert_eq!(fixable(&env.run(&["doctor", "--json"]).json()), 0);
 }
 
 /// Install acme/widget 1.0.0 and give the path of its executable in the store.

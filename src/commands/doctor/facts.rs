@@ -76,13 +76,20 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         ReceiptState::Missing => {}
     }
     for record in &records.ok {
-        let (mut problems, mut changed) = (Vec::new(), Vec::new());
+        let (mut problems, mut left) = (Vec::new(), Vec::new());
         for problem in ctx.store.check(record) {
             let text = problem.describe(&record.name);
             match &problem {
                 Problem::Changed { key, .. } => {
-                    changed.push((text, crate::store::reinstall_hint(record, key)));
+                    left.push((text, crate::store::reinstall_hint(record, key)));
                 }
+                Problem::LinkWrong { foreign: true, .. } => left.push((
+                    text,
+                    format!(
+                        "remove it, or `haul install {} --force` replaces it; `--fix` leaves it",
+                        record.name
+                    ),
+                )),
                 _ => problems.push(text),
             }
         }
@@ -99,7 +106,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         facts.tools.push(rules::Tool {
             name: record.name.clone(),
             problems,
-            changed,
+            left,
             shadowed,
         });
     }

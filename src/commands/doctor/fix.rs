@@ -5,6 +5,9 @@ use anyhow::Result;
 
 use super::facts;
 use crate::context::Context;
+use std::path::Path;
+
+use crate::store::record::{Link, Record};
 use crate::store::{Change, Current, Now, Problem};
 
 /// Repair what can be repaired; returns what was done, for the report.
@@ -41,7 +44,8 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
             continue;
         }
         let verified_only = ctx.settings.require_checksum;
-        let done = store.change(&record.name, |now| repair(now, verified_only));
+        let bin_dir = &ctx.settings.paths.bin_dir;
+        let done = store.change(&record.name, |now| repair(now, bin_dir, verified_only));
         report(done, &record.name, &mut fixed)?;
     }
     let records = store.records()?;
@@ -59,8 +63,9 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
 /// The change that repairs one tool, from its problems as they are under the lock, and what
 /// it did: drop the versions whose files are gone, activate a whole one if the active one
 /// was (with `verified_only`, where checksums are required, never one stored unverified),
-/// make lost modes executable again, and make its links again.
-fn repair(now: &Now<'_>, verified_only: bool) -> Result<(Change, Option<String>)> {
+/// make lost modes executable again, and make its links again (in `bin_dir`, the bin dir in
+/// use, even when that directory is gone: it is made again).
+fn repair(now: &Now<'_>, bin_dir: &Path, verified_only: bool) -> Result<(Change, Option<String>)> {
     let Current::Record(current) = &now.current else {
         return Ok((Change::leave(), None));
     };
@@ -73,11 +78,12 @@ fn repair(now: &Now<'_>, verified_only: bool) -> Result<(Change, Option<String>)
     let broken: Vec<String> = problems
         .iter()
         .filter_map(|p| match p {
-            Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. } => {
-                Some(key.clone())
-            }
+            Problem::VersionMissing { key }
+            | Problem::ExecutableMissing { key, .. }
+            | Problem::ActiveMissing { key } => Some(key.clone()),
             Problem::LinkMissing { .. }
             | Problem::LinkWrong { .. }
+            | Problem::LinkStale { .. }
             | Problem::NotExecutable { .. }
             | Problem::Changed { .. } => None,
         })
@@ -109,20 +115,15 @@ fn repair(now: &Now<'_>, verified_only: bool) -> Result<(Change, Option<String>)
         record.versions.remove(key);
         unlink.extend(record.unpin(key));
     }
-    // A project's link that is missing or taken is let go of, not made again: the project may
-    // be gone, or its bin-dir now lead elsewhere; `haul sync` there links it again. So is any
-    // link whose directory is gone (a bin dir removed, a project linked before links were
-    // pinned): its directory is not made again.
-    let let_go: Vec<&std::path::Path> = problems
+    let relinked = relink(&mut record, &problems, bin_dir, &mut unlink);
+    let relinked = if broken
         .iter()
-        .filter_map(|p| match p {
-            Problem::LinkMissing { path } | Problem::LinkWrong { path } => Some(path.as_path()),
-            _ => None,
-        })
-        .collect();
-    record.links.retain(|l| {
-        !let_go.contains(&l.path.as_path()) || (l.version.is_none() && !crate::store::dir_gone(l))
-    });
+        .any(|key| current.active.as_ref() == Some(key))
+    {
+        0
+    } else {
+        relinked
+    };
     // A link another tool has taken over (`install --force` stopped before it told this
     // record) is that tool's now: let go of it.
     record
@@ -138,34 +139,126 @@ fn repair(now: &Now<'_>, verified_only: bool) -> Result<(Change, Option<String>)
         if let Problem::NotExecutable { key, path } = problem
             && !broken.contains(key)
         {
-            crate::unpack::set_executable(path)?;
+            // Not a regular file (a link put in the store, say): not haul's to change.
+            crate::unpack::set_executable(path).map_err(|err| {
+                LeftAlone(format!(
+                    "cannot make `{}` executable: {err:#}",
+                    path.display()
+                ))
+            })?;
             modes += 1;
         }
     }
-    let what = if modes > 0 && broken.is_empty() {
-        format!(
-            "made {} of `{}` executable again",
-            crate::units::count(modes, "file"),
-            record.name
-        )
-    } else if broken.is_empty() {
-        format!("relinked `{}`", record.name)
-    } else {
-        format!(
-            "`{}`: dropped {} (files gone), relinked",
-            record.name,
-            broken.join(", ")
-        )
-    };
+    let what = Repaired {
+        broken: &broken,
+        modes,
+        relinked,
+    }
+    .describe(current, &record);
     Ok((
         Change {
             record: Some(record),
             remove: broken,
             unlink,
+            bin_dir: Some(bin_dir.to_path_buf()),
             ..Change::default()
         },
         Some(what),
     ))
+}
+
+/// Make the record's broken links again, or let go of those that cannot be; returns how many
+/// are made again. `unlink` gets the links let go of that may still be there.
+fn relink(
+    record: &mut Record,
+    problems: &[Problem],
+    bin_dir: &Path,
+    unlink: &mut Vec<Link>,
+) -> usize {
+    // A project's link that is missing or taken is let go of, not made again: the project may
+    // be gone, or its bin-dir now lead elsewhere; `haul sync` there links it again. So is any
+    // link whose directory is gone (a project linked before links were pinned, a bin dir no
+    // longer in use), but for the bin dir in use: that is made again, as an install would.
+    let broken_links: Vec<&Path> = problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::LinkMissing { path } | Problem::LinkWrong { path, .. } => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
+    let made_again =
+        |l: &Link| l.version.is_none() && (l.is_in(bin_dir) || !crate::store::dir_gone(l));
+    let before = record.links.len();
+    record
+        .links
+        .retain(|l| !broken_links.contains(&l.path.as_path()) || made_again(l));
+    let relinked = broken_links.len() - (before - record.links.len());
+    // A link that follows no stored executable is let go of (and removed, where it is the
+    // tool's).
+    for problem in problems {
+        if let Problem::LinkStale { path, .. } = problem
+            && let Some(at) = record.links.iter().position(|l| l.path == *path)
+        {
+            unlink.push(record.links.remove(at));
+        }
+    }
+    relinked
+}
+
+/// What one repair did, for its line in the report.
+struct Repaired<'a> {
+    /// The versions whose files were gone (or, for an active version, never stored).
+    broken: &'a [String],
+    /// Executables made executable again.
+    modes: usize,
+    /// Links made again.
+    relinked: usize,
+}
+
+impl Repaired<'_> {
+    /// `` `NAME`: what was done ``, from the record before (`current`) and after.
+    fn describe(&self, current: &Record, record: &Record) -> String {
+        let mut done = Vec::new();
+        let stored: Vec<&str> = self
+            .broken
+            .iter()
+            .filter(|key| current.versions.contains_key(*key))
+            .map(String::as_str)
+            .collect();
+        if !stored.is_empty() {
+            done.push(format!("dropped {} (files gone)", stored.join(", ")));
+        }
+        if current.active != record.active {
+            done.push(match &record.active {
+                Some(key) => format!("made {key} active"),
+                None => "nothing is active now".to_owned(),
+            });
+        }
+        if self.modes > 0 {
+            done.push(format!(
+                "made {} executable again",
+                crate::units::count(self.modes, "file")
+            ));
+        }
+        if self.relinked > 0 {
+            done.push(format!(
+                "relinked {}",
+                crate::units::count(self.relinked, "link")
+            ));
+        }
+        let let_go = current
+            .links
+            .iter()
+            .filter(|l| !record.links.iter().any(|kept| kept.is_at(&l.path)))
+            .count();
+        if let_go > 0 {
+            done.push(format!(
+                "let go of {} (gone with its directory, or following nothing stored)",
+                crate::units::count(let_go, "link")
+            ));
+        }
+        format!("`{}`: {}", record.name, done.join(", "))
+    }
 }
 
 /// A tool `--fix` leaves as it is, and why.
@@ -199,7 +292,9 @@ mod tests {
         assert!(!store.check(&record).is_empty());
         // Repaired before the repair runs.
         std::fs::create_dir_all(store.version_dir("t", "1.0.0")).unwrap();
-        let done = store.change("t", |now| repair(now, false)).unwrap();
+        let done = store
+            .change("t", |now| repair(now, &store.bin_dir, false))
+            .unwrap();
         assert_eq!(done, None);
         assert_eq!(store.read("t").unwrap(), Some(record));
         assert!(store.version_dir("t", "1.0.0").is_dir());

@@ -45,9 +45,9 @@ pub struct Tool {
     pub name: String,
     /// Described problems with its files and links that `--fix` repairs.
     pub problems: Vec<String>,
-    /// Described executables changed since they were installed, each with what installs it
-    /// again.
-    pub changed: Vec<(String, String)>,
+    /// Described problems `--fix` leaves as they are, each with what to do: an executable
+    /// changed since it was installed, a file haul did not make where a link goes.
+    pub left: Vec<(String, String)>,
     /// Executables of the same name found earlier on PATH: (link name, what is found first).
     pub shadowed: Vec<(String, PathBuf)>,
 }
@@ -137,8 +137,8 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
                 true,
             ));
         }
-        for (problem, reinstall) in &tool.changed {
-            out.push(finding(problem.clone(), reinstall.clone(), false));
+        for (problem, what_to_do) in &tool.left {
+            out.push(finding(problem.clone(), what_to_do.clone(), false));
         }
         for (bin, first) in &tool.shadowed {
             out.push(finding(
@@ -291,7 +291,7 @@ mod tests {
                     tools: vec![Tool {
                         name: "fd".into(),
                         problems: vec!["`fd`: the link `/b/fd` is missing".into()],
-                        changed: Vec::new(),
+                        left: Vec::new(),
                         shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
                     }],
                     ..healthy()
@@ -346,7 +346,7 @@ mod tests {
         let found = problems(&Facts {
             tools: vec![Tool {
                 name: "fd".into(),
-                changed: vec![(
+                left: vec![(
                     "`fd` 10.2.0: `/h/fd` has changed".into(),
                     "`haul install fd@10.2.0 --force` installs it again".into(),
                 )],
