@@ -95,16 +95,18 @@ pub fn run(
         jobs: settings.jobs,
         failing: Failing::Alone,
         json,
+        takes_force: true,
     };
     run_with(ctx, runtime, http, items, &opts, &batch)
 }
 
-/// How a batch runs: `jobs` tools at a time, each alone or all together, and whether it
-/// prints JSON.
+/// How a batch runs: `jobs` tools at a time, each alone or all together, whether it prints
+/// JSON, and whether its command takes `--force` (its messages may suggest it).
 pub struct Batch {
     pub jobs: usize,
     pub failing: Failing,
     pub json: bool,
+    pub takes_force: bool,
 }
 
 /// [`run`] with the options given.
@@ -126,7 +128,7 @@ pub fn run_with(
         how.jobs,
         how.failing,
         &|item, result| {
-            report(ctx, item, result, several);
+            report(ctx, item, result, several, how.takes_force);
         },
     )?;
     finish(ctx, items, results, how, opts)
@@ -228,7 +230,13 @@ fn finish(
 }
 
 /// One line per tool as it finishes, so a long run shows progress even without bars.
-pub fn report(ctx: &Context, item: &Item, result: &Result<Outcome>, several: bool) {
+pub fn report(
+    ctx: &Context,
+    item: &Item,
+    result: &Result<Outcome>,
+    several: bool,
+    takes_force: bool,
+) {
     let printer = &ctx.printer;
     let origin = item
         .tool
@@ -281,15 +289,24 @@ pub fn report(ctx: &Context, item: &Item, result: &Result<Outcome>, several: boo
                 Outcome::Unchanged { .. } => printer.status(
                     "Unchanged",
                     &format!(
-                        "{} {} is already installed (`--force` reinstalls it)",
-                        record.name, version.version
+                        "{} {} is already installed{}",
+                        record.name,
+                        version.version,
+                        if takes_force {
+                            " (`--force` reinstalls it)"
+                        } else {
+                            ""
+                        }
                     ),
                 ),
             }
         }
         Err(err) if err.downcast_ref::<Withheld>().is_some() => printer.status(
             "Withheld",
-            &format!("{origin}: ready, but not installed, because another tool failed"),
+            &format!(
+                "{}: ready, but not installed, because another tool failed",
+                item.tool.as_ref().map_or(&item.raw, |tool| &tool.name)
+            ),
         ),
         // One tool's error is reported by `main` like any other command's.
         Err(err) if several => printer.report(&format!("error: {}", item.raw), err),
@@ -317,12 +334,20 @@ fn moved_from(was: Option<&str>, now: &str) -> String {
 }
 
 fn verified_by(version: &crate::store::record::Installed) -> String {
-    let by: Vec<&str> = version
+    let mut by: Vec<&str> = version
         .artifacts
         .iter()
         .filter_map(|a| a.verified_by.as_deref())
         .collect();
-    if by.is_empty() || by.len() < version.artifacts.len() {
+    let whole = !by.is_empty() && by.len() == version.artifacts.len();
+    // Two files verified by one source name it once.
+    let mut seen = Vec::new();
+    by.retain(|source| {
+        let first = !seen.contains(source);
+        seen.push(*source);
+        first
+    });
+    if !whole {
         "unverified".to_owned()
     } else {
         let algorithm = if version.artifacts.iter().any(|a| a.sha512.is_some()) {

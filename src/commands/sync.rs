@@ -106,6 +106,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         jobs: settings.jobs,
         failing: Failing::Together,
         json: args.json,
+        takes_force: false,
     };
     run_with(ctx, &runtime, &http, &items, &opts, &how)
 }

@@ -63,6 +63,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
         jobs: settings.jobs,
         failing: crate::install::batch::Failing::Alone,
         json: args.json,
+        takes_force: false,
     };
     crate::commands::install::run_with(ctx, &runtime, &http, &items, &opts, &how)
 }

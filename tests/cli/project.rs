@@ -1374,7 +1374,8 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
         .stderr_has("checksum mismatch")
         .stderr_has("1 of 3 tools failed: acme/digest")
         .stderr_has("nothing was installed")
-        .stderr_has("Withheld");
+        .stderr_has("Withheld")
+        .stderr_has("sums: ready, but not installed");
     let json = run.json();
     assert_eq!(json["installed"], serde_json::json!([]), "{json}");
     assert_eq!(json["failed"].as_array().map(Vec::len), Some(3), "{json}");
@@ -1383,6 +1384,10 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
 
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
     run_in(&env, &dir, &["sync"]).expect_code(0);
+    // Again: nothing to do, and no flag sync does not have is suggested.
+    let again = run_in(&env, &dir, &["sync"]);
+    again.expect_code(0).stderr_has("is already installed");
+    assert!(!again.stderr().contains("--force"), "{}", again.stderr());
     assert_three_tools_installed(&env);
 }
 
