@@ -39,8 +39,18 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     let path = dir.join(manifest::FILE);
     let mut text = manifest::read_text(&dir)?;
     let mut added = Vec::new();
+    let catalog = ctx.catalog()?;
     for raw in &args.tools {
         let spec = ToolSpec::parse(raw)?;
+        // A name is looked up as `haul install` would (the catalog needs no network): a typo
+        // is refused now, not by the next `haul lock`.
+        if let crate::request::spec::Target::Name(name) = &spec.target
+            && catalog.find(name).is_none()
+        {
+            return Err(crate::request::tool::unknown(name, &catalog)
+                .exit(ExitCode::Usage)
+                .into());
+        }
         let key = raw.split_once('@').map_or(raw.as_str(), |(key, _)| key);
         let key = key.strip_prefix("github:").unwrap_or(key);
         text = manifest::add(&text, key, &spec.req.to_string())?;

@@ -136,6 +136,15 @@ impl LockedTool {
     }
 }
 
+/// A lock in a format this haul does not know: written by a newer one.
+fn newer(path: &std::path::Path, format: u32) -> UserError {
+    UserError::new(format!(
+        "`{}` was written by a newer haul (format {format})",
+        path.display()
+    ))
+    .hint("update haul with `haul self update`")
+}
+
 impl Lock {
     pub fn new(platforms: &[Platform]) -> Lock {
         Lock {
@@ -143,6 +152,16 @@ impl Lock {
             platforms: platforms.iter().map(ToString::to_string).collect(),
             tools: Vec::new(),
         }
+    }
+
+    /// The error for a lock at `path` that a newer haul wrote, when `text` is one.
+    pub fn newer_than_this_haul(text: &str, path: &std::path::Path) -> Option<UserError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            format: Option<u32>,
+        }
+        let format = toml::from_str::<Probe>(text).ok()?.format?;
+        (format > FORMAT).then(|| newer(path, format))
     }
 
     /// Read a lock file's text.
@@ -158,11 +177,7 @@ impl Lock {
         };
         let probe: Probe = toml::from_str(text).map_err(|err| damaged(err.to_string()))?;
         match probe.format {
-            Some(format) if format > FORMAT => Err(UserError::new(format!(
-                "`{}` was written by a newer haul (format {format})",
-                path.display()
-            ))
-            .hint("update haul with `haul self update`")),
+            Some(format) if format > FORMAT => Err(newer(path, format)),
             _ => {
                 let lock: Lock = toml::from_str(text)
                     .map_err(|err| damaged(err.to_string().trim_end().to_owned()))?;

@@ -209,7 +209,15 @@ impl Project {
     /// The project that `cwd` is in, for `haul lock`, which writes the lock again: a
     /// `haul.lock` that cannot be read counts as none, and comes back as why.
     pub fn require_to_relock(cwd: &Path) -> Result<(Project, Option<UserError>)> {
-        Project::read(&require_dir(cwd)?)
+        let dir = require_dir(cwd)?;
+        // A lock a newer haul wrote is not written again by this one: it would re-resolve
+        // every tool and drop what this haul cannot read, for the whole team.
+        if let Ok(Some(text)) = read_file(&dir, lock::FILE)
+            && let Some(newer) = Lock::newer_than_this_haul(&text, &dir.join(lock::FILE))
+        {
+            return Err(newer.into());
+        }
+        Project::read(&dir)
     }
 
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {

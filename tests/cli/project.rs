@@ -491,6 +491,16 @@ fn init_add_and_remove_keep_the_users_comments() {
     assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
     assert!(after.contains("# The tools this project uses"));
     run_in(&env, &dir, &["add", "not/a/b"]).expect_code(2);
+    // A name the catalog does not have is refused, with what is close, and nothing is added.
+    let before = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    run_in(&env, &dir, &["add", "jq", "kubeclt"])
+        .expect_code(2)
+        .stderr_has("`kubeclt` is not in the catalog")
+        .stderr_has("kubectl");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("haul.toml")).unwrap(),
+        before
+    );
 
     // The files stay readable by whoever could read them (a shared checkout, a CI user).
     #[cfg(unix)]
@@ -1342,6 +1352,31 @@ fn lock_refuses_a_release_whose_checksums_an_install_refuses() {
         env.run(&["install", "acme/widget"])
             .expect_code(4)
             .stderr_has(says);
+    }
+}
+
+/// A lock a newer haul wrote is neither installed from nor written again by this haul: both
+/// say to update haul, and the lock stays as it is.
+#[test]
+fn a_lock_from_a_newer_haul_is_left_as_it_is() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let mut lock: toml::Table = toml::from_str(&text).unwrap();
+    lock.insert("format".to_owned(), toml::Value::Integer(99));
+    let newer = toml::to_string(&lock).unwrap();
+    std::fs::write(dir.join("haul.lock"), &newer).unwrap();
+    for args in [&["lock"][..], &["sync"][..]] {
+        run_in(&env, &dir, args)
+            .expect_code(1)
+            .stderr_has("written by a newer haul (format 99)")
+            .stderr_has("haul self update");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("haul.lock")).unwrap(),
+            newer,
+            "{args:?}"
+        );
     }
 }
 
