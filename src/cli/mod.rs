@@ -470,7 +470,8 @@ pub struct ExecArgs {
     #[arg(value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(installed))]
     pub tool: String,
 
-    /// The executable to run, for tools that have several
+    /// The executable to run, among those the tool was installed with (`haul install TOOL
+    /// --bin A --bin B` installs several)
     #[arg(long = "bin", value_name = "NAME")]
     pub bin: Option<String>,
 

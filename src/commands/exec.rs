@@ -135,8 +135,18 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
             .find(|b| stem(&b.link) == bin)
             .ok_or_else(|| {
                 let names: Vec<String> = version.bins.iter().map(|b| stem(&b.link)).collect();
+                let wanted: Vec<String> = names
+                    .iter()
+                    .chain(std::iter::once(&bin.to_owned()))
+                    .map(|name| format!("--bin {name}"))
+                    .collect();
                 UserError::new(format!("`{}` has no executable `{bin}`", record.name))
                     .caused_by(format!("executables: {}", names.join(", ")))
+                    .hint(format!(
+                        "`haul exec` runs the executables the tool was installed with; `haul install {} {}` installs it with `{bin}` too, if its release has one",
+                        record.name,
+                        wanted.join(" ")
+                    ))
                     .exit(ExitCode::Usage)
             })?,
         None => version

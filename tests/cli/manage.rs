@@ -370,6 +370,11 @@ fn exec_runs_a_version_without_making_it_active() {
     // The active version by default.
     let active = env.command().args(["exec", "widget"]).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&active.stdout), "widget 2.0.0\n");
+    // An executable the tool was not installed with: how to install it with that one too.
+    env.run(&["exec", "widget", "--bin", "gadget"])
+        .expect_code(2)
+        .stderr_has("`widget` has no executable `gadget`")
+        .stderr_has("`haul install widget --bin widget --bin gadget`");
 }
 
 #[test]
