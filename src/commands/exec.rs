@@ -22,6 +22,16 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let spec = ToolSpec::parse(&args.tool)?;
     let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
+    // A damaged record says so (and how to mend it), not that the tool is unknown.
+    let name = args
+        .tool
+        .split_once('@')
+        .map_or(args.tool.as_str(), |(n, _)| n);
+    if installed.is_none()
+        && let Some(damaged) = records.damaged.iter().find(|d| d.name == name)
+    {
+        return Err(damaged.error.clone().into());
+    }
     // Inside a project, a tool without `@VERSION` is the version haul.lock pins.
     if !args.tool.contains('@')
         && let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)?

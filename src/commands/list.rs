@@ -63,11 +63,14 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     // Tools with nothing active: stored for projects (`haul sync`), by `haul exec`, or left
     // when their active version went and those left could not be made active.
     let mut inactive = 0;
+    // Records that cannot be read: the rest is listed, and the exit code says it is not all.
+    let mut unreadable = 0;
     for (_, read) in ctx.store.each_record()? {
         let record = match read {
             Ok(record) => record,
             Err(error) => {
                 ctx.printer.warn(&error.one_line());
+                unreadable += 1;
                 continue;
             }
         };
@@ -95,21 +98,26 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             }
         }
     }
+    let code = if unreadable > 0 {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    };
     if args.json {
         ctx.printer.json(&rows)?;
-        return Ok(ExitCode::Success);
+        return Ok(code);
     }
     if rows.is_empty() && inactive > 0 {
         ctx.printer.info(&format!(
             "no tools active; {} stored with no version active (`haul list --all` lists them)",
             crate::units::count(inactive, "tool")
         ));
-        return Ok(ExitCode::Success);
+        return Ok(code);
     }
-    if rows.is_empty() {
+    if rows.is_empty() && unreadable == 0 {
         ctx.printer
             .info("no tools installed; try `haul install OWNER/REPO`");
-        return Ok(ExitCode::Success);
+        return Ok(code);
     }
     let table: Vec<[String; 5]> = rows
         .iter()
@@ -142,7 +150,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         })
         .collect();
     ctx.printer.data(&columns(&table))?;
-    Ok(ExitCode::Success)
+    Ok(code)
 }
 
 /// Rows as padded columns; the last column is not padded.

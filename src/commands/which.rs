@@ -17,9 +17,11 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         return which_locked(ctx, &args.tool, &project, &locked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
-    let by_name = crate::names::segment(crate::names::NameKind::Tool, &args.tool)
-        .ok()
-        .and_then(|name| ctx.store.read(name).ok().flatten());
+    // A damaged record says so (and how to mend it), not that the tool is not installed.
+    let by_name = match crate::names::segment(crate::names::NameKind::Tool, &args.tool) {
+        Ok(name) => ctx.store.read(name)?,
+        Err(_) => None,
+    };
     let record = if let Some(record) = by_name {
         record
     } else {

@@ -338,10 +338,18 @@ fn a_damaged_record_affects_only_its_own_tool() {
     let text = std::fs::read(&record).unwrap();
     std::fs::write(&record, &text[..text.len() / 2]).unwrap();
 
+    // The rest is listed, and the exit code says it is not everything.
     let list = env.run(&["list", "--json"]);
-    list.expect_code(0).stderr_has("the record");
+    list.expect_code(1).stderr_has("the record");
     assert_eq!(list.json().as_array().unwrap().len(), 1);
     env.run(&["which", "beta"]).expect_code(0);
+    // The damaged tool is named as damaged, not as unknown.
+    env.run(&["which", "alpha"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    env.run(&["exec", "alpha"])
+        .expect_code(1)
+        .stderr_has("is damaged");
     env.run(&["install", "acme/gamma"]).expect_code(0);
     env.run(&["install", "acme/alpha"])
         .expect_code(1)
