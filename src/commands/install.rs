@@ -300,6 +300,7 @@ pub fn report(
                     ),
                 ),
             }
+            warn_changed(ctx, outcome);
         }
         Err(err) if err.downcast_ref::<Withheld>().is_some() => printer.status(
             "Withheld",
@@ -311,6 +312,29 @@ pub fn report(
         // One tool's error is reported by `main` like any other command's.
         Err(err) if several => printer.report(&format!("error: {}", item.raw), err),
         Err(_) => {}
+    }
+}
+
+/// A version kept (or made active) as it is stored, whose executable has changed since it was
+/// installed: the change may be the user's own, so it stays, but not without a word.
+fn warn_changed(ctx: &Context, outcome: &Outcome) {
+    if !matches!(
+        outcome,
+        Outcome::Unchanged { .. } | Outcome::Relinked { .. }
+    ) {
+        return;
+    }
+    let (record, key) = (outcome.record(), outcome.key());
+    for problem in ctx.store.check(record) {
+        if let crate::store::Problem::Changed { key: changed, .. } = &problem
+            && changed == key
+        {
+            ctx.printer.warn(&format!(
+                "{}; {}",
+                problem.describe(&record.name),
+                crate::store::reinstall_hint(record, key)
+            ));
+        }
     }
 }
 

@@ -207,14 +207,12 @@ pub fn without_download(
     }
     let dir = store.version_dir(&record.name, key);
     // A lock pins bytes: a locked install (sync, exec) puts back an executable changed since
-    // (the user's own install keeps a change they may have made on purpose).
-    let whole = |b: &crate::store::Bin| {
-        let path = dir.join(&b.path);
-        if opts.locked {
-            store::executable_at(&path, b) == store::ExeState::Runnable
-        } else {
-            path.is_file()
-        }
+    // (the user's own install keeps a change they may have made on purpose, and is told of
+    // it). One that may not run (it lost its `x` mode) is installed again either way.
+    let whole = |b: &crate::store::Bin| match store::executable_at(&dir.join(&b.path), b) {
+        store::ExeState::Runnable => true,
+        store::ExeState::Changed(_) => !opts.locked,
+        store::ExeState::NotExecutable | store::ExeState::Missing => false,
     };
     if !stored.bins.iter().all(whole) {
         return None;

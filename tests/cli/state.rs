@@ -785,6 +785,38 @@ fn an_executable_that_cannot_run_is_not_healthy() {
     env.run(&["which", "widget"]).expect_code(0);
 }
 
+/// Installing a version that is stored says when its executable has changed since (the
+/// change may be the user's, so it stays), and installs again one that may not run.
+#[cfg(unix)]
+#[test]
+fn installing_a_stored_version_tells_of_a_changed_executable() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let active = std::fs::canonicalize(env.bin_dir().join("widget")).unwrap();
+    std::fs::write(&active, b"#!/bin/sh\necho patched\n").unwrap();
+    env.run(&["install", "acme/widget@2.0.0"])
+        .expect_code(0)
+        .stderr_has("has changed")
+        .stderr_has("`haul install widget@2.0.0 --force`");
+    assert_eq!(
+        std::fs::read(&active).unwrap(),
+        b"#!/bin/sh\necho patched\n"
+    );
+
+    let old_exe = env.home().join("tools/widget/1.0.0/widget-1.0.0/widget");
+    std::fs::set_permissions(&old_exe, std::fs::Permissions::from_mode(0o644)).unwrap();
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]
