@@ -10,6 +10,7 @@ use crate::cli::SbomArgs;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
 use crate::project::{self, Project};
+use crate::store::Problem;
 use crate::store::record::Artifact;
 
 /// The document, in CycloneDX's own field names.
@@ -94,6 +95,7 @@ struct Entry<'a> {
 }
 
 pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
+    let mut untrue = false;
     let project = if args.installed {
         None
     } else {
@@ -135,11 +137,37 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
             version: None,
         })
     } else {
-        records = ctx.store.records()?.ok;
+        let read = ctx.store.records()?;
+        // What cannot be described truthfully is said, and the exit code says the inventory
+        // is not to be trusted whole.
+        for damaged in &read.damaged {
+            ctx.printer.warn(&format!(
+                "not in the inventory: {}",
+                crate::error::Report::of(&damaged.error.clone().into()).one_line()
+            ));
+            untrue = true;
+        }
+        records = read.ok;
         for record in &records {
             let Some(active) = record.active() else {
                 continue;
             };
+            for problem in ctx.store.check(record) {
+                let of_active = match &problem {
+                    Problem::VersionMissing { key }
+                    | Problem::ExecutableMissing { key, .. }
+                    | Problem::NotExecutable { key, .. }
+                    | Problem::Changed { key, .. } => record.active.as_ref() == Some(key),
+                    _ => false,
+                };
+                if of_active {
+                    ctx.printer.warn(&format!(
+                        "{} (the inventory lists what was installed)",
+                        problem.describe(&record.name)
+                    ));
+                    untrue = true;
+                }
+            }
             for artifact in &active.artifacts {
                 entries.push(Entry {
                     name: &record.name,
@@ -174,7 +202,11 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
         components,
     };
     ctx.printer.json(&bom)?;
-    Ok(ExitCode::Success)
+    Ok(if untrue {
+        ExitCode::Failure
+    } else {
+        ExitCode::Success
+    })
 }
 
 fn component(entry: &Entry<'_>) -> Component {

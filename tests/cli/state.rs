@@ -817,6 +817,26 @@ fn installing_a_stored_version_tells_of_a_changed_executable() {
     env.run(&["which", "widget"]).expect_code(0);
 }
 
+/// `sbom --installed` lists what was installed; when that is not what is on disk (an
+/// executable changed, a record that cannot be read), it says so and exits 1.
+#[test]
+fn sbom_of_a_broken_install_says_so() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["sbom", "--installed"]).expect_code(0);
+    let exe = env
+        .home()
+        .join(format!("tools/widget/1.0.0/widget-1.0.0/widget{EXE}"));
+    std::fs::write(&exe, b"").unwrap();
+    std::fs::write(env.home().join("records/gadget.json"), b"{").unwrap();
+    let run = env.run(&["sbom", "--installed"]);
+    run.expect_code(1)
+        .stderr_has("has changed")
+        .stderr_has("not in the inventory");
+    assert_eq!(run.json()["components"].as_array().map(Vec::len), Some(1));
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]
