@@ -371,15 +371,15 @@ fn verified_by(version: &crate::store::record::Installed) -> String {
         seen.push(*source);
         first
     });
-    if !whole {
-        "unverified".to_owned()
-    } else {
+    if whole {
         let algorithm = if version.artifacts.iter().any(|a| a.sha512.is_some()) {
             "sha512"
         } else {
             "sha256"
         };
         format!("{algorithm} verified by {}", by.join(", "))
+    } else {
+        "unverified".to_owned()
     }
 }
 

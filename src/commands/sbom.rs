@@ -10,8 +10,8 @@ use crate::cli::SbomArgs;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
 use crate::project::{self, Project};
-use crate::store::Problem;
 use crate::store::record::Artifact;
+use crate::store::{Problem, Records};
 
 /// The document, in CycloneDX's own field names.
 #[derive(Serialize)]
@@ -138,36 +138,12 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
         })
     } else {
         let read = ctx.store.records()?;
-        // What cannot be described truthfully is said, and the exit code says the inventory
-        // is not to be trusted whole.
-        for damaged in &read.damaged {
-            ctx.printer.warn(&format!(
-                "not in the inventory: {}",
-                crate::error::Report::of(&damaged.error.clone().into()).one_line()
-            ));
-            untrue = true;
-        }
+        untrue = warn_untrue(ctx, &read);
         records = read.ok;
         for record in &records {
             let Some(active) = record.active() else {
                 continue;
             };
-            for problem in ctx.store.check(record) {
-                let of_active = match &problem {
-                    Problem::VersionMissing { key }
-                    | Problem::ExecutableMissing { key, .. }
-                    | Problem::NotExecutable { key, .. }
-                    | Problem::Changed { key, .. } => record.active.as_ref() == Some(key),
-                    _ => false,
-                };
-                if of_active {
-                    ctx.printer.warn(&format!(
-                        "{} (the inventory lists what was installed)",
-                        problem.describe(&record.name)
-                    ));
-                    untrue = true;
-                }
-            }
             for artifact in &active.artifacts {
                 entries.push(Entry {
                     name: &record.name,
@@ -207,6 +183,38 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// Warn of what an inventory of the installed tools cannot describe truthfully: records that
+/// cannot be read, and active versions whose files are gone or changed. Whether there was any.
+fn warn_untrue(ctx: &Context, read: &Records) -> bool {
+    let mut untrue = false;
+    for damaged in &read.damaged {
+        ctx.printer.warn(&format!(
+            "not in the inventory: {}",
+            crate::error::Report::of(&damaged.error.clone().into()).one_line()
+        ));
+        untrue = true;
+    }
+    for record in &read.ok {
+        for problem in ctx.store.check(record) {
+            let of_active = match &problem {
+                Problem::VersionMissing { key }
+                | Problem::ExecutableMissing { key, .. }
+                | Problem::NotExecutable { key, .. }
+                | Problem::Changed { key, .. } => record.active.as_ref() == Some(key),
+                _ => false,
+            };
+            if of_active {
+                ctx.printer.warn(&format!(
+                    "{} (the inventory lists what was installed)",
+                    problem.describe(&record.name)
+                ));
+                untrue = true;
+            }
+        }
+    }
+    untrue
 }
 
 fn component(entry: &Entry<'_>) -> Component {
