@@ -1028,7 +1028,8 @@ fn sweep_temp_files(dir: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(".tmp") {
+        // Only the names `write_atomic` gives (`.tmp` and six random characters).
+        if staging::random_tail(&entry.file_name().to_string_lossy(), ".tmp") {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -70,7 +70,8 @@ impl Drop for Staging {
 }
 
 /// Remove what interrupted runs left in `root` (call with the store locked): staging
-/// directories whose lock is free, and anything else there without a lock.
+/// directories whose lock is free, and what changes put aside, by the names haul gives them.
+/// Anything else is left: `HAUL_HOME` may name a directory that held other files first.
 pub(super) fn sweep(root: &Path) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -79,15 +80,49 @@ pub(super) fn sweep(root: &Path) {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".lock") {
+            if !staging_name(stem) {
+                continue;
+            }
             let free = std::fs::File::open(&path).is_ok_and(|file| file.try_lock().is_ok());
             if free {
                 let _ = std::fs::remove_dir_all(root.join(stem));
                 let _ = std::fs::remove_file(&path);
             }
-        } else if !root.join(format!("{name}.lock")).exists() {
+        } else if put_aside_name(&name)
+            || (staging_name(&name) && !root.join(format!("{name}.lock")).exists())
+        {
             let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
         }
     }
+}
+
+/// Whether `name` ends as a temporary name haul makes: `-` or `.tmp` and six random letters
+/// or digits.
+pub(super) fn random_tail(name: &str, before: &str) -> bool {
+    name.len() > 6
+        && name.is_char_boundary(name.len() - 6)
+        && name[..name.len() - 6].ends_with(before)
+        && name[name.len() - 6..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A staging directory's name: the tool's, `-`, six random characters.
+fn staging_name(name: &str) -> bool {
+    random_tail(name, "-")
+}
+
+/// What a change put aside: a directory `NAME-old-XXXXXX`, or a running executable moved
+/// out of the way on Windows, `old-PID-N-NAME`.
+fn put_aside_name(name: &str) -> bool {
+    let windows_aside = name.strip_prefix("old-").is_some_and(|rest| {
+        let mut parts = rest.splitn(3, '-');
+        let digits = |p: Option<&str>| {
+            p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        };
+        digits(parts.next()) && digits(parts.next()) && parts.next().is_some()
+    });
+    random_tail(name, "-old-") || windows_aside
 }
 
 #[cfg(test)]
@@ -100,10 +135,15 @@ mod tests {
         let live = Staging::create(root.path(), "t").unwrap();
         std::fs::write(live.download_path(), b"x").unwrap();
         // A leftover of a process that died: its lock file is not held.
-        std::fs::create_dir(root.path().join("t-dead")).unwrap();
-        std::fs::write(root.path().join("t-dead.lock"), b"").unwrap();
+        std::fs::create_dir(root.path().join("t-dEad01")).unwrap();
+        std::fs::write(root.path().join("t-dEad01.lock"), b"").unwrap();
         // An old version moved aside, with no lock at all.
-        std::fs::create_dir(root.path().join("t-1.0-old-9")).unwrap();
+        std::fs::create_dir(root.path().join("t-1.0-old-9aZ0b1")).unwrap();
+        std::fs::write(root.path().join("old-41-0-t.exe"), b"").unwrap();
+        // What haul did not make stays, locked or not: HAUL_HOME may be a used directory.
+        std::fs::create_dir(root.path().join("build")).unwrap();
+        std::fs::create_dir(root.path().join("notes")).unwrap();
+        std::fs::write(root.path().join("notes.lock"), b"").unwrap();
         sweep(root.path());
         let mut left: Vec<String> = std::fs::read_dir(root.path())
             .unwrap()
@@ -112,9 +152,17 @@ mod tests {
             .collect();
         left.sort();
         let live_name = live.dir.file_name().unwrap().to_string_lossy().into_owned();
-        assert_eq!(left, vec![live_name.clone(), format!("{live_name}.lock")]);
+        let mut expected = vec![
+            "build".to_owned(),
+            "notes".to_owned(),
+            "notes.lock".to_owned(),
+            live_name.clone(),
+            format!("{live_name}.lock"),
+        ];
+        expected.sort();
+        assert_eq!(left, expected);
         assert!(live.download_path().is_file());
         drop(live);
-        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);
+        assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 3);
     }
 }

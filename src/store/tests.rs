@@ -428,14 +428,14 @@ fn leftovers_are_swept_once_the_owner_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     install(&store, "1.0.0").unwrap();
-    std::fs::write(store.records_dir().join(".tmpXYZ"), b"half").unwrap();
+    std::fs::write(store.records_dir().join(".tmpXYZ123"), b"half").unwrap();
     let root: PathBuf = store.staging_root();
-    std::fs::create_dir_all(root.join("t-dead")).unwrap();
-    std::fs::write(root.join("t-dead.lock"), b"").unwrap();
+    std::fs::create_dir_all(root.join("t-dEad01")).unwrap();
+    std::fs::write(root.join("t-dEad01.lock"), b"").unwrap();
     drop_locks_of_this_process(&store);
     drop(store.lock().unwrap());
-    assert!(!store.records_dir().join(".tmpXYZ").exists());
-    assert!(!root.join("t-dead").exists() && !root.join("t-dead.lock").exists());
+    assert!(!store.records_dir().join(".tmpXYZ123").exists());
+    assert!(!root.join("t-dEad01").exists() && !root.join("t-dEad01.lock").exists());
 }
 
 /// A file of another size than the one installed has changed, and so has one of the same size
