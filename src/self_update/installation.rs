@@ -58,6 +58,9 @@ pub enum Method {
     },
     /// `cargo install`: cargo's records would go stale if haul replaced itself.
     Cargo,
+    /// haul installed it as one of its tools (`haul install haul-cli/haul`, or a project's
+    /// `haul sync`): the file is in haul's store, whose record vouches for its bytes.
+    Store,
     /// Anything else: an archive unpacked by hand, a copy, a build.
     Manual,
 }
@@ -69,6 +72,7 @@ impl Method {
             Method::Installer => "installer",
             Method::PackageManager { .. } => "package-manager",
             Method::Cargo => "cargo",
+            Method::Store => "haul",
             Method::Manual => "manual",
         }
     }
@@ -79,6 +83,7 @@ impl Method {
             Method::Installer => "haul's installer",
             Method::PackageManager { name, .. } => name,
             Method::Cargo => "`cargo install`",
+            Method::Store => "haul itself (as one of its tools)",
             Method::Manual => "hand (no package manager or installer receipt)",
         }
     }
@@ -88,6 +93,9 @@ impl Method {
         match self {
             Method::PackageManager { update, .. } => Some(update),
             Method::Cargo => Some("`cargo install --locked haul`"),
+            Method::Store => Some(
+                "`haul upgrade haul` (for a project's haul, the version in haul.toml, then `haul sync`)",
+            ),
             Method::Installer | Method::Manual => None,
         }
     }
@@ -105,6 +113,8 @@ pub struct Facts {
     pub cargo_bin: Option<PathBuf>,
     /// Whether cargo's install records list a package named haul.
     pub cargo_lists_haul: bool,
+    /// The directory of haul's store that holds the installed tools (`HAUL_HOME/tools`).
+    pub store_tools: Option<PathBuf>,
 }
 
 /// Package managers recognised by the path of the file they installed: a marker found anywhere
@@ -140,6 +150,14 @@ pub fn classify(facts: &Facts) -> Method {
     let exe_dir = facts.exe.parent();
     if facts.receipt_dir.is_some() && facts.receipt_dir.as_deref() == exe_dir {
         return Method::Installer;
+    }
+    // Replaced in place, the store's copy would no longer be the bytes its record vouches for.
+    if facts
+        .store_tools
+        .as_ref()
+        .is_some_and(|tools| facts.exe.starts_with(tools))
+    {
+        return Method::Store;
     }
     let path = facts
         .exe
@@ -192,6 +210,7 @@ impl Installation {
             },
             cargo_bin: cargo_bin.as_deref().map(canonical),
             cargo_lists_haul,
+            store_tools: Some(canonical(&settings.paths.home.join("tools"))),
         };
         Ok(Installation {
             method: classify(&facts),
@@ -310,6 +329,17 @@ mod tests {
         ] {
             assert_eq!(classify(&facts(exe)), Method::Manual, "{exe}");
         }
+    }
+
+    #[test]
+    fn a_haul_in_the_store_is_haul_s_own() {
+        let mut f = facts("/home/me/.local/share/haul/tools/haul/0.1.0/haul-x/haul");
+        assert_eq!(classify(&f), Method::Manual);
+        f.store_tools = Some(PathBuf::from("/home/me/.local/share/haul/tools"));
+        assert_eq!(classify(&f), Method::Store);
+        assert!(Method::Store.update_instead().is_some());
+        f.exe = PathBuf::from("/home/me/.local/bin/haul");
+        assert_eq!(classify(&f), Method::Manual);
     }
 
     #[test]

@@ -404,6 +404,21 @@ fn a_package_manager_install_is_left_to_the_package_manager() {
     assert_unchanged(&env, &exe);
 }
 
+/// A haul that haul installed as one of its tools is in the store, whose record vouches for
+/// its bytes: it is updated as a tool, not replaced in place.
+#[test]
+fn a_haul_in_the_store_is_updated_as_a_tool() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "home/tools/haul/0.0.9/haul-x");
+    publish(&env, &newer(), &Layout::default());
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(1)
+        .stderr_has("haul was installed by haul itself")
+        .stderr_has("`haul upgrade haul`");
+    assert!(env.server.requests().is_empty());
+    assert_unchanged(&env, &exe);
+}
+
 #[test]
 fn check_on_a_package_manager_install_says_how_to_update() {
     let env = TestEnv::new();
