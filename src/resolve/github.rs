@@ -197,8 +197,12 @@ impl GitHub<'_> {
         for tag in candidates {
             let url = self.url(&["repos", &repo.owner, &repo.name, "releases", "tags", &tag]);
             match self.get_json::<ApiRelease>(&url).await {
-                // A tag the user wrote exactly may name a prerelease.
-                Ok(release) if !release.draft => return Ok(Some(release)),
+                // A tag the user wrote exactly may name a prerelease. The answer must be the
+                // release of that tag: a server that answers with another is not taken at its
+                // word.
+                Ok(release) if !release.draft && release.tag_name == tag => {
+                    return Ok(Some(release));
+                }
                 Ok(_) => {}
                 Err(err) if is_not_found(&err) => {}
                 Err(err) => return Err(explain(err, self.http.has_token())),

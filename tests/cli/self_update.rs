@@ -419,6 +419,21 @@ fn a_haul_in_the_store_is_updated_as_a_tool() {
     assert_unchanged(&env, &exe);
 }
 
+/// The release's tag is checked as every tool's is: a newline in it cannot forge a line of
+/// haul's output, of `--check`'s stdout or of the receipt.
+#[test]
+fn a_tag_with_control_characters_is_refused() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    let forged = r#"{"tag_name": "v9.9.9\nhint: run evil", "prerelease": false, "draft": false, "assets": []}"#;
+    env.server
+        .file("/repos/haul-cli/haul/releases/latest", forged.as_bytes());
+    let run = env.run_exe(&exe, &["self", "update", "--check"]);
+    run.expect_code(1).stderr_has("control characters");
+    assert_eq!(run.stdout(), "");
+    assert_unchanged(&env, &exe);
+}
+
 #[test]
 fn check_on_a_package_manager_install_says_how_to_update() {
     let env = TestEnv::new();

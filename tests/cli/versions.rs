@@ -349,6 +349,20 @@ fn only_named_prereleases_ask_for_pre() {
     assert_eq!(installed_version(&env), "0.9.0-beta.2");
 }
 
+/// An exact version is the release of that tag: a server that answers `/releases/tags/v0.5.0`
+/// with another release is not taken at its word.
+#[test]
+fn an_exact_version_is_the_release_of_its_tag() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "0.5.0");
+    publish_simple(&env.server, "acme/widget", "6.6.6");
+    let other = r#"{"tag_name": "v6.6.6", "prerelease": false, "draft": false, "assets": []}"#;
+    env.server
+        .file("/repos/acme/widget/releases/tags/v0.5.0", other.as_bytes());
+    env.run(&["install", "acme/widget@0.5.0"]).expect_code(0);
+    assert_eq!(installed_version(&env), "0.5.0");
+}
+
 /// A `/releases/latest` that answers with a prerelease (GitHub never does; a misbehaving
 /// server or proxy may) is not taken at its word: the newest stable release is installed.
 #[test]
