@@ -128,8 +128,9 @@ pub fn transport(hop: &Hop, message: String, retry: Retry) -> Failure {
     )
 }
 
-/// An answer with an unsuccessful status.
-pub fn status(hop: &Hop, response: &Response, authenticated: bool) -> Failure {
+/// An answer with an unsuccessful status; `api` when it came from the GitHub API's origin
+/// (only its limits are GitHub's rate limit).
+pub fn status(hop: &Hop, response: &Response, authenticated: bool, api: bool) -> Failure {
     let status = response.status();
     let headers = response.headers();
     let header_u64 = |name: &str| {
@@ -148,7 +149,7 @@ pub fn status(hop: &Hop, response: &Response, authenticated: bool) -> Failure {
             }
         }
         StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS
-            if header_u64("x-ratelimit-remaining") == Some(0) =>
+            if api && header_u64("x-ratelimit-remaining") == Some(0) =>
         {
             Failure::new(
                 HttpError::RateLimited {
@@ -167,13 +168,29 @@ pub fn status(hop: &Hop, response: &Response, authenticated: bool) -> Failure {
             } else {
                 Retry::Never
             };
-            Failure::new(
-                HttpError::RateLimited {
-                    reset: None,
-                    authenticated,
-                },
-                retry,
-            )
+            if api {
+                Failure::new(
+                    HttpError::RateLimited {
+                        reset: None,
+                        authenticated,
+                    },
+                    retry,
+                )
+            } else {
+                // A download host, a vendor's site or a mirror: its own limit, not GitHub's.
+                Failure::new(
+                    HttpError::Status {
+                        url,
+                        status: status.as_u16(),
+                    },
+                    retry,
+                )
+                .cause(format!(
+                    "the server asks to wait {} s before trying again",
+                    wait.as_secs()
+                ))
+                .hint("try again later")
+            }
         }
         StatusCode::UNAUTHORIZED => Failure::new(
             HttpError::Unauthorized {

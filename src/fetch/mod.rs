@@ -752,7 +752,12 @@ impl Http {
                     if status.is_success() || is_redirect(status) || conditional {
                         return Ok(response);
                     }
-                    failure::status(hop, &response, self.token.is_some())
+                    failure::status(
+                        hop,
+                        &response,
+                        self.token.is_some(),
+                        self.same_origin_as_api(&hop.url),
+                    )
                 }
                 Ok(Err(err)) => {
                     let failure = failure::reqwest(hop, &err);

@@ -388,6 +388,28 @@ fn token_goes_to_the_api_host_only() {
     files.assert_authorization(None);
 }
 
+/// A download host that asks haul to wait is named, with how long; GitHub's rate limit is
+/// the API's alone.
+#[test]
+fn a_busy_download_host_is_not_the_github_rate_limit() {
+    let files = Server::start();
+    let env = TestEnv::new();
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .hosted_on(&files)
+        .asset(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    let path = Server::download_path("acme/widget", "v1.0.0", &asset);
+    files.fault(&path, &[Fault::Busy { retry_after: 600 }]);
+    let run = env.run(&["install", "acme/widget"]);
+    run.expect_code(1)
+        .stderr_has("HTTP 429")
+        .stderr_has("asks to wait 600 s");
+    assert!(!run.stderr().contains("rate limit"), "{}", run.stderr());
+}
+
 #[test]
 fn a_conflicting_bin_is_not_overwritten() {
     let env = TestEnv::new();

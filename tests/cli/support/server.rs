@@ -28,6 +28,8 @@ pub enum Fault {
     CutShort(usize),
     /// A rate-limit answer: 403 with `x-ratelimit-remaining: 0`.
     RateLimit { reset: u64 },
+    /// A busy server: 429 with `Retry-After` (seconds).
+    Busy { retry_after: u64 },
     /// Send the headers and half the body, tell the test (see [`Server::hung`]), then hold the
     /// connection open without sending more.
     Hang,
@@ -703,6 +705,13 @@ fn answer(state: &mut State, request: &Request) -> Reply {
                 reply
                     .headers
                     .push(("x-ratelimit-reset".into(), reset.to_string()));
+                return reply;
+            }
+            Fault::Busy { retry_after } => {
+                let mut reply = Reply::json(429, &json!({"message": "slow down"}));
+                reply
+                    .headers
+                    .push(("retry-after".into(), retry_after.to_string()));
                 return reply;
             }
             Fault::Hang => {
