@@ -85,6 +85,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         http: &http,
         checked: &checked,
         progress: &bar,
+        limits: ctx.settings.limits,
     }));
     bar.finish();
     let installed = replaced?;

@@ -215,6 +215,8 @@ pub struct Replacement<'a> {
     pub http: &'a Http,
     pub checked: &'a Checked<'a>,
     pub progress: &'a dyn Progress,
+    /// What the archive may unpack to (the user's `max-unpacked-size`, `max-archive-entries`).
+    pub limits: crate::unpack::Limits,
 }
 
 /// Replace the running executable with the archive of `release` for this target, after
@@ -279,7 +281,8 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     verify::check(&expected, &hasher.finish()).map_err(|err| unchanged(err, archive))?;
 
     let inside = path_in_archive(target());
-    tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside))
+    let limits = r.limits;
+    tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside, &limits))
         .await
         .context("the update task stopped")??;
     Ok(release.version.as_ref().map_or_else(
@@ -291,7 +294,7 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
 /// Unpack the verified `archive` into `dir` with haul's own unpacker (every check an
 /// installed tool's archive gets), and put the executable at `inside` in place of the running
 /// one.
-fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
+fn install(archive: &Path, dir: &Path, inside: &str, limits: &crate::unpack::Limits) -> Result<()> {
     let name = archive
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -304,7 +307,7 @@ fn install(archive: &Path, dir: &Path, inside: &str) -> Result<()> {
         &unpacked,
         &name,
         "haul",
-        &crate::unpack::Limits::DEFAULT,
+        limits,
     )
     .map_err(|err| {
         // What the unpacker refuses is the release's fault; anything else (a full disk) is

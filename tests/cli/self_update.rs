@@ -434,6 +434,19 @@ fn a_tag_with_control_characters_is_refused() {
     assert_unchanged(&env, &exe);
 }
 
+/// The new haul is unpacked within the limits the user set, as any tool's archive is.
+#[test]
+fn the_update_is_unpacked_within_the_users_limits() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    std::fs::write(env.config_path(), "max-archive-entries = 1\n").unwrap();
+    env.run_exe(&exe, &["self", "update", "--yes"])
+        .expect_code(1)
+        .stderr_has("`max-archive-entries`");
+    assert_unchanged(&env, &exe);
+}
+
 #[test]
 fn check_on_a_package_manager_install_says_how_to_update() {
     let env = TestEnv::new();
