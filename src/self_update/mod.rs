@@ -12,7 +12,7 @@
 pub mod installation;
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ::self_update as updater;
 use anyhow::{Context as _, Result};
@@ -326,7 +326,8 @@ fn install(archive: &Path, dir: &Path, inside: &str, limits: &crate::unpack::Lim
     // does), named before it goes: afterwards the running haul's name is the deleted file's.
     let exe = std::env::current_exe().unwrap_or_default();
     let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
-    self_replace::self_replace(&new_exe).map_err(|err| {
+    let trial = Trial::start(&new_exe, placed.parent().unwrap_or(Path::new(".")), inside)?;
+    self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
             format!(
@@ -352,6 +353,79 @@ fn flush(path: &Path) {
     let _ = crate::paths::flush_file(path);
     if let Some(dir) = path.parent() {
         let _ = crate::paths::flush_dir(dir);
+    }
+}
+
+/// The new haul, copied beside the running one and started once (`--version`) before it takes
+/// its place: a file that verifies and looks right can still fail to start here (a truncated
+/// program, a script whose interpreter is missing), and haul would be left with no haul that
+/// runs. It runs from beside the running haul, whose file system lets programs run, which a
+/// temporary directory's may not. The copy goes when this does.
+struct Trial {
+    path: PathBuf,
+}
+
+/// How long the new haul may take to say its version.
+const TRIAL_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl Trial {
+    fn start(new_exe: &Path, beside: &Path, inside: &str) -> Result<Trial> {
+        let path = beside.join(format!(
+            ".haul-update-{}{}",
+            std::process::id(),
+            std::env::consts::EXE_SUFFIX
+        ));
+        fs_err::copy(new_exe, &path)?;
+        let trial = Trial { path };
+        crate::unpack::set_executable(&trial.path)?;
+        let refused = |why: String| -> anyhow::Error {
+            UserError::new(format!(
+                "`{inside}` in the release is not a haul that runs here"
+            ))
+            .caused_by(why)
+            .hint(BROKEN_RELEASE)
+            .into()
+        };
+        let mut child = std::process::Command::new(&trial.path)
+            .arg("--version")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|err| refused(format!("it does not start: {err}")))?;
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait()? {
+                break status;
+            }
+            if started.elapsed() > TRIAL_TIME {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(refused(format!(
+                    "`--version` did not finish within {} s",
+                    TRIAL_TIME.as_secs()
+                )));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        let mut said = String::new();
+        if let Some(mut out) = child.stdout.take() {
+            let _ = std::io::Read::read_to_string(&mut out, &mut said);
+        }
+        if !status.success() || !said.starts_with("haul ") {
+            return Err(refused(format!(
+                "`--version` {} and printed {:?}",
+                status,
+                said.lines().next().unwrap_or_default()
+            )));
+        }
+        Ok(trial)
+    }
+}
+
+impl Drop for Trial {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -660,6 +660,18 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
             format!("`{}` cannot be unpacked", archive_name()),
             "it links to an absolute path",
         ));
+        // A program that looks right but does not start (or says it is not haul) is tried
+        // before it replaces haul.
+        cases.push((
+            pack(b"#!/bin/sh\nexit 3\n"),
+            not_haul.clone(),
+            "`--version` exit status: 3",
+        ));
+        cases.push((
+            pack(b"#!/bin/sh\necho not me\n"),
+            not_haul.clone(),
+            "printed \"not me\"",
+        ));
     }
     for (bytes, says, why) in cases {
         let env = TestEnv::new();
@@ -678,5 +690,12 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
             .stderr_has(why)
             .stderr_has("haul was not changed");
         assert_unchanged(&env, &exe);
+        // Nothing is left beside it.
+        let beside: Vec<_> = std::fs::read_dir(exe.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(beside.len(), 1, "{beside:?}");
     }
 }
