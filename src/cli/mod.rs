@@ -142,8 +142,8 @@ pub enum Command {
     #[command(after_help = EXEC_EXAMPLES)]
     Exec(Deferred<ExecArgs>),
 
-    /// Remove stored versions that are not active, and cached downloads of versions no longer
-    /// stored
+    /// Remove stored versions that are neither active nor linked into the bin-dir of a project
+    /// that is still there, and cached downloads of versions no longer stored
     #[command(after_help = PRUNE_EXAMPLES)]
     Prune(Deferred<PruneArgs>),
 
@@ -326,7 +326,7 @@ pub struct LockArgs {
     #[arg(long, value_name = "TOOL", num_args = 0..)]
     pub upgrade: Option<Vec<String>>,
 
-    /// How many tools to resolve at once
+    /// How many tools to resolve at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 }
@@ -342,7 +342,7 @@ pub struct SyncArgs {
     #[arg(long)]
     pub frozen: bool,
 
-    /// How many tools to download at once
+    /// How many tools to download at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
@@ -362,7 +362,7 @@ pub struct MirrorArgs {
     #[arg(value_name = "DIR")]
     pub dir: std::path::PathBuf,
 
-    /// How many files to download at once
+    /// How many files to download at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 }
@@ -400,7 +400,7 @@ pub struct OutdatedArgs {
     #[arg(long)]
     pub exit_code: bool,
 
-    /// How many tools to check at once
+    /// How many tools to check at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
@@ -437,7 +437,7 @@ pub struct UpgradeArgs {
     #[arg(long, overrides_with = "require_checksum")]
     pub no_require_checksum: bool,
 
-    /// How many tools to download at once
+    /// How many tools to download at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
@@ -634,7 +634,7 @@ pub struct InstallArgs {
     #[arg(short, long)]
     pub force: bool,
 
-    /// How many tools to download at once
+    /// How many tools to download at once (default: `jobs` in the config file, else 16)
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: Option<u16>,
 
