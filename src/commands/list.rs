@@ -77,17 +77,19 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         if record.active.is_none() {
             inactive += 1;
         }
-        let problems: Vec<String> = ctx
-            .store
-            .check(&record)
-            .iter()
-            .map(|p| p.describe(&record.name))
-            .collect();
+        let found = ctx.store.check(&record);
+        let problems: Vec<String> = found.iter().map(|p| p.describe(&record.name)).collect();
         let before = rows.len();
         for (key, version) in &record.versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {
-                rows.push(entry(ctx, &record, key, version, active, problems.clone()));
+                // A version's row has its own problems, and the active one the tool's links'.
+                let own = found
+                    .iter()
+                    .filter(|p| p.version().map_or(active, |k| k == key))
+                    .map(|p| p.describe(&record.name))
+                    .collect();
+                rows.push(entry(ctx, &record, key, version, active, own));
             }
         }
         // A tool with no row to mark BROKEN (its active version is not stored) is not left

@@ -578,6 +578,20 @@ impl Problem {
         )
     }
 
+    /// The stored version it is about; `None` for the tool's links.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Problem::VersionMissing { key }
+            | Problem::ExecutableMissing { key, .. }
+            | Problem::NotExecutable { key, .. }
+            | Problem::Changed { key, .. } => Some(key),
+            Problem::ActiveMissing { .. }
+            | Problem::LinkMissing { .. }
+            | Problem::LinkWrong { .. }
+            | Problem::LinkStale { .. } => None,
+        }
+    }
+
     pub fn describe(&self, name: &str) -> String {
         match self {
             Problem::VersionMissing { key } => {

@@ -837,6 +837,32 @@ fn sbom_of_a_broken_install_says_so() {
     assert_eq!(run.json()["components"].as_array().map(Vec::len), Some(1));
 }
 
+/// `list --all` gives each stored version its own problems: a whole 1.0.0 is not marked
+/// broken because 2.0.0's executable is gone.
+#[test]
+fn list_all_marks_only_the_broken_version() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    std::fs::remove_file(
+        env.home()
+            .join(format!("tools/widget/2.0.0/widget-2.0.0/widget{EXE}")),
+    )
+    .unwrap();
+    let json = env.run(&["list", "--all", "--json"]).json();
+    let problems = |key: &str| {
+        json.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["key"] == key)
+            .map(|row| row["problems"].as_array().unwrap().len())
+    };
+    assert_eq!(problems("1.0.0"), Some(0), "{json}");
+    assert!(problems("2.0.0").is_some_and(|n| n > 0), "{json}");
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]
