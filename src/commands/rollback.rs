@@ -67,7 +67,7 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         let from = record.active.as_deref().map(label).unwrap_or_default();
         let to = label(&previous);
         let unlink = record.reactivate(&previous, crate::store::now());
-        now.claim_links(&record, false)?;
+        now.claim_links(&record)?;
         Ok((
             Change {
                 record: Some(record),

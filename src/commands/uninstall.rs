@@ -191,7 +191,7 @@ fn remove_version(
     if record.versions.is_empty() {
         return whole_tool(now);
     }
-    now.claim_links(&record, false)?;
+    now.claim_links(&record)?;
     Ok((
         Change {
             record: Some(record),

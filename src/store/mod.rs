@@ -864,18 +864,33 @@ impl Now<'_> {
     /// path is free, or (with `force`) taken from whoever has it. Returns the links taken over
     /// from other tools, (owner, path). Every change that makes links asks this first, so no
     /// command replaces a file haul did not make, or another tool's link, unless forced.
-    pub fn claim_links(&self, record: &Record, force: bool) -> Result<Vec<(String, PathBuf)>> {
-        self.claim_links_pinning(record, force, None)
+    /// This is for a command that has no `--force` (rollback, uninstall, doctor): its hints
+    /// name the install that would force it.
+    pub fn claim_links(&self, record: &Record) -> Result<Vec<(String, PathBuf)>> {
+        self.claim(record, Force::NotOffered, None)
     }
 
-    /// [`Now::claim_links`] for a change that pins the links in `pinning` (`haul sync` into a
-    /// project's bin-dir): those are claimed even when the record had them.
+    /// [`Now::claim_links`] for an install, which takes `--force` (`force`: it was given),
+    /// and may pin the links in `pinning` (`haul sync` into a project's bin-dir): those are
+    /// claimed even when the record had them.
     pub fn claim_links_pinning(
         &self,
         record: &Record,
         force: bool,
         pinning: Option<&Path>,
     ) -> Result<Vec<(String, PathBuf)>> {
+        let force = if force { Force::Given } else { Force::NotGiven };
+        self.claim(record, force, pinning)
+    }
+
+    fn claim(
+        &self,
+        record: &Record,
+        force: Force,
+        pinning: Option<&Path>,
+    ) -> Result<Vec<(String, PathBuf)>> {
+        let forced = force == Force::Given;
+        let install_force = format!("`haul install {} --force`", record.name);
         let mut takeovers = Vec::new();
         let current = match &self.current {
             Current::Record(current) => Some(current),
@@ -888,23 +903,28 @@ impl Now<'_> {
             }
             match self.owner(&l.path) {
                 Owner::Free => {}
-                Owner::Tool(other) if force => takeovers.push((other, l.path.clone())),
+                Owner::Tool(other) if forced => takeovers.push((other, l.path.clone())),
                 Owner::Tool(other) => {
+                    let how = match force {
+                        Force::NotOffered => format!("{install_force} takes"),
+                        _ => "pass `--force` to take".to_owned(),
+                    };
                     return Err(UserError::new(format!(
                         "`{}` in the bin dir belongs to `{other}`",
                         l.path.display()
                     ))
-                    .hint(format!(
-                        "uninstall `{other}` first, or pass `--force` to take the name over"
-                    ))
+                    .hint(format!("uninstall `{other}` first, or {how} the name over"))
                     .into());
                 }
-                Owner::Foreign if force => {}
+                Owner::Foreign if forced => {}
                 Owner::Foreign => {
                     let hint = if l.version.is_some() {
                         "remove it from the project's bin-dir, then run `haul sync` again"
+                            .to_owned()
+                    } else if force == Force::NotOffered {
+                        format!("remove it, or {install_force} replaces it")
                     } else {
-                        "remove it, or pass `--force` to replace it"
+                        "remove it, or pass `--force` to replace it".to_owned()
                     };
                     return Err(UserError::new(format!(
                         "`{}` already exists and haul did not install it",
@@ -917,6 +937,17 @@ impl Now<'_> {
         }
         Ok(takeovers)
     }
+}
+
+/// Whether a change may take a link's place from whoever has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Force {
+    /// `--force` was given.
+    Given,
+    /// The command takes `--force`; it was not given.
+    NotGiven,
+    /// The command has no `--force` (or one that means something else).
+    NotOffered,
 }
 
 /// What is at an executable's place in the store.

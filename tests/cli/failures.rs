@@ -457,9 +457,15 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
         &["uninstall", "widget@2.0.0", "--force"],
     ];
     for args in commands {
-        env.run(args)
-            .expect_code(1)
+        let run = env.run(args);
+        run.expect_code(1)
             .stderr_has("already exists and haul did not install it");
+        // Only install's `--force` replaces it; the others say so, not to pass theirs.
+        if args[0] == "install" {
+            run.stderr_has("pass `--force` to replace it");
+        } else {
+            run.stderr_has("`haul install widget --force` replaces it");
+        }
         assert_eq!(std::fs::read(&link).unwrap(), b"my own widget", "{args:?}");
     }
     // `doctor` says what to do about it, and that `--fix` will not.

@@ -131,7 +131,7 @@ fn repair(now: &Now<'_>, bin_dir: &Path, verified_only: bool) -> Result<(Change,
         .retain(|l| now.taken_by_other(&l.path).is_none());
     // A file put at one of its links since is not haul's to replace: the tool is left
     // as it is, and the report says why.
-    now.claim_links(&record, false)
+    now.claim_links(&record)
         .map_err(|err| LeftAlone(crate::error::Report::of(&err).one_line()))?;
     // An executable that lost its mode is made executable again, as unpacking made it.
     let mut modes = 0;
