@@ -81,12 +81,13 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     }
 
     let bar = printer.download_bar("haul");
-    let replaced = runtime.block_on(self_update::replace(Replacement {
+    let replacement = Replacement {
         http: &http,
         checked: &checked,
         progress: &bar,
         limits: ctx.settings.limits,
-    }));
+    };
+    let replaced = runtime.block_on(replace(&replacement));
     bar.finish();
     let installed = replaced?;
 
@@ -112,6 +113,21 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         ),
     );
     Ok(ExitCode::Success)
+}
+
+/// Download, verify and put the new haul in place. Ctrl-C while the archive downloads stops
+/// it, and nothing is left; once haul is being replaced, that runs to its end.
+async fn replace(replacement: &Replacement<'_>) -> Result<String> {
+    let stop = crate::install::batch::interrupt()?;
+    let downloaded = tokio::select! {
+        downloaded = self_update::download(replacement) => downloaded?,
+        () = stop => {
+            return Err(UserError::new("interrupted; haul was not changed")
+                .exit(ExitCode::Interrupted)
+                .into());
+        }
+    };
+    self_update::install_downloaded(replacement, downloaded).await
 }
 
 fn up_to_date(current: &str, latest: &str) -> String {

@@ -246,8 +246,9 @@ fn settle_without_changes(
     }
 }
 
-/// A future that completes on Ctrl-C (SIGINT on Unix), listening from the moment it is made.
-fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserError> {
+/// A future that completes on Ctrl-C (SIGINT on Unix), listening from the moment it is made
+/// (inside the runtime). Once one is made, Ctrl-C no longer ends haul by itself.
+pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserError> {
     let failed =
         |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
     #[cfg(unix)]

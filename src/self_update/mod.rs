@@ -219,10 +219,18 @@ pub struct Replacement<'a> {
     pub limits: crate::unpack::Limits,
 }
 
-/// Replace the running executable with the archive of `release` for this target, after
-/// checking it against the release's `sha256.sum` and the API digest. Returns the version now
-/// installed.
-pub async fn replace(r: Replacement<'_>) -> Result<String> {
+/// The archive of a release, downloaded and verified, in a temporary directory of its own
+/// (removed when this goes).
+pub struct Downloaded {
+    dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+/// Download the archive of the release for this target and check it against the release's
+/// `sha256.sum` and the API digest: the first half of replacing the running haul
+/// ([`install_downloaded`] is the second). Nothing is changed yet: dropping this future
+/// (Ctrl-C) leaves nothing behind.
+pub async fn download(r: &Replacement<'_>) -> Result<Downloaded> {
     let Checked {
         release,
         archive,
@@ -279,14 +287,23 @@ pub async fn replace(r: Replacement<'_>) -> Result<String> {
     file.flush()?;
     drop(file);
     verify::check(&expected, &hasher.finish()).map_err(|err| unchanged(err, archive))?;
+    Ok(Downloaded { dir, path })
+}
 
+/// Unpack the verified archive and put its haul in place of the running one. Once started,
+/// this runs to its end, whatever happens to the future.
+pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> Result<String> {
+    let release = r.checked.release;
     let inside = path_in_archive(target());
     let limits = r.limits;
-    tokio::task::spawn_blocking(move || install(&path, dir.path(), &inside, &limits))
-        .await
-        .context("the update task stopped")??;
+    tokio::task::spawn_blocking(move || {
+        let Downloaded { dir, path } = downloaded;
+        install(&path, dir.path(), &inside, &limits)
+    })
+    .await
+    .context("the update task stopped")??;
     Ok(release.version.as_ref().map_or_else(
-        || tag.trim_start_matches('v').to_owned(),
+        || release.tag.trim_start_matches('v').to_owned(),
         ToString::to_string,
     ))
 }

@@ -1426,6 +1426,55 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
     assert_three_tools_installed(&env);
 }
 
+/// Ctrl-C during `haul mirror`: exit 130, no partial file in the directory that will be
+/// served, and running it again finishes the mirror.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_mirror_leaves_no_partial_file() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    let path = Server::download_path("acme/sums", "v1.0.0", "checksums.txt");
+    env.server.fault(&path, &[crate::support::Fault::Hang]);
+    let hung = env.server.hung();
+    let child = env
+        .command()
+        .current_dir(&dir)
+        .args(["mirror", "-j", "1", &mirror.display().to_string()])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stalled = hung
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the download reached the server");
+    assert_eq!(stalled, path);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let mut dirs = vec![mirror.clone()];
+    while let Some(next) = dirs.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.starts_with(".tmp"),
+                "{name} left in {}",
+                next.display()
+            );
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            }
+        }
+    }
+    run_in(&env, &dir, &["mirror", &mirror.display().to_string()]).expect_code(0);
+}
+
 /// `haul mirror` writes a checksum file as it comes (the lock pins no hash for it), so its
 /// request carries no GitHub token: a lock naming an API URL there must not put an
 /// authenticated answer into a directory meant to be served. Files the lock pins a hash for

@@ -447,6 +447,52 @@ fn the_update_is_unpacked_within_the_users_limits() {
     assert_unchanged(&env, &exe);
 }
 
+/// Ctrl-C while the new archive downloads: haul stays as it was, exit 130, and nothing is
+/// left behind (the partial download, or a copy beside haul).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_the_download_changes_nothing() {
+    use crate::support::server::{Fault, Server};
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    let path = Server::download_path(REPO, &format!("v{}", newer()), &archive_name());
+    env.server.fault(&path, &[Fault::Hang]);
+    let hung = env.server.hung();
+    let tmp = env.dir.path().join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let child = env
+        .command_for(&exe)
+        .args(["self", "update", "--yes"])
+        .env("TMPDIR", &tmp)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stalled = hung
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the download reached the server");
+    assert_eq!(stalled, path);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; haul was not changed"),
+        "{stderr}"
+    );
+    assert_unchanged(&env, &exe);
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "a download was left"
+    );
+    assert_eq!(std::fs::read_dir(exe.parent().unwrap()).unwrap().count(), 1);
+}
+
 #[test]
 fn check_on_a_package_manager_install_says_how_to_update() {
     let env = TestEnv::new();
