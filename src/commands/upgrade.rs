@@ -4,6 +4,7 @@
 //! active. Pinned tools (an exact version) stay unless `--latest`.
 
 use anyhow::Result;
+use futures_util::StreamExt as _;
 
 use crate::cli::UpgradeArgs;
 use crate::commands::outdated::selected;
@@ -53,7 +54,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     let runtime = context::runtime()?;
     let http = ctx.http()?;
     if args.dry_run {
-        return dry_run(ctx, &runtime, &http, &items, settings.platform);
+        return dry_run(ctx, &runtime, &http, &items, &settings);
     }
     let opts = crate::install::Options {
         upgrade: true,
@@ -74,16 +75,23 @@ fn dry_run(
     runtime: &tokio::runtime::Runtime,
     http: &crate::fetch::Http,
     items: &[Item],
-    platform: crate::platform::Platform,
+    settings: &InstallSettings,
 ) -> Result<ExitCode> {
     let records = ctx.store.records()?.ok;
+    let tools: Vec<&Tool> = items.iter().filter_map(|i| i.tool.as_ref().ok()).collect();
+    // Looked up `jobs` at a time, as the upgrade itself would; said in order.
+    let found = runtime.block_on(
+        futures_util::stream::iter(tools.iter())
+            .map(|tool| resolve::release(http, tool, settings.platform))
+            .buffered(settings.jobs.max(1))
+            .collect::<Vec<_>>(),
+    );
     let mut failed = false;
-    for item in items {
-        let Ok(tool) = &item.tool else { continue };
+    for (tool, found) in tools.into_iter().zip(found) {
         let record = records.iter().find(|r| r.name == tool.name);
         let active = record.and_then(|r| r.active());
         let installed = active.map(|v| v.version.clone()).unwrap_or_default();
-        match runtime.block_on(resolve::release(http, tool, platform)) {
+        match found {
             Ok(release) if active.is_some_and(|a| a.tag == release.tag) => ctx
                 .printer
                 .info(&format!("{} {installed} is up to date", tool.name)),
