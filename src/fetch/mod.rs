@@ -430,6 +430,9 @@ impl Http {
         let mut received: u64 = 0;
         let mut expected = size;
         let mut resumes = 0;
+        // Why the last attempt stopped (and its hint): a server that cannot resume is the
+        // end of the download, but not its cause.
+        let mut why: Option<(String, Option<String>)> = None;
         if let Some(len) = size {
             if len > max {
                 let hop = self.hop(url, None)?;
@@ -449,16 +452,21 @@ impl Http {
             if received > 0 {
                 bar.set_position(received);
                 if !resumed_at(&response, received) {
-                    return Err(failure::transport(
+                    let (stopped, hint) = why.take().unwrap_or_else(|| {
+                        (format!("the connection to `{}` broke", hop.host()), None)
+                    });
+                    let mut failure = failure::transport(
                         &hop,
                         format!(
-                            "the connection to `{}` broke after {received} bytes and the server cannot resume",
-                            hop.host()
+                            "{stopped}, after {received} bytes, and the server cannot resume the download"
                         ),
                         Retry::Never,
                     )
-                    .cause(format!("while fetching `{}`", hop.shown()))
-                    .into_error(Some(&hop)));
+                    .cause(format!("while fetching `{}`", hop.shown()));
+                    if let Some(hint) = hint {
+                        failure = failure.hint(hint);
+                    }
+                    return Err(failure.into_error(Some(&hop)));
                 }
             } else if let Some(len) = response.content_length() {
                 self.check_announced(&hop, len, size)?;
@@ -491,6 +499,7 @@ impl Http {
                 (Some(failure), _) => failure,
             };
             resumes += 1;
+            why = Some((failure.error.to_string(), failure.hint.clone()));
             self.again(failure, &hop, resumes, deadline).await?;
         }
     }

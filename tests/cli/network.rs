@@ -259,6 +259,22 @@ fn a_download_that_stalls_half_way_resumes_after_the_timeout() {
     );
 }
 
+/// A download that stalls on a server that cannot resume fails with what happened (the
+/// silence, and the setting that bounds it), not only with "cannot resume".
+#[test]
+fn a_stall_on_a_server_that_cannot_resume_says_so() {
+    let env = TestEnv::new().env("HAUL_TIMEOUT", "2");
+    let (_, path, _) = widget(&env);
+    env.server.without_ranges();
+    env.server.fault(&path, &[Fault::Hang]);
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("sent nothing for 2 s")
+        .stderr_has("the server cannot resume the download")
+        .stderr_has("HAUL_TIMEOUT");
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
 #[test]
 fn one_stalled_server_does_not_hold_the_other_installs() {
     let env = TestEnv::new().env("HAUL_TIMEOUT", "2");

@@ -147,6 +147,8 @@ struct State {
     root: Option<std::path::PathBuf>,
     /// Release lists hold at most this many per page, whatever `per_page` asks (as Gitea does).
     max_per_page: Option<usize>,
+    /// `Range` is ignored: every download is sent whole, from its start.
+    no_ranges: bool,
 }
 
 #[derive(Clone)]
@@ -178,6 +180,11 @@ impl Server {
     /// `Link` header still names the next page.
     pub fn cap_per_page(&self, max: usize) {
         self.state().max_per_page = Some(max);
+    }
+
+    /// Ignore `Range`, as a server that cannot resume a download does.
+    pub fn without_ranges(&self) {
+        self.state().no_ranges = true;
     }
 
     /// Answer 503 to everything from now on.
@@ -684,7 +691,7 @@ fn answer(state: &mut State, request: &Request) -> Reply {
         let rel = request.path.trim_start_matches('/');
         let safe = !rel.split('/').any(|p| p == ".." || p.is_empty());
         return match std::fs::read(root.join(rel)) {
-            Ok(bytes) if safe => file_reply(&bytes, request),
+            Ok(bytes) if safe => file_reply(&bytes, request, state.no_ranges),
             _ => Reply::not_found(),
         };
     }
@@ -771,7 +778,7 @@ fn normal_answer(state: &State, request: &Request) -> Reply {
         return Reply::redirect(302, location);
     }
     if let Some(bytes) = state.files.get(&request.path) {
-        return file_reply(bytes, request);
+        return file_reply(bytes, request, state.no_ranges);
     }
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     // A moved repository: GitHub answers 301 to the repository's id.
@@ -828,10 +835,11 @@ fn normal_answer(state: &State, request: &Request) -> Reply {
     }
 }
 
-fn file_reply(bytes: &[u8], request: &Request) -> Reply {
+fn file_reply(bytes: &[u8], request: &Request, no_ranges: bool) -> Reply {
     let range_start = request
         .headers
         .iter()
+        .filter(|_| !no_ranges)
         .find(|(n, _)| n.eq_ignore_ascii_case("range"))
         .and_then(|(_, v)| v.strip_prefix("bytes="))
         .and_then(|v| v.strip_suffix('-'))
