@@ -863,6 +863,37 @@ fn list_all_marks_only_the_broken_version() {
     assert!(problems("2.0.0").is_some_and(|n| n > 0), "{json}");
 }
 
+/// A link into the store that no record names is found in every directory tools are linked
+/// into, not only the bin dir in use, and `--fix` removes it.
+#[cfg(unix)]
+#[test]
+fn doctor_finds_orphan_links_in_every_bin_dir() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let other = env.dir.path().join("other-bin");
+    let other_arg = other.display().to_string();
+    env.run(&["install", "acme/widget", "--bin-dir", &other_arg])
+        .expect_code(0);
+    let stray = other.join("old-widget");
+    std::os::unix::fs::symlink(
+        env.home().join("tools/widget/1.0.0/widget-1.0.0/widget"),
+        &stray,
+    )
+    .unwrap();
+    let doctor = env.run(&["doctor", "--json"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.json()["problems"]
+            .to_string()
+            .contains("old-widget` links into the store, but no record names it"),
+        "{}",
+        doctor.stdout()
+    );
+    env.run(&["doctor", "--fix"]);
+    assert!(!stray.exists() && std::fs::symlink_metadata(&stray).is_err());
+    assert!(other.join("widget").exists());
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]

@@ -206,13 +206,26 @@ pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
     out
 }
 
-/// Links in the bin dir into `tools/` that no record names.
+/// Links into `tools/` that no record names, in the bin dir and in every directory a record
+/// links into (another `--bin-dir`, a project's bin-dir): an uninstall run with another bin
+/// dir, or a damaged record removed, can leave them there.
 pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<PathBuf> {
     let tools = ctx.store.tools_dir();
+    let mut dirs: Vec<&Path> = vec![bin_dir];
+    for record in &records.ok {
+        for l in &record.links {
+            if let Some(dir) = l.path.parent()
+                && !dirs.contains(&dir)
+            {
+                dirs.push(dir);
+            }
+        }
+    }
     // Names the records claim are skipped first: on Windows, where a link is a copy,
     // `points_into` searches the tools tree for the file.
-    let mut out: Vec<PathBuf> = read_dir(bin_dir)
+    let mut out: Vec<PathBuf> = dirs
         .into_iter()
+        .flat_map(read_dir)
         .filter(|p| {
             !records
                 .ok

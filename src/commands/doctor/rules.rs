@@ -27,7 +27,8 @@ pub struct Facts {
     pub tools: Vec<Tool>,
     /// Directories under `tools/` that no record names.
     pub orphan_dirs: Vec<PathBuf>,
-    /// Links in the bin dir into `tools/` that no record names.
+    /// Links into `tools/` that no record names, in the bin dir and the directories records
+    /// link into.
     pub orphan_links: Vec<PathBuf>,
 }
 
