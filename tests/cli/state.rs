@@ -131,9 +131,13 @@ fn broken_installs_are_found_and_repaired() {
     // doctor --fix repairs what it reports.
     std::fs::remove_file(env.bin_dir().join(format!("tool06{EXE}"))).unwrap();
     std::fs::create_dir_all(env.home().join("tools/orphan/1.0")).unwrap();
+    // Not what haul makes there (a directory of version directories): left alone.
+    std::fs::create_dir_all(env.home().join("tools/mine")).unwrap();
+    std::fs::write(env.home().join("tools/mine/run.sh"), b"echo mine").unwrap();
     env.run(&["doctor", "--fix"]).stdout().contains("fixed:");
     env.run(&["which", "tool06"]).expect_code(0);
     assert!(!env.home().join("tools/orphan").exists());
+    assert!(env.home().join("tools/mine/run.sh").is_file());
     let after = env.run(&["doctor", "--json"]);
     assert_eq!(fixable(&after.json()), 0, "{}", after.stdout());
 }

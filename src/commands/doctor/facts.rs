@@ -192,7 +192,12 @@ pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
             continue;
         }
         match records.ok.iter().find(|r| r.name == name) {
-            None => out.push(tool),
+            // Only what haul makes there: a directory of version directories. A `HAUL_HOME`
+            // that held other files first keeps them.
+            None if tool.is_dir() && read_dir(&tool).iter().all(|v| v.is_dir()) => {
+                out.push(tool);
+            }
+            None => {}
             Some(record) => {
                 for version in read_dir(&tool) {
                     if !record.versions.contains_key(&file_name(&version)) {
