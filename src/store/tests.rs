@@ -84,6 +84,26 @@ fn journal(store: &Store, entry: &serde_json::Value) -> PathBuf {
     path
 }
 
+/// Stage `version` of `t` and journal the change that installs and activates it, as a
+/// process does just before it makes the change; returns the staging (the caller forgets it,
+/// as a process that died would).
+fn journal_install(store: &Store, version: &str) -> Staging {
+    let staging = store.staging("t").unwrap();
+    program(&staging.unpacked().join("t"), &format!("t {version}"));
+    let previous = store.read("t").unwrap().unwrap();
+    let mut record = previous.clone();
+    record.add_version(version, installed(version));
+    record.activate(version, &[], 2);
+    journal(
+        store,
+        &serde_json::json!({
+            "name": "t", "record": record, "previous": previous,
+            "stage": [staging.unpacked(), version], "remove": [], "unlink": [],
+        }),
+    );
+    staging
+}
+
 fn linked(store: &Store) -> Option<String> {
     std::fs::read_to_string(store.bin_dir.join("t")).ok()
 }
@@ -185,19 +205,7 @@ fn a_change_completes_a_journal_left_since_for_its_tool() {
     let store = store(dir.path());
     install(&store, "1.0.0").unwrap();
     // Another process stored 2.0.0 and died once the version was in place.
-    let staging = store.staging("t").unwrap();
-    program(&staging.unpacked().join("t"), "t 2.0.0");
-    let previous = store.read("t").unwrap().unwrap();
-    let mut record = previous.clone();
-    record.add_version("2.0.0", installed("2.0.0"));
-    record.activate("2.0.0", &[], 2);
-    journal(
-        &store,
-        &serde_json::json!({
-            "name": "t", "record": record, "previous": previous,
-            "stage": [staging.unpacked(), "2.0.0"], "remove": [], "unlink": [],
-        }),
-    );
+    let staging = journal_install(&store, "2.0.0");
     std::fs::rename(staging.unpacked(), store.version_dir("t", "2.0.0")).unwrap();
     std::mem::forget(staging);
 
@@ -354,20 +362,8 @@ fn a_replayed_change_leaves_a_file_put_at_its_link() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     install(&store, "1.0.0").unwrap();
-    let previous = store.read("t").unwrap().unwrap();
-    let staging = store.staging("t").unwrap();
-    program(&staging.unpacked().join("t"), "t 2.0.0");
-    let mut record = previous.clone();
-    record.add_version("2.0.0", installed("2.0.0"));
-    record.activate("2.0.0", &[], 2);
-    journal(
-        &store,
-        &serde_json::json!({
-            "name": "t", "record": record, "previous": previous,
-            "stage": [staging.unpacked(), "2.0.0"], "remove": [], "unlink": [],
-        }),
-    );
-    std::mem::forget(staging);
+    // A process staged 2.0.0, journaled its install and died.
+    std::mem::forget(journal_install(&store, "2.0.0"));
     let link = store.bin_dir.join("t");
     std::fs::remove_file(&link).unwrap();
     std::fs::write(&link, "the user's own t").unwrap();

@@ -433,12 +433,6 @@ fn a_conflicting_bin_is_not_overwritten() {
     );
 }
 
-/// What `haul doctor --fix` printed, both streams.
-fn doctor_fix(env: &TestEnv) -> String {
-    let fix = env.run(&["doctor", "--fix"]);
-    format!("{}{}", fix.stdout(), fix.stderr())
-}
-
 /// A file put at a tool's link after haul made it is the user's: neither a reinstall, a
 /// rollback, removing the active version nor `doctor --fix` replaces it; `--force` does.
 #[test]
@@ -485,7 +479,7 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
             .contains("haul install widget --force"),
         "{problem}"
     );
-    let fixed = doctor_fix(&env);
+    let fixed = env.doctor_fix();
     assert!(!fixed.contains("relinked"), "{fixed}");
     assert_eq!(std::fs::read(&link).unwrap(), b"my own widget");
     env.run(&["install", "acme/widget", "--force"])
@@ -518,7 +512,7 @@ fn a_takeover_that_stopped_half_way_is_repaired() {
     let list = env.run(&["list"]);
     assert!(list.stdout().contains("BROKEN"), "{}", list.stdout());
 
-    let fixed = doctor_fix(&env);
+    let fixed = env.doctor_fix();
     assert!(!fixed.contains("left `widget` as it is"), "{fixed}");
     let list = env.run(&["list", "--json"]);
     for tool in list.json().as_array().unwrap() {
@@ -543,24 +537,10 @@ fn ctrl_c_mid_download_changes_nothing() {
     let asset = publish_simple(&env.server, "acme/alpha", "2.0.0");
     let path = Server::download_path("acme/alpha", "v2.0.0", &asset);
     env.server.fault(&path, &[Fault::Hang]);
-    let hung = env.server.hung();
-    let child = env
-        .command()
-        .args(["install", "acme/alpha"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The download has started and stalls half-way: interrupt haul now.
-    let stalled = hung
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the download reached the server");
-    assert_eq!(stalled, path);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+    let mut install = env.command();
+    install.args(["install", "acme/alpha"]);
+    // The download has started and stalls half-way: interrupt haul then.
+    let out = env.interrupt_when_hung(&path, install);
     assert_eq!(
         out.status.code(),
         Some(130),

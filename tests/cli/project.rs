@@ -1437,24 +1437,11 @@ fn ctrl_c_during_mirror_leaves_no_partial_file() {
     let mirror = env.dir.path().join("mirror");
     let path = Server::download_path("acme/sums", "v1.0.0", "checksums.txt");
     env.server.fault(&path, &[crate::support::Fault::Hang]);
-    let hung = env.server.hung();
-    let child = env
-        .command()
+    let mut mirror_run = env.command();
+    mirror_run
         .current_dir(&dir)
-        .args(["mirror", "-j", "1", &mirror.display().to_string()])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stalled = hung
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the download reached the server");
-    assert_eq!(stalled, path);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+        .args(["mirror", "-j", "1", &mirror.display().to_string()]);
+    let out = env.interrupt_when_hung(&path, mirror_run);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");

@@ -458,26 +458,11 @@ fn ctrl_c_during_the_download_changes_nothing() {
     publish(&env, &newer(), &Layout::default());
     let path = Server::download_path(REPO, &format!("v{}", newer()), &archive_name());
     env.server.fault(&path, &[Fault::Hang]);
-    let hung = env.server.hung();
     let tmp = env.dir.path().join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    let child = env
-        .command_for(&exe)
-        .args(["self", "update", "--yes"])
-        .env("TMPDIR", &tmp)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stalled = hung
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the download reached the server");
-    assert_eq!(stalled, path);
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
+    let mut update = env.command_for(&exe);
+    update.args(["self", "update", "--yes"]).env("TMPDIR", &tmp);
+    let out = env.interrupt_when_hung(&path, update);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(

@@ -884,16 +884,12 @@ fn doctor_finds_orphan_links_in_every_bin_dir() {
         &stray,
     )
     .unwrap();
-    let doctor = env.run(&["doctor", "--json"]);
-    doctor.expect_code(1);
+    let problems = env.doctor_problems();
     assert!(
-        doctor.json()["problems"]
-            .to_string()
-            .contains("old-widget` links into the store, but no record names it"),
-        "{}",
-        doctor.stdout()
+        problems.contains("old-widget` links into the store, but no record names it"),
+        "{problems}"
     );
-    env.run(&["doctor", "--fix"]);
+    env.doctor_fix();
     assert!(!stray.exists() && std::fs::symlink_metadata(&stray).is_err());
     assert!(other.join("widget").exists());
 }
@@ -913,13 +909,8 @@ fn doctor_fix_makes_a_removed_bin_dir_again() {
         "{}",
         doctor.stdout()
     );
-    let fix = env.run(&["doctor", "--fix"]);
-    assert!(
-        fix.stdout().contains("`widget`: relinked 1 link"),
-        "{}{}",
-        fix.stdout(),
-        fix.stderr()
-    );
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("`widget`: relinked 1 link"), "{fixed}");
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "1.0.0"))
@@ -938,29 +929,20 @@ fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
     env.run(&["install", "acme/widget"]).expect_code(0);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
-    let record_path = env.home().join("records/widget.json");
-    let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
-    record["active"] = serde_json::json!("9.9.9");
-    std::fs::write(&record_path, record.to_string()).unwrap();
+    env.edit_record("widget", |record| {
+        record["active"] = serde_json::json!("9.9.9");
+    });
 
     env.run(&["list"])
         .expect_code(0)
         .stderr_has("its active version 9.9.9 is not stored");
-    let doctor = env.run(&["doctor", "--json"]);
-    doctor.expect_code(1);
+    let problems = env.doctor_problems();
     assert!(
-        doctor.json()["problems"]
-            .to_string()
-            .contains("its active version 9.9.9 is not stored")
+        problems.contains("its active version 9.9.9 is not stored"),
+        "{problems}"
     );
-    let fix = env.run(&["doctor", "--fix"]);
-    assert!(
-        fix.stdout().contains("`widget`: made 2.0.0 active"),
-        "{}{}",
-        fix.stdout(),
-        fix.stderr()
-    );
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("`widget`: made 2.0.0 active"), "{fixed}");
     env.run(&["which", "widget"]).expect_code(0);
     assert_eq!(
         env.installed_bytes("widget"),
@@ -976,26 +958,17 @@ fn a_link_to_no_stored_executable_is_let_go() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
-    let record_path = env.home().join("records/widget.json");
-    let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&record_path).unwrap()).unwrap();
-    record["versions"]["1.0.0"]["bins"] = serde_json::json!([]);
-    std::fs::write(&record_path, record.to_string()).unwrap();
+    env.edit_record("widget", |record| {
+        record["versions"]["1.0.0"]["bins"] = serde_json::json!([]);
+    });
 
-    let doctor = env.run(&["doctor", "--json"]);
-    doctor.expect_code(1);
+    let problems = env.doctor_problems();
     assert!(
-        doctor.json()["problems"]
-            .to_string()
-            .contains("which no stored version it follows has")
+        problems.contains("which no stored version it follows has"),
+        "{problems}"
     );
-    let fix = env.run(&["doctor", "--fix"]);
-    assert!(
-        fix.stdout().contains("let go of 1 link"),
-        "{}{}",
-        fix.stdout(),
-        fix.stderr()
-    );
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("let go of 1 link"), "{fixed}");
     assert_eq!(env.installed_bytes("widget"), None);
     assert_eq!(fixable(&env.run(&["doctor", "--json"]).json()), 0);
 }

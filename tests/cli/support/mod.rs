@@ -134,6 +134,54 @@ impl TestEnv {
             .replace('\\', "/")
     }
 
+    /// Change the record of `name` as a hand edit (or a restored backup) would.
+    pub fn edit_record(&self, name: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+        let path = self.home().join(format!("records/{name}.json"));
+        let mut record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        edit(&mut record);
+        std::fs::write(&path, record.to_string()).unwrap();
+    }
+
+    /// The problems `haul doctor --json` reports (it must exit 1), as JSON text.
+    #[track_caller]
+    pub fn doctor_problems(&self) -> String {
+        let doctor = self.run(&["doctor", "--json"]);
+        doctor.expect_code(1);
+        doctor.json()["problems"].to_string()
+    }
+
+    /// What `haul doctor --fix` printed, both streams.
+    pub fn doctor_fix(&self) -> String {
+        let fix = self.run(&["doctor", "--fix"]);
+        format!("{}{}", fix.stdout(), fix.stderr())
+    }
+
+    /// Start `command` (its stderr piped), wait until the server says a request to `path`
+    /// hangs, then press Ctrl-C (SIGINT): what the process left.
+    #[cfg(unix)]
+    pub fn interrupt_when_hung(
+        &self,
+        path: &str,
+        mut command: std::process::Command,
+    ) -> std::process::Output {
+        let hung = self.server.hung();
+        let child = command
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stalled = hung
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the request reached the server");
+        assert_eq!(stalled, path);
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        child.wait_with_output().unwrap()
+    }
+
     /// The file behind an installed tool's link in the bin dir.
     pub fn installed_bytes(&self, bin: &str) -> Option<Vec<u8>> {
         std::fs::read(self.bin_dir().join(format!("{bin}{EXE}"))).ok()
