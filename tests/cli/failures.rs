@@ -370,17 +370,24 @@ fn no_asset_for_the_platform_lists_assets() {
         );
 }
 
+/// Publish acme/widget 1.0.0 with a checksums file, its files on `files` (another host than
+/// the API's); returns the archive's name.
+fn widget_hosted_on(env: &TestEnv, files: &Server) -> String {
+    let asset = host_asset("widget", "1.0.0", ".tar.gz");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .hosted_on(files)
+        .asset(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    asset
+}
+
 #[test]
 fn token_goes_to_the_api_host_only() {
     let files = Server::start();
     let env = TestEnv::new().env("HAUL_GITHUB_TOKEN", "s3cret");
-    let asset = host_asset("widget", "1.0.0", ".tar.gz");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .hosted_on(&files)
-        .asset(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
-        .checksums("checksums.txt")
-        .publish();
+    widget_hosted_on(&env, &files);
     env.run(&["install", "acme/widget"]).expect_code(0);
     assert!(!env.server.requests().is_empty());
     env.server.assert_authorization(Some("Bearer s3cret"));
@@ -394,13 +401,7 @@ fn token_goes_to_the_api_host_only() {
 fn a_busy_download_host_is_not_the_github_rate_limit() {
     let files = Server::start();
     let env = TestEnv::new();
-    let asset = host_asset("widget", "1.0.0", ".tar.gz");
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .hosted_on(&files)
-        .asset(&asset, &crate::support::tar_gz_release("widget", "1.0.0"))
-        .checksums("checksums.txt")
-        .publish();
+    let asset = widget_hosted_on(&env, &files);
     let path = Server::download_path("acme/widget", "v1.0.0", &asset);
     files.fault(&path, &[Fault::Busy { retry_after: 600 }]);
     let run = env.run(&["install", "acme/widget"]);
