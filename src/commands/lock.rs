@@ -152,7 +152,7 @@ pub fn relock(
 fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), UserError> {
     let mut seen: Vec<(String, &str)> = Vec::new();
     for locked in &lock.tools {
-        let Ok(tool) = crate::commands::sync::tool_of(locked, catalog) else {
+        let Ok(tool) = locked.tool(catalog) else {
             continue;
         };
         for bin in tool.wanted_bins() {

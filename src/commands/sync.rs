@@ -12,11 +12,9 @@ use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::install::Linking;
 use crate::install::batch::{Failing, Item};
-use crate::names::WantedBin;
 use crate::project::Project;
 use crate::project::lock::{self, LockedTool};
-use crate::request::spec::ToolSpec;
-use crate::request::tool::{Overrides, Tool};
+use crate::request::tool::Tool;
 use crate::settings::InstallSettings;
 
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
@@ -78,7 +76,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .tools
         .iter()
         .map(|locked| {
-            let found = tool_of(locked, &catalog).and_then(|tool| {
+            let found = locked.tool(&catalog).and_then(|tool| {
                 let resolved =
                     locked_files(locked, &tool, settings.platform, settings.require_checksum)?;
                 Ok((tool, resolved))
@@ -145,7 +143,7 @@ pub fn store_locked(
     locked: &LockedTool,
 ) -> Result<crate::install::Outcome> {
     let catalog = ctx.catalog()?;
-    let tool = tool_of(locked, &catalog)?;
+    let tool = locked.tool(&catalog)?;
     let settings = InstallSettings::resolve(
         &ctx.settings,
         None,
@@ -198,22 +196,4 @@ fn locked_files(
     };
     let parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
     Ok(crate::resolve::Resolved { release, parts })
-}
-
-/// The tool a lock entry installs: its source, product and executables.
-pub fn tool_of(locked: &LockedTool, catalog: &crate::catalog::Catalog) -> Result<Tool, UserError> {
-    let spec = ToolSpec::parse(&format!("{}@{}", locked.source, locked.tag))?;
-    let overrides = Overrides {
-        bins: locked
-            .bin
-            .iter()
-            .map(|b| WantedBin::parse(b))
-            .collect::<Result<_, _>>()?,
-        asset: None,
-        pre: locked.requirement.pre,
-    };
-    let mut tool = Tool::resolve(&spec, catalog, &overrides)?;
-    tool.name.clone_from(&locked.name);
-    tool.product = locked.product.clone();
-    Ok(tool)
 }

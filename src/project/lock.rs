@@ -14,6 +14,8 @@ use super::manifest::Wanted;
 use crate::error::{ExitCode, UserError};
 use crate::names::{self, NameKind, WantedBin};
 use crate::platform::Platform;
+use crate::request::spec::ToolSpec;
+use crate::request::tool::{Overrides, Tool};
 use crate::store::record::{Artifact, Identity, Product, Record, Requirement};
 use crate::verify::{Algorithm, Digest};
 
@@ -93,6 +95,24 @@ pub fn unvouched_refused(tool: &LockedTool, file: &Artifact) -> UserError {
 }
 
 impl LockedTool {
+    /// The tool this entry installs: its source, product and executables.
+    pub fn tool(&self, catalog: &crate::catalog::Catalog) -> Result<Tool, UserError> {
+        let spec = ToolSpec::parse(&format!("{}@{}", self.source, self.tag))?;
+        let overrides = Overrides {
+            bins: self
+                .bin
+                .iter()
+                .map(|b| WantedBin::parse(b))
+                .collect::<Result<_, _>>()?,
+            asset: None,
+            pre: self.requirement.pre,
+        };
+        let mut tool = Tool::resolve(&spec, catalog, &overrides)?;
+        tool.name.clone_from(&self.name);
+        tool.product = self.product.clone();
+        Ok(tool)
+    }
+
     /// How this entry is not what haul.toml's `wanted` asks for (`None`: it is).
     pub fn difference(
         &self,
