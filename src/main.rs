@@ -8,6 +8,7 @@
 //
 // 1. Shared vocabulary: errors, the one check for names, paths, platforms, sizes.
 mod error;
+mod format;
 mod names;
 mod paths;
 mod platform;

@@ -2,9 +2,9 @@
 //! settling the spellings whose meaning depends on the rest of the release. Pure: no I/O.
 
 use super::Request;
+use crate::format::Format;
 use crate::platform::words::{self, ArchWord, Glued, LibcWord, OsWord};
 use crate::platform::{Arch, Os};
-use crate::unpack::Format;
 
 /// How an asset is packed: whether it can be installed at all, and how well it suits an OS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,13 +9,12 @@
 
 pub mod elf;
 pub mod executables;
-pub mod format;
 pub mod limits;
 mod tar_stream;
 mod tree;
 mod zip_file;
 
-pub use format::Format;
+pub use crate::format::Format;
 pub use limits::Limits;
 
 use std::io::{self, BufRead, Read};

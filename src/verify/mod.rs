@@ -24,8 +24,8 @@ pub use hash::{Hasher, Hashes};
 pub use read::find;
 
 use crate::error::{ExitCode, UserError};
-use crate::unpack::Format;
-use crate::unpack::format::strip_suffix_ignore_case;
+use crate::format::Format;
+use crate::format::strip_suffix_ignore_case;
 
 /// A project's lock file, the source that vouches for the files `haul sync` installs from it
 /// (`verified_by = "haul.lock"`).
