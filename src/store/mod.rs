@@ -184,6 +184,41 @@ impl Store {
         self.home.join("staging")
     }
 
+    /// Why no change to the store could be made, each with what to do (for `haul doctor`): a
+    /// store that cannot be written (tried with a temporary file that never has a name where
+    /// it can, and is gone at once), or, on Unix, `tools/` and `staging/` on different file
+    /// systems (a version moves into place by a rename).
+    pub fn cannot_change(&self) -> Vec<(String, &'static str)> {
+        let mut why = Vec::new();
+        if self.home.is_dir()
+            && let Err(err) = tempfile::tempfile_in(&self.home)
+        {
+            why.push((
+                format!("haul's store `{}` cannot be written: {err}", self.home.display()),
+                "make it writable, or point `HAUL_HOME` at a directory you own; every install and uninstall fails until then",
+            ));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            if let (Ok(tools), Ok(staging)) = (
+                std::fs::metadata(self.tools_dir()),
+                std::fs::metadata(self.staging_root()),
+            ) && tools.dev() != staging.dev()
+            {
+                why.push((
+                    format!(
+                        "`{}` and `{}` are on different file systems",
+                        self.tools_dir().display(),
+                        self.staging_root().display()
+                    ),
+                    "keep them on one (a link that moves `tools/` to another disk must take `staging/` with it): versions move into place by a rename, and every install fails",
+                ));
+            }
+        }
+        why
+    }
+
     fn journal_dir(&self) -> PathBuf {
         self.home.join("journal")
     }

@@ -894,6 +894,33 @@ fn doctor_finds_orphan_links_in_every_bin_dir() {
     assert!(other.join("widget").exists());
 }
 
+/// A store whose `tools/` is on another file system than its `staging/` (a link to another
+/// disk) cannot install anything: `doctor` says so instead of "no problems found".
+#[cfg(target_os = "linux")]
+#[test]
+fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
+    use std::os::unix::fs::MetadataExt as _;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let Ok(elsewhere) = tempfile::tempdir_in("/dev/shm") else {
+        return; // No second file system to put `tools/` on.
+    };
+    let tools = env.home().join("tools");
+    if std::fs::metadata(elsewhere.path()).unwrap().dev()
+        == std::fs::metadata(&tools).unwrap().dev()
+    {
+        return;
+    }
+    std::fs::remove_dir_all(&tools).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), &tools).unwrap();
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("are on different file systems"),
+        "{problems}"
+    );
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]

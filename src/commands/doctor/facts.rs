@@ -1,5 +1,6 @@
 //! Gathering what `haul doctor` looks at: the installation, the config file, the store (damaged
-//! records, half-done changes, broken tools, leftovers), PATH and the cache. Reads only.
+//! records, half-done changes, broken tools, leftovers), PATH and the cache. Reads only (the
+//! store's writability is tried with a temporary file that is gone at once).
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
                 .as_ref()
                 .map(|e| crate::error::Report::of(&e.clone().into()).one_line()),
         },
+        store_unusable: ctx.store.cannot_change(),
         newer: records
             .damaged
             .iter()

@@ -21,6 +21,8 @@ pub struct Facts {
     pub damaged: Vec<(String, String)>,
     /// Records a newer haul wrote, which this one cannot read: (name, what says so).
     pub newer: Vec<(String, String)>,
+    /// Why no change to the store could be made, each with what to do.
+    pub store_unusable: Vec<(String, &'static str)>,
     /// Changes a crash left half-done, each with why `--fix` cannot complete it, if so.
     pub pending: Vec<(String, Option<String>)>,
     /// Per tool, what is missing or wrong on disk.
@@ -99,6 +101,9 @@ fn config(facts: &Facts, out: &mut Vec<Finding>) {
 }
 
 fn store(facts: &Facts, out: &mut Vec<Finding>) {
+    for (problem, fix) in &facts.store_unusable {
+        out.push(finding(problem.clone(), *fix, false));
+    }
     for (name, refused) in &facts.pending {
         out.push(match refused {
             None => finding(
