@@ -399,7 +399,16 @@ fn move_version(store: &Store, name: &str, staged: &Path, key: &str) -> Result<(
                     .caused_by(err.to_string())
             })?;
         }
-        fs_err::rename(staged, &dest)?;
+        fs_err::rename(staged, &dest).map_err(|err| {
+            let cross = err.kind() == std::io::ErrorKind::CrossesDevices;
+            let error = UserError::new(format!("cannot move the new version to `{}`", dest.display()))
+                .caused_by(err.to_string());
+            if cross {
+                error.hint("haul's `tools/` and `staging/` must be on one file system (a link that moves `tools/` to another disk must take `staging/` with it); `haul doctor` checks")
+            } else {
+                error
+            }
+        })?;
         crate::store::pause_point("version-moved");
     } else if !dest.exists() {
         return Err(Incomplete {

@@ -919,6 +919,11 @@ fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
         problems.contains("are on different file systems"),
         "{problems}"
     );
+    // And an install there says what is wrong, not only the system's error.
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("must be on one file system");
 }
 
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
