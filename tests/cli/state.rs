@@ -926,6 +926,32 @@ fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
         .stderr_has("must be on one file system");
 }
 
+/// What `--fix` leaves as it is is reported apart from what it fixed: a tool with a file of
+/// the user's at its link is not repaired, and says why.
+#[test]
+fn doctor_fix_reports_what_it_left_apart_from_what_it_fixed() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    std::fs::remove_dir_all(env.home().join("tools/widget/1.0.0")).unwrap();
+    let link = env.bin_dir().join(format!("widget{EXE}"));
+    std::fs::remove_file(&link).unwrap();
+    std::fs::write(&link, b"mine").unwrap();
+    let report = env.run(&["doctor", "--fix", "--json"]).json();
+    assert_eq!(report["fixed"], serde_json::json!([]), "{report}");
+    let left = report["left_alone"].to_string();
+    assert!(
+        left.contains("`widget`: ") && left.contains("haul did not install it"),
+        "{left}"
+    );
+    assert_eq!(std::fs::read(&link).unwrap(), b"mine");
+    let text = env.doctor_fix();
+    assert!(text.contains("left as it is: `widget`"), "{text}");
+    assert!(!text.contains("fixed: "), "{text}");
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]

@@ -10,14 +10,23 @@ use std::path::Path;
 use crate::store::record::{Link, Record};
 use crate::store::{Change, Current, Now, Problem};
 
+/// What `--fix` did, and what it left as it is (and why), for the report.
+#[derive(Default)]
+pub struct Fixed {
+    pub done: Vec<String>,
+    pub left: Vec<String>,
+}
+
 /// Repair what can be repaired; returns what was done, for the report.
-pub fn fix(ctx: &Context) -> Result<Vec<String>> {
+pub fn fix(ctx: &Context) -> Result<Fixed> {
     let store = &ctx.store;
-    let mut fixed = Vec::new();
+    let mut fixed = Fixed::default();
     // Under the lock: another haul may be in the middle of a change it journaled.
     let lock = store.lock()?;
     for (name, why) in store.recover() {
-        fixed.push(format!("could not complete the change to `{name}`: {why}"));
+        fixed
+            .left
+            .push(format!("the change to `{name}` was not completed: {why}"));
     }
     drop(lock);
     let records = store.records()?;
@@ -51,11 +60,13 @@ pub fn fix(ctx: &Context) -> Result<Vec<String>> {
     let records = store.records()?;
     for dir in facts::orphan_dirs(ctx, &records) {
         store.remove_orphan(&dir)?;
-        fixed.push(format!("removed `{}`", dir.display()));
+        fixed.done.push(format!("removed `{}`", dir.display()));
     }
     for path in facts::orphan_links(ctx, &records, &ctx.settings.paths.bin_dir) {
         store.remove_orphan(&path)?;
-        fixed.push(format!("removed the link `{}`", path.display()));
+        fixed
+            .done
+            .push(format!("removed the link `{}`", path.display()));
     }
     Ok(fixed)
 }
@@ -267,11 +278,11 @@ impl Repaired<'_> {
 struct LeftAlone(String);
 
 /// Add what one repair did (or why it left the tool as it is) to `fixed`.
-fn report(done: Result<Option<String>>, name: &str, fixed: &mut Vec<String>) -> Result<()> {
+fn report(done: Result<Option<String>>, name: &str, fixed: &mut Fixed) -> Result<()> {
     match done {
-        Ok(done) => fixed.extend(done),
+        Ok(done) => fixed.done.extend(done),
         Err(err) => match err.downcast_ref::<LeftAlone>() {
-            Some(LeftAlone(why)) => fixed.push(format!("left `{name}` as it is: {why}")),
+            Some(LeftAlone(why)) => fixed.left.push(format!("`{name}`: {why}")),
             None => return Err(err),
         },
     }

@@ -41,6 +41,8 @@ struct Report {
     cache_dir: String,
     /// What `--fix` repaired.
     fixed: Vec<String>,
+    /// What `--fix` left as it is, and why.
+    left_alone: Vec<String>,
     problems: Vec<rules::Finding>,
 }
 
@@ -69,7 +71,11 @@ struct Config {
 
 pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
     let install = Installation::detect(&ctx.settings)?;
-    let fixed = if args.fix { fix::fix(ctx)? } else { Vec::new() };
+    let fixed = if args.fix {
+        fix::fix(ctx)?
+    } else {
+        fix::Fixed::default()
+    };
     let gathered = facts::gather(ctx, &install)?;
     let network = crate::fetch::diagnose(&ctx.settings.network);
     let mut problems = rules::problems(&gathered.facts);
@@ -117,7 +123,8 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
         tools: gathered.tools,
         cache_bytes: gathered.cache_bytes,
         cache_dir: ctx.settings.paths.cache_dir.display().to_string(),
-        fixed,
+        fixed: fixed.done,
+        left_alone: fixed.left,
         problems,
     };
     if args.json {
@@ -174,6 +181,9 @@ fn human(r: &Report, install: &Installation) -> String {
     );
     for fixed in &r.fixed {
         let _ = write!(out, "\nfixed: {fixed}");
+    }
+    for left in &r.left_alone {
+        let _ = write!(out, "\nleft as it is: {left}");
     }
     if r.problems.is_empty() {
         out.push_str("\nno problems found");
