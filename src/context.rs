@@ -22,6 +22,7 @@ pub struct Context {
 impl Context {
     pub fn new(settings: Settings, printer: Printer) -> Context {
         let store = Store::new(settings.paths.home.clone(), settings.paths.bin_dir.clone())
+            .with_legacy_bin_dir(settings.paths.legacy_bin_dir.clone())
             .with_notice(Arc::new(LockNotice(printer.clone())));
         Context {
             settings,

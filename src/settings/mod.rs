@@ -43,6 +43,8 @@ pub struct ConfigFile {
 pub struct Paths {
     pub home: PathBuf,
     pub bin_dir: PathBuf,
+    /// The bin dir without `--bin-dir`: where haul 0.1's records have their links.
+    pub legacy_bin_dir: PathBuf,
     /// `--bin-dir` named the bin dir (rather than the environment, the config or the default).
     pub bin_dir_flag: bool,
     pub cache_dir: PathBuf,
@@ -159,16 +161,14 @@ impl Settings {
                 .ok_or_else(|| no_dir("cache", "HAUL_CACHE_DIR"))?
                 .join("haul"),
         };
-        let bin_dir = match (&global.bin_dir, env("HAUL_BIN_DIR"), &config.bin_dir) {
-            (Some(dir), _, _) => dir.clone(),
-            (None, Some(dir), _) => PathBuf::from(dir),
-            // `check_config` saw that it is absolute once expanded.
-            (None, None, Some(dir)) => expand_tilde(dir),
-            (None, None, None) => default_bin_dir()?,
-        };
+        let (bin_dir, legacy_bin_dir) = bin_dirs(global, &config)?;
         // Relative directories mean the current directory's, once and for all.
-        let (home, cache_dir, bin_dir) =
-            (absolute(home)?, absolute(cache_dir)?, absolute(bin_dir)?);
+        let (home, cache_dir, bin_dir, legacy_bin_dir) = (
+            absolute(home)?,
+            absolute(cache_dir)?,
+            absolute(bin_dir)?,
+            absolute(legacy_bin_dir)?,
+        );
         check_dirs(&home, &cache_dir, &bin_dir)?;
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
@@ -202,6 +202,7 @@ impl Settings {
             paths: Paths {
                 home,
                 bin_dir,
+                legacy_bin_dir,
                 bin_dir_flag: global.bin_dir.is_some(),
                 cache_dir,
             },
@@ -365,6 +366,26 @@ fn read_config(path: &Path) -> Result<Option<ConfigFile>, UserError> {
             .hint("see the Configuration section of haul's README for every key")
             .exit(ExitCode::Usage)
     })
+}
+
+/// The bin dir this command links into, and the configured one (without `--bin-dir`): where
+/// haul 0.1 made the links its records do not name. The environment, the config or the default
+/// names the configured one; `--bin-dir` names another for one command.
+fn bin_dirs(global: &Flags, config: &ConfigFile) -> Result<(PathBuf, PathBuf)> {
+    let configured = || match (
+        std::env::var_os("HAUL_BIN_DIR").filter(|v| !v.is_empty()),
+        &config.bin_dir,
+    ) {
+        (Some(dir), _) => Ok(PathBuf::from(dir)),
+        // `check_config` saw that it is absolute once expanded.
+        (None, Some(dir)) => Ok(expand_tilde(dir)),
+        (None, None) => default_bin_dir(),
+    };
+    if let Some(dir) = &global.bin_dir {
+        return Ok((dir.clone(), configured().unwrap_or_else(|_| dir.clone())));
+    }
+    let dir = configured()?;
+    Ok((dir.clone(), dir))
 }
 
 /// Values a config file may hold but not use: the same limits as the command line.

@@ -40,6 +40,8 @@ pub struct Store {
     pub home: PathBuf,
     /// The bin dir new links go to.
     pub bin_dir: PathBuf,
+    /// Where the links of haul 0.1's records are (they name none): the configured bin dir.
+    legacy_bin_dir: PathBuf,
     notice: Notice,
 }
 
@@ -147,8 +149,18 @@ impl Store {
     pub fn new(home: PathBuf, bin_dir: PathBuf) -> Store {
         Store {
             home,
+            legacy_bin_dir: bin_dir.clone(),
             bin_dir,
             notice: Notice(std::sync::Arc::new(())),
+        }
+    }
+
+    /// The same store, reading haul 0.1's records as linked in `dir` (the configured bin
+    /// dir, when this command's `--bin-dir` names another).
+    pub fn with_legacy_bin_dir(self, dir: PathBuf) -> Store {
+        Store {
+            legacy_bin_dir: dir,
+            ..self
         }
     }
 
@@ -326,7 +338,7 @@ impl Store {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match record::parse(text, &self.bin_dir) {
+        match record::parse(text, &self.legacy_bin_dir) {
             Ok(record) if record.name == name => Ok(record),
             Ok(record) => Err(Unread::damaged(
                 UserError::new(format!("the record `{}` is damaged", path.display()))

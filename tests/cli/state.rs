@@ -952,6 +952,37 @@ fn doctor_fix_reports_what_it_left_apart_from_what_it_fixed() {
     assert!(!text.contains("fixed: "), "{text}");
 }
 
+/// A record haul 0.1 wrote names no link: its links are in the configured bin dir, also for a
+/// command run with another `--bin-dir`.
+#[test]
+fn a_haul_0_1_record_is_linked_in_the_configured_bin_dir() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let path = env.home().join("records/widget.json");
+    let now: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let version = &now["versions"]["1.0.0"];
+    let artifact = &version["artifacts"][0];
+    let v1 = serde_json::json!({
+        "schema": 1, "name": "widget", "source": "github:acme/widget", "tag": "v1.0.0",
+        "version": "1.0.0", "asset": artifact["asset"], "url": artifact["url"],
+        "sha256": artifact["sha256"], "verified_by": artifact["verified_by"],
+        "platform": version["platform"], "dir": "1.0.0", "bins": version["bins"],
+        "installed_at": 1,
+    });
+    std::fs::write(&path, v1.to_string()).unwrap();
+    env.run(&["list", "--json"]).expect_code(0);
+    let other = env.dir.path().join("other-bin").display().to_string();
+    let list = env.run(&["--bin-dir", &other, "list", "--json"]);
+    list.expect_code(0);
+    assert_eq!(
+        list.json()[0]["problems"],
+        serde_json::json!([]),
+        "{}",
+        list.stdout()
+    );
+}
+
 /// A bin dir removed (a dotfiles reset, a volume not mounted yet) is made again by
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]
