@@ -486,6 +486,7 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
     let mut lists: Vec<(u8, &str)> = release_files
         .iter()
         .filter(|name| !is_single_asset_file(name, release_files))
+        .filter(|name| !signs_another(name, release_files))
         .filter_map(|name| list_rank(name).map(|rank| (rank, *name)))
         .collect();
     lists.sort_by_key(|(rank, _)| *rank);
@@ -511,6 +512,16 @@ fn is_single_asset_file(name: &str, release_files: &[&str]) -> bool {
     })
 }
 
+/// `X.asc` where `X` is another file of the release: a detached signature of `X`, not a list
+/// (a clearsigned list comes alone).
+fn signs_another(name: &str, release_files: &[&str]) -> bool {
+    strip_suffix_ignore_case(name, ".asc").is_some_and(|base| {
+        release_files
+            .iter()
+            .any(|f| f.len() == base.len() && f.eq_ignore_ascii_case(base))
+    })
+}
+
 /// The name without its archive extension, or without `.exe`.
 fn strip_archive_ext(name: &str) -> &str {
     let stem = Format::strip(name);
@@ -522,7 +533,8 @@ fn strip_archive_ext(name: &str) -> &str {
 }
 
 // Signatures and certificates vouch for a list; they are not one. A clearsigned list
-// (`sha256sum.txt.asc`) still holds plain lines, so `.asc` stays.
+// (`sha256sum.txt.asc`) still holds plain lines, so `.asc` stays, unless the list it signs is
+// there too (see `signs_another`).
 const NOT_LISTS: [&str; 8] = [
     ".sig",
     ".pem",

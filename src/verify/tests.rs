@@ -467,6 +467,26 @@ fn sha512_lists_are_planned() {
     }
 }
 
+/// A detached signature beside its list (`checksums.txt.asc` with `checksums.txt`) is not a
+/// list, whatever order the release gives them; a clearsigned list alone is one.
+#[test]
+fn a_signature_beside_its_list_is_not_a_list() {
+    for files in [
+        ["a.tar.gz", "checksums.txt.asc", "checksums.txt"],
+        ["a.tar.gz", "checksums.txt", "checksums.txt.asc"],
+        ["a.tar.gz", "CHECKSUMS.TXT.ASC", "CHECKSUMS.TXT"],
+    ] {
+        let plan = plan("a.tar.gz", None, &files);
+        assert_eq!(names(&plan).len(), 1, "{files:?}");
+        assert!(
+            !names(&plan)[0].to_lowercase().ends_with(".asc"),
+            "{files:?}"
+        );
+    }
+    let plan = plan("a.tar.gz", None, &["a.tar.gz", "sha256sum.txt.asc"]);
+    assert_eq!(names(&plan), ["sha256sum.txt.asc"]);
+}
+
 #[test]
 fn api_digests() {
     let valid = |text: &str, digest: Digest| {
