@@ -65,7 +65,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     let mut inactive = 0;
     // Records that cannot be read: the rest is listed, and the exit code says it is not all.
     let mut unreadable = 0;
-    for (_, read) in ctx.store.each_record()? {
+    for read in ctx.store.each_record()? {
         let record = match read {
             Ok(record) => record,
             Err(error) => {

@@ -326,40 +326,41 @@ impl Store {
             Ok(text) => self
                 .parse(&path, &text)
                 .map(Some)
-                .map_err(|unread| unread.error),
+                .map_err(|damaged| damaged.error),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(UserError::new(format!("cannot read `{}`", path.display()))
                 .caused_by(err.to_string())),
         }
     }
 
-    fn parse(&self, path: &Path, text: &str) -> Result<Record, Unread> {
+    fn parse(&self, path: &Path, text: &str) -> Result<Record, Damaged> {
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let damaged = |why: String| Damaged {
+            error: UserError::new(format!("the record `{}` is damaged", path.display()))
+                .caused_by(why)
+                .hint(format!(
+                    "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
+                )),
+            name: name.clone(),
+            newer: false,
+        };
         match record::parse(text, &self.legacy_bin_dir) {
             Ok(record) if record.name == name => Ok(record),
-            Ok(record) => Err(Unread::damaged(
-                UserError::new(format!("the record `{}` is damaged", path.display()))
-                    .caused_by(format!("it describes `{}`, not `{name}`", record.name))
-                    .hint(format!(
-                        "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
-                    )),
-            )),
-            Err(record::ParseError::Damaged(why)) => Err(Unread::damaged(
-                UserError::new(format!("the record `{}` is damaged", path.display()))
-                    .caused_by(why)
-                    .hint(format!(
-                        "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
-                    )),
-            )),
-            Err(record::ParseError::Newer(format)) => Err(Unread {
+            Ok(record) => Err(damaged(format!(
+                "it describes `{}`, not `{name}`",
+                record.name
+            ))),
+            Err(record::ParseError::Damaged(why)) => Err(damaged(why)),
+            Err(record::ParseError::Newer(format)) => Err(Damaged {
                 error: UserError::new(format!(
                     "the record `{}` was written by a newer haul (format {format})",
                     path.display()
                 ))
                 .hint("update haul with `haul self update`"),
+                name,
                 newer: true,
             }),
         }
@@ -374,49 +375,42 @@ impl Store {
     /// [`Store::records`] without settling first (with the lock held).
     fn read_records(&self) -> Result<Records> {
         let mut records = Records::default();
-        for (name, parsed) in self.read_each()? {
+        for parsed in self.read_each()? {
             match parsed {
                 Ok(record) => records.ok.push(record),
-                Err(unread) => records.damaged.push(Damaged {
-                    name,
-                    error: unread.error,
-                    newer: unread.newer,
-                }),
+                Err(damaged) => records.damaged.push(damaged),
             }
         }
         Ok(records)
     }
 
-    /// Every record by name, in name order, each read only when the iterator reaches it: a
+    /// Every record, in name order, each read only when the iterator reaches it: a
     /// command that looks at one tool at a time holds one record in memory, not all of them.
-    pub fn each_record(&self) -> Result<impl Iterator<Item = (String, Result<Record, UserError>)>> {
+    pub fn each_record(&self) -> Result<impl Iterator<Item = Result<Record, UserError>>> {
         self.settle();
         Ok(self
             .read_each()?
-            .map(|(name, read)| (name, read.map_err(|unread| unread.error))))
+            .map(|read| read.map_err(|damaged| damaged.error)))
     }
 
-    fn read_each(&self) -> Result<impl Iterator<Item = (String, Result<Record, Unread>)>> {
+    fn read_each(&self) -> Result<impl Iterator<Item = Result<Record, Damaged>>> {
         Ok(record_files(&self.home)?
             .into_iter()
             .map(|path| self.read_file(&path)))
     }
 
-    /// The record at `path`, and the name its file gives it.
-    fn read_file(&self, path: &Path) -> (String, Result<Record, Unread>) {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let parsed = read_text(path)
-            .map_err(|err| {
-                Unread::damaged(
-                    UserError::new(format!("cannot read `{}`", path.display()))
-                        .caused_by(err.to_string()),
-                )
-            })
-            .and_then(|text| self.parse(path, &text));
-        (name, parsed)
+    /// The record at `path` (its file names it).
+    fn read_file(&self, path: &Path) -> Result<Record, Damaged> {
+        let text = read_text(path).map_err(|err| Damaged {
+            name: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            error: UserError::new(format!("cannot read `{}`", path.display()))
+                .caused_by(err.to_string()),
+            newer: false,
+        })?;
+        self.parse(path, &text)
     }
 
     /// Make a change, under the lock: `plan` sees the store as it is now and says what to do.
@@ -756,22 +750,6 @@ impl Store {
             }
         }
         problems
-    }
-}
-
-/// Why a record file could not be read.
-pub(crate) struct Unread {
-    error: UserError,
-    /// A newer haul wrote it (see [`Damaged::newer`]).
-    newer: bool,
-}
-
-impl Unread {
-    fn damaged(error: UserError) -> Self {
-        Unread {
-            error,
-            newer: false,
-        }
     }
 }
 
