@@ -81,19 +81,19 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         let (mut problems, mut left) = (Vec::new(), Vec::new());
         for problem in ctx.store.check(record) {
             let text = problem.describe(&record.name);
-            match &problem {
-                Problem::Changed { key, .. } => {
-                    left.push((text, crate::store::reinstall_hint(record, key)));
-                }
-                Problem::LinkWrong { foreign: true, .. } => left.push((
-                    text,
-                    format!(
-                        "remove it, or `haul install {} --force` replaces it; `--fix` leaves it",
-                        record.name
-                    ),
-                )),
-                _ => problems.push(text),
+            if problem.repairable() {
+                problems.push(text);
+                continue;
             }
+            // What `--fix` leaves: what the user can do instead.
+            let what_to_do = match &problem {
+                Problem::Changed { key, .. } => crate::store::reinstall_hint(record, key),
+                _ => format!(
+                    "remove it, or `haul install {} --force` replaces it; `--fix` leaves it",
+                    record.name
+                ),
+            };
+            left.push((text, what_to_do));
         }
         let shadowed = if facts.bin_dir_on_path {
             record

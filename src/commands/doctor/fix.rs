@@ -1,12 +1,12 @@
 //! `haul doctor --fix`: complete half-done changes, relink broken links, drop versions whose
 //! files are gone, and remove damaged records and leftovers. Each repair is one store change.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use super::facts;
 use crate::context::Context;
-use std::path::Path;
-
 use crate::store::record::{Link, Record};
 use crate::store::{Change, Current, Now, Problem};
 
@@ -264,7 +264,7 @@ impl Repaired<'_> {
             .count();
         if let_go > 0 {
             done.push(format!(
-                "let go of {} (gone with its directory, or following nothing stored)",
+                "let go of {} (its directory is gone, another tool has it, or it follows nothing stored)",
                 crate::units::count(let_go, "link")
             ));
         }
