@@ -78,7 +78,6 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             inactive += 1;
         }
         let found = ctx.store.check(&record);
-        let problems: Vec<String> = found.iter().map(|p| p.describe(&record.name)).collect();
         let before = rows.len();
         for (key, version) in &record.versions {
             let active = record.active.as_deref() == Some(key.as_str());
@@ -95,8 +94,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         // A tool with no row to mark BROKEN (its active version is not stored) is not left
         // out without a word.
         if rows.len() == before && record.active.is_some() {
-            for problem in &problems {
-                ctx.printer.warn(problem);
+            for problem in &found {
+                ctx.printer.warn(&problem.describe(&record.name));
             }
         }
     }

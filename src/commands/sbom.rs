@@ -10,8 +10,8 @@ use crate::cli::SbomArgs;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
 use crate::project::{self, Project};
+use crate::store::Records;
 use crate::store::record::Artifact;
-use crate::store::{Problem, Records};
 
 /// The document, in CycloneDX's own field names.
 #[derive(Serialize)]
@@ -198,13 +198,9 @@ fn warn_untrue(ctx: &Context, read: &Records) -> bool {
     }
     for record in &read.ok {
         for problem in ctx.store.check(record) {
-            let of_active = match &problem {
-                Problem::VersionMissing { key }
-                | Problem::ExecutableMissing { key, .. }
-                | Problem::NotExecutable { key, .. }
-                | Problem::Changed { key, .. } => record.active.as_ref() == Some(key),
-                _ => false,
-            };
+            let of_active = problem
+                .version()
+                .is_some_and(|key| record.active.as_deref() == Some(key));
             if of_active {
                 ctx.printer.warn(&format!(
                     "{} (the inventory lists what was installed)",
