@@ -77,9 +77,8 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     let anonymous = ctx.http()?.without_token();
     // Ctrl-C stops every download; each file is written under a temporary name and renamed
     // into place whole, so what is there is whole, and what was not finished is gone.
-    let results: Vec<(String, Result<Option<u64>>)> = context::runtime()?.block_on(async {
-        let stop = crate::install::batch::interrupt()?;
-        let all = futures_util::stream::iter(files.iter())
+    let all = async {
+        let results: Vec<(String, Result<Option<u64>>)> = futures_util::stream::iter(files.iter())
             .map(|file| {
                 let http = if file.sha256.is_some() {
                     &pinned
@@ -89,17 +88,19 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
                 async move { (file.url.clone(), fetch(http, dir, file).await) }
             })
             .buffer_unordered(jobs.max(1))
-            .collect();
-        tokio::select! {
-            results = all => Ok::<_, anyhow::Error>(results),
-            () = stop => Err(UserError::new(format!(
+            .collect()
+            .await;
+        Ok(results)
+    };
+    let results = context::runtime()?.block_on(crate::install::batch::unless_interrupted(
+        all,
+        || {
+            UserError::new(format!(
                 "interrupted; the files already in `{}` are whole, and running it again fetches the rest",
                 dir.display()
             ))
-            .exit(ExitCode::Interrupted)
-            .into()),
-        }
-    })?;
+        },
+    ))?;
     let (mut fetched, mut kept, mut bytes, mut failed) = (0, 0, 0, Vec::new());
     for (url, result) in results {
         match result {

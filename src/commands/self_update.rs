@@ -118,15 +118,11 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 /// Download, verify and put the new haul in place. Ctrl-C while the archive downloads stops
 /// it, and nothing is left; once haul is being replaced, that runs to its end.
 async fn replace(replacement: &Replacement<'_>) -> Result<String> {
-    let stop = crate::install::batch::interrupt()?;
-    let downloaded = tokio::select! {
-        downloaded = self_update::download(replacement) => downloaded?,
-        () = stop => {
-            return Err(UserError::new("interrupted; haul was not changed")
-                .exit(ExitCode::Interrupted)
-                .into());
-        }
-    };
+    let downloaded =
+        crate::install::batch::unless_interrupted(self_update::download(replacement), || {
+            UserError::new("interrupted; haul was not changed")
+        })
+        .await?;
     self_update::install_downloaded(replacement, downloaded).await
 }
 

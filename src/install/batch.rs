@@ -261,6 +261,19 @@ pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserE
     })
 }
 
+/// `work`, unless Ctrl-C comes first: then it is dropped (so what it held, temporary files
+/// included, goes) and the error is `interrupted`'s, with exit code 130.
+pub(crate) async fn unless_interrupted<T>(
+    work: impl std::future::Future<Output = Result<T>>,
+    interrupted: impl FnOnce() -> UserError,
+) -> Result<T> {
+    let stop = interrupt()?;
+    tokio::select! {
+        done = work => done,
+        () = stop => Err(interrupted().exit(ExitCode::Interrupted).into()),
+    }
+}
+
 /// Interrupted, once the changes that had started committing installed `done`.
 fn interrupted(done: &[String]) -> UserError {
     let err = UserError::new("interrupted; nothing was changed by unfinished installs");
