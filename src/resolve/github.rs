@@ -144,6 +144,9 @@ impl GitHub<'_> {
         };
         match found {
             Some(release) => {
+                // The tag is shown, stored and becomes a directory's name: every release the
+                // API gives is checked here, an install's, a template's or haul's own.
+                crate::names::tag(&release.tag_name)?;
                 self.warn_if_moved(repo, &release);
                 let mut release: Release = release.into();
                 if let Some(bare) = tag_prefix.and_then(|p| release.tag.strip_prefix(p)) {

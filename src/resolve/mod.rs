@@ -63,10 +63,11 @@ pub async fn release(http: &Http, tool: &Tool, platform: Platform) -> Result<Rel
                 template::find_tag(template, http, &tool.name, &tool.query.req, tool.query.pre)
                     .await?;
             names::url_tag(&tag)?;
-            template::release_for(template, &tag, platform)
+            let release = template::release_for(template, &tag, platform);
+            names::tag(&release.tag)?;
+            release
         }
     };
-    names::tag(&release.tag)?;
     Ok(release)
 }
 

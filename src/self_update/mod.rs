@@ -113,9 +113,6 @@ pub async fn find(http: &Http, version: Option<&str>) -> Result<(Release, Versio
             }
             Err(err) => err,
         })?;
-    // The tag is shown, printed for scripts by `--check` and written into the receipt: it is
-    // checked as every tool's is.
-    crate::names::tag(&release.tag)?;
     let Some(found) = release.version.clone() else {
         return Err(UserError::new(format!(
             "the release `{}` of `{}` names no version",
