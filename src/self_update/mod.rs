@@ -392,14 +392,7 @@ impl Trial {
         fs_err::copy(new_exe, &path)?;
         let trial = Trial { path };
         crate::unpack::set_executable(&trial.path)?;
-        let refused = |why: String| -> anyhow::Error {
-            UserError::new(format!(
-                "`{inside}` in the release is not a haul that runs here"
-            ))
-            .caused_by(why)
-            .hint(BROKEN_RELEASE)
-            .into()
-        };
+        let refused = |why: String| -> anyhow::Error { not_runnable(inside, why).into() };
         let mut child = std::process::Command::new(&trial.path)
             .arg("--version")
             .stdin(std::process::Stdio::null())
@@ -443,6 +436,15 @@ impl Drop for Trial {
     }
 }
 
+/// The haul at `inside` in a verified release cannot run here, for `why`.
+fn not_runnable(inside: &str, why: String) -> UserError {
+    UserError::new(format!(
+        "`{inside}` in the release is not a haul that runs here"
+    ))
+    .caused_by(why)
+    .hint(BROKEN_RELEASE)
+}
+
 /// The hint when a verified release cannot be installed.
 const BROKEN_RELEASE: &str =
     "haul was not changed; the release is broken, report it to haul's authors";
@@ -451,13 +453,7 @@ const BROKEN_RELEASE: &str =
 /// a copy of whatever the link names on this machine), a program for this platform, and one
 /// that can start here: an archive that verifies is not yet one that runs.
 fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
-    let refused = |why: String| {
-        UserError::new(format!(
-            "`{inside}` in the release is not a haul that runs here"
-        ))
-        .caused_by(why)
-        .hint(BROKEN_RELEASE)
-    };
+    let refused = |why: String| not_runnable(inside, why);
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Err(
             UserError::new(format!("the archive does not hold `{inside}`"))
