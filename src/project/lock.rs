@@ -156,15 +156,6 @@ impl LockedTool {
     }
 }
 
-/// A lock in a format this haul does not know: written by a newer one.
-fn newer(path: &std::path::Path, format: u32) -> UserError {
-    UserError::new(format!(
-        "`{}` was written by a newer haul (format {format})",
-        path.display()
-    ))
-    .hint("update haul with `haul self update`")
-}
-
 impl Lock {
     pub fn new(platforms: &[Platform]) -> Lock {
         Lock {
@@ -174,14 +165,13 @@ impl Lock {
         }
     }
 
-    /// The error for a lock at `path` that a newer haul wrote, when `text` is one.
-    pub fn newer_than_this_haul(text: &str, path: &std::path::Path) -> Option<UserError> {
+    /// Whether `text` is a lock a newer haul wrote.
+    pub fn written_by_newer(text: &str) -> bool {
         #[derive(Deserialize)]
         struct Probe {
             format: Option<u32>,
         }
-        let format = toml::from_str::<Probe>(text).ok()?.format?;
-        (format > FORMAT).then(|| newer(path, format))
+        toml::from_str::<Probe>(text).is_ok_and(|probe| probe.format.is_some_and(|f| f > FORMAT))
     }
 
     /// Read a lock file's text.
@@ -197,7 +187,11 @@ impl Lock {
         };
         let probe: Probe = toml::from_str(text).map_err(|err| damaged(err.to_string()))?;
         match probe.format {
-            Some(format) if format > FORMAT => Err(newer(path, format)),
+            Some(format) if format > FORMAT => Err(UserError::new(format!(
+                "`{}` was written by a newer haul (format {format})",
+                path.display()
+            ))
+            .hint("update haul with `haul self update`")),
             _ => {
                 let lock: Lock = toml::from_str(text)
                     .map_err(|err| damaged(err.to_string().trim_end().to_owned()))?;

@@ -209,15 +209,7 @@ impl Project {
     /// The project that `cwd` is in, for `haul lock`, which writes the lock again: a
     /// `haul.lock` that cannot be read counts as none, and comes back as why.
     pub fn require_to_relock(cwd: &Path) -> Result<(Project, Option<UserError>)> {
-        let dir = require_dir(cwd)?;
-        // A lock a newer haul wrote is not written again by this one: it would re-resolve
-        // every tool and drop what this haul cannot read, for the whole team.
-        if let Ok(Some(text)) = read_file(&dir, lock::FILE)
-            && let Some(newer) = Lock::newer_than_this_haul(&text, &dir.join(lock::FILE))
-        {
-            return Err(newer.into());
-        }
-        Project::read(&dir)
+        Project::read(&require_dir(cwd)?)
     }
 
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {
@@ -226,6 +218,10 @@ impl Project {
         let (lock, unreadable) = match read_file(dir, lock::FILE) {
             Ok(Some(text)) => match Lock::parse(&text, &lock_path) {
                 Ok(lock) => (Some(lock), None),
+                // A lock a newer haul wrote is not one that cannot be read, to be written
+                // again: `haul lock` would re-resolve every tool and drop what this haul does
+                // not know, for the whole team. It is refused by every command.
+                Err(err) if Lock::written_by_newer(&text) => return Err(err.into()),
                 Err(err) => (None, Some(err)),
             },
             Ok(None) => (None, None),
