@@ -42,15 +42,14 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     let catalog = ctx.catalog()?;
     for raw in &args.tools {
         let spec = ToolSpec::parse(raw)?;
-        // A name is looked up as `haul install` would (the catalog needs no network): a typo
-        // is refused now, not by the next `haul lock`.
-        if let crate::request::spec::Target::Name(name) = &spec.target
-            && catalog.find(name).is_none()
-        {
-            return Err(crate::request::tool::unknown(name, &catalog)
-                .exit(ExitCode::Usage)
-                .into());
-        }
+        // The tool is resolved as `haul install` resolves it (the catalog needs no network):
+        // a name no catalog has is refused now, not by the next `haul lock`.
+        crate::request::tool::Tool::resolve(
+            &spec,
+            &catalog,
+            &crate::request::tool::Overrides::default(),
+        )
+        .map_err(|err| err.exit(ExitCode::Usage))?;
         let key = raw.split_once('@').map_or(raw.as_str(), |(key, _)| key);
         let key = key.strip_prefix("github:").unwrap_or(key);
         text = manifest::add(&text, key, &spec.req.to_string())?;

@@ -314,8 +314,7 @@ fn from_entry(
     })
 }
 
-/// `name` is in no catalog: what is close, and how to find or name the tool.
-pub fn unknown(name: &str, catalog: &Catalog) -> UserError {
+fn unknown(name: &str, catalog: &Catalog) -> UserError {
     let similar = catalog.similar(name);
     let mut err = UserError::new(format!("`{name}` is not in the catalog")).exit(ExitCode::Failure);
     if !similar.is_empty() {
