@@ -25,3 +25,14 @@ pub fn flush_dir(dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Whether `name` ends as a temporary name made with six random letters or digits (as
+/// `tempfile` makes them) after `before`: `-`, `.tmp`, `.haul.__temp__`.
+pub fn random_tail(name: &str, before: &str) -> bool {
+    name.len() > 6
+        && name.is_char_boundary(name.len() - 6)
+        && name[..name.len() - 6].ends_with(before)
+        && name[name.len() - 6..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+}

@@ -340,7 +340,9 @@ fn install(archive: &Path, dir: &Path, inside: &str, limits: &crate::unpack::Lim
     // does), named before it goes: afterwards the running haul's name is the deleted file's.
     let exe = std::env::current_exe().unwrap_or_default();
     let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
-    let trial = Trial::start(&new_exe, placed.parent().unwrap_or(Path::new(".")), inside)?;
+    let beside = placed.parent().unwrap_or(Path::new("."));
+    sweep_leftovers(beside, &placed);
+    let trial = Trial::start(&new_exe, beside, inside)?;
     self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
@@ -378,6 +380,49 @@ fn flush(path: &Path) {
 struct Trial {
     path: PathBuf,
 }
+
+/// Remove what an update killed part-way (the power cut, `kill -9`) left beside haul, at
+/// `placed`, in `dir`: a trial copy (`.haul-update-PID`) and `self_replace`'s copy of the new
+/// haul (`.STEM.__temp__XXXXXX`, Unix). Only those names, only files, and only ones older than
+/// `LEFTOVER_AGE`, so an update running beside this one keeps its files. Best effort.
+fn sweep_leftovers(dir: &Path, placed: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let stem = placed
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = format!(".{stem}.__temp__");
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let trial = name
+            .strip_prefix(".haul-update-")
+            .map(|rest| {
+                rest.strip_suffix(std::env::consts::EXE_SUFFIX)
+                    .unwrap_or(rest)
+            })
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        if !trial && !crate::paths::random_tail(&name, &temp) {
+            continue;
+        }
+        let stale = entry.metadata().is_ok_and(|meta| {
+            meta.is_file()
+                && meta
+                    .modified()
+                    .ok()
+                    .and_then(|at| at.elapsed().ok())
+                    .is_some_and(|age| age > LEFTOVER_AGE)
+        });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// How old a leftover of an update must be before another update removes it: far longer than
+/// an update takes to try and place the new haul.
+const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// How long the new haul may take to say its version.
 const TRIAL_TIME: std::time::Duration = std::time::Duration::from_secs(30);

@@ -96,20 +96,9 @@ pub(super) fn sweep(root: &Path) {
     }
 }
 
-/// Whether `name` ends as a temporary name haul makes: `-` or `.tmp` and six random letters
-/// or digits.
-pub(super) fn random_tail(name: &str, before: &str) -> bool {
-    name.len() > 6
-        && name.is_char_boundary(name.len() - 6)
-        && name[..name.len() - 6].ends_with(before)
-        && name[name.len() - 6..]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric())
-}
-
 /// A staging directory's name: the tool's, `-`, six random characters.
 fn staging_name(name: &str) -> bool {
-    random_tail(name, "-")
+    crate::paths::random_tail(name, "-")
 }
 
 /// What a change put aside: a directory `NAME-old-XXXXXX`, or a running executable moved
@@ -122,7 +111,7 @@ fn put_aside_name(name: &str) -> bool {
         };
         digits(parts.next()) && digits(parts.next()) && parts.next().is_some()
     });
-    random_tail(name, "-old-") || windows_aside
+    crate::paths::random_tail(name, "-old-") || windows_aside
 }
 
 #[cfg(test)]

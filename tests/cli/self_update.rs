@@ -226,6 +226,57 @@ fn updates_in_place_from_the_exact_archive_after_verifying_it() {
     }
 }
 
+/// An update killed part-way leaves its trial copy and the copy it was renaming into place
+/// beside haul; the next update removes those (once they are old enough not to be another
+/// update's, running now), and nothing else.
+#[test]
+fn an_update_removes_what_a_killed_update_left_beside_haul() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    let dir = exe.parent().unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let put = |name: &str, old: bool| {
+        let file = std::fs::File::create(dir.join(name)).unwrap();
+        if old {
+            file.set_modified(hour_ago).unwrap();
+        }
+    };
+    let stale = [
+        format!(".haul-update-4242{EXE}"),
+        ".haul.__temp__a1B2c3".to_owned(),
+    ];
+    let kept = [
+        // Another update's, running now.
+        (format!(".haul-update-4343{EXE}"), false),
+        (".haul.__temp__x9Y8z7".to_owned(), false),
+        // Not names an update gives.
+        (".haul-update-notes".to_owned(), true),
+        (".haul.__temp__toolong1".to_owned(), true),
+        ("haul.__temp__a1B2c3".to_owned(), true),
+    ];
+    for name in &stale {
+        put(name, true);
+    }
+    for (name, old) in &kept {
+        put(name, *old);
+    }
+    std::fs::create_dir(dir.join(".haul-update-77")).unwrap();
+    publish(&env, &newer(), &Layout::default());
+    env.run_exe(&exe, &["self", "update"]).expect_code(0);
+    assert_is_release(&env, &exe, &newer());
+    let mut left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.contains("__relocated__") && !name.contains("__selfdelete__"))
+        .collect();
+    left.sort();
+    let mut expected: Vec<String> = kept.iter().map(|(name, _)| name.clone()).collect();
+    expected.push(".haul-update-77".to_owned());
+    expected.push(format!("haul{EXE}"));
+    expected.sort();
+    assert_eq!(left, expected);
+}
+
 #[test]
 fn a_tampered_sha256_sum_changes_nothing_and_exits_4() {
     let env = TestEnv::new();
