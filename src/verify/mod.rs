@@ -495,7 +495,31 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
             .into_iter()
             .map(|(_, name)| file(name, FileKind::List)),
     );
+    // Last, read as lists: files named for another file of the release whose name starts this
+    // asset's (`tool-1.0.sha256` beside the source `tool-1.0.tar.gz` may list every file of
+    // `tool-1.0`). Read only when nothing before names the asset; a bare hash in them is the
+    // other file's, and is not taken.
+    for name in release_files {
+        let candidate = file(name, FileKind::List);
+        if other_file_may_list(name, stem) && !out.contains(&candidate) {
+            out.push(candidate);
+        }
+    }
     out
+}
+
+/// `X.sha256` where `X` (without its archive extension) is another file's name, and starts
+/// `stem` followed by a separator: `tool-1.0.sha256` for `tool-1.0-linux-amd64`.
+fn other_file_may_list(name: &str, stem: &str) -> bool {
+    SHA256_EXTS.iter().chain(&SHA512_EXTS).any(|ext| {
+        strip_suffix_ignore_case(name, ext).is_some_and(|base| {
+            let base = strip_archive_ext(base);
+            !base.is_empty()
+                && stem
+                    .strip_prefix(base)
+                    .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
+        })
+    })
 }
 
 const SHA256_EXTS: [&str; 4] = [".sha256", ".sha256sum", ".sha256.txt", ".sha"];

@@ -757,6 +757,50 @@ fn a_projects_name_does_not_hide_its_checksum_list() {
     }
 }
 
+/// A file named for another file whose name starts the asset's (`tool-1.0.sha256` beside the
+/// source `tool-1.0.tar.gz`) may list every file of the release: it is read as a list, after
+/// every list. Files for other platforms' builds, or for names that only start alike, are not.
+#[test]
+fn a_file_named_for_the_release_is_read_as_a_list_last() {
+    let asset = "tool-1.0-linux-amd64.tar.gz";
+    let files = [
+        "tool-1.0.tar.gz",
+        "tool-1.0.sha256",
+        "tool-1.0-linux-arm64.tar.gz",
+        "tool-1.0-linux-arm64.tar.gz.sha256",
+        "tool-1.0x.tar.gz",
+        "tool-1.0x.sha256",
+        asset,
+        "SHA256SUMS",
+    ];
+    let plan = plan(asset, None, &files);
+    assert_eq!(names(&plan), ["SHA256SUMS", "tool-1.0.sha256"]);
+    assert_eq!(
+        plan[1],
+        Candidate::File {
+            name: "tool-1.0.sha256".into(),
+            kind: FileKind::List
+        }
+    );
+    // Read as a list: a line naming the asset vouches for it; the other file's bare hash does
+    // not, and is no error.
+    let other = "b".repeat(64);
+    let listed = format!("{other}  tool-1.0.tar.gz\n{HASH}  {asset}\n");
+    assert_eq!(
+        find(FileKind::List, "tool-1.0.sha256", &listed, asset),
+        Ok(Some(sha256(HASH)))
+    );
+    assert_eq!(
+        find(
+            FileKind::List,
+            "tool-1.0.sha256",
+            &format!("{HASH}\n"),
+            asset
+        ),
+        Ok(None)
+    );
+}
+
 /// A file for the asset alone is found whatever the case of its extension (`ASSET.SHA256`).
 #[test]
 fn a_per_asset_file_is_found_in_any_case() {

@@ -86,6 +86,52 @@ fn release_wide_checksum_files() {
 
 /// A checksum file that gives the asset something that is not a checksum of the algorithm it
 /// says fails verification (exit 4); it is not skipped to install the download unverified.
+/// `widget-1.0.0.sha256` beside the source `widget-1.0.0.tar.gz` is named for that file, but
+/// may list every build of widget 1.0.0: when nothing else names the asset, it is read as a
+/// list. What it says is checked (a wrong hash exits 4); the source's bare hash vouches for
+/// nothing, and the install goes on unverified, as before.
+#[test]
+fn a_file_named_for_the_source_that_lists_the_asset_vouches_for_it() {
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let source = b"source tarball".to_vec();
+    let name = "widget-1.0.0.sha256";
+    let publish = |env: &TestEnv, text: String| {
+        env.server
+            .release("acme/widget", "v1.0.0")
+            .asset("widget-1.0.0.tar.gz", &source)
+            .asset(name, text.as_bytes())
+            .asset(&asset, &bytes)
+            .publish();
+    };
+    let env = TestEnv::new();
+    publish(
+        &env,
+        format!(
+            "{}  widget-1.0.0.tar.gz\n{}  {asset}\n",
+            sha256_hex(&source),
+            sha256_hex(&bytes)
+        ),
+    );
+    assert_eq!(verified_by(&env, &["install", "acme/widget"]), name);
+
+    let env = TestEnv::new();
+    publish(
+        &env,
+        format!("{}  {asset}\n", sha256_hex(b"something else")),
+    );
+    env.run(&["install", "acme/widget"])
+        .expect_code(4)
+        .stderr_has(&format!("checksum mismatch for `{asset}`"))
+        .stderr_has(name);
+    assert!(env.run(&["list", "--json"]).json()[0].is_null());
+
+    let env = TestEnv::new();
+    publish(&env, format!("{}\n", sha256_hex(&source)));
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has("installed it unverified");
+}
+
 #[test]
 fn a_malformed_checksum_in_a_file_is_not_skipped() {
     let (asset, bytes) = asset_and_bytes("1.0.0");
