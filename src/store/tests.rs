@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::check::Drift;
 use super::record::{Artifact, Bin, Identity, Installed, Product, Requirement};
 use super::*;
 
@@ -482,15 +483,36 @@ fn an_executable_of_another_size_or_written_since_has_changed() {
 #[test]
 fn a_time_cut_to_a_coarser_unit_is_the_same_time() {
     let installed = 1_764_150_123_456_789_123;
-    assert!(super::same_time(installed, installed));
-    assert!(super::same_time(1_764_150_123_456_789_000, installed));
-    assert!(super::same_time(1_764_150_123_456_000_000, installed));
-    assert!(super::same_time(1_764_150_123_000_000_000, installed));
-    assert!(super::same_time(1_764_150_122_000_000_000, installed));
-    assert!(!super::same_time(1_764_150_123_456_789_124, installed));
-    assert!(!super::same_time(1_764_150_124_000_000_000, installed));
-    assert!(!super::same_time(1_764_150_121_000_000_000, installed));
-    assert!(!super::same_time(installed - 1_000, installed));
+    assert!(super::check::same_time(installed, installed));
+    assert!(super::check::same_time(
+        1_764_150_123_456_789_000,
+        installed
+    ));
+    assert!(super::check::same_time(
+        1_764_150_123_456_000_000,
+        installed
+    ));
+    assert!(super::check::same_time(
+        1_764_150_123_000_000_000,
+        installed
+    ));
+    assert!(super::check::same_time(
+        1_764_150_122_000_000_000,
+        installed
+    ));
+    assert!(!super::check::same_time(
+        1_764_150_123_456_789_124,
+        installed
+    ));
+    assert!(!super::check::same_time(
+        1_764_150_124_000_000_000,
+        installed
+    ));
+    assert!(!super::check::same_time(
+        1_764_150_121_000_000_000,
+        installed
+    ));
+    assert!(!super::check::same_time(installed - 1_000, installed));
 }
 
 /// A changed executable of the user's version comes back with `install --force`; one of a

@@ -1,0 +1,296 @@
+//! What is wrong with an installed tool on disk: the checks `list`, `which`, `doctor` and
+//! installs make of a record's stored executables and links.
+
+use std::path::{Path, PathBuf};
+
+use super::link;
+use super::{Bin, Link, Record, Store};
+
+/// Something missing or wrong with an installed tool on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// A stored version's directory is gone.
+    VersionMissing { key: String },
+    /// An executable of a stored version is gone.
+    ExecutableMissing { key: String, path: PathBuf },
+    /// An executable of a stored version is there but may not be run (its mode lost `x`).
+    NotExecutable { key: String, path: PathBuf },
+    /// An executable of a stored version is not the file haul installed.
+    Changed {
+        key: String,
+        path: PathBuf,
+        drift: Drift,
+    },
+    /// The record's active version is not among its stored versions.
+    ActiveMissing { key: String },
+    /// A link the record names is not there.
+    LinkMissing { path: PathBuf },
+    /// A link the record names points somewhere else: into the store (another version, or
+    /// another tool), or, when `foreign`, it is a file or link haul did not make.
+    LinkWrong { path: PathBuf, foreign: bool },
+    /// A link the record names follows no stored executable: the version it stays with is
+    /// not stored, or has no executable of its name.
+    LinkStale { path: PathBuf, bin: String },
+}
+
+impl Problem {
+    /// Whether `haul doctor --fix` repairs it. A changed executable is not what haul
+    /// installed, but the change may be the user's own: only installing again puts it back.
+    /// A file haul did not make at a link's place is the user's: `--fix` never replaces it.
+    pub fn repairable(&self) -> bool {
+        !matches!(
+            self,
+            Problem::Changed { .. } | Problem::LinkWrong { foreign: true, .. }
+        )
+    }
+
+    /// The stored version it is about; `None` for the tool's links.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Problem::VersionMissing { key }
+            | Problem::ExecutableMissing { key, .. }
+            | Problem::NotExecutable { key, .. }
+            | Problem::Changed { key, .. } => Some(key),
+            Problem::ActiveMissing { .. }
+            | Problem::LinkMissing { .. }
+            | Problem::LinkWrong { .. }
+            | Problem::LinkStale { .. } => None,
+        }
+    }
+
+    pub fn describe(&self, name: &str) -> String {
+        match self {
+            Problem::VersionMissing { key } => {
+                format!("`{name}` {key} is recorded but its files are gone")
+            }
+            Problem::ExecutableMissing { key, path } => format!(
+                "`{name}` {key}: the executable `{}` is gone",
+                path.display()
+            ),
+            Problem::NotExecutable { key, path } => {
+                format!("`{name}` {key}: `{}` is not executable", path.display())
+            }
+            Problem::Changed { key, path, drift } => {
+                format!("`{name}` {key}: {}", drift.describe(path))
+            }
+            Problem::ActiveMissing { key } => {
+                format!("`{name}`: its active version {key} is not stored")
+            }
+            Problem::LinkMissing { path } => {
+                format!("`{name}`: the link `{}` is missing", path.display())
+            }
+            Problem::LinkWrong {
+                path,
+                foreign: false,
+            } => format!(
+                "`{name}`: the link `{}` points somewhere else",
+                path.display()
+            ),
+            Problem::LinkWrong {
+                path,
+                foreign: true,
+            } => format!(
+                "`{name}`: `{}`, where its link goes, is a file haul did not make",
+                path.display()
+            ),
+            Problem::LinkStale { path, bin } => format!(
+                "`{name}`: the link `{}` names `{bin}`, which no stored version it follows has",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl Store {
+    /// What is missing or wrong with `record`'s files and links.
+    pub fn check(&self, record: &Record) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        // As few file system calls as `haul list` can afford for every tool: a version's
+        // directory is looked at only when one of its executables is missing.
+        for (key, version) in &record.versions {
+            let dir = self.version_dir(&record.name, key);
+            let mut missing = Vec::new();
+            for bin in &version.bins {
+                let path = dir.join(&bin.path);
+                match executable_at(&path, bin) {
+                    ExeState::Runnable => {}
+                    ExeState::NotExecutable => problems.push(Problem::NotExecutable {
+                        key: key.clone(),
+                        path,
+                    }),
+                    ExeState::Changed(drift) => problems.push(Problem::Changed {
+                        key: key.clone(),
+                        path,
+                        drift,
+                    }),
+                    ExeState::Missing => missing.push(path),
+                }
+            }
+            if (!missing.is_empty() || version.bins.is_empty()) && !dir.is_dir() {
+                problems.push(Problem::VersionMissing { key: key.clone() });
+                continue;
+            }
+            for path in missing {
+                problems.push(Problem::ExecutableMissing {
+                    key: key.clone(),
+                    path,
+                });
+            }
+        }
+        let active_missing = record
+            .active
+            .as_ref()
+            .filter(|key| !record.versions.contains_key(*key));
+        if let Some(key) = active_missing {
+            problems.push(Problem::ActiveMissing { key: key.clone() });
+        }
+        for l in &record.links {
+            let Some(target) = self.link_target(record, l) else {
+                // Following a missing active version, it is that problem: making another
+                // version active links it again.
+                if l.version.is_some() || active_missing.is_none() {
+                    problems.push(Problem::LinkStale {
+                        path: l.path.clone(),
+                        bin: l.bin.clone(),
+                    });
+                }
+                continue;
+            };
+            if link::points_to(&l.path, &target) {
+                continue;
+            }
+            // A project's link whose directory is gone went with the project.
+            if l.version.is_some() && dir_gone(l) {
+                continue;
+            }
+            if link::present(&l.path) {
+                problems.push(Problem::LinkWrong {
+                    path: l.path.clone(),
+                    foreign: !link::points_into(&l.path, &self.tools_dir()),
+                });
+            } else {
+                problems.push(Problem::LinkMissing {
+                    path: l.path.clone(),
+                });
+            }
+        }
+        problems
+    }
+}
+
+/// What is at an executable's place in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExeState {
+    /// Nothing, or not a file.
+    Missing,
+    /// A file that may not be run.
+    NotExecutable,
+    /// Not the file haul installed.
+    Changed(Drift),
+    Runnable,
+}
+
+/// How an executable differs from the file haul installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drift {
+    /// Another size: `now` bytes where haul installed `installed`.
+    Size { now: u64, installed: u64 },
+    /// The same size, but written to since.
+    Written,
+}
+
+impl Drift {
+    /// "`PATH` has changed since it was installed (why)".
+    pub fn describe(self, path: &Path) -> String {
+        let why = match self {
+            Drift::Size { now, installed } => format!("{now} bytes; haul installed {installed}"),
+            Drift::Written => "written to since, at the same size".to_owned(),
+        };
+        format!(
+            "`{}` has changed since it was installed ({why})",
+            path.display()
+        )
+    }
+}
+
+/// What is at `path`, where haul installed `bin`, with one file system call. What the record
+/// does not know (records written before haul kept sizes and times) is not checked.
+pub fn executable_at(path: &Path, bin: &Bin) -> ExeState {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => ExeState::Missing,
+        Ok(meta) if !may_run(&meta) => ExeState::NotExecutable,
+        Ok(meta) => match (bin.size, bin.modified) {
+            (Some(installed), _) if installed != meta.len() => ExeState::Changed(Drift::Size {
+                now: meta.len(),
+                installed,
+            }),
+            (_, Some(installed))
+                if !modified(&meta).is_some_and(|now| same_time(now, installed)) =>
+            {
+                ExeState::Changed(Drift::Written)
+            }
+            _ => ExeState::Runnable,
+        },
+        Err(_) => ExeState::Missing,
+    }
+}
+
+/// Whether the file at `path` is, by its size and the time it was last written, the executable
+/// haul installed as `bin`; never when the record does not know them.
+pub(super) fn installed_as(path: &Path, bin: &Bin) -> bool {
+    bin.size.is_some() && bin.modified.is_some() && executable_at(path, bin) == ExeState::Runnable
+}
+
+/// When the file `meta` describes was last written, in nanoseconds since 1970 (none before
+/// 1970, or where the system cannot tell).
+pub fn modified(meta: &std::fs::Metadata) -> Option<u64> {
+    let since = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    u64::try_from(since.as_nanos()).ok()
+}
+
+/// Whether a file last written at `now` still has the time haul installed it with
+/// (`installed`): the same, or the same cut to a coarser unit, as a copy that keeps times less
+/// precisely leaves it (a tar backup keeps whole seconds).
+pub(super) fn same_time(now: u64, installed: u64) -> bool {
+    const UNITS: [u64; 4] = [1_000, 1_000_000, 1_000_000_000, 2_000_000_000];
+    now == installed || UNITS.iter().any(|unit| installed - installed % unit == now)
+}
+
+/// What puts a changed executable of `record`'s version `key` back: a project's version (only
+/// its lock vouched for it) comes back with `haul sync` there, the user's own with `haul
+/// install NAME@VERSION --force`.
+pub fn reinstall_hint(record: &Record, key: &str) -> String {
+    match record.versions.get(key) {
+        Some(version) if version.only_locked() => {
+            "`haul sync` in the project that locks it installs it again (a change made on purpose \
+             is lost)"
+                .to_owned()
+        }
+        version => format!(
+            "`haul install {}@{} --force` installs it again (a change made on purpose is lost)",
+            record.name,
+            version.map_or(key, |v| v.version.as_str())
+        ),
+    }
+}
+
+/// Whether the directory `link` is in is gone (a project deleted, a bin dir removed).
+pub fn dir_gone(link: &Link) -> bool {
+    link.path.parent().is_none_or(|dir| !dir.is_dir())
+}
+
+#[cfg(unix)]
+fn may_run(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+/// Windows runs a file by its name (`.exe`), not by a mode.
+#[cfg(not(unix))]
+fn may_run(_meta: &std::fs::Metadata) -> bool {
+    true
+}
