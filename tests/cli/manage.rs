@@ -527,3 +527,42 @@ fn offline_installs_come_from_the_cache_and_never_touch_the_network() {
         "offline opened a connection"
     );
 }
+
+/// `upgrade --dry-run` looks tools up `jobs` at a time, not one after another: with the
+/// first lookup held half-answered (and a read timeout far longer than the test waits), the
+/// second is asked for all the same.
+#[test]
+fn upgrade_dry_run_looks_tools_up_at_once() {
+    let env = TestEnv::new().env("HAUL_TIMEOUT", "600");
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "1.0.0");
+    env.run(&["install", "acme/alpha", "acme/beta"])
+        .expect_code(0);
+    let before = env.server.requests().len();
+    env.run(&["upgrade", "--dry-run"]).expect_code(0);
+    let mut lookups: Vec<String> = env.server.requests()[before..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    lookups.sort();
+    assert_eq!(lookups.len(), 2, "{lookups:?}");
+    for path in &lookups {
+        env.server
+            .fault(path, &[crate::support::server::Fault::Hang]);
+    }
+    let hung = env.server.hung();
+    let mut child = env
+        .command()
+        .args(["upgrade", "--dry-run"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut held: Vec<String> = (0..2)
+        .map(|_| hung.recv_timeout(std::time::Duration::from_secs(60)))
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    held.sort();
+    assert_eq!(held, lookups, "both lookups were under way at once");
+}
