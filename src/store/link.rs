@@ -140,11 +140,27 @@ fn aside(file: &Path, scratch: &Path) -> std::path::PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let at = |n: u32| scratch.join(format!("old-{}-{n}-{name}", std::process::id()));
+    let at = |n: u32| scratch.join(aside_name(std::process::id(), n, &name));
     (0..1000)
         .map(at)
         .find(|p| !present(p))
         .unwrap_or_else(|| at(1000))
+}
+
+/// The name a running executable gets when it is put aside: `old-PID-N-NAME`.
+fn aside_name(pid: u32, n: u32, name: &str) -> String {
+    format!("old-{pid}-{n}-{name}")
+}
+
+/// Whether `name` is one [`aside_name`] gives.
+pub(super) fn is_aside_name(name: &str) -> bool {
+    name.strip_prefix("old-").is_some_and(|rest| {
+        let mut parts = rest.splitn(3, '-');
+        let digits = |p: Option<&str>| {
+            p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        };
+        digits(parts.next()) && digits(parts.next()) && parts.next().is_some_and(|n| !n.is_empty())
+    })
 }
 
 /// Whether something (a link, a file, even a dangling link) is at `path`.

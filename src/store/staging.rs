@@ -104,14 +104,7 @@ fn staging_name(name: &str) -> bool {
 /// What a change put aside: a directory `NAME-old-XXXXXX`, or a running executable moved
 /// out of the way on Windows, `old-PID-N-NAME`.
 fn put_aside_name(name: &str) -> bool {
-    let windows_aside = name.strip_prefix("old-").is_some_and(|rest| {
-        let mut parts = rest.splitn(3, '-');
-        let digits = |p: Option<&str>| {
-            p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        };
-        digits(parts.next()) && digits(parts.next()) && parts.next().is_some()
-    });
-    crate::paths::random_tail(name, "-old-") || windows_aside
+    crate::paths::random_tail(name, "-old-") || super::link::is_aside_name(name)
 }
 
 #[cfg(test)]
