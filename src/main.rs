@@ -6,13 +6,14 @@
 // The modules in five groups; a module imports only from its own group and those before it,
 // and no two import each other in a circle (`testing::imports` checks both).
 //
-// 1. Shared vocabulary: errors, the one check for names, paths, platforms, sizes.
+// 1. Shared vocabulary: errors, the one check for names, paths, platforms, sizes, versions.
 mod error;
 mod format;
 mod names;
 mod paths;
 mod platform;
 mod units;
+mod version;
 
 // 2. The pipeline, as data flows: what was asked (`request`, and the `catalog` it names), the
 //    release it resolves to, the file selected for the platform, fetched, verified and

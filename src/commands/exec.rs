@@ -14,9 +14,9 @@ use crate::error::{ExitCode, UserError};
 use crate::install::{self, Options};
 use crate::request::spec::ToolSpec;
 use crate::request::tool::{Overrides, Tool, VersionQuery};
-use crate::request::version::VersionReq;
 use crate::settings::InstallSettings;
 use crate::store::record::Record;
+use crate::version::VersionReq;
 
 pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
@@ -84,8 +84,8 @@ fn stored_match(record: &Record, req: &VersionReq) -> Option<String> {
         .iter()
         .filter(|(_, v)| req.matches(&v.tag) || req.matches(&v.version))
         .max_by(|(_, a), (_, b)| {
-            crate::request::version::Version::from_tag(&a.version)
-                .cmp(&crate::request::version::Version::from_tag(&b.version))
+            crate::version::Version::from_tag(&a.version)
+                .cmp(&crate::version::Version::from_tag(&b.version))
         })
         .map(|(k, _)| k.clone())
 }

@@ -344,8 +344,8 @@ fn moved_from(was: Option<&str>, now: &str) -> String {
         return String::new();
     };
     let older = match (
-        crate::request::version::Version::from_tag(was),
-        crate::request::version::Version::from_tag(now),
+        crate::version::Version::from_tag(was),
+        crate::version::Version::from_tag(now),
     ) {
         (Some(was), Some(now)) => now < was,
         _ => false,

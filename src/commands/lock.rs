@@ -13,9 +13,9 @@ use crate::project::Project;
 use crate::project::lock::{self, Lock, LockedTool};
 use crate::project::manifest::Wanted;
 use crate::request::tool::{Overrides, Tool, VersionQuery};
-use crate::request::version::VersionReq;
 use crate::resolve;
 use crate::units::count;
+use crate::version::VersionReq;
 
 pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
     let (project, unreadable) = Project::require_to_relock(&ctx.settings.cwd)?;

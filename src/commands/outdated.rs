@@ -13,9 +13,9 @@ use crate::error::{ExitCode, Report, UserError};
 use crate::fetch::Http;
 use crate::platform::Platform;
 use crate::request::tool::{Tool, VersionQuery};
-use crate::request::version::{Version, VersionReq};
 use crate::resolve;
 use crate::store::record::Record;
+use crate::version::{Version, VersionReq};
 
 /// One row of `haul outdated --json`.
 #[derive(Serialize)]

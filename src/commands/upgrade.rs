@@ -12,9 +12,9 @@ use crate::context::{self, Context};
 use crate::error::ExitCode;
 use crate::install::batch::Item;
 use crate::request::tool::{Tool, VersionQuery};
-use crate::request::version::VersionReq;
 use crate::resolve;
 use crate::settings::InstallSettings;
+use crate::version::VersionReq;
 
 pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     let settings = InstallSettings::resolve(

@@ -395,7 +395,7 @@ pub fn older_than_active<'r>(
 ) -> Option<(&'r str, &'r Installed)> {
     let key = record.active.as_deref()?;
     let active = record.versions.get(key)?;
-    let now = crate::request::version::Version::from_tag(&active.version)?;
+    let now = crate::version::Version::from_tag(&active.version)?;
     (*release.version.as_ref()? < now).then_some((key, active))
 }
 

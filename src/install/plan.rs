@@ -424,7 +424,7 @@ fn subdirs(dir: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::version::Version;
+    use crate::version::Version;
 
     fn release(tag: &str) -> Release {
         Release {

@@ -356,7 +356,7 @@ fn tools_table(doc: &mut toml_edit::DocumentMut) -> Result<&mut toml_edit::Table
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::version::VersionReq;
+    use crate::version::VersionReq;
 
     fn parse(text: &str) -> Result<Manifest, UserError> {
         Manifest::parse(text, std::path::Path::new("haul.toml"))

@@ -5,4 +5,3 @@
 
 pub mod spec;
 pub mod tool;
-pub mod version;

@@ -7,7 +7,7 @@
 
 use crate::error::{ExitCode, UserError};
 use crate::names::Repo;
-use crate::request::version::VersionReq;
+use crate::version::VersionReq;
 
 /// What names the tool: a repository, or a name to look up in the catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use crate::catalog::{Catalog, Entry, Source};
 use crate::error::{ExitCode, UserError};
 use crate::names::{self, NameKind, Repo, WantedBin};
 use crate::request::spec::{Target, ToolSpec};
-use crate::request::version::VersionReq;
 use crate::store::record::{Identity, Product, Record, Requirement};
+use crate::version::VersionReq;
 
 /// Where a tool's releases come from. Only `resolve` asks which kind it is.
 #[derive(Debug)]

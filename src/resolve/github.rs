@@ -14,7 +14,7 @@ use super::{Asset, Release};
 use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError, Paging};
 use crate::names::Repo;
-use crate::request::version::{Version, VersionReq};
+use crate::version::{Version, VersionReq};
 
 const ACCEPT_JSON: &str = "application/vnd.github+json";
 const DEFAULT_API: &str = "https://api.github.com";

@@ -1,7 +1,7 @@
 //! A release as every source describes it: its tag, version and files, so that selection,
 //! download and verification never depend on where it came from. Plain data: no I/O.
 
-use crate::request::version::Version;
+use crate::version::Version;
 
 /// One release of a tool.
 #[derive(Debug, Clone)]

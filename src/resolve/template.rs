@@ -16,7 +16,7 @@ use crate::error::{Failure, UserError};
 use crate::fetch::{Http, HttpError};
 use crate::names::Repo;
 use crate::platform::Platform;
-use crate::request::version::{Version, VersionReq};
+use crate::version::{Version, VersionReq};
 
 /// The release with tag `tag` for `platform`: the template's download and checksum file as
 /// assets.

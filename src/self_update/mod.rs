@@ -20,11 +20,11 @@ use anyhow::{Context as _, Result};
 use crate::error::{ExitCode, Failure, UserError};
 use crate::fetch::{Http, Progress};
 use crate::names::Repo;
-use crate::request::version::{Version, VersionReq};
 use crate::resolve::github::GitHub;
 use crate::resolve::release::{Asset, Release};
 use crate::unpack::{elf, executables};
 use crate::verify::{self, Answer, ApiDigest, FileKind, Hasher, Verified};
+use crate::version::{Version, VersionReq};
 
 /// The repository haul's releases are published from (Cargo.toml's `repository` says the same,
 /// and a test holds the two together).

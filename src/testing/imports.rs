@@ -43,6 +43,7 @@ const RULES: &[Rule] = &[
             "platform::words",
             "store::record",
             "units",
+            "version",
         ],
         forbidden: IO_AND_ABOVE,
         // Plain data and pure tables that live beside the code that uses them.
@@ -120,6 +121,7 @@ const RULES: &[Rule] = &[
             "error",
             "paths",
             "units",
+            "version",
         ],
         forbidden: &["commands", "cli"],
         except: &[],
@@ -152,7 +154,9 @@ const RULES: &[Rule] = &[
 /// The top-level modules in the groups `main.rs` lists: a module imports only from its own
 /// group and the groups before it.
 const GROUPS: &[&[&str]] = &[
-    &["error", "format", "names", "paths", "platform", "units"],
+    &[
+        "error", "format", "names", "paths", "platform", "units", "version",
+    ],
     &[
         "catalog", "fetch", "request", "resolve", "select", "store", "unpack", "verify",
     ],
