@@ -60,7 +60,10 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         InstallSettings::resolve(&ctx.settings, None, require, false, None)?.require_checksum;
     let stored = installed.as_ref().and_then(|record| {
         let key = match &spec.req {
+            // The bare name is the active version; `@latest` is the newest release, which
+            // only the release list knows.
             VersionReq::Latest if !args.tool.contains('@') => record.active.clone(),
+            VersionReq::Latest => None,
             req => stored_match(record, req),
         }?;
         let unverified = record
@@ -77,16 +80,21 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     run(&program, &args.args)
 }
 
-/// The newest stored version `req` allows.
+/// The newest stored version `req` allows, as a release would be picked: a prerelease only
+/// when `req` names one. A version only a project's lock vouched for is not a release (its
+/// files may not be the release's): it runs in that project, by the tool's bare name.
 fn stored_match(record: &Record, req: &VersionReq) -> Option<String> {
+    use crate::version::Version;
     record
         .versions
         .iter()
+        .filter(|(_, v)| !v.only_locked())
         .filter(|(_, v)| req.matches(&v.tag) || req.matches(&v.version))
-        .max_by(|(_, a), (_, b)| {
-            crate::version::Version::from_tag(&a.version)
-                .cmp(&crate::version::Version::from_tag(&b.version))
+        .filter(|(_, v)| {
+            req.names_prerelease()
+                || !Version::from_tag(&v.version).is_some_and(|version| version.is_prerelease())
         })
+        .max_by(|(_, a), (_, b)| Version::from_tag(&a.version).cmp(&Version::from_tag(&b.version)))
         .map(|(k, _)| k.clone())
 }
 

@@ -566,3 +566,40 @@ fn upgrade_dry_run_looks_tools_up_at_once() {
     held.sort();
     assert_eq!(held, lookups, "both lookups were under way at once");
 }
+
+/// `exec` with a series runs the newest stored release of it, never a prerelease the request
+/// does not name (as `install` picks); `@latest` runs the newest release, installing it into
+/// the store first, not whatever happens to be stored.
+#[cfg(unix)]
+#[test]
+fn exec_picks_a_version_as_install_does() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let rc = "1.1.0-rc.1";
+    env.server
+        .release("acme/widget", &format!("v{rc}"))
+        .asset(
+            &crate::support::host_asset("widget", rc, ".tar.gz"),
+            &tar_gz_release("widget", rc),
+        )
+        .checksums("checksums.txt")
+        .prerelease()
+        .publish();
+    let run = |tool: &str| {
+        let out = env.command().args(["exec", tool]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{tool}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(run(&format!("widget@{rc}")), format!("widget {rc}\n"));
+    assert_eq!(run("widget@1"), "widget 1.0.0\n");
+    assert_eq!(run("widget@1.x"), "widget 1.0.0\n");
+    assert_eq!(run("widget@latest"), "widget 1.0.0\n");
+    publish_simple(&env.server, "acme/widget", "1.2.0");
+    assert_eq!(run("widget@latest"), "widget 1.2.0\n");
+    assert_eq!(run("widget@1"), "widget 1.2.0\n");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}

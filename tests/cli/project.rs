@@ -1110,6 +1110,15 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
     );
     let human = env.run(&["list", "--all"]).stdout();
     assert!(human.contains(&format!("1.0.0 ({})", keys[1])), "{human}");
+    // Outside the project, `exec` with a version runs the release's bytes, never the ones only
+    // the project's lock vouched for (stored under the same version).
+    if cfg!(unix) {
+        for tool in ["sums@1.0.0", "sums@v1.0.0", "sums@1", "sums@^1"] {
+            let out = env.run(&["exec", tool]);
+            out.expect_code(0);
+            assert_eq!(out.stdout(), "sums 1.0.0\n", "{tool}: {}", out.stderr());
+        }
+    }
 
     // Offline and outside the project, the cached file the lock vouched for is not taken
     // for the release's.
