@@ -162,7 +162,7 @@ fn remove_version(
         .get(key)
         .map_or(key, |v| v.version.as_str())
         .to_owned();
-    let label = format!("{} {version}", record.name);
+    let mut label = format!("{} {version}", record.name);
     let mut unlink = Vec::new();
     if record.active.as_deref() == Some(key) && !force {
         return Err(active_refused(&record.name, &version).into());
@@ -175,7 +175,11 @@ fn remove_version(
     if record.active.as_deref() == Some(key) {
         let gone = [key.to_owned()];
         match record.fallback(&gone, verified_only) {
-            Some(next) => unlink = record.reactivate(&next, crate::store::now()),
+            Some(next) => {
+                unlink = record.reactivate(&next, crate::store::now());
+                let shown = record.versions.get(&next).map_or(&next, |v| &v.version);
+                label = format!("{label}; {shown} is active now");
+            }
             // What is left is only projects' (it stays theirs), or stored unverified where
             // checksums are required: nothing is active.
             None if record.versions.len() > 1 => {

@@ -306,14 +306,20 @@ impl Record {
         self.links.extend(pinned);
         self.links.sort();
         self.links.dedup();
-        if changed {
-            self.history.push(Activation {
-                version: key.to_owned(),
-                at,
-                requirement: Some(self.requirement.clone()),
-            });
-            let excess = self.history.len().saturating_sub(HISTORY);
-            self.history.drain(..excess);
+        let last = self.history.last_mut().filter(|last| last.version == key);
+        match last {
+            // The same version under another requirement (`@1.2.3` over `@1.2`, `--latest`
+            // at the newest): what a rollback to it brings back is the requirement now.
+            Some(last) if !changed => last.requirement = Some(self.requirement.clone()),
+            _ => {
+                self.history.push(Activation {
+                    version: key.to_owned(),
+                    at,
+                    requirement: Some(self.requirement.clone()),
+                });
+                let excess = self.history.len().saturating_sub(HISTORY);
+                self.history.drain(..excess);
+            }
         }
         stale
     }
@@ -329,10 +335,33 @@ impl Record {
             .rev()
             .find(|a| a.version == key)
             .and_then(|a| a.requirement.clone());
-        if let Some(requirement) = then {
-            self.requirement = requirement;
+        match then {
+            Some(requirement) => self.requirement = requirement,
+            // Never made active (stored by `exec`, or out of the history): the requirement
+            // stays when it allows this version, else it becomes this version, so `upgrade`
+            // never names a version that is not the one running.
+            None => {
+                if let Some(version) = self.versions.get(key)
+                    && !self.requirement_allows(version)
+                {
+                    self.requirement = Requirement {
+                        version: version.version.clone(),
+                        pre: false,
+                    };
+                }
+            }
         }
         self.activate(key, &[], at)
+    }
+
+    /// Whether the tool's requirement allows the stored `version`.
+    fn requirement_allows(&self, version: &Installed) -> bool {
+        crate::version::VersionReq::parse(&self.requirement.version).is_ok_and(|req| {
+            (req.matches(&version.tag) || req.matches(&version.version))
+                && (self.requirement.pre
+                    || req.names_prerelease()
+                    || !is_prerelease(&version.version))
+        })
     }
 
     /// Link `key`'s executables into `dir` pinned to it, whatever is active (a project's own
@@ -403,10 +432,15 @@ impl Record {
         };
         self.made_active_before(usable)
             .or_else(|| {
+                // The newest by version (not by the text of its key: 1.10.0 is newer than
+                // 1.9.0), a release before any prerelease.
                 self.versions
                     .iter()
-                    .rev()
-                    .find(|(k, v)| usable(k) && !v.only_locked())
+                    .filter(|(k, v)| usable(k) && !v.only_locked())
+                    .max_by_key(|(_, v)| {
+                        let version = crate::version::Version::from_tag(&v.version);
+                        (!is_prerelease(&v.version), version)
+                    })
                     .map(|(k, _)| k.as_str())
             })
             .map(str::to_owned)
@@ -461,6 +495,11 @@ pub enum ParseError {
     Damaged(String),
     /// Written by a newer haul.
     Newer(u32),
+}
+
+/// Whether the version `version` (as a record keeps it) is a prerelease.
+fn is_prerelease(version: &str) -> bool {
+    crate::version::Version::from_tag(version).is_some_and(|v| v.is_prerelease())
 }
 
 /// Read a record of any format this haul knows. A format-1 record is converted; its links are
@@ -689,6 +728,66 @@ mod tests {
         assert_eq!(followed.len(), 1);
         assert_eq!(r.links.len(), 1);
         assert_eq!(r.links[0].path, project.join("t"));
+    }
+
+    fn pin(version: &str) -> Requirement {
+        Requirement {
+            version: version.to_owned(),
+            pre: false,
+        }
+    }
+
+    /// With no version made active before still stored, the one that takes the active one's
+    /// place is the newest by version (1.10.0 over 1.9.0), a release before a prerelease; its
+    /// requirement is the tool's when that allows it, else the version itself, never the pin
+    /// of the version that went.
+    #[test]
+    fn the_fallback_is_the_newest_release_under_a_requirement_it_meets() {
+        let mut r = Record::new("t", identity("github:o/t", "t"), pin("2.0.0"));
+        for version in ["1.9.0", "1.10.0", "2.1.0-rc.1", "2.0.0"] {
+            r.add_version(version, installed(version, &["t"]));
+        }
+        r.activate("2.0.0", &[PathBuf::from("/b")], 1);
+        let gone = ["2.0.0".to_owned()];
+        assert_eq!(r.fallback(&gone, false).as_deref(), Some("1.10.0"));
+        r.reactivate("1.10.0", 2);
+        assert_eq!(r.requirement, pin("1.10.0"));
+        assert_eq!(r.history.last().unwrap().requirement, Some(pin("1.10.0")));
+        // Only prereleases left: the newest of them.
+        let mut pre = Record::new("t", identity("github:o/t", "t"), Requirement::default());
+        for version in ["2.1.0-rc.1", "2.1.0-rc.2", "1.0.0"] {
+            pre.add_version(version, installed(version, &["t"]));
+        }
+        pre.activate("1.0.0", &[PathBuf::from("/b")], 1);
+        assert_eq!(
+            pre.fallback(&["1.0.0".to_owned()], false).as_deref(),
+            Some("2.1.0-rc.2")
+        );
+        // A requirement that allows the version stays.
+        let mut series = Record::new("t", identity("github:o/t", "t"), pin("1.x"));
+        series.add_version("1.9.0", installed("1.9.0", &["t"]));
+        series.add_version("1.10.0", installed("1.10.0", &["t"]));
+        series.activate("1.10.0", &[PathBuf::from("/b")], 1);
+        series.history.clear();
+        series.reactivate("1.9.0", 2);
+        assert_eq!(series.requirement, pin("1.x"));
+    }
+
+    /// Installing the active version again under another requirement (`@1.2.3` over `@1.2`)
+    /// is remembered with it: a rollback to it brings that requirement back.
+    #[test]
+    fn a_new_requirement_for_the_active_version_is_remembered() {
+        let mut r = Record::new("t", identity("github:o/t", "t"), pin("1.2"));
+        r.add_version("1.2.3", installed("1.2.3", &["t"]));
+        r.add_version("2.0.0", installed("2.0.0", &["t"]));
+        r.activate("1.2.3", &[PathBuf::from("/b")], 1);
+        r.requirement = pin("1.2.3");
+        r.activate("1.2.3", &[], 2);
+        assert_eq!(r.history.len(), 1);
+        r.requirement = pin("2");
+        r.activate("2.0.0", &[], 3);
+        r.reactivate("1.2.3", 4);
+        assert_eq!(r.requirement, pin("1.2.3"));
     }
 
     /// A project's links stay with the version `haul sync` pinned them to: activations move

@@ -603,3 +603,29 @@ fn exec_picks_a_version_as_install_does() {
         Some(program("widget", "1.0.0"))
     );
 }
+
+/// When the active version goes and no version made active before is stored, the newest
+/// stored release (by version: 1.10.0 over 1.9.0) becomes active, under a requirement it
+/// meets, and `uninstall` says which.
+#[cfg(unix)]
+#[test]
+fn the_version_that_takes_a_removed_ones_place_is_the_newest() {
+    let env = TestEnv::new();
+    for version in ["1.9.0", "1.10.0", "2.0.0"] {
+        publish_simple(&env.server, "acme/lex", version);
+    }
+    env.run(&["install", "acme/lex@2.0.0"]).expect_code(0);
+    for version in ["1.9.0", "1.10.0"] {
+        env.run(&["exec", &format!("lex@{version}")]).expect_code(0);
+    }
+    env.run(&["uninstall", "lex@2.0.0", "--force"])
+        .expect_code(0)
+        .stderr_has("Removed lex 2.0.0; 1.10.0 is active now");
+    assert_eq!(env.installed_bytes("lex"), Some(program("lex", "1.10.0")));
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["version"], "1.10.0", "{list}");
+    assert_eq!(list[0]["requirement"], "1.10.0", "{list}");
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("lex stays at 1.10.0 (pinned");
+}
