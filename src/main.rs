@@ -54,7 +54,8 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 fn main() -> std::process::ExitCode {
-    // `COMPLETE=SHELL haul …` is a shell asking for completions: answered here, then exit.
+    // `HAUL_COMPLETE=SHELL haul …` is a shell asking for completions (a variable of its own,
+    // so a `COMPLETE` set for another program changes nothing): answered here, then exit.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
         .var(commands::completions::VAR)
         .complete();

@@ -1,5 +1,5 @@
 //! `haul completions SHELL`: the script that registers haul's completions with a shell. The
-//! script asks haul itself at each TAB (`COMPLETE=SHELL haul -- WORDS`), so completions always
+//! script asks haul itself at each TAB (`HAUL_COMPLETE=SHELL haul -- WORDS`), so completions always
 //! match the haul on PATH and offer what only it knows: installed tools for `uninstall`,
 //! `which`, `exec` and the like, catalog names for `install` and `info`.
 
@@ -11,7 +11,7 @@ use crate::context::Context;
 use crate::error::ExitCode;
 
 /// The environment variable that turns a haul run into a completion request.
-pub const VAR: &str = "COMPLETE";
+pub const VAR: &str = "HAUL_COMPLETE";
 
 pub fn completions(args: &CompletionsArgs, ctx: &Context) -> Result<ExitCode> {
     ctx.printer.raw(&registration(args.shell))?;

@@ -291,7 +291,7 @@ fn completions_for_each_shell() {
         run.expect_code(0);
         // The script asks haul for the words at each TAB.
         assert!(
-            run.stdout().contains("COMPLETE"),
+            run.stdout().contains("HAUL_COMPLETE"),
             "{shell}: {}",
             run.stdout()
         );
@@ -311,7 +311,7 @@ fn completions_offer_installed_tools_and_catalog_names() {
     let complete = |words: &[&str]| {
         let run = crate::support::Run::of(
             env.command()
-                .env("COMPLETE", "bash")
+                .env("HAUL_COMPLETE", "bash")
                 .env("_CLAP_IFS", "\n")
                 .env("_CLAP_COMPLETE_INDEX", (words.len() - 1).to_string())
                 .arg("--")
@@ -328,6 +328,14 @@ fn completions_offer_installed_tools_and_catalog_names() {
     let catalog = complete(&["haul", "install", "kubect"]);
     assert!(catalog.contains(&"kubectl".to_owned()), "{catalog:?}");
     assert!(complete(&["haul", "roll"]).contains(&"rollback".to_owned()));
+    // `COMPLETE`, which other programs' completions use, is not haul's: the command runs.
+    let list = crate::support::Run::of(
+        env.command()
+            .env("COMPLETE", "bash")
+            .args(["list", "--json"]),
+    );
+    list.expect_code(0);
+    assert_eq!(list.json().as_array().map(Vec::len), Some(2));
 }
 
 #[test]
