@@ -62,13 +62,17 @@ fn main() -> std::process::ExitCode {
     let mut cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            // Help and version go to stdout with success; usage errors exit 2.
-            let _ = err.print();
-            return std::process::ExitCode::from(if err.use_stderr() {
-                ExitCode::Usage.code()
+            // Help and version go to stdout with success (unless stdout cannot take them);
+            // usage errors exit 2.
+            let printed = err.print();
+            let code = if err.use_stderr() {
+                ExitCode::Usage
+            } else if let Err(failed) = printed {
+                stdout_failed(failed, ExitCode::Success)
             } else {
-                ExitCode::Success.code()
-            });
+                ExitCode::Success
+            };
+            return std::process::ExitCode::from(code.code());
         }
     };
     // Options given after a command's name join those given before it.
@@ -80,14 +84,18 @@ fn main() -> std::process::ExitCode {
         }
     };
     cli.global = global;
-    let code = match run(cli) {
+    let mut code = match run(cli) {
         Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::Success,
         Err((err, printer)) => {
             printer.error(&err);
             exit_code_of(&err)
         }
     };
+    // The command's result stands when stdout failed under it (the reader of a pipe gone, a
+    // full disk): a failed install still exits 4, and one that was done is not called failed.
+    if let Some(failed) = output::stdout_failure() {
+        code = stdout_failed(failed, code);
+    }
     if let ExitCode::Program(whole) = code
         && u8::try_from(whole).is_err()
     {
@@ -131,17 +139,25 @@ fn run(cli: Cli) -> Result<ExitCode, (anyhow::Error, Printer)> {
         Command::Search(args) => commands::search::search(&args, &ctx),
         Command::Which(args) => commands::which::which(&args, &ctx),
         Command::Env(args) => commands::env::env(&args, &ctx),
-        Command::Completions(args) => commands::completions::completions(&args, &ctx),
+        Command::Completions(args) => Ok(commands::completions::completions(&args, &ctx)),
         Command::Self_(command) => commands::self_update::self_command(&command.command, &ctx),
         Command::Doctor(args) => commands::doctor::doctor(&args, &ctx),
     };
     result.map_err(|err| (err, ctx.printer))
 }
 
-fn is_broken_pipe((err, _): &(anyhow::Error, Printer)) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+/// The exit code when writing to stdout `failed` under a command that ended with `code`. A
+/// reader that went away (`haul list | head -1`) took what it wanted: the code stays. Any other
+/// failure is said, and fails a command that had succeeded.
+fn stdout_failed(failed: std::io::Error, code: ExitCode) -> ExitCode {
+    if failed.kind() == std::io::ErrorKind::BrokenPipe {
+        return code;
+    }
+    let err = anyhow::Error::new(failed).context("writing to stdout");
+    Printer::fallback().error(&err);
+    if code == ExitCode::Success {
+        ExitCode::Failure
+    } else {
+        code
+    }
 }

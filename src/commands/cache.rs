@@ -18,7 +18,7 @@ pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
     let dir = &ctx.settings.paths.cache_dir;
     match command {
         CacheCommand::Dir(_) => {
-            ctx.printer.data(&dir.display().to_string())?;
+            ctx.printer.data(&dir.display().to_string());
         }
         CacheCommand::Clean(args) => {
             let keep = if args.all {

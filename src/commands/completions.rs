@@ -3,7 +3,6 @@
 //! match the haul on PATH and offer what only it knows: installed tools for `uninstall`,
 //! `which`, `exec` and the like, catalog names for `install` and `info`.
 
-use anyhow::Result;
 use clap_complete::env::Shells;
 
 use crate::cli::{CompletionShell, CompletionsArgs};
@@ -13,9 +12,9 @@ use crate::error::ExitCode;
 /// The environment variable that turns a haul run into a completion request.
 pub const VAR: &str = "HAUL_COMPLETE";
 
-pub fn completions(args: &CompletionsArgs, ctx: &Context) -> Result<ExitCode> {
-    ctx.printer.raw(&registration(args.shell))?;
-    Ok(ExitCode::Success)
+pub fn completions(args: &CompletionsArgs, ctx: &Context) -> ExitCode {
+    ctx.printer.raw(&registration(args.shell));
+    ExitCode::Success
 }
 
 /// The registration script for `shell`.

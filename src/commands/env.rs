@@ -16,7 +16,7 @@ pub fn env(args: &EnvArgs, ctx: &Context) -> Result<ExitCode> {
         None => detect(ctx)?,
     };
     let dir = ctx.settings.paths.bin_dir.display().to_string();
-    ctx.printer.data(&snippet(shell, &dir))?;
+    ctx.printer.data(&snippet(shell, &dir));
     Ok(ExitCode::Success)
 }
 

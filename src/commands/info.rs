@@ -108,7 +108,7 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     if args.json {
         ctx.printer.json(&info)?;
     } else {
-        ctx.printer.data(&human(&info, &platforms))?;
+        ctx.printer.data(&human(&info, &platforms));
     }
     Ok(ExitCode::Success)
 }

@@ -150,7 +150,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             ]
         })
         .collect();
-    ctx.printer.data(&columns(&table))?;
+    ctx.printer.data(&columns(&table));
     Ok(code)
 }
 

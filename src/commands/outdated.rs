@@ -72,7 +72,7 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
                 note,
             ]);
         }
-        ctx.printer.data(&crate::commands::list::columns(&table))?;
+        ctx.printer.data(&crate::commands::list::columns(&table));
     }
     let failed = rows.iter().filter(|r| r.error.is_some()).count();
     if failed > 0 {

@@ -29,6 +29,6 @@ pub fn search(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
     for entry in hits {
         let _ = writeln!(out, "{:width$}  {}", entry.name, entry.description);
     }
-    ctx.printer.data(out.trim_end())?;
+    ctx.printer.data(out.trim_end());
     Ok(ExitCode::Success)
 }

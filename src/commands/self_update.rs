@@ -37,7 +37,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 
     if args.check {
         // For scripts: the release found, on stdout, whatever the answer.
-        printer.data(&found.to_string())?;
+        printer.data(&found.to_string());
         return Ok(match decision {
             Decision::UpToDate => {
                 printer.info(&up_to_date(&current.to_string(), &found.to_string()));

@@ -85,7 +85,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         ))
         .into());
     }
-    ctx.printer.data(&chosen.path.display().to_string())?;
+    ctx.printer.data(&chosen.path.display().to_string());
     Ok(ExitCode::Success)
 }
 
@@ -142,7 +142,7 @@ fn which_locked(
         "run `haul sync` to repair it",
         &crate::store::reinstall_hint(record, &key),
     )?;
-    ctx.printer.data(&path.display().to_string())?;
+    ctx.printer.data(&path.display().to_string());
     Ok(ExitCode::Success)
 }
 

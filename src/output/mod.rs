@@ -167,29 +167,51 @@ impl Printer {
         ))
     }
 
-    /// Data for scripts, on stdout.
-    #[allow(clippy::unused_self, reason = "all output goes through the printer")]
-    pub fn data(&self, text: &str) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{}", clean(text))?;
-        out.flush()
+    /// Data for scripts, on stdout (see [`to_stdout`] for what a failed write does).
+    pub fn data(&self, text: &str) {
+        self.raw(format!("{}\n", clean(text)).as_bytes());
     }
 
     /// Bytes for stdout as they are (generated scripts).
     #[allow(clippy::unused_self, reason = "all output goes through the printer")]
-    pub fn raw(&self, bytes: &[u8]) -> std::io::Result<()> {
-        let mut out = std::io::stdout().lock();
-        out.write_all(bytes)?;
-        out.flush()
+    pub fn raw(&self, bytes: &[u8]) {
+        to_stdout(bytes);
     }
 
     /// One JSON document on stdout. What [`clean`] would escape is written as JSON's own
     /// `\uXXXX` (`serde_json` leaves DEL, C1 controls and bidirectional overrides as they are),
     /// so the document stays valid JSON and safe on a terminal.
     pub fn json<T: Serialize>(&self, value: &T) -> anyhow::Result<()> {
-        self.raw(json_text(value)?.as_bytes())?;
+        self.raw(json_text(value)?.as_bytes());
         Ok(())
     }
+}
+
+/// The first failure to write to stdout in this process.
+static STDOUT_FAILED: std::sync::Mutex<Option<std::io::Error>> = std::sync::Mutex::new(None);
+
+/// Write `bytes` to stdout. A failure (the reader gone, a full disk) does not end the command:
+/// what it did, and the exit code that says so, stay its own; the failure is kept for `main`
+/// ([`stdout_failure`]) and nothing more is written to stdout.
+fn to_stdout(bytes: &[u8]) {
+    let mut failed = STDOUT_FAILED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if failed.is_some() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(err) = out.write_all(bytes).and_then(|()| out.flush()) {
+        *failed = Some(err);
+    }
+}
+
+/// The first failure to write to stdout, if there was one.
+pub fn stdout_failure() -> Option<std::io::Error> {
+    STDOUT_FAILED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
 }
 
 /// `value` as pretty JSON and a newline, every [`unsafe_char`] written as `\uXXXX`.

@@ -545,3 +545,62 @@ fn exec_follows_the_checksum_rule_and_its_flag() {
     assert_eq!(list.json()[0]["version"], "1.0.0");
     assert_eq!(list.json()[0]["active"], false);
 }
+
+/// When stdout cannot take the JSON (the reader of the pipe gone, a full disk), the install's
+/// own result stands: a checksum mismatch still exits 4 and says so; an install that was done
+/// is not called failed by a reader that went away, and a full disk is said as such.
+#[test]
+fn a_failed_write_to_stdout_never_hides_the_result() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .checksums("checksums.txt")
+        .publish();
+    env.server.replace_file(
+        &crate::support::Server::download_path("acme/widget", "v1.0.0", &asset),
+        tar_gz_release("widget", "6.6.6"),
+    );
+    let gone_reader = |args: &[&str]| {
+        let mut child = env
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = gone_reader(&["install", "--json", "acme/widget"]);
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(stderr.contains("checksum mismatch"), "{stderr}");
+    assert!(env.snapshot().is_empty());
+
+    publish_unverified(&env);
+    let (code, stderr) = gone_reader(&["install", "--json", "acme/widget@1.0.0"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+
+    if cfg!(target_os = "linux") {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = env
+            .command()
+            .args(["list", "--json"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("writing to stdout"), "{stderr}");
+    }
+}

@@ -130,7 +130,7 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
     if args.json {
         ctx.printer.json(&report)?;
     } else {
-        ctx.printer.data(&human(&report, &install))?;
+        ctx.printer.data(&human(&report, &install));
     }
     Ok(if report.problems.is_empty() {
         ExitCode::Success
