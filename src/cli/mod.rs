@@ -425,8 +425,8 @@ pub struct UpgradeArgs {
     #[arg(long)]
     pub latest: bool,
 
-    /// Only print what would change
-    #[arg(long)]
+    /// Only print what would change (on stderr; not with `--json`)
+    #[arg(long, conflicts_with = "json")]
     pub dry_run: bool,
 
     /// Refuse to install anything that no checksum covers

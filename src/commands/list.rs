@@ -69,7 +69,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         let record = match read {
             Ok(record) => record,
             Err(error) => {
-                ctx.printer.warn(&error.one_line());
+                ctx.printer.failure(&error.one_line());
                 unreadable += 1;
                 continue;
             }

@@ -1,6 +1,7 @@
 //! `haul outdated [TOOL...]`: for each installed tool, the installed version, the newest its
 //! requirement allows (wanted) and the newest release (latest), checked concurrently. Exit 0
-//! either way; `--exit-code` exits 10 when a tool is behind what it wants.
+//! either way; `--exit-code` exits 10 when a tool is behind what it wants; a tool that could
+//! not be checked makes it 1, before 10.
 
 use anyhow::Result;
 use futures_util::StreamExt as _;
@@ -14,6 +15,7 @@ use crate::fetch::Http;
 use crate::platform::Platform;
 use crate::request::tool::{Tool, VersionQuery};
 use crate::resolve;
+use crate::store::Damaged;
 use crate::store::record::Record;
 use crate::version::{Version, VersionReq};
 
@@ -27,13 +29,23 @@ struct Row {
     /// The newest release the requirement allows.
     wanted: Option<String>,
     latest: Option<String>,
-    /// Whether `wanted` is newer than `installed` (`haul upgrade` would move it).
-    outdated: bool,
+    /// Whether `wanted` is newer than `installed` (`haul upgrade` would move it); null when
+    /// the tool could not be checked (`error` says why).
+    outdated: Option<bool>,
     error: Option<String>,
+    /// What `error` says, whole (its causes and hint), for stderr.
+    #[serde(skip)]
+    failure: Option<anyhow::Error>,
 }
 
 pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
-    let records = selected(&args.tools, ctx)?;
+    let (records, damaged) = selected(&args.tools, ctx)?;
+    for d in &damaged {
+        ctx.printer.report(
+            &format!("error: {}", d.name),
+            &anyhow::Error::new(d.error.clone()),
+        );
+    }
     let catalog = ctx.catalog()?;
     let http = ctx.http()?;
     let host = crate::platform::host::platform();
@@ -45,7 +57,12 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
             .collect()
             .await
     });
-    let any = rows.iter().any(|r| r.outdated);
+    for row in &rows {
+        if let Some(err) = &row.failure {
+            ctx.printer.report(&format!("error: {}", row.name), err);
+        }
+    }
+    let any = rows.iter().any(|r| r.outdated == Some(true));
     if args.json {
         ctx.printer.json(&rows)?;
     } else if rows.is_empty() {
@@ -59,10 +76,10 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
             String::new(),
         ]];
         for row in &rows {
-            let note = match (&row.error, row.outdated) {
-                (Some(err), _) => format!("error: {err}"),
-                (None, true) => "outdated".to_owned(),
-                (None, false) => String::new(),
+            let note = match row.outdated {
+                None => "not checked".to_owned(),
+                Some(true) => "outdated".to_owned(),
+                Some(false) => String::new(),
             };
             table.push([
                 row.name.clone(),
@@ -74,46 +91,57 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
         }
         ctx.printer.data(&crate::commands::list::columns(&table));
     }
-    let failed = rows.iter().filter(|r| r.error.is_some()).count();
+    let failed = rows.iter().filter(|r| r.error.is_some()).count() + damaged.len();
     if failed > 0 {
-        ctx.printer.warn(&format!(
-            "{failed} of {} could not be checked",
-            crate::units::count(rows.len(), "tool")
-        ));
+        ctx.printer
+            .error(&anyhow::Error::new(UserError::new(format!(
+                "{failed} of {} could not be checked",
+                crate::units::count(rows.len() + damaged.len(), "tool")
+            ))));
     }
-    Ok(if args.exit_code && any {
-        ExitCode::UpdateAvailable
-    } else if failed > 0 {
+    // A check that did not finish says so before anything else: 10 would tell a script that
+    // every tool was checked.
+    Ok(if failed > 0 {
         ExitCode::Failure
+    } else if args.exit_code && any {
+        ExitCode::UpdateAvailable
     } else {
         ExitCode::Success
     })
 }
 
 /// The records `names` name (every one with an active version when empty: a tool stored only
-/// for projects is theirs to move, by their locks); an unknown name is an error.
-pub fn selected(names: &[String], ctx: &Context) -> Result<Vec<Record>> {
+/// for projects is theirs to move, by their locks), and those of them that cannot be read
+/// (every one when no name is given): they cannot be checked, which the command must say. An
+/// unknown name is an error.
+pub fn selected(names: &[String], ctx: &Context) -> Result<(Vec<Record>, Vec<Damaged>)> {
     let records = ctx.store.records()?;
-    for damaged in &records.damaged {
-        ctx.printer.warn(&damaged.error.one_line());
-    }
     if names.is_empty() {
-        return Ok(records
+        let ok = records
             .ok
             .into_iter()
             .filter(|r| r.active.is_some())
-            .collect());
+            .collect();
+        return Ok((ok, records.damaged));
     }
     let mut out: Vec<Record> = Vec::new();
+    let mut damaged: Vec<Damaged> = Vec::new();
     for name in names {
         let Some((record, _)) = options::installed(name, &records.ok, ctx)? else {
-            return Err(options::not_installed(name).into());
+            match records.damaged.iter().find(|d| d.name == *name) {
+                Some(d) if !damaged.iter().any(|known| known.name == d.name) => {
+                    damaged.push(d.clone());
+                }
+                Some(_) => {}
+                None => return Err(options::not_installed(name).into()),
+            }
+            continue;
         };
         if !out.iter().any(|r| r.name == record.name) {
             out.push(record.clone());
         }
     }
-    Ok(out)
+    Ok((out, damaged))
 }
 
 async fn check(
@@ -133,22 +161,28 @@ async fn check(
         installed: installed.clone(),
         wanted: None,
         latest: None,
-        outdated: false,
+        outdated: None,
         error: None,
+        failure: None,
     };
     let installed_tag = record.active().map(|v| v.tag.as_str());
     match newest(http, catalog, record, host).await {
         Ok((wanted, wanted_tag, latest)) => {
             // Another build of the same version (`+k3s2` after `+k3s1`) is behind too.
-            row.outdated = installed_tag != Some(wanted_tag.as_str())
-                && match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
-                    (Some(wanted), Some(installed)) => wanted >= installed,
-                    _ => wanted != installed,
-                };
+            row.outdated = Some(
+                installed_tag != Some(wanted_tag.as_str())
+                    && match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
+                        (Some(wanted), Some(installed)) => wanted >= installed,
+                        _ => wanted != installed,
+                    },
+            );
             row.wanted = Some(wanted);
             row.latest = Some(latest);
         }
-        Err(err) => row.error = Some(Report::of(&err).one_line()),
+        Err(err) => {
+            row.error = Some(Report::of(&err).one_line());
+            row.failure = Some(err);
+        }
     }
     row
 }

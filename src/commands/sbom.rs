@@ -190,7 +190,7 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
 fn warn_untrue(ctx: &Context, read: &Records) -> bool {
     let mut untrue = false;
     for damaged in &read.damaged {
-        ctx.printer.warn(&format!(
+        ctx.printer.failure(&format!(
             "not in the inventory: {}",
             crate::error::Report::of(&damaged.error.clone().into()).one_line()
         ));
@@ -202,7 +202,7 @@ fn warn_untrue(ctx: &Context, read: &Records) -> bool {
                 .version()
                 .is_some_and(|key| record.active.as_deref() == Some(key));
             if of_active {
-                ctx.printer.warn(&format!(
+                ctx.printer.failure(&format!(
                     "{} (the inventory lists what was installed)",
                     problem.describe(&record.name)
                 ));

@@ -26,7 +26,9 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     )?;
     let catalog = ctx.catalog()?;
     let mut items = Vec::new();
-    for record in selected(&args.tools, ctx)? {
+    let (records, damaged) = selected(&args.tools, ctx)?;
+    let none = records.is_empty() && damaged.is_empty();
+    for record in records {
         let query = if args.latest {
             VersionQuery {
                 req: VersionReq::Latest,
@@ -48,7 +50,16 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
             locked: None,
         });
     }
-    if items.is_empty() {
+    // A record that cannot be read is a tool that cannot be upgraded: it fails as one.
+    items.extend(damaged.into_iter().map(|d| Item {
+        raw: d.name,
+        tool: Err(d.error),
+        locked: None,
+    }));
+    if none {
+        ctx.printer.info("no tools installed");
+    }
+    if items.is_empty() && !args.json {
         return Ok(ExitCode::Success);
     }
     let runtime = context::runtime()?;
@@ -78,7 +89,20 @@ fn dry_run(
     settings: &InstallSettings,
 ) -> Result<ExitCode> {
     let records = ctx.store.records()?.ok;
-    let tools: Vec<&Tool> = items.iter().filter_map(|i| i.tool.as_ref().ok()).collect();
+    let mut failed = false;
+    // A tool haul cannot look up (its record unreadable, its source unknown now) fails here
+    // as it would in the upgrade.
+    let mut tools: Vec<&Tool> = Vec::new();
+    for item in items {
+        match &item.tool {
+            Ok(tool) => tools.push(tool),
+            Err(err) => {
+                failed = true;
+                ctx.printer
+                    .report(&format!("error: {}", item.raw), &err.clone().into());
+            }
+        }
+    }
     // Looked up `jobs` at a time, as the upgrade itself would; said in order.
     let found = runtime.block_on(
         futures_util::stream::iter(tools.iter())
@@ -86,7 +110,6 @@ fn dry_run(
             .buffered(settings.jobs.max(1))
             .collect::<Vec<_>>(),
     );
-    let mut failed = false;
     for (tool, found) in tools.into_iter().zip(found) {
         let record = records.iter().find(|r| r.name == tool.name);
         let active = record.and_then(|r| r.active());

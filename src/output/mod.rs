@@ -120,6 +120,13 @@ impl Printer {
         }
     }
 
+    /// One line about something that makes the command exit non-zero while it goes on with
+    /// the rest (a record it cannot read); shown even when quiet, as errors are.
+    pub fn failure(&self, text: &str) {
+        let label = self.style(Style::new().red().bold()).apply_to("error");
+        self.line(&format!("{label}: {}", clean(text)));
+    }
+
     /// An error with its causes and hint; shown even when quiet.
     pub fn error(&self, err: &anyhow::Error) {
         self.report("error", err);

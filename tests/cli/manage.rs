@@ -629,3 +629,49 @@ fn the_version_that_takes_a_removed_ones_place_is_the_newest() {
         .expect_code(0)
         .stderr_has("lex stays at 1.10.0 (pinned");
 }
+
+/// A tool `outdated` cannot check is said on stderr (even with `-q`), is `"outdated": null`,
+/// and makes the exit code 1 whatever else is behind: 10 would tell a script that every tool
+/// was checked.
+#[test]
+fn outdated_says_what_it_could_not_check() {
+    use crate::support::server::Fault;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "1.0.0");
+    env.run(&["install", "acme/alpha", "acme/beta"])
+        .expect_code(0);
+    publish_simple(&env.server, "acme/beta", "1.1.0");
+    env.server
+        .fault("/repos/acme/alpha/releases/latest", &[Fault::Status(400)]);
+    let run = env.run(&["-q", "outdated", "--json", "--exit-code", "-j", "1"]);
+    run.expect_code(1)
+        .stderr_has("error: alpha")
+        .stderr_has("400")
+        .stderr_has("1 of 2 tools could not be checked");
+    let rows = run.json();
+    assert_eq!(rows[0]["name"], "alpha");
+    assert_eq!(rows[0]["outdated"], serde_json::Value::Null);
+    assert!(rows[0]["error"].as_str().is_some_and(|e| e.contains("400")));
+    assert_eq!(rows[1]["outdated"], true);
+}
+
+/// `upgrade --json` prints its summary when nothing moves; a dry run has no JSON form, so
+/// asking for one is a usage error rather than silently ignored.
+#[test]
+fn upgrade_json_when_nothing_moves() {
+    let env = TestEnv::new();
+    let run = env.run(&["upgrade", "--json"]);
+    run.expect_code(0).stderr_has("no tools installed");
+    assert_eq!(run.json()["installed"], serde_json::json!([]));
+    assert_eq!(run.json()["failed"], serde_json::json!([]));
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    let run = env.run(&["upgrade", "--json"]);
+    run.expect_code(0)
+        .stderr_has("widget stays at 1.0.0 (pinned");
+    assert_eq!(run.json()["unchanged"], serde_json::json!([]));
+    env.run(&["upgrade", "--dry-run", "--json"])
+        .expect_code(2)
+        .stderr_has("cannot be used with");
+}

@@ -347,6 +347,29 @@ fn a_damaged_record_affects_only_its_own_tool() {
     list.expect_code(1).stderr_has("the record");
     assert_eq!(list.json().as_array().unwrap().len(), 1);
     env.run(&["which", "beta"]).expect_code(0);
+    // `-q` keeps what makes the exit code 1.
+    env.run(&["-q", "list"])
+        .expect_code(1)
+        .stderr_has("error: the record");
+    // outdated and upgrade cannot check the tool: they say so, and do not exit 0 (nor 10).
+    publish_simple(&env.server, "acme/beta", "1.1.0");
+    let outdated = env.run(&["-q", "outdated", "--json", "--exit-code"]);
+    outdated
+        .expect_code(1)
+        .stderr_has("error: alpha")
+        .stderr_has("1 of 2 tools could not be checked");
+    assert_eq!(outdated.json()[0]["name"], "beta");
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(1)
+        .stderr_has("error: alpha")
+        .stderr_has("Would move beta 1.0.0 to 1.1.0");
+    env.run(&["upgrade", "alpha"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    let upgrade = env.run(&["upgrade", "--json"]);
+    upgrade.expect_code(3);
+    assert_eq!(upgrade.json()["installed"][0]["version"], "1.1.0");
+    assert_eq!(upgrade.json()["failed"][0]["tool"], "alpha");
     // The damaged tool is named as damaged, not as unknown.
     env.run(&["which", "alpha"])
         .expect_code(1)
