@@ -40,32 +40,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     };
-    let mut files: Vec<File> = Vec::new();
-    for tool in &lock.tools {
-        for artifact in tool.platforms.values().flatten() {
-            files.push(File {
-                url: artifact.url.clone(),
-                size: artifact.size,
-                sha256: Some(artifact.sha256.clone()),
-            });
-            if let Some(url) = &artifact.checksum_url {
-                files.push(File {
-                    url: url.clone(),
-                    size: None,
-                    sha256: None,
-                });
-            }
-        }
-    }
-    // One entry per URL; a file the lock pins a hash for wins over the same URL as a
-    // checksum file.
-    files.sort_by(|a, b| {
-        a.url
-            .cmp(&b.url)
-            .then(a.sha256.is_none().cmp(&b.sha256.is_none()))
-    });
-    files.dedup_by(|a, b| a.url == b.url);
-    same_place(&files)?;
+    let files = files_of(lock)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
@@ -111,7 +86,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             Ok(None) => kept += 1,
             Err(err) => {
                 ctx.printer.report(&format!("error: {url}"), &err);
-                failed.push(url);
+                failed.push(crate::error::exit_code_of(&err));
             }
         }
     }
@@ -127,13 +102,73 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     if failed.is_empty() {
         Ok(ExitCode::Success)
     } else {
+        // Every file refused for its hash is a failed verification (exit 4), as for sync.
+        let exit = if failed.iter().all(|code| *code == ExitCode::Verification) {
+            ExitCode::Verification
+        } else {
+            ExitCode::Failure
+        };
         Err(UserError::new(format!(
             "{} could not be mirrored",
             count(failed.len(), "file")
         ))
         .hint("the reasons are above; what was fetched is kept, and a second run fetches the rest")
+        .exit(exit)
         .into())
     }
+}
+
+/// Every file the lock pins (one entry per URL) and the checksum files that vouched for them,
+/// each with its place in the mirror; a lock no mirror can satisfy is refused.
+fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
+    let mut files: Vec<File> = Vec::new();
+    // The hash each URL is pinned to, and by which tool: one URL pinned to two hashes cannot
+    // be one file that satisfies the lock.
+    let mut pinned_by: std::collections::HashMap<&str, (&str, &str)> =
+        std::collections::HashMap::new();
+    for tool in &lock.tools {
+        for artifact in tool.platforms.values().flatten() {
+            let first = pinned_by
+                .entry(&artifact.url)
+                .or_insert((&artifact.sha256, &tool.key));
+            if first.0 != artifact.sha256 {
+                return Err(UserError::new(format!(
+                    "{} pins `{}` to two hashes: `{}` to {} and `{}` to {}",
+                    lock::FILE,
+                    artifact.url,
+                    first.1,
+                    first.0,
+                    tool.key,
+                    artifact.sha256
+                ))
+                .hint(
+                    "the file changed between their locks; `haul lock --upgrade` locks both again",
+                ));
+            }
+            files.push(File {
+                url: artifact.url.clone(),
+                size: artifact.size,
+                sha256: Some(artifact.sha256.clone()),
+            });
+            if let Some(url) = &artifact.checksum_url {
+                files.push(File {
+                    url: url.clone(),
+                    size: None,
+                    sha256: None,
+                });
+            }
+        }
+    }
+    // One entry per URL; a file the lock pins a hash for wins over the same URL as a
+    // checksum file.
+    files.sort_by(|a, b| {
+        a.url
+            .cmp(&b.url)
+            .then(a.sha256.is_none().cmp(&b.sha256.is_none()))
+    });
+    files.dedup_by(|a, b| a.url == b.url);
+    same_place(&files)?;
+    Ok(files)
 }
 
 /// Fetch one file into its place under `dir`, checked; `None` when it is there already.
@@ -147,8 +182,13 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".tmp")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".tmp");
+    // Readable by everyone (as the umask allows), as files to be served must be: a web
+    // server often runs as another user.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut temp = builder
         .tempfile_in(parent)
         .with_context(|| format!("writing in `{}`", parent.display()))?;
     let mut hasher = Hasher::new(&[]);
@@ -220,8 +260,12 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
         let decoded = percent_encoding::percent_decode_str(segment)
             .decode_utf8_lossy()
             .into_owned();
-        names::segment(NameKind::Asset, &decoded)?;
-        path.push(decoded);
+        // An encoded `/` (GitHub's `kustomize%2Fv5.4.3` for a tag with a slash) is where a
+        // static server looks for it: a directory, each part checked as any other.
+        for part in decoded.split('/') {
+            names::segment(NameKind::Asset, part)?;
+            path.push(part);
+        }
     }
     Ok(path)
 }
@@ -251,7 +295,14 @@ mod tests {
             place("https://example.com/a/%2e%2e/b").unwrap(),
             Path::new("example.com/b")
         );
-        assert!(place("https://example.com/a%2Fb").is_err());
+        // An encoded `/` is a directory, as a static server reads it; its parts are checked.
+        assert_eq!(
+            place("https://github.com/k/k/releases/download/kustomize%2Fv5.4.3/k.tar.gz").unwrap(),
+            Path::new("github.com/k/k/releases/download/kustomize/v5.4.3/k.tar.gz")
+        );
+        assert!(place("https://example.com/a%2F..%2F..%2Fb").is_err());
+        assert!(place("https://example.com/a%2F%2Fb").is_err());
+        assert!(place("https://example.com/%2Fetc").is_err());
         // The layout is by path alone: a query or a fragment would share another URL's file.
         assert!(place("https://example.com/a.tar.gz?x").is_err());
         assert!(place("https://example.com/a.tar.gz#y").is_err());

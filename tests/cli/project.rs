@@ -435,6 +435,16 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
             .join("dl/acme/sums/v1.0.0/checksums.txt")
             .is_file()
     );
+    // Readable by a web server running as another user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sums = mirror
+            .join(&origin)
+            .join("dl/acme/sums/v1.0.0/checksums.txt");
+        let mode = std::fs::metadata(&sums).unwrap().permissions().mode();
+        assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+    }
     run_in(&env, &dir, &["mirror", &mirror_arg])
         .expect_code(0)
         // The archives are checked against the lock and kept; the checksum file, which the
@@ -454,6 +464,63 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
     )
     .expect_code(0);
     assert_three_tools_installed(&env);
+}
+
+/// A lock `haul mirror` cannot satisfy is refused before anything is fetched (one URL pinned
+/// to two hashes: no one file is both); a file that does not have its locked hash fails the
+/// mirror with exit 4, as `sync` does.
+#[test]
+fn mirror_refuses_what_the_lock_cannot_have() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    let edit = |change: &dyn Fn(&mut toml::Table)| {
+        let mut lock: toml::Table = toml::from_str(&text).unwrap();
+        change(&mut lock);
+        std::fs::write(dir.join("haul.lock"), toml::to_string(&lock).unwrap()).unwrap();
+    };
+    let first_file = |lock: &mut toml::Table, tool: usize| -> toml::Table {
+        lock["tool"][tool]["platforms"]
+            .as_table()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()[0]
+            .as_table()
+            .unwrap()
+            .clone()
+    };
+    let set_first_file = |lock: &mut toml::Table, tool: usize, file: toml::Table| {
+        let platforms = lock["tool"].as_array_mut().unwrap()[tool]["platforms"]
+            .as_table_mut()
+            .unwrap();
+        let key = platforms.keys().next().unwrap().clone();
+        platforms[&key].as_array_mut().unwrap()[0] = file.into();
+    };
+    edit(&|lock| {
+        let theirs = first_file(lock, 0);
+        let mut file = first_file(lock, 1);
+        file.insert("url".into(), theirs["url"].clone());
+        file.insert("sha256".into(), "0".repeat(64).into());
+        set_first_file(lock, 1, file);
+    });
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(1)
+        .stderr_has("to two hashes");
+    assert!(!mirror.exists());
+
+    edit(&|lock| {
+        let mut file = first_file(lock, 0);
+        file.insert("sha256".into(), "0".repeat(64).into());
+        set_first_file(lock, 0, file);
+    });
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(4)
+        .stderr_has("checksum mismatch")
+        .stderr_has("1 file could not be mirrored");
 }
 
 #[test]
