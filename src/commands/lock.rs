@@ -103,6 +103,16 @@ pub fn relock(
         match result.and_then(|locked| vouched(locked, required)) {
             Ok(Locked::Kept(tool)) => lock.put(tool),
             Ok(Locked::New(tool, was)) => {
+                // The same release locked again (`--upgrade` where nothing is newer) with
+                // other bytes: said, never silently.
+                let before = old.as_ref().and_then(|l| l.tool(&key));
+                for changed in before.map(|b| changed_pins(b, &tool)).unwrap_or_default() {
+                    ctx.printer.warn(&format!(
+                        "{key} {}: {changed} since it was locked (the release's file was \
+                         replaced under its tag); haul.lock now pins the new one",
+                        tool.version
+                    ));
+                }
                 let moved = match was {
                     Some(was) if was != tool.version => format!(" (was {was})"),
                     _ => String::new(),
@@ -133,6 +143,7 @@ pub fn relock(
     if !failed.is_empty() {
         return Err(not_locked(&failed, &codes).into());
     }
+    lock.two_hashes()?;
     one_link_each(&lock, &catalog)?;
     if old.as_ref().map(Lock::render) != Some(lock.render()) {
         project.write_lock(&lock)?;
@@ -203,6 +214,31 @@ fn not_locked(failed: &[String], codes: &[ExitCode]) -> UserError {
     }
 }
 
+/// The files `after` pins under the same tag as `before` with another hash, said as
+/// "`ASSET` for PLATFORM changed (sha256 OLD, now NEW)".
+fn changed_pins(before: &LockedTool, after: &LockedTool) -> Vec<String> {
+    if before.tag != after.tag {
+        return Vec::new();
+    }
+    let mut changed = Vec::new();
+    for (platform, files) in &after.platforms {
+        let Some(old) = before.platforms.get(platform) else {
+            continue;
+        };
+        for file in files {
+            if let Some(was) = old.iter().find(|o| o.url == file.url)
+                && was.sha256 != file.sha256
+            {
+                changed.push(format!(
+                    "`{}` for {platform} changed (sha256 {}, now {})",
+                    file.asset, was.sha256, file.sha256
+                ));
+            }
+        }
+    }
+    changed
+}
+
 /// Lock one entry: keep it when its requirement holds and it covers every platform; lock the
 /// platforms it lacks at its version; or resolve it anew.
 async fn lock_one(
@@ -230,27 +266,39 @@ async fn lock_one(
         pre: want.pre,
     };
     let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
-    let was = kept.as_ref().map(|k| k.version.clone());
-    let known = match &kept {
-        // Its version still holds: lock the new platforms at it.
-        Some(kept) => {
-            tool.query = VersionQuery {
-                req: VersionReq::Tag(kept.tag.clone()),
-                pre: want.pre,
-            };
-            let first = platforms
-                .first()
-                .copied()
-                .unwrap_or_else(crate::platform::host::platform);
-            let release = resolve::release(http, &tool, first).await?;
-            tool.query = VersionQuery {
-                req: want.spec.req.clone(),
-                pre: want.pre,
-            };
-            Some(release)
-        }
-        None => None,
+    let Some(kept) = kept else {
+        let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, None).await?;
+        return Ok(Locked::New(locked, None));
     };
-    let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, known).await?;
-    Ok(Locked::New(locked, was))
+    // Its version still holds: what is pinned for the platforms still locked stays byte for
+    // byte (a file uploaded again under the tag is what a lock is there to catch), and only
+    // the platforms it lacks are locked, at its version.
+    let mut still = kept.clone();
+    still.platforms.retain(|p, _| platform_names.contains(p));
+    still.unavailable.retain(|p, _| platform_names.contains(p));
+    let missing: Vec<crate::platform::Platform> = platforms
+        .iter()
+        .copied()
+        .filter(|p| {
+            let name = p.to_string();
+            !still.platforms.contains_key(&name) && !still.unavailable.contains_key(&name)
+        })
+        .collect();
+    let Some(&first) = missing.first() else {
+        return Ok(Locked::Kept(still));
+    };
+    tool.query = VersionQuery {
+        req: VersionReq::Tag(kept.tag.clone()),
+        pre: want.pre,
+    };
+    let release = resolve::release(http, &tool, first).await?;
+    tool.query = VersionQuery {
+        req: want.spec.req.clone(),
+        pre: want.pre,
+    };
+    let mut locked =
+        crate::project::resolve::lock_tool(http, &tool, want, &missing, Some(release)).await?;
+    locked.platforms.extend(still.platforms);
+    locked.unavailable.extend(still.unavailable);
+    Ok(Locked::New(locked, Some(kept.version)))
 }

@@ -121,30 +121,10 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
 /// Every file the lock pins (one entry per URL) and the checksum files that vouched for them,
 /// each with its place in the mirror; a lock no mirror can satisfy is refused.
 fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
+    lock.two_hashes()?;
     let mut files: Vec<File> = Vec::new();
-    // The hash each URL is pinned to, and by which tool: one URL pinned to two hashes cannot
-    // be one file that satisfies the lock.
-    let mut pinned_by: std::collections::HashMap<&str, (&str, &str)> =
-        std::collections::HashMap::new();
     for tool in &lock.tools {
         for artifact in tool.platforms.values().flatten() {
-            let first = pinned_by
-                .entry(&artifact.url)
-                .or_insert((&artifact.sha256, &tool.key));
-            if first.0 != artifact.sha256 {
-                return Err(UserError::new(format!(
-                    "{} pins `{}` to two hashes: `{}` to {} and `{}` to {}",
-                    lock::FILE,
-                    artifact.url,
-                    first.1,
-                    first.0,
-                    tool.key,
-                    artifact.sha256
-                ))
-                .hint(
-                    "the file changed between their locks; `haul lock --upgrade` locks both again",
-                ));
-            }
             files.push(File {
                 url: artifact.url.clone(),
                 size: artifact.size,

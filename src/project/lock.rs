@@ -255,6 +255,33 @@ impl Lock {
         self.tools.iter().find(|t| t.key == key)
     }
 
+    /// A URL two entries pin to different hashes (a file replaced between their locks): no
+    /// one file satisfies both. Refused as an error naming both.
+    pub fn two_hashes(&self) -> Result<(), UserError> {
+        let mut first: std::collections::HashMap<&str, (&str, &str)> =
+            std::collections::HashMap::new();
+        for tool in &self.tools {
+            for file in tool.platforms.values().flatten() {
+                let (sha256, key) = *first.entry(&file.url).or_insert((&file.sha256, &tool.key));
+                if sha256 != file.sha256 {
+                    let keys = if key == tool.key {
+                        key.to_owned()
+                    } else {
+                        format!("{key} {}", tool.key)
+                    };
+                    return Err(UserError::new(format!(
+                        "{FILE} pins `{}` to two hashes: `{key}` to {sha256} and `{}` to {}",
+                        file.url, tool.key, file.sha256
+                    ))
+                    .hint(format!(
+                        "the file was replaced between their locks; `haul lock --upgrade {keys}` locks them again"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Replace (or add) the entry of `tool.key`.
     pub fn put(&mut self, tool: LockedTool) {
         self.tools.retain(|t| t.key != tool.key);

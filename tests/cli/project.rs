@@ -1615,3 +1615,50 @@ fn sync_checks_every_link_before_it_changes_anything() {
         .stderr_has("nothing was installed");
     assert!(env.snapshot().is_empty(), "a tool was installed");
 }
+
+/// A file uploaded again under a locked tag is what a lock is there to catch: adding or
+/// removing a platform keeps what is pinned for the others byte for byte, and `lock
+/// --upgrade`, which locks the release again, says which file changed.
+#[test]
+fn locking_another_platform_keeps_the_others_pins() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let manifest = |platforms: &str| {
+        format!("[settings]\nplatforms = [{platforms}]\n\n[tools]\nsums = \"1\"\n")
+    };
+    let dir = project(&env, &manifest("\"linux-x86_64\""));
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let pin = |platform: &str| -> Option<String> {
+        let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+        let lock: toml::Table = toml::from_str(&text).unwrap();
+        lock["tool"][0]["platforms"]
+            .get(platform)
+            .map(|files| files[0]["sha256"].as_str().unwrap().to_owned())
+    };
+    let day_one = pin("linux-x86_64").unwrap();
+    publish_saying(
+        &env.server,
+        "acme/sums",
+        "1.0.0",
+        Vouch::ChecksumFile,
+        "uploaded again",
+    );
+    std::fs::write(
+        dir.join("haul.toml"),
+        manifest("\"linux-x86_64\", \"macos-aarch64\""),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert_eq!(pin("linux-x86_64").as_deref(), Some(day_one.as_str()));
+    assert!(pin("macos-aarch64").is_some());
+    std::fs::write(dir.join("haul.toml"), manifest("\"linux-x86_64\"")).unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    assert_eq!(pin("linux-x86_64").as_deref(), Some(day_one.as_str()));
+    assert_eq!(pin("macos-aarch64"), None);
+
+    run_in(&env, &dir, &["lock", "--upgrade"])
+        .expect_code(0)
+        .stderr_has("for linux-x86_64 changed (sha256");
+    assert_ne!(pin("linux-x86_64").as_deref(), Some(day_one.as_str()));
+}
