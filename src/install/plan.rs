@@ -281,11 +281,62 @@ pub struct Wanted<'a> {
     pub origin: &'a str,
 }
 
+/// Put the version `wanted` installs into `record`, unless it is stored already: whether the
+/// staged files are to be moved into the store.
+fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted<'_>) -> Result<bool> {
+    match &wanted.installed {
+        // Another haul stored the same files meanwhile (two shells running `exec` of one new
+        // version): they stay, and are what this one runs; replacing them would change the
+        // files under the other's feet.
+        Some(installed)
+            if !wanted.force && same_files_whole(now, record, wanted.key, installed) =>
+        {
+            Ok(false)
+        }
+        Some(installed) => {
+            record.add_version(wanted.key, installed.clone());
+            Ok(true)
+        }
+        None if record.versions.contains_key(wanted.key) => Ok(true),
+        None => Err(
+            UserError::new(format!("`{}` {} is no longer stored", now.name, wanted.key))
+                .hint("run the command again")
+                .into(),
+        ),
+    }
+}
+
+/// Whether `record` already stores `key` as the same release's same files (by their SHA-256),
+/// with every executable whole.
+fn same_files_whole(now: &Now<'_>, record: &Record, key: &str, installed: &Installed) -> bool {
+    let Some(stored) = record.versions.get(key) else {
+        return false;
+    };
+    let hashes = |v: &Installed| {
+        let mut all: Vec<(String, String)> = v
+            .artifacts
+            .iter()
+            .map(|a| (a.asset.clone(), a.sha256.clone()))
+            .collect();
+        all.sort();
+        all
+    };
+    let dir = now.store.version_dir(&record.name, key);
+    stored.tag == installed.tag
+        && stored.platform == installed.platform
+        && stored.only_locked() == installed.only_locked()
+        && hashes(stored) == hashes(installed)
+        && stored
+            .bins
+            .iter()
+            .all(|b| store::executable_at(&dir.join(&b.path), b) == store::ExeState::Runnable)
+}
+
 /// The change that stores (and activates) the version, from the store as it is now.
 pub fn commit(
     now: &Now<'_>,
     wanted: &Wanted<'_>,
-    staging: Option<Staging>,
+    mut staging: Option<Staging>,
 ) -> Result<(Change, Outcome)> {
     let mut remove = Vec::new();
     let mut unlink = Vec::new();
@@ -327,17 +378,8 @@ pub fn commit(
     if record.identity.product.is_none() {
         record.identity = wanted.identity.clone();
     }
-    match &wanted.installed {
-        Some(installed) => record.add_version(wanted.key, installed.clone()),
-        None if record.versions.contains_key(wanted.key) => {}
-        None => {
-            return Err(UserError::new(format!(
-                "`{}` {} is no longer stored",
-                now.name, wanted.key
-            ))
-            .hint("run the command again")
-            .into());
-        }
+    if !store_version(now, &mut record, wanted)? {
+        staging = None;
     }
     // The staged version is the one being installed: never remove it.
     remove.retain(|k| k != wanted.key);

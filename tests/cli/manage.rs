@@ -675,3 +675,70 @@ fn upgrade_json_when_nothing_moves() {
         .expect_code(2)
         .stderr_has("cannot be used with");
 }
+
+/// Two shells run `exec` of one version not yet stored: the one that stores it second finds
+/// the same files there and leaves them, instead of replacing the files the other runs.
+#[cfg(unix)]
+#[test]
+fn a_second_exec_of_a_new_version_leaves_the_first_ones_files() {
+    use std::os::unix::fs::MetadataExt as _;
+    let env = TestEnv::new().env("HAUL_TIMEOUT", "2");
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let asset = publish_simple(&env.server, "acme/widget", "1.3.0");
+    let path = crate::support::Server::download_path("acme/widget", "v1.3.0", &asset);
+    env.server
+        .fault(&path, &[crate::support::server::Fault::Hang]);
+    let hung = env.server.hung();
+    // The first stalls half-way through its download (and resumes after the timeout)...
+    let first = env
+        .command()
+        .args(["exec", "widget@1.3.0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    hung.recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the first download reached the server");
+    // ...while the second stores the version and runs it.
+    let second = env
+        .command()
+        .args(["exec", "widget@1.3.0"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&second.stdout), "widget 1.3.0\n");
+    let stored = || {
+        let dir = env.home().join("tools/widget/1.3.0");
+        let exe = walk_files(&dir)
+            .into_iter()
+            .find(|p| p.file_name().is_some_and(|n| n == "widget"))
+            .unwrap();
+        std::fs::metadata(exe).unwrap().ino()
+    };
+    let before = stored();
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout),
+        "widget 1.3.0\n",
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(stored(), before, "the stored files were replaced");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
