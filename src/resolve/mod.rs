@@ -349,10 +349,13 @@ pub fn cache_dir(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathB
 
 /// Where downloads of a release are kept, relative to the cache's `downloads/`: by source and
 /// tag (`github/OWNER/REPO/TAG/`); a URL template's files share a name across platforms, so
-/// there the platform is part of the path (`catalog/NAME/PLATFORM/TAG/`).
+/// there the platform is part of the path (`catalog/NAME/PLATFORM/TAG/`). GitHub's names
+/// ignore case (`Acme/Widget` is `acme/widget`), so their directories are in lower case: one
+/// tool's downloads are in one place however it was spelled.
 pub fn cache_dir_of(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
     let base = if let Some(repo) = source.strip_prefix("github:") {
-        let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
+        let repo = repo.to_ascii_lowercase();
+        let (owner, name) = repo.split_once('/').unwrap_or((&repo, ""));
         std::path::Path::new("github")
             .join(names::dir_name(owner))
             .join(names::dir_name(name))

@@ -742,3 +742,23 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// One tool spelled two ways (`Acme/Widget`, then `acme/widget`: GitHub ignores case) keeps its
+/// downloads in one place: `prune` keeps the active version's, so it reinstalls offline.
+#[test]
+fn a_tool_spelled_two_ways_keeps_its_downloads() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "Acme/Widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    env.run(&["prune"]).expect_code(0);
+    assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0", "--offline"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}

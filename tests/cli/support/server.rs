@@ -809,12 +809,12 @@ fn normal_answer(state: &State, request: &Request) -> Reply {
         _ => segments,
     };
     match segments.as_slice() {
-        ["repos", owner, repo] => match state.repos.get(&format!("{owner}/{repo}")) {
+        ["repos", owner, repo] => match repo_releases(state, owner, repo) {
             Some(_) => Reply::json(200, &json!({"full_name": format!("{owner}/{repo}")})),
             None => Reply::not_found(),
         },
         ["repos", owner, repo, "releases", rest @ ..] => {
-            let Some(releases) = state.repos.get(&format!("{owner}/{repo}")) else {
+            let Some(releases) = repo_releases(state, owner, repo) else {
                 return Reply::not_found();
             };
             let tag = rest.join("/");
@@ -898,6 +898,16 @@ fn list_page(releases: &[ReleaseModel], request: &Request, max: Option<usize>) -
         ));
     }
     reply
+}
+
+/// The releases of `owner/repo`, whatever the case of its name (as GitHub finds them).
+fn repo_releases<'a>(state: &'a State, owner: &str, repo: &str) -> Option<&'a Vec<ReleaseModel>> {
+    let name = format!("{owner}/{repo}");
+    state
+        .repos
+        .iter()
+        .find(|(known, _)| known.eq_ignore_ascii_case(&name))
+        .map(|(_, releases)| releases)
 }
 
 fn release_json(release: &ReleaseModel) -> Value {
