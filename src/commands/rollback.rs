@@ -66,7 +66,14 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         };
         let from = record.active.as_deref().map(label).unwrap_or_default();
         let to = label(&previous);
-        let unlink = record.reactivate(&previous, crate::store::now());
+        // A tool whose links another took over (`install --force`) is linked nowhere: the
+        // version made active again links into the bin dir, where the name must be free.
+        let dirs = if record.bin_dirs().is_empty() {
+            vec![now.store.bin_dir.clone()]
+        } else {
+            Vec::new()
+        };
+        let unlink = record.reactivate(&previous, &dirs, crate::store::now());
         now.claim_links(&record)?;
         Ok((
             Change {

@@ -176,7 +176,7 @@ fn remove_version(
         let gone = [key.to_owned()];
         match record.fallback(&gone, verified_only) {
             Some(next) => {
-                unlink = record.reactivate(&next, crate::store::now());
+                unlink = record.reactivate(&next, &[], crate::store::now());
                 let shown = record.versions.get(&next).map_or(&next, |v| &v.version);
                 label = format!("{label}; {shown} is active now");
             }

@@ -79,6 +79,12 @@ impl Linking {
 
 impl Options {
     /// Options from resolved install settings, doing `linking` with what is stored.
+    /// Whether the command installing takes `--force`: `upgrade` and the installs from a lock
+    /// (`sync`, `exec` in a project) do not.
+    pub fn offers_force(&self) -> bool {
+        !self.upgrade && !self.locked
+    }
+
     pub fn from_settings(settings: &crate::settings::InstallSettings, linking: Linking) -> Options {
         Options {
             platform: settings.platform,
@@ -244,6 +250,7 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
                 installed: pending.installed.clone(),
                 bin_dir: &opts.bin_dir,
                 force: opts.force,
+                offers_force: opts.offers_force(),
                 linking: opts.linking.clone(),
                 origin: &origin,
             },
@@ -647,6 +654,7 @@ async fn commit(
     let identity = tool.identity();
     let requirement = tool.query.requirement();
     let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
+    let offers_force = opts.offers_force();
     let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
@@ -661,6 +669,7 @@ async fn commit(
                     installed,
                     bin_dir: &bin_dir,
                     force,
+                    offers_force,
                     linking,
                     origin: &origin,
                 },

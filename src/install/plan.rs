@@ -276,6 +276,8 @@ pub struct Wanted<'a> {
     pub installed: Option<Installed>,
     pub bin_dir: &'a Path,
     pub force: bool,
+    /// Whether the command takes `--force` (its messages may suggest it).
+    pub offers_force: bool,
     pub linking: Linking,
     /// Where the tool comes from, for messages.
     pub origin: &'a str,
@@ -401,7 +403,12 @@ pub fn commit(
         .linking
         .project()
         .map(|_| wanted.bin_dir.to_path_buf());
-    let takeovers = now.claim_links_pinning(&record, wanted.force, pinning.as_deref())?;
+    let takeovers = now.claim_links_pinning(
+        &record,
+        wanted.force,
+        wanted.offers_force,
+        pinning.as_deref(),
+    )?;
 
     // Only an activation moves the active version.
     let was =

@@ -31,6 +31,9 @@ pub enum Problem {
     /// A link the record names follows no stored executable: the version it stays with is
     /// not stored, or has no executable of its name.
     LinkStale { path: PathBuf, bin: String },
+    /// The active version is linked nowhere (another tool took its links over with
+    /// `--force`, and has let go of them since): its names in the bin dir `dir` are free.
+    Unlinked { dir: PathBuf },
 }
 
 impl Problem {
@@ -54,7 +57,8 @@ impl Problem {
             Problem::ActiveMissing { .. }
             | Problem::LinkMissing { .. }
             | Problem::LinkWrong { .. }
-            | Problem::LinkStale { .. } => None,
+            | Problem::LinkStale { .. }
+            | Problem::Unlinked { .. } => None,
         }
     }
 
@@ -96,6 +100,10 @@ impl Problem {
             Problem::LinkStale { path, bin } => format!(
                 "`{name}`: the link `{}` names `{bin}`, which no stored version it follows has",
                 path.display()
+            ),
+            Problem::Unlinked { dir } => format!(
+                "`{name}`: its active version is linked nowhere, and its names in `{}` are free",
+                dir.display()
             ),
         }
     }
@@ -173,6 +181,19 @@ impl Store {
                     path: l.path.clone(),
                 });
             }
+        }
+        if let Some(active) = record.active()
+            && active_missing.is_none()
+            && !active.bins.is_empty()
+            && !record.links.iter().any(|l| l.version.is_none())
+            && active
+                .bins
+                .iter()
+                .all(|b| !link::present(&self.bin_dir.join(&b.link)))
+        {
+            problems.push(Problem::Unlinked {
+                dir: self.bin_dir.clone(),
+            });
         }
         problems
     }

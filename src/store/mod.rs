@@ -726,16 +726,21 @@ impl Now<'_> {
         self.claim(record, Force::NotOffered, None)
     }
 
-    /// [`Now::claim_links`] for an install, which takes `--force` (`force`: it was given),
-    /// and may pin the links in `pinning` (`haul sync` into a project's bin-dir): those are
-    /// claimed even when the record had them.
+    /// [`Now::claim_links`] for an install (`force`: `--force` was given; `offered`: the
+    /// command takes one, so its hints may suggest it), which may pin the links in `pinning`
+    /// (`haul sync` into a project's bin-dir): those are claimed even when the record had them.
     pub fn claim_links_pinning(
         &self,
         record: &Record,
         force: bool,
+        offered: bool,
         pinning: Option<&Path>,
     ) -> Result<Vec<(String, PathBuf)>> {
-        let force = if force { Force::Given } else { Force::NotGiven };
+        let force = match (force, offered) {
+            (true, _) => Force::Given,
+            (false, true) => Force::NotGiven,
+            (false, false) => Force::NotOffered,
+        };
         self.claim(record, force, pinning)
     }
 

@@ -325,10 +325,10 @@ impl Record {
     }
 
     /// Make the stored version `key` active again (a rollback, or the one before a version
-    /// that goes), in the bin dirs the tool is linked into: the requirement it was last made
-    /// active under comes back with it, so that `upgrade` and `outdated` go by what the user
-    /// asked for then. Returns the links that no longer belong.
-    pub fn reactivate(&mut self, key: &str, at: u64) -> Vec<Link> {
+    /// that goes), in `bin_dirs` (empty: the bin dirs the tool is linked into): the
+    /// requirement it was last made active under comes back with it, so that `upgrade` and
+    /// `outdated` go by what the user asked for then. Returns the links that no longer belong.
+    pub fn reactivate(&mut self, key: &str, bin_dirs: &[PathBuf], at: u64) -> Vec<Link> {
         let then = self
             .history
             .iter()
@@ -351,7 +351,7 @@ impl Record {
                 }
             }
         }
-        self.activate(key, &[], at)
+        self.activate(key, bin_dirs, at)
     }
 
     /// Whether the tool's requirement allows the stored `version`.
@@ -750,7 +750,7 @@ mod tests {
         r.activate("2.0.0", &[PathBuf::from("/b")], 1);
         let gone = ["2.0.0".to_owned()];
         assert_eq!(r.fallback(&gone, false).as_deref(), Some("1.10.0"));
-        r.reactivate("1.10.0", 2);
+        r.reactivate("1.10.0", &[], 2);
         assert_eq!(r.requirement, pin("1.10.0"));
         assert_eq!(r.history.last().unwrap().requirement, Some(pin("1.10.0")));
         // Only prereleases left: the newest of them.
@@ -769,7 +769,7 @@ mod tests {
         series.add_version("1.10.0", installed("1.10.0", &["t"]));
         series.activate("1.10.0", &[PathBuf::from("/b")], 1);
         series.history.clear();
-        series.reactivate("1.9.0", 2);
+        series.reactivate("1.9.0", &[], 2);
         assert_eq!(series.requirement, pin("1.x"));
     }
 
@@ -786,7 +786,7 @@ mod tests {
         assert_eq!(r.history.len(), 1);
         r.requirement = pin("2");
         r.activate("2.0.0", &[], 3);
-        r.reactivate("1.2.3", 4);
+        r.reactivate("1.2.3", &[], 4);
         assert_eq!(r.requirement, pin("1.2.3"));
     }
 

@@ -559,3 +559,45 @@ fn ctrl_c_mid_download_changes_nothing() {
         "staging left behind"
     );
 }
+
+/// The tool whose link another took over (`install --force`): `upgrade` fails without
+/// suggesting a `--force` it does not take, `rollback` says the name is taken instead of
+/// "Rolled back" with nothing linked, and once the other tool is gone, `doctor` finds the
+/// tool linked nowhere and `--fix` links it again.
+#[test]
+fn a_tool_whose_link_was_taken_over() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    crate::support::publish_gizmo_with_widget(&env.server);
+    env.run(crate::support::GIZMO_TAKES_WIDGET).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "1.2.0");
+    let upgrade = env.run(&["upgrade", "widget"]);
+    upgrade
+        .expect_code(1)
+        .stderr_has("belongs to `gizmo`")
+        .stderr_has("`haul install widget --force` takes the name over");
+    assert!(!upgrade.stderr().contains("pass `--force`"));
+    env.run(&["rollback", "widget"])
+        .expect_code(1)
+        .stderr_has("belongs to `gizmo`");
+    let problems = || env.run(&["doctor", "--json"]).json()["problems"].to_string();
+    assert!(!problems().contains("`widget`"), "{}", problems());
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("gizmo", "1.0.0"))
+    );
+
+    env.run(&["uninstall", "gizmo"]).expect_code(0);
+    assert_eq!(env.installed_bytes("widget"), None);
+    assert!(problems().contains("linked nowhere"), "{}", problems());
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("relinked 1 link"), "{fixed}");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.1.0"))
+    );
+    assert!(!problems().contains("`widget`"), "{}", problems());
+}

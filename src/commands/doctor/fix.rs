@@ -95,6 +95,7 @@ fn repair(now: &Now<'_>, bin_dir: &Path, verified_only: bool) -> Result<(Change,
             Problem::LinkMissing { .. }
             | Problem::LinkWrong { .. }
             | Problem::LinkStale { .. }
+            | Problem::Unlinked { .. }
             | Problem::NotExecutable { .. }
             | Problem::Changed { .. } => None,
         })
@@ -102,7 +103,7 @@ fn repair(now: &Now<'_>, bin_dir: &Path, verified_only: bool) -> Result<(Change,
     let mut unlink = Vec::new();
     if record.active.as_ref().is_some_and(|a| broken.contains(a)) {
         match record.fallback(&broken, verified_only) {
-            Some(next) => unlink = record.reactivate(&next, crate::store::now()),
+            Some(next) => unlink = record.reactivate(&next, &[], crate::store::now()),
             // Whole versions left are only projects': they stay theirs, nothing is active.
             None if record.versions.keys().any(|k| !broken.contains(k)) => {
                 unlink = record.deactivate();
@@ -203,7 +204,16 @@ fn relink(
     record
         .links
         .retain(|l| !broken_links.contains(&l.path.as_path()) || made_again(l));
-    let relinked = broken_links.len() - (before - record.links.len());
+    let mut relinked = broken_links.len() - (before - record.links.len());
+    // An active version linked nowhere whose names are free again is linked into the bin dir.
+    if problems
+        .iter()
+        .any(|p| matches!(p, Problem::Unlinked { .. }))
+        && let Some(active) = record.active.clone()
+    {
+        unlink.extend(record.activate(&active, &[bin_dir.to_path_buf()], crate::store::now()));
+        relinked += record.links.iter().filter(|l| l.version.is_none()).count();
+    }
     // A link that follows no stored executable is let go of (and removed, where it is the
     // tool's).
     for problem in problems {
