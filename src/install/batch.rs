@@ -110,18 +110,22 @@ pub fn run(
                 .collect());
         }
         let steps = steps.into_iter();
-        // Make the changes, one after another, in the order asked.
+        // Make the changes, one after another, in the order asked. One that fails even so
+        // (the disk, a directory that cannot be written) stops the rest: they are withheld,
+        // and what was changed before it stays (each change is whole).
         let changes = async {
             let mut results = Vec::with_capacity(items.len());
+            let mut failed = false;
             for (step, item) in steps.zip(items) {
                 let result = match (step, &item.tool) {
-                    (Ok(Step::Ready(ready)), Ok(tool)) => {
+                    (Ok(Step::Ready(ready)), Ok(tool)) if !failed => {
                         let result = finish(env, tool, ready, opts).await;
                         done(item, &result);
                         result
                     }
                     (step, _) => settle_without_changes(step, item, done),
                 };
+                failed |= result.is_err();
                 results.push(result);
             }
             results

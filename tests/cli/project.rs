@@ -1662,3 +1662,26 @@ fn locking_another_platform_keeps_the_others_pins() {
         .stderr_has("for linux-x86_64 changed (sha256");
     assert_ne!(pin("linux-x86_64").as_deref(), Some(day_one.as_str()));
 }
+
+/// A change that fails once every tool is ready (here `tools/NAME` is a file, so the first
+/// tool's version cannot be moved into place) stops the sync: the tools after it are
+/// withheld, not installed one by one past the failure.
+#[test]
+fn a_failed_change_during_sync_withholds_the_rest() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let first = lock["tool"][0]["name"].as_str().unwrap().to_owned();
+    std::fs::create_dir_all(env.home().join("tools")).unwrap();
+    std::fs::write(env.home().join("tools").join(&first), b"in the way").unwrap();
+    let run = run_in(&env, &dir, &["sync", "--frozen"]);
+    run.expect_code(1).stderr_has("Withheld");
+    for tool in ["sums", "digest", "bare"] {
+        assert_eq!(env.installed_bytes(tool), None, "{tool}");
+    }
+    let _ = std::fs::remove_file(env.home().join("tools").join(&first));
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    assert_three_tools_installed(&env);
+}
