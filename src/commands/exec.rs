@@ -38,10 +38,10 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     {
         // Only a stored version that is exactly what the lock pins (its source, tag and files,
         // each with its locked SHA-256) runs as it is; anything else is installed from the lock.
-        let platform = crate::platform::host::platform().to_string();
+        let platform = crate::platform::host::platform();
         let stored = installed.as_ref().and_then(|r| {
             locked
-                .stored_key(r, &platform)
+                .stored_key(r, platform)
                 .map(|k| (r.clone(), k.to_owned()))
         });
         let (record, key) = if let Some(found) = stored {

@@ -88,14 +88,19 @@ struct Property {
 struct Entry<'a> {
     name: &'a str,
     version: &'a str,
+    /// The stored version's key (`1.0.0`, or `1.0.0+2fa7b6c0` for other bytes a project's
+    /// lock pins under the tag): one component each.
+    key: &'a str,
     tag: &'a str,
     source: &'a str,
     platform: &'a str,
     artifact: &'a Artifact,
+    /// The project bin-dir a version is linked into, pinned, when that is why it is listed.
+    pinned_in: Option<String>,
 }
 
 pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
-    let mut untrue = false;
+    let untrue;
     let project = if args.installed {
         None
     } else {
@@ -104,7 +109,8 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
             .transpose()?
     };
     let records;
-    let platform = crate::settings::target_platform(args.target.as_deref())?.to_string();
+    let target = crate::settings::target_platform(args.target.as_deref())?;
+    let platform = target.to_string();
     let mut entries = Vec::new();
     let subject = if let Some(project) = &project {
         let Some(lock) = &project.lock else {
@@ -116,18 +122,7 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
             .hint("run `haul lock` first, or `haul sbom --installed` for this machine's tools")
             .into());
         };
-        for tool in &lock.tools {
-            for artifact in tool.platforms.get(&platform).into_iter().flatten() {
-                entries.push(Entry {
-                    name: &tool.name,
-                    version: &tool.version,
-                    tag: &tool.tag,
-                    source: &tool.source,
-                    platform: &platform,
-                    artifact,
-                });
-            }
-        }
+        untrue = locked_entries(ctx, lock, target, &platform, &mut entries);
         Some(Subject {
             kind: "application",
             name: project.dir.file_name().map_or_else(
@@ -140,21 +135,7 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
         let read = ctx.store.records()?;
         untrue = warn_untrue(ctx, &read);
         records = read.ok;
-        for record in &records {
-            let Some(active) = record.active() else {
-                continue;
-            };
-            for artifact in &active.artifacts {
-                entries.push(Entry {
-                    name: &record.name,
-                    version: &active.version,
-                    tag: &active.tag,
-                    source: &record.identity.source,
-                    platform: &active.platform,
-                    artifact,
-                });
-            }
-        }
+        installed_entries(&records, &mut entries);
         None
     };
     let components: Vec<Component> = entries.iter().map(component).collect();
@@ -183,6 +164,82 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
     } else {
         ExitCode::Success
     })
+}
+
+/// The files `lock` pins for `target` (`platform`, as text), into `entries`; whether a tool
+/// has no entry for it (said, and the inventory is not whole).
+fn locked_entries<'a>(
+    ctx: &Context,
+    lock: &'a project::lock::Lock,
+    target: crate::platform::Platform,
+    platform: &'a str,
+    entries: &mut Vec<Entry<'a>>,
+) -> bool {
+    let mut untrue = false;
+    for tool in &lock.tools {
+        let entry = tool.entry_for(target);
+        if !tool.platforms.contains_key(&entry) && !tool.unavailable.contains_key(&entry) {
+            ctx.printer.failure(&format!(
+                "not in the inventory: {} does not cover {platform} for `{}` (add it to \
+                 `settings.platforms` and run `haul lock`)",
+                project::lock::FILE,
+                tool.key
+            ));
+            untrue = true;
+        }
+        for artifact in tool.platforms.get(&entry).into_iter().flatten() {
+            entries.push(Entry {
+                name: &tool.name,
+                version: &tool.version,
+                key: &tool.version,
+                tag: &tool.tag,
+                source: &tool.source,
+                platform,
+                artifact,
+                pinned_in: None,
+            });
+        }
+    }
+    untrue
+}
+
+/// The files of the installed versions of `records` into `entries`.
+fn installed_entries<'a>(records: &'a [crate::store::Record], entries: &mut Vec<Entry<'a>>) {
+    for record in records {
+        // The active version, and those linked pinned into a project's bin-dir that is
+        // still there (`haul sync`): both are installed and run.
+        let pinned = record
+            .links
+            .iter()
+            .filter(|l| !crate::store::dir_gone(l))
+            .filter_map(|l| Some((l.version.as_deref()?, l.path.parent()?)));
+        let mut listed: Vec<(&str, Option<String>)> = Vec::new();
+        if let Some(key) = record.active.as_deref() {
+            listed.push((key, None));
+        }
+        for (key, dir) in pinned {
+            if !listed.iter().any(|(k, _)| *k == key) {
+                listed.push((key, Some(dir.display().to_string())));
+            }
+        }
+        for (key, pinned_in) in listed {
+            let Some(stored) = record.versions.get(key) else {
+                continue;
+            };
+            for artifact in &stored.artifacts {
+                entries.push(Entry {
+                    name: &record.name,
+                    version: &stored.version,
+                    key,
+                    tag: &stored.tag,
+                    source: &record.identity.source,
+                    platform: &stored.platform,
+                    artifact,
+                    pinned_in: pinned_in.clone(),
+                });
+            }
+        }
+    }
 }
 
 /// Warn of what an inventory of the installed tools cannot describe truthfully: records that
@@ -248,9 +305,15 @@ fn component(entry: &Entry<'_>) -> Component {
             value: url.clone(),
         });
     }
+    if let Some(dir) = &entry.pinned_in {
+        properties.push(Property {
+            name: "haul:pinned-in",
+            value: dir.clone(),
+        });
+    }
     Component {
         kind: "application",
-        bom_ref: format!("{}@{}#{}", entry.name, entry.version, a.asset),
+        bom_ref: format!("{}@{}#{}", entry.name, entry.key, a.asset),
         name: entry.name.to_owned(),
         version: entry.version.to_owned(),
         purl: purl(entry),

@@ -172,7 +172,7 @@ fn locked_files(
     platform: crate::platform::Platform,
     require_checksum: bool,
 ) -> Result<crate::resolve::Resolved, UserError> {
-    let host = platform.to_string();
+    let host = locked.entry_for(platform);
     if require_checksum
         && let Some(file) = locked
             .platforms

@@ -100,10 +100,10 @@ fn which_locked(
     // One record, by the name the lock gives (checked when the lock was read); a damaged one
     // is an error, not "not installed".
     let record = ctx.store.read(&locked.name)?;
-    let platform = crate::platform::host::platform().to_string();
+    let platform = crate::platform::host::platform();
     let Some((record, key)) = record
         .as_ref()
-        .and_then(|r| locked.stored_key(r, &platform).map(|k| (r, k.to_owned())))
+        .and_then(|r| locked.stored_key(r, platform).map(|k| (r, k.to_owned())))
     else {
         return Err(UserError::new(format!(
             "`{}` {} (as haul.lock pins it) is not installed",

@@ -128,10 +128,30 @@ impl LockedTool {
         }
     }
 
+    /// The platform whose entry holds the files for `platform`: its own when the lock has
+    /// one (files or `unavailable`); on a musl host without one, glibc's of the same
+    /// architecture, which holds the static build when the release has one (haul prefers
+    /// them, and they run on both; a build that needs glibc is refused when it is unpacked).
+    pub fn entry_for(&self, platform: Platform) -> String {
+        let own = platform.to_string();
+        let glibc = Platform {
+            libc: Some(crate::platform::Libc::Gnu),
+            ..platform
+        }
+        .to_string();
+        let listed =
+            |name: &str| self.platforms.contains_key(name) || self.unavailable.contains_key(name);
+        if platform.libc == Some(crate::platform::Libc::Musl) && !listed(&own) && listed(&glibc) {
+            glibc
+        } else {
+            own
+        }
+    }
+
     /// The key of the version of `record` that is what this entry pins for `platform`: the
     /// same tool and tag, stored for that platform from exactly the locked files, each with its
     /// locked SHA-256. `None` when no stored version is.
-    pub fn stored_key<'r>(&self, record: &'r Record, platform: &str) -> Option<&'r str> {
+    pub fn stored_key<'r>(&self, record: &'r Record, platform: Platform) -> Option<&'r str> {
         let ours = Identity {
             source: self.source.clone(),
             product: Some(self.product.clone()),
@@ -139,7 +159,8 @@ impl LockedTool {
         if !record.identity.same_tool(&ours, &record.name, &self.name) {
             return None;
         }
-        let files = self.platforms.get(platform)?;
+        let files = self.platforms.get(&self.entry_for(platform))?;
+        let platform = platform.to_string();
         record
             .versions
             .iter()
@@ -427,6 +448,29 @@ mod tests {
 
     fn platforms(names: &[&str]) -> Vec<Platform> {
         names.iter().map(|n| n.parse().unwrap()).collect()
+    }
+
+    /// A musl host without an entry of its own takes glibc's of its architecture (the static
+    /// builds haul prefers are there); its own entry, files or `unavailable`, wins.
+    #[test]
+    fn a_musl_host_takes_the_glibc_entry_when_it_has_none() {
+        let platform = |name: &str| name.parse::<Platform>().unwrap();
+        let mut tool = locked("t", "1");
+        assert_eq!(
+            tool.entry_for(platform("linux-x86_64-musl")),
+            "linux-x86_64"
+        );
+        assert_eq!(tool.entry_for(platform("linux-x86_64")), "linux-x86_64");
+        assert_eq!(
+            tool.entry_for(platform("linux-aarch64-musl")),
+            "linux-aarch64-musl"
+        );
+        tool.unavailable
+            .insert("linux-x86_64-musl".to_owned(), "no build".to_owned());
+        assert_eq!(
+            tool.entry_for(platform("linux-x86_64-musl")),
+            "linux-x86_64-musl"
+        );
     }
 
     #[test]

@@ -713,6 +713,20 @@ fn sbom_lists_the_locked_and_the_installed_tools() {
         "{}",
         bom["serialNumber"]
     );
+    // A musl host without an entry of its own: the glibc entry's files.
+    let musl = run_in(&env, &dir, &["sbom", "--target", "linux-x86_64-musl"]);
+    musl.expect_code(0);
+    assert_eq!(musl.json()["components"].as_array().unwrap().len(), 1);
+    // A platform the lock does not cover: said, and exit 1 (the inventory is not whole).
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[settings]\nplatforms = [\"linux-x86_64\"]\n\n[tools]\nsums = \"1\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    run_in(&env, &dir, &["sbom", "--target", "macos-aarch64"])
+        .expect_code(1)
+        .stderr_has("does not cover macos-aarch64 for `sums`");
     // Outside a project: the installed tools.
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let installed = env.run(&["sbom"]).json();
@@ -723,6 +737,39 @@ fn sbom_lists_the_locked_and_the_installed_tools() {
             .contains("haul.lock")
     );
     let _ = EXE;
+}
+
+/// `sbom --installed` lists what a project synced into its own bin-dir too: it is installed,
+/// and it runs there. Each stored version is its own component.
+#[test]
+fn sbom_lists_what_a_project_pins_in_its_bin_dir() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    env.run(&["install", "acme/sums@2.0.0"]).expect_code(0);
+    let bom = env.run(&["sbom", "--installed"]).json();
+    let components = bom["components"].as_array().unwrap();
+    let versions: Vec<&str> = components
+        .iter()
+        .map(|c| c["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2.0.0", "1.0.0"], "{bom}");
+    assert!(
+        components[1]["properties"]
+            .to_string()
+            .contains("haul:pinned-in")
+    );
+    assert_ne!(components[0]["bom-ref"], components[1]["bom-ref"]);
+    // Once the project is gone, so is its version from the inventory.
+    std::fs::remove_dir_all(&dir).unwrap();
+    let bom = env.run(&["sbom", "--installed"]).json();
+    assert_eq!(bom["components"].as_array().unwrap().len(), 1);
 }
 
 /// Inside a project, `which` and `exec` use the version the lock pins, whatever is active.
