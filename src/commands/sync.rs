@@ -3,6 +3,8 @@
 //! rules), and each download must have its locked SHA-256. A lock that does not match
 //! `haul.toml` is written again first, or, with `--frozen`, is an error naming the differences.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::cli::SyncArgs;
@@ -13,9 +15,10 @@ use crate::error::{ExitCode, UserError};
 use crate::install::Linking;
 use crate::install::batch::{Failing, Item};
 use crate::project::Project;
-use crate::project::lock::{self, LockedTool};
+use crate::project::lock::{self, Lock, LockedTool};
 use crate::request::tool::Tool;
 use crate::settings::InstallSettings;
+use crate::store::Change;
 
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let project = Project::require(&ctx.settings.cwd)?;
@@ -23,6 +26,23 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let wanted = project.manifest.wanted();
     let platforms = project.manifest.platforms();
     let catalog = ctx.catalog()?;
+    // Into the project's own bin-dir, each tool is linked pinned to the locked version: the
+    // version the user has active elsewhere, and its links, stay as they are. Checked before
+    // anything is locked or written.
+    let project_bin = project.bin_dir()?;
+    if let Some(dir) = &project_bin
+        && ctx.settings.paths.bin_dir_flag
+    {
+        return Err(UserError::new(
+            "`--bin-dir` and haul.toml's `bin-dir` both say where to link the tools",
+        )
+        .hint(format!(
+            "leave out `--bin-dir`: in this project the tools go to `{}`",
+            dir.display()
+        ))
+        .exit(ExitCode::Usage)
+        .into());
+    }
     let lock = match &project.lock {
         None if args.frozen => {
             return Err(
@@ -52,22 +72,9 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         false,
         None,
     )?;
-    // Into the project's own bin-dir, each tool is linked pinned to the locked version: the
-    // version the user has active elsewhere, and its links, stay as they are.
-    let linking = match project.bin_dir()? {
-        Some(dir) if ctx.settings.paths.bin_dir_flag => {
-            return Err(UserError::new(
-                "`--bin-dir` and haul.toml's `bin-dir` both say where to link the tools",
-            )
-            .hint(format!(
-                "leave out `--bin-dir`: in this project the tools go to `{}`",
-                dir.display()
-            ))
-            .exit(ExitCode::Usage)
-            .into());
-        }
+    let linking = match &project_bin {
         Some(dir) => {
-            settings.bin_dir = dir;
+            settings.bin_dir.clone_from(dir);
             Linking::Pin(project.dir.clone())
         }
         None => Linking::Activate,
@@ -106,7 +113,58 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         json: args.json,
         takes_force: false,
     };
-    run_with(ctx, &runtime, &http, &items, &opts, &how)
+    let code = run_with(ctx, &runtime, &http, &items, &opts, &how)?;
+    if code == ExitCode::Success
+        && let Some(dir) = &project_bin
+    {
+        unlink_unlocked(ctx, &lock, dir)?;
+    }
+    Ok(code)
+}
+
+/// The project's bin-dir holds the lock's tools and nothing else: after a sync, the links haul
+/// pinned there for tools the lock no longer names (removed from haul.toml) go. The versions
+/// stay stored (`haul prune` removes them).
+fn unlink_unlocked(ctx: &Context, lock: &Lock, dir: &Path) -> Result<()> {
+    let records = ctx.store.records()?;
+    for record in &records.ok {
+        let stale = |r: &crate::store::Record| {
+            !lock.tools.iter().any(|t| t.name == r.name)
+                && r.links.iter().any(|l| l.version.is_some() && l.is_in(dir))
+        };
+        if !stale(record) {
+            continue;
+        }
+        let gone = ctx.store.change(&record.name, |now| {
+            let Some(current) = now.record().filter(|r| stale(r)) else {
+                return Ok((Change::leave(), false));
+            };
+            let mut record = current.clone();
+            let (unlink, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut record.links)
+                .into_iter()
+                .partition(|l| l.version.is_some() && l.is_in(dir));
+            record.links = kept;
+            Ok((
+                Change {
+                    record: Some(record),
+                    unlink,
+                    ..Change::default()
+                },
+                true,
+            ))
+        })?;
+        if gone {
+            ctx.printer.status(
+                "Unlinked",
+                &format!(
+                    "{} from `{}` (haul.lock no longer names it)",
+                    record.name,
+                    dir.display()
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The lock entry `query` names (its key in haul.toml or its name), and its project, when the

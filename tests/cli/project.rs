@@ -1732,3 +1732,35 @@ fn a_failed_change_during_sync_withholds_the_rest() {
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
     assert_three_tools_installed(&env);
 }
+
+/// A project's bin-dir holds the lock's tools and nothing else: after `haul remove` and a
+/// sync, the removed tool's link there goes (its version stays stored until `prune`).
+#[test]
+fn sync_unlinks_what_the_lock_no_longer_names() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\nbare = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    // `--bin-dir` beside the project's own is refused before anything is locked.
+    run_in(&env, &dir, &["sync", "--bin-dir", "elsewhere"])
+        .expect_code(2)
+        .stderr_has("both say where to link");
+    assert!(!dir.join("haul.lock").exists());
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let linked = |tool: &str| dir.join(".haul/bin").join(format!("{tool}{EXE}")).exists();
+    assert!(linked("sums") && linked("bare"));
+    run_in(&env, &dir, &["remove", "bare"]).expect_code(0);
+    run_in(&env, &dir, &["sync"])
+        .expect_code(0)
+        .stderr_has("Unlinked bare");
+    assert!(linked("sums") && !linked("bare"));
+    let prunable = env.run(&["prune", "--dry-run", "--json"]).json()["versions"].to_string();
+    assert!(prunable.contains("bare"), "{prunable}");
+    let again = run_in(&env, &dir, &["sync"]);
+    again.expect_code(0);
+    assert!(!again.stderr().contains("Unlinked"), "{}", again.stderr());
+}
