@@ -35,7 +35,7 @@ pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
 /// What became of one entry.
 enum Locked {
     Kept(LockedTool),
-    New(LockedTool, Option<String>),
+    New(LockedTool),
 }
 
 /// What a manifest entry resolves to (`github:OWNER/REPO`, `catalog:NAME`) with `catalog`;
@@ -76,11 +76,21 @@ pub fn relock(
         futures_util::stream::iter(wanted.iter())
             .map(|want| {
                 let upgrading = upgrade.is_some_and(|u| u.is_empty() || u.contains(&want.key));
+                // An entry whose release the requirement still allows is kept, with the
+                // requirement's new text.
                 let kept = old
                     .as_ref()
                     .and_then(|l| l.tool(&want.key))
-                    .filter(|t| t.is_for(want, source_of(&catalog)(want).as_deref()) && !upgrading)
-                    .cloned();
+                    .filter(|t| {
+                        !upgrading && t.still_allowed_by(want, source_of(&catalog)(want).as_deref())
+                    })
+                    .map(|t| LockedTool {
+                        requirement: crate::store::record::Requirement {
+                            version: want.requirement.clone(),
+                            pre: want.pre,
+                        },
+                        ..t.clone()
+                    });
                 let (catalog, http, platforms) = (&catalog, &http, &platforms);
                 let platform_names = &platform_names;
                 async move {
@@ -101,37 +111,9 @@ pub fn relock(
     let mut codes = Vec::new();
     for (key, result) in results {
         match result.and_then(|locked| vouched(locked, required)) {
-            Ok(Locked::Kept(tool)) => lock.put(tool),
-            Ok(Locked::New(tool, was)) => {
-                // The same release locked again (`--upgrade` where nothing is newer) with
-                // other bytes: said, never silently.
+            Ok(locked) => {
                 let before = old.as_ref().and_then(|l| l.tool(&key));
-                for changed in before.map(|b| changed_pins(b, &tool)).unwrap_or_default() {
-                    ctx.printer.warn(&format!(
-                        "{key} {}: {changed} since it was locked (the release's file was \
-                         replaced under its tag); haul.lock now pins the new one",
-                        tool.version
-                    ));
-                }
-                let moved = match was {
-                    Some(was) if was != tool.version => format!(" (was {was})"),
-                    _ => String::new(),
-                };
-                let missing = if tool.unavailable.is_empty() {
-                    String::new()
-                } else {
-                    let names: Vec<&str> = tool.unavailable.keys().map(String::as_str).collect();
-                    format!("; nothing for {}", names.join(", "))
-                };
-                ctx.printer.status(
-                    "Locked",
-                    &format!(
-                        "{key} {}{moved} for {}{missing}",
-                        tool.version,
-                        count(tool.platforms.len(), "platform")
-                    ),
-                );
-                lock.put(tool);
+                lock.put(say_locked(ctx, &key, locked, before));
             }
             Err(err) => {
                 ctx.printer.report(&format!("error: {key}"), &err);
@@ -186,7 +168,7 @@ fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), U
 /// published vouches for.
 fn vouched(locked: Locked, required: bool) -> Result<Locked> {
     let tool = match &locked {
-        Locked::Kept(tool) | Locked::New(tool, _) => tool,
+        Locked::Kept(tool) | Locked::New(tool) => tool,
     };
     match tool
         .platforms
@@ -212,6 +194,53 @@ fn not_locked(failed: &[String], codes: &[ExitCode]) -> UserError {
     } else {
         err
     }
+}
+
+/// Say what became of `key` (`before`: its entry in the lock as it was), and return its entry.
+fn say_locked(ctx: &Context, key: &str, locked: Locked, before: Option<&LockedTool>) -> LockedTool {
+    let tool = match locked {
+        Locked::Kept(tool) => {
+            if before.is_some_and(|b| b.requirement != tool.requirement) {
+                ctx.printer.status(
+                    "Kept",
+                    &format!(
+                        "{key} {} (`{}` allows it)",
+                        tool.version, tool.requirement.version
+                    ),
+                );
+            }
+            return tool;
+        }
+        Locked::New(tool) => tool,
+    };
+    // The same release locked again (`--upgrade` where nothing is newer) with other bytes:
+    // said, never silently.
+    for changed in before.map(|b| changed_pins(b, &tool)).unwrap_or_default() {
+        ctx.printer.warn(&format!(
+            "{key} {}: {changed} since it was locked (the release's file was replaced under \
+             its tag); haul.lock now pins the new one",
+            tool.version
+        ));
+    }
+    let moved = match before {
+        Some(was) if was.version != tool.version => format!(" (was {})", was.version),
+        _ => String::new(),
+    };
+    let missing = if tool.unavailable.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<&str> = tool.unavailable.keys().map(String::as_str).collect();
+        format!("; nothing for {}", names.join(", "))
+    };
+    ctx.printer.status(
+        "Locked",
+        &format!(
+            "{key} {}{moved} for {}{missing}",
+            tool.version,
+            count(tool.platforms.len(), "platform")
+        ),
+    );
+    tool
 }
 
 /// The files `after` pins under the same tag as `before` with another hash, said as
@@ -268,7 +297,7 @@ async fn lock_one(
     let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
     let Some(kept) = kept else {
         let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, None).await?;
-        return Ok(Locked::New(locked, None));
+        return Ok(Locked::New(locked));
     };
     // Its version still holds: what is pinned for the platforms still locked stays byte for
     // byte (a file uploaded again under the tag is what a lock is there to catch), and only
@@ -300,5 +329,5 @@ async fn lock_one(
         crate::project::resolve::lock_tool(http, &tool, want, &missing, Some(release)).await?;
     locked.platforms.extend(still.platforms);
     locked.unavailable.extend(still.unavailable);
-    Ok(Locked::New(locked, Some(kept.version)))
+    Ok(Locked::New(locked))
 }

@@ -347,9 +347,15 @@ impl LockedTool {
     /// enough: a lock comes with the repository, so its source and release must be what
     /// haul.toml asks for too.
     pub fn is_for(&self, want: &Wanted, source: Option<&str>) -> bool {
+        self.requirement.version == want.requirement && self.still_allowed_by(want, source)
+    }
+
+    /// [`LockedTool::is_for`] but for the requirement's text: its release is one `want` allows
+    /// (`1.0.0` edited to `>=1.0.0`), so `haul lock` keeps it, as Cargo keeps a locked
+    /// version a new requirement still allows.
+    pub fn still_allowed_by(&self, want: &Wanted, source: Option<&str>) -> bool {
         let bins: Vec<String> = want.bins.iter().map(ToString::to_string).collect();
-        self.requirement.version == want.requirement
-            && self.requirement.pre == want.pre
+        self.requirement.pre == want.pre
             && self.bin == bins
             && self.asset.as_deref() == want.asset.as_ref().map(|a| a.text.as_str())
             && source == Some(self.source.as_str())

@@ -1764,3 +1764,31 @@ fn sync_unlinks_what_the_lock_no_longer_names() {
     again.expect_code(0);
     assert!(!again.stderr().contains("Unlinked"), "{}", again.stderr());
 }
+
+/// A requirement edited so that the locked release still fits it keeps that release (as Cargo
+/// does); one it no longer fits moves, and `haul lock` says from what.
+#[test]
+fn a_requirement_the_locked_release_still_fits_keeps_it() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\nsums = \"1.0.0\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    publish(&env.server, "acme/sums", "2.0.0", Vouch::ChecksumFile);
+    let locked_version = || {
+        let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+        let lock: toml::Table = toml::from_str(&text).unwrap();
+        lock["tool"][0]["version"].as_str().unwrap().to_owned()
+    };
+    std::fs::write(dir.join("haul.toml"), "[tools]\nsums = \">=1.0.0\"\n").unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(0)
+        .stderr_has("Kept sums 1.0.0 (`>=1.0.0` allows it)");
+    assert_eq!(locked_version(), "1.0.0");
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    std::fs::write(dir.join("haul.toml"), "[tools]\nsums = \"2\"\n").unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(0)
+        .stderr_has("Locked sums 2.0.0 (was 1.0.0)");
+    assert_eq!(locked_version(), "2.0.0");
+}
