@@ -19,6 +19,7 @@ use crate::project::lock::{self, Lock, LockedTool};
 use crate::request::tool::Tool;
 use crate::settings::InstallSettings;
 use crate::store::Change;
+use crate::verify::{ApiDigest, Candidate};
 
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
     let project = Project::require(&ctx.settings.cwd)?;
@@ -252,6 +253,28 @@ fn locked_files(
                 .hint("add this platform to `settings.platforms` and run `haul lock`"),
         );
     };
-    let parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
+    let mut parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
+    // Where a SHA-512 verified a file when it was locked, the lock keeps it, and it is
+    // checked too (a malformed one fails, as any checksum does).
+    let files = locked.platforms.get(&host).map_or(&[][..], Vec::as_slice);
+    for part in &mut parts {
+        let sha512 = files
+            .iter()
+            .find(|f| f.asset == part.asset.name)
+            .and_then(|f| f.sha512.as_deref());
+        match sha512.map(|hex| ApiDigest::parse(&format!("sha512:{hex}"))) {
+            None => {}
+            Some(Some(digest @ ApiDigest::Valid(_))) => part.plan.push(Candidate::Digest(digest)),
+            Some(_) => {
+                return Err(UserError::new(format!(
+                    "{}'s SHA-512 for `{}` is not one",
+                    lock::FILE,
+                    part.asset.name
+                ))
+                .hint("run `haul lock --upgrade` to lock it again")
+                .exit(ExitCode::Verification));
+            }
+        }
+    }
     Ok(crate::resolve::Resolved { release, parts })
 }

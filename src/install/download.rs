@@ -31,9 +31,9 @@ pub struct Download<'a> {
     pub asset: &'a Asset,
     pub release: &'a Release,
     pub plan: &'a [Candidate],
-    /// A digest known before downloading (a lock file's), and what vouches for it: then no
-    /// other source is asked.
-    pub known: Option<(Digest, Verified)>,
+    /// The digests known before downloading (a lock file's SHA-256, and its SHA-512 where
+    /// one verified the file), and what vouches for them: then no other source is asked.
+    pub known: Option<(Vec<Digest>, Verified)>,
     /// Where verified downloads are kept.
     pub cache_path: PathBuf,
     /// Where the download is written while it arrives.
@@ -90,10 +90,14 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     // A digest known in advance (a lock's) always decides, offline too: the cache's note of
     // what vouched for a file is only as trustworthy as the cache.
     let known = match &d.known {
-        Some((digest, by)) => Some(
-            verify::combine(vec![(by.clone(), Answer::Digest(digest.clone()))])
-                .map_err(|err| err.to_user_error(&d.asset.name))?,
-        ),
+        Some((digests, by)) => verify::combine(
+            digests
+                .iter()
+                .map(|digest| (by.clone(), Answer::Digest(digest.clone())))
+                .collect(),
+        )
+        .map_err(|err| err.to_user_error(&d.asset.name))?
+        .map(Some),
         None => None,
     };
     let (expected, mut hashes, unpacked) = if known.is_none() && !d.offline && !cached {

@@ -510,9 +510,9 @@ async fn fetch_part(
             // release offers is asked (they must agree).
             known: opts
                 .locked
-                .then(|| plan::known_hash(&candidate.plan))
-                .flatten()
-                .map(|digest| (digest, Verified::File(crate::verify::LOCK_FILE.to_owned()))),
+                .then(|| plan::known_hashes(&candidate.plan))
+                .filter(|digests| !digests.is_empty())
+                .map(|digests| (digests, Verified::File(crate::verify::LOCK_FILE.to_owned()))),
             cache_path: env
                 .downloads
                 .join(resolve::cache_dir(tool, &release.tag, opts.platform))

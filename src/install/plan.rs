@@ -156,6 +156,16 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
+/// Every digest known before anything is fetched (a lock's SHA-256 and SHA-512).
+pub fn known_hashes(plan: &[Candidate]) -> Vec<Digest> {
+    plan.iter()
+        .filter_map(|c| match c {
+            Candidate::Digest(ApiDigest::Valid(digest)) => Some(digest.clone()),
+            Candidate::Digest(ApiDigest::Malformed(_)) | Candidate::File { .. } => None,
+        })
+        .collect()
+}
+
 /// The digest the plan names before anything is fetched (a lock's, or the API's).
 pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
     plan.iter().find_map(|c| match c {

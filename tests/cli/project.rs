@@ -1792,3 +1792,36 @@ fn a_requirement_the_locked_release_still_fits_keeps_it() {
         .stderr_has("Locked sums 2.0.0 (was 1.0.0)");
     assert_eq!(locked_version(), "2.0.0");
 }
+
+/// A SHA-512 the lock keeps (it verified the file when it was locked) is checked by `sync`
+/// too, not only the SHA-256.
+#[test]
+fn sync_checks_the_locked_sha512() {
+    let env = TestEnv::new();
+    let (asset, bytes) = asset_and_bytes("1.0.0");
+    let sha512 = archive::sha512_hex(&bytes);
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .asset(
+            &format!("{asset}.sha512"),
+            format!("{sha512}  {asset}\n").as_bytes(),
+        )
+        .publish();
+    let dir = project(&env, "[tools]\n\"acme/widget\" = \"1\"\n");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    assert!(text.contains(&sha512), "{text}");
+    let flipped = format!(
+        "{}{}",
+        if sha512.starts_with('0') { '1' } else { '0' },
+        &sha512[1..]
+    );
+    std::fs::write(dir.join("haul.lock"), text.replace(&sha512, &flipped)).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(4)
+        .stderr_has("checksum mismatch");
+    assert!(env.snapshot().is_empty());
+    std::fs::write(dir.join("haul.lock"), &text).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+}
