@@ -48,6 +48,27 @@ pub fn source_of(catalog: &crate::catalog::Catalog) -> impl Fn(&Wanted) -> Optio
     }
 }
 
+/// Warn when `lock` is not what `project`'s haul.toml asks now (a command that takes the
+/// lock as it is: `mirror`, `sbom`), naming each difference.
+pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<()> {
+    let catalog = ctx.catalog()?;
+    let differences = lock.differences(
+        project.manifest.wanted(),
+        project.manifest.platforms(),
+        &source_of(&catalog),
+    );
+    if !differences.is_empty() {
+        let said: Vec<String> = differences.iter().map(ToString::to_string).collect();
+        ctx.printer.warn(&format!(
+            "{} does not match haul.toml ({}); this takes it as it is, and `haul sync --frozen` \
+             will refuse it: run `haul lock` first",
+            lock::FILE,
+            said.join("; ")
+        ));
+    }
+    Ok(())
+}
+
 /// Lock `project` again and write `haul.lock`: `upgrade` names the tools to move forward
 /// (`Some(&[])`: all). Returns the lock written.
 pub fn relock(

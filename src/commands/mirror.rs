@@ -40,6 +40,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     };
+    crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
     let files = files_of(lock)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;

@@ -122,6 +122,7 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
             .hint("run `haul lock` first, or `haul sbom --installed` for this machine's tools")
             .into());
         };
+        crate::commands::lock::warn_if_stale(ctx, project, lock)?;
         untrue = locked_entries(ctx, lock, target, &platform, &mut entries);
         Some(Subject {
             kind: "application",

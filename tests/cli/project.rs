@@ -1825,3 +1825,27 @@ fn sync_checks_the_locked_sha512() {
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
 }
+
+/// `mirror` and `sbom` take the lock as it is, but say when it is not what haul.toml asks
+/// now (`sync --frozen` would refuse it).
+#[test]
+fn mirror_and_sbom_say_when_the_lock_is_stale() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror").display().to_string();
+    let quiet = run_in(&env, &dir, &["sbom"]);
+    quiet.expect_code(0);
+    assert!(
+        !quiet.stderr().contains("does not match"),
+        "{}",
+        quiet.stderr()
+    );
+    run_in(&env, &dir, &["remove", "bare"]).expect_code(0);
+    run_in(&env, &dir, &["mirror", &mirror])
+        .expect_code(0)
+        .stderr_has("haul.lock does not match haul.toml (`bare`");
+    run_in(&env, &dir, &["sbom"])
+        .expect_code(0)
+        .stderr_has("haul.lock does not match haul.toml");
+}
