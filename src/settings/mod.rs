@@ -193,7 +193,9 @@ impl Settings {
                 } else if env("FORCE_COLOR").is_some() {
                     true
                 } else {
-                    stderr_is_terminal
+                    // A terminal that says it cannot show colours (`TERM=dumb`: Emacs shells,
+                    // some CI log viewers) gets none.
+                    stderr_is_terminal && env("TERM").is_none_or(|term| term != "dumb")
                 }
             }
         };
