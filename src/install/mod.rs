@@ -450,7 +450,7 @@ async fn download_parts(
                 fetch_part(env, tool, release, candidate, staging, i, &dest, opts, bar).await?;
             if fetched.expected.is_none() {
                 env.printer.warn(&format!(
-                    "no checksum covers `{}` in {} {}; installed it unverified",
+                    "no checksum covers `{}` in {} {}; using it unverified",
                     candidate.asset.name,
                     tool.origin(),
                     release.tag

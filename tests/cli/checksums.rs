@@ -129,7 +129,7 @@ fn a_file_named_for_the_source_that_lists_the_asset_vouches_for_it() {
     publish(&env, format!("{}\n", sha256_hex(&source)));
     env.run(&["install", "acme/widget"])
         .expect_code(0)
-        .stderr_has("installed it unverified");
+        .stderr_has("using it unverified");
 }
 
 #[test]
@@ -198,7 +198,7 @@ fn no_checksum_warns_and_installs() {
         .stderr_is(
             &env,
             &format!(
-            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; installed it unverified
+            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; using it unverified
    Installed widget 1.0.0 (acme/widget; unverified): widget[EXE]
 warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile"
         ),
@@ -483,7 +483,7 @@ fn a_version_stored_unverified_is_not_downloaded_again_for_nothing() {
         .publish();
     env.run(&["install", "acme/widget@1.0.0"])
         .expect_code(0)
-        .stderr_has("installed it unverified");
+        .stderr_has("using it unverified");
     env.run(&["install", "acme/widget@1.0.0"])
         .expect_code(0)
         .stderr_has("already installed");
@@ -537,7 +537,7 @@ fn exec_follows_the_checksum_rule_and_its_flag() {
     let stderr = run.stderr();
     assert!(
         stderr.contains(&format!(
-            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; installed it unverified"
+            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; using it unverified"
         )) && stderr.contains("Stored widget 1.0.0 (not made active)"),
         "{stderr}"
     );
