@@ -79,7 +79,11 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         }
         let found = ctx.store.check(&record);
         let before = rows.len();
-        for (key, version) in &record.versions {
+        // Oldest to newest by version (1.9.0 before 1.10.0), not by the text of the key.
+        let mut versions: Vec<_> = record.versions.iter().collect();
+        versions
+            .sort_by_cached_key(|(key, v)| (crate::version::Version::from_tag(&v.version), *key));
+        for (key, version) in versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {
                 // A version's row has its own problems, and the active one the tool's links'.

@@ -380,6 +380,12 @@ pub fn commit(
         Current::Record(r) => {
             return Err(name_taken(&r.name, &r.identity.source, wanted.origin).into());
         }
+        // A tool only stored (`exec TOOL@VERSION`, `sync` into a project's bin-dir) asked
+        // nothing of the user's own version: its requirement is the default until an install
+        // makes one active.
+        Current::None if wanted.linking != Linking::Activate => {
+            Record::new(now.name, wanted.identity.clone(), Requirement::default())
+        }
         Current::None => Record::new(
             now.name,
             wanted.identity.clone(),

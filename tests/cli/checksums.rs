@@ -198,10 +198,10 @@ fn no_checksum_warns_and_installs() {
         .stderr_is(
             &env,
             &format!(
-            "warning: no checksum covers `{asset}` in acme/widget v1.0.0; using it unverified
+                "warning: no checksum covers `{asset}` in acme/widget v1.0.0; using it unverified
    Installed widget 1.0.0 (acme/widget; unverified): widget[EXE]
 warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile"
-        ),
+            ),
         );
     let list = env.run(&["list", "--json"]);
     assert_eq!(list.json()[0]["verified_by"], serde_json::Value::Null);

@@ -762,3 +762,38 @@ fn a_tool_spelled_two_ways_keeps_its_downloads() {
         Some(program("widget", "2.0.0"))
     );
 }
+
+/// `list --all` orders a tool's versions by version (1.9.0 before 1.10.0).
+#[test]
+fn list_all_orders_versions_by_version() {
+    let env = TestEnv::new();
+    for version in ["1.9.0", "1.10.0"] {
+        publish_simple(&env.server, "acme/widget", version);
+        env.run(&["install", &format!("acme/widget@{version}")])
+            .expect_code(0);
+    }
+    let rows = env.run(&["list", "--all", "--json"]).json();
+    let versions: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.9.0", "1.10.0"]);
+}
+
+/// A tool only `exec` stored has asked nothing of the user's own version: no pin is recorded
+/// for it.
+#[cfg(unix)]
+#[test]
+fn exec_of_a_tool_not_installed_records_no_pin() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["exec", "acme/widget@1.0.0"]).expect_code(0);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("records/widget.json")).unwrap())
+            .unwrap();
+    assert_eq!(record["requirement"]["version"], "latest", "{record}");
+    assert_eq!(record["active"], serde_json::Value::Null, "{record}");
+}
