@@ -55,6 +55,9 @@ pub struct Failure {
     pub causes: Vec<String>,
     pub hint: Option<String>,
     pub retry: Retry,
+    /// The bytes are not the ones expected (another size than listed): a failed
+    /// verification, exit 4.
+    pub not_expected: bool,
 }
 
 impl Failure {
@@ -63,6 +66,7 @@ impl Failure {
             error,
             causes: Vec::new(),
             hint: None,
+            not_expected: false,
             retry,
         }
     }
@@ -101,6 +105,9 @@ impl Failure {
         if let Some(hint) = self.hint {
             user = user.hint(hint);
         }
+        if self.not_expected {
+            user = user.exit(crate::error::ExitCode::Verification);
+        }
         anyhow::Error::new(user).context(self.error)
     }
 }
@@ -115,6 +122,21 @@ pub fn limit(hop: &Hop, message: String, hint: String) -> Failure {
         Retry::Never,
     )
     .hint(hint)
+}
+
+/// A body of another size than the one listed for it (by the release, or by haul.lock): the
+/// file is not the one expected.
+pub fn not_the_listed_size(hop: &Hop, message: String) -> Failure {
+    Failure {
+        not_expected: true,
+        ..limit(
+            hop,
+            message,
+            "the file changed after it was listed, or something between haul and the server \
+             alters it; nothing was installed"
+                .to_owned(),
+        )
+    }
 }
 
 /// A transport failure described without a reqwest error (timeouts haul measures itself).

@@ -551,13 +551,12 @@ impl Http {
     fn check_announced(&self, hop: &Hop, len: u64, size: Option<u64>) -> Result<()> {
         let max = self.limits.max_download_size;
         match size {
-            Some(size) if size != len => Err(failure::limit(
+            Some(size) if size != len => Err(failure::not_the_listed_size(
                 hop,
                 format!(
-                    "`{}` announces {len} bytes, but the release lists {size}",
+                    "`{}` announces {len} bytes, but {size} are listed for it",
                     hop.shown()
                 ),
-                "the file changed after the release was published, or something between haul and the server alters it; nothing was installed".to_owned(),
             )
             .into_error(Some(hop))),
             None if len > max => Err(self.too_long(hop, None).into_error(Some(hop))),
@@ -570,13 +569,12 @@ impl Http {
     fn too_long(&self, hop: &Hop, listed: Option<u64>) -> Failure {
         let max = size(self.limits.max_download_size);
         match listed {
-            Some(listed) => failure::limit(
+            Some(listed) => failure::not_the_listed_size(
                 hop,
                 format!(
-                    "`{}` is longer than the {listed} bytes the release lists",
+                    "`{}` is longer than the {listed} bytes listed for it",
                     hop.shown()
                 ),
-                "the file changed after the release was published, or something between haul and the server alters it; nothing was installed".to_owned(),
             ),
             None => failure::limit(
                 hop,

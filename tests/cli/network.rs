@@ -168,12 +168,13 @@ fn an_endless_checksum_file_stops_at_the_metadata_limit() {
 fn a_download_never_exceeds_the_size_the_api_lists() {
     let env = TestEnv::new();
     let (asset, path, _) = widget(&env);
-    // An endless body where the API listed a few hundred bytes.
+    // An endless body where the API listed a few hundred bytes: not the file listed, so a
+    // failed verification (exit 4).
     env.server.fault(&path, &[Fault::Endless]);
     env.run(&["install", "acme/widget"])
-        .expect_code(1)
+        .expect_code(4)
         .stderr_has(&format!("`{}{path}` is longer than the", env.server.url))
-        .stderr_has("bytes the release lists");
+        .stderr_has("bytes listed for it");
     assert!(env.snapshot().is_empty());
     assert_eq!(env.staging_entries(), Vec::<String>::new());
 
@@ -181,8 +182,7 @@ fn a_download_never_exceeds_the_size_the_api_lists() {
     let short = tar_gz_release("widget", "1.0.0")[..100].to_vec();
     env.server.replace_file(&path, short);
     let run = env.run(&["install", "acme/widget"]);
-    run.expect_code(1)
-        .stderr_has("announces 100 bytes, but the release lists");
+    run.expect_code(4).stderr_has("announces 100 bytes, but");
     assert!(!run.stderr().contains("checksum"), "{}", run.stderr());
     let _ = asset;
 }
