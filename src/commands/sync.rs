@@ -241,39 +241,48 @@ fn locked_files(
         return Err(lock::unvouched_refused(locked, file));
     }
     let Some(release) = crate::project::resolve::locked_release(locked, &host) else {
-        return Err(
-            UserError::new(format!("`{}` has no build for {host}", locked.key))
-                .caused_by(
-                    locked
-                        .unavailable
-                        .get(&host)
-                        .cloned()
-                        .unwrap_or_else(|| format!("haul.lock does not cover {host}")),
-                )
+        let err = UserError::new(format!("`{}` has no build for {host}", locked.key));
+        // The release has none (locking found nothing for it), or the lock never looked.
+        return Err(match locked.unavailable.get(&host) {
+            Some(why) => err.caused_by(why.clone()).hint(format!(
+                "the tool's release has no build for {host}; sync this project on another \
+                 platform, or take `{}` out of haul.toml here",
+                locked.key
+            )),
+            None => err
+                .caused_by(format!("{} does not cover {host}", lock::FILE))
                 .hint("add this platform to `settings.platforms` and run `haul lock`"),
-        );
+        });
     };
     let mut parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
     // Where a SHA-512 verified a file when it was locked, the lock keeps it, and it is
     // checked too (a malformed one fails, as any checksum does).
     let files = locked.platforms.get(&host).map_or(&[][..], Vec::as_slice);
+    let malformed = |what: &str, asset: &str| {
+        UserError::new(format!(
+            "{}'s {what} for `{asset}` is malformed",
+            lock::FILE
+        ))
+        .hint(format!(
+            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
+            lock::FILE
+        ))
+        .exit(ExitCode::Verification)
+    };
     for part in &mut parts {
-        let sha512 = files
-            .iter()
-            .find(|f| f.asset == part.asset.name)
-            .and_then(|f| f.sha512.as_deref());
-        match sha512.map(|hex| ApiDigest::parse(&format!("sha512:{hex}"))) {
+        let file = files.iter().find(|f| f.asset == part.asset.name);
+        if let Some(file) = file
+            && crate::verify::Digest::new(crate::verify::Algorithm::Sha256, &file.sha256).is_none()
+        {
+            return Err(malformed("SHA-256", &part.asset.name));
+        }
+        match file
+            .and_then(|f| f.sha512.as_deref())
+            .map(|hex| ApiDigest::parse(&format!("sha512:{hex}")))
+        {
             None => {}
             Some(Some(digest @ ApiDigest::Valid(_))) => part.plan.push(Candidate::Digest(digest)),
-            Some(_) => {
-                return Err(UserError::new(format!(
-                    "{}'s SHA-512 for `{}` is not one",
-                    lock::FILE,
-                    part.asset.name
-                ))
-                .hint("run `haul lock --upgrade` to lock it again")
-                .exit(ExitCode::Verification));
-            }
+            Some(_) => return Err(malformed("SHA-512", &part.asset.name)),
         }
     }
     Ok(crate::resolve::Resolved { release, parts })

@@ -1822,6 +1822,12 @@ fn sync_checks_the_locked_sha512() {
         .expect_code(4)
         .stderr_has("checksum mismatch");
     assert!(env.snapshot().is_empty());
+    // A hash that is not one is the lock's fault, and said so.
+    let sha256 = sha256_hex(&bytes);
+    std::fs::write(dir.join("haul.lock"), text.replace(&sha256, &sha256[1..])).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(4)
+        .stderr_has(&format!("haul.lock's SHA-256 for `{asset}` is malformed"));
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
 }
@@ -1848,4 +1854,44 @@ fn mirror_and_sbom_say_when_the_lock_is_stale() {
     run_in(&env, &dir, &["sbom"])
         .expect_code(0)
         .stderr_has("haul.lock does not match haul.toml");
+}
+
+/// A tool whose release has no build for this platform (the lock says `unavailable`) is not
+/// told to add a platform the project lists already.
+#[test]
+fn sync_of_a_tool_with_no_build_here_says_so() {
+    let env = TestEnv::new();
+    let other = if cfg!(target_os = "macos") {
+        "x86_64-pc-windows-msvc"
+    } else {
+        "aarch64-apple-darwin"
+    };
+    env.server
+        .release("acme/sums", "v1.0.0")
+        .asset(
+            &asset_name("sums", "1.0.0", other),
+            &archive_for("sums", "1.0.0", other, "1.0.0"),
+        )
+        .publish();
+    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches("-musl")
+        .to_owned();
+    let dir = project(
+        &env,
+        &format!("[settings]\nplatforms = [\"{host}\"]\n\n[tools]\n\"acme/sums\" = \"1\"\n"),
+    );
+    run_in(&env, &dir, &["lock"])
+        .expect_code(0)
+        .stderr_has(&format!("nothing for {host}"));
+    let run = run_in(&env, &dir, &["sync"]);
+    run.expect_code(1)
+        .stderr_has(&format!("has no build for {host}"))
+        .stderr_has("sync this project on another platform");
+    assert!(
+        !run.stderr().contains("add this platform"),
+        "{}",
+        run.stderr()
+    );
 }
