@@ -1873,11 +1873,7 @@ fn sync_of_a_tool_with_no_build_here_says_so() {
             &archive_for("sums", "1.0.0", other, "1.0.0"),
         )
         .publish();
-    let host = env.run(&["info", "acme/sums", "--json"]).json()["host"]
-        .as_str()
-        .unwrap()
-        .trim_end_matches("-musl")
-        .to_owned();
+    let host = lock_platform(&env);
     let dir = project(
         &env,
         &format!("[settings]\nplatforms = [\"{host}\"]\n\n[tools]\n\"acme/sums\" = \"1\"\n"),
