@@ -157,9 +157,13 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     let path = dir.join(place(&file.url)?);
     if let Some(want) = &file.sha256
         && path.is_file()
-        && sha256_of(&path)? == *want
     {
-        return Ok(None);
+        if sha256_of(&path)? == *want {
+            return Ok(None);
+        }
+        // Not the file the lock pins (damaged, or from an earlier lock): it goes before the
+        // download, so a download that fails leaves no file to be served in its place.
+        fs_err::remove_file(&path)?;
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;

@@ -1891,3 +1891,41 @@ fn sync_of_a_tool_with_no_build_here_says_so() {
         run.stderr()
     );
 }
+
+/// A file in the mirror that is not what the lock pins is removed before it is fetched again,
+/// so a download that fails leaves nothing to be served in its place.
+#[test]
+fn mirror_removes_a_damaged_file_it_cannot_replace() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    run_in(&env, &dir, &["mirror", &mirror_arg]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&text).unwrap();
+    let url = lock["tool"][0]["platforms"]
+        .as_table()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap()[0]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = url.trim_start_matches(&env.server.url).to_owned();
+    let origin = env
+        .server
+        .url
+        .trim_start_matches("http://")
+        .replace(':', "_");
+    let kept = mirror.join(&origin).join(path.trim_start_matches('/'));
+    assert!(kept.is_file(), "{}", kept.display());
+    std::fs::write(&kept, b"damaged").unwrap();
+    env.server
+        .fault(&path, &[crate::support::server::Fault::Status(404)]);
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(1)
+        .stderr_has("1 file could not be mirrored");
+    assert!(!kept.exists());
+}
