@@ -15,11 +15,19 @@ const SECRET_PARAMS: &[&str] = &[
     "auth",
 ];
 
-/// `url` without its credentials, for messages, `-v` and `haul doctor`.
+/// `url` without its credentials, for messages, `-v` and `haul doctor`: as written when it
+/// holds none (one setting shows one way everywhere), else rebuilt without them.
 pub fn url(text: &str) -> String {
     // `user:pw@host` parses as a URL of scheme `user`; only `SCHEME://` reads as one here.
     match Url::parse(text) {
-        Ok(parsed) if text.contains("://") => parsed_url(&parsed),
+        Ok(parsed) if text.contains("://") => {
+            let hidden = parsed_url(&parsed);
+            if hidden == parsed.as_str() {
+                text.to_owned()
+            } else {
+                hidden
+            }
+        }
         _ => userinfo_only(text),
     }
 }
@@ -77,6 +85,9 @@ mod tests {
                 "http://***@127.0.0.1:8080/a?b=c",
             ),
             ("https://host.example/x", "https://host.example/x"),
+            // A URL with nothing to hide is shown as written (no slash added).
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://ghe.example/api/v3", "https://ghe.example/api/v3"),
             (
                 "https://s.example/f?X-Amz-Signature=abc&X-Amz-Credential=k&response-content-type=x",
                 "https://s.example/f?X-Amz-Signature=***&X-Amz-Credential=***&response-content-type=x",

@@ -649,7 +649,7 @@ fn doctor_names_what_is_wrong_and_exits_1() {
   install dir   [TMP]/somewhere (not on PATH)
   bin dir       [TMP]/bin (not on PATH)
   config        [TMP]/config.toml (in use)
-  GitHub API    [SERVER]/ (token from `HAUL_GITHUB_TOKEN`)
+  GitHub API    [SERVER] (token from `HAUL_GITHUB_TOKEN`)
   proxy         none
   no proxy      * (from `NO_PROXY`)
   trusted CAs   the system's store and haul's built-in roots
