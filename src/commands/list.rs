@@ -79,10 +79,14 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         }
         let found = ctx.store.check(&record);
         let before = rows.len();
-        // Oldest to newest by version (1.9.0 before 1.10.0), not by the text of the key.
+        // Oldest to newest by version (1.9.0 before 1.10.0), not by the text of the key; only
+        // `--all` shows more than one.
         let mut versions: Vec<_> = record.versions.iter().collect();
-        versions
-            .sort_by_cached_key(|(key, v)| (crate::version::Version::from_tag(&v.version), *key));
+        if args.all {
+            versions.sort_by_cached_key(|(key, v)| {
+                (crate::version::Version::from_tag(&v.version), *key)
+            });
+        }
         for (key, version) in versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {
