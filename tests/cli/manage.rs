@@ -730,6 +730,7 @@ fn a_second_exec_of_a_new_version_leaves_the_first_ones_files() {
     );
 }
 
+#[cfg(unix)]
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
