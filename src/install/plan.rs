@@ -303,6 +303,22 @@ fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted<'_>) -> Res
         Some(installed)
             if !wanted.force && same_files_whole(now, record, wanted.key, installed) =>
         {
+            // What vouched for them this time is kept with them (a copy stored unverified,
+            // verified now, says so).
+            if let Some(stored) = record.versions.get_mut(wanted.key) {
+                for artifact in &mut stored.artifacts {
+                    let now = installed
+                        .artifacts
+                        .iter()
+                        .find(|a| a.asset == artifact.asset);
+                    if let Some(now) = now
+                        && artifact.verified_by.is_none()
+                    {
+                        artifact.verified_by.clone_from(&now.verified_by);
+                        artifact.sha512 = artifact.sha512.take().or_else(|| now.sha512.clone());
+                    }
+                }
+            }
             Ok(false)
         }
         Some(installed) => {
@@ -396,7 +412,8 @@ pub fn commit(
     if record.identity.product.is_none() {
         record.identity = wanted.identity.clone();
     }
-    if !store_version(now, &mut record, wanted)? {
+    let kept_stored = !store_version(now, &mut record, wanted)?;
+    if kept_stored {
         staging = None;
     }
     // The staged version is the one being installed: never remove it.
@@ -430,7 +447,8 @@ pub fn commit(
     let was =
         previous.filter(|p| wanted.linking == Linking::Activate && Some(p) != new_version.as_ref());
     let took = links_taken(&takeovers);
-    let outcome = if wanted.installed.is_some() {
+    // Files already stored (by another haul meanwhile) were not installed by this one.
+    let outcome = if wanted.installed.is_some() && !kept_stored {
         Outcome::Installed {
             record: record.clone(),
             key: wanted.key.to_owned(),

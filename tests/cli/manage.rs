@@ -798,3 +798,31 @@ fn exec_of_a_tool_not_installed_records_no_pin() {
     assert_eq!(record["requirement"]["version"], "latest", "{record}");
     assert_eq!(record["active"], serde_json::Value::Null, "{record}");
 }
+
+/// A version stored unverified and verified by a later install says so from then on: the
+/// files stay as they were stored, with what vouched for them now.
+#[cfg(unix)]
+#[test]
+fn a_version_verified_later_is_recorded_as_verified() {
+    let env = TestEnv::new();
+    let (asset, bytes) = crate::support::asset_and_bytes("1.0.0");
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(&asset, &bytes)
+        .publish();
+    env.run(&["exec", "acme/widget@1.0.0"]).expect_code(0);
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset_with_digest(&asset, &bytes)
+        .publish();
+    let run = env.run(&["exec", "--require-checksum", "widget@1.0.0"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains("Stored"), "{}", run.stderr());
+    let rows = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(rows[0]["verified_by"], "api-digest", "{rows}");
+    // Verified now, it runs without asking the network again.
+    let before = env.server.requests().len();
+    env.run(&["exec", "--require-checksum", "widget@1.0.0"])
+        .expect_code(0);
+    assert_eq!(env.server.requests().len(), before);
+}
