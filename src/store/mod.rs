@@ -751,7 +751,13 @@ impl Now<'_> {
         pinning: Option<&Path>,
     ) -> Result<Vec<(String, PathBuf)>> {
         let forced = force == Force::Given;
-        let install_force = format!("`haul install {} --force`", record.name);
+        // The install that would force it asks for the version this change makes active (a
+        // bare `haul install NAME --force` would move to the newest release, and record
+        // `latest`).
+        let install_force = match record.active() {
+            Some(active) => format!("`haul install {}@{} --force`", record.name, active.version),
+            None => format!("`haul install {} --force`", record.name),
+        };
         let mut takeovers = Vec::new();
         let current = match &self.current {
             Current::Record(current) => Some(current),

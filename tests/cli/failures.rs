@@ -459,7 +459,8 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
         if args[0] == "install" {
             run.stderr_has("pass `--force` to replace it");
         } else {
-            run.stderr_has("`haul install widget --force` replaces it");
+            // The version the command would make active, not the newest release.
+            run.stderr_has("`haul install widget@1.0.0 --force` replaces it");
         }
         assert_eq!(std::fs::read(&link).unwrap(), b"my own widget", "{args:?}");
     }
@@ -578,7 +579,7 @@ fn a_tool_whose_link_was_taken_over() {
     upgrade
         .expect_code(1)
         .stderr_has("belongs to `gizmo`")
-        .stderr_has("`haul install widget --force` takes the name over");
+        .stderr_has("`haul install widget@1.2.0 --force` takes the name over");
     assert!(!upgrade.stderr().contains("pass `--force`"));
     env.run(&["rollback", "widget"])
         .expect_code(1)
