@@ -209,6 +209,13 @@ fn finish(
                         ExitCode::Failure
                     },
                 )
+            } else if summary.failed.len() > failures.len() {
+                // A change that failed once all were ready stopped the rest (withheld).
+                (
+                    "the reasons are above; the tools changed before it were installed, the \
+                     ones withheld were not: run the command again to complete it",
+                    ExitCode::Partial,
+                )
             } else {
                 (
                     "the reasons are above; the other tools were installed",

@@ -1737,6 +1737,22 @@ fn a_failed_change_during_sync_withholds_the_rest() {
     let _ = std::fs::remove_file(env.home().join("tools").join(&first));
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
     assert_three_tools_installed(&env);
+
+    // The second fails: the first stays installed, the third is withheld, and the summary
+    // says so (not that "the other tools were installed").
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let second = lock["tool"][1]["name"].as_str().unwrap().to_owned();
+    let third = lock["tool"][2]["name"].as_str().unwrap().to_owned();
+    std::fs::create_dir_all(env.home().join("tools")).unwrap();
+    std::fs::write(env.home().join("tools").join(&second), b"in the way").unwrap();
+    let run = run_in(&env, &dir, &["sync", "--frozen"]);
+    run.expect_code(3)
+        .stderr_has(&format!("Withheld {third}"))
+        .stderr_has("the ones withheld were not: run the command again");
+    assert!(env.installed_bytes(&first).is_some());
+    assert_eq!(env.installed_bytes(&third), None);
 }
 
 /// A project's bin-dir holds the lock's tools and nothing else: after `haul remove` and a
