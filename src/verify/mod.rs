@@ -288,17 +288,27 @@ impl Expected {
         self.digests.first().map(|(source, _)| source)
     }
 
-    /// For the record: the sources, and the algorithm when it is not SHA-256
-    /// (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`).
+    /// For the record: the sources, each once, and the algorithm when it is not SHA-256
+    /// (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`; a lock that
+    /// gives both hashes is `haul.lock`).
     pub fn verified_by(&self) -> String {
-        self.digests
-            .iter()
-            .map(|(source, digest)| match digest.algorithm() {
+        let gave_sha256 = |source: &Verified| {
+            self.digests
+                .iter()
+                .any(|(s, d)| s == source && d.algorithm() == Algorithm::Sha256)
+        };
+        let mut names: Vec<String> = Vec::new();
+        for (source, digest) in &self.digests {
+            let name = match digest.algorithm() {
                 Algorithm::Sha256 => source.to_string(),
+                Algorithm::Sha512 if gave_sha256(source) => continue,
                 other @ Algorithm::Sha512 => format!("{source} ({other})"),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+            };
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        names.join(", ")
     }
 }
 

@@ -596,6 +596,15 @@ fn combining_sources() {
     .unwrap();
     assert_eq!(both.algorithms(), [Algorithm::Sha256, Algorithm::Sha512]);
     assert_eq!(both.verified_by(), "api-digest, SHA512SUMS (sha512)");
+    // One source that gives both (a lock) is named once.
+    let lock = combine(vec![
+        (file("haul.lock"), Answer::Digest(sha256(HASH))),
+        (file("haul.lock"), Answer::Digest(sha512(HASH512))),
+    ])
+    .unwrap()
+    .unwrap();
+    assert_eq!(lock.algorithms(), [Algorithm::Sha256, Algorithm::Sha512]);
+    assert_eq!(lock.verified_by(), "haul.lock");
     // Nothing at all.
     assert_eq!(
         combine(vec![(file("checksums.txt"), Answer::NotListed)]),

@@ -1852,6 +1852,9 @@ fn sync_checks_the_locked_sha512() {
         .stderr_has(&format!("haul.lock's SHA-256 for `{asset}` is malformed"));
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
     run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    // The lock is named once for both of its hashes.
+    let rows = env.run(&["list", "--json"]).json();
+    assert_eq!(rows[0]["verified_by"], "haul.lock", "{rows}");
 }
 
 /// `mirror` and `sbom` take the lock as it is, but say when it is not what haul.toml asks
