@@ -513,9 +513,7 @@ async fn fetch_part(
                 .then(|| plan::known_hashes(&candidate.plan))
                 .filter(|digests| !digests.is_empty())
                 .map(|digests| (digests, Verified::File(crate::verify::LOCK_FILE.to_owned()))),
-            cache_path: env
-                .downloads
-                .join(resolve::cache_dir(tool, &release.tag, opts.platform))
+            cache_path: cache_dir(env, tool, &release.tag, opts.platform)
                 .join(&candidate.asset.name),
             partial: if i == 0 {
                 staging.download_path()
@@ -636,6 +634,25 @@ fn executables_of(
         });
     }
     Ok(bins)
+}
+
+/// The cache directory of `tool`'s release `tag`: GitHub names in lower case. One an earlier
+/// haul kept under the name as spelled (`BurntSushi/ripgrep`) is moved there the first time
+/// (best effort), so its downloads are found offline and kept by `prune`.
+fn cache_dir(env: &Env<'_>, tool: &Tool, tag: &str, platform: Platform) -> PathBuf {
+    let dir = env.downloads.join(resolve::cache_dir(tool, tag, platform));
+    if !dir.exists() {
+        let spelled = env
+            .downloads
+            .join(resolve::cache_dir_as_spelled(tool, tag, platform));
+        if spelled != dir && spelled.is_dir() {
+            if let Some(parent) = dir.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let _ = std::fs::rename(&spelled, &dir);
+        }
+    }
+    dir
 }
 
 /// Move the verified version into place (when `staging` holds one), activate it and write the

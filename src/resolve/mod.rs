@@ -347,6 +347,20 @@ pub fn cache_dir(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathB
     cache_dir_of(&tool.source_label(), tag, &platform.to_string())
 }
 
+/// [`cache_dir`] as haul laid it out before GitHub names were kept in lower case.
+pub fn cache_dir_as_spelled(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathBuf {
+    match tool.source_label().strip_prefix("github:") {
+        Some(repo) => {
+            let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
+            std::path::Path::new("github")
+                .join(names::dir_name(owner))
+                .join(names::dir_name(name))
+                .join(names::dir_name(tag))
+        }
+        None => cache_dir(tool, tag, platform),
+    }
+}
+
 /// Where downloads of a release are kept, relative to the cache's `downloads/`: by source and
 /// tag (`github/OWNER/REPO/TAG/`); a URL template's files share a name across platforms, so
 /// there the platform is part of the path (`catalog/NAME/PLATFORM/TAG/`). GitHub's names

@@ -826,3 +826,27 @@ fn a_version_verified_later_is_recorded_as_verified() {
         .expect_code(0);
     assert_eq!(env.server.requests().len(), before);
 }
+
+/// A download an earlier haul kept under the repository's name as spelled
+/// (`github/Acme/Widget/…`) is still the stored version's: `prune` keeps it, and an offline
+/// reinstall finds it (and moves it where haul keeps it now). Only where the file system tells
+/// the two spellings apart.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_download_kept_under_the_spelled_name_is_still_found() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "Acme/Widget@1.0.0"]).expect_code(0);
+    let downloads = env.cache_dir().join("downloads/github");
+    let now = downloads.join("acme/widget/v1.0.0");
+    let spelled = downloads.join("Acme/Widget/v1.0.0");
+    assert!(now.is_dir());
+    std::fs::create_dir_all(spelled.parent().unwrap()).unwrap();
+    std::fs::rename(&now, &spelled).unwrap();
+    std::fs::remove_dir_all(downloads.join("acme")).unwrap();
+    let dry = env.run(&["prune", "--dry-run", "--json"]).json();
+    assert_eq!(dry["downloads"], serde_json::json!([]), "{dry}");
+    env.run(&["install", "Acme/Widget@1.0.0", "--force", "--offline"])
+        .expect_code(0);
+    assert!(now.is_dir() && !spelled.exists());
+}
