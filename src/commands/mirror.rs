@@ -29,6 +29,32 @@ struct File {
     url: String,
     size: Option<u64>,
     sha256: Option<String>,
+    /// The SHA-512 too, where one verified the file when it was locked (`sync` checks it).
+    sha512: Option<String>,
+}
+
+impl File {
+    /// The algorithms a download of it is hashed with.
+    fn algorithms(&self) -> Vec<Algorithm> {
+        let mut out = vec![Algorithm::Sha256];
+        if self.sha512.is_some() {
+            out.push(Algorithm::Sha512);
+        }
+        out
+    }
+
+    /// The first hash the lock pins that `hashes` does not have: (expected, got).
+    fn mismatch(&self, hashes: &crate::verify::Hashes) -> Option<(String, String)> {
+        let pinned = [
+            (Algorithm::Sha256, self.sha256.as_deref()),
+            (Algorithm::Sha512, self.sha512.as_deref()),
+        ];
+        pinned.into_iter().find_map(|(algorithm, want)| {
+            let want = want?;
+            let got = hashes.get(algorithm).map_or("", |d| d.hex());
+            (got != want).then(|| (format!("{algorithm}:{want}"), format!("{algorithm}:{got}")))
+        })
+    }
 }
 
 pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
@@ -130,12 +156,14 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
                 url: artifact.url.clone(),
                 size: artifact.size,
                 sha256: Some(artifact.sha256.clone()),
+                sha512: artifact.sha512.clone(),
             });
             if let Some(url) = &artifact.checksum_url {
                 files.push(File {
                     url: url.clone(),
                     size: None,
                     sha256: None,
+                    sha512: None,
                 });
             }
         }
@@ -155,10 +183,9 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
 /// Fetch one file into its place under `dir`, checked; `None` when it is there already.
 async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     let path = dir.join(place(&file.url)?);
-    if let Some(want) = &file.sha256
-        && path.is_file()
-    {
-        if sha256_of(&path)? == *want {
+    if file.sha256.is_some() && path.is_file() {
+        let there = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
+        if file.mismatch(&there).is_none() {
             return Ok(None);
         }
         // Not the file the lock pins (damaged, or from an earlier lock): it goes before the
@@ -176,17 +203,14 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     let mut temp = builder
         .tempfile_in(parent)
         .with_context(|| format!("writing in `{}`", parent.display()))?;
-    let mut hasher = Hasher::new(&[]);
+    let mut hasher = Hasher::new(&file.algorithms());
     let got = http
         .download(&file.url, file.size, &(), async |chunk: Bytes| {
             hasher.update(&chunk);
             temp.write_all(&chunk).context("writing the download")
         })
         .await?;
-    let actual = hasher.finish().sha256().hex().to_owned();
-    if let Some(want) = &file.sha256
-        && actual != *want
-    {
+    if let Some((want, actual)) = file.mismatch(&hasher.finish()) {
         return Err(
             UserError::new(format!("checksum mismatch for `{}`", file.url))
                 .caused_by(format!("expected {want} (from haul.lock)"))
@@ -255,11 +279,6 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
     Ok(path)
 }
 
-fn sha256_of(path: &Path) -> Result<String> {
-    let hashes = crate::install::hash_file(path, Hasher::new(&[Algorithm::Sha256]))?;
-    Ok(hashes.sha256().hex().to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +318,7 @@ mod tests {
             url: url.to_owned(),
             size: None,
             sha256: sha256.map(str::to_owned),
+            sha512: None,
         };
         let pinned = file("https://h.example/p/a.tar.gz", Some("ab"));
         assert!(same_place(std::slice::from_ref(&pinned)).is_ok());

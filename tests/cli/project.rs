@@ -1844,6 +1844,11 @@ fn sync_checks_the_locked_sha512() {
         .expect_code(4)
         .stderr_has("checksum mismatch");
     assert!(env.snapshot().is_empty());
+    // `mirror` checks it as `sync` does: no mirror that sync would refuse.
+    let mirror = env.dir.path().join("mirror").display().to_string();
+    run_in(&env, &dir, &["mirror", &mirror])
+        .expect_code(4)
+        .stderr_has(&format!("expected sha512:{flipped}"));
     // A hash that is not one is the lock's fault, and said so.
     let sha256 = sha256_hex(&bytes);
     std::fs::write(dir.join("haul.lock"), text.replace(&sha256, &sha256[1..])).unwrap();
