@@ -39,6 +39,14 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     let named = |l: &&crate::store::Link| {
         l.version.is_none() && l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == wanted
     };
+    // The first link stands for the tool's name, never for another of its executables: that
+    // one is linked under its own name, or not at all.
+    let another_executable = wanted != record.name
+        && record.active().is_some_and(|v| {
+            v.bins
+                .iter()
+                .any(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link) == wanted)
+        });
     let chosen = record
         .links
         .iter()
@@ -48,9 +56,16 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             record
                 .links
                 .iter()
-                .filter(|l| l.version.is_none())
+                .filter(|l| l.version.is_none() && !another_executable)
                 .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
         });
+    if chosen.is_none() && another_executable {
+        return Err(
+            UserError::new(format!("`{wanted}` of `{}` is linked nowhere", record.name))
+                .hint("its name may have been taken over by another tool; `haul doctor` says")
+                .into(),
+        );
+    }
     let Some(chosen) = chosen else {
         return Err(
             UserError::new(format!("`{}` has no active version linked", record.name))

@@ -31,9 +31,10 @@ pub enum Problem {
     /// A link the record names follows no stored executable: the version it stays with is
     /// not stored, or has no executable of its name.
     LinkStale { path: PathBuf, bin: String },
-    /// The active version is linked nowhere (another tool took its links over with
-    /// `--force`, and has let go of them since): its names in the bin dir `dir` are free.
-    Unlinked { dir: PathBuf },
+    /// An executable of the active version is linked nowhere (another tool took its link
+    /// over with `--force`, and has let go of it since): its place `path` in the bin dir is
+    /// free.
+    Unlinked { path: PathBuf },
 }
 
 impl Problem {
@@ -101,9 +102,9 @@ impl Problem {
                 "`{name}`: the link `{}` names `{bin}`, which no stored version it follows has",
                 path.display()
             ),
-            Problem::Unlinked { dir } => format!(
-                "`{name}`: its active version is linked nowhere, and its names in `{}` are free",
-                dir.display()
+            Problem::Unlinked { path } => format!(
+                "`{name}`: its active version is not linked at `{}`, which is free",
+                path.display()
             ),
         }
     }
@@ -182,18 +183,21 @@ impl Store {
                 });
             }
         }
+        // An executable of the active version with no link of its own anywhere (taken over,
+        // then let go of) whose place in the bin dir is free again.
         if let Some(active) = record.active()
             && active_missing.is_none()
-            && !active.bins.is_empty()
-            && !record.links.iter().any(|l| l.version.is_none())
-            && active
-                .bins
-                .iter()
-                .all(|b| !link::present(&self.bin_dir.join(&b.link)))
         {
-            problems.push(Problem::Unlinked {
-                dir: self.bin_dir.clone(),
-            });
+            for bin in &active.bins {
+                let linked = record
+                    .links
+                    .iter()
+                    .any(|l| l.version.is_none() && l.bin == bin.link);
+                let path = self.bin_dir.join(&bin.link);
+                if !linked && !link::present(&path) {
+                    problems.push(Problem::Unlinked { path });
+                }
+            }
         }
         problems
     }

@@ -593,7 +593,7 @@ fn a_tool_whose_link_was_taken_over() {
 
     env.run(&["uninstall", "gizmo"]).expect_code(0);
     assert_eq!(env.installed_bytes("widget"), None);
-    assert!(problems().contains("linked nowhere"), "{}", problems());
+    assert!(problems().contains("is not linked at"), "{}", problems());
     let fixed = env.doctor_fix();
     assert!(fixed.contains("relinked 1 link"), "{fixed}");
     assert_eq!(
@@ -601,4 +601,34 @@ fn a_tool_whose_link_was_taken_over() {
         Some(program("widget", "1.1.0"))
     );
     assert!(!problems().contains("`widget`"), "{}", problems());
+}
+
+/// A tool that lost one of its executables' links to another tool (`--force`), once that one
+/// is gone: `doctor` names the free place, `--fix` links it again, and meanwhile `which` of
+/// that executable says it is linked nowhere instead of naming the tool's other executable.
+#[test]
+fn an_executable_whose_link_was_taken_over_is_linked_again_once_free() {
+    let env = TestEnv::new();
+    crate::support::publish_gizmo_with_widget(&env.server);
+    env.run(&["install", "acme/gizmo", "--bin", "gizmo", "--bin", "widget"])
+        .expect_code(0);
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget", "--force"])
+        .expect_code(0)
+        .stderr_has("took `widget` from gizmo");
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("`widget` of `gizmo` is linked nowhere");
+    let problems = env.doctor_problems();
+    assert!(problems.contains("is not linked at"), "{problems}");
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("relinked 1 link"), "{fixed}");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("gizmo", "1.0.0"))
+    );
+    let which = env.run(&["which", "widget"]);
+    which.expect_code(0);
+    assert!(which.stdout().contains("widget"), "{}", which.stdout());
 }

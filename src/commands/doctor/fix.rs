@@ -205,14 +205,21 @@ fn relink(
         .links
         .retain(|l| !broken_links.contains(&l.path.as_path()) || made_again(l));
     let mut relinked = broken_links.len() - (before - record.links.len());
-    // An active version linked nowhere whose names are free again is linked into the bin dir.
-    if problems
+    // Executables of the active version linked nowhere, whose places are free again, are
+    // linked into the bin dir (beside the tool's other links, wherever they are).
+    let unlinked = problems
         .iter()
-        .any(|p| matches!(p, Problem::Unlinked { .. }))
+        .filter(|p| matches!(p, Problem::Unlinked { .. }))
+        .count();
+    if unlinked > 0
         && let Some(active) = record.active.clone()
     {
-        unlink.extend(record.activate(&active, &[bin_dir.to_path_buf()], crate::store::now()));
-        relinked += record.links.iter().filter(|l| l.version.is_none()).count();
+        let mut dirs = record.bin_dirs();
+        if !dirs.iter().any(|d| d == bin_dir) {
+            dirs.push(bin_dir.to_path_buf());
+        }
+        unlink.extend(record.activate(&active, &dirs, crate::store::now()));
+        relinked += unlinked;
     }
     // A link that follows no stored executable is let go of (and removed, where it is the
     // tool's).
