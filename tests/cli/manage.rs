@@ -850,3 +850,22 @@ fn a_download_kept_under_the_spelled_name_is_still_found() {
         .expect_code(0);
     assert!(now.is_dir() && !spelled.exists());
 }
+
+/// `prune` lists what it removes oldest to newest by version, as `list --all` does.
+#[test]
+fn prune_lists_versions_by_version() {
+    let env = TestEnv::new();
+    for version in ["1.9.0", "1.10.0", "2.0.0"] {
+        publish_simple(&env.server, "acme/widget", version);
+        env.run(&["install", &format!("acme/widget@{version}")])
+            .expect_code(0);
+    }
+    let dry = env.run(&["prune", "--dry-run", "--json"]).json();
+    let versions: Vec<&str> = dry["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["1.9.0", "1.10.0"]);
+}
