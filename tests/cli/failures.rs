@@ -615,7 +615,7 @@ fn an_executable_whose_link_was_taken_over_is_linked_again_once_free() {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget", "--force"])
         .expect_code(0)
-        .stderr_has("took `widget` from gizmo");
+        .stderr_has(&format!("took `widget{}` from gizmo", crate::support::EXE));
     env.run(&["uninstall", "widget"]).expect_code(0);
     env.run(&["which", "widget"])
         .expect_code(1)
