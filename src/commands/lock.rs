@@ -289,8 +289,8 @@ fn changed_pins(before: &LockedTool, after: &LockedTool) -> Vec<String> {
     changed
 }
 
-/// Lock one entry: keep it when its requirement holds and it covers every platform; lock the
-/// platforms it lacks at its version; or resolve it anew.
+/// Lock one entry: keep it when its requirement holds (without the platforms no longer
+/// locked), locking the platforms it lacks at its version; or resolve it anew.
 async fn lock_one(
     http: &crate::fetch::Http,
     catalog: &crate::catalog::Catalog,
@@ -299,30 +299,20 @@ async fn lock_one(
     platform_names: &[String],
     kept: Option<LockedTool>,
 ) -> Result<Locked> {
-    let covers = |t: &LockedTool| {
-        platform_names
-            .iter()
-            .all(|p| t.platforms.contains_key(p) || t.unavailable.contains_key(p))
-            && t.platforms.len() + t.unavailable.len() == platform_names.len()
-    };
-    if let Some(kept) = &kept
-        && covers(kept)
-    {
-        return Ok(Locked::Kept(kept.clone()));
-    }
     let overrides = Overrides {
         bins: want.bins.clone(),
         asset: want.asset.as_ref().map(|a| a.regex.clone()),
         pre: want.pre,
     };
-    let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
     let Some(kept) = kept else {
+        let tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
         let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, None).await?;
         return Ok(Locked::New(locked));
     };
     // Its version still holds: what is pinned for the platforms still locked stays byte for
     // byte (a file uploaded again under the tag is what a lock is there to catch), and only
-    // the platforms it lacks are locked, at its version.
+    // the platforms it lacks are locked, at its version. With none lacking, it is kept
+    // without asking the network.
     let mut still = kept.clone();
     still.platforms.retain(|p, _| platform_names.contains(p));
     still.unavailable.retain(|p, _| platform_names.contains(p));
@@ -337,6 +327,7 @@ async fn lock_one(
     let Some(&first) = missing.first() else {
         return Ok(Locked::Kept(still));
     };
+    let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
     tool.query = VersionQuery {
         req: VersionReq::Tag(kept.tag.clone()),
         pre: want.pre,
