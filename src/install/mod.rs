@@ -78,13 +78,13 @@ impl Linking {
 }
 
 impl Options {
-    /// Options from resolved install settings, doing `linking` with what is stored.
     /// Whether the command installing takes `--force`: `upgrade` and the installs from a lock
     /// (`sync`, `exec` in a project) do not.
     pub fn offers_force(&self) -> bool {
         !self.upgrade && !self.locked
     }
 
+    /// Options from resolved install settings, doing `linking` with what is stored.
     pub fn from_settings(settings: &crate::settings::InstallSettings, linking: Linking) -> Options {
         Options {
             platform: settings.platform,

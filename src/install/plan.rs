@@ -156,22 +156,23 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
-/// Every digest known before anything is fetched (a lock's SHA-256 and SHA-512).
-pub fn known_hashes(plan: &[Candidate]) -> Vec<Digest> {
-    plan.iter()
-        .filter_map(|c| match c {
-            Candidate::Digest(ApiDigest::Valid(digest)) => Some(digest.clone()),
-            Candidate::Digest(ApiDigest::Malformed(_)) | Candidate::File { .. } => None,
-        })
-        .collect()
-}
-
-/// The digest the plan names before anything is fetched (a lock's, or the API's).
-pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
-    plan.iter().find_map(|c| match c {
-        Candidate::Digest(ApiDigest::Valid(digest)) => Some(digest.clone()),
+/// The digests the plan names before anything is fetched (a lock's SHA-256 and SHA-512, or
+/// the API's), in its order.
+fn known_digests(plan: &[Candidate]) -> impl Iterator<Item = &Digest> {
+    plan.iter().filter_map(|c| match c {
+        Candidate::Digest(ApiDigest::Valid(digest)) => Some(digest),
         Candidate::Digest(ApiDigest::Malformed(_)) | Candidate::File { .. } => None,
     })
+}
+
+/// Every digest known before anything is fetched (a lock's SHA-256 and SHA-512).
+pub fn known_hashes(plan: &[Candidate]) -> Vec<Digest> {
+    known_digests(plan).cloned().collect()
+}
+
+/// The first digest the plan names before anything is fetched (a lock's, or the API's).
+pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
+    known_digests(plan).next().cloned()
 }
 
 /// What to do without downloading, when the version is stored whole: nothing (`Unchanged`),
