@@ -349,16 +349,7 @@ pub fn cache_dir(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathB
 
 /// [`cache_dir`] as haul laid it out before GitHub names were kept in lower case.
 pub fn cache_dir_as_spelled(tool: &Tool, tag: &str, platform: Platform) -> std::path::PathBuf {
-    match tool.source_label().strip_prefix("github:") {
-        Some(repo) => {
-            let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
-            std::path::Path::new("github")
-                .join(names::dir_name(owner))
-                .join(names::dir_name(name))
-                .join(names::dir_name(tag))
-        }
-        None => cache_dir(tool, tag, platform),
-    }
+    laid_out(&tool.source_label(), tag, &platform.to_string())
 }
 
 /// Where downloads of a release are kept, relative to the cache's `downloads/`: by source and
@@ -367,9 +358,20 @@ pub fn cache_dir_as_spelled(tool: &Tool, tag: &str, platform: Platform) -> std::
 /// ignore case (`Acme/Widget` is `acme/widget`), so their directories are in lower case: one
 /// tool's downloads are in one place however it was spelled.
 pub fn cache_dir_of(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
+    match source.strip_prefix("github:") {
+        Some(repo) => laid_out(
+            &format!("github:{}", repo.to_ascii_lowercase()),
+            tag,
+            platform,
+        ),
+        None => laid_out(source, tag, platform),
+    }
+}
+
+/// [`cache_dir_of`]'s layout, with the source's names as given.
+fn laid_out(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
     let base = if let Some(repo) = source.strip_prefix("github:") {
-        let repo = repo.to_ascii_lowercase();
-        let (owner, name) = repo.split_once('/').unwrap_or((&repo, ""));
+        let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
         std::path::Path::new("github")
             .join(names::dir_name(owner))
             .join(names::dir_name(name))
