@@ -90,10 +90,7 @@ fn stored_match(record: &Record, req: &VersionReq) -> Option<String> {
         .iter()
         .filter(|(_, v)| !v.only_locked())
         .filter(|(_, v)| req.matches(&v.tag) || req.matches(&v.version))
-        .filter(|(_, v)| {
-            req.names_prerelease()
-                || !Version::from_tag(&v.version).is_some_and(|version| version.is_prerelease())
-        })
+        .filter(|(_, v)| req.names_prerelease() || !v.is_prerelease())
         .max_by(|(_, a), (_, b)| Version::from_tag(&a.version).cmp(&Version::from_tag(&b.version)))
         .map(|(k, _)| k.clone())
 }

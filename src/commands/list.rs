@@ -81,12 +81,11 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         let before = rows.len();
         // Oldest to newest by version (1.9.0 before 1.10.0), not by the text of the key; only
         // `--all` shows more than one.
-        let mut versions: Vec<_> = record.versions.iter().collect();
-        if args.all {
-            versions.sort_by_cached_key(|(key, v)| {
-                (crate::version::Version::from_tag(&v.version), *key)
-            });
-        }
+        let versions: Vec<_> = if args.all {
+            record.by_version()
+        } else {
+            record.versions.iter().collect()
+        };
         for (key, version) in versions {
             let active = record.active.as_deref() == Some(key.as_str());
             if active || args.all {

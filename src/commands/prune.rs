@@ -77,19 +77,14 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         ..Pruned::default()
     };
     for record in store.records()?.ok {
-        let mut inactive: Vec<String> = record
-            .versions
-            .keys()
+        // Listed oldest to newest by version (1.9.0 before 1.10.0), as `list --all` does.
+        let inactive: Vec<String> = record
+            .by_version()
+            .into_iter()
+            .map(|(k, _)| k)
             .filter(|k| !in_use(&record, k))
             .cloned()
             .collect();
-        // Listed oldest to newest by version (1.9.0 before 1.10.0), as `list --all` does.
-        inactive.sort_by_cached_key(|k| {
-            (
-                crate::version::Version::from_tag(&record.versions[k].version),
-                k.clone(),
-            )
-        });
         for key in &inactive {
             let bytes = size_of(&store.version_dir(&record.name, key));
             pruned.versions.push(StoredVersion {

@@ -135,6 +135,11 @@ impl Installed {
         }
     }
 
+    /// Whether it is a prerelease (`2.1.0-rc.1`).
+    pub fn is_prerelease(&self) -> bool {
+        crate::version::Version::from_tag(&self.version).is_some_and(|v| v.is_prerelease())
+    }
+
     /// Whether only a project's lock vouched for it (for some file of it).
     pub fn only_locked(&self) -> bool {
         self.artifacts
@@ -242,6 +247,15 @@ impl Record {
             links: Vec::new(),
             history: Vec::new(),
         }
+    }
+
+    /// The stored versions, oldest to newest by version (1.9.0 before 1.10.0; the key, as
+    /// text, between builds of one version), not by the text of their keys.
+    pub fn by_version(&self) -> Vec<(&String, &Installed)> {
+        let mut versions: Vec<_> = self.versions.iter().collect();
+        versions
+            .sort_by_cached_key(|(key, v)| (crate::version::Version::from_tag(&v.version), *key));
+        versions
     }
 
     pub fn active(&self) -> Option<&Installed> {
@@ -358,9 +372,7 @@ impl Record {
     fn requirement_allows(&self, version: &Installed) -> bool {
         crate::version::VersionReq::parse(&self.requirement.version).is_ok_and(|req| {
             (req.matches(&version.tag) || req.matches(&version.version))
-                && (self.requirement.pre
-                    || req.names_prerelease()
-                    || !is_prerelease(&version.version))
+                && (self.requirement.pre || req.names_prerelease() || !version.is_prerelease())
         })
     }
 
@@ -439,7 +451,7 @@ impl Record {
                     .filter(|(k, v)| usable(k) && !v.only_locked())
                     .max_by_key(|(_, v)| {
                         let version = crate::version::Version::from_tag(&v.version);
-                        (!is_prerelease(&v.version), version)
+                        (!v.is_prerelease(), version)
                     })
                     .map(|(k, _)| k.as_str())
             })
@@ -495,11 +507,6 @@ pub enum ParseError {
     Damaged(String),
     /// Written by a newer haul.
     Newer(u32),
-}
-
-/// Whether the version `version` (as a record keeps it) is a prerelease.
-fn is_prerelease(version: &str) -> bool {
-    crate::version::Version::from_tag(version).is_some_and(|v| v.is_prerelease())
 }
 
 /// Read a record of any format this haul knows. A format-1 record is converted; its links are
