@@ -396,14 +396,7 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
     let temp = format!(".{stem}.__temp__");
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let trial = name
-            .strip_prefix(".haul-update-")
-            .map(|rest| {
-                rest.strip_suffix(std::env::consts::EXE_SUFFIX)
-                    .unwrap_or(rest)
-            })
-            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
-        if !trial && !crate::paths::random_tail(&name, &temp) {
+        if !Trial::is_name(&name) && !crate::paths::random_tail(&name, &temp) {
             continue;
         }
         let stale = entry.metadata().is_ok_and(|meta| {
@@ -428,9 +421,23 @@ const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
 const TRIAL_TIME: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Trial {
+    /// The trial copy's name: `.haul-update-PID` (and `.exe` on Windows).
+    const PREFIX: &str = ".haul-update-";
+
+    /// Whether `name` is one a trial copy gets.
+    fn is_name(name: &str) -> bool {
+        name.strip_prefix(Self::PREFIX)
+            .map(|rest| {
+                rest.strip_suffix(std::env::consts::EXE_SUFFIX)
+                    .unwrap_or(rest)
+            })
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+    }
+
     fn start(new_exe: &Path, beside: &Path, inside: &str) -> Result<Trial> {
         let path = beside.join(format!(
-            ".haul-update-{}{}",
+            "{}{}{}",
+            Self::PREFIX,
             std::process::id(),
             std::env::consts::EXE_SUFFIX
         ));
