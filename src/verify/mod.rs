@@ -521,28 +521,33 @@ pub fn plan(asset: &str, digest: Option<&str>, release_files: &[&str]) -> Vec<Ca
 /// `X.sha256` where `X` (without its archive extension) is another file's name, and starts
 /// `stem` followed by a separator: `tool-1.0.sha256` for `tool-1.0-linux-amd64`.
 fn other_file_may_list(name: &str, stem: &str) -> bool {
-    SHA256_EXTS.iter().chain(&SHA512_EXTS).any(|ext| {
-        strip_suffix_ignore_case(name, ext).is_some_and(|base| {
-            let base = strip_archive_ext(base);
-            !base.is_empty()
-                && stem
-                    .strip_prefix(base)
-                    .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
-        })
+    checksum_bases(name).any(|base| {
+        let base = strip_archive_ext(base);
+        !base.is_empty()
+            && stem
+                .strip_prefix(base)
+                .is_some_and(|rest| rest.starts_with(['-', '_', '.']))
     })
 }
 
 const SHA256_EXTS: [&str; 4] = [".sha256", ".sha256sum", ".sha256.txt", ".sha"];
 const SHA512_EXTS: [&str; 3] = [".sha512", ".sha512sum", ".sha512.txt"];
 
+/// What `name` is named for when it ends in a checksum extension (`X` of `X.sha256`), for
+/// each extension it ends in.
+fn checksum_bases(name: &str) -> impl Iterator<Item = &str> {
+    SHA256_EXTS
+        .iter()
+        .chain(&SHA512_EXTS)
+        .filter_map(move |ext| strip_suffix_ignore_case(name, ext))
+}
+
 /// `X.sha256` where `X` is another file of the release, or names one without its extension.
 fn is_single_asset_file(name: &str, release_files: &[&str]) -> bool {
-    SHA256_EXTS.iter().chain(&SHA512_EXTS).any(|ext| {
-        strip_suffix_ignore_case(name, ext).is_some_and(|base| {
-            release_files
-                .iter()
-                .any(|f| *f != name && (*f == base || strip_archive_ext(f) == base))
-        })
+    checksum_bases(name).any(|base| {
+        release_files
+            .iter()
+            .any(|f| *f != name && (*f == base || strip_archive_ext(f) == base))
     })
 }
 
