@@ -17,7 +17,10 @@ pub enum ExitCode {
     Verification,
     /// A newer release exists: `haul self update --check`, `haul outdated --exit-code`.
     UpdateAvailable,
+    /// Ctrl-C.
     Interrupted,
+    /// SIGTERM, which haul takes as Ctrl-C.
+    Terminated,
     /// The exit code of a program `haul exec` ran (on Windows; on Unix haul becomes it), all
     /// 32 bits of it: `main` passes on one that does not fit in a byte as it is.
     #[cfg_attr(unix, allow(dead_code))]
@@ -34,6 +37,7 @@ impl ExitCode {
             ExitCode::Verification => 4,
             ExitCode::UpdateAvailable => 10,
             ExitCode::Interrupted => 130,
+            ExitCode::Terminated => 143,
             // Never 0 for a code that is not: `main` exits with the whole code first.
             ExitCode::Program(code) => u8::try_from(code).unwrap_or(1),
         }

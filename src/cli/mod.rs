@@ -21,7 +21,8 @@ Exit codes:
   3   some of several tools failed (the others were installed)
   4   verification failed (checksum mismatch, or no checksum with --require-checksum)
   10  a newer release exists (`haul self update --check`, `haul outdated --exit-code`)
-  130 interrupted (Ctrl-C)";
+  130 interrupted (Ctrl-C)
+  143 stopped by SIGTERM (as Ctrl-C)";
 
 /// Install DevOps command-line tools straight from their release downloads.
 #[derive(Debug, Parser)]

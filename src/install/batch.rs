@@ -65,7 +65,8 @@ pub fn run(
     done: &(dyn Fn(&Item, &Result<Outcome>) + Sync),
 ) -> Result<Vec<Result<Outcome>>, UserError> {
     runtime.block_on(async {
-        // Listening for Ctrl-C starts before any install does, so an early one is never missed.
+        // Listening for Ctrl-C and SIGTERM starts before any install does, so an early one is
+        // never missed.
         let interrupted_now = interrupt()?;
         tokio::pin!(interrupted_now);
         let first = futures_util::stream::iter(items.iter().enumerate())
@@ -74,10 +75,10 @@ pub fn run(
             .collect::<Vec<_>>();
         let mut steps = tokio::select! {
             biased;
-            () = &mut interrupted_now => {
+            stop = &mut interrupted_now => {
                 // The unfinished installs are dropped; a change already being committed ends
                 // first.
-                return Err(interrupted(&env.commits.settled().await));
+                return Err(interrupted(stop, &env.commits.settled().await));
             }
             steps = first => steps,
         };
@@ -130,12 +131,12 @@ pub fn run(
             }
             results
         };
-        tokio::select! {
+        let stop = tokio::select! {
             biased;
-            () = &mut interrupted_now => {}
+            stop = &mut interrupted_now => stop,
             results = changes => return Ok(results),
-        }
-        Err(interrupted(&env.commits.settled().await))
+        };
+        Err(interrupted(stop, &env.commits.settled().await))
     })
 }
 
@@ -250,23 +251,59 @@ fn settle_without_changes(
     }
 }
 
-/// A future that completes on Ctrl-C (SIGINT on Unix), listening from the moment it is made
-/// (inside the runtime). Once one is made, Ctrl-C no longer ends haul by itself.
-pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = ()>, UserError> {
+/// What stopped haul part-way: Ctrl-C (SIGINT; Ctrl-C or Ctrl-Break on Windows), or SIGTERM
+/// (what cancelling a CI job, `timeout`, `kill` and `docker stop` send). Either way haul stops
+/// as it does for Ctrl-C; only the exit code tells them apart (130, 143).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+impl Stop {
+    pub(crate) fn exit_code(self) -> ExitCode {
+        match self {
+            Stop::Interrupt => ExitCode::Interrupted,
+            Stop::Terminate => ExitCode::Terminated,
+        }
+    }
+}
+
+/// A future that completes on Ctrl-C or SIGTERM ([`Stop`]), listening from the moment it is
+/// made (inside the runtime). Once one is made, neither ends haul by itself.
+pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, UserError> {
     let failed =
         |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
     #[cfg(unix)]
-    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        .map_err(failed)?;
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).map_err(failed)?,
+            signal(SignalKind::terminate()).map_err(failed)?,
+        )
+    };
     #[cfg(windows)]
-    let mut signal = tokio::signal::windows::ctrl_c().map_err(failed)?;
+    let (mut interrupt, mut terminate) = (
+        tokio::signal::windows::ctrl_c().map_err(failed)?,
+        tokio::signal::windows::ctrl_break().map_err(failed)?,
+    );
+    // Ctrl-Break is Ctrl-C's twin on Windows.
+    let terminated = if cfg!(unix) {
+        Stop::Terminate
+    } else {
+        Stop::Interrupt
+    };
     Ok(async move {
-        signal.recv().await;
+        tokio::select! {
+            _ = interrupt.recv() => Stop::Interrupt,
+            _ = terminate.recv() => terminated,
+        }
     })
 }
 
-/// `work`, unless Ctrl-C comes first: then it is dropped (so what it held, temporary files
-/// included, goes) and the error is `interrupted`'s, with exit code 130.
+/// `work`, unless Ctrl-C or SIGTERM comes first: then it is dropped (so what it held,
+/// temporary files included, goes) and the error is `interrupted`'s, with exit code 130 (143
+/// for SIGTERM).
 pub(crate) async fn unless_interrupted<T>(
     work: impl std::future::Future<Output = Result<T>>,
     interrupted: impl FnOnce() -> UserError,
@@ -274,19 +311,19 @@ pub(crate) async fn unless_interrupted<T>(
     let stop = interrupt()?;
     tokio::select! {
         done = work => done,
-        () = stop => Err(interrupted().exit(ExitCode::Interrupted).into()),
+        stop = stop => Err(interrupted().exit(stop.exit_code()).into()),
     }
 }
 
-/// Interrupted, once the changes that had started committing installed `done`.
-fn interrupted(done: &[String]) -> UserError {
+/// Interrupted by `stop`, once the changes that had started committing installed `done`.
+fn interrupted(stop: Stop, done: &[String]) -> UserError {
     let err = UserError::new("interrupted; nothing was changed by unfinished installs");
     if done.is_empty() {
         err
     } else {
         err.caused_by(format!("installed before it stopped: {}", done.join(", ")))
     }
-    .exit(ExitCode::Interrupted)
+    .exit(stop.exit_code())
 }
 
 #[cfg(test)]
@@ -320,8 +357,11 @@ mod tests {
         });
         thread.join().unwrap();
         assert_eq!(settled, ["widget"]);
-        let err = interrupted(&settled);
+        let err = interrupted(Stop::Interrupt, &settled);
         assert_eq!(err.causes, ["installed before it stopped: widget"]);
-        assert_eq!(interrupted(&[]).causes, Vec::<String>::new());
+        assert_eq!(err.exit.code(), 130);
+        let err = interrupted(Stop::Terminate, &[]);
+        assert_eq!(err.causes, Vec::<String>::new());
+        assert_eq!(err.exit.code(), 143);
     }
 }

@@ -531,6 +531,19 @@ fn a_takeover_that_stopped_half_way_is_repaired() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_mid_download_changes_nothing() {
+    stopped_mid_download_changes_nothing("INT", 130);
+}
+
+/// SIGTERM (a cancelled CI job, `timeout`, `docker stop`) stops haul as Ctrl-C does: the
+/// unfinished install goes, staging included, and the exit code says which signal it was.
+#[cfg(unix)]
+#[test]
+fn sigterm_mid_download_changes_nothing() {
+    stopped_mid_download_changes_nothing("TERM", 143);
+}
+
+#[cfg(unix)]
+fn stopped_mid_download_changes_nothing(signal: &str, code: i32) {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/alpha", "1.0.0");
     env.run(&["install", "acme/alpha"]).expect_code(0);
@@ -541,11 +554,11 @@ fn ctrl_c_mid_download_changes_nothing() {
     env.server.fault(&path, &[Fault::Hang]);
     let mut install = env.command();
     install.args(["install", "acme/alpha"]);
-    // The download has started and stalls half-way: interrupt haul then.
-    let out = env.interrupt_when_hung(&path, install);
+    // The download has started and stalls half-way: stop haul then.
+    let out = env.signal_when_hung(&path, install, signal);
     assert_eq!(
         out.status.code(),
-        Some(130),
+        Some(code),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

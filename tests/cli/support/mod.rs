@@ -163,7 +163,19 @@ impl TestEnv {
     pub fn interrupt_when_hung(
         &self,
         path: &str,
+        command: std::process::Command,
+    ) -> std::process::Output {
+        self.signal_when_hung(path, command, "INT")
+    }
+
+    /// Start `command` (its stderr piped), wait until the server says a request to `path`
+    /// hangs, then send it `signal` (a name `kill -s` takes): what the process left.
+    #[cfg(unix)]
+    pub fn signal_when_hung(
+        &self,
+        path: &str,
         mut command: std::process::Command,
+        signal: &str,
     ) -> std::process::Output {
         let hung = self.server.hung();
         let child = command
@@ -175,7 +187,7 @@ impl TestEnv {
             .expect("the request reached the server");
         assert_eq!(stalled, path);
         let status = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
+            .args(["-s", signal, &child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
