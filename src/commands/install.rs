@@ -109,6 +109,24 @@ pub struct Batch {
     pub takes_force: bool,
 }
 
+/// `--json`'s summary of a batch that never started because some of its tools failed first
+/// (`haul sync` whose lock could not be made): `failed` has every tool, each with its error or
+/// why it was not installed.
+pub fn print_not_started(
+    ctx: &Context,
+    bin_dir: &std::path::Path,
+    failed: Vec<(String, String)>,
+) -> Result<()> {
+    ctx.printer.json(&Summary {
+        bin_dir: bin_dir.display().to_string(),
+        failed: failed
+            .into_iter()
+            .map(|(tool, error)| Failed { tool, error })
+            .collect(),
+        ..Summary::default()
+    })
+}
+
 /// [`run`] with the options given.
 pub fn run_with(
     ctx: &Context,

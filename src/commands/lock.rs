@@ -77,6 +77,35 @@ pub fn relock(
     upgrade: Option<&[String]>,
     jobs: usize,
 ) -> Result<Lock> {
+    relock_each(ctx, project, upgrade, jobs)?.map_err(|not| not.error().into())
+}
+
+/// The tools [`relock_each`] could not lock (haul.lock is left as it was), each with its
+/// error, as reported when it happened.
+pub struct NotLocked {
+    pub failed: Vec<(String, anyhow::Error)>,
+}
+
+impl NotLocked {
+    /// The error that ends the command: which tools, and the exit code theirs share.
+    pub fn error(&self) -> UserError {
+        let keys: Vec<String> = self.failed.iter().map(|(key, _)| key.clone()).collect();
+        let codes: Vec<ExitCode> = self
+            .failed
+            .iter()
+            .map(|(_, err)| crate::error::exit_code_of(err))
+            .collect();
+        not_locked(&keys, &codes)
+    }
+}
+
+/// [`relock`], telling the tools that could not be locked apart from a failure of the whole.
+pub fn relock_each(
+    ctx: &Context,
+    project: &Project,
+    upgrade: Option<&[String]>,
+    jobs: usize,
+) -> Result<Result<Lock, NotLocked>> {
     let wanted = project.manifest.wanted();
     let platforms = project.manifest.platforms();
     if let Some(names) = upgrade {
@@ -129,7 +158,6 @@ pub fn relock(
     let required = ctx.settings.require_checksum || project.requires_checksum() == Some(true);
     let mut lock = Lock::new(platforms);
     let mut failed = Vec::new();
-    let mut codes = Vec::new();
     for (key, result) in results {
         match result.and_then(|locked| vouched(locked, required)) {
             Ok(locked) => {
@@ -138,13 +166,12 @@ pub fn relock(
             }
             Err(err) => {
                 ctx.printer.report(&format!("error: {key}"), &err);
-                codes.push(crate::error::exit_code_of(&err));
-                failed.push(key);
+                failed.push((key, err));
             }
         }
     }
     if !failed.is_empty() {
-        return Err(not_locked(&failed, &codes).into());
+        return Ok(Err(NotLocked { failed }));
     }
     lock.two_hashes()?;
     one_link_each(&lock, &catalog)?;
@@ -157,7 +184,7 @@ pub fn relock(
         count(lock.tools.len(), "tool"),
         count(lock.platforms.len(), "platform")
     ));
-    Ok(lock)
+    Ok(Ok(lock))
 }
 
 /// Two tools of the lock linked under one name (`bin = ["x=tool"]` beside a tool called

@@ -8,12 +8,12 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::SyncArgs;
-use crate::commands::install::{Batch, run_with};
-use crate::commands::lock::relock;
+use crate::commands::install::{Batch, print_not_started, run_with};
+use crate::commands::lock::relock_each;
 use crate::context::{self, Context};
-use crate::error::{ExitCode, UserError};
+use crate::error::{ExitCode, Report, UserError};
 use crate::install::Linking;
-use crate::install::batch::{Failing, Item};
+use crate::install::batch::{Failing, Item, Withheld};
 use crate::project::Project;
 use crate::project::lock::{self, Lock, LockedTool};
 use crate::request::tool::Tool;
@@ -44,6 +44,17 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .exit(ExitCode::Usage)
         .into());
     }
+    let mut settings = InstallSettings::resolve(
+        &ctx.settings,
+        args.jobs,
+        project.requires_checksum(),
+        false,
+        None,
+    )?;
+    if let Some(dir) = &project_bin {
+        settings.bin_dir.clone_from(dir);
+    }
+    let relock = || relock_saying(ctx, &project, jobs, args.json.then_some(&settings.bin_dir));
     let lock = match &project.lock {
         None if args.frozen => {
             return Err(
@@ -52,7 +63,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
                     .into(),
             );
         }
-        None => relock(ctx, &project, None, jobs)?,
+        None => relock()?,
         Some(lock) => {
             let differences = lock.differences(
                 wanted,
@@ -62,22 +73,12 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
             match (differences.is_empty(), args.frozen) {
                 (true, _) => lock.clone(),
                 (false, true) => return Err(lock::not_current(&differences).into()),
-                (false, false) => relock(ctx, &project, None, jobs)?,
+                (false, false) => relock()?,
             }
         }
     };
-    let mut settings = InstallSettings::resolve(
-        &ctx.settings,
-        args.jobs,
-        project.requires_checksum(),
-        false,
-        None,
-    )?;
     let linking = match &project_bin {
-        Some(dir) => {
-            settings.bin_dir.clone_from(dir);
-            Linking::Pin(project.dir.clone())
-        }
+        Some(_) => Linking::Pin(project.dir.clone()),
         None => Linking::Activate,
     };
     let items: Vec<Item> = lock
@@ -121,6 +122,40 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         unlink_unlocked(ctx, &lock, dir)?;
     }
     Ok(code)
+}
+
+/// Lock `project` again, as `haul lock`. A lock that cannot be made installs nothing: with
+/// `json` (where the links would go), stdout has every tool under `failed`.
+fn relock_saying(
+    ctx: &Context,
+    project: &Project,
+    jobs: usize,
+    json: Option<&Path>,
+) -> Result<Lock> {
+    let not = match relock_each(ctx, project, None, jobs)? {
+        Ok(lock) => return Ok(lock),
+        Err(not) => not,
+    };
+    if let Some(bin_dir) = json {
+        let failed = project
+            .manifest
+            .wanted()
+            .iter()
+            .map(|want| {
+                let error = not
+                    .failed
+                    .iter()
+                    .find(|(key, _)| *key == want.key)
+                    .map_or_else(
+                        || Withheld.to_string(),
+                        |(_, err)| Report::of(err).one_line(),
+                    );
+                (want.key.clone(), error)
+            })
+            .collect();
+        print_not_started(ctx, bin_dir, failed)?;
+    }
+    Err(not.error().into())
 }
 
 /// The project's bin-dir holds the lock's tools and nothing else: after a sync, the links haul

@@ -227,6 +227,49 @@ fn a_lock_that_does_not_match_the_manifest() {
     assert!(env.snapshot().is_empty());
 }
 
+/// A lock that cannot be made installs nothing, and `sync --json` still says so on stdout:
+/// every tool under `failed`, the one that could not be locked with its error.
+#[test]
+fn sync_json_when_the_lock_cannot_be_made() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("{MANIFEST}\"acme/missing\" = \"1\"\n"),
+    )
+    .unwrap();
+    let run = run_in(&env, &dir, &["sync", "--json"]);
+    run.expect_code(1)
+        .stderr_has("haul.lock could not be locked: acme/missing");
+    let json = run.json();
+    assert_eq!(json["installed"], serde_json::json!([]), "{json}");
+    assert_eq!(json["unchanged"], serde_json::json!([]), "{json}");
+    let failed = json["failed"].as_array().unwrap();
+    let tools: Vec<&str> = failed.iter().map(|f| f["tool"].as_str().unwrap()).collect();
+    // In the lock's order.
+    assert_eq!(
+        tools,
+        ["acme/digest", "acme/missing", "bare", "sums"],
+        "{json}"
+    );
+    assert!(
+        failed[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no GitHub repository `acme/missing`"),
+        "{json}"
+    );
+    for withheld in [0, 2, 3] {
+        assert_eq!(
+            failed[withheld]["error"], "not installed, because another tool failed",
+            "{json}"
+        );
+    }
+    assert!(json["bin_dir"].as_str().is_some(), "{json}");
+    assert!(env.snapshot().is_empty());
+    assert!(!dir.join("haul.lock").exists());
+}
+
 #[test]
 fn the_manifests_asset_pattern_chooses_what_is_locked() {
     let env = TestEnv::new();
