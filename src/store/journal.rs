@@ -79,6 +79,14 @@ struct Entry {
     /// Other tools' records that let go of links this change takes over.
     #[serde(default)]
     released: Vec<Released>,
+    /// The links of `previous` that were missing when the change began (a link the user
+    /// deleted): undoing the change leaves them missing, as they were.
+    #[serde(default)]
+    missing: Vec<PathBuf>,
+    /// Links of `record` this change does not make: an undo's, those that were missing before
+    /// the change it undoes.
+    #[serde(skip)]
+    unmade: Vec<PathBuf>,
 }
 
 /// Another tool's record before and after a change took some of its links over.
@@ -190,6 +198,19 @@ pub(super) fn journal_path(store: &Store, name: &str) -> PathBuf {
     store.journal_dir().join(format!("{name}.json"))
 }
 
+/// The journal of a change that failed and is being undone: the same entry, kept under
+/// another extension, which recovery rolls back instead of completing.
+const UNDO: &str = "undo";
+
+fn undo_path(store: &Store, name: &str) -> PathBuf {
+    store.journal_dir().join(format!("{name}.{UNDO}"))
+}
+
+/// Whether the journal at `path` is one of a change being undone.
+fn is_undo(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == UNDO)
+}
+
 /// Run `change` to `name` (with the store locked): journal, apply, and undo on failure.
 /// `records` are every tool's records as the change was planned on.
 pub(super) fn run(
@@ -210,6 +231,16 @@ pub(super) fn run(
         project,
         release,
     } = change;
+    let missing = previous
+        .as_ref()
+        .map(|p| {
+            p.links
+                .iter()
+                .filter(|l| !link::present(&l.path))
+                .map(|l| l.path.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let entry = Entry {
         name: name.to_owned(),
         record,
@@ -223,22 +254,28 @@ pub(super) fn run(
         bin_dir,
         project,
         released: releases(&release, records),
+        missing,
+        unmade: Vec::new(),
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
     crate::store::pause_point("journal-written");
     let result = apply(store, &entry, Replay::No);
     if let Err(err) = result {
-        // Undo in this process: back to the record the change started from. When the undo
-        // fails too (a full disk), the journal stays, so that the next run completes the
-        // change or undoes it, and `haul doctor` shows it meanwhile.
+        // Undo in this process: back to the record the change started from. The journal says
+        // so first (one rename, which a full disk allows): a crash, or an undo that fails too,
+        // leaves the next run to finish the undo, never the change that was reported failed.
+        let undo_path = undo_path(store, name);
+        let marked = std::fs::rename(&path, &undo_path).is_ok();
+        let left = if marked { &undo_path } else { &path };
         if let Err(undo) = apply(store, &reverse(&entry), Replay::No) {
+            let next = if marked { "undoes" } else { "completes" };
             return Err(err.context(format!(
                 "the change could not be undone either ({undo:#}); the next haul command \
-                 completes it (`haul doctor` shows it as pending)"
+                 {next} it (`haul doctor` shows it as pending)"
             )));
         }
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(left);
         return Err(err);
     }
     std::fs::remove_file(&path).with_context(|| format!("removing `{}`", path.display()))?;
@@ -277,14 +314,21 @@ fn reverse(entry: &Entry) -> Entry {
         previous: entry.record.clone(),
         stage: replaced_version.into_iter().next(),
         remove: added.into_iter().map(|(_, key)| key).collect(),
+        // The links the change made where the record had none, or where its link was missing
+        // (the undo leaves that place empty, as it was).
         unlink: new_links
             .into_iter()
-            .filter(|l| !previous_links.iter().any(|p| p.is_at(&l.path)))
+            .filter(|l| {
+                !previous_links.iter().any(|p| p.is_at(&l.path))
+                    || entry.missing.iter().any(|m| l.is_at(m))
+            })
             .collect(),
         pinning: entry.pinning.clone(),
         bin_dir: entry.bin_dir.clone(),
         project: entry.project.clone(),
         released: entry.released.iter().map(Released::reverse).collect(),
+        missing: Vec::new(),
+        unmade: entry.missing.clone(),
     }
 }
 
@@ -456,7 +500,9 @@ fn make_links(store: &Store, entry: &Entry, replay: Replay) -> Result<()> {
     for l in &record.links {
         // A project's link is made by the change that pins it; other changes leave it as it
         // is (the project may be gone, or its bin-dir now a link elsewhere).
-        if left_alone(entry.previous.as_ref(), l, entry.pinning.as_deref()) {
+        if left_alone(entry.previous.as_ref(), l, entry.pinning.as_deref())
+            || entry.unmade.iter().any(|p| l.is_at(p))
+        {
             continue;
         }
         let Some(target) = store.link_target(record, l) else {
@@ -505,7 +551,9 @@ fn replaceable(store: &Store, entry: &Entry, path: &Path) -> bool {
 /// Remove the links that no longer belong, where they are still the tool's.
 fn remove_links(store: &Store, entry: &Entry) -> Result<()> {
     for l in &entry.unlink {
-        if record_links(entry.record.as_ref(), &l.path) || !link::present(&l.path) {
+        let kept = record_links(entry.record.as_ref(), &l.path)
+            && !entry.unmade.iter().any(|p| l.is_at(p));
+        if kept || !link::present(&l.path) {
             continue;
         }
         // A project's bin-dir that now leads elsewhere (a pull made it a link to another
@@ -580,15 +628,21 @@ fn move_aside(store: &Store, dir: &Path) -> Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // The directory itself is renamed to a new name there: nothing new is made, so a full
+    // disk can still remove (and so undo a change that added a version).
     let aside = tempfile::Builder::new()
         .prefix(&format!("{base}-old-"))
-        .tempdir_in(&root)
-        .with_context(|| format!("removing `{}`", dir.display()))?
-        .keep();
-    fs_err::rename(dir, aside.join(&base)).map_err(|err| {
-        let _ = std::fs::remove_dir(&aside);
-        UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
-    })?;
+        .rand_bytes(6)
+        .make_in(&root, |path| std::fs::rename(dir, path))
+        .map_err(|err| {
+            UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
+        })?
+        .into_temp_path()
+        .keep()
+        .map_err(|err| {
+            UserError::new(format!("cannot remove `{}`", dir.display()))
+                .caused_by(err.error.to_string())
+        })?;
     let _ = std::fs::remove_dir_all(aside);
     Ok(())
 }
@@ -610,6 +664,15 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
         if let Some(why) = refused(store, &path, &entry) {
             // Neither done nor removed, but reported.
             failed.push((entry.name.clone(), why));
+            continue;
+        }
+        if is_undo(&path) {
+            // A change that failed, and was reported so: it is undone, never completed.
+            if let Err(err) = apply(store, &reverse(&entry), Replay::Yes) {
+                failed.push((entry.name.clone(), format!("{err:#}")));
+                continue;
+            }
+            let _ = std::fs::remove_file(&path);
             continue;
         }
         match apply(store, &entry, Replay::Yes) {
@@ -646,9 +709,19 @@ pub(super) fn any(store: &Store) -> bool {
     !journal_files(store).is_empty()
 }
 
-/// The tools with a change under way or left half-done, each with why recovery will not act
-/// on it, when it will not.
-pub(super) fn pending(store: &Store) -> Vec<(String, Option<String>)> {
+/// A change under way or left half-done, as `haul doctor` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// The tool it changes.
+    pub name: String,
+    /// It failed and is being undone (the next run undoes it), rather than left by a stop.
+    pub undo: bool,
+    /// Why recovery will not act on it, when it will not.
+    pub refused: Option<String>,
+}
+
+/// The changes under way or left half-done.
+pub(super) fn pending(store: &Store) -> Vec<Pending> {
     journal_files(store)
         .iter()
         .filter_map(|path| {
@@ -656,8 +729,12 @@ pub(super) fn pending(store: &Store) -> Vec<(String, Option<String>)> {
             let entry = std::fs::read_to_string(path)
                 .ok()
                 .and_then(|text| serde_json::from_str::<Entry>(&text).ok());
-            let why = entry.and_then(|entry| refused(store, path, &entry));
-            Some((name, why))
+            let refused = entry.and_then(|entry| refused(store, path, &entry));
+            Some(Pending {
+                name,
+                undo: is_undo(path),
+                refused,
+            })
         })
         .collect()
 }
@@ -670,7 +747,7 @@ fn journal_files(store: &Store) -> Vec<PathBuf> {
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
-            p.extension().is_some_and(|e| e == "json")
+            (p.extension().is_some_and(|e| e == "json") || is_undo(p))
                 && !p
                     .file_name()
                     .is_some_and(|n| n.to_string_lossy().starts_with('.'))

@@ -33,7 +33,7 @@ use fs_err as fs;
 use crate::error::UserError;
 use check::installed_as;
 pub use check::{ExeState, Problem, dir_gone, executable_at, modified, reinstall_hint};
-pub use journal::Change;
+pub use journal::{Change, Pending};
 pub use record::{Bin, Link, Record};
 pub use staging::Staging;
 
@@ -515,9 +515,8 @@ impl Store {
         journal::recover(self)
     }
 
-    /// The changes left half-done (for `haul doctor`): each tool, and why recovery will not
-    /// complete it, when it will not.
-    pub fn pending(&self) -> Vec<(String, Option<String>)> {
+    /// The changes left half-done (for `haul doctor`).
+    pub fn pending(&self) -> Vec<Pending> {
         journal::pending(self)
     }
 

@@ -222,35 +222,121 @@ fn a_change_completes_a_journal_left_since_for_its_tool() {
 }
 
 /// When a change fails and undoing it fails too (here the record's place is a directory, so
-/// neither the change nor its undo can write or remove it), the journal stays: the next run
-/// completes the change once it can.
+/// neither the change nor its undo can write or remove it), the journal stays, marked as an
+/// undo: the next run undoes the change once it can, and never completes what failed.
 #[test]
 fn a_change_that_cannot_be_undone_keeps_its_journal() {
     let dir = tempfile::tempdir().unwrap();
     let store = store(dir.path());
     install(&store, "1.0.0").unwrap();
     let record = store.record_path("t");
-    std::fs::remove_file(&record).unwrap();
-    std::fs::create_dir(&record).unwrap();
-    let err = install(&store, "2.0.0").unwrap_err();
+    let staging = store.staging("t").unwrap();
+    program(&staging.unpacked().join("t"), "t 2.0.0");
+    let err = store
+        .change("t", |now| {
+            let mut planned = now.record().cloned().unwrap();
+            planned.add_version("2.0.0", installed("2.0.0"));
+            let unlink = planned.activate("2.0.0", std::slice::from_ref(&store.bin_dir), 1);
+            // Once the change is planned, the record's place can be neither written nor
+            // removed.
+            std::fs::remove_file(&record).unwrap();
+            std::fs::create_dir(&record).unwrap();
+            Ok((
+                Change {
+                    record: Some(planned),
+                    stage: Some((staging, "2.0.0".to_owned())),
+                    unlink,
+                    ..Change::default()
+                },
+                (),
+            ))
+        })
+        .unwrap_err();
     assert!(
         format!("{err:#}").contains("could not be undone either"),
         "{err:#}"
     );
-    assert_eq!(
-        store
-            .pending()
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect::<Vec<_>>(),
-        ["t"]
+    assert!(
+        format!("{err:#}").contains("the next haul command undoes it"),
+        "{err:#}"
     );
+    assert_eq!(
+        store.pending(),
+        [crate::store::Pending {
+            name: "t".into(),
+            undo: true,
+            refused: None
+        }]
+    );
+    // The record is written again as it was: the failed change is undone, not completed.
     std::fs::remove_dir(&record).unwrap();
     assert!(store.recover().is_empty());
     let now = store.read("t").unwrap().unwrap();
-    assert_eq!(now.active.as_deref(), Some("2.0.0"));
-    assert_eq!(linked(&store).as_deref(), Some("t 2.0.0"));
+    assert_eq!(now.active.as_deref(), Some("1.0.0"));
+    assert_eq!(now.versions.keys().collect::<Vec<_>>(), ["1.0.0"]);
+    assert!(!store.version_dir("t", "2.0.0").exists());
+    assert_eq!(linked(&store).as_deref(), Some("t 1.0.0"));
     assert!(store.pending().is_empty());
+}
+
+/// A link that was missing before a change (the user deleted it) is missing after its undo:
+/// the undo removes the link the change made there, and does not make the old one (which,
+/// where the bin dir cannot be written, would make the undo fail too).
+#[test]
+fn an_undo_leaves_missing_links_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "0.9.0").unwrap();
+    install(&store, "1.0.0").unwrap();
+    install(&store, "2.0.0").unwrap();
+    let before = store.read("t").unwrap().unwrap();
+    // 1.0.0 active again, with its link deleted by the user.
+    store
+        .change("t", |now| {
+            let mut record = now.record().cloned().unwrap();
+            let unlink = record.activate("1.0.0", std::slice::from_ref(&store.bin_dir), 2);
+            Ok((
+                Change {
+                    record: Some(record),
+                    unlink,
+                    ..Change::default()
+                },
+                (),
+            ))
+        })
+        .unwrap();
+    let link = store.bin_dir.join("t");
+    std::fs::remove_file(&link).unwrap();
+    let active = store.read("t").unwrap().unwrap();
+    // Activating 2.0.0 and removing 0.9.0 fails at the removal (staging/ cannot be made).
+    let staging = store.staging_root();
+    std::fs::remove_dir_all(&staging).unwrap();
+    std::fs::write(&staging, "not a directory").unwrap();
+    let err = store
+        .change("t", |now| {
+            let mut record = now.record().cloned().unwrap();
+            let unlink = record.activate("2.0.0", std::slice::from_ref(&store.bin_dir), 3);
+            record.versions.remove("0.9.0");
+            Ok((
+                Change {
+                    record: Some(record),
+                    remove: vec!["0.9.0".to_owned()],
+                    unlink,
+                    ..Change::default()
+                },
+                (),
+            ))
+        })
+        .unwrap_err();
+    assert!(
+        !format!("{err:#}").contains("could not be undone"),
+        "{err:#}"
+    );
+    assert!(store.pending().is_empty());
+    assert_eq!(store.read("t").unwrap().unwrap(), active);
+    assert!(!link::present(&link), "the undo left a link where none was");
+    assert_eq!(before.versions.len(), 3);
+    assert!(store.version_dir("t", "0.9.0").join("t").is_file());
 }
 
 /// A change that leaves the tool as it is touches nothing, a damaged record included (a change
@@ -336,7 +422,11 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
         // And doctor is told it will not be done, with the same reason.
         assert_eq!(
             store.pending(),
-            [("t".to_owned(), Some(failed[0].1.clone()))]
+            [crate::store::Pending {
+                name: "t".to_owned(),
+                undo: false,
+                refused: Some(failed[0].1.clone())
+            }]
         );
         assert!(path.exists());
         assert!(outside.join("keep").is_dir());

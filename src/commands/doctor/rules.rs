@@ -23,8 +23,9 @@ pub struct Facts {
     pub newer: Vec<(String, String)>,
     /// Why no change to the store could be made, each with what to do.
     pub store_unusable: Vec<(String, &'static str)>,
-    /// Changes a crash left half-done, each with why `--fix` cannot complete it, if so.
-    pub pending: Vec<(String, Option<String>)>,
+    /// Changes a crash left half-done, or a failed change left to undo, each with why `--fix`
+    /// cannot finish it, if so.
+    pub pending: Vec<crate::store::Pending>,
     /// Per tool, what is missing or wrong on disk.
     pub tools: Vec<Tool>,
     /// Directories under `tools/` that no record names.
@@ -104,8 +105,18 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
     for (problem, fix) in &facts.store_unusable {
         out.push(finding(problem.clone(), *fix, false));
     }
-    for (name, refused) in &facts.pending {
+    for crate::store::Pending {
+        name,
+        undo,
+        refused,
+    } in &facts.pending
+    {
         out.push(match refused {
+            None if *undo => finding(
+                format!("a change to `{name}` failed and is not undone yet"),
+                "`haul doctor --fix` undoes it (any install or uninstall does too)",
+                true,
+            ),
             None => finding(
                 format!("a change to `{name}` was left half-done (haul was stopped)"),
                 "`haul doctor --fix` completes it (any install or uninstall does too)",
@@ -228,6 +239,14 @@ fn setup(facts: &Facts, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
 
+    fn pending(undo: bool, refused: Option<&str>) -> crate::store::Pending {
+        crate::store::Pending {
+            name: "fd".into(),
+            undo,
+            refused: refused.map(Into::into),
+        }
+    }
+
     fn healthy() -> Facts {
         Facts {
             install_dir_on_path: true,
@@ -242,6 +261,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::too_many_lines, reason = "one table of cases")]
     fn each_fact_is_one_problem_with_a_fix() {
         let cases: Vec<(Facts, &str, bool)> = vec![
             (
@@ -270,7 +290,7 @@ mod tests {
             ),
             (
                 Facts {
-                    pending: vec![("fd".into(), None)],
+                    pending: vec![pending(false, None)],
                     ..healthy()
                 },
                 "left half-done",
@@ -278,7 +298,15 @@ mod tests {
             ),
             (
                 Facts {
-                    pending: vec![("fd".into(), Some("`/h/journal/fd.json` names paths".into()))],
+                    pending: vec![pending(true, None)],
+                    ..healthy()
+                },
+                "`fd` failed and is not undone yet",
+                true,
+            ),
+            (
+                Facts {
+                    pending: vec![pending(false, Some("`/h/journal/fd.json` names paths"))],
                     ..healthy()
                 },
                 "a journal haul did not write",
