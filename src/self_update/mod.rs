@@ -396,7 +396,7 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
     let temp = format!(".{stem}.__temp__");
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !Trial::is_name(&name) && !crate::paths::random_tail(&name, &temp) {
+        if !Trial::is_name(&name) && !crate::paths::random_name(&name, &temp) {
             continue;
         }
         let stale = entry.metadata().is_ok_and(|meta| {
@@ -441,8 +441,25 @@ impl Trial {
             std::process::id(),
             std::env::consts::EXE_SUFFIX
         ));
-        fs_err::copy(new_exe, &path)?;
+        // A new file, never one already there: the name can be guessed, and a link planted
+        // at it would have the copy written wherever it points.
+        let mut copy = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|err| {
+                let what = UserError::new(format!("cannot write `{}`", path.display()))
+                    .caused_by(err.to_string());
+                if err.kind() == std::io::ErrorKind::AlreadyExists {
+                    what.hint("haul was not changed; remove that file if no update of haul is running, then try again")
+                } else {
+                    what.hint("haul was not changed")
+                }
+            })?;
         let trial = Trial { path };
+        std::io::copy(&mut fs_err::File::open(new_exe)?, &mut copy)
+            .with_context(|| format!("writing `{}`", trial.path.display()))?;
+        drop(copy);
         crate::unpack::set_executable(&trial.path)?;
         let refused = |why: String| -> anyhow::Error { not_runnable(inside, why).into() };
         let mut child = std::process::Command::new(&trial.path)
@@ -531,6 +548,36 @@ mod tests {
 
     fn v(text: &str) -> Version {
         Version::from_tag(text).unwrap()
+    }
+
+    /// The trial copy's name can be guessed (its PID): whatever is already there, a file or
+    /// a link planted to have the copy written elsewhere, is refused and left as it is.
+    #[test]
+    fn the_trial_copy_is_never_written_over_what_is_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let new_exe = dir.path().join("new-haul");
+        std::fs::write(&new_exe, b"new haul").unwrap();
+        let name = format!(
+            "{}{}{}",
+            Trial::PREFIX,
+            std::process::id(),
+            std::env::consts::EXE_SUFFIX
+        );
+        let at = dir.path().join(&name);
+        std::fs::write(&at, b"mine").unwrap();
+        let err = Trial::start(&new_exe, dir.path(), "haul").err().unwrap();
+        assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
+        assert_eq!(std::fs::read(&at).unwrap(), b"mine");
+        #[cfg(unix)]
+        {
+            let victim = dir.path().join("victim");
+            std::fs::write(&victim, b"victim").unwrap();
+            std::fs::remove_file(&at).unwrap();
+            std::os::unix::fs::symlink(&victim, &at).unwrap();
+            assert!(Trial::start(&new_exe, dir.path(), "haul").is_err());
+            assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
+            assert!(std::fs::symlink_metadata(&at).unwrap().is_symlink());
+        }
     }
 
     #[test]
