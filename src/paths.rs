@@ -26,8 +26,14 @@ pub fn flush_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether `name` is `head` and six random letters or digits, as `tempfile` makes a name with
+/// that prefix: `.tmp`, `.haul.__temp__` (nothing before `head`, unlike [`random_tail`]).
+pub fn random_name(name: &str, head: &str) -> bool {
+    name.len() == head.len() + 6 && name.starts_with(head) && random_tail(name, head)
+}
+
 /// Whether `name` ends as a temporary name made with six random letters or digits (as
-/// `tempfile` makes them) after `before`: `-`, `.tmp`, `.haul.__temp__`.
+/// `tempfile` makes them) after `before`, whatever comes first: `TOOL-`, `TOOL-old-`.
 pub fn random_tail(name: &str, before: &str) -> bool {
     name.len() > 6
         && name.is_char_boundary(name.len() - 6)

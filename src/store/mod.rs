@@ -823,7 +823,7 @@ fn sweep_temp_files(dir: &Path) {
     };
     for entry in entries.flatten() {
         // Only the names `write_atomic` gives (`.tmp` and six random characters).
-        if crate::paths::random_tail(&entry.file_name().to_string_lossy(), ".tmp") {
+        if crate::paths::random_name(&entry.file_name().to_string_lossy(), ".tmp") {
             let _ = std::fs::remove_file(entry.path());
         }
     }

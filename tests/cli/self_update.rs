@@ -253,6 +253,7 @@ fn an_update_removes_what_a_killed_update_left_beside_haul() {
         (".haul-update-notes".to_owned(), true),
         (".haul.__temp__toolong1".to_owned(), true),
         ("haul.__temp__a1B2c3".to_owned(), true),
+        ("notes.haul.__temp__abc123".to_owned(), true),
     ];
     for name in &stale {
         put(name, true);
