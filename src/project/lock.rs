@@ -279,20 +279,43 @@ impl Lock {
     /// A URL two entries pin to different hashes (a file replaced between their locks): no
     /// one file satisfies both. Refused as an error naming both.
     pub fn two_hashes(&self) -> Result<(), UserError> {
-        let mut first: std::collections::HashMap<&str, (&str, &str)> =
-            std::collections::HashMap::new();
+        type Pins<'a> = (&'a str, Option<&'a str>, Option<u64>, &'a str);
+        let mut first: std::collections::HashMap<&str, Pins<'_>> = std::collections::HashMap::new();
         for tool in &self.tools {
             for file in tool.platforms.values().flatten() {
-                let (sha256, key) = *first.entry(&file.url).or_insert((&file.sha256, &tool.key));
-                if sha256 != file.sha256 {
+                let (sha256, sha512, size, key) = *first.entry(&file.url).or_insert((
+                    &file.sha256,
+                    file.sha512.as_deref(),
+                    file.size,
+                    &tool.key,
+                ));
+                // Each pin the two entries both give must agree: a file has one SHA-256, one
+                // SHA-512 and one size.
+                let differ = if sha256 != file.sha256 {
+                    Some((
+                        format!("sha256:{sha256}"),
+                        format!("sha256:{}", file.sha256),
+                    ))
+                } else if let (Some(a), Some(b)) = (sha512, file.sha512.as_deref())
+                    && a != b
+                {
+                    Some((format!("sha512:{a}"), format!("sha512:{b}")))
+                } else if let (Some(a), Some(b)) = (size, file.size)
+                    && a != b
+                {
+                    Some((format!("{a} bytes"), format!("{b} bytes")))
+                } else {
+                    None
+                };
+                if let Some((was, now)) = differ {
                     let keys = if key == tool.key {
                         key.to_owned()
                     } else {
                         format!("{key} {}", tool.key)
                     };
                     return Err(UserError::new(format!(
-                        "{FILE} pins `{}` to two hashes: `{key}` to {sha256} and `{}` to {}",
-                        file.url, tool.key, file.sha256
+                        "{FILE} pins `{}` to two hashes: `{key}` to {was} and `{}` to {now}",
+                        file.url, tool.key
                     ))
                     .hint(format!(
                         "the file was replaced between their locks; `haul lock --upgrade {keys}` locks them again"
