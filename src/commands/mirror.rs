@@ -112,7 +112,8 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             }
             Ok(None) => kept += 1,
             Err(err) => {
-                ctx.printer.report(&format!("error: {url}"), &err);
+                ctx.printer
+                    .report(&format!("error: {}", crate::fetch::redact::url(&url)), &err);
                 failed.push(crate::error::exit_code_of(&err));
             }
         }
@@ -168,73 +169,182 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
             }
         }
     }
-    // One entry per URL; a file the lock pins a hash for wins over the same URL as a
-    // checksum file.
+    // One entry per URL, with every pin any entry of it gives (`two_hashes` made sure they
+    // agree): a file the lock pins a hash for wins over the same URL as a checksum file.
     files.sort_by(|a, b| {
         a.url
             .cmp(&b.url)
             .then(a.sha256.is_none().cmp(&b.sha256.is_none()))
     });
-    files.dedup_by(|a, b| a.url == b.url);
+    files.dedup_by(|later, kept| {
+        if later.url != kept.url {
+            return false;
+        }
+        kept.sha512 = kept.sha512.take().or_else(|| later.sha512.take());
+        kept.size = kept.size.or(later.size);
+        true
+    });
     same_place(&files)?;
     Ok(files)
 }
 
-/// Fetch one file into its place under `dir`, checked; `None` when it is there already.
+/// Fetch one file into its place under `dir`, checked; `None` when it is there already. A
+/// file there that is not what the lock pins is replaced only by a verified download: a lock
+/// cannot have haul delete a file it does not give the bytes for.
 async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
-    let path = dir.join(place(&file.url)?);
-    if file.sha256.is_some() && path.is_file() {
-        let there = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
-        if file.mismatch(&there).is_none() {
+    let within = place(&file.url)?;
+    no_links_within(dir, &within)?;
+    let path = dir.join(&within);
+    let there = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
+    if there && file.sha256.is_some() {
+        let hashes = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
+        if file.mismatch(&hashes).is_none() {
             return Ok(None);
         }
-        // Not the file the lock pins (damaged, or from an earlier lock): it goes before the
-        // download, so a download that fails leaves no file to be served in its place.
-        fs_err::remove_file(&path)?;
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".tmp");
-    // Readable by everyone (as the umask allows), as files to be served must be: a web
-    // server often runs as another user.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut temp = builder
-        .tempfile_in(parent)
-        .with_context(|| format!("writing in `{}`", parent.display()))?;
+    sweep_partial_files(parent);
+    // A checksum file (no pin) already there is compared as it comes, and written only when it
+    // changed: an up-to-date mirror needs no write.
+    let mut same = if there && file.sha256.is_none() {
+        Some((fs_err::read(&path)?, 0))
+    } else {
+        None
+    };
+    let mut temp: Option<tempfile::NamedTempFile> = None;
     let mut hasher = Hasher::new(&file.algorithms());
     let got = http
         .download(&file.url, file.size, &(), async |chunk: Bytes| {
             hasher.update(&chunk);
-            temp.write_all(&chunk).context("writing the download")
+            if let Some((old, at)) = &mut same {
+                if old[*at..].starts_with(&chunk) {
+                    *at += chunk.len();
+                    return Ok(());
+                }
+                // It changed: what came so far is the old file's start.
+                let start = old[..*at].to_vec();
+                same = None;
+                write_partial(&mut temp, parent, &start)?;
+            }
+            write_partial(&mut temp, parent, &chunk)
         })
         .await?;
-    if let Some((want, actual)) = file.mismatch(&hasher.finish()) {
-        return Err(
-            UserError::new(format!("checksum mismatch for `{}`", file.url))
-                .caused_by(format!("expected {want} (from haul.lock)"))
-                .caused_by(format!("got      {actual}"))
-                .hint("nothing was written; the server or the release changed since it was locked")
-                .exit(ExitCode::Verification)
-                .into(),
-        );
+    if let Some((old, at)) = &same {
+        if *at == old.len() {
+            return Ok(None);
+        }
+        write_partial(&mut temp, parent, &old[..*at])?;
     }
+    if let Some((want, actual)) = file.mismatch(&hasher.finish()) {
+        return Err(UserError::new(format!(
+            "checksum mismatch for `{}`",
+            crate::fetch::redact::url(&file.url)
+        ))
+        .caused_by(format!("expected {want} (from haul.lock)"))
+        .caused_by(format!("got      {actual}"))
+        .hint("nothing was written; the server or the release changed since it was locked")
+        .exit(ExitCode::Verification)
+        .into());
+    }
+    // An empty download made no partial file yet.
+    if temp.is_none() {
+        write_partial(&mut temp, parent, &[])?;
+    }
+    let temp = temp.expect("a partial file was made");
     temp.persist(&path)
         .with_context(|| format!("writing `{}`", path.display()))?;
     Ok(Some(got))
 }
 
+/// Where a download is written until it is whole and checked: `.haul-partial-XXXXXX` beside
+/// its place, locked while it is written, so that a later run can tell what a killed one left.
+const PARTIAL: &str = ".haul-partial-";
+
+/// Write `bytes` to the partial file, made (and locked) on the first write.
+fn write_partial(
+    temp: &mut Option<tempfile::NamedTempFile>,
+    parent: &Path,
+    bytes: &[u8],
+) -> Result<()> {
+    if temp.is_none() {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(PARTIAL).rand_bytes(6);
+        // Readable by everyone (as the umask allows), as files to be served must be: a web
+        // server often runs as another user.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let made = builder
+            .tempfile_in(parent)
+            .with_context(|| format!("writing in `{}`", parent.display()))?;
+        made.as_file()
+            .lock()
+            .with_context(|| format!("locking `{}`", made.path().display()))?;
+        *temp = Some(made);
+    }
+    let file = temp.as_mut().expect("made above");
+    file.write_all(bytes).context("writing the download")
+}
+
+/// Remove the partial files a killed `haul mirror` left in `dir` (power cut, `kill -9`): those
+/// no running one holds locked. Only that name; best effort.
+fn sweep_partial_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !crate::paths::random_name(&name, PARTIAL)
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let free = std::fs::File::open(entry.path()).is_ok_and(|file| file.try_lock().is_ok());
+        if free {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Refuse a symbolic link at any part of `within` under `dir` (planted in a shared mirror):
+/// haul writes and replaces files only inside `dir`.
+fn no_links_within(dir: &Path, within: &Path) -> Result<(), UserError> {
+    let mut at = dir.to_path_buf();
+    for part in within.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(UserError::new(format!(
+                    "`{}` is a symbolic link; haul mirror writes only inside `{}`",
+                    at.display(),
+                    dir.display()
+                ))
+                .hint("remove the link, then run `haul mirror` again"));
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
 /// Refuse two URLs that would be kept in one place under the mirror (`http://` and
 /// `https://` of one path): whichever came last would replace the other, checked or not.
 fn same_place(files: &[File]) -> Result<(), UserError> {
-    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
     for file in files {
         let path = place(&file.url)?;
-        if let Some(first) = seen.insert(path, &file.url) {
+        // Spelled as one file where the file system ignores case (Windows, macOS).
+        let first = seen
+            .iter()
+            .find(|(other, _)| names::same_path(other, &path))
+            .map(|(_, url)| *url);
+        seen.push((path, &file.url));
+        if let Some(first) = first {
             return Err(UserError::new(format!(
-                "`{first}` and `{}` would be kept as one file in the mirror",
-                file.url
+                "`{}` and `{}` would be kept as one file in the mirror",
+                crate::fetch::redact::url(first),
+                crate::fetch::redact::url(&file.url)
             ))
             .hint(format!(
                 "{} names the same file by two URLs; run `haul lock` again",
@@ -329,6 +439,17 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(same_place(&[pinned, file("https://h.example/p/a.tar.gz.sha256", None)]).is_ok());
+        assert!(
+            same_place(&[
+                pinned.clone(),
+                file("https://h.example/p/a.tar.gz.sha256", None)
+            ])
+            .is_ok()
+        );
+        // Where the file system ignores case, two spellings are one file.
+        assert_eq!(
+            same_place(&[pinned, file("https://h.example/p/A.tar.gz", None)]).is_err(),
+            cfg!(any(windows, target_os = "macos"))
+        );
     }
 }

@@ -491,9 +491,19 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
     run_in(&env, &dir, &["mirror", &mirror_arg])
         .expect_code(0)
         // The archives are checked against the lock and kept; the checksum file, which the
-        // lock cannot check, is fetched again.
+        // lock cannot check, is fetched again, and kept as it is when it has not changed.
+        .stderr_has("0 fetched")
+        .stderr_has("16 already there");
+    let sums = mirror
+        .join(&origin)
+        .join("dl/acme/sums/v1.0.0/checksums.txt");
+    let published = std::fs::read(&sums).unwrap();
+    std::fs::write(&sums, &published[..published.len() / 2]).unwrap();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
         .stderr_has("1 fetched")
         .stderr_has("15 already there");
+    assert_eq!(std::fs::read(&sums).unwrap(), published);
 
     // The original server is gone; a static server of the directory takes its place.
     env.server.go_dark();
@@ -554,6 +564,47 @@ fn mirror_refuses_what_the_lock_cannot_have() {
         .expect_code(1)
         .stderr_has("to two hashes");
     assert!(!mirror.exists());
+    // Nor one SHA-256 with two SHA-512s, or two sizes: `sync` checks both.
+    for (key, one, other) in [
+        (
+            "sha512",
+            toml::Value::from("1".repeat(128)),
+            toml::Value::from("0".repeat(128)),
+        ),
+        ("size", toml::Value::from(7), toml::Value::from(8)),
+    ] {
+        edit(&|lock| {
+            let mut theirs = first_file(lock, 0);
+            theirs.insert(key.into(), one.clone());
+            set_first_file(lock, 0, theirs.clone());
+            let mut file = first_file(lock, 1);
+            for pin in ["url", "sha256", "sha512", "size"] {
+                match theirs.get(pin) {
+                    Some(v) => file.insert(pin.into(), v.clone()),
+                    None => file.remove(pin),
+                };
+            }
+            file.insert(key.into(), other.clone());
+            set_first_file(lock, 1, file);
+        });
+        run_in(&env, &dir, &["mirror", &mirror_arg])
+            .expect_code(1)
+            .stderr_has("to two hashes");
+        assert!(!mirror.exists());
+    }
+    // A SHA-512 only one entry of the URL gives is checked all the same, as `sync` would.
+    edit(&|lock| {
+        let mut theirs = first_file(lock, 0);
+        theirs.remove("sha512");
+        set_first_file(lock, 0, theirs.clone());
+        let mut file = theirs.clone();
+        file.insert("sha512".into(), "0".repeat(128).into());
+        set_first_file(lock, 1, file);
+    });
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(4)
+        .stderr_has("expected sha512:000");
+    std::fs::remove_dir_all(&mirror).unwrap();
 
     edit(&|lock| {
         let mut file = first_file(lock, 0);
@@ -1598,14 +1649,39 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
     assert_three_tools_installed(&env);
 }
 
-/// Ctrl-C during `haul mirror`: exit 130, no partial file in the directory that will be
-/// served, and running it again finishes the mirror.
+/// A symbolic link on a file's way under the mirror directory (planted in a shared mirror)
+/// is refused: haul writes and replaces files only inside the directory it was given.
 #[cfg(unix)]
 #[test]
-fn ctrl_c_during_mirror_leaves_no_partial_file() {
+fn mirror_writes_nothing_through_a_link_in_its_directory() {
     let env = TestEnv::new();
     let dir = three_tools(&env);
     run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    let elsewhere = env.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&mirror).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let origin = env
+        .server
+        .url
+        .trim_start_matches("http://")
+        .replace(':', "_");
+    std::os::unix::fs::symlink(&elsewhere, mirror.join(&origin)).unwrap();
+    run_in(&env, &dir, &["mirror", &mirror.display().to_string()])
+        .expect_code(1)
+        .stderr_has("is a symbolic link; haul mirror writes only inside");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+/// Start `haul mirror` with a download that stalls half-way, and send it `signal` then:
+/// the test's project, the mirror directory and what the process left.
+#[cfg(unix)]
+fn mirror_stopped_by(
+    env: &TestEnv,
+    signal: &str,
+) -> (std::path::PathBuf, std::path::PathBuf, std::process::Output) {
+    let dir = three_tools(env);
+    run_in(env, &dir, &["lock"]).expect_code(0);
     let mirror = env.dir.path().join("mirror");
     let path = Server::download_path("acme/sums", "v1.0.0", "checksums.txt");
     env.server.fault(&path, &[crate::support::Fault::Hang]);
@@ -1613,25 +1689,75 @@ fn ctrl_c_during_mirror_leaves_no_partial_file() {
     mirror_run
         .current_dir(&dir)
         .args(["mirror", "-j", "1", &mirror.display().to_string()]);
-    let out = env.interrupt_when_hung(&path, mirror_run);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    let mut dirs = vec![mirror.clone()];
+    let out = env.signal_when_hung(&path, mirror_run, signal);
+    (dir, mirror, out)
+}
+
+/// The names under `dir` that start with a dot (partial files), at any depth.
+fn dot_files(dir: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
     while let Some(next) = dirs.pop() {
         for entry in std::fs::read_dir(&next).unwrap().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            assert!(
-                !name.starts_with(".tmp"),
-                "{name} left in {}",
-                next.display()
-            );
-            if entry.file_type().unwrap().is_dir() {
+            if name.starts_with('.') {
+                found.push(name);
+            } else if entry.file_type().unwrap().is_dir() {
                 dirs.push(entry.path());
             }
         }
     }
+    found
+}
+
+/// Ctrl-C during `haul mirror`: exit 130, no partial file in the directory that will be
+/// served, and running it again finishes the mirror.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_mirror_leaves_no_partial_file() {
+    let env = TestEnv::new();
+    let (dir, mirror, out) = mirror_stopped_by(&env, "INT");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert_eq!(dot_files(&mirror), Vec::<String>::new());
     run_in(&env, &dir, &["mirror", &mirror.display().to_string()]).expect_code(0);
+}
+
+/// A `haul mirror` killed outright (`kill -9`, a power cut) leaves its partial file, which no
+/// process holds locked any more: the next run removes it, and leaves one a running mirror
+/// holds, and a file of a like name that is not haul's.
+#[test]
+fn a_killed_mirrors_partial_file_goes_with_the_next_run() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    let sums = Server::download_path("acme/sums", "v1.0.0", "checksums.txt");
+    let origin = env
+        .server
+        .url
+        .trim_start_matches("http://")
+        .replace(':', "_");
+    let beside = mirror
+        .join(&origin)
+        .join(sums.trim_start_matches('/'))
+        .with_file_name("");
+    std::fs::create_dir_all(&beside).unwrap();
+    for name in [
+        ".haul-partial-dEad01",
+        ".haul-partial-live01",
+        ".haul-partial-notes",
+    ] {
+        std::fs::write(beside.join(name), "partial").unwrap();
+    }
+    let held = std::fs::File::open(beside.join(".haul-partial-live01")).unwrap();
+    held.lock().unwrap();
+    run_in(&env, &dir, &["mirror", &mirror.display().to_string()]).expect_code(0);
+    let mut left = dot_files(&mirror);
+    left.sort();
+    assert_eq!(left, [".haul-partial-live01", ".haul-partial-notes"]);
+    drop(held);
 }
 
 /// `haul mirror` writes a checksum file as it comes (the lock pins no hash for it), so its
@@ -1965,10 +2091,12 @@ fn sync_of_a_tool_with_no_build_here_says_so() {
     );
 }
 
-/// A file in the mirror that is not what the lock pins is removed before it is fetched again,
-/// so a download that fails leaves nothing to be served in its place.
+/// A file in the mirror that is not what the lock pins is replaced only by a download that
+/// has the locked hash: one that fails leaves the file as it was (it may be another's, and a
+/// lock alone must not make haul delete it), and the next run that can fetch replaces it.
+/// No partial file is left beside it.
 #[test]
-fn mirror_removes_a_damaged_file_it_cannot_replace() {
+fn mirror_replaces_a_file_only_with_a_verified_download() {
     let env = TestEnv::new();
     let dir = three_tools(&env);
     run_in(&env, &dir, &["lock"]).expect_code(0);
@@ -1994,11 +2122,22 @@ fn mirror_removes_a_damaged_file_it_cannot_replace() {
         .replace(':', "_");
     let kept = mirror.join(&origin).join(path.trim_start_matches('/'));
     assert!(kept.is_file(), "{}", kept.display());
+    let good = std::fs::read(&kept).unwrap();
     std::fs::write(&kept, b"damaged").unwrap();
     env.server
         .fault(&path, &[crate::support::server::Fault::Status(404)]);
     run_in(&env, &dir, &["mirror", &mirror_arg])
         .expect_code(1)
         .stderr_has("1 file could not be mirrored");
-    assert!(!kept.exists());
+    assert_eq!(std::fs::read(&kept).unwrap(), b"damaged");
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
+        .stderr_has("1 fetched");
+    assert_eq!(std::fs::read(&kept).unwrap(), good);
+    let beside: Vec<String> = std::fs::read_dir(kept.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }
