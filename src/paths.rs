@@ -26,6 +26,22 @@ pub fn flush_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The first part of `within`, joined to `root` one part after another, that is a symbolic
+/// link (on Windows, a junction too): writing there would write elsewhere. Parts not there
+/// yet are not links.
+pub fn link_within(root: &Path, within: &Path) -> Option<PathBuf> {
+    let mut at = root.to_path_buf();
+    for part in within.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => return Some(at),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
 /// Whether `name` is `head` and six random letters or digits, as `tempfile` makes a name with
 /// that prefix: `.tmp`, `.haul.__temp__` (nothing before `head`, unlike [`random_tail`]).
 pub fn random_name(name: &str, head: &str) -> bool {

@@ -99,21 +99,27 @@ fn lower_case_github(rel: &Path) -> PathBuf {
     }
 }
 
+/// The release directories under `downloads`, four levels down. A symbolic link (or a
+/// junction) is never followed: haul makes none there, and one planted (a restored CI cache)
+/// would have cleaning delete what it points at.
 fn release_dirs(downloads: &Path) -> Vec<PathBuf> {
     let mut level = vec![downloads.to_path_buf()];
     for _ in 0..4 {
-        level = level
-            .iter()
-            .flat_map(|d| read_dir(d))
-            .filter(|p| p.is_dir())
-            .collect();
+        level = level.iter().flat_map(|d| sub_dirs(d)).collect();
     }
     level
 }
 
-fn read_dir(dir: &Path) -> Vec<PathBuf> {
+/// The directories in `dir`, links to directories left out.
+fn sub_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out

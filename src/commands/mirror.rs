@@ -309,23 +309,15 @@ fn sweep_partial_files(dir: &Path) {
 /// Refuse a symbolic link at any part of `within` under `dir` (planted in a shared mirror):
 /// haul writes and replaces files only inside `dir`.
 fn no_links_within(dir: &Path, within: &Path) -> Result<(), UserError> {
-    let mut at = dir.to_path_buf();
-    for part in within.components() {
-        at.push(part);
-        match std::fs::symlink_metadata(&at) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(UserError::new(format!(
-                    "`{}` is a symbolic link; haul mirror writes only inside `{}`",
-                    at.display(),
-                    dir.display()
-                ))
-                .hint("remove the link, then run `haul mirror` again"));
-            }
-            Ok(_) => {}
-            Err(_) => break,
-        }
+    match crate::paths::link_within(dir, within) {
+        None => Ok(()),
+        Some(link) => Err(UserError::new(format!(
+            "`{}` is a symbolic link; haul mirror writes only inside `{}`",
+            link.display(),
+            dir.display()
+        ))
+        .hint("remove the link, then run `haul mirror` again")),
     }
-    Ok(())
 }
 
 /// Refuse two URLs that would be kept in one place under the mirror (`http://` and

@@ -34,8 +34,9 @@ pub struct Download<'a> {
     /// The digests known before downloading (a lock file's SHA-256, and its SHA-512 where
     /// one verified the file), and what vouches for them: then no other source is asked.
     pub known: Option<(Vec<Digest>, Verified)>,
-    /// Where verified downloads are kept.
-    pub cache_path: PathBuf,
+    /// Where verified downloads are kept; `None` when the cache cannot be used for it (a
+    /// symbolic link on its way: haul neither reads nor writes the cache through one).
+    pub cache_path: Option<PathBuf>,
     /// Where the download is written while it arrives.
     pub partial: PathBuf,
     /// Where it is unpacked.
@@ -46,6 +47,13 @@ pub struct Download<'a> {
     /// Take nothing from the network: the cache has it, or this fails.
     pub offline: bool,
     pub limits: Limits,
+}
+
+impl Download<'_> {
+    /// What vouched for the cached copy when it was kept, if there is one.
+    fn kept_with(&self) -> Option<Expected> {
+        self.cache_path.as_deref().and_then(kept_with)
+    }
 }
 
 /// What came of a download: its hashes, and what vouched for it (`None`: nothing did).
@@ -78,7 +86,7 @@ impl Fetched {
 /// offline, what vouched for it when it was kept).
 pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     let format = Format::of(&d.asset.name);
-    let cached = d.cache_path.is_file();
+    let cached = d.cache_path.as_deref().is_some_and(Path::is_file);
     if d.offline && !cached {
         return Err(UserError::new(format!(
             "`{}` is not in the download cache, and haul is offline",
@@ -120,17 +128,18 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             Some(known) => known,
             // A note that only a project's lock vouched for the file vouches for locked
             // installs alone: a lock may pin other bytes than the release's.
-            None if d.offline => kept_with(&d.cache_path).filter(|kept| !from_lock(kept)),
+            None if d.offline => d.kept_with().filter(|kept| !from_lock(kept)),
             None => {
                 expected_checksum(http, d.release, &d.asset.name, d.plan, &mut HashMap::new())
                     .await?
             }
         };
         if cached
+            && let Some(cache_path) = &d.cache_path
             && let Some(expected) = &expected
-            && let Some(hashes) = cached_hashes(&d.cache_path, expected).await
+            && let Some(hashes) = cached_hashes(cache_path, expected).await
             && verify::check(expected, &hashes).is_ok()
-            && unpack_cached(d, format).await
+            && unpack_cached(d, cache_path, format).await
         {
             let fetched = Fetched {
                 hashes,
@@ -138,8 +147,8 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             };
             // A note lost to a full disk is written again, or offline runs could never use
             // this copy.
-            if kept_with(&d.cache_path).is_none() {
-                note(&d.cache_path, &fetched);
+            if d.kept_with().is_none() {
+                note(cache_path, &fetched);
             }
             return Ok(fetched);
         }
@@ -176,7 +185,9 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
     }
     unpacked?;
     let result = Fetched { hashes, expected };
-    keep(&d.partial, &d.cache_path, &result);
+    if let Some(cache_path) = &d.cache_path {
+        keep(&d.partial, cache_path, &result);
+    }
     Ok(result)
 }
 
@@ -196,8 +207,8 @@ async fn hash_in_background(path: &Path, hasher: Hasher) -> Result<Hashes> {
 }
 
 /// Unpack the cached copy; on failure, the destination is emptied again.
-async fn unpack_cached(d: &Download<'_>, format: Format) -> bool {
-    let (path, dest) = (d.cache_path.clone(), d.dest.clone());
+async fn unpack_cached(d: &Download<'_>, cached: &Path, format: Format) -> bool {
+    let (path, dest) = (cached.to_path_buf(), d.dest.clone());
     let (asset, single, limits) = (d.asset.name.clone(), d.single_name.clone(), d.limits);
     let unpacked = tokio::task::spawn_blocking(move || {
         unpack::unpack_file(format, &path, &dest, &asset, &single, &limits)

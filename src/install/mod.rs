@@ -514,7 +514,7 @@ async fn fetch_part(
                 .filter(|digests| !digests.is_empty())
                 .map(|digests| (digests, Verified::File(crate::verify::LOCK_FILE.to_owned()))),
             cache_path: cache_dir(env, tool, &release.tag, opts.platform)
-                .join(&candidate.asset.name),
+                .map(|dir| dir.join(&candidate.asset.name)),
             partial: if i == 0 {
                 staging.download_path()
             } else {
@@ -638,13 +638,20 @@ fn executables_of(
 
 /// The cache directory of `tool`'s release `tag`: GitHub names in lower case. One an earlier
 /// haul kept under the name as spelled (`BurntSushi/ripgrep`) is moved there the first time
-/// (best effort), so its downloads are found offline and kept by `prune`.
-fn cache_dir(env: &Env<'_>, tool: &Tool, tag: &str, platform: Platform) -> PathBuf {
-    let dir = env.downloads.join(resolve::cache_dir(tool, tag, platform));
+/// (best effort), so its downloads are found offline and kept by `prune`. `None` when a
+/// symbolic link is on the way under the cache (haul makes none there; one planted, by a
+/// restored CI cache say, would have haul write elsewhere): the download is not cached.
+fn cache_dir(env: &Env<'_>, tool: &Tool, tag: &str, platform: Platform) -> Option<PathBuf> {
+    let within = resolve::cache_dir(tool, tag, platform);
+    let spelled_within = resolve::cache_dir_as_spelled(tool, tag, platform);
+    if crate::paths::link_within(&env.downloads, &within).is_some()
+        || crate::paths::link_within(&env.downloads, &spelled_within).is_some()
+    {
+        return None;
+    }
+    let dir = env.downloads.join(within);
     if !dir.exists() {
-        let spelled = env
-            .downloads
-            .join(resolve::cache_dir_as_spelled(tool, tag, platform));
+        let spelled = env.downloads.join(spelled_within);
         if spelled != dir && spelled.is_dir() {
             if let Some(parent) = dir.parent() {
                 let _ = std::fs::create_dir_all(parent);
@@ -652,7 +659,7 @@ fn cache_dir(env: &Env<'_>, tool: &Tool, tag: &str, platform: Platform) -> PathB
             let _ = std::fs::rename(&spelled, &dir);
         }
     }
-    dir
+    Some(dir)
 }
 
 /// Move the verified version into place (when `staging` holds one), activate it and write the

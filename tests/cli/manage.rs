@@ -377,6 +377,61 @@ fn exec_runs_a_version_without_making_it_active() {
         .stderr_has("`haul install widget --bin widget --bin gadget`");
 }
 
+/// A symbolic link planted in the download cache (a restored CI cache holds what it was
+/// given) is never followed: `cache clean` and `prune` leave what it points at, and an install
+/// neither reads nor writes its download through it.
+#[cfg(unix)]
+#[test]
+fn a_link_planted_in_the_download_cache_is_never_followed() {
+    let env = TestEnv::new();
+    let victim = env.dir.path().join("victim");
+    std::fs::create_dir_all(victim.join("widget/v1.0.0")).unwrap();
+    std::fs::create_dir_all(victim.join("proj/src")).unwrap();
+    std::fs::write(victim.join("proj/src/file.txt"), b"mine").unwrap();
+    let github = env.cache_dir().join("downloads/github");
+    std::fs::create_dir_all(&github).unwrap();
+    std::os::unix::fs::symlink(&victim, github.join("acme")).unwrap();
+    let catalog = env.cache_dir().join("downloads/catalog");
+    std::os::unix::fs::symlink(&victim, &catalog).unwrap();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    env.run(&["prune"]).expect_code(0);
+    env.run(&["cache", "clean", "--all"]).expect_code(0);
+    let mut left: Vec<String> = walkdir(&victim);
+    left.sort();
+    assert_eq!(
+        left,
+        ["proj/src/file.txt"],
+        "written or removed through the link"
+    );
+    assert_eq!(
+        std::fs::read(victim.join("proj/src/file.txt")).unwrap(),
+        b"mine"
+    );
+}
+
+/// The files under `dir`, as paths relative to it.
+#[cfg(unix)]
+fn walkdir(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(next) = dirs.pop() {
+        for entry in std::fs::read_dir(&next).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else {
+                let rel = entry.path().strip_prefix(dir).unwrap().to_owned();
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn cache_dir_and_clean() {
     let env = TestEnv::new();
