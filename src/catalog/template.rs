@@ -173,6 +173,23 @@ impl Template {
                 problems.push(format!("unknown platform `{name}`"));
             }
         }
+        // What these URLs become is written into haul.lock, records and SBOMs, and shown:
+        // credentials belong in a mirror rule, which only sends them.
+        for (what, text) in [
+            ("version.text", v.text.as_ref()),
+            ("version.series", v.series.as_ref()),
+            ("version.hashicorp", v.hashicorp.as_ref()),
+            ("url", Some(&self.url)),
+            ("checksum", self.checksum.as_ref()),
+        ] {
+            if text.is_some_and(|text| has_credentials(text)) {
+                problems.push(format!(
+                    "`{what}` holds credentials (`USER:PASSWORD@`), which haul.lock, `haul list` \
+                     and SBOMs would show; put them in a mirror rule for that host instead \
+                     (`[[mirror]]` from `https://HOST/` to `https://USER:PASSWORD@HOST/`)"
+                ));
+            }
+        }
         for (what, text) in [
             ("url", Some(&self.url)),
             ("checksum", self.checksum.as_ref()),
@@ -222,6 +239,15 @@ impl Template {
     }
 }
 
+/// Whether the URL (template) `text` names a user or password before its host.
+fn has_credentials(text: &str) -> bool {
+    let Some((_, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.contains('@')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +262,25 @@ mod tests {
             "#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn credentials_in_a_url_are_refused() {
+        let mut t = kubectl();
+        t.url = "https://ci:pAsSw0rd@dl.example/{tag}/kubectl{exe}".to_owned();
+        let problems = t.problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("`url` holds credentials"),
+            "{problems:?}"
+        );
+        t = kubectl();
+        t.version.text = Some("https://token@dl.example/stable.txt".to_owned());
+        assert!(t.problems()[0].contains("`version.text` holds credentials"));
+        // An `@` in the path is no user.
+        t = kubectl();
+        t.url = "https://dl.example/@scope/{tag}/kubectl{exe}".to_owned();
+        assert!(t.problems().is_empty(), "{:?}", t.problems());
     }
 
     #[test]
