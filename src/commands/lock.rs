@@ -158,11 +158,14 @@ pub fn relock_each(
     let required = ctx.settings.require_checksum || project.requires_checksum() == Some(true);
     let mut lock = Lock::new(platforms);
     let mut failed = Vec::new();
+    // What became of each tool is said once haul.lock is written: a write that fails locked
+    // nothing.
+    let mut said = Vec::new();
     for (key, result) in results {
         match result.and_then(|locked| vouched(locked, required)) {
             Ok(locked) => {
                 let before = old.as_ref().and_then(|l| l.tool(&key));
-                lock.put(say_locked(ctx, &key, locked, before));
+                lock.put(say_locked(&mut said, &key, locked, before));
             }
             Err(err) => {
                 ctx.printer.report(&format!("error: {key}"), &err);
@@ -177,6 +180,12 @@ pub fn relock_each(
     one_link_each(&lock, &catalog)?;
     if old.as_ref().map(Lock::render) != Some(lock.render()) {
         project.write_lock(&lock)?;
+    }
+    for line in said {
+        match line {
+            Said::Status(verb, text) => ctx.printer.status(verb, &text),
+            Said::Warning(text) => ctx.printer.warn(&text),
+        }
     }
     ctx.printer.info(&format!(
         "{} is current ({}, {})",
@@ -244,18 +253,30 @@ fn not_locked(failed: &[String], codes: &[ExitCode]) -> UserError {
     }
 }
 
-/// Say what became of `key` (`before`: its entry in the lock as it was), and return its entry.
-fn say_locked(ctx: &Context, key: &str, locked: Locked, before: Option<&LockedTool>) -> LockedTool {
+/// A line `relock` says once the lock is written.
+enum Said {
+    Status(&'static str, String),
+    Warning(String),
+}
+
+/// Say (into `said`) what became of `key` (`before`: its entry in the lock as it was), and
+/// return its entry.
+fn say_locked(
+    said: &mut Vec<Said>,
+    key: &str,
+    locked: Locked,
+    before: Option<&LockedTool>,
+) -> LockedTool {
     let tool = match locked {
         Locked::Kept(tool) => {
             if before.is_some_and(|b| b.requirement != tool.requirement) {
-                ctx.printer.status(
+                said.push(Said::Status(
                     "Kept",
-                    &format!(
+                    format!(
                         "{key} {} (`{}` allows it)",
                         tool.version, tool.requirement.version
                     ),
-                );
+                ));
             }
             return tool;
         }
@@ -264,11 +285,11 @@ fn say_locked(ctx: &Context, key: &str, locked: Locked, before: Option<&LockedTo
     // The same release locked again (`--upgrade` where nothing is newer) with other bytes:
     // said, never silently.
     for changed in before.map(|b| changed_pins(b, &tool)).unwrap_or_default() {
-        ctx.printer.warn(&format!(
+        said.push(Said::Warning(format!(
             "{key} {}: {changed} since it was locked (the release's file was replaced under \
              its tag); haul.lock now pins the new one",
             tool.version
-        ));
+        )));
     }
     let moved = match before {
         Some(was) if was.version != tool.version => format!(" (was {})", was.version),
@@ -280,14 +301,14 @@ fn say_locked(ctx: &Context, key: &str, locked: Locked, before: Option<&LockedTo
         let names: Vec<&str> = tool.unavailable.keys().map(String::as_str).collect();
         format!("; nothing for {}", names.join(", "))
     };
-    ctx.printer.status(
+    said.push(Said::Status(
         "Locked",
-        &format!(
+        format!(
             "{key} {}{moved} for {}{missing}",
             tool.version,
             count(tool.platforms.len(), "platform")
         ),
-    );
+    ));
     tool
 }
 

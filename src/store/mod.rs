@@ -849,7 +849,7 @@ pub(crate) fn write_atomic_as(
     }
     let mut file = builder
         .tempfile_in(dir)
-        .with_context(|| format!("writing in `{}`", dir.display()))?;
+        .with_context(|| format!("writing `{}`", path.display()))?;
     std::io::Write::write_all(&mut file, text)
         .with_context(|| format!("writing `{}`", path.display()))?;
     file.as_file()

@@ -227,6 +227,22 @@ fn a_lock_that_does_not_match_the_manifest() {
     assert!(env.snapshot().is_empty());
 }
 
+/// What was locked is said once haul.lock is written: a write that fails (here haul.lock's
+/// place is a directory) says no "Locked" line, and names the file it could not write.
+#[test]
+fn lock_says_locked_only_once_it_is_written() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    std::fs::create_dir_all(dir.join("haul.lock").join("x")).unwrap();
+    let run = run_in(&env, &dir, &["lock"]);
+    run.expect_code(1).stderr_has("haul.lock`");
+    assert!(!run.stderr().contains("Locked"), "{}", run.stderr());
+    std::fs::remove_dir_all(dir.join("haul.lock")).unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(0)
+        .stderr_has("Locked sums 1.0.0");
+}
+
 /// A lock that cannot be made installs nothing, and `sync --json` still says so on stdout:
 /// every tool under `failed`, the one that could not be locked with its error.
 #[test]
