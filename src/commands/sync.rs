@@ -173,23 +173,28 @@ fn unlink_unlocked(ctx: &Context, lock: &Lock, dir: &Path) -> Result<()> {
         }
         let gone = ctx.store.change(&record.name, |now| {
             let Some(current) = now.record().filter(|r| stale(r)) else {
-                return Ok((Change::leave(), false));
+                return Ok((Change::leave(), Vec::new()));
             };
             let mut record = current.clone();
             let (unlink, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut record.links)
                 .into_iter()
                 .partition(|l| l.version.is_some() && l.is_in(dir));
             record.links = kept;
+            let paths = unlink.iter().map(|l| l.path.clone()).collect();
             Ok((
                 Change {
                     record: Some(record),
                     unlink,
                     ..Change::default()
                 },
-                true,
+                paths,
             ))
         })?;
-        if gone {
+        // A file there now that is not haul's link (the user's own) was left, and is said.
+        let (left, removed): (Vec<_>, Vec<_>) = gone
+            .into_iter()
+            .partition(|path| std::fs::symlink_metadata(path).is_ok());
+        if !removed.is_empty() {
             ctx.printer.status(
                 "Unlinked",
                 &format!(
@@ -198,6 +203,13 @@ fn unlink_unlocked(ctx: &Context, lock: &Lock, dir: &Path) -> Result<()> {
                     dir.display()
                 ),
             );
+        }
+        for path in left {
+            ctx.printer.warn(&format!(
+                "left `{}`: haul.lock no longer names {}, and the file there is not a link haul made",
+                path.display(),
+                record.name
+            ));
         }
     }
     Ok(())

@@ -1970,6 +1970,19 @@ fn sync_unlinks_what_the_lock_no_longer_names() {
     let again = run_in(&env, &dir, &["sync"]);
     again.expect_code(0);
     assert!(!again.stderr().contains("Unlinked"), "{}", again.stderr());
+
+    // A file of the user's own where the link was is left, and said so, not "Unlinked".
+    run_in(&env, &dir, &["add", "bare@1"]).expect_code(0);
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let bare = dir.join(".haul/bin").join(format!("bare{EXE}"));
+    std::fs::remove_file(&bare).unwrap();
+    std::fs::write(&bare, "mine").unwrap();
+    run_in(&env, &dir, &["remove", "bare"]).expect_code(0);
+    let mine = run_in(&env, &dir, &["sync"]);
+    mine.expect_code(0)
+        .stderr_has("the file there is not a link haul made");
+    assert!(!mine.stderr().contains("Unlinked"), "{}", mine.stderr());
+    assert_eq!(std::fs::read(&bare).unwrap(), b"mine");
 }
 
 /// A requirement edited so that the locked release still fits it keeps that release (as Cargo
