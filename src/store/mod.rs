@@ -515,6 +515,12 @@ impl Store {
         journal::recover(self)
     }
 
+    /// What interrupted runs left in `staging/` (for `haul doctor`): the next change removes
+    /// it.
+    pub fn leftovers(&self) -> Vec<PathBuf> {
+        staging::leftovers(&self.staging_root())
+    }
+
     /// The changes left half-done (for `haul doctor`).
     pub fn pending(&self) -> Vec<Pending> {
         journal::pending(self)

@@ -73,9 +73,18 @@ impl Drop for Staging {
 /// directories whose lock is free, and what changes put aside, by the names haul gives them.
 /// Anything else is left: `HAUL_HOME` may name a directory that held other files first.
 pub(super) fn sweep(root: &Path) {
+    for path in leftovers(root) {
+        let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+    }
+}
+
+/// What [`sweep`] removes: the leftovers of interrupted runs in `root` (a staging directory
+/// with its lock file, when no run holds the lock; what a change put aside).
+pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(root) else {
-        return;
+        return Vec::new();
     };
+    let mut out = Vec::new();
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -85,15 +94,16 @@ pub(super) fn sweep(root: &Path) {
             }
             let free = std::fs::File::open(&path).is_ok_and(|file| file.try_lock().is_ok());
             if free {
-                let _ = std::fs::remove_dir_all(root.join(stem));
-                let _ = std::fs::remove_file(&path);
+                out.push(root.join(stem));
+                out.push(path);
             }
         } else if put_aside_name(&name)
             || (staging_name(&name) && !root.join(format!("{name}.lock")).exists())
         {
-            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+            out.push(path);
         }
     }
+    out
 }
 
 /// A staging directory's name: the tool's, `-`, six random characters.

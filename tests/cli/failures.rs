@@ -574,6 +574,36 @@ fn stopped_mid_download_changes_nothing(signal: &str, code: i32) {
     );
 }
 
+/// What a haul killed outright (`kill -9`, the OOM killer) left in `staging/` is a problem
+/// `haul doctor` reports, with its size, and `--fix` removes; the staging of a haul running
+/// now (its lock held) is neither.
+#[test]
+fn doctor_reports_what_a_killed_run_left_in_staging() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    let staging = env.home().join("staging");
+    std::fs::create_dir_all(staging.join("alpha-dEad01/unpacked")).unwrap();
+    std::fs::write(staging.join("alpha-dEad01/download"), vec![0u8; 2048]).unwrap();
+    std::fs::write(staging.join("alpha-dEad01.lock"), b"").unwrap();
+    std::fs::create_dir_all(staging.join("alpha-LiVe01")).unwrap();
+    let held = std::fs::File::create(staging.join("alpha-LiVe01.lock")).unwrap();
+    held.lock().unwrap();
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("`staging/` holds 1 leftover of interrupted runs (2 KiB)"),
+        "{problems}"
+    );
+    let fixed = env.doctor_fix();
+    assert!(!fixed.contains("leftover"), "{fixed}");
+    let mut left = env.staging_entries();
+    left.sort();
+    assert_eq!(left, ["alpha-LiVe01", "alpha-LiVe01.lock"]);
+    let problems = env.run(&["doctor", "--json"]).json()["problems"].to_string();
+    assert!(!problems.contains("leftover"), "{problems}");
+    drop(held);
+}
+
 /// The tool whose link another took over (`install --force`): `upgrade` fails without
 /// suggesting a `--force` it does not take, `rollback` says the name is taken instead of
 /// "Rolled back" with nothing linked, and once the other tool is gone, `doctor` finds the

@@ -63,6 +63,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             })
             .collect(),
         pending: ctx.store.pending(),
+        leftovers: leftovers(ctx),
         tools: Vec::new(),
         orphan_dirs: orphan_dirs(ctx, &records),
         orphan_links: orphan_links(ctx, &records, &bin_dir),
@@ -265,6 +266,26 @@ fn file_name(path: &Path) -> String {
 }
 
 /// The bytes under `dir`, not following links.
+/// How many leftovers of interrupted runs `staging/` holds, and their size.
+fn leftovers(ctx: &Context) -> (usize, u64) {
+    let left = ctx.store.leftovers();
+    // A staging directory and its lock file are one leftover.
+    let count = left
+        .iter()
+        .filter(|p| p.extension().is_none_or(|e| e != "lock"))
+        .count();
+    (count, left.iter().map(|p| size_of_any(p)).sum())
+}
+
+/// The size of the file or directory tree at `path`.
+fn size_of_any(path: &Path) -> u64 {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => size_of(path),
+        Ok(meta) => meta.len(),
+        Err(_) => 0,
+    }
+}
+
 pub fn size_of(dir: &Path) -> u64 {
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];

@@ -26,6 +26,8 @@ pub struct Facts {
     /// Changes a crash left half-done, or a failed change left to undo, each with why `--fix`
     /// cannot finish it, if so.
     pub pending: Vec<crate::store::Pending>,
+    /// What interrupted runs left in the store's `staging/`: how many, and their size.
+    pub leftovers: (usize, u64),
     /// Per tool, what is missing or wrong on disk.
     pub tools: Vec<Tool>,
     /// Directories under `tools/` that no record names.
@@ -78,6 +80,7 @@ pub fn problems(facts: &Facts) -> Vec<Finding> {
     let mut out = Vec::new();
     config(facts, &mut out);
     store(facts, &mut out);
+    leftovers(facts, &mut out);
     setup(facts, &mut out);
     out
 }
@@ -97,6 +100,22 @@ fn config(facts: &Facts, out: &mut Vec<Finding>) {
             ),
             "create the file, or unset `HAUL_CONFIG` to use the default place",
             false,
+        ));
+    }
+}
+
+/// What interrupted runs left in `staging/`.
+fn leftovers(facts: &Facts, out: &mut Vec<Finding>) {
+    let (count, bytes) = facts.leftovers;
+    if count > 0 {
+        out.push(finding(
+            format!(
+                "`staging/` holds {} of interrupted runs ({})",
+                crate::units::count(count, "leftover"),
+                crate::units::size(bytes)
+            ),
+            "`haul doctor --fix` removes it (the next install or uninstall does too)",
+            true,
         ));
     }
 }
@@ -294,6 +313,14 @@ mod tests {
                     ..healthy()
                 },
                 "left half-done",
+                true,
+            ),
+            (
+                Facts {
+                    leftovers: (2, 3 << 20),
+                    ..healthy()
+                },
+                "`staging/` holds 2 leftovers of interrupted runs (3 MiB)",
                 true,
             ),
             (
