@@ -293,9 +293,15 @@ pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> 
     let release = r.checked.release;
     let inside = path_in_archive(target());
     let limits = r.limits;
+    // The new haul may be older than this one only when an older release was asked for.
+    let running = Version::from_tag(env!("CARGO_PKG_VERSION"));
+    let floor = match (release.version.clone(), running) {
+        (Some(release), Some(running)) => Some(release.min(running)),
+        (_, running) => running,
+    };
     tokio::task::spawn_blocking(move || {
         let Downloaded { dir, path } = downloaded;
-        install(&path, dir.path(), &inside, &limits)
+        install(&path, dir.path(), &inside, &limits, floor.as_ref())
     })
     .await
     .context("the update task stopped")??;
@@ -308,7 +314,13 @@ pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> 
 /// Unpack the verified `archive` into `dir` with haul's own unpacker (every check an
 /// installed tool's archive gets), and put the executable at `inside` in place of the running
 /// one.
-fn install(archive: &Path, dir: &Path, inside: &str, limits: &crate::unpack::Limits) -> Result<()> {
+fn install(
+    archive: &Path,
+    dir: &Path,
+    inside: &str,
+    limits: &crate::unpack::Limits,
+    floor: Option<&Version>,
+) -> Result<()> {
     let name = archive
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -342,7 +354,7 @@ fn install(archive: &Path, dir: &Path, inside: &str, limits: &crate::unpack::Lim
     let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
     let beside = placed.parent().unwrap_or(Path::new("."));
     sweep_leftovers(beside, &placed);
-    let trial = Trial::start(&new_exe, beside, inside)?;
+    let trial = Trial::start(&new_exe, beside, inside, floor)?;
     self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
@@ -434,7 +446,13 @@ impl Trial {
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    fn start(new_exe: &Path, beside: &Path, inside: &str) -> Result<Trial> {
+    /// The trial of `new_exe`, which must say it is haul, at `floor` or newer.
+    fn start(
+        new_exe: &Path,
+        beside: &Path,
+        inside: &str,
+        floor: Option<&Version>,
+    ) -> Result<Trial> {
         let path = beside.join(format!(
             "{}{}{}",
             Self::PREFIX,
@@ -494,6 +512,18 @@ impl Trial {
                 status,
                 said.lines().next().unwrap_or_default()
             )));
+        }
+        // A release may not take haul back to an older version under a newer tag.
+        let says = said.split_whitespace().nth(1).and_then(Version::from_tag);
+        if let (Some(says), Some(floor)) = (&says, floor)
+            && says < floor
+        {
+            return Err(UserError::new(format!(
+                "`{inside}` in the release is haul {says}, older than {floor}"
+            ))
+            .caused_by("haul goes back to an older version only when `--version` asks for it")
+            .hint("haul was not changed; the release is not what its tag says, report it to haul's authors")
+            .into());
         }
         Ok(trial)
     }
@@ -565,7 +595,9 @@ mod tests {
         );
         let at = dir.path().join(&name);
         std::fs::write(&at, b"mine").unwrap();
-        let err = Trial::start(&new_exe, dir.path(), "haul").err().unwrap();
+        let err = Trial::start(&new_exe, dir.path(), "haul", None)
+            .err()
+            .unwrap();
         assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
         assert_eq!(std::fs::read(&at).unwrap(), b"mine");
         #[cfg(unix)]
@@ -574,7 +606,7 @@ mod tests {
             std::fs::write(&victim, b"victim").unwrap();
             std::fs::remove_file(&at).unwrap();
             std::os::unix::fs::symlink(&victim, &at).unwrap();
-            assert!(Trial::start(&new_exe, dir.path(), "haul").is_err());
+            assert!(Trial::start(&new_exe, dir.path(), "haul", None).is_err());
             assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
             assert!(std::fs::symlink_metadata(&at).unwrap().is_symlink());
         }

@@ -755,6 +755,12 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
             not_haul.clone(),
             "printed \"not me\"",
         ));
+        // An older haul under a newer tag would take haul back, unseen.
+        cases.push((
+            pack(b"#!/bin/sh\necho haul 0.0.1\n"),
+            format!("`{inside}` in the release is haul 0.0.1, older than"),
+            "the release is not what its tag says",
+        ));
     }
     for (bytes, says, why) in cases {
         let env = TestEnv::new();
