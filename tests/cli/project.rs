@@ -1665,6 +1665,33 @@ fn sync_installs_every_tool_of_the_lock_or_none() {
     assert_three_tools_installed(&env);
 }
 
+/// A locked URL's credentials go to the server only: `haul mirror`'s messages about that file
+/// hide them.
+#[test]
+fn mirror_never_prints_a_locked_urls_credentials() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let host = env.server.url.trim_start_matches("http://").to_owned();
+    let secret = text.replacen(
+        &format!("http://{host}/dl/acme/sums/"),
+        &format!("http://ci:pAsSw0rd@{host}/dl/acme/sums/"),
+        1,
+    );
+    assert_ne!(secret, text);
+    std::fs::write(dir.join("haul.lock"), &secret).unwrap();
+    let start = secret.find("http://ci:pAsSw0rd@").unwrap();
+    let end = start + secret[start..].find('"').unwrap();
+    let path = secret[start..end].trim_start_matches(&format!("http://ci:pAsSw0rd@{host}"));
+    env.server
+        .fault(path, &[crate::support::server::Fault::Status(404)]);
+    let mirror = env.dir.path().join("mirror");
+    let run = run_in(&env, &dir, &["mirror", &mirror.display().to_string()]);
+    run.expect_code(1).stderr_has("***@");
+    assert!(!run.stderr().contains("pAsSw0rd"), "{}", run.stderr());
+}
+
 /// A symbolic link on a file's way under the mirror directory (planted in a shared mirror)
 /// is refused: haul writes and replaces files only inside the directory it was given.
 #[cfg(unix)]
