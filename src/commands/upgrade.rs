@@ -29,6 +29,15 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     let (records, damaged) = selected(&args.tools, ctx)?;
     let none = records.is_empty() && damaged.is_empty();
     for record in records {
+        // Stored only (for `exec`, or a project's sync): nothing active to move forward.
+        if record.active.is_none() {
+            ctx.printer.info(&format!(
+                "{} has no active version (it is stored for `haul exec` or a project); \
+                 `haul install {}` makes one active",
+                record.name, record.name
+            ));
+            continue;
+        }
         let query = if args.latest {
             VersionQuery {
                 req: VersionReq::Latest,

@@ -315,6 +315,24 @@ fn uninstall_a_tool_two_of_whose_programs_are_running() {
 }
 
 /// The stand-in programs are shell scripts: they run only where there is a `sh`.
+/// A tool only stored (by `exec`) has nothing active for `upgrade` to move: it says so, and
+/// makes nothing active.
+#[cfg(unix)]
+#[test]
+fn upgrade_of_a_tool_only_stored_says_how_to_make_it_active() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/gizmo", "1.0.0");
+    env.run(&["exec", "acme/gizmo"]).expect_code(0);
+    publish_simple(&env.server, "acme/gizmo", "1.1.0");
+    let run = env.run(&["upgrade", "gizmo"]);
+    run.expect_code(0)
+        .stderr_has("gizmo has no active version")
+        .stderr_has("`haul install gizmo` makes one active");
+    assert!(!run.stderr().contains("pinned"), "{}", run.stderr());
+    assert_eq!(env.installed_bytes("gizmo"), None);
+    assert_eq!(stored_versions(&env, "gizmo"), ["1.0.0"]);
+}
+
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
