@@ -36,6 +36,10 @@ struct Row {
     /// What `error` says, whole (its causes and hint), for stderr.
     #[serde(skip)]
     failure: Option<anyhow::Error>,
+    /// The newest release the requirement finds is older than the installed version (its
+    /// release was withdrawn, or "latest" moved to a backport): `upgrade` leaves it.
+    #[serde(skip)]
+    ahead: bool,
 }
 
 pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
@@ -79,6 +83,7 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
             let note = match row.outdated {
                 None => "not checked".to_owned(),
                 Some(true) => "outdated".to_owned(),
+                Some(false) if row.ahead => "newer than wanted".to_owned(),
                 Some(false) => String::new(),
             };
             table.push([
@@ -164,18 +169,22 @@ async fn check(
         outdated: None,
         error: None,
         failure: None,
+        ahead: false,
     };
     let installed_tag = record.active().map(|v| v.tag.as_str());
     match newest(http, catalog, record, host).await {
         Ok((wanted, wanted_tag, latest)) => {
             // Another build of the same version (`+k3s2` after `+k3s1`) is behind too.
+            let other = installed_tag != Some(wanted_tag.as_str());
+            let versions = (Version::from_tag(&wanted), Version::from_tag(&installed));
             row.outdated = Some(
-                installed_tag != Some(wanted_tag.as_str())
-                    && match (Version::from_tag(&wanted), Version::from_tag(&installed)) {
+                other
+                    && match &versions {
                         (Some(wanted), Some(installed)) => wanted >= installed,
                         _ => wanted != installed,
                     },
             );
+            row.ahead = other && matches!(&versions, (Some(w), Some(i)) if w < i);
             row.wanted = Some(wanted);
             row.latest = Some(latest);
         }

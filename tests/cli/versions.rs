@@ -226,6 +226,16 @@ fn upgrade_never_moves_a_tool_down() {
     publish_simple(&env.server, "acme/widget", "2.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
     publish_simple(&env.server, "acme/widget", "1.9.9");
+    // `outdated` says why the wanted version is the older one, and the tool is not behind.
+    let outdated = env.run(&["outdated", "--exit-code"]);
+    outdated.expect_code(0);
+    let row = outdated
+        .stdout()
+        .lines()
+        .find(|l| l.starts_with("widget"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(row.contains("newer than wanted"), "{}", outdated.stdout());
     env.run(&["upgrade", "--dry-run"])
         .expect_code(0)
         .stderr_has("widget stays at 2.0.0: the newest release it finds, 1.9.9, is older");
