@@ -74,6 +74,14 @@ fn publish_saying(
     names
 }
 
+/// Where `haul mirror` keeps the test server's files: `HOST_PORT` under the mirror.
+fn mirror_origin(env: &TestEnv) -> String {
+    env.server
+        .url
+        .trim_start_matches("http://")
+        .replace(':', "_")
+}
+
 /// A project directory with `haul.toml`, and a command that runs in it.
 fn project(env: &TestEnv, manifest: &str) -> std::path::PathBuf {
     let dir = env.dir.path().join("project");
@@ -483,11 +491,7 @@ fn a_mirror_directory_is_all_a_fleet_needs() {
         .expect_code(0)
         .stderr_has("Mirrored 16 files");
     // 15 archives and one checksum file, by URL.
-    let origin = env
-        .server
-        .url
-        .trim_start_matches("http://")
-        .replace(':', "_");
+    let origin = mirror_origin(&env);
     assert!(
         mirror
             .join(&origin)
@@ -1704,11 +1708,7 @@ fn mirror_writes_nothing_through_a_link_in_its_directory() {
     let elsewhere = env.dir.path().join("elsewhere");
     std::fs::create_dir_all(&mirror).unwrap();
     std::fs::create_dir_all(&elsewhere).unwrap();
-    let origin = env
-        .server
-        .url
-        .trim_start_matches("http://")
-        .replace(':', "_");
+    let origin = mirror_origin(&env);
     std::os::unix::fs::symlink(&elsewhere, mirror.join(&origin)).unwrap();
     run_in(&env, &dir, &["mirror", &mirror.display().to_string()])
         .expect_code(1)
@@ -1777,11 +1777,7 @@ fn a_killed_mirrors_partial_file_goes_with_the_next_run() {
     run_in(&env, &dir, &["lock"]).expect_code(0);
     let mirror = env.dir.path().join("mirror");
     let sums = Server::download_path("acme/sums", "v1.0.0", "checksums.txt");
-    let origin = env
-        .server
-        .url
-        .trim_start_matches("http://")
-        .replace(':', "_");
+    let origin = mirror_origin(&env);
     let beside = mirror
         .join(&origin)
         .join(sums.trim_start_matches('/'))
@@ -2171,11 +2167,7 @@ fn mirror_replaces_a_file_only_with_a_verified_download() {
         .unwrap()
         .to_owned();
     let path = url.trim_start_matches(&env.server.url).to_owned();
-    let origin = env
-        .server
-        .url
-        .trim_start_matches("http://")
-        .replace(':', "_");
+    let origin = mirror_origin(&env);
     let kept = mirror.join(&origin).join(path.trim_start_matches('/'));
     assert!(kept.is_file(), "{}", kept.display());
     let good = std::fs::read(&kept).unwrap();
