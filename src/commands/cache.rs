@@ -100,9 +100,12 @@ fn lower_case_github(rel: &Path) -> PathBuf {
 }
 
 /// The release directories under `downloads`, four levels down. A symbolic link (or a
-/// junction) is never followed: haul makes none there, and one planted (a restored CI cache)
+/// junction), `downloads` itself included, is never followed: haul makes none there, and one planted (a restored CI cache)
 /// would have cleaning delete what it points at.
 fn release_dirs(downloads: &Path) -> Vec<PathBuf> {
+    if std::fs::symlink_metadata(downloads).is_ok_and(|meta| meta.file_type().is_symlink()) {
+        return Vec::new();
+    }
     let mut level = vec![downloads.to_path_buf()];
     for _ in 0..4 {
         level = level.iter().flat_map(|d| sub_dirs(d)).collect();

@@ -430,6 +430,19 @@ fn a_link_planted_in_the_download_cache_is_never_followed() {
         std::fs::read(victim.join("proj/src/file.txt")).unwrap(),
         b"mine"
     );
+
+    // Nor when `downloads/` itself is the link.
+    let env = TestEnv::new();
+    let victim = env.dir.path().join("victim");
+    std::fs::create_dir_all(victim.join("github/proj/src")).unwrap();
+    std::fs::write(victim.join("github/proj/src/file.txt"), b"mine").unwrap();
+    std::fs::create_dir_all(env.cache_dir()).unwrap();
+    std::os::unix::fs::symlink(&victim, env.cache_dir().join("downloads")).unwrap();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["prune"]).expect_code(0);
+    env.run(&["cache", "clean", "--all"]).expect_code(0);
+    assert_eq!(walkdir(&victim), ["github/proj/src/file.txt"]);
 }
 
 /// The files under `dir`, as paths relative to it.
