@@ -79,8 +79,9 @@ struct Entry {
     /// Other tools' records that let go of links this change takes over.
     #[serde(default)]
     released: Vec<Released>,
-    /// The links of `previous` that were missing when the change began (a link the user
-    /// deleted): undoing the change leaves them missing, as they were.
+    /// The links of `previous`, and of the tools it takes links from, that were missing when
+    /// the change began (a link the user deleted): undoing the change leaves them missing, as
+    /// they were.
     #[serde(default)]
     missing: Vec<PathBuf>,
     /// Links of `record` this change does not make: an undo's, those that were missing before
@@ -206,6 +207,11 @@ fn undo_path(store: &Store, name: &str) -> PathBuf {
     store.journal_dir().join(format!("{name}.{UNDO}"))
 }
 
+/// Whether a failed change to `name` is waiting to be undone.
+pub(super) fn undo_pending(store: &Store, name: &str) -> bool {
+    undo_path(store, name).exists()
+}
+
 /// Whether the journal at `path` is one of a change being undone.
 fn is_undo(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == UNDO)
@@ -231,16 +237,14 @@ pub(super) fn run(
         project,
         release,
     } = change;
+    // The links of the tool, and of those it takes links from, that are missing now.
     let missing = previous
-        .as_ref()
-        .map(|p| {
-            p.links
-                .iter()
-                .filter(|l| !link::present(&l.path))
-                .map(|l| l.path.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+        .iter()
+        .flat_map(|p| p.links.iter().map(|l| &l.path))
+        .chain(release.iter().map(|(_, path)| path))
+        .filter(|path| !link::present(path))
+        .cloned()
+        .collect();
     let entry = Entry {
         name: name.to_owned(),
         record,
@@ -588,7 +592,7 @@ fn give_links_back(store: &Store, entry: &Entry) -> Result<()> {
             .iter()
             .filter(|l| r.paths.iter().any(|p| l.is_at(p)));
         for l in given_back {
-            if link::present(&l.path) {
+            if link::present(&l.path) || entry.unmade.iter().any(|p| l.is_at(p)) {
                 continue;
             }
             if let Some(target) = store.link_target(&r.record, l)

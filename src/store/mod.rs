@@ -452,7 +452,7 @@ impl Store {
         if journal::any(self) {
             left = self.recover();
             if let Some((_, why)) = left.iter().find(|(failed, _)| failed == name) {
-                return Err(half_done(name, why));
+                return Err(half_done(name, why, journal::undo_pending(self, name)));
             }
         }
         let records = self.read_records()?;
@@ -498,7 +498,7 @@ impl Store {
         // half-done: completing that one later would give its record the links back.
         for (owner, _) in &change.release {
             if let Some((_, why)) = left.iter().find(|(failed, _)| failed == owner) {
-                return Err(half_done(owner, why));
+                return Err(half_done(owner, why, journal::undo_pending(self, owner)));
             }
         }
         if !make {
@@ -553,10 +553,12 @@ impl Store {
 }
 
 /// The error for a change to `name` that a crash left half-done and recovery cannot complete.
-fn half_done(name: &str, why: &str) -> anyhow::Error {
-    UserError::new(format!(
-        "a change to `{name}` was left half-done and cannot be completed now"
-    ))
+fn half_done(name: &str, why: &str, undo: bool) -> anyhow::Error {
+    UserError::new(if undo {
+        format!("a change to `{name}` failed and cannot be undone now")
+    } else {
+        format!("a change to `{name}` was left half-done and cannot be completed now")
+    })
     .caused_by(why.to_owned())
     .hint("`haul doctor` says what is wrong")
     .into()

@@ -268,6 +268,12 @@ fn a_change_that_cannot_be_undone_keeps_its_journal() {
             refused: None
         }]
     );
+    // Another change to the tool waits for the undo, and says so.
+    let again = install(&store, "3.0.0").unwrap_err();
+    assert!(
+        format!("{again:#}").contains("a change to `t` failed and cannot be undone now"),
+        "{again:#}"
+    );
     // The record is written again as it was: the failed change is undone, not completed.
     std::fs::remove_dir(&record).unwrap();
     assert!(store.recover().is_empty());
@@ -337,6 +343,84 @@ fn an_undo_leaves_missing_links_missing() {
     assert!(!link::present(&link), "the undo left a link where none was");
     assert_eq!(before.versions.len(), 3);
     assert!(store.version_dir("t", "0.9.0").join("t").is_file());
+}
+
+/// The undo of a failed takeover gives the other tool its link back only where that link was
+/// there before: one the user had deleted stays deleted.
+#[test]
+fn an_undone_takeover_gives_back_only_links_that_were_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let link = store.bin_dir.join("t");
+    std::fs::remove_file(&link).unwrap();
+    let t_before = store.read("t").unwrap().unwrap();
+    // Tool `u`, with two versions stored and its own link.
+    for version in ["0.9.0", "1.0.0"] {
+        let staging = store.staging("u").unwrap();
+        program(&staging.unpacked().join("u"), &format!("u {version}"));
+        store
+            .change("u", |now| {
+                let mut record = now.record().cloned().unwrap_or_else(|| {
+                    Record::new(
+                        "u",
+                        Identity {
+                            source: "github:o/u".to_owned(),
+                            product: None,
+                        },
+                        Requirement::default(),
+                    )
+                });
+                let mut stored = installed(version);
+                stored.bins[0].link = "u".to_owned();
+                stored.bins[0].path = "u".to_owned();
+                record.add_version(version, stored);
+                let unlink = record.activate(version, std::slice::from_ref(&store.bin_dir), 1);
+                Ok((
+                    Change {
+                        record: Some(record),
+                        stage: Some((staging, version.to_owned())),
+                        unlink,
+                        ..Change::default()
+                    },
+                    (),
+                ))
+            })
+            .unwrap();
+    }
+    let u_before = store.read("u").unwrap().unwrap();
+    // `u` takes `t`'s name over and drops 0.9.0, which fails (staging/ cannot be made).
+    let staging = store.staging_root();
+    std::fs::remove_dir_all(&staging).unwrap();
+    std::fs::write(&staging, "not a directory").unwrap();
+    let err = store
+        .change("u", |now| {
+            let mut record = now.record().cloned().unwrap();
+            record.links.push(Link {
+                path: link.clone(),
+                bin: "u".to_owned(),
+                version: None,
+            });
+            record.versions.remove("0.9.0");
+            Ok((
+                Change {
+                    record: Some(record),
+                    remove: vec!["0.9.0".to_owned()],
+                    release: vec![("t".to_owned(), link.clone())],
+                    ..Change::default()
+                },
+                (),
+            ))
+        })
+        .unwrap_err();
+    assert!(
+        !format!("{err:#}").contains("could not be undone"),
+        "{err:#}"
+    );
+    assert!(store.pending().is_empty());
+    assert!(!link::present(&link), "a link was made where none was");
+    assert_eq!(store.read("t").unwrap().unwrap(), t_before);
+    assert_eq!(store.read("u").unwrap().unwrap(), u_before);
 }
 
 /// A change that leaves the tool as it is touches nothing, a damaged record included (a change

@@ -24,9 +24,9 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     // Under the lock: another haul may be in the middle of a change it journaled.
     let lock = store.lock()?;
     for (name, why) in store.recover() {
-        fixed
-            .left
-            .push(format!("the change to `{name}` was not completed: {why}"));
+        fixed.left.push(format!(
+            "the change to `{name}` was not completed or undone: {why}"
+        ));
     }
     drop(lock);
     let records = store.records()?;
