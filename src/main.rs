@@ -6,12 +6,14 @@
 // The modules in five groups; a module imports only from its own group and those before it,
 // and no two import each other in a circle (`testing::imports` checks both).
 //
-// 1. Shared vocabulary: errors, the one check for names, paths, platforms, sizes, versions.
+// 1. Shared vocabulary: errors, the one check for names, paths, platforms, URLs as shown,
+//    sizes, versions.
 mod error;
 mod format;
 mod names;
 mod paths;
 mod platform;
+mod redact;
 mod units;
 mod version;
 

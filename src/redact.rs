@@ -15,6 +15,12 @@ const SECRET_PARAMS: &[&str] = &[
     "auth",
 ];
 
+/// Whether `text` (a URL) holds anything [`url`] hides: a user or password, or a secret query
+/// parameter.
+pub fn hides_something(text: &str) -> bool {
+    url(text) != text
+}
+
 /// `url` without its credentials, for messages, `-v` and `haul doctor`: as written when it
 /// holds none (one setting shows one way everywhere), else rebuilt without them.
 pub fn url(text: &str) -> String {

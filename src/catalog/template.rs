@@ -173,23 +173,7 @@ impl Template {
                 problems.push(format!("unknown platform `{name}`"));
             }
         }
-        // What these URLs become is written into haul.lock, records and SBOMs, and shown:
-        // credentials belong in a mirror rule, which only sends them.
-        for (what, text) in [
-            ("version.text", v.text.as_ref()),
-            ("version.series", v.series.as_ref()),
-            ("version.hashicorp", v.hashicorp.as_ref()),
-            ("url", Some(&self.url)),
-            ("checksum", self.checksum.as_ref()),
-        ] {
-            if text.is_some_and(|text| has_credentials(text)) {
-                problems.push(format!(
-                    "`{what}` holds credentials (`USER:PASSWORD@`), which haul.lock, `haul list` \
-                     and SBOMs would show; put them in a mirror rule for that host instead \
-                     (`[[mirror]]` from `https://HOST/` to `https://USER:PASSWORD@HOST/`)"
-                ));
-            }
-        }
+        problems.extend(self.credentials());
         for (what, text) in [
             ("url", Some(&self.url)),
             ("checksum", self.checksum.as_ref()),
@@ -215,6 +199,47 @@ impl Template {
                     ));
                 }
                 rest = &rest[start + len + 1..];
+            }
+        }
+        problems
+    }
+
+    /// The URLs that would show credentials: what these URLs become is written into
+    /// haul.lock, records and SBOMs, and shown, so a user, a password or a secret query
+    /// parameter (`?private_token=`) belongs in a mirror rule, which only sends it. The
+    /// download URLs are checked as rendered for every platform (a placeholder's word may hold
+    /// them too).
+    fn credentials(&self) -> Vec<String> {
+        let v = &self.version;
+        let mut urls: Vec<(&str, String)> = [
+            ("version.text", v.text.as_ref()),
+            ("version.series", v.series.as_ref()),
+            ("version.hashicorp", v.hashicorp.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(what, text)| Some((what, text?.clone())))
+        .collect();
+        for platform in self
+            .platforms
+            .iter()
+            .filter_map(|p| p.parse::<Platform>().ok())
+        {
+            let (url, checksum) = self.urls("v1.0.0", platform);
+            urls.push(("url", url));
+            urls.extend(checksum.map(|c| ("checksum", c)));
+        }
+        let mut problems: Vec<String> = Vec::new();
+        for (what, url) in urls {
+            let problem = format!(
+                "`{what}` holds credentials (a user, a password or a secret query parameter), \
+                 which haul.lock, `haul list` and SBOMs would show; put them in a mirror rule \
+                 for that host instead (`[[mirror]]` from `https://HOST/` to \
+                 `https://USER:PASSWORD@HOST/`)"
+            );
+            if (has_credentials(&url) || crate::redact::hides_something(&url))
+                && !problems.contains(&problem)
+            {
+                problems.push(problem);
             }
         }
         problems
@@ -269,7 +294,8 @@ mod tests {
         let mut t = kubectl();
         t.url = "https://ci:pAsSw0rd@dl.example/{tag}/kubectl{exe}".to_owned();
         let problems = t.problems();
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        // The checksum URL, made from it, holds them too.
+        assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(
             problems[0].contains("`url` holds credentials"),
             "{problems:?}"
@@ -277,6 +303,14 @@ mod tests {
         t = kubectl();
         t.version.text = Some("https://token@dl.example/stable.txt".to_owned());
         assert!(t.problems()[0].contains("`version.text` holds credentials"));
+        // A secret query parameter, and a user a placeholder's word brings in.
+        t = kubectl();
+        t.url = "https://dl.example/{tag}/kubectl{exe}?private_token=s3cret".to_owned();
+        assert!(t.problems()[0].contains("`url` holds credentials"));
+        t = kubectl();
+        t.url = "https://{os}/{tag}/kubectl{exe}".to_owned();
+        t.os.insert("linux".to_owned(), "ci:pw@dl.example".to_owned());
+        assert!(t.problems()[0].contains("`url` holds credentials"));
         // An `@` in the path is no user.
         t = kubectl();
         t.url = "https://dl.example/@scope/{tag}/kubectl{exe}".to_owned();

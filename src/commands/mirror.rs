@@ -70,6 +70,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     let files = files_of(lock)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
+    sweep_partial_files(dir);
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
     // The lock names what is fetched, and what comes back is written into a directory meant
     // to be served. A file the lock pins a hash for is written only when it has that hash; a
@@ -113,7 +114,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             Ok(None) => kept += 1,
             Err(err) => {
                 ctx.printer
-                    .report(&format!("error: {}", crate::fetch::redact::url(&url)), &err);
+                    .report(&format!("error: {}", crate::redact::url(&url)), &err);
                 failed.push(crate::error::exit_code_of(&err));
             }
         }
@@ -204,7 +205,6 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;
-    sweep_partial_files(parent);
     // A checksum file (no pin) already there is compared as it comes, and written only when it
     // changed: an up-to-date mirror needs no write.
     let mut same = if there && file.sha256.is_none() {
@@ -239,7 +239,7 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     if let Some((want, actual)) = file.mismatch(&hasher.finish()) {
         return Err(UserError::new(format!(
             "checksum mismatch for `{}`",
-            crate::fetch::redact::url(&file.url)
+            crate::redact::url(&file.url)
         ))
         .caused_by(format!("expected {want} (from haul.lock)"))
         .caused_by(format!("got      {actual}"))
@@ -286,22 +286,31 @@ fn write_partial(
     file.write_all(bytes).context("writing the download")
 }
 
-/// Remove the partial files a killed `haul mirror` left in `dir` (power cut, `kill -9`): those
-/// no running one holds locked. Only that name; best effort.
+/// Remove the partial files a killed `haul mirror` left anywhere under `dir` (power cut,
+/// `kill -9`): those no running one holds locked. Only that name, and no link is followed;
+/// best effort.
 fn sweep_partial_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !crate::paths::random_name(&name, PARTIAL)
-            || !entry.file_type().is_ok_and(|t| t.is_file())
-        {
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(next) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
             continue;
-        }
-        let free = std::fs::File::open(entry.path()).is_ok_and(|file| file.try_lock().is_ok());
-        if free {
-            let _ = std::fs::remove_file(entry.path());
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                dirs.push(entry.path());
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !kind.is_file() || !crate::paths::random_name(&name, PARTIAL) {
+                continue;
+            }
+            let free = std::fs::File::open(entry.path()).is_ok_and(|file| file.try_lock().is_ok());
+            if free {
+                let _ = std::fs::remove_file(entry.path());
+            }
         }
     }
 }
@@ -335,8 +344,8 @@ fn same_place(files: &[File]) -> Result<(), UserError> {
         if let Some(first) = first {
             return Err(UserError::new(format!(
                 "`{}` and `{}` would be kept as one file in the mirror",
-                crate::fetch::redact::url(first),
-                crate::fetch::redact::url(&file.url)
+                crate::redact::url(first),
+                crate::redact::url(&file.url)
             ))
             .hint(format!(
                 "{} names the same file by two URLs; run `haul lock` again",

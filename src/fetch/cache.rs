@@ -47,7 +47,7 @@ pub fn write(
     std::fs::create_dir_all(dir)?;
     let entry = Entry {
         // Shown to whoever reads the cache: without the credentials a URL may carry.
-        url: super::redact::url(url),
+        url: crate::redact::url(url),
         etag: etag.to_owned(),
         body: body.to_owned(),
         paging,

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::proxy::{self, Var};
-use super::{Config, redact, tls};
+use super::{Config, tls};
 use crate::error::UserError;
+use crate::redact;
 use crate::units::size;
 
 /// `haul doctor`'s network part; the JSON shape is documented with the command.

@@ -5,7 +5,7 @@ use reqwest::Url;
 
 use super::mirror::Mirror;
 use super::proxy::Proxy;
-use super::redact;
+use crate::redact;
 
 #[derive(Debug, Clone)]
 pub struct Hop {

@@ -19,8 +19,8 @@ impl Mirror {
     pub fn shown(&self) -> String {
         format!(
             "`{}` → `{}`",
-            crate::fetch::redact::url(&self.from),
-            crate::fetch::redact::url(&self.to)
+            crate::redact::url(&self.from),
+            crate::redact::url(&self.to)
         )
     }
 
@@ -29,7 +29,7 @@ impl Mirror {
         format!(
             "the mirror rule {} rewrote `{}`",
             self.shown(),
-            crate::fetch::redact::url(original)
+            crate::redact::url(original)
         )
     }
 }
@@ -48,7 +48,7 @@ impl Mirrors {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(UserError::new(format!(
                         "mirror `{what}` must be an http(s) URL, not `{}`",
-                        crate::fetch::redact::url(url)
+                        crate::redact::url(url)
                     ))
                     .hint("write rules as `[[mirror]] from = \"https://dl.k8s.io/\" to = \"https://mirror.example.com/k8s/\"`")
                     .exit(ExitCode::Usage));
@@ -85,7 +85,7 @@ impl Mirrors {
                 let (from, to) = rule.split_once('=').ok_or_else(|| {
                     UserError::new(format!(
                         "`HAUL_MIRRORS` rule `{}` has no `=`",
-                        crate::fetch::redact::url(rule)
+                        crate::redact::url(rule)
                     ))
                         .hint("write `HAUL_MIRRORS=\"https://dl.k8s.io/=https://mirror.example.com/k8s/\"`")
                         .exit(ExitCode::Usage)

@@ -14,7 +14,6 @@ mod hop;
 pub mod mirror;
 mod paging;
 pub mod proxy;
-pub mod redact;
 mod tls;
 mod watch;
 
@@ -42,6 +41,7 @@ use crate::fetch::hop::Hop;
 use crate::fetch::mirror::Mirrors;
 use crate::fetch::proxy::Proxies;
 use crate::fetch::watch::{Meter, Stop, Watch};
+use crate::redact;
 use crate::units::size;
 
 /// What the client tells whoever watches a transfer (the printer's progress bar); every method

@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use reqwest::Url;
 
-use super::redact;
 use crate::error::{ExitCode, UserError};
+use crate::redact;
 
 /// One variable as found in the environment: its name and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,7 +97,7 @@ impl GitHub<'_> {
         answer.map_err(|err| {
             UserError::new(format!(
                 "unexpected answer from the GitHub API at `{}`",
-                crate::fetch::redact::parsed_url(url)
+                crate::redact::parsed_url(url)
             ))
             .caused_by(err.to_string())
             .hint("check `HAUL_GITHUB_API_URL`; it must point at a GitHub REST API")
@@ -320,7 +320,7 @@ impl GitHub<'_> {
                     "check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`".to_owned()
                 };
                 if self.http.api_url().as_str().trim_end_matches('/') != DEFAULT_API {
-                    let api = crate::fetch::redact::parsed_url(self.http.api_url());
+                    let api = crate::redact::parsed_url(self.http.api_url());
                     hint = format!(
                         "{hint}; and that `HAUL_GITHUB_API_URL` (or `github-api-url`) points at a GitHub REST API (it is `{}`)",
                         api.trim_end_matches('/')
@@ -329,7 +329,7 @@ impl GitHub<'_> {
                 return UserError::new(format!("no GitHub repository `{repo}`"))
                     .caused_by(format!(
                         "`{}` answered 404",
-                        crate::fetch::redact::parsed_url(&url)
+                        crate::redact::parsed_url(&url)
                     ))
                     .hint(hint)
                     .into();

@@ -1792,6 +1792,10 @@ fn a_killed_mirrors_partial_file_goes_with_the_next_run() {
     }
     let held = std::fs::File::open(beside.join(".haul-partial-live01")).unwrap();
     held.lock().unwrap();
+    // Also where no file of this lock goes (a release an earlier lock named).
+    let earlier = mirror.join(&origin).join("dl/acme/sums/v0.9.0");
+    std::fs::create_dir_all(&earlier).unwrap();
+    std::fs::write(earlier.join(".haul-partial-gOne01"), "partial").unwrap();
     run_in(&env, &dir, &["mirror", &mirror.display().to_string()]).expect_code(0);
     let mut left = dot_files(&mirror);
     left.sort();

@@ -117,7 +117,7 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
             found: gathered.facts.config.found,
             error: gathered.facts.config.error.clone(),
         },
-        github_api_url: crate::fetch::redact::url(&ctx.settings.network.api_url),
+        github_api_url: crate::redact::url(&ctx.settings.network.api_url),
         github_token: ctx.settings.network.token_var,
         network,
         tools: gathered.tools,
