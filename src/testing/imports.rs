@@ -42,6 +42,7 @@ const RULES: &[Rule] = &[
             "catalog",
             "platform::words",
             "store::record",
+            "redact",
             "units",
             "version",
         ],
@@ -155,7 +156,7 @@ const RULES: &[Rule] = &[
 /// group and the groups before it.
 const GROUPS: &[&[&str]] = &[
     &[
-        "error", "format", "names", "paths", "platform", "units", "version",
+        "error", "format", "names", "paths", "platform", "redact", "units", "version",
     ],
     &[
         "catalog", "fetch", "request", "resolve", "select", "store", "unpack", "verify",
