@@ -115,15 +115,42 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     Ok(ExitCode::Success)
 }
 
-/// Download, verify and put the new haul in place. Ctrl-C while the archive downloads stops
-/// it, and nothing is left; once haul is being replaced, that runs to its end.
+/// Download, verify and put the new haul in place. Ctrl-C (or SIGTERM) while the archive
+/// downloads, unpacks or is tried stops it, and nothing is left; once haul is being replaced,
+/// that runs to its end.
 async fn replace(replacement: &Replacement<'_>) -> Result<String> {
+    let interrupted = || UserError::new("interrupted; haul was not changed");
     let downloaded =
-        crate::install::batch::unless_interrupted(self_update::download(replacement), || {
-            UserError::new("interrupted; haul was not changed")
-        })
-        .await?;
-    self_update::install_downloaded(replacement, downloaded).await
+        crate::install::batch::unless_interrupted(self_update::download(replacement), interrupted)
+            .await?;
+    // Unpacking and trying the new haul run on a thread of their own, which looks at `stop`
+    // between its steps.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let heard = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let listening = crate::install::batch::interrupt()?;
+    let watcher = tokio::spawn({
+        let (stop, heard) = (std::sync::Arc::clone(&stop), std::sync::Arc::clone(&heard));
+        async move {
+            let signal = listening.await;
+            if let Ok(mut heard) = heard.lock() {
+                *heard = Some(signal);
+            }
+            stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    let result = self_update::install_downloaded(replacement, downloaded, stop).await;
+    watcher.abort();
+    match result {
+        Err(err) if err.is::<self_update::Stopped>() => {
+            let signal = heard
+                .lock()
+                .ok()
+                .and_then(|heard| *heard)
+                .unwrap_or(crate::install::batch::Stop::Interrupt);
+            Err(interrupted().exit(signal.exit_code()).into())
+        }
+        other => other,
+    }
 }
 
 fn up_to_date(current: &str, latest: &str) -> String {

@@ -287,9 +287,20 @@ pub async fn download(r: &Replacement<'_>) -> Result<Downloaded> {
     Ok(Downloaded { dir, path })
 }
 
+/// What [`install_downloaded`] returns when `stop` was set before haul was being replaced:
+/// haul was not changed.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before haul was replaced; haul was not changed")]
+pub struct Stopped;
+
 /// Unpack the verified archive and put its haul in place of the running one. Once started,
-/// this runs to its end, whatever happens to the future.
-pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> Result<String> {
+/// this runs to its end, whatever happens to the future; `stop` (Ctrl-C, SIGTERM) ends it
+/// with [`Stopped`] until the new haul is being put in place, which then finishes.
+pub async fn install_downloaded(
+    r: &Replacement<'_>,
+    downloaded: Downloaded,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<String> {
     let release = r.checked.release;
     let inside = path_in_archive(target());
     let limits = r.limits;
@@ -301,7 +312,7 @@ pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> 
     };
     tokio::task::spawn_blocking(move || {
         let Downloaded { dir, path } = downloaded;
-        install(&path, dir.path(), &inside, &limits, floor.as_ref())
+        install(&path, dir.path(), &inside, &limits, floor.as_ref(), &stop)
     })
     .await
     .context("the update task stopped")??;
@@ -320,6 +331,7 @@ fn install(
     inside: &str,
     limits: &crate::unpack::Limits,
     floor: Option<&Version>,
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Result<()> {
     let name = archive
         .file_name()
@@ -354,7 +366,10 @@ fn install(
     let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
     let beside = placed.parent().unwrap_or(Path::new("."));
     sweep_leftovers(beside, &placed);
-    let trial = Trial::start(&new_exe, beside, inside, floor)?;
+    stopped(stop)?;
+    let trial = Trial::start(&new_exe, beside, inside, floor, stop)?;
+    // The last moment a stop is heard: from here haul is being replaced.
+    stopped(stop)?;
     self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
@@ -425,6 +440,14 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
     }
 }
 
+/// [`Stopped`] once `stop` is set.
+fn stopped(stop: &std::sync::atomic::AtomicBool) -> Result<()> {
+    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Stopped.into());
+    }
+    Ok(())
+}
+
 /// How old a leftover of an update must be before another update removes it: far longer than
 /// an update takes to try and place the new haul.
 const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
@@ -446,12 +469,14 @@ impl Trial {
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
     }
 
-    /// The trial of `new_exe`, which must say it is haul, at `floor` or newer.
+    /// The trial of `new_exe`, which must say it is haul, at `floor` or newer; ended (the copy
+    /// killed and removed) when `stop` is set meanwhile.
     fn start(
         new_exe: &Path,
         beside: &Path,
         inside: &str,
         floor: Option<&Version>,
+        stop: &std::sync::atomic::AtomicBool,
     ) -> Result<Trial> {
         let path = beside.join(format!(
             "{}{}{}",
@@ -491,6 +516,11 @@ impl Trial {
         let status = loop {
             if let Some(status) = child.try_wait()? {
                 break status;
+            }
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Stopped.into());
             }
             if started.elapsed() > TRIAL_TIME {
                 let _ = child.kill();
@@ -595,7 +625,8 @@ mod tests {
         );
         let at = dir.path().join(&name);
         std::fs::write(&at, b"mine").unwrap();
-        let err = Trial::start(&new_exe, dir.path(), "haul", None)
+        let go = std::sync::atomic::AtomicBool::new(false);
+        let err = Trial::start(&new_exe, dir.path(), "haul", None, &go)
             .err()
             .unwrap();
         assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
@@ -606,7 +637,7 @@ mod tests {
             std::fs::write(&victim, b"victim").unwrap();
             std::fs::remove_file(&at).unwrap();
             std::os::unix::fs::symlink(&victim, &at).unwrap();
-            assert!(Trial::start(&new_exe, dir.path(), "haul", None).is_err());
+            assert!(Trial::start(&new_exe, dir.path(), "haul", None, &go).is_err());
             assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
             assert!(std::fs::symlink_metadata(&at).unwrap().is_symlink());
         }

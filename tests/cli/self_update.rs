@@ -697,6 +697,68 @@ fn doctor_json_names_the_same_problems() {
     assert!(env.server.requests().is_empty(), "doctor stays offline");
 }
 
+/// Ctrl-C or SIGTERM while the new haul is tried (`--version`) stops the update: the trial is
+/// ended, its copy removed, and haul is as it was, exit 130 or 143.
+#[cfg(unix)]
+#[test]
+fn a_stop_while_the_new_haul_is_tried_changes_nothing() {
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let env = TestEnv::new();
+        let exe = copy_haul(&env, "installed");
+        let fifo = env.dir.path().join("trial-started");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // The new haul says when its trial starts, then takes its time.
+        let script = format!(
+            "#!/bin/sh\necho started > '{}'\nexec sleep 60\n",
+            fifo.display()
+        );
+        let inside = format!("haul-{}/haul", triple());
+        publish(
+            &env,
+            &newer(),
+            &Layout {
+                archive: Some(archive::xz(&archive::tar(&[archive::exe(
+                    &inside,
+                    script.as_bytes(),
+                )]))),
+                ..Layout::default()
+            },
+        );
+        let child = env
+            .command_for(&exe)
+            .args(["self", "update", "--yes"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Opening the pipe waits for the trial to open it.
+        let started = std::fs::read_to_string(&fifo).unwrap();
+        assert_eq!(started.trim(), "started");
+        let sent = std::process::Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{stderr}");
+        assert!(
+            stderr.contains("interrupted; haul was not changed"),
+            "{stderr}"
+        );
+        assert_unchanged(&env, &exe);
+        let beside: Vec<_> = std::fs::read_dir(exe.parent().unwrap())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(beside.len(), 1, "{beside:?}");
+    }
+}
+
 /// An archive that verifies is not yet a haul that runs: a file that is not a program, a
 /// program for another OS, or (on Unix) a link is refused, and haul stays as it was. A link
 /// out of the archive does not even unpack: haul's own unpacker reads its releases.
