@@ -294,10 +294,13 @@ pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, Use
         Stop::Interrupt
     };
     Ok(async move {
-        tokio::select! {
+        let stop = tokio::select! {
             _ = interrupt.recv() => Stop::Interrupt,
             _ = terminate.recv() => terminated,
-        }
+        };
+        // A change still waiting for the store's lock is not one being made.
+        crate::store::stop_waiting();
+        stop
     })
 }
 

@@ -282,8 +282,7 @@ impl Store {
                 if !others_here && !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
                     self.notice.0.waiting_for_lock(&path);
                 }
-                file.lock()
-                    .with_context(|| format!("locking `{}`", path.display()))?;
+                wait_for(&file, &path)?;
             }
             Err(std::fs::TryLockError::Error(err)) => {
                 return Err(err).with_context(|| format!("locking `{}`", path.display()));
@@ -866,6 +865,36 @@ pub(crate) fn write_atomic_as(
     file.persist(path)
         .with_context(|| format!("writing `{}`", path.display()))?;
     Ok(())
+}
+
+/// Set once Ctrl-C or SIGTERM was heard ([`stop_waiting`]).
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Ctrl-C or SIGTERM was heard: a change still waiting for the store's lock gives up (nothing
+/// of it was done) rather than keep haul from stopping until another haul is done.
+pub fn stop_waiting() {
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Wait for the lock on `file` (at `path`), which another holds, unless haul is stopping.
+fn wait_for(file: &std::fs::File, path: &Path) -> Result<()> {
+    loop {
+        if STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(UserError::new(
+                "stopped while waiting for another haul to finish changing the store; this change was not made",
+            )
+            .into());
+        }
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::Error(err)) => {
+                return Err(err).with_context(|| format!("locking `{}`", path.display()));
+            }
+        }
+    }
 }
 
 /// Seconds since the Unix epoch.

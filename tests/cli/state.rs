@@ -555,6 +555,49 @@ fn a_second_haul_waits_for_a_change_under_way() {
     );
 }
 
+/// Ctrl-C or SIGTERM reaches a haul that waits for another to finish changing the store: the
+/// change it waited to make is not made, and it stops at once.
+#[cfg(unix)]
+#[test]
+fn a_haul_waiting_for_the_store_stops_when_told() {
+    use std::io::BufRead as _;
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let env = TestEnv::new();
+        publish_simple(&env.server, "acme/widget", "1.0.0");
+        std::fs::create_dir_all(env.home()).unwrap();
+        // Another haul holds the store's lock.
+        let held = std::fs::File::create(env.home().join("store.lock")).unwrap();
+        held.lock().unwrap();
+        let mut child = env
+            .command()
+            .args(["install", "acme/widget"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut said = String::new();
+        let mut line = String::new();
+        while !line.contains("waiting for another haul") {
+            line.clear();
+            assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no wait was said");
+            said.push_str(&line);
+        }
+        let sent = std::process::Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+        assert_eq!(status.code(), Some(code), "{said}{rest}");
+        assert!(rest.contains("interrupted"), "{said}{rest}");
+        drop(held);
+        assert_eq!(env.installed_bytes("widget"), None);
+        assert!(env.run(&["list", "--json"]).json() == serde_json::json!([]));
+    }
+}
+
 /// A crash (SIGKILL) at each step of an install: the next run finds a consistent state, and
 /// completes the install.
 #[cfg(unix)]
