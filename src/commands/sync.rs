@@ -132,9 +132,23 @@ fn relock_saying(
     jobs: usize,
     json: Option<&Path>,
 ) -> Result<Lock> {
-    let not = match relock_each(ctx, project, None, jobs)? {
-        Ok(lock) => return Ok(lock),
-        Err(not) => not,
+    let not = match relock_each(ctx, project, None, jobs) {
+        Ok(Ok(lock)) => return Ok(lock),
+        Ok(Err(not)) => not,
+        // The lock as a whole (written, or refused for two tools together): every tool failed.
+        Err(err) => {
+            if let Some(bin_dir) = json {
+                let error = Report::of(&err).one_line();
+                let failed = project
+                    .manifest
+                    .wanted()
+                    .iter()
+                    .map(|want| (want.key.clone(), error.clone()))
+                    .collect();
+                print_not_started(ctx, bin_dir, failed)?;
+            }
+            return Err(err);
+        }
     };
     if let Some(bin_dir) = json {
         let failed = project

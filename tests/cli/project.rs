@@ -292,6 +292,32 @@ fn sync_json_when_the_lock_cannot_be_made() {
     assert!(json["bin_dir"].as_str().is_some(), "{json}");
     assert!(env.snapshot().is_empty());
     assert!(!dir.join("haul.lock").exists());
+
+    // Nor when the lock as a whole is refused (two tools linked under one name): every tool
+    // failed with that.
+    std::fs::write(
+        dir.join("haul.toml"),
+        MANIFEST.replace(
+            "sums = \"1\"",
+            "sums = { version = \"1\", bin = [\"sums=bare\"] }",
+        ),
+    )
+    .unwrap();
+    let run = run_in(&env, &dir, &["sync", "--json"]);
+    run.expect_code(2);
+    let json = run.json();
+    let failed = json["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 3, "{json}");
+    for tool in failed {
+        assert!(
+            tool["error"]
+                .as_str()
+                .unwrap()
+                .contains("would both be linked as `bare`"),
+            "{json}"
+        );
+    }
+    assert!(env.snapshot().is_empty());
 }
 
 #[test]
