@@ -95,7 +95,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             .await;
         Ok(results)
     };
-    let results = context::runtime()?.block_on(crate::install::batch::unless_interrupted(
+    let results = context::runtime()?.block_on(crate::install::stop::unless_interrupted(
         all,
         || {
             UserError::new(format!(

@@ -121,13 +121,13 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 async fn replace(replacement: &Replacement<'_>) -> Result<String> {
     let interrupted = || UserError::new("interrupted; haul was not changed");
     let downloaded =
-        crate::install::batch::unless_interrupted(self_update::download(replacement), interrupted)
+        crate::install::stop::unless_interrupted(self_update::download(replacement), interrupted)
             .await?;
     // Unpacking and trying the new haul run on a thread of their own, which looks at `stop`
     // between its steps.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let heard = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let listening = crate::install::batch::interrupt()?;
+    let listening = crate::install::stop::interrupt()?;
     let watcher = tokio::spawn({
         let (stop, heard) = (std::sync::Arc::clone(&stop), std::sync::Arc::clone(&heard));
         async move {
@@ -146,7 +146,7 @@ async fn replace(replacement: &Replacement<'_>) -> Result<String> {
                 .lock()
                 .ok()
                 .and_then(|heard| *heard)
-                .unwrap_or(crate::install::batch::Stop::Interrupt);
+                .unwrap_or(crate::install::stop::Stop::Interrupt);
             Err(interrupted().exit(signal.exit_code()).into())
         }
         other => other,

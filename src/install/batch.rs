@@ -8,8 +8,9 @@
 use anyhow::Result;
 use futures_util::StreamExt as _;
 
+use super::stop::{Stop, interrupt};
 use super::{Env, Options, Outcome, Ready, check, finish, prepare, prepare_locked};
-use crate::error::{ExitCode, UserError};
+use crate::error::UserError;
 use crate::request::tool::Tool;
 use crate::resolve::Resolved;
 
@@ -248,73 +249,6 @@ fn settle_without_changes(
             result
         }
         Err(err) => Err(err),
-    }
-}
-
-/// What stopped haul part-way: Ctrl-C (SIGINT; Ctrl-C or Ctrl-Break on Windows), or SIGTERM
-/// (what cancelling a CI job, `timeout`, `kill` and `docker stop` send). Either way haul stops
-/// as it does for Ctrl-C; only the exit code tells them apart (130, 143).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Stop {
-    Interrupt,
-    Terminate,
-}
-
-impl Stop {
-    pub(crate) fn exit_code(self) -> ExitCode {
-        match self {
-            Stop::Interrupt => ExitCode::Interrupted,
-            Stop::Terminate => ExitCode::Terminated,
-        }
-    }
-}
-
-/// A future that completes on Ctrl-C or SIGTERM ([`Stop`]), listening from the moment it is
-/// made (inside the runtime). Once one is made, neither ends haul by itself.
-pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, UserError> {
-    let failed =
-        |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
-    #[cfg(unix)]
-    let (mut interrupt, mut terminate) = {
-        use tokio::signal::unix::{SignalKind, signal};
-        (
-            signal(SignalKind::interrupt()).map_err(failed)?,
-            signal(SignalKind::terminate()).map_err(failed)?,
-        )
-    };
-    #[cfg(windows)]
-    let (mut interrupt, mut terminate) = (
-        tokio::signal::windows::ctrl_c().map_err(failed)?,
-        tokio::signal::windows::ctrl_break().map_err(failed)?,
-    );
-    // Ctrl-Break is Ctrl-C's twin on Windows.
-    let terminated = if cfg!(unix) {
-        Stop::Terminate
-    } else {
-        Stop::Interrupt
-    };
-    Ok(async move {
-        let stop = tokio::select! {
-            _ = interrupt.recv() => Stop::Interrupt,
-            _ = terminate.recv() => terminated,
-        };
-        // A change still waiting for the store's lock is not one being made.
-        crate::store::stop_waiting();
-        stop
-    })
-}
-
-/// `work`, unless Ctrl-C or SIGTERM comes first: then it is dropped (so what it held,
-/// temporary files included, goes) and the error is `interrupted`'s, with exit code 130 (143
-/// for SIGTERM).
-pub(crate) async fn unless_interrupted<T>(
-    work: impl std::future::Future<Output = Result<T>>,
-    interrupted: impl FnOnce() -> UserError,
-) -> Result<T> {
-    let stop = interrupt()?;
-    tokio::select! {
-        done = work => done,
-        stop = stop => Err(interrupted().exit(stop.exit_code()).into()),
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod batch;
 mod download;
 mod plan;
+pub mod stop;
 
 pub use download::{expected_checksum, hash_file};
 

@@ -598,6 +598,65 @@ fn a_haul_waiting_for_the_store_stops_when_told() {
     }
 }
 
+/// After its installs, `sync` unlinks what the lock no longer names, which waits for the
+/// store's lock too: a stop then still ends haul at once, with that change not made (the
+/// listening for Ctrl-C and SIGTERM that the installs set up had swallowed it).
+#[cfg(unix)]
+#[test]
+fn a_stop_after_the_installs_still_ends_haul() {
+    use std::io::BufRead as _;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    publish_simple(&env.server, "acme/beta", "1.0.0");
+    let dir = env.dir.path().join("project");
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = |tools: &str| {
+        std::fs::write(
+            dir.join("haul.toml"),
+            format!("[tools]\n{tools}[settings]\nbin-dir = \".haul/bin\"\n"),
+        )
+        .unwrap();
+    };
+    manifest("\"acme/alpha\" = \"1\"\n\"acme/beta\" = \"1\"\n");
+    crate::support::Run::of(env.command().current_dir(&dir).arg("sync")).expect_code(0);
+    manifest("\"acme/alpha\" = \"1\"\n");
+    let beta = dir
+        .join(".haul/bin")
+        .join(format!("beta{}", crate::support::EXE));
+    assert!(beta.exists());
+    // Another haul holds the store's lock when the unlinking starts.
+    let held = std::fs::File::open(env.home().join("store.lock")).unwrap();
+    held.lock().unwrap();
+    let mut child = env
+        .command()
+        .current_dir(&dir)
+        .arg("sync")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    let mut line = String::new();
+    while !line.contains("waiting for another haul") {
+        line.clear();
+        assert_ne!(
+            stderr.read_line(&mut line).unwrap(),
+            0,
+            "no wait was said: {said}"
+        );
+        said.push_str(&line);
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-s", "TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(143), "{said}");
+    drop(held);
+    assert!(beta.exists(), "the unlinking waited for was made");
+}
+
 /// A crash (SIGKILL) at each step of an install: the next run finds a consistent state, and
 /// completes the install.
 #[cfg(unix)]

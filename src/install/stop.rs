@@ -1,0 +1,170 @@
+//! Ctrl-C and SIGTERM: what stops haul part-way, and how each part of a run hears it.
+//!
+//! Where a run can stop cleanly (the install batch, a mirror's downloads, a self update until
+//! haul is being replaced), it listens with [`interrupt`] and ends the way it chooses: the work
+//! is dropped, changes already being made finish, and the exit code says which signal it was.
+//! Listening keeps the signal from ending haul by itself, also after that part is done; so
+//! while the runtime lives, a watcher ends haul at once with the same exit code when no part
+//! is listening, as the signal would have without it.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use anyhow::Result;
+
+use crate::error::{ExitCode, UserError};
+
+/// What stopped haul part-way: Ctrl-C (SIGINT; Ctrl-C or Ctrl-Break on Windows), or SIGTERM
+/// (what cancelling a CI job, `timeout`, `kill` and `docker stop` send). Either way haul stops
+/// as it does for Ctrl-C; only the exit code tells them apart (130, 143).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+impl Stop {
+    pub(crate) fn exit_code(self) -> ExitCode {
+        match self {
+            Stop::Interrupt => ExitCode::Interrupted,
+            Stop::Terminate => ExitCode::Terminated,
+        }
+    }
+}
+
+/// How many parts of the run listen now ([`interrupt`]'s futures alive).
+static LISTENING: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether a part of the run heard a stop and ends the run itself.
+static HEARD: AtomicBool = AtomicBool::new(false);
+
+/// Counts one listening part while it lives.
+struct Listening;
+
+impl Listening {
+    fn new() -> Listening {
+        LISTENING.fetch_add(1, Ordering::SeqCst);
+        Listening
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        LISTENING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The two signals, as streams (inside the runtime); the second's [`Stop`].
+#[cfg(unix)]
+fn signals() -> std::io::Result<(
+    tokio::signal::unix::Signal,
+    tokio::signal::unix::Signal,
+    Stop,
+)> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Ok((
+        signal(SignalKind::interrupt())?,
+        signal(SignalKind::terminate())?,
+        Stop::Terminate,
+    ))
+}
+
+/// The two signals, as streams (inside the runtime); Ctrl-Break is Ctrl-C's twin on Windows.
+#[cfg(windows)]
+fn signals() -> std::io::Result<(
+    tokio::signal::windows::CtrlC,
+    tokio::signal::windows::CtrlBreak,
+    Stop,
+)> {
+    Ok((
+        tokio::signal::windows::ctrl_c()?,
+        tokio::signal::windows::ctrl_break()?,
+        Stop::Interrupt,
+    ))
+}
+
+/// A future that completes on Ctrl-C or SIGTERM ([`Stop`]), listening from the moment it is
+/// made (inside the runtime).
+pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, UserError> {
+    let failed =
+        |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
+    let (mut interrupt, mut terminate, terminated) = signals().map_err(failed)?;
+    watch(signals().map_err(failed)?);
+    let listening = Listening::new();
+    Ok(async move {
+        let stop = tokio::select! {
+            _ = interrupt.recv() => Stop::Interrupt,
+            _ = terminate.recv() => terminated,
+        };
+        HEARD.store(true, Ordering::SeqCst);
+        // A change still waiting for the store's lock is not one being made.
+        crate::store::stop_waiting();
+        drop(listening);
+        stop
+    })
+}
+
+/// While the runtime lives, end haul at once on a signal no part of the run listens for (as
+/// the signal would have, had nothing listened), with its exit code.
+#[cfg(unix)]
+fn watch(
+    (mut interrupt, mut terminate, terminated): (
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+        Stop,
+    ),
+) {
+    tokio::spawn(async move {
+        loop {
+            let stop = tokio::select! {
+                _ = interrupt.recv() => Stop::Interrupt,
+                _ = terminate.recv() => terminated,
+            };
+            unheard(stop);
+        }
+    });
+}
+
+/// While the runtime lives, end haul at once on a signal no part of the run listens for (as
+/// the signal would have, had nothing listened), with its exit code.
+#[cfg(windows)]
+fn watch(
+    (mut interrupt, mut terminate, terminated): (
+        tokio::signal::windows::CtrlC,
+        tokio::signal::windows::CtrlBreak,
+        Stop,
+    ),
+) {
+    tokio::spawn(async move {
+        loop {
+            let stop = tokio::select! {
+                _ = interrupt.recv() => Stop::Interrupt,
+                _ = terminate.recv() => terminated,
+            };
+            unheard(stop);
+        }
+    });
+}
+
+/// A signal the watcher heard: the run ends now, unless a part of it is listening (or heard
+/// one and is ending the run itself).
+fn unheard(stop: Stop) {
+    crate::store::stop_waiting();
+    if LISTENING.load(Ordering::SeqCst) == 0 && !HEARD.load(Ordering::SeqCst) {
+        #[allow(clippy::exit, reason = "what the signal does when nothing listens")]
+        std::process::exit(i32::from(stop.exit_code().code()));
+    }
+}
+
+/// `work`, unless Ctrl-C or SIGTERM comes first: then it is dropped (so what it held,
+/// temporary files included, goes) and the error is `interrupted`'s, with exit code 130 (143
+/// for SIGTERM).
+pub(crate) async fn unless_interrupted<T>(
+    work: impl std::future::Future<Output = Result<T>>,
+    interrupted: impl FnOnce() -> UserError,
+) -> Result<T> {
+    let stop = interrupt()?;
+    tokio::select! {
+        done = work => done,
+        stop = stop => Err(interrupted().exit(stop.exit_code()).into()),
+    }
+}
