@@ -4,7 +4,7 @@
 #
 #   action.sh dirs      choose haul's bin dir and download cache, export them through
 #                       $GITHUB_ENV, and output them and the SHA-256 of haul.lock (the cache key)
-#   action.sh install   install haul with its release installer, verified; put the bin dir on
+#   action.sh install   install haul from its release archive, verified; put the bin dir on
 #                       $GITHUB_PATH; `haul sync --frozen` when the project has a haul.lock
 #
 # Inputs come as environment variables (action.yml passes them through `env:`, never into the
@@ -21,13 +21,12 @@
 # HAUL_INSTALLER_GITHUB_BASE_URL (the installer's own setting) replaces https://github.com for
 # every download, as for a GitHub Enterprise server or a test server.
 #
-# How haul is verified: the release's `sha256.sum` is downloaded, and every haul archive for this
-# machine's OS and architecture that it lists is downloaded and must have the SHA-256 it lists.
-# The installer then installs from those checked files only (HAUL_DOWNLOAD_URL=file://...), and
-# the checksums built into the installer must agree with sha256.sum. Before haul runs for the
-# first time, the installed binary must be byte for byte the one in a checked archive; then
-# `haul --version` must name the version asked for. Any difference fails the step, and a binary
-# that did not match is removed.
+# How haul is verified: the release's `sha256.sum` is downloaded, and the haul archive for this
+# machine (the one haul's installer would choose) is downloaded and must have the SHA-256 it
+# lists. Nothing from the release runs before that: the installer script is read (for the
+# version a `latest` release holds), never run. The haul unpacked from the checked archive must
+# say, run from where it was unpacked, that it is the version asked for; only then is it copied
+# into the bin dir. Any difference fails the step, and nothing is put in the bin dir.
 set -euo pipefail
 
 fail() {
@@ -74,16 +73,27 @@ sha256_of() {
 
 bin_dir=${HAUL_BIN_DIR:-$HOME/.local/bin}
 cache_dir=${HAUL_CACHE_DIR:-$HOME/.cache/haul}
+# Relative, they would name a directory of the checkout (whose files nothing verified) once the
+# sync runs in the project directory.
+absolute() { # $1 = variable, $2 = value
+    case $2 in
+        /* | [A-Za-z]:[\\/]*) ;;
+        *) fail "$1 must be an absolute path, not \`$2\`" ;;
+    esac
+}
+absolute HAUL_BIN_DIR "$bin_dir"
+absolute HAUL_CACHE_DIR "$cache_dir"
 # haul, run below, uses the same two.
 export HAUL_BIN_DIR=$bin_dir HAUL_CACHE_DIR=$cache_dir
 exe=
 case $(uname -s) in MINGW* | MSYS* | CYGWIN*) exe=.exe ;; esac
 
 dirs() {
-    export_env HAUL_BIN_DIR "$bin_dir"
-    export_env HAUL_CACHE_DIR "$cache_dir"
-    output bin-dir "$bin_dir"
-    output cache-dir "$cache_dir"
+    # As the platform spells paths: later steps may be PowerShell or cmd on Windows.
+    export_env HAUL_BIN_DIR "$(native "$bin_dir")"
+    export_env HAUL_CACHE_DIR "$(native "$cache_dir")"
+    output bin-dir "$(native "$bin_dir")"
+    output cache-dir "$(native "$cache_dir")"
     local hash=
     if [ -f "$workdir/haul.lock" ]; then
         hash=$(sha256_of "$workdir/haul.lock")
@@ -106,21 +116,33 @@ fetch() { # $1 = URL, $2 = file
         --retry 3 --output "$2" "$1" || fail "could not download $1"
 }
 
-# The archives in sha256.sum that the installer may choose on this machine.
-archive_pattern() {
-    local arch
+# The archive of haul for this machine, as haul's installer would choose it, among those
+# sha256.sum lists (as arguments): on Linux the glibc build where glibc is, else the static one;
+# on a Mac its own architecture, else x86_64 (Rosetta 2); on Windows likewise.
+archive_for_here() {
+    local arch want=() w n
     case $(uname -m) in
         x86_64 | amd64) arch=x86_64 ;;
         aarch64 | arm64) arch=aarch64 ;;
         *) arch=$(uname -m) ;;
     esac
     case $(uname -s) in
-        Linux) printf '^haul-%s-unknown-linux-[a-z]+\\.tar\\.xz$' "$arch" ;;
-        # Either Mac build: the installer takes x86_64 under Rosetta 2 when it must.
-        Darwin) printf '^haul-(x86_64|aarch64)-apple-darwin\\.tar\\.xz$' ;;
-        MINGW* | MSYS* | CYGWIN*) printf '^haul-(x86_64|aarch64)-pc-windows-msvc\\.zip$' ;;
-        *) fail "haul's installer has no build for $(uname -s)" ;;
+        Linux)
+            if getconf GNU_LIBC_VERSION >/dev/null 2>&1; then want+=("haul-$arch-unknown-linux-gnu.tar.xz"); fi
+            want+=("haul-$arch-unknown-linux-musl.tar.xz")
+            ;;
+        Darwin) want=("haul-$arch-apple-darwin.tar.xz" haul-x86_64-apple-darwin.tar.xz) ;;
+        MINGW* | MSYS* | CYGWIN*) want=("haul-$arch-pc-windows-msvc.zip" haul-x86_64-pc-windows-msvc.zip) ;;
+        *) fail "haul has no build for $(uname -s)" ;;
     esac
+    for w in "${want[@]}"; do
+        for n in "$@"; do
+            if [ "$n" = "$w" ]; then
+                printf '%s' "$n"
+                return
+            fi
+        done
+    done
 }
 
 install_haul() {
@@ -151,60 +173,41 @@ install_haul() {
     tag=v$app_version
 
     fetch "$releases/download/$tag/sha256.sum" "$tmp/sha256.sum"
-    local pattern names=() name hash listed got built_in
-    pattern=$(archive_pattern)
-    while read -r hash name; do
-        name=${name#\*}
-        if [[ $name =~ $pattern ]]; then names+=("$name"); fi
+    local names=() name listed got
+    while read -r _ name; do
+        names+=("${name#\*}")
     done <"$tmp/sha256.sum"
-    [ ${#names[@]} -gt 0 ] ||
-        fail "the sha256.sum of haul $tag lists no archive for $(uname -s) $(uname -m)"
-    mkdir -p "$tmp/archives" "$tmp/unpacked"
-    for name in "${names[@]}"; do
-        fetch "$releases/download/$tag/$name" "$tmp/archives/$name"
-        listed=$(awk -v n="$name" '{ f = $2; sub(/^\*/, "", f) } f == n { print $1 }' "$tmp/sha256.sum")
-        [ "$(printf '%s\n' "$listed" | wc -l)" -eq 1 ] || fail "sha256.sum lists $name more than once"
-        got=$(sha256_of "$tmp/archives/$name")
-        [ "$got" = "$listed" ] ||
-            fail "checksum mismatch for $name of haul $tag: sha256.sum says $listed, the download is $got"
-        # The installer's own checksum for this archive, when it carries one, must agree.
-        built_in=$(awk -v n="\"$name\")" '$1 == n { on = 1; next }
-            on && /_checksum_value=/ { v = $0; sub(/^[^"]*"/, "", v); sub(/".*$/, "", v); print v; exit }
-            on && /;;/ { exit }' "$tmp/haul-installer.sh")
-        if [ -n "$built_in" ] && [ "$built_in" != "$listed" ]; then
-            fail "the installer of haul $tag carries another checksum for $name than sha256.sum"
-        fi
-        mkdir -p "$tmp/unpacked/$name"
-        case $name in
-            *.zip) unzip -q "$tmp/archives/$name" -d "$tmp/unpacked/$name" ;;
-            *) tar -xJf "$tmp/archives/$name" -C "$tmp/unpacked/$name" ;;
-        esac
-        note "verified $name of haul $tag against the release's sha256.sum"
-    done
+    name=$(archive_for_here "${names[@]}")
+    [ -n "$name" ] || fail "the sha256.sum of haul $tag lists no archive for $(uname -s) $(uname -m)"
+    fetch "$releases/download/$tag/$name" "$tmp/$name"
+    listed=$(awk -v n="$name" '{ f = $2; sub(/^\*/, "", f) } f == n { print $1 }' "$tmp/sha256.sum")
+    [ "$(printf '%s\n' "$listed" | wc -l)" -eq 1 ] || fail "sha256.sum lists $name more than once"
+    got=$(sha256_of "$tmp/$name")
+    [ "$got" = "$listed" ] ||
+        fail "checksum mismatch for $name of haul $tag: sha256.sum says $listed, the download is $got"
+    note "verified $name of haul $tag against the release's sha256.sum"
+    mkdir -p "$tmp/unpacked"
+    case $name in
+        *.zip) unzip -q "$tmp/$name" -d "$tmp/unpacked" ;;
+        *) tar -xJf "$tmp/$name" -C "$tmp/unpacked" ;;
+    esac
+    local found=() candidate
+    while IFS= read -r -d '' candidate; do found+=("$candidate"); done \
+        < <(find "$tmp/unpacked" -type f -name "haul$exe" -print0)
+    [ ${#found[@]} -eq 1 ] || fail "$name holds ${#found[@]} files named haul$exe, not one"
 
-    # The installer installs from the checked files only, into the bin dir; it leaves shell
-    # profiles and $GITHUB_PATH alone (this script sets PATH) and gets no token.
-    local archives_url
-    archives_url="file://$tmp/archives"
-    if command -v cygpath >/dev/null 2>&1; then archives_url="file:///$(cygpath -m "$tmp/archives")"; fi
-    env -u HAUL_GITHUB_TOKEN -u GITHUB_TOKEN HAUL_DOWNLOAD_URL="$archives_url" \
-        HAUL_INSTALL_DIR="$bin_dir" HAUL_NO_MODIFY_PATH=1 sh "$tmp/haul-installer.sh" ||
-        fail "haul's installer failed"
-
-    # Before it runs: the binary on PATH must be one of the checked archives' own.
-    local installed=$bin_dir/haul$exe same='' candidate
-    [ -f "$installed" ] || fail "the installer put no haul$exe in $bin_dir"
-    while IFS= read -r -d '' candidate; do
-        if cmp -s "$candidate" "$installed"; then same=$candidate; fi
-    done < <(find "$tmp/unpacked" -type f -name "haul$exe" -print0)
-    if [ -z "$same" ]; then
-        rm -f "$installed"
-        fail "the installed $installed is not the haul of any archive that sha256.sum vouches for; it was removed"
-    fi
+    # It runs, and is the version asked for, before it goes where later steps find it.
+    chmod 755 "${found[0]}"
     local said
-    said=$("$installed" --version) || fail "the installed haul does not run"
+    said=$("${found[0]}" --version) || fail "the haul in $name does not run here"
     [ "$said" = "haul $app_version" ] || fail "\`haul --version\` says \`$said\`, not \`haul $app_version\`"
-    note "installed haul $app_version into $bin_dir: the haul of ${same#"$tmp/unpacked/"}, byte for byte"
+    mkdir -p "$bin_dir"
+    local placed=$bin_dir/.haul-action-$$
+    if ! { cp "${found[0]}" "$placed" && chmod 755 "$placed" && mv -f "$placed" "$bin_dir/haul$exe"; }; then
+        rm -f "$placed"
+        fail "could not put haul$exe into $bin_dir"
+    fi
+    note "installed haul $app_version into $bin_dir from $name"
 
     add_path "$bin_dir"
     output version "$app_version"
@@ -223,13 +226,17 @@ sync_project() {
         output synced false
         return
     fi
+    [ -d "$workdir" ] || fail "working-directory \`$workdir\` is not a directory"
     local args=(sync)
     if [ -f "$workdir/haul.lock" ]; then
         if [ "$frozen" = true ]; then args+=(--frozen); fi
     elif [ -f "$workdir/haul.toml" ] && [ "$frozen" = false ]; then
         note "no haul.lock in $workdir: haul sync locks haul.toml first"
+    elif [ -f "$workdir/haul.toml" ]; then
+        # As `haul sync --frozen` does: a project whose lock is missing is not synced by luck.
+        fail "$workdir has haul.toml but no haul.lock: run \`haul lock\` and commit haul.lock (or set \`frozen: false\`)"
     else
-        note "no haul.lock in $workdir: nothing to sync"
+        note "no haul.toml in $workdir: nothing to sync"
         output synced false
         return
     fi
@@ -237,8 +244,13 @@ sync_project() {
     # the project's own.
     local json own
     PATH=$bin_dir:$PATH
-    json=$(cd "$workdir" && "$bin_dir/haul$exe" "${args[@]}" --json) ||
-        fail "haul ${args[*]} failed in $workdir"
+    local code=0
+    json=$(CDPATH='' && cd -- "$workdir" && "$bin_dir/haul$exe" "${args[@]}" --json) || code=$?
+    if [ "$code" != 0 ]; then
+        # haul's own exit code (4: a verification failed) is the step's.
+        printf '::error title=haul::haul %s failed in %s (exit %s)\n' "${args[*]}" "$workdir" "$code" >&2
+        exit "$code"
+    fi
     own=$(printf '%s\n' "$json" | synced_bin_dir)
     if [ -n "$own" ] && [ "$own" != "$(native "$bin_dir")" ] && [ "$own" != "$bin_dir" ]; then
         add_path "$own"

@@ -253,9 +253,17 @@ output_of() { # $1 = home, $2 = output name
     sed -n "s/^$2=//p" "$1/github_output"
 }
 
+# The action reads the installer (for the version a release holds) and never runs it: what it
+# would do here leaves a mark.
+for v in "$old" "$new"; do
+    # shellcheck disable=SC2016 # the installer's text, expanded when it runs
+    printf '\ntouch "$HOME/the-installer-ran"\n' >>"$releases/v$v/haul-installer.sh"
+done
+
 : >"$work/requests.log"
 home=$work/action-home
 run_action "$home" app HAUL_ACTION_VERSION="$old" || fail "the action failed"
+[ ! -e "$home/the-installer-ran" ] || fail "the action ran the release's installer"
 [ "$(cat "$home/github_path")" = "$home/.local/bin" ] ||
     fail "GITHUB_PATH holds \`$(cat "$home/github_path")\`, not the bin dir $home/.local/bin"
 grep -qx "HAUL_BIN_DIR=$home/.local/bin" "$home/github_env" || fail "GITHUB_ENV sets no HAUL_BIN_DIR"
@@ -293,6 +301,19 @@ run_action "$home" tools HAUL_ACTION_VERSION=latest || fail "the action failed"
     fail "GITHUB_PATH holds \`$(cat "$home/github_path")\`"
 [ "$("$workspace/tools/.haul/bin/standin")" = "standin 1.0.0" ] ||
     fail "the stand-in tool is not in the project's bin-dir"
+
+step "the GitHub Action: a relative HAUL_BIN_DIR, and haul.toml without haul.lock, fail"
+home=$work/action-home5
+if run_action "$home" app HAUL_ACTION_VERSION="$old" HAUL_BIN_DIR=.tools 2>"$work/relative.err"; then
+    fail "the action passed with a relative HAUL_BIN_DIR"
+fi
+grep -q "HAUL_BIN_DIR must be an absolute path" "$work/relative.err" || fail "no word of the relative path"
+mkdir -p "$workspace/unlocked"
+cp "$workspace/app/haul.toml" "$workspace/unlocked/haul.toml"
+if run_action "$home" unlocked HAUL_ACTION_VERSION="$old" 2>"$work/unlocked.err"; then
+    fail "the action passed with haul.toml and no haul.lock"
+fi
+grep -q "has haul.toml but no haul.lock" "$work/unlocked.err" || fail "no word of the missing lock"
 
 step "the GitHub Action: a haul.lock that does not match haul.toml fails"
 home=$work/action-home3
