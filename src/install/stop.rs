@@ -19,6 +19,8 @@ use crate::error::{ExitCode, UserError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     Interrupt,
+    // Windows has no SIGTERM (its Ctrl-Break is taken as Ctrl-C).
+    #[cfg_attr(windows, allow(dead_code))]
     Terminate,
 }
 
