@@ -63,11 +63,13 @@ export_env() { one_line "$2"; printf '%s=%s\n' "$1" "$2" >>"$GITHUB_ENV"; }
 native() { if command -v cygpath >/dev/null 2>&1; then cygpath -w "$1"; else printf '%s' "$1"; fi; }
 add_path() { local p; p=$(native "$1"); one_line "$p"; printf '%s\n' "$p" >>"$GITHUB_PATH"; }
 
+# The file on stdin: GNU sha256sum escapes a name with a backslash (`D:\a\_temp` on Windows
+# runners) and then starts its line with `\`.
 sha256_of() {
     if command -v sha256sum >/dev/null 2>&1; then
-        sha256sum -b "$1" | cut -d' ' -f1
+        sha256sum -b <"$1" | cut -d' ' -f1
     else
-        shasum -a 256 -b "$1" | cut -d' ' -f1
+        shasum -a 256 -b <"$1" | cut -d' ' -f1
     fi
 }
 
