@@ -185,6 +185,8 @@ fn unlink_unlocked(ctx: &Context, lock: &Lock, dir: &Path) -> Result<()> {
         if !stale(record) {
             continue;
         }
+        // A stop meanwhile lets this change be made whole, then ends haul.
+        let _finishing = crate::install::stop::finishing();
         let gone = ctx.store.change(&record.name, |now| {
             let Some(current) = now.record().filter(|r| stale(r)) else {
                 return Ok((Change::leave(), Vec::new()));

@@ -39,6 +39,10 @@ static LISTENING: AtomicUsize = AtomicUsize::new(0);
 /// Whether a part of the run heard a stop and ends the run itself.
 static HEARD: AtomicBool = AtomicBool::new(false);
 
+/// A stop the watcher heard while a part of the run was [`finishing`] (0: none; else the exit
+/// code): the run ends with it once that part is done.
+static PENDING: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
 /// Counts one listening part while it lives.
 struct Listening;
 
@@ -148,13 +152,46 @@ fn watch(
 }
 
 /// A signal the watcher heard: the run ends now, unless a part of it is listening (or heard
-/// one and is ending the run itself).
+/// one and is ending the run itself); a part that is [`finishing`] ends it once it is done.
 fn unheard(stop: Stop) {
     crate::store::stop_waiting();
-    if LISTENING.load(Ordering::SeqCst) == 0 && !HEARD.load(Ordering::SeqCst) {
+    PENDING.store(stop.exit_code().code(), Ordering::SeqCst);
+    end_if_unheard();
+}
+
+/// End haul with the pending stop's code when no part of the run listens or is finishing,
+/// and none heard it.
+fn end_if_unheard() {
+    let code = PENDING.load(Ordering::SeqCst);
+    if code != 0 && LISTENING.load(Ordering::SeqCst) == 0 && !HEARD.load(Ordering::SeqCst) {
+        // Said as any stop is (the printer belongs to the run this ends).
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), b"error: interrupted\n");
         #[allow(clippy::exit, reason = "what the signal does when nothing listens")]
-        std::process::exit(i32::from(stop.exit_code().code()));
+        std::process::exit(i32::from(code));
     }
+}
+
+/// While it lives, a stop does not end haul at once: a change it guards is made whole first
+/// (a change waiting for the store's lock gives up), and then haul ends with the stop's code.
+pub(crate) struct Finishing;
+
+/// A [`Finishing`] part of the run, from now until it is dropped.
+pub(crate) fn finishing() -> Finishing {
+    LISTENING.fetch_add(1, Ordering::SeqCst);
+    Finishing
+}
+
+impl Drop for Finishing {
+    fn drop(&mut self) {
+        LISTENING.fetch_sub(1, Ordering::SeqCst);
+        end_if_unheard();
+    }
+}
+
+/// From now on no stop ends haul: what it does now (haul being replaced by a new one, and the
+/// little after it) runs to its end, and haul ends as it would have.
+pub(crate) fn no_stop_from_here() {
+    LISTENING.fetch_add(1, Ordering::SeqCst);
 }
 
 /// `work`, unless Ctrl-C or SIGTERM comes first: then it is dropped (so what it held,

@@ -368,8 +368,10 @@ fn install(
     sweep_leftovers(beside, &placed);
     stopped(stop)?;
     let trial = Trial::start(&new_exe, beside, inside, floor, stop)?;
-    // The last moment a stop is heard: from here haul is being replaced.
+    // The last moment a stop is heard: from here haul is being replaced, and that, and what
+    // follows it (the install receipt), runs to its end.
     stopped(stop)?;
+    crate::install::stop::no_stop_from_here();
     self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         let message = if err.kind() == std::io::ErrorKind::PermissionDenied {

@@ -652,7 +652,10 @@ fn a_stop_after_the_installs_still_ends_haul() {
         .unwrap();
     assert!(sent.success());
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(143), "{said}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(143), "{said}{rest}");
+    assert!(rest.contains("interrupted"), "{said}{rest}");
     drop(held);
     assert!(beta.exists(), "the unlinking waited for was made");
 }
