@@ -61,6 +61,8 @@ output() { one_line "$2"; printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"; }
 export_env() { one_line "$2"; printf '%s=%s\n' "$1" "$2" >>"$GITHUB_ENV"; }
 # Windows runners run this under Git's bash; $GITHUB_PATH wants Windows paths there.
 native() { if command -v cygpath >/dev/null 2>&1; then cygpath -w "$1"; else printf '%s' "$1"; fi; }
+# And bash's own spelling, for its PATH (`C:\…` holds the `:` that PATH splits on).
+posix() { if command -v cygpath >/dev/null 2>&1; then cygpath -u "$1"; else printf '%s' "$1"; fi; }
 add_path() { local p; p=$(native "$1"); one_line "$p"; printf '%s\n' "$p" >>"$GITHUB_PATH"; }
 
 # The file on stdin: GNU sha256sum escapes a name with a backslash (`D:\a\_temp` on Windows
@@ -175,6 +177,12 @@ install_haul() {
     tag=v$app_version
 
     fetch "$releases/download/$tag/sha256.sum" "$tmp/sha256.sum"
+    if [ -z "$wanted" ]; then
+        # The installer's text chose the release: it must be the one `latest` leads to.
+        fetch "$releases/latest/download/sha256.sum" "$tmp/latest.sum"
+        cmp -s "$tmp/sha256.sum" "$tmp/latest.sum" ||
+            fail "the latest release's installer names haul $app_version, whose sha256.sum is not the latest release's"
+    fi
     local names=() name listed got
     while read -r _ name; do
         names+=("${name#\*}")
@@ -192,7 +200,7 @@ install_haul() {
     case $name in
         *.zip) unzip -q "$tmp/$name" -d "$tmp/unpacked" ;;
         *) tar -xJf "$tmp/$name" -C "$tmp/unpacked" ;;
-    esac
+    esac || fail "$name of haul $tag cannot be unpacked"
     local found=() candidate
     while IFS= read -r -d '' candidate; do found+=("$candidate"); done \
         < <(find "$tmp/unpacked" -type f -name "haul$exe" -print0)
@@ -245,7 +253,7 @@ sync_project() {
     # The directory haul linked the tools into goes on PATH for the later steps, when it is
     # the project's own.
     local json own
-    PATH=$bin_dir:$PATH
+    PATH=$(posix "$bin_dir"):$PATH
     local code=0
     json=$(CDPATH='' && cd -- "$workdir" && "$bin_dir/haul$exe" "${args[@]}" --json) || code=$?
     if [ "$code" != 0 ]; then
