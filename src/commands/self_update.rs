@@ -120,6 +120,9 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 /// that runs to its end.
 async fn replace(replacement: &Replacement<'_>) -> Result<String> {
     let interrupted = || UserError::new("interrupted; haul was not changed");
+    // Listening for the unpacking and the trial starts now, so that no stop between the
+    // download and them goes unheard.
+    let listening = crate::install::stop::interrupt()?;
     let downloaded =
         crate::install::stop::unless_interrupted(self_update::download(replacement), interrupted)
             .await?;
@@ -127,7 +130,6 @@ async fn replace(replacement: &Replacement<'_>) -> Result<String> {
     // between its steps.
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let heard = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let listening = crate::install::stop::interrupt()?;
     let watcher = tokio::spawn({
         let (stop, heard) = (std::sync::Arc::clone(&stop), std::sync::Arc::clone(&heard));
         async move {
