@@ -14,6 +14,7 @@ mod names;
 mod paths;
 mod platform;
 mod redact;
+mod stopping;
 mod units;
 mod version;
 

@@ -143,7 +143,7 @@ async fn replace(replacement: &Replacement<'_>) -> Result<String> {
     let result = self_update::install_downloaded(replacement, downloaded, stop).await;
     watcher.abort();
     match result {
-        Err(err) if err.is::<self_update::Stopped>() => {
+        Err(err) if err.is::<crate::stopping::Stopped>() => {
             let signal = heard
                 .lock()
                 .ok()

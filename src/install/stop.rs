@@ -103,7 +103,7 @@ pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, Use
         };
         HEARD.store(true, Ordering::SeqCst);
         // A change still waiting for the store's lock is not one being made.
-        crate::store::stop_waiting();
+        crate::stopping::request();
         drop(listening);
         stop
     })
@@ -154,7 +154,7 @@ fn watch(
 /// A signal the watcher heard: the run ends now, unless a part of it is listening (or heard
 /// one and is ending the run itself); a part that is [`finishing`] ends it once it is done.
 fn unheard(stop: Stop) {
-    crate::store::stop_waiting();
+    crate::stopping::request();
     PENDING.store(stop.exit_code().code(), Ordering::SeqCst);
     end_if_unheard();
 }

@@ -287,15 +287,10 @@ pub async fn download(r: &Replacement<'_>) -> Result<Downloaded> {
     Ok(Downloaded { dir, path })
 }
 
-/// What [`install_downloaded`] returns when `stop` was set before haul was being replaced:
-/// haul was not changed.
-#[derive(Debug, thiserror::Error)]
-#[error("stopped before haul was replaced; haul was not changed")]
-pub struct Stopped;
-
 /// Unpack the verified archive and put its haul in place of the running one. Once started,
 /// this runs to its end, whatever happens to the future; `stop` (Ctrl-C, SIGTERM) ends it
-/// with [`Stopped`] until the new haul is being put in place, which then finishes.
+/// with [`crate::stopping::Stopped`] until the new haul is being put in place, which then
+/// finishes.
 pub async fn install_downloaded(
     r: &Replacement<'_>,
     downloaded: Downloaded,
@@ -442,10 +437,10 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
     }
 }
 
-/// [`Stopped`] once `stop` is set.
+/// [`crate::stopping::Stopped`] once `stop` is set.
 fn stopped(stop: &std::sync::atomic::AtomicBool) -> Result<()> {
     if stop.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(Stopped.into());
+        return Err(crate::stopping::Stopped.into());
     }
     Ok(())
 }
@@ -522,7 +517,7 @@ impl Trial {
             if stop.load(std::sync::atomic::Ordering::SeqCst) {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(Stopped.into());
+                return Err(crate::stopping::Stopped.into());
             }
             if started.elapsed() > TRIAL_TIME {
                 let _ = child.kill();

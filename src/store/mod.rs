@@ -867,19 +867,10 @@ pub(crate) fn write_atomic_as(
     Ok(())
 }
 
-/// Set once Ctrl-C or SIGTERM was heard ([`stop_waiting`]).
-static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Ctrl-C or SIGTERM was heard: a change still waiting for the store's lock gives up (nothing
-/// of it was done) rather than keep haul from stopping until another haul is done.
-pub fn stop_waiting() {
-    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
-}
-
 /// Wait for the lock on `file` (at `path`), which another holds, unless haul is stopping.
 fn wait_for(file: &std::fs::File, path: &Path) -> Result<()> {
     loop {
-        if STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+        if crate::stopping::requested() {
             return Err(UserError::new(
                 "stopped while waiting for another haul to finish changing the store; this change was not made",
             )

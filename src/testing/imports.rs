@@ -156,7 +156,7 @@ const RULES: &[Rule] = &[
 /// group and the groups before it.
 const GROUPS: &[&[&str]] = &[
     &[
-        "error", "format", "names", "paths", "platform", "redact", "units", "version",
+        "error", "format", "names", "paths", "platform", "redact", "stopping", "units", "version",
     ],
     &[
         "catalog", "fetch", "request", "resolve", "select", "store", "unpack", "verify",

@@ -96,6 +96,8 @@ impl<'a> Budget<'a> {
         let mut buf = vec![0u8; 64 * 1024];
         let mut total = 0u64;
         loop {
+            // A tool of gigabytes takes seconds: a stop ends it between two reads.
+            crate::stopping::check()?;
             let n = match reader.read(&mut buf) {
                 Ok(0) => return Ok(total),
                 Ok(n) => n,

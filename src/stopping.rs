@@ -1,0 +1,27 @@
+//! Whether haul was told to stop (Ctrl-C, SIGTERM). Work that runs on a thread of its own,
+//! which dropping a future cannot end (unpacking, hashing a cached download, waiting for the
+//! store's lock), looks here and gives up, so that haul stops at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// haul was told to stop.
+pub fn request() {
+    STOPPING.store(true, Ordering::SeqCst);
+}
+
+/// Whether haul was told to stop.
+pub fn requested() -> bool {
+    STOPPING.load(Ordering::SeqCst)
+}
+
+/// The error of work that gave up because haul was told to stop.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped before it was done")]
+pub struct Stopped;
+
+/// [`Stopped`] once haul was told to stop.
+pub fn check() -> Result<(), Stopped> {
+    if requested() { Err(Stopped) } else { Ok(()) }
+}
