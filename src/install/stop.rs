@@ -19,8 +19,6 @@ use crate::error::{ExitCode, UserError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     Interrupt,
-    // Windows has no SIGTERM (its Ctrl-Break is taken as Ctrl-C).
-    #[cfg_attr(windows, allow(dead_code))]
     Terminate,
 }
 
@@ -59,33 +57,43 @@ impl Drop for Listening {
     }
 }
 
-/// The two signals, as streams (inside the runtime); the second's [`Stop`].
-#[cfg(unix)]
-fn signals() -> std::io::Result<(
-    tokio::signal::unix::Signal,
-    tokio::signal::unix::Signal,
-    Stop,
-)> {
-    use tokio::signal::unix::{SignalKind, signal};
-    Ok((
-        signal(SignalKind::interrupt())?,
-        signal(SignalKind::terminate())?,
-        Stop::Terminate,
-    ))
+/// Ctrl-C and SIGTERM as streams (inside the runtime); on Windows, Ctrl-C and Ctrl-Break.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(windows)]
+    interrupt: tokio::signal::windows::CtrlC,
+    #[cfg(windows)]
+    terminate: tokio::signal::windows::CtrlBreak,
 }
 
-/// The two signals, as streams (inside the runtime); Ctrl-Break is Ctrl-C's twin on Windows.
-#[cfg(windows)]
-fn signals() -> std::io::Result<(
-    tokio::signal::windows::CtrlC,
-    tokio::signal::windows::CtrlBreak,
-    Stop,
-)> {
-    Ok((
-        tokio::signal::windows::ctrl_c()?,
-        tokio::signal::windows::ctrl_break()?,
-        Stop::Interrupt,
-    ))
+impl Signals {
+    #[cfg(unix)]
+    fn new() -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    #[cfg(windows)]
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {
+            interrupt: tokio::signal::windows::ctrl_c()?,
+            terminate: tokio::signal::windows::ctrl_break()?,
+        })
+    }
+
+    /// The next stop. Ctrl-Break is Ctrl-C's twin on Windows.
+    async fn next(&mut self) -> Stop {
+        tokio::select! {
+            _ = self.interrupt.recv() => Stop::Interrupt,
+            _ = self.terminate.recv() => if cfg!(unix) { Stop::Terminate } else { Stop::Interrupt },
+        }
+    }
 }
 
 /// A future that completes on Ctrl-C or SIGTERM ([`Stop`]), listening from the moment it is
@@ -93,14 +101,11 @@ fn signals() -> std::io::Result<(
 pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, UserError> {
     let failed =
         |err: std::io::Error| UserError::new("cannot listen for Ctrl-C").caused_by(err.to_string());
-    let (mut interrupt, mut terminate, terminated) = signals().map_err(failed)?;
-    watch(signals().map_err(failed)?);
+    let mut signals = Signals::new().map_err(failed)?;
+    watch(Signals::new().map_err(failed)?);
     let listening = Listening::new();
     Ok(async move {
-        let stop = tokio::select! {
-            _ = interrupt.recv() => Stop::Interrupt,
-            _ = terminate.recv() => terminated,
-        };
+        let stop = signals.next().await;
         HEARD.store(true, Ordering::SeqCst);
         // A change still waiting for the store's lock is not one being made.
         crate::stopping::request();
@@ -111,42 +116,10 @@ pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, Use
 
 /// While the runtime lives, end haul at once on a signal no part of the run listens for (as
 /// the signal would have, had nothing listened), with its exit code.
-#[cfg(unix)]
-fn watch(
-    (mut interrupt, mut terminate, terminated): (
-        tokio::signal::unix::Signal,
-        tokio::signal::unix::Signal,
-        Stop,
-    ),
-) {
+fn watch(mut signals: Signals) {
     tokio::spawn(async move {
         loop {
-            let stop = tokio::select! {
-                _ = interrupt.recv() => Stop::Interrupt,
-                _ = terminate.recv() => terminated,
-            };
-            unheard(stop);
-        }
-    });
-}
-
-/// While the runtime lives, end haul at once on a signal no part of the run listens for (as
-/// the signal would have, had nothing listened), with its exit code.
-#[cfg(windows)]
-fn watch(
-    (mut interrupt, mut terminate, terminated): (
-        tokio::signal::windows::CtrlC,
-        tokio::signal::windows::CtrlBreak,
-        Stop,
-    ),
-) {
-    tokio::spawn(async move {
-        loop {
-            let stop = tokio::select! {
-                _ = interrupt.recv() => Stop::Interrupt,
-                _ = terminate.recv() => terminated,
-            };
-            unheard(stop);
+            unheard(signals.next().await);
         }
     });
 }

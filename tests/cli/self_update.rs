@@ -737,11 +737,7 @@ fn a_stop_while_the_new_haul_is_tried_changes_nothing() {
         // Opening the pipe waits for the trial to open it.
         let started = std::fs::read_to_string(&fifo).unwrap();
         assert_eq!(started.trim(), "started");
-        let sent = std::process::Command::new("kill")
-            .args(["-s", signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        crate::support::send_signal(&child, signal);
         let out = child.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{stderr}");

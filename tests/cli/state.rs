@@ -560,7 +560,6 @@ fn a_second_haul_waits_for_a_change_under_way() {
 #[cfg(unix)]
 #[test]
 fn a_haul_waiting_for_the_store_stops_when_told() {
-    use std::io::BufRead as _;
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
         let env = TestEnv::new();
         publish_simple(&env.server, "acme/widget", "1.0.0");
@@ -575,18 +574,8 @@ fn a_haul_waiting_for_the_store_stops_when_told() {
             .spawn()
             .unwrap();
         let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-        let mut said = String::new();
-        let mut line = String::new();
-        while !line.contains("waiting for another haul") {
-            line.clear();
-            assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no wait was said");
-            said.push_str(&line);
-        }
-        let sent = std::process::Command::new("kill")
-            .args(["-s", signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        let said = crate::support::read_until(&mut stderr, "waiting for another haul");
+        crate::support::send_signal(&child, signal);
         let status = child.wait().unwrap();
         let mut rest = String::new();
         std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
@@ -604,7 +593,6 @@ fn a_haul_waiting_for_the_store_stops_when_told() {
 #[cfg(unix)]
 #[test]
 fn a_stop_after_the_installs_still_ends_haul() {
-    use std::io::BufRead as _;
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/alpha", "1.0.0");
     publish_simple(&env.server, "acme/beta", "1.0.0");
@@ -635,22 +623,8 @@ fn a_stop_after_the_installs_still_ends_haul() {
         .spawn()
         .unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
-    let mut said = String::new();
-    let mut line = String::new();
-    while !line.contains("waiting for another haul") {
-        line.clear();
-        assert_ne!(
-            stderr.read_line(&mut line).unwrap(),
-            0,
-            "no wait was said: {said}"
-        );
-        said.push_str(&line);
-    }
-    let sent = std::process::Command::new("kill")
-        .args(["-s", "TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    let said = crate::support::read_until(&mut stderr, "waiting for another haul");
+    crate::support::send_signal(&child, "TERM");
     let status = child.wait().unwrap();
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();

@@ -186,11 +186,7 @@ impl TestEnv {
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("the request reached the server");
         assert_eq!(stalled, path);
-        let status = std::process::Command::new("kill")
-            .args(["-s", signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        send_signal(&child, signal);
         child.wait_with_output().unwrap()
     }
 
@@ -569,4 +565,33 @@ pub fn paused_at(cmd: &mut std::process::Command, step: &str) -> Paused {
         .any(|line| line.unwrap().contains(&format!("paused at {step}")));
     assert!(paused, "{step}: haul never reached the step");
     Paused(child)
+}
+
+/// Send `signal` (a name `kill -s` takes) to `child`.
+#[cfg(unix)]
+pub fn send_signal(child: &std::process::Child, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args(["-s", signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -s {signal} failed");
+}
+
+/// Read `reader` line by line until a line holds `needle`; what was read, that line included.
+/// Fails when the stream ends first.
+#[cfg(unix)]
+pub fn read_until(reader: &mut impl std::io::BufRead, needle: &str) -> String {
+    let mut said = String::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(
+            reader.read_line(&mut line).unwrap(),
+            0,
+            "no line holds {needle:?}: {said}"
+        );
+        said.push_str(&line);
+        if line.contains(needle) {
+            return said;
+        }
+    }
 }
