@@ -579,8 +579,8 @@ pub struct SelfUpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// Repair what can be repaired: half-done changes, broken links, versions whose files are
-    /// gone, damaged records, leftovers
+    /// Repair what can be repaired: half-done changes (completed, or undone when they failed),
+    /// broken links, versions whose files are gone, damaged records, leftovers
     #[arg(long)]
     pub fix: bool,
 

@@ -595,7 +595,10 @@ fn doctor_reports_what_a_killed_run_left_in_staging() {
         "{problems}"
     );
     let fixed = env.doctor_fix();
-    assert!(!fixed.contains("leftover"), "{fixed}");
+    assert!(
+        fixed.contains("removed 1 leftover of interrupted runs from `staging/`"),
+        "{fixed}"
+    );
     let mut left = env.staging_entries();
     left.sort();
     assert_eq!(left, ["alpha-LiVe01", "alpha-LiVe01.lock"]);

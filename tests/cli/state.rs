@@ -688,6 +688,24 @@ fn lists_link(env: &TestEnv, tool: &str, bin: &str) -> bool {
         .any(|l| l["path"].as_str() == Some(link.to_str().unwrap()))
 }
 
+/// `doctor --fix` says what finishing a change a crash left did.
+#[cfg(unix)]
+#[test]
+fn doctor_fix_says_it_completed_a_change() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    paused_at(&env, "record-written", &["install", "acme/widget"]).kill();
+    let fixed = env.doctor_fix();
+    assert!(
+        fixed.contains("completed the half-done change to `widget`"),
+        "{fixed}"
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
 /// `install --force` that takes a link over from another tool is one change: a crash at any
 /// step leaves either no change or the whole one, never both records listing the link.
 #[cfg(unix)]

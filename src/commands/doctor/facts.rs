@@ -269,12 +269,18 @@ fn file_name(path: &Path) -> String {
 /// How many leftovers of interrupted runs `staging/` holds, and their size.
 fn leftovers(ctx: &Context) -> (usize, u64) {
     let left = ctx.store.leftovers();
-    // A staging directory and its lock file are one leftover.
-    let count = left
-        .iter()
+    (
+        count_leftovers(left.iter()),
+        left.iter().map(|p| size_of_any(p)).sum(),
+    )
+}
+
+/// How many leftovers `paths` (of [`crate::store::Store::leftovers`]) are: a staging directory
+/// and its lock file are one.
+pub(super) fn count_leftovers<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> usize {
+    paths
         .filter(|p| p.extension().is_none_or(|e| e != "lock"))
-        .count();
-    (count, left.iter().map(|p| size_of_any(p)).sum())
+        .count()
 }
 
 /// The size of the file or directory tree at `path`.

@@ -21,11 +21,32 @@ pub struct Fixed {
 pub fn fix(ctx: &Context) -> Result<Fixed> {
     let store = &ctx.store;
     let mut fixed = Fixed::default();
+    // What taking the lock the first time sweeps and recovers, said once it did.
+    let leftovers = store.leftovers();
+    let pending = store.pending();
     // Under the lock: another haul may be in the middle of a change it journaled.
     let lock = store.lock()?;
     for (name, why) in store.recover() {
         fixed.left.push(format!(
             "the change to `{name}` was not completed or undone: {why}"
+        ));
+    }
+    let still = store.pending();
+    for was in pending
+        .iter()
+        .filter(|p| !still.iter().any(|s| s.name == p.name))
+    {
+        fixed.done.push(if was.undo {
+            format!("undid the failed change to `{}`", was.name)
+        } else {
+            format!("completed the half-done change to `{}`", was.name)
+        });
+    }
+    let removed = facts::count_leftovers(leftovers.iter().filter(|p| !p.exists()));
+    if removed > 0 {
+        fixed.done.push(format!(
+            "removed {} of interrupted runs from `staging/`",
+            crate::units::count(removed, "leftover")
         ));
     }
     drop(lock);
