@@ -265,7 +265,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// The bytes under `dir`, not following links.
 /// How many leftovers of interrupted runs `staging/` holds, and their size.
 fn leftovers(ctx: &Context) -> (usize, u64) {
     let left = ctx.store.leftovers();
@@ -292,6 +291,7 @@ fn size_of_any(path: &Path) -> u64 {
     }
 }
 
+/// The bytes under `dir`, not following links.
 pub fn size_of(dir: &Path) -> u64 {
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
