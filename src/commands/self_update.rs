@@ -126,32 +126,19 @@ async fn replace(replacement: &Replacement<'_>) -> Result<String> {
     let downloaded =
         crate::install::stop::unless_interrupted(self_update::download(replacement), interrupted)
             .await?;
-    // Unpacking and trying the new haul run on a thread of their own, which looks at `stop`
-    // between its steps.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let heard = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let watcher = tokio::spawn({
-        let (stop, heard) = (std::sync::Arc::clone(&stop), std::sync::Arc::clone(&heard));
-        async move {
-            let signal = listening.await;
-            if let Ok(mut heard) = heard.lock() {
-                *heard = Some(signal);
-            }
-            stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-    });
-    let result = self_update::install_downloaded(replacement, downloaded, stop).await;
-    watcher.abort();
-    match result {
+    // Unpacking and trying the new haul run on a thread of their own, which looks between its
+    // steps whether haul was told to stop (which the listener, polled here, says).
+    let heard = tokio::spawn(listening);
+    match self_update::install_downloaded(replacement, downloaded).await {
+        // The listener heard the stop, and says which.
         Err(err) if err.is::<crate::stopping::Stopped>() => {
-            let signal = heard
-                .lock()
-                .ok()
-                .and_then(|heard| *heard)
-                .unwrap_or(crate::install::stop::Stop::Interrupt);
+            let signal = heard.await.unwrap_or(crate::install::stop::Stop::Interrupt);
             Err(interrupted().exit(signal.exit_code()).into())
         }
-        other => other,
+        other => {
+            heard.abort();
+            other
+        }
     }
 }
 

@@ -288,14 +288,10 @@ pub async fn download(r: &Replacement<'_>) -> Result<Downloaded> {
 }
 
 /// Unpack the verified archive and put its haul in place of the running one. Once started,
-/// this runs to its end, whatever happens to the future; `stop` (Ctrl-C, SIGTERM) ends it
-/// with [`crate::stopping::Stopped`] until the new haul is being put in place, which then
-/// finishes.
-pub async fn install_downloaded(
-    r: &Replacement<'_>,
-    downloaded: Downloaded,
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-) -> Result<String> {
+/// this runs to its end, whatever happens to the future; a stop (Ctrl-C, SIGTERM, heard by a
+/// listener of the caller's: [`crate::stopping`]) ends it with [`crate::stopping::Stopped`]
+/// until the new haul is being put in place, which then finishes.
+pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> Result<String> {
     let release = r.checked.release;
     let inside = path_in_archive(target());
     let limits = r.limits;
@@ -307,7 +303,7 @@ pub async fn install_downloaded(
     };
     tokio::task::spawn_blocking(move || {
         let Downloaded { dir, path } = downloaded;
-        install(&path, dir.path(), &inside, &limits, floor.as_ref(), &stop)
+        install(&path, dir.path(), &inside, &limits, floor.as_ref())
     })
     .await
     .context("the update task stopped")??;
@@ -326,7 +322,6 @@ fn install(
     inside: &str,
     limits: &crate::unpack::Limits,
     floor: Option<&Version>,
-    stop: &std::sync::atomic::AtomicBool,
 ) -> Result<()> {
     let name = archive
         .file_name()
@@ -361,11 +356,11 @@ fn install(
     let placed = std::fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
     let beside = placed.parent().unwrap_or(Path::new("."));
     sweep_leftovers(beside, &placed);
-    stopped(stop)?;
-    let trial = Trial::start(&new_exe, beside, inside, floor, stop)?;
+    crate::stopping::check()?;
+    let trial = Trial::start(&new_exe, beside, inside, floor)?;
     // The last moment a stop is heard: from here haul is being replaced, and that, and what
     // follows it (the install receipt), runs to its end.
-    stopped(stop)?;
+    crate::stopping::check()?;
     crate::install::stop::no_stop_from_here();
     self_replace::self_replace(&trial.path).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
@@ -437,14 +432,6 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
     }
 }
 
-/// [`crate::stopping::Stopped`] once `stop` is set.
-fn stopped(stop: &std::sync::atomic::AtomicBool) -> Result<()> {
-    if stop.load(std::sync::atomic::Ordering::SeqCst) {
-        return Err(crate::stopping::Stopped.into());
-    }
-    Ok(())
-}
-
 /// How old a leftover of an update must be before another update removes it: far longer than
 /// an update takes to try and place the new haul.
 const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(600);
@@ -467,13 +454,12 @@ impl Trial {
     }
 
     /// The trial of `new_exe`, which must say it is haul, at `floor` or newer; ended (the copy
-    /// killed and removed) when `stop` is set meanwhile.
+    /// killed and removed) when haul is told to stop meanwhile.
     fn start(
         new_exe: &Path,
         beside: &Path,
         inside: &str,
         floor: Option<&Version>,
-        stop: &std::sync::atomic::AtomicBool,
     ) -> Result<Trial> {
         let path = beside.join(format!(
             "{}{}{}",
@@ -514,7 +500,7 @@ impl Trial {
             if let Some(status) = child.try_wait()? {
                 break status;
             }
-            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            if crate::stopping::requested() {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(crate::stopping::Stopped.into());
@@ -622,8 +608,7 @@ mod tests {
         );
         let at = dir.path().join(&name);
         std::fs::write(&at, b"mine").unwrap();
-        let go = std::sync::atomic::AtomicBool::new(false);
-        let err = Trial::start(&new_exe, dir.path(), "haul", None, &go)
+        let err = Trial::start(&new_exe, dir.path(), "haul", None)
             .err()
             .unwrap();
         assert!(format!("{err:#}").contains("cannot write"), "{err:#}");
@@ -634,7 +619,7 @@ mod tests {
             std::fs::write(&victim, b"victim").unwrap();
             std::fs::remove_file(&at).unwrap();
             std::os::unix::fs::symlink(&victim, &at).unwrap();
-            assert!(Trial::start(&new_exe, dir.path(), "haul", None, &go).is_err());
+            assert!(Trial::start(&new_exe, dir.path(), "haul", None).is_err());
             assert_eq!(std::fs::read(&victim).unwrap(), b"victim");
             assert!(std::fs::symlink_metadata(&at).unwrap().is_symlink());
         }
