@@ -132,44 +132,38 @@ fn relock_saying(
     jobs: usize,
     json: Option<&Path>,
 ) -> Result<Lock> {
-    let not = match relock_each(ctx, project, None, jobs) {
+    // The error that ends the command, and the tools that could not be locked with theirs
+    // (none when the lock failed as a whole: written, or refused for two tools together).
+    let (err, failed) = match relock_each(ctx, project, None, jobs) {
         Ok(Ok(lock)) => return Ok(lock),
-        Ok(Err(not)) => not,
-        // The lock as a whole (written, or refused for two tools together): every tool failed.
-        Err(err) => {
-            if let Some(bin_dir) = json {
-                let error = Report::of(&err).one_line();
-                let failed = project
-                    .manifest
-                    .wanted()
-                    .iter()
-                    .map(|want| (want.key.clone(), error.clone()))
-                    .collect();
-                print_not_started(ctx, bin_dir, failed)?;
-            }
-            return Err(err);
+        Ok(Err(not)) => {
+            let failed: Vec<(String, String)> = not
+                .failed
+                .iter()
+                .map(|(key, err)| (key.clone(), Report::of(err).one_line()))
+                .collect();
+            (anyhow::Error::from(not.error()), failed)
         }
+        Err(err) => (err, Vec::new()),
     };
     if let Some(bin_dir) = json {
-        let failed = project
+        let whole = Report::of(&err).one_line();
+        let summary = project
             .manifest
             .wanted()
             .iter()
             .map(|want| {
-                let error = not
-                    .failed
-                    .iter()
-                    .find(|(key, _)| *key == want.key)
-                    .map_or_else(
-                        || Withheld.to_string(),
-                        |(_, err)| Report::of(err).one_line(),
-                    );
+                let error = match failed.iter().find(|(key, _)| *key == want.key) {
+                    Some((_, error)) => error.clone(),
+                    None if failed.is_empty() => whole.clone(),
+                    None => Withheld.to_string(),
+                };
                 (want.key.clone(), error)
             })
             .collect();
-        print_not_started(ctx, bin_dir, failed)?;
+        print_not_started(ctx, bin_dir, summary)?;
     }
-    Err(not.error().into())
+    Err(err)
 }
 
 /// The project's bin-dir holds the lock's tools and nothing else: after a sync, the links haul
