@@ -42,6 +42,11 @@ pub fn link_within(root: &Path, within: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Whether `path` is a symbolic link (on Windows, a junction too), not following it.
+pub fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+}
+
 /// Whether `name` is `head` and six random letters or digits, as `tempfile` makes a name with
 /// that prefix: `.tmp`, `.haul.__temp__` (nothing before `head`, unlike [`random_tail`]).
 pub fn random_name(name: &str, head: &str) -> bool {

@@ -100,10 +100,10 @@ fn lower_case_github(rel: &Path) -> PathBuf {
 }
 
 /// The release directories under `downloads`, four levels down. A symbolic link (or a
-/// junction), `downloads` itself included, is never followed: haul makes none there, and one planted (a restored CI cache)
-/// would have cleaning delete what it points at.
+/// junction), `downloads` itself included, is never followed: haul makes none there, and one
+/// planted (a restored CI cache) would have cleaning delete what it points at.
 fn release_dirs(downloads: &Path) -> Vec<PathBuf> {
-    if std::fs::symlink_metadata(downloads).is_ok_and(|meta| meta.file_type().is_symlink()) {
+    if crate::paths::is_link(downloads) {
         return Vec::new();
     }
     let mut level = vec![downloads.to_path_buf()];

@@ -645,12 +645,8 @@ fn executables_of(
 fn cache_dir(env: &Env<'_>, tool: &Tool, tag: &str, platform: Platform) -> Option<PathBuf> {
     let within = resolve::cache_dir(tool, tag, platform);
     let spelled_within = resolve::cache_dir_as_spelled(tool, tag, platform);
-    let linked = |within: &Path| {
-        let root = env.downloads.parent().unwrap_or(&env.downloads);
-        let downloads = Path::new(env.downloads.file_name().unwrap_or_default());
-        crate::paths::link_within(root, &downloads.join(within)).is_some()
-    };
-    if linked(&within) || linked(&spelled_within) {
+    let linked = |within: &Path| crate::paths::link_within(&env.downloads, within).is_some();
+    if crate::paths::is_link(&env.downloads) || linked(&within) || linked(&spelled_within) {
         return None;
     }
     let dir = env.downloads.join(within);
