@@ -217,15 +217,13 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     let got = http
         .download(&file.url, file.size, &(), async |chunk: Bytes| {
             hasher.update(&chunk);
-            if let Some((old, at)) = &mut same {
-                if old[*at..].starts_with(&chunk) {
-                    *at += chunk.len();
+            if let Some((old, at)) = same.take() {
+                if old[at..].starts_with(&chunk) {
+                    same = Some((old, at + chunk.len()));
                     return Ok(());
                 }
                 // It changed: what came so far is the old file's start.
-                let start = old[..*at].to_vec();
-                same = None;
-                write_partial(&mut temp, parent, &start)?;
+                write_partial(&mut temp, parent, &old[..at])?;
             }
             write_partial(&mut temp, parent, &chunk)
         })
