@@ -25,3 +25,13 @@ pub struct Stopped;
 pub fn check() -> Result<(), Stopped> {
     if requested() { Err(Stopped) } else { Ok(()) }
 }
+
+/// A reader that gives up with [`Stopped`] once haul is told to stop, between two reads.
+pub struct Stoppable<R>(pub R);
+
+impl<R: std::io::Read> std::io::Read for Stoppable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        check().map_err(std::io::Error::other)?;
+        self.0.read(buf)
+    }
+}

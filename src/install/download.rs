@@ -374,20 +374,10 @@ fn note(cache_path: &Path, fetched: &Fetched) {
 
 /// The hashes `hasher` computes of the file at `path`.
 pub fn hash_file(path: &Path, mut hasher: Hasher) -> Result<Hashes> {
-    let mut file = fs_err::File::open(path)?;
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        // A stop ends the hashing of a large file between two reads.
-        crate::stopping::check()?;
-        let n = match std::io::Read::read(&mut file, &mut buf) {
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-            read => read?,
-        };
-        if n == 0 {
-            return Ok(hasher.finish());
-        }
-        std::io::Write::write_all(&mut hasher, &buf[..n])?;
-    }
+    // A stop ends the hashing of a large file between two reads.
+    let mut file = crate::stopping::Stoppable(fs_err::File::open(path)?);
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hasher.finish())
 }
 
 /// What the download must hash to: the API's digest (a malformed one fails) and the first
