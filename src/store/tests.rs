@@ -57,14 +57,28 @@ fn install(store: &Store, version: &str) -> Result<()> {
 }
 
 fn install_into(store: &Store, version: &str, bin_dirs: &[PathBuf]) -> Result<()> {
-    let staging = store.staging("t")?;
-    program(&staging.unpacked().join("t"), &format!("t {version}"));
-    store.change("t", |now| {
-        let mut record = now
-            .record()
-            .cloned()
-            .unwrap_or_else(|| Record::new("t", identity(), Requirement::default()));
-        record.add_version(version, installed(version));
+    install_tool(store, "t", version, bin_dirs)
+}
+
+/// [`install_into`] for the tool `name` (from `github:o/NAME`, its executable `NAME`).
+fn install_tool(store: &Store, name: &str, version: &str, bin_dirs: &[PathBuf]) -> Result<()> {
+    let staging = store.staging(name)?;
+    program(&staging.unpacked().join(name), &format!("{name} {version}"));
+    store.change(name, |now| {
+        let mut record = now.record().cloned().unwrap_or_else(|| {
+            let identity = Identity {
+                source: format!("github:o/{name}"),
+                product: Some(Product {
+                    bin: name.to_owned(),
+                    ..Product::default()
+                }),
+            };
+            Record::new(name, identity, Requirement::default())
+        });
+        let mut stored = installed(version);
+        stored.bins[0].link = name.to_owned();
+        stored.bins[0].path = name.to_owned();
+        record.add_version(version, stored);
         let unlink = record.activate(version, bin_dirs, 1);
         Ok((
             Change {
@@ -285,6 +299,23 @@ fn a_change_that_cannot_be_undone_keeps_its_journal() {
     assert!(store.pending().is_empty());
 }
 
+/// `staging/` cannot be made (a file is in its place): removing a version fails there.
+fn staging_unmakeable(store: &Store) {
+    let staging = store.staging_root();
+    std::fs::remove_dir_all(&staging).unwrap();
+    std::fs::write(&staging, "not a directory").unwrap();
+}
+
+/// The change failed with `err`, and was undone in the process: no journal is left.
+#[track_caller]
+fn assert_undone_whole(store: &Store, err: &anyhow::Error) {
+    assert!(
+        !format!("{err:#}").contains("could not be undone"),
+        "{err:#}"
+    );
+    assert!(store.pending().is_empty());
+}
+
 /// A link that was missing before a change (the user deleted it) is missing after its undo:
 /// the undo removes the link the change made there, and does not make the old one (which,
 /// where the bin dir cannot be written, would make the undo fail too).
@@ -315,9 +346,7 @@ fn an_undo_leaves_missing_links_missing() {
     std::fs::remove_file(&link).unwrap();
     let active = store.read("t").unwrap().unwrap();
     // Activating 2.0.0 and removing 0.9.0 fails at the removal (staging/ cannot be made).
-    let staging = store.staging_root();
-    std::fs::remove_dir_all(&staging).unwrap();
-    std::fs::write(&staging, "not a directory").unwrap();
+    staging_unmakeable(&store);
     let err = store
         .change("t", |now| {
             let mut record = now.record().cloned().unwrap();
@@ -334,11 +363,7 @@ fn an_undo_leaves_missing_links_missing() {
             ))
         })
         .unwrap_err();
-    assert!(
-        !format!("{err:#}").contains("could not be undone"),
-        "{err:#}"
-    );
-    assert!(store.pending().is_empty());
+    assert_undone_whole(&store, &err);
     assert_eq!(store.read("t").unwrap().unwrap(), active);
     assert!(!link::present(&link), "the undo left a link where none was");
     assert_eq!(before.versions.len(), 3);
@@ -357,42 +382,11 @@ fn an_undone_takeover_gives_back_only_links_that_were_there() {
     let t_before = store.read("t").unwrap().unwrap();
     // Tool `u`, with two versions stored and its own link.
     for version in ["0.9.0", "1.0.0"] {
-        let staging = store.staging("u").unwrap();
-        program(&staging.unpacked().join("u"), &format!("u {version}"));
-        store
-            .change("u", |now| {
-                let mut record = now.record().cloned().unwrap_or_else(|| {
-                    Record::new(
-                        "u",
-                        Identity {
-                            source: "github:o/u".to_owned(),
-                            product: None,
-                        },
-                        Requirement::default(),
-                    )
-                });
-                let mut stored = installed(version);
-                stored.bins[0].link = "u".to_owned();
-                stored.bins[0].path = "u".to_owned();
-                record.add_version(version, stored);
-                let unlink = record.activate(version, std::slice::from_ref(&store.bin_dir), 1);
-                Ok((
-                    Change {
-                        record: Some(record),
-                        stage: Some((staging, version.to_owned())),
-                        unlink,
-                        ..Change::default()
-                    },
-                    (),
-                ))
-            })
-            .unwrap();
+        install_tool(&store, "u", version, std::slice::from_ref(&store.bin_dir)).unwrap();
     }
     let u_before = store.read("u").unwrap().unwrap();
     // `u` takes `t`'s name over and drops 0.9.0, which fails (staging/ cannot be made).
-    let staging = store.staging_root();
-    std::fs::remove_dir_all(&staging).unwrap();
-    std::fs::write(&staging, "not a directory").unwrap();
+    staging_unmakeable(&store);
     let err = store
         .change("u", |now| {
             let mut record = now.record().cloned().unwrap();
@@ -413,11 +407,7 @@ fn an_undone_takeover_gives_back_only_links_that_were_there() {
             ))
         })
         .unwrap_err();
-    assert!(
-        !format!("{err:#}").contains("could not be undone"),
-        "{err:#}"
-    );
-    assert!(store.pending().is_empty());
+    assert_undone_whole(&store, &err);
     assert!(!link::present(&link), "a link was made where none was");
     assert_eq!(store.read("t").unwrap().unwrap(), t_before);
     assert_eq!(store.read("u").unwrap().unwrap(), u_before);
