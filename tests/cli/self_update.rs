@@ -159,6 +159,17 @@ fn assert_unchanged(env: &TestEnv, exe: &Path) {
     );
 }
 
+/// Nothing is left beside the copy of haul (no trial copy, no temporary file).
+#[track_caller]
+fn assert_alone(exe: &Path) {
+    let beside: Vec<_> = std::fs::read_dir(exe.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(beside.len(), 1, "{beside:?}");
+}
+
 #[test]
 fn check_exits_0_when_up_to_date() {
     let env = TestEnv::new();
@@ -527,7 +538,7 @@ fn ctrl_c_during_the_download_changes_nothing() {
         0,
         "a download was left"
     );
-    assert_eq!(std::fs::read_dir(exe.parent().unwrap()).unwrap().count(), 1);
+    assert_alone(&exe);
 }
 
 #[test]
@@ -746,12 +757,7 @@ fn a_stop_while_the_new_haul_is_tried_changes_nothing() {
             "{stderr}"
         );
         assert_unchanged(&env, &exe);
-        let beside: Vec<_> = std::fs::read_dir(exe.parent().unwrap())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(beside.len(), 1, "{beside:?}");
+        assert_alone(&exe);
     }
 }
 
@@ -837,12 +843,6 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
             .stderr_has(why)
             .stderr_has("haul was not changed");
         assert_unchanged(&env, &exe);
-        // Nothing is left beside it.
-        let beside: Vec<_> = std::fs::read_dir(exe.parent().unwrap())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(beside.len(), 1, "{beside:?}");
+        assert_alone(&exe);
     }
 }
