@@ -70,7 +70,8 @@ pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)>
             out.push(release);
             continue;
         }
-        // What a haul stopped mid-write left in a kept directory (`.tmp…`, never a download).
+        // What a haul stopped mid-write left in a kept directory (`.tmp…` files, never a
+        // download).
         let leftovers = std::fs::read_dir(&release).into_iter().flatten().flatten();
         out.extend(
             leftovers

@@ -505,6 +505,35 @@ fn cache_dir_and_clean() {
     assert_eq!(report["cache_bytes"], 1);
 }
 
+/// `cache clean` counts what it removes: a leftover temporary file by its bytes. And
+/// `doctor` counts a cache dir that is a link (to another disk) by what it leads to.
+#[test]
+fn cache_sizes_count_files_and_a_linked_cache_dir() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    std::fs::remove_dir_all(env.cache_dir().join("api")).unwrap();
+    let kept = env.cache_dir().join("downloads/github/acme/widget/v1.0.0");
+    std::fs::write(kept.join(".tmpAbC123"), vec![0; 3000]).unwrap();
+    env.run(&["cache", "clean"])
+        .expect_code(0)
+        .stderr_has("Cleaned 2.9 KiB from");
+
+    #[cfg(unix)]
+    {
+        let link = env.dir.path().join("cache-link");
+        std::os::unix::fs::symlink(env.cache_dir(), &link).unwrap();
+        let through_link = crate::support::Run::of(
+            env.command()
+                .env("HAUL_CACHE_DIR", &link)
+                .args(["doctor", "--json"]),
+        );
+        let direct = env.run(&["doctor", "--json"]).json();
+        assert!(direct["cache_bytes"].as_u64().unwrap() > 0, "{direct}");
+        assert_eq!(through_link.json()["cache_bytes"], direct["cache_bytes"]);
+    }
+}
+
 /// haul's home and the bin dir cannot lie inside the cache dir, which `cache clean` and
 /// `prune` empty: every command refuses such settings (exit 2) before it changes anything.
 #[test]

@@ -115,7 +115,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
     }
     Ok(Gathered {
         tools: records.ok.len(),
-        cache_bytes: size_of(&settings.paths.cache_dir),
+        cache_bytes: cache_size(&settings.paths.cache_dir),
         facts,
     })
 }
@@ -270,7 +270,7 @@ fn leftovers(ctx: &Context) -> (usize, u64) {
     let left = ctx.store.leftovers();
     (
         count_leftovers(left.iter()),
-        left.iter().map(|p| size_of_any(p)).sum(),
+        left.iter().map(|p| size_of(p)).sum(),
     )
 }
 
@@ -282,29 +282,24 @@ pub(super) fn count_leftovers<'a>(paths: impl Iterator<Item = &'a PathBuf>) -> u
         .count()
 }
 
-/// The size of the file or directory tree at `path`.
-fn size_of_any(path: &Path) -> u64 {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => size_of(path),
-        Ok(meta) => meta.len(),
-        Err(_) => 0,
-    }
-}
-
-/// The bytes under `dir`, not following links.
-pub fn size_of(dir: &Path) -> u64 {
+/// The bytes of the file, or of the directory tree, at `path`; links are not followed.
+pub fn size_of(path: &Path) -> u64 {
     let mut total = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in read_dir(&dir) {
-            match std::fs::symlink_metadata(&entry) {
-                Ok(meta) if meta.is_dir() => stack.push(entry),
-                Ok(meta) => total += meta.len(),
-                Err(_) => {}
-            }
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => stack.extend(read_dir(&path)),
+            Ok(meta) => total += meta.len(),
+            Err(_) => {}
         }
     }
     total
+}
+
+/// The bytes in the cache dir, which may be a link the user made to another disk: what it
+/// leads to counts.
+fn cache_size(dir: &Path) -> u64 {
+    size_of(&std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()))
 }
 
 fn exe_name() -> &'static str {
