@@ -170,6 +170,8 @@ impl Settings {
             absolute(legacy_bin_dir)?,
         );
         check_dirs(&home, &cache_dir, &bin_dir)?;
+        // The crash tests' stopping point; debug builds only (see `store::pause_point`).
+        #[cfg(debug_assertions)]
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
         let mut network = network::load(config.network, &cache_dir)?;

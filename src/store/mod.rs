@@ -23,9 +23,8 @@ pub mod record;
 mod staging;
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 use anyhow::{Context as _, Result};
 use fs_err as fs;
@@ -125,10 +124,14 @@ static WAITED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::ne
 /// The stores whose leftovers this process has looked for (once each).
 static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
-/// The step at which a test stops haul (`HAUL_TEST_PAUSE_AT`, read by settings).
-static PAUSE_AT: OnceLock<String> = OnceLock::new();
+/// The step at which a test stops haul (`HAUL_TEST_PAUSE_AT`, read by settings). Debug builds
+/// only: the crash tests need a haul that stops at a known step to kill it there, and no
+/// release build (what users install) has this.
+#[cfg(debug_assertions)]
+static PAUSE_AT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// Stop at `step` of every change (for the crash tests: they kill haul there with SIGKILL).
+#[cfg(debug_assertions)]
 pub fn set_pause_point(step: Option<String>) {
     if let Some(step) = step {
         let _ = PAUSE_AT.set(step);
@@ -136,9 +139,11 @@ pub fn set_pause_point(step: Option<String>) {
 }
 
 /// Where a test may stop haul: prints `haul: paused at STEP` on stderr and waits forever, with
-/// the store locked, to be killed.
+/// the store locked, to be killed. Nothing in a release build.
 pub(crate) fn pause_point(step: &str) {
+    #[cfg(debug_assertions)]
     if PAUSE_AT.get().is_some_and(|at| at == step) {
+        use std::io::Write as _;
         let mut err = std::io::stderr();
         let _ = writeln!(err, "haul: paused at {step}");
         let _ = err.flush();
@@ -146,6 +151,8 @@ pub(crate) fn pause_point(step: &str) {
             std::thread::park();
         }
     }
+    #[cfg(not(debug_assertions))]
+    let _ = step;
 }
 
 impl Store {

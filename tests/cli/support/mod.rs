@@ -550,7 +550,7 @@ impl Drop for Paused {
 }
 
 /// `cmd` (a haul command), stopped at `step` of its change with the store locked (it waits
-/// there to be killed).
+/// there to be killed). Only a debug build of haul has these stopping points.
 #[cfg(unix)]
 pub fn paused_at(cmd: &mut std::process::Command, step: &str) -> Paused {
     use std::io::BufRead as _;
@@ -563,7 +563,10 @@ pub fn paused_at(cmd: &mut std::process::Command, step: &str) -> Paused {
     let paused = std::io::BufReader::new(stderr)
         .lines()
         .any(|line| line.unwrap().contains(&format!("paused at {step}")));
-    assert!(paused, "{step}: haul never reached the step");
+    assert!(
+        paused,
+        "{step}: haul never reached the step (a release build has no stopping points)"
+    );
     Paused(child)
 }
 
