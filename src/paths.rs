@@ -47,6 +47,12 @@ pub fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
 }
 
+/// Whether no process holds the lock of the file at `path`: what a run that ended (or was
+/// killed) left, which a later run may remove. False when the file cannot be opened.
+pub fn unlocked(path: &Path) -> bool {
+    std::fs::File::open(path).is_ok_and(|file| file.try_lock().is_ok())
+}
+
 /// Whether `name` is `head` and six random letters or digits, as `tempfile` makes a name with
 /// that prefix: `.tmp`, `.haul.__temp__` (nothing before `head`, unlike [`random_tail`]).
 pub fn random_name(name: &str, head: &str) -> bool {

@@ -305,8 +305,7 @@ fn sweep_partial_files(dir: &Path) {
             if !kind.is_file() || !crate::paths::random_name(&name, PARTIAL) {
                 continue;
             }
-            let free = std::fs::File::open(entry.path()).is_ok_and(|file| file.try_lock().is_ok());
-            if free {
+            if crate::paths::unlocked(&entry.path()) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

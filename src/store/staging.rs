@@ -92,8 +92,7 @@ pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
             if !staging_name(stem) {
                 continue;
             }
-            let free = std::fs::File::open(&path).is_ok_and(|file| file.try_lock().is_ok());
-            if free {
+            if crate::paths::unlocked(&path) {
                 out.push(root.join(stem));
                 out.push(path);
             }
