@@ -189,17 +189,12 @@ impl Settings {
         let color = match global.color {
             Some(Color::Always) => true,
             Some(Color::Never) => false,
-            Some(Color::Auto) | None => {
-                if env("NO_COLOR").is_some() {
-                    false
-                } else if env("FORCE_COLOR").is_some() {
-                    true
-                } else {
-                    // A terminal that says it cannot show colours (`TERM=dumb`: Emacs shells,
-                    // some CI log viewers) gets none.
-                    stderr_is_terminal && env("TERM").is_none_or(|term| term != "dumb")
-                }
-            }
+            Some(Color::Auto) | None => auto_color(
+                stderr_is_terminal,
+                env("NO_COLOR").is_some(),
+                env("FORCE_COLOR").is_some(),
+                env("TERM").as_deref(),
+            ),
         };
 
         Ok(Settings {
@@ -501,6 +496,24 @@ fn expand_tilde(path: &Path) -> PathBuf {
     }
 }
 
+/// Colours when `--color` says nothing (or `auto`): `NO_COLOR` turns them off, `FORCE_COLOR`
+/// on, else they are on when stderr is a terminal that can show them (not `TERM=dumb`: Emacs
+/// shells, some CI log viewers). Set but empty variables count as unset.
+fn auto_color(
+    stderr_is_terminal: bool,
+    no_color: bool,
+    force_color: bool,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    if no_color {
+        false
+    } else if force_color {
+        true
+    } else {
+        stderr_is_terminal && term.is_none_or(|term| term != "dumb")
+    }
+}
+
 fn no_dir(what: &str, var: &str) -> anyhow::Error {
     UserError::new(format!("cannot find this user's {what} directory"))
         .hint(format!("set `{var}`"))
@@ -510,6 +523,22 @@ fn no_dir(what: &str, var: &str) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colours_follow_no_color_force_color_and_the_terminal() {
+        let dumb = Some(std::ffi::OsStr::new("dumb"));
+        let xterm = Some(std::ffi::OsStr::new("xterm-256color"));
+        assert!(auto_color(true, false, false, xterm));
+        assert!(auto_color(true, false, false, None));
+        assert!(
+            !auto_color(true, false, false, dumb),
+            "TERM=dumb shows none"
+        );
+        assert!(!auto_color(false, false, false, xterm), "not a terminal");
+        assert!(!auto_color(true, true, false, xterm), "NO_COLOR");
+        assert!(!auto_color(true, true, true, xterm), "NO_COLOR wins");
+        assert!(auto_color(false, false, true, dumb), "FORCE_COLOR");
+    }
 
     #[test]
     fn config_keys_parse() {
