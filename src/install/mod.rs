@@ -254,6 +254,7 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
                 offers_force: opts.offers_force(),
                 linking: opts.linking.clone(),
                 origin: &origin,
+                upgrade: opts.upgrade,
             },
             None,
         )
@@ -678,7 +679,7 @@ async fn commit(
     let identity = tool.identity();
     let requirement = tool.query.requirement();
     let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
-    let offers_force = opts.offers_force();
+    let (offers_force, upgrade) = (opts.offers_force(), opts.upgrade);
     let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
@@ -696,6 +697,7 @@ async fn commit(
                     offers_force,
                     linking,
                     origin: &origin,
+                    upgrade,
                 },
                 staging,
             )

@@ -13,7 +13,7 @@ use crate::names;
 use crate::request::tool::Tool;
 use crate::resolve::Part;
 use crate::resolve::release::Release;
-use crate::store::record::{Identity, Installed, Record, Requirement};
+use crate::store::record::{Identity, Installed, Link, Record, Requirement};
 use crate::store::{self, Change, Current, Now, Records, Staging, Store, link};
 use crate::verify::{ApiDigest, Candidate, Digest};
 
@@ -292,6 +292,9 @@ pub struct Wanted<'a> {
     pub linking: Linking,
     /// Where the tool comes from, for messages.
     pub origin: &'a str,
+    /// An upgrade of an installed tool: one uninstalled while it was being upgraded is not
+    /// installed again.
+    pub upgrade: bool,
 }
 
 /// Put the version `wanted` installs into `record`, unless it is stored already: whether the
@@ -361,16 +364,24 @@ fn same_files_whole(now: &Now<'_>, record: &Record, key: &str, installed: &Insta
             .all(|b| store::executable_at(&dir.join(&b.path), b) == store::ExeState::Runnable)
 }
 
-/// The change that stores (and activates) the version, from the store as it is now.
-pub fn commit(
-    now: &Now<'_>,
-    wanted: &Wanted<'_>,
-    mut staging: Option<Staging>,
-) -> Result<(Change, Outcome)> {
+/// The record a change starts from, and what it replaces of the store's.
+struct Start {
+    record: Record,
+    /// Versions to remove (of a damaged record, or of another tool `--force` replaces).
+    remove: Vec<String>,
+    /// Links to remove (another tool's that `--force` replaces).
+    unlink: Vec<Link>,
+    /// The source of the tool `--force` replaces.
+    replaced: Option<String>,
+}
+
+/// The record the change starts from: the tool's own, or a new one (replacing a damaged
+/// record or, with `--force`, another tool of the same name).
+fn start(now: &Now<'_>, wanted: &Wanted<'_>) -> Result<Start> {
     let mut remove = Vec::new();
     let mut unlink = Vec::new();
     let mut replaced = None;
-    let mut record = match &now.current {
+    let record = match &now.current {
         Current::Damaged(damaged) if !wanted.force => return Err(damaged.error.clone().into()),
         Current::Damaged(_) => {
             // Whatever the damaged record left under `tools/NAME/` goes.
@@ -397,6 +408,14 @@ pub fn commit(
         Current::Record(r) => {
             return Err(name_taken(&r.name, &r.identity.source, wanted.origin).into());
         }
+        Current::None if wanted.upgrade => {
+            return Err(UserError::new(format!(
+                "`{}` was uninstalled while it was being upgraded; nothing was installed",
+                now.name
+            ))
+            .hint("install it again if it is still wanted")
+            .into());
+        }
         // A tool only stored (`exec TOOL@VERSION`, `sync` into a project's bin-dir) asked
         // nothing of the user's own version: its requirement is the default until an install
         // makes one active.
@@ -409,6 +428,26 @@ pub fn commit(
             wanted.requirement.clone(),
         ),
     };
+    Ok(Start {
+        record,
+        remove,
+        unlink,
+        replaced,
+    })
+}
+
+/// The change that stores (and activates) the version, from the store as it is now.
+pub fn commit(
+    now: &Now<'_>,
+    wanted: &Wanted<'_>,
+    mut staging: Option<Staging>,
+) -> Result<(Change, Outcome)> {
+    let Start {
+        mut record,
+        mut remove,
+        mut unlink,
+        replaced,
+    } = start(now, wanted)?;
     // A record converted from haul 0.1 learns its product now.
     if record.identity.product.is_none() {
         record.identity = wanted.identity.clone();

@@ -333,6 +333,43 @@ fn upgrade_of_a_tool_only_stored_says_how_to_make_it_active() {
     assert_eq!(stored_versions(&env, "gizmo"), ["1.0.0"]);
 }
 
+/// A tool uninstalled while an upgrade of it downloads is not installed again by that
+/// upgrade: the upgrade fails, saying so, and leaves nothing.
+#[test]
+fn an_upgrade_does_not_bring_back_a_tool_uninstalled_meanwhile() {
+    use crate::support::server::{Fault, Server};
+    let env = TestEnv::new().env("HAUL_TIMEOUT", "1");
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let asset = publish_simple(&env.server, "acme/widget", "2.0.0");
+    let path = Server::download_path("acme/widget", "v2.0.0", &asset);
+    // The download stalls half-way (then times out, and the next try gets it whole).
+    env.server.fault(&path, &[Fault::Hang]);
+    let hung = env.server.hung();
+    let upgrade = env
+        .command()
+        .args(["upgrade", "widget"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert_eq!(
+        hung.recv_timeout(std::time::Duration::from_secs(60)),
+        Ok(path)
+    );
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    let out = upgrade.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("`widget` was uninstalled while it was being upgraded"),
+        "{stderr}"
+    );
+    assert_eq!(env.installed_bytes("widget"), None);
+    assert!(!env.home().join("records/widget.json").exists());
+    assert!(env.run(&["list", "--all", "--json"]).json() == serde_json::json!([]));
+}
+
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
