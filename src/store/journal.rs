@@ -218,13 +218,16 @@ fn is_undo(path: &Path) -> bool {
 }
 
 /// Run `change` to `name` (with the store locked): journal, apply, and undo on failure.
-/// `records` are every tool's records as the change was planned on.
+/// `records` are every tool's records as the change was planned on. What the change removes
+/// goes into `asides`, for the caller to drop once the lock is let go: deleting a large
+/// version holds up no other haul.
 pub(super) fn run(
     store: &Store,
     name: &str,
     previous: Option<Record>,
     change: Change,
     records: &[Record],
+    asides: &mut Asides,
 ) -> Result<()> {
     let Change {
         record,
@@ -264,7 +267,7 @@ pub(super) fn run(
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
     crate::store::pause_point("journal-written");
-    let result = apply(store, &entry, Replay::No);
+    let result = apply(store, &entry, Replay::No, asides);
     if let Err(err) = result {
         // Undo in this process: back to the record the change started from. The journal says
         // so first (one rename, which a full disk allows): a crash, or an undo that fails too,
@@ -272,7 +275,7 @@ pub(super) fn run(
         let undo_path = undo_path(store, name);
         let marked = std::fs::rename(&path, &undo_path).is_ok();
         let left = if marked { &undo_path } else { &path };
-        if let Err(undo) = apply(store, &reverse(&entry), Replay::No) {
+        if let Err(undo) = apply(store, &reverse(&entry), Replay::No, asides) {
             let next = if marked { "undoes" } else { "completes" };
             return Err(err.context(format!(
                 "the change could not be undone either ({undo:#}); the next haul command \
@@ -400,8 +403,10 @@ enum Replay {
     Yes,
 }
 
-/// Do every step of `entry`; each is a no-op when already done.
-fn apply(store: &Store, entry: &Entry, replay: Replay) -> Result<()> {
+/// Do every step of `entry`; each is a no-op when already done. What it removes is moved aside
+/// into `asides`, deleted when that is dropped: after the journal is gone (and, for a change
+/// this haul makes, the lock), so that no other haul waits for a large deletion.
+fn apply(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> Result<()> {
     let name = entry.name.as_str();
     if let Some((staged, key)) = &entry.stage {
         move_version(store, name, staged, key)?;
@@ -414,13 +419,13 @@ fn apply(store: &Store, entry: &Entry, replay: Replay) -> Result<()> {
     for key in &entry.remove {
         let dir = store.version_dir(name, key);
         if dir.exists() {
-            move_aside(store, &dir)?;
+            asides.0.push(move_aside(store, &dir)?);
         }
     }
     if entry.record.is_none() {
         let dir = store.tool_dir(name);
         if dir.exists() {
-            move_aside(store, &dir)?;
+            asides.0.push(move_aside(store, &dir)?);
         }
     }
     if let Some((staged, _)) = &entry.stage {
@@ -619,13 +624,26 @@ fn record_links(record: Option<&Record>, path: &Path) -> bool {
 
 /// Remove a directory of the store the way every change does (see [`move_aside`]).
 pub(super) fn remove_dir(store: &Store, dir: &Path) -> Result<()> {
-    move_aside(store, dir)
+    drop(Asides(vec![move_aside(store, dir)?]));
+    Ok(())
+}
+
+/// Directories a change moved aside, deleted when this is dropped; what cannot be deleted then
+/// is swept on a later run, as no lock holds it.
+#[derive(Default)]
+pub(super) struct Asides(Vec<PathBuf>);
+
+impl Drop for Asides {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// Move a directory into a directory of its own in `staging/` (one rename, so `tools/` never
-/// shows it half-deleted), then delete it; what cannot be deleted now is swept on a later run,
-/// as no lock holds it.
-fn move_aside(store: &Store, dir: &Path) -> Result<()> {
+/// shows it half-deleted); returns where it went, to be deleted there (see [`Asides`]).
+fn move_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
     let root = store.staging_root();
     fs_err::create_dir_all(&root)?;
     let base = dir
@@ -647,8 +665,7 @@ fn move_aside(store: &Store, dir: &Path) -> Result<()> {
             UserError::new(format!("cannot remove `{}`", dir.display()))
                 .caused_by(err.error.to_string())
         })?;
-    let _ = std::fs::remove_dir_all(aside);
-    Ok(())
+    Ok(aside)
 }
 
 /// Complete or roll back every change a crash left. Returns the names that could not be
@@ -670,19 +687,20 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
             failed.push((entry.name.clone(), why));
             continue;
         }
+        let mut asides = Asides::default();
         if is_undo(&path) {
             // A change that failed, and was reported so: it is undone, never completed.
-            if let Err(err) = apply(store, &reverse(&entry), Replay::Yes) {
+            if let Err(err) = apply(store, &reverse(&entry), Replay::Yes, &mut asides) {
                 failed.push((entry.name.clone(), format!("{err:#}")));
                 continue;
             }
             let _ = std::fs::remove_file(&path);
             continue;
         }
-        match apply(store, &entry, Replay::Yes) {
+        match apply(store, &entry, Replay::Yes, &mut asides) {
             Ok(()) => {}
             Err(err) if err.is::<Incomplete>() => {
-                if let Err(err) = apply(store, &reverse(&entry), Replay::Yes) {
+                if let Err(err) = apply(store, &reverse(&entry), Replay::Yes, &mut asides) {
                     failed.push((entry.name.clone(), format!("{err:#}")));
                     continue;
                 }

@@ -138,8 +138,9 @@ pub fn set_pause_point(step: Option<String>) {
     }
 }
 
-/// Where a test may stop haul: prints `haul: paused at STEP` on stderr and waits forever, with
-/// the store locked, to be killed. Nothing in a release build.
+/// Where a test may stop haul: prints `haul: paused at STEP` on stderr and waits, with the
+/// store locked, to be killed, or for a line on stdin to go on (stdin closed: it waits to be
+/// killed). Nothing in a release build.
 pub(crate) fn pause_point(step: &str) {
     #[cfg(debug_assertions)]
     if PAUSE_AT.get().is_some_and(|at| at == step) {
@@ -147,6 +148,12 @@ pub(crate) fn pause_point(step: &str) {
         let mut err = std::io::stderr();
         let _ = writeln!(err, "haul: paused at {step}");
         let _ = err.flush();
+        if std::io::stdin()
+            .read_line(&mut String::new())
+            .is_ok_and(|n| n > 0)
+        {
+            return;
+        }
         loop {
             std::thread::park();
         }
@@ -271,6 +278,35 @@ impl Store {
     /// Take the store's lock, waiting for another haul process to finish. The first time in a
     /// process, changes a crash left half-done are completed and leftovers removed.
     pub fn lock(&self) -> Result<Lock> {
+        let lock = self.lock_as_left()?;
+        let first = SWEPT
+            .lock()
+            .is_ok_and(|mut swept| swept.insert(self.home.clone()));
+        if first {
+            // A journal that cannot be completed now is reported by `haul doctor`; it must not
+            // stop commands that have nothing to do with it.
+            let _ = self.tidy(&lock);
+        }
+        Ok(lock)
+    }
+
+    /// Under the lock: complete (or undo) the changes a killed haul left and remove what
+    /// interrupted runs left; the changes that could not be completed, with why. [`Store::lock`]
+    /// does it the first time.
+    pub fn tidy(&self, _lock: &Lock) -> Vec<(String, String)> {
+        if let Ok(mut swept) = SWEPT.lock() {
+            swept.insert(self.home.clone());
+        }
+        let failed = self.recover();
+        staging::sweep(&self.staging_root());
+        sweep_temp_files(&self.records_dir());
+        sweep_temp_files(&self.journal_dir());
+        failed
+    }
+
+    /// The store lock, with the store as other hauls left it: what a killed haul left is
+    /// still there, for `haul doctor --fix` to see and say before it tidies it.
+    pub fn lock_as_left(&self) -> Result<Lock> {
         fs::create_dir_all(&self.home)?;
         let path = self.home.join("store.lock");
         let file = fs::OpenOptions::new()
@@ -295,19 +331,7 @@ impl Store {
                 return Err(err).with_context(|| format!("locking `{}`", path.display()));
             }
         }
-        let lock = Lock { file, _mine: mine };
-        let first = SWEPT
-            .lock()
-            .is_ok_and(|mut swept| swept.insert(self.home.clone()));
-        if first {
-            // A journal that cannot be completed now is reported by `haul doctor`; it must not
-            // stop commands that have nothing to do with it.
-            let _ = self.recover();
-            staging::sweep(&self.staging_root());
-            sweep_temp_files(&self.records_dir());
-            sweep_temp_files(&self.journal_dir());
-        }
-        Ok(lock)
+        Ok(Lock { file, _mine: mine })
     }
 
     /// A fresh staging directory on the same file system as `tools/`, so that committing it is
@@ -450,6 +474,9 @@ impl Store {
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
         make: bool,
     ) -> Result<T> {
+        // Dropped after the lock (locals drop last to first): what the change removed is
+        // deleted once other hauls may go on.
+        let mut asides = journal::Asides::default();
         let _lock = self.lock()?;
         // A change another haul left half-done (it crashed after this process first took the
         // lock) is completed first: planning on it, or writing this change's journal over it,
@@ -511,7 +538,7 @@ impl Store {
             return Ok(out);
         }
         let previous = now.record().cloned();
-        journal::run(self, name, previous, change, &records.ok)?;
+        journal::run(self, name, previous, change, &records.ok, &mut asides)?;
         Ok(out)
     }
 

@@ -1390,3 +1390,35 @@ fn an_executable_changed_since_install_is_not_healthy() {
         Some(program("widget", "1.0.0"))
     );
 }
+
+/// `doctor --fix` that waited for another haul's change reports only what it did itself: the
+/// other haul completed its change, and nothing was half-done or left over.
+#[cfg(unix)]
+#[test]
+fn doctor_fix_does_not_report_another_hauls_change_as_its_own() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    let first = paused_at(&env, "journal-written", &["install", "acme/widget"]);
+    let mut doctor = env
+        .command()
+        .args(["doctor", "--fix"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(doctor.stderr.take().unwrap());
+    crate::support::read_until(&mut stderr, "waiting for another haul");
+    assert!(first.resume().success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let out = doctor.wait_with_output().unwrap();
+    let said = format!("{rest}{}", String::from_utf8_lossy(&out.stdout));
+    assert!(!said.contains("completed"), "{said}");
+    assert!(!said.contains("leftover"), "{said}");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}

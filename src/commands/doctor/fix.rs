@@ -21,12 +21,12 @@ pub struct Fixed {
 pub fn fix(ctx: &Context) -> Result<Fixed> {
     let store = &ctx.store;
     let mut fixed = Fixed::default();
-    // What taking the lock the first time sweeps and recovers, said once it did.
+    // Under the lock: another haul may be in the middle of a change it journaled, and what
+    // it did is not this one's to report. What is left then is tidied, and said.
+    let lock = store.lock_as_left()?;
     let leftovers = store.leftovers();
     let pending = store.pending();
-    // Under the lock: another haul may be in the middle of a change it journaled.
-    let lock = store.lock()?;
-    for (name, why) in store.recover() {
+    for (name, why) in store.tidy(&lock) {
         fixed.left.push(format!(
             "the change to `{name}` was not completed or undone: {why}"
         ));

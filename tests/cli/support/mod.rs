@@ -536,6 +536,15 @@ impl Paused {
         self.stop();
     }
 
+    /// Let it go on from the step, and wait until it ends.
+    pub fn resume(mut self) -> std::process::ExitStatus {
+        use std::io::Write as _;
+        let mut stdin = self.0.stdin.take().expect("stdin is piped");
+        stdin.write_all(b"go on\n").unwrap();
+        drop(stdin);
+        self.0.wait().unwrap()
+    }
+
     fn stop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
@@ -550,12 +559,13 @@ impl Drop for Paused {
 }
 
 /// `cmd` (a haul command), stopped at `step` of its change with the store locked (it waits
-/// there to be killed). Only a debug build of haul has these stopping points.
+/// there to be killed, or resumed). Only a debug build of haul has these stopping points.
 #[cfg(unix)]
 pub fn paused_at(cmd: &mut std::process::Command, step: &str) -> Paused {
     use std::io::BufRead as _;
     let mut child = cmd
         .env("HAUL_TEST_PAUSE_AT", step)
+        .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
