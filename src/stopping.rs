@@ -1,6 +1,6 @@
 //! Whether haul was told to stop (Ctrl-C, SIGTERM). Work that runs on a thread of its own,
-//! which dropping a future cannot end (unpacking, hashing a cached download, waiting for the
-//! store's lock), looks here and gives up, so that haul stops at once.
+//! which dropping a future cannot end (unpacking, hashing a cached download, waiting for a
+//! lock), looks here and gives up, so that haul stops at once.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -24,6 +24,24 @@ pub struct Stopped;
 /// [`Stopped`] once haul was told to stop.
 pub fn check() -> Result<(), Stopped> {
     if requested() { Err(Stopped) } else { Ok(()) }
+}
+
+/// Take `file`'s lock, waiting while another process holds it: `Ok(false)` when haul was told
+/// to stop meanwhile (the lock not taken). It looks every 50 ms, as a blocking lock could not
+/// be given up.
+pub fn lock(file: &std::fs::File) -> std::io::Result<bool> {
+    loop {
+        if requested() {
+            return Ok(false);
+        }
+        match file.try_lock() {
+            Ok(()) => return Ok(true),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(std::fs::TryLockError::Error(err)) => return Err(err),
+        }
+    }
 }
 
 /// A reader that gives up with [`Stopped`] once haul is told to stop, between two reads.

@@ -17,6 +17,7 @@ pub fn self_command(command: &SelfCommand, ctx: &Context) -> Result<ExitCode> {
 
 fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let install = Installation::detect(&ctx.settings)?;
+    let running = self_update::Running::of(&install.real_exe);
     let update_instead = install.method.update_instead();
     if let (Some(how), false) = (update_instead, args.check) {
         return Err(UserError::new(format!(
@@ -64,6 +65,12 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 
     let checked = self_update::check_release(&release)?;
     self_update::check_writable(&install.real_exe)?;
+    let _one_at_a_time = self_update::one_at_a_time(&ctx.settings.paths.home, &running, |lock| {
+        printer.info(&format!(
+            "waiting for another `haul self update` to finish (`{}` is locked)…",
+            lock.display()
+        ));
+    })?;
     let interactive = ctx.settings.stdin_is_terminal && ctx.settings.stderr_is_terminal;
     if interactive && !args.yes {
         let verb = if decision == Decision::Downgrade {

@@ -181,6 +181,77 @@ pub fn check_release(release: &Release) -> Result<Checked<'_>, UserError> {
     })
 }
 
+/// The running haul's file as the update found it (its size and time of change): a file
+/// another `haul self update` replaced meanwhile is not replaced a second time.
+pub struct Running {
+    path: PathBuf,
+    seen: Option<(u64, std::time::SystemTime)>,
+}
+
+impl Running {
+    pub fn of(path: &Path) -> Running {
+        Running {
+            path: path.to_path_buf(),
+            seen: Self::stamp(path),
+        }
+    }
+
+    fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some((meta.len(), meta.modified().ok()?))
+    }
+
+    /// Whether the file at its path is no longer the one the update found.
+    fn replaced(&self) -> bool {
+        Self::stamp(&self.path) != self.seen
+    }
+}
+
+/// One self update at a time: the lock `self-update.lock` in haul's home, held until the
+/// returned file goes. A second update waits for the first (`waiting` is told when it does),
+/// then finds haul replaced and changes nothing: replacing haul from a copy another update
+/// already replaced would fail half-way.
+pub fn one_at_a_time(
+    home: &Path,
+    running: &Running,
+    waiting: impl FnOnce(&Path),
+) -> Result<std::fs::File> {
+    fs_err::create_dir_all(home)?;
+    let path = home.join("self-update.lock");
+    let file = fs_err::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?
+        .into_parts()
+        .0;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting(&path);
+            let locked = crate::stopping::lock(&file)
+                .with_context(|| format!("locking `{}`", path.display()))?;
+            if !locked {
+                return Err(UserError::new("interrupted; haul was not changed")
+                    .exit(crate::error::ExitCode::Interrupted)
+                    .into());
+            }
+        }
+        Err(std::fs::TryLockError::Error(err)) => {
+            return Err(err).with_context(|| format!("locking `{}`", path.display()));
+        }
+    }
+    if running.replaced() {
+        return Err(UserError::new(format!(
+            "`{}` was replaced by another `haul self update` while this one ran; this one changed nothing",
+            running.path.display()
+        ))
+        .hint("`haul --version` says which version is there now; run `haul self update` again if it is not the one wanted")
+        .into());
+    }
+    Ok(file)
+}
+
 /// Refuse early, with a way out, when the directory of the executable cannot be written: the
 /// replacement is a rename next to it.
 pub fn check_writable(exe: &Path) -> Result<(), UserError> {

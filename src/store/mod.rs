@@ -903,22 +903,13 @@ pub(crate) fn write_atomic_as(
 
 /// Wait for the lock on `file` (at `path`), which another holds, unless haul is stopping.
 fn wait_for(file: &std::fs::File, path: &Path) -> Result<()> {
-    loop {
-        if crate::stopping::requested() {
-            return Err(UserError::new(
-                "stopped while waiting for another haul to finish changing the store; this change was not made",
-            )
-            .into());
-        }
-        match file.try_lock() {
-            Ok(()) => return Ok(()),
-            Err(std::fs::TryLockError::WouldBlock) => {
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(std::fs::TryLockError::Error(err)) => {
-                return Err(err).with_context(|| format!("locking `{}`", path.display()));
-            }
-        }
+    match crate::stopping::lock(file) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(UserError::new(
+            "stopped while waiting for another haul to finish changing the store; this change was not made",
+        )
+        .into()),
+        Err(err) => Err(err).with_context(|| format!("locking `{}`", path.display())),
     }
 }
 

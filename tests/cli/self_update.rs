@@ -846,3 +846,75 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
         assert_alone(&exe);
     }
 }
+
+/// Another `haul self update` holding the lock (here, the test), and what it leaves haul as.
+fn held_update_lock(env: &TestEnv) -> std::fs::File {
+    std::fs::create_dir_all(env.home()).unwrap();
+    let lock = std::fs::File::create(env.home().join("self-update.lock")).unwrap();
+    lock.lock().unwrap();
+    lock
+}
+
+/// Start `haul self update` from `exe` and read its stderr until it says it waits for another.
+fn waiting_update(
+    env: &TestEnv,
+    exe: &Path,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    let mut update = env
+        .command_for(exe)
+        .args(["self", "update", "--yes"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(update.stderr.take().unwrap());
+    crate::support::read_until(
+        &mut stderr,
+        "waiting for another `haul self update` to finish",
+    );
+    (update, stderr)
+}
+
+/// Two updates at once: the second waits for the first, and then updates.
+#[test]
+fn a_second_update_waits_for_the_first() {
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    let lock = held_update_lock(&env);
+    let (update, _stderr) = waiting_update(&env, &exe);
+    drop(lock);
+    let out = update.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_is_release(&env, &exe, &newer());
+}
+
+/// The second of two updates finds haul replaced by the first once it may go on: it changes
+/// nothing and says so (replacing haul from a copy that is gone would fail half-way).
+#[cfg(unix)]
+#[test]
+fn a_second_update_changes_nothing_once_the_first_replaced_haul() {
+    use std::io::Read as _;
+    let env = TestEnv::new();
+    let exe = copy_haul(&env, "bin");
+    publish(&env, &newer(), &Layout::default());
+    let lock = held_update_lock(&env);
+    let (update, mut stderr) = waiting_update(&env, &exe);
+    // The first update puts its haul in place, as a rename.
+    let theirs = env.dir.path().join("bin/theirs");
+    std::fs::write(&theirs, b"the first update's haul").unwrap();
+    std::fs::rename(&theirs, &exe).unwrap();
+    drop(lock);
+    let mut said = String::new();
+    stderr.read_to_string(&mut said).unwrap();
+    let out = update.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("was replaced by another `haul self update` while this one ran"),
+        "{said}"
+    );
+    assert_eq!(std::fs::read(&exe).unwrap(), b"the first update's haul");
+    assert_alone(&exe);
+}
