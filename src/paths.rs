@@ -47,6 +47,29 @@ pub fn is_link(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
 }
 
+/// Take the lock of the file at `path` (made, with its directory, when missing), waiting while
+/// another process holds it; `waiting` is called first when it must wait. `None` when haul was
+/// told to stop while it waited (see [`crate::stopping::lock`]). The lock is held until the
+/// file goes.
+pub fn hold(path: &Path, waiting: impl FnOnce()) -> std::io::Result<Option<std::fs::File>> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting();
+            Ok(crate::stopping::lock(&file)?.then_some(file))
+        }
+        Err(std::fs::TryLockError::Error(err)) => Err(err),
+    }
+}
+
 /// Whether no process holds the lock of the file at `path`: what a run that ended (or was
 /// killed) left, which a later run may remove. False when the file cannot be opened.
 pub fn unlocked(path: &Path) -> bool {

@@ -18,7 +18,9 @@ use crate::units::count;
 use crate::version::VersionReq;
 
 pub fn lock(args: &LockArgs, ctx: &Context) -> Result<ExitCode> {
-    let (project, unreadable) = Project::require_to_relock(&ctx.settings.cwd)?;
+    let dir = crate::project::require_dir(&ctx.settings.cwd)?;
+    let _held = crate::commands::project::hold(ctx, &dir)?;
+    let (project, unreadable) = Project::to_relock(&dir)?;
     if let Some(err) = unreadable {
         // Written again from haul.toml: what the old lock pinned cannot be kept.
         ctx.printer.warn(&format!(

@@ -1,6 +1,8 @@
 //! `haul init`, `haul add` and `haul remove`: start a project's `haul.toml`, and edit it with
 //! every comment and the formatting kept.
 
+use std::path::Path;
+
 use anyhow::Result;
 
 use crate::cli::{AddArgs, InitArgs, RemoveArgs};
@@ -9,7 +11,20 @@ use crate::error::{ExitCode, UserError};
 use crate::project::{self, manifest};
 use crate::request::spec::ToolSpec;
 
+/// Hold the project in `dir` while this command changes it (see [`project::Held`]), saying so
+/// when another haul holds it.
+pub fn hold(ctx: &Context, dir: &Path) -> Result<project::Held> {
+    project::hold(dir, &ctx.settings.paths.home, |lock| {
+        ctx.printer.info(&format!(
+            "waiting for another haul to finish with the project in `{}` (`{}` is locked)…",
+            dir.display(),
+            lock.display()
+        ));
+    })
+}
+
 pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
+    let _held = hold(ctx, &ctx.settings.cwd)?;
     let path = ctx.settings.cwd.join(manifest::FILE);
     if path.exists() && !args.force {
         return Err(
@@ -36,6 +51,7 @@ pub fn init(args: &InitArgs, ctx: &Context) -> Result<ExitCode> {
 
 pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = project::require_dir(&ctx.settings.cwd)?;
+    let _held = hold(ctx, &dir)?;
     let path = dir.join(manifest::FILE);
     let mut text = manifest::read_text(&dir)?;
     let mut added = Vec::new();
@@ -68,6 +84,7 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
 
 pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
     let dir = project::require_dir(&ctx.settings.cwd)?;
+    let _held = hold(ctx, &dir)?;
     let path = dir.join(manifest::FILE);
     let original = manifest::read_text(&dir)?;
     let mut text = original.clone();

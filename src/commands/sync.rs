@@ -22,7 +22,11 @@ use crate::store::Change;
 use crate::verify::{ApiDigest, Candidate};
 
 pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
-    let project = Project::require(&ctx.settings.cwd)?;
+    // Held to the end: the lock is written, and the project's bin-dir unlinked, from the
+    // haul.toml and haul.lock read now.
+    let dir = crate::project::require_dir(&ctx.settings.cwd)?;
+    let _held = crate::commands::project::hold(ctx, &dir)?;
+    let project = Project::open(&dir)?;
     let jobs = args.jobs.map_or(ctx.settings.jobs, usize::from);
     let wanted = project.manifest.wanted();
     let platforms = project.manifest.platforms();

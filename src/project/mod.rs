@@ -138,6 +138,35 @@ pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
     }
 }
 
+/// A project held by a command that changes it (`add`, `remove`, `init`, `lock`, `sync`):
+/// one at a time per project, so that none writes haul.toml, haul.lock or the links in the
+/// project's bin-dir from what it read before another changed them. The lock is a file in
+/// haul's home (`projects/HASH.lock`, for the project's directory), not in the project.
+pub struct Held(#[allow(dead_code, reason = "held until dropped")] std::fs::File);
+
+/// Hold the project in `dir` (see [`Held`]), waiting for another haul that holds it; `waiting`
+/// is told the lock file's path first when it must wait. Read the project once it is held.
+pub fn hold(dir: &Path, home: &Path, waiting: impl FnOnce(&Path)) -> Result<Held> {
+    use sha2::Digest as _;
+    let dir = crate::paths::canonical(dir);
+    let hash = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
+    let path = home
+        .join("projects")
+        .join(format!("{}.lock", hex::encode(&hash[..8])));
+    let held = crate::paths::hold(&path, || waiting(&path))
+        .map_err(|err| {
+            UserError::new(format!("cannot lock `{}`", path.display())).caused_by(err.to_string())
+        })?
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "stopped while waiting for another haul to finish with `{}`; nothing was changed",
+                dir.display()
+            ))
+            .exit(ExitCode::Interrupted)
+        })?;
+    Ok(Held(held))
+}
+
 /// What the nearest `haul.toml` from `cwd` up is.
 enum Located {
     Project(PathBuf),
@@ -206,10 +235,10 @@ impl Project {
         Project::open(&require_dir(cwd)?)
     }
 
-    /// The project that `cwd` is in, for `haul lock`, which writes the lock again: a
-    /// `haul.lock` that cannot be read counts as none, and comes back as why.
-    pub fn require_to_relock(cwd: &Path) -> Result<(Project, Option<UserError>)> {
-        Project::read(&require_dir(cwd)?)
+    /// Read the project in `dir` for `haul lock`, which writes the lock again: a `haul.lock`
+    /// that cannot be read counts as none, and comes back as why.
+    pub fn to_relock(dir: &Path) -> Result<(Project, Option<UserError>)> {
+        Project::read(dir)
     }
 
     fn read(dir: &Path) -> Result<(Project, Option<UserError>)> {

@@ -216,31 +216,14 @@ pub fn one_at_a_time(
     running: &Running,
     waiting: impl FnOnce(&Path),
 ) -> Result<std::fs::File> {
-    fs_err::create_dir_all(home)?;
     let path = home.join("self-update.lock");
-    let file = fs_err::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)?
-        .into_parts()
-        .0;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            waiting(&path);
-            let locked = crate::stopping::lock(&file)
-                .with_context(|| format!("locking `{}`", path.display()))?;
-            if !locked {
-                return Err(UserError::new("interrupted; haul was not changed")
-                    .exit(crate::error::ExitCode::Interrupted)
-                    .into());
-            }
-        }
-        Err(std::fs::TryLockError::Error(err)) => {
-            return Err(err).with_context(|| format!("locking `{}`", path.display()));
-        }
-    }
+    let held = crate::paths::hold(&path, || waiting(&path))
+        .with_context(|| format!("locking `{}`", path.display()))?;
+    let Some(file) = held else {
+        return Err(UserError::new("interrupted; haul was not changed")
+            .exit(crate::error::ExitCode::Interrupted)
+            .into());
+    };
     if running.replaced() {
         return Err(UserError::new(format!(
             "`{}` was replaced by another `haul self update` while this one ran; this one changed nothing",

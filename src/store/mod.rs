@@ -307,30 +307,22 @@ impl Store {
     /// The store lock, with the store as other hauls left it: what a killed haul left is
     /// still there, for `haul doctor --fix` to see and say before it tidies it.
     pub fn lock_as_left(&self) -> Result<Lock> {
-        fs::create_dir_all(&self.home)?;
         let path = self.home.join("store.lock");
-        let file = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)?
-            .into_parts()
-            .0;
         // Another haul in the middle of a change holds it: say so once, then wait.
         let mine = Mine::new();
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                let others_here = MINE.load(std::sync::atomic::Ordering::SeqCst) > 1;
-                if !others_here && !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                    self.notice.0.waiting_for_lock(&path);
-                }
-                wait_for(&file, &path)?;
+        let held = crate::paths::hold(&path, || {
+            let others_here = MINE.load(std::sync::atomic::Ordering::SeqCst) > 1;
+            if !others_here && !WAITED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                self.notice.0.waiting_for_lock(&path);
             }
-            Err(std::fs::TryLockError::Error(err)) => {
-                return Err(err).with_context(|| format!("locking `{}`", path.display()));
-            }
-        }
+        })
+        .with_context(|| format!("locking `{}`", path.display()))?;
+        let Some(file) = held else {
+            return Err(UserError::new(
+                "stopped while waiting for another haul to finish changing the store; this change was not made",
+            )
+            .into());
+        };
         Ok(Lock { file, _mine: mine })
     }
 
@@ -899,18 +891,6 @@ pub(crate) fn write_atomic_as(
     file.persist(path)
         .with_context(|| format!("writing `{}`", path.display()))?;
     Ok(())
-}
-
-/// Wait for the lock on `file` (at `path`), which another holds, unless haul is stopping.
-fn wait_for(file: &std::fs::File, path: &Path) -> Result<()> {
-    match crate::stopping::lock(file) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(UserError::new(
-            "stopped while waiting for another haul to finish changing the store; this change was not made",
-        )
-        .into()),
-        Err(err) => Err(err).with_context(|| format!("locking `{}`", path.display())),
-    }
 }
 
 /// Seconds since the Unix epoch.

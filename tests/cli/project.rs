@@ -2219,3 +2219,79 @@ fn mirror_replaces_a_file_only_with_a_verified_download() {
         .collect();
     assert!(beside.is_empty(), "{beside:?}");
 }
+
+/// The lock another haul holds while it changes the project in `dir` (as `project::hold`
+/// names it: the first 16 hex digits of the SHA-256 of the directory's canonical path), held
+/// by the test until the file goes.
+fn hold_project(env: &TestEnv, dir: &std::path::Path) -> std::fs::File {
+    let canonical = std::fs::canonicalize(dir).unwrap();
+    let hash = sha256_hex(canonical.to_string_lossy().as_bytes());
+    let path = env
+        .home()
+        .join("projects")
+        .join(format!("{}.lock", &hash[..16]));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    file.lock().unwrap();
+    file
+}
+
+/// Commands that change a project take turns: an `add` that waits while another haul holds the
+/// project reads haul.toml once it may go on, so that neither addition is lost.
+#[test]
+fn commands_that_change_a_project_take_turns() {
+    let env = TestEnv::new();
+    let dir = project(&env, "[tools]\n");
+    let held = hold_project(&env, &dir);
+    let mut add = env
+        .command()
+        .current_dir(&dir)
+        .args(["add", "acme/widget"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(add.stderr.take().unwrap());
+    crate::support::read_until(
+        &mut stderr,
+        "waiting for another haul to finish with the project in",
+    );
+    // Meanwhile the other haul adds a tool of its own.
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/gizmo\" = \"latest\"\n",
+    )
+    .unwrap();
+    drop(held);
+    assert!(add.wait().unwrap().success());
+    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(text.contains("\"acme/gizmo\" = \"latest\""), "{text}");
+    assert!(text.contains("\"acme/widget\" = \"latest\""), "{text}");
+}
+
+/// `sync` holds the project to its end: its lock and its unlinking are decided from the
+/// haul.toml and haul.lock it read, which no other haul changes meanwhile.
+#[test]
+fn sync_waits_for_another_haul_changing_the_project() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    let held = hold_project(&env, &dir);
+    let mut sync = env
+        .command()
+        .current_dir(&dir)
+        .arg("sync")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(sync.stderr.take().unwrap());
+    crate::support::read_until(
+        &mut stderr,
+        "waiting for another haul to finish with the project in",
+    );
+    assert!(
+        !dir.join("haul.lock").exists(),
+        "nothing is written while it waits"
+    );
+    drop(held);
+    assert!(sync.wait().unwrap().success());
+    assert!(dir.join("haul.lock").is_file());
+}
