@@ -416,9 +416,22 @@ fn install(
     // follows it (the install receipt), runs to its end.
     crate::stopping::check()?;
     crate::install::stop::no_stop_from_here();
-    self_replace::self_replace(&trial.path).map_err(|err| {
+    put_in_place(&trial.path, &placed).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
-        let message = if err.kind() == std::io::ErrorKind::PermissionDenied {
+        if let Some(old) = &err.stranded {
+            return UserError::new(format!(
+                "haul could not put itself back at `{}` after a failed update",
+                placed.display()
+            ))
+            .caused_by(err.error.to_string())
+            .hint(format!(
+                "the old haul is `{}`: rename it to `{}`",
+                old.display(),
+                placed.display()
+            ));
+        }
+        let denied = err.error.kind() == std::io::ErrorKind::PermissionDenied;
+        let message = if denied {
             format!(
                 "haul cannot replace itself: `{}` is not writable",
                 dir.display()
@@ -426,11 +439,56 @@ fn install(
         } else {
             format!("haul cannot replace itself in `{}`", dir.display())
         };
-        UserError::new(message).caused_by(err.to_string()).hint(format!(
-            "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
-        ))
+        let hint = if denied {
+            format!(
+                "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
+            )
+        } else {
+            "haul was not changed".to_owned()
+        };
+        UserError::new(message)
+            .caused_by(err.error.to_string())
+            .hint(hint)
     })?;
     flush(&placed);
+    Ok(())
+}
+
+/// Why the new haul could not be put in place; `stranded` names where the old haul was left
+/// when it could not be put back either (Windows).
+struct PlaceError {
+    error: std::io::Error,
+    stranded: Option<PathBuf>,
+}
+
+/// Put the tried copy `trial` (beside haul) in place of the running haul at `placed`. Unix:
+/// `self_replace` (a copy beside it renamed over it: haul is the old one or the new one, never
+/// none).
+#[cfg(not(windows))]
+fn put_in_place(trial: &Path, _placed: &Path) -> Result<(), PlaceError> {
+    self_replace::self_replace(trial).map_err(|error| PlaceError {
+        error,
+        stranded: None,
+    })
+}
+
+/// Windows: a running `.exe` cannot be written or deleted, but it can be renamed. haul moves
+/// aside, the tried copy takes its name, and on a failure haul moves back: two renames in one
+/// directory, so nothing is copied that a full disk could stop half-way (`self_replace` moves
+/// haul aside first and then copies, which left no haul when the copy failed). The old haul is
+/// deleted once this one exits, or by the next update.
+#[cfg(windows)]
+fn put_in_place(trial: &Path, placed: &Path) -> Result<(), PlaceError> {
+    let old = placed.with_file_name(format!(".haul-old-{}.exe", std::process::id()));
+    std::fs::rename(placed, &old).map_err(|error| PlaceError {
+        error,
+        stranded: None,
+    })?;
+    if let Err(error) = std::fs::rename(trial, placed) {
+        let stranded = std::fs::rename(&old, placed).is_err().then_some(old);
+        return Err(PlaceError { error, stranded });
+    }
+    let _ = self_replace::self_delete_at(&old);
     Ok(())
 }
 
@@ -455,9 +513,9 @@ struct Trial {
 }
 
 /// Remove what an update killed part-way (the power cut, `kill -9`) left beside haul, at
-/// `placed`, in `dir`: a trial copy (`.haul-update-PID`) and `self_replace`'s copy of the new
-/// haul (`.STEM.__temp__XXXXXX`, Unix). Only those names, only files, and only ones older than
-/// `LEFTOVER_AGE`, so an update running beside this one keeps its files. Best effort.
+/// `placed`, in `dir` (see [`leftover_name`]). Only those names, only files, and only ones
+/// older than `LEFTOVER_AGE`, so an update running beside this one keeps its files. Best
+/// effort (a running old haul on Windows cannot be deleted yet).
 fn sweep_leftovers(dir: &Path, placed: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -466,10 +524,9 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = format!(".{stem}.__temp__");
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !Trial::is_name(&name) && !crate::paths::random_name(&name, &temp) {
+        if !leftover_name(&name, &stem) {
             continue;
         }
         let stale = entry.metadata().is_ok_and(|meta| {
@@ -484,6 +541,32 @@ fn sweep_leftovers(dir: &Path, placed: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `name`, beside the haul whose file is named `stem`, is what an update leaves when
+/// it is killed part-way: a trial copy (`.haul-update-PID`), the old haul moved aside on
+/// Windows (`.haul-old-PID.exe`), or `self_replace`'s copies (`.STEM.__temp__XXXXXX` on
+/// Unix; `.STEM.` and 32 letters, then `.__temp__.exe`, `.__relocated__.exe` or
+/// `.__selfdelete__.exe` on Windows).
+fn leftover_name(name: &str, stem: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let windows_copy = name
+        .strip_prefix(&format!(".{stem}."))
+        .and_then(|rest| {
+            [".__temp__.exe", ".__relocated__.exe", ".__selfdelete__.exe"]
+                .iter()
+                .find_map(|suffix| rest.strip_suffix(suffix))
+        })
+        .is_some_and(|letters| {
+            letters.len() == 32 && letters.bytes().all(|b| b.is_ascii_lowercase())
+        });
+    Trial::is_name(name)
+        || crate::paths::random_name(name, &format!(".{stem}.__temp__"))
+        || windows_copy
+        || name
+            .strip_prefix(".haul-old-")
+            .and_then(|rest| rest.strip_suffix(".exe"))
+            .is_some_and(digits)
 }
 
 /// How old a leftover of an update must be before another update removes it: far longer than
@@ -641,6 +724,39 @@ fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_updates_leftovers_are_known_by_name() {
+        use super::leftover_name;
+        let letters = "abcdefghijklmnopqrstuvwxyzabcdef";
+        for name in [
+            ".haul-update-4242",
+            &format!(".haul-update-4242{}", std::env::consts::EXE_SUFFIX),
+            ".haul.__temp__a1B2c3",
+            ".haul-old-4242.exe",
+            &format!(".haul.{letters}.__temp__.exe"),
+            &format!(".haul.{letters}.__relocated__.exe"),
+            &format!(".haul.{letters}.__selfdelete__.exe"),
+        ] {
+            assert!(leftover_name(name, "haul"), "{name}");
+        }
+        for name in [
+            "haul",
+            "haul.exe",
+            ".haul-update-",
+            ".haul-update-12x",
+            ".haul.__temp__a1B2c3d",
+            "x.haul.__temp__a1B2c3",
+            ".haul-old-.exe",
+            ".haul-old-12",
+            &format!(".haul.{}.__temp__.exe", &letters[1..]),
+            &format!(".haul.{}.__temp__.exe", letters.to_uppercase()),
+            &format!(".other.{letters}.__temp__.exe"),
+            &format!(".haul.{letters}.__kept__.exe"),
+        ] {
+            assert!(!leftover_name(name, "haul"), "{name}");
+        }
+    }
+
     use super::*;
 
     fn v(text: &str) -> Version {

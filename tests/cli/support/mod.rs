@@ -592,7 +592,6 @@ pub fn send_signal(child: &std::process::Child, signal: &str) {
 
 /// Read `reader` line by line until a line holds `needle`; what was read, that line included.
 /// Fails when the stream ends first.
-#[cfg(unix)]
 pub fn read_until(reader: &mut impl std::io::BufRead, needle: &str) -> String {
     let mut said = String::new();
     loop {
