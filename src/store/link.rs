@@ -74,8 +74,7 @@ fn rename_over(from: &Path, to: &Path, scratch: &Path) -> std::io::Result<()> {
         Ok(()) => Ok(()),
         // A directory there is not moved aside: it is refused, as on Unix.
         Err(_) if std::fs::symlink_metadata(to).is_ok_and(|m| !m.is_dir()) => {
-            let aside = aside(to, scratch);
-            std::fs::rename(to, &aside)?;
+            let aside = move_aside(to, scratch)?;
             std::fs::rename(from, to)?;
             let _ = std::fs::remove_file(aside);
             Ok(())
@@ -126,21 +125,59 @@ pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(err) if cfg!(windows) => {
             // A running `.exe`: rename it away; it is deleted on a later run.
-            std::fs::rename(link, aside(link, scratch)).map_err(|_| err)
+            move_aside(link, scratch).map(drop).map_err(|_| err)
         }
         Err(err) => Err(err),
     }
 }
 
-/// A free place in `scratch` for `file`, which Windows will not delete or replace while it runs:
-/// one of its own, as several running executables (or those an earlier run left) may be there.
-fn aside(file: &Path, scratch: &Path) -> std::path::PathBuf {
+/// Move `file`, which Windows will not delete or replace while it runs, out of the way: into
+/// `scratch` (haul's `staging/`, swept by later runs), or, when a rename cannot get it there (a
+/// bin dir on another drive than haul's home), beside itself as `.haul-old-PID-N-NAME`, which
+/// a later change of a link in that directory deletes. Where it went.
+fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf> {
     let _ = std::fs::create_dir_all(scratch);
+    let there = aside(file, scratch, "");
+    match std::fs::rename(file, &there) {
+        Ok(()) => Ok(there),
+        Err(err) => {
+            let Some(dir) = file.parent() else {
+                return Err(err);
+            };
+            sweep_own_asides(dir);
+            let here = aside(file, dir, HIDDEN);
+            std::fs::rename(file, &here).map_err(|_| err)?;
+            Ok(here)
+        }
+    }
+}
+
+/// What names a file put aside beside itself (see [`move_aside`]).
+const HIDDEN: &str = ".haul-";
+
+/// Delete what earlier runs put aside in `dir` (see [`move_aside`]) and is no longer running.
+fn sweep_own_asides(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.strip_prefix(HIDDEN).is_some_and(is_aside_name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A free place in `dir` for `file`, named `head` and [`aside_name`]: one of its own, as
+/// several running executables (or those an earlier run left) may be there.
+fn aside(file: &Path, dir: &Path, head: &str) -> std::path::PathBuf {
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let at = |n: u32| scratch.join(aside_name(std::process::id(), n, &name));
+    let at = |n: u32| {
+        dir.join(format!(
+            "{head}{}",
+            aside_name(std::process::id(), n, &name)
+        ))
+    };
     (0..1000)
         .map(at)
         .find(|p| !present(p))
@@ -202,4 +239,49 @@ pub fn points_into(link: &Path, dir: &Path) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{move_aside, sweep_own_asides};
+
+    /// A file that cannot be moved into haul's scratch directory (on Windows: a bin dir on
+    /// another drive) goes aside beside itself, and a later sweep of that directory deletes it.
+    #[test]
+    fn a_file_put_aside_where_scratch_cannot_take_it_stays_beside_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tool.exe");
+        std::fs::write(&file, b"running").unwrap();
+        std::fs::write(dir.path().join("not-a-dir"), b"").unwrap();
+        let scratch = dir.path().join("not-a-dir").join("staging");
+        let aside = move_aside(&file, &scratch).unwrap();
+        assert_eq!(aside.parent(), Some(dir.path()));
+        let name = aside.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".haul-old-") && name.ends_with("-tool.exe"),
+            "{name}"
+        );
+        assert!(!file.exists());
+        assert_eq!(std::fs::read(&aside).unwrap(), b"running");
+
+        std::fs::write(dir.path().join(".haul-mine"), b"the user's").unwrap();
+        sweep_own_asides(dir.path());
+        assert!(!aside.exists());
+        assert!(dir.path().join(".haul-mine").exists());
+        assert!(dir.path().join("not-a-dir").exists());
+    }
+
+    /// Where scratch can take it, it goes there, under a name of its own.
+    #[test]
+    fn a_file_is_put_aside_into_scratch() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tool.exe");
+        std::fs::write(&file, b"running").unwrap();
+        let scratch = dir.path().join("staging");
+        let aside = move_aside(&file, &scratch).unwrap();
+        assert_eq!(aside.parent(), Some(scratch.as_path()));
+        assert!(super::is_aside_name(
+            &aside.file_name().unwrap().to_string_lossy()
+        ));
+    }
 }

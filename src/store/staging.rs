@@ -96,14 +96,40 @@ pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
                 out.push(root.join(stem));
                 out.push(path);
             }
-        } else if put_aside_name(&name)
-            || (staging_name(&name) && !root.join(format!("{name}.lock")).exists())
+        } else if (put_aside_name(&name)
+            || (staging_name(&name) && !root.join(format!("{name}.lock")).exists()))
+            && !running(&path)
         {
             out.push(path);
         }
     }
     out
 }
+
+/// Whether the file at `path`, or a file in the directory there, is a program running now,
+/// which Windows neither deletes nor lets be written (an executable, or a version's directory,
+/// put aside while it ran): not a leftover until it ends. Unix deletes a running program's
+/// file, so there it never is.
+fn running(path: &Path) -> bool {
+    if !cfg!(windows) {
+        return false;
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| running(&entry.path())),
+        Ok(meta) if meta.is_file() => std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .is_err_and(|err| err.raw_os_error() == Some(SHARING_VIOLATION)),
+        _ => false,
+    }
+}
+
+/// Windows' `ERROR_SHARING_VIOLATION`: what opening a running program to write it gives.
+const SHARING_VIOLATION: i32 = 32;
 
 /// A staging directory's name: the tool's, `-`, six random characters.
 fn staging_name(name: &str) -> bool {

@@ -307,6 +307,12 @@ fn uninstall_a_tool_two_of_whose_programs_are_running() {
     env.run(&["uninstall", "twins"]).expect_code(0);
     assert!(!env.bin_dir().join("twins.exe").exists());
     assert!(!env.bin_dir().join("twin2.exe").exists());
+    // A program put aside while it runs is not a leftover of an interrupted run.
+    let doctor = env.run(&["doctor", "--json"]).json();
+    assert!(
+        !doctor["problems"].to_string().contains("leftover"),
+        "{doctor}"
+    );
     for mut child in running {
         drop(child.stdin.take());
         let _ = child.wait();
