@@ -447,7 +447,7 @@ fn move_version(store: &Store, name: &str, staged: &Path, key: &str) -> Result<(
             if aside.exists() {
                 fs_err::remove_dir_all(&aside)?;
             }
-            fs_err::rename(&dest, &aside).map_err(|err| {
+            rename_tree(&dest, &aside).map_err(|err| {
                 UserError::new(format!("cannot replace `{}`", dest.display()))
                     .caused_by(err.to_string())
             })?;
@@ -655,7 +655,7 @@ fn move_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
     let aside = tempfile::Builder::new()
         .prefix(&format!("{base}-old-"))
         .rand_bytes(6)
-        .make_in(&root, |path| std::fs::rename(dir, path))
+        .make_in(&root, |path| rename_tree(dir, path))
         .map_err(|err| {
             UserError::new(format!("cannot remove `{}`", dir.display())).caused_by(err.to_string())
         })?
@@ -666,6 +666,34 @@ fn move_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
                 .caused_by(err.error.to_string())
         })?;
     Ok(aside)
+}
+
+/// Rename the directory `dir` to `to`. Windows refuses to rename a directory while a program
+/// in it runs (`haul exec` runs a stored version from its directory), but lets the program's
+/// file be renamed: then each file moves into `to` on its own, and what is left of `dir`, now
+/// empty, goes.
+fn rename_tree(dir: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::rename(dir, to) {
+        Err(err) if cfg!(windows) && err.kind() == std::io::ErrorKind::PermissionDenied => {
+            move_each(dir, to).map_err(|_| err)
+        }
+        other => other,
+    }
+}
+
+/// Move every file under `dir` into a new directory `to`, keeping the tree, then remove `dir`.
+fn move_each(dir: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir(to)?;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            move_each(&entry.path(), &dest)?;
+        } else {
+            std::fs::rename(entry.path(), dest)?;
+        }
+    }
+    std::fs::remove_dir(dir)
 }
 
 /// Complete or roll back every change a crash left. Returns the names that could not be
@@ -782,6 +810,35 @@ fn journal_files(store: &Store) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a version's directory holding a running program becomes on Windows: its files
+    /// moved one by one into the new place, the tree kept, the old directory gone.
+    #[test]
+    fn a_tree_moves_file_by_file() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("tools/widget/1.0.0");
+        std::fs::create_dir_all(dir.join("share/doc")).unwrap();
+        std::fs::write(dir.join("widget.exe"), b"program").unwrap();
+        std::fs::write(dir.join("share/doc/README"), b"read me").unwrap();
+        std::fs::create_dir(dir.join("empty")).unwrap();
+        let to = root.path().join("staging/widget-old-abc123");
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        move_each(&dir, &to).unwrap();
+        assert!(!dir.exists());
+        assert_eq!(std::fs::read(to.join("widget.exe")).unwrap(), b"program");
+        assert_eq!(
+            std::fs::read(to.join("share/doc/README")).unwrap(),
+            b"read me"
+        );
+        assert!(to.join("empty").is_dir());
+        // A place already taken is refused (another name is tried).
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(
+            move_each(&dir, &to).unwrap_err().kind(),
+            std::io::ErrorKind::AlreadyExists
+        );
+        assert!(dir.is_dir());
+    }
 
     #[test]
     fn a_directory_written_another_way_is_the_same_place() {
