@@ -348,10 +348,19 @@ impl Store {
         self.settle();
         let path = self.record_path(name);
         match read_text(&path) {
-            Ok(text) => self
-                .parse(&path, &text)
-                .map(Some)
-                .map_err(|damaged| damaged.error),
+            Ok(text) => match self.parse(&path, &text) {
+                Ok(record) => Ok(Some(record)),
+                // Where the file system ignores case (Windows, macOS), `FOO.json` opens
+                // `foo.json`: the record of `foo`, which is not damaged, and no `FOO`.
+                Err(_)
+                    if cfg!(any(windows, target_os = "macos"))
+                        && record::parse(&text, &self.legacy_bin_dir)
+                            .is_ok_and(|r| crate::names::differ_only_in_case(&r.name, name)) =>
+                {
+                    Ok(None)
+                }
+                Err(damaged) => Err(damaged.error),
+            },
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(err) => Err(UserError::new(format!("cannot read `{}`", path.display()))
                 .caused_by(err.to_string())),

@@ -1027,3 +1027,16 @@ fn prune_lists_versions_by_version() {
         .collect();
     assert_eq!(versions, ["1.9.0", "1.10.0"]);
 }
+
+/// A name that differs from an installed tool's only in case is not that tool, and its record
+/// is not damaged, also where the file system ignores case (`FOO.json` opens `foo.json`).
+#[test]
+fn another_case_of_a_tools_name_is_not_installed_and_nothing_is_damaged() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let which = env.run(&["which", "WIDGET"]);
+    which.expect_code(1).stderr_has("`WIDGET` is not installed");
+    assert!(!which.stderr().contains("damaged"), "{}", which.stderr());
+    env.run(&["which", "widget"]).expect_code(0);
+}
