@@ -16,17 +16,68 @@ pub fn env(args: &EnvArgs, ctx: &Context) -> Result<ExitCode> {
         None => detect(ctx)?,
     };
     let dir = ctx.settings.paths.bin_dir.display().to_string();
-    ctx.printer.data(&snippet(shell, &dir));
+    ctx.printer
+        .data(&snippet(shell, &shell_path(shell, &dir, cfg!(windows))));
     Ok(ExitCode::Success)
+}
+
+/// How to put the bin dir on PATH for good, in the words of the shell `haul env` writes for
+/// (for the hints of `install` and `doctor`).
+pub fn profile_advice(ctx: &Context) -> &'static str {
+    match detect(ctx).unwrap_or_else(|_| default_shell()) {
+        EnvShell::Powershell => {
+            "add `haul env | Invoke-Expression` to your PowerShell profile (`$PROFILE`)"
+        }
+        EnvShell::Fish => "add `haul env | source` to your fish config",
+        EnvShell::Nu => "source the output of `haul env --shell nu` in your nushell config",
+        EnvShell::Tcsh | EnvShell::Csh => "add ``eval \"`haul env`\"`` to your shell's profile",
+        EnvShell::Sh | EnvShell::Bash | EnvShell::Zsh | EnvShell::Ksh | EnvShell::Dash => {
+            "add `eval \"$(haul env)\"` to your shell's profile"
+        }
+    }
+}
+
+fn default_shell() -> EnvShell {
+    if cfg!(windows) {
+        EnvShell::Powershell
+    } else {
+        EnvShell::Sh
+    }
+}
+
+/// `dir` as `shell` spells a path: on Windows, the POSIX shells and fish of Git Bash, MSYS2
+/// and Cygwin take `/c/Users/…` on their `:`-separated PATH, where `C:\Users\…` would split
+/// at its colon.
+fn shell_path(shell: EnvShell, dir: &str, windows: bool) -> String {
+    let posix = matches!(
+        shell,
+        EnvShell::Sh
+            | EnvShell::Bash
+            | EnvShell::Zsh
+            | EnvShell::Ksh
+            | EnvShell::Dash
+            | EnvShell::Fish
+            | EnvShell::Tcsh
+            | EnvShell::Csh
+    );
+    if !windows || !posix {
+        return dir.to_owned();
+    }
+    let dir = dir.strip_prefix(r"\\?\").unwrap_or(dir);
+    let mut chars = dir.chars();
+    match (chars.next(), chars.next()) {
+        (Some(drive), Some(':')) if drive.is_ascii_alphabetic() => format!(
+            "/{}{}",
+            drive.to_ascii_lowercase(),
+            chars.as_str().replace('\\', "/")
+        ),
+        _ => dir.replace('\\', "/"),
+    }
 }
 
 fn detect(ctx: &Context) -> Result<EnvShell, UserError> {
     let Some(shell) = ctx.settings.shell.as_ref() else {
-        return Ok(if cfg!(windows) {
-            EnvShell::Powershell
-        } else {
-            EnvShell::Sh
-        });
+        return Ok(default_shell());
     };
     let name = Path::new(shell)
         .file_stem()
@@ -110,6 +161,24 @@ fn snippet(shell: EnvShell, dir: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posix_shells_on_windows_get_a_posix_path() {
+        let dir = r"C:\Users\me\AppData\Local\haul\bin";
+        assert_eq!(
+            shell_path(EnvShell::Bash, dir, true),
+            "/c/Users/me/AppData/Local/haul/bin"
+        );
+        assert_eq!(
+            shell_path(EnvShell::Fish, r"\\?\D:\tools\bin", true),
+            "/d/tools/bin"
+        );
+        assert_eq!(shell_path(EnvShell::Powershell, dir, true), dir);
+        assert_eq!(
+            shell_path(EnvShell::Bash, "/home/me/bin", false),
+            "/home/me/bin"
+        );
+    }
 
     #[test]
     fn posix_snippet_quotes_the_dir() {

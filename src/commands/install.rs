@@ -192,7 +192,7 @@ fn finish(
         let how = if opts.linking.project().is_some() {
             "put it on PATH while you work in the project (`haul exec TOOL` runs a tool meanwhile)"
         } else {
-            "add it with `eval \"$(haul env)\"` in your shell's profile"
+            crate::commands::env::profile_advice(ctx)
         };
         ctx.printer.warn(&format!(
             "`{}` is not on PATH; {how}",

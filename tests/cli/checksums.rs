@@ -200,7 +200,7 @@ fn no_checksum_warns_and_installs() {
             &format!(
                 "warning: no checksum covers `{asset}` in acme/widget v1.0.0; using it unverified
    Installed widget 1.0.0 (acme/widget; unverified): widget[EXE]
-warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile"
+warning: `[TMP]/bin` is not on PATH; add `eval \"$(haul env)\"` to your shell's profile"
             ),
         );
     let list = env.run(&["list", "--json"]);

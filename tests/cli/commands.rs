@@ -553,3 +553,22 @@ fn info_reads_what_would_verify_each_pick() {
         1
     );
 }
+
+/// The hint to put the bin dir on PATH is written for the shell `haul env` writes for:
+/// PowerShell's words where the shell is PowerShell.
+#[test]
+fn the_path_hint_speaks_the_users_shell() {
+    let env = crate::support::TestEnv::new().env("SHELL", "pwsh");
+    let doctor = env.run(&["doctor", "--json"]).json();
+    let fixes = doctor["problems"].to_string();
+    assert!(
+        fixes.contains("add `haul env | Invoke-Expression` to your PowerShell profile"),
+        "{fixes}"
+    );
+    crate::support::publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"])
+        .expect_code(0)
+        .stderr_has(
+            "is not on PATH; add `haul env | Invoke-Expression` to your PowerShell profile",
+        );
+}

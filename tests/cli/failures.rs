@@ -26,7 +26,7 @@ fn several_tools_with_one_failing_installs_the_rest() {
   hint: check the spelling of OWNER/REPO; a private repository needs a token in `HAUL_GITHUB_TOKEN`; and that `HAUL_GITHUB_API_URL` (or `github-api-url`) points at a GitHub REST API (it is `[SERVER]`)
    Installed alpha 1.0.0 (acme/alpha; sha256 verified by checksums.txt): alpha[EXE]
    Installed beta 2.0.0 (acme/beta; sha256 verified by checksums.txt): beta[EXE]
-warning: `[TMP]/bin` is not on PATH; add it with `eval \"$(haul env)\"` in your shell's profile
+warning: `[TMP]/bin` is not on PATH; add `eval \"$(haul env)\"` to your shell's profile
 error: 1 of 3 tools failed: nobody/missing
   hint: the reasons are above; the other tools were installed",
         )

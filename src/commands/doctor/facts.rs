@@ -29,6 +29,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
         install_dir_on_path: ctx.on_path(&install_dir),
         install_dir,
         bin_dir_on_path: ctx.on_path(&bin_dir),
+        path_advice: crate::commands::env::profile_advice(ctx),
         bin_dir: bin_dir.clone(),
         config: rules::Config {
             path: settings.config.path.clone(),

@@ -16,6 +16,8 @@ pub struct Facts {
     pub install_dir_on_path: bool,
     pub bin_dir: PathBuf,
     pub bin_dir_on_path: bool,
+    /// How to put the bin dir on PATH, for the shell `haul env` writes for.
+    pub path_advice: &'static str,
     pub config: Config,
     /// Records that cannot be read: (name, why).
     pub damaged: Vec<(String, String)>,
@@ -248,7 +250,7 @@ fn setup(facts: &Facts, out: &mut Vec<Finding>) {
                 "the bin dir `{}` is not on PATH, so installed tools are not found by name",
                 facts.bin_dir.display()
             ),
-            "add `eval \"$(haul env)\"` to your shell's profile (see `haul env --help`)",
+            format!("{} (see `haul env --help`)", facts.path_advice),
             false,
         ));
     }

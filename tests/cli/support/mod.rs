@@ -98,7 +98,9 @@ impl TestEnv {
             .env("NO_PROXY", "*")
             // The developer's own install receipt and cargo installs stay out of the tests.
             .env("XDG_CONFIG_HOME", self.config_home())
-            .env("CARGO_HOME", self.dir.path().join("cargo-home"));
+            .env("CARGO_HOME", self.dir.path().join("cargo-home"))
+            // The shell hints are written for (`haul env`): one, whatever runs the tests.
+            .env("SHELL", "/bin/bash");
         for (name, value) in &self.extra_env {
             cmd.env(name, value);
         }
