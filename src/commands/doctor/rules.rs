@@ -1,7 +1,7 @@
 //! What `haul doctor` calls a problem, and how to fix it: a pure function of the facts the
 //! command gathers, so every rule is tested on its own.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -185,10 +185,7 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
                     tool.name,
                     first.display()
                 ),
-                format!(
-                    "put `{}` earlier on PATH, or remove the other `{bin}`",
-                    facts.bin_dir.display()
-                ),
+                shadow_fix(bin, first, &facts.bin_dir),
                 false,
             ));
         }
@@ -253,6 +250,26 @@ fn setup(facts: &Facts, out: &mut Vec<Finding>) {
             format!("{} (see `haul env --help`)", facts.path_advice),
             false,
         ));
+    }
+}
+
+/// What to do about `bin` in `bin_dir`, shadowed by `first`: put the bin dir earlier on PATH,
+/// or remove the other file; when that file is in the bin dir itself (Windows runs `jq.com`
+/// before `jq.exe`), only removing it helps.
+fn shadow_fix(bin: &str, first: &Path, bin_dir: &Path) -> String {
+    let other = first
+        .file_name()
+        .map_or_else(|| bin.to_owned(), |n| n.to_string_lossy().into_owned());
+    if first
+        .parent()
+        .is_some_and(|dir| crate::names::same_path(dir, bin_dir))
+    {
+        format!("remove `{}`, which runs instead of it", first.display())
+    } else {
+        format!(
+            "put `{}` earlier on PATH, or remove the other `{other}`",
+            bin_dir.display()
+        )
     }
 }
 
@@ -399,6 +416,25 @@ mod tests {
             shadow[0]
                 .problem
                 .contains("`/usr/bin/fd` comes first on PATH")
+        );
+        assert!(shadow[0].fix.contains("or remove the other `fd`"));
+    }
+
+    /// What shadows a tool from its own bin dir (Windows runs `jq.com` before `jq.exe`) is the
+    /// file to remove; moving the bin dir on PATH cannot help.
+    #[test]
+    fn a_tool_shadowed_from_its_own_bin_dir_names_the_file_to_remove() {
+        let bin_dir = PathBuf::from("/b/bin");
+        let com = bin_dir.join("jq.com");
+        let fix = shadow_fix("jq.exe", &com, &bin_dir);
+        assert_eq!(
+            fix,
+            format!("remove `{}`, which runs instead of it", com.display())
+        );
+        let fix = shadow_fix("jq.exe", Path::new("/c/tools/jq.com"), &bin_dir);
+        assert_eq!(
+            fix,
+            "put `/b/bin` earlier on PATH, or remove the other `jq.com`"
         );
     }
 
