@@ -252,6 +252,9 @@ fn windows_device_names_are_not_plain_names() {
         "CONIN$",
         "conout$.log",
         "COM0",
+        "tool.exe.",
+        "docs ",
+        "a..",
     ] {
         assert!(!windows_safe(std::ffi::OsStr::new(bad)), "{bad}");
         assert!(crate::names::problem(bad).is_some(), "{bad}");
@@ -265,6 +268,8 @@ fn windows_device_names_are_not_plain_names() {
         "com",
         "lpt⁴",
         "nul_",
+        ".hidden",
+        "a.b",
     ] {
         assert!(windows_safe(std::ffi::OsStr::new(good)), "{good}");
     }

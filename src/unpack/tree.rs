@@ -539,10 +539,12 @@ pub(crate) fn safe_relative(path: &Path) -> Result<PathBuf, &'static str> {
     Ok(out)
 }
 
-/// Not a device name (`CON`, `nul.txt`, `COM1`), and no `:` (a stream or drive), on Windows.
+/// Not a device name (`CON`, `nul.txt`, `COM1`), no `:` (a stream or drive), and no `.` or
+/// space at the end, which Windows drops (`tool.exe.` would be `tool.exe`, another entry's
+/// file, and under a long path would keep a name Explorer cannot delete), on Windows.
 pub(crate) fn windows_safe(name: &OsStr) -> bool {
     let name = name.to_string_lossy();
-    !name.contains(':') && !crate::names::windows_device(&name)
+    !name.contains(':') && !name.ends_with(['.', ' ']) && !crate::names::windows_device(&name)
 }
 
 #[cfg(unix)]
