@@ -2236,6 +2236,9 @@ fn hold_project(env: &TestEnv, dir: &std::path::Path) -> std::fs::File {
     file
 }
 
+/// What a command says when another haul holds its project.
+const WAITING_FOR_PROJECT: &str = "waiting for another haul to finish with the project in";
+
 /// Commands that change a project take turns: an `add` that waits while another haul holds the
 /// project reads haul.toml once it may go on, so that neither addition is lost.
 #[test]
@@ -2243,17 +2246,9 @@ fn commands_that_change_a_project_take_turns() {
     let env = TestEnv::new();
     let dir = project(&env, "[tools]\n");
     let held = hold_project(&env, &dir);
-    let mut add = env
-        .command()
-        .current_dir(&dir)
-        .args(["add", "acme/widget"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(add.stderr.take().unwrap());
-    crate::support::read_until(
-        &mut stderr,
-        "waiting for another haul to finish with the project in",
+    let (mut add, _stderr) = crate::support::started_until(
+        env.command().current_dir(&dir).args(["add", "acme/widget"]),
+        WAITING_FOR_PROJECT,
     );
     // Meanwhile the other haul adds a tool of its own.
     std::fs::write(
@@ -2275,17 +2270,9 @@ fn sync_waits_for_another_haul_changing_the_project() {
     let env = TestEnv::new();
     let dir = three_tools(&env);
     let held = hold_project(&env, &dir);
-    let mut sync = env
-        .command()
-        .current_dir(&dir)
-        .arg("sync")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(sync.stderr.take().unwrap());
-    crate::support::read_until(
-        &mut stderr,
-        "waiting for another haul to finish with the project in",
+    let (mut sync, _stderr) = crate::support::started_until(
+        env.command().current_dir(&dir).arg("sync"),
+        WAITING_FOR_PROJECT,
     );
     assert!(
         !dir.join("haul.lock").exists(),

@@ -863,18 +863,10 @@ fn waiting_update(
     std::process::Child,
     std::io::BufReader<std::process::ChildStderr>,
 ) {
-    let mut update = env
-        .command_for(exe)
-        .args(["self", "update", "--yes"])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(update.stderr.take().unwrap());
-    crate::support::read_until(
-        &mut stderr,
+    crate::support::started_until(
+        env.command_for(exe).args(["self", "update", "--yes"]),
         "waiting for another `haul self update` to finish",
-    );
-    (update, stderr)
+    )
 }
 
 /// Two updates at once: the second waits for the first, and then updates.

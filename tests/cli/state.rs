@@ -1401,15 +1401,12 @@ fn doctor_fix_does_not_report_another_hauls_change_as_its_own() {
     env.run(&["install", "acme/widget"]).expect_code(0);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     let first = paused_at(&env, "journal-written", &["install", "acme/widget"]);
-    let mut doctor = env
-        .command()
-        .args(["doctor", "--fix"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = std::io::BufReader::new(doctor.stderr.take().unwrap());
-    crate::support::read_until(&mut stderr, "waiting for another haul");
+    let (doctor, mut stderr) = crate::support::started_until(
+        env.command()
+            .args(["doctor", "--fix"])
+            .stdout(std::process::Stdio::piped()),
+        "waiting for another haul",
+    );
     assert!(first.resume().success());
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();

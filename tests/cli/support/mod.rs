@@ -592,6 +592,21 @@ pub fn send_signal(child: &std::process::Child, signal: &str) {
     assert!(status.success(), "kill -s {signal} failed");
 }
 
+/// Start `cmd` with its stderr piped and read that until a line holds `needle` (the command
+/// says it waits, say): the running command, and the rest of its stderr.
+pub fn started_until(
+    cmd: &mut std::process::Command,
+    needle: &str,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    read_until(&mut stderr, needle);
+    (child, stderr)
+}
+
 /// Read `reader` line by line until a line holds `needle`; what was read, that line included.
 /// Fails when the stream ends first.
 pub fn read_until(reader: &mut impl std::io::BufRead, needle: &str) -> String {
