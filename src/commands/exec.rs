@@ -51,6 +51,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
             (outcome.record().clone(), outcome.key().to_owned())
         };
         let program = program(ctx, &record, &key, args.bin.as_deref())?;
+        hold(ctx, &record, &key)?;
         return run(&program, &args.args);
     }
     // Where checksums are required, a version stored unverified runs only once it is verified:
@@ -77,7 +78,13 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         None => store_it(ctx, &spec, installed.as_ref(), args)?,
     };
     let program = program(ctx, &record, &key, args.bin.as_deref())?;
+    hold(ctx, &record, &key)?;
     run(&program, &args.args)
+}
+
+/// Hold the version the program runs from, so that `haul prune` leaves it while it runs.
+fn hold(ctx: &Context, record: &Record, key: &str) -> Result<()> {
+    crate::store::in_use::hold_for_running(&ctx.store.version_dir(&record.name, key))
 }
 
 /// The newest stored version `req` allows, as a release would be picked: a prerelease only

@@ -9,7 +9,7 @@ use crate::commands::cache::{kept_downloads, removable, remove};
 use crate::commands::doctor::size_of;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::store::{Change, Now, Record};
+use crate::store::{Change, Now, Record, in_use};
 use crate::units::size;
 
 /// `haul prune --json`.
@@ -19,6 +19,14 @@ struct Pruned {
     downloads: Vec<Download>,
     bytes: u64,
     dry_run: bool,
+    /// Versions left because a program runs from them (`haul exec`).
+    running: Vec<RunningVersion>,
+}
+
+#[derive(Serialize)]
+struct RunningVersion {
+    name: String,
+    version: String,
 }
 
 #[derive(Serialize)]
@@ -44,30 +52,43 @@ fn in_use(record: &Record, key: &str) -> bool {
             .any(|l| l.version.as_deref() == Some(key) && !crate::store::dir_gone(l))
 }
 
-/// The change that removes the versions of `keys` still not in use under the store's lock.
-fn remove_unused(now: &Now<'_>, keys: &[String]) -> Change {
+/// The change that removes the versions of `keys` still not in use under the store's lock,
+/// and what it leaves because a program runs from it (`haul exec`). The claims on the versions
+/// it removes go into `claims`, to be held until they are moved away.
+fn remove_unused(
+    now: &Now<'_>,
+    keys: &[String],
+    claims: &mut Vec<in_use::Claim>,
+) -> (Change, Vec<String>) {
     let Some(current) = now.record() else {
-        return Change::default();
+        return (Change::default(), Vec::new());
     };
     let mut record = current.clone();
-    let (mut gone, mut unlink) = (Vec::new(), Vec::new());
+    let (mut gone, mut unlink, mut running) = (Vec::new(), Vec::new(), Vec::new());
     for key in keys {
-        if !in_use(&record, key) {
-            // The links of a project that is gone go with its version.
-            unlink.extend(record.unpin(key));
-            if record.remove_version(key) {
-                gone.push(key.clone());
-            }
+        if in_use(&record, key) {
+            continue;
+        }
+        let Some(claim) = in_use::claim(&now.store.version_dir(&record.name, key)) else {
+            running.push(key.clone());
+            continue;
+        };
+        claims.push(claim);
+        // The links of a project that is gone go with its version.
+        unlink.extend(record.unpin(key));
+        if record.remove_version(key) {
+            gone.push(key.clone());
         }
     }
     // A tool with nothing active and nothing left stored is gone.
     let record = (!record.versions.is_empty()).then_some(record);
-    Change {
+    let change = Change {
         record,
         remove: gone,
         unlink,
         ..Change::default()
-    }
+    };
+    (change, running)
 }
 
 pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
@@ -76,6 +97,8 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         dry_run: args.dry_run,
         ..Pruned::default()
     };
+    // The versions left because a program runs from them: (tool, key).
+    let mut left_running: Vec<(String, String)> = Vec::new();
     for record in store.records()?.ok {
         // Listed oldest to newest by version (1.9.0 before 1.10.0), as `list --all` does.
         let inactive: Vec<String> = record
@@ -85,19 +108,40 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             .filter(|k| !in_use(&record, k))
             .cloned()
             .collect();
-        for key in &inactive {
-            let bytes = size_of(&store.version_dir(&record.name, key));
+        if inactive.is_empty() {
+            continue;
+        }
+        let sizes: Vec<u64> = inactive
+            .iter()
+            .map(|key| size_of(&store.version_dir(&record.name, key)))
+            .collect();
+        let running = if args.dry_run {
+            let running =
+                |key: &&String| in_use::claim(&store.version_dir(&record.name, key)).is_none();
+            inactive.iter().filter(running).cloned().collect()
+        } else {
+            let mut claims = Vec::new();
+            store.change(&record.name, |now| {
+                Ok(remove_unused(now, &inactive, &mut claims))
+            })?
+        };
+        for (key, bytes) in inactive.iter().zip(sizes) {
+            let version = record.versions[key].version.clone();
+            if running.contains(key) {
+                left_running.push((record.name.clone(), key.clone()));
+                pruned.running.push(RunningVersion {
+                    name: record.name.clone(),
+                    version,
+                });
+                continue;
+            }
             pruned.versions.push(StoredVersion {
                 name: record.name.clone(),
-                version: record.versions[key].version.clone(),
+                version,
                 bytes,
             });
             pruned.bytes += bytes;
         }
-        if args.dry_run || inactive.is_empty() {
-            continue;
-        }
-        store.change(&record.name, |now| Ok((remove_unused(now, &inactive), ())))?;
     }
     // Downloads of what stays stored are kept.
     let mut records = store.records()?.ok;
@@ -106,7 +150,12 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             let used: Vec<String> = record
                 .versions
                 .keys()
-                .filter(|k| in_use(record, k))
+                .filter(|k| {
+                    in_use(record, k)
+                        || left_running
+                            .iter()
+                            .any(|(n, key)| *n == record.name && key == *k)
+                })
                 .cloned()
                 .collect();
             record.versions.retain(|k, _| used.contains(k));
@@ -127,8 +176,13 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         });
         pruned.bytes += bytes;
     }
+    report(&pruned, args, ctx)
+}
+
+/// Say what was pruned (would be, with `--dry-run`), and what was left.
+fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     if args.json {
-        ctx.printer.json(&pruned)?;
+        ctx.printer.json(pruned)?;
         return Ok(ExitCode::Success);
     }
     let verb = if args.dry_run {
@@ -145,6 +199,15 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     for d in &pruned.downloads {
         ctx.printer
             .status(verb, &format!("{} ({})", d.path, size(d.bytes)));
+    }
+    for v in &pruned.running {
+        ctx.printer.status(
+            "Left",
+            &format!(
+                "{} {} (a program runs from it: `haul exec`)",
+                v.name, v.version
+            ),
+        );
     }
     let total = if pruned.versions.is_empty() && pruned.downloads.is_empty() {
         "nothing to prune".to_owned()

@@ -17,6 +17,7 @@
 //! ```
 
 mod check;
+pub mod in_use;
 mod journal;
 pub mod link;
 pub mod record;

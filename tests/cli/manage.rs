@@ -1040,3 +1040,54 @@ fn another_case_of_a_tools_name_is_not_installed_and_nothing_is_damaged() {
     assert!(!which.stderr().contains("damaged"), "{}", which.stderr());
     env.run(&["which", "widget"]).expect_code(0);
 }
+
+/// `prune` leaves a stored version a program runs from (`haul exec`, which holds it while it
+/// runs, with what it starts), and removes it once the program has ended.
+#[cfg(unix)]
+#[test]
+fn prune_leaves_a_version_a_program_runs_from() {
+    use crate::support::archive;
+    use std::io::BufRead as _;
+    let env = TestEnv::new();
+    let script = b"#!/bin/sh\necho started\nread line\nexit 0\n";
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("widget", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[archive::exe("w/widget", script)])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["exec", "acme/widget@1.0.0"]).expect_code(0);
+    let old = env.home().join("tools/widget/1.0.0");
+    assert!(old.is_dir());
+
+    let mut running = env
+        .command()
+        .args(["exec", "widget@1.0.0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(running.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "started\n");
+    env.run(&["prune", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Left widget 1.0.0 (a program runs from it");
+    let pruned = env.run(&["prune", "--json"]);
+    pruned.expect_code(0);
+    assert_eq!(pruned.json()["versions"], serde_json::json!([]));
+    assert_eq!(pruned.json()["running"][0]["version"], "1.0.0");
+    assert!(old.is_dir());
+
+    drop(running.stdin.take());
+    running.wait().unwrap();
+    env.run(&["prune"])
+        .expect_code(0)
+        .stderr_has("Removed widget 1.0.0");
+    assert!(!old.exists());
+}
