@@ -240,6 +240,8 @@ fn info_reads_names_in_any_script() {
 fn env_prints_a_snippet_for_each_shell() {
     let env = TestEnv::new();
     let dir = env.bin_dir().display().to_string();
+    // The POSIX shells and fish spell a Windows path as Git Bash does (`/c/…`).
+    let posix = crate::support::posix_spelling(&env.bin_dir());
     for (shell, needle) in [
         ("bash", "export PATH="),
         ("zsh", "export PATH="),
@@ -249,11 +251,10 @@ fn env_prints_a_snippet_for_each_shell() {
     ] {
         let run = env.run(&["env", "--shell", shell]);
         run.expect_code(0);
-        // fish's single quotes escape backslashes (Windows paths).
-        let quoted = if shell == "fish" {
-            dir.replace('\\', "\\\\")
-        } else {
+        let quoted = if shell == "powershell" {
             dir.clone()
+        } else {
+            posix.clone()
         };
         assert!(
             run.stdout().contains(needle) && run.stdout().contains(&quoted),

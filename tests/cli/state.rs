@@ -166,7 +166,7 @@ fn relative_directories_are_made_absolute() {
         .unwrap();
     let text = String::from_utf8_lossy(&envsnippet.stdout);
     assert!(
-        text.contains(&cwd.join("cibin").display().to_string()),
+        text.contains(&crate::support::posix_spelling(&cwd.join("cibin"))),
         "{text}"
     );
 }

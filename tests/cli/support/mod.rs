@@ -592,6 +592,23 @@ pub fn send_signal(child: &std::process::Child, signal: &str) {
     assert!(status.success(), "kill -s {signal} failed");
 }
 
+/// `path` as a POSIX shell spells it: as it is, and on Windows (Git Bash, MSYS2) `/c/…`.
+pub fn posix_spelling(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !cfg!(windows) {
+        return text;
+    }
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(drive), Some(':')) => format!(
+            "/{}{}",
+            drive.to_ascii_lowercase(),
+            chars.as_str().replace('\\', "/")
+        ),
+        _ => text.replace('\\', "/"),
+    }
+}
+
 /// Start `cmd` with its stderr piped and read that until a line holds `needle` (the command
 /// says it waits, say): the running command, and the rest of its stderr.
 pub fn started_until(
