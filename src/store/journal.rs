@@ -219,8 +219,8 @@ fn is_undo(path: &Path) -> bool {
 
 /// Run `change` to `name` (with the store locked): journal, apply, and undo on failure.
 /// `records` are every tool's records as the change was planned on. What the change removes
-/// goes into `asides`, for the caller to drop once the lock is let go: deleting a large
-/// version holds up no other haul.
+/// goes into `asides`, for the caller to drop once the journal is gone (still under the lock):
+/// deleting a large version holds up no reader.
 pub(super) fn run(
     store: &Store,
     name: &str,
@@ -404,8 +404,8 @@ enum Replay {
 }
 
 /// Do every step of `entry`; each is a no-op when already done. What it removes is moved aside
-/// into `asides`, deleted when that is dropped: after the journal is gone (and, for a change
-/// this haul makes, the lock), so that no other haul waits for a large deletion.
+/// into `asides`, deleted when that is dropped: after the journal is gone, so that commands that
+/// only read (they wait while a journal is there) do not wait for a large deletion.
 fn apply(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> Result<()> {
     let name = entry.name.as_str();
     if let Some((staged, key)) = &entry.stage {
@@ -671,29 +671,66 @@ fn move_aside(store: &Store, dir: &Path) -> Result<PathBuf> {
 /// Rename the directory `dir` to `to`. Windows refuses to rename a directory while a program
 /// in it runs (`haul exec` runs a stored version from its directory), but lets the program's
 /// file be renamed: then each file moves into `to` on its own, and what is left of `dir`, now
-/// empty, goes.
+/// empty, goes. A move that stops part-way is moved back, so `dir` is whole or gone.
 fn rename_tree(dir: &Path, to: &Path) -> std::io::Result<()> {
     match std::fs::rename(dir, to) {
         Err(err) if cfg!(windows) && err.kind() == std::io::ErrorKind::PermissionDenied => {
-            move_each(dir, to).map_err(|_| err)
+            let mut moved = Vec::new();
+            if move_each(dir, to, &mut moved, &|from, to| std::fs::rename(from, to)).is_err() {
+                move_back(&moved);
+                return Err(err);
+            }
+            Ok(())
         }
         other => other,
     }
 }
 
-/// Move every file under `dir` into a new directory `to`, keeping the tree, then remove `dir`.
-fn move_each(dir: &Path, to: &Path) -> std::io::Result<()> {
+/// What [`move_each`] did, in order, for [`move_back`]: a directory it made, or a file it
+/// moved (from, to).
+enum Moved {
+    Made(PathBuf),
+    File(PathBuf, PathBuf),
+    Removed(PathBuf),
+}
+
+/// A way to rename a file (`std::fs::rename`).
+type Rename<'a> = &'a dyn Fn(&Path, &Path) -> std::io::Result<()>;
+
+/// Move every file under `dir` into a new directory `to` with `rename`, keeping the tree, then
+/// remove `dir`; each step goes into `moved`.
+fn move_each(
+    dir: &Path,
+    to: &Path,
+    moved: &mut Vec<Moved>,
+    rename: Rename<'_>,
+) -> std::io::Result<()> {
     std::fs::create_dir(to)?;
+    moved.push(Moved::Made(to.to_path_buf()));
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let dest = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
-            move_each(&entry.path(), &dest)?;
+            move_each(&entry.path(), &dest, moved, rename)?;
         } else {
-            std::fs::rename(entry.path(), dest)?;
+            rename(&entry.path(), &dest)?;
+            moved.push(Moved::File(entry.path(), dest));
         }
     }
-    std::fs::remove_dir(dir)
+    std::fs::remove_dir(dir)?;
+    moved.push(Moved::Removed(dir.to_path_buf()));
+    Ok(())
+}
+
+/// Undo what [`move_each`] did, last step first. Best effort: each step is one rename.
+fn move_back(moved: &[Moved]) {
+    for step in moved.iter().rev() {
+        let _ = match step {
+            Moved::Removed(dir) => std::fs::create_dir(dir),
+            Moved::File(from, to) => std::fs::rename(to, from),
+            Moved::Made(dir) => std::fs::remove_dir(dir),
+        };
+    }
 }
 
 /// Complete or roll back every change a crash left. Returns the names that could not be
@@ -823,7 +860,7 @@ mod tests {
         std::fs::create_dir(dir.join("empty")).unwrap();
         let to = root.path().join("staging/widget-old-abc123");
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        move_each(&dir, &to).unwrap();
+        move_each(&dir, &to, &mut Vec::new(), &|a, b| std::fs::rename(a, b)).unwrap();
         assert!(!dir.exists());
         assert_eq!(std::fs::read(to.join("widget.exe")).unwrap(), b"program");
         assert_eq!(
@@ -834,10 +871,43 @@ mod tests {
         // A place already taken is refused (another name is tried).
         std::fs::create_dir_all(&dir).unwrap();
         assert_eq!(
-            move_each(&dir, &to).unwrap_err().kind(),
+            move_each(&dir, &to, &mut Vec::new(), &|a, b| std::fs::rename(a, b))
+                .unwrap_err()
+                .kind(),
             std::io::ErrorKind::AlreadyExists
         );
         assert!(dir.is_dir());
+    }
+
+    /// A move that stops part-way (a file that cannot move) is moved back: the version is
+    /// whole where it was, and nothing of it is left aside.
+    #[test]
+    fn a_tree_moved_part_way_is_moved_back() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("tools/widget/1.0.0");
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        std::fs::write(dir.join("a/one"), b"1").unwrap();
+        std::fs::write(dir.join("two"), b"2").unwrap();
+        let to = root.path().join("staging/widget-old-abc123");
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::create_dir_all(dir.join("b")).unwrap();
+        std::fs::write(dir.join("b/three"), b"3").unwrap();
+        // One file cannot move (on Windows: one another program holds open).
+        let stuck = |from: &Path, to: &Path| {
+            if from.ends_with("b/three") {
+                Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+            } else {
+                std::fs::rename(from, to)
+            }
+        };
+        let mut moved = Vec::new();
+        assert!(move_each(&dir, &to, &mut moved, &stuck).is_err());
+        assert!(!moved.is_empty());
+        move_back(&moved);
+        assert_eq!(std::fs::read(dir.join("a/one")).unwrap(), b"1");
+        assert_eq!(std::fs::read(dir.join("two")).unwrap(), b"2");
+        assert_eq!(std::fs::read(dir.join("b/three")).unwrap(), b"3");
+        assert!(!to.exists());
     }
 
     #[test]

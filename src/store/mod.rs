@@ -476,10 +476,11 @@ impl Store {
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
         make: bool,
     ) -> Result<T> {
-        // Dropped after the lock (locals drop last to first): what the change removed is
-        // deleted once other hauls may go on.
-        let mut asides = journal::Asides::default();
         let _lock = self.lock()?;
+        // Dropped before the lock (locals drop last to first), after the journal is gone:
+        // what the change removed is deleted while no other haul's sweep could take it for a
+        // leftover, and readers (who wait only while a journal is there) do not wait for it.
+        let mut asides = journal::Asides::default();
         // A change another haul left half-done (it crashed after this process first took the
         // lock) is completed first: planning on it, or writing this change's journal over it,
         // would lose it. A change may touch other tools' records too (a takeover).
@@ -548,6 +549,11 @@ impl Store {
     /// completed, with why.
     pub fn recover(&self) -> Vec<(String, String)> {
         journal::recover(self)
+    }
+
+    /// Whether there is a `staging/` at all (a store never changed has none).
+    pub fn has_staging(&self) -> bool {
+        self.staging_root().is_dir()
     }
 
     /// What interrupted runs left in `staging/` (for `haul doctor`): the next change removes

@@ -266,8 +266,14 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// How many leftovers of interrupted runs `staging/` holds, and their size.
+/// How many leftovers of interrupted runs `staging/` holds, and their size. Read under the
+/// store lock when it can be had: a haul deleting what its change removed holds it, and that
+/// is not a leftover.
 fn leftovers(ctx: &Context) -> (usize, u64) {
+    let _lock = ctx
+        .store
+        .has_staging()
+        .then(|| ctx.store.lock_as_left().ok());
     let left = ctx.store.leftovers();
     (
         count_leftovers(left.iter()),
