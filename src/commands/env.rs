@@ -45,9 +45,9 @@ fn default_shell() -> EnvShell {
     }
 }
 
-/// `dir` as `shell` spells a path: on Windows, the POSIX shells and fish of Git Bash, MSYS2
-/// and Cygwin take `/c/Users/…` on their `:`-separated PATH, where `C:\Users\…` would split
-/// at its colon.
+/// `dir` as `shell` spells a path: on Windows, the POSIX shells and fish of Git Bash and MSYS2
+/// take `/c/Users/…` on their `:`-separated PATH, where `C:\Users\…` would split at its colon
+/// (Cygwin's `/cygdrive/c/…` is not written).
 fn shell_path(shell: EnvShell, dir: &str, windows: bool) -> String {
     let posix = matches!(
         shell,

@@ -65,10 +65,10 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 
     let checked = self_update::check_release(&release)?;
     self_update::check_writable(&install.real_exe)?;
-    let _one_at_a_time = self_update::one_at_a_time(&ctx.settings.paths.home, &running, |lock| {
+    let _one_at_a_time = self_update::one_at_a_time(&running, |exe| {
         printer.info(&format!(
-            "waiting for another `haul self update` to finish (`{}` is locked)…",
-            lock.display()
+            "waiting for another `haul self update` to finish (it holds `{}`)…",
+            exe.display()
         ));
     })?;
     let interactive = ctx.settings.stdin_is_terminal && ctx.settings.stderr_is_terminal;

@@ -207,22 +207,34 @@ impl Running {
     }
 }
 
-/// One self update at a time: the lock `self-update.lock` in haul's home, held until the
-/// returned file goes. A second update waits for the first (`waiting` is told when it does),
-/// then finds haul replaced and changes nothing: replacing haul from a copy another update
-/// already replaced would fail half-way.
+/// One self update at a time: a lock on the running haul's own file (whatever haul's home
+/// each was started with), held until the returned value goes. A second update waits for the
+/// first (`waiting` is told when it does), then finds haul replaced and changes nothing:
+/// replacing haul from a copy another update already replaced would fail half-way. Where the
+/// file cannot be locked (a file system without locks), updates are not kept apart.
 pub fn one_at_a_time(
-    home: &Path,
     running: &Running,
     waiting: impl FnOnce(&Path),
-) -> Result<std::fs::File> {
-    let path = home.join("self-update.lock");
-    let held = crate::paths::hold(&path, || waiting(&path))
-        .with_context(|| format!("locking `{}`", path.display()))?;
-    let Some(file) = held else {
-        return Err(UserError::new("interrupted; haul was not changed")
-            .exit(crate::error::ExitCode::Interrupted)
-            .into());
+) -> Result<Option<std::fs::File>> {
+    // Read only: a running program cannot be opened to write on Linux.
+    let file = std::fs::File::open(&running.path).ok();
+    let held = match &file {
+        None => false,
+        Some(file) => match file.try_lock() {
+            Ok(()) => true,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                waiting(&running.path);
+                let locked = crate::stopping::lock(file)
+                    .with_context(|| format!("locking `{}`", running.path.display()))?;
+                if !locked {
+                    return Err(UserError::new("interrupted; haul was not changed")
+                        .exit(crate::error::ExitCode::Interrupted)
+                        .into());
+                }
+                true
+            }
+            Err(std::fs::TryLockError::Error(_)) => false,
+        },
     };
     if running.replaced() {
         return Err(UserError::new(format!(
@@ -232,7 +244,7 @@ pub fn one_at_a_time(
         .hint("`haul --version` says which version is there now; run `haul self update` again if it is not the one wanted")
         .into());
     }
-    Ok(file)
+    Ok(file.filter(|_| held))
 }
 
 /// Refuse early, with a way out, when the directory of the executable cannot be written: the

@@ -847,10 +847,9 @@ fn a_verified_archive_whose_haul_cannot_run_here_changes_nothing() {
     }
 }
 
-/// Another `haul self update` holding the lock (here, the test), and what it leaves haul as.
-fn held_update_lock(env: &TestEnv) -> std::fs::File {
-    std::fs::create_dir_all(env.home()).unwrap();
-    let lock = std::fs::File::create(env.home().join("self-update.lock")).unwrap();
+/// Another `haul self update` of the haul at `exe` holding its lock (here, the test).
+fn held_update_lock(exe: &Path) -> std::fs::File {
+    let lock = std::fs::File::open(exe).unwrap();
     lock.lock().unwrap();
     lock
 }
@@ -875,7 +874,7 @@ fn a_second_update_waits_for_the_first() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     publish(&env, &newer(), &Layout::default());
-    let lock = held_update_lock(&env);
+    let lock = held_update_lock(&exe);
     let (update, _stderr) = waiting_update(&env, &exe);
     drop(lock);
     let out = update.wait_with_output().unwrap();
@@ -892,7 +891,7 @@ fn a_second_update_changes_nothing_once_the_first_replaced_haul() {
     let env = TestEnv::new();
     let exe = copy_haul(&env, "bin");
     publish(&env, &newer(), &Layout::default());
-    let lock = held_update_lock(&env);
+    let lock = held_update_lock(&exe);
     let (update, mut stderr) = waiting_update(&env, &exe);
     // The first update puts its haul in place, as a rename.
     let theirs = env.dir.path().join("bin/theirs");
