@@ -142,10 +142,12 @@ pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
 /// one at a time per project, so that none writes haul.toml, haul.lock or the links in the
 /// project's bin-dir from what it read before another changed them. The lock is a file in
 /// haul's home (`projects/HASH.lock`, for the project's directory), not in the project.
-pub struct Held(#[allow(dead_code, reason = "held until dropped")] std::fs::File);
+pub struct Held(#[allow(dead_code, reason = "held until dropped")] Option<std::fs::File>);
 
 /// Hold the project in `dir` (see [`Held`]), waiting for another haul that holds it; `waiting`
 /// is told the lock file's path first when it must wait. Read the project once it is held.
+/// Where haul's home cannot take the lock file (a read-only home), the project is held by
+/// nothing: a project command needs nothing else of haul's home.
 pub fn hold(dir: &Path, home: &Path, waiting: impl FnOnce(&Path)) -> Result<Held> {
     use sha2::Digest as _;
     let dir = crate::paths::canonical(dir);
@@ -153,18 +155,17 @@ pub fn hold(dir: &Path, home: &Path, waiting: impl FnOnce(&Path)) -> Result<Held
     let path = home
         .join("projects")
         .join(format!("{}.lock", hex::encode(&hash[..8])));
-    let held = crate::paths::hold(&path, || waiting(&path))
-        .map_err(|err| {
-            UserError::new(format!("cannot lock `{}`", path.display())).caused_by(err.to_string())
-        })?
-        .ok_or_else(|| {
-            UserError::new(format!(
-                "stopped while waiting for another haul to finish with `{}`; nothing was changed",
-                dir.display()
-            ))
-            .exit(ExitCode::Interrupted)
-        })?;
-    Ok(Held(held))
+    let Ok(held) = crate::paths::hold(&path, || waiting(&path)) else {
+        return Ok(Held(None));
+    };
+    let held = held.ok_or_else(|| {
+        UserError::new(format!(
+            "stopped while waiting for another haul to finish with `{}`; nothing was changed",
+            dir.display()
+        ))
+        .exit(ExitCode::Interrupted)
+    })?;
+    Ok(Held(Some(held)))
 }
 
 /// What the nearest `haul.toml` from `cwd` up is.

@@ -2282,3 +2282,22 @@ fn sync_waits_for_another_haul_changing_the_project() {
     assert!(sync.wait().unwrap().success());
     assert!(dir.join("haul.lock").is_file());
 }
+
+/// A project command needs nothing of haul's home: where the home cannot take the project's
+/// lock (read-only, or not a directory), `add` still edits haul.toml.
+#[test]
+fn add_works_where_hauls_home_cannot_be_written() {
+    let env = TestEnv::new();
+    let dir = project(&env, "[tools]\n");
+    let blocker = env.dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"").unwrap();
+    crate::support::Run::of(
+        env.command()
+            .current_dir(&dir)
+            .env("HAUL_HOME", blocker.join("home"))
+            .args(["add", "acme/widget"]),
+    )
+    .expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(text.contains("\"acme/widget\" = \"latest\""), "{text}");
+}
