@@ -23,9 +23,11 @@ pub fn replace(target: &Path, link: &Path, scratch: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Remove the temporary links (`.NAME.haul-PID`) that a haul stopped between making one and
-/// renaming it into place left beside the link `name` in `dir`: haul's own names, and links
-/// (a hard link or copy on Windows), never anything else.
+/// Remove what earlier runs left beside the link `name` in `dir`: the temporary links
+/// (`.NAME.haul-PID`) of a haul stopped between making one and renaming it into place, and, on
+/// Windows, the old links put aside beside it while they ran (`.haul-old-PID-N-NAME`, see
+/// [`move_aside`]; one still running stays). haul's own names for `name`, and links (a hard
+/// link or copy on Windows), never anything else.
 fn remove_leftovers(dir: &Path, name: &str) {
     let prefix = format!(".{name}.haul-");
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -33,19 +35,23 @@ fn remove_leftovers(dir: &Path, name: &str) {
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let ours = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let temporary = file_name
+            .strip_prefix(&prefix)
             .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
         let kind = entry.file_type();
-        let linkish = kind.is_ok_and(|k| {
+        let linkish = kind.as_ref().is_ok_and(|k| {
             if cfg!(unix) {
                 k.is_symlink()
             } else {
                 k.is_file()
             }
         });
-        if ours && linkish {
+        // An old link put aside is a hard link or a copy: a file.
+        let put_aside = aside_of(file_name, name) && kind.is_ok_and(|k| k.is_file());
+        if (temporary && linkish) || put_aside {
             let _ = std::fs::remove_file(entry.path());
         }
     }
@@ -120,6 +126,9 @@ pub fn points_to(link: &Path, target: &Path) -> bool {
 }
 
 pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
+    if let (Some(dir), Some(name)) = (link.parent(), link.file_name()) {
+        remove_leftovers(dir, &name.to_string_lossy());
+    }
     match std::fs::remove_file(link) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -134,7 +143,7 @@ pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
 /// Move `file`, which Windows will not delete or replace while it runs, out of the way: into
 /// `scratch` (haul's `staging/`, swept by later runs), or, when a rename cannot get it there (a
 /// bin dir on another drive than haul's home), beside itself as `.haul-old-PID-N-NAME`, which
-/// a later change of a link in that directory deletes. Where it went.
+/// the next change of that link deletes once it no longer runs. Where it went.
 fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf> {
     let _ = std::fs::create_dir_all(scratch);
     let there = aside(file, scratch, "");
@@ -144,7 +153,6 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
             let Some(dir) = file.parent() else {
                 return Err(err);
             };
-            sweep_own_asides(dir);
             let here = aside(file, dir, HIDDEN);
             std::fs::rename(file, &here).map_err(|_| err)?;
             Ok(here)
@@ -155,14 +163,18 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
 /// What names a file put aside beside itself (see [`move_aside`]).
 const HIDDEN: &str = ".haul-";
 
-/// Delete what earlier runs put aside in `dir` (see [`move_aside`]) and is no longer running.
-fn sweep_own_asides(dir: &Path) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.strip_prefix(HIDDEN).is_some_and(is_aside_name) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
+/// Whether `file_name` is what [`move_aside`] names the link `name` it put beside itself.
+fn aside_of(file_name: &str, name: &str) -> bool {
+    file_name
+        .strip_prefix(HIDDEN)
+        .and_then(|rest| rest.strip_suffix(name))
+        .and_then(|rest| rest.strip_suffix('-'))
+        .and_then(|rest| rest.strip_prefix("old-"))
+        .and_then(|rest| rest.split_once('-'))
+        .is_some_and(|(pid, n)| {
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            digits(pid) && digits(n)
+        })
 }
 
 /// A free place in `dir` for `file`, named `head` and [`aside_name`]: one of its own, as
@@ -243,10 +255,11 @@ pub fn points_into(link: &Path, dir: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{move_aside, sweep_own_asides};
+    use super::{aside_of, move_aside, remove_leftovers};
 
     /// A file that cannot be moved into haul's scratch directory (on Windows: a bin dir on
-    /// another drive) goes aside beside itself, and a later sweep of that directory deletes it.
+    /// another drive) goes aside beside itself, and the next change of that link deletes it,
+    /// and nothing of the user's.
     #[test]
     fn a_file_put_aside_where_scratch_cannot_take_it_stays_beside_itself() {
         let dir = tempfile::tempdir().unwrap();
@@ -261,13 +274,23 @@ mod tests {
             name.starts_with(".haul-old-") && name.ends_with("-tool.exe"),
             "{name}"
         );
+        assert!(aside_of(&name, "tool.exe"));
         assert!(!file.exists());
         assert_eq!(std::fs::read(&aside).unwrap(), b"running");
 
-        std::fs::write(dir.path().join(".haul-mine"), b"the user's").unwrap();
-        sweep_own_asides(dir.path());
+        let users = [
+            ".haul-old-1-0-notes.txt",
+            ".haul-old-1-0-tool.exe.txt",
+            ".haul-mine",
+        ];
+        for name in users {
+            std::fs::write(dir.path().join(name), b"the user's").unwrap();
+        }
+        remove_leftovers(dir.path(), "tool.exe");
         assert!(!aside.exists());
-        assert!(dir.path().join(".haul-mine").exists());
+        for name in users {
+            assert!(dir.path().join(name).exists(), "{name}");
+        }
         assert!(dir.path().join("not-a-dir").exists());
     }
 
