@@ -84,7 +84,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// Hold the version the program runs from, so that `haul prune` leaves it while it runs.
 fn hold(ctx: &Context, record: &Record, key: &str) -> Result<()> {
-    crate::store::in_use::hold_for_running(&ctx.store.version_dir(&record.name, key))
+    crate::store::running::hold(&ctx.store.version_dir(&record.name, key))
 }
 
 /// The newest stored version `req` allows, as a release would be picked: a prerelease only

@@ -9,7 +9,7 @@ use crate::commands::cache::{kept_downloads, removable, remove};
 use crate::commands::doctor::size_of;
 use crate::context::Context;
 use crate::error::ExitCode;
-use crate::store::{Change, Now, Record, in_use};
+use crate::store::{Change, Now, Record, running};
 use crate::units::size;
 
 /// `haul prune --json`.
@@ -58,19 +58,19 @@ fn in_use(record: &Record, key: &str) -> bool {
 fn remove_unused(
     now: &Now<'_>,
     keys: &[String],
-    claims: &mut Vec<in_use::Claim>,
+    claims: &mut Vec<running::Claim>,
 ) -> (Change, Vec<String>) {
     let Some(current) = now.record() else {
         return (Change::default(), Vec::new());
     };
     let mut record = current.clone();
-    let (mut gone, mut unlink, mut running) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut gone, mut unlink, mut busy) = (Vec::new(), Vec::new(), Vec::new());
     for key in keys {
         if in_use(&record, key) {
             continue;
         }
-        let Some(claim) = in_use::claim(&now.store.version_dir(&record.name, key)) else {
-            running.push(key.clone());
+        let Some(claim) = running::claim(&now.store.version_dir(&record.name, key)) else {
+            busy.push(key.clone());
             continue;
         };
         claims.push(claim);
@@ -88,7 +88,7 @@ fn remove_unused(
         unlink,
         ..Change::default()
     };
-    (change, running)
+    (change, busy)
 }
 
 pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
@@ -115,10 +115,10 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             .iter()
             .map(|key| size_of(&store.version_dir(&record.name, key)))
             .collect();
-        let running = if args.dry_run {
-            let running =
-                |key: &&String| in_use::claim(&store.version_dir(&record.name, key)).is_none();
-            inactive.iter().filter(running).cloned().collect()
+        let busy = if args.dry_run {
+            let runs =
+                |key: &&String| running::claim(&store.version_dir(&record.name, key)).is_none();
+            inactive.iter().filter(runs).cloned().collect()
         } else {
             let mut claims = Vec::new();
             store.change(&record.name, |now| {
@@ -127,7 +127,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         };
         for (key, bytes) in inactive.iter().zip(sizes) {
             let version = record.versions[key].version.clone();
-            if running.contains(key) {
+            if busy.contains(key) {
                 left_running.push((record.name.clone(), key.clone()));
                 pruned.running.push(RunningVersion {
                     name: record.name.clone(),

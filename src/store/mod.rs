@@ -17,10 +17,10 @@
 //! ```
 
 mod check;
-pub mod in_use;
 mod journal;
 pub mod link;
 pub mod record;
+pub mod running;
 mod staging;
 
 use std::collections::BTreeSet;

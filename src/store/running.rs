@@ -18,7 +18,7 @@ pub struct Claim(#[allow(dead_code, reason = "held until dropped")] Option<std::
 /// program (and what it starts) runs. Waits while the version is being removed, and fails when
 /// it was removed meanwhile.
 #[cfg(unix)]
-pub fn hold_for_running(dir: &Path) -> Result<()> {
+pub fn hold(dir: &Path) -> Result<()> {
     use std::os::unix::fs::MetadataExt as _;
     let gone = || {
         crate::error::UserError::new(format!(
@@ -45,7 +45,7 @@ pub fn hold_for_running(dir: &Path) -> Result<()> {
 
 #[cfg(not(unix))]
 #[allow(clippy::unnecessary_wraps, reason = "the same signature as on Unix")]
-pub fn hold_for_running(_dir: &Path) -> Result<()> {
+pub fn hold(_dir: &Path) -> Result<()> {
     Ok(())
 }
 
