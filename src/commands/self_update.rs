@@ -65,7 +65,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
 
     let checked = self_update::check_release(&release)?;
     self_update::check_writable(&install.real_exe)?;
-    let _one_at_a_time = self_update::one_at_a_time(&running, |exe| {
+    let lock = self_update::one_at_a_time(&running, |exe| {
         printer.info(&format!(
             "waiting for another `haul self update` to finish (it holds `{}`)…",
             exe.display()
@@ -93,6 +93,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
         checked: &checked,
         progress: &bar,
         limits: ctx.settings.limits,
+        lock: &lock,
     };
     let replaced = runtime.block_on(replace(&replacement));
     bar.finish();

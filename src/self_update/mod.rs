@@ -212,10 +212,7 @@ impl Running {
 /// first (`waiting` is told when it does), then finds haul replaced and changes nothing:
 /// replacing haul from a copy another update already replaced would fail half-way. Where the
 /// file cannot be locked (a file system without locks), updates are not kept apart.
-pub fn one_at_a_time(
-    running: &Running,
-    waiting: impl FnOnce(&Path),
-) -> Result<Option<std::fs::File>> {
+pub fn one_at_a_time(running: &Running, waiting: impl FnOnce(&Path)) -> Result<UpdateLock> {
     // Read only: a running program cannot be opened to write on Linux.
     let file = std::fs::File::open(&running.path).ok();
     let held = match &file {
@@ -244,7 +241,22 @@ pub fn one_at_a_time(
         .hint("`haul --version` says which version is there now; run `haul self update` again if it is not the one wanted")
         .into());
     }
-    Ok(file.filter(|_| held))
+    Ok(UpdateLock(file.filter(|_| held).map(std::sync::Arc::new)))
+}
+
+/// The lock [`one_at_a_time`] holds on haul's file.
+#[derive(Clone)]
+pub struct UpdateLock(Option<std::sync::Arc<std::fs::File>>);
+
+impl UpdateLock {
+    /// Let go once haul is replaced. Windows holds such a lock against reads through other
+    /// handles too, and deleting the old haul after haul exits starts by copying it.
+    #[cfg_attr(not(windows), allow(dead_code))]
+    fn release(&self) {
+        if let Some(file) = &self.0 {
+            let _ = file.unlock();
+        }
+    }
 }
 
 /// Refuse early, with a way out, when the directory of the executable cannot be written: the
@@ -280,6 +292,8 @@ pub struct Replacement<'a> {
     pub progress: &'a dyn Progress,
     /// What the archive may unpack to (the user's `max-unpacked-size`, `max-archive-entries`).
     pub limits: crate::unpack::Limits,
+    /// The lock that keeps other updates of this haul waiting ([`one_at_a_time`]).
+    pub lock: &'a UpdateLock,
 }
 
 /// The archive of a release, downloaded and verified, in a temporary directory of its own
@@ -367,9 +381,10 @@ pub async fn install_downloaded(r: &Replacement<'_>, downloaded: Downloaded) -> 
         (Some(release), Some(running)) => Some(release.min(running)),
         (_, running) => running,
     };
+    let lock = r.lock.clone();
     tokio::task::spawn_blocking(move || {
         let Downloaded { dir, path } = downloaded;
-        install(&path, dir.path(), &inside, &limits, floor.as_ref())
+        install(&path, dir.path(), &inside, &limits, floor.as_ref(), &lock)
     })
     .await
     .context("the update task stopped")??;
@@ -388,6 +403,7 @@ fn install(
     inside: &str,
     limits: &crate::unpack::Limits,
     floor: Option<&Version>,
+    lock: &UpdateLock,
 ) -> Result<()> {
     let name = archive
         .file_name()
@@ -428,7 +444,7 @@ fn install(
     // follows it (the install receipt), runs to its end.
     crate::stopping::check()?;
     crate::install::stop::no_stop_from_here();
-    put_in_place(&trial.path, &placed).map_err(|err| {
+    put_in_place(&trial.path, &placed, lock).map_err(|err| {
         let dir = exe.parent().unwrap_or(Path::new("."));
         if let Some(old) = &err.stranded {
             return UserError::new(format!(
@@ -477,7 +493,7 @@ struct PlaceError {
 /// `self_replace` (a copy beside it renamed over it: haul is the old one or the new one, never
 /// none).
 #[cfg(not(windows))]
-fn put_in_place(trial: &Path, _placed: &Path) -> Result<(), PlaceError> {
+fn put_in_place(trial: &Path, _placed: &Path, _lock: &UpdateLock) -> Result<(), PlaceError> {
     self_replace::self_replace(trial).map_err(|error| PlaceError {
         error,
         stranded: None,
@@ -490,7 +506,7 @@ fn put_in_place(trial: &Path, _placed: &Path) -> Result<(), PlaceError> {
 /// haul aside first and then copies, which left no haul when the copy failed). The old haul is
 /// deleted once this one exits, or by the next update.
 #[cfg(windows)]
-fn put_in_place(trial: &Path, placed: &Path) -> Result<(), PlaceError> {
+fn put_in_place(trial: &Path, placed: &Path, lock: &UpdateLock) -> Result<(), PlaceError> {
     let old = placed.with_file_name(format!(".haul-old-{}.exe", std::process::id()));
     std::fs::rename(placed, &old).map_err(|error| PlaceError {
         error,
@@ -500,6 +516,8 @@ fn put_in_place(trial: &Path, placed: &Path) -> Result<(), PlaceError> {
         let stranded = std::fs::rename(&old, placed).is_err().then_some(old);
         return Err(PlaceError { error, stranded });
     }
+    // Another update waiting on the old file finds haul replaced once it has the lock.
+    lock.release();
     let _ = self_replace::self_delete_at(&old);
     Ok(())
 }
