@@ -376,13 +376,11 @@ fn an_upgrade_does_not_bring_back_a_tool_uninstalled_meanwhile() {
     assert!(env.run(&["list", "--all", "--json"]).json() == serde_json::json!([]));
 }
 
+/// Publish acme/widget 1.0.0, whose program is the shell script `script`, and install 2.0.0:
+/// 1.0.0 is for `haul exec` to run.
 #[cfg(unix)]
-#[test]
-fn exec_runs_a_version_without_making_it_active() {
+fn widget_1_0_0_runs(env: &TestEnv, script: &[u8]) {
     use crate::support::archive;
-    let env = TestEnv::new();
-    let script =
-        b"#!/bin/sh\necho \"widget 1.0.0 args: $*\"\nread line\necho \"stdin: $line\"\nexit 7\n";
     env.server
         .release("acme/widget", "v1.0.0")
         .asset(
@@ -393,6 +391,15 @@ fn exec_runs_a_version_without_making_it_active() {
         .publish();
     publish_simple(&env.server, "acme/widget", "2.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_runs_a_version_without_making_it_active() {
+    let env = TestEnv::new();
+    let script =
+        b"#!/bin/sh\necho \"widget 1.0.0 args: $*\"\nread line\necho \"stdin: $line\"\nexit 7\n";
+    widget_1_0_0_runs(&env, script);
 
     let out = crate::support::spawn_retrying(|| {
         let mut child = env
@@ -1046,20 +1053,10 @@ fn another_case_of_a_tools_name_is_not_installed_and_nothing_is_damaged() {
 #[cfg(unix)]
 #[test]
 fn prune_leaves_a_version_a_program_runs_from() {
-    use crate::support::archive;
     use std::io::BufRead as _;
     let env = TestEnv::new();
     let script = b"#!/bin/sh\necho started\nread line\nexit 0\n";
-    env.server
-        .release("acme/widget", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("widget", "1.0.0", ".tar.gz"),
-            &archive::gz(&archive::tar(&[archive::exe("w/widget", script)])),
-        )
-        .checksums("checksums.txt")
-        .publish();
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    widget_1_0_0_runs(&env, script);
     env.run(&["exec", "acme/widget@1.0.0"]).expect_code(0);
     let old = env.home().join("tools/widget/1.0.0");
     assert!(old.is_dir());
