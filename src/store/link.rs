@@ -167,14 +167,8 @@ const HIDDEN: &str = ".haul-";
 fn aside_of(file_name: &str, name: &str) -> bool {
     file_name
         .strip_prefix(HIDDEN)
-        .and_then(|rest| rest.strip_suffix(name))
-        .and_then(|rest| rest.strip_suffix('-'))
-        .and_then(|rest| rest.strip_prefix("old-"))
-        .and_then(|rest| rest.split_once('-'))
-        .is_some_and(|(pid, n)| {
-            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-            digits(pid) && digits(n)
-        })
+        .and_then(aside_link)
+        .is_some_and(|link| link == name)
 }
 
 /// A free place in `dir` for `file`, named `head` and [`aside_name`]: one of its own, as
@@ -203,13 +197,18 @@ fn aside_name(pid: u32, n: u32, name: &str) -> String {
 
 /// Whether `name` is one [`aside_name`] gives.
 pub(super) fn is_aside_name(name: &str) -> bool {
-    name.strip_prefix("old-").is_some_and(|rest| {
-        let mut parts = rest.splitn(3, '-');
-        let digits = |p: Option<&str>| {
-            p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        };
-        digits(parts.next()) && digits(parts.next()) && parts.next().is_some_and(|n| !n.is_empty())
-    })
+    aside_link(name).is_some()
+}
+
+/// The link's name in a name [`aside_name`] gives (`old-PID-N-NAME`); `None` for any other.
+fn aside_link(name: &str) -> Option<&str> {
+    let mut parts = name.strip_prefix("old-")?.splitn(3, '-');
+    let digits =
+        |p: Option<&str>| p.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let link = (digits(parts.next()) && digits(parts.next()))
+        .then(|| parts.next())
+        .flatten()?;
+    (!link.is_empty()).then_some(link)
 }
 
 /// Whether something (a link, a file, even a dangling link) is at `path`.
