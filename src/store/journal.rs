@@ -686,8 +686,8 @@ fn rename_tree(dir: &Path, to: &Path) -> std::io::Result<()> {
     }
 }
 
-/// What [`move_each`] did, in order, for [`move_back`]: a directory it made, or a file it
-/// moved (from, to).
+/// What [`move_each`] did, in order, for [`move_back`]: a directory it made, a file it moved
+/// (from, to), or a directory it removed once empty.
 enum Moved {
     Made(PathBuf),
     File(PathBuf, PathBuf),
