@@ -754,9 +754,10 @@ fn check_new_exe(path: &Path, inside: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn an_updates_leftovers_are_known_by_name() {
-        use super::leftover_name;
         let letters = "abcdefghijklmnopqrstuvwxyzabcdef";
         for name in [
             ".haul-update-4242",
@@ -786,8 +787,6 @@ mod tests {
             assert!(!leftover_name(name, "haul"), "{name}");
         }
     }
-
-    use super::*;
 
     fn v(text: &str) -> Version {
         Version::from_tag(text).unwrap()
