@@ -185,24 +185,29 @@ fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> 
         ctx.printer.json(pruned)?;
         return Ok(ExitCode::Success);
     }
+    // A dry run's list is its answer: shown with `-q` too.
+    let say = |verb: Option<&str>, text: &str| match (args.dry_run, verb) {
+        (true, verb) => ctx.printer.answer(verb, text),
+        (false, Some(verb)) => ctx.printer.status(verb, text),
+        (false, None) => ctx.printer.info(text),
+    };
     let verb = if args.dry_run {
         "Would remove"
     } else {
         "Removed"
     };
     for v in &pruned.versions {
-        ctx.printer.status(
-            verb,
+        say(
+            Some(verb),
             &format!("{} {} ({})", v.name, v.version, size(v.bytes)),
         );
     }
     for d in &pruned.downloads {
-        ctx.printer
-            .status(verb, &format!("{} ({})", d.path, size(d.bytes)));
+        say(Some(verb), &format!("{} ({})", d.path, size(d.bytes)));
     }
     for v in &pruned.running {
-        ctx.printer.status(
-            "Left",
+        say(
+            Some("Left"),
             &format!(
                 "{} {} (a program runs from it: `haul exec`)",
                 v.name, v.version
@@ -214,6 +219,6 @@ fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> 
     } else {
         format!("{} in all", size(pruned.bytes))
     };
-    ctx.printer.info(&total);
+    say(None, &total);
     Ok(ExitCode::Success)
 }

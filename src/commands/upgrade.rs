@@ -28,10 +28,18 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     let mut items = Vec::new();
     let (records, damaged) = selected(&args.tools, ctx)?;
     let none = records.is_empty() && damaged.is_empty();
+    // What stays is part of a dry run's answer (shown with `-q`), and news in an upgrade.
+    let stays = |text: &str| {
+        if args.dry_run {
+            ctx.printer.answer(None, text);
+        } else {
+            ctx.printer.info(text);
+        }
+    };
     for record in records {
         // Stored only (for `exec`, or a project's sync): nothing active to move forward.
         if record.active.is_none() {
-            ctx.printer.info(&format!(
+            stays(&format!(
                 "{} has no active version (it is stored for `haul exec` or a project); \
                  `haul install {}` makes one active",
                 record.name, record.name
@@ -47,7 +55,7 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
             VersionQuery::from_requirement(&record.requirement)?
         };
         if query.req.is_pin() {
-            ctx.printer.info(&format!(
+            stays(&format!(
                 "{} stays at {} (pinned; `--latest` moves it)",
                 record.name, record.requirement.version
             ));
@@ -124,21 +132,25 @@ fn dry_run(
         let active = record.and_then(|r| r.active());
         let installed = active.map(|v| v.version.clone()).unwrap_or_default();
         match found {
+            // What a dry run says is its answer: shown with `-q` too.
             Ok(release) if active.is_some_and(|a| a.tag == release.tag) => ctx
                 .printer
-                .info(&format!("{} {installed} is up to date", tool.name)),
+                .answer(None, &format!("{} {installed} is up to date", tool.name)),
             Ok(release)
                 if record
                     .is_some_and(|r| crate::install::older_than_active(r, &release).is_some()) =>
             {
-                ctx.printer.info(&format!(
-                    "{} stays at {installed}: the newest release it finds, {}, is older",
-                    tool.name,
-                    release.version_label()
-                ));
+                ctx.printer.answer(
+                    None,
+                    &format!(
+                        "{} stays at {installed}: the newest release it finds, {}, is older",
+                        tool.name,
+                        release.version_label()
+                    ),
+                );
             }
-            Ok(release) => ctx.printer.status(
-                "Would move",
+            Ok(release) => ctx.printer.answer(
+                Some("Would move"),
                 &format!("{} {installed} to {}", tool.name, release.version_label()),
             ),
             Err(err) => {

@@ -91,10 +91,7 @@ impl Printer {
     /// A message about progress or a result, for a person.
     pub fn status(&self, verb: &str, text: &str) {
         if !self.quiet {
-            let verb = self
-                .style(Style::new().green().bold())
-                .apply_to(format!("{verb:>12}"));
-            self.line(&format!("{verb} {}", clean(text)));
+            self.verb_line(verb, text);
         }
     }
 
@@ -103,6 +100,23 @@ impl Printer {
         if !self.quiet {
             self.line(&clean(text));
         }
+    }
+
+    /// A line of what a dry run was asked to tell (what would change, what stays): it is the
+    /// command's answer, so it is shown even when quiet. `verb` as in [`Printer::status`], or
+    /// none for a plain line.
+    pub fn answer(&self, verb: Option<&str>, text: &str) {
+        match verb {
+            Some(verb) => self.verb_line(verb, text),
+            None => self.line(&clean(text)),
+        }
+    }
+
+    fn verb_line(&self, verb: &str, text: &str) {
+        let verb = self
+            .style(Style::new().green().bold())
+            .apply_to(format!("{verb:>12}"));
+        self.line(&format!("{verb} {}", clean(text)));
     }
 
     /// Detail shown only with `--verbose`.

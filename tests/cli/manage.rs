@@ -154,6 +154,35 @@ fn a_pin_stays_unless_latest_is_asked_for() {
     );
 }
 
+/// A dry run's lines are what it was asked for: `-q` does not silence them (it silences the
+/// same news in a real upgrade or prune).
+#[test]
+fn quiet_dry_runs_still_say_what_would_change() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget@1.0.0"])
+        .expect_code(0);
+    publish_simple(&env.server, "acme/widget", "1.1.0");
+    publish_simple(&env.server, "acme/gadget", "2.0.0");
+    env.run(&["-q", "upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would move widget 1.0.0 to 1.1.0")
+        .stderr_has("gadget stays at 1.0.0 (pinned");
+    let quiet = env.run(&["-q", "upgrade"]);
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr(), "");
+    env.run(&["-q", "prune", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would remove widget 1.0.0");
+    let quiet = env.run(&["-q", "prune"]);
+    quiet.expect_code(0);
+    assert_eq!(quiet.stderr(), "");
+    env.run(&["-q", "prune", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("nothing to prune");
+}
+
 #[test]
 fn rollback_twice_returns_to_the_start() {
     let env = TestEnv::new();
