@@ -12,7 +12,7 @@ use crate::commands::options;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::install::{self, Options};
-use crate::request::spec::ToolSpec;
+use crate::request::spec::{Target, ToolSpec};
 use crate::request::tool::{Overrides, Tool, VersionQuery};
 use crate::settings::InstallSettings;
 use crate::store::record::Record;
@@ -22,11 +22,15 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let spec = ToolSpec::parse(&args.tool)?;
     let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
+    // The name as typed, or as every command reads it (`FOO` is `foo`).
+    let name = match &spec.target {
+        Target::Name(name) => name.as_str(),
+        Target::Repo(_) => args
+            .tool
+            .split_once('@')
+            .map_or(args.tool.as_str(), |(n, _)| n),
+    };
     // A damaged record says so (and how to mend it), not that the tool is unknown.
-    let name = args
-        .tool
-        .split_once('@')
-        .map_or(args.tool.as_str(), |(n, _)| n);
     if installed.is_none()
         && let Some(damaged) = records.damaged.iter().find(|d| d.name == name)
     {
@@ -34,7 +38,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     }
     // Inside a project, a tool without `@VERSION` is the version haul.lock pins.
     if !args.tool.contains('@')
-        && let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)?
+        && let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, name)?
     {
         // Only a stored version that is exactly what the lock pins (its source, tag and files,
         // each with its locked SHA-256) runs as it is; anything else is installed from the lock.

@@ -119,6 +119,13 @@ pub fn installed<'a>(
     let Ok(spec) = ToolSpec::parse(name) else {
         return Ok(None);
     };
+    // A name is one tool however it is cased (`KUBECTL` is `kubectl`, as `install` reads it).
+    if let Target::Name(canonical) = &spec.target
+        && canonical != name
+        && let Some(record) = crate::store::find_in(records, canonical)
+    {
+        return Ok(Some((record, version)));
+    }
     let catalog = ctx.catalog()?;
     let Ok(tool) = Tool::resolve(&spec, &catalog, &Overrides::default()) else {
         return Ok(None);
