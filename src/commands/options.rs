@@ -97,8 +97,56 @@ pub fn resolve(
             };
             Tool::resolve(&by_repo, catalog, &overrides_here)
         }
-        ok => ok,
+        Ok(tool) => match installed_with_its_bin(&tool, spec, overrides, installed) {
+            // The one tool installed from that repository, named after the executable it was
+            // asked for with `--bin`: `OWNER/REPO` alone is that tool, not a second one.
+            Some(bin) => Tool::resolve(
+                spec,
+                catalog,
+                &Overrides {
+                    bins: vec![WantedBin::plain(bin)],
+                    asset: None,
+                    pre: overrides.pre,
+                },
+            ),
+            None => Ok(tool),
+        },
     }
+}
+
+/// For `OWNER/REPO` asked for with no `--bin` and no `--asset` (its executable a guess from
+/// the repository's name), the executable of the one installed tool of that repository when
+/// it is not that tool already (installed with `--bin`, so named after another executable).
+/// With several tools of one repository installed (`kubectx`, `kubens`), none is chosen.
+fn installed_with_its_bin<'r>(
+    tool: &Tool,
+    spec: &ToolSpec,
+    overrides: &Overrides,
+    installed: &'r [Record],
+) -> Option<&'r str> {
+    if !matches!(spec.target, Target::Repo(_))
+        || !overrides.bins.is_empty()
+        || overrides.asset.is_some()
+        || tool.product.asset.is_some()
+        || tool.product.tag_prefix.is_some()
+    {
+        return None;
+    }
+    let identity = tool.identity();
+    if installed
+        .iter()
+        .any(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
+    {
+        return None;
+    }
+    let mut same_source = installed
+        .iter()
+        .filter(|r| r.identity.source.eq_ignore_ascii_case(&identity.source));
+    let (Some(record), None) = (same_source.next(), same_source.next()) else {
+        return None;
+    };
+    let product = record.identity.product.as_ref()?;
+    (product.asset.is_none() && product.tag_prefix.is_none()).then_some(product.bin.as_str())
 }
 
 /// The installed tool `query` names: its name, source (`OWNER/REPO`, `github:…`,

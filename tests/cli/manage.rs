@@ -422,6 +422,48 @@ fn widget_1_0_0_runs(env: &TestEnv, script: &[u8]) {
     env.run(&["install", "acme/widget"]).expect_code(0);
 }
 
+/// A repository installed with `--bin` (so named after that executable) is the same tool when
+/// named by its repository alone: `install OWNER/REPO` moved it, not a second record of the
+/// same source (which `which` and `uninstall OWNER/REPO` then confused).
+#[test]
+fn a_repository_installed_with_bin_is_one_tool() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    for version in ["1.0.0", "2.0.0"] {
+        env.server
+            .release("acme/widget-cli", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("widget-cli", version, ".tar.gz"),
+                &archive::gz(&archive::tar(&[archive::exe(
+                    "w/widget",
+                    &program("widget", version),
+                )])),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    }
+    env.run(&["install", "acme/widget-cli@1.0.0", "--bin", "widget"])
+        .expect_code(0);
+    env.run(&["install", "acme/widget-cli"])
+        .expect_code(0)
+        .stderr_has("widget 2.0.0 (was 1.0.0)");
+    let list = env.run(&["list", "--json"]).json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["widget"]);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+    env.run(&["uninstall", "acme/widget-cli"]).expect_code(0);
+    assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
 /// `WIDGET` is `widget` for every command that takes an installed tool, as it is for
 /// `install`: `exec` ran the newest release (storing it) instead of the active version, and
 /// `which` said it was not installed. No record reads as damaged, also where the file system
