@@ -185,6 +185,20 @@ pub fn installed<'a>(
         .map(|r| (r, version)))
 }
 
+/// A command that acts on a tool as it is installed takes no `@VERSION`: given one, it is a
+/// usage error saying what to run instead, never a version quietly left out (`which
+/// tool@1.0.0` printing the link that runs 2.0.0).
+pub fn no_version(query: &str, command: &str, instead: &str) -> Result<(), UserError> {
+    match query.split_once('@') {
+        Some((name, _)) if !name.is_empty() => Err(UserError::new(format!(
+            "`haul {command}` takes no version: `{query}`"
+        ))
+        .hint(format!("name the tool alone (`{name}`); {instead}"))
+        .exit(ExitCode::Usage)),
+        _ => Ok(()),
+    }
+}
+
 /// The error for a name that is not installed.
 pub fn not_installed(query: &str) -> Failure {
     Failure::NotInstalled {

@@ -43,6 +43,13 @@ struct Row {
 }
 
 pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
+    for name in &args.tools {
+        options::no_version(
+            name,
+            "outdated",
+            "it checks each tool against the requirement it was installed with",
+        )?;
+    }
     let (records, damaged) = selected(&args.tools, ctx)?;
     for d in &damaged {
         ctx.printer.report(

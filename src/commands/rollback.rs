@@ -10,6 +10,11 @@ use crate::error::{ExitCode, UserError};
 use crate::store::Change;
 
 pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
+    options::no_version(
+        &args.tool,
+        "rollback",
+        "it goes back to the version active before, and `haul install TOOL@VERSION` makes a given one active",
+    )?;
     let records = ctx.store.records()?;
     let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
         return Err(options::not_installed(&args.tool).into());

@@ -26,6 +26,14 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
     )?;
     let catalog = ctx.catalog()?;
     let mut items = Vec::new();
+    for name in &args.tools {
+        crate::commands::options::no_version(
+            name,
+            "upgrade",
+            "it moves to the newest release the tool's requirement allows, and `haul install \
+             TOOL@VERSION` installs a given one",
+        )?;
+    }
     let (records, damaged) = selected(&args.tools, ctx)?;
     let none = records.is_empty() && damaged.is_empty();
     // What stays is part of a dry run's answer (shown with `-q`), and news in an upgrade.

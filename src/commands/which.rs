@@ -17,6 +17,11 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         return which_locked(ctx, &args.tool, &project, &locked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
+    options::no_version(
+        &args.tool,
+        "which",
+        "it prints the active version's executable, and `haul exec TOOL@VERSION` runs another",
+    )?;
     // A damaged record says so (and how to mend it), not that the tool is not installed.
     let by_name = match crate::names::segment(crate::names::NameKind::Tool, &args.tool) {
         Ok(name) => ctx.store.read(name)?,

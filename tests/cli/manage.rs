@@ -464,6 +464,33 @@ fn a_repository_installed_with_bin_is_one_tool() {
     assert_eq!(env.installed_bytes("widget"), None);
 }
 
+/// `which`, `rollback`, `upgrade` and `outdated` act on a tool as installed: a version given
+/// to them is refused (exit 2), not left out (`which widget@1.0.0` printed the link that runs
+/// 2.0.0; `rollback widget@2.0.0` moved away from 2.0.0).
+#[test]
+fn commands_that_take_no_version_refuse_one() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    for args in [
+        &["which", "widget@1.0.0"][..],
+        &["rollback", "widget@2.0.0"],
+        &["upgrade", "widget@1.0.0"],
+        &["upgrade", "--dry-run", "acme/widget@2"],
+        &["outdated", "widget", "widget@9"],
+    ] {
+        env.run(args)
+            .expect_code(2)
+            .stderr_has(&format!("`haul {}` takes no version", args[0]));
+    }
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
+
 /// `WIDGET` is `widget` for every command that takes an installed tool, as it is for
 /// `install`: `exec` ran the newest release (storing it) instead of the active version, and
 /// `which` said it was not installed. No record reads as damaged, also where the file system
