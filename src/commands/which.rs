@@ -83,13 +83,14 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     };
     let target = ctx.store.linked_bin(&record, chosen);
     if let Some((key, target, bin)) = &target {
+        let gone = crate::store::Problem::ExecutableMissing {
+            key: (*key).to_owned(),
+            path: target.clone(),
+        };
         check_target(
             target,
             bin,
-            &format!(
-                "repair it with `haul doctor --fix` or `haul install {}`",
-                record.name
-            ),
+            &gone.remedy(&record),
             &crate::store::reinstall_hint(&record, key),
         )?;
     }
@@ -99,10 +100,12 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             record.name,
             chosen.path.display()
         ))
-        .hint(format!(
-            "repair it with `haul doctor --fix` or `haul install {}`",
-            record.name
-        ))
+        .hint(
+            crate::store::Problem::LinkMissing {
+                path: chosen.path.clone(),
+            }
+            .remedy(&record),
+        )
         .into());
     }
     ctx.printer.data(&chosen.path.display().to_string());
@@ -184,7 +187,7 @@ pub fn check_target(
             "`{}` is not executable",
             target.display()
         ))
-        .hint("`haul doctor --fix` repairs it")),
+        .hint("`haul doctor --fix` makes it executable again")),
         ExeState::Changed(drift) => Err(UserError::new(drift.describe(target)).hint(reinstall)),
     }
 }

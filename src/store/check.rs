@@ -289,17 +289,62 @@ pub(super) fn same_time(now: u64, installed: u64) -> bool {
 /// its lock vouched for it) comes back with `haul sync` there, the user's own with `haul
 /// install NAME@VERSION --force`.
 pub fn reinstall_hint(record: &Record, key: &str) -> String {
+    format!(
+        "{} installs it again (a change made on purpose is lost)",
+        install_again(record, key)
+    )
+}
+
+/// The command that installs `record`'s version `key` again, that version and no other (a bare
+/// `haul install NAME` would move to the newest release and record `latest`).
+fn install_again(record: &Record, key: &str) -> String {
     match record.versions.get(key) {
         Some(version) if version.only_locked() => {
-            "`haul sync` in the project that locks it installs it again (a change made on purpose \
-             is lost)"
-                .to_owned()
+            "`haul sync` in the project that locks it".to_owned()
         }
         version => format!(
-            "`haul install {}@{} --force` installs it again (a change made on purpose is lost)",
+            "`haul install {}@{} --force`",
             record.name,
             version.map_or(key, |v| v.version.as_str())
         ),
+    }
+}
+
+impl Problem {
+    /// What puts it right, in the words of `haul doctor` and `haul which`: what `--fix` does
+    /// about it (it does not download: a version whose files are gone is dropped, not
+    /// repaired), or what the user can do where `--fix` leaves it.
+    pub fn remedy(&self, record: &Record) -> String {
+        let active = |key: &str| record.active.as_deref() == Some(key);
+        match self {
+            Problem::VersionMissing { key }
+            | Problem::ExecutableMissing { key, .. }
+            | Problem::ActiveMissing { key } => format!(
+                "{} installs it again; `haul doctor --fix` drops that version{}",
+                install_again(record, key),
+                if active(key) {
+                    " (the version active before it becomes active, or the tool is removed \
+                     when no other version is whole)"
+                } else {
+                    ""
+                }
+            ),
+            Problem::NotExecutable { .. } => {
+                "`haul doctor --fix` makes it executable again".to_owned()
+            }
+            Problem::Changed { key, .. } => reinstall_hint(record, key),
+            Problem::LinkWrong { foreign: true, .. } => format!(
+                "remove it, or {} replaces it; `--fix` leaves it",
+                record.active.as_deref().map_or_else(
+                    || format!("`haul install {} --force`", record.name),
+                    |key| install_again(record, key)
+                )
+            ),
+            Problem::LinkMissing { .. }
+            | Problem::LinkWrong { .. }
+            | Problem::LinkStale { .. }
+            | Problem::Unlinked { .. } => "`haul doctor --fix` links it again".to_owned(),
+        }
     }
 }
 

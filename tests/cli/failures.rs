@@ -478,7 +478,7 @@ fn a_file_put_at_a_link_later_is_not_replaced() {
         problem["fix"]
             .as_str()
             .unwrap()
-            .contains("haul install widget --force"),
+            .contains("haul install widget@2.0.0 --force"),
         "{problem}"
     );
     let fixed = env.doctor_fix();

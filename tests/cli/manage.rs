@@ -464,6 +464,46 @@ fn a_repository_installed_with_bin_is_one_tool() {
     assert_eq!(env.installed_bytes("widget"), None);
 }
 
+/// A pinned version whose executable is gone: the hints name the version (a bare `haul install
+/// NAME --force` moves to the newest release and drops the pin) and say that `doctor --fix`
+/// drops the version rather than repair it (it does not download).
+#[test]
+fn hints_for_a_version_whose_files_are_gone_name_it() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    let exe = env.home().join(format!(
+        "tools/widget/1.0.0/widget-1.0.0/widget{}",
+        crate::support::EXE
+    ));
+    std::fs::remove_file(&exe).unwrap();
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("`haul install widget@1.0.0 --force` installs it again")
+        .stderr_has("`haul doctor --fix` drops that version");
+    let doctor = env.run(&["doctor", "--json"]);
+    let fixes: Vec<String> = doctor.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["problem"].as_str().unwrap().contains("is gone"))
+        .map(|p| p["fix"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!fixes.is_empty(), "{}", doctor.stdout());
+    for fix in &fixes {
+        assert!(fix.contains("`haul install widget@1.0.0 --force`"), "{fix}");
+        assert!(fix.contains("drops that version"), "{fix}");
+    }
+    env.run(&["install", "acme/widget@1.0.0", "--force"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
 /// `which`, `rollback`, `upgrade` and `outdated` act on a tool as installed: a version given
 /// to them is refused (exit 2), not left out (`which widget@1.0.0` printed the link that runs
 /// 2.0.0; `rollback widget@2.0.0` moved away from 2.0.0).

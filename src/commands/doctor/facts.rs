@@ -10,7 +10,7 @@ use super::rules::{self, Facts};
 use crate::context::Context;
 use crate::paths::canonical;
 use crate::self_update::installation::{Installation, Method, ReceiptState};
-use crate::store::{Problem, Records, link};
+use crate::store::{Records, link};
 
 pub struct Gathered {
     pub facts: Facts,
@@ -82,20 +82,12 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
     for record in &records.ok {
         let (mut problems, mut left) = (Vec::new(), Vec::new());
         for problem in ctx.store.check(record) {
-            let text = problem.describe(&record.name);
+            let found = (problem.describe(&record.name), problem.remedy(record));
             if problem.repairable() {
-                problems.push(text);
-                continue;
+                problems.push(found);
+            } else {
+                left.push(found);
             }
-            // What `--fix` leaves: what the user can do instead.
-            let what_to_do = match &problem {
-                Problem::Changed { key, .. } => crate::store::reinstall_hint(record, key),
-                _ => format!(
-                    "remove it, or `haul install {} --force` replaces it; `--fix` leaves it",
-                    record.name
-                ),
-            };
-            left.push((text, what_to_do));
         }
         let shadowed = if facts.bin_dir_on_path {
             record

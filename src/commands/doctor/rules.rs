@@ -51,8 +51,9 @@ pub struct Config {
 #[derive(Debug, Default, Clone)]
 pub struct Tool {
     pub name: String,
-    /// Described problems with its files and links that `--fix` repairs.
-    pub problems: Vec<String>,
+    /// Described problems with its files and links that `--fix` acts on, each with what it
+    /// does (and what else would).
+    pub problems: Vec<(String, String)>,
     /// Described problems `--fix` leaves as they are, each with what to do: an executable
     /// changed since it was installed, a file haul did not make where a link goes.
     pub left: Vec<(String, String)>,
@@ -165,15 +166,8 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
         ));
     }
     for tool in &facts.tools {
-        for problem in &tool.problems {
-            out.push(finding(
-                problem.clone(),
-                format!(
-                    "`haul doctor --fix` repairs it, or `haul install {} --force`",
-                    tool.name
-                ),
-                true,
-            ));
+        for (problem, what_to_do) in &tool.problems {
+            out.push(finding(problem.clone(), what_to_do.clone(), true));
         }
         for (problem, what_to_do) in &tool.left {
             out.push(finding(problem.clone(), what_to_do.clone(), false));
@@ -370,7 +364,10 @@ mod tests {
                 Facts {
                     tools: vec![Tool {
                         name: "fd".into(),
-                        problems: vec!["`fd`: the link `/b/fd` is missing".into()],
+                        problems: vec![(
+                            "`fd`: the link `/b/fd` is missing".into(),
+                            "`haul doctor --fix` links it again".into(),
+                        )],
                         left: Vec::new(),
                         shadowed: vec![("fd".into(), "/usr/bin/fd".into())],
                     }],
