@@ -11,6 +11,7 @@ use crate::error::{ExitCode, UserError};
 use crate::store::{Change, Current, Now, link};
 
 /// What to remove for one name.
+#[derive(PartialEq, Eq)]
 enum Removal {
     Tool(String),
     Version { name: String, key: String },
@@ -60,7 +61,24 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
         };
         removals.push(removal);
     }
+    // One tool named twice (`tool lab/tool`, `tool tool@1.0.0`) is removed once: removing it
+    // again would find it gone and fail after the removal, or call it damaged.
+    let whole: Vec<String> = removals
+        .iter()
+        .filter_map(|r| match r {
+            Removal::Tool(name) | Removal::Damaged(name) => Some(name.clone()),
+            Removal::Version { .. } => None,
+        })
+        .collect();
+    let mut once: Vec<Removal> = Vec::new();
     for removal in removals {
+        let within_whole =
+            matches!(&removal, Removal::Version { name, .. } if whole.contains(name));
+        if !within_whole && !once.contains(&removal) {
+            once.push(removal);
+        }
+    }
+    for removal in once {
         match removal {
             Removal::Tool(name) | Removal::Damaged(name) => {
                 let gone = ctx.store.change(&name, |now| Ok(remove_tool(now)))?;

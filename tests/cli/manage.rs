@@ -270,6 +270,38 @@ fn uninstall_one_version_or_all() {
     assert!(env.snapshot().is_empty());
 }
 
+/// One tool named twice is removed once: `uninstall widget widget@1.0.0` removed everything,
+/// then failed saying `widget` is not installed; `widget acme/widget` called the record damaged.
+#[test]
+fn uninstall_of_one_tool_named_twice_removes_it_once() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    let install_both = || {
+        env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+        env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    };
+    install_both();
+    env.run(&["uninstall", "widget", "widget@1.0.0"])
+        .expect_code(0);
+    assert!(env.snapshot().is_empty());
+    install_both();
+    let run = env.run(&["uninstall", "widget", "acme/widget"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains("damaged"), "{}", run.stderr());
+    assert!(env.snapshot().is_empty());
+    install_both();
+    let run = env.run(&["uninstall", "widget@1.0.0", "WIDGET@1.0.0"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stderr().matches("Removed").count(),
+        1,
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+}
+
 /// On Windows haul runs the program and passes its exit code on: all 32 bits of it, so a code
 /// whose low byte is 0 (256) or an NTSTATUS (0xC0000005) never reads as success. The program is
 /// the system's own `cmd.exe`, the one real program every Windows has.
