@@ -199,9 +199,22 @@ pub fn relock_each(
 }
 
 /// Two tools of the lock linked under one name (`bin = ["x=tool"]` beside a tool called
-/// `tool`) could never both be installed: `haul sync` would refuse the lock, so it is refused
-/// here, before it is written.
+/// `tool`; or names that differ only in case, one file on Windows and macOS), or two tools of
+/// one name (a fork beside its original), could never both be installed: `haul sync` would
+/// refuse the lock, so it is refused here, before it is written.
 fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), UserError> {
+    let same = |a: &str, b: &str| a == b || crate::names::differ_only_in_case(a, b);
+    for (i, locked) in lock.tools.iter().enumerate() {
+        if let Some(other) = lock.tools[..i].iter().find(|t| same(&t.name, &locked.name)) {
+            return Err(UserError::new(format!(
+                "`{}` and `{}` in haul.toml are both tools named `{}`",
+                other.key, locked.key, other.name
+            ))
+            .caused_by("haul installs one tool of a name (a fork beside its original cannot both be installed)")
+            .hint("keep one of them in haul.toml")
+            .exit(ExitCode::Usage));
+        }
+    }
     let mut seen: Vec<(String, &str)> = Vec::new();
     for locked in &lock.tools {
         let Ok(tool) = locked.tool(catalog) else {
@@ -209,9 +222,14 @@ fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), U
         };
         for bin in tool.wanted_bins() {
             let link = bin.link.unwrap_or(bin.name);
-            if let Some((_, other)) = seen.iter().find(|(l, _)| *l == link) {
+            if let Some((first, other)) = seen.iter().find(|(l, _)| same(l, &link)) {
+                let what = if *first == link {
+                    format!("as `{link}`")
+                } else {
+                    format!("as `{first}` and `{link}`, one file on Windows and macOS")
+                };
                 return Err(UserError::new(format!(
-                    "`{other}` and `{}` in haul.toml would both be linked as `{link}`",
+                    "`{other}` and `{}` in haul.toml would both be linked {what}",
                     locked.key
                 ))
                 .hint("link one of them under another name (`bin = [\"NAME=LINK\"]`)")

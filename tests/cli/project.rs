@@ -1905,6 +1905,25 @@ fn sync_checks_every_link_before_it_changes_anything() {
         .stderr_has("would both be linked at")
         .stderr_has("nothing was installed");
     assert!(env.snapshot().is_empty(), "a tool was installed");
+
+    // Links that differ only in case (one file on Windows and macOS), and a fork beside its
+    // original (a second tool of the same name, which no command could read from the lock),
+    // are refused by `haul lock` too, leaving haul.lock as it was.
+    let before = std::fs::read(dir.join("haul.lock")).unwrap();
+    std::fs::write(dir.join("haul.toml"), manifest("Bare")).unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(2)
+        .stderr_has("would both be linked as `Bare` and `bare`, one file on Windows and macOS");
+    publish(&env.server, "fork/bare", "1.0.0", Vouch::ApiDigest);
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("{MANIFEST}\"fork/bare\" = {{ bin = [\"bare=bare2\"] }}\n"),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["lock"])
+        .expect_code(2)
+        .stderr_has("`bare` and `fork/bare` in haul.toml are both tools named `bare`");
+    assert_eq!(std::fs::read(dir.join("haul.lock")).unwrap(), before);
 }
 
 /// A file uploaded again under a locked tag is what a lock is there to catch: adding or
