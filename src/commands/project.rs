@@ -9,7 +9,8 @@ use crate::cli::{AddArgs, InitArgs, RemoveArgs};
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
 use crate::project::{self, manifest};
-use crate::request::spec::ToolSpec;
+use crate::request::spec::{Target, ToolSpec};
+use crate::request::tool::{Overrides, Tool};
 
 /// Hold the project in `dir` while this command changes it (see [`project::Held`]), saying so
 /// when another haul holds it.
@@ -54,28 +55,47 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     let _held = hold(ctx, &dir)?;
     let path = dir.join(manifest::FILE);
     let mut text = manifest::read_text(&dir)?;
-    let mut added = Vec::new();
+    let mut said = Vec::new();
     let catalog = ctx.catalog()?;
     for raw in &args.tools {
         let spec = ToolSpec::parse(raw)?;
         // The tool is resolved as `haul install` resolves it (the catalog needs no network):
         // a name no catalog has is refused now, not by the next `haul lock`.
-        crate::request::tool::Tool::resolve(
-            &spec,
-            &catalog,
-            &crate::request::tool::Overrides::default(),
-        )
-        .map_err(|err| err.exit(ExitCode::Usage))?;
-        let key = raw.split_once('@').map_or(raw.as_str(), |(key, _)| key);
-        let key = key.strip_prefix("github:").unwrap_or(key);
-        text = manifest::add(&text, key, &spec.req.to_string())?;
-        added.push(format!("{key} = \"{}\"", spec.req));
+        let tool = Tool::resolve(&spec, &catalog, &Overrides::default())
+            .map_err(|err| err.exit(ExitCode::Usage))?;
+        // A tool haul.toml has already, however it is spelled there or here (its URL, another
+        // case, `catalog:NAME`), gets its version changed under its key; a new one is written
+        // as `OWNER/REPO` or the catalog's name.
+        let now = manifest::Manifest::parse(&text, &path)?;
+        let identity = tool.identity();
+        let there = now.wanted().iter().find(|w| {
+            Tool::resolve(&w.spec, &catalog, &Overrides::default())
+                .is_ok_and(|t| t.identity().same_tool(&identity, &t.name, &tool.name))
+        });
+        let requirement = spec.req.to_string();
+        let key = match (there, &spec.target) {
+            (Some(want), _) => want.key.clone(),
+            (None, Target::Repo(repo)) => repo.to_string(),
+            (None, Target::Name(name)) => name.clone(),
+        };
+        text = manifest::add(&text, &key, &requirement)?;
+        said.push(match there {
+            Some(want) if want.requirement == requirement => (
+                "Unchanged",
+                format!("{key} = \"{requirement}\" is in {}", manifest::FILE),
+            ),
+            Some(want) => (
+                "Changed",
+                format!("{key} = \"{requirement}\" (was \"{}\")", want.requirement),
+            ),
+            None => ("Added", format!("{key} = \"{requirement}\"")),
+        });
     }
     // What is written must read back: a mistake is found now, not at the next lock.
     manifest::Manifest::parse(&text, &path)?;
     project::write_file(&dir, manifest::FILE, text.as_bytes())?;
-    for line in added {
-        ctx.printer.status("Added", &line);
+    for (verb, line) in said {
+        ctx.printer.status(verb, &line);
     }
     ctx.printer
         .info("run `haul lock` to pin it, or `haul sync` to lock and install");

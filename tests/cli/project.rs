@@ -96,6 +96,13 @@ fn run_in(env: &TestEnv, dir: &std::path::Path, args: &[&str]) -> crate::support
 
 const MANIFEST: &str = "# our tools\n[tools]\n# with a checksums file\nsums = \"1\"\n\"acme/digest\" = \"latest\"\nbare = { version = \"1.0\" }\n";
 
+/// The keys under `[tools]` in `dir`'s haul.toml, in order.
+fn manifest_keys(dir: &std::path::Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    doc["tools"].as_table().unwrap().keys().cloned().collect()
+}
+
 /// The project of [`MANIFEST`], with its three tools published: `sums` (a checksum file),
 /// `acme/digest` (API digests) and `bare` (nothing vouches).
 fn three_tools(env: &TestEnv) -> std::path::PathBuf {
@@ -697,6 +704,29 @@ fn init_add_and_remove_keep_the_users_comments() {
     let after = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
     assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
     assert!(after.contains("# The tools this project uses"));
+    // Another spelling of a tool haul.toml has (its URL, another case, `catalog:`) changes
+    // that entry, saying from what; it is not a second entry of the same tool.
+    run_in(
+        &env,
+        &dir,
+        &[
+            "add",
+            "https://github.com/SharkDP/fd@10",
+            "catalog:KUBECTL@1.30",
+        ],
+    )
+    .expect_code(0)
+    .stderr_has("Changed sharkdp/fd = \"10.x\" (was \"latest\")")
+    .stderr_has("Changed kubectl = \"1.30.x\" (was \"1.31.x\")");
+    run_in(&env, &dir, &["add", "kubectl@1.30"])
+        .expect_code(0)
+        .stderr_has("Unchanged kubectl = \"1.30.x\" is in haul.toml");
+    assert_eq!(
+        manifest_keys(&dir),
+        ["kubectl", "sharkdp/fd"],
+        "{}",
+        std::fs::read_to_string(dir.join("haul.toml")).unwrap()
+    );
     run_in(&env, &dir, &["add", "not/a/b"]).expect_code(2);
     // A name the catalog does not have is refused, with what is close, and nothing is added.
     let before = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
