@@ -95,6 +95,31 @@ pub fn unvouched_refused(tool: &LockedTool, file: &Artifact) -> UserError {
 }
 
 impl LockedTool {
+    /// The release's version, read from its tag as a lookup reads it (after the catalog's tag
+    /// prefix, `kustomize/` of `kustomize/v5.4.3`).
+    pub fn tag_version(&self) -> Option<crate::version::Version> {
+        let tag = self.tag.as_str();
+        let bare = self
+            .product
+            .tag_prefix
+            .as_deref()
+            .and_then(|prefix| tag.strip_prefix(prefix))
+            .unwrap_or(tag);
+        crate::version::Version::from_tag(bare)
+    }
+
+    /// The version haul records and shows for this entry's release: what `version` must say
+    /// (a lock is edited by hand at times, and the inventory reports it).
+    fn version_of_tag(&self) -> String {
+        crate::resolve::release::Release {
+            tag: self.tag.clone(),
+            version: self.tag_version(),
+            prerelease: false,
+            assets: Vec::new(),
+        }
+        .version_label()
+    }
+
     /// The tool this entry installs: its source, product and executables.
     pub fn tool(&self, catalog: &crate::catalog::Catalog) -> Result<Tool, UserError> {
         let spec = ToolSpec::parse(&format!("{}@{}", self.source, self.tag))?;
@@ -213,6 +238,9 @@ impl Lock {
                 path.display()
             ))
             .hint("update haul with `haul self update`")),
+            Some(format) if format != FORMAT => Err(damaged(format!(
+                "`format = {format}` is not a format haul writes (it writes {FORMAT})"
+            ))),
             _ => {
                 let lock: Lock = toml::from_str(text)
                     .map_err(|err| damaged(err.to_string().trim_end().to_owned()))?;
@@ -249,6 +277,15 @@ impl Lock {
             names::segment(NameKind::Tool, &tool.name).map_err(why)?;
             names::segment(NameKind::Executable, &tool.product.bin).map_err(why)?;
             names::tag(&tool.tag).map_err(why)?;
+            let version = tool.version_of_tag();
+            if tool.version != version {
+                return Err(format!(
+                    "`{}` says version `{}`, but its tag `{}` is version `{version}`",
+                    tool.key,
+                    crate::error::shown(&tool.version),
+                    tool.tag
+                ));
+            }
             for bin in &tool.bin {
                 WantedBin::parse(bin).map_err(why)?;
             }
@@ -621,5 +658,39 @@ mod tests {
         );
         assert!(Lock::parse("format = 1\n", path).is_err());
         assert!(Lock::parse("{", path).is_err());
+        let zero = Lock::parse("format = 0\nplatforms = []\n", path).unwrap_err();
+        assert!(zero.one_line().contains("`format = 0`"), "{zero:?}");
+    }
+
+    /// An entry's `version` is what haul reads from its tag: a lock edited to pin an older
+    /// release while still saying the newer version (which the inventory would report) cannot
+    /// be read.
+    #[test]
+    fn a_version_that_is_not_its_tags_cannot_be_read() {
+        let path = std::path::Path::new("haul.lock");
+        let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
+        lock.tools = vec![locked("a", "1")];
+        assert!(Lock::parse(&lock.render(), path).is_ok());
+        for (version, tag) in [
+            ("1.2.4", "v1.2.3"),
+            ("../../x", "v1.2.3"),
+            ("1.2.3", "v1.2.3+b"),
+        ] {
+            let mut edited = locked("a", "1");
+            edited.version = version.into();
+            edited.tag = tag.into();
+            lock.tools = vec![edited];
+            let err = Lock::parse(&lock.render(), path).unwrap_err();
+            assert!(
+                err.one_line().contains("but its tag"),
+                "{version} {tag}: {err:?}"
+            );
+        }
+        // With the catalog's tag prefix, the version is read after it.
+        let mut prefixed = locked("a", "1");
+        prefixed.tag = "a2/v1.2.3".into();
+        prefixed.product.tag_prefix = Some("a2/".into());
+        lock.tools = vec![prefixed];
+        assert!(Lock::parse(&lock.render(), path).is_ok());
     }
 }

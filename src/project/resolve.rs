@@ -199,7 +199,7 @@ pub fn locked_release(tool: &LockedTool, platform: &str) -> Option<Release> {
     let artifacts = tool.platforms.get(platform)?;
     Some(Release {
         tag: tool.tag.clone(),
-        version: crate::version::Version::from_tag(&tool.tag),
+        version: tool.tag_version(),
         prerelease: false,
         assets: artifacts
             .iter()
