@@ -167,12 +167,22 @@ pass
 
 platforms=$("$python" -c 'import sys, tomllib; print(" ".join(tomllib.load(open(sys.argv[1], "rb"))["platforms"]))' \
     "$project/haul.lock")
-# Every locked platform, and this machine's.
+# Every locked platform, and this machine's. A platform a tool has no build for (the fixture's
+# windows-x86_64) gives a valid document without that tool, the tool named on stderr, and exit
+# 1 (`haul sync` fails there; the inventory is not whole).
 for platform in $platforms; do
-    haul sbom --target "$platform" >"$work/out/$platform.cdx.json"
+    if haul sbom --target "$platform" >"$work/out/$platform.cdx.json" 2>"$work/out/$platform.err"; then
+        ! grep -q "has no build for" "$work/out/$platform.err" ||
+            fail "haul sbom exited 0 for $platform, where a tool has no build"
+    else
+        grep -q "has no build for $platform" "$work/out/$platform.err" ||
+            fail "haul sbom --target $platform failed: $(cat "$work/out/$platform.err")"
+    fi
     (cd "$work/out" && validate "lock:$project/haul.lock:$platform" "$platform.cdx.json")
     pass
 done
+grep -q "has no build for windows-x86_64" "$work/out/windows-x86_64.err" ||
+    fail "haul sbom did not say a tool has no build for windows-x86_64"
 # A platform the lock does not cover: a valid document with no components, each tool named on
 # stderr, and exit 1 (the inventory is not whole).
 if haul sbom --target macos-x86_64 >"$work/out/macos-x86_64.cdx.json" 2>"$work/out/uncovered.err"; then

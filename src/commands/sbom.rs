@@ -188,6 +188,17 @@ fn locked_entries<'a>(
             ));
             untrue = true;
         }
+        // A release with no build for the platform: `haul sync` fails there, so the inventory
+        // of what it installs is not whole either.
+        if let Some(why) = tool.unavailable.get(&entry) {
+            ctx.printer.failure(&format!(
+                "not in the inventory: `{}` has no build for {platform} ({}; `haul sync` fails \
+                 there)",
+                tool.key,
+                crate::error::shown(why)
+            ));
+            untrue = true;
+        }
         for artifact in tool.platforms.get(&entry).into_iter().flatten() {
             entries.push(Entry {
                 name: &tool.name,

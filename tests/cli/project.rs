@@ -2187,7 +2187,8 @@ fn mirror_and_sbom_say_when_the_lock_is_stale() {
 }
 
 /// A tool whose release has no build for this platform (the lock says `unavailable`) is not
-/// told to add a platform the project lists already.
+/// told to add a platform the project lists already, and is not left out of `haul sbom`'s
+/// inventory without a word.
 #[test]
 fn sync_of_a_tool_with_no_build_here_says_so() {
     let env = TestEnv::new();
@@ -2220,6 +2221,10 @@ fn sync_of_a_tool_with_no_build_here_says_so() {
         "{}",
         run.stderr()
     );
+    // Nor is the inventory of what sync installs here whole: said, and exit 1.
+    run_in(&env, &dir, &["sbom"])
+        .expect_code(1)
+        .stderr_has(&format!("`acme/sums` has no build for {host}"));
 }
 
 /// A file in the mirror that is not what the lock pins is replaced only by a download that
