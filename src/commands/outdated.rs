@@ -180,7 +180,14 @@ async fn check(
     };
     let installed_tag = record.active().map(|v| v.tag.as_str());
     match newest(http, catalog, record, host).await {
-        Ok((wanted, wanted_tag, latest)) => {
+        // Nothing the requirement allows is there now (the series was withdrawn): the tool is
+        // newer than anything it wants, as when the newest release it finds is older.
+        Ok((None, latest)) => {
+            row.outdated = Some(false);
+            row.ahead = true;
+            row.latest = Some(latest);
+        }
+        Ok((Some((wanted, wanted_tag)), latest)) => {
             // Another build of the same version (`+k3s2` after `+k3s1`) is behind too.
             let other = installed_tag != Some(wanted_tag.as_str());
             let versions = (Version::from_tag(&wanted), Version::from_tag(&installed));
@@ -203,13 +210,14 @@ async fn check(
     row
 }
 
-/// The newest version the record's requirement allows (and its tag), and the newest release.
+/// The newest version the record's requirement allows (and its tag; `None` when no release
+/// it allows is there now), and the newest release.
 async fn newest(
     http: &Http,
     catalog: &crate::catalog::Catalog,
     record: &Record,
     host: Platform,
-) -> Result<(String, String, String)> {
+) -> Result<(Option<(String, String)>, String)> {
     let query = VersionQuery::from_requirement(&record.requirement)?;
     let latest_query = VersionQuery {
         req: VersionReq::Latest,
@@ -217,18 +225,32 @@ async fn newest(
     };
     let latest_tool = Tool::from_record(record, catalog, latest_query)?;
     let latest = resolve::release(http, &latest_tool, host).await?;
-    let (wanted, tag) = match &query.req {
-        VersionReq::Latest => (latest.version_label(), latest.tag.clone()),
+    let wanted = match &query.req {
+        VersionReq::Latest => Some((latest.version_label(), latest.tag.clone())),
         // A pin wants what it pins: the installed version.
-        req if req.is_pin() => record
-            .active()
-            .map(|v| (v.version.clone(), v.tag.clone()))
-            .ok_or_else(|| UserError::new(format!("`{}` has no active version", record.name)))?,
+        req if req.is_pin() => Some(
+            record
+                .active()
+                .map(|v| (v.version.clone(), v.tag.clone()))
+                .ok_or_else(|| {
+                    UserError::new(format!("`{}` has no active version", record.name))
+                })?,
+        ),
         _ => {
             let tool = Tool::from_record(record, catalog, query.clone())?;
-            let release = resolve::release(http, &tool, host).await?;
-            (release.version_label(), release.tag)
+            match resolve::release(http, &tool, host).await {
+                Ok(release) => Some((release.version_label(), release.tag)),
+                Err(err)
+                    if matches!(
+                        err.downcast_ref(),
+                        Some(crate::error::Failure::NoMatchingRelease { .. })
+                    ) =>
+                {
+                    None
+                }
+                Err(err) => return Err(err),
+            }
         }
     };
-    Ok((wanted, tag, latest.version_label()))
+    Ok((wanted, latest.version_label()))
 }

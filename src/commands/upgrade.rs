@@ -161,6 +161,18 @@ fn dry_run(
                 Some("Would move"),
                 &format!("{} {installed} to {}", tool.name, release.version_label()),
             ),
+            // Nothing the requirement allows is there now: the upgrade leaves it (see
+            // `install::withdrawn`).
+            Err(err) if active.is_some() && withdrawn(&err).is_some() => {
+                ctx.printer.answer(
+                    None,
+                    &format!(
+                        "{} stays at {installed}: no release matches `{}` now (it was withdrawn)",
+                        tool.name,
+                        withdrawn(&err).unwrap_or_default(),
+                    ),
+                );
+            }
             Err(err) => {
                 failed = true;
                 ctx.printer.report(&format!("error: {}", tool.name), &err);
@@ -172,4 +184,12 @@ fn dry_run(
     } else {
         ExitCode::Success
     })
+}
+
+/// The requirement no release matches now, when that is what `err` is.
+fn withdrawn(err: &anyhow::Error) -> Option<&str> {
+    match err.downcast_ref() {
+        Some(crate::error::Failure::NoMatchingRelease { req, .. }) => Some(req),
+        _ => None,
+    }
 }

@@ -196,8 +196,42 @@ pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
     // refused at once); the store checks again under its lock when the install commits.
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
-    let resolved = resolve::resolve(env.http, tool, opts.platform).await?;
+    let resolved = match resolve::resolve(env.http, tool, opts.platform).await {
+        Ok(resolved) => resolved,
+        Err(err) => {
+            return match withdrawn(env, &err, opts, existing) {
+                Some(outcome) => Ok(Ready::Done(outcome)),
+                None => Err(err),
+            };
+        }
+    };
     prepare_over(env, tool, existing, resolved, opts, bar).await
+}
+
+/// An upgrade whose requirement finds no release now (every release of the series was
+/// withdrawn) leaves the active version as it is, saying so, as one whose newest release is
+/// older does: the tool is newer than anything it wants, not broken.
+fn withdrawn(
+    env: &Env<'_>,
+    err: &anyhow::Error,
+    opts: &Options,
+    existing: Option<&crate::store::Record>,
+) -> Option<Outcome> {
+    let Some(crate::error::Failure::NoMatchingRelease { req, .. }) = err.downcast_ref() else {
+        return None;
+    };
+    let record = existing.filter(|_| opts.upgrade)?;
+    let key = record.active.as_deref()?;
+    let active = record.versions.get(key)?;
+    env.printer.warn(&format!(
+        "{} stays at {}: no release matches `{req}` now (it was withdrawn); `haul install {}@VERSION` \
+         moves it to another",
+        record.name, active.version, record.name
+    ));
+    Some(Outcome::Unchanged {
+        record: record.clone(),
+        key: key.to_owned(),
+    })
 }
 
 /// Everything [`install_locked`] does before it changes the store.

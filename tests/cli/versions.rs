@@ -220,6 +220,40 @@ fn a_repository_of_several_products_is_asked_which() {
 
 /// GitHub's "latest" may move to a backport (`v1.9.9`, published after `v2.0.0`): `upgrade`
 /// never moves a tool down for it, and says why it stays.
+/// Every release of a tool's series withdrawn: the tool is newer than anything its
+/// requirement finds, as when "latest" moves back. `outdated` says so (exit 0, and 0 with
+/// `--exit-code`), and `upgrade` (and its dry run) leaves it, saying why; both failed.
+#[test]
+fn a_withdrawn_series_is_newer_than_wanted_not_an_error() {
+    let env = TestEnv::new();
+    for version in ["1.0.0", "1.1.0", "2.0.0"] {
+        publish_simple(&env.server, "acme/widget", version);
+    }
+    env.run(&["install", "acme/widget@1.1"]).expect_code(0);
+    env.server.withdraw("acme/widget", "v1.1.0");
+    let outdated = env.run(&["outdated", "--exit-code", "--json"]);
+    outdated.expect_code(0);
+    let row = &outdated.json()[0];
+    assert_eq!(row["installed"], "1.1.0", "{row}");
+    assert_eq!(row["wanted"], serde_json::Value::Null, "{row}");
+    assert_eq!(row["outdated"], false, "{row}");
+    assert_eq!(row["error"], serde_json::Value::Null, "{row}");
+    let table = env.run(&["outdated"]);
+    table.expect_code(0);
+    assert!(
+        table.stdout().contains("newer than wanted"),
+        "{}",
+        table.stdout()
+    );
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("widget stays at 1.1.0: no release matches `1.1.x` now");
+    env.run(&["upgrade"])
+        .expect_code(0)
+        .stderr_has("widget stays at 1.1.0: no release matches `1.1.x` now");
+    assert_eq!(installed_version(&env), "1.1.0");
+}
+
 #[test]
 fn upgrade_never_moves_a_tool_down() {
     let env = TestEnv::new();

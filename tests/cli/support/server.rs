@@ -286,6 +286,14 @@ impl Server {
         self.state().repos.entry(repo.to_owned()).or_default();
     }
 
+    /// Delete the release `tag` of `repo`, as a maintainer withdrawing it does (its files
+    /// stay where they were).
+    pub fn withdraw(&self, repo: &str, tag: &str) {
+        if let Some(releases) = self.state().repos.get_mut(repo) {
+            releases.retain(|r| r.tag != tag);
+        }
+    }
+
     /// Queue faults for requests to `path` (a path without query, such as
     /// `/repos/o/r/releases/latest` or a download path from [`Server::download_path`]).
     pub fn fault(&self, path: &str, faults: &[Fault]) {
