@@ -234,6 +234,11 @@ fn finish(
                      ones withheld were not: run the command again to complete it",
                     ExitCode::Partial,
                 )
+            } else if summary.installed.is_empty() {
+                (
+                    "the reasons are above; the other tools were installed already (unchanged)",
+                    ExitCode::Partial,
+                )
             } else {
                 (
                     "the reasons are above; the other tools were installed",

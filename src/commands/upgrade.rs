@@ -114,7 +114,7 @@ fn dry_run(
     settings: &InstallSettings,
 ) -> Result<ExitCode> {
     let records = ctx.store.records()?.ok;
-    let mut failed = false;
+    let mut failed: Vec<anyhow::Error> = Vec::new();
     // A tool haul cannot look up (its record unreadable, its source unknown now) fails here
     // as it would in the upgrade.
     let mut tools: Vec<&Tool> = Vec::new();
@@ -122,9 +122,9 @@ fn dry_run(
         match &item.tool {
             Ok(tool) => tools.push(tool),
             Err(err) => {
-                failed = true;
-                ctx.printer
-                    .report(&format!("error: {}", item.raw), &err.clone().into());
+                let err = anyhow::Error::new(err.clone());
+                ctx.printer.report(&format!("error: {}", item.raw), &err);
+                failed.push(err);
             }
         }
     }
@@ -157,10 +157,19 @@ fn dry_run(
                     ),
                 );
             }
-            Ok(release) => ctx.printer.answer(
-                Some("Would move"),
-                &format!("{} {installed} to {}", tool.name, release.version_label()),
-            ),
+            // The release the upgrade would download from: a release with nothing for this
+            // platform fails here as it would there.
+            Ok(release) => match resolve::parts(tool, &release, settings.platform) {
+                Ok(_) => ctx.printer.answer(
+                    Some("Would move"),
+                    &format!("{} {installed} to {}", tool.name, release.version_label()),
+                ),
+                Err(err) => {
+                    let err = anyhow::Error::new(err);
+                    ctx.printer.report(&format!("error: {}", tool.name), &err);
+                    failed.push(err);
+                }
+            },
             // Nothing the requirement allows is there now: the upgrade leaves it (see
             // `install::withdrawn`).
             Err(err) if active.is_some() && withdrawn(&err).is_some() => {
@@ -174,15 +183,18 @@ fn dry_run(
                 );
             }
             Err(err) => {
-                failed = true;
                 ctx.printer.report(&format!("error: {}", tool.name), &err);
+                failed.push(err);
             }
         }
     }
-    Ok(if failed {
-        ExitCode::Failure
-    } else {
-        ExitCode::Success
+    // The exit code the upgrade would have: a tool alone keeps its error's, some of several
+    // failing is 3, all of several 1.
+    Ok(match failed.as_slice() {
+        [] => ExitCode::Success,
+        [err] if items.len() == 1 => crate::error::exit_code_of(err),
+        some if some.len() < items.len() => ExitCode::Partial,
+        _ => ExitCode::Failure,
     })
 }
 

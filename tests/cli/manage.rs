@@ -183,6 +183,53 @@ fn quiet_dry_runs_still_say_what_would_change() {
         .stderr_has("nothing to prune");
 }
 
+/// `upgrade --dry-run` predicts what `upgrade` does, exit code included: a newest release with
+/// nothing for this platform fails in both (the dry run said "Would move"), and one tool of two
+/// failing is 3 in both (the dry run said 1).
+#[test]
+fn upgrade_dry_run_predicts_the_upgrade() {
+    use crate::support::server::Fault;
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget"])
+        .expect_code(0);
+    env.server.fault(
+        "/repos/acme/gadget/releases/latest",
+        &[Fault::Status(400), Fault::Status(400)],
+    );
+    env.run(&["upgrade", "gadget", "widget", "--dry-run"])
+        .expect_code(3);
+    env.run(&["upgrade", "gadget", "widget"])
+        .expect_code(3)
+        .stderr_has("the other tools were installed already (unchanged)");
+    let other = if cfg!(target_os = "macos") {
+        "x86_64-pc-windows-msvc"
+    } else {
+        "aarch64-apple-darwin"
+    };
+    env.server
+        .release("acme/widget", "v2.0.0")
+        .asset(
+            &format!("widget-2.0.0-{other}.tar.gz"),
+            &tar_gz_release("widget", "2.0.0"),
+        )
+        .publish();
+    for args in [
+        &["upgrade", "widget", "--dry-run"][..],
+        &["upgrade", "widget"],
+    ] {
+        let run = env.run(args);
+        run.expect_code(1)
+            .stderr_has("no asset of `acme/widget` v2.0.0");
+        assert!(!run.stderr().contains("Would move"), "{}", run.stderr());
+    }
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
 #[test]
 fn rollback_twice_returns_to_the_start() {
     let env = TestEnv::new();
