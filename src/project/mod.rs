@@ -126,7 +126,7 @@ pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
             file.display()
         ))
         .caused_by(why)
-        .hint("haul reads a haul.toml of your own (or root's) only; run it in your own project")
+        .hint("haul reads a haul.toml that is a file of your own (or root's) only; run it in your own project")
         .exit(ExitCode::Usage)),
         Located::Nothing => Err(UserError::new(format!(
             "no {} in `{}` or any directory above it",
@@ -179,11 +179,24 @@ enum Located {
 fn locate(cwd: &Path, foreign: impl Fn(&Path) -> Option<String>) -> Located {
     for dir in cwd.ancestors() {
         let file = dir.join(manifest::FILE);
-        if file.is_file() {
-            return match foreign(&file) {
-                Some(why) => Located::Foreign(file, why),
-                None => Located::Project(dir.to_path_buf()),
-            };
+        match std::fs::metadata(&file) {
+            Ok(meta) if meta.is_file() => {
+                return match foreign(&file) {
+                    Some(why) => Located::Foreign(file, why),
+                    None => Located::Project(dir.to_path_buf()),
+                };
+            }
+            // A directory or a pipe of that name is not a project file, and not passed over
+            // for the project above (whose files `add` and `lock` would then change).
+            Ok(meta) => {
+                let what = if meta.is_dir() {
+                    "a directory"
+                } else {
+                    "not a regular file"
+                };
+                return Located::Foreign(file, format!("it is {what}"));
+            }
+            Err(_) => {}
         }
     }
     Located::Nothing
@@ -360,6 +373,23 @@ mod tests {
         std::fs::write(mine.join("haul.toml"), "").unwrap();
         assert!(matches!(locate(&mine, planted), Located::Project(found) if found == mine));
         assert!(matches!(locate(&mine, |_: &Path| None), Located::Project(found) if found == mine));
+    }
+
+    /// A haul.toml that is not a file (a directory, a pipe) is no project, and the search stops
+    /// there: the project above is not the one `add` or `lock` would then change.
+    #[test]
+    fn a_haul_toml_that_is_not_a_file_makes_no_project() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir_all(sub.join("haul.toml")).unwrap();
+        std::fs::write(dir.path().join("haul.toml"), "").unwrap();
+        assert!(matches!(
+            locate(&sub, |_: &Path| None),
+            Located::Foreign(file, why) if file == sub.join("haul.toml") && why.contains("directory")
+        ));
+        let err = require_dir(&sub).unwrap_err();
+        assert!(err.one_line().contains("it is a directory"), "{err:?}");
+        assert_eq!(find(&sub), None);
     }
 
     /// A project file is read only when it is a regular file of the project: a link out of the
