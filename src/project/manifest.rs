@@ -251,6 +251,13 @@ impl Manifest {
             .platforms
             .clone()
             .unwrap_or_else(|| DEFAULT_PLATFORMS.iter().map(|p| (*p).to_owned()).collect());
+        if names.is_empty() {
+            return Err(UserError::new(format!(
+                "`settings.platforms` in {FILE} is empty: a lock for no platform installs nothing"
+            ))
+            .hint("name the platforms to lock, or leave `platforms` out for the default ones")
+            .exit(ExitCode::Usage));
+        }
         let mut out: Vec<Platform> = Vec::new();
         for name in &names {
             let platform = name.parse::<Platform>().map_err(|err| {
@@ -410,6 +417,7 @@ mod tests {
             "[tools]\nfd = { bin = [\"../x\"] }\n",
             "[tools]\nfd = { asset = \"(\" }\n",
             "[settings]\nplatforms = [\"plan9-mips\"]\n",
+            "[settings]\nplatforms = []\n",
             "[setings]\n",
             "[settings]\nbin-dir = \"../bin\"\n",
             "[settings]\nbin-dir = \".git/hooks\"\n",
