@@ -40,13 +40,28 @@ enum Locked {
     New(LockedTool),
 }
 
-/// What a manifest entry resolves to (`github:OWNER/REPO`, `catalog:NAME`) with `catalog`;
-/// `None` when it names nothing.
-pub fn source_of(catalog: &crate::catalog::Catalog) -> impl Fn(&Wanted) -> Option<String> + '_ {
+/// What a manifest entry resolves to with `catalog`, as `haul lock` resolves it (its source,
+/// `github:OWNER/REPO` or `catalog:NAME`, and the name it is installed under); `None` when it
+/// names nothing.
+pub fn expected_of(
+    catalog: &crate::catalog::Catalog,
+) -> impl Fn(&Wanted) -> Option<lock::Expected> + '_ {
     |want| {
-        Tool::resolve(&want.spec, catalog, &Overrides::default())
+        options::resolve(&want.spec, catalog, &overrides_of(want), &[])
             .ok()
-            .map(|tool| tool.source_label())
+            .map(|tool| lock::Expected {
+                source: tool.source_label(),
+                name: tool.name,
+            })
+    }
+}
+
+/// What haul.toml's entry asks of its tool beyond its name: executables, asset, prereleases.
+fn overrides_of(want: &Wanted) -> Overrides {
+    Overrides {
+        bins: want.bins.clone(),
+        asset: want.asset.as_ref().map(|a| a.regex.clone()),
+        pre: want.pre,
     }
 }
 
@@ -57,7 +72,7 @@ pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<()
     let differences = lock.differences(
         project.manifest.wanted(),
         project.manifest.platforms(),
-        &source_of(&catalog),
+        &expected_of(&catalog),
     );
     if !differences.is_empty() {
         let said: Vec<String> = differences.iter().map(ToString::to_string).collect();
@@ -134,7 +149,7 @@ pub fn relock_each(
                     .as_ref()
                     .and_then(|l| l.tool(&want.key))
                     .filter(|t| {
-                        !upgrading && t.still_allowed_by(want, source_of(&catalog)(want).as_deref())
+                        !upgrading && t.still_allowed_by(want, expected_of(&catalog)(want).as_ref())
                     })
                     .map(|t| LockedTool {
                         requirement: crate::store::record::Requirement {
@@ -367,11 +382,7 @@ async fn lock_one(
     platform_names: &[String],
     kept: Option<LockedTool>,
 ) -> Result<Locked> {
-    let overrides = Overrides {
-        bins: want.bins.clone(),
-        asset: want.asset.as_ref().map(|a| a.regex.clone()),
-        pre: want.pre,
-    };
+    let overrides = overrides_of(want);
     let Some(kept) = kept else {
         let tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
         let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, None).await?;

@@ -72,7 +72,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
             let differences = lock.differences(
                 wanted,
                 platforms,
-                &crate::commands::lock::source_of(&catalog),
+                &crate::commands::lock::expected_of(&catalog),
             );
             match (differences.is_empty(), args.frozen) {
                 (true, _) => lock.clone(),
@@ -248,8 +248,8 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
     };
     // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
     let catalog = ctx.catalog()?;
-    let source_of = crate::commands::lock::source_of(&catalog);
-    if let Some(difference) = locked.difference(project.manifest.wanted(), &source_of) {
+    let expected = crate::commands::lock::expected_of(&catalog);
+    if let Some(difference) = locked.difference(project.manifest.wanted(), &expected) {
         return Err(lock::not_current(&[difference]).into());
     }
     Ok(Some((project, locked)))

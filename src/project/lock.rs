@@ -142,15 +142,16 @@ impl LockedTool {
     pub fn difference(
         &self,
         wanted: &[Wanted],
-        source_of: &dyn Fn(&Wanted) -> Option<String>,
+        expected: &dyn Fn(&Wanted) -> Option<Expected>,
     ) -> Option<Difference> {
-        match wanted.iter().find(|w| w.key == self.key) {
-            None => Some(Difference::NotWanted(self.key.clone())),
-            Some(want) if !self.is_for(want, source_of(want).as_deref()) => {
-                Some(Difference::Changed(self.key.clone()))
-            }
-            Some(_) => None,
-        }
+        let Some(want) = wanted.iter().find(|w| w.key == self.key) else {
+            return Some(Difference::NotWanted(self.key.clone()));
+        };
+        self.how_changed(want, expected(want).as_ref())
+            .map(|what| Difference::Changed {
+                key: self.key.clone(),
+                what,
+            })
     }
 
     /// The platform whose entry holds the files for `platform`: its own when the lock has
@@ -371,12 +372,12 @@ impl Lock {
     }
 
     /// How the lock differs from the manifest's tools and platforms; empty when it is current.
-    /// `source_of` gives the source a wanted tool resolves to (`github:OWNER/REPO`).
+    /// `expected` gives what a wanted tool resolves to (its source and name).
     pub fn differences(
         &self,
         wanted: &[Wanted],
         platforms: &[Platform],
-        source_of: &dyn Fn(&Wanted) -> Option<String>,
+        expected: &dyn Fn(&Wanted) -> Option<Expected>,
     ) -> Vec<Difference> {
         let mut out = Vec::new();
         let names: Vec<String> = platforms.iter().map(ToString::to_string).collect();
@@ -389,7 +390,7 @@ impl Lock {
         for want in wanted {
             match self.tool(&want.key) {
                 None => out.push(Difference::NotLocked(want.key.clone())),
-                Some(locked) => out.extend(locked.difference(wanted, source_of)),
+                Some(locked) => out.extend(locked.difference(wanted, expected)),
             }
         }
         for locked in &self.tools {
@@ -401,29 +402,99 @@ impl Lock {
     }
 }
 
+/// What an entry of haul.toml resolves to, for checking a lock's entry against it: a lock
+/// comes with the repository, so its own account of what it installs is not enough.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// `github:OWNER/REPO` or `catalog:NAME`.
+    pub source: String,
+    /// The name the tool is installed under.
+    pub name: String,
+}
+
 impl LockedTool {
-    /// Whether this entry was locked for what `want` asks now, from `source` (what `want`
-    /// resolves to; `None`: it does not). The entry's own account of what was asked is not
-    /// enough: a lock comes with the repository, so its source and release must be what
-    /// haul.toml asks for too.
-    pub fn is_for(&self, want: &Wanted, source: Option<&str>) -> bool {
-        self.requirement.version == want.requirement && self.still_allowed_by(want, source)
+    /// How this entry is not what `want` asks now, from what `want` resolves to (`expected`;
+    /// `None`: it does not); `None` when it is what `want` asks.
+    pub fn how_changed(&self, want: &Wanted, expected: Option<&Expected>) -> Option<String> {
+        if self.requirement.version != want.requirement {
+            return Some(format!(
+                "haul.toml asks for `{}`, {FILE} was locked for `{}`",
+                want.requirement,
+                crate::error::shown(&self.requirement.version)
+            ));
+        }
+        self.not_allowed_by(want, expected)
     }
 
-    /// [`LockedTool::is_for`] but for the requirement's text: its release is one `want` allows
-    /// (`1.0.0` edited to `>=1.0.0`), so `haul lock` keeps it, as Cargo keeps a locked
-    /// version a new requirement still allows.
-    pub fn still_allowed_by(&self, want: &Wanted, source: Option<&str>) -> bool {
+    /// Whether this entry's release is one `want` allows, from `expected` (the requirement's
+    /// text aside: `1.0.0` edited to `>=1.0.0` still allows it), so `haul lock` keeps it, as
+    /// Cargo keeps a locked version a new requirement still allows.
+    pub fn still_allowed_by(&self, want: &Wanted, expected: Option<&Expected>) -> bool {
+        self.not_allowed_by(want, expected).is_none()
+    }
+
+    /// What in this entry `want` does not allow (beyond the requirement's text), said.
+    fn not_allowed_by(&self, want: &Wanted, expected: Option<&Expected>) -> Option<String> {
         let bins: Vec<String> = want.bins.iter().map(ToString::to_string).collect();
-        self.requirement.pre == want.pre
-            && self.bin == bins
-            && self.asset.as_deref() == want.asset.as_ref().map(|a| a.text.as_str())
-            && source == Some(self.source.as_str())
-            && (want.spec.req.matches(&self.tag)
-                // A tag with a product's prefix (`kustomize/v5.4.3`) is read by its version,
-                // which must be the tag's own.
-                || (self.tag.ends_with(self.version.as_str())
-                    && want.spec.req.matches(&self.version)))
+        let asset = want.asset.as_ref().map(|a| a.text.as_str());
+        let listed = |items: &[String]| {
+            if items.is_empty() {
+                "none".to_owned()
+            } else {
+                items.join(", ")
+            }
+        };
+        let shown = |text: &str| crate::error::shown(text).into_owned();
+        if self.requirement.pre != want.pre {
+            Some(format!(
+                "`pre` is {} in haul.toml, {} in {FILE}",
+                want.pre, self.requirement.pre
+            ))
+        } else if self.bin != bins {
+            Some(format!(
+                "haul.toml asks for the executables {}, {FILE} has {}",
+                listed(&bins),
+                shown(&listed(&self.bin))
+            ))
+        } else if self.asset.as_deref() != asset {
+            Some(format!(
+                "`asset` is {} in haul.toml, {} in {FILE}",
+                asset.map_or_else(|| "not set".to_owned(), |a| format!("`{a}`")),
+                self.asset
+                    .as_deref()
+                    .map_or_else(|| "not set".to_owned(), |a| format!("`{}`", shown(a)))
+            ))
+        } else if let Some(why) = match expected {
+            None => Some(format!(
+                "haul.toml's `{}` names no tool haul knows",
+                want.key
+            )),
+            Some(e) if e.source != self.source => Some(format!(
+                "{FILE} installs it from `{}`, haul.toml names `{}`",
+                shown(&self.source),
+                e.source
+            )),
+            Some(e) if e.name != self.name => Some(format!(
+                "{FILE} installs it as `{}`, haul.toml's entry is `{}`",
+                shown(&self.name),
+                e.name
+            )),
+            Some(_) => None,
+        } {
+            Some(why)
+        } else if want.spec.req.matches(&self.tag)
+            // A tag with a product's prefix (`kustomize/v5.4.3`) is read by its version,
+            // which must be the tag's own.
+            || (self.tag.ends_with(self.version.as_str()) && want.spec.req.matches(&self.version))
+        {
+            None
+        } else {
+            Some(format!(
+                "{FILE} pins `{}`, which `{}` does not allow",
+                shown(&self.tag),
+                want.requirement
+            ))
+        }
     }
 }
 
@@ -432,7 +503,11 @@ impl LockedTool {
 pub enum Difference {
     NotLocked(String),
     NotWanted(String),
-    Changed(String),
+    /// The entry of `key` is not what haul.toml asks: `what` says how.
+    Changed {
+        key: String,
+        what: String,
+    },
     Platforms {
         locked: Vec<String>,
         wanted: Vec<String>,
@@ -444,8 +519,8 @@ impl std::fmt::Display for Difference {
         match self {
             Difference::NotLocked(key) => write!(f, "`{key}` is in haul.toml but not locked"),
             Difference::NotWanted(key) => write!(f, "`{key}` is locked but no longer in haul.toml"),
-            Difference::Changed(key) => {
-                write!(f, "`{key}` asks for something else than was locked")
+            Difference::Changed { key, what } => {
+                write!(f, "`{key}` is not what was locked: {what}")
             }
             Difference::Platforms { locked, wanted } => write!(
                 f,
@@ -569,30 +644,65 @@ mod tests {
         lock.put(locked("a", "latest"));
         lock.put(locked("b", "1"));
         lock.put(locked("d", "1"));
-        let source_of = |want: &Wanted| Some(format!("github:o/{}", want.key));
-        let found = lock.differences(manifest.wanted(), manifest.platforms(), &source_of);
+        let expected = |want: &Wanted| {
+            Some(Expected {
+                source: format!("github:o/{}", want.key),
+                name: want.key.clone(),
+            })
+        };
+        let found = lock.differences(manifest.wanted(), manifest.platforms(), &expected);
+        let changed_keys = |found: &[Difference]| -> Vec<String> {
+            found
+                .iter()
+                .filter_map(|d| match d {
+                    Difference::Changed { key, .. } => Some(key.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(changed_keys(&found), ["b"]);
         assert_eq!(
-            found,
-            vec![
-                Difference::Changed("b".into()),
+            found[1..],
+            [
                 Difference::NotLocked("c".into()),
                 Difference::NotWanted("d".into()),
             ]
         );
+        // Each change says what differs.
+        assert_eq!(
+            found[0].to_string(),
+            "`b` is not what was locked: haul.toml asks for `2.x`, haul.lock was locked for `1`"
+        );
         let err = not_current(&found);
         assert_eq!(err.causes.len(), 3);
 
-        // An entry that says it was locked for what haul.toml asks, but names another source
-        // or a release the requirement does not allow, is not current either.
+        // An entry that says it was locked for what haul.toml asks, but names another source,
+        // another name, or a release the requirement does not allow, is not current either.
         let changed = |tool: LockedTool| {
             let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
             lock.put(tool);
-            lock.differences(&manifest.wanted()[..1], manifest.platforms(), &source_of)
+            lock.differences(&manifest.wanted()[..1], manifest.platforms(), &expected)
         };
         assert_eq!(changed(locked("a", "latest")), []);
         let mut other_source = locked("a", "latest");
         other_source.source = "github:evil/a".into();
-        assert_eq!(changed(other_source), [Difference::Changed("a".into())]);
+        let found = changed(other_source);
+        assert_eq!(changed_keys(&found), ["a"]);
+        assert!(
+            found[0]
+                .to_string()
+                .contains("installs it from `github:evil/a`"),
+            "{}",
+            found[0]
+        );
+        let mut other_name = locked("a", "latest");
+        other_name.name = "zzz".into();
+        let found = changed(other_name);
+        assert!(
+            found[0].to_string().contains("installs it as `zzz`"),
+            "{}",
+            found[0]
+        );
         let wanted_b = &manifest.wanted()[1..2];
         let b_as_written = wanted_b[0].requirement.clone();
         let b = |version: &str, tag: &str| {
@@ -600,16 +710,24 @@ mod tests {
             (tool.version, tool.tag) = (version.into(), tag.into());
             let mut lock = Lock::new(&platforms(&["linux-x86_64"]));
             lock.put(tool);
-            lock.differences(wanted_b, manifest.platforms(), &source_of)
+            lock.differences(wanted_b, manifest.platforms(), &expected)
         };
         assert_eq!(b("2.0.0", "v2.0.0"), []);
+        let found = b("1.2.3", "v1.2.3");
         assert_eq!(
-            b("1.2.3", "v1.2.3"),
-            [Difference::Changed("b".into())],
+            changed_keys(&found),
+            ["b"],
             "v1.2.3 is not what `b = \"2\"` allows"
         );
+        assert!(
+            found[0]
+                .to_string()
+                .contains("pins `v1.2.3`, which `2.x` does not allow"),
+            "{}",
+            found[0]
+        );
         // Nor does the entry's own `version` speak for a tag it is not.
-        assert_eq!(b("2.0.0", "v1.2.3"), [Difference::Changed("b".into())]);
+        assert_eq!(changed_keys(&b("2.0.0", "v1.2.3")), ["b"]);
         // A tag with a product's prefix is read by its version.
         assert_eq!(b("2.0.0", "b/v2.0.0"), []);
     }

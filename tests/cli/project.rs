@@ -238,7 +238,23 @@ fn a_lock_that_does_not_match_the_manifest() {
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(1)
         .stderr_has("haul.lock does not match haul.toml")
-        .stderr_has("`sums` asks for something else than was locked");
+        .stderr_has(
+            "`sums` is not what was locked: haul.toml asks for `2.x`, haul.lock was locked for `1.x`",
+        );
+    assert!(env.snapshot().is_empty());
+    // The lock decides nothing haul.toml does not: an entry edited to install the tool under
+    // another name (which would name it in the user's store for good) is refused too.
+    std::fs::write(dir.join("haul.toml"), MANIFEST).unwrap();
+    let lock = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    assert!(lock.contains("name = \"sums\""), "{lock}");
+    std::fs::write(
+        dir.join("haul.lock"),
+        lock.replace("name = \"sums\"", "name = \"zzz\""),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(1)
+        .stderr_has("`sums` is not what was locked: haul.lock installs it as `zzz`");
     assert!(env.snapshot().is_empty());
 }
 
@@ -365,7 +381,7 @@ fn the_manifests_asset_pattern_chooses_what_is_locked() {
     std::fs::write(dir.join("haul.toml"), manifest("-musl")).unwrap();
     run_in(&env, &dir, &["sync", "--frozen"])
         .expect_code(1)
-        .stderr_has("`acme/pick` asks for something else than was locked");
+        .stderr_has("`acme/pick` is not what was locked: `asset` is `-musl` in haul.toml, `-gnu` in haul.lock");
     locks("-musl", "x86_64-unknown-linux-musl");
     // A pattern that is not a regular expression is a usage error before anything is fetched.
     std::fs::write(dir.join("haul.toml"), manifest("(")).unwrap();
