@@ -476,6 +476,11 @@ pub struct ExecArgs {
     #[arg(long = "bin", value_name = "NAME")]
     pub bin: Option<String>,
 
+    /// Run a prerelease when it is the newest the version allows (an exact tag always may
+    /// name one)
+    #[arg(long)]
+    pub pre: bool,
+
     /// Refuse to store a version that no checksum covers
     #[arg(long, overrides_with = "no_require_checksum")]
     pub require_checksum: bool,

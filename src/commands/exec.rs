@@ -69,7 +69,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
             // only the release list knows.
             VersionReq::Latest if !args.tool.contains('@') => record.active.clone(),
             VersionReq::Latest => None,
-            req => stored_match(record, req),
+            req => stored_match(record, req, args.pre),
         }?;
         let unverified = record
             .versions
@@ -92,16 +92,17 @@ fn hold(ctx: &Context, record: &Record, key: &str) -> Result<()> {
 }
 
 /// The newest stored version `req` allows, as a release would be picked: a prerelease only
-/// when `req` names one. A version only a project's lock vouched for is not a release (its
-/// files may not be the release's): it runs in that project, by the tool's bare name.
-fn stored_match(record: &Record, req: &VersionReq) -> Option<String> {
+/// when `req` names one or `pre` (`--pre`) allows them. A version only a project's lock
+/// vouched for is not a release (its files may not be the release's): it runs in that
+/// project, by the tool's bare name.
+fn stored_match(record: &Record, req: &VersionReq, pre: bool) -> Option<String> {
     use crate::version::Version;
     record
         .versions
         .iter()
         .filter(|(_, v)| !v.only_locked())
         .filter(|(_, v)| req.matches(&v.tag) || req.matches(&v.version))
-        .filter(|(_, v)| req.names_prerelease() || !v.is_prerelease())
+        .filter(|(_, v)| pre || req.names_prerelease() || !v.is_prerelease())
         .max_by(|(_, a), (_, b)| Version::from_tag(&a.version).cmp(&Version::from_tag(&b.version)))
         .map(|(k, _)| k.clone())
 }
@@ -116,7 +117,7 @@ fn store_it(
     let catalog = ctx.catalog()?;
     let query = VersionQuery {
         req: spec.req.clone(),
-        pre: false,
+        pre: args.pre,
     };
     let tool = if let Some(record) = installed {
         Tool::from_record(record, &catalog, query)?

@@ -636,6 +636,38 @@ fn a_tool_name_is_one_tool_however_it_is_cased() {
     assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
 }
 
+/// Where only a prerelease fits, `exec` says to pass `--pre`, and takes it.
+#[cfg(unix)]
+#[test]
+fn exec_takes_pre_as_its_hint_says() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.server
+        .release("acme/widget", "v2.1.0-rc.1")
+        .asset(
+            &crate::support::host_asset("widget", "2.1.0-rc.1", ".tar.gz"),
+            &tar_gz_release("widget", "2.1.0-rc.1"),
+        )
+        .checksums("checksums.txt")
+        .prerelease()
+        .publish();
+    env.run(&["exec", "widget@2.1"])
+        .expect_code(1)
+        .stderr_has("pass `--pre`");
+    let run = env.run(&["exec", "--pre", "widget@2.1"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout(), "widget 2.1.0-rc.1\n");
+    // Stored now: run from the store with `--pre`, and not without it.
+    let run = env.run(&["--offline", "exec", "--pre", "widget@2"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout(), "widget 2.1.0-rc.1\n");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn exec_runs_a_version_without_making_it_active() {
