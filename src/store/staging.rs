@@ -64,7 +64,18 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // An install dropped part-way (Ctrl-C, another tool failing) may leave its unpacker
+        // thread writing one last file here while the directory is removed: the removal then
+        // finds it not empty. That thread stops at once (its input is gone), so a few more
+        // tries remove what it wrote; were it to go on, the next run's sweep would.
+        for attempt in 0..5 {
+            match std::fs::remove_dir_all(&self.dir) {
+                Err(err) if err.kind() == std::io::ErrorKind::DirectoryNotEmpty && attempt < 4 => {
+                    std::thread::sleep(std::time::Duration::from_millis(2 << attempt));
+                }
+                _ => break,
+            }
+        }
         let _ = std::fs::remove_file(&self.lock_path);
     }
 }
