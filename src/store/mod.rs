@@ -373,14 +373,17 @@ impl Store {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let damaged = |why: String| Damaged {
+        let damaged = |why: String| {
+            Damaged {
             error: UserError::new(format!("the record `{}` is damaged", path.display()))
                 .caused_by(why)
                 .hint(format!(
-                    "`haul uninstall {name}` removes it, or `haul install --force` replaces it"
+                    "`haul uninstall {name}` removes it, or `haul install TOOL --force` (naming the tool \
+                     as it was installed) replaces it"
                 )),
             name: name.clone(),
             newer: false,
+        }
         };
         match record::parse(text, &self.legacy_bin_dir) {
             Ok(record) if record.name == name => Ok(record),

@@ -396,6 +396,15 @@ fn a_damaged_record_affects_only_its_own_tool() {
     env.run(&["uninstall", "alpha"]).expect_code(0);
     assert_eq!(env.installed_bytes("alpha"), None);
     assert!(!env.home().join("tools/alpha").exists());
+    // `doctor --fix` removes a damaged record with what it stored, and says both.
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    std::fs::write(&record, b"{").unwrap();
+    let fixed = env.run(&["doctor", "--fix", "--json"]).json()["fixed"].to_string();
+    assert!(
+        fixed.contains("removed the damaged record of `alpha` and the versions it stored"),
+        "{fixed}"
+    );
+    assert!(!env.home().join("tools/alpha").exists());
 }
 
 /// A record a newer haul wrote (a shared home, haul itself rolled back) is not damaged: this

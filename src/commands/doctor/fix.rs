@@ -63,7 +63,15 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
                     record: None,
                     ..Change::default()
                 },
-                Some(format!("removed the damaged record of `{}`", now.name)),
+                Some(if now.store.tool_dir(now.name).exists() {
+                    format!(
+                        "removed the damaged record of `{}` and the versions it stored (`{}`)",
+                        now.name,
+                        now.store.tool_dir(now.name).display()
+                    )
+                } else {
+                    format!("removed the damaged record of `{}`", now.name)
+                }),
             )),
             Current::Damaged(_) | Current::Record(_) | Current::None => Ok((Change::leave(), None)),
         });

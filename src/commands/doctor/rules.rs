@@ -154,7 +154,7 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
     for (name, why) in &facts.damaged {
         out.push(finding(
             format!("the record of `{name}` is damaged: {why}"),
-            format!("`haul doctor --fix` or `haul uninstall {name}` removes it; `haul install --force` reinstalls"),
+            format!("`haul doctor --fix` or `haul uninstall {name}` removes it and the versions it stored; `haul install TOOL --force`, naming the tool as it was installed, installs it again"),
             true,
         ));
     }

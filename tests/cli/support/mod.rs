@@ -618,7 +618,9 @@ pub fn started_until(
     std::process::Child,
     std::io::BufReader<std::process::ChildStderr>,
 ) {
-    let mut child = cmd.stderr(std::process::Stdio::piped()).spawn().unwrap();
+    cmd.stderr(std::process::Stdio::piped());
+    // The program may be a copy written a moment ago (a haul to update): see spawn_retrying.
+    let mut child = spawn_retrying(|| cmd.spawn()).unwrap();
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
     read_until(&mut stderr, needle);
     (child, stderr)
