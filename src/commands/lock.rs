@@ -57,7 +57,7 @@ pub fn expected_of(
 }
 
 /// What haul.toml's entry asks of its tool beyond its name: executables, asset, prereleases.
-fn overrides_of(want: &Wanted) -> Overrides {
+pub fn overrides_of(want: &Wanted) -> Overrides {
     Overrides {
         bins: want.bins.clone(),
         asset: want.asset.as_ref().map(|a| a.regex.clone()),
@@ -225,7 +225,7 @@ fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), U
                 "`{}` and `{}` in haul.toml are both tools named `{}`",
                 other.key, locked.key, other.name
             ))
-            .caused_by("haul installs one tool of a name (a fork beside its original cannot both be installed)")
+            .caused_by("haul installs one tool of a name: two sources of it (a fork beside its original), or one tool asked for twice, cannot both be installed")
             .hint("keep one of them in haul.toml")
             .exit(ExitCode::Usage));
         }
@@ -243,12 +243,17 @@ fn one_link_each(lock: &Lock, catalog: &crate::catalog::Catalog) -> Result<(), U
                 } else {
                     format!("as `{first}` and `{link}`, one file on Windows and macOS")
                 };
-                return Err(UserError::new(format!(
-                    "`{other}` and `{}` in haul.toml would both be linked {what}",
-                    locked.key
-                ))
-                .hint("link one of them under another name (`bin = [\"NAME=LINK\"]`)")
-                .exit(ExitCode::Usage));
+                let who = if *other == locked.key {
+                    format!("`{other}` in haul.toml links two executables")
+                } else {
+                    format!(
+                        "`{other}` and `{}` in haul.toml would both be linked",
+                        locked.key
+                    )
+                };
+                return Err(UserError::new(format!("{who} {what}"))
+                    .hint("link one of them under another name (`bin = [\"NAME=LINK\"]`)")
+                    .exit(ExitCode::Usage));
             }
             seen.push((link, locked.key.as_str()));
         }

@@ -68,10 +68,48 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
         // as `OWNER/REPO` or the catalog's name.
         let now = manifest::Manifest::parse(&text, &path)?;
         let identity = tool.identity();
-        let there = now.wanted().iter().find(|w| {
-            Tool::resolve(&w.spec, &catalog, &Overrides::default())
-                .is_ok_and(|t| t.identity().same_tool(&identity, &t.name, &tool.name))
-        });
+        // Each entry is the tool it installs, its `bin` and the rest included, as `haul lock`
+        // resolves it (`"ahmetb/kubectx" = { bin = ["kubens"] }` is kubens, not kubectx).
+        let entries: Vec<(&manifest::Wanted, Tool)> = now
+            .wanted()
+            .iter()
+            .filter_map(|w| {
+                let overrides = crate::commands::lock::overrides_of(w);
+                Tool::resolve(&w.spec, &catalog, &overrides)
+                    .ok()
+                    .map(|t| (w, t))
+            })
+            .collect();
+        let there = entries
+            .iter()
+            .find(|(_, t)| t.identity().same_tool(&identity, &t.name, &tool.name))
+            .or_else(|| {
+                // The same repository's tool of that name, spelled another way (`kubens`
+                // beside `"ahmetb/kubectx" = { bin = ["kubens"] }`).
+                entries.iter().find(|(_, t)| {
+                    t.name == tool.name
+                        && t.source_label().eq_ignore_ascii_case(&tool.source_label())
+                })
+            })
+            .map(|(w, _)| *w);
+        // Another source of that name could never be installed beside it.
+        if there.is_none()
+            && let Some((other, _)) = entries.iter().find(|(_, t)| t.name == tool.name)
+        {
+            return Err(UserError::new(format!(
+                "`{raw}` would be installed as `{}`, as `{}` in {} is",
+                tool.name,
+                other.key,
+                manifest::FILE
+            ))
+            .caused_by("two tools of one name cannot both be installed")
+            .hint(format!(
+                "change or remove `{}` (`haul remove {}`) first",
+                other.key, other.key
+            ))
+            .exit(ExitCode::Usage)
+            .into());
+        }
         let requirement = spec.req.to_string();
         let key = match (there, &spec.target) {
             (Some(want), _) => want.key.clone(),

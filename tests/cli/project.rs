@@ -777,6 +777,39 @@ fn init_add_and_remove_keep_the_users_comments() {
     }
 }
 
+/// An entry is the tool it installs, its `bin` included: `"ahmetb/kubectx" = { bin =
+/// ["kubens"] }` is kubens, so `add kubectx` adds kubectx (it changed kubens' version), `add
+/// kubens` changes that entry (it added kubens twice), and a tool of another source under a
+/// name haul.toml has is refused (it was added, and no longer locked).
+#[test]
+fn add_knows_an_entry_by_the_tool_it_installs() {
+    let env = TestEnv::new();
+    let dir = project(
+        &env,
+        "[tools]\n\"ahmetb/kubectx\" = { version = \"0.9\", bin = [\"kubens\"] }\n",
+    );
+    run_in(&env, &dir, &["add", "kubectx@0.9.4"])
+        .expect_code(0)
+        .stderr_has("Added kubectx = \"0.9.4\"");
+    run_in(&env, &dir, &["add", "kubens@0.9.5"])
+        .expect_code(0)
+        .stderr_has("Changed ahmetb/kubectx = \"0.9.5\" (was \"0.9.x\")");
+    assert_eq!(manifest_keys(&dir), ["ahmetb/kubectx", "kubectx"]);
+    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    assert!(text.contains("bin = [\"kubens\"]"), "{text}");
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"kubernetes/kubernetes\" = { bin = [\"kubectl\"] }\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["add", "kubectl"])
+        .expect_code(2)
+        .stderr_has(
+            "`kubectl` would be installed as `kubectl`, as `kubernetes/kubernetes` in haul.toml is",
+        );
+    assert_eq!(manifest_keys(&dir), ["kubernetes/kubernetes"]);
+}
+
 /// `haul.toml` and `haul.lock` come with the repository: a link from either to a file outside
 /// the project (a secret) is refused without the file's content in the message, and `haul
 /// lock` replaces such a lock without writing through the link.
