@@ -98,6 +98,7 @@ pub fn resolve(
             Tool::resolve(&by_repo, catalog, &overrides_here)
         }
         Ok(tool) => match installed_with_its_bin(&tool, spec, overrides, installed) {
+            None => several_installed(&tool, spec, overrides, installed).map(|()| tool),
             // The one tool installed from that repository, named after the executable it was
             // asked for with `--bin`: `OWNER/REPO` alone is that tool, not a second one.
             Some(bin) => Tool::resolve(
@@ -109,7 +110,6 @@ pub fn resolve(
                     pre: overrides.pre,
                 },
             ),
-            None => Ok(tool),
         },
     }
 }
@@ -149,6 +149,47 @@ fn installed_with_its_bin<'r>(
     (product.asset.is_none() && product.tag_prefix.is_none()).then_some(product.bin.as_str())
 }
 
+/// For `OWNER/REPO` asked for with no `--bin` (its executable a guess from the repository's
+/// name), installed as several tools none of which is named after the repository: which one
+/// is meant is not guessed (nor is a further tool made whose executable may be one of theirs).
+fn several_installed(
+    tool: &Tool,
+    spec: &ToolSpec,
+    overrides: &Overrides,
+    installed: &[Record],
+) -> Result<(), UserError> {
+    let Target::Repo(repo) = &spec.target else {
+        return Ok(());
+    };
+    if !overrides.bins.is_empty() {
+        return Ok(());
+    }
+    let identity = tool.identity();
+    if installed
+        .iter()
+        .any(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
+    {
+        return Ok(());
+    }
+    let names: Vec<&str> = installed
+        .iter()
+        .filter(|r| r.identity.source.eq_ignore_ascii_case(&identity.source))
+        .map(|r| r.name.as_str())
+        .collect();
+    if names.len() < 2 {
+        return Ok(());
+    }
+    Err(UserError::new(format!(
+        "`{repo}` is installed as several tools: {}",
+        names.join(", ")
+    ))
+    .hint(format!(
+        "name one of them (`haul install {}`), or pass `--bin` for another executable of the release",
+        names[0]
+    ))
+    .exit(ExitCode::Usage))
+}
+
 /// The installed tool `query` names: its name, source (`OWNER/REPO`, `github:…`,
 /// `catalog:…`), an executable's name, or a catalog name or alias of it. The version after
 /// `@`, if any, comes back apart.
@@ -161,10 +202,43 @@ pub fn installed<'a>(
         Some((name, version)) if !name.is_empty() => (name, Some(version.to_owned())),
         _ => (query, None),
     };
+    let spec = ToolSpec::parse(name).ok();
+    // A repository (`OWNER/REPO`, its URL, `github:…`) names the tool installed from it; of
+    // several (`--bin alpha` and `--bin beta`), the one named after the repository, else none
+    // is guessed.
+    if let Some(Target::Repo(repo)) = spec.as_ref().map(|s| &s.target)
+        && !records.iter().any(|r| r.name == name)
+    {
+        let source = format!("github:{repo}");
+        let from_it: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.identity.source.eq_ignore_ascii_case(&source))
+            .collect();
+        match from_it.as_slice() {
+            [] => {}
+            [one] => return Ok(Some((one, version))),
+            several => {
+                if let Some(named) = several
+                    .iter()
+                    .find(|r| r.name.eq_ignore_ascii_case(&repo.name))
+                {
+                    return Ok(Some((named, version)));
+                }
+                let names: Vec<&str> = several.iter().map(|r| r.name.as_str()).collect();
+                return Err(UserError::new(format!(
+                    "`{repo}` is installed as several tools: {}",
+                    names.join(", ")
+                ))
+                .hint(format!("name one of them (`{}`)", names[0]))
+                .exit(ExitCode::Usage)
+                .into());
+            }
+        }
+    }
     if let Some(record) = crate::store::find_in(records, name) {
         return Ok(Some((record, version)));
     }
-    let Ok(spec) = ToolSpec::parse(name) else {
+    let Some(spec) = spec else {
         return Ok(None);
     };
     // A name is one tool however it is cased (`KUBECTL` is `kubectl`, as `install` reads it).

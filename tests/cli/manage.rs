@@ -610,6 +610,48 @@ fn commands_that_take_no_version_refuse_one() {
     );
 }
 
+/// A repository installed as several tools (`--bin alpha`, `--bin beta`, neither named after
+/// it): `OWNER/REPO` is not taken to mean one of them (every command picked the first, and
+/// `install OWNER/REPO --force` made a third tool of the same source); with one left, it and
+/// its URL name that one.
+#[test]
+fn a_repository_installed_as_several_tools_names_none_of_them() {
+    let env = TestEnv::new();
+    let release = env.server.release("acme/multi", "v1.0.0");
+    let release = ["alpha", "beta"].iter().fold(release, |release, bin| {
+        release.asset(
+            &crate::support::host_asset(bin, "1.0.0", ".tar.gz"),
+            &tar_gz_release(bin, "1.0.0"),
+        )
+    });
+    release.checksums("checksums.txt").publish();
+    env.run(&["install", "acme/multi", "--bin", "alpha"])
+        .expect_code(0);
+    env.run(&["install", "acme/multi", "--bin", "beta"])
+        .expect_code(0);
+    let before = env.snapshot();
+    for args in [
+        &["which", "acme/multi"][..],
+        &["which", "https://github.com/acme/multi"],
+        &["uninstall", "acme/multi"],
+        &["upgrade", "acme/multi"],
+        &["install", "acme/multi"],
+        &["install", "acme/multi", "--force"],
+    ] {
+        env.run(args)
+            .expect_code(2)
+            .stderr_has("`acme/multi` is installed as several tools: alpha, beta")
+            .stderr_has("name one of them");
+    }
+    assert_eq!(env.snapshot(), before);
+    env.run(&["uninstall", "beta"]).expect_code(0);
+    let which = env.run(&["which", "alpha"]);
+    which.expect_code(0);
+    let by_url = env.run(&["which", "https://github.com/acme/multi"]);
+    by_url.expect_code(0);
+    assert_eq!(by_url.stdout(), which.stdout());
+}
+
 /// `WIDGET` is `widget` for every command that takes an installed tool, as it is for
 /// `install`: `exec` ran the newest release (storing it) instead of the active version, and
 /// `which` said it was not installed. No record reads as damaged, also where the file system
