@@ -104,7 +104,10 @@ pub fn sbom(args: &SbomArgs, ctx: &Context) -> Result<ExitCode> {
     let project = if args.installed {
         None
     } else {
-        project::find(&ctx.settings.cwd)
+        // Beside a haul.toml that is not taken as a project, this machine's inventory is not
+        // what was asked for: said (`--installed` asks for it).
+        project::find_or_refused(&ctx.settings.cwd)
+            .map_err(|err| err.hint("`haul sbom --installed` lists this machine's tools"))?
             .map(|dir| Project::open(&dir))
             .transpose()?
     };

@@ -117,17 +117,29 @@ pub fn find(cwd: &Path) -> Option<PathBuf> {
     }
 }
 
+/// The project directory `cwd` is in (`None`: there is none), or an error for a haul.toml
+/// that is not taken as one (another user's, a directory): for a command that does something
+/// else outside a project, and must not do that silently beside such a file.
+pub fn find_or_refused(cwd: &Path) -> Result<Option<PathBuf>, UserError> {
+    match locate(cwd, foreign) {
+        Located::Project(dir) => Ok(Some(dir)),
+        Located::Foreign(file, why) => Err(not_taken(&file, why)),
+        Located::Nothing => Ok(None),
+    }
+}
+
+fn not_taken(file: &Path, why: String) -> UserError {
+    UserError::new(format!("`{}` is not taken as a project", file.display()))
+        .caused_by(why)
+        .hint("haul reads a haul.toml that is a file of your own (or root's) only; run it in your own project")
+        .exit(ExitCode::Usage)
+}
+
 /// The project directory `cwd` is in, or an error saying there is none.
 pub fn require_dir(cwd: &Path) -> Result<PathBuf, UserError> {
     match locate(cwd, foreign) {
         Located::Project(dir) => Ok(dir),
-        Located::Foreign(file, why) => Err(UserError::new(format!(
-            "`{}` is not taken as a project",
-            file.display()
-        ))
-        .caused_by(why)
-        .hint("haul reads a haul.toml that is a file of your own (or root's) only; run it in your own project")
-        .exit(ExitCode::Usage)),
+        Located::Foreign(file, why) => Err(not_taken(&file, why)),
         Located::Nothing => Err(UserError::new(format!(
             "no {} in `{}` or any directory above it",
             manifest::FILE,

@@ -952,6 +952,15 @@ fn sbom_lists_the_locked_and_the_installed_tools() {
     run_in(&env, &dir, &["sbom", "--target", other])
         .expect_code(1)
         .stderr_has(&format!("does not cover {other} for `sums`"));
+    // Beside a haul.toml that is no project (a directory here), not this machine's inventory
+    // in its place: an error, and `--installed` asks for that.
+    let odd = dir.join("odd");
+    std::fs::create_dir_all(odd.join("haul.toml")).unwrap();
+    run_in(&env, &odd, &["sbom"])
+        .expect_code(2)
+        .stderr_has("is not taken as a project")
+        .stderr_has("haul sbom --installed");
+    run_in(&env, &odd, &["sbom", "--installed"]).expect_code(0);
     // Outside a project: the installed tools.
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let installed = env.run(&["sbom"]).json();
