@@ -187,7 +187,11 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
     crate::commands::which::check_target(
         &path,
         chosen,
-        "`haul doctor --fix` repairs the store",
+        &crate::store::Problem::ExecutableMissing {
+            key: key.to_owned(),
+            path: path.clone(),
+        }
+        .remedy(record),
         &crate::store::reinstall_hint(record, key),
     )
     .map_err(|err| UserError {

@@ -317,17 +317,26 @@ impl Problem {
     pub fn remedy(&self, record: &Record) -> String {
         let active = |key: &str| record.active.as_deref() == Some(key);
         match self {
+            // Not the active version: installing it would make it active. Dropped from the
+            // record, it is stored again by the next `exec` or sync that asks for it.
+            Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. }
+                if !active(key) =>
+            {
+                format!(
+                    "`haul doctor --fix` drops that version (`haul exec {}@{}` stores it again)",
+                    record.name,
+                    record
+                        .versions
+                        .get(key)
+                        .map_or(key.as_str(), |v| v.version.as_str())
+                )
+            }
             Problem::VersionMissing { key }
             | Problem::ExecutableMissing { key, .. }
             | Problem::ActiveMissing { key } => format!(
-                "{} installs it again; `haul doctor --fix` drops that version{}",
+                "{} installs it again; `haul doctor --fix` drops that version (the version active \
+                 before it becomes active, or the tool is removed when no other version is whole)",
                 install_again(record, key),
-                if active(key) {
-                    " (the version active before it becomes active, or the tool is removed \
-                     when no other version is whole)"
-                } else {
-                    ""
-                }
             ),
             Problem::NotExecutable { .. } => {
                 "`haul doctor --fix` makes it executable again".to_owned()

@@ -581,6 +581,26 @@ fn hints_for_a_version_whose_files_are_gone_name_it() {
         env.installed_bytes("widget"),
         Some(program("widget", "1.0.0"))
     );
+    // A version not active whose files are gone: installing it would make it active, so the
+    // hints say what does what (a rollback's is to make it active).
+    std::fs::remove_dir_all(env.home().join("tools/widget/2.0.0")).unwrap();
+    env.run(&["rollback", "widget"])
+        .expect_code(1)
+        .stderr_has("`haul install widget@2.0.0` installs it again and makes it active");
+    let doctor = env.run(&["doctor", "--json"]);
+    let fix = doctor.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["problem"].as_str().unwrap().contains("2.0.0 is recorded"))
+        .map_or_else(
+            || panic!("{}", doctor.stdout()),
+            |p| p["fix"].as_str().unwrap().to_owned(),
+        );
+    assert!(
+        fix.contains("drops that version (`haul exec widget@2.0.0` stores it again)"),
+        "{fix}"
+    );
 }
 
 /// `which`, `rollback`, `upgrade` and `outdated` act on a tool as installed: a version given
