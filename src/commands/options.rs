@@ -61,6 +61,29 @@ pub fn resolve(
     overrides: &Overrides,
     installed: &[Record],
 ) -> Result<Tool, UserError> {
+    let mut tool = resolve_tool(spec, catalog, overrides, installed)?;
+    // Asked for with no `--bin`, an installed tool keeps the executables it was installed
+    // with (`--bin kubectx --bin kubens`, `--bin widget=wg`), as `upgrade` keeps them: a new
+    // version would otherwise unlink them without a word.
+    if overrides.bins.is_empty()
+        && let Some(record) = installed
+            .iter()
+            .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
+    {
+        let bins = crate::request::tool::installed_bins(record);
+        if !bins.is_empty() {
+            tool.bins = bins;
+        }
+    }
+    Ok(tool)
+}
+
+fn resolve_tool(
+    spec: &ToolSpec,
+    catalog: &Catalog,
+    overrides: &Overrides,
+    installed: &[Record],
+) -> Result<Tool, UserError> {
     match Tool::resolve(spec, catalog, overrides) {
         Err(err) => {
             let Target::Name(name) = &spec.target else {

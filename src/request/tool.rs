@@ -184,21 +184,7 @@ impl Tool {
             .map(Regex::new)
             .transpose()
             .map_err(|_| unknown())?;
-        let active_bins: Vec<WantedBin> = record
-            .active()
-            .map(|v| {
-                v.bins
-                    .iter()
-                    .map(|b| WantedBin::plain(b.link.strip_suffix(".exe").unwrap_or(&b.link)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // The executables it has: named, unless it is the one the repository is named after.
-        let bins = if active_bins.len() == 1 && active_bins[0].name == record.name {
-            Vec::new()
-        } else {
-            active_bins
-        };
+        let bins = installed_bins(record);
         Ok(Tool {
             name: record.name.clone(),
             source: ToolSource::GitHub(repo),
@@ -323,6 +309,46 @@ fn unknown(name: &str, catalog: &Catalog) -> UserError {
     err.hint(format!(
         "find tools with `haul search {name}`, or name the GitHub repository as OWNER/REPO"
     ))
+}
+
+/// The executables `record`'s active version has, as `--bin` asks for them (`NAME=LINK` where
+/// its link has another name): none when it has only the one named after the tool, which is
+/// what asking for nothing gives.
+pub fn installed_bins(record: &Record) -> Vec<WantedBin> {
+    let stem = |file: &str| {
+        let file = file.rsplit('/').next().unwrap_or(file);
+        file.strip_suffix(".exe").unwrap_or(file).to_owned()
+    };
+    let bins: Vec<WantedBin> = record
+        .active()
+        .map(|v| {
+            v.bins
+                .iter()
+                .map(|b| {
+                    let (file, link) = (stem(&b.path), stem(&b.link));
+                    // Linked under the file's own name, or the name haul gave a file that
+                    // carries a version or platform (`tool-1.2.3`, `tool_linux_amd64` as
+                    // `tool`): asked for by that name, which the next release's file has too.
+                    // Otherwise the link was named with `--bin NAME=LINK`.
+                    if file
+                        .to_ascii_lowercase()
+                        .starts_with(&link.to_ascii_lowercase())
+                    {
+                        WantedBin::plain(&link)
+                    } else {
+                        WantedBin {
+                            name: file,
+                            link: Some(link),
+                        }
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match bins.as_slice() {
+        [only] if only.name == record.name && only.link.is_none() => Vec::new(),
+        _ => bins,
+    }
 }
 
 #[cfg(test)]

@@ -672,6 +672,52 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
     assert_eq!(by_url.stdout(), which.stdout());
 }
 
+/// A tool keeps the executables it was installed with (`--bin alpha --bin beta`, `--bin
+/// widget=wg`) when it is installed again with no `--bin` or upgraded: `install` unlinked the
+/// others without a word, and `upgrade` lost a link's own name.
+#[test]
+fn a_tool_keeps_the_executables_it_was_installed_with() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let publish_kit = |version: &str| {
+        env.server
+            .release("acme/kit", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("kit", version, ".tar.gz"),
+                &archive::gz(&archive::tar(&[
+                    archive::exe("kit/alpha", &program("alpha", version)),
+                    archive::exe("kit/beta", &program("beta", version)),
+                ])),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    };
+    publish_kit("1.0.0");
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "beta",
+    ])
+    .expect_code(0);
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=wg"])
+        .expect_code(0);
+    publish_kit("2.0.0");
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/kit"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "2.0.0")));
+    env.run(&["upgrade", "--latest", "widget"]).expect_code(0);
+    assert_eq!(env.installed_bytes("wg"), Some(program("widget", "2.0.0")));
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
 /// `WIDGET` is `widget` for every command that takes an installed tool, as it is for
 /// `install`: `exec` ran the newest release (storing it) instead of the active version, and
 /// `which` said it was not installed. No record reads as damaged, also where the file system
