@@ -304,9 +304,27 @@ fn install_again(record: &Record, key: &str) -> String {
         }
         version => format!(
             "`haul install {}@{} --force`",
-            record.name,
+            spelled(record),
             version.map_or(key, |v| v.version.as_str())
         ),
+    }
+}
+
+/// How `haul install` names `record`'s tool: by its name, unless that is not the repository's
+/// (a tool installed with `--bin`, a fork): a catalog entry of that name would be another
+/// tool, which `--force` would put in its place. Its repository names it (the tool installed
+/// from it, with the executables it has).
+pub fn spelled(record: &Record) -> String {
+    match record.identity.source.strip_prefix("github:") {
+        Some(repo)
+            if !repo
+                .rsplit('/')
+                .next()
+                .is_some_and(|r| r.eq_ignore_ascii_case(&record.name)) =>
+        {
+            repo.to_owned()
+        }
+        _ => record.name.clone(),
     }
 }
 
@@ -345,7 +363,7 @@ impl Problem {
             Problem::LinkWrong { foreign: true, .. } => format!(
                 "remove it, or {} replaces it; `--fix` leaves it",
                 record.active.as_deref().map_or_else(
-                    || format!("`haul install {} --force`", record.name),
+                    || format!("`haul install {} --force`", spelled(record)),
                     |key| install_again(record, key)
                 )
             ),

@@ -806,8 +806,12 @@ impl Now<'_> {
         // bare `haul install NAME --force` would move to the newest release, and record
         // `latest`).
         let install_force = match record.active() {
-            Some(active) => format!("`haul install {}@{} --force`", record.name, active.version),
-            None => format!("`haul install {} --force`", record.name),
+            Some(active) => format!(
+                "`haul install {}@{} --force`",
+                check::spelled(record),
+                active.version
+            ),
+            None => format!("`haul install {} --force`", check::spelled(record)),
         };
         let mut takeovers = Vec::new();
         let current = match &self.current {

@@ -514,7 +514,7 @@ fn a_repository_installed_with_bin_is_one_tool() {
             .asset(
                 &crate::support::host_asset("widget-cli", version, ".tar.gz"),
                 &archive::gz(&archive::tar(&[archive::exe(
-                    "w/widget",
+                    &format!("w/widget{EXE}"),
                     &program("widget", version),
                 )])),
             )
@@ -534,6 +534,19 @@ fn a_repository_installed_with_bin_is_one_tool() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["widget"]);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+    // Its repair hint names it by its repository (`widget` could be a catalog entry's name,
+    // another tool `--force` would put in its place), and that puts it back.
+    let exe = env.home().join(format!("tools/widget/2.0.0/w/widget{EXE}"));
+    std::fs::remove_file(&exe).unwrap();
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("`haul install acme/widget-cli@2.0.0 --force` installs it again");
+    env.run(&["install", "acme/widget-cli@2.0.0", "--force"])
+        .expect_code(0);
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "2.0.0"))
@@ -685,8 +698,8 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
             .asset(
                 &crate::support::host_asset("kit", version, ".tar.gz"),
                 &archive::gz(&archive::tar(&[
-                    archive::exe("kit/alpha", &program("alpha", version)),
-                    archive::exe("kit/beta", &program("beta", version)),
+                    archive::exe(&format!("kit/alpha{EXE}"), &program("alpha", version)),
+                    archive::exe(&format!("kit/beta{EXE}"), &program("beta", version)),
                 ])),
             )
             .checksums("checksums.txt")
