@@ -159,17 +159,27 @@ fn dry_run(
             }
             // The release the upgrade would download from: a release with nothing for this
             // platform fails here as it would there.
-            Ok(release) => match resolve::parts(tool, &release, settings.platform) {
-                Ok(_) => ctx.printer.answer(
-                    Some("Would move"),
-                    &format!("{} {installed} to {}", tool.name, release.version_label()),
-                ),
-                Err(err) => {
-                    let err = anyhow::Error::new(err);
-                    ctx.printer.report(&format!("error: {}", tool.name), &err);
-                    failed.push(err);
+            Ok(release) => {
+                let label = release.version_label();
+                let fails = match resolve::parts(tool, &release, settings.platform) {
+                    Ok(parts) => crate::install::surely_unverified(
+                        &resolve::Resolved { release, parts },
+                        settings.require_checksum,
+                    ),
+                    Err(err) => Some(err),
+                };
+                match fails {
+                    None => ctx.printer.answer(
+                        Some("Would move"),
+                        &format!("{} {installed} to {label}", tool.name),
+                    ),
+                    Some(err) => {
+                        let err = anyhow::Error::new(err);
+                        ctx.printer.report(&format!("error: {}", tool.name), &err);
+                        failed.push(err);
+                    }
                 }
-            },
+            }
             // Nothing the requirement allows is there now: the upgrade leaves it (see
             // `install::withdrawn`).
             Err(err) if active.is_some() && withdrawn(&err).is_some() => {

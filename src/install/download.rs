@@ -419,7 +419,7 @@ pub async fn expected_checksum(
     Ok(verify::combine(answers).map_err(|err| err.to_user_error(asset))?)
 }
 
-fn unverified(asset: &str, tag: &str) -> UserError {
+pub(super) fn unverified(asset: &str, tag: &str) -> UserError {
     UserError::new(format!("no checksum covers `{asset}` in release {tag}"))
         .caused_by("checksums are required (`--require-checksum` or `require-checksum = true`)")
         .hint("pass `--no-require-checksum` to accept an unverified download")

@@ -190,6 +190,23 @@ pub async fn install_locked(
     finish(env, tool, ready, opts).await
 }
 
+/// Where checksums are required, the error the install of `resolved` would end with that can be
+/// told before anything is downloaded: a file that no checksum file of the release could
+/// cover and no API digest vouches for (`upgrade --dry-run` says it as the upgrade would).
+pub fn surely_unverified(
+    resolved: &resolve::Resolved,
+    require_checksum: bool,
+) -> Option<UserError> {
+    if !require_checksum {
+        return None;
+    }
+    resolved
+        .parts
+        .iter()
+        .find(|part| part.plan.is_empty() && part.asset.digest.is_none())
+        .map(|part| download::unverified(&part.asset.name, &resolved.release.tag))
+}
+
 /// Everything [`install`] does before it changes the store.
 pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> Result<Ready> {
     // What is installed decides before anything is asked of the network (a taken name is

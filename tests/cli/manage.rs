@@ -224,6 +224,22 @@ fn upgrade_dry_run_predicts_the_upgrade() {
             .stderr_has("no asset of `acme/widget` v2.0.0");
         assert!(!run.stderr().contains("Would move"), "{}", run.stderr());
     }
+    // A release that publishes no checksum, where checksums are required: 4 in both.
+    env.server
+        .release("acme/gadget", "v3.0.0")
+        .asset(
+            &crate::support::host_asset("gadget", "3.0.0", ".tar.gz"),
+            &tar_gz_release("gadget", "3.0.0"),
+        )
+        .publish();
+    for args in [
+        &["upgrade", "gadget", "--require-checksum", "--dry-run"][..],
+        &["upgrade", "gadget", "--require-checksum"],
+    ] {
+        let run = env.run(args);
+        run.expect_code(4).stderr_has("no checksum covers");
+        assert!(!run.stderr().contains("Would move"), "{}", run.stderr());
+    }
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "1.0.0"))
