@@ -258,13 +258,22 @@ pub fn installed<'a>(
             }
         }
     }
+    // A tool's name, however it is cased (`KUBECTL` is `kubectl`, as `install` reads it),
+    // before another tool's executable of that spelling.
+    if let Some(Target::Name(canonical)) = spec.as_ref().map(|s| &s.target)
+        && let Some(record) = records
+            .iter()
+            .find(|r| r.name == name)
+            .or_else(|| records.iter().find(|r| r.name == *canonical))
+    {
+        return Ok(Some((record, version)));
+    }
     if let Some(record) = crate::store::find_in(records, name) {
         return Ok(Some((record, version)));
     }
     let Some(spec) = spec else {
         return Ok(None);
     };
-    // A name is one tool however it is cased (`KUBECTL` is `kubectl`, as `install` reads it).
     if let Target::Name(canonical) = &spec.target
         && canonical != name
         && let Some(record) = crate::store::find_in(records, canonical)

@@ -632,6 +632,34 @@ fn hints_for_a_version_whose_files_are_gone_name_it() {
     );
 }
 
+/// A tool's name in another case is that tool for every command, before another tool's link
+/// of that spelling (`which WIDGET` gave gadget's `WIDGET` link, `install WIDGET` widget).
+/// Linux only: elsewhere the two links would be one file, which haul refuses.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_tools_name_wins_over_another_tools_link_of_that_spelling() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["install", "acme/gadget", "--bin", "gadget=WIDGET"])
+        .expect_code(0);
+    let which = env.run(&["which", "WIDGET"]);
+    which.expect_code(0);
+    assert!(
+        which.stdout().trim_end().ends_with("/widget"),
+        "{}",
+        which.stdout()
+    );
+    env.run(&["uninstall", "WIDGET"])
+        .expect_code(0)
+        .stderr_has("Removed widget");
+    assert_eq!(
+        env.installed_bytes("WIDGET"),
+        Some(program("gadget", "1.0.0"))
+    );
+}
+
 /// `which`, `rollback`, `upgrade` and `outdated` act on a tool as installed: a version given
 /// to them is refused (exit 2), not left out (`which widget@1.0.0` printed the link that runs
 /// 2.0.0; `rollback widget@2.0.0` moved away from 2.0.0).
