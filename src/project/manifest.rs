@@ -43,11 +43,38 @@ pub struct Manifest {
 }
 
 /// One tool: a requirement (`"1.31"`), or a table with more.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolEntry {
     Version(String),
     Table(ToolTable),
+}
+
+/// A string or a table, each read as itself: a mistake in a table (an unknown key) is said
+/// in its own words, with its line, not as "did not match any variant".
+impl<'de> Deserialize<'de> for ToolEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = ToolEntry;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a version requirement (\"1.31\") or a table ({ version = \"1.31\", bin = [...] })")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<ToolEntry, E> {
+                Ok(ToolEntry::Version(text.to_owned()))
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> Result<ToolEntry, M::Error> {
+                ToolTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ToolEntry::Table)
+            }
+        }
+        deserializer.deserialize_any(Entry)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -427,6 +454,11 @@ mod tests {
             let err = parse(bad).expect_err(bad);
             assert_eq!(err.exit, ExitCode::Usage, "{bad}");
         }
+        // A mistake in a tool's table is said in its own words, with its line.
+        let err = parse("[tools]\nfd = { version = \"1\", bins = [\"fd\"] }\n").unwrap_err();
+        let said = err.one_line();
+        assert!(said.contains("unknown field `bins`"), "{said}");
+        assert!(said.contains("line 2"), "{said}");
     }
 
     #[test]
