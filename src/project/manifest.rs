@@ -224,7 +224,10 @@ impl Manifest {
                 let asset = asset
                     .map(|text| match regex_lite::Regex::new(&text) {
                         Ok(regex) => Ok(AssetPattern { text, regex }),
-                        Err(err) => Err(invalid(UserError::new(err.to_string()))),
+                        Err(err) => Err(invalid(UserError::new(format!(
+                            "`asset = \"{}\"` is not a regular expression: {err}",
+                            crate::error::shown(&text)
+                        )))),
                     })
                     .transpose()?;
                 Ok(Wanted {
