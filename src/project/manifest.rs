@@ -462,6 +462,12 @@ mod tests {
         let said = err.one_line();
         assert!(said.contains("unknown field `bins`"), "{said}");
         assert!(said.contains("line 2"), "{said}");
+        let err = parse("[tools]\nfd = { asset = \"(\" }\n").unwrap_err();
+        assert!(
+            err.one_line()
+                .contains("`asset = \"(\"` is not a regular expression"),
+            "{err:?}"
+        );
     }
 
     #[test]
