@@ -146,8 +146,14 @@ pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
     let path = dir.join(manifest::FILE);
     let original = manifest::read_text(&dir)?;
     let mut text = original.clone();
-    // Every name is checked first: a typo changes nothing.
+    // Every name is checked first: a typo changes nothing. A key named twice is removed once.
+    let mut keys: Vec<&String> = Vec::new();
     for key in &args.tools {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    for key in &keys {
         text = manifest::remove(&text, key)?.ok_or_else(|| {
             let keys = manifest::keys(&original).unwrap_or_default();
             UserError::new(format!("`{key}` is not in {}", path.display()))
@@ -156,7 +162,7 @@ pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {
         })?;
     }
     project::write_file(&dir, manifest::FILE, text.as_bytes())?;
-    for key in &args.tools {
+    for key in keys {
         ctx.printer
             .status("Removed", &format!("{key} from {}", manifest::FILE));
     }

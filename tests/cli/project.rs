@@ -716,7 +716,10 @@ fn init_add_and_remove_keep_the_users_comments() {
         .expect_code(2)
         .stderr_has("`nothing` is not in")
         .stderr_has("it has: kubectl, sharkdp/fd, helm");
-    run_in(&env, &sub, &["remove", "helm"]).expect_code(0);
+    // A key named twice is removed once.
+    run_in(&env, &sub, &["remove", "helm", "helm"])
+        .expect_code(0)
+        .stderr_has("Removed helm from haul.toml");
     let after = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
     assert!(!after.contains("helm = \"^3\"") && after.contains("kubectl = \"1.31.x\""));
     assert!(after.contains("# The tools this project uses"));
