@@ -62,10 +62,12 @@ pub fn resolve(
     installed: &[Record],
 ) -> Result<Tool, UserError> {
     let mut tool = resolve_tool(spec, catalog, overrides, installed)?;
-    // Asked for with no `--bin`, an installed tool keeps the executables it was installed
-    // with (`--bin kubectx --bin kubens`, `--bin widget=wg`), as `upgrade` keeps them: a new
-    // version would otherwise unlink them without a word.
+    // Asked for with no `--bin` (and no catalog entry naming its executables), an installed
+    // tool keeps the executables it was installed with (`--bin kubectx --bin kubens`, `--bin
+    // widget=wg`), as `upgrade` keeps them: a new version would otherwise unlink them without
+    // a word.
     if overrides.bins.is_empty()
+        && tool.bins.is_empty()
         && let Some(record) = installed
             .iter()
             .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
@@ -123,16 +125,24 @@ fn resolve_tool(
         Ok(tool) => match installed_with_its_bin(&tool, spec, overrides, installed) {
             None => several_installed(&tool, spec, overrides, installed).map(|()| tool),
             // The one tool installed from that repository, named after the executable it was
-            // asked for with `--bin`: `OWNER/REPO` alone is that tool, not a second one.
-            Some(bin) => Tool::resolve(
-                spec,
-                catalog,
-                &Overrides {
-                    bins: vec![WantedBin::plain(bin)],
-                    asset: None,
-                    pre: overrides.pre,
-                },
-            ),
+            // asked for with `--bin`: `OWNER/REPO` alone is that tool, not a second one, with
+            // the executables it has.
+            Some((bin, record)) => {
+                let mut tool = Tool::resolve(
+                    spec,
+                    catalog,
+                    &Overrides {
+                        bins: vec![WantedBin::plain(bin)],
+                        asset: None,
+                        pre: overrides.pre,
+                    },
+                )?;
+                let bins = crate::request::tool::installed_bins(record);
+                if !bins.is_empty() {
+                    tool.bins = bins;
+                }
+                Ok(tool)
+            }
         },
     }
 }
@@ -146,7 +156,7 @@ fn installed_with_its_bin<'r>(
     spec: &ToolSpec,
     overrides: &Overrides,
     installed: &'r [Record],
-) -> Option<&'r str> {
+) -> Option<(&'r str, &'r Record)> {
     if !matches!(spec.target, Target::Repo(_))
         || !overrides.bins.is_empty()
         || overrides.asset.is_some()
@@ -169,7 +179,8 @@ fn installed_with_its_bin<'r>(
         return None;
     };
     let product = record.identity.product.as_ref()?;
-    (product.asset.is_none() && product.tag_prefix.is_none()).then_some(product.bin.as_str())
+    (product.asset.is_none() && product.tag_prefix.is_none())
+        .then_some((product.bin.as_str(), record))
 }
 
 /// For `OWNER/REPO` asked for with no `--bin` (its executable a guess from the repository's

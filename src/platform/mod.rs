@@ -3,6 +3,7 @@
 //! reads what a program file needs (its format, architecture, ELF interpreter, glibc version).
 
 pub mod binary;
+pub mod file_name;
 pub mod host;
 pub mod words;
 

@@ -312,34 +312,25 @@ fn unknown(name: &str, catalog: &Catalog) -> UserError {
 }
 
 /// The executables `record`'s active version has, as `--bin` asks for them (`NAME=LINK` where
-/// its link has another name): none when it has only the one named after the tool, which is
-/// what asking for nothing gives.
+/// its link is not the name its file answers to): none when it has only the one named after
+/// the tool, which is what asking for nothing gives.
 pub fn installed_bins(record: &Record) -> Vec<WantedBin> {
-    let stem = |file: &str| {
-        let file = file.rsplit('/').next().unwrap_or(file);
-        file.strip_suffix(".exe").unwrap_or(file).to_owned()
-    };
     let bins: Vec<WantedBin> = record
         .active()
         .map(|v| {
             v.bins
                 .iter()
                 .map(|b| {
-                    let (file, link) = (stem(&b.path), stem(&b.link));
-                    // Linked under the file's own name, or the name haul gave a file that
-                    // carries a version or platform (`tool-1.2.3`, `tool_linux_amd64` as
-                    // `tool`): asked for by that name, which the next release's file has too.
-                    // Otherwise the link was named with `--bin NAME=LINK`.
-                    if file
-                        .to_ascii_lowercase()
-                        .starts_with(&link.to_ascii_lowercase())
-                    {
-                        WantedBin::plain(&link)
-                    } else {
-                        WantedBin {
-                            name: file,
-                            link: Some(link),
-                        }
+                    let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
+                    let file = b.path.rsplit('/').next().unwrap_or(&b.path);
+                    // The file answers to a name (`tool_linux_amd64` to `tool`): linked under
+                    // another, the link was named with `--bin NAME=LINK`.
+                    match crate::platform::file_name::plain_name(file) {
+                        Some(name) if name != link => WantedBin {
+                            name,
+                            link: Some(link.to_owned()),
+                        },
+                        _ => WantedBin::plain(link),
                     }
                 })
                 .collect()

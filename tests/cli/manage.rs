@@ -736,20 +736,22 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
 fn a_tool_keeps_the_executables_it_was_installed_with() {
     use crate::support::archive;
     let env = TestEnv::new();
-    let publish_kit = |version: &str| {
+    // A release of two programs: `first` and `second`, each printing its name.
+    let publish_two = |repo: &str, first: &str, second: &str, version: &str| {
+        let tool = repo.split('/').nth(1).unwrap_or(repo);
         env.server
-            .release("acme/kit", &format!("v{version}"))
+            .release(repo, &format!("v{version}"))
             .asset(
-                &crate::support::host_asset("kit", version, ".tar.gz"),
+                &crate::support::host_asset(tool, version, ".tar.gz"),
                 &archive::gz(&archive::tar(&[
-                    archive::exe(&format!("kit/alpha{EXE}"), &program("alpha", version)),
-                    archive::exe(&format!("kit/beta{EXE}"), &program("beta", version)),
+                    archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
+                    archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
                 ])),
             )
             .checksums("checksums.txt")
             .publish();
     };
-    publish_kit("1.0.0");
+    publish_two("acme/kit", "alpha", "beta", "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -760,18 +762,31 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     ])
     .expect_code(0);
     publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=wg"])
+    // A link name the executable's name starts with (as `kubectl=k`).
+    env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=w"])
         .expect_code(0);
-    publish_kit("2.0.0");
+    // Linked under the name of another program of the release.
+    publish_two("acme/gizmo", "gizmo", "gizmo-lite", "1.0.0");
+    env.run(&["install", "acme/gizmo@1.0.0", "--bin", "gizmo-lite=gizmo"])
+        .expect_code(0);
+    publish_two("acme/kit", "alpha", "beta", "2.0.0");
     publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/kit"]).expect_code(0);
+    publish_two("acme/gizmo", "gizmo", "gizmo-lite", "2.0.0");
+    env.run(&["install", "acme/kit", "acme/widget", "acme/gizmo"])
+        .expect_code(0);
     assert_eq!(
         env.installed_bytes("alpha"),
         Some(program("alpha", "2.0.0"))
     );
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "2.0.0")));
+    assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
+    assert_eq!(
+        env.installed_bytes("gizmo"),
+        Some(program("gizmo-lite", "2.0.0"))
+    );
+    env.run(&["rollback", "widget"]).expect_code(0);
     env.run(&["upgrade", "--latest", "widget"]).expect_code(0);
-    assert_eq!(env.installed_bytes("wg"), Some(program("widget", "2.0.0")));
+    assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
     assert_eq!(env.installed_bytes("widget"), None);
 }
 
