@@ -63,7 +63,7 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
         pre: args.pre,
     };
     let catalog = ctx.catalog()?;
-    let tool = options::tools(std::slice::from_ref(&args.tool), &catalog, &overrides, ctx)?
+    let tool = options::tools_to_show(std::slice::from_ref(&args.tool), &catalog, &overrides, ctx)?
         .remove(0)
         .tool?;
     let platforms: Vec<Platform> = match &args.target {

@@ -20,6 +20,29 @@ pub fn tools(
     overrides: &Overrides,
     ctx: &Context,
 ) -> Result<Vec<Item>> {
+    tools_with(texts, catalog, overrides, ctx, resolve)
+}
+
+/// [`tools`] for a command that installs nothing (`info`): a repository installed as several
+/// tools is not a question here, so it is not refused.
+pub fn tools_to_show(
+    texts: &[String],
+    catalog: &Catalog,
+    overrides: &Overrides,
+    ctx: &Context,
+) -> Result<Vec<Item>> {
+    tools_with(texts, catalog, overrides, ctx, resolve_tool)
+}
+
+type Resolver = fn(&ToolSpec, &Catalog, &Overrides, &[Record]) -> Result<Tool, UserError>;
+
+fn tools_with(
+    texts: &[String],
+    catalog: &Catalog,
+    overrides: &Overrides,
+    ctx: &Context,
+    resolve: Resolver,
+) -> Result<Vec<Item>> {
     let specs = texts
         .iter()
         .map(|text| ToolSpec::parse(text))
@@ -62,6 +85,7 @@ pub fn resolve(
     installed: &[Record],
 ) -> Result<Tool, UserError> {
     let mut tool = resolve_tool(spec, catalog, overrides, installed)?;
+    several_installed(&tool, spec, overrides, installed)?;
     // Asked for with no `--bin` (and no catalog entry naming its executables), an installed
     // tool keeps the executables it was installed with (`--bin kubectx --bin kubens`, `--bin
     // widget=wg`), as `upgrade` keeps them: a new version would otherwise unlink them without
@@ -123,7 +147,7 @@ fn resolve_tool(
             Tool::resolve(&by_repo, catalog, &overrides_here)
         }
         Ok(tool) => match installed_with_its_bin(&tool, spec, overrides, installed) {
-            None => several_installed(&tool, spec, overrides, installed).map(|()| tool),
+            None => Ok(tool),
             // The one tool installed from that repository, named after the executable it was
             // asked for with `--bin`: `OWNER/REPO` alone is that tool, not a second one, with
             // the executables it has.

@@ -63,59 +63,9 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
         // a name no catalog has is refused now, not by the next `haul lock`.
         let tool = Tool::resolve(&spec, &catalog, &Overrides::default())
             .map_err(|err| err.exit(ExitCode::Usage))?;
-        // A tool haul.toml has already, however it is spelled there or here (its URL, another
-        // case, `catalog:NAME`), gets its version changed under its key; a new one is written
-        // as `OWNER/REPO` or the catalog's name.
         let now = manifest::Manifest::parse(&text, &path)?;
-        let identity = tool.identity();
-        // Each entry is the tool it installs, its `bin` and the rest included, as `haul lock`
-        // resolves it (`"ahmetb/kubectx" = { bin = ["kubens"] }` is kubens, not kubectx).
-        let entries: Vec<(&manifest::Wanted, Tool)> = now
-            .wanted()
-            .iter()
-            .filter_map(|w| {
-                let overrides = crate::commands::lock::overrides_of(w);
-                Tool::resolve(&w.spec, &catalog, &overrides)
-                    .ok()
-                    .map(|t| (w, t))
-            })
-            .collect();
-        let there = entries
-            .iter()
-            .find(|(_, t)| t.identity().same_tool(&identity, &t.name, &tool.name))
-            .or_else(|| {
-                // The same repository's tool of that name, spelled another way (`kubens`
-                // beside `"ahmetb/kubectx" = { bin = ["kubens"] }`).
-                entries.iter().find(|(_, t)| {
-                    t.name == tool.name
-                        && t.source_label().eq_ignore_ascii_case(&tool.source_label())
-                })
-            })
-            .map(|(w, _)| *w);
-        // Another source of that name could never be installed beside it.
-        if there.is_none()
-            && let Some((other, _)) = entries.iter().find(|(_, t)| t.name == tool.name)
-        {
-            return Err(UserError::new(format!(
-                "`{raw}` would be installed as `{}`, as `{}` in {} is",
-                tool.name,
-                other.key,
-                manifest::FILE
-            ))
-            .caused_by("two tools of one name cannot both be installed")
-            .hint(format!(
-                "change or remove `{}` (`haul remove {}`) first",
-                other.key, other.key
-            ))
-            .exit(ExitCode::Usage)
-            .into());
-        }
+        let (there, key) = entry_for(&now, &catalog, &tool, &spec)?;
         let requirement = spec.req.to_string();
-        let key = match (there, &spec.target) {
-            (Some(want), _) => want.key.clone(),
-            (None, Target::Repo(repo)) => repo.to_string(),
-            (None, Target::Name(name)) => name.clone(),
-        };
         text = manifest::add(&text, &key, &requirement)?;
         said.push(match there {
             Some(want) if want.requirement == requirement => (
@@ -138,6 +88,95 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
     ctx.printer
         .info("run `haul lock` to pin it, or `haul sync` to lock and install");
     Ok(ExitCode::Success)
+}
+
+/// Where `tool` goes in the manifest `now`: the entry of the tool it already has, however it is
+/// spelled there or here (its URL, another case, `catalog:NAME`), whose version is changed
+/// under its key; or a new entry, keyed `OWNER/REPO` or by the catalog's name. A tool of
+/// another source under a name the manifest has, or one whose key another tool's entry has,
+/// is refused.
+fn entry_for<'m>(
+    now: &'m manifest::Manifest,
+    catalog: &crate::catalog::Catalog,
+    tool: &Tool,
+    spec: &ToolSpec,
+) -> Result<(Option<&'m manifest::Wanted>, String), UserError> {
+    let identity = tool.identity();
+    // Each entry is the tool it installs, its `bin` and the rest included, as `haul lock`
+    // resolves it (`"ahmetb/kubectx" = { bin = ["kubens"] }` is kubens, not kubectx).
+    let entries: Vec<(&manifest::Wanted, Tool)> = now
+        .wanted()
+        .iter()
+        .filter_map(|w| {
+            let overrides = crate::commands::lock::overrides_of(w);
+            Tool::resolve(&w.spec, catalog, &overrides)
+                .ok()
+                .map(|t| (w, t))
+        })
+        .collect();
+    let there = entries
+        .iter()
+        .find(|(_, t)| t.identity().same_tool(&identity, &t.name, &tool.name))
+        .or_else(|| {
+            // The same repository's tool of that name, spelled another way (`kubens`
+            // beside `"ahmetb/kubectx" = { bin = ["kubens"] }`).
+            entries.iter().find(|(_, t)| {
+                t.name == tool.name && t.source_label().eq_ignore_ascii_case(&tool.source_label())
+            })
+        })
+        .map(|(w, _)| *w);
+    // Another source of that name could never be installed beside it.
+    if there.is_none()
+        && let Some((other, _)) = entries.iter().find(|(_, t)| t.name == tool.name)
+    {
+        return Err(UserError::new(format!(
+            "`{}` would be installed as `{}`, as `{}` in {} is",
+            spec.raw,
+            tool.name,
+            other.key,
+            manifest::FILE
+        ))
+        .caused_by("two tools of one name cannot both be installed")
+        .hint(format!(
+            "change or remove `{}` (`haul remove {}`) first",
+            other.key, other.key
+        ))
+        .exit(ExitCode::Usage));
+    }
+    let key = match (there, &spec.target) {
+        (Some(want), _) => want.key.clone(),
+        (None, Target::Repo(repo)) => repo.to_string(),
+        (None, Target::Name(name)) => name.clone(),
+    };
+    // A new tool whose key an entry of another tool has (`ahmetb/kubectx` beside
+    // `"ahmetb/kubectx" = { bin = ["kubens"] }`) would change that entry.
+    if there.is_none()
+        && let Some(other) = now
+            .wanted()
+            .iter()
+            .find(|w| w.key.eq_ignore_ascii_case(&key))
+    {
+        return Err(UserError::new(format!(
+            "`{key}` in {} is another tool of that repository already",
+            manifest::FILE
+        ))
+        .caused_by(format!(
+            "its entry installs {}",
+            if other.bins.is_empty() {
+                "the repository's own executable".to_owned()
+            } else {
+                other
+                    .bins
+                    .iter()
+                    .map(|b| format!("`{b}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ))
+        .hint("add this one by its catalog name, if it has one, or change that entry")
+        .exit(ExitCode::Usage));
+    }
+    Ok((there, key))
 }
 
 pub fn remove(args: &RemoveArgs, ctx: &Context) -> Result<ExitCode> {

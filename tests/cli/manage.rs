@@ -721,6 +721,10 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
             .stderr_has("name one of them");
     }
     assert_eq!(env.snapshot(), before);
+    // `info` installs nothing: the question does not arise.
+    env.run(&["info", "acme/multi", "--bin", "beta"])
+        .expect_code(0);
+    env.run(&["info", "acme/multi"]).expect_code(0);
     env.run(&["uninstall", "beta"]).expect_code(0);
     let which = env.run(&["which", "alpha"]);
     which.expect_code(0);
