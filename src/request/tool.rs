@@ -311,35 +311,10 @@ fn unknown(name: &str, catalog: &Catalog) -> UserError {
     ))
 }
 
-/// The executables `record`'s active version has, as `--bin` asks for them (`NAME=LINK` where
-/// its link is not the name its file answers to): none when it has only the one named after
-/// the tool, which is what asking for nothing gives.
+/// The executables `record`'s active version has, as `--bin` asks for them: see
+/// [`Record::asked_bins`].
 pub fn installed_bins(record: &Record) -> Vec<WantedBin> {
-    let bins: Vec<WantedBin> = record
-        .active()
-        .map(|v| {
-            v.bins
-                .iter()
-                .map(|b| {
-                    let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
-                    let file = b.path.rsplit('/').next().unwrap_or(&b.path);
-                    // The file answers to a name (`tool_linux_amd64` to `tool`): linked under
-                    // another, the link was named with `--bin NAME=LINK`.
-                    match crate::platform::file_name::plain_name(file) {
-                        Some(name) if name != link => WantedBin {
-                            name,
-                            link: Some(link.to_owned()),
-                        },
-                        _ => WantedBin::plain(link),
-                    }
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    match bins.as_slice() {
-        [only] if only.name == record.name && only.link.is_none() => Vec::new(),
-        _ => bins,
-    }
+    record.asked_bins()
 }
 
 #[cfg(test)]

@@ -302,30 +302,47 @@ fn install_again(record: &Record, key: &str) -> String {
         Some(version) if version.only_locked() => {
             "`haul sync` in the project that locks it".to_owned()
         }
-        version => format!(
-            "`haul install {}@{} --force`",
-            spelled(record),
-            version.map_or(key, |v| v.version.as_str())
-        ),
+        version => {
+            let (tool, flags) = spelled(record);
+            format!(
+                "`haul install {tool}@{}{flags} --force`",
+                version.map_or(key, |v| v.version.as_str())
+            )
+        }
     }
 }
 
-/// How `haul install` names `record`'s tool: by its name, unless that is not the repository's
-/// (a tool installed with `--bin`, a fork): a catalog entry of that name would be another
-/// tool, which `--force` would put in its place. Its repository names it (the tool installed
-/// from it, with the executables it has).
-pub fn spelled(record: &Record) -> String {
-    match record.identity.source.strip_prefix("github:") {
-        Some(repo)
-            if !repo
-                .rsplit('/')
-                .next()
-                .is_some_and(|r| r.eq_ignore_ascii_case(&record.name)) =>
-        {
-            repo.to_owned()
-        }
-        _ => record.name.clone(),
+/// How `haul install` names `record`'s tool, `@VERSION` going after the first part: by its
+/// name, unless that is not the repository's (a tool installed with `--bin`, a fork): a
+/// catalog entry of that name would be another tool, which `--force` would put in its place.
+/// Then by its repository and the executables it has (`OWNER/REPO`, `--bin NAME=LINK`...),
+/// which name it whether or not other tools of that repository are installed.
+pub fn spelled(record: &Record) -> (String, String) {
+    let repo = record.identity.source.strip_prefix("github:");
+    let Some(repo) = repo.filter(|repo| {
+        !repo
+            .rsplit('/')
+            .next()
+            .is_some_and(|r| r.eq_ignore_ascii_case(&record.name))
+    }) else {
+        return (record.name.clone(), String::new());
+    };
+    let mut bins: Vec<String> = record
+        .asked_bins()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if bins.is_empty()
+        && let Some(product) = &record.identity.product
+    {
+        bins.push(product.bin.clone());
     }
+    let flags = bins.iter().fold(String::new(), |mut flags, bin| {
+        flags.push_str(" --bin ");
+        flags.push_str(bin);
+        flags
+    });
+    (repo.to_owned(), flags)
 }
 
 impl Problem {
@@ -363,7 +380,10 @@ impl Problem {
             Problem::LinkWrong { foreign: true, .. } => format!(
                 "remove it, or {} replaces it; `--fix` leaves it",
                 record.active.as_deref().map_or_else(
-                    || format!("`haul install {} --force`", spelled(record)),
+                    || {
+                        let (tool, flags) = spelled(record);
+                        format!("`haul install {tool}{flags} --force`")
+                    },
                     |key| install_again(record, key)
                 )
             ),

@@ -805,14 +805,11 @@ impl Now<'_> {
         // The install that would force it asks for the version this change makes active (a
         // bare `haul install NAME --force` would move to the newest release, and record
         // `latest`).
-        let install_force = match record.active() {
-            Some(active) => format!(
-                "`haul install {}@{} --force`",
-                check::spelled(record),
-                active.version
-            ),
-            None => format!("`haul install {} --force`", check::spelled(record)),
-        };
+        let (tool, flags) = check::spelled(record);
+        let at = record
+            .active()
+            .map_or_else(String::new, |active| format!("@{}", active.version));
+        let install_force = format!("`haul install {tool}{at}{flags} --force`");
         let mut takeovers = Vec::new();
         let current = match &self.current {
             Current::Record(current) => Some(current),

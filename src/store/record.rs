@@ -235,6 +235,37 @@ pub struct Activation {
 }
 
 impl Record {
+    /// The executables the active version has, as `--bin` asks for them (`NAME=LINK` where its
+    /// link is not the name its file answers to): none when it has only the one named after the
+    /// tool, which is what asking for nothing gives.
+    pub fn asked_bins(&self) -> Vec<names::WantedBin> {
+        let bins: Vec<names::WantedBin> = self
+            .active()
+            .map(|v| {
+                v.bins
+                    .iter()
+                    .map(|b| {
+                        let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
+                        let file = b.path.rsplit('/').next().unwrap_or(&b.path);
+                        // The file answers to a name (`tool_linux_amd64` to `tool`): linked
+                        // under another, the link was named with `--bin NAME=LINK`.
+                        match crate::platform::file_name::plain_name(file) {
+                            Some(name) if name != link => names::WantedBin {
+                                name,
+                                link: Some(link.to_owned()),
+                            },
+                            _ => names::WantedBin::plain(link),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        match bins.as_slice() {
+            [only] if only.name == self.name && only.link.is_none() => Vec::new(),
+            _ => bins,
+        }
+    }
+
     /// A record for a tool that has nothing stored yet.
     pub fn new(name: &str, identity: Identity, requirement: Requirement) -> Record {
         Record {

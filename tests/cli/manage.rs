@@ -560,9 +560,15 @@ fn a_repository_installed_with_bin_is_one_tool() {
     std::fs::remove_file(&exe).unwrap();
     env.run(&["which", "widget"])
         .expect_code(1)
-        .stderr_has("`haul install acme/widget-cli@2.0.0 --force` installs it again");
-    env.run(&["install", "acme/widget-cli@2.0.0", "--force"])
-        .expect_code(0);
+        .stderr_has("`haul install acme/widget-cli@2.0.0 --bin widget --force` installs it again");
+    env.run(&[
+        "install",
+        "acme/widget-cli@2.0.0",
+        "--bin",
+        "widget",
+        "--force",
+    ])
+    .expect_code(0);
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "2.0.0"))
@@ -721,6 +727,18 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
             .stderr_has("name one of them");
     }
     assert_eq!(env.snapshot(), before);
+    // The repair hint for one of them names it by its repository and executable, which
+    // names it among the others.
+    let exe = env
+        .home()
+        .join(format!("tools/alpha/1.0.0/alpha-1.0.0/alpha{EXE}"));
+    std::fs::remove_file(&exe).unwrap();
+    env.run(&["which", "alpha"])
+        .expect_code(1)
+        .stderr_has("`haul install acme/multi@1.0.0 --bin alpha --force` installs it again");
+    env.run(&["install", "acme/multi@1.0.0", "--bin", "alpha", "--force"])
+        .expect_code(0);
+    env.run(&["which", "alpha"]).expect_code(0);
     // `info` installs nothing: the question does not arise.
     env.run(&["info", "acme/multi", "--bin", "beta"])
         .expect_code(0);
