@@ -60,15 +60,17 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
                 "the files of `{}` {previous} are gone",
                 record.name
             ))
-            .hint(format!(
-                "`haul install {}@{}` installs it again and makes it active, as the rollback \
-                 would; `haul doctor --fix` drops it from the record",
-                record.name,
-                record
-                    .versions
-                    .get(&previous)
-                    .map_or(previous.as_str(), |v| v.version.as_str())
-            ))
+            .hint({
+                let (tool, flags) = crate::store::spelled(&record);
+                format!(
+                    "`haul install {tool}@{}{flags}` installs it again and makes it active \
+                     (pinned to it); `haul doctor --fix` drops it from the record",
+                    record
+                        .versions
+                        .get(&previous)
+                        .map_or(previous.as_str(), |v| v.version.as_str())
+                )
+            })
             .into());
         }
         let label = |key: &str| {

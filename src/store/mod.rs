@@ -32,7 +32,7 @@ use fs_err as fs;
 
 use crate::error::UserError;
 use check::installed_as;
-pub use check::{ExeState, Problem, dir_gone, executable_at, modified, reinstall_hint};
+pub use check::{ExeState, Problem, dir_gone, executable_at, modified, reinstall_hint, spelled};
 pub use journal::{Change, Pending};
 pub use record::{Bin, Link, Record};
 pub use staging::Staging;
