@@ -203,11 +203,7 @@ fn upgrade_dry_run_predicts_the_upgrade() {
     env.run(&["upgrade", "gadget", "widget"])
         .expect_code(3)
         .stderr_has("the other tools were installed already (unchanged)");
-    let other = if cfg!(target_os = "macos") {
-        "x86_64-pc-windows-msvc"
-    } else {
-        "aarch64-apple-darwin"
-    };
+    let other = crate::support::another_platform();
     env.server
         .release("acme/widget", "v2.0.0")
         .asset(

@@ -2260,11 +2260,7 @@ fn mirror_and_sbom_say_when_the_lock_is_stale() {
 #[test]
 fn sync_of_a_tool_with_no_build_here_says_so() {
     let env = TestEnv::new();
-    let other = if cfg!(target_os = "macos") {
-        "x86_64-pc-windows-msvc"
-    } else {
-        "aarch64-apple-darwin"
-    };
+    let other = crate::support::another_platform();
     env.server
         .release("acme/sums", "v1.0.0")
         .asset(

@@ -270,6 +270,15 @@ pub fn spawn_retrying<T>(mut start: impl FnMut() -> std::io::Result<T>) -> std::
 
 pub const EXE: &str = if cfg!(windows) { ".exe" } else { "" };
 
+/// The target triple of a platform other than this test's, for a release with nothing for it.
+pub fn another_platform() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "x86_64-pc-windows-msvc"
+    } else {
+        "aarch64-apple-darwin"
+    }
+}
+
 /// The output of one run.
 pub struct Run {
     pub output: Output,
