@@ -96,7 +96,7 @@ pub fn resolve(
             .iter()
             .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
     {
-        let bins = crate::request::tool::installed_bins(record);
+        let bins = record.asked_bins();
         if !bins.is_empty() {
             tool.bins = bins;
         }
@@ -161,7 +161,7 @@ fn resolve_tool(
                         pre: overrides.pre,
                     },
                 )?;
-                let bins = crate::request::tool::installed_bins(record);
+                let bins = record.asked_bins();
                 if !bins.is_empty() {
                     tool.bins = bins;
                 }

@@ -184,7 +184,7 @@ impl Tool {
             .map(Regex::new)
             .transpose()
             .map_err(|_| unknown())?;
-        let bins = installed_bins(record);
+        let bins = record.asked_bins();
         Ok(Tool {
             name: record.name.clone(),
             source: ToolSource::GitHub(repo),
@@ -309,12 +309,6 @@ fn unknown(name: &str, catalog: &Catalog) -> UserError {
     err.hint(format!(
         "find tools with `haul search {name}`, or name the GitHub repository as OWNER/REPO"
     ))
-}
-
-/// The executables `record`'s active version has, as `--bin` asks for them: see
-/// [`Record::asked_bins`].
-pub fn installed_bins(record: &Record) -> Vec<WantedBin> {
-    record.asked_bins()
 }
 
 #[cfg(test)]
