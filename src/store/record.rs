@@ -236,8 +236,8 @@ pub struct Activation {
 
 impl Record {
     /// The executables the active version has, as `--bin` asks for them (`NAME=LINK` where its
-    /// link is not the name its file answers to): none when it has only the one named after the
-    /// tool, which is what asking for nothing gives.
+    /// link is neither its file's name nor the name haul gives that file): none when it has
+    /// only the one named after the tool, which is what asking for nothing gives.
     pub fn asked_bins(&self) -> Vec<names::WantedBin> {
         let bins: Vec<names::WantedBin> = self
             .active()
@@ -245,16 +245,22 @@ impl Record {
                 v.bins
                     .iter()
                     .map(|b| {
+                        use crate::platform::file_name::{exe_stem, plain_name};
                         let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
                         let file = b.path.rsplit('/').next().unwrap_or(&b.path);
-                        // The file answers to a name (`tool_linux_amd64` to `tool`): linked
-                        // under another, the link was named with `--bin NAME=LINK`.
-                        match crate::platform::file_name::plain_name(file) {
-                            Some(name) if name != link => names::WantedBin {
-                                name,
+                        let stem = exe_stem(file).unwrap_or(file);
+                        // Linked under its file's own name (`gizmo-static`, `lua5.4`), or
+                        // under the name haul gives a file with a platform suffix
+                        // (`tool_linux_amd64` as `tool`): asked for by that name. Otherwise the
+                        // link was named with `--bin NAME=LINK`: the file is asked for by its
+                        // own name, exactly.
+                        if link == stem || plain_name(file).as_deref() == Some(link) {
+                            names::WantedBin::plain(link)
+                        } else {
+                            names::WantedBin {
+                                name: stem.to_owned(),
                                 link: Some(link.to_owned()),
-                            },
-                            _ => names::WantedBin::plain(link),
+                            }
                         }
                     })
                     .collect()
