@@ -91,10 +91,9 @@ pub fn add(args: &AddArgs, ctx: &Context) -> Result<ExitCode> {
 }
 
 /// Where `tool` goes in the manifest `now`: the entry of the tool it already has, however it is
-/// spelled there or here (its URL, another case, `catalog:NAME`), whose version is changed
-/// under its key; or a new entry, keyed `OWNER/REPO` or by the catalog's name. A tool of
-/// another source under a name the manifest has, or one whose key another tool's entry has,
-/// is refused.
+/// spelled there or here (its URL, another case, `catalog:NAME`), or the entry whose key was
+/// typed, whose version is changed under its key; or a new entry, keyed `OWNER/REPO` or by
+/// the catalog's name. A tool of another source under a name the manifest has is refused.
 fn entry_for<'m>(
     now: &'m manifest::Manifest,
     catalog: &crate::catalog::Catalog,
@@ -124,7 +123,18 @@ fn entry_for<'m>(
                 t.name == tool.name && t.source_label().eq_ignore_ascii_case(&tool.source_label())
             })
         })
-        .map(|(w, _)| *w);
+        .map(|(w, _)| *w)
+        // Its key as the entry has it (`lab/widget-cli` beside `"lab/widget-cli" = { bin =
+        // ["widget"] }`): that entry is what was named.
+        .or_else(|| {
+            let typed = match &spec.target {
+                Target::Repo(repo) => repo.to_string(),
+                Target::Name(name) => name.clone(),
+            };
+            now.wanted()
+                .iter()
+                .find(|w| w.key.eq_ignore_ascii_case(&typed))
+        });
     // Another source of that name could never be installed beside it.
     if there.is_none()
         && let Some((other, _)) = entries.iter().find(|(_, t)| t.name == tool.name)
@@ -148,34 +158,6 @@ fn entry_for<'m>(
         (None, Target::Repo(repo)) => repo.to_string(),
         (None, Target::Name(name)) => name.clone(),
     };
-    // A new tool whose key an entry of another tool has (`ahmetb/kubectx` beside
-    // `"ahmetb/kubectx" = { bin = ["kubens"] }`) would change that entry.
-    if there.is_none()
-        && let Some(other) = now
-            .wanted()
-            .iter()
-            .find(|w| w.key.eq_ignore_ascii_case(&key))
-    {
-        return Err(UserError::new(format!(
-            "`{key}` in {} is another tool of that repository already",
-            manifest::FILE
-        ))
-        .caused_by(format!(
-            "its entry installs {}",
-            if other.bins.is_empty() {
-                "the repository's own executable".to_owned()
-            } else {
-                other
-                    .bins
-                    .iter()
-                    .map(|b| format!("`{b}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        ))
-        .hint("add this one by its catalog name, if it has one, or change that entry")
-        .exit(ExitCode::Usage));
-    }
     Ok((there, key))
 }
 

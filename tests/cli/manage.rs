@@ -806,6 +806,62 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     env.run(&["upgrade", "--latest", "widget"]).expect_code(0);
     assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
     assert_eq!(env.installed_bytes("widget"), None);
+    // Installed again by its own name, too.
+    publish_two("acme/kit", "alpha", "beta", "3.0.0");
+    env.run(&["install", "alpha@3.0.0"]).expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "3.0.0")));
+    // An executable whose own name ends in what reads as a platform word is asked for by
+    // that name, not taken for `stat` with a suffix.
+    publish_two("acme/stat", "stat", "stat-static", "1.0.0");
+    env.run(&["install", "acme/stat@1.0.0", "--bin", "stat-static"])
+        .expect_code(0);
+    publish_two("acme/stat", "stat", "stat-static", "2.0.0");
+    env.run(&["upgrade", "--latest", "stat-static"])
+        .expect_code(0);
+    assert_eq!(
+        env.installed_bytes("stat-static"),
+        Some(program("stat-static", "2.0.0"))
+    );
+}
+
+/// A catalog tool named neither after its repository nor its executable (`acd` for argo-cd's
+/// `argocd`) is named by its catalog name in its repair hint, which puts it back (the
+/// repository and executable would make another tool).
+#[test]
+fn a_catalog_tools_repair_hint_names_it_by_its_catalog_name() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"acd\"\ndescription = \"a\"\nhomepage = \"https://x\"\nrepo = \"acme/argo-cd\"\n",
+    )
+    .unwrap();
+    env.server
+        .release("acme/argo-cd", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("argo-cd", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[archive::exe(
+                &format!("d/argocd{EXE}"),
+                &program("argocd", "1.0.0"),
+            )])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acd"]).expect_code(0);
+    std::fs::remove_file(env.home().join(format!("tools/acd/1.0.0/d/argocd{EXE}"))).unwrap();
+    env.run(&["which", "acd"])
+        .expect_code(1)
+        .stderr_has("`haul install acd@1.0.0 --force` installs it again");
+    env.run(&["install", "acd@1.0.0", "--force"]).expect_code(0);
+    env.run(&["which", "acd"]).expect_code(0);
+    assert_eq!(
+        env.run(&["list", "--json"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 /// `WIDGET` is `widget` for every command that takes an installed tool, as it is for

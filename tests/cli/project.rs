@@ -800,13 +800,16 @@ fn add_knows_an_entry_by_the_tool_it_installs() {
     assert_eq!(manifest_keys(&dir), ["ahmetb/kubectx", "kubectx"]);
     let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
     assert!(text.contains("bin = [\"kubens\"]"), "{text}");
-    // The repository's own tool, whose key that entry has, is refused (it changed kubens).
+    // `ahmetb/kubectx` is the kubectx entry while there is one; without it, the entry keyed
+    // so, as typed (`"cli/cli" = { bin = ["gh"] }` is changed by `add cli/cli@2`).
+    run_in(&env, &dir, &["add", "ahmetb/kubectx@0.9.6"])
+        .expect_code(0)
+        .stderr_has("Changed kubectx = \"0.9.6\" (was \"0.9.4\")");
     run_in(&env, &dir, &["remove", "kubectx"]).expect_code(0);
-    run_in(&env, &dir, &["add", "ahmetb/kubectx@0.9.4"])
-        .expect_code(2)
-        .stderr_has("`ahmetb/kubectx` in haul.toml is another tool of that repository already");
-    let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
-    assert!(!text.contains("0.9.4"), "{text}");
+    run_in(&env, &dir, &["add", "ahmetb/kubectx@0.9.6"])
+        .expect_code(0)
+        .stderr_has("Changed ahmetb/kubectx = \"0.9.6\" (was \"0.9.5\")");
+    assert_eq!(manifest_keys(&dir), ["ahmetb/kubectx"]);
     std::fs::write(
         dir.join("haul.toml"),
         "[tools]\n\"kubernetes/kubernetes\" = { bin = [\"kubectl\"] }\n",
