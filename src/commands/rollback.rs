@@ -25,6 +25,19 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
             return Err(options::not_installed(now.name).into());
         };
         let mut record = record.clone();
+        // Stored only (for `haul exec`, or a project's sync): nothing is active to go back from.
+        if record.active.is_none() {
+            return Err(UserError::new(format!(
+                "`{}` has no active version to roll back from",
+                record.name
+            ))
+            .caused_by("its versions are stored for `haul exec` or a project's `haul sync`")
+            .hint(format!(
+                "`haul install {}@VERSION` makes one of them active",
+                record.name
+            ))
+            .into());
+        }
         let Some(previous) = record.previous().map(str::to_owned) else {
             return Err(UserError::new(format!(
                 "no earlier version of `{}` is stored",

@@ -457,6 +457,11 @@ fn upgrade_of_a_tool_only_stored_says_how_to_make_it_active() {
     assert!(!run.stderr().contains("pinned"), "{}", run.stderr());
     assert_eq!(env.installed_bytes("gizmo"), None);
     assert_eq!(stored_versions(&env, "gizmo"), ["1.0.0"]);
+    // Nor can it be rolled back: said as such (it said no earlier version was stored).
+    env.run(&["rollback", "gizmo"])
+        .expect_code(1)
+        .stderr_has("`gizmo` has no active version to roll back from")
+        .stderr_has("`haul install gizmo@VERSION` makes one of them active");
 }
 
 /// A tool uninstalled while an upgrade of it downloads is not installed again by that
