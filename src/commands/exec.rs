@@ -162,7 +162,18 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
             .find(|b| stem(&b.link) == bin)
             .ok_or_else(|| {
                 let names: Vec<String> = version.bins.iter().map(|b| stem(&b.link)).collect();
-                let wanted: Vec<String> = names
+                // What installs it with `bin` too: the executables it has as `--bin` asks for
+                // them (`widget=wg`, not the link `wg`), and the one wanted.
+                let mut asked: Vec<String> = record
+                    .asked_bins()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect();
+                if asked.is_empty() {
+                    asked.push(record.name.clone());
+                }
+                let (tool, _) = crate::store::spelled(record);
+                let wanted: Vec<String> = asked
                     .iter()
                     .chain(std::iter::once(&bin.to_owned()))
                     .map(|name| format!("--bin {name}"))
@@ -170,8 +181,7 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
                 UserError::new(format!("`{}` has no executable `{bin}`", record.name))
                     .caused_by(format!("executables: {}", names.join(", ")))
                     .hint(format!(
-                        "`haul exec` runs the executables the tool was installed with; `haul install {} {}` installs it with `{bin}` too, if its release has one",
-                        record.name,
+                        "`haul exec` runs the executables the tool was installed with; `haul install {tool} {}` installs it with `{bin}` too, if its release has one",
                         wanted.join(" ")
                     ))
                     .exit(ExitCode::Usage)

@@ -811,6 +811,11 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     env.run(&["upgrade", "--latest", "widget"]).expect_code(0);
     assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
     assert_eq!(env.installed_bytes("widget"), None);
+    // `exec --bin` of another executable says how to install it too, with the link's name
+    // kept (`--bin widget=w`, not the link `w` as an executable).
+    env.run(&["exec", "widget", "--bin", "gadget"])
+        .expect_code(2)
+        .stderr_has("`haul install widget --bin widget=w --bin gadget`");
     // Installed again by its own name, too.
     publish_two("acme/kit", "alpha", "beta", "3.0.0");
     env.run(&["install", "alpha@3.0.0"]).expect_code(0);
