@@ -87,21 +87,16 @@ pub fn resolve(
     let mut tool = resolve_tool(spec, catalog, overrides, installed)?;
     several_installed(&tool, spec, overrides, installed)?;
     // Asked for with no `--bin`, an installed tool keeps the executables it was installed
-    // with (`--bin kubectx --bin kubens`, `--bin widget=wg`), as `upgrade` keeps them: a new
-    // version would otherwise unlink them without a word. Those a catalog entry names (or
-    // that the name was resolved to) must be among them: an entry that lists other
-    // executables now wins.
+    // with (`--bin kubectx --bin kubens`, `--bin widget=wg`, a catalog tool's `--bin
+    // kubens=kn`), as `upgrade` keeps them: a new version would otherwise unlink them without
+    // a word. `--bin` asks for others.
     if overrides.bins.is_empty()
         && let Some(record) = installed
             .iter()
             .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
     {
         let kept = record.asked_bins();
-        let covers = tool
-            .bins
-            .iter()
-            .all(|wanted| kept.iter().any(|k| k.name == wanted.name));
-        if !kept.is_empty() && covers {
+        if !kept.is_empty() {
             tool.bins = kept;
         }
     }

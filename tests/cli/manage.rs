@@ -834,6 +834,46 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     );
 }
 
+/// A catalog tool installed with `--bin NAME=LINK` keeps that link when installed again by its
+/// name (its entry names other executables) and when its repair hint is followed: they
+/// installed the entry's executables instead, unlinking the user's.
+#[test]
+fn a_catalog_tool_keeps_the_executable_it_was_installed_with() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"kx\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [\"alpha\", \"beta\"]\n",
+    )
+    .unwrap();
+    for version in ["1.0.0", "2.0.0"] {
+        env.server
+            .release("acme/kit", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("kit", version, ".tar.gz"),
+                &archive::gz(&archive::tar(&[
+                    archive::exe(&format!("d/alpha{EXE}"), &program("alpha", version)),
+                    archive::exe(&format!("d/beta{EXE}"), &program("beta", version)),
+                ])),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    }
+    env.run(&["install", "kx@1.0.0", "--bin", "beta=b"])
+        .expect_code(0);
+    env.run(&["install", "kx"]).expect_code(0);
+    assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
+    assert_eq!(env.installed_bytes("alpha"), None);
+    std::fs::remove_file(env.home().join(format!("tools/kx/2.0.0/d/beta{EXE}"))).unwrap();
+    let which = env.run(&["which", "b"]);
+    which
+        .expect_code(1)
+        .stderr_has("`haul install kx@2.0.0 --force`");
+    env.run(&["install", "kx@2.0.0", "--force"]).expect_code(0);
+    assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
+    env.run(&["which", "b"]).expect_code(0);
+}
+
 /// A catalog tool named neither after its repository nor its executable (`acd` for argo-cd's
 /// `argocd`) is named by its catalog name in its repair hint, which puts it back (the
 /// repository and executable would make another tool).
