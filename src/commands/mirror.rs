@@ -368,11 +368,19 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
     let host = parsed
         .host_str()
         .ok_or_else(|| UserError::new(format!("`{url}` names no host")))?;
+    // The URL is haul.lock's, whoever changed it last: not a release's authors to tell.
+    let from_lock = |err: UserError| {
+        err.hint(format!(
+            "`{url}` in {} names a file in a way that could write outside the mirror; check \
+             who changed it, and lock again (`haul lock --upgrade`)",
+            crate::project::lock::FILE
+        ))
+    };
     let mut path = PathBuf::from(match parsed.port() {
         Some(port) => format!("{host}_{port}"),
         None => host.to_owned(),
     });
-    names::segment(NameKind::Asset, &path.to_string_lossy())?;
+    names::segment(NameKind::Asset, &path.to_string_lossy()).map_err(from_lock)?;
     for segment in parsed.path_segments().into_iter().flatten() {
         let decoded = percent_encoding::percent_decode_str(segment)
             .decode_utf8_lossy()
@@ -380,7 +388,7 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
         // An encoded `/` (GitHub's `kustomize%2Fv5.4.3` for a tag with a slash) is where a
         // static server looks for it: a directory, each part checked as any other.
         for part in decoded.split('/') {
-            names::segment(NameKind::Asset, part)?;
+            names::segment(NameKind::Asset, part).map_err(from_lock)?;
             path.push(part);
         }
     }
@@ -412,7 +420,11 @@ mod tests {
             place("https://github.com/k/k/releases/download/kustomize%2Fv5.4.3/k.tar.gz").unwrap(),
             Path::new("github.com/k/k/releases/download/kustomize/v5.4.3/k.tar.gz")
         );
-        assert!(place("https://example.com/a%2F..%2F..%2Fb").is_err());
+        let climbs = place("https://example.com/a%2F..%2F..%2Fb").unwrap_err();
+        // Said as haul.lock's, not a release's.
+        let hint = climbs.hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("in haul.lock"), "{climbs:?}");
+        assert!(!hint.contains("authors"), "{climbs:?}");
         assert!(place("https://example.com/a%2F%2Fb").is_err());
         assert!(place("https://example.com/%2Fetc").is_err());
         // The layout is by path alone: a query or a fragment would share another URL's file.

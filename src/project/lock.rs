@@ -84,8 +84,8 @@ pub fn unvouched_refused(tool: &LockedTool, file: &Artifact) -> UserError {
         file.asset, tool.tag
     ))
     .caused_by(format!(
-        "{FILE} pins the SHA-256 haul computed when it locked (`verified_by = \"{DOWNLOADED}\"`), \
-         and checksums are required"
+        "nothing the release published vouches for it: its SHA-256 is one haul computed itself \
+         (`verified_by = \"{DOWNLOADED}\"` in {FILE}), and checksums are required"
     ))
     .hint(
         "it installs only where checksums are not required (`require-checksum` in haul's config \
