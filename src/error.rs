@@ -197,6 +197,15 @@ pub fn escape(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The requirement no release matches now, when that is what `err` is
+/// ([`Failure::NoMatchingRelease`]): for an installed tool, a series withdrawn.
+pub fn unmatched_requirement(err: &anyhow::Error) -> Option<&str> {
+    match err.downcast_ref() {
+        Some(Failure::NoMatchingRelease { req, .. }) => Some(req),
+        _ => None,
+    }
+}
+
 /// The exit code an error calls for.
 pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
     err.chain()

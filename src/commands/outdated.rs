@@ -240,14 +240,7 @@ async fn newest(
             let tool = Tool::from_record(record, catalog, query.clone())?;
             match resolve::release(http, &tool, host).await {
                 Ok(release) => Some((release.version_label(), release.tag)),
-                Err(err)
-                    if matches!(
-                        err.downcast_ref(),
-                        Some(crate::error::Failure::NoMatchingRelease { .. })
-                    ) =>
-                {
-                    None
-                }
+                Err(err) if crate::error::unmatched_requirement(&err).is_some() => None,
                 Err(err) => return Err(err),
             }
         }

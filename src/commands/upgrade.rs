@@ -9,7 +9,7 @@ use futures_util::StreamExt as _;
 use crate::cli::UpgradeArgs;
 use crate::commands::outdated::selected;
 use crate::context::{self, Context};
-use crate::error::ExitCode;
+use crate::error::{ExitCode, unmatched_requirement};
 use crate::install::batch::Item;
 use crate::request::tool::{Tool, VersionQuery};
 use crate::resolve;
@@ -182,13 +182,13 @@ fn dry_run(
             }
             // Nothing the requirement allows is there now: the upgrade leaves it (see
             // `install::withdrawn`).
-            Err(err) if active.is_some() && withdrawn(&err).is_some() => {
+            Err(err) if active.is_some() && unmatched_requirement(&err).is_some() => {
                 ctx.printer.answer(
                     None,
                     &format!(
                         "{} stays at {installed}: no release matches `{}` now (it was withdrawn)",
                         tool.name,
-                        withdrawn(&err).unwrap_or_default(),
+                        unmatched_requirement(&err).unwrap_or_default(),
                     ),
                 );
             }
@@ -206,12 +206,4 @@ fn dry_run(
         some if some.len() < items.len() => ExitCode::Partial,
         _ => ExitCode::Failure,
     })
-}
-
-/// The requirement no release matches now, when that is what `err` is.
-fn withdrawn(err: &anyhow::Error) -> Option<&str> {
-    match err.downcast_ref() {
-        Some(crate::error::Failure::NoMatchingRelease { req, .. }) => Some(req),
-        _ => None,
-    }
 }

@@ -234,9 +234,7 @@ fn withdrawn(
     opts: &Options,
     existing: Option<&crate::store::Record>,
 ) -> Option<Outcome> {
-    let Some(crate::error::Failure::NoMatchingRelease { req, .. }) = err.downcast_ref() else {
-        return None;
-    };
+    let req = crate::error::unmatched_requirement(err)?;
     let record = existing.filter(|_| opts.upgrade)?;
     let key = record.active.as_deref()?;
     let active = record.versions.get(key)?;
