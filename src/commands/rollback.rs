@@ -7,7 +7,7 @@ use crate::cli::RollbackArgs;
 use crate::commands::options;
 use crate::context::Context;
 use crate::error::{ExitCode, UserError};
-use crate::store::Change;
+use crate::store::{Change, Record};
 
 pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
     options::no_version(
@@ -69,22 +69,7 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         }
         let dir = store.version_dir(&record.name, &previous);
         if !dir.is_dir() {
-            return Err(UserError::new(format!(
-                "the files of `{}` {previous} are gone",
-                record.name
-            ))
-            .hint({
-                let (tool, flags) = crate::store::spelled(&record);
-                format!(
-                    "`haul install {tool}@{}{flags}` installs it again and makes it active \
-                     (pinned to it); `haul doctor --fix` drops it from the record",
-                    record
-                        .versions
-                        .get(&previous)
-                        .map_or(previous.as_str(), |v| v.version.as_str())
-                )
-            })
-            .into());
+            return Err(files_gone(&record, &previous).into());
         }
         let label = |key: &str| {
             record
@@ -115,4 +100,21 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
     ctx.printer
         .status("Rolled back", &format!("{} {from} to {to}", record.name));
     Ok(ExitCode::Success)
+}
+
+/// The error for a version to roll back to whose files are gone, with what puts it back.
+fn files_gone(record: &Record, previous: &str) -> UserError {
+    let version = record
+        .versions
+        .get(previous)
+        .map_or(previous, |v| v.version.as_str());
+    UserError::new(format!(
+        "the files of `{}` {previous} are gone",
+        record.name
+    ))
+    .hint(format!(
+        "{} installs it again and makes it active (pinned to it); `haul doctor --fix` drops it \
+         from the record",
+        crate::store::install_command(record, Some(version), false)
+    ))
 }

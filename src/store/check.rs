@@ -302,13 +302,11 @@ fn install_again(record: &Record, key: &str) -> String {
         Some(version) if version.only_locked() => {
             "`haul sync` in the project that locks it".to_owned()
         }
-        version => {
-            let (tool, flags) = spelled(record);
-            format!(
-                "`haul install {tool}@{}{flags} --force`",
-                version.map_or(key, |v| v.version.as_str())
-            )
-        }
+        version => install_command(
+            record,
+            Some(version.map_or(key, |v| v.version.as_str())),
+            true,
+        ),
     }
 }
 
@@ -349,6 +347,15 @@ pub fn spelled(record: &Record) -> (String, String) {
     (repo.to_owned(), flags)
 }
 
+/// The `haul install` (quoted, as hints show it) that installs `record`'s tool, at `version`
+/// when given, with `--force` when `force`: spelled as [`spelled`] says.
+pub fn install_command(record: &Record, version: Option<&str>, force: bool) -> String {
+    let (tool, flags) = spelled(record);
+    let at = version.map_or_else(String::new, |v| format!("@{v}"));
+    let force = if force { " --force" } else { "" };
+    format!("`haul install {tool}{at}{flags}{force}`")
+}
+
 impl Problem {
     /// What puts it right, in the words of `haul doctor` and `haul which`: what `--fix` does
     /// about it (it does not download: a version whose files are gone is dropped, not
@@ -384,10 +391,7 @@ impl Problem {
             Problem::LinkWrong { foreign: true, .. } => format!(
                 "remove it, or {} replaces it; `--fix` leaves it",
                 record.active.as_deref().map_or_else(
-                    || {
-                        let (tool, flags) = spelled(record);
-                        format!("`haul install {tool}{flags} --force`")
-                    },
+                    || install_command(record, None, true),
                     |key| install_again(record, key)
                 )
             ),

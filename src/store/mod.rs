@@ -32,7 +32,9 @@ use fs_err as fs;
 
 use crate::error::UserError;
 use check::installed_as;
-pub use check::{ExeState, Problem, dir_gone, executable_at, modified, reinstall_hint, spelled};
+pub use check::{
+    ExeState, Problem, dir_gone, executable_at, install_command, modified, reinstall_hint, spelled,
+};
 pub use journal::{Change, Pending};
 pub use record::{Bin, Link, Record};
 pub use staging::Staging;
@@ -805,11 +807,11 @@ impl Now<'_> {
         // The install that would force it asks for the version this change makes active (a
         // bare `haul install NAME --force` would move to the newest release, and record
         // `latest`).
-        let (tool, flags) = check::spelled(record);
-        let at = record
-            .active()
-            .map_or_else(String::new, |active| format!("@{}", active.version));
-        let install_force = format!("`haul install {tool}{at}{flags} --force`");
+        let install_force = check::install_command(
+            record,
+            record.active().map(|active| active.version.as_str()),
+            true,
+        );
         let mut takeovers = Vec::new();
         let current = match &self.current {
             Current::Record(current) => Some(current),
