@@ -188,17 +188,8 @@ fn installed_with_its_bin<'r>(
     {
         return None;
     }
-    let identity = tool.identity();
-    if installed
-        .iter()
-        .any(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
-    {
-        return None;
-    }
-    let mut same_source = installed
-        .iter()
-        .filter(|r| r.identity.source.eq_ignore_ascii_case(&identity.source));
-    let (Some(record), None) = (same_source.next(), same_source.next()) else {
+    let others = others_of_its_source(tool, installed)?;
+    let [record] = others[..] else {
         return None;
     };
     let product = record.identity.product.as_ref()?;
@@ -221,30 +212,47 @@ fn several_installed(
     if !overrides.bins.is_empty() {
         return Ok(());
     }
+    let Some(others) = others_of_its_source(tool, installed) else {
+        return Ok(());
+    };
+    if others.len() < 2 {
+        return Ok(());
+    }
+    Err(installed_as_several(repo, &others).hint(format!(
+        "name one of them (`haul install {}`), or pass `--bin` for another executable of the release",
+        others[0].name
+    )))
+}
+
+/// The installed tools of `tool`'s source; `None` when `tool` itself is one of them.
+fn others_of_its_source<'r>(tool: &Tool, installed: &'r [Record]) -> Option<Vec<&'r Record>> {
     let identity = tool.identity();
     if installed
         .iter()
         .any(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
     {
-        return Ok(());
+        return None;
     }
-    let names: Vec<&str> = installed
+    Some(from_source(installed, &identity.source))
+}
+
+/// The installed tools whose source is `source` (GitHub's names ignore case).
+fn from_source<'r>(records: &'r [Record], source: &str) -> Vec<&'r Record> {
+    records
         .iter()
-        .filter(|r| r.identity.source.eq_ignore_ascii_case(&identity.source))
-        .map(|r| r.name.as_str())
-        .collect();
-    if names.len() < 2 {
-        return Ok(());
-    }
-    Err(UserError::new(format!(
+        .filter(|r| r.identity.source.eq_ignore_ascii_case(source))
+        .collect()
+}
+
+/// The usage error for `repo` named alone where it is installed as `several` tools, none of
+/// which it names.
+fn installed_as_several(repo: &Repo, several: &[&Record]) -> UserError {
+    let names: Vec<&str> = several.iter().map(|r| r.name.as_str()).collect();
+    UserError::new(format!(
         "`{repo}` is installed as several tools: {}",
         names.join(", ")
     ))
-    .hint(format!(
-        "name one of them (`haul install {}`), or pass `--bin` for another executable of the release",
-        names[0]
-    ))
-    .exit(ExitCode::Usage))
+    .exit(ExitCode::Usage)
 }
 
 /// The installed tool `query` names: its name, source (`OWNER/REPO`, `github:…`,
@@ -266,12 +274,7 @@ pub fn installed<'a>(
     if let Some(Target::Repo(repo)) = spec.as_ref().map(|s| &s.target)
         && !records.iter().any(|r| r.name == name)
     {
-        let source = format!("github:{repo}");
-        let from_it: Vec<&Record> = records
-            .iter()
-            .filter(|r| r.identity.source.eq_ignore_ascii_case(&source))
-            .collect();
-        match from_it.as_slice() {
+        match from_source(records, &format!("github:{repo}")).as_slice() {
             [] => {}
             [one] => return Ok(Some((one, version))),
             several => {
@@ -281,14 +284,9 @@ pub fn installed<'a>(
                 {
                     return Ok(Some((named, version)));
                 }
-                let names: Vec<&str> = several.iter().map(|r| r.name.as_str()).collect();
-                return Err(UserError::new(format!(
-                    "`{repo}` is installed as several tools: {}",
-                    names.join(", ")
-                ))
-                .hint(format!("name one of them (`{}`)", names[0]))
-                .exit(ExitCode::Usage)
-                .into());
+                return Err(installed_as_several(repo, several)
+                    .hint(format!("name one of them (`{}`)", several[0].name))
+                    .into());
             }
         }
     }
