@@ -273,8 +273,10 @@ fn valid_part(part: &str) -> bool {
 }
 
 /// One executable wanted: its name in the release, and the name to link it as when the user
-/// asked for another (`--bin NAME=LINK`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// asked for another (`--bin NAME=LINK`). A record keeps it as the text `--bin` takes, checked
+/// again when read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct WantedBin {
     pub name: String,
     pub link: Option<String>,
@@ -286,6 +288,19 @@ impl std::fmt::Display for WantedBin {
             Some(link) => write!(f, "{}={link}", self.name),
             None => f.write_str(&self.name),
         }
+    }
+}
+
+impl TryFrom<String> for WantedBin {
+    type Error = UserError;
+    fn try_from(text: String) -> Result<WantedBin, UserError> {
+        WantedBin::parse(&text)
+    }
+}
+
+impl From<WantedBin> for String {
+    fn from(bin: WantedBin) -> String {
+        bin.to_string()
     }
 }
 

@@ -149,6 +149,16 @@ fn store_it(
     Ok((outcome.record().clone(), outcome.key().to_owned()))
 }
 
+/// The executables an install of `record`'s tool asks for with no `--bin`: those the user
+/// asked for, else its catalog entry's.
+fn asked_now(ctx: &Context, record: &Record) -> Vec<crate::names::WantedBin> {
+    let tool = ctx.catalog().ok().and_then(|catalog| {
+        let query = VersionQuery::from_requirement(&record.requirement).ok()?;
+        Tool::from_record(record, &catalog, query).ok()
+    });
+    tool.map_or_else(|| record.asked_bins().to_vec(), |tool| tool.bins)
+}
+
 /// The executable to run: `--bin`, else the one named after the tool, else the first.
 fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Result<PathBuf> {
     let Some(version) = record.versions.get(key) else {
@@ -164,11 +174,8 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
                 let names: Vec<String> = version.bins.iter().map(|b| stem(&b.link)).collect();
                 // What installs it with `bin` too: the executables it has as `--bin` asks for
                 // them (`widget=wg`, not the link `wg`), and the one wanted.
-                let mut asked: Vec<String> = record
-                    .asked_bins()
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect();
+                let mut asked: Vec<String> =
+                    asked_now(ctx, record).iter().map(ToString::to_string).collect();
                 if asked.is_empty() {
                     asked.push(record.name.clone());
                 }

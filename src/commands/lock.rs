@@ -152,10 +152,10 @@ pub fn relock_each(
                         !upgrading && t.still_allowed_by(want, expected_of(&catalog)(want).as_ref())
                     })
                     .map(|t| LockedTool {
-                        requirement: crate::store::record::Requirement {
-                            version: want.requirement.clone(),
-                            pre: want.pre,
-                        },
+                        requirement: crate::store::record::Requirement::new(
+                            &want.requirement,
+                            want.pre,
+                        ),
                         ..t.clone()
                     });
                 let (catalog, http, platforms) = (&catalog, &http, &platforms);

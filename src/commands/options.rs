@@ -95,10 +95,7 @@ pub fn resolve(
             .iter()
             .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
     {
-        let kept = record.asked_bins();
-        if !kept.is_empty() {
-            tool.bins = kept;
-        }
+        tool.keep_bins(record);
     }
     Ok(tool)
 }
@@ -160,10 +157,7 @@ fn resolve_tool(
                         pre: overrides.pre,
                     },
                 )?;
-                let bins = record.asked_bins();
-                if !bins.is_empty() {
-                    tool.bins = bins;
-                }
+                tool.keep_bins(record);
                 Ok(tool)
             }
         },

@@ -295,7 +295,7 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
             now,
             &plan::Wanted {
                 identity: tool.identity(),
-                requirement: tool.query.requirement(),
+                requirement: tool.requirement(),
                 key: &pending.key,
                 installed: pending.installed.clone(),
                 bin_dir: &opts.bin_dir,
@@ -626,7 +626,7 @@ fn executables_of(
         part.bins.clone()
     };
     let found = executables::scan(dest)?;
-    let choose = if tool.bins_from_user {
+    let choose = if tool.bins_typed() {
         executables::choose_named
     } else {
         executables::choose_bins
@@ -726,7 +726,7 @@ async fn commit(
     let store = env.store.clone();
     let (name, key) = (name.to_owned(), key.to_owned());
     let identity = tool.identity();
-    let requirement = tool.query.requirement();
+    let requirement = tool.requirement();
     let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
     let (offers_force, upgrade) = (opts.offers_force(), opts.upgrade);
     let origin = tool.origin();

@@ -206,15 +206,24 @@ pub fn without_download(
     if !same || !vouched || (!opts.locked && stored.only_locked()) {
         return None;
     }
+    // The executables asked for, by name, are the ones stored: none missing, none more (a
+    // version stored with `--bin a --bin b` is installed again for `--bin a`, so that the
+    // record says what its links are).
     let exe = opts.platform.exe_suffix();
-    let has_bin = |name: &str| stored.bins.iter().any(|b| b.link == format!("{name}{exe}"));
-    if tool.bins_named()
-        && !tool
+    if tool.bins_named() {
+        let mut wanted: Vec<String> = tool
             .bins
             .iter()
-            .all(|b| has_bin(b.link.as_deref().unwrap_or(&b.name)))
-    {
-        return None;
+            .map(|b| format!("{}{exe}", b.link.as_deref().unwrap_or(&b.name)))
+            .collect();
+        let mut have: Vec<String> = stored.bins.iter().map(|b| b.link.clone()).collect();
+        for names in [&mut wanted, &mut have] {
+            names.sort_unstable();
+            names.dedup();
+        }
+        if wanted != have {
+            return None;
+        }
     }
     let dir = store.version_dir(&record.name, key);
     // A lock pins bytes: a locked install (sync, exec) puts back an executable changed since
@@ -266,7 +275,7 @@ pub fn without_download(
             .link_target(record, l)
             .is_some_and(|target| link::points_to(&l.path, &target))
     });
-    let requirement_same = record.requirement == tool.query.requirement();
+    let requirement_same = record.requirement == tool.requirement();
     if record.active.as_deref() == Some(key) && linked_here && links_whole && requirement_same {
         return Some(unchanged);
     }
@@ -339,23 +348,36 @@ fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted<'_>) -> Res
 }
 
 /// Whether `record` already stores `key` as the same release's same files (by their SHA-256),
-/// with every executable whole.
+/// with every executable whole, and the same executables chosen from them (`--bin a` after
+/// `--bin a --bin b` changes what the version is).
 fn same_files_whole(now: &Now<'_>, record: &Record, key: &str, installed: &Installed) -> bool {
     let Some(stored) = record.versions.get(key) else {
         return false;
     };
-    let hashes = |v: &Installed| {
-        let mut all: Vec<(String, String)> = v
-            .artifacts
-            .iter()
-            .map(|a| (a.asset.clone(), a.sha256.clone()))
-            .collect();
+    let sorted = |mut all: Vec<(String, String)>| {
         all.sort();
         all
+    };
+    let hashes = |v: &Installed| {
+        sorted(
+            v.artifacts
+                .iter()
+                .map(|a| (a.asset.clone(), a.sha256.clone()))
+                .collect(),
+        )
+    };
+    let executables = |v: &Installed| {
+        sorted(
+            v.bins
+                .iter()
+                .map(|b| (b.link.clone(), b.path.clone()))
+                .collect(),
+        )
     };
     let dir = now.store.version_dir(&record.name, key);
     stored.tag == installed.tag
         && stored.platform == installed.platform
+        && executables(stored) == executables(installed)
         && stored.only_locked() == installed.only_locked()
         && hashes(stored) == hashes(installed)
         && stored

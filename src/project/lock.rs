@@ -568,10 +568,7 @@ mod tests {
                 bin: key.to_owned(),
                 ..Product::default()
             },
-            requirement: Requirement {
-                version: requirement.to_owned(),
-                pre: false,
-            },
+            requirement: Requirement::new(requirement, false),
             bin: Vec::new(),
             asset: None,
             version: "1.2.3".to_owned(),

@@ -31,10 +31,7 @@ pub struct VersionQuery {
 impl VersionQuery {
     /// As the record keeps it.
     pub fn requirement(&self) -> Requirement {
-        Requirement {
-            version: self.req.to_string(),
-            pre: self.pre,
-        }
+        Requirement::new(&self.req.to_string(), self.pre)
     }
 
     /// From the record.
@@ -54,8 +51,8 @@ pub struct Tool {
     /// The executables named by the user or the catalog; empty means "the one named after the
     /// tool, or the release's only one".
     pub bins: Vec<WantedBin>,
-    /// The user named them (`--bin`): each must be there by its name.
-    pub bins_from_user: bool,
+    /// Who named them.
+    pub bins_from: BinsFrom,
     /// Only assets matching this are considered (`--asset`, or the catalog's hint).
     pub asset_pattern: Option<Regex>,
     /// What narrows the release to this tool: part of its identity.
@@ -66,6 +63,20 @@ pub struct Tool {
     /// downloads (helm/helm's releases hold only signatures; the binaries are on get.helm.sh):
     /// named when nothing in a release fits.
     pub vendor: Option<String>,
+}
+
+/// Who named a tool's executables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinsFrom {
+    /// Nobody: the one named after the tool, or the release's only one.
+    Nobody,
+    /// Its catalog entry.
+    Catalog,
+    /// The user, now (`--bin`, or `bin` in `haul.toml`): each must be there by its name.
+    User,
+    /// The user, when the tool was installed (the record keeps their `--bin`): asked for
+    /// again, a release whose only program is another name still being the tool's.
+    Record,
 }
 
 /// What the command line adds to every tool it names.
@@ -124,7 +135,11 @@ impl Tool {
             })
             .map(|e| e.name.clone());
         let bins = overrides.bins.clone();
-        let bins_from_user = !bins.is_empty();
+        let bins_from = if bins.is_empty() {
+            BinsFrom::Nobody
+        } else {
+            BinsFrom::User
+        };
         let primary = bins
             .first()
             .map_or_else(|| repo.name.to_ascii_lowercase(), |b| b.name.clone());
@@ -138,7 +153,7 @@ impl Tool {
             name,
             source: ToolSource::GitHub(repo.clone()),
             bins,
-            bins_from_user,
+            bins_from,
             asset_pattern: overrides.asset.clone(),
             tag_prefix: None,
             query,
@@ -146,7 +161,9 @@ impl Tool {
         })
     }
 
-    /// The tool an installed record is, asking for `query` (its requirement, usually).
+    /// The tool an installed record is, asking for `query` (its requirement, usually), and for
+    /// the executables the user asked for when installing it; none asked for, its catalog
+    /// entry's (when one is this tool), else the one named after it.
     pub fn from_record(
         record: &Record,
         catalog: &Catalog,
@@ -163,39 +180,67 @@ impl Tool {
                 record.name
             ))
         };
-        if let Some(entry_name) = source.strip_prefix("catalog:") {
+        let mut tool = if let Some(entry_name) = source.strip_prefix("catalog:") {
             let entry = catalog.find(entry_name).ok_or_else(unknown)?;
             let mut tool = from_entry(entry, query, &Overrides::default())?;
             tool.name.clone_from(&record.name);
-            return Ok(tool);
+            tool
+        } else {
+            let repo = source
+                .strip_prefix("github:")
+                .and_then(Repo::parse)
+                .ok_or_else(unknown)?;
+            let product = record.identity.product.clone().unwrap_or_else(|| Product {
+                bin: record.name.clone(),
+                asset: None,
+                tag_prefix: None,
+            });
+            let asset_pattern = product
+                .asset
+                .as_deref()
+                .map(Regex::new)
+                .transpose()
+                .map_err(|_| unknown())?;
+            let (bins, bins_from) = match entry_of(record, &repo, catalog, &query) {
+                Some(entry) => (entry.bins, entry.bins_from),
+                None => (Vec::new(), BinsFrom::Nobody),
+            };
+            Tool {
+                name: record.name.clone(),
+                source: ToolSource::GitHub(repo),
+                tag_prefix: product.tag_prefix.clone(),
+                product,
+                bins,
+                bins_from,
+                asset_pattern,
+                query,
+                vendor: None,
+            }
+        };
+        tool.keep_bins(record);
+        Ok(tool)
+    }
+
+    /// Ask for the executables the user asked for when `record` was installed, when they
+    /// asked for any.
+    pub fn keep_bins(&mut self, record: &Record) {
+        if !record.asked_bins().is_empty() {
+            self.bins = record.asked_bins().to_vec();
+            self.bins_from = BinsFrom::Record;
         }
-        let repo = source
-            .strip_prefix("github:")
-            .and_then(Repo::parse)
-            .ok_or_else(unknown)?;
-        let product = record.identity.product.clone().unwrap_or_else(|| Product {
-            bin: record.name.clone(),
-            asset: None,
-            tag_prefix: None,
-        });
-        let asset_pattern = product
-            .asset
-            .as_deref()
-            .map(Regex::new)
-            .transpose()
-            .map_err(|_| unknown())?;
-        let bins = record.asked_bins();
-        Ok(Tool {
-            name: record.name.clone(),
-            source: ToolSource::GitHub(repo),
-            tag_prefix: product.tag_prefix.clone(),
-            product,
-            bins,
-            bins_from_user: false,
-            asset_pattern,
-            query,
-            vendor: None,
-        })
+    }
+
+    /// What the record keeps of what was asked for: the version, and the executables when the
+    /// user named them (the catalog's are the catalog's to change).
+    pub fn requirement(&self) -> Requirement {
+        let bin = match self.bins_from {
+            BinsFrom::User | BinsFrom::Record => self.bins.clone(),
+            BinsFrom::Nobody | BinsFrom::Catalog => Vec::new(),
+        };
+        Requirement {
+            bin,
+            ..self.query.requirement()
+        }
     }
 
     /// `github:OWNER/REPO` or `catalog:NAME`, as records and listings show it.
@@ -239,6 +284,12 @@ impl Tool {
         !self.bins.is_empty()
     }
 
+    /// Whether the user named the executables on this command line: each must be there by its
+    /// name (a release's only program is not taken in place of one).
+    pub fn bins_typed(&self) -> bool {
+        self.bins_from == BinsFrom::User
+    }
+
     /// The repository name, as a naming hint for the selector.
     pub fn repo_name(&self) -> &str {
         match &self.source {
@@ -246,6 +297,25 @@ impl Tool {
             ToolSource::Template(_) => &self.name,
         }
     }
+}
+
+/// The catalog's tool (of an entry from `repo`) that `record` is, if any.
+fn entry_of(record: &Record, repo: &Repo, catalog: &Catalog, query: &VersionQuery) -> Option<Tool> {
+    let full = repo.to_string();
+    catalog
+        .entries()
+        .iter()
+        .filter(|e| {
+            e.repo
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case(&full))
+        })
+        .filter_map(|e| from_entry(e, query.clone(), &Overrides::default()).ok())
+        .find(|tool| {
+            record
+                .identity
+                .same_tool(&tool.identity(), &record.name, &tool.name)
+        })
 }
 
 fn from_entry(
@@ -291,7 +361,13 @@ fn from_entry(
         },
         name,
         source,
-        bins_from_user: !overrides.bins.is_empty(),
+        bins_from: if !overrides.bins.is_empty() {
+            BinsFrom::User
+        } else if bins.is_empty() {
+            BinsFrom::Nobody
+        } else {
+            BinsFrom::Catalog
+        },
         bins,
         asset_pattern: overrides.asset.clone().or(catalog_asset),
         tag_prefix: entry.tag_prefix.clone(),

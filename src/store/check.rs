@@ -325,20 +325,17 @@ pub fn spelled(record: &Record) -> (String, String) {
     }) else {
         return (record.name.clone(), String::new());
     };
+    // Named by an executable the user asked for (`--bin`): the repository and the executables
+    // asked for name it. Named otherwise (a catalog entry's name, `acd` for argo-cd's
+    // `argocd`): that name does.
     let asked = record.asked_bins();
-    let mut bins: Vec<String> = asked.iter().map(ToString::to_string).collect();
-    if bins.is_empty() {
-        bins.push(record.name.clone());
-    }
-    // Named by an executable (`--bin`): the repository and that executable name it. Named
-    // otherwise (a catalog entry's name, `acd` for argo-cd's `argocd`): that name does.
     let named_by_a_bin = record.identity.product.as_ref().is_some_and(|product| {
-        product.bin == record.name
-            && (asked.is_empty() || asked.iter().any(|b| b.name == product.bin))
+        product.bin == record.name && asked.iter().any(|b| b.name == product.bin)
     });
     if !named_by_a_bin {
         return (record.name.clone(), String::new());
     }
+    let bins: Vec<String> = asked.iter().map(ToString::to_string).collect();
     let flags = bins.iter().fold(String::new(), |mut flags, bin| {
         flags.push_str(" --bin ");
         flags.push_str(bin);

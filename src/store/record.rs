@@ -1,5 +1,5 @@
 //! The on-disk record of one installed tool (`records/NAME.json`), and the pure transitions a
-//! change makes to it. Format 2; records of format 1 (haul 0.1) are read and converted.
+//! change makes to it. Format 3; records of formats 1 (haul 0.1) and 2 are read and converted.
 //!
 //! A tool is its source, not its name: the [`Identity`] (where releases come from, and which of
 //! a release's products) decides whether two installs are the same tool. Every stored version
@@ -18,7 +18,7 @@ use crate::names;
 use crate::verify::{Algorithm, Digest};
 
 /// The format this haul writes.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// How many activations the history keeps.
 pub const HISTORY: usize = 10;
@@ -84,21 +84,33 @@ impl Identity {
     }
 }
 
-/// What the user asked for after `@` (`latest`, `3.16`, `^1.2`, an exact tag), and whether
-/// prereleases count.
+/// What the user asked for: after `@` (`latest`, `3.16`, `^1.2`, an exact tag), whether
+/// prereleases count, and the executables named with `--bin`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     pub version: String,
     #[serde(default)]
     pub pre: bool,
+    /// `--bin NAME` or `--bin NAME=LINK`, as typed (format 3; none: the catalog entry's
+    /// executables, or the one named after the tool). A project's lock keeps them apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bin: Vec<names::WantedBin>,
+}
+
+impl Requirement {
+    /// `version` (`pre` as given), asking for no executables by name.
+    pub fn new(version: &str, pre: bool) -> Requirement {
+        Requirement {
+            version: version.to_owned(),
+            pre,
+            bin: Vec::new(),
+        }
+    }
 }
 
 impl Default for Requirement {
     fn default() -> Self {
-        Requirement {
-            version: "latest".to_owned(),
-            pre: false,
-        }
+        Requirement::new("latest", false)
     }
 }
 
@@ -235,41 +247,11 @@ pub struct Activation {
 }
 
 impl Record {
-    /// The executables the active version has, as `--bin` asks for them (`NAME=LINK` where its
-    /// link is neither its file's name nor the name haul gives that file): none when it has
-    /// only the one named after the tool, which is what asking for nothing gives.
-    pub fn asked_bins(&self) -> Vec<names::WantedBin> {
-        let bins: Vec<names::WantedBin> = self
-            .active()
-            .map(|v| {
-                v.bins
-                    .iter()
-                    .map(|b| {
-                        use crate::platform::file_name::{exe_stem, plain_name};
-                        let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
-                        let file = b.path.rsplit('/').next().unwrap_or(&b.path);
-                        let stem = exe_stem(file).unwrap_or(file);
-                        // Linked under its file's own name (`gizmo-static`, `lua5.4`), or
-                        // under the name haul gives a file with a platform suffix
-                        // (`tool_linux_amd64` as `tool`): asked for by that name. Otherwise the
-                        // link was named with `--bin NAME=LINK`: the file is asked for by its
-                        // own name, exactly.
-                        if link == stem || plain_name(file).as_deref() == Some(link) {
-                            names::WantedBin::plain(link)
-                        } else {
-                            names::WantedBin {
-                                name: stem.to_owned(),
-                                link: Some(link.to_owned()),
-                            }
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        match bins.as_slice() {
-            [only] if only.name == self.name && only.link.is_none() => Vec::new(),
-            _ => bins,
-        }
+    /// The executables the user asked for with `--bin` (or `bin` in `haul.toml`), as they
+    /// typed them, for the active version: an install or upgrade with no `--bin` asks for the
+    /// same. Empty: the catalog entry's, or the one named after the tool.
+    pub fn asked_bins(&self) -> &[names::WantedBin] {
+        &self.requirement.bin
     }
 
     /// A record for a tool that has nothing stored yet.
@@ -398,6 +380,7 @@ impl Record {
                     self.requirement = Requirement {
                         version: version.version.clone(),
                         pre: false,
+                        bin: self.requirement.bin.clone(),
                     };
                 }
             }
@@ -565,23 +548,93 @@ fn read(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
         return if record.format > FORMAT {
             Err(ParseError::Newer(record.format))
         } else {
-            Ok(record)
+            Ok(migrate(record))
         };
     }
     let probe: Probe =
         serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))?;
     match (probe.format, probe.schema) {
         (Some(format), _) if format > FORMAT => Err(ParseError::Newer(format)),
-        (Some(_), _) => {
-            serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))
-        }
+        (Some(_), _) => serde_json::from_str(text)
+            .map(migrate)
+            .map_err(|err| ParseError::Damaged(err.to_string())),
         (None, Some(1)) => {
             let old: RecordV1 =
                 serde_json::from_str(text).map_err(|err| ParseError::Damaged(err.to_string()))?;
-            Ok(convert_v1(old, bin_dir))
+            Ok(migrate(convert_v1(old, bin_dir)))
         }
         (None, Some(schema)) => Err(ParseError::Newer(schema)),
         (None, None) => Err(ParseError::Damaged("it names no format".to_owned())),
+    }
+}
+
+/// A record of an earlier format, in this one. Formats 1 and 2 did not keep the `--bin` the
+/// user typed: it is read back from each version's executables, as those haul versions did on
+/// every install (see [`bins_as_installed`]), once.
+fn migrate(mut record: Record) -> Record {
+    if record.format < 3 {
+        let asked = |key: &str| {
+            record
+                .versions
+                .get(key)
+                .map(|v| bins_as_installed(&record, v))
+                .unwrap_or_default()
+        };
+        let bin = record.active.as_deref().map(asked).unwrap_or_default();
+        let history: Vec<Vec<names::WantedBin>> =
+            record.history.iter().map(|a| asked(&a.version)).collect();
+        record.requirement.bin = bin;
+        for (activation, bin) in record.history.iter_mut().zip(history) {
+            if let Some(requirement) = &mut activation.requirement {
+                requirement.bin = bin;
+            }
+        }
+    }
+    record.format = FORMAT;
+    record
+}
+
+/// The executables `installed` has, as `--bin` would ask for them: a link under its file's own
+/// name (`gizmo-static`, `lua5.4`), or under the name haul gives a file with a platform suffix
+/// (`tool_linux_amd64` as `tool`), by that name; any other link as `--bin FILE=LINK`. None
+/// when it has only the one named after the tool, which asking for nothing gives, unless the
+/// tool is named after that executable rather than its repository (`--bin kubens` of
+/// `ahmetb/kubectx`). A guess (`--bin k-64=k` reads as `k`), made only for records that kept
+/// no `--bin`.
+fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::WantedBin> {
+    use crate::platform::file_name::{exe_stem, plain_name};
+    let bins: Vec<names::WantedBin> = installed
+        .bins
+        .iter()
+        .map(|b| {
+            let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
+            let file = b.path.rsplit('/').next().unwrap_or(&b.path);
+            let stem = exe_stem(file).unwrap_or(file);
+            if link == stem || plain_name(file).as_deref() == Some(link) {
+                names::WantedBin::plain(link)
+            } else {
+                names::WantedBin {
+                    name: stem.to_owned(),
+                    link: Some(link.to_owned()),
+                }
+            }
+        })
+        .collect();
+    let name = &record.name;
+    let named_by_it = record
+        .identity
+        .product
+        .as_ref()
+        .is_some_and(|p| p.bin == *name)
+        && record
+            .identity
+            .source
+            .strip_prefix("github:")
+            .and_then(|repo| repo.rsplit('/').next())
+            .is_some_and(|repo| !repo.eq_ignore_ascii_case(name));
+    match bins.as_slice() {
+        [only] if only.name == *name && only.link.is_none() && !named_by_it => Vec::new(),
+        _ => bins,
     }
 }
 
@@ -775,10 +828,7 @@ mod tests {
     }
 
     fn pin(version: &str) -> Requirement {
-        Requirement {
-            version: version.to_owned(),
-            pre: false,
-        }
+        Requirement::new(version, false)
     }
 
     /// With no version made active before still stored, the one that takes the active one's
@@ -950,9 +1000,73 @@ mod tests {
         assert_eq!(r.active().unwrap().artifacts[0].sha256, "ab");
         assert_eq!(r.links[0].path, Path::new("/home/u/.local/bin/fd"));
         assert_eq!(r.requirement, Requirement::default());
-        // Written again, it reads back as format 2, unchanged.
+        // Written again, it reads back in this format, unchanged.
         let text = serde_json::to_string(&r).unwrap();
         assert_eq!(parse(&text, Path::new("/elsewhere")).unwrap(), r);
+    }
+
+    /// Format 2 kept no `--bin`: it is read back from each version's executables, once.
+    #[test]
+    fn records_of_format_2_learn_what_was_asked_for() {
+        let record = |name: &str, source: &str, bins: &[(&str, &str)]| {
+            let mut r = Record::new(name, identity(source, name), Requirement::new("1", false));
+            let mut v = installed("1.0.0", &[]);
+            v.bins = bins
+                .iter()
+                .map(|(link, path)| Bin {
+                    link: (*link).to_owned(),
+                    path: (*path).to_owned(),
+                    size: None,
+                    modified: None,
+                })
+                .collect();
+            r.add_version("1.0.0", v);
+            r.activate("1.0.0", &[PathBuf::from("/b")], 1);
+            r.add_version("2.0.0", installed("2.0.0", &[name]));
+            r.activate("2.0.0", &[PathBuf::from("/b")], 2);
+            r.format = 2;
+            parse(&serde_json::to_string(&r).unwrap(), Path::new("/")).unwrap()
+        };
+        let asked = |r: &Record| {
+            r.asked_bins()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        let then = |r: &Record, version: &str| {
+            let a = r.history.iter().find(|a| a.version == version).unwrap();
+            a.requirement
+                .as_ref()
+                .unwrap()
+                .bin
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        // The active version has only the one named after the tool: nothing was asked for. The
+        // version before it had a link of another name, and a platform-suffixed file.
+        let r = record(
+            "w",
+            "github:o/w",
+            &[("w", "d/w_linux_amd64"), ("wk", "d/w"), ("x", "d/x")],
+        );
+        assert_eq!(r.format, FORMAT);
+        assert!(asked(&r).is_empty());
+        assert_eq!(then(&r, "1.0.0"), ["w", "w=wk", "x"]);
+        assert!(then(&r, "2.0.0").is_empty());
+        // A tool named after its executable, not its repository (`--bin kubens`), asked for it.
+        let r = record("kubens", "github:o/kubectx", &[]);
+        assert_eq!(asked(&r), ["kubens"]);
+        // Written again, it is read as it is.
+        let text = serde_json::to_string(&r).unwrap();
+        assert_eq!(parse(&text, Path::new("/")).unwrap(), r);
+        // What a record asks for is checked as `--bin` checks it.
+        let bad = text.replacen(r#""bin":["kubens"]"#, r#""bin":["../x"]"#, 1);
+        assert_ne!(bad, text);
+        assert!(matches!(
+            parse(&bad, Path::new("/")),
+            Err(ParseError::Damaged(_))
+        ));
     }
 
     #[test]

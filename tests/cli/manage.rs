@@ -757,24 +757,8 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
 /// others without a word, and `upgrade` lost a link's own name.
 #[test]
 fn a_tool_keeps_the_executables_it_was_installed_with() {
-    use crate::support::archive;
     let env = TestEnv::new();
-    // A release of two programs: `first` and `second`, each printing its name.
-    let publish_two = |repo: &str, first: &str, second: &str, version: &str| {
-        let tool = repo.split('/').nth(1).unwrap_or(repo);
-        env.server
-            .release(repo, &format!("v{version}"))
-            .asset(
-                &crate::support::host_asset(tool, version, ".tar.gz"),
-                &archive::gz(&archive::tar(&[
-                    archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
-                    archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
-                ])),
-            )
-            .checksums("checksums.txt")
-            .publish();
-    };
-    publish_two("acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -789,12 +773,12 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=w"])
         .expect_code(0);
     // Linked under the name of another program of the release.
-    publish_two("acme/gizmo", "gizmo", "gizmo-lite", "1.0.0");
+    publish_two(&env, "acme/gizmo", "gizmo", "gizmo-lite", "1.0.0");
     env.run(&["install", "acme/gizmo@1.0.0", "--bin", "gizmo-lite=gizmo"])
         .expect_code(0);
-    publish_two("acme/kit", "alpha", "beta", "2.0.0");
+    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
     publish_simple(&env.server, "acme/widget", "2.0.0");
-    publish_two("acme/gizmo", "gizmo", "gizmo-lite", "2.0.0");
+    publish_two(&env, "acme/gizmo", "gizmo", "gizmo-lite", "2.0.0");
     env.run(&["install", "acme/kit", "acme/widget", "acme/gizmo"])
         .expect_code(0);
     assert_eq!(
@@ -817,21 +801,217 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
         .expect_code(2)
         .stderr_has("`haul install widget --bin widget=w --bin gadget`");
     // Installed again by its own name, too.
-    publish_two("acme/kit", "alpha", "beta", "3.0.0");
+    publish_two(&env, "acme/kit", "alpha", "beta", "3.0.0");
     env.run(&["install", "alpha@3.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "3.0.0")));
     // An executable whose own name ends in what reads as a platform word is asked for by
     // that name, not taken for `stat` with a suffix.
-    publish_two("acme/stat", "stat", "stat-static", "1.0.0");
+    publish_two(&env, "acme/stat", "stat", "stat-static", "1.0.0");
     env.run(&["install", "acme/stat@1.0.0", "--bin", "stat-static"])
         .expect_code(0);
-    publish_two("acme/stat", "stat", "stat-static", "2.0.0");
+    publish_two(&env, "acme/stat", "stat", "stat-static", "2.0.0");
     env.run(&["upgrade", "--latest", "stat-static"])
         .expect_code(0);
     assert_eq!(
         env.installed_bytes("stat-static"),
         Some(program("stat-static", "2.0.0"))
     );
+}
+
+/// A release of two programs, `first` and `second` (in `d/`), each printing its name.
+fn publish_two(env: &TestEnv, repo: &str, first: &str, second: &str, version: &str) {
+    use crate::support::archive;
+    let tool = repo.split('/').nth(1).unwrap_or(repo);
+    env.server
+        .release(repo, &format!("v{version}"))
+        .asset(
+            &crate::support::host_asset(tool, version, ".tar.gz"),
+            &archive::gz(&archive::tar(&[
+                archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
+                archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
+            ])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+}
+
+/// The record of `tool`, as JSON.
+fn record_json(env: &TestEnv, tool: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(env.home().join(format!("records/{tool}.json"))).unwrap())
+        .unwrap()
+}
+
+/// What `--bin` asked for is what a later install with no `--bin` asks for, exactly as typed:
+/// read back from the links, `--bin k-64=k` (a link that is the name haul gives `k-64` of its
+/// own) was taken for the executable `k`, and another program of the release was linked in
+/// its place.
+#[test]
+fn the_executables_asked_for_are_kept_as_typed() {
+    let env = TestEnv::new();
+    publish_two(&env, "acme/k", "k-64", "k", "1.0.0");
+    env.run(&["install", "acme/k@1.0.0", "--bin", "k-64=k"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("k"), Some(program("k-64", "1.0.0")));
+    assert_eq!(
+        record_json(&env, "k-64")["requirement"]["bin"],
+        serde_json::json!(["k-64=k"])
+    );
+    publish_two(&env, "acme/k", "k-64", "k", "2.0.0");
+    env.run(&["install", "acme/k"]).expect_code(0);
+    assert_eq!(env.installed_bytes("k"), Some(program("k-64", "2.0.0")));
+    publish_two(&env, "acme/k", "k-64", "k", "3.0.0");
+    env.run(&["upgrade", "--latest", "k-64"]).expect_code(0);
+    assert_eq!(env.installed_bytes("k"), Some(program("k-64", "3.0.0")));
+    // A rollback brings back what was asked for then.
+    env.run(&[
+        "install",
+        "acme/k@2.0.0",
+        "--bin",
+        "k-64=k",
+        "--bin",
+        "k=kk",
+    ])
+    .expect_code(0);
+    assert_eq!(env.installed_bytes("kk"), Some(program("k", "2.0.0")));
+    env.run(&["rollback", "k-64"]).expect_code(0);
+    assert_eq!(env.installed_bytes("k"), Some(program("k-64", "3.0.0")));
+    assert_eq!(env.installed_bytes("kk"), None);
+    env.run(&["install", "acme/k"]).expect_code(0);
+    assert_eq!(env.installed_bytes("kk"), None);
+    assert_eq!(
+        record_json(&env, "k-64")["requirement"]["bin"],
+        serde_json::json!(["k-64=k"])
+    );
+}
+
+/// A kept `--bin FILE=LINK` whose file a later release renames, leaving one program, links
+/// that program (as a release's only program is the tool's): `install OWNER/REPO` failed
+/// where `upgrade` worked.
+#[test]
+fn a_kept_executable_renamed_by_the_release_is_still_the_tool() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let publish = |file: &str, version: &str| {
+        env.server
+            .release("acme/ren", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("ren", version, ".tar.gz"),
+                &archive::gz(&archive::tar(&[archive::exe(
+                    &format!("d/{file}{EXE}"),
+                    &program(file, version),
+                )])),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    };
+    publish("ren-x", "1.0.0");
+    env.run(&["install", "acme/ren@1.0.0", "--bin", "ren-x=r"])
+        .expect_code(0);
+    publish("ren", "2.0.0");
+    env.run(&["install", "acme/ren"]).expect_code(0);
+    assert_eq!(env.installed_bytes("r"), Some(program("ren", "2.0.0")));
+    // Typed again, the name must be there.
+    env.run(&["install", "acme/ren@2.0.0", "--bin", "ren-x=r", "--force"])
+        .expect_code(1)
+        .stderr_has("no executable named `ren-x`");
+    assert_eq!(env.installed_bytes("r"), Some(program("ren", "2.0.0")));
+}
+
+/// Fewer executables asked for than a stored version has: the others are unlinked and the
+/// record asks for the ones named (a stored version with more was taken as it was, keeping
+/// links the record no longer asked for).
+#[test]
+fn asking_for_fewer_executables_unlinks_the_others() {
+    let env = TestEnv::new();
+    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "beta",
+    ])
+    .expect_code(0);
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), None);
+    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
+    env.run(&["upgrade", "--latest", "alpha"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), None);
+}
+
+/// A record written before haul kept the `--bin` typed (format 2) still keeps its executables
+/// (read back from its links once), and is written in this format on its next change.
+#[test]
+fn a_format_2_record_keeps_its_executables() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=w"])
+        .expect_code(0);
+    let path = env.home().join("records/widget.json");
+    let mut record = record_json(&env, "widget");
+    record["format"] = serde_json::json!(2);
+    let strip = |requirement: &mut serde_json::Value| {
+        requirement.as_object_mut().unwrap().remove("bin").unwrap();
+    };
+    strip(&mut record["requirement"]);
+    for activation in record["history"].as_array_mut().unwrap() {
+        strip(&mut activation["requirement"]);
+    }
+    std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
+    assert_eq!(env.installed_bytes("widget"), None);
+    let record = record_json(&env, "widget");
+    assert_eq!(record["format"], serde_json::json!(3));
+    assert_eq!(
+        record["requirement"]["bin"],
+        serde_json::json!(["widget=w"])
+    );
+}
+
+/// A catalog tool installed with no `--bin` asks for what its entry names now: an entry that
+/// drops an executable a release dropped installs the release (it failed, asking for the
+/// executables the tool had).
+#[test]
+fn a_catalog_tool_follows_its_entrys_executables() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let entry = |bins: &str| {
+        std::fs::write(
+            env.config_path(),
+            format!("[[tool]]\nname = \"kx\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [{bins}]\n"),
+        )
+        .unwrap();
+    };
+    entry("\"alpha\", \"beta\"");
+    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
+    env.run(&["install", "kx@1.0.0"]).expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
+    env.server
+        .release("acme/kit", "v2.0.0")
+        .asset(
+            &crate::support::host_asset("kit", "2.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[archive::exe(
+                &format!("d/alpha{EXE}"),
+                &program("alpha", "2.0.0"),
+            )])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    entry("\"alpha\"");
+    env.run(&["upgrade", "--latest", "kx"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), None);
 }
 
 /// A catalog tool installed with `--bin NAME=LINK` keeps that link when installed again by its
