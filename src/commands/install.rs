@@ -96,6 +96,7 @@ pub fn run(
         failing: Failing::Alone,
         json,
         takes_force: true,
+        stayed: Vec::new(),
     };
     run_with(ctx, runtime, http, items, &opts, &batch)
 }
@@ -107,6 +108,8 @@ pub struct Batch {
     pub failing: Failing,
     pub json: bool,
     pub takes_force: bool,
+    /// Tools left as they are before the batch (`upgrade`'s pinned ones): unchanged.
+    pub stayed: Vec<Outcome>,
 }
 
 /// `--json`'s summary of a batch that never started because some of its tools failed first
@@ -183,6 +186,7 @@ fn finish(
             }
         }
     }
+    summary.unchanged.extend(how.stayed.iter().map(done));
     if how.json {
         ctx.printer.json(&summary)?;
     }

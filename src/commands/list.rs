@@ -21,8 +21,9 @@ struct ListEntry {
     tag: String,
     /// `github:OWNER/REPO` or `catalog:NAME`; `haul install` accepts it back.
     source: String,
-    /// What was asked for: `latest`, `3.16`, `^1.2`, an exact version or tag.
-    requirement: String,
+    /// What was asked for: `latest`, `3.16`, `^1.2`, an exact version or tag; for a version
+    /// not active (`--all`), what it was last made active under (null: never, or not known).
+    requirement: Option<String>,
     active: bool,
     asset: String,
     url: String,
@@ -202,7 +203,17 @@ fn entry(
         key: key.to_owned(),
         tag: version.tag.clone(),
         source: record.identity.source.clone(),
-        requirement: record.requirement.version.clone(),
+        requirement: if active {
+            Some(record.requirement.version.clone())
+        } else {
+            record
+                .history
+                .iter()
+                .rev()
+                .find(|a| a.version == key)
+                .and_then(|a| a.requirement.as_ref())
+                .map(|r| r.version.clone())
+        },
         active,
         asset: first.map(|a| a.asset.clone()).unwrap_or_default(),
         url: first.map(|a| a.url.clone()).unwrap_or_default(),

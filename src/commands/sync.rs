@@ -118,6 +118,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         failing: Failing::Together,
         json: args.json,
         takes_force: false,
+        stayed: Vec::new(),
     };
     let code = run_with(ctx, &runtime, &http, &items, &opts, &how)?;
     if code == ExitCode::Success

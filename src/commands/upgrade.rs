@@ -34,7 +34,19 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
              TOOL@VERSION` installs a given one",
         )?;
     }
-    let (records, damaged) = selected(&args.tools, ctx)?;
+    let (records, damaged) = match selected(&args.tools, ctx) {
+        Ok(found) => found,
+        Err(err) => {
+            // A name not installed upgrades nothing: with `--json`, stdout still has the
+            // summary, every tool named under `failed`.
+            if args.json {
+                print_none_upgraded(ctx, args, &settings, &err)?;
+            }
+            return Err(err);
+        }
+    };
+    // Tools that stay where they are (pinned): unchanged, in `--json`'s summary too.
+    let mut stayed = Vec::new();
     let none = records.is_empty() && damaged.is_empty();
     // What stays is part of a dry run's answer (shown with `-q`), and news in an upgrade.
     let stays = |text: &str| {
@@ -67,6 +79,9 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
                 "{} stays at {} (pinned; `--latest` moves it)",
                 record.name, record.requirement.version
             ));
+            if let Some(key) = record.active.clone() {
+                stayed.push(crate::install::Outcome::Unchanged { record, key });
+            }
             continue;
         }
         items.push(Item {
@@ -101,8 +116,37 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
         failing: crate::install::batch::Failing::Alone,
         json: args.json,
         takes_force: false,
+        stayed,
     };
     crate::commands::install::run_with(ctx, &runtime, &http, &items, &opts, &how)
+}
+
+/// `--json`'s summary when a tool named is not installed: that one with its error, the
+/// others not upgraded because of it.
+fn print_none_upgraded(
+    ctx: &Context,
+    args: &UpgradeArgs,
+    settings: &InstallSettings,
+    err: &anyhow::Error,
+) -> Result<()> {
+    let missing = match err.downcast_ref::<crate::error::Failure>() {
+        Some(crate::error::Failure::NotInstalled { query }) => Some(query.as_str()),
+        _ => None,
+    };
+    let error = crate::error::Report::of(err).one_line();
+    let failed = args
+        .tools
+        .iter()
+        .map(|tool| {
+            let why = if missing.is_none_or(|m| m == tool) {
+                error.clone()
+            } else {
+                "not upgraded, because another tool named is not installed".to_owned()
+            };
+            (tool.clone(), why)
+        })
+        .collect();
+    crate::commands::install::print_not_started(ctx, &settings.bin_dir, failed)
 }
 
 /// What would change, without changing it.

@@ -1580,8 +1580,45 @@ fn outdated_says_what_it_could_not_check() {
     assert_eq!(rows[1]["outdated"], true);
 }
 
-/// `upgrade --json` prints its summary when nothing moves; a dry run has no JSON form, so
-/// asking for one is a usage error rather than silently ignored.
+/// `list --all --json` gives each version the requirement it was last made active under, and
+/// null for one never active: every row had the tool's current requirement.
+#[test]
+fn list_all_gives_each_version_its_own_requirement() {
+    let env = TestEnv::new();
+    for version in ["1.0.0", "1.1.0", "1.2.0"] {
+        publish_simple(&env.server, "acme/widget", version);
+    }
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@1.1"]).expect_code(0);
+    env.run(&["exec", "widget@1.2.0", "--", "x"]).expect_code(0);
+    let list = env.run(&["list", "--all", "--json"]).json();
+    let requirement = |version: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["version"] == version)
+            .map(|row| row["requirement"].clone())
+    };
+    assert_eq!(
+        requirement("1.0.0"),
+        Some(serde_json::json!("1.0.0")),
+        "{list}"
+    );
+    assert_eq!(
+        requirement("1.1.0"),
+        Some(serde_json::json!("1.1.x")),
+        "{list}"
+    );
+    assert_eq!(
+        requirement("1.2.0"),
+        Some(serde_json::Value::Null),
+        "{list}"
+    );
+}
+
+/// `upgrade --json` prints its summary when nothing moves, a pinned tool among the unchanged
+/// (it was in no list), and when a tool named is not installed (stdout was empty); a dry run
+/// has no JSON form, so asking for one is a usage error rather than silently ignored.
 #[test]
 fn upgrade_json_when_nothing_moves() {
     let env = TestEnv::new();
@@ -1594,7 +1631,30 @@ fn upgrade_json_when_nothing_moves() {
     let run = env.run(&["upgrade", "--json"]);
     run.expect_code(0)
         .stderr_has("widget stays at 1.0.0 (pinned");
-    assert_eq!(run.json()["unchanged"], serde_json::json!([]));
+    let unchanged = &run.json()["unchanged"];
+    assert_eq!(unchanged.as_array().map(Vec::len), Some(1), "{unchanged}");
+    assert_eq!(unchanged[0]["name"], "widget");
+    assert_eq!(unchanged[0]["version"], "1.0.0");
+    let run = env.run(&["upgrade", "--json", "widget", "nosuchtool"]);
+    run.expect_code(1)
+        .stderr_has("`nosuchtool` is not installed");
+    let failed = &run.json()["failed"];
+    assert_eq!(failed[0]["tool"], "widget");
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not upgraded"),
+        "{failed}"
+    );
+    assert_eq!(failed[1]["tool"], "nosuchtool");
+    assert!(
+        failed[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("`nosuchtool` is not installed"),
+        "{failed}"
+    );
     env.run(&["upgrade", "--dry-run", "--json"])
         .expect_code(2)
         .stderr_has("cannot be used with");
