@@ -291,6 +291,31 @@ impl std::fmt::Display for WantedBin {
     }
 }
 
+/// `--bin`s that would make two links of one name (`--bin alpha=x --bin beta=x`, `--bin a
+/// --bin a`; told apart without regard to case, as a bin dir on Windows or macOS does): one
+/// would be lost, so it is a usage error.
+pub fn distinct_links(bins: &[WantedBin]) -> Result<(), UserError> {
+    for (i, bin) in bins.iter().enumerate() {
+        let link = bin.link_name();
+        if let Some(other) = bins[..i]
+            .iter()
+            .find(|other| other.link_name().eq_ignore_ascii_case(link))
+        {
+            return Err(UserError::new(format!(
+                "`--bin {other}` and `--bin {bin}` would both be linked as `{link}`"
+            ))
+            .hint("give each executable its own name (`--bin NAME=LINK`)")
+            .exit(ExitCode::Usage));
+        }
+    }
+    Ok(())
+}
+
+/// The file's name in `NAME=LINK` (`kubectx` of `kubectx=kc`), or `NAME` itself.
+pub fn bin_file(bin: &str) -> &str {
+    bin.split_once('=').map_or(bin, |(file, _)| file)
+}
+
 impl TryFrom<String> for WantedBin {
     type Error = UserError;
     fn try_from(text: String) -> Result<WantedBin, UserError> {
@@ -305,6 +330,11 @@ impl From<WantedBin> for String {
 }
 
 impl WantedBin {
+    /// The name it is linked as: `LINK`, else `NAME`.
+    pub fn link_name(&self) -> &str {
+        self.link.as_deref().unwrap_or(&self.name)
+    }
+
     /// `NAME` or `NAME=LINK` (`--bin`, and the catalog's `bins`); both are checked as file
     /// names.
     pub fn parse(text: &str) -> Result<WantedBin, UserError> {

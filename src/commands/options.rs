@@ -90,12 +90,15 @@ pub fn resolve(
     // with (`--bin kubectx --bin kubens`, `--bin widget=wg`, a catalog tool's `--bin
     // kubens=kn`), as `upgrade` keeps them: a new version would otherwise unlink them without
     // a word. `--bin` asks for others.
-    if overrides.bins.is_empty()
-        && let Some(record) = installed
-            .iter()
-            .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
+    if let Some(record) = installed
+        .iter()
+        .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
     {
-        tool.keep_bins(record);
+        if overrides.bins.is_empty() {
+            tool.keep_bins(record);
+        } else {
+            tool.typed_as_kept(record);
+        }
     }
     Ok(tool)
 }
@@ -123,24 +126,49 @@ fn resolve_tool(
                 return Err(err);
             };
             // The installed tool of that name: its repository, and its executable when that is
-            // not the repository's name.
+            // not the repository's name. (A catalog tool whose entry went is one of these: it
+            // asks for the executables it has.)
             let mut overrides_here = Overrides {
                 bins: overrides.bins.clone(),
                 asset: overrides.asset.clone(),
                 pre: overrides.pre,
             };
-            if let Some(product) = &record.identity.product
-                && overrides_here.bins.is_empty()
-                && !product.bin.eq_ignore_ascii_case(&repo.name)
+            let product_bin = record
+                .identity
+                .product
+                .as_ref()
+                .map(|p| crate::names::bin_file(&p.bin));
+            if let Some(bin) = product_bin
+                && !bin.eq_ignore_ascii_case(&repo.name)
             {
-                overrides_here.bins = vec![WantedBin::plain(&product.bin)];
+                match overrides_here.bins.first() {
+                    None => overrides_here.bins = vec![WantedBin::plain(bin)],
+                    // `--bin` names the tool by its first executable: another one first would
+                    // be another tool of the repository, not this one.
+                    Some(first) if first.name != bin => {
+                        return Err(UserError::new(format!(
+                            "`{name}` is the tool of `{repo}` named after its executable `{bin}`: \
+                             `--bin {first}` first would make another tool"
+                        ))
+                        .hint(format!(
+                            "name `{bin}` first (`haul install {name} --bin {bin} --bin {first}`), \
+                             or install `{repo} --bin {first}` as a tool of its own"
+                        ))
+                        .exit(ExitCode::Usage));
+                    }
+                    Some(_) => {}
+                }
             }
             let by_repo = ToolSpec {
                 target: Target::Repo(repo),
                 req: spec.req.clone(),
                 raw: spec.raw.clone(),
             };
-            Tool::resolve(&by_repo, catalog, &overrides_here)
+            let mut tool = Tool::resolve(&by_repo, catalog, &overrides_here)?;
+            if overrides.bins.is_empty() {
+                tool.keep_installed_bins(record);
+            }
+            Ok(tool)
         }
         Ok(tool) => match installed_with_its_bin(&tool, spec, overrides, installed) {
             None => Ok(tool),

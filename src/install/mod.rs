@@ -25,7 +25,7 @@ use crate::names::{self, NameKind, WantedBin};
 use crate::output::{Bar, Printer};
 use crate::platform::Platform;
 use crate::platform::host::HostRuntime;
-use crate::request::tool::Tool;
+use crate::request::tool::{BinsFrom, Tool};
 use crate::resolve::release::Release;
 use crate::resolve::{self, Part, Resolved};
 use crate::store::record::{Artifact, Bin, Installed};
@@ -289,7 +289,6 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
     let Ready::Change(pending) = ready else {
         return Ok(Vec::new());
     };
-    let origin = tool.origin();
     let outcome = env.store.dry_run(&pending.name, |now| {
         plan::commit(
             now,
@@ -302,7 +301,6 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
                 force: opts.force,
                 offers_force: opts.offers_force(),
                 linking: opts.linking.clone(),
-                origin: &origin,
                 upgrade: opts.upgrade,
             },
             None,
@@ -626,13 +624,31 @@ fn executables_of(
         part.bins.clone()
     };
     let found = executables::scan(dest)?;
-    let choose = if tool.bins_typed() {
-        executables::choose_named
-    } else {
-        executables::choose_bins
+    let choose = match tool.bins_from {
+        BinsFrom::User => executables::choose_named,
+        BinsFrom::Record | BinsFrom::Installed => executables::choose_kept,
+        BinsFrom::Nobody | BinsFrom::Catalog => executables::choose_bins,
     };
     let chosen = choose(&found, &wanted, platform).map_err(|err| {
-        if tool.bins_named() && err.hint.is_some() {
+        if tool.bins_from == BinsFrom::Record {
+            // Asked for because the tool was installed with them: say so, and what chooses
+            // again (`upgrade` takes no `--bin`).
+            let asked: Vec<String> = tool.bins.iter().map(|b| format!("--bin {b}")).collect();
+            UserError {
+                message: format!(
+                    "{} (`{}` was installed with `{}`)",
+                    err.message,
+                    tool.name,
+                    asked.join(" ")
+                ),
+                hint: Some(format!(
+                    "choose among the executables listed: `haul install {}@VERSION --bin NAME...` \
+                     installs it with those",
+                    tool.name
+                )),
+                ..err
+            }
+        } else if tool.bins_named() && err.hint.is_some() {
             // The user named the executables already; the list of what is there is the help.
             UserError {
                 hint: Some("choose among the executables listed with `--bin NAME`".to_owned()),
@@ -729,7 +745,6 @@ async fn commit(
     let requirement = tool.requirement();
     let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
     let (offers_force, upgrade) = (opts.offers_force(), opts.upgrade);
-    let origin = tool.origin();
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
     let outcome = tokio::task::spawn_blocking(move || {
@@ -745,7 +760,6 @@ async fn commit(
                     force,
                     offers_force,
                     linking,
-                    origin: &origin,
                     upgrade,
                 },
                 staging,

@@ -94,7 +94,7 @@ pub fn existing<'a>(records: &'a Records, tool: &Tool, force: bool) -> Result<Op
         return Ok(None);
     }
     if let Some(other) = records.ok.iter().find(|r| r.name == tool.name) {
-        return Err(name_taken(&other.name, &other.identity.source, &tool.source_label()).into());
+        return Err(name_taken(other, &identity).into());
     }
     if let Some(damaged) = records.damaged.iter().find(|d| d.name == tool.name) {
         return Err(damaged.error.clone().into());
@@ -102,9 +102,27 @@ pub fn existing<'a>(records: &'a Records, tool: &Tool, force: bool) -> Result<Op
     Ok(None)
 }
 
-fn name_taken(name: &str, theirs: &str, ours: &str) -> UserError {
+/// `installed` has the name the tool `ours` would take.
+fn name_taken(installed: &Record, ours: &Identity) -> UserError {
+    let (name, theirs) = (&installed.name, &installed.identity.source);
+    let product = |identity: &Identity| {
+        identity
+            .product
+            .as_ref()
+            .map_or_else(|| name.clone(), |p| names::bin_file(&p.bin).to_owned())
+    };
+    // Of one source, they are told apart by what each is of it.
+    let why = if theirs.eq_ignore_ascii_case(&ours.source) {
+        format!(
+            "it is the tool of `{theirs}` for `{}`; this is the one for `{}`",
+            product(&installed.identity),
+            product(ours)
+        )
+    } else {
+        format!("`{}` is another tool of the same name", ours.source)
+    };
     UserError::new(format!("`{name}` is already installed from `{theirs}`"))
-        .caused_by(format!("`{ours}` is another tool of the same name"))
+        .caused_by(why)
         .hint(format!(
             "pass `--force` to replace it, or `haul uninstall {name}` first"
         ))
@@ -299,8 +317,6 @@ pub struct Wanted<'a> {
     /// Whether the command takes `--force` (its messages may suggest it).
     pub offers_force: bool,
     pub linking: Linking,
-    /// Where the tool comes from, for messages.
-    pub origin: &'a str,
     /// An upgrade of an installed tool: one uninstalled while it was being upgraded is not
     /// installed again.
     pub upgrade: bool,
@@ -428,7 +444,7 @@ fn start(now: &Now<'_>, wanted: &Wanted<'_>) -> Result<Start> {
             )
         }
         Current::Record(r) => {
-            return Err(name_taken(&r.name, &r.identity.source, wanted.origin).into());
+            return Err(name_taken(r, &wanted.identity).into());
         }
         Current::None if wanted.upgrade => {
             return Err(UserError::new(format!(

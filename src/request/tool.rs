@@ -77,6 +77,9 @@ pub enum BinsFrom {
     /// The user, when the tool was installed (the record keeps their `--bin`): asked for
     /// again, a release whose only program is another name still being the tool's.
     Record,
+    /// Nobody named them, and no catalog entry does now (it went): the executables the tool
+    /// has, asked for as [`BinsFrom::Record`] asks, and not kept as the user's.
+    Installed,
 }
 
 /// What the command line adds to every tool it names.
@@ -95,6 +98,7 @@ impl Tool {
         catalog: &Catalog,
         overrides: &Overrides,
     ) -> Result<Tool, UserError> {
+        names::distinct_links(&overrides.bins)?;
         let query = VersionQuery {
             req: spec.req.clone(),
             pre: overrides.pre,
@@ -120,7 +124,8 @@ impl Tool {
         if let Some(entry) = only
             && overrides.asset.is_none()
             && (overrides.bins.is_empty()
-                || overrides.bins.first().map(|b| &b.name) == entry.bins().first())
+                || overrides.bins.first().map(|b| b.name.as_str())
+                    == entry.bins().first().map(|b| names::bin_file(b)))
         {
             return from_entry(entry, query, overrides);
         }
@@ -201,9 +206,10 @@ impl Tool {
                 .map(Regex::new)
                 .transpose()
                 .map_err(|_| unknown())?;
+            // No catalog entry is this tool (now): it asks for the executables it has.
             let (bins, bins_from) = match entry_of(record, &repo, catalog, &query) {
                 Some(entry) => (entry.bins, entry.bins_from),
-                None => (Vec::new(), BinsFrom::Nobody),
+                None => as_installed(record),
             };
             Tool {
                 name: record.name.clone(),
@@ -230,12 +236,30 @@ impl Tool {
         }
     }
 
+    /// [`Tool::keep_bins`] for a tool no catalog entry names (now): with no `--bin` kept, the
+    /// executables its active version has.
+    pub fn keep_installed_bins(&mut self, record: &Record) {
+        if record.asked_bins().is_empty() {
+            (self.bins, self.bins_from) = as_installed(record);
+        } else {
+            self.keep_bins(record);
+        }
+    }
+
+    /// `--bin` typed as the tool was installed with is the same request as none: the release's
+    /// only program may stand in for a file it renamed (a repair hint spells the kept `--bin`).
+    pub fn typed_as_kept(&mut self, record: &Record) {
+        if self.bins_from == BinsFrom::User && self.bins == record.asked_bins() {
+            self.bins_from = BinsFrom::Record;
+        }
+    }
+
     /// What the record keeps of what was asked for: the version, and the executables when the
     /// user named them (the catalog's are the catalog's to change).
     pub fn requirement(&self) -> Requirement {
         let bin = match self.bins_from {
             BinsFrom::User | BinsFrom::Record => self.bins.clone(),
-            BinsFrom::Nobody | BinsFrom::Catalog => Vec::new(),
+            BinsFrom::Nobody | BinsFrom::Catalog | BinsFrom::Installed => Vec::new(),
         };
         Requirement {
             bin,
@@ -284,12 +308,6 @@ impl Tool {
         !self.bins.is_empty()
     }
 
-    /// Whether the user named the executables on this command line: each must be there by its
-    /// name (a release's only program is not taken in place of one).
-    pub fn bins_typed(&self) -> bool {
-        self.bins_from == BinsFrom::User
-    }
-
     /// The repository name, as a naming hint for the selector.
     pub fn repo_name(&self) -> &str {
         match &self.source {
@@ -297,6 +315,18 @@ impl Tool {
             ToolSource::Template(_) => &self.name,
         }
     }
+}
+
+/// The executables `record`'s active version has, asked for again (none: the one named after
+/// the tool).
+fn as_installed(record: &Record) -> (Vec<WantedBin>, BinsFrom) {
+    let bins = record.active_bins_as_installed();
+    let from = if bins.is_empty() {
+        BinsFrom::Nobody
+    } else {
+        BinsFrom::Installed
+    };
+    (bins, from)
 }
 
 /// The catalog's tool (of an entry from `repo`) that `record` is, if any.
@@ -348,11 +378,12 @@ fn from_entry(
     let name = names::segment(NameKind::Tool, &entry.name)
         .map_err(|err| broken(err.message))?
         .to_owned();
+    // The tool is named after the executable's file (`kubectx` of `kubectx=kc`), whatever it
+    // is linked as.
     let primary = entry
         .bins()
         .first()
-        .cloned()
-        .unwrap_or_else(|| name.clone());
+        .map_or_else(|| name.clone(), |b| names::bin_file(b).to_owned());
     Ok(Tool {
         product: Product {
             bin: primary,

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::link;
 use super::{Bin, Link, Record, Store};
+use crate::names::WantedBin;
 
 /// Something missing or wrong with an installed tool on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -316,6 +317,25 @@ fn install_again(record: &Record, key: &str) -> String {
 /// Then by its repository and the executables it has (`OWNER/REPO`, `--bin NAME=LINK`...),
 /// which name it whether or not other tools of that repository are installed.
 pub fn spelled(record: &Record) -> (String, String) {
+    spelled_asking(record, record.asked_bins())
+}
+
+/// [`spelled`], asking for `bins` (what a version other than the active one was installed
+/// with): named by its name, the executables are said when they are not what it asks for now.
+fn spelled_asking(record: &Record, bins: &[WantedBin]) -> (String, String) {
+    let flags = bins.iter().fold(String::new(), |mut flags, bin| {
+        flags.push_str(" --bin ");
+        flags.push_str(&bin.to_string());
+        flags
+    });
+    let by_name = || {
+        let flags = if bins == record.asked_bins() {
+            String::new()
+        } else {
+            flags.clone()
+        };
+        (record.name.clone(), flags)
+    };
     let repo = record.identity.source.strip_prefix("github:");
     let Some(repo) = repo.filter(|repo| {
         !repo
@@ -323,31 +343,30 @@ pub fn spelled(record: &Record) -> (String, String) {
             .next()
             .is_some_and(|r| r.eq_ignore_ascii_case(&record.name))
     }) else {
-        return (record.name.clone(), String::new());
+        return by_name();
     };
     // Named by an executable the user asked for (`--bin`): the repository and the executables
     // asked for name it. Named otherwise (a catalog entry's name, `acd` for argo-cd's
     // `argocd`): that name does.
-    let asked = record.asked_bins();
     let named_by_a_bin = record.identity.product.as_ref().is_some_and(|product| {
-        product.bin == record.name && asked.iter().any(|b| b.name == product.bin)
+        product.bin == record.name && bins.iter().any(|b| b.name == product.bin)
     });
     if !named_by_a_bin {
-        return (record.name.clone(), String::new());
+        return by_name();
     }
-    let bins: Vec<String> = asked.iter().map(ToString::to_string).collect();
-    let flags = bins.iter().fold(String::new(), |mut flags, bin| {
-        flags.push_str(" --bin ");
-        flags.push_str(bin);
-        flags
-    });
     (repo.to_owned(), flags)
 }
 
 /// The `haul install` (quoted, as hints show it) that installs `record`'s tool, at `version`
-/// when given, with `--force` when `force`: spelled as [`spelled`] says.
+/// when given, with `--force` when `force`: spelled as [`spelled`] says, with the executables
+/// that version was last made active with.
 pub fn install_command(record: &Record, version: Option<&str>, force: bool) -> String {
-    let (tool, flags) = spelled(record);
+    let then = version
+        .and_then(|v| record.key_of(v))
+        .and_then(|key| record.history.iter().rev().find(|a| a.version == key))
+        .and_then(|a| a.requirement.as_ref())
+        .map_or(record.asked_bins(), |r| r.bin.as_slice());
+    let (tool, flags) = spelled_asking(record, then);
     let at = version.map_or_else(String::new, |v| format!("@{v}"));
     let force = if force { " --force" } else { "" };
     format!("`haul install {tool}{at}{flags}{force}`")

@@ -69,6 +69,16 @@ pub struct Product {
     pub tag_prefix: Option<String>,
 }
 
+impl Product {
+    /// Whether `other` is this product: the executable's file (a record written before the
+    /// tool was named after it may say `kubectx=kc`), the asset pattern and the tag prefix.
+    pub fn same_as(&self, other: &Product) -> bool {
+        names::bin_file(&self.bin) == names::bin_file(&other.bin)
+            && self.asset == other.asset
+            && self.tag_prefix == other.tag_prefix
+    }
+}
+
 impl Identity {
     /// Whether `other` names the same tool. GitHub repository names are compared without
     /// regard to case, as GitHub does.
@@ -77,7 +87,7 @@ impl Identity {
             return false;
         }
         match (&self.product, &other.product) {
-            (Some(a), Some(b)) => a == b,
+            (Some(a), Some(b)) => a.same_as(b),
             // A converted record knew no product: it is this tool when the name agrees.
             _ => name == other_name,
         }
@@ -252,6 +262,15 @@ impl Record {
     /// same. Empty: the catalog entry's, or the one named after the tool.
     pub fn asked_bins(&self) -> &[names::WantedBin] {
         &self.requirement.bin
+    }
+
+    /// The executables the active version has, as `--bin` would ask for them again exactly (see
+    /// [`bins_as_installed`]): what a tool that kept no `--bin` and has no catalog entry now
+    /// asks for (one whose entry went), and what records of format 2 are read as.
+    pub fn active_bins_as_installed(&self) -> Vec<names::WantedBin> {
+        self.active()
+            .map(|v| bins_as_installed(self, v))
+            .unwrap_or_default()
     }
 
     /// A record for a tool that has nothing stored yet.
@@ -594,15 +613,15 @@ fn migrate(mut record: Record) -> Record {
     record
 }
 
-/// The executables `installed` has, as `--bin` would ask for them: a link under its file's own
-/// name (`gizmo-static`, `lua5.4`), or under the name haul gives a file with a platform suffix
-/// (`tool_linux_amd64` as `tool`), by that name; any other link as `--bin FILE=LINK`. None
-/// when it has only the one named after the tool, which asking for nothing gives, unless the
-/// tool is named after that executable rather than its repository (`--bin kubens` of
-/// `ahmetb/kubectx`). A guess (`--bin k-64=k` reads as `k`), made only for records that kept
-/// no `--bin`.
+/// The executables `installed` has, as `--bin` would ask for them again, exactly: a link under
+/// its file's own name (`gizmo-static`, `lua5.4`) or under the tool's name (`--bin tool` of
+/// `tool_linux_amd64`, or nothing asked), by that name; any other link as `--bin FILE=LINK`
+/// (`k-64=k`: asking for `k` could find another program called `k`). None when it has only
+/// the one named after the tool, which asking for nothing gives, unless the tool is named after
+/// that executable rather than its repository (`--bin kubens` of `ahmetb/kubectx`).
 fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::WantedBin> {
-    use crate::platform::file_name::{exe_stem, plain_name};
+    use crate::platform::file_name::exe_stem;
+    let name = &record.name;
     let bins: Vec<names::WantedBin> = installed
         .bins
         .iter()
@@ -610,7 +629,7 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
             let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
             let file = b.path.rsplit('/').next().unwrap_or(&b.path);
             let stem = exe_stem(file).unwrap_or(file);
-            if link == stem || plain_name(file).as_deref() == Some(link) {
+            if link == stem || link == name {
                 names::WantedBin::plain(link)
             } else {
                 names::WantedBin {
@@ -620,7 +639,6 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
             }
         })
         .collect();
-    let name = &record.name;
     let named_by_it = record
         .identity
         .product
@@ -647,6 +665,13 @@ pub(super) fn check(record: &Record) -> Result<(), ParseError> {
     };
     if let Some(why) = names::problem(&record.name) {
         return bad("name", &record.name, why);
+    }
+    let requirements = std::iter::once(&record.requirement)
+        .chain(record.history.iter().filter_map(|a| a.requirement.as_ref()));
+    for requirement in requirements {
+        if let Err(err) = names::distinct_links(&requirement.bin) {
+            return Err(ParseError::Damaged(format!("its `bin`: {}", err.message)));
+        }
     }
     for (key, version) in &record.versions {
         if let Some(why) = names::problem(key) {
@@ -1054,6 +1079,13 @@ mod tests {
         assert!(asked(&r).is_empty());
         assert_eq!(then(&r, "1.0.0"), ["w", "w=wk", "x"]);
         assert!(then(&r, "2.0.0").is_empty());
+        // A link that is what haul would call the file (`k-64` as `k`) but not the tool's name
+        // was `--bin k-64=k`: asked for exactly so, since `k` could be another program.
+        let mut r = record("k-64", "github:o/k", &[("k", "d/k-64")]);
+        assert_eq!(then(&r, "1.0.0"), ["k-64=k"]);
+        // Made active again, that version asks for what it asked for then.
+        r.reactivate("1.0.0", &[PathBuf::from("/b")], 3);
+        assert_eq!(asked(&r), ["k-64=k"]);
         // A tool named after its executable, not its repository (`--bin kubens`), asked for it.
         let r = record("kubens", "github:o/kubectx", &[]);
         assert_eq!(asked(&r), ["kubens"]);
