@@ -358,6 +358,7 @@ async fn prepare_over(
     } else {
         key
     };
+    let key = plan::own_key(existing, key, tool, opts);
 
     if let Some(record) = existing
         && !opts.force

@@ -174,6 +174,61 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
+/// Whether `tool` names executables (`--bin`, a catalog entry's) other than the ones `stored`
+/// has, by the names they are linked as.
+fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
+    if !tool.bins_named() {
+        return false;
+    }
+    let exe = opts.platform.exe_suffix();
+    let mut wanted: Vec<String> = tool
+        .bins
+        .iter()
+        .map(|b| format!("{}{exe}", b.link_name()))
+        .collect();
+    let mut have: Vec<String> = stored.bins.iter().map(|b| b.link.clone()).collect();
+    for names in [&mut wanted, &mut have] {
+        names.sort_unstable();
+        names.dedup();
+    }
+    wanted != have
+}
+
+/// Where a version goes when the one stored under `key` has other executables (`--bin alpha`
+/// beside a project's `bin = ["alpha", "beta"]`) and another user of the tool links it (the
+/// user's active version, a project's pinned links; `exec` links nothing, so it takes neither):
+/// under a key of its own (`1.0.0+3f2a9c1e`, from the executables asked for), so that neither
+/// changes what the other runs. Otherwise `key`: the version is this install's to change.
+pub fn own_key(existing: Option<&Record>, key: String, tool: &Tool, opts: &Options) -> String {
+    let Some(record) = existing else {
+        return key;
+    };
+    let Some(stored) = record.versions.get(&key) else {
+        return key;
+    };
+    if !other_executables(stored, tool, opts) {
+        return key;
+    }
+    let active = record.active.as_deref() == Some(key.as_str());
+    let mut pinned = record
+        .links
+        .iter()
+        .filter(|l| l.version.as_deref() == Some(key.as_str()));
+    let others_link_it = match &opts.linking {
+        Linking::Activate => pinned.next().is_some(),
+        Linking::Pin(_) => active || pinned.any(|l| !l.is_in(&opts.bin_dir)),
+        Linking::Store => active || pinned.next().is_some(),
+    };
+    if !others_link_it {
+        return key;
+    }
+    let mut asked: Vec<String> = tool.bins.iter().map(ToString::to_string).collect();
+    asked.sort_unstable();
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(asked.join("\n").as_bytes());
+    let mark: String = hex::encode(digest).chars().take(8).collect();
+    names::dir_name(&format!("{key}+{mark}"))
+}
+
 /// The digests the plan names before anything is fetched (a lock's SHA-256 and SHA-512, or
 /// the API's), in its order.
 fn known_digests(plan: &[Candidate]) -> impl Iterator<Item = &Digest> {
@@ -227,21 +282,8 @@ pub fn without_download(
     // The executables asked for, by name, are the ones stored: none missing, none more (a
     // version stored with `--bin a --bin b` is installed again for `--bin a`, so that the
     // record says what its links are).
-    let exe = opts.platform.exe_suffix();
-    if tool.bins_named() {
-        let mut wanted: Vec<String> = tool
-            .bins
-            .iter()
-            .map(|b| format!("{}{exe}", b.link.as_deref().unwrap_or(&b.name)))
-            .collect();
-        let mut have: Vec<String> = stored.bins.iter().map(|b| b.link.clone()).collect();
-        for names in [&mut wanted, &mut have] {
-            names.sort_unstable();
-            names.dedup();
-        }
-        if wanted != have {
-            return None;
-        }
+    if other_executables(stored, tool, opts) {
+        return None;
     }
     let dir = store.version_dir(&record.name, key);
     // A lock pins bytes: a locked install (sync, exec) puts back an executable changed since

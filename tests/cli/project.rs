@@ -2422,3 +2422,67 @@ fn add_works_where_hauls_home_cannot_be_written() {
     let text = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
     assert!(text.contains("\"acme/widget\" = \"latest\""), "{text}");
 }
+
+/// The user's tool and a project's own bin-dir ask for other executables of one release
+/// (`--bin alpha`; `bin = ["alpha", "beta"]`): each keeps its own, stored apart. They shared
+/// one stored version, which each re-stored with its executables: the user's tool was BROKEN
+/// (`beta` not linked), `doctor --fix` linked `beta` for the user, and the two downloaded it
+/// again in turn.
+#[test]
+fn a_project_and_the_user_ask_for_other_executables_of_one_release() {
+    let env = TestEnv::new();
+    env.server
+        .release("acme/kit", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[
+                archive::exe(&format!("d/alpha{EXE}"), &program("alpha", "1.0.0")),
+                archive::exe(&format!("d/beta{EXE}"), &program("beta", "1.0.0")),
+            ])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    let dir = project(
+        &env,
+        "[tools]\n\"acme/kit\" = { version = \"1.0.0\", bin = [\"alpha\", \"beta\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let in_project =
+        |bin: &str| std::fs::read(dir.join(".haul/bin").join(format!("{bin}{EXE}"))).ok();
+    assert_eq!(in_project("alpha"), Some(program("alpha", "1.0.0")));
+    assert_eq!(in_project("beta"), Some(program("beta", "1.0.0")));
+    let whole = |env: &TestEnv| {
+        let list = env.run(&["list", "--json"]).json();
+        assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+        assert_eq!(list[0]["bins"].as_array().map(Vec::len), Some(1), "{list}");
+    };
+    whole(&env);
+    let fixable = |env: &TestEnv| {
+        let doctor = env.run(&["doctor", "--json"]).json();
+        let problems = doctor["problems"].as_array().unwrap().clone();
+        problems
+            .into_iter()
+            .filter(|p| p["fixable"] == true)
+            .count()
+    };
+    assert_eq!(fixable(&env), 0);
+    env.run(&["doctor", "--fix"]);
+    assert_eq!(env.installed_bytes("beta"), None);
+    // Each again changes nothing of the other's, and downloads nothing.
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    run_in(&env, &dir, &["sync"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha", "--force"])
+        .expect_code(0);
+    whole(&env);
+    assert_eq!(in_project("beta"), Some(program("beta", "1.0.0")));
+    run_in(&env, &dir, &["sync"])
+        .expect_code(0)
+        .stderr_has("already installed");
+    assert_eq!(fixable(&env), 0);
+}
