@@ -149,6 +149,90 @@ fn print_none_upgraded(
     crate::commands::install::print_not_started(ctx, &settings.bin_dir, failed)
 }
 
+/// The dry run's answer for a tool whose active version is its newest release: up to date,
+/// unless it is not whole (the upgrade installs again what is missing or cannot run, links
+/// again what is not linked, and fails on a file of the user's where a link goes); the error
+/// it would fail with.
+fn at_newest(
+    ctx: &Context,
+    record: Option<&crate::store::Record>,
+    name: &str,
+    installed: &str,
+) -> Option<anyhow::Error> {
+    match record.map_or(Repair::None, |r| repair_of(ctx, r)) {
+        Repair::None => ctx
+            .printer
+            .answer(None, &format!("{name} {installed} is up to date")),
+        Repair::Files => ctx.printer.answer(
+            Some("Would reinstall"),
+            &format!("{name} {installed} (its files are missing or cannot run)"),
+        ),
+        Repair::Links => ctx.printer.answer(
+            Some("Would relink"),
+            &format!("{name} {installed} (its links are not whole)"),
+        ),
+        Repair::Blocked(path) => {
+            let again = record.map(|r| crate::store::install_command(r, Some(installed), true));
+            let err = anyhow::Error::new(crate::store::not_ours(&path).hint(format!(
+                "remove it, or {} replaces it",
+                again.unwrap_or_default()
+            )));
+            ctx.printer.report(&format!("error: {name}"), &err);
+            return Some(err);
+        }
+    }
+    None
+}
+
+/// What an upgrade to the active version's own release does to it.
+enum Repair {
+    None,
+    /// Its files are missing or cannot run: downloaded and installed again.
+    Files,
+    /// Its links are missing or wrong: made again.
+    Links,
+    /// A file haul did not make is where a link goes: the upgrade fails.
+    Blocked(std::path::PathBuf),
+}
+
+fn repair_of(ctx: &Context, record: &crate::store::Record) -> Repair {
+    use crate::store::Problem;
+    let problems = ctx.store.check(record);
+    let active = record.active.as_deref();
+    let files = problems.iter().any(|p| match p {
+        Problem::VersionMissing { key }
+        | Problem::ExecutableMissing { key, .. }
+        | Problem::NotExecutable { key, .. } => Some(key.as_str()) == active,
+        Problem::ActiveMissing { .. } => true,
+        _ => false,
+    });
+    let blocked = problems.iter().find_map(|p| match p {
+        Problem::LinkWrong {
+            path,
+            foreign: true,
+        } => Some(path.clone()),
+        _ => None,
+    });
+    let links = problems.iter().any(|p| {
+        matches!(
+            p,
+            Problem::LinkMissing { .. }
+                | Problem::LinkWrong { .. }
+                | Problem::LinkStale { .. }
+                | Problem::Unlinked { .. }
+        )
+    });
+    if files {
+        Repair::Files
+    } else if let Some(path) = blocked {
+        Repair::Blocked(path)
+    } else if links {
+        Repair::Links
+    } else {
+        Repair::None
+    }
+}
+
 /// What would change, without changing it.
 fn dry_run(
     ctx: &Context,
@@ -185,9 +269,14 @@ fn dry_run(
         let installed = active.map(|v| v.version.clone()).unwrap_or_default();
         match found {
             // What a dry run says is its answer: shown with `-q` too.
-            Ok(release) if active.is_some_and(|a| a.tag == release.tag) => ctx
-                .printer
-                .answer(None, &format!("{} {installed} is up to date", tool.name)),
+            // Up to date, unless it is not whole: the upgrade installs again what is missing or
+            // cannot run, links again what is not linked, and fails on a file of the user's
+            // where a link goes.
+            Ok(release) if active.is_some_and(|a| a.tag == release.tag) => {
+                if let Some(err) = at_newest(ctx, record, &tool.name, &installed) {
+                    failed.push(err);
+                }
+            }
             Ok(release)
                 if record
                     .is_some_and(|r| crate::install::older_than_active(r, &release).is_some()) =>

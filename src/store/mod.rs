@@ -847,17 +847,20 @@ impl Now<'_> {
                     } else {
                         "remove it, or pass `--force` to replace it".to_owned()
                     };
-                    return Err(UserError::new(format!(
-                        "`{}` already exists and haul did not install it",
-                        l.path.display()
-                    ))
-                    .hint(hint)
-                    .into());
+                    return Err(not_ours(&l.path).hint(hint).into());
                 }
             }
         }
         Ok(takeovers)
     }
+}
+
+/// The error for a file haul did not make at `path`, where a link goes.
+pub fn not_ours(path: &Path) -> UserError {
+    UserError::new(format!(
+        "`{}` already exists and haul did not install it",
+        path.display()
+    ))
 }
 
 /// Whether a change may take a link's place from whoever has it.

@@ -2056,3 +2056,45 @@ fn prune_leaves_a_version_a_program_runs_from() {
         .stderr_has("Removed widget 1.0.0");
     assert!(!old.exists());
 }
+
+/// `upgrade --dry-run` of a tool at its newest release that is not whole says what the upgrade
+/// does about it (it said "up to date", and the upgrade installed it again).
+#[test]
+fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("widget 1.0.0 is up to date");
+    std::fs::remove_file(env.bin_dir().join(format!("widget{EXE}"))).unwrap();
+    env.run(&["-q", "upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would relink widget 1.0.0 (its links are not whole)");
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    let exe = env
+        .home()
+        .join(format!("tools/widget/1.0.0/widget-1.0.0/widget{EXE}"));
+    std::fs::remove_file(&exe).unwrap();
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would reinstall widget 1.0.0 (its files are missing or cannot run)");
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    // A file of the user's where the link goes: the upgrade leaves it, and so says the dry run.
+    std::fs::remove_file(env.bin_dir().join(format!("widget{EXE}"))).unwrap();
+    std::fs::write(env.bin_dir().join(format!("widget{EXE}")), "mine").unwrap();
+    for args in [&["upgrade", "--dry-run"][..], &["upgrade"]] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("already exists and haul did not install it")
+            .stderr_has("`haul install widget@1.0.0 --force` replaces it");
+    }
+}
