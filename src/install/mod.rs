@@ -289,23 +289,10 @@ pub fn check(env: &Env<'_>, tool: &Tool, ready: &Ready, opts: &Options) -> Resul
     let Ready::Change(pending) = ready else {
         return Ok(Vec::new());
     };
-    let outcome = env.store.dry_run(&pending.name, |now| {
-        plan::commit(
-            now,
-            &plan::Wanted {
-                identity: tool.identity(),
-                requirement: tool.requirement(),
-                key: &pending.key,
-                installed: pending.installed.clone(),
-                bin_dir: &opts.bin_dir,
-                force: opts.force,
-                offers_force: opts.offers_force(),
-                linking: opts.linking.clone(),
-                upgrade: opts.upgrade,
-            },
-            None,
-        )
-    })?;
+    let wanted = plan::Wanted::new(tool, &pending.key, pending.installed.clone(), opts);
+    let outcome = env
+        .store
+        .dry_run(&pending.name, |now| plan::commit(now, &wanted, None))?;
     Ok(outcome
         .record()
         .links
@@ -741,31 +728,12 @@ async fn commit(
     opts: &Options,
 ) -> Result<Outcome> {
     let store = env.store.clone();
-    let (name, key) = (name.to_owned(), key.to_owned());
-    let identity = tool.identity();
-    let requirement = tool.requirement();
-    let (bin_dir, force, linking) = (opts.bin_dir.clone(), opts.force, opts.linking.clone());
-    let (offers_force, upgrade) = (opts.offers_force(), opts.upgrade);
+    let name = name.to_owned();
+    let wanted = plan::Wanted::new(tool, key, installed, opts);
     let commits = std::sync::Arc::clone(&env.commits);
     commits.start();
     let outcome = tokio::task::spawn_blocking(move || {
-        let result = store.change(&name, |now| {
-            plan::commit(
-                now,
-                &plan::Wanted {
-                    identity,
-                    requirement,
-                    key: &key,
-                    installed,
-                    bin_dir: &bin_dir,
-                    force,
-                    offers_force,
-                    linking,
-                    upgrade,
-                },
-                staging,
-            )
-        });
+        let result = store.change(&name, |now| plan::commit(now, &wanted, staging));
         // What an interrupted run names: the tool, and the links it took from others.
         let taken = result.as_ref().map(Outcome::took).unwrap_or_default();
         let label = if taken.is_empty() {

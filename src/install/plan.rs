@@ -348,13 +348,13 @@ pub fn without_download(
 }
 
 /// What the install wants the store to hold.
-pub struct Wanted<'a> {
+pub struct Wanted {
     pub identity: Identity,
     pub requirement: Requirement,
-    pub key: &'a str,
+    pub key: String,
     /// The version to store; `None` when it is stored already.
     pub installed: Option<Installed>,
-    pub bin_dir: &'a Path,
+    pub bin_dir: PathBuf,
     pub force: bool,
     /// Whether the command takes `--force` (its messages may suggest it).
     pub offers_force: bool,
@@ -364,19 +364,36 @@ pub struct Wanted<'a> {
     pub upgrade: bool,
 }
 
+impl Wanted {
+    /// What installing `tool` as `key` with `opts` wants (`installed`: the version to store).
+    pub fn new(tool: &Tool, key: &str, installed: Option<Installed>, opts: &Options) -> Wanted {
+        Wanted {
+            identity: tool.identity(),
+            requirement: tool.requirement(),
+            key: key.to_owned(),
+            installed,
+            bin_dir: opts.bin_dir.clone(),
+            force: opts.force,
+            offers_force: opts.offers_force(),
+            linking: opts.linking.clone(),
+            upgrade: opts.upgrade,
+        }
+    }
+}
+
 /// Put the version `wanted` installs into `record`, unless it is stored already: whether the
 /// staged files are to be moved into the store.
-fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted<'_>) -> Result<bool> {
+fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted) -> Result<bool> {
     match &wanted.installed {
         // Another haul stored the same files meanwhile (two shells running `exec` of one new
         // version): they stay, and are what this one runs; replacing them would change the
         // files under the other's feet.
         Some(installed)
-            if !wanted.force && same_files_whole(now, record, wanted.key, installed) =>
+            if !wanted.force && same_files_whole(now, record, &wanted.key, installed) =>
         {
             // What vouched for them this time is kept with them (a copy stored unverified,
             // verified now, says so).
-            if let Some(stored) = record.versions.get_mut(wanted.key) {
+            if let Some(stored) = record.versions.get_mut(&wanted.key) {
                 for artifact in &mut stored.artifacts {
                     let now = installed
                         .artifacts
@@ -393,10 +410,10 @@ fn store_version(now: &Now<'_>, record: &mut Record, wanted: &Wanted<'_>) -> Res
             Ok(false)
         }
         Some(installed) => {
-            record.add_version(wanted.key, installed.clone());
+            record.add_version(&wanted.key, installed.clone());
             Ok(true)
         }
-        None if record.versions.contains_key(wanted.key) => Ok(true),
+        None if record.versions.contains_key(&wanted.key) => Ok(true),
         None => Err(
             UserError::new(format!("`{}` {} is no longer stored", now.name, wanted.key))
                 .hint("run the command again")
@@ -457,7 +474,7 @@ struct Start {
 
 /// The record the change starts from: the tool's own, or a new one (replacing a damaged
 /// record or, with `--force`, another tool of the same name).
-fn start(now: &Now<'_>, wanted: &Wanted<'_>) -> Result<Start> {
+fn start(now: &Now<'_>, wanted: &Wanted) -> Result<Start> {
     let mut remove = Vec::new();
     let mut unlink = Vec::new();
     let mut replaced = None;
@@ -519,7 +536,7 @@ fn start(now: &Now<'_>, wanted: &Wanted<'_>) -> Result<Start> {
 /// The change that stores (and activates) the version, from the store as it is now.
 pub fn commit(
     now: &Now<'_>,
-    wanted: &Wanted<'_>,
+    wanted: &Wanted,
     mut staging: Option<Staging>,
 ) -> Result<(Change, Outcome)> {
     let Start {
@@ -537,25 +554,22 @@ pub fn commit(
         staging = None;
     }
     // The staged version is the one being installed: never remove it.
-    remove.retain(|k| k != wanted.key);
+    remove.retain(|k| *k != wanted.key);
 
     let previous = record.active().map(|a| a.version.clone());
-    let new_version = record.versions.get(wanted.key).map(|v| v.version.clone());
+    let new_version = record.versions.get(&wanted.key).map(|v| v.version.clone());
     if wanted.linking.project().is_some() {
-        unlink.extend(record.pin(wanted.key, wanted.bin_dir));
+        unlink.extend(record.pin(&wanted.key, &wanted.bin_dir));
     } else if wanted.linking == Linking::Activate {
         record.requirement = wanted.requirement.clone();
         let mut dirs = record.bin_dirs();
-        if !dirs.iter().any(|d| d == wanted.bin_dir) {
-            dirs.push(wanted.bin_dir.to_path_buf());
+        if !dirs.contains(&wanted.bin_dir) {
+            dirs.push(wanted.bin_dir.clone());
         }
-        unlink.extend(record.activate(wanted.key, &dirs, store::now()));
+        unlink.extend(record.activate(&wanted.key, &dirs, store::now()));
     }
 
-    let pinning = wanted
-        .linking
-        .project()
-        .map(|_| wanted.bin_dir.to_path_buf());
+    let pinning = wanted.linking.project().map(|_| wanted.bin_dir.clone());
     let takeovers = now.claim_links_pinning(
         &record,
         wanted.force,
@@ -571,7 +585,7 @@ pub fn commit(
     let outcome = if wanted.installed.is_some() && !kept_stored {
         Outcome::Installed {
             record: record.clone(),
-            key: wanted.key.to_owned(),
+            key: wanted.key.clone(),
             was,
             replaced,
             activated: wanted.linking != Linking::Store,
@@ -580,19 +594,19 @@ pub fn commit(
     } else {
         Outcome::Relinked {
             record: record.clone(),
-            key: wanted.key.to_owned(),
+            key: wanted.key.clone(),
             was,
             took,
         }
     };
     let change = Change {
         record: Some(record),
-        stage: staging.map(|s| (s, wanted.key.to_owned())),
+        stage: staging.map(|s| (s, wanted.key.clone())),
         remove,
         unlink,
         leave: false,
         pinning,
-        bin_dir: (wanted.linking == Linking::Activate).then(|| wanted.bin_dir.to_path_buf()),
+        bin_dir: (wanted.linking == Linking::Activate).then(|| wanted.bin_dir.clone()),
         project: wanted.linking.project().map(Path::to_path_buf),
         release: takeovers,
     };
