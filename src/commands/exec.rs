@@ -123,7 +123,7 @@ fn store_it(
         Tool::from_record(record, &catalog, query)?
     } else {
         let records = ctx.store.records()?;
-        options::resolve(spec, &catalog, &Overrides::default(), &records.ok)?
+        crate::request::installed::resolve(spec, &catalog, &Overrides::default(), &records.ok)?
     };
     let require = crate::cli::flag_pair(args.require_checksum, args.no_require_checksum);
     let settings = InstallSettings::resolve(&ctx.settings, None, require, false, None)?;

@@ -6,12 +6,12 @@ use anyhow::Result;
 use futures_util::StreamExt as _;
 
 use crate::cli::LockArgs;
-use crate::commands::options;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::project::Project;
 use crate::project::lock::{self, Lock, LockedTool};
 use crate::project::manifest::Wanted;
+use crate::request::installed;
 use crate::request::tool::{Overrides, Tool, VersionQuery};
 use crate::resolve;
 use crate::units::count;
@@ -47,7 +47,7 @@ pub fn expected_of(
     catalog: &crate::catalog::Catalog,
 ) -> impl Fn(&Wanted) -> Option<lock::Expected> + '_ {
     |want| {
-        options::resolve(&want.spec, catalog, &overrides_of(want), &[])
+        installed::resolve(&want.spec, catalog, &overrides_of(want), &[])
             .ok()
             .map(|tool| lock::Expected {
                 source: tool.source_label(),
@@ -389,7 +389,7 @@ async fn lock_one(
 ) -> Result<Locked> {
     let overrides = overrides_of(want);
     let Some(kept) = kept else {
-        let tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
+        let tool: Tool = installed::resolve(&want.spec, catalog, &overrides, &[])?;
         let locked = crate::project::resolve::lock_tool(http, &tool, want, platforms, None).await?;
         return Ok(Locked::New(locked));
     };
@@ -411,7 +411,7 @@ async fn lock_one(
     let Some(&first) = missing.first() else {
         return Ok(Locked::Kept(still));
     };
-    let mut tool: Tool = options::resolve(&want.spec, catalog, &overrides, &[])?;
+    let mut tool: Tool = installed::resolve(&want.spec, catalog, &overrides, &[])?;
     tool.query = VersionQuery {
         req: VersionReq::Tag(kept.tag.clone()),
         pre: want.pre,

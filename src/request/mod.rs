@@ -3,5 +3,6 @@
 //!
 //! Pure: no I/O.
 
+pub mod installed;
 pub mod spec;
 pub mod tool;
