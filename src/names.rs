@@ -292,15 +292,19 @@ impl std::fmt::Display for WantedBin {
 }
 
 /// `--bin`s that would make two links of one name (`--bin alpha=x --bin beta=x`, `--bin a
-/// --bin a`; told apart without regard to case, as a bin dir on Windows or macOS does): one
+/// --bin a`; on Windows and macOS, whose file systems ignore case, `--bin a --bin A` too): one
 /// would be lost, so it is a usage error.
 pub fn distinct_links(bins: &[WantedBin]) -> Result<(), UserError> {
+    let same = |a: &str, b: &str| {
+        if cfg!(any(windows, target_os = "macos")) {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
     for (i, bin) in bins.iter().enumerate() {
         let link = bin.link_name();
-        if let Some(other) = bins[..i]
-            .iter()
-            .find(|other| other.link_name().eq_ignore_ascii_case(link))
-        {
+        if let Some(other) = bins[..i].iter().find(|other| same(other.link_name(), link)) {
             return Err(UserError::new(format!(
                 "`--bin {other}` and `--bin {bin}` would both be linked as `{link}`"
             ))

@@ -180,6 +180,14 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
                     asked.push(record.name.clone());
                 }
                 let (tool, _) = crate::store::spelled(record);
+                // The version run, as the tool asks for it when it is the active one (a pin
+                // stays a pin, `latest` stays `latest`).
+                let at = if record.active.as_deref() == Some(key) {
+                    Some(record.requirement.version.as_str()).filter(|v| *v != "latest")
+                } else {
+                    Some(version.version.as_str())
+                };
+                let tool = at.map_or_else(|| tool.clone(), |v| format!("{tool}@{v}"));
                 let wanted: Vec<String> = asked
                     .iter()
                     .chain(std::iter::once(&bin.to_owned()))

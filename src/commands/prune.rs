@@ -33,6 +33,8 @@ struct RunningVersion {
 struct StoredVersion {
     name: String,
     version: String,
+    /// Its directory under `tools/NAME/` (`1.0.0+2fa7b6c0` for a project's own copy).
+    key: String,
     bytes: u64,
 }
 
@@ -138,6 +140,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             pruned.versions.push(StoredVersion {
                 name: record.name.clone(),
                 version,
+                key: key.clone(),
                 bytes,
             });
             pruned.bytes += bytes;
@@ -197,9 +200,15 @@ fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> 
         "Removed"
     };
     for v in &pruned.versions {
+        // A copy stored apart (a project's) is told from the version by its key.
+        let key = if v.key == v.version {
+            String::new()
+        } else {
+            format!("{}, ", v.key)
+        };
         say(
             Some(verb),
-            &format!("{} {} ({})", v.name, v.version, size(v.bytes)),
+            &format!("{} {} ({key}{})", v.name, v.version, size(v.bytes)),
         );
     }
     for d in &pruned.downloads {

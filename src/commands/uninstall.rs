@@ -180,7 +180,12 @@ fn remove_version(
         .get(key)
         .map_or(key, |v| v.version.as_str())
         .to_owned();
-    let mut label = format!("{} {version}", record.name);
+    let mut label = if version == key {
+        format!("{} {version}", record.name)
+    } else {
+        // A copy stored apart (a project's) is told from the version by its key.
+        format!("{} {version} ({key})", record.name)
+    };
     let mut unlink = Vec::new();
     if record.active.as_deref() == Some(key) && !force {
         return Err(active_refused(&record.name, &version).into());

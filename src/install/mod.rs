@@ -596,6 +596,27 @@ impl CannotStart {
     }
 }
 
+/// What installs a tool again with other executables than the ones it kept (`upgrade` takes no
+/// `--bin`): `install` with `--bin`, unless the one gone is the executable the tool is named
+/// after, which makes the tool itself (`--bin` names another tool then).
+fn chosen_again(tool: &Tool, missing: &str) -> String {
+    let named_after_it =
+        tool.name == tool.product.bin && missing.contains(&format!("`{}`", tool.product.bin));
+    if named_after_it {
+        format!(
+            "the tool is named after `{}`: `haul uninstall {}`, then install the repository \
+             with `--bin` for the executables it has now",
+            tool.product.bin, tool.name
+        )
+    } else {
+        format!(
+            "choose among the executables listed: `haul install {}@VERSION --bin NAME...` \
+             installs it with those",
+            tool.name
+        )
+    }
+}
+
 /// The executables a part provides, checked (each a program for the platform and, on this
 /// machine, one that can start), made executable, and named for the bin dir.
 fn executables_of(
@@ -612,9 +633,11 @@ fn executables_of(
         part.bins.clone()
     };
     let found = executables::scan(dest)?;
+    // Executables named by the user, now or when the tool was installed, are each found by
+    // their name: a release's only program under another name may be another program (the
+    // one named was dropped), never linked in its place.
     let choose = match tool.bins_from {
-        BinsFrom::User => executables::choose_named,
-        BinsFrom::Record | BinsFrom::Installed => executables::choose_kept,
+        BinsFrom::User | BinsFrom::Record | BinsFrom::Installed => executables::choose_named,
         BinsFrom::Nobody | BinsFrom::Catalog => executables::choose_bins,
     };
     let chosen = choose(&found, &wanted, platform).map_err(|err| {
@@ -629,11 +652,7 @@ fn executables_of(
                     tool.name,
                     asked.join(" ")
                 ),
-                hint: Some(format!(
-                    "choose among the executables listed: `haul install {}@VERSION --bin NAME...` \
-                     installs it with those",
-                    tool.name
-                )),
+                hint: Some(chosen_again(tool, &err.message)),
                 ..err
             }
         } else if tool.bins_named() && err.hint.is_some() {

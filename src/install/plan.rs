@@ -109,7 +109,7 @@ fn name_taken(installed: &Record, ours: &Identity) -> UserError {
         identity
             .product
             .as_ref()
-            .map_or_else(|| name.clone(), |p| names::bin_file(&p.bin).to_owned())
+            .map_or_else(|| name.clone(), |p| p.bin.clone())
     };
     // Of one source, they are told apart by what each is of it.
     let why = if theirs.eq_ignore_ascii_case(&ours.source) {
@@ -195,10 +195,11 @@ fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
 }
 
 /// Where a version goes when the one stored under `key` has other executables (`--bin alpha`
-/// beside a project's `bin = ["alpha", "beta"]`) and another user of the tool links it (the
-/// user's active version, a project's pinned links; `exec` links nothing, so it takes neither):
-/// under a key of its own (`1.0.0+3f2a9c1e`, from the executables asked for), so that neither
-/// changes what the other runs. Otherwise `key`: the version is this install's to change.
+/// beside a project's `bin = ["alpha", "beta"]`) and another user of the tool may link it (the
+/// user's active version, or one the user may roll back to; a project's pinned links): the
+/// copy of the same files stored before with the executables asked for, else a key of its own
+/// (`1.0.0+3f2a9c1e`, from the executables asked for), so that neither changes what the other
+/// runs. Otherwise `key`: the version is this install's to change.
 pub fn own_key(existing: Option<&Record>, key: String, tool: &Tool, opts: &Options) -> String {
     let Some(record) = existing else {
         return key;
@@ -209,15 +210,31 @@ pub fn own_key(existing: Option<&Record>, key: String, tool: &Tool, opts: &Optio
     if !other_executables(stored, tool, opts) {
         return key;
     }
-    let active = record.active.as_deref() == Some(key.as_str());
+    let hashes = |v: &Installed| {
+        let mut all: Vec<String> = v.artifacts.iter().map(|a| a.sha256.clone()).collect();
+        all.sort_unstable();
+        all
+    };
+    let same_files = |v: &Installed| {
+        v.tag == stored.tag && v.platform == stored.platform && hashes(v) == hashes(stored)
+    };
+    if let Some((copy, _)) = record
+        .versions
+        .iter()
+        .find(|(k, v)| **k != key && same_files(v) && !other_executables(v, tool, opts))
+    {
+        return copy.clone();
+    }
+    let the_users = record.active.as_deref() == Some(key.as_str())
+        || record.history.iter().any(|a| a.version == key);
     let mut pinned = record
         .links
         .iter()
         .filter(|l| l.version.as_deref() == Some(key.as_str()));
     let others_link_it = match &opts.linking {
         Linking::Activate => pinned.next().is_some(),
-        Linking::Pin(_) => active || pinned.any(|l| !l.is_in(&opts.bin_dir)),
-        Linking::Store => active || pinned.next().is_some(),
+        Linking::Pin(_) => the_users || pinned.any(|l| !l.is_in(&opts.bin_dir)),
+        Linking::Store => the_users || pinned.next().is_some(),
     };
     if !others_link_it {
         return key;

@@ -26,15 +26,12 @@ pub fn resolve(
     // with (`--bin kubectx --bin kubens`, `--bin widget=wg`, a catalog tool's `--bin
     // kubens=kn`), as `upgrade` keeps them: a new version would otherwise unlink them without
     // a word. `--bin` asks for others.
-    if let Some(record) = installed
-        .iter()
-        .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
+    if overrides.bins.is_empty()
+        && let Some(record) = installed
+            .iter()
+            .find(|r| r.identity.same_tool(&tool.identity(), &r.name, &tool.name))
     {
-        if overrides.bins.is_empty() {
-            tool.keep_bins(record);
-        } else {
-            tool.typed_as_kept(record);
-        }
+        tool.keep_bins(record);
     }
     Ok(tool)
 }
@@ -102,6 +99,19 @@ pub fn resolve_tool(
                 raw: spec.raw.clone(),
             };
             let mut tool = Tool::resolve(&by_repo, catalog, &overrides_here)?;
+            // It is that tool (a catalog entry that went named it `kx` after `kubectx=kc`):
+            // its name and product are the record's.
+            if let Some(product) = &record.identity.product
+                && crate::names::bin_file(&product.bin) == tool.product.bin
+                && overrides.asset.is_none()
+            {
+                tool.product = product.clone();
+                tool.name.clone_from(&record.name);
+                tool.tag_prefix.clone_from(&product.tag_prefix);
+                if let Some(asset) = &product.asset {
+                    tool.asset_pattern = regex_lite::Regex::new(asset).ok();
+                }
+            }
             if overrides.bins.is_empty() {
                 tool.keep_installed_bins(record);
             }

@@ -75,7 +75,7 @@ pub enum BinsFrom {
     /// The user, now (`--bin`, or `bin` in `haul.toml`): each must be there by its name.
     User,
     /// The user, when the tool was installed (the record keeps their `--bin`): asked for
-    /// again, a release whose only program is another name still being the tool's.
+    /// again, each by its name.
     Record,
     /// Nobody named them, and no catalog entry does now (it went): the executables the tool
     /// has, asked for as [`BinsFrom::Record`] asks, and not kept as the user's.
@@ -246,14 +246,6 @@ impl Tool {
         }
     }
 
-    /// `--bin` typed as the tool was installed with is the same request as none: the release's
-    /// only program may stand in for a file it renamed (a repair hint spells the kept `--bin`).
-    pub fn typed_as_kept(&mut self, record: &Record) {
-        if self.bins_from == BinsFrom::User && self.bins == record.asked_bins() {
-            self.bins_from = BinsFrom::Record;
-        }
-    }
-
     /// What the record keeps of what was asked for: the version, and the executables when the
     /// user named them (the catalog's are the catalog's to change).
     pub fn requirement(&self) -> Requirement {
@@ -332,20 +324,25 @@ fn as_installed(record: &Record) -> (Vec<WantedBin>, BinsFrom) {
 /// The catalog's tool (of an entry from `repo`) that `record` is, if any.
 fn entry_of(record: &Record, repo: &Repo, catalog: &Catalog, query: &VersionQuery) -> Option<Tool> {
     let full = repo.to_string();
-    catalog
-        .entries()
-        .iter()
-        .filter(|e| {
-            e.repo
-                .as_deref()
-                .is_some_and(|r| r.eq_ignore_ascii_case(&full))
-        })
+    let of_repo = |e: &&Entry| {
+        e.repo
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case(&full))
+    };
+    let is_it = |tool: &Tool| {
+        record
+            .identity
+            .same_tool(&tool.identity(), &record.name, &tool.name)
+    };
+    // The entry of the record's name first: two entries of one repository may name one
+    // product (`kubectx`, and a user's `kx` linking it as `kc`).
+    let named = catalog.find(&record.name).filter(|e| e.name == record.name);
+    named
+        .into_iter()
+        .chain(catalog.entries().iter())
+        .filter(of_repo)
         .filter_map(|e| from_entry(e, query.clone(), &Overrides::default()).ok())
-        .find(|tool| {
-            record
-                .identity
-                .same_tool(&tool.identity(), &record.name, &tool.name)
-        })
+        .find(is_it)
 }
 
 fn from_entry(
@@ -378,12 +375,13 @@ fn from_entry(
     let name = names::segment(NameKind::Tool, &entry.name)
         .map_err(|err| broken(err.message))?
         .to_owned();
-    // The tool is named after the executable's file (`kubectx` of `kubectx=kc`), whatever it
-    // is linked as.
+    // The entry's first executable as the entry names it (`kubectx=kc` apart from another
+    // entry's `kubectx`).
     let primary = entry
         .bins()
         .first()
-        .map_or_else(|| name.clone(), |b| names::bin_file(b).to_owned());
+        .cloned()
+        .unwrap_or_else(|| name.clone());
     Ok(Tool {
         product: Product {
             bin: primary,

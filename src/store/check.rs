@@ -381,6 +381,18 @@ impl Problem {
         match self {
             // Not the active version: installing it would make it active. Dropped from the
             // record, it is stored again by the next `exec` or sync that asks for it.
+            // Linked into a project's own bin-dir: that project's sync puts it back.
+            Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. }
+                if !active(key) && pinned_in(record, key).is_some() =>
+            {
+                format!(
+                    "`haul sync` in the project whose bin-dir is `{}` installs it again; \
+                     `haul doctor --fix` drops that version",
+                    pinned_in(record, key)
+                        .map(|dir| dir.display().to_string())
+                        .unwrap_or_default()
+                )
+            }
             Problem::VersionMissing { key } | Problem::ExecutableMissing { key, .. }
                 if !active(key) =>
             {
@@ -417,6 +429,15 @@ impl Problem {
             | Problem::Unlinked { .. } => "`haul doctor --fix` links it again".to_owned(),
         }
     }
+}
+
+/// The bin dir (a project's) that links `record`'s stored version `key`, pinned to it.
+fn pinned_in<'r>(record: &'r Record, key: &str) -> Option<&'r Path> {
+    record
+        .links
+        .iter()
+        .find(|l| l.version.as_deref() == Some(key))
+        .and_then(|l| l.path.parent())
 }
 
 /// Whether the directory `link` is in is gone (a project deleted, a bin dir removed).

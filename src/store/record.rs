@@ -69,16 +69,6 @@ pub struct Product {
     pub tag_prefix: Option<String>,
 }
 
-impl Product {
-    /// Whether `other` is this product: the executable's file (a record written before the
-    /// tool was named after it may say `kubectx=kc`), the asset pattern and the tag prefix.
-    pub fn same_as(&self, other: &Product) -> bool {
-        names::bin_file(&self.bin) == names::bin_file(&other.bin)
-            && self.asset == other.asset
-            && self.tag_prefix == other.tag_prefix
-    }
-}
-
 impl Identity {
     /// Whether `other` names the same tool. GitHub repository names are compared without
     /// regard to case, as GitHub does.
@@ -87,7 +77,7 @@ impl Identity {
             return false;
         }
         match (&self.product, &other.product) {
-            (Some(a), Some(b)) => a.same_as(b),
+            (Some(a), Some(b)) => a == b,
             // A converted record knew no product: it is this tool when the name agrees.
             _ => name == other_name,
         }
@@ -614,13 +604,14 @@ fn migrate(mut record: Record) -> Record {
 }
 
 /// The executables `installed` has, as `--bin` would ask for them again, exactly: a link under
-/// its file's own name (`gizmo-static`, `lua5.4`) or under the tool's name (`--bin tool` of
-/// `tool_linux_amd64`, or nothing asked), by that name; any other link as `--bin FILE=LINK`
-/// (`k-64=k`: asking for `k` could find another program called `k`). None when it has only
-/// the one named after the tool, which asking for nothing gives, unless the tool is named after
+/// its file's own name (`gizmo-static`, `lua5.4`), or under the tool's name where that is the
+/// name haul gives the file (`--bin tool` of `tool_linux_amd64`, or nothing asked), by that
+/// name; any other link as `--bin FILE=LINK` (`k-64=k`: asking for `k` could find another
+/// program called `k`; `beta=alpha`: the link `alpha` runs `beta`). None when it has only the
+/// one named after the tool, which asking for nothing gives, unless the tool is named after
 /// that executable rather than its repository (`--bin kubens` of `ahmetb/kubectx`).
 fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::WantedBin> {
-    use crate::platform::file_name::exe_stem;
+    use crate::platform::file_name::{exe_stem, plain_name};
     let name = &record.name;
     let bins: Vec<names::WantedBin> = installed
         .bins
@@ -629,7 +620,7 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
             let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
             let file = b.path.rsplit('/').next().unwrap_or(&b.path);
             let stem = exe_stem(file).unwrap_or(file);
-            if link == stem || link == name {
+            if link == stem || (link == name && plain_name(file).as_deref() == Some(link)) {
                 names::WantedBin::plain(link)
             } else {
                 names::WantedBin {
@@ -665,13 +656,6 @@ pub(super) fn check(record: &Record) -> Result<(), ParseError> {
     };
     if let Some(why) = names::problem(&record.name) {
         return bad("name", &record.name, why);
-    }
-    let requirements = std::iter::once(&record.requirement)
-        .chain(record.history.iter().filter_map(|a| a.requirement.as_ref()));
-    for requirement in requirements {
-        if let Err(err) = names::distinct_links(&requirement.bin) {
-            return Err(ParseError::Damaged(format!("its `bin`: {}", err.message)));
-        }
     }
     for (key, version) in &record.versions {
         if let Some(why) = names::problem(key) {

@@ -143,7 +143,7 @@ pub fn choose_bins(
     wanted: &[BinRequest],
     platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
-    choose_bins_with(files, wanted, platform, Only::OwnName)
+    choose_bins_with(files, wanted, platform, true)
 }
 
 /// [`choose_bins`] for executables the user named (`--bin`): each must be found by its name;
@@ -153,36 +153,14 @@ pub fn choose_named(
     wanted: &[BinRequest],
     platform: Platform,
 ) -> Result<Vec<Chosen>, UserError> {
-    choose_bins_with(files, wanted, platform, Only::Never)
-}
-
-/// [`choose_bins`] for the executables the user named when the tool was installed: a release
-/// whose only program is another name still gives the tool, linked under the name the user
-/// had (`--bin gizmo-static` keeps the command `gizmo-static` when the file becomes `gizmo`).
-pub fn choose_kept(
-    files: &[Found],
-    wanted: &[BinRequest],
-    platform: Platform,
-) -> Result<Vec<Chosen>, UserError> {
-    choose_bins_with(files, wanted, platform, Only::AsAsked)
-}
-
-/// Whether, and under which name, the release's only program is taken for the one executable
-/// asked for when no file has its name.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Only {
-    Never,
-    /// Linked under its own name (`rg` for `ripgrep`).
-    OwnName,
-    /// Linked under the name asked for.
-    AsAsked,
+    choose_bins_with(files, wanted, platform, false)
 }
 
 fn choose_bins_with(
     files: &[Found],
     wanted: &[BinRequest],
     platform: Platform,
-    take_only: Only,
+    take_only: bool,
 ) -> Result<Vec<Chosen>, UserError> {
     // A release that holds a build per platform in one archive (`x86_64-apple-darwin/tool`,
     // `aarch64-unknown-linux-musl/tool`): the other platforms' copies are not candidates. An
@@ -206,7 +184,7 @@ fn choose_among(
     files: &[&Found],
     wanted: &[BinRequest],
     platform: Platform,
-    take_only: Only,
+    take_only: bool,
 ) -> Result<Vec<Chosen>, UserError> {
     let windows = platform.os == Os::Windows;
     let programs: Vec<&Found> = files
@@ -247,11 +225,8 @@ fn choose_among(
         let named = exact.or_else(suffixed);
         let link = match (named, &programs[..]) {
             (Some(found), _) => Some((found, request.link.clone().unwrap_or(name.to_owned()))),
-            (None, [only]) if take_only != Only::Never && wanted.len() == 1 => {
-                let link = request.link.clone().unwrap_or_else(|| match take_only {
-                    Only::AsAsked => name.to_owned(),
-                    _ => own_name(only, name),
-                });
+            (None, [only]) if take_only && wanted.len() == 1 => {
+                let link = request.link.clone().unwrap_or_else(|| own_name(only, name));
                 Some((*only, link))
             }
             _ => None,

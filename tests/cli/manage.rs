@@ -1,7 +1,7 @@
 //! Managing installed tools: versions side by side, outdated, upgrade, rollback, exec, prune,
 //! the cache, and every kind of name for them.
 
-use crate::support::{EXE, TestEnv, program, publish_simple, tar_gz_release};
+use crate::support::{EXE, TestEnv, program, publish_simple, publish_two, tar_gz_release};
 
 fn stored_versions(env: &TestEnv, tool: &str) -> Vec<String> {
     let mut versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join(tool))
@@ -758,7 +758,7 @@ fn a_repository_installed_as_several_tools_names_none_of_them() {
 #[test]
 fn a_tool_keeps_the_executables_it_was_installed_with() {
     let env = TestEnv::new();
-    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -773,12 +773,12 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
     env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=w"])
         .expect_code(0);
     // Linked under the name of another program of the release.
-    publish_two(&env, "acme/gizmo", "gizmo", "gizmo-lite", "1.0.0");
+    publish_two(&env.server, "acme/gizmo", "gizmo", "gizmo-lite", "1.0.0");
     env.run(&["install", "acme/gizmo@1.0.0", "--bin", "gizmo-lite=gizmo"])
         .expect_code(0);
-    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
     publish_simple(&env.server, "acme/widget", "2.0.0");
-    publish_two(&env, "acme/gizmo", "gizmo", "gizmo-lite", "2.0.0");
+    publish_two(&env.server, "acme/gizmo", "gizmo", "gizmo-lite", "2.0.0");
     env.run(&["install", "acme/kit", "acme/widget", "acme/gizmo"])
         .expect_code(0);
     assert_eq!(
@@ -801,38 +801,21 @@ fn a_tool_keeps_the_executables_it_was_installed_with() {
         .expect_code(2)
         .stderr_has("`haul install widget --bin widget=w --bin gadget`");
     // Installed again by its own name, too.
-    publish_two(&env, "acme/kit", "alpha", "beta", "3.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "3.0.0");
     env.run(&["install", "alpha@3.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "3.0.0")));
     // An executable whose own name ends in what reads as a platform word is asked for by
     // that name, not taken for `stat` with a suffix.
-    publish_two(&env, "acme/stat", "stat", "stat-static", "1.0.0");
+    publish_two(&env.server, "acme/stat", "stat", "stat-static", "1.0.0");
     env.run(&["install", "acme/stat@1.0.0", "--bin", "stat-static"])
         .expect_code(0);
-    publish_two(&env, "acme/stat", "stat", "stat-static", "2.0.0");
+    publish_two(&env.server, "acme/stat", "stat", "stat-static", "2.0.0");
     env.run(&["upgrade", "--latest", "stat-static"])
         .expect_code(0);
     assert_eq!(
         env.installed_bytes("stat-static"),
         Some(program("stat-static", "2.0.0"))
     );
-}
-
-/// A release of two programs, `first` and `second` (in `d/`), each printing its name.
-fn publish_two(env: &TestEnv, repo: &str, first: &str, second: &str, version: &str) {
-    use crate::support::archive;
-    let tool = repo.split('/').nth(1).unwrap_or(repo);
-    env.server
-        .release(repo, &format!("v{version}"))
-        .asset(
-            &crate::support::host_asset(tool, version, ".tar.gz"),
-            &archive::gz(&archive::tar(&[
-                archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
-                archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
-            ])),
-        )
-        .checksums("checksums.txt")
-        .publish();
 }
 
 /// The `--bin` the record of `tool` keeps, as JSON.
@@ -853,15 +836,15 @@ fn record_json(env: &TestEnv, tool: &str) -> serde_json::Value {
 #[test]
 fn the_executables_asked_for_are_kept_as_typed() {
     let env = TestEnv::new();
-    publish_two(&env, "acme/k", "k-64", "k", "1.0.0");
+    publish_two(&env.server, "acme/k", "k-64", "k", "1.0.0");
     env.run(&["install", "acme/k@1.0.0", "--bin", "k-64=k"])
         .expect_code(0);
     assert_eq!(env.installed_bytes("k"), Some(program("k-64", "1.0.0")));
     assert_eq!(kept_bins(&env, "k-64"), serde_json::json!(["k-64=k"]));
-    publish_two(&env, "acme/k", "k-64", "k", "2.0.0");
+    publish_two(&env.server, "acme/k", "k-64", "k", "2.0.0");
     env.run(&["install", "acme/k"]).expect_code(0);
     assert_eq!(env.installed_bytes("k"), Some(program("k-64", "2.0.0")));
-    publish_two(&env, "acme/k", "k-64", "k", "3.0.0");
+    publish_two(&env.server, "acme/k", "k-64", "k", "3.0.0");
     env.run(&["upgrade", "--latest", "k-64"]).expect_code(0);
     assert_eq!(env.installed_bytes("k"), Some(program("k-64", "3.0.0")));
     // A rollback brings back what was asked for then.
@@ -883,11 +866,12 @@ fn the_executables_asked_for_are_kept_as_typed() {
     assert_eq!(kept_bins(&env, "k-64"), serde_json::json!(["k-64=k"]));
 }
 
-/// A kept `--bin FILE=LINK` whose file a later release renames, leaving one program, links
-/// that program (as a release's only program is the tool's): `install OWNER/REPO` failed
-/// where `upgrade` worked.
+/// A kept `--bin` whose file a later release no longer has is never stood in for by another
+/// program, renamed or not (a release's only program was linked in its place: `beta` ran
+/// `alpha`); `install` and `upgrade` fail alike (`install OWNER/REPO` failed where `upgrade`
+/// worked), saying the `--bin` was kept, with a hint that works when followed.
 #[test]
-fn a_kept_executable_renamed_by_the_release_is_still_the_tool() {
+fn a_kept_executable_the_release_lacks_is_never_another_program() {
     use crate::support::archive;
     let env = TestEnv::new();
     let publish = |repo: &str, file: &str, version: &str| {
@@ -907,29 +891,38 @@ fn a_kept_executable_renamed_by_the_release_is_still_the_tool() {
     env.run(&["install", "acme/ren@1.0.0", "--bin", "ren-x=r"])
         .expect_code(0);
     publish("ren", "ren", "2.0.0");
-    env.run(&["install", "acme/ren"]).expect_code(0);
-    assert_eq!(env.installed_bytes("r"), Some(program("ren", "2.0.0")));
-    // The repair hint spells the `--bin` kept; followed, it puts the version back (typed as
-    // kept, it is the same request as none).
-    let exe = env.home().join(format!("tools/ren-x/2.0.0/d/ren{EXE}"));
-    std::fs::remove_file(&exe).unwrap();
-    let hint = "haul install acme/ren@2.0.0 --bin ren-x=r --force";
-    env.run(&["which", "r"]).expect_code(1).stderr_has(hint);
-    let args: Vec<&str> = hint.split(' ').skip(1).collect();
-    env.run(&args).expect_code(0);
-    assert_eq!(env.installed_bytes("r"), Some(program("ren", "2.0.0")));
-    // A single kept `--bin NAME` keeps its name as the link, whatever the file is called now.
-    publish_two(&env, "acme/gizmo", "gizmo", "gizmo-static", "1.0.0");
-    env.run(&["install", "acme/gizmo@1.0.0", "--bin", "gizmo-static"])
+    let before = env.snapshot();
+    for args in [
+        &["install", "acme/ren"][..],
+        &["upgrade", "--latest", "ren-x"],
+    ] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("no executable named `ren-x` (`ren-x` was installed with `--bin ren-x=r`)")
+            .stderr_has("the tool is named after `ren-x`: `haul uninstall ren-x`");
+    }
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(env.installed_bytes("r"), Some(program("ren-x", "1.0.0")));
+    env.run(&["uninstall", "ren-x"]).expect_code(0);
+    env.run(&["install", "acme/ren", "--bin", "ren=r"])
         .expect_code(0);
-    publish("gizmo", "gizmo", "2.0.0");
-    env.run(&["upgrade", "--latest", "gizmo-static"])
+    assert_eq!(env.installed_bytes("r"), Some(program("ren", "2.0.0")));
+    // Two tools of one release, the next release keeping one program: the other tool is not
+    // given it.
+    publish_two(&env.server, "acme/multi", "alpha", "beta", "1.0.0");
+    env.run(&["install", "acme/multi@1.0.0", "--bin", "alpha"])
         .expect_code(0);
+    env.run(&["install", "acme/multi@1.0.0", "--bin", "beta"])
+        .expect_code(0);
+    publish("multi", "alpha", "2.0.0");
+    env.run(&["upgrade", "--latest", "alpha", "beta"])
+        .expect_code(3)
+        .stderr_has("no executable named `beta`");
     assert_eq!(
-        env.installed_bytes("gizmo-static"),
-        Some(program("gizmo", "2.0.0"))
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
     );
-    assert_eq!(env.installed_bytes("gizmo"), None);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
 }
 
 /// Fewer executables asked for than a stored version has: the others are unlinked and the
@@ -938,7 +931,7 @@ fn a_kept_executable_renamed_by_the_release_is_still_the_tool() {
 #[test]
 fn asking_for_fewer_executables_unlinks_the_others() {
     let env = TestEnv::new();
-    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -951,7 +944,7 @@ fn asking_for_fewer_executables_unlinks_the_others() {
     env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
         .expect_code(0);
     assert_eq!(env.installed_bytes("beta"), None);
-    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
     env.run(&["upgrade", "--latest", "alpha"]).expect_code(0);
     assert_eq!(
         env.installed_bytes("alpha"),
@@ -986,18 +979,33 @@ fn a_format_2_record_keeps_its_executables() {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget@1.0.0", "--bin", "widget=w"])
         .expect_code(0);
-    publish_two(&env, "acme/k", "k-64", "k", "1.0.0");
+    publish_two(&env.server, "acme/k", "k-64", "k", "1.0.0");
     env.run(&["install", "acme/k@1.0.0", "--bin", "k-64=k"])
         .expect_code(0);
-    as_format_2(&env, "widget");
-    as_format_2(&env, "k-64");
+    // Links that swap two programs: the link named like the tool runs the other one.
+    publish_two(&env.server, "acme/multi", "alpha", "beta", "1.0.0");
+    env.run(&[
+        "install",
+        "acme/multi@1.0.0",
+        "--bin",
+        "alpha=beta",
+        "--bin",
+        "beta=alpha",
+    ])
+    .expect_code(0);
+    for tool in ["widget", "k-64", "alpha"] {
+        as_format_2(&env, tool);
+    }
     publish_simple(&env.server, "acme/widget", "2.0.0");
-    publish_two(&env, "acme/k", "k-64", "k", "2.0.0");
-    env.run(&["install", "acme/widget", "acme/k"])
+    publish_two(&env.server, "acme/k", "k-64", "k", "2.0.0");
+    publish_two(&env.server, "acme/multi", "alpha", "beta", "2.0.0");
+    env.run(&["install", "acme/widget", "acme/k", "acme/multi"])
         .expect_code(0);
     assert_eq!(env.installed_bytes("w"), Some(program("widget", "2.0.0")));
     assert_eq!(env.installed_bytes("widget"), None);
     assert_eq!(env.installed_bytes("k"), Some(program("k-64", "2.0.0")));
+    assert_eq!(env.installed_bytes("alpha"), Some(program("beta", "2.0.0")));
+    assert_eq!(env.installed_bytes("beta"), Some(program("alpha", "2.0.0")));
     assert_eq!(record_json(&env, "widget")["format"], serde_json::json!(3));
     assert_eq!(kept_bins(&env, "widget"), serde_json::json!(["widget=w"]));
     assert_eq!(kept_bins(&env, "k-64"), serde_json::json!(["k-64=k"]));
@@ -1010,12 +1018,13 @@ fn a_format_2_record_keeps_its_executables() {
 #[test]
 fn contradictory_bins_are_usage_errors() {
     let env = TestEnv::new();
-    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
-    for bins in [
-        &["alpha=x", "beta=x"][..],
-        &["alpha", "alpha"],
-        &["alpha", "beta=ALPHA"],
-    ] {
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
+    let mut same_link = vec![&["alpha=x", "beta=x"][..], &["alpha", "alpha"]];
+    // Where file names ignore case, `ALPHA` is `alpha` (elsewhere both are made).
+    if cfg!(any(windows, target_os = "macos")) {
+        same_link.push(&["alpha", "beta=ALPHA"]);
+    }
+    for bins in same_link {
         let mut args = vec!["install", "acme/kit"];
         for bin in bins {
             args.extend(["--bin", bin]);
@@ -1028,7 +1037,7 @@ fn contradictory_bins_are_usage_errors() {
         .expect_code(0);
     env.run(&["install", "acme/kit@1.0.0", "--bin", "beta"])
         .expect_code(0);
-    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
     let before = env.snapshot();
     env.run(&["install", "alpha", "--bin", "beta=b2"])
         .expect_code(2)
@@ -1042,8 +1051,8 @@ fn contradictory_bins_are_usage_errors() {
 #[test]
 fn the_rollback_hint_asks_for_that_versions_executables() {
     let env = TestEnv::new();
-    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
-    publish_two(&env, "acme/kit", "alpha", "beta", "2.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -1093,10 +1102,9 @@ fn the_rollback_hint_asks_for_that_versions_executables() {
     );
 }
 
-/// A catalog tool whose entry goes from the config (or names its first executable's link
-/// otherwise) keeps its executables: with no entry it asks for the ones it has (it asked for
-/// the entry's first as a file called `alpha=a`, or for its name, unlinking the others), and
-/// an entry that links its first executable under another name is still this tool.
+/// A catalog tool whose entry goes from the config keeps its executables: with no entry it
+/// asks for the ones it has (it asked for the entry's first as a file called `alpha=a`, or for
+/// its name, unlinking the others); back, the entry says again.
 #[test]
 fn a_catalog_tool_whose_entry_went_keeps_its_executables() {
     let env = TestEnv::new();
@@ -1112,7 +1120,7 @@ fn a_catalog_tool_whose_entry_went_keeps_its_executables() {
     };
     entry("\"alpha=a\", \"beta=b\"");
     for version in ["1.0.0", "2.0.0", "3.0.0"] {
-        publish_two(&env, "acme/kit", "alpha", "beta", version);
+        publish_two(&env.server, "acme/kit", "alpha", "beta", version);
     }
     env.run(&["install", "kx@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("a"), Some(program("alpha", "1.0.0")));
@@ -1120,17 +1128,68 @@ fn a_catalog_tool_whose_entry_went_keeps_its_executables() {
     env.run(&["install", "kx@2.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("a"), Some(program("alpha", "2.0.0")));
     assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
-    entry("\"alpha=a2\", \"beta=b\"");
+    // Back, the entry says what the tool asks for.
+    entry("\"alpha=a\"");
     env.run(&["upgrade", "--latest", "kx"]).expect_code(0);
-    assert_eq!(env.installed_bytes("a2"), Some(program("alpha", "3.0.0")));
-    assert_eq!(env.installed_bytes("b"), Some(program("beta", "3.0.0")));
-    assert_eq!(env.installed_bytes("a"), None);
+    assert_eq!(env.installed_bytes("a"), Some(program("alpha", "3.0.0")));
+    assert_eq!(env.installed_bytes("b"), None);
     // An entry of the same name that is another tool of the repository says which each is
     // (it said the repository was another tool than itself).
     entry("\"beta\"");
-    env.run(&["install", "kx"])
-        .expect_code(1)
-        .stderr_has("it is the tool of `github:acme/kit` for `alpha`; this is the one for `beta`");
+    env.run(&["install", "kx"]).expect_code(1).stderr_has(
+        "it is the tool of `github:acme/kit` for `alpha=a`; this is the one for `beta`",
+    );
+}
+
+/// Two catalog entries of one repository naming one executable first are two tools, each
+/// found by its own entry (the first entry of the repository was taken for both: upgrading
+/// `kx` linked `alpha` instead of its `a` and `b`; installing `k1` rewrote `k0`).
+#[test]
+fn catalog_entries_of_one_repository_are_each_their_own_tool() {
+    let env = TestEnv::new();
+    let entry = |name: &str, bins: &str| {
+        format!(
+            "[[tool]]\nname = \"{name}\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [{bins}]\n"
+        )
+    };
+    std::fs::write(
+        env.config_path(),
+        entry("k0", "\"alpha\"") + &entry("kx", "\"alpha=a\", \"beta=b\""),
+    )
+    .unwrap();
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
+    env.run(&["install", "kx@1.0.0"]).expect_code(0);
+    env.run(&["install", "k0@1.0.0"]).expect_code(0);
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
+    env.run(&["upgrade", "--latest"]).expect_code(0);
+    assert_eq!(env.installed_bytes("a"), Some(program("alpha", "2.0.0")));
+    assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    let list = env.run(&["list", "--json"]).json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["name"].as_str())
+        .collect();
+    assert_eq!(names, ["k0", "kx"]);
+}
+
+/// `exec --bin` of an executable the tool lacks hints the install with it too at the version
+/// the tool asks for (it left the pin out, and following it moved the tool to the newest).
+#[test]
+fn the_exec_bin_hint_keeps_the_version() {
+    let env = TestEnv::new();
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "2.0.0");
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    env.run(&["exec", "alpha", "--bin", "beta"])
+        .expect_code(2)
+        .stderr_has("`haul install acme/kit@1.0.0 --bin alpha --bin beta`");
 }
 
 /// A catalog tool installed with no `--bin` asks for what its entry names now: an entry that
@@ -1148,7 +1207,7 @@ fn a_catalog_tool_follows_its_entrys_executables() {
         .unwrap();
     };
     entry("\"alpha\", \"beta\"");
-    publish_two(&env, "acme/kit", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&["install", "kx@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
     env.server

@@ -2431,17 +2431,7 @@ fn add_works_where_hauls_home_cannot_be_written() {
 #[test]
 fn a_project_and_the_user_ask_for_other_executables_of_one_release() {
     let env = TestEnv::new();
-    env.server
-        .release("acme/kit", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
-            &archive::gz(&archive::tar(&[
-                archive::exe(&format!("d/alpha{EXE}"), &program("alpha", "1.0.0")),
-                archive::exe(&format!("d/beta{EXE}"), &program("beta", "1.0.0")),
-            ])),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    crate::support::publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
         .expect_code(0);
     let dir = project(
@@ -2485,4 +2475,66 @@ fn a_project_and_the_user_ask_for_other_executables_of_one_release() {
         .expect_code(0)
         .stderr_has("already installed");
     assert_eq!(fixable(&env), 0);
+}
+
+/// A project's copy of a release with other executables than the user's stays apart from the
+/// version the user may roll back to (the sync took it over, and the user's rollback linked
+/// `beta`); its repair hint is the project's sync (it named an `exec` that repaired nothing);
+/// and removing it says which copy went (it said `1.0.0` while the user's stayed).
+#[test]
+fn a_projects_copy_leaves_the_users_history_alone() {
+    let env = TestEnv::new();
+    for version in ["1.0.0", "2.0.0"] {
+        crate::support::publish_two(&env.server, "acme/kit", "alpha", "beta", version);
+    }
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    env.run(&["install", "acme/kit@2.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    let dir = project(
+        &env,
+        "[tools]\n\"acme/kit\" = { version = \"1.0.0\", bin = [\"alpha\", \"beta\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    env.run(&["rollback", "alpha"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), None);
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+    // The project's copy, its `beta` gone: `haul sync` there puts it back.
+    let copy = env
+        .run(&["list", "--all", "--json"])
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|row| {
+            let key = row["key"].as_str()?;
+            key.starts_with("1.0.0+").then(|| key.to_owned())
+        })
+        .expect("the project's copy");
+    let beta = env.home().join(format!("tools/alpha/{copy}/d/beta{EXE}"));
+    std::fs::remove_file(&beta).unwrap();
+    let doctor = env.run(&["doctor"]);
+    assert!(
+        doctor
+            .stdout()
+            .contains("`haul sync` in the project whose bin-dir is"),
+        "{}",
+        doctor.stdout()
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    assert!(beta.is_file());
+    // The project gone, prune removes its copy, saying which.
+    std::fs::remove_dir_all(&dir).unwrap();
+    env.run(&["prune"])
+        .expect_code(0)
+        .stderr_has(&format!("alpha 1.0.0 ({copy}, "));
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
 }

@@ -483,6 +483,23 @@ pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
     asset
 }
 
+/// Publish `version` of `repo` as a release of two programs, `d/FIRST` and `d/SECOND`, each
+/// printing its name and the version, with a `checksums.txt`.
+pub fn publish_two(server: &Server, repo: &str, first: &str, second: &str, version: &str) {
+    let tool = repo.split('/').nth(1).unwrap_or(repo);
+    server
+        .release(repo, &format!("v{version}"))
+        .asset(
+            &host_asset(tool, version, ".tar.gz"),
+            &archive::gz(&archive::tar(&[
+                archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
+                archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
+            ])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+}
+
 /// Publish acme/gizmo 1.0.0, whose archive has two executables, `gizmo` and `widget` (the
 /// name acme/widget's executable has too), each printing `gizmo 1.0.0`; its `widget` takes
 /// acme/widget's link over with `--force`.
