@@ -213,6 +213,9 @@ pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
     // refused at once); the store checks again under its lock when the install commits.
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
+    if existing.is_none() && !opts.force {
+        damaged_beside(env.store, &records, tool)?;
+    }
     let resolved = match resolve::resolve(env.http, tool, opts.platform).await {
         Ok(resolved) => resolved,
         Err(err) => {
@@ -223,6 +226,25 @@ pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
         }
     };
     prepare_over(env, tool, existing, resolved, opts, bar).await
+}
+
+/// For a tool asked for with no `--bin`, a damaged record of its source: installing beside it
+/// would make a second tool of one source (a tool installed with `--bin` is named after its
+/// executable, not the repository), so its error stands.
+fn damaged_beside(store: &store::Store, records: &store::Records, tool: &Tool) -> Result<()> {
+    if matches!(tool.bins_from, BinsFrom::User) {
+        return Ok(());
+    }
+    let source = tool.source_label();
+    let damaged = records.damaged.iter().find(|d| {
+        store
+            .damaged_source(&d.name)
+            .is_some_and(|s| s.eq_ignore_ascii_case(&source))
+    });
+    match damaged {
+        Some(damaged) => Err(damaged.error.clone().into()),
+        None => Ok(()),
+    }
 }
 
 /// An upgrade whose requirement finds no release now (every release of the series was

@@ -406,6 +406,17 @@ impl Store {
         }
     }
 
+    /// The source a damaged record names (`github:OWNER/REPO`), when that much of it can be
+    /// read: a tool is not installed twice beside it.
+    pub fn damaged_source(&self, name: &str) -> Option<String> {
+        #[derive(serde::Deserialize)]
+        struct SourceOnly {
+            source: Option<String>,
+        }
+        let text = read_text(&self.record_path(name)).ok()?;
+        serde_json::from_str::<SourceOnly>(&text).ok()?.source
+    }
+
     /// Every record, sorted by name, and the damaged ones beside them.
     pub fn records(&self) -> Result<Records> {
         self.settle();

@@ -2157,3 +2157,42 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
             .stderr_has("`haul install widget@1.0.0 --force` replaces it");
     }
 }
+
+/// A tool whose record is damaged is not taken for absent: `which` of its link says the record
+/// is damaged (it said "not installed"), and installing its repository again with no `--bin`
+/// is refused rather than made a second tool beside it.
+#[test]
+fn a_damaged_record_is_not_taken_for_no_tool() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    // A release whose one program is `widget`, not named after the repository.
+    env.server
+        .release("acme/widget-cli", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("widget-cli", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[archive::exe(
+                &format!("d/widget{EXE}"),
+                &program("widget", "1.0.0"),
+            )])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
+        .expect_code(0);
+    let path = env.home().join("records/widget.json");
+    let mut record = record_json(&env, "widget");
+    record["requirement"]["bin"] = serde_json::json!(["../x"]);
+    std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+    // Which tool a link is can be read from a symbolic link (a copy on Windows says nothing).
+    if cfg!(unix) {
+        env.run(&["which", "wg"])
+            .expect_code(1)
+            .stderr_has("the record")
+            .stderr_has("is damaged");
+    }
+    let before = env.snapshot();
+    env.run(&["install", "acme/widget-cli"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    assert_eq!(env.snapshot(), before);
+}
