@@ -77,8 +77,14 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
                 .get(key)
                 .map_or_else(|| key.to_owned(), |v| v.version.clone())
         };
-        let from = record.active.as_deref().map(label).unwrap_or_default();
-        let to = label(&previous);
+        let mut from = record.active.as_deref().map(label).unwrap_or_default();
+        let mut to = label(&previous);
+        // Two copies of one version (a project's, with other executables) are told apart by
+        // their keys.
+        if from == to {
+            from = format!("{from} ({})", record.active.as_deref().unwrap_or_default());
+            to = format!("{to} ({previous})");
+        }
         // A tool whose links another took over (`install --force`) is linked nowhere: the
         // version made active again links into the bin dir, where the name must be free.
         let dirs = if record.bin_dirs().is_empty() {

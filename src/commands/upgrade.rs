@@ -197,7 +197,25 @@ enum Repair {
 
 fn repair_of(ctx: &Context, record: &crate::store::Record) -> Repair {
     use crate::store::Problem;
-    let problems = ctx.store.check(record);
+    // The links the upgrade makes: the ones that follow the active version (a project's own
+    // bin-dir is its sync's).
+    let followed = |path: &std::path::Path| {
+        record
+            .links
+            .iter()
+            .any(|l| l.version.is_none() && l.is_at(path))
+    };
+    let problems: Vec<Problem> = ctx
+        .store
+        .check(record)
+        .into_iter()
+        .filter(|p| match p {
+            Problem::LinkMissing { path }
+            | Problem::LinkWrong { path, .. }
+            | Problem::LinkStale { path, .. } => followed(path),
+            _ => true,
+        })
+        .collect();
     let active = record.active.as_deref();
     let files = problems.iter().any(|p| match p {
         Problem::VersionMissing { key }

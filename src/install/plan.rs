@@ -175,23 +175,29 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
 }
 
 /// Whether `tool` names executables (`--bin`, a catalog entry's) other than the ones `stored`
-/// has, by the names they are linked as.
+/// has: each asked for must be one stored under the name it is linked as, and be that file
+/// (`--bin beta` is not a copy's `gamma=beta`), and none stored is not asked for.
 fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
+    use crate::platform::file_name::{exe_stem, plain_name};
     if !tool.bins_named() {
         return false;
     }
     let exe = opts.platform.exe_suffix();
-    let mut wanted: Vec<String> = tool
-        .bins
-        .iter()
-        .map(|b| format!("{}{exe}", b.link_name()))
-        .collect();
-    let mut have: Vec<String> = stored.bins.iter().map(|b| b.link.clone()).collect();
-    for names in [&mut wanted, &mut have] {
-        names.sort_unstable();
-        names.dedup();
-    }
-    wanted != have
+    let is_file = |path: &str, name: &str| {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
+    };
+    let found = |wanted: &names::WantedBin| {
+        stored.bins.iter().any(|b| {
+            b.link == format!("{}{exe}", wanted.link_name()) && is_file(&b.path, &wanted.name)
+        })
+    };
+    let asked = |b: &crate::store::Bin| {
+        tool.bins
+            .iter()
+            .any(|w| b.link == format!("{}{exe}", w.link_name()))
+    };
+    !(tool.bins.iter().all(found) && stored.bins.iter().all(asked))
 }
 
 /// Where a version goes when the one stored under `key` has other executables (`--bin alpha`

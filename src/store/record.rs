@@ -578,14 +578,15 @@ fn read(text: &str, bin_dir: &Path) -> Result<Record, ParseError> {
 }
 
 /// A record of an earlier format, in this one. Formats 1 and 2 did not keep the `--bin` the
-/// user typed: it is read back from each version's executables, as those haul versions did on
-/// every install (see [`bins_as_installed`]), once.
+/// user typed: it is read back from each version's executables (see [`bins_as_installed`]),
+/// once, where it may have been typed (see [`maybe_typed`]).
 fn migrate(mut record: Record) -> Record {
     if record.format < 3 {
         let asked = |key: &str| {
             record
                 .versions
                 .get(key)
+                .filter(|v| maybe_typed(&record, v))
                 .map(|v| bins_as_installed(&record, v))
                 .unwrap_or_default()
         };
@@ -645,6 +646,18 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
         [only] if only.name == *name && only.link.is_none() && !named_by_it => Vec::new(),
         _ => bins,
     }
+}
+
+/// Whether `--bin` may have been typed for `installed`: `--bin` names the tool after its first
+/// executable's file, so when no file is named like the tool (`rg` of `ripgrep`, a catalog
+/// entry `kx`'s `kubectx`), nothing was (the tool's own name, or its catalog entry, chose).
+fn maybe_typed(record: &Record, installed: &Installed) -> bool {
+    use crate::platform::file_name::{exe_stem, plain_name};
+    installed.bins.iter().any(|b| {
+        let file = b.path.rsplit('/').next().unwrap_or(&b.path);
+        exe_stem(file).unwrap_or(file) == record.name
+            || plain_name(file).as_deref() == Some(record.name.as_str())
+    })
 }
 
 /// The names of `record` that become paths, checked: a record edited by hand, or restored from
@@ -1076,6 +1089,9 @@ mod tests {
         // Written again, it is read as it is.
         let text = serde_json::to_string(&r).unwrap();
         assert_eq!(parse(&text, Path::new("/")).unwrap(), r);
+        // Its only executable not named like the tool (`rg` of `ripgrep`): nothing was typed.
+        let r = record("ripgrep", "github:o/ripgrep", &[("rg", "d/rg")]);
+        assert!(then(&r, "1.0.0").is_empty());
         // What a record asks for is checked as `--bin` checks it.
         let bad = text.replacen(r#""bin":["kubens"]"#, r#""bin":["../x"]"#, 1);
         assert_ne!(bad, text);

@@ -2196,3 +2196,76 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
         .stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
 }
+
+/// A tool installed with no `--bin` whose only program is not named after it (`rg` of
+/// `ripgrep`) upgrades to a release that renames that program, as `install` does: nothing was
+/// named, so the release's only program is the tool's. The same for a record of format 2.
+#[test]
+fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    let publish = |file: &str, version: &str| {
+        env.server
+            .release("acme/ripgrep", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("ripgrep", version, ".tar.gz"),
+                &archive::gz(&archive::tar(&[archive::exe(
+                    &format!("d/{file}{EXE}"),
+                    &program(file, version),
+                )])),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    };
+    publish("rg", "1.0.0");
+    env.run(&["install", "acme/ripgrep@1.0.0"]).expect_code(0);
+    assert_eq!(env.installed_bytes("rg"), Some(program("rg", "1.0.0")));
+    as_format_2(&env, "ripgrep");
+    publish("rgx", "2.0.0");
+    env.run(&["upgrade", "--latest", "ripgrep"]).expect_code(0);
+    assert_eq!(env.installed_bytes("rgx"), Some(program("rgx", "2.0.0")));
+    assert_eq!(kept_bins(&env, "ripgrep"), serde_json::Value::Null);
+    publish("rg", "3.0.0");
+    env.run(&["upgrade", "--latest", "ripgrep"]).expect_code(0);
+    assert_eq!(env.installed_bytes("rg"), Some(program("rg", "3.0.0")));
+}
+
+/// Asking for `beta` of a stored version that links `gamma` as `beta` installs it again: the
+/// links' names alone said it was there ("already stored"), and `beta` ran `gamma`.
+#[test]
+fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
+    use crate::support::archive;
+    let env = TestEnv::new();
+    env.server
+        .release("acme/kit", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
+            &archive::gz(&archive::tar(&[
+                archive::exe(&format!("d/alpha{EXE}"), &program("alpha", "1.0.0")),
+                archive::exe(&format!("d/beta{EXE}"), &program("beta", "1.0.0")),
+                archive::exe(&format!("d/gamma{EXE}"), &program("gamma", "1.0.0")),
+            ])),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "gamma=beta",
+    ])
+    .expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), Some(program("gamma", "1.0.0")));
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "beta",
+    ])
+    .expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
+}

@@ -2538,3 +2538,71 @@ fn a_projects_copy_leaves_the_users_history_alone() {
         Some(program("alpha", "1.0.0"))
     );
 }
+
+/// Copies of one release for projects asking for other executables are told apart by which
+/// file each link runs, not by the links' names alone: a project asking for `beta` was given
+/// another's copy whose `beta` ran `gamma`. The user's dry run leaves a project's links to
+/// the project (a file of the user's at one failed the dry run, not the upgrade).
+#[test]
+fn copies_are_told_apart_by_the_files_their_links_run() {
+    let env = TestEnv::new();
+    let three = |version: &str| {
+        archive::gz(&archive::tar(&[
+            archive::exe(&format!("d/alpha{EXE}"), &program("alpha", version)),
+            archive::exe(&format!("d/beta{EXE}"), &program("beta", version)),
+            archive::exe(&format!("d/gamma{EXE}"), &program("gamma", version)),
+        ]))
+    };
+    env.server
+        .release("acme/kit", "v1.0.0")
+        .asset(
+            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
+            &three("1.0.0"),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    let in_project = |name: &str, bins: &str| {
+        let dir = env.dir.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("haul.toml"),
+            format!(
+                "[tools]\n\"acme/kit\" = {{ version = \"1.0.0\", bin = [{bins}] }}\n[settings]\nbin-dir = \".haul/bin\"\n"
+            ),
+        )
+        .unwrap();
+        run_in(&env, &dir, &["sync"]).expect_code(0);
+        dir
+    };
+    let p1 = in_project("p1", "\"alpha\", \"gamma=beta\"");
+    let p2 = in_project("p2", "\"alpha\", \"beta\"");
+    let runs = |dir: &std::path::Path, bin: &str| {
+        std::fs::read(dir.join(".haul/bin").join(format!("{bin}{EXE}"))).ok()
+    };
+    assert_eq!(runs(&p1, "beta"), Some(program("gamma", "1.0.0")));
+    assert_eq!(runs(&p2, "beta"), Some(program("beta", "1.0.0")));
+    // The user asking for `beta` too is given neither project's copy.
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "beta",
+    ])
+    .expect_code(0);
+    assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
+    run_in(&env, &p1, &["sync", "--frozen"]).expect_code(0);
+    assert_eq!(runs(&p1, "beta"), Some(program("gamma", "1.0.0")));
+    let list = env.run(&["list", "--json"]).json();
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+    // A file of the user's at a project's link is not the user's upgrade's to mend.
+    let link = p2.join(".haul/bin").join(format!("beta{EXE}"));
+    std::fs::remove_file(&link).unwrap();
+    std::fs::write(&link, "mine").unwrap();
+    env.run(&["upgrade", "--dry-run", "--latest"])
+        .expect_code(0)
+        .stderr_has("alpha 1.0.0 is up to date");
+}
