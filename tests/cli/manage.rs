@@ -2234,20 +2234,13 @@ fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
 /// links' names alone said it was there ("already stored"), and `beta` ran `gamma`.
 #[test]
 fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
-    use crate::support::archive;
     let env = TestEnv::new();
-    env.server
-        .release("acme/kit", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
-            &archive::gz(&archive::tar(&[
-                archive::exe(&format!("d/alpha{EXE}"), &program("alpha", "1.0.0")),
-                archive::exe(&format!("d/beta{EXE}"), &program("beta", "1.0.0")),
-                archive::exe(&format!("d/gamma{EXE}"), &program("gamma", "1.0.0")),
-            ])),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    crate::support::publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
     env.run(&[
         "install",
         "acme/kit@1.0.0",

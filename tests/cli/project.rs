@@ -2546,21 +2546,12 @@ fn a_projects_copy_leaves_the_users_history_alone() {
 #[test]
 fn copies_are_told_apart_by_the_files_their_links_run() {
     let env = TestEnv::new();
-    let three = |version: &str| {
-        archive::gz(&archive::tar(&[
-            archive::exe(&format!("d/alpha{EXE}"), &program("alpha", version)),
-            archive::exe(&format!("d/beta{EXE}"), &program("beta", version)),
-            archive::exe(&format!("d/gamma{EXE}"), &program("gamma", version)),
-        ]))
-    };
-    env.server
-        .release("acme/kit", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("kit", "1.0.0", ".tar.gz"),
-            &three("1.0.0"),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    crate::support::publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
     env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
         .expect_code(0);
     let in_project = |name: &str, bins: &str| {

@@ -486,15 +486,26 @@ pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
 /// Publish `version` of `repo` as a release of two programs, `d/FIRST` and `d/SECOND`, each
 /// printing its name and the version, with a `checksums.txt`.
 pub fn publish_two(server: &Server, repo: &str, first: &str, second: &str, version: &str) {
+    publish_programs(server, repo, &[first, second], version);
+}
+
+/// Publish `version` of `repo` as a release of the programs `d/NAME`, each printing its name
+/// and the version, with a `checksums.txt`.
+pub fn publish_programs(server: &Server, repo: &str, programs: &[&str], version: &str) {
     let tool = repo.split('/').nth(1).unwrap_or(repo);
+    let owned: Vec<(String, Vec<u8>)> = programs
+        .iter()
+        .map(|name| (format!("d/{name}{EXE}"), program(name, version)))
+        .collect();
+    let files: Vec<_> = owned
+        .iter()
+        .map(|(path, bytes)| archive::exe(path, bytes))
+        .collect();
     server
         .release(repo, &format!("v{version}"))
         .asset(
             &host_asset(tool, version, ".tar.gz"),
-            &archive::gz(&archive::tar(&[
-                archive::exe(&format!("d/{first}{EXE}"), &program(first, version)),
-                archive::exe(&format!("d/{second}{EXE}"), &program(second, version)),
-            ])),
+            &archive::gz(&archive::tar(&files)),
         )
         .checksums("checksums.txt")
         .publish();
