@@ -228,11 +228,13 @@ pub async fn prepare(env: &Env<'_>, tool: &Tool, opts: &Options, bar: &Bar) -> R
     prepare_over(env, tool, existing, resolved, opts, bar).await
 }
 
-/// For a tool asked for with no `--bin`, a damaged record of its source: installing beside it
-/// would make a second tool of one source (a tool installed with `--bin` is named after its
-/// executable, not the repository), so its error stands.
+/// For a repository asked for with no `--bin` (its tool a guess from its name), a damaged
+/// record of its source: installing beside it would make a second tool of one source (a tool
+/// installed with `--bin` is named after its executable, not the repository), so its error
+/// stands.
 fn damaged_beside(store: &store::Store, records: &store::Records, tool: &Tool) -> Result<()> {
-    if matches!(tool.bins_from, BinsFrom::User) {
+    // A catalog tool names its product: a damaged record of the repository may be another.
+    if tool.bins_from != BinsFrom::Nobody {
         return Ok(());
     }
     let source = tool.source_label();

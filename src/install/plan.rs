@@ -353,11 +353,17 @@ pub fn without_download(
             .iter()
             .any(|l| l.bin == b.link && l.is_at(&opts.bin_dir.join(&b.link)))
     });
-    let links_whole = record.links.iter().all(|l| {
-        store
-            .link_target(record, l)
-            .is_some_and(|target| link::points_to(&l.path, &target))
-    });
+    // The links this install makes: the ones that follow the active version (a project's own
+    // bin-dir is its sync's).
+    let links_whole = record
+        .links
+        .iter()
+        .filter(|l| l.version.is_none())
+        .all(|l| {
+            store
+                .link_target(record, l)
+                .is_some_and(|target| link::points_to(&l.path, &target))
+        });
     let requirement_same = record.requirement == tool.requirement();
     if record.active.as_deref() == Some(key) && linked_here && links_whole && requirement_same {
         return Some(unchanged);

@@ -336,21 +336,13 @@ fn entry_of(record: &Record, repo: &Repo, catalog: &Catalog, query: &VersionQuer
             .same_tool(&tool.identity(), &record.name, &tool.name)
     };
     // The entry of the record's name first: two entries of one repository may name one
-    // product (`kubectx`, and a user's `kx` linking it as `kc`). It is the record's tool also
-    // where the record names the product by its file alone (`kubectx`, not `kubectx=kc`).
-    let same_file = |tool: &Tool| {
-        record.identity.product.as_ref().is_some_and(|p| {
-            names::bin_file(&p.bin) == names::bin_file(&tool.product.bin)
-                && p.asset == tool.product.asset
-                && p.tag_prefix == tool.product.tag_prefix
-        })
-    };
+    // product (`kubectx`, and a user's `kx` linking it as `kc`).
     let named = catalog
         .find(&record.name)
         .filter(|e| e.name == record.name)
         .filter(of_repo)
         .and_then(|e| from_entry(e, query.clone(), &Overrides::default()).ok())
-        .filter(|tool| is_it(tool) || same_file(tool));
+        .filter(is_it);
     named.or_else(|| {
         catalog
             .entries()

@@ -650,13 +650,18 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
 
 /// Whether `--bin` may have been typed for `installed`: `--bin` names the tool after its first
 /// executable's file, so when no file is named like the tool (`rg` of `ripgrep`, a catalog
-/// entry `kx`'s `kubectx`), nothing was (the tool's own name, or its catalog entry, chose).
+/// entry `kx`'s `kubectx`), nothing was (the tool's own name, or its catalog entry, chose),
+/// unless a link has a name of its own (`--bin kubens=kn` of the catalog tool `kx`: what
+/// haul names an executable is its file's name, or that name without a platform suffix).
 fn maybe_typed(record: &Record, installed: &Installed) -> bool {
     use crate::platform::file_name::{exe_stem, plain_name};
+    let named = |file: &str, name: &str| {
+        exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
+    };
     installed.bins.iter().any(|b| {
         let file = b.path.rsplit('/').next().unwrap_or(&b.path);
-        exe_stem(file).unwrap_or(file) == record.name
-            || plain_name(file).as_deref() == Some(record.name.as_str())
+        let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
+        named(file, &record.name) || !named(file, link)
     })
 }
 

@@ -2195,6 +2195,13 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
         .expect_code(1)
         .stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
+    // A catalog tool of that repository names its product: it may be another tool.
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"wt\"\ndescription = \"w\"\nhomepage = \"https://x\"\nrepo = \"acme/widget-cli\"\nbins = [\"widget=w2\"]\n",
+    )
+    .unwrap();
+    env.run(&["install", "wt"]).expect_code(0);
 }
 
 /// A tool installed with no `--bin` whose only program is not named after it (`rg` of
@@ -2261,4 +2268,41 @@ fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
     ])
     .expect_code(0);
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
+}
+
+/// Catalog tools in records of format 2: one installed with `--bin NAME=LINK` keeps that link
+/// (read as typed, its link having a name of its own), and one installed with no `--bin`
+/// follows its entry (an entry and release that dropped an executable installed nothing).
+#[test]
+fn format_2_catalog_tools_keep_what_was_typed_and_follow_their_entry_otherwise() {
+    let env = TestEnv::new();
+    let entry = |name: &str, bins: &str| {
+        format!(
+            "[[tool]]\nname = \"{name}\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/{name}\"\nbins = [{bins}]\n"
+        )
+    };
+    let both = "\"alpha\", \"beta\"";
+    std::fs::write(env.config_path(), entry("kx", both) + &entry("ky", both)).unwrap();
+    publish_two(&env.server, "acme/kx", "alpha", "beta", "1.0.0");
+    publish_two(&env.server, "acme/ky", "alpha", "beta", "1.0.0");
+    env.run(&["install", "kx@1.0.0", "--bin", "beta=b"])
+        .expect_code(0);
+    env.run(&["install", "ky@1.0.0"]).expect_code(0);
+    as_format_2(&env, "kx");
+    as_format_2(&env, "ky");
+    std::fs::write(
+        env.config_path(),
+        entry("kx", both) + &entry("ky", "\"alpha\""),
+    )
+    .unwrap();
+    publish_two(&env.server, "acme/kx", "alpha", "beta", "2.0.0");
+    crate::support::publish_programs(&env.server, "acme/ky", &["alpha"], "2.0.0");
+    env.run(&["upgrade", "--latest"]).expect_code(0);
+    assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
+    assert_eq!(kept_bins(&env, "kx"), serde_json::json!(["beta=b"]));
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    assert_eq!(env.installed_bytes("beta"), None);
 }

@@ -2475,6 +2475,12 @@ fn a_project_and_the_user_ask_for_other_executables_of_one_release() {
         .expect_code(0)
         .stderr_has("already installed");
     assert_eq!(fixable(&env), 0);
+    // A project's link gone is the project's to put back: the user's install is unchanged
+    // (it said "Linked" every time, making nothing).
+    std::fs::remove_file(dir.join(".haul/bin").join(format!("alpha{EXE}"))).unwrap();
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
+        .expect_code(0)
+        .stderr_has("already installed");
 }
 
 /// A project's copy of a release with other executables than the user's stays apart from the
