@@ -517,7 +517,7 @@ async fn download_parts(
                     release.tag
                 ));
             }
-            match executables_of(tool, part, &dest, &sub, opts.platform, &host) {
+            match executables_of(tool, part, &dest, &sub, opts, &host) {
                 Ok(found) => {
                     if n > 0 {
                         let why = first_error
@@ -633,12 +633,17 @@ fn chosen_again(tool: &Tool, missing: &str) -> String {
             tool.product.bin, tool.name
         )
     } else {
-        format!(
-            "choose among the executables listed: `haul install {}@VERSION --bin NAME...` \
-             installs it with those",
-            tool.name
-        )
+        install_to_choose(tool)
     }
+}
+
+/// The hint that names the `haul install` choosing a tool's executables anew.
+fn install_to_choose(tool: &Tool) -> String {
+    format!(
+        "choose among the executables listed: `haul install {}@VERSION --bin NAME...` installs \
+         it with those",
+        tool.name
+    )
 }
 
 /// The executables a part provides, checked (each a program for the platform and, on this
@@ -648,9 +653,10 @@ fn executables_of(
     part: &Part,
     dest: &Path,
     sub: &str,
-    platform: Platform,
+    opts: &Options,
     host: &HostRuntime,
 ) -> Result<Vec<Bin>> {
+    let platform = opts.platform;
     let wanted: Vec<WantedBin> = if part.bins.is_empty() {
         tool.wanted_bins()
     } else {
@@ -678,6 +684,12 @@ fn executables_of(
                     asked.join(" ")
                 ),
                 hint: Some(chosen_again(tool, &err.message)),
+                ..err
+            }
+        } else if opts.upgrade && err.hint.is_some() {
+            // `upgrade` takes no `--bin`: the install that chooses does.
+            UserError {
+                hint: Some(install_to_choose(tool)),
                 ..err
             }
         } else if tool.bins_named() && err.hint.is_some() {

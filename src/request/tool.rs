@@ -70,7 +70,7 @@ pub struct Tool {
 pub enum BinsFrom {
     /// Nobody: the one named after the tool, or the release's only one.
     Nobody,
-    /// Its catalog entry.
+    /// Its catalog entry (none when the entry names none: the one named after the tool).
     Catalog,
     /// The user, now (`--bin`, or `bin` in `haul.toml`): each must be there by its name.
     User,
@@ -231,10 +231,30 @@ impl Tool {
     /// Ask for the executables the user asked for when `record` was installed, when they
     /// asked for any.
     pub fn keep_bins(&mut self, record: &Record) {
-        if !record.asked_bins().is_empty() {
-            self.bins = record.asked_bins().to_vec();
-            self.bins_from = BinsFrom::Record;
+        if record.asked_bins().is_empty() || self.entry_gives(record) {
+            return;
         }
+        self.bins = record.asked_bins().to_vec();
+        self.bins_from = BinsFrom::Record;
+    }
+
+    /// Whether `record`'s executables were read back from its links by a haul that did not
+    /// keep `--bin` (format 2) and are what this tool's catalog entry links: then the entry
+    /// asked for them, and is followed (`bq = ["bar=b"]` reads as `--bin bar-v1-linux=b`).
+    fn entry_gives(&self, record: &Record) -> bool {
+        let mut links: Vec<&str> = self.bins.iter().map(WantedBin::link_name).collect();
+        let mut had: Vec<&str> = record
+            .active()
+            .map(|v| {
+                v.bins
+                    .iter()
+                    .map(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link))
+                    .collect()
+            })
+            .unwrap_or_default();
+        links.sort_unstable();
+        had.sort_unstable();
+        record.requirement.guessed && self.bins_from == BinsFrom::Catalog && links == had
     }
 
     /// [`Tool::keep_bins`] for a tool no catalog entry names (now): with no `--bin` kept, the
@@ -398,12 +418,11 @@ fn from_entry(
         },
         name,
         source,
-        bins_from: if !overrides.bins.is_empty() {
-            BinsFrom::User
-        } else if bins.is_empty() {
-            BinsFrom::Nobody
-        } else {
+        // An entry that names no executables still names the tool (its product).
+        bins_from: if overrides.bins.is_empty() {
             BinsFrom::Catalog
+        } else {
+            BinsFrom::User
         },
         bins,
         asset_pattern: overrides.asset.clone().or(catalog_asset),

@@ -95,6 +95,10 @@ pub struct Requirement {
     /// executables, or the one named after the tool). A project's lock keeps them apart.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bin: Vec<names::WantedBin>,
+    /// `bin` was read back from the executables of a record of format 2 (which did not keep
+    /// `--bin`), not typed: a catalog entry that links the same is followed instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guessed: bool,
 }
 
 impl Requirement {
@@ -104,6 +108,7 @@ impl Requirement {
             version: version.to_owned(),
             pre,
             bin: Vec::new(),
+            guessed: false,
         }
     }
 }
@@ -389,7 +394,7 @@ impl Record {
                     self.requirement = Requirement {
                         version: version.version.clone(),
                         pre: false,
-                        bin: self.requirement.bin.clone(),
+                        ..self.requirement.clone()
                     };
                 }
             }
@@ -593,9 +598,11 @@ fn migrate(mut record: Record) -> Record {
         let bin = record.active.as_deref().map(asked).unwrap_or_default();
         let history: Vec<Vec<names::WantedBin>> =
             record.history.iter().map(|a| asked(&a.version)).collect();
+        record.requirement.guessed = !bin.is_empty();
         record.requirement.bin = bin;
         for (activation, bin) in record.history.iter_mut().zip(history) {
             if let Some(requirement) = &mut activation.requirement {
+                requirement.guessed = !bin.is_empty();
                 requirement.bin = bin;
             }
         }
@@ -1085,6 +1092,8 @@ mod tests {
         // was `--bin k-64=k`: asked for exactly so, since `k` could be another program.
         let mut r = record("k-64", "github:o/k", &[("k", "d/k-64")]);
         assert_eq!(then(&r, "1.0.0"), ["k-64=k"]);
+        // Read back, not typed: a catalog entry that links the same is followed instead.
+        assert!(r.history[0].requirement.as_ref().unwrap().guessed);
         // Made active again, that version asks for what it asked for then.
         r.reactivate("1.0.0", &[PathBuf::from("/b")], 3);
         assert_eq!(asked(&r), ["k-64=k"]);

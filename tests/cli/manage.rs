@@ -2202,6 +2202,13 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
     )
     .unwrap();
     env.run(&["install", "wt"]).expect_code(0);
+    // So does one that names no executables.
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"wt2\"\ndescription = \"w\"\nhomepage = \"https://x\"\nrepo = \"acme/widget-cli\"\n",
+    )
+    .unwrap();
+    env.run(&["install", "wt2"]).expect_code(0);
 }
 
 /// A tool installed with no `--bin` whose only program is not named after it (`rg` of
@@ -2305,4 +2312,25 @@ fn format_2_catalog_tools_keep_what_was_typed_and_follow_their_entry_otherwise()
         Some(program("alpha", "2.0.0"))
     );
     assert_eq!(env.installed_bytes("beta"), None);
+}
+
+/// A catalog tool installed by an earlier haul (format 2) whose entry links its executable
+/// under another name (`rq = ["rg=r"]`) follows its entry: read back from its links, it was
+/// taken for `--bin rg=r` typed, and its upgrade failed once the release renamed `rg`.
+#[test]
+fn a_format_2_catalog_tool_whose_entry_renames_its_link_follows_the_entry() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.config_path(),
+        "[[tool]]\nname = \"rq\"\ndescription = \"r\"\nhomepage = \"https://x\"\nrepo = \"acme/rq\"\nbins = [\"rg=r\"]\n",
+    )
+    .unwrap();
+    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
+    env.run(&["install", "rq@1.0.0"]).expect_code(0);
+    assert_eq!(env.installed_bytes("r"), Some(program("rg", "1.0.0")));
+    as_format_2(&env, "rq");
+    crate::support::publish_programs(&env.server, "acme/rq", &["rgx"], "2.0.0");
+    env.run(&["upgrade", "--latest", "rq"]).expect_code(0);
+    assert_eq!(env.installed_bytes("r"), Some(program("rgx", "2.0.0")));
+    assert_eq!(kept_bins(&env, "rq"), serde_json::Value::Null);
 }
