@@ -2242,6 +2242,12 @@ fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
     publish("rg", "3.0.0");
     env.run(&["upgrade", "--latest", "ripgrep"]).expect_code(0);
     assert_eq!(env.installed_bytes("rg"), Some(program("rg", "3.0.0")));
+    // Two programs, neither the one it has: the hint is the install that chooses (`upgrade` takes
+    // no `--bin`).
+    publish_two(&env.server, "acme/ripgrep", "rga", "rgb", "4.0.0");
+    env.run(&["upgrade", "--latest", "ripgrep"])
+        .expect_code(1)
+        .stderr_has("`haul install ripgrep@VERSION --bin NAME...`");
 }
 
 /// Asking for `beta` of a stored version that links `gamma` as `beta` installs it again: the
