@@ -668,17 +668,22 @@ fn executables_of(
     // one named was dropped), never linked in its place. Ones nobody named (the tool's own,
     // its catalog entry's, or those it has) may be the release's only program.
     let choose = match tool.bins_from {
-        BinsFrom::User | BinsFrom::Record => executables::choose_named,
+        BinsFrom::User | BinsFrom::Record | BinsFrom::Guessed => executables::choose_named,
         BinsFrom::Nobody | BinsFrom::Catalog | BinsFrom::Installed => executables::choose_bins,
     };
     let chosen = choose(&found, &wanted, platform).map_err(|err| {
-        if tool.bins_from == BinsFrom::Record {
+        if matches!(tool.bins_from, BinsFrom::Record | BinsFrom::Guessed) {
             // Asked for because the tool was installed with them: say so, and what chooses
             // again (`upgrade` takes no `--bin`).
             let asked: Vec<String> = tool.bins.iter().map(|b| format!("--bin {b}")).collect();
+            let how = if tool.bins_from == BinsFrom::Guessed {
+                "asks for what an earlier haul's record says it had:"
+            } else {
+                "was installed with"
+            };
             UserError {
                 message: format!(
-                    "{} (`{}` was installed with `{}`)",
+                    "{} (`{}` {how} `{}`)",
                     err.message,
                     tool.name,
                     asked.join(" ")

@@ -77,6 +77,9 @@ pub enum BinsFrom {
     /// The user, when the tool was installed (the record keeps their `--bin`): asked for
     /// again, each by its name.
     Record,
+    /// Read back from the links of a record an earlier haul wrote (format 2, which did not
+    /// keep `--bin`): asked for as [`BinsFrom::Record`] asks, and kept as read back.
+    Guessed,
     /// Nobody named them, and no catalog entry does now (it went): the executables the tool
     /// has, not kept as the user's; a release's only program may stand for one of them, as
     /// for the tool's own.
@@ -235,26 +238,39 @@ impl Tool {
             return;
         }
         self.bins = record.asked_bins().to_vec();
-        self.bins_from = BinsFrom::Record;
+        self.bins_from = if record.requirement.guessed {
+            BinsFrom::Guessed
+        } else {
+            BinsFrom::Record
+        };
     }
 
     /// Whether `record`'s executables were read back from its links by a haul that did not
-    /// keep `--bin` (format 2) and are what this tool's catalog entry links: then the entry
-    /// asked for them, and is followed (`bq = ["bar=b"]` reads as `--bin bar-v1-linux=b`).
+    /// keep `--bin` (format 2) and are what this tool's catalog entry asks for, each file
+    /// under its link: then the entry asked for them, and is followed (`bq = ["bar=b"]` reads
+    /// as `--bin bar-v1-linux=b`; a typed `--bin beta=m` beside an entry's `alpha=m` is not the
+    /// entry's).
     fn entry_gives(&self, record: &Record) -> bool {
-        let mut links: Vec<&str> = self.bins.iter().map(WantedBin::link_name).collect();
-        let mut had: Vec<&str> = record
-            .active()
-            .map(|v| {
-                v.bins
-                    .iter()
-                    .map(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link))
-                    .collect()
-            })
-            .unwrap_or_default();
-        links.sort_unstable();
-        had.sort_unstable();
-        record.requirement.guessed && self.bins_from == BinsFrom::Catalog && links == had
+        use crate::platform::file_name::{exe_stem, plain_name};
+        if !record.requirement.guessed || self.bins_from != BinsFrom::Catalog {
+            return false;
+        }
+        let Some(active) = record.active() else {
+            return false;
+        };
+        let link_of = |b: &crate::store::record::Bin| {
+            b.link.strip_suffix(".exe").unwrap_or(&b.link).to_owned()
+        };
+        let is_file = |path: &str, name: &str| {
+            let file = path.rsplit('/').next().unwrap_or(path);
+            exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
+        };
+        let entry_has = |b: &crate::store::record::Bin| {
+            self.bins
+                .iter()
+                .any(|w| w.link_name() == link_of(b) && is_file(&b.path, &w.name))
+        };
+        active.bins.len() == self.bins.len() && active.bins.iter().all(entry_has)
     }
 
     /// [`Tool::keep_bins`] for a tool no catalog entry names (now): with no `--bin` kept, the
@@ -271,11 +287,12 @@ impl Tool {
     /// user named them (the catalog's are the catalog's to change).
     pub fn requirement(&self) -> Requirement {
         let bin = match self.bins_from {
-            BinsFrom::User | BinsFrom::Record => self.bins.clone(),
+            BinsFrom::User | BinsFrom::Record | BinsFrom::Guessed => self.bins.clone(),
             BinsFrom::Nobody | BinsFrom::Catalog | BinsFrom::Installed => Vec::new(),
         };
         Requirement {
             bin,
+            guessed: self.bins_from == BinsFrom::Guessed,
             ..self.query.requirement()
         }
     }

@@ -2340,3 +2340,43 @@ fn a_format_2_catalog_tool_whose_entry_renames_its_link_follows_the_entry() {
     assert_eq!(env.installed_bytes("r"), Some(program("rgx", "2.0.0")));
     assert_eq!(kept_bins(&env, "rq"), serde_json::Value::Null);
 }
+
+/// Read back from a record of format 2: a typed `--bin beta=m` beside an entry's `alpha=m` is
+/// not the entry's (it linked `alpha` as `m` on the next upgrade); and where the entry changed
+/// since, what was read back is asked for, said as such, and still marked read back.
+#[test]
+fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
+    let env = TestEnv::new();
+    let entry = |name: &str, bins: &str| {
+        format!(
+            "[[tool]]\nname = \"{name}\"\ndescription = \"m\"\nhomepage = \"https://x\"\nrepo = \"acme/{name}\"\nbins = [{bins}]\n"
+        )
+    };
+    std::fs::write(
+        env.config_path(),
+        entry("mx", "\"alpha=m\"") + &entry("rq", "\"rg=r\""),
+    )
+    .unwrap();
+    publish_two(&env.server, "acme/mx", "alpha", "beta", "1.0.0");
+    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
+    env.run(&["install", "mx@1.0.0", "--bin", "beta=m"])
+        .expect_code(0);
+    env.run(&["install", "rq@1.0.0"]).expect_code(0);
+    as_format_2(&env, "mx");
+    as_format_2(&env, "rq");
+    std::fs::write(
+        env.config_path(),
+        entry("mx", "\"alpha=m\"") + &entry("rq", "\"rg=r2\""),
+    )
+    .unwrap();
+    publish_two(&env.server, "acme/mx", "alpha", "beta", "2.0.0");
+    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "2.0.0");
+    env.run(&["upgrade", "--latest"]).expect_code(0);
+    assert_eq!(env.installed_bytes("m"), Some(program("beta", "2.0.0")));
+    assert_eq!(env.installed_bytes("r"), Some(program("rg", "2.0.0")));
+    assert_eq!(record_json(&env, "rq")["requirement"]["guessed"], true);
+    crate::support::publish_programs(&env.server, "acme/rq", &["rgx"], "3.0.0");
+    env.run(&["upgrade", "--latest", "rq"])
+        .expect_code(1)
+        .stderr_has("(`rq` asks for what an earlier haul's record says it had: `--bin rg=r`)");
+}
