@@ -17,6 +17,10 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
     )?;
     let records = ctx.store.records()?;
     let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
+        // A tool whose record is damaged is not absent: its record says what is wrong.
+        if let Some(damaged) = records.damaged.iter().find(|d| d.name == args.tool) {
+            return Err(damaged.error.clone().into());
+        }
         return Err(options::not_installed(&args.tool).into());
     };
     let store = &ctx.store;

@@ -2194,6 +2194,9 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
     env.run(&["install", "acme/widget-cli"])
         .expect_code(1)
         .stderr_has("is damaged");
+    env.run(&["rollback", "widget"])
+        .expect_code(1)
+        .stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
     // A catalog tool of that repository names its product: it may be another tool.
     std::fs::write(
