@@ -52,11 +52,9 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // The first link stands for the tool's name, never for another of its executables: that
     // one is linked under its own name, or not at all.
     let another_executable = wanted != record.name
-        && record.active().is_some_and(|v| {
-            v.bins
-                .iter()
-                .any(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link) == wanted)
-        });
+        && record
+            .active()
+            .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == wanted));
     let chosen = record
         .links
         .iter()
@@ -145,7 +143,7 @@ fn which_locked(
     let bin = version
         .bins
         .iter()
-        .find(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link) == wanted)
+        .find(|b| b.link_stem() == wanted)
         .or_else(|| version.bins.first())
         .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?;
     let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);

@@ -178,19 +178,15 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
 /// has: each asked for must be one stored under the name it is linked as, and be that file
 /// (`--bin beta` is not a copy's `gamma=beta`), and none stored is not asked for.
 fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
-    use crate::platform::file_name::{exe_stem, plain_name};
     if !tool.bins_named() {
         return false;
     }
     let exe = opts.platform.exe_suffix();
-    let is_file = |path: &str, name: &str| {
-        let file = path.rsplit('/').next().unwrap_or(path);
-        exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
-    };
     let found = |wanted: &names::WantedBin| {
-        stored.bins.iter().any(|b| {
-            b.link == format!("{}{exe}", wanted.link_name()) && is_file(&b.path, &wanted.name)
-        })
+        stored
+            .bins
+            .iter()
+            .any(|b| b.link == format!("{}{exe}", wanted.link_name()) && b.is_file(&wanted.name))
     };
     let asked = |b: &crate::store::Bin| {
         tool.bins
@@ -216,18 +212,10 @@ pub fn own_key(existing: Option<&Record>, key: String, tool: &Tool, opts: &Optio
     if !other_executables(stored, tool, opts) {
         return key;
     }
-    let hashes = |v: &Installed| {
-        let mut all: Vec<String> = v.artifacts.iter().map(|a| a.sha256.clone()).collect();
-        all.sort_unstable();
-        all
-    };
-    let same_files = |v: &Installed| {
-        v.tag == stored.tag && v.platform == stored.platform && hashes(v) == hashes(stored)
-    };
     if let Some((copy, _)) = record
         .versions
         .iter()
-        .find(|(k, v)| **k != key && same_files(v) && !other_executables(v, tool, opts))
+        .find(|(k, v)| **k != key && v.same_files(stored) && !other_executables(v, tool, opts))
     {
         return copy.clone();
     }
@@ -458,32 +446,10 @@ fn same_files_whole(now: &Now<'_>, record: &Record, key: &str, installed: &Insta
     let Some(stored) = record.versions.get(key) else {
         return false;
     };
-    let sorted = |mut all: Vec<(String, String)>| {
-        all.sort();
-        all
-    };
-    let hashes = |v: &Installed| {
-        sorted(
-            v.artifacts
-                .iter()
-                .map(|a| (a.asset.clone(), a.sha256.clone()))
-                .collect(),
-        )
-    };
-    let executables = |v: &Installed| {
-        sorted(
-            v.bins
-                .iter()
-                .map(|b| (b.link.clone(), b.path.clone()))
-                .collect(),
-        )
-    };
     let dir = now.store.version_dir(&record.name, key);
-    stored.tag == installed.tag
-        && stored.platform == installed.platform
-        && executables(stored) == executables(installed)
+    stored.same_files(installed)
+        && stored.same_executables(installed)
         && stored.only_locked() == installed.only_locked()
-        && hashes(stored) == hashes(installed)
         && stored
             .bins
             .iter()

@@ -251,24 +251,16 @@ impl Tool {
     /// as `--bin bar-v1-linux=b`; a typed `--bin beta=m` beside an entry's `alpha=m` is not the
     /// entry's).
     fn entry_gives(&self, record: &Record) -> bool {
-        use crate::platform::file_name::{exe_stem, plain_name};
         if !record.requirement.guessed || self.bins_from != BinsFrom::Catalog {
             return false;
         }
         let Some(active) = record.active() else {
             return false;
         };
-        let link_of = |b: &crate::store::record::Bin| {
-            b.link.strip_suffix(".exe").unwrap_or(&b.link).to_owned()
-        };
-        let is_file = |path: &str, name: &str| {
-            let file = path.rsplit('/').next().unwrap_or(path);
-            exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
-        };
         let entry_has = |b: &crate::store::record::Bin| {
             self.bins
                 .iter()
-                .any(|w| w.link_name() == link_of(b) && is_file(&b.path, &w.name))
+                .any(|w| w.link_name() == b.link_stem() && b.is_file(&w.name))
         };
         active.bins.len() == self.bins.len() && active.bins.iter().all(entry_has)
     }

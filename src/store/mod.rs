@@ -639,11 +639,8 @@ pub fn find_in<'a>(records: &'a [Record], query: &str) -> Option<&'a Record> {
         })
         .or_else(|| {
             records.iter().find(|r| {
-                r.active().is_some_and(|v| {
-                    v.bins
-                        .iter()
-                        .any(|b| b.link.strip_suffix(".exe").unwrap_or(&b.link) == bare)
-                })
+                r.active()
+                    .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == bare))
             })
         })
 }

@@ -152,6 +152,35 @@ impl Installed {
         }
     }
 
+    /// Whether `other` is the same release's same files for the same platform (by asset and
+    /// SHA-256), whatever executables each was given.
+    pub fn same_files(&self, other: &Installed) -> bool {
+        fn hashes(v: &Installed) -> Vec<(&str, &str)> {
+            let mut all: Vec<(&str, &str)> = v
+                .artifacts
+                .iter()
+                .map(|a| (a.asset.as_str(), a.sha256.as_str()))
+                .collect();
+            all.sort_unstable();
+            all
+        }
+        self.tag == other.tag && self.platform == other.platform && hashes(self) == hashes(other)
+    }
+
+    /// Whether `other` has the same executables: each file under the same link.
+    pub fn same_executables(&self, other: &Installed) -> bool {
+        fn executables(v: &Installed) -> Vec<(&str, &str)> {
+            let mut all: Vec<(&str, &str)> = v
+                .bins
+                .iter()
+                .map(|b| (b.link.as_str(), b.path.as_str()))
+                .collect();
+            all.sort_unstable();
+            all
+        }
+        executables(self) == executables(other)
+    }
+
     /// Whether it is a prerelease (`2.1.0-rc.1`).
     pub fn is_prerelease(&self) -> bool {
         crate::version::Version::from_tag(&self.version).is_some_and(|v| v.is_prerelease())
@@ -211,6 +240,21 @@ pub struct Bin {
     /// kept the size can be told apart too (none: not known).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<u64>,
+}
+
+impl Bin {
+    /// Its name in a bin dir without `.exe`.
+    pub fn link_stem(&self) -> &str {
+        self.link.strip_suffix(".exe").unwrap_or(&self.link)
+    }
+
+    /// Whether its file is the one `--bin NAME` asks for by `name`: called that, or that plus
+    /// a platform suffix (`tool_linux_amd64` is `tool`).
+    pub fn is_file(&self, name: &str) -> bool {
+        use crate::platform::file_name::{exe_stem, plain_name};
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
+    }
 }
 
 /// One link in a bin dir.
@@ -625,7 +669,7 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
         .bins
         .iter()
         .map(|b| {
-            let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
+            let link = b.link_stem();
             let file = b.path.rsplit('/').next().unwrap_or(&b.path);
             let stem = exe_stem(file).unwrap_or(file);
             if link == stem || (link == name && plain_name(file).as_deref() == Some(link)) {
@@ -661,15 +705,10 @@ fn bins_as_installed(record: &Record, installed: &Installed) -> Vec<names::Wante
 /// unless a link has a name of its own (`--bin kubens=kn` of the catalog tool `kx`: what
 /// haul names an executable is its file's name, or that name without a platform suffix).
 fn maybe_typed(record: &Record, installed: &Installed) -> bool {
-    use crate::platform::file_name::{exe_stem, plain_name};
-    let named = |file: &str, name: &str| {
-        exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
-    };
-    installed.bins.iter().any(|b| {
-        let file = b.path.rsplit('/').next().unwrap_or(&b.path);
-        let link = b.link.strip_suffix(".exe").unwrap_or(&b.link);
-        named(file, &record.name) || !named(file, link)
-    })
+    installed
+        .bins
+        .iter()
+        .any(|b| b.is_file(&record.name) || !b.is_file(b.link_stem()))
 }
 
 /// The names of `record` that become paths, checked: a record edited by hand, or restored from
