@@ -1,7 +1,10 @@
 //! Managing installed tools: versions side by side, outdated, upgrade, rollback, exec, prune,
 //! the cache, and every kind of name for them.
 
-use crate::support::{EXE, TestEnv, program, publish_simple, publish_two, tar_gz_release};
+use crate::support::{
+    EXE, TestEnv, catalog_entry, program, publish_programs, publish_simple, publish_two,
+    tar_gz_release,
+};
 
 fn stored_versions(env: &TestEnv, tool: &str) -> Vec<String> {
     let mut versions: Vec<String> = std::fs::read_dir(env.home().join("tools").join(tool))
@@ -872,20 +875,9 @@ fn the_executables_asked_for_are_kept_as_typed() {
 /// worked), saying the `--bin` was kept, with a hint that works when followed.
 #[test]
 fn a_kept_executable_the_release_lacks_is_never_another_program() {
-    use crate::support::archive;
     let env = TestEnv::new();
     let publish = |repo: &str, file: &str, version: &str| {
-        env.server
-            .release(&format!("acme/{repo}"), &format!("v{version}"))
-            .asset(
-                &crate::support::host_asset(repo, version, ".tar.gz"),
-                &archive::gz(&archive::tar(&[archive::exe(
-                    &format!("d/{file}{EXE}"),
-                    &program(file, version),
-                )])),
-            )
-            .checksums("checksums.txt")
-            .publish();
+        publish_programs(&env.server, &format!("acme/{repo}"), &[file], version);
     };
     publish("ren", "ren-x", "1.0.0");
     env.run(&["install", "acme/ren@1.0.0", "--bin", "ren-x=r"])
@@ -1112,9 +1104,7 @@ fn a_catalog_tool_whose_entry_went_keeps_its_executables() {
         let text = if bins.is_empty() {
             String::new()
         } else {
-            format!(
-                "[[tool]]\nname = \"kx\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [{bins}]\n"
-            )
+            catalog_entry("kx", "acme/kit", bins)
         };
         std::fs::write(env.config_path(), text).unwrap();
     };
@@ -1147,11 +1137,7 @@ fn a_catalog_tool_whose_entry_went_keeps_its_executables() {
 #[test]
 fn catalog_entries_of_one_repository_are_each_their_own_tool() {
     let env = TestEnv::new();
-    let entry = |name: &str, bins: &str| {
-        format!(
-            "[[tool]]\nname = \"{name}\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [{bins}]\n"
-        )
-    };
+    let entry = |name: &str, bins: &str| catalog_entry(name, "acme/kit", bins);
     std::fs::write(
         env.config_path(),
         entry("k0", "\"alpha\"") + &entry("kx", "\"alpha=a\", \"beta=b\""),
@@ -1197,30 +1183,15 @@ fn the_exec_bin_hint_keeps_the_version() {
 /// executables the tool had).
 #[test]
 fn a_catalog_tool_follows_its_entrys_executables() {
-    use crate::support::archive;
     let env = TestEnv::new();
     let entry = |bins: &str| {
-        std::fs::write(
-            env.config_path(),
-            format!("[[tool]]\nname = \"kx\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/kit\"\nbins = [{bins}]\n"),
-        )
-        .unwrap();
+        std::fs::write(env.config_path(), catalog_entry("kx", "acme/kit", bins)).unwrap();
     };
     entry("\"alpha\", \"beta\"");
     publish_two(&env.server, "acme/kit", "alpha", "beta", "1.0.0");
     env.run(&["install", "kx@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("beta"), Some(program("beta", "1.0.0")));
-    env.server
-        .release("acme/kit", "v2.0.0")
-        .asset(
-            &crate::support::host_asset("kit", "2.0.0", ".tar.gz"),
-            &archive::gz(&archive::tar(&[archive::exe(
-                &format!("d/alpha{EXE}"),
-                &program("alpha", "2.0.0"),
-            )])),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    publish_programs(&env.server, "acme/kit", &["alpha"], "2.0.0");
     entry("\"alpha\"");
     env.run(&["upgrade", "--latest", "kx"]).expect_code(0);
     assert_eq!(
@@ -2163,20 +2134,9 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
 /// is refused rather than made a second tool beside it.
 #[test]
 fn a_damaged_record_is_not_taken_for_no_tool() {
-    use crate::support::archive;
     let env = TestEnv::new();
     // A release whose one program is `widget`, not named after the repository.
-    env.server
-        .release("acme/widget-cli", "v1.0.0")
-        .asset(
-            &crate::support::host_asset("widget-cli", "1.0.0", ".tar.gz"),
-            &archive::gz(&archive::tar(&[archive::exe(
-                &format!("d/widget{EXE}"),
-                &program("widget", "1.0.0"),
-            )])),
-        )
-        .checksums("checksums.txt")
-        .publish();
+    publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
     env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
         .expect_code(0);
     let path = env.home().join("records/widget.json");
@@ -2201,14 +2161,14 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
     // A catalog tool of that repository names its product: it may be another tool.
     std::fs::write(
         env.config_path(),
-        "[[tool]]\nname = \"wt\"\ndescription = \"w\"\nhomepage = \"https://x\"\nrepo = \"acme/widget-cli\"\nbins = [\"widget=w2\"]\n",
+        catalog_entry("wt", "acme/widget-cli", "\"widget=w2\""),
     )
     .unwrap();
     env.run(&["install", "wt"]).expect_code(0);
     // So does one that names no executables.
     std::fs::write(
         env.config_path(),
-        "[[tool]]\nname = \"wt2\"\ndescription = \"w\"\nhomepage = \"https://x\"\nrepo = \"acme/widget-cli\"\n",
+        catalog_entry("wt2", "acme/widget-cli", ""),
     )
     .unwrap();
     env.run(&["install", "wt2"]).expect_code(0);
@@ -2219,20 +2179,9 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
 /// named, so the release's only program is the tool's. The same for a record of format 2.
 #[test]
 fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
-    use crate::support::archive;
     let env = TestEnv::new();
     let publish = |file: &str, version: &str| {
-        env.server
-            .release("acme/ripgrep", &format!("v{version}"))
-            .asset(
-                &crate::support::host_asset("ripgrep", version, ".tar.gz"),
-                &archive::gz(&archive::tar(&[archive::exe(
-                    &format!("d/{file}{EXE}"),
-                    &program(file, version),
-                )])),
-            )
-            .checksums("checksums.txt")
-            .publish();
+        publish_programs(&env.server, "acme/ripgrep", &[file], version);
     };
     publish("rg", "1.0.0");
     env.run(&["install", "acme/ripgrep@1.0.0"]).expect_code(0);
@@ -2258,7 +2207,7 @@ fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
 #[test]
 fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
     let env = TestEnv::new();
-    crate::support::publish_programs(
+    publish_programs(
         &env.server,
         "acme/kit",
         &["alpha", "beta", "gamma"],
@@ -2292,11 +2241,7 @@ fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
 #[test]
 fn format_2_catalog_tools_keep_what_was_typed_and_follow_their_entry_otherwise() {
     let env = TestEnv::new();
-    let entry = |name: &str, bins: &str| {
-        format!(
-            "[[tool]]\nname = \"{name}\"\ndescription = \"k\"\nhomepage = \"https://x\"\nrepo = \"acme/{name}\"\nbins = [{bins}]\n"
-        )
-    };
+    let entry = |name: &str, bins: &str| catalog_entry(name, &format!("acme/{name}"), bins);
     let both = "\"alpha\", \"beta\"";
     std::fs::write(env.config_path(), entry("kx", both) + &entry("ky", both)).unwrap();
     publish_two(&env.server, "acme/kx", "alpha", "beta", "1.0.0");
@@ -2312,7 +2257,7 @@ fn format_2_catalog_tools_keep_what_was_typed_and_follow_their_entry_otherwise()
     )
     .unwrap();
     publish_two(&env.server, "acme/kx", "alpha", "beta", "2.0.0");
-    crate::support::publish_programs(&env.server, "acme/ky", &["alpha"], "2.0.0");
+    publish_programs(&env.server, "acme/ky", &["alpha"], "2.0.0");
     env.run(&["upgrade", "--latest"]).expect_code(0);
     assert_eq!(env.installed_bytes("b"), Some(program("beta", "2.0.0")));
     assert_eq!(kept_bins(&env, "kx"), serde_json::json!(["beta=b"]));
@@ -2331,14 +2276,14 @@ fn a_format_2_catalog_tool_whose_entry_renames_its_link_follows_the_entry() {
     let env = TestEnv::new();
     std::fs::write(
         env.config_path(),
-        "[[tool]]\nname = \"rq\"\ndescription = \"r\"\nhomepage = \"https://x\"\nrepo = \"acme/rq\"\nbins = [\"rg=r\"]\n",
+        catalog_entry("rq", "acme/rq", "\"rg=r\""),
     )
     .unwrap();
-    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
+    publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
     env.run(&["install", "rq@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("r"), Some(program("rg", "1.0.0")));
     as_format_2(&env, "rq");
-    crate::support::publish_programs(&env.server, "acme/rq", &["rgx"], "2.0.0");
+    publish_programs(&env.server, "acme/rq", &["rgx"], "2.0.0");
     env.run(&["upgrade", "--latest", "rq"]).expect_code(0);
     assert_eq!(env.installed_bytes("r"), Some(program("rgx", "2.0.0")));
     assert_eq!(kept_bins(&env, "rq"), serde_json::Value::Null);
@@ -2350,18 +2295,14 @@ fn a_format_2_catalog_tool_whose_entry_renames_its_link_follows_the_entry() {
 #[test]
 fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
     let env = TestEnv::new();
-    let entry = |name: &str, bins: &str| {
-        format!(
-            "[[tool]]\nname = \"{name}\"\ndescription = \"m\"\nhomepage = \"https://x\"\nrepo = \"acme/{name}\"\nbins = [{bins}]\n"
-        )
-    };
+    let entry = |name: &str, bins: &str| catalog_entry(name, &format!("acme/{name}"), bins);
     std::fs::write(
         env.config_path(),
         entry("mx", "\"alpha=m\"") + &entry("rq", "\"rg=r\""),
     )
     .unwrap();
     publish_two(&env.server, "acme/mx", "alpha", "beta", "1.0.0");
-    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
+    publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
     env.run(&["install", "mx@1.0.0", "--bin", "beta=m"])
         .expect_code(0);
     env.run(&["install", "rq@1.0.0"]).expect_code(0);
@@ -2373,12 +2314,12 @@ fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
     )
     .unwrap();
     publish_two(&env.server, "acme/mx", "alpha", "beta", "2.0.0");
-    crate::support::publish_programs(&env.server, "acme/rq", &["rg"], "2.0.0");
+    publish_programs(&env.server, "acme/rq", &["rg"], "2.0.0");
     env.run(&["upgrade", "--latest"]).expect_code(0);
     assert_eq!(env.installed_bytes("m"), Some(program("beta", "2.0.0")));
     assert_eq!(env.installed_bytes("r"), Some(program("rg", "2.0.0")));
     assert_eq!(record_json(&env, "rq")["requirement"]["guessed"], true);
-    crate::support::publish_programs(&env.server, "acme/rq", &["rgx"], "3.0.0");
+    publish_programs(&env.server, "acme/rq", &["rgx"], "3.0.0");
     env.run(&["upgrade", "--latest", "rq"])
         .expect_code(1)
         .stderr_has("(`rq` asks for what an earlier haul's record says it had: `--bin rg=r`)");

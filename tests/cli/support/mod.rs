@@ -483,6 +483,19 @@ pub fn publish_simple(server: &Server, repo: &str, version: &str) -> String {
     asset
 }
 
+/// A catalog entry for the user's config file: `name` from `repo`, naming `bins` (TOML list
+/// items, `"alpha", "beta=b"`; empty: the entry names no executables).
+pub fn catalog_entry(name: &str, repo: &str, bins: &str) -> String {
+    let bins = if bins.is_empty() {
+        String::new()
+    } else {
+        format!("bins = [{bins}]\n")
+    };
+    format!(
+        "[[tool]]\nname = \"{name}\"\ndescription = \"{name}\"\nhomepage = \"https://x\"\nrepo = \"{repo}\"\n{bins}"
+    )
+}
+
 /// Publish `version` of `repo` as a release of two programs, `d/FIRST` and `d/SECOND`, each
 /// printing its name and the version, with a `checksums.txt`.
 pub fn publish_two(server: &Server, repo: &str, first: &str, second: &str, version: &str) {
