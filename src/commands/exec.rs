@@ -21,7 +21,7 @@ use crate::version::VersionReq;
 pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let spec = ToolSpec::parse(&args.tool)?;
-    let installed = options::installed(&args.tool, &records.ok, ctx)?.map(|(r, _)| r.clone());
+    let installed = options::installed(&args.tool, &records, ctx)?.map(|(r, _)| r.clone());
     // The name as typed, or as every command reads it (`FOO` is `foo`).
     let name = match &spec.target {
         Target::Name(name) => name.as_str(),

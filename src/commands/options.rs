@@ -81,9 +81,10 @@ fn tools_with(
 /// `@`, if any, comes back apart.
 pub fn installed<'a>(
     query: &str,
-    records: &'a [Record],
+    all: &'a crate::store::Records,
     ctx: &Context,
 ) -> Result<Option<(&'a Record, Option<String>)>> {
+    let records = all.ok.as_slice();
     let (name, version) = match query.split_once('@') {
         Some((name, version)) if !name.is_empty() => (name, Some(version.to_owned())),
         _ => (query, None),
@@ -120,6 +121,15 @@ pub fn installed<'a>(
             .or_else(|| records.iter().find(|r| r.name == *canonical))
     {
         return Ok(Some((record, version)));
+    }
+    // A damaged record of that name is that tool, before another tool's executable of that
+    // spelling: its error stands (`haul uninstall widget`, the damaged record's own hint,
+    // removed the tool that links `widget`).
+    if let Some(damaged) = all.damaged.iter().find(|d| {
+        d.name == name
+            || matches!(spec.as_ref().map(|s| &s.target), Some(Target::Name(c)) if *c == d.name)
+    }) {
+        return Err(damaged.error.clone().into());
     }
     if let Some(record) = crate::store::find_in(records, name) {
         return Ok(Some((record, version)));

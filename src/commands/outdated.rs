@@ -139,7 +139,7 @@ pub fn selected(names: &[String], ctx: &Context) -> Result<(Vec<Record>, Vec<Dam
     let mut out: Vec<Record> = Vec::new();
     let mut damaged: Vec<Damaged> = Vec::new();
     for name in names {
-        let Some((record, _)) = options::installed(name, &records.ok, ctx)? else {
+        let Some((record, _)) = options::installed(name, &records, ctx)? else {
             match records.damaged.iter().find(|d| d.name == *name) {
                 Some(d) if !damaged.iter().any(|known| known.name == d.name) => {
                     damaged.push(d.clone());

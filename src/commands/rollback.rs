@@ -16,7 +16,7 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         "it goes back to the version active before, and `haul install TOOL@VERSION` makes a given one active",
     )?;
     let records = ctx.store.records()?;
-    let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
+    let Some((record, _)) = options::installed(&args.tool, &records, ctx)? else {
         // A tool whose record is damaged is not absent: its record says what is wrong.
         if let Some(damaged) = records.damaged.iter().find(|d| d.name == args.tool) {
             return Err(damaged.error.clone().into());

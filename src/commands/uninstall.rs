@@ -26,7 +26,12 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let mut removals: Vec<Removal> = Vec::new();
     for query in &args.tools {
-        let removal = match options::installed(query, &records.ok, ctx)? {
+        // A damaged record named so is removed as it is (its error says to).
+        if let Some(damaged) = records.damaged.iter().find(|d| d.name == *query) {
+            removals.push(Removal::Damaged(damaged.name.clone()));
+            continue;
+        }
+        let removal = match options::installed(query, &records, ctx)? {
             Some((record, None)) => Removal::Tool(record.name.clone()),
             Some((record, Some(version))) => {
                 let Some(key) = record.key_of(&version) else {
@@ -54,10 +59,7 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                     }
                 }
             }
-            None => match records.damaged.iter().find(|d| d.name == *query) {
-                Some(damaged) => Removal::Damaged(damaged.name.clone()),
-                None => return Err(options::not_installed(query).into()),
-            },
+            None => return Err(options::not_installed(query).into()),
         };
         removals.push(removal);
     }

@@ -31,7 +31,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         record
     } else {
         let records = ctx.store.records()?;
-        let Some((record, _)) = options::installed(&args.tool, &records.ok, ctx)? else {
+        let Some((record, _)) = options::installed(&args.tool, &records, ctx)? else {
             // A link of that name into the store of a tool whose record is damaged is that
             // tool's (`--bin widget=wg`): its record says what is wrong.
             if let Some(damaged) = damaged_owner(ctx, &records.damaged, &args.tool) {

@@ -714,6 +714,8 @@ pub enum Owner {
     Free,
     /// Another tool's link.
     Tool(String),
+    /// A link into the directory of a tool whose record cannot be read.
+    Damaged(String),
     /// A file or link haul did not make.
     Foreign,
 }
@@ -748,9 +750,16 @@ impl Now<'_> {
             })
         });
         if !link::present(path) || listed || ours {
-            Owner::Free
-        } else {
-            Owner::Foreign
+            return Owner::Free;
+        }
+        match self
+            .records
+            .damaged
+            .iter()
+            .find(|d| d.name != self.name && link::points_into(path, &self.store.tool_dir(&d.name)))
+        {
+            Some(damaged) => Owner::Damaged(damaged.name.clone()),
+            None => Owner::Foreign,
         }
     }
 
@@ -845,7 +854,21 @@ impl Now<'_> {
                     .hint(format!("uninstall `{other}` first, or {how} the name over"))
                     .into());
                 }
-                Owner::Foreign if forced => {}
+                Owner::Damaged(_) | Owner::Foreign if forced => {}
+                Owner::Damaged(other) => {
+                    let how = match force {
+                        Force::NotOffered => format!("{install_force} replaces it"),
+                        _ => "pass `--force` to replace it".to_owned(),
+                    };
+                    return Err(UserError::new(format!(
+                        "`{}` in the bin dir is a link of `{other}`, whose record is damaged",
+                        l.path.display()
+                    ))
+                    .hint(format!(
+                        "`haul uninstall {other}` removes that tool and its links, or {how}"
+                    ))
+                    .into());
+                }
                 Owner::Foreign => {
                     let hint = if l.version.is_some() {
                         "remove it from the project's bin-dir, then run `haul sync` again"

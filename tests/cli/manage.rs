@@ -2172,6 +2172,38 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
     )
     .unwrap();
     env.run(&["install", "wt2"]).expect_code(0);
+    // One that links the damaged tool's `wg` is told whose link it is (it said "haul did not
+    // install it"), and how to remove that tool; then it installs.
+    std::fs::write(
+        env.config_path(),
+        catalog_entry("wt3", "acme/widget-cli", "\"widget=wg\""),
+    )
+    .unwrap();
+    let before = env.snapshot();
+    let run = env.run(&["install", "wt3"]);
+    run.expect_code(1);
+    // A symbolic link says whose it is (a copy on Windows says nothing).
+    if cfg!(unix) {
+        run.stderr_has("is a link of `widget`, whose record is damaged")
+            .stderr_has("`haul uninstall widget` removes that tool and its links");
+    }
+    assert_eq!(env.snapshot(), before);
+    // `haul uninstall widget` is the damaged tool, not `wt2`, whose link is `widget` (it
+    // removed `wt2`).
+    env.run(&["uninstall", "widget"])
+        .expect_code(0)
+        .stderr_has("widget (its record was damaged)");
+    assert!(env.home().join("records/wt2.json").exists());
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    // Its links went with it where they can be told (a copy on Windows cannot), so `wt3`
+    // installs.
+    if cfg!(unix) {
+        env.run(&["install", "wt3"]).expect_code(0);
+        assert_eq!(env.installed_bytes("wg"), Some(program("widget", "1.0.0")));
+    }
 }
 
 /// A tool installed with no `--bin` whose only program is not named after it (`rg` of
