@@ -10,6 +10,7 @@ use crate::cli::UpgradeArgs;
 use crate::commands::outdated::selected;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, unmatched_requirement};
+use crate::install::Plan;
 use crate::install::batch::Item;
 use crate::request::tool::{Tool, VersionQuery};
 use crate::resolve;
@@ -149,108 +150,6 @@ fn print_none_upgraded(
     crate::commands::install::print_not_started(ctx, &settings.bin_dir, failed)
 }
 
-/// The dry run's answer for a tool whose active version is its newest release: up to date,
-/// unless it is not whole (the upgrade installs again what is missing or cannot run, links
-/// again what is not linked, and fails on a file of the user's where a link goes); the error
-/// it would fail with.
-fn at_newest(
-    ctx: &Context,
-    record: Option<&crate::store::Record>,
-    name: &str,
-    installed: &str,
-) -> Option<anyhow::Error> {
-    match record.map_or(Repair::None, |r| repair_of(ctx, r)) {
-        Repair::None => ctx
-            .printer
-            .answer(None, &format!("{name} {installed} is up to date")),
-        Repair::Files => ctx.printer.answer(
-            Some("Would reinstall"),
-            &format!("{name} {installed} (its files are missing or cannot run)"),
-        ),
-        Repair::Links => ctx.printer.answer(
-            Some("Would relink"),
-            &format!("{name} {installed} (its links are not whole)"),
-        ),
-        Repair::Blocked(path) => {
-            let again = record.map(|r| crate::store::install_command(r, Some(installed), true));
-            let err = anyhow::Error::new(crate::store::not_ours(&path).hint(format!(
-                "remove it, or {} replaces it",
-                again.unwrap_or_default()
-            )));
-            ctx.printer.report(&format!("error: {name}"), &err);
-            return Some(err);
-        }
-    }
-    None
-}
-
-/// What an upgrade to the active version's own release does to it.
-enum Repair {
-    None,
-    /// Its files are missing or cannot run: downloaded and installed again.
-    Files,
-    /// Its links are missing or wrong: made again.
-    Links,
-    /// A file haul did not make is where a link goes: the upgrade fails.
-    Blocked(std::path::PathBuf),
-}
-
-fn repair_of(ctx: &Context, record: &crate::store::Record) -> Repair {
-    use crate::store::Problem;
-    // The links the upgrade makes: the ones that follow the active version (a project's own
-    // bin-dir is its sync's).
-    let followed = |path: &std::path::Path| {
-        record
-            .links
-            .iter()
-            .any(|l| l.version.is_none() && l.is_at(path))
-    };
-    let problems: Vec<Problem> = ctx
-        .store
-        .check(record)
-        .into_iter()
-        .filter(|p| match p {
-            Problem::LinkMissing { path }
-            | Problem::LinkWrong { path, .. }
-            | Problem::LinkStale { path, .. } => followed(path),
-            _ => true,
-        })
-        .collect();
-    let active = record.active.as_deref();
-    let files = problems.iter().any(|p| match p {
-        Problem::VersionMissing { key }
-        | Problem::ExecutableMissing { key, .. }
-        | Problem::NotExecutable { key, .. } => Some(key.as_str()) == active,
-        Problem::ActiveMissing { .. } => true,
-        _ => false,
-    });
-    let blocked = problems.iter().find_map(|p| match p {
-        Problem::LinkWrong {
-            path,
-            foreign: true,
-        } => Some(path.clone()),
-        _ => None,
-    });
-    let links = problems.iter().any(|p| {
-        matches!(
-            p,
-            Problem::LinkMissing { .. }
-                | Problem::LinkWrong { .. }
-                | Problem::LinkStale { .. }
-                | Problem::Unlinked { .. }
-        )
-    });
-    if files {
-        Repair::Files
-    } else if let Some(path) = blocked {
-        Repair::Blocked(path)
-    } else if links {
-        Repair::Links
-    } else {
-        Repair::None
-    }
-}
-
 /// What would change, without changing it.
 fn dry_run(
     ctx: &Context,
@@ -260,6 +159,11 @@ fn dry_run(
     settings: &InstallSettings,
 ) -> Result<ExitCode> {
     let records = ctx.store.records()?.ok;
+    let env = ctx.install_env(http);
+    let opts = crate::install::Options {
+        upgrade: true,
+        ..crate::install::Options::from_settings(settings, crate::install::Linking::Activate)
+    };
     let mut failed: Vec<anyhow::Error> = Vec::new();
     // A tool haul cannot look up (its record unreadable, its source unknown now) fails here
     // as it would in the upgrade.
@@ -287,46 +191,54 @@ fn dry_run(
         let installed = active.map(|v| v.version.clone()).unwrap_or_default();
         match found {
             // What a dry run says is its answer: shown with `-q` too.
-            // Up to date, unless it is not whole: the upgrade installs again what is missing or
-            // cannot run, links again what is not linked, and fails on a file of the user's
-            // where a link goes.
-            Ok(release) if active.is_some_and(|a| a.tag == release.tag) => {
-                if let Some(err) = at_newest(ctx, record, &tool.name, &installed) {
-                    failed.push(err);
-                }
-            }
-            Ok(release)
-                if record
-                    .is_some_and(|r| crate::install::older_than_active(r, &release).is_some()) =>
-            {
-                ctx.printer.answer(
-                    None,
-                    &format!(
-                        "{} stays at {installed}: the newest release it finds, {}, is older",
-                        tool.name,
-                        release.version_label()
-                    ),
-                );
-            }
-            // The release the upgrade would download from: a release with nothing for this
-            // platform fails here as it would there.
+            // What the upgrade would do with the release, decided as the upgrade decides it
+            // (`install::preview`): a release with nothing for this platform, a file of the
+            // user's where a link goes, fail here as they would there.
             Ok(release) => {
+                let at_newest = active.is_some_and(|a| a.tag == release.tag);
                 let label = release.version_label();
-                let fails = match resolve::parts(tool, &release, settings.platform) {
-                    Ok(parts) => crate::install::surely_unverified(
+                let plan = match resolve::parts(tool, &release, settings.platform) {
+                    Ok(parts) => runtime.block_on(crate::install::preview(
+                        &env,
+                        tool,
                         &resolve::Resolved { release, parts },
-                        settings.require_checksum,
-                    ),
-                    Err(err) => Some(err),
+                        &opts,
+                    )),
+                    Err(err) => Err(err.into()),
                 };
-                match fails {
-                    None => ctx.printer.answer(
-                        Some("Would move"),
-                        &format!("{} {installed} to {label}", tool.name),
+                let name = &tool.name;
+                match plan {
+                    Ok(Plan::Older(_)) => ctx.printer.answer(
+                        None,
+                        &format!(
+                            "{name} stays at {installed}: the newest release it finds, {label}, is older"
+                        ),
                     ),
-                    Some(err) => {
-                        let err = anyhow::Error::new(err);
-                        ctx.printer.report(&format!("error: {}", tool.name), &err);
+                    Ok(Plan::Whole(_)) => ctx
+                        .printer
+                        .answer(None, &format!("{name} {installed} is up to date")),
+                    // `--latest` of a pinned tool at its newest release: it is kept at
+                    // `latest` from now on.
+                    Ok(Plan::Requirement(_)) if at_newest => ctx.printer.answer(
+                        None,
+                        &format!(
+                            "{name} {installed} is up to date; it would follow `{}` from now on",
+                            tool.requirement().version
+                        ),
+                    ),
+                    Ok(Plan::Download(_)) if at_newest => ctx.printer.answer(
+                        Some("Would reinstall"),
+                        &format!("{name} {installed} (its files are missing or cannot run)"),
+                    ),
+                    Ok(Plan::Relink(_)) if at_newest => ctx.printer.answer(
+                        Some("Would relink"),
+                        &format!("{name} {installed} (its links are not whole)"),
+                    ),
+                    Ok(Plan::Download(_) | Plan::Relink(_) | Plan::Requirement(_)) => ctx
+                        .printer
+                        .answer(Some("Would move"), &format!("{name} {installed} to {label}")),
+                    Err(err) => {
+                        ctx.printer.report(&format!("error: {name}"), &err);
                         failed.push(err);
                     }
                 }

@@ -345,48 +345,34 @@ async fn prepare_over(
             tool.name, part.asset.name, part.selection.reason
         ));
     }
-    if opts.upgrade
-        && let Some(record) = existing
-        && let Some((key, kept)) = older_than_active(record, &release)
-    {
-        env.printer.warn(&format!(
-            "{} stays at {}: the newest release it finds, {}, is older (`haul install {}@{}` moves it there)",
-            record.name,
-            kept.version,
-            release.version_label(),
-            record.name,
-            crate::error::shown(&release.tag)
-        ));
-        return Ok(Ready::Done(Outcome::Unchanged {
-            record: record.clone(),
-            key: key.to_owned(),
-        }));
-    }
     let name = existing.map_or_else(|| tool.name.clone(), |r| r.name.clone());
-    let key = plan::version_key(existing, &release);
-    let key = if opts.locked {
-        plan::locked_key(existing, key, &parts)
-    } else {
-        key
-    };
-    let key = plan::own_key(existing, key, tool, opts);
-
-    if let Some(record) = existing
-        && !opts.force
-        && !verify_again(env, record, &key, &release, &parts, opts).await?
-        && let Some(outcome) =
-            plan::without_download(env.store, record, tool, &release, &parts, &key, opts)
-    {
-        if matches!(outcome, Outcome::Unchanged { .. }) {
+    let key = match decide(env, tool, existing, &release, &parts, opts).await? {
+        Plan::Older(outcome) => {
+            if let Outcome::Unchanged { record, key } = &outcome
+                && let Some(kept) = record.versions.get(key)
+            {
+                env.printer.warn(&format!(
+                    "{} stays at {}: the newest release it finds, {}, is older (`haul install {}@{}` moves it there)",
+                    record.name,
+                    kept.version,
+                    release.version_label(),
+                    record.name,
+                    crate::error::shown(&release.tag)
+                ));
+            }
             return Ok(Ready::Done(outcome));
         }
-        return Ok(Ready::Change(Pending {
-            name,
-            key,
-            installed: None,
-            staging: None,
-        }));
-    }
+        Plan::Whole(outcome) => return Ok(Ready::Done(outcome)),
+        Plan::Relink(key) | Plan::Requirement(key) => {
+            return Ok(Ready::Change(Pending {
+                name,
+                key,
+                installed: None,
+                staging: None,
+            }));
+        }
+        Plan::Download(key) => key,
+    };
 
     let staging = {
         let store = env.store.clone();
@@ -413,6 +399,105 @@ async fn prepare_over(
         installed: Some(installed),
         staging: Some(staging),
     }))
+}
+
+/// What installing a resolved release over an installed tool comes to, decided before
+/// anything is downloaded (`Relink` and `Download` name the version's key in the store).
+pub enum Plan {
+    /// An upgrade whose release is older than the active version: the tool stays there.
+    Older(Outcome),
+    /// The version is stored, whole, linked and active as asked: nothing changes.
+    Whole(Outcome),
+    /// The version is stored whole: its links are made again (or it is made active).
+    Relink(String),
+    /// The version is stored whole, linked and active: only the requirement the record keeps
+    /// changes.
+    Requirement(String),
+    /// The version is downloaded, verified and unpacked (again, when it is stored but not
+    /// whole, or not the release's bytes).
+    Download(String),
+}
+
+/// The one place that decides what an install of `release` does over `existing` (the record
+/// of the same tool): what [`prepare`] does next, and what `upgrade --dry-run` says.
+async fn decide(
+    env: &Env<'_>,
+    tool: &Tool,
+    existing: Option<&crate::store::Record>,
+    release: &Release,
+    parts: &[Part],
+    opts: &Options,
+) -> Result<Plan> {
+    if opts.upgrade
+        && let Some(record) = existing
+        && let Some((key, _)) = older_than_active(record, release)
+    {
+        return Ok(Plan::Older(Outcome::Unchanged {
+            record: record.clone(),
+            key: key.to_owned(),
+        }));
+    }
+    let key = plan::version_key(existing, release);
+    let key = if opts.locked {
+        plan::locked_key(existing, key, parts)
+    } else {
+        key
+    };
+    let key = plan::own_key(existing, key, tool, opts);
+    if let Some(record) = existing
+        && !opts.force
+        && !verify_again(env, record, &key, release, parts, opts).await?
+        && let Some(reuse) =
+            plan::without_download(env.store, record, tool, release, parts, &key, opts)
+    {
+        return Ok(match reuse {
+            plan::Reuse::Unchanged => Plan::Whole(Outcome::Unchanged {
+                record: record.clone(),
+                key,
+            }),
+            plan::Reuse::Relink => Plan::Relink(key),
+            plan::Reuse::Requirement => Plan::Requirement(key),
+        });
+    }
+    Ok(Plan::Download(key))
+}
+
+/// What an install of `resolved` would do, without doing it (`upgrade --dry-run`): the plan,
+/// or the error the install would fail with that can be told before anything is downloaded
+/// (a file of the user's or another tool's link where a link of a stored version goes; a
+/// file no checksum could vouch for where checksums are required).
+pub async fn preview(
+    env: &Env<'_>,
+    tool: &Tool,
+    resolved: &Resolved,
+    opts: &Options,
+) -> Result<Plan> {
+    let records = env.store.records()?;
+    let existing = plan::existing(&records, tool, opts.force)?;
+    let plan = decide(
+        env,
+        tool,
+        existing,
+        &resolved.release,
+        &resolved.parts,
+        opts,
+    )
+    .await?;
+    match &plan {
+        Plan::Relink(key) | Plan::Requirement(key) => {
+            let name = existing.map_or(tool.name.as_str(), |r| r.name.as_str());
+            let wanted = plan::Wanted::new(tool, key, None, opts);
+            env.store
+                .dry_run(name, |now| plan::commit(now, &wanted, None))?;
+        }
+        Plan::Download(_) => {
+            if let Some(err) = surely_unverified(resolved, opts.require_checksum) {
+                return Err(err.into());
+            }
+        }
+        Plan::Older(_) | Plan::Whole(_) => {}
+    }
+    Ok(plan)
 }
 
 /// Whether the stored version `key` holds a file stored unverified that must be verified
@@ -457,7 +542,7 @@ async fn verify_again(
 /// The active version of `record` (its key and what is stored), when `release` is an older
 /// version than it. Both are compared as read already: the release's version (after any tag
 /// prefix) and the version label the active one was recorded with.
-pub fn older_than_active<'r>(
+fn older_than_active<'r>(
     record: &'r crate::store::Record,
     release: &Release,
 ) -> Option<(&'r str, &'r Installed)> {

@@ -259,8 +259,20 @@ pub fn known_hash(plan: &[Candidate]) -> Option<Digest> {
     known_digests(plan).next().cloned()
 }
 
-/// What to do without downloading, when the version is stored whole: nothing (`Unchanged`),
-/// or make its links again (`Relinked`). `None` when it must be downloaded.
+/// What an install does with a version stored whole, without downloading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// Nothing: it is linked and active as asked.
+    Unchanged,
+    /// It is made active, or its links are made again.
+    Relink,
+    /// It is linked and active: only the requirement the record keeps changes (`upgrade
+    /// --latest` of a pinned tool at its newest release).
+    Requirement,
+}
+
+/// What to do without downloading, when the version is stored whole. `None` when it must be
+/// downloaded.
 pub fn without_download(
     store: &Store,
     record: &Record,
@@ -269,7 +281,7 @@ pub fn without_download(
     parts: &[Part],
     key: &str,
     opts: &Options,
-) -> Option<Outcome> {
+) -> Option<Reuse> {
     let stored = record.versions.get(key)?;
     let mut wanted_assets: Vec<&str> = parts.iter().map(|p| p.asset.name.as_str()).collect();
     let mut stored_assets: Vec<&str> = stored.artifacts.iter().map(|a| a.asset.as_str()).collect();
@@ -308,10 +320,6 @@ pub fn without_download(
     if !stored.bins.iter().all(whole) {
         return None;
     }
-    let unchanged = Outcome::Unchanged {
-        record: record.clone(),
-        key: key.to_owned(),
-    };
     if opts.linking.project().is_some() {
         // Whole when every executable is linked in the project's bin-dir, pinned to it.
         let pinned = stored.bins.iter().all(|b| {
@@ -322,18 +330,13 @@ pub fn without_download(
             })
         });
         return Some(if pinned {
-            unchanged
+            Reuse::Unchanged
         } else {
-            Outcome::Relinked {
-                record: record.clone(),
-                key: key.to_owned(),
-                was: None,
-                took: Vec::new(),
-            }
+            Reuse::Relink
         });
     }
     if opts.linking == Linking::Store {
-        return Some(unchanged);
+        return Some(Reuse::Unchanged);
     }
     let linked_here = stored.bins.iter().all(|b| {
         record
@@ -352,15 +355,13 @@ pub fn without_download(
                 .link_target(record, l)
                 .is_some_and(|target| link::points_to(&l.path, &target))
         });
-    let requirement_same = record.requirement == tool.requirement();
-    if record.active.as_deref() == Some(key) && linked_here && links_whole && requirement_same {
-        return Some(unchanged);
+    if record.active.as_deref() != Some(key) || !linked_here || !links_whole {
+        return Some(Reuse::Relink);
     }
-    Some(Outcome::Relinked {
-        record: record.clone(),
-        key: key.to_owned(),
-        was: None,
-        took: Vec::new(),
+    Some(if record.requirement == tool.requirement() {
+        Reuse::Unchanged
+    } else {
+        Reuse::Requirement
     })
 }
 

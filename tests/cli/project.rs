@@ -2601,5 +2601,5 @@ fn copies_are_told_apart_by_the_files_their_links_run() {
     std::fs::write(&link, "mine").unwrap();
     env.run(&["upgrade", "--dry-run", "--latest"])
         .expect_code(0)
-        .stderr_has("alpha 1.0.0 is up to date");
+        .stderr_has("alpha 1.0.0 is up to date; it would follow `latest` from now on");
 }
