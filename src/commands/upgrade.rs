@@ -46,7 +46,8 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
             return Err(err);
         }
     };
-    // Tools that stay where they are (pinned): unchanged, in `--json`'s summary too.
+    // Tools that stay where they are (pinned, or only stored): unchanged, in `--json`'s
+    // summary too.
     let mut stayed = Vec::new();
     let none = records.is_empty() && damaged.is_empty();
     // What stays is part of a dry run's answer (shown with `-q`), and news in an upgrade.
@@ -65,6 +66,10 @@ pub fn upgrade(args: &UpgradeArgs, ctx: &Context) -> Result<ExitCode> {
                  `haul install {}` makes one active",
                 record.name, record.name
             ));
+            // Left as it is: among `--json`'s unchanged, as its newest stored version.
+            if let Some(key) = record.by_version().last().map(|(key, _)| (*key).clone()) {
+                stayed.push(crate::install::Outcome::Unchanged { record, key });
+            }
             continue;
         }
         let query = if args.latest {

@@ -460,6 +460,13 @@ fn upgrade_of_a_tool_only_stored_says_how_to_make_it_active() {
     assert!(!run.stderr().contains("pinned"), "{}", run.stderr());
     assert_eq!(env.installed_bytes("gizmo"), None);
     assert_eq!(stored_versions(&env, "gizmo"), ["1.0.0"]);
+    // `--json` lists it among the unchanged, as the version stored (it was in no list).
+    let run = env.run(&["upgrade", "--json", "gizmo"]);
+    let json = run.expect_code(0).json();
+    assert_eq!(json["unchanged"][0]["name"], "gizmo", "{json}");
+    assert_eq!(json["unchanged"][0]["version"], "1.0.0", "{json}");
+    assert_eq!(json["installed"], serde_json::json!([]), "{json}");
+    assert_eq!(env.installed_bytes("gizmo"), None);
     // Nor can it be rolled back: said as such (it said no earlier version was stored).
     env.run(&["rollback", "gizmo"])
         .expect_code(1)
