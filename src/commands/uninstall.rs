@@ -132,7 +132,9 @@ fn remove_tool(now: &Now<'_>) -> (Change, String) {
     )
 }
 
-/// The links in the bin dir that point into a tool's directory.
+/// The links in the bin dir that point into a tool's directory, and that no other tool's
+/// record lists (on Windows a link is a copy, told by its name and bytes: another tool's copy
+/// of the same program is that tool's).
 fn links_into(now: &Now<'_>) -> Vec<crate::store::Link> {
     let dir = now.store.tool_dir(now.name);
     std::fs::read_dir(&now.store.bin_dir)
@@ -140,7 +142,7 @@ fn links_into(now: &Now<'_>) -> Vec<crate::store::Link> {
             entries
                 .flatten()
                 .map(|e| e.path())
-                .filter(|p| link::points_into(p, &dir))
+                .filter(|p| link::points_into(p, &dir) && now.taken_by_other(p).is_none())
                 .map(|path| crate::store::Link {
                     bin: path
                         .file_name()
