@@ -32,7 +32,11 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     };
     // A damaged record says so (and how to mend it), not that the tool is unknown.
     if installed.is_none()
-        && let Some(damaged) = records.damaged.iter().find(|d| d.name == name)
+        && let Some(damaged) = records
+            .damaged
+            .iter()
+            .find(|d| d.name == name)
+            .or_else(|| options::damaged_link(ctx, &records.damaged, name))
     {
         return Err(damaged.error.clone().into());
     }
@@ -54,7 +58,9 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
             let outcome = crate::commands::sync::store_locked(ctx, &project, &locked)?;
             (outcome.record().clone(), outcome.key().to_owned())
         };
-        let program = program(ctx, &record, &key, args.bin.as_deref())?;
+        // Named by one of its links (`wg` of `bin = ["widget=wg"]`): that executable.
+        let by_link = (name != locked.name && name != locked.key).then_some(name);
+        let program = program(ctx, &record, &key, args.bin.as_deref().or(by_link))?;
         hold(ctx, &record, &key)?;
         return run(&program, &args.args);
     }

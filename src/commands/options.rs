@@ -154,6 +154,31 @@ pub fn installed<'a>(
         .map(|r| (r, version)))
 }
 
+/// The tool among `damaged` whose stored files the link `name` points into: in the bin dir,
+/// or in the bin-dir of the project in this directory (`--bin widget=wg`, a project's `bin =
+/// ["widget=wg"]`). Its record says what is wrong, where "not installed" would not.
+pub fn damaged_link<'d>(
+    ctx: &Context,
+    damaged: &'d [crate::store::Damaged],
+    name: &str,
+) -> Option<&'d crate::store::Damaged> {
+    if damaged.is_empty() {
+        return None;
+    }
+    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    let project_bin_dir = crate::project::find(&ctx.settings.cwd)
+        .and_then(|dir| crate::project::Project::open(&dir).ok())
+        .and_then(|project| project.bin_dir().ok().flatten());
+    std::iter::once(ctx.settings.paths.bin_dir.clone())
+        .chain(project_bin_dir)
+        .filter_map(|dir| std::fs::read_link(dir.join(&file)).ok())
+        .find_map(|target| {
+            damaged
+                .iter()
+                .find(|d| target.starts_with(ctx.store.tool_dir(&d.name)))
+        })
+}
+
 /// A command that acts on a tool as it is installed takes no `@VERSION`: given one, it is a
 /// usage error saying what to run instead, never a version quietly left out (`which
 /// tool@1.0.0` printing the link that runs 2.0.0).

@@ -238,10 +238,19 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
         return Ok(None);
     };
     let project = Project::open(&dir)?;
+    // By its key or name, else by a link its `bin` makes (`widget=wg`: `wg`).
+    let link = query.strip_suffix(".exe").unwrap_or(query);
     let locked = project.lock.as_ref().and_then(|lock| {
         lock.tools
             .iter()
             .find(|t| t.key == query || t.name == query)
+            .or_else(|| {
+                lock.tools.iter().find(|t| {
+                    t.bin.iter().any(|b| {
+                        crate::names::WantedBin::parse(b).is_ok_and(|w| w.link_name() == link)
+                    })
+                })
+            })
             .cloned()
     });
     let Some(locked) = locked else {

@@ -34,7 +34,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         let Some((record, _)) = options::installed(&args.tool, &records, ctx)? else {
             // A link of that name into the store of a tool whose record is damaged is that
             // tool's (`--bin widget=wg`): its record says what is wrong.
-            if let Some(damaged) = damaged_owner(ctx, &records.damaged, &args.tool) {
+            if let Some(damaged) = options::damaged_link(ctx, &records.damaged, &args.tool) {
                 return Err(damaged.error.clone().into());
             }
             return Err(options::not_installed(&args.tool).into());
@@ -193,18 +193,4 @@ pub fn check_target(
         .hint("`haul doctor --fix` makes it executable again")),
         ExeState::Changed(drift) => Err(UserError::new(drift.describe(target)).hint(reinstall)),
     }
-}
-
-/// The tool among `damaged` whose stored files the link `name` in the bin dir points into.
-fn damaged_owner<'d>(
-    ctx: &Context,
-    damaged: &'d [crate::store::Damaged],
-    name: &str,
-) -> Option<&'d crate::store::Damaged> {
-    let exe = std::env::consts::EXE_SUFFIX;
-    let link = ctx.settings.paths.bin_dir.join(format!("{name}{exe}"));
-    let target = std::fs::read_link(link).ok()?;
-    damaged
-        .iter()
-        .find(|d| target.starts_with(ctx.store.tool_dir(&d.name)))
 }

@@ -2603,3 +2603,48 @@ fn copies_are_told_apart_by_the_files_their_links_run() {
         .expect_code(0)
         .stderr_has("alpha 1.0.0 is up to date; it would follow `latest` from now on");
 }
+
+/// A link a project's `bin` makes (`widget=wg`) names its tool there: `which wg` prints it
+/// and `exec wg` runs it (`which` said "not installed"). When that tool's record is damaged,
+/// both say so (they said "not installed" and "not in the catalog").
+#[cfg(unix)]
+#[test]
+fn a_project_link_of_a_damaged_tool_says_it_is_damaged() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/widget-cli\" = { version = \"1\", bin = [\"widget=wg\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    // The link's name is the tool's there (it was "not installed").
+    let link = dir.join(".haul/bin/wg");
+    assert_eq!(
+        run_in(&env, &dir, &["which", "wg"])
+            .expect_code(0)
+            .stdout()
+            .trim(),
+        link.display().to_string()
+    );
+    let ran = run_in(&env, &dir, &["exec", "wg", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "widget 1.0.0");
+    let records: Vec<_> = std::fs::read_dir(env.home().join("records"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let [record] = records.as_slice() else {
+        panic!("one record: {records:?}");
+    };
+    std::fs::write(record, "{").unwrap();
+    let before = env.snapshot();
+    run_in(&env, &dir, &["which", "wg"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    run_in(&env, &dir, &["exec", "wg", "--", "x"])
+        .expect_code(1)
+        .stderr_has("is damaged");
+    assert_eq!(env.snapshot(), before);
+}
