@@ -60,14 +60,7 @@ pub fn hold(path: &Path, waiting: impl FnOnce()) -> std::io::Result<Option<std::
         .truncate(false)
         .write(true)
         .open(path)?;
-    match file.try_lock() {
-        Ok(()) => Ok(Some(file)),
-        Err(std::fs::TryLockError::WouldBlock) => {
-            waiting();
-            Ok(crate::stopping::lock(&file)?.then_some(file))
-        }
-        Err(std::fs::TryLockError::Error(err)) => Err(err),
-    }
+    Ok(crate::stopping::lock(&file, waiting)?.then_some(file))
 }
 
 /// Whether no process holds the lock of the file at `path`: what a run that ended (or was

@@ -26,10 +26,16 @@ pub fn check() -> Result<(), Stopped> {
     if requested() { Err(Stopped) } else { Ok(()) }
 }
 
-/// Take `file`'s lock, waiting while another process holds it: `Ok(false)` when haul was told
-/// to stop meanwhile (the lock not taken). It looks every 50 ms, as a blocking lock could not
-/// be given up.
-pub fn lock(file: &std::fs::File) -> std::io::Result<bool> {
+/// Take `file`'s lock, waiting while another process holds it (`waiting` is called once,
+/// first, when it must wait): `Ok(false)` when haul was told to stop meanwhile (the lock not
+/// taken). A lock that is free is taken even once haul was told to stop (a change that has
+/// started runs to its end). It looks every 50 ms, as a blocking lock could not be given up.
+pub fn lock(file: &std::fs::File, waiting: impl FnOnce()) -> std::io::Result<bool> {
+    match file.try_lock() {
+        Ok(()) => return Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => waiting(),
+        Err(std::fs::TryLockError::Error(err)) => return Err(err),
+    }
     loop {
         if requested() {
             return Ok(false);

@@ -217,20 +217,15 @@ pub fn one_at_a_time(running: &Running, waiting: impl FnOnce(&Path)) -> Result<U
     let file = std::fs::File::open(&running.path).ok();
     let held = match &file {
         None => false,
-        Some(file) => match file.try_lock() {
-            Ok(()) => true,
-            Err(std::fs::TryLockError::WouldBlock) => {
-                waiting(&running.path);
-                let locked = crate::stopping::lock(file)
-                    .with_context(|| format!("locking `{}`", running.path.display()))?;
-                if !locked {
-                    return Err(UserError::new("interrupted; haul was not changed")
-                        .exit(crate::error::ExitCode::Interrupted)
-                        .into());
-                }
-                true
+        Some(file) => match crate::stopping::lock(file, || waiting(&running.path)) {
+            Ok(true) => true,
+            Ok(false) => {
+                return Err(UserError::new("interrupted; haul was not changed")
+                    .exit(crate::error::ExitCode::Interrupted)
+                    .into());
             }
-            Err(std::fs::TryLockError::Error(_)) => false,
+            // A file system without locks: updates are not kept apart.
+            Err(_) => false,
         },
     };
     if running.replaced() {
