@@ -462,10 +462,10 @@ async fn decide(
     Ok(Plan::Download(key))
 }
 
-/// What an install of `resolved` would do, without doing it (`upgrade --dry-run`): the plan,
-/// or the error the install would fail with that can be told before anything is downloaded
-/// (a file of the user's or another tool's link where a link of a stored version goes; a
-/// file no checksum could vouch for where checksums are required).
+/// What an install of `resolved` would do, without doing it or taking the store's lock
+/// (`upgrade --dry-run`): the plan, or the error the install would fail with that can be told
+/// before anything is downloaded (a file of the user's or another tool's link where a link of
+/// a stored version goes; a file no checksum could vouch for where checksums are required).
 pub async fn preview(
     env: &Env<'_>,
     tool: &Tool,
@@ -488,7 +488,7 @@ pub async fn preview(
             let name = existing.map_or(tool.name.as_str(), |r| r.name.as_str());
             let wanted = plan::Wanted::new(tool, key, None, opts);
             env.store
-                .dry_run(name, |now| plan::commit(now, &wanted, None))?;
+                .plan_only(name, |now| plan::commit(now, &wanted, None))?;
         }
         Plan::Download(_) => {
             if let Some(err) = surely_unverified(resolved, opts.require_checksum) {

@@ -486,6 +486,20 @@ impl Store {
         self.plan_and_make(name, plan, false)
     }
 
+    /// Plan a change as [`Store::change`] would, making nothing and without the lock: what it
+    /// would come to as the store reads now (`upgrade --dry-run`: a store this user may not
+    /// write to, or another haul's lock, changes nothing about it). Returns what `plan`
+    /// returned.
+    pub fn plan_only<T>(
+        &self,
+        name: &str,
+        plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
+    ) -> Result<T> {
+        let records = self.records()?;
+        let (_, out) = plan(&Now::of(self, name, &records)?)?;
+        Ok(out)
+    }
+
     fn plan_and_make<T>(
         &self,
         name: &str,
@@ -508,40 +522,7 @@ impl Store {
             }
         }
         let records = self.read_records()?;
-        // A new tool whose name differs from another's only in case would be that tool's
-        // record and directory on Windows and macOS: its change would replace the other's.
-        let names = records.ok.iter().map(|r| r.name.as_str());
-        let mut names = names.chain(records.damaged.iter().map(|d| d.name.as_str()));
-        if !names.clone().any(|n| n == name)
-            && let Some(other) = names.find(|n| crate::names::differ_only_in_case(n, name))
-        {
-            return Err(UserError::new(format!(
-                "`{name}` differs from the installed tool `{other}` only in case"
-            ))
-            .caused_by(
-                "on Windows and macOS the two would share one record and one directory, and one would replace the other",
-            )
-            .hint(format!(
-                "name it so that it differs in more than case, or use `{other}` if it is that tool"
-            ))
-            .exit(crate::error::ExitCode::Usage)
-            .into());
-        }
-        let current = match records.damaged.iter().find(|d| d.name == name) {
-            Some(damaged) => Current::Damaged(damaged.clone()),
-            None => records
-                .ok
-                .iter()
-                .find(|r| r.name == name)
-                .cloned()
-                .map_or(Current::None, Current::Record),
-        };
-        let now = Now {
-            store: self,
-            name,
-            current,
-            records: &records,
-        };
+        let now = Now::of(self, name, &records)?;
         let (change, out) = plan(&now)?;
         if change.leave {
             return Ok(out);
@@ -718,6 +699,46 @@ pub enum Owner {
     Damaged(String),
     /// A file or link haul did not make.
     Foreign,
+}
+
+impl<'a> Now<'a> {
+    /// The store as a change of `name` finds it in `records`. A new tool whose name differs
+    /// from another's only in case would be that tool's record and directory on Windows and
+    /// macOS (its change would replace the other's): a usage error.
+    fn of(store: &'a Store, name: &'a str, records: &'a Records) -> Result<Now<'a>> {
+        let names = records.ok.iter().map(|r| r.name.as_str());
+        let mut names = names.chain(records.damaged.iter().map(|d| d.name.as_str()));
+        if !names.clone().any(|n| n == name)
+            && let Some(other) = names.find(|n| crate::names::differ_only_in_case(n, name))
+        {
+            return Err(UserError::new(format!(
+                "`{name}` differs from the installed tool `{other}` only in case"
+            ))
+            .caused_by(
+                "on Windows and macOS the two would share one record and one directory, and one would replace the other",
+            )
+            .hint(format!(
+                "name it so that it differs in more than case, or use `{other}` if it is that tool"
+            ))
+            .exit(crate::error::ExitCode::Usage)
+            .into());
+        }
+        let current = match records.damaged.iter().find(|d| d.name == name) {
+            Some(damaged) => Current::Damaged(damaged.clone()),
+            None => records
+                .ok
+                .iter()
+                .find(|r| r.name == name)
+                .cloned()
+                .map_or(Current::None, Current::Record),
+        };
+        Ok(Now {
+            store,
+            name,
+            current,
+            records,
+        })
+    }
 }
 
 impl Now<'_> {

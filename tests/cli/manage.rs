@@ -2108,6 +2108,30 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
     env.run(&["-q", "upgrade", "--dry-run"])
         .expect_code(0)
         .stderr_has("Would relink widget 1.0.0 (its links are not whole)");
+    // Nor does it wait for another haul's lock on the store: it changes nothing (it waited).
+    {
+        let held = std::fs::File::open(env.home().join("store.lock")).unwrap();
+        held.lock().unwrap();
+        let child = env
+            .command()
+            .args(["upgrade", "--dry-run"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (done, ended) = std::sync::mpsc::channel();
+        let id = child.id();
+        std::thread::spawn(move || done.send(child.wait_with_output()));
+        let Ok(output) = ended.recv_timeout(std::time::Duration::from_secs(60)) else {
+            let _ = std::process::Command::new("kill")
+                .arg(id.to_string())
+                .status();
+            panic!("the dry run waited for the store's lock");
+        };
+        let output = output.unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("Would relink widget 1.0.0"), "{stderr}");
+    }
     env.run(&["upgrade"]).expect_code(0);
     assert_eq!(
         env.installed_bytes("widget"),
