@@ -125,10 +125,7 @@ pub fn installed<'a>(
     // A damaged record of that name is that tool, before another tool's executable of that
     // spelling: its error stands (`haul uninstall widget`, the damaged record's own hint,
     // removed the tool that links `widget`).
-    if let Some(damaged) = all.damaged.iter().find(|d| {
-        d.name == name
-            || matches!(spec.as_ref().map(|s| &s.target), Some(Target::Name(c)) if *c == d.name)
-    }) {
+    if let Some(damaged) = damaged_named(query, &all.damaged) {
         return Err(damaged.error.clone().into());
     }
     if let Some(record) = crate::store::find_in(records, name) {
@@ -152,6 +149,26 @@ pub fn installed<'a>(
         .iter()
         .find(|r| r.identity.same_tool(&identity, &r.name, &tool.name))
         .map(|r| (r, version)))
+}
+
+/// The damaged record `query` names (`NAME`, however it is cased, `NAME@VERSION`): that tool,
+/// before another tool's executable of that spelling. Commands that act on several tools fail
+/// it alone; the others report its error.
+pub fn damaged_named<'d>(
+    query: &str,
+    damaged: &'d [crate::store::Damaged],
+) -> Option<&'d crate::store::Damaged> {
+    let name = match query.split_once('@') {
+        Some((name, _)) if !name.is_empty() => name,
+        _ => query,
+    };
+    let canonical = match ToolSpec::parse(name).map(|s| s.target) {
+        Ok(Target::Name(canonical)) => Some(canonical),
+        _ => None,
+    };
+    damaged
+        .iter()
+        .find(|d| d.name == name || canonical.as_ref() == Some(&d.name))
 }
 
 /// The tool among `damaged` whose stored files the link `name` points into: in the bin dir,

@@ -139,15 +139,15 @@ pub fn selected(names: &[String], ctx: &Context) -> Result<(Vec<Record>, Vec<Dam
     let mut out: Vec<Record> = Vec::new();
     let mut damaged: Vec<Damaged> = Vec::new();
     for name in names {
-        let Some((record, _)) = options::installed(name, &records, ctx)? else {
-            match records.damaged.iter().find(|d| d.name == *name) {
-                Some(d) if !damaged.iter().any(|known| known.name == d.name) => {
-                    damaged.push(d.clone());
-                }
-                Some(_) => {}
-                None => return Err(options::not_installed(name).into()),
+        // A damaged record named fails as one tool of the batch.
+        if let Some(d) = options::damaged_named(name, &records.damaged) {
+            if !damaged.iter().any(|known| known.name == d.name) {
+                damaged.push(d.clone());
             }
             continue;
+        }
+        let Some((record, _)) = options::installed(name, &records, ctx)? else {
+            return Err(options::not_installed(name).into());
         };
         if !out.iter().any(|r| r.name == record.name) {
             out.push(record.clone());

@@ -26,8 +26,11 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let mut removals: Vec<Removal> = Vec::new();
     for query in &args.tools {
-        // A damaged record named so is removed as it is (its error says to).
-        if let Some(damaged) = records.damaged.iter().find(|d| d.name == *query) {
+        // A damaged record named so is removed as it is (its error says to); a version of it
+        // cannot be told (its error stands).
+        if !query.contains('@')
+            && let Some(damaged) = options::damaged_named(query, &records.damaged)
+        {
             removals.push(Removal::Damaged(damaged.name.clone()));
             continue;
         }

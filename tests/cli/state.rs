@@ -359,6 +359,14 @@ fn a_damaged_record_affects_only_its_own_tool() {
         .stderr_has("error: alpha")
         .stderr_has("1 of 2 tools could not be checked");
     assert_eq!(outdated.json()[0]["name"], "beta");
+    // Named among others, it fails alone too (it stopped every tool named).
+    let outdated = env.run(&["-q", "outdated", "--json", "beta", "alpha"]);
+    outdated.expect_code(1).stderr_has("error: alpha");
+    assert_eq!(outdated.json()[0]["name"], "beta");
+    env.run(&["upgrade", "--dry-run", "beta", "alpha"])
+        .expect_code(3)
+        .stderr_has("error: alpha")
+        .stderr_has("Would move beta 1.0.0 to 1.1.0");
     // The dry run's code is the upgrade's (below): one of two tools fails.
     env.run(&["upgrade", "--dry-run"])
         .expect_code(3)
@@ -367,7 +375,7 @@ fn a_damaged_record_affects_only_its_own_tool() {
     env.run(&["upgrade", "alpha"])
         .expect_code(1)
         .stderr_has("is damaged");
-    let upgrade = env.run(&["upgrade", "--json"]);
+    let upgrade = env.run(&["upgrade", "--json", "beta", "alpha"]);
     upgrade.expect_code(3);
     assert_eq!(upgrade.json()["installed"][0]["version"], "1.1.0");
     assert_eq!(upgrade.json()["failed"][0]["tool"], "alpha");
