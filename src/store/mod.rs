@@ -695,8 +695,9 @@ pub enum Owner {
     Free,
     /// Another tool's link.
     Tool(String),
-    /// A link into the directory of a tool whose record cannot be read.
-    Damaged(String),
+    /// A link into the directory of a tool whose record cannot be read (`newer`: a newer haul
+    /// wrote it; the tool may be whole).
+    Damaged { name: String, newer: bool },
     /// A file or link haul did not make.
     Foreign,
 }
@@ -779,7 +780,10 @@ impl Now<'_> {
             .iter()
             .find(|d| d.name != self.name && link::points_into(path, &self.store.tool_dir(&d.name)))
         {
-            Some(damaged) => Owner::Damaged(damaged.name.clone()),
+            Some(damaged) => Owner::Damaged {
+                name: damaged.name.clone(),
+                newer: damaged.newer,
+            },
             None => Owner::Foreign,
         }
     }
@@ -875,19 +879,34 @@ impl Now<'_> {
                     .hint(format!("uninstall `{other}` first, or {how} the name over"))
                     .into());
                 }
-                Owner::Damaged(_) | Owner::Foreign if forced => {}
-                Owner::Damaged(other) => {
-                    let how = match force {
-                        Force::NotOffered => format!("{install_force} replaces it"),
-                        _ => "pass `--force` to replace it".to_owned(),
+                Owner::Damaged { .. } | Owner::Foreign if forced => {}
+                Owner::Damaged { name: other, newer } => {
+                    let whose = if newer {
+                        "whose record a newer haul wrote"
+                    } else {
+                        "whose record is damaged"
+                    };
+                    let mend = if newer {
+                        "`haul self update` brings a haul that reads it".to_owned()
+                    } else {
+                        format!("`haul uninstall {other}` removes that tool and its links")
+                    };
+                    let hint = if l.version.is_some() {
+                        format!(
+                            "{mend}; remove the link from the project's bin-dir, then run `haul sync` again"
+                        )
+                    } else if newer {
+                        mend
+                    } else if force == Force::NotOffered {
+                        format!("{mend}, or {install_force} replaces it")
+                    } else {
+                        format!("{mend}, or pass `--force` to replace it")
                     };
                     return Err(UserError::new(format!(
-                        "`{}` in the bin dir is a link of `{other}`, whose record is damaged",
+                        "`{}` is a link of `{other}`, {whose}",
                         l.path.display()
                     ))
-                    .hint(format!(
-                        "`haul uninstall {other}` removes that tool and its links, or {how}"
-                    ))
+                    .hint(hint)
                     .into());
                 }
                 Owner::Foreign => {

@@ -2387,3 +2387,70 @@ fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
         .expect_code(1)
         .stderr_has("(`rq` asks for what an earlier haul's record says it had: `--bin rg=r`)");
 }
+
+/// A link of a tool whose record a newer haul wrote is told as that (it was called damaged,
+/// with a hint to uninstall a tool that may be whole); in a project's bin-dir, a damaged
+/// tool's link gets a hint for the project (sync's own hint said haul did not make it).
+#[cfg(unix)]
+#[test]
+fn a_link_of_an_unreadable_record_says_what_to_do() {
+    let env = TestEnv::new();
+    publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
+    env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
+        .expect_code(0);
+    let mut record = record_json(&env, "widget");
+    record["format"] = serde_json::json!(99);
+    let path = env.home().join("records/widget.json");
+    std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+    std::fs::write(
+        env.config_path(),
+        catalog_entry("wt3", "acme/widget-cli", "\"widget=wg\""),
+    )
+    .unwrap();
+    let before = env.snapshot();
+    let run = env.run(&["install", "wt3"]);
+    run.expect_code(1)
+        .stderr_has("is a link of `widget`, whose record a newer haul wrote")
+        .stderr_has("`haul self update`");
+    assert!(!run.stderr().contains("uninstall"), "{}", run.stderr());
+    assert_eq!(env.snapshot(), before);
+
+    // A project's bin-dir: the damaged tool's link there is the project's to remove.
+    std::fs::write(&path, "{").unwrap();
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(dir.join(".haul/bin")).unwrap();
+    let store = env.home().join("tools/widget");
+    let stored = std::fs::read_dir(&store)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let exe = std::fs::read_dir(&stored)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let exe = if exe.is_dir() {
+        std::fs::read_dir(&exe)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path()
+    } else {
+        exe
+    };
+    std::os::unix::fs::symlink(&exe, dir.join(".haul/bin/wg")).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nwt3 = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    let run = crate::support::Run::of(env.command().current_dir(&dir).arg("sync"));
+    run.expect_code(1)
+        .stderr_has("is a link of `widget`, whose record is damaged")
+        .stderr_has("remove the link from the project's bin-dir, then run `haul sync` again");
+    assert!(!run.stderr().contains("did not make"), "{}", run.stderr());
+}
