@@ -490,9 +490,25 @@ pub async fn preview(
             env.store
                 .plan_only(name, |now| plan::commit(now, &wanted, None))?;
         }
-        Plan::Download(_) => {
+        Plan::Download(key) => {
             if let Some(err) = surely_unverified(resolved, opts.require_checksum) {
                 return Err(err.into());
+            }
+            // The links the version makes, told before its download as the active version's
+            // executables are linked now: a file of the user's, or another tool's link, where
+            // one goes fails the install once it has downloaded.
+            if let Some(record) = existing
+                && opts.linking == Linking::Activate
+                && let Some(active) = record.active()
+            {
+                let like = Installed {
+                    version: resolved.release.version_label(),
+                    tag: resolved.release.tag.clone(),
+                    ..active.clone()
+                };
+                let wanted = plan::Wanted::new(tool, key, Some(like), opts);
+                env.store
+                    .plan_only(&record.name, |now| plan::commit(now, &wanted, None))?;
             }
         }
         Plan::Older(_) | Plan::Whole(_) => {}

@@ -2158,6 +2158,17 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
             .stderr_has("already exists and haul did not install it")
             .stderr_has("`haul install widget@1.0.0 --force` replaces it");
     }
+    // So too when the upgrade moves to a release it must download first (the dry run said
+    // "Would move", and the upgrade failed after the download).
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    let before = env.snapshot();
+    for args in [&["upgrade", "--dry-run"][..], &["upgrade"]] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("already exists and haul did not install it")
+            .stderr_has("`haul install widget@2.0.0 --force` replaces it");
+    }
+    assert_eq!(env.snapshot(), before);
 }
 
 /// A tool whose record is damaged is not taken for absent: `which` of its link says the record
