@@ -784,6 +784,18 @@ impl Now<'_> {
                 name: damaged.name.clone(),
                 newer: damaged.newer,
             },
+            // A link into the store that leads nowhere, of no tool installed (one uninstalled
+            // while its record was damaged left it in a project's bin-dir): haul's leftover.
+            None if !path.exists()
+                && link::points_into(path, &self.store.tools_dir())
+                && !self
+                    .records
+                    .ok
+                    .iter()
+                    .any(|r| link::points_into(path, &self.store.tool_dir(&r.name))) =>
+            {
+                Owner::Free
+            }
             None => Owner::Foreign,
         }
     }

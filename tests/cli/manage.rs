@@ -2401,7 +2401,8 @@ fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
 
 /// A link of a tool whose record a newer haul wrote is told as that (it was called damaged,
 /// with a hint to uninstall a tool that may be whole); in a project's bin-dir, a damaged
-/// tool's link gets a hint for the project (sync's own hint said haul did not make it).
+/// tool's link gets a hint for the project (sync's own hint said haul did not make it), and
+/// once that tool is uninstalled, its link left there is haul's to replace.
 #[cfg(unix)]
 #[test]
 fn a_link_of_an_unreadable_record_says_what_to_do() {
@@ -2464,4 +2465,13 @@ fn a_link_of_an_unreadable_record_says_what_to_do() {
         .stderr_has("is a link of `widget`, whose record is damaged")
         .stderr_has("remove the link from the project's bin-dir, then run `haul sync` again");
     assert!(!run.stderr().contains("did not make"), "{}", run.stderr());
+    // As the hint says: the damaged tool goes, which leaves its link there leading nowhere,
+    // haul's own leftover, which the sync replaces (it refused it as a file of the user's).
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    assert!(!dir.join(".haul/bin/wg").exists());
+    crate::support::Run::of(env.command().current_dir(&dir).arg("sync")).expect_code(0);
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin/wg")).ok(),
+        Some(program("widget", "1.0.0"))
+    );
 }
