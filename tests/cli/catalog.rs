@@ -423,3 +423,58 @@ fn a_tag_prefix_with_a_digit() {
         Some(program("tool2", "1.3.0"))
     );
 }
+
+/// A catalog entry naming its executable (`tanka = ["tk"]`) whose release is bare programs
+/// (`tk-linux-amd64`, no archive) links it as the entry says: `tk` (it linked `tanka`, and a
+/// project's copy was linked again on every sync).
+#[test]
+fn an_entry_names_the_executable_of_a_bare_program() {
+    let env = TestEnv::new();
+    let publish = |version: &str| {
+        env.server
+            .release("acme/tanka", &format!("v{version}"))
+            .asset(
+                &crate::support::host_asset("tk", version, EXE),
+                &program("tk", version),
+            )
+            .checksums("checksums.txt")
+            .publish();
+    };
+    publish("1.0.0");
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("tanka", "acme/tanka", "\"tk\""),
+    )
+    .unwrap();
+    env.run(&["install", "tanka@1.0.0"])
+        .expect_code(0)
+        .stderr_has(": tk");
+    assert_eq!(env.installed_bytes("tk"), Some(program("tk", "1.0.0")));
+    assert_eq!(env.installed_bytes("tanka"), None);
+    env.run(&["install", "tanka@1.0.0"])
+        .expect_code(0)
+        .stderr_has("Unchanged tanka 1.0.0");
+    // A project beside the user's install reuses it, and settles.
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\ntanka = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    let sync = || crate::support::Run::of(env.command().current_dir(&dir).arg("sync"));
+    sync().expect_code(0);
+    assert_eq!(
+        std::fs::read(dir.join(".haul/bin").join(format!("tk{EXE}"))).ok(),
+        Some(program("tk", "1.0.0"))
+    );
+    sync().expect_code(0).stderr_has("Unchanged tanka 1.0.0");
+    // The entry's `--bin NAME=LINK` form too.
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("tanka2", "acme/tanka", "\"tk=tnk\""),
+    )
+    .unwrap();
+    env.run(&["install", "tanka2@1.0.0"]).expect_code(0);
+    assert_eq!(env.installed_bytes("tnk"), Some(program("tk", "1.0.0")));
+}
