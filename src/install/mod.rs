@@ -781,13 +781,11 @@ fn executables_of(
         part.bins.clone()
     };
     let found = executables::scan(dest)?;
-    // Executables named by the user, now or when the tool was installed, are each found by
-    // their name: a release's only program under another name may be another program (the
-    // one named was dropped), never linked in its place. Ones nobody named (the tool's own,
-    // its catalog entry's, or those it has) may be the release's only program.
-    let choose = match tool.bins_from {
-        BinsFrom::User | BinsFrom::Record | BinsFrom::Guessed => executables::choose_named,
-        BinsFrom::Nobody | BinsFrom::Catalog | BinsFrom::Installed => executables::choose_bins,
+    // See `Tool::takes_only_program`.
+    let choose = if tool.takes_only_program() {
+        executables::choose_bins
+    } else {
+        executables::choose_named
     };
     let chosen = choose(&found, &wanted, platform).map_err(|err| {
         if matches!(tool.bins_from, BinsFrom::Record | BinsFrom::Guessed) {

@@ -182,6 +182,20 @@ fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
         return false;
     }
     let exe = opts.platform.exe_suffix();
+    // The release's only program, taken for the one executable asked for under another name
+    // (`rg=r` of a catalog entry, where the release has only `rgx`): the same files give it
+    // again, linked as asked (or under its own name, less a platform suffix).
+    if let ([wanted], [bin]) = (tool.bins.as_slice(), stored.bins.as_slice())
+        && tool.takes_only_program()
+    {
+        let file = bin.path.rsplit('/').next().unwrap_or(&bin.path);
+        let link = wanted.link.clone().unwrap_or_else(|| {
+            crate::platform::file_name::plain_name(file).unwrap_or_else(|| wanted.name.clone())
+        });
+        if bin.link == format!("{link}{exe}") {
+            return false;
+        }
+    }
     let found = |wanted: &names::WantedBin| {
         stored
             .bins

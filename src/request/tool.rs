@@ -330,6 +330,17 @@ impl Tool {
         !self.bins.is_empty()
     }
 
+    /// Whether its one executable asked for may be the release's only program under another
+    /// name: asked for by nobody in particular (its name, its catalog entry's, the ones it
+    /// has). Executables the user named, now or when installing it, are each found by name: a
+    /// release's only program may be another program than the one named (which was dropped).
+    pub fn takes_only_program(&self) -> bool {
+        match self.bins_from {
+            BinsFrom::Nobody | BinsFrom::Catalog | BinsFrom::Installed => true,
+            BinsFrom::User | BinsFrom::Record | BinsFrom::Guessed => false,
+        }
+    }
+
     /// The repository name, as a naming hint for the selector.
     pub fn repo_name(&self) -> &str {
         match &self.source {

@@ -478,3 +478,25 @@ fn an_entry_names_the_executable_of_a_bare_program() {
     env.run(&["install", "tanka2@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("tnk"), Some(program("tk", "1.0.0")));
 }
+
+/// A catalog entry whose executable a release ships only under another name (`rqr = ["rg=r"]`,
+/// the release's only program `rgx`) installs that program; installed again, it is whole
+/// (it was downloaded and linked again each time: "Linked ... (already stored)").
+#[test]
+fn the_only_program_taken_for_an_entry_is_whole_when_installed_again() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
+    for (entry, bins, link) in [("rqr", "\"rg=r\"", "r"), ("rgq", "\"rg\"", "rgx")] {
+        std::fs::write(
+            env.config_path(),
+            crate::support::catalog_entry(entry, "acme/ripgrep", bins),
+        )
+        .unwrap();
+        env.run(&["install", &format!("{entry}@1.0.0")])
+            .expect_code(0);
+        assert_eq!(env.installed_bytes(link), Some(program("rgx", "1.0.0")));
+        env.run(&["install", &format!("{entry}@1.0.0")])
+            .expect_code(0)
+            .stderr_has(&format!("Unchanged {entry} 1.0.0"));
+    }
+}
