@@ -683,7 +683,7 @@ async fn fetch_part(
                 staging.extra_path(i)
             },
             dest: dest.to_path_buf(),
-            single_name: single_name(tool, opts.platform),
+            single_name: single_name(tool, candidate, opts.platform),
             require_checksum: opts.require_checksum,
             offline: opts.offline,
             limits: opts.limits,
@@ -694,15 +694,16 @@ async fn fetch_part(
     .with_context(|| format!("installing `{}` from `{}`", tool.name, candidate.asset.name))
 }
 
-/// The name a download that is one bare program is written as: the executable the tool asks
-/// for first (`tk` of a catalog entry `tanka = ["tk"]`, `foo` of `--bin foo=bar`), else the
-/// tool's name. Written under the tool's name, `tk` was not found, and the program was linked
-/// as `tanka`.
-fn single_name(tool: &Tool, platform: Platform) -> String {
+/// The name a download that is one bare program is written as: the executable asked for
+/// first from it (`tk` of a catalog entry `tanka = ["tk"]`, `foo` of `--bin foo=bar`, `kubens`
+/// of a release with one asset per executable), else the tool's name. Written under the tool's
+/// name, `tk` was not found, and the program was linked as `tanka`.
+fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
     let exe = platform.exe_suffix();
-    let name = tool
+    let name = part
         .bins
         .first()
+        .or(tool.bins.first())
         .map_or(tool.name.as_str(), |b| b.name.as_str());
     if exe.is_empty() || name.to_ascii_lowercase().ends_with(exe) {
         name.to_owned()

@@ -244,3 +244,28 @@ fn a_release_of_installer_packages_only_says_what_would_help() {
     }
     assert!(env.snapshot().is_empty());
 }
+
+/// The same with one bare program per executable (no archives): each is written under the
+/// executable asked for from it, so both are found (the second was written under the tool's
+/// name too).
+#[test]
+fn bins_from_different_bare_programs_of_one_release() {
+    let env = TestEnv::new();
+    let (kubectx, kubens) = kubectx_assets();
+    let bare = |archive: &str| format!("{}{EXE}", archive.trim_end_matches(".tar.gz"));
+    env.server
+        .release("ahmetb/kubectx", "v0.9.5")
+        .asset(&bare(&kubectx), &program("kubectx", "0.9.5"))
+        .asset(&bare(&kubens), &program("kubens", "0.9.5"))
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&INSTALL_BOTH).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("kubectx"),
+        Some(program("kubectx", "0.9.5"))
+    );
+    assert_eq!(
+        env.installed_bytes("kubens"),
+        Some(program("kubens", "0.9.5"))
+    );
+}
