@@ -52,6 +52,13 @@ pub const INSTALL_BOTH: [&str; 6] = [
     "kubens",
 ];
 
+/// Both of kubectx's executables are linked, each the release's own.
+fn both_installed(env: &TestEnv) {
+    for name in ["kubectx", "kubens"] {
+        assert_eq!(env.installed_bytes(name), Some(program(name, "0.9.5")));
+    }
+}
+
 /// The names of kubectx's two archives for this machine, one per executable.
 fn kubectx_assets() -> (String, String) {
     let triple = host_asset("x", "0", "");
@@ -90,14 +97,7 @@ fn bins_from_different_assets_of_one_release() {
         .publish();
     let run = env.run(&[&INSTALL_BOTH[..], &["--json"]].concat());
     run.expect_code(0);
-    assert_eq!(
-        env.installed_bytes("kubectx"),
-        Some(program("kubectx", "0.9.5"))
-    );
-    assert_eq!(
-        env.installed_bytes("kubens"),
-        Some(program("kubens", "0.9.5"))
-    );
+    both_installed(&env);
     // One that really is absent: the hint does not say to do what was just done.
     env.run(&["install", "ahmetb/kubectx", "--bin", "kubectl", "--force"])
         .expect_code(1)
@@ -260,12 +260,5 @@ fn bins_from_different_bare_programs_of_one_release() {
         .checksums("checksums.txt")
         .publish();
     env.run(&INSTALL_BOTH).expect_code(0);
-    assert_eq!(
-        env.installed_bytes("kubectx"),
-        Some(program("kubectx", "0.9.5"))
-    );
-    assert_eq!(
-        env.installed_bytes("kubens"),
-        Some(program("kubens", "0.9.5"))
-    );
+    both_installed(&env);
 }

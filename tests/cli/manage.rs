@@ -2171,6 +2171,19 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
     assert_eq!(env.snapshot(), before);
 }
 
+/// `acme/widget-cli`, whose one program is `widget`, installed with `--bin widget=wg`: the tool
+/// `widget`, linked as `wg`.
+fn install_widget_as_wg(env: &TestEnv) {
+    publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
+    env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
+        .expect_code(0);
+}
+
+/// A user catalog entry `name` of `acme/widget-cli` that links its `widget` as `wg`.
+fn entry_linking_wg(name: &str) -> String {
+    catalog_entry(name, "acme/widget-cli", "\"widget=wg\"")
+}
+
 /// A tool whose record is damaged is not taken for absent: `which` of its link says the record
 /// is damaged (it said "not installed"), and installing its repository again with no `--bin`
 /// is refused rather than made a second tool beside it.
@@ -2178,9 +2191,7 @@ fn a_dry_run_says_an_upgrade_repairs_a_broken_tool() {
 fn a_damaged_record_is_not_taken_for_no_tool() {
     let env = TestEnv::new();
     // A release whose one program is `widget`, not named after the repository.
-    publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
-    env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
-        .expect_code(0);
+    install_widget_as_wg(&env);
     let path = env.home().join("records/widget.json");
     let mut record = record_json(&env, "widget");
     record["requirement"]["bin"] = serde_json::json!(["../x"]);
@@ -2216,11 +2227,7 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
     env.run(&["install", "wt2"]).expect_code(0);
     // One that links the damaged tool's `wg` is told whose link it is (it said "haul did not
     // install it"), and how to remove that tool; then it installs.
-    std::fs::write(
-        env.config_path(),
-        catalog_entry("wt3", "acme/widget-cli", "\"widget=wg\""),
-    )
-    .unwrap();
+    std::fs::write(env.config_path(), entry_linking_wg("wt3")).unwrap();
     let before = env.snapshot();
     let run = env.run(&["install", "wt3"]);
     run.expect_code(1);
@@ -2407,18 +2414,12 @@ fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
 #[test]
 fn a_link_of_an_unreadable_record_says_what_to_do() {
     let env = TestEnv::new();
-    publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
-    env.run(&["install", "acme/widget-cli", "--bin", "widget=wg"])
-        .expect_code(0);
+    install_widget_as_wg(&env);
     let mut record = record_json(&env, "widget");
     record["format"] = serde_json::json!(99);
     let path = env.home().join("records/widget.json");
     std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
-    std::fs::write(
-        env.config_path(),
-        catalog_entry("wt3", "acme/widget-cli", "\"widget=wg\""),
-    )
-    .unwrap();
+    std::fs::write(env.config_path(), entry_linking_wg("wt3")).unwrap();
     let before = env.snapshot();
     let run = env.run(&["install", "wt3"]);
     run.expect_code(1)
