@@ -32,11 +32,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     };
     // A damaged record says so (and how to mend it), not that the tool is unknown.
     if installed.is_none()
-        && let Some(damaged) = records
-            .damaged
-            .iter()
-            .find(|d| d.name == name)
-            .or_else(|| options::damaged_link(ctx, &records.damaged, name))
+        && let Some(damaged) = records.damaged.iter().find(|d| d.name == name)
     {
         return Err(damaged.error.clone().into());
     }
@@ -59,10 +55,18 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
             (outcome.record().clone(), outcome.key().to_owned())
         };
         // Named by one of its links (`wg` of `bin = ["widget=wg"]`): that executable.
-        let by_link = (name != locked.name && name != locked.key).then_some(name);
+        let link = name.strip_suffix(".exe").unwrap_or(name);
+        let by_link = (link != locked.name && name != locked.key).then_some(link);
         let program = program(ctx, &record, &key, args.bin.as_deref().or(by_link))?;
         hold(ctx, &record, &key)?;
         return run(&program, &args.args);
+    }
+    // A link of that name into the store of a tool whose record is damaged is that tool's
+    // (the project's own tools first, above).
+    if installed.is_none()
+        && let Some(damaged) = options::damaged_link(ctx, &records.damaged, name)
+    {
+        return Err(damaged.error.clone().into());
     }
     // Where checksums are required, a version stored unverified runs only once it is verified:
     // it goes through the install, which verifies it or refuses it.

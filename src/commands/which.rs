@@ -140,12 +140,21 @@ fn which_locked(
     };
     let version = &record.versions[&key];
     let wanted = query.strip_suffix(".exe").unwrap_or(query);
+    // The tool's name or key stands for its first executable; a link's name for that one
+    // alone, never another.
+    let by_link = wanted != locked.name && query != locked.key;
     let bin = version
         .bins
         .iter()
         .find(|b| b.link_stem() == wanted)
-        .or_else(|| version.bins.first())
-        .ok_or_else(|| UserError::new(format!("`{}` has no executables", record.name)))?;
+        .or_else(|| version.bins.first().filter(|_| !by_link))
+        .ok_or_else(|| {
+            UserError::new(format!(
+                "`{}` {} (as haul.lock pins it) has no executable linked as `{wanted}`",
+                locked.name, locked.version
+            ))
+            .hint("run `haul sync`")
+        })?;
     let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);
     // Its link: the one `haul sync` made in this project's bin-dir (not another project's),
     // else the active version's.

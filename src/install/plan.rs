@@ -196,18 +196,7 @@ fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
             return false;
         }
     }
-    let found = |wanted: &names::WantedBin| {
-        stored
-            .bins
-            .iter()
-            .any(|b| b.link == format!("{}{exe}", wanted.link_name()) && b.is_file(&wanted.name))
-    };
-    let asked = |b: &crate::store::Bin| {
-        tool.bins
-            .iter()
-            .any(|w| b.link == format!("{}{exe}", w.link_name()))
-    };
-    !(tool.bins.iter().all(found) && stored.bins.iter().all(asked))
+    !stored.has_executables(&tool.bins, exe)
 }
 
 /// Where a version goes when the one stored under `key` has other executables (`--bin alpha`

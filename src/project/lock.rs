@@ -186,6 +186,15 @@ impl LockedTool {
             return None;
         }
         let files = self.platforms.get(&self.entry_for(platform))?;
+        // The executables haul.toml asks for, when it names them: a copy of the same files
+        // stored with others (the user's `--bin alpha` beside the project's `alpha, beta`) is
+        // not the project's (`which beta` printed the user's `alpha`).
+        let wanted: Vec<crate::names::WantedBin> = self
+            .bin
+            .iter()
+            .filter_map(|b| crate::names::WantedBin::parse(b).ok())
+            .collect();
+        let exe = platform.exe_suffix();
         let platform = platform.to_string();
         record
             .versions
@@ -198,6 +207,7 @@ impl LockedTool {
                         Digest::new(Algorithm::Sha256, &file.sha256)
                             .is_some_and(|digest| stored.holds(&file.asset, &digest))
                     })
+                    && (wanted.is_empty() || stored.has_executables(&wanted, exe))
             })
             .map(|(key, _)| key.as_str())
     }

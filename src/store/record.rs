@@ -181,6 +181,21 @@ impl Installed {
         executables(self) == executables(other)
     }
 
+    /// Whether its executables are exactly those `wanted` asks for by name (`--bin NAME`,
+    /// `NAME=LINK`): each file found under its link, and no other link (`exe`: the platform's
+    /// suffix of link names).
+    pub fn has_executables(&self, wanted: &[names::WantedBin], exe: &str) -> bool {
+        let link_of = |w: &names::WantedBin| format!("{}{exe}", w.link_name());
+        wanted.iter().all(|w| {
+            self.bins
+                .iter()
+                .any(|b| b.link == link_of(w) && b.is_file(&w.name))
+        }) && self
+            .bins
+            .iter()
+            .all(|b| wanted.iter().any(|w| b.link == link_of(w)))
+    }
+
     /// Whether it is a prerelease (`2.1.0-rc.1`).
     pub fn is_prerelease(&self) -> bool {
         crate::version::Version::from_tag(&self.version).is_some_and(|v| v.is_prerelease())

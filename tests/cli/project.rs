@@ -2629,8 +2629,11 @@ fn a_project_link_of_a_damaged_tool_says_it_is_damaged() {
             .trim(),
         link.display().to_string()
     );
-    let ran = run_in(&env, &dir, &["exec", "wg", "--", "x"]);
-    assert_eq!(ran.expect_code(0).stdout().trim(), "widget 1.0.0");
+    // By the link's file name too (it was a usage error).
+    for link in ["wg", "wg.exe"] {
+        let ran = run_in(&env, &dir, &["exec", link, "--", "x"]);
+        assert_eq!(ran.expect_code(0).stdout().trim(), "widget 1.0.0");
+    }
     let records: Vec<_> = std::fs::read_dir(env.home().join("records"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -2647,4 +2650,59 @@ fn a_project_link_of_a_damaged_tool_says_it_is_damaged() {
         .expect_code(1)
         .stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
+}
+
+/// Inside a project, `which` and `exec` of a link its `bin` makes give the project's copy,
+/// not the same release stored for the user with other executables (`which beta` printed the
+/// user's `alpha`, `exec beta` ran the user's `beta`, which is `gamma`). A damaged tool of the
+/// user's linked under that name does not stand in the way.
+#[cfg(unix)]
+#[test]
+fn which_and_exec_of_a_project_link_give_the_projects_copy() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
+    env.run(&[
+        "install",
+        "acme/kit@1.0.0",
+        "--bin",
+        "alpha",
+        "--bin",
+        "gamma=beta",
+    ])
+    .expect_code(0);
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/kit\" = { version = \"1\", bin = [\"alpha\", \"beta\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let which = run_in(&env, &dir, &["which", "beta"]);
+    let path = which.expect_code(0).stdout();
+    assert_eq!(
+        std::fs::read(path.trim()).ok(),
+        Some(program("beta", "1.0.0")),
+        "{path}"
+    );
+    let ran = run_in(&env, &dir, &["exec", "beta", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "beta 1.0.0");
+    // The user's own `widget`, whose record is damaged, beside a project link `widget`.
+    crate::support::publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
+    env.run(&["install", "acme/widget-cli"]).expect_code(0);
+    std::fs::write(env.home().join("records/widget-cli.json"), "{").unwrap();
+    assert!(env.bin_dir().join("widget").exists());
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/kit\" = { version = \"1\", bin = [\"alpha=widget\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let ran = run_in(&env, &dir, &["exec", "widget", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "alpha 1.0.0");
 }
