@@ -494,16 +494,32 @@ pub async fn preview(
             if let Some(err) = surely_unverified(resolved, opts.require_checksum) {
                 return Err(err.into());
             }
-            // The links the version makes, told before its download as the active version's
-            // executables are linked now: a file of the user's, or another tool's link, where
+            // The links the version makes, told before its download: those of the executables
+            // the tool asks for, else (nobody named them: the release's own) as the active
+            // version's are linked now. A file of the user's, or another tool's link, where
             // one goes fails the install once it has downloaded.
             if let Some(record) = existing
                 && opts.linking == Linking::Activate
                 && let Some(active) = record.active()
             {
+                let exe = opts.platform.exe_suffix();
+                let bins = if tool.bins_named() {
+                    tool.bins
+                        .iter()
+                        .map(|w| Bin {
+                            link: format!("{}{exe}", w.link_name()),
+                            path: format!("{}{exe}", w.name),
+                            size: None,
+                            modified: None,
+                        })
+                        .collect()
+                } else {
+                    active.bins.clone()
+                };
                 let like = Installed {
                     version: resolved.release.version_label(),
                     tag: resolved.release.tag.clone(),
+                    bins,
                     ..active.clone()
                 };
                 let wanted = plan::Wanted::new(tool, key, Some(like), opts);

@@ -2476,3 +2476,58 @@ fn a_link_of_an_unreadable_record_says_what_to_do() {
         Some(program("widget", "1.0.0"))
     );
 }
+
+/// `upgrade --dry-run` of a release it must download checks the links of the executables the
+/// tool asks for now: not a link its catalog entry has dropped (a file of the user's there
+/// failed the dry run, and the upgrade went through), and one it has gained.
+#[test]
+fn a_dry_run_checks_the_links_the_tool_asks_for_now() {
+    let env = TestEnv::new();
+    publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
+    let entry = |bins: &str| {
+        std::fs::write(env.config_path(), catalog_entry("kx", "acme/kit", bins)).unwrap();
+    };
+    entry("\"alpha\", \"beta\"");
+    env.run(&["install", "kx"]).expect_code(0);
+    publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "2.0.0",
+    );
+    let mine = |link: &str| {
+        let path = env.bin_dir().join(format!("{link}{EXE}"));
+        let _ = std::fs::remove_file(&path);
+        std::fs::write(&path, "mine").unwrap();
+    };
+    // The entry dropped `beta`; the user's file is where its link was.
+    entry("\"alpha\"");
+    mine("beta");
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would move kx 1.0.0 to 2.0.0");
+    // It gained `gamma`, where a file of the user's is.
+    entry("\"alpha\", \"gamma\"");
+    mine("gamma");
+    for args in [&["upgrade", "--dry-run"][..], &["upgrade"]] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("gamma")
+            .stderr_has("already exists and haul did not install it");
+    }
+    entry("\"alpha\"");
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "2.0.0"))
+    );
+    assert_eq!(
+        std::fs::read(env.bin_dir().join(format!("beta{EXE}"))).unwrap(),
+        b"mine"
+    );
+}
