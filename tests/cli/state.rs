@@ -375,6 +375,14 @@ fn a_damaged_record_affects_only_its_own_tool() {
     env.run(&["upgrade", "alpha"])
         .expect_code(1)
         .stderr_has("is damaged");
+    // Named alone, it is not "no tools installed".
+    let run = env.run(&["outdated", "alpha"]);
+    run.expect_code(1).stderr_has("is damaged");
+    assert!(
+        !run.stderr().contains("no tools installed"),
+        "{}",
+        run.stderr()
+    );
     let upgrade = env.run(&["upgrade", "--json", "beta", "alpha"]);
     upgrade.expect_code(3);
     assert_eq!(upgrade.json()["installed"][0]["version"], "1.1.0");
