@@ -443,7 +443,7 @@ async fn decide(
     } else {
         key
     };
-    let key = plan::own_key(existing, key, tool, opts);
+    let key = plan::own_key(env.store, existing, key, tool, opts);
     if let Some(record) = existing
         && !opts.force
         && !verify_again(env, record, &key, release, parts, opts).await?
@@ -494,16 +494,24 @@ pub async fn preview(
             if let Some(err) = surely_unverified(resolved, opts.require_checksum) {
                 return Err(err.into());
             }
-            // The links the version makes, told before its download: those of the executables
-            // the tool asks for, else (nobody named them: the release's own) as the active
-            // version's are linked now. A file of the user's, or another tool's link, where
-            // one goes fails the install once it has downloaded.
+            // The links the version makes, told before its download: as the active version's
+            // are linked now where it has what the tool asks for (or nobody named them: the
+            // release's own), else those of the executables asked for. A file of the user's,
+            // or another tool's link, where one goes fails the install once it has downloaded.
             if let Some(record) = existing
                 && opts.linking == Linking::Activate
+                && let Some(active_key) = record.active.as_deref()
                 && let Some(active) = record.active()
             {
                 let exe = opts.platform.exe_suffix();
-                let bins = if tool.bins_named() {
+                let bins = if plan::other_executables(
+                    env.store,
+                    &record.name,
+                    active_key,
+                    active,
+                    tool,
+                    opts,
+                ) {
                     tool.bins
                         .iter()
                         .map(|w| Bin {
@@ -710,19 +718,27 @@ async fn fetch_part(
     .with_context(|| format!("installing `{}` from `{}`", tool.name, candidate.asset.name))
 }
 
-/// The name a download that is one bare program is written as: the executable asked for
-/// first from it (`tk` of a catalog entry `tanka = ["tk"]`, `foo` of `--bin foo=bar`, `kubens`
-/// of a release with one asset per executable), else the tool's name. Written under the tool's
-/// name, `tk` was not found, and the program was linked as `tanka`.
+/// The name a download that is one bare program is written as. Asked for by nobody in
+/// particular (a catalog entry, the executables a tool has): the executable asked for first
+/// from it, as the entry calls it (`tk` of `tanka = ["tk"]`; tealdeer's
+/// `tealdeer-linux-x86_64-musl` is `tldr`). Named by the user: that name only when the asset
+/// answers to it (`tk-linux-amd64` to `tk`), else the asset's own name, so that `--bin
+/// kubectl` does not make any program `kubectl`. Nothing asked for: the tool's name.
 fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
+    use crate::platform::file_name::{exe_stem, plain_name};
     let exe = platform.exe_suffix();
-    let name = part
-        .bins
-        .first()
-        .or(tool.bins.first())
-        .map_or(tool.name.as_str(), |b| b.name.as_str());
+    let asset = part.asset.name.as_str();
+    let name = match part.bins.first().or(tool.bins.first()) {
+        None => tool.name.clone(),
+        Some(wanted) if tool.takes_only_program() => wanted.name.clone(),
+        Some(wanted) => match plain_name(asset) {
+            Some(plain) if plain.eq_ignore_ascii_case(&wanted.name) => wanted.name.clone(),
+            Some(plain) => plain,
+            None => exe_stem(asset).unwrap_or(asset).to_owned(),
+        },
+    };
     if exe.is_empty() || name.to_ascii_lowercase().ends_with(exe) {
-        name.to_owned()
+        name
     } else {
         format!("{name}{exe}")
     }

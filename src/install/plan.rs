@@ -174,29 +174,53 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
-/// Whether `tool` names executables (`--bin`, a catalog entry's) other than the ones `stored`
-/// has: each asked for must be one stored under the name it is linked as, and be that file
-/// (`--bin beta` is not a copy's `gamma=beta`), and none stored is not asked for.
-fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
+/// Whether the executables `tool` asks for are other than those of the version stored under
+/// `key` of the tool `name`: by name, or (for executables nobody named) as the chooser takes
+/// them from the same files again (the release's only program under another name: `rg=r` of a
+/// catalog entry, where the release has only `rgx`).
+pub fn other_executables(
+    store: &Store,
+    name: &str,
+    key: &str,
+    stored: &Installed,
+    tool: &Tool,
+    opts: &Options,
+) -> bool {
     if !tool.bins_named() {
         return false;
     }
     let exe = opts.platform.exe_suffix();
-    // The release's only program, taken for the one executable asked for under another name
-    // (`rg=r` of a catalog entry, where the release has only `rgx`): the same files give it
-    // again, linked as asked (or under its own name, less a platform suffix).
-    if let ([wanted], [bin]) = (tool.bins.as_slice(), stored.bins.as_slice())
-        && tool.takes_only_program()
-    {
-        let file = bin.path.rsplit('/').next().unwrap_or(&bin.path);
-        let link = wanted.link.clone().unwrap_or_else(|| {
-            crate::platform::file_name::plain_name(file).unwrap_or_else(|| wanted.name.clone())
-        });
-        if bin.link == format!("{link}{exe}") {
-            return false;
-        }
+    if stored.has_executables(&tool.bins, exe) {
+        return false;
     }
-    !stored.has_executables(&tool.bins, exe)
+    !(tool.takes_only_program()
+        && stored.artifacts.len() == 1
+        && chooses_again(&store.version_dir(name, key), stored, tool, opts))
+}
+
+/// Whether the chooser takes from the files stored at `dir` what `stored` has, for what `tool`
+/// asks (one file's version: several are unpacked apart).
+fn chooses_again(dir: &Path, stored: &Installed, tool: &Tool, opts: &Options) -> bool {
+    let exe = opts.platform.exe_suffix();
+    let Ok(found) = crate::unpack::executables::scan(dir) else {
+        return false;
+    };
+    let Ok(chosen) = crate::unpack::executables::choose_bins(&found, &tool.bins, opts.platform)
+    else {
+        return false;
+    };
+    let mut again: Vec<(String, String)> = chosen
+        .into_iter()
+        .map(|c| (format!("{}{exe}", c.name), c.path))
+        .collect();
+    let mut has: Vec<(String, String)> = stored
+        .bins
+        .iter()
+        .map(|b| (b.link.clone(), b.path.clone()))
+        .collect();
+    again.sort_unstable();
+    has.sort_unstable();
+    again == has
 }
 
 /// Where a version goes when the one stored under `key` has other executables (`--bin alpha`
@@ -205,20 +229,27 @@ fn other_executables(stored: &Installed, tool: &Tool, opts: &Options) -> bool {
 /// copy of the same files stored before with the executables asked for, else a key of its own
 /// (`1.0.0+3f2a9c1e`, from the executables asked for), so that neither changes what the other
 /// runs. Otherwise `key`: the version is this install's to change.
-pub fn own_key(existing: Option<&Record>, key: String, tool: &Tool, opts: &Options) -> String {
+pub fn own_key(
+    store: &Store,
+    existing: Option<&Record>,
+    key: String,
+    tool: &Tool,
+    opts: &Options,
+) -> String {
     let Some(record) = existing else {
         return key;
     };
     let Some(stored) = record.versions.get(&key) else {
         return key;
     };
-    if !other_executables(stored, tool, opts) {
+    let other = |k: &str, v: &Installed| other_executables(store, &record.name, k, v, tool, opts);
+    if !other(&key, stored) {
         return key;
     }
     if let Some((copy, _)) = record
         .versions
         .iter()
-        .find(|(k, v)| **k != key && v.same_files(stored) && !other_executables(v, tool, opts))
+        .find(|(k, v)| **k != key && v.same_files(stored) && !other(k, v))
     {
         return copy.clone();
     }
@@ -308,7 +339,7 @@ pub fn without_download(
     // The executables asked for, by name, are the ones stored: none missing, none more (a
     // version stored with `--bin a --bin b` is installed again for `--bin a`, so that the
     // record says what its links are).
-    if other_executables(stored, tool, opts) {
+    if other_executables(store, &record.name, key, stored, tool, opts) {
         return None;
     }
     let dir = store.version_dir(&record.name, key);

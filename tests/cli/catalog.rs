@@ -477,6 +477,21 @@ fn an_entry_names_the_executable_of_a_bare_program() {
     .unwrap();
     env.run(&["install", "tanka2@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("tnk"), Some(program("tk", "1.0.0")));
+    // An executable the user names must be that program: `tk` is not `kubectl` (it was
+    // written as `kubectl` and linked so).
+    for args in [
+        &["install", "tanka2@1.0.0", "--bin", "kubectl", "--force"][..],
+        &["install", "acme/tanka@1.0.0", "--bin", "kubectl"],
+    ] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("no executable named `kubectl`");
+    }
+    assert_eq!(env.installed_bytes("kubectl"), None);
+    // The user's own `--bin tk=t` is the program the asset is.
+    env.run(&["install", "acme/tanka@1.0.0", "--bin", "tk=t"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("t"), Some(program("tk", "1.0.0")));
 }
 
 /// A catalog entry whose executable a release ships only under another name (`rqr = ["rg=r"]`,
@@ -499,4 +514,56 @@ fn the_only_program_taken_for_an_entry_is_whole_when_installed_again() {
             .expect_code(0)
             .stderr_has(&format!("Unchanged {entry} 1.0.0"));
     }
+}
+
+/// The release's only program stands for an entry's executable only where the release has one
+/// program: beside the user's `rqr --bin rgy=r` of a release with `rgx` and `rgy` (no `rg`), a
+/// project's `rqr = "1"` (the entry's `rg=r`) fails as it does on a clean machine (it took the
+/// user's copy, and linked `r` to `rgy`).
+#[test]
+fn the_only_program_rule_does_not_take_a_copy_of_another_choice() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx", "rgy"], "1.0.0");
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg=r\""),
+    )
+    .unwrap();
+    env.run(&["install", "rqr@1.0.0", "--bin", "rgy=r"])
+        .expect_code(0);
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nrqr = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    crate::support::Run::of(env.command().current_dir(&dir).arg("sync"))
+        .expect_code(1)
+        .stderr_has("no executable named `rg`");
+    assert!(!dir.join(".haul/bin").join(format!("r{EXE}")).exists());
+    assert_eq!(env.installed_bytes("r"), Some(program("rgy", "1.0.0")));
+}
+
+/// `upgrade --dry-run` of an entry whose executable is the release's only program under its
+/// own name (`rqr = ["rg"]`, linked `rgx`) checks the link it makes, `rgx`: a file of the
+/// user's at `rg` failed the dry run, and the upgrade went through.
+#[test]
+fn a_dry_run_checks_the_only_programs_link() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg\""),
+    )
+    .unwrap();
+    env.run(&["install", "rqr"]).expect_code(0);
+    assert_eq!(env.installed_bytes("rgx"), Some(program("rgx", "1.0.0")));
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "2.0.0");
+    std::fs::write(env.bin_dir().join(format!("rg{EXE}")), "mine").unwrap();
+    env.run(&["upgrade", "--dry-run"])
+        .expect_code(0)
+        .stderr_has("Would move rqr 1.0.0 to 2.0.0");
+    env.run(&["upgrade"]).expect_code(0);
+    assert_eq!(env.installed_bytes("rgx"), Some(program("rgx", "2.0.0")));
 }
