@@ -42,11 +42,15 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     {
         // Only a stored version that is exactly what the lock pins (its source, tag and files,
         // each with its locked SHA-256) runs as it is; anything else is installed from the lock.
+        // The record of the tool the lock pins (a name may stand for another tool of the
+        // user's), and its copy `haul sync` linked in this project when there are several.
         let platform = crate::platform::host::platform();
-        let stored = installed.as_ref().and_then(|r| {
-            locked
-                .stored_key(r, platform)
-                .map(|k| (r.clone(), k.to_owned()))
+        let bin_dir = project.bin_dir()?;
+        let stored = ctx.store.read(&locked.name)?.and_then(|r| {
+            let key = locked
+                .stored_key(&r, platform, bin_dir.as_deref())?
+                .to_owned();
+            Some((r, key))
         });
         let (record, key) = if let Some(found) = stored {
             found

@@ -238,26 +238,40 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
         return Ok(None);
     };
     let project = Project::open(&dir)?;
-    // By its key or name, else by a link its `bin` makes (`widget=wg`: `wg`).
+    let Some(lock) = project.lock.as_ref() else {
+        return Ok(None);
+    };
+    // By its key or name, else by a link its `bin` makes (`widget=wg`: `wg`), else by one its
+    // catalog entry makes (`mm = "1"`, whose entry links `alpha` and `beta`).
     let link = query.strip_suffix(".exe").unwrap_or(query);
-    let locked = project.lock.as_ref().and_then(|lock| {
+    let makes = |bins: &[crate::names::WantedBin]| bins.iter().any(|w| w.link_name() == link);
+    let named = lock
+        .tools
+        .iter()
+        .find(|t| t.key == query || t.name == query)
+        .or_else(|| {
+            lock.tools.iter().find(|t| {
+                let bins: Vec<_> = t
+                    .bin
+                    .iter()
+                    .filter_map(|b| crate::names::WantedBin::parse(b).ok())
+                    .collect();
+                makes(&bins)
+            })
+        })
+        .cloned();
+    let catalog = ctx.catalog()?;
+    let locked = named.or_else(|| {
         lock.tools
             .iter()
-            .find(|t| t.key == query || t.name == query)
-            .or_else(|| {
-                lock.tools.iter().find(|t| {
-                    t.bin.iter().any(|b| {
-                        crate::names::WantedBin::parse(b).is_ok_and(|w| w.link_name() == link)
-                    })
-                })
-            })
+            .filter(|t| t.bin.is_empty())
+            .find(|t| t.tool(&catalog).is_ok_and(|tool| makes(&tool.bins)))
             .cloned()
     });
     let Some(locked) = locked else {
         return Ok(None);
     };
     // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
-    let catalog = ctx.catalog()?;
     let expected = crate::commands::lock::expected_of(&catalog);
     if let Some(difference) = locked.difference(project.manifest.wanted(), &expected) {
         return Err(lock::not_current(&[difference]).into());

@@ -127,10 +127,12 @@ fn which_locked(
     // is an error, not "not installed".
     let record = ctx.store.read(&locked.name)?;
     let platform = crate::platform::host::platform();
-    let Some((record, key)) = record
-        .as_ref()
-        .and_then(|r| locked.stored_key(r, platform).map(|k| (r, k.to_owned())))
-    else {
+    let here = project.bin_dir()?;
+    let Some((record, key)) = record.as_ref().and_then(|r| {
+        locked
+            .stored_key(r, platform, here.as_deref())
+            .map(|k| (r, k.to_owned()))
+    }) else {
         return Err(UserError::new(format!(
             "`{}` {} (as haul.lock pins it) is not installed",
             locked.name, locked.version
@@ -158,7 +160,6 @@ fn which_locked(
     let target = ctx.store.version_dir(&record.name, &key).join(&bin.path);
     // Its link: the one `haul sync` made in this project's bin-dir (not another project's),
     // else the active version's.
-    let here = project.bin_dir()?;
     let links_here = |l: &&crate::store::Link| {
         l.bin == bin.link
             && (l.version.is_none() || l.path.parent() == here.as_deref())

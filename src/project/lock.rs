@@ -176,8 +176,15 @@ impl LockedTool {
 
     /// The key of the version of `record` that is what this entry pins for `platform`: the
     /// same tool and tag, stored for that platform from exactly the locked files, each with its
-    /// locked SHA-256. `None` when no stored version is.
-    pub fn stored_key<'r>(&self, record: &'r Record, platform: Platform) -> Option<&'r str> {
+    /// locked SHA-256, with the executables haul.toml asks for when it names them. Of several
+    /// such copies, the one `haul sync` pinned in the project's `bin_dir`. `None` when no
+    /// stored version is.
+    pub fn stored_key<'r>(
+        &self,
+        record: &'r Record,
+        platform: Platform,
+        bin_dir: Option<&std::path::Path>,
+    ) -> Option<&'r str> {
         let ours = Identity {
             source: self.source.clone(),
             product: Some(self.product.clone()),
@@ -186,9 +193,9 @@ impl LockedTool {
             return None;
         }
         let files = self.platforms.get(&self.entry_for(platform))?;
-        // The executables haul.toml asks for, when it names them: a copy of the same files
-        // stored with others (the user's `--bin alpha` beside the project's `alpha, beta`) is
-        // not the project's (`which beta` printed the user's `alpha`).
+        // A copy of the same files stored with other executables (the user's `--bin alpha`
+        // beside the project's `alpha, beta`) is not the project's (`which beta` printed the
+        // user's `alpha`).
         let wanted: Vec<crate::names::WantedBin> = self
             .bin
             .iter()
@@ -196,10 +203,10 @@ impl LockedTool {
             .collect();
         let exe = platform.exe_suffix();
         let platform = platform.to_string();
-        record
+        let copies: Vec<&'r str> = record
             .versions
             .iter()
-            .find(|(_, stored)| {
+            .filter(|(_, stored)| {
                 stored.tag == self.tag
                     && stored.platform == platform
                     && stored.artifacts.len() == files.len()
@@ -210,6 +217,20 @@ impl LockedTool {
                     && (wanted.is_empty() || stored.has_executables(&wanted, exe))
             })
             .map(|(key, _)| key.as_str())
+            .collect();
+        let pinned_here = |key: &str| {
+            bin_dir.is_some_and(|dir| {
+                record
+                    .links
+                    .iter()
+                    .any(|l| l.version.as_deref() == Some(key) && l.is_in(dir))
+            })
+        };
+        copies
+            .iter()
+            .find(|key| pinned_here(key))
+            .or(copies.first())
+            .copied()
     }
 }
 

@@ -2706,3 +2706,49 @@ fn which_and_exec_of_a_project_link_give_the_projects_copy() {
     let ran = run_in(&env, &dir, &["exec", "widget", "--", "x"]);
     assert_eq!(ran.expect_code(0).stdout().trim(), "alpha 1.0.0");
 }
+
+/// The same for a project entry that names no `bin` (its catalog entry's `alpha`, `beta`)
+/// beside the user's copy of the same release with `--bin gamma=beta`: the project's links'
+/// names and its tool give the project's copy (they gave the user's `beta`, which is `gamma`).
+#[cfg(unix)]
+#[test]
+fn a_project_entry_without_bin_gives_the_projects_copy() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("mm", "acme/kit", "\"alpha\", \"beta\""),
+    )
+    .unwrap();
+    env.run(&["install", "mm@1.0.0", "--bin", "gamma=beta"])
+        .expect_code(0);
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nmm = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let which = run_in(&env, &dir, &["which", "beta"]);
+    assert_eq!(
+        which.expect_code(0).stdout().trim(),
+        dir.join(".haul/bin/beta").display().to_string()
+    );
+    for (args, ran) in [
+        (&["exec", "beta", "--", "x"][..], "beta 1.0.0"),
+        (&["exec", "mm", "--", "x"], "alpha 1.0.0"),
+        (&["exec", "mm", "--bin", "beta", "--", "x"], "beta 1.0.0"),
+    ] {
+        let run = run_in(&env, &dir, args);
+        assert_eq!(run.expect_code(0).stdout().trim(), ran, "{args:?}");
+    }
+    // Outside the project, the user's own.
+    let run = env.run(&["exec", "mm", "--bin", "beta", "--", "x"]);
+    assert_eq!(run.expect_code(0).stdout().trim(), "gamma 1.0.0");
+}
