@@ -76,8 +76,11 @@ pub fn outdated(args: &OutdatedArgs, ctx: &Context) -> Result<ExitCode> {
     let any = rows.iter().any(|r| r.outdated == Some(true));
     if args.json {
         ctx.printer.json(&rows)?;
-    } else if rows.is_empty() && damaged.is_empty() {
-        ctx.printer.info("no tools installed");
+    } else if rows.is_empty() {
+        // Tools that could not be checked are said above.
+        if damaged.is_empty() {
+            ctx.printer.info("no tools installed");
+        }
     } else {
         let mut table = vec![[
             "name".to_owned(),

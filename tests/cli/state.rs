@@ -378,6 +378,7 @@ fn a_damaged_record_affects_only_its_own_tool() {
     // Named alone, it is not "no tools installed".
     let run = env.run(&["outdated", "alpha"]);
     run.expect_code(1).stderr_has("is damaged");
+    assert_eq!(run.stdout(), "", "no table of nothing");
     assert!(
         !run.stderr().contains("no tools installed"),
         "{}",
