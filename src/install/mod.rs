@@ -721,9 +721,9 @@ async fn fetch_part(
 /// The name a download that is one bare program is written as. Asked for by nobody in
 /// particular (a catalog entry, the executables a tool has): the executable asked for first
 /// from it, as the entry calls it (`tk` of `tanka = ["tk"]`; tealdeer's
-/// `tealdeer-linux-x86_64-musl` is `tldr`). Named by the user: that name only when the asset
-/// answers to it (`tk-linux-amd64` to `tk`), else the asset's own name, so that `--bin
-/// kubectl` does not make any program `kubectl`. Nothing asked for: the tool's name.
+/// `tealdeer-linux-x86_64-musl` is `tldr`). Named by the user: that name where the asset is
+/// that program (see [`answers_to`]), else the asset's own name, so that `--bin kubectl`
+/// does not make any program `kubectl`. Nothing asked for: the tool's name.
 fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
     use crate::platform::file_name::{exe_stem, plain_name};
     let exe = platform.exe_suffix();
@@ -731,16 +731,41 @@ fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
     let name = match part.bins.first().or(tool.bins.first()) {
         None => tool.name.clone(),
         Some(wanted) if tool.takes_only_program() => wanted.name.clone(),
-        Some(wanted) => match plain_name(asset) {
-            Some(plain) if plain.eq_ignore_ascii_case(&wanted.name) => wanted.name.clone(),
-            Some(plain) => plain,
-            None => exe_stem(asset).unwrap_or(asset).to_owned(),
-        },
+        Some(wanted) if answers_to(asset, &wanted.name, tool) => wanted.name.clone(),
+        Some(_) => plain_name(asset).unwrap_or_else(|| exe_stem(asset).unwrap_or(asset).to_owned()),
     };
     if exe.is_empty() || name.to_ascii_lowercase().ends_with(exe) {
         name
     } else {
         format!("{name}{exe}")
+    }
+}
+
+/// Whether the bare program `asset` is the executable `name`: its own name less a platform
+/// suffix (`tk-linux-amd64` is `tk`), or that name and a version (`tool-1.0.0-x86_64.AppImage`);
+/// a name its catalog entry gives the tool's programs (tealdeer's `tldr`); or any name, where
+/// the asset has none of its own (`linux-amd64`).
+fn answers_to(asset: &str, name: &str, tool: &Tool) -> bool {
+    use crate::platform::file_name::{exe_stem, plain_name};
+    let stem = exe_stem(asset).unwrap_or(asset).to_ascii_lowercase();
+    let name = name.to_ascii_lowercase();
+    let versioned = stem
+        .strip_prefix(&name)
+        .and_then(|rest| rest.strip_prefix(['-', '_', '.']))
+        .is_some_and(|rest| {
+            let rest = rest.strip_prefix('v').unwrap_or(rest);
+            rest.starts_with(|c: char| c.is_ascii_digit())
+        });
+    match plain_name(asset) {
+        None => true,
+        Some(plain) => {
+            plain.eq_ignore_ascii_case(&name)
+                || versioned
+                || tool
+                    .entry_bins
+                    .iter()
+                    .any(|b| b.eq_ignore_ascii_case(&name))
+        }
     }
 }
 

@@ -63,6 +63,10 @@ pub struct Tool {
     /// downloads (helm/helm's releases hold only signatures; the binaries are on get.helm.sh):
     /// named when nothing in a release fits.
     pub vendor: Option<String>,
+    /// The executables its catalog entry names (their file names), whatever was asked for:
+    /// what a bare program of its release is called (tealdeer's
+    /// `tealdeer-linux-x86_64-musl` is `tldr`). Empty for a tool no entry describes.
+    pub entry_bins: Vec<String>,
 }
 
 /// Who named a tool's executables.
@@ -167,6 +171,7 @@ impl Tool {
             tag_prefix: None,
             query,
             vendor,
+            entry_bins: Vec::new(),
         })
     }
 
@@ -211,10 +216,13 @@ impl Tool {
                 .transpose()
                 .map_err(|_| unknown())?;
             // No catalog entry is this tool (now): it asks for the executables it has.
-            let (bins, bins_from) = match entry_of(record, &repo, catalog, &query) {
-                Some(entry) => (entry.bins, entry.bins_from),
-                None => as_installed(record),
-            };
+            let (bins, bins_from, entry_bins) =
+                if let Some(entry) = entry_of(record, &repo, catalog, &query) {
+                    (entry.bins, entry.bins_from, entry.entry_bins)
+                } else {
+                    let (bins, from) = as_installed(record);
+                    (bins, from, Vec::new())
+                };
             Tool {
                 name: record.name.clone(),
                 source: ToolSource::GitHub(repo),
@@ -225,6 +233,7 @@ impl Tool {
                 asset_pattern,
                 query,
                 vendor: None,
+                entry_bins,
             }
         };
         tool.keep_bins(record);
@@ -449,6 +458,11 @@ fn from_entry(
         tag_prefix: entry.tag_prefix.clone(),
         query,
         vendor: None,
+        entry_bins: entry
+            .bins()
+            .iter()
+            .map(|b| names::bin_file(b).to_owned())
+            .collect(),
     })
 }
 

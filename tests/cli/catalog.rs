@@ -567,3 +567,74 @@ fn a_dry_run_checks_the_only_programs_link() {
     env.run(&["upgrade"]).expect_code(0);
     assert_eq!(env.installed_bytes("rgx"), Some(program("rgx", "2.0.0")));
 }
+
+/// A name the catalog gives a bare program is that program when the user types it too
+/// (tealdeer's `tealdeer-<platform>` is `tldr`: `--bin tldr=t` was refused), and a bare
+/// program whose file has no name of its own (only a platform) is any name typed.
+#[test]
+fn typed_names_of_bare_programs_the_catalog_or_the_file_allows() {
+    let env = TestEnv::new();
+    let triple = host_asset("x", "0", "");
+    let triple = triple.trim_start_matches("x-0-");
+    env.server
+        .release("acme/tealdeer", "v1.0.0")
+        .asset(
+            &format!("tealdeer-{triple}{EXE}"),
+            &program("tealdeer", "1.0.0"),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("td", "acme/tealdeer", "\"tldr\""),
+    )
+    .unwrap();
+    env.run(&["install", "td@1.0.0", "--bin", "tldr=t"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("t"), Some(program("tealdeer", "1.0.0")));
+    env.run(&["install", "td@1.0.0", "--bin", "kubectl", "--force"])
+        .expect_code(1)
+        .stderr_has("no executable named `kubectl`");
+    env.server
+        .release("acme/plain", "v1.0.0")
+        .asset(&format!("{triple}{EXE}"), &program("plain", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/plain@1.0.0", "--bin", "plain=p"])
+        .expect_code(0);
+    assert_eq!(env.installed_bytes("p"), Some(program("plain", "1.0.0")));
+}
+
+/// A stored copy whose only program went (deleted by hand) is installed again where it is, by
+/// a project's sync too: it was taken for a copy with other executables, and the sync stored a
+/// second copy beside it, leaving the user's broken.
+#[test]
+fn the_only_program_gone_is_installed_again_in_place() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
+    std::fs::write(
+        env.config_path(),
+        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg=r\""),
+    )
+    .unwrap();
+    env.run(&["install", "rqr@1.0.0"]).expect_code(0);
+    let stored = env.home().join("tools/rqr/1.0.0");
+    let exe = stored.join(format!("d/rgx{EXE}"));
+    std::fs::remove_file(&exe).unwrap();
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nrqr = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    crate::support::Run::of(env.command().current_dir(&dir).arg("sync")).expect_code(0);
+    assert!(exe.is_file());
+    let versions: Vec<_> = std::fs::read_dir(env.home().join("tools/rqr"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(versions, ["1.0.0"]);
+    let list = env.run(&["list", "--all", "--json"]).json();
+    assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
+}
