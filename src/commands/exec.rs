@@ -46,9 +46,10 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         // user's), and its copy `haul sync` linked in this project when there are several.
         let platform = crate::platform::host::platform();
         let bin_dir = project.bin_dir()?;
+        let wanted = locked.wanted_bins(&ctx.catalog()?);
         let stored = ctx.store.read(&locked.name)?.and_then(|r| {
             let key = locked
-                .stored_key(&r, platform, bin_dir.as_deref())?
+                .stored_key(&r, platform, bin_dir.as_deref(), &wanted)?
                 .to_owned();
             Some((r, key))
         });

@@ -261,11 +261,28 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
         })
         .cloned();
     let catalog = ctx.catalog()?;
+    // A link the catalog entry makes is the project's where its copy has it, or where none is
+    // linked here yet (not synced): a link the entry gained since names the user's own tool.
+    let bin_dir = project.bin_dir().ok().flatten();
+    let linked_here = |t: &LockedTool| {
+        let Ok(Some(record)) = ctx.store.read(&t.name) else {
+            return true;
+        };
+        let here: Vec<&crate::store::Link> = record
+            .links
+            .iter()
+            .filter(|l| l.version.is_some() && bin_dir.as_deref().is_some_and(|d| l.is_in(d)))
+            .collect();
+        here.is_empty()
+            || here
+                .iter()
+                .any(|l| l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == link)
+    };
     let locked = named.or_else(|| {
         lock.tools
             .iter()
             .filter(|t| t.bin.is_empty())
-            .find(|t| t.tool(&catalog).is_ok_and(|tool| makes(&tool.bins)))
+            .find(|t| t.tool(&catalog).is_ok_and(|tool| makes(&tool.bins)) && linked_here(t))
             .cloned()
     });
     let Some(locked) = locked else {

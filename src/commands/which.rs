@@ -128,9 +128,10 @@ fn which_locked(
     let record = ctx.store.read(&locked.name)?;
     let platform = crate::platform::host::platform();
     let here = project.bin_dir()?;
+    let wanted = locked.wanted_bins(&ctx.catalog()?);
     let Some((record, key)) = record.as_ref().and_then(|r| {
         locked
-            .stored_key(r, platform, here.as_deref())
+            .stored_key(r, platform, here.as_deref(), &wanted)
             .map(|k| (r, k.to_owned()))
     }) else {
         return Err(UserError::new(format!(

@@ -176,14 +176,16 @@ impl LockedTool {
 
     /// The key of the version of `record` that is what this entry pins for `platform`: the
     /// same tool and tag, stored for that platform from exactly the locked files, each with its
-    /// locked SHA-256, with the executables haul.toml asks for when it names them. Of several
-    /// such copies, the one `haul sync` pinned in the project's `bin_dir`. `None` when no
-    /// stored version is.
+    /// locked SHA-256. Of several such copies, the one `haul sync` pinned in the project's
+    /// `bin_dir`, else one with the executables the entry asks for (`wanted`: haul.toml's
+    /// `bin`, else its catalog entry's; any copy when it names none). `None` when no stored
+    /// version is.
     pub fn stored_key<'r>(
         &self,
         record: &'r Record,
         platform: Platform,
         bin_dir: Option<&std::path::Path>,
+        wanted: &[crate::names::WantedBin],
     ) -> Option<&'r str> {
         let ours = Identity {
             source: self.source.clone(),
@@ -193,17 +195,9 @@ impl LockedTool {
             return None;
         }
         let files = self.platforms.get(&self.entry_for(platform))?;
-        // A copy of the same files stored with other executables (the user's `--bin alpha`
-        // beside the project's `alpha, beta`) is not the project's (`which beta` printed the
-        // user's `alpha`).
-        let wanted: Vec<crate::names::WantedBin> = self
-            .bin
-            .iter()
-            .filter_map(|b| crate::names::WantedBin::parse(b).ok())
-            .collect();
         let exe = platform.exe_suffix();
         let platform = platform.to_string();
-        let copies: Vec<&'r str> = record
+        let copies: Vec<(&'r str, &'r crate::store::record::Installed)> = record
             .versions
             .iter()
             .filter(|(_, stored)| {
@@ -214,9 +208,8 @@ impl LockedTool {
                         Digest::new(Algorithm::Sha256, &file.sha256)
                             .is_some_and(|digest| stored.holds(&file.asset, &digest))
                     })
-                    && (wanted.is_empty() || stored.has_executables(&wanted, exe))
             })
-            .map(|(key, _)| key.as_str())
+            .map(|(key, stored)| (key.as_str(), stored))
             .collect();
         let pinned_here = |key: &str| {
             bin_dir.is_some_and(|dir| {
@@ -226,11 +219,32 @@ impl LockedTool {
                     .any(|l| l.version.as_deref() == Some(key) && l.is_in(dir))
             })
         };
+        // A copy of the same files stored with other executables (the user's `--bin alpha`
+        // beside the project's `alpha, beta`) is not the project's (`which beta` printed the
+        // user's `alpha`).
         copies
             .iter()
-            .find(|key| pinned_here(key))
-            .or(copies.first())
-            .copied()
+            .find(|(key, _)| pinned_here(key))
+            .or_else(|| {
+                copies
+                    .iter()
+                    .find(|(_, stored)| wanted.is_empty() || stored.has_executables(wanted, exe))
+            })
+            .map(|(key, _)| *key)
+    }
+
+    /// The executables this entry asks for: haul.toml's `bin`, else its catalog entry's (none
+    /// when neither names any, or the entry cannot be read).
+    pub fn wanted_bins(&self, catalog: &crate::catalog::Catalog) -> Vec<crate::names::WantedBin> {
+        self.tool(catalog).map_or_else(
+            |_| {
+                self.bin
+                    .iter()
+                    .filter_map(|b| crate::names::WantedBin::parse(b).ok())
+                    .collect()
+            },
+            |tool| tool.bins,
+        )
     }
 }
 

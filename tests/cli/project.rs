@@ -2751,4 +2751,68 @@ fn a_project_entry_without_bin_gives_the_projects_copy() {
     // Outside the project, the user's own.
     let run = env.run(&["exec", "mm", "--bin", "beta", "--", "x"]);
     assert_eq!(run.expect_code(0).stdout().trim(), "gamma 1.0.0");
+    // Another project of the same haul.toml and lock, not synced: never the user's copy (its
+    // `beta` is `gamma`).
+    let other = env.dir.path().join("p2");
+    std::fs::create_dir_all(&other).unwrap();
+    for file in ["haul.toml", "haul.lock"] {
+        std::fs::copy(dir.join(file), other.join(file)).unwrap();
+    }
+    for (args, ran) in [
+        (&["exec", "beta", "--", "x"][..], "beta 1.0.0"),
+        (&["exec", "mm", "--", "x"], "alpha 1.0.0"),
+    ] {
+        let run = run_in(&env, &other, args);
+        assert_eq!(run.expect_code(0).stdout().trim(), ran, "{args:?}");
+    }
+    let which = run_in(&env, &other, &["which", "beta"]);
+    let path = which.expect_code(0).stdout();
+    assert_eq!(
+        std::fs::read(path.trim()).ok(),
+        Some(program("beta", "1.0.0")),
+        "{path}"
+    );
+}
+
+/// A link a lock entry's catalog entry gained since the project was synced is not the
+/// project's: the user's own tool of that name answers (`which gamma` failed, saying the
+/// project's copy has no `gamma`).
+#[cfg(unix)]
+#[test]
+fn a_link_the_catalog_entry_gained_since_sync_is_the_users() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(
+        &env.server,
+        "acme/kit",
+        &["alpha", "beta", "gamma"],
+        "1.0.0",
+    );
+    env.run(&["install", "acme/kit@1.0.0", "--bin", "gamma"])
+        .expect_code(0);
+    let entry = |bins: &str| {
+        std::fs::write(
+            env.config_path(),
+            crate::support::catalog_entry("nn", "acme/kit", bins),
+        )
+        .unwrap();
+    };
+    entry("\"beta\"");
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nnn = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    entry("\"beta\", \"gamma\"");
+    assert_eq!(
+        run_in(&env, &dir, &["which", "gamma"])
+            .expect_code(0)
+            .stdout()
+            .trim(),
+        env.bin_dir().join("gamma").display().to_string()
+    );
+    let run = run_in(&env, &dir, &["exec", "gamma", "--", "x"]);
+    assert_eq!(run.expect_code(0).stdout().trim(), "gamma 1.0.0");
 }
