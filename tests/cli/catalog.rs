@@ -441,11 +441,7 @@ fn an_entry_names_the_executable_of_a_bare_program() {
             .publish();
     };
     publish("1.0.0");
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("tanka", "acme/tanka", "\"tk\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "tanka", "acme/tanka", "\"tk\"");
     env.run(&["install", "tanka@1.0.0"])
         .expect_code(0)
         .stderr_has(": tk");
@@ -455,13 +451,7 @@ fn an_entry_names_the_executable_of_a_bare_program() {
         .expect_code(0)
         .stderr_has("Unchanged tanka 1.0.0");
     // A project beside the user's install reuses it, and settles.
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\ntanka = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(&env, "p", "tanka = \"1\"");
     let sync = || crate::support::Run::of(env.command().current_dir(&dir).arg("sync"));
     sync().expect_code(0);
     assert_eq!(
@@ -470,11 +460,7 @@ fn an_entry_names_the_executable_of_a_bare_program() {
     );
     sync().expect_code(0).stderr_has("Unchanged tanka 1.0.0");
     // The entry's `--bin NAME=LINK` form too.
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("tanka2", "acme/tanka", "\"tk=tnk\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "tanka2", "acme/tanka", "\"tk=tnk\"");
     env.run(&["install", "tanka2@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("tnk"), Some(program("tk", "1.0.0")));
     // An executable the user names must be that program: `tk` is not `kubectl` (it was
@@ -502,11 +488,7 @@ fn the_only_program_taken_for_an_entry_is_whole_when_installed_again() {
     let env = TestEnv::new();
     crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
     for (entry, bins, link) in [("rqr", "\"rg=r\"", "r"), ("rgq", "\"rg\"", "rgx")] {
-        std::fs::write(
-            env.config_path(),
-            crate::support::catalog_entry(entry, "acme/ripgrep", bins),
-        )
-        .unwrap();
+        crate::support::use_catalog_entry(&env, entry, "acme/ripgrep", bins);
         env.run(&["install", &format!("{entry}@1.0.0")])
             .expect_code(0);
         assert_eq!(env.installed_bytes(link), Some(program("rgx", "1.0.0")));
@@ -524,20 +506,10 @@ fn the_only_program_taken_for_an_entry_is_whole_when_installed_again() {
 fn the_only_program_rule_does_not_take_a_copy_of_another_choice() {
     let env = TestEnv::new();
     crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx", "rgy"], "1.0.0");
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg=r\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg=r\"");
     env.run(&["install", "rqr@1.0.0", "--bin", "rgy=r"])
         .expect_code(0);
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\nrqr = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(&env, "p", "rqr = \"1\"");
     crate::support::Run::of(env.command().current_dir(&dir).arg("sync"))
         .expect_code(1)
         .stderr_has("no executable named `rg`");
@@ -552,11 +524,7 @@ fn the_only_program_rule_does_not_take_a_copy_of_another_choice() {
 fn a_dry_run_checks_the_only_programs_link() {
     let env = TestEnv::new();
     crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg\"");
     env.run(&["install", "rqr"]).expect_code(0);
     assert_eq!(env.installed_bytes("rgx"), Some(program("rgx", "1.0.0")));
     crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "2.0.0");
@@ -584,11 +552,7 @@ fn typed_names_of_bare_programs_the_catalog_or_the_file_allows() {
         )
         .checksums("checksums.txt")
         .publish();
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("td", "acme/tealdeer", "\"tldr\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "td", "acme/tealdeer", "\"tldr\"");
     env.run(&["install", "td@1.0.0", "--bin", "tldr=t"])
         .expect_code(0);
     assert_eq!(env.installed_bytes("t"), Some(program("tealdeer", "1.0.0")));
@@ -612,22 +576,12 @@ fn typed_names_of_bare_programs_the_catalog_or_the_file_allows() {
 fn the_only_program_gone_is_installed_again_in_place() {
     let env = TestEnv::new();
     crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg=r\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg=r\"");
     env.run(&["install", "rqr@1.0.0"]).expect_code(0);
     let stored = env.home().join("tools/rqr/1.0.0");
     let exe = stored.join(format!("d/rgx{EXE}"));
     std::fs::remove_file(&exe).unwrap();
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\nrqr = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(&env, "p", "rqr = \"1\"");
     crate::support::Run::of(env.command().current_dir(&dir).arg("sync")).expect_code(0);
     assert!(exe.is_file());
     let versions: Vec<_> = std::fs::read_dir(env.home().join("tools/rqr"))

@@ -2212,18 +2212,10 @@ fn a_damaged_record_is_not_taken_for_no_tool() {
         .stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
     // A catalog tool of that repository names its product: it may be another tool.
-    std::fs::write(
-        env.config_path(),
-        catalog_entry("wt", "acme/widget-cli", "\"widget=w2\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "wt", "acme/widget-cli", "\"widget=w2\"");
     env.run(&["install", "wt"]).expect_code(0);
     // So does one that names no executables.
-    std::fs::write(
-        env.config_path(),
-        catalog_entry("wt2", "acme/widget-cli", ""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "wt2", "acme/widget-cli", "");
     env.run(&["install", "wt2"]).expect_code(0);
     // One that links the damaged tool's `wg` is told whose link it is (it said "haul did not
     // install it"), and how to remove that tool; then it installs.
@@ -2355,11 +2347,7 @@ fn format_2_catalog_tools_keep_what_was_typed_and_follow_their_entry_otherwise()
 #[test]
 fn a_format_2_catalog_tool_whose_entry_renames_its_link_follows_the_entry() {
     let env = TestEnv::new();
-    std::fs::write(
-        env.config_path(),
-        catalog_entry("rq", "acme/rq", "\"rg=r\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "rq", "acme/rq", "\"rg=r\"");
     publish_programs(&env.server, "acme/rq", &["rg"], "1.0.0");
     env.run(&["install", "rq@1.0.0"]).expect_code(0);
     assert_eq!(env.installed_bytes("r"), Some(program("rg", "1.0.0")));

@@ -2612,13 +2612,11 @@ fn copies_are_told_apart_by_the_files_their_links_run() {
 fn a_project_link_of_a_damaged_tool_says_it_is_damaged() {
     let env = TestEnv::new();
     crate::support::publish_programs(&env.server, "acme/widget-cli", &["widget"], "1.0.0");
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\n\"acme/widget-cli\" = { version = \"1\", bin = [\"widget=wg\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(
+        &env,
+        "p",
+        "\"acme/widget-cli\" = { version = \"1\", bin = [\"widget=wg\"] }",
+    );
     run_in(&env, &dir, &["sync"]).expect_code(0);
     // The link's name is the tool's there (it was "not installed").
     let link = dir.join(".haul/bin/wg");
@@ -2675,13 +2673,11 @@ fn which_and_exec_of_a_project_link_give_the_projects_copy() {
         "gamma=beta",
     ])
     .expect_code(0);
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\n\"acme/kit\" = { version = \"1\", bin = [\"alpha\", \"beta\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(
+        &env,
+        "p",
+        "\"acme/kit\" = { version = \"1\", bin = [\"alpha\", \"beta\"] }",
+    );
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let which = run_in(&env, &dir, &["which", "beta"]);
     let path = which.expect_code(0).stdout();
@@ -2720,20 +2716,10 @@ fn a_project_entry_without_bin_gives_the_projects_copy() {
         &["alpha", "beta", "gamma"],
         "1.0.0",
     );
-    std::fs::write(
-        env.config_path(),
-        crate::support::catalog_entry("mm", "acme/kit", "\"alpha\", \"beta\""),
-    )
-    .unwrap();
+    crate::support::use_catalog_entry(&env, "mm", "acme/kit", "\"alpha\", \"beta\"");
     env.run(&["install", "mm@1.0.0", "--bin", "gamma=beta"])
         .expect_code(0);
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\nmm = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(&env, "p", "mm = \"1\"");
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let which = run_in(&env, &dir, &["which", "beta"]);
     assert_eq!(
@@ -2790,20 +2776,10 @@ fn a_link_the_catalog_entry_gained_since_sync_is_the_users() {
     env.run(&["install", "acme/kit@1.0.0", "--bin", "gamma"])
         .expect_code(0);
     let entry = |bins: &str| {
-        std::fs::write(
-            env.config_path(),
-            crate::support::catalog_entry("nn", "acme/kit", bins),
-        )
-        .unwrap();
+        crate::support::use_catalog_entry(&env, "nn", "acme/kit", bins);
     };
     entry("\"beta\"");
-    let dir = env.dir.path().join("p");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("haul.toml"),
-        "[tools]\nnn = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
-    )
-    .unwrap();
+    let dir = crate::support::project(&env, "p", "nn = \"1\"");
     run_in(&env, &dir, &["sync"]).expect_code(0);
     entry("\"beta\", \"gamma\"");
     assert_eq!(

@@ -496,6 +496,24 @@ pub fn catalog_entry(name: &str, repo: &str, bins: &str) -> String {
     )
 }
 
+/// Make the user's config file hold one catalog entry (see [`catalog_entry`]).
+pub fn use_catalog_entry(env: &TestEnv, name: &str, repo: &str, bins: &str) {
+    std::fs::write(env.config_path(), catalog_entry(name, repo, bins)).unwrap();
+}
+
+/// A project directory `name` in the test's directory whose haul.toml asks for `tools` (lines
+/// under `[tools]`) and links them into its own `.haul/bin`.
+pub fn project(env: &TestEnv, name: &str, tools: &str) -> PathBuf {
+    let dir = env.dir.path().join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[tools]\n{tools}\n[settings]\nbin-dir = \".haul/bin\"\n"),
+    )
+    .unwrap();
+    dir
+}
+
 /// Publish `version` of `repo` as a release of two programs, `d/FIRST` and `d/SECOND`, each
 /// printing its name and the version, with a `checksums.txt`.
 pub fn publish_two(server: &Server, repo: &str, first: &str, second: &str, version: &str) {
