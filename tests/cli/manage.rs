@@ -2280,12 +2280,7 @@ fn a_tool_nobody_named_the_executables_of_follows_its_only_program() {
 #[test]
 fn a_stored_link_of_that_name_to_another_file_is_not_the_one_asked_for() {
     let env = TestEnv::new();
-    publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -2471,23 +2466,13 @@ fn a_link_of_an_unreadable_record_says_what_to_do() {
 #[test]
 fn a_dry_run_checks_the_links_the_tool_asks_for_now() {
     let env = TestEnv::new();
-    publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     let entry = |bins: &str| {
         std::fs::write(env.config_path(), catalog_entry("kx", "acme/kit", bins)).unwrap();
     };
     entry("\"alpha\", \"beta\"");
     env.run(&["install", "kx"]).expect_code(0);
-    publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "2.0.0",
-    );
+    crate::support::publish_kit(&env.server, "2.0.0");
     let mine = |link: &str| {
         let path = env.bin_dir().join(format!("{link}{EXE}"));
         let _ = std::fs::remove_file(&path);

@@ -2552,12 +2552,7 @@ fn a_projects_copy_leaves_the_users_history_alone() {
 #[test]
 fn copies_are_told_apart_by_the_files_their_links_run() {
     let env = TestEnv::new();
-    crate::support::publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     env.run(&["install", "acme/kit@1.0.0", "--bin", "alpha"])
         .expect_code(0);
     let in_project = |name: &str, bins: &str| {
@@ -2658,12 +2653,7 @@ fn a_project_link_of_a_damaged_tool_says_it_is_damaged() {
 #[test]
 fn which_and_exec_of_a_project_link_give_the_projects_copy() {
     let env = TestEnv::new();
-    crate::support::publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     env.run(&[
         "install",
         "acme/kit@1.0.0",
@@ -2710,12 +2700,7 @@ fn which_and_exec_of_a_project_link_give_the_projects_copy() {
 #[test]
 fn a_project_entry_without_bin_gives_the_projects_copy() {
     let env = TestEnv::new();
-    crate::support::publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     crate::support::use_catalog_entry(&env, "mm", "acme/kit", "\"alpha\", \"beta\"");
     env.run(&["install", "mm@1.0.0", "--bin", "gamma=beta"])
         .expect_code(0);
@@ -2767,12 +2752,7 @@ fn a_project_entry_without_bin_gives_the_projects_copy() {
 #[test]
 fn a_link_the_catalog_entry_gained_since_sync_is_the_users() {
     let env = TestEnv::new();
-    crate::support::publish_programs(
-        &env.server,
-        "acme/kit",
-        &["alpha", "beta", "gamma"],
-        "1.0.0",
-    );
+    crate::support::publish_kit(&env.server, "1.0.0");
     env.run(&["install", "acme/kit@1.0.0", "--bin", "gamma"])
         .expect_code(0);
     let entry = |bins: &str| {

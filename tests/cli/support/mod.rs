@@ -496,6 +496,11 @@ pub fn catalog_entry(name: &str, repo: &str, bins: &str) -> String {
     )
 }
 
+/// Publish `version` of `acme/kit`, whose release has three programs: `alpha`, `beta`, `gamma`.
+pub fn publish_kit(server: &Server, version: &str) {
+    publish_programs(server, "acme/kit", &["alpha", "beta", "gamma"], version);
+}
+
 /// Make the user's config file hold one catalog entry (see [`catalog_entry`]).
 pub fn use_catalog_entry(env: &TestEnv, name: &str, repo: &str, bins: &str) {
     std::fs::write(env.config_path(), catalog_entry(name, repo, bins)).unwrap();
