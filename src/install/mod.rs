@@ -742,30 +742,33 @@ fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
 }
 
 /// Whether the bare program `asset` is the executable `name`: its own name less a platform
-/// suffix (`tk-linux-amd64` is `tk`), or that name and a version (`tool-1.0.0-x86_64.AppImage`);
-/// a name its catalog entry gives the tool's programs (tealdeer's `tldr`); or any name, where
-/// the asset has none of its own (`linux-amd64`).
+/// suffix (`tk-linux-amd64` is `tk`; an app image's `nvim.appimage` is `nvim`), or that name
+/// and a version (`tool-1.0.0-x86_64.AppImage`); the one program its catalog entry names
+/// (tealdeer's `tldr`: an entry naming several says which asset holds each); or any name,
+/// where the asset has none of its own (`linux-amd64`).
 fn answers_to(asset: &str, name: &str, tool: &Tool) -> bool {
     use crate::platform::file_name::{exe_stem, plain_name};
-    let stem = exe_stem(asset).unwrap_or(asset).to_ascii_lowercase();
+    let stem = exe_stem(asset).unwrap_or(asset);
+    let lower = stem.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".appimage")
+        .map_or(stem, |cut| &stem[..cut.len()]);
     let name = name.to_ascii_lowercase();
+    // `v1`, `1`, `1.0.0`: the first word after the name, all digits (after a `v`).
     let versioned = stem
+        .to_ascii_lowercase()
         .strip_prefix(&name)
-        .and_then(|rest| rest.strip_prefix(['-', '_', '.']))
+        .and_then(|rest| rest.strip_prefix(['-', '_', '.']).map(str::to_owned))
         .is_some_and(|rest| {
-            let rest = rest.strip_prefix('v').unwrap_or(rest);
-            rest.starts_with(|c: char| c.is_ascii_digit())
+            let word = rest.split(['-', '_', '.']).next().unwrap_or_default();
+            let digits = word.strip_prefix('v').unwrap_or(word);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
         });
-    match plain_name(asset) {
+    let entry_names_it =
+        matches!(tool.entry_bins.as_slice(), [only] if only.eq_ignore_ascii_case(&name));
+    match plain_name(stem) {
         None => true,
-        Some(plain) => {
-            plain.eq_ignore_ascii_case(&name)
-                || versioned
-                || tool
-                    .entry_bins
-                    .iter()
-                    .any(|b| b.eq_ignore_ascii_case(&name))
-        }
+        Some(plain) => plain.eq_ignore_ascii_case(&name) || versioned || entry_names_it,
     }
 }
 
@@ -982,4 +985,56 @@ async fn commit(
     .await
     .context("the install task stopped")??;
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answers_to;
+    use crate::request::spec::ToolSpec;
+    use crate::request::tool::{Overrides, Tool};
+
+    fn tool(spec: &str) -> Tool {
+        let catalog = crate::catalog::Catalog::load(&[]).unwrap();
+        Tool::resolve(
+            &ToolSpec::parse(spec).unwrap(),
+            &catalog,
+            &Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    /// A bare program answers to its own name, less a platform suffix, a version, or an
+    /// app image's extension; to the one program its catalog entry names; to any name when it
+    /// has none of its own; never to a name followed by another word.
+    #[test]
+    fn a_bare_program_answers_to_its_own_name() {
+        let repo = tool("acme/tool");
+        for (asset, name) in [
+            ("tk-linux-amd64", "tk"),
+            ("tk-windows-amd64.exe", "tk"),
+            ("Tool-Linux-x86_64", "tool"),
+            ("tool-1.0.0-x86_64.AppImage", "tool"),
+            ("tool_v2_linux_amd64", "tool"),
+            ("nvim.appimage", "nvim"),
+            ("nvim-linux-x86_64.appimage", "nvim"),
+            ("linux-amd64", "anything"),
+        ] {
+            assert!(answers_to(asset, name, &repo), "{asset} is {name}");
+        }
+        for (asset, name) in [
+            ("tk-linux-amd64", "kubectl"),
+            ("kube-linter-linux-amd64", "kube"),
+            ("kube-2fa-linux-amd64", "kube"),
+            ("kube-v2ray-linux-amd64", "kube"),
+            ("kube-3d-linux-amd64", "kube"),
+        ] {
+            assert!(!answers_to(asset, name, &repo), "{asset} is not {name}");
+        }
+        // tealdeer's entry names its one program `tldr`; an entry naming several does not
+        // say which asset is which.
+        let tealdeer = tool("tealdeer");
+        assert!(answers_to("tealdeer-linux-x86_64-musl", "tldr", &tealdeer));
+        let lima = tool("lima");
+        assert!(!answers_to("lima-linux-x86_64", "limactl", &lima));
+    }
 }

@@ -202,21 +202,8 @@ pub fn other_executables(
     } else {
         // Its files are not all there (they are installed again, under this key): the record
         // says what was taken, the one program under the link the chooser gives it.
-        !only_program_linked(stored, tool, exe)
+        !stored.only_program_for(&tool.bins, exe)
     }
-}
-
-/// Whether `stored` has one program, linked as the chooser links the release's only program
-/// for the one executable `tool` asks for (`NAME=LINK` as `LINK`, else under its own name).
-fn only_program_linked(stored: &Installed, tool: &Tool, exe: &str) -> bool {
-    let ([wanted], [bin]) = (tool.bins.as_slice(), stored.bins.as_slice()) else {
-        return false;
-    };
-    let file = bin.path.rsplit('/').next().unwrap_or(&bin.path);
-    let link = wanted.link.clone().unwrap_or_else(|| {
-        crate::platform::file_name::plain_name(file).unwrap_or_else(|| wanted.name.clone())
-    });
-    bin.link == format!("{link}{exe}")
 }
 
 /// Whether the chooser takes from the files stored at `dir` what `stored` has, for what `tool`

@@ -196,6 +196,20 @@ impl Installed {
             .all(|b| wanted.iter().any(|w| b.link == link_of(w)))
     }
 
+    /// Whether it has one program, linked as the chooser links a release's only program taken
+    /// for the one executable `wanted` asks for under another name (`NAME=LINK` as `LINK`,
+    /// else under the program's own name less a platform suffix: `rgx` for `rg`).
+    pub fn only_program_for(&self, wanted: &[names::WantedBin], exe: &str) -> bool {
+        let ([wanted], [bin]) = (wanted, self.bins.as_slice()) else {
+            return false;
+        };
+        let file = bin.path.rsplit('/').next().unwrap_or(&bin.path);
+        let link = wanted.link.clone().unwrap_or_else(|| {
+            crate::platform::file_name::plain_name(file).unwrap_or_else(|| wanted.name.clone())
+        });
+        bin.link == format!("{link}{exe}")
+    }
+
     /// Whether it is a prerelease (`2.1.0-rc.1`).
     pub fn is_prerelease(&self) -> bool {
         crate::version::Version::from_tag(&self.version).is_some_and(|v| v.is_prerelease())

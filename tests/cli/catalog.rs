@@ -592,3 +592,35 @@ fn the_only_program_gone_is_installed_again_in_place() {
     let list = env.run(&["list", "--all", "--json"]).json();
     assert_eq!(list[0]["problems"], serde_json::json!([]), "{list}");
 }
+
+/// A typed name is a bare program's only where that asset is the program: not a name of
+/// another program its catalog entry names (`mb = ["alpha", "beta"]`, `--bin beta` of the
+/// `alpha` asset linked alpha as `beta`), nor the name followed by a word that is not a
+/// version (`kube-2fa-<platform>` is not `kube`).
+#[test]
+fn a_typed_name_is_not_another_bare_program() {
+    let env = TestEnv::new();
+    let triple = host_asset("x", "0", "");
+    let triple = triple.trim_start_matches("x-0-");
+    env.server
+        .release("acme/mb", "v1.0.0")
+        .asset(&format!("alpha-{triple}{EXE}"), &program("alpha", "1.0.0"))
+        .checksums("checksums.txt")
+        .publish();
+    crate::support::use_catalog_entry(&env, "mb", "acme/mb", "\"alpha\", \"beta\"");
+    env.run(&["install", "mb@1.0.0", "--bin", "beta"])
+        .expect_code(1)
+        .stderr_has("no executable named `beta`");
+    assert_eq!(env.installed_bytes("beta"), None);
+    env.server
+        .release("acme/kube", "v1.0.0")
+        .asset(
+            &format!("kube-2fa-{triple}{EXE}"),
+            &program("kube-2fa", "1.0.0"),
+        )
+        .checksums("checksums.txt")
+        .publish();
+    env.run(&["install", "acme/kube@1.0.0", "--bin", "kube"])
+        .expect_code(1)
+        .stderr_has("no executable named `kube`");
+}

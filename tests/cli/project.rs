@@ -2772,3 +2772,24 @@ fn a_link_the_catalog_entry_gained_since_sync_is_the_users() {
     let run = run_in(&env, &dir, &["exec", "gamma", "--", "x"]);
     assert_eq!(run.expect_code(0).stdout().trim(), "gamma 1.0.0");
 }
+
+/// In a project not yet synced, an entry whose executable is the release's only program under
+/// its own name (`rqr = ["rg"]`, only `rgx`) is found stored: `which rqr` said it was not
+/// installed while `exec rqr` ran it.
+#[cfg(unix)]
+#[test]
+fn an_only_program_copy_is_found_before_sync() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
+    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg\"");
+    env.run(&["install", "rqr@1.0.0"]).expect_code(0);
+    let dir = crate::support::project(&env, "p", "rqr = \"1\"");
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let which = run_in(&env, &dir, &["which", "rqr"]);
+    let path = which.expect_code(0).stdout();
+    assert_eq!(
+        std::fs::read(path.trim()).ok(),
+        Some(program("rgx", "1.0.0")),
+        "{path}"
+    );
+}
