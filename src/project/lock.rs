@@ -226,11 +226,9 @@ impl LockedTool {
             .iter()
             .find(|(key, _)| pinned_here(key))
             .or_else(|| {
-                copies.iter().find(|(_, stored)| {
-                    wanted.is_empty()
-                        || stored.has_executables(wanted, exe)
-                        || stored.only_program_for(wanted, exe)
-                })
+                copies
+                    .iter()
+                    .find(|(_, stored)| wanted.is_empty() || stored.has_executables(wanted, exe))
             })
             .map(|(key, _)| *key)
     }

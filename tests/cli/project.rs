@@ -2773,23 +2773,23 @@ fn a_link_the_catalog_entry_gained_since_sync_is_the_users() {
     assert_eq!(run.expect_code(0).stdout().trim(), "gamma 1.0.0");
 }
 
-/// In a project not yet synced, an entry whose executable is the release's only program under
-/// its own name (`rqr = ["rg"]`, only `rgx`) is found stored: `which rqr` said it was not
-/// installed while `exec rqr` ran it.
+/// In a project not yet synced, a copy of the release with one other program is not the
+/// project's: beside the user's `mm --bin alpha`, a project asking `bin = ["beta"]` runs
+/// `beta` from its lock, and `which mm` says to sync (it gave the user's `alpha`, and `exec
+/// mm` ran it).
 #[cfg(unix)]
 #[test]
-fn an_only_program_copy_is_found_before_sync() {
+fn a_one_program_copy_of_another_program_is_not_the_projects() {
     let env = TestEnv::new();
-    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
-    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg\"");
-    env.run(&["install", "rqr@1.0.0"]).expect_code(0);
-    let dir = crate::support::project(&env, "p", "rqr = \"1\"");
+    crate::support::publish_kit(&env.server, "1.0.0");
+    crate::support::use_catalog_entry(&env, "mm", "acme/kit", "\"alpha\", \"beta\"");
+    env.run(&["install", "mm@1.0.0", "--bin", "alpha"])
+        .expect_code(0);
+    let dir = crate::support::project(&env, "p", "mm = { version = \"1\", bin = [\"beta\"] }");
     run_in(&env, &dir, &["lock"]).expect_code(0);
-    let which = run_in(&env, &dir, &["which", "rqr"]);
-    let path = which.expect_code(0).stdout();
-    assert_eq!(
-        std::fs::read(path.trim()).ok(),
-        Some(program("rgx", "1.0.0")),
-        "{path}"
-    );
+    run_in(&env, &dir, &["which", "mm"])
+        .expect_code(1)
+        .stderr_has("run `haul sync`");
+    let ran = run_in(&env, &dir, &["exec", "mm", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "beta 1.0.0");
 }
