@@ -59,10 +59,26 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
             let outcome = crate::commands::sync::store_locked(ctx, &project, &locked)?;
             (outcome.record().clone(), outcome.key().to_owned())
         };
-        // Named by one of its links (`wg` of `bin = ["widget=wg"]`): that executable.
+        // Named by one of its links (`wg` of `bin = ["widget=wg"]`): that executable; by the
+        // tool, the first the entry asks for (a copy stored with the same ones in another
+        // order has another first).
         let link = name.strip_suffix(".exe").unwrap_or(name);
         let by_link = (link != locked.name && name != locked.key).then_some(link);
-        let program = program(ctx, &record, &key, args.bin.as_deref().or(by_link))?;
+        let first = wanted
+            .first()
+            .map(crate::names::WantedBin::link_name)
+            .filter(|first| {
+                record
+                    .versions
+                    .get(&key)
+                    .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == *first))
+            });
+        let program = program(
+            ctx,
+            &record,
+            &key,
+            args.bin.as_deref().or(by_link).or(first),
+        )?;
         hold(ctx, &record, &key)?;
         return run(&program, &args.args);
     }

@@ -128,10 +128,10 @@ fn which_locked(
     let record = ctx.store.read(&locked.name)?;
     let platform = crate::platform::host::platform();
     let here = project.bin_dir()?;
-    let wanted = locked.wanted_bins(&ctx.catalog()?);
+    let asked = locked.wanted_bins(&ctx.catalog()?);
     let Some((record, key)) = record.as_ref().and_then(|r| {
         locked
-            .stored_key(r, platform, here.as_deref(), &wanted)
+            .stored_key(r, platform, here.as_deref(), &asked)
             .map(|k| (r, k.to_owned()))
     }) else {
         return Err(UserError::new(format!(
@@ -143,14 +143,21 @@ fn which_locked(
     };
     let version = &record.versions[&key];
     let wanted = query.strip_suffix(".exe").unwrap_or(query);
-    // The tool's name or key stands for its first executable; a link's name for that one
-    // alone, never another.
+    // The tool's name or key stands for the first executable the entry asks for (a copy
+    // stored with the same ones in another order has another first), else the copy's first;
+    // a link's name for that one alone, never another.
     let by_link = wanted != locked.name && query != locked.key;
+    let first = || {
+        asked
+            .first()
+            .and_then(|w| version.bins.iter().find(|b| b.link_stem() == w.link_name()))
+            .or_else(|| version.bins.first())
+    };
     let bin = version
         .bins
         .iter()
         .find(|b| b.link_stem() == wanted)
-        .or_else(|| version.bins.first().filter(|_| !by_link))
+        .or_else(|| first().filter(|_| !by_link))
         .ok_or_else(|| {
             UserError::new(format!(
                 "`{}` {} (as haul.lock pins it) has no executable linked as `{wanted}`",

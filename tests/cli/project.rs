@@ -2793,3 +2793,45 @@ fn a_one_program_copy_of_another_program_is_not_the_projects() {
     let ran = run_in(&env, &dir, &["exec", "mm", "--", "x"]);
     assert_eq!(ran.expect_code(0).stdout().trim(), "beta 1.0.0");
 }
+
+/// A project's `bin = ["beta", "alpha"]` makes `beta` the tool's first executable there, also
+/// where a copy with the same ones in the other order was stored first (the user's `mm`):
+/// `which mm` and `exec mm` gave `alpha`.
+#[cfg(unix)]
+#[test]
+fn a_projects_first_executable_is_its_own_first() {
+    let env = TestEnv::new();
+    crate::support::publish_kit(&env.server, "1.0.0");
+    crate::support::use_catalog_entry(&env, "mm", "acme/kit", "\"alpha\", \"beta\"");
+    env.run(&["install", "mm@1.0.0"]).expect_code(0);
+    let dir = crate::support::project(
+        &env,
+        "p",
+        "mm = { version = \"1\", bin = [\"beta\", \"alpha\"] }",
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let which = run_in(&env, &dir, &["which", "mm"]);
+    let path = which.expect_code(0).stdout();
+    assert_eq!(
+        std::fs::read(path.trim()).ok(),
+        Some(program("beta", "1.0.0")),
+        "{path}"
+    );
+    let ran = run_in(&env, &dir, &["exec", "mm", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "beta 1.0.0");
+    // An entry whose executable is the release's only program under another name runs it.
+    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "{}{}",
+            crate::support::catalog_entry("mm", "acme/kit", "\"alpha\", \"beta\""),
+            crate::support::catalog_entry("rqr", "acme/ripgrep", "\"rg\"")
+        ),
+    )
+    .unwrap();
+    let other = crate::support::project(&env, "q", "rqr = \"1\"");
+    run_in(&env, &other, &["sync"]).expect_code(0);
+    let ran = run_in(&env, &other, &["exec", "rqr", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
+}
