@@ -38,7 +38,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     }
     // Inside a project, a tool without `@VERSION` is the version haul.lock pins.
     if !args.tool.contains('@')
-        && let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, name)?
+        && let Some((project, locked, wanted)) = crate::commands::sync::locked_entry(ctx, name)?
     {
         // Only a stored version that is exactly what the lock pins (its source, tag and files,
         // each with its locked SHA-256) runs as it is; anything else is installed from the lock.
@@ -46,7 +46,6 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         // user's), and its copy `haul sync` linked in this project when there are several.
         let platform = crate::platform::host::platform();
         let bin_dir = project.bin_dir()?;
-        let wanted = locked.wanted_bins(&ctx.catalog()?);
         let stored = ctx.store.read(&locked.name)?.and_then(|r| {
             let key = locked
                 .stored_key(&r, platform, bin_dir.as_deref(), &wanted)?

@@ -230,10 +230,14 @@ fn unlink_unlocked(ctx: &Context, lock: &Lock, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The lock entry `query` names (its key in haul.toml or its name), and its project, when the
-/// current directory is in a project with a lock: inside a project, `exec` and `which` use the
-/// locked version.
-pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, LockedTool)>> {
+/// The lock entry `query` names (its key in haul.toml, its name, or a link it makes), its
+/// project, and the executables it asks for (see `LockedTool::wanted_bins`), when the current
+/// directory is in a project with a lock: inside a project, `exec` and `which` use the locked
+/// version.
+pub fn locked_entry(
+    ctx: &Context,
+    query: &str,
+) -> Result<Option<(Project, LockedTool, Vec<crate::names::WantedBin>)>> {
     let Some(dir) = crate::project::find(&ctx.settings.cwd) else {
         return Ok(None);
     };
@@ -293,7 +297,8 @@ pub fn locked_entry(ctx: &Context, query: &str) -> Result<Option<(Project, Locke
     if let Some(difference) = locked.difference(project.manifest.wanted(), &expected) {
         return Err(lock::not_current(&[difference]).into());
     }
-    Ok(Some((project, locked)))
+    let wanted = locked.wanted_bins(&catalog);
+    Ok(Some((project, locked, wanted)))
 }
 
 /// Store the locked version of `locked`, from `project`'s lock (not made active), from the

@@ -13,8 +13,8 @@ use crate::store::{Bin, ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     // Inside a project, the version haul.lock pins.
-    if let Some((project, locked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
-        return which_locked(ctx, &args.tool, &project, &locked);
+    if let Some((project, locked, asked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
+        return which_locked(ctx, &args.tool, &project, &locked, &asked);
     }
     // The name itself first: one small file, for scripts that call `which` often.
     options::no_version(
@@ -122,16 +122,16 @@ fn which_locked(
     query: &str,
     project: &crate::project::Project,
     locked: &crate::project::lock::LockedTool,
+    asked: &[crate::names::WantedBin],
 ) -> Result<ExitCode> {
     // One record, by the name the lock gives (checked when the lock was read); a damaged one
     // is an error, not "not installed".
     let record = ctx.store.read(&locked.name)?;
     let platform = crate::platform::host::platform();
     let here = project.bin_dir()?;
-    let asked = locked.wanted_bins(&ctx.catalog()?);
     let Some((record, key)) = record.as_ref().and_then(|r| {
         locked
-            .stored_key(r, platform, here.as_deref(), &asked)
+            .stored_key(r, platform, here.as_deref(), asked)
             .map(|k| (r, k.to_owned()))
     }) else {
         return Err(UserError::new(format!(
