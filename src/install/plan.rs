@@ -217,18 +217,11 @@ fn chooses_again(dir: &Path, stored: &Installed, tool: &Tool, opts: &Options) ->
     else {
         return false;
     };
-    let mut again: Vec<(String, String)> = chosen
-        .into_iter()
-        .map(|c| (format!("{}{exe}", c.name), c.path))
-        .collect();
-    let mut has: Vec<(String, String)> = stored
-        .bins
+    let again: Vec<(String, &str)> = chosen
         .iter()
-        .map(|b| (b.link.clone(), b.path.clone()))
+        .map(|c| (format!("{}{exe}", c.name), c.path.as_str()))
         .collect();
-    again.sort_unstable();
-    has.sort_unstable();
-    again == has
+    stored.links_are(again.iter().map(|(link, path)| (link.as_str(), *path)))
 }
 
 /// Where a version goes when the one stored under `key` has other executables (`--bin alpha`

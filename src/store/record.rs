@@ -169,16 +169,25 @@ impl Installed {
 
     /// Whether `other` has the same executables: each file under the same link.
     pub fn same_executables(&self, other: &Installed) -> bool {
-        fn executables(v: &Installed) -> Vec<(&str, &str)> {
-            let mut all: Vec<(&str, &str)> = v
+        self.links_are(
+            other
                 .bins
                 .iter()
-                .map(|b| (b.link.as_str(), b.path.as_str()))
-                .collect();
-            all.sort_unstable();
-            all
-        }
-        executables(self) == executables(other)
+                .map(|b| (b.link.as_str(), b.path.as_str())),
+        )
+    }
+
+    /// Whether its executables are exactly `links`, each (link, file path), in any order.
+    pub fn links_are<'a>(&self, links: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+        let mut has: Vec<(&str, &str)> = self
+            .bins
+            .iter()
+            .map(|b| (b.link.as_str(), b.path.as_str()))
+            .collect();
+        let mut given: Vec<(&str, &str)> = links.collect();
+        has.sort_unstable();
+        given.sort_unstable();
+        has == given
     }
 
     /// Whether its executables are exactly those `wanted` asks for by name (`--bin NAME`,
