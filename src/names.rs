@@ -365,6 +365,26 @@ impl WantedBin {
         })
     }
 
+    /// As asked for where programs end in `exe` (`.exe` on Windows): haul adds the suffix
+    /// itself, so `--bin tk.exe` (any case) asks for `tk`, and `--bin tk=k.exe` links `k`.
+    /// A name that is the suffix alone stays as it is.
+    #[must_use]
+    pub fn without_suffix(self, exe: &str) -> WantedBin {
+        let cut = |name: String| {
+            let keep = name.len().saturating_sub(exe.len());
+            let ends = !exe.is_empty()
+                && keep > 0
+                && name
+                    .get(keep..)
+                    .is_some_and(|end| end.eq_ignore_ascii_case(exe));
+            if ends { name[..keep].to_owned() } else { name }
+        };
+        WantedBin {
+            name: cut(self.name),
+            link: self.link.map(cut),
+        }
+    }
+
     pub fn plain(name: &str) -> WantedBin {
         WantedBin {
             name: name.to_owned(),
@@ -376,6 +396,22 @@ impl WantedBin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_windows_suffix_typed_is_the_program_asked_for() {
+        let asked = |text: &str, exe: &str| {
+            WantedBin::parse(text)
+                .unwrap()
+                .without_suffix(exe)
+                .to_string()
+        };
+        assert_eq!(asked("tk.exe", ".exe"), "tk");
+        assert_eq!(asked("TK.EXE=k", ".exe"), "TK=k");
+        assert_eq!(asked("tk=k.Exe", ".exe"), "tk=k");
+        assert_eq!(asked(".exe", ".exe"), ".exe");
+        assert_eq!(asked("tk.exe", ""), "tk.exe");
+        assert_eq!(asked("tk.exe.sig", ".exe"), "tk.exe.sig");
+    }
 
     #[test]
     fn paths_equal_but_for_case_are_one_where_case_is_ignored() {

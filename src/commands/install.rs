@@ -69,7 +69,7 @@ pub fn install(args: &InstallArgs, ctx: &Context) -> Result<ExitCode> {
         bins: args
             .bins
             .iter()
-            .map(|b| WantedBin::parse(b))
+            .map(|b| WantedBin::parse(b).map(|b| b.without_suffix(settings.platform.exe_suffix())))
             .collect::<Result<_, _>>()?,
         asset: asset_pattern(args.asset.as_deref())?,
         pre: args.pre,

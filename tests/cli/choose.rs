@@ -262,3 +262,35 @@ fn bins_from_different_bare_programs_of_one_release() {
     env.run(&INSTALL_BOTH).expect_code(0);
     both_installed(&env);
 }
+
+/// For Windows, a `--bin` may name the program with its `.exe` (any case), as Windows users
+/// see it: haul adds the suffix itself, so it asks for the same program (it was refused while
+/// the error listed `tk.exe`).
+#[test]
+fn a_bin_named_with_exe_for_windows_is_the_program() {
+    let env = TestEnv::new();
+    env.server
+        .release("acme/tk", "v1.0.0")
+        .asset("tk-linux-amd64", &program("tk", "1.0.0"))
+        .asset("tk-windows-amd64.exe", &crate::support::pe_headers(0x8664))
+        .checksums("checksums.txt")
+        .publish();
+    for (bin, link) in [("tk.exe", "tk.exe"), ("tk.EXE=k.Exe", "k.exe")] {
+        env.run(&[
+            "install",
+            "acme/tk",
+            "--target",
+            "windows-x86_64",
+            "--bin",
+            bin,
+            "--force",
+        ])
+        .expect_code(0);
+        assert!(
+            env.bin_dir().join(link).exists(),
+            "{bin}: {:?}",
+            env.snapshot()
+        );
+        assert!(!env.bin_dir().join(format!("{link}.exe")).exists());
+    }
+}
