@@ -12,6 +12,7 @@ use crate::commands::options;
 use crate::context::{self, Context};
 use crate::error::{ExitCode, UserError};
 use crate::install::{self, Options};
+use crate::names::WantedBin;
 use crate::request::spec::{Target, ToolSpec};
 use crate::request::tool::{Overrides, Tool, VersionQuery};
 use crate::settings::InstallSettings;
@@ -72,11 +73,16 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
                     .get(&key)
                     .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == *first))
             });
+        let asks = Asks::Project {
+            key: &locked.key,
+            wanted: &wanted,
+        };
         let program = program(
             ctx,
             &record,
             &key,
             args.bin.as_deref().or(by_link).or(first),
+            &asks,
         )?;
         hold(ctx, &record, &key)?;
         return run(&program, &args.args);
@@ -111,9 +117,19 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         Some(found) => found,
         None => store_it(ctx, &spec, installed.as_ref(), args)?,
     };
-    let program = program(ctx, &record, &key, args.bin.as_deref())?;
+    let program = program(ctx, &record, &key, args.bin.as_deref(), &Asks::Install)?;
     hold(ctx, &record, &key)?;
     run(&program, &args.args)
+}
+
+/// What decides the executables a tool has, and so how to add one: an install (`--bin`), or
+/// inside a project, the entry `key` of haul.toml, which asks for `wanted`.
+enum Asks<'a> {
+    Install,
+    Project {
+        key: &'a str,
+        wanted: &'a [WantedBin],
+    },
 }
 
 /// Hold the version the program runs from, so that `haul prune` leaves it while it runs.
@@ -181,7 +197,7 @@ fn store_it(
 
 /// The executables an install of `record`'s tool asks for with no `--bin`: those the user
 /// asked for, else its catalog entry's.
-fn asked_now(ctx: &Context, record: &Record) -> Vec<crate::names::WantedBin> {
+fn asked_now(ctx: &Context, record: &Record) -> Vec<WantedBin> {
     let tool = ctx.catalog().ok().and_then(|catalog| {
         let query = VersionQuery::from_requirement(&record.requirement).ok()?;
         Tool::from_record(record, &catalog, query).ok()
@@ -189,8 +205,22 @@ fn asked_now(ctx: &Context, record: &Record) -> Vec<crate::names::WantedBin> {
     tool.map_or_else(|| record.asked_bins().to_vec(), |tool| tool.bins)
 }
 
+/// The executables `asked` and `bin`, unless one of them is already linked as `bin`.
+fn and(mut asked: Vec<WantedBin>, bin: &str) -> Vec<WantedBin> {
+    if !asked.iter().any(|w| w.link_name() == bin) {
+        asked.push(WantedBin::plain(bin));
+    }
+    asked
+}
+
 /// The executable to run: `--bin`, else the one named after the tool, else the first.
-fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Result<PathBuf> {
+fn program(
+    ctx: &Context,
+    record: &Record,
+    key: &str,
+    bin: Option<&str>,
+    asks: &Asks,
+) -> Result<PathBuf> {
     let Some(version) = record.versions.get(key) else {
         return Err(UserError::new(format!("`{}` {key} is not stored", record.name)).into());
     };
@@ -202,12 +232,26 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
             .find(|b| stem(&b.link) == bin)
             .ok_or_else(|| {
                 let names: Vec<String> = version.bins.iter().map(|b| stem(&b.link)).collect();
+                let missing = UserError::new(format!("`{}` has no executable `{bin}`", record.name))
+                    .caused_by(format!("executables: {}", names.join(", ")))
+                    .exit(ExitCode::Usage);
+                // In a project, haul.toml's entry decides: the project's copy gets `bin` once
+                // the entry asks for it too (an install would change the user's tool).
+                if let Asks::Project { key, wanted } = asks {
+                    let list: Vec<String> = and(wanted.to_vec(), bin)
+                        .iter()
+                        .map(|b| format!("\"{b}\""))
+                        .collect();
+                    return missing.hint(format!(
+                        "in this project, `haul exec` runs the executables haul.toml asks for; add `{bin}` to the `bin` of `{key}` there (`bin = [{}]`), then run `haul sync`",
+                        list.join(", ")
+                    ));
+                }
                 // What installs it with `bin` too: the executables it has as `--bin` asks for
                 // them (`widget=wg`, not the link `wg`), and the one wanted.
-                let mut asked: Vec<String> =
-                    asked_now(ctx, record).iter().map(ToString::to_string).collect();
+                let mut asked = asked_now(ctx, record);
                 if asked.is_empty() {
-                    asked.push(record.name.clone());
+                    asked.push(WantedBin::plain(&record.name));
                 }
                 let (tool, _) = crate::store::spelled(record);
                 // The version run, as the tool asks for it when it is the active one (a pin
@@ -218,18 +262,14 @@ fn program(ctx: &Context, record: &Record, key: &str, bin: Option<&str>) -> Resu
                     Some(version.version.as_str())
                 };
                 let tool = at.map_or_else(|| tool.clone(), |v| format!("{tool}@{v}"));
-                let wanted: Vec<String> = asked
+                let wanted: Vec<String> = and(asked, bin)
                     .iter()
-                    .chain(std::iter::once(&bin.to_owned()))
-                    .map(|name| format!("--bin {name}"))
+                    .map(|b| format!("--bin {b}"))
                     .collect();
-                UserError::new(format!("`{}` has no executable `{bin}`", record.name))
-                    .caused_by(format!("executables: {}", names.join(", ")))
-                    .hint(format!(
+                missing.hint(format!(
                         "`haul exec` runs the executables the tool was installed with; `haul install {tool} {}` installs it with `{bin}` too, if its release has one",
                         wanted.join(" ")
                     ))
-                    .exit(ExitCode::Usage)
             })?,
         None => version
             .bins

@@ -2835,3 +2835,36 @@ fn a_projects_first_executable_is_its_own_first() {
     let ran = run_in(&env, &other, &["exec", "rqr", "--", "x"]);
     assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
 }
+
+/// Inside a project, an executable its entry does not ask for is added in haul.toml: the hint
+/// says so, and following it (then `haul sync`) runs it. It spelled an install for the user
+/// instead, which named `alpha` twice (a usage error) and would have changed the user's tool.
+#[cfg(unix)]
+#[test]
+fn exec_bin_the_project_lacks_hints_at_its_haul_toml() {
+    let env = TestEnv::new();
+    crate::support::publish_kit(&env.server, "1.0.0");
+    crate::support::use_catalog_entry(&env, "mm", "acme/kit", "\"alpha\", \"beta\"");
+    let dir = crate::support::project(&env, "p", "mm = { version = \"1\", bin = [\"beta\"] }");
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let run = run_in(&env, &dir, &["exec", "mm", "--bin", "alpha", "--", "x"]);
+    run.expect_code(2)
+        .stderr_has("`mm` has no executable `alpha`")
+        .stderr_has("add `alpha` to the `bin` of `mm` there (`bin = [\"beta\", \"alpha\"]`), then run `haul sync`");
+    assert!(!run.stderr().contains("haul install"), "{}", run.stderr());
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\nmm = { version = \"1\", bin = [\"beta\", \"alpha\"] }\n[settings]\nbin-dir = \".haul/bin\"\n",
+    )
+    .unwrap();
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    let ran = run_in(&env, &dir, &["exec", "mm", "--bin", "alpha", "--", "x"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "alpha 1.0.0");
+    // Outside it, the install that adds it, each executable named once: the user's copy lacks
+    // `alpha`, which its catalog entry now asks for too.
+    env.run(&["install", "mm@1.0.0", "--bin", "beta"])
+        .expect_code(0);
+    let run = env.run(&["exec", "mm", "--bin", "alpha", "--", "x"]);
+    run.expect_code(2)
+        .stderr_has("`haul install mm@1.0.0 --bin beta --bin alpha`");
+}
