@@ -743,7 +743,7 @@ fn single_name(tool: &Tool, part: &Part, platform: Platform) -> String {
 
 /// Whether the bare program `asset` is the executable `name`: its own name less a platform
 /// suffix (`tk-linux-amd64` is `tk`; an app image's `nvim.appimage` is `nvim`), or that name
-/// and a version (`tool-1.0.0-x86_64.AppImage`); the one program its catalog entry names
+/// and a version alone (`tool-1.0.0-x86_64.AppImage`, not `kube-1-click`); the one program its catalog entry names
 /// (tealdeer's `tldr`: an entry naming several says which asset holds each); or any name,
 /// where the asset has none of its own (`linux-amd64`).
 fn answers_to(asset: &str, name: &str, tool: &Tool) -> bool {
@@ -754,15 +754,17 @@ fn answers_to(asset: &str, name: &str, tool: &Tool) -> bool {
         .strip_suffix(".appimage")
         .map_or(stem, |cut| &stem[..cut.len()]);
     let name = name.to_ascii_lowercase();
-    // `v1`, `1`, `1.0.0`: the first word after the name, all digits (after a `v`).
-    let versioned = stem
+    // The name and a version (`v1`, `1`, `1.0.0`) and nothing else but a platform:
+    // `kube-1-click-linux-amd64` is not `kube`.
+    let versioned = plain_name(stem)
+        .unwrap_or_else(|| stem.to_owned())
         .to_ascii_lowercase()
         .strip_prefix(&name)
         .and_then(|rest| rest.strip_prefix(['-', '_', '.']).map(str::to_owned))
         .is_some_and(|rest| {
-            let word = rest.split(['-', '_', '.']).next().unwrap_or_default();
-            let digits = word.strip_prefix('v').unwrap_or(word);
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+            let digits = rest.strip_prefix('v').unwrap_or(&rest);
+            digits.starts_with(|c: char| c.is_ascii_digit())
+                && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         });
     let entry_names_it =
         matches!(tool.entry_bins.as_slice(), [only] if only.eq_ignore_ascii_case(&name));
@@ -1015,6 +1017,8 @@ mod tests {
             ("Tool-Linux-x86_64", "tool"),
             ("tool-1.0.0-x86_64.AppImage", "tool"),
             ("tool_v2_linux_amd64", "tool"),
+            ("tool-2.1", "tool"),
+            ("tool_v2", "tool"),
             ("nvim.appimage", "nvim"),
             ("nvim-linux-x86_64.appimage", "nvim"),
             ("linux-amd64", "anything"),
@@ -1027,6 +1031,8 @@ mod tests {
             ("kube-2fa-linux-amd64", "kube"),
             ("kube-v2ray-linux-amd64", "kube"),
             ("kube-3d-linux-amd64", "kube"),
+            ("kube-1-click-linux-amd64", "kube"),
+            ("kube-2.0-shell", "kube"),
         ] {
             assert!(!answers_to(asset, name, &repo), "{asset} is not {name}");
         }
