@@ -438,6 +438,15 @@ async fn decide(
         }));
     }
     let key = plan::version_key(existing, release);
+    // Made the user's own (a project without a `bin-dir`), a locked version may not be other
+    // bytes than the release's, stored and verified under the same file's name.
+    if opts.locked
+        && opts.linking == Linking::Activate
+        && let Some(record) = existing
+        && let Some((asset, by)) = plan::lock_contradicts(record, &key, parts)
+    {
+        return Err(lock_contradicts(&record.name, release, &asset, &by).into());
+    }
     let key = if opts.locked {
         plan::locked_key(existing, key, parts)
     } else {
@@ -716,6 +725,20 @@ async fn fetch_part(
     )
     .await
     .with_context(|| format!("installing `{}` from `{}`", tool.name, candidate.asset.name))
+}
+
+/// A lock pins other bytes for `asset` of `release` than the release's, stored and vouched for
+/// by `by`.
+fn lock_contradicts(name: &str, release: &Release, asset: &str, by: &str) -> UserError {
+    UserError::new(format!(
+        "haul.lock pins other bytes for `{asset}` of `{name}` {} than its release's, which you have installed",
+        release.tag
+    ))
+    .caused_by(format!(
+        "the installed file was verified by {by}; only haul.lock vouches for the locked one, and a project without a `bin-dir` would make it the `{name}` you run everywhere"
+    ))
+    .hint("review haul.lock (`haul lock --upgrade` writes what the releases publish), or set a `bin-dir` in haul.toml to keep the project's tools apart from yours")
+    .exit(crate::error::ExitCode::Verification)
 }
 
 /// The name a download that is one bare program is written as. Asked for by nobody in

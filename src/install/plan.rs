@@ -174,6 +174,25 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
+/// The file of `parts` whose locked hash `record`'s version `key`, stored from the release,
+/// holds other bytes for under the same name, and what vouched for those: the lock contradicts
+/// the release. (Another file of the release, or a version stored unverified, says nothing.)
+pub fn lock_contradicts(record: &Record, key: &str, parts: &[Part]) -> Option<(String, String)> {
+    let stored = record.versions.get(key)?;
+    let by = stored.verified_by().filter(|_| !stored.only_locked())?;
+    let differs = |part: &Part| {
+        let Some(file) = stored.artifacts.iter().find(|a| a.asset == part.asset.name) else {
+            return false;
+        };
+        known_digests(&part.plan).any(|digest| {
+            file.hash(digest.algorithm())
+                .is_some_and(|hex| !hex.eq_ignore_ascii_case(digest.hex()))
+        })
+    };
+    let part = parts.iter().find(|part| differs(part))?;
+    Some((part.asset.name.clone(), by.to_owned()))
+}
+
 /// Whether the executables `tool` asks for are other than those of the version stored under
 /// `key` of the tool `name`: by name, or (for executables nobody named) as the chooser takes
 /// them from the same files again (the release's only program under another name: `rg=r` of a

@@ -234,11 +234,9 @@ impl Installed {
     /// Whether the stored file `asset` hashed to `digest` when it was downloaded.
     pub fn holds(&self, asset: &str, digest: &Digest) -> bool {
         self.artifacts.iter().any(|a| {
-            let hex = match digest.algorithm() {
-                Algorithm::Sha256 => Some(a.sha256.as_str()),
-                Algorithm::Sha512 => a.sha512.as_deref(),
-            };
-            a.asset == asset && hex.is_some_and(|hex| hex.eq_ignore_ascii_case(digest.hex()))
+            a.asset == asset
+                && a.hash(digest.algorithm())
+                    .is_some_and(|hex| hex.eq_ignore_ascii_case(digest.hex()))
         })
     }
 }
@@ -261,6 +259,16 @@ pub struct Artifact {
     /// The checksum file that vouched for it, when one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum_url: Option<String>,
+}
+
+impl Artifact {
+    /// Its hash by `algorithm`, when it was kept (the SHA-512 only when one vouched).
+    pub fn hash(&self, algorithm: Algorithm) -> Option<&str> {
+        match algorithm {
+            Algorithm::Sha256 => Some(&self.sha256),
+            Algorithm::Sha512 => self.sha512.as_deref(),
+        }
+    }
 }
 
 /// One executable of a version.

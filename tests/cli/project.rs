@@ -1409,19 +1409,14 @@ fn a_projects_bin_dir_that_leads_elsewhere(env: &TestEnv, dir: &std::path::Path)
     }
 }
 
-/// A project's lock that pins other bytes under a release's tag (its own URL and hash) never
-/// changes the files of the version the user installed from that release: the locked bytes
-/// are stored beside it, and a cached file only the lock vouched for vouches for nothing else.
-#[test]
-fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
-    let env = TestEnv::new();
-    let (dir, text) = locked_sums(&env);
-    env.run(&["install", "sums"]).expect_code(0);
-    let host = lock_platform(&env);
+/// Make `dir`'s haul.lock (`text`) pin other bytes for sums 1.0.0 on this platform: its own
+/// URL on the test server and their hash.
+fn pin_other_bytes(env: &TestEnv, dir: &std::path::Path, text: &str) {
+    let host = lock_platform(env);
     let triple = TRIPLES.iter().find(|(name, _)| *name == host).unwrap().1;
     let evil = archive_for("sums", "1.0.0", triple, "other bytes");
     env.server.file("/elsewhere/sums.tar.gz", &evil);
-    let mut lock: toml::Table = toml::from_str(&text).unwrap();
+    let mut lock: toml::Table = toml::from_str(text).unwrap();
     let mut file = lock["tool"][0]["platforms"][host.as_str()][0]
         .as_table()
         .unwrap()
@@ -1439,6 +1434,42 @@ fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
         .as_array_mut()
         .unwrap()[0] = file.into();
     std::fs::write(dir.join("haul.lock"), toml::to_string(&lock).unwrap()).unwrap();
+}
+
+/// A project without a `bin-dir` makes its locked versions the user's own: a lock pinning
+/// other bytes than those of the release the user installed and verified is refused, and the
+/// user's tool, its record and the store stay as they were (it was replaced everywhere, pinned).
+#[test]
+fn a_lock_pinning_other_bytes_never_becomes_the_users_tool() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    env.run(&["install", "sums"]).expect_code(0);
+    pin_other_bytes(&env, &dir, &text);
+    std::fs::write(dir.join("haul.toml"), "[tools]\nsums = \"1\"\n").unwrap();
+    let before = env.snapshot();
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(4)
+        .stderr_has("haul.lock pins other bytes for `")
+        .stderr_has("verified by checksums.txt")
+        .stderr_has("set a `bin-dir` in haul.toml");
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    // With the lock as `haul lock` wrote it, the same sync makes the release's version the
+    // project's.
+    std::fs::write(dir.join("haul.lock"), &text).unwrap();
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+}
+
+/// A project's lock that pins other bytes under a release's tag (its own URL and hash) never
+/// changes the files of the version the user installed from that release: the locked bytes
+/// are stored beside it, and a cached file only the lock vouched for vouches for nothing else.
+#[test]
+fn a_lock_pinning_other_bytes_never_replaces_the_users_version() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    env.run(&["install", "sums"]).expect_code(0);
+    pin_other_bytes(&env, &dir, &text);
     std::fs::write(
         dir.join("haul.toml"),
         "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \".haul/bin\"\n",
