@@ -110,7 +110,7 @@ pub fn sync(args: &SyncArgs, ctx: &Context) -> Result<ExitCode> {
         .collect();
     let runtime = context::runtime()?;
     let http = ctx.http()?;
-    let opts = crate::install::Options::from_settings(&settings, linking);
+    let opts = crate::install::Options::from_settings(&settings, linking).locked();
     // The lock is one whole: every tool is downloaded and verified before any is installed,
     // and one that fails leaves all of them as they were.
     let how = Batch {

@@ -79,10 +79,26 @@ impl Linking {
 }
 
 impl Options {
-    /// Whether the command installing takes `--force`: `upgrade` and the installs from a lock
-    /// (`sync`, `exec` in a project) do not.
-    pub fn offers_force(&self) -> bool {
-        !self.upgrade && !self.locked
+    /// Whether `--force` was given, else whether the command installing takes it: `upgrade`
+    /// does not, nor do the installs from a lock (`sync`, `exec` in a project), whose hints
+    /// point at haul.toml.
+    pub fn force(&self) -> crate::store::Force {
+        use crate::store::Force;
+        match self {
+            Options { force: true, .. } => Force::Given,
+            Options { locked: true, .. } => Force::Locked,
+            Options { upgrade: true, .. } => Force::NotOffered,
+            _ => Force::NotGiven,
+        }
+    }
+
+    /// The same for an install of the files and hashes `haul.lock` gives.
+    #[must_use]
+    pub fn locked(self) -> Options {
+        Options {
+            locked: true,
+            ..self
+        }
     }
 
     /// Options from resolved install settings, doing `linking` with what is stored.
@@ -186,6 +202,7 @@ pub async fn install_locked(
     opts: &Options,
     bar: &Bar,
 ) -> Result<Outcome> {
+    let opts = &opts.clone().locked();
     let ready = prepare_locked(env, tool, resolved, opts, bar).await?;
     finish(env, tool, ready, opts).await
 }
@@ -281,10 +298,7 @@ pub async fn prepare_locked(
     opts: &Options,
     bar: &Bar,
 ) -> Result<Ready> {
-    let opts = &Options {
-        locked: true,
-        ..opts.clone()
-    };
+    let opts = &opts.clone().locked();
     let records = env.store.records()?;
     let existing = plan::existing(&records, tool, opts.force)?;
     prepare_over(env, tool, existing, resolved, opts, bar).await

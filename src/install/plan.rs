@@ -428,8 +428,8 @@ pub struct Wanted {
     pub installed: Option<Installed>,
     pub bin_dir: PathBuf,
     pub force: bool,
-    /// Whether the command takes `--force` (its messages may suggest it).
-    pub offers_force: bool,
+    /// Whether `--force` was given, or how the messages say to do without it.
+    pub claims: store::Force,
     pub linking: Linking,
     /// An upgrade of an installed tool: one uninstalled while it was being upgraded is not
     /// installed again.
@@ -446,7 +446,7 @@ impl Wanted {
             installed,
             bin_dir: opts.bin_dir.clone(),
             force: opts.force,
-            offers_force: opts.offers_force(),
+            claims: opts.force(),
             linking: opts.linking.clone(),
             upgrade: opts.upgrade,
         }
@@ -620,12 +620,7 @@ pub fn commit(
     }
 
     let pinning = wanted.linking.project().map(|_| wanted.bin_dir.clone());
-    let takeovers = now.claim_links_pinning(
-        &record,
-        wanted.force,
-        wanted.offers_force,
-        pinning.as_deref(),
-    )?;
+    let takeovers = now.claim_links_pinning(&record, wanted.claims, pinning.as_deref())?;
 
     // Only an activation moves the active version.
     let was =

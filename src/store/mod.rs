@@ -833,21 +833,15 @@ impl Now<'_> {
         self.claim(record, Force::NotOffered, None)
     }
 
-    /// [`Now::claim_links`] for an install (`force`: `--force` was given; `offered`: the
-    /// command takes one, so its hints may suggest it), which may pin the links in `pinning`
-    /// (`haul sync` into a project's bin-dir): those are claimed even when the record had them.
+    /// [`Now::claim_links`] for an install (`force`: whether `--force` was given, or how its
+    /// hints say to do without), which may pin the links in `pinning` (`haul sync` into a
+    /// project's bin-dir): those are claimed even when the record had them.
     pub fn claim_links_pinning(
         &self,
         record: &Record,
-        force: bool,
-        offered: bool,
+        force: Force,
         pinning: Option<&Path>,
     ) -> Result<Vec<(String, PathBuf)>> {
-        let force = match (force, offered) {
-            (true, _) => Force::Given,
-            (false, true) => Force::NotGiven,
-            (false, false) => Force::NotOffered,
-        };
         self.claim(record, force, pinning)
     }
 
@@ -881,14 +875,15 @@ impl Now<'_> {
                 Owner::Tool(other) if forced => takeovers.push((other, l.path.clone())),
                 Owner::Tool(other) => {
                     let how = match force {
-                        Force::NotOffered => format!("{install_force} takes"),
-                        _ => "pass `--force` to take".to_owned(),
+                        Force::Locked => RENAME_IN_PROJECT.to_owned(),
+                        Force::NotOffered => format!("{install_force} takes the name over"),
+                        _ => "pass `--force` to take the name over".to_owned(),
                     };
                     return Err(UserError::new(format!(
                         "`{}` in the bin dir belongs to `{other}`",
                         l.path.display()
                     ))
-                    .hint(format!("uninstall `{other}` first, or {how} the name over"))
+                    .hint(format!("uninstall `{other}` first, or {how}"))
                     .into());
                 }
                 Owner::Damaged { .. } | Owner::Foreign if forced => {}
@@ -909,6 +904,8 @@ impl Now<'_> {
                         )
                     } else if newer {
                         mend
+                    } else if force == Force::Locked {
+                        format!("{mend}, or {RENAME_IN_PROJECT}")
                     } else if force == Force::NotOffered {
                         format!("{mend}, or {install_force} replaces it")
                     } else {
@@ -925,6 +922,8 @@ impl Now<'_> {
                     let hint = if l.version.is_some() {
                         "remove it from the project's bin-dir, then run `haul sync` again"
                             .to_owned()
+                    } else if force == Force::Locked {
+                        format!("move it away, or {RENAME_IN_PROJECT}")
                     } else if force == Force::NotOffered {
                         format!("remove it, or {install_force} replaces it")
                     } else {
@@ -938,6 +937,10 @@ impl Now<'_> {
     }
 }
 
+/// How a project links a tool where another tool's link, or a file, is (haul.toml's `bin`).
+const RENAME_IN_PROJECT: &str =
+    "link the tool under another name (`bin = [\"NAME=LINK\"]` in haul.toml)";
+
 /// The error for a file haul did not make at `path`, where a link goes.
 pub fn not_ours(path: &Path) -> UserError {
     UserError::new(format!(
@@ -948,13 +951,16 @@ pub fn not_ours(path: &Path) -> UserError {
 
 /// Whether a change may take a link's place from whoever has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Force {
+pub enum Force {
     /// `--force` was given.
     Given,
     /// The command takes `--force`; it was not given.
     NotGiven,
     /// The command has no `--force` (or one that means something else).
     NotOffered,
+    /// An install from a project's lock (`haul sync`): no `--force`; haul.toml says where each
+    /// executable is linked.
+    Locked,
 }
 
 /// Remove what only exists while the lock is held (`.tmp*` files of atomic writes).

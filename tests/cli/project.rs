@@ -2899,3 +2899,45 @@ fn exec_bin_the_project_lacks_hints_at_its_haul_toml() {
     run.expect_code(2)
         .stderr_has("`haul install mm@1.0.0 --bin beta --bin alpha`");
 }
+
+/// `haul sync` has no `--force`: where another tool's link, a damaged tool's link or a file
+/// of the user's stands, its hint says what works there. It said haul did not make another
+/// tool's link and to move it away, which broke that tool and changed nothing.
+#[cfg(unix)]
+#[test]
+fn sync_hints_at_what_holds_a_link_it_needs() {
+    let env = TestEnv::new();
+    crate::support::publish_programs(&env.server, "acme/gadget", &["gadget"], "1.0.0");
+    crate::support::publish_programs(&env.server, "acme/widget", &["widget"], "1.0.0");
+    env.run(&["install", "acme/gadget"]).expect_code(0);
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/widget\" = { version = \"1\", bin = [\"widget=gadget\"] }\n",
+    )
+    .unwrap();
+    let run = run_in(&env, &dir, &["sync"]);
+    run.expect_code(1)
+        .stderr_has("belongs to `gadget`")
+        .stderr_has("uninstall `gadget` first, or link the tool under another name (`bin = [\"NAME=LINK\"]` in haul.toml)");
+    assert!(!run.stderr().contains("did not make"), "{}", run.stderr());
+    // Following the first half works.
+    env.run(&["uninstall", "gadget"]).expect_code(0);
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    // A file of the user's: move it away.
+    std::fs::write(
+        dir.join("haul.toml"),
+        "[tools]\n\"acme/widget\" = { version = \"1\", bin = [\"widget=mine\"] }\n",
+    )
+    .unwrap();
+    std::fs::write(env.bin_dir().join("mine"), b"my own").unwrap();
+    run_in(&env, &dir, &["sync"])
+        .expect_code(1)
+        .stderr_has("haul did not install it")
+        .stderr_has("move it away, or link the tool under another name");
+    assert_eq!(
+        std::fs::read(env.bin_dir().join("mine")).unwrap(),
+        b"my own"
+    );
+}
