@@ -88,6 +88,75 @@ struct Entry {
     /// the change it undoes.
     #[serde(skip)]
     unmade: Vec<PathBuf>,
+    /// A change over a damaged record (or one a newer haul wrote), which haul cannot read: what
+    /// it held is kept until the change is done, so that an undo gives it back.
+    #[serde(default)]
+    damaged: Damaged,
+}
+
+/// What a change does with a damaged record it replaces or removes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+enum Damaged {
+    /// There is none.
+    #[default]
+    None,
+    /// The change replaces or removes it: its file waits in the journal directory (see
+    /// [`damaged_path`]) until the change is done, beside what it had when the change began.
+    Replaced(Held),
+    /// The undo of such a change: the record's file comes back, and so do its versions and
+    /// links (the undo removes only what the change added).
+    Restore(Held),
+}
+
+/// What a damaged record had when a change began: its version directories under
+/// `tools/NAME/`, and the links into them in the bin dirs the change touches, each with the
+/// file it leads to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Held {
+    versions: Vec<String>,
+    links: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Held {
+    /// What the damaged record of `name` has now, of the links at `paths`.
+    fn of(store: &Store, name: &str, paths: impl Iterator<Item = PathBuf>) -> Held {
+        let dir = store.tool_dir(name);
+        let versions = std::fs::read_dir(&dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|key| names::problem(key).is_none())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for path in paths {
+            if let Some(target) = link::target_in(&path, &dir)
+                && !links.iter().any(|(p, _)| *p == path)
+            {
+                links.push((path, target));
+            }
+        }
+        Held { versions, links }
+    }
+
+    fn is_sound(&self, store: &Store, name: &str) -> bool {
+        let dir = store.tool_dir(name);
+        self.versions
+            .iter()
+            .all(|key| names::problem(key).is_none())
+            && self.links.iter().all(|(path, target)| {
+                super::record::plain_full_path(path)
+                    && target.starts_with(&dir)
+                    && !target.components().any(|c| c == Component::ParentDir)
+            })
+    }
+}
+
+/// Where a change keeps the damaged record it replaces until it is done.
+fn damaged_path(store: &Store, name: &str) -> PathBuf {
+    store.journal_dir().join(format!("{name}.damaged"))
 }
 
 /// Another tool's record before and after a change took some of its links over.
@@ -177,7 +246,12 @@ impl Entry {
             })
         });
         let released = self.released.iter().all(|r| r.is_sound(&self.name));
+        let damaged = match &self.damaged {
+            Damaged::None => true,
+            Damaged::Replaced(held) | Damaged::Restore(held) => held.is_sound(store, &self.name),
+        };
         named
+            && damaged
             && names::problem(&self.name).is_none()
             && records
             && keys
@@ -221,10 +295,15 @@ fn is_undo(path: &Path) -> bool {
 /// `records` are every tool's records as the change was planned on. What the change removes
 /// goes into `asides`, for the caller to drop once the journal is gone (still under the lock):
 /// deleting a large version holds up no reader.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one change and what it starts from"
+)]
 pub(super) fn run(
     store: &Store,
     name: &str,
     previous: Option<Record>,
+    damaged: bool,
     change: Change,
     records: &[Record],
     asides: &mut Asides,
@@ -248,6 +327,15 @@ pub(super) fn run(
         .filter(|path| !link::present(path))
         .cloned()
         .collect();
+    let damaged = if damaged {
+        let paths = record
+            .iter()
+            .flat_map(|r| r.links.iter().map(|l| l.path.clone()))
+            .chain(unlink.iter().map(|l| l.path.clone()));
+        Damaged::Replaced(Held::of(store, name, paths))
+    } else {
+        Damaged::None
+    };
     let entry = Entry {
         name: name.to_owned(),
         record,
@@ -263,10 +351,18 @@ pub(super) fn run(
         released: releases(&release, records),
         missing,
         unmade: Vec::new(),
+        damaged,
     };
     let path = journal_path(store, name);
     write_atomic(&path, &serde_json::to_vec_pretty(&entry)?)?;
     crate::store::pause_point("journal-written");
+    // The damaged record waits aside (one rename) until the change is done.
+    if matches!(entry.damaged, Damaged::Replaced(_)) {
+        let record = store.record_path(name);
+        if record.exists() {
+            fs_err::rename(&record, damaged_path(store, name))?;
+        }
+    }
     let result = apply(store, &entry, Replay::No, asides);
     if let Err(err) = result {
         // Undo in this process: back to the record the change started from. The journal says
@@ -285,6 +381,7 @@ pub(super) fn run(
         let _ = std::fs::remove_file(left);
         return Err(err);
     }
+    done_with_damaged(store, &entry);
     std::fs::remove_file(&path).with_context(|| format!("removing `{}`", path.display()))?;
     // The staging directory (now without its unpacked tree) goes with `stage`.
     drop(stage);
@@ -314,7 +411,12 @@ fn reverse(entry: &Entry) -> Entry {
                 .previous
                 .as_ref()
                 .is_some_and(|p| p.versions.contains_key(key))
+                || matches!(&entry.damaged, Damaged::Replaced(held) if held.versions.contains(key))
         });
+    let held = match &entry.damaged {
+        Damaged::Replaced(held) => Some(held),
+        _ => None,
+    };
     Entry {
         name: entry.name.clone(),
         record: entry.previous.clone(),
@@ -329,6 +431,8 @@ fn reverse(entry: &Entry) -> Entry {
                 !previous_links.iter().any(|p| p.is_at(&l.path))
                     || entry.missing.iter().any(|m| l.is_at(m))
             })
+            // A damaged record's link the change replaced is put back instead.
+            .filter(|l| held.is_none_or(|h| !h.links.iter().any(|(p, _)| l.is_at(p))))
             .collect(),
         pinning: entry.pinning.clone(),
         bin_dir: entry.bin_dir.clone(),
@@ -336,7 +440,34 @@ fn reverse(entry: &Entry) -> Entry {
         released: entry.released.iter().map(Released::reverse).collect(),
         missing: Vec::new(),
         unmade: entry.missing.clone(),
+        damaged: held.map_or(Damaged::None, |h| Damaged::Restore(h.clone())),
     }
+}
+
+/// Once a change over a damaged record is done, the record it kept aside goes.
+fn done_with_damaged(store: &Store, entry: &Entry) {
+    if matches!(entry.damaged, Damaged::Replaced(_)) {
+        let _ = std::fs::remove_file(damaged_path(store, &entry.name));
+    }
+}
+
+/// The undo of a change over a damaged record: the record's file back (when the change had
+/// moved it aside; else it never moved), and the links into its versions that the change
+/// replaced or removed.
+fn restore_damaged(store: &Store, entry: &Entry) -> Result<()> {
+    let Damaged::Restore(held) = &entry.damaged else {
+        return Ok(());
+    };
+    let aside = damaged_path(store, &entry.name);
+    if aside.exists() {
+        fs_err::rename(&aside, store.record_path(&entry.name))?;
+    }
+    for (path, target) in &held.links {
+        if target.exists() && !link::points_to(path, target) {
+            link::replace(target, path, &store.staging_root())?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether the project at `project` is there and `dir` (its bin-dir, not yet made) would be made
@@ -416,13 +547,14 @@ fn apply(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> R
     make_links(store, entry, replay)?;
     remove_links(store, entry)?;
     give_links_back(store, entry)?;
+    restore_damaged(store, entry)?;
     for key in &entry.remove {
         let dir = store.version_dir(name, key);
         if dir.exists() {
             asides.0.push(move_aside(store, &dir)?);
         }
     }
-    if entry.record.is_none() {
+    if entry.record.is_none() && !matches!(entry.damaged, Damaged::Restore(_)) {
         let dir = store.tool_dir(name);
         if dir.exists() {
             asides.0.push(move_aside(store, &dir)?);
@@ -478,6 +610,8 @@ fn write_records(store: &Store, entry: &Entry) -> Result<()> {
     let record_path = store.record_path(&entry.name);
     match &entry.record {
         Some(record) => write_record(store, record)?,
+        // Put back by `restore_damaged`, or never moved.
+        None if matches!(entry.damaged, Damaged::Restore(_)) => {}
         None => match std::fs::remove_file(&record_path) {
             Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
                 return Err(err).with_context(|| format!("removing `{}`", record_path.display()));
@@ -775,6 +909,7 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
                 continue;
             }
         }
+        done_with_damaged(store, &entry);
         let _ = std::fs::remove_file(&path);
     }
     failed

@@ -216,19 +216,22 @@ pub fn present(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
-/// Whether `link` is a symbolic link into `dir`.
-#[cfg(unix)]
+/// Whether `link` is a link into `dir` (see [`target_in`]).
 pub fn points_into(link: &Path, dir: &Path) -> bool {
-    std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir))
+    target_in(link, dir).is_some()
 }
 
-/// Whether `link` is a hard link or a copy of a file in `dir`: hard links and copies name no
+/// The file in `dir` that `link` is a symbolic link to.
+#[cfg(unix)]
+pub fn target_in(link: &Path, dir: &Path) -> Option<std::path::PathBuf> {
+    std::fs::read_link(link).ok().filter(|t| t.starts_with(dir))
+}
+
+/// The file in `dir` that `link` is a hard link or a copy of: hard links and copies name no
 /// target, so a file under `dir` with the same name and the same bytes.
 #[cfg(not(unix))]
-pub fn points_into(link: &Path, dir: &Path) -> bool {
-    let Some(name) = link.file_name() else {
-        return false;
-    };
+pub fn target_in(link: &Path, dir: &Path) -> Option<std::path::PathBuf> {
+    let name = link.file_name()?;
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(next) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&next) else {
@@ -243,13 +246,13 @@ pub fn points_into(link: &Path, dir: &Path) -> bool {
                         && path.file_name() == Some(name)
                         && points_to(link, &path) =>
                 {
-                    return true;
+                    return Some(path);
                 }
                 _ => {}
             }
         }
     }
-    false
+    None
 }
 
 #[cfg(test)]

@@ -538,7 +538,16 @@ impl Store {
             return Ok(out);
         }
         let previous = now.record().cloned();
-        journal::run(self, name, previous, change, &records.ok, &mut asides)?;
+        let damaged = matches!(now.current, Current::Damaged(_));
+        journal::run(
+            self,
+            name,
+            previous,
+            damaged,
+            change,
+            &records.ok,
+            &mut asides,
+        )?;
         Ok(out)
     }
 

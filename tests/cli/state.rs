@@ -1446,3 +1446,40 @@ fn doctor_fix_does_not_report_another_hauls_change_as_its_own() {
         Some(program("widget", "2.0.0"))
     );
 }
+
+/// `install --force` over a damaged record that fails part-way (a link it makes next cannot
+/// be made: a directory is in its place) is undone whole: the damaged record, the versions it
+/// had and its link are as they were. The undo took the tool for one that did not exist, and
+/// deleted its record, every stored version and its link.
+#[test]
+fn an_undone_change_over_a_damaged_record_keeps_that_tool() {
+    let env = TestEnv::new();
+    for version in ["1.0.0", "2.0.0"] {
+        crate::support::publish_two(&env.server, "acme/widget", "widget", "zz", version);
+    }
+    env.run(&["install", "acme/widget@1.0.0", "--bin", "widget"])
+        .expect_code(0);
+    std::fs::write(env.home().join("records/widget.json"), "{").unwrap();
+    std::fs::create_dir_all(env.bin_dir().join(format!("zz{EXE}")).join("inside")).unwrap();
+    let before = env.snapshot();
+    env.run(&[
+        "install",
+        "acme/widget@2.0.0",
+        "--bin",
+        "widget",
+        "--bin",
+        "zz",
+        "--force",
+    ])
+    .expect_code(1)
+    .stderr_has("zz");
+    assert_eq!(env.snapshot(), before);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    assert!(env.staging_entries().is_empty());
+    // Nothing is left to undo, and the record is still the damaged one it was.
+    env.run(&["list"]).expect_code(1).stderr_has("is damaged");
+    assert_eq!(env.snapshot(), before);
+}
