@@ -134,23 +134,24 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
                     .await?
             }
         };
-        if cached
-            && let Some(cache_path) = &d.cache_path
-            && let Some(expected) = &expected
-            && let Some(hashes) = cached_hashes(cache_path, expected).await
-            && verify::check(expected, &hashes).is_ok()
-            && unpack_cached(d, cache_path, format).await
-        {
-            let fetched = Fetched {
-                hashes,
-                expected: Some(expected.clone()),
-            };
-            // A note lost to a full disk is written again, or offline runs could never use
-            // this copy.
-            if d.kept_with().is_none() {
-                note(cache_path, &fetched);
+        // A verified copy that cannot be unpacked (a full disk) is downloaded again; offline,
+        // that is the error.
+        let unpacking = if cached {
+            match from_cache(d, format, expected.as_ref()).await {
+                Ok(Some(fetched)) => return Ok(fetched),
+                Ok(None) => None,
+                Err(err) => Some(err),
             }
-            return Ok(fetched);
+        } else {
+            None
+        };
+        if d.offline
+            && let Some(err) = unpacking
+        {
+            return Err(err.context(format!(
+                "unpacking the cached `{}` (verified; haul is offline)",
+                d.asset.name
+            )));
         }
         if d.offline {
             let what = match &d.known {
@@ -206,19 +207,48 @@ async fn hash_in_background(path: &Path, hasher: Hasher) -> Result<Hashes> {
         .context("the hashing task stopped")?
 }
 
+/// The cached copy, unpacked, when it is what `expected` vouches for (`None` when it is not);
+/// an error when it is but does not unpack.
+async fn from_cache(
+    d: &Download<'_>,
+    format: Format,
+    expected: Option<&Expected>,
+) -> Result<Option<Fetched>> {
+    let (Some(cache_path), Some(expected)) = (&d.cache_path, expected) else {
+        return Ok(None);
+    };
+    let Some(hashes) = cached_hashes(cache_path, expected).await else {
+        return Ok(None);
+    };
+    if verify::check(expected, &hashes).is_err() {
+        return Ok(None);
+    }
+    unpack_cached(d, cache_path, format).await?;
+    let fetched = Fetched {
+        hashes,
+        expected: Some(expected.clone()),
+    };
+    // A note lost to a full disk is written again, or offline runs could never use this copy.
+    if d.kept_with().is_none() {
+        note(cache_path, &fetched);
+    }
+    Ok(Some(fetched))
+}
+
 /// Unpack the cached copy; on failure, the destination is emptied again.
-async fn unpack_cached(d: &Download<'_>, cached: &Path, format: Format) -> bool {
+async fn unpack_cached(d: &Download<'_>, cached: &Path, format: Format) -> Result<()> {
     let (path, dest) = (cached.to_path_buf(), d.dest.clone());
     let (asset, single, limits) = (d.asset.name.clone(), d.single_name.clone(), d.limits);
     let unpacked = tokio::task::spawn_blocking(move || {
         unpack::unpack_file(format, &path, &dest, &asset, &single, &limits)
     })
-    .await;
-    if matches!(unpacked, Ok(Ok(()))) {
-        return true;
+    .await
+    .context("the unpack task stopped")
+    .and_then(|unpacked| unpacked);
+    if unpacked.is_err() {
+        let _ = std::fs::remove_dir_all(&d.dest).and_then(|()| std::fs::create_dir(&d.dest));
     }
-    let _ = std::fs::remove_dir_all(&d.dest).and_then(|()| std::fs::create_dir(&d.dest));
-    false
+    unpacked
 }
 
 /// What vouched for a cached download when it was kept (`ASSET.verified` beside it: one

@@ -2504,3 +2504,29 @@ fn a_dry_run_checks_the_links_the_tool_asks_for_now() {
         b"mine"
     );
 }
+
+/// Offline, a cached download that verifies but cannot be unpacked (a full disk; here the
+/// unpacked-size limit) fails with why, not as a checksum mismatch (exit 4) whose hint sends
+/// the user to download it again.
+#[test]
+fn offline_a_verified_download_that_cannot_unpack_says_why() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["uninstall", "widget"]).expect_code(0);
+    let out = env
+        .command()
+        .env("HAUL_MAX_UNPACKED_SIZE", "10")
+        .args(["--offline", "install", "acme/widget@1.0.0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("unpacking the cached `"), "{stderr}");
+    assert!(stderr.contains("max-unpacked-size"), "{stderr}");
+    assert!(!stderr.contains("does not match"), "{stderr}");
+    assert!(env.installed_bytes("widget").is_none());
+    // Within the limit, the same cached copy installs offline.
+    env.run(&["--offline", "install", "acme/widget@1.0.0"])
+        .expect_code(0);
+}
