@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use crate::cli::CacheCommand;
 use crate::context::Context;
-use crate::error::ExitCode;
+use crate::error::{ExitCode, UserError};
 use crate::resolve;
 use crate::store::record::Record;
 use crate::units::size;
@@ -27,17 +27,34 @@ pub fn cache(command: &CacheCommand, ctx: &Context) -> Result<ExitCode> {
                 kept_downloads(&ctx.store.records()?.ok)
             };
             let mut freed = 0;
+            let mut failed = Vec::new();
             for (path, bytes) in removable(ctx, &keep) {
-                remove(&path);
-                freed += bytes;
+                match remove(&path) {
+                    Ok(()) => freed += bytes,
+                    Err(err) => failed.push(not_removed(&path, &err)),
+                }
             }
             ctx.printer.status(
                 "Cleaned",
                 &format!("{} from `{}`", size(freed), dir.display()),
             );
+            if !failed.is_empty() {
+                return Err(UserError::new(format!(
+                    "{} of the cache could not be removed",
+                    crate::units::count(failed.len(), "item")
+                ))
+                .caused_by(failed.join("\n"))
+                .hint("check that the cache dir is yours and writable (`haul cache dir`), then run `haul cache clean` again")
+                .into());
+            }
         }
     }
     Ok(ExitCode::Success)
+}
+
+/// Why `path` could not be removed, as one line.
+pub fn not_removed(path: &Path, err: &std::io::Error) -> String {
+    format!("`{}`: {err}", path.display())
 }
 
 /// The download directories (relative to `downloads/`) of every stored version.
@@ -129,6 +146,15 @@ fn sub_dirs(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-pub fn remove(path: &Path) {
-    let _ = std::fs::remove_dir_all(path).or_else(|_| std::fs::remove_file(path));
+/// Remove a directory (with what it holds) or a file of the cache; one already gone is fine.
+pub fn remove(path: &Path) -> std::io::Result<()> {
+    let removed = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(err) => Err(err),
+    };
+    match removed {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
 }
