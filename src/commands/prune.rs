@@ -8,7 +8,7 @@ use crate::cli::PruneArgs;
 use crate::commands::cache::{kept_downloads, removable, remove};
 use crate::commands::doctor::size_of;
 use crate::context::Context;
-use crate::error::ExitCode;
+use crate::error::{ExitCode, UserError};
 use crate::store::{Change, Now, Record, running};
 use crate::units::size;
 
@@ -21,6 +21,15 @@ struct Pruned {
     dry_run: bool,
     /// Versions left because a program runs from them (`haul exec`).
     running: Vec<RunningVersion>,
+    /// What could not be pruned (a tool's versions, a download), with why; the rest was.
+    failed: Vec<NotPruned>,
+}
+
+#[derive(Serialize)]
+struct NotPruned {
+    /// The tool, or the download's path.
+    what: String,
+    error: String,
 }
 
 #[derive(Serialize)]
@@ -123,9 +132,21 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             inactive.iter().filter(runs).cloned().collect()
         } else {
             let mut claims = Vec::new();
-            store.change(&record.name, |now| {
+            let changed = store.change(&record.name, |now| {
                 Ok(remove_unused(now, &inactive, &mut claims))
-            })?
+            });
+            // One tool that cannot be changed (its directory not writable) leaves the others
+            // to be pruned; the command fails at the end, saying what was and was not.
+            match changed {
+                Ok(busy) => busy,
+                Err(err) => {
+                    pruned.failed.push(NotPruned {
+                        what: record.name.clone(),
+                        error: crate::error::Report::of(&err).one_line(),
+                    });
+                    continue;
+                }
+            }
         };
         for (key, bytes) in inactive.iter().zip(sizes) {
             let version = record.versions[key].version.clone();
@@ -164,14 +185,29 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             record.versions.retain(|k, _| used.contains(k));
         }
     }
-    let keep = kept_downloads(&records);
+    prune_downloads(ctx, &records, args.dry_run, &mut pruned);
+    let code = report(&pruned, args, ctx)?;
+    if pruned.failed.is_empty() {
+        Ok(code)
+    } else {
+        Err(not_pruned(&pruned.failed).into())
+    }
+}
+
+/// Remove (with `dry_run`: list) the cached downloads of no version `records` keep.
+fn prune_downloads(ctx: &Context, records: &[Record], dry_run: bool, pruned: &mut Pruned) {
+    let keep = kept_downloads(records);
     let downloads = ctx.downloads_dir();
     for (path, bytes) in removable(ctx, &keep) {
         if !path.starts_with(&downloads) {
             continue;
         }
-        if !args.dry_run {
-            remove(&path);
+        if !dry_run && let Err(err) = remove(&path) {
+            pruned.failed.push(NotPruned {
+                what: path.display().to_string(),
+                error: err.to_string(),
+            });
+            continue;
         }
         pruned.downloads.push(Download {
             path: path.display().to_string(),
@@ -179,7 +215,6 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         });
         pruned.bytes += bytes;
     }
-    report(&pruned, args, ctx)
 }
 
 /// Say what was pruned (would be, with `--dry-run`), and what was left.
@@ -224,10 +259,29 @@ fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> 
         );
     }
     let total = if pruned.versions.is_empty() && pruned.downloads.is_empty() {
-        "nothing to prune".to_owned()
+        if pruned.failed.is_empty() {
+            "nothing to prune"
+        } else {
+            "nothing removed"
+        }
+        .to_owned()
     } else {
         format!("{} in all", size(pruned.bytes))
     };
     say(None, &total);
     Ok(ExitCode::Success)
+}
+
+/// The error for what could not be pruned, once the rest was (and said so).
+fn not_pruned(failed: &[NotPruned]) -> UserError {
+    let lines: Vec<String> = failed
+        .iter()
+        .map(|f| format!("`{}`: {}", f.what, f.error))
+        .collect();
+    UserError::new(format!(
+        "{} of what `haul prune` removes could not be removed",
+        crate::units::count(failed.len(), "item")
+    ))
+    .caused_by(lines.join("\n"))
+    .hint("the rest was removed (listed above); fix the cause, then run `haul prune` again")
 }

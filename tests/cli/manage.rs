@@ -2530,3 +2530,39 @@ fn offline_a_verified_download_that_cannot_unpack_says_why() {
     env.run(&["--offline", "install", "acme/widget@1.0.0"])
         .expect_code(0);
 }
+
+/// A tool `prune` cannot change (a change to it was left that haul will not act on) does not
+/// stop the others: they are pruned and listed, and the command fails at the end naming it.
+/// It stopped at that tool, exit 1, without saying what it had removed already.
+#[test]
+fn prune_goes_on_past_a_tool_it_cannot_change() {
+    let env = TestEnv::new();
+    for repo in ["acme/alpha", "acme/widget"] {
+        publish_simple(&env.server, repo, "1.0.0");
+        publish_simple(&env.server, repo, "2.0.0");
+        env.run(&["install", &format!("{repo}@1.0.0")])
+            .expect_code(0);
+        env.run(&["install", &format!("{repo}@2.0.0")])
+            .expect_code(0);
+    }
+    // A journal of `alpha` naming a version outside its directory: never acted on.
+    let journal = env.home().join("journal");
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(
+        journal.join("alpha.json"),
+        r#"{"name": "alpha", "record": null, "previous": null, "stage": null, "remove": ["../widget"], "unlink": []}"#,
+    )
+    .unwrap();
+    let run = env.run(&["prune"]);
+    run.expect_code(1)
+        .stderr_has("Removed widget 1.0.0")
+        .stderr_has("1 item of what `haul prune` removes could not be removed")
+        .stderr_has("`alpha`: a change to `alpha`")
+        .stderr_has("the rest was removed");
+    assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+    assert_eq!(stored_versions(&env, "alpha"), ["1.0.0", "2.0.0"]);
+    let json = env.run(&["prune", "--json"]);
+    let text = json.expect_code(1).stdout();
+    let pruned: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(pruned["failed"][0]["what"], "alpha", "{pruned}");
+}
