@@ -1483,3 +1483,32 @@ fn an_undone_change_over_a_damaged_record_keeps_that_tool() {
     env.run(&["list"]).expect_code(1).stderr_has("is damaged");
     assert_eq!(env.snapshot(), before);
 }
+
+/// `doctor --fix` goes on past a repair that fails: the other tools are repaired and the
+/// report says both. It stopped at the first failure with that error alone, the rest
+/// unrepaired and what it had fixed unsaid.
+#[test]
+fn doctor_fix_goes_on_past_a_repair_that_fails() {
+    let env = TestEnv::new();
+    for repo in ["acme/alpha", "acme/widget"] {
+        publish_simple(&env.server, repo, "1.0.0");
+        env.run(&["install", repo]).expect_code(0);
+    }
+    for tool in ["alpha", "widget"] {
+        std::fs::remove_file(env.bin_dir().join(format!("{tool}{EXE}"))).unwrap();
+    }
+    // No change to `alpha` can be journaled: a directory is where its journal goes.
+    std::fs::create_dir_all(env.home().join("journal/alpha.json/inside")).unwrap();
+    let run = env.run(&["doctor", "--fix"]);
+    let out = run.expect_code(1).stdout();
+    assert!(out.contains("fixed: `widget`: relinked 1 link"), "{out}");
+    assert!(
+        out.contains("left as it is: `alpha`: the repair failed:"),
+        "{out}"
+    );
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+    assert!(env.installed_bytes("alpha").is_none());
+}

@@ -26,10 +26,13 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     let lock = store.lock_as_left()?;
     let leftovers = store.leftovers();
     let pending = store.pending();
+    // A tool whose change stays half-done cannot be changed (or repaired) until it is done.
+    let mut unfinished = Vec::new();
     for (name, why) in store.tidy(&lock) {
         fixed.left.push(format!(
             "the change to `{name}` was not completed or undone: {why}"
         ));
+        unfinished.push(name);
     }
     let still = store.pending();
     for was in pending
@@ -56,7 +59,11 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     // changed the tool meanwhile).
     // A record a newer haul wrote is not damaged: its tool may be whole, and that haul can
     // manage it.
-    for damaged in records.damaged.iter().filter(|d| !d.newer) {
+    for damaged in records
+        .damaged
+        .iter()
+        .filter(|d| !d.newer && !unfinished.contains(&d.name))
+    {
         let done = store.change(&damaged.name, |now| match &now.current {
             Current::Damaged(damaged) if !damaged.newer => Ok((
                 Change {
@@ -75,27 +82,32 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
             )),
             Current::Damaged(_) | Current::Record(_) | Current::None => Ok((Change::leave(), None)),
         });
-        report(done, &damaged.name, &mut fixed)?;
+        report(done, &damaged.name, &mut fixed);
     }
     for record in &records.ok {
-        if !store.check(record).iter().any(Problem::repairable) {
+        if unfinished.contains(&record.name) || !store.check(record).iter().any(Problem::repairable)
+        {
             continue;
         }
         let verified_only = ctx.settings.require_checksum;
         let bin_dir = &ctx.settings.paths.bin_dir;
         let done = store.change(&record.name, |now| repair(now, bin_dir, verified_only));
-        report(done, &record.name, &mut fixed)?;
+        report(done, &record.name, &mut fixed);
     }
     let records = store.records()?;
     for dir in facts::orphan_dirs(ctx, &records) {
-        store.remove_orphan(&dir)?;
-        fixed.done.push(format!("removed `{}`", dir.display()));
+        match store.remove_orphan(&dir) {
+            Ok(()) => fixed.done.push(format!("removed `{}`", dir.display())),
+            Err(err) => fixed.left.push(failed(&dir.display().to_string(), &err)),
+        }
     }
     for path in facts::orphan_links(ctx, &records, &ctx.settings.paths.bin_dir) {
-        store.remove_orphan(&path)?;
-        fixed
-            .done
-            .push(format!("removed the link `{}`", path.display()));
+        match store.remove_orphan(&path) {
+            Ok(()) => fixed
+                .done
+                .push(format!("removed the link `{}`", path.display())),
+            Err(err) => fixed.left.push(failed(&path.display().to_string(), &err)),
+        }
     }
     Ok(fixed)
 }
@@ -324,15 +336,24 @@ impl Repaired<'_> {
 struct LeftAlone(String);
 
 /// Add what one repair did (or why it left the tool as it is) to `fixed`.
-fn report(done: Result<Option<String>>, name: &str, fixed: &mut Fixed) -> Result<()> {
+/// Note what one repair did, or why it did not (a repair that fails is undone and does not
+/// stop the others: the report says what each did).
+fn report(done: Result<Option<String>>, name: &str, fixed: &mut Fixed) {
     match done {
         Ok(done) => fixed.done.extend(done),
         Err(err) => match err.downcast_ref::<LeftAlone>() {
             Some(LeftAlone(why)) => fixed.left.push(format!("`{name}`: {why}")),
-            None => return Err(err),
+            None => fixed.left.push(failed(name, &err)),
         },
     }
-    Ok(())
+}
+
+/// A repair of `what` that failed, as the report says it.
+fn failed(what: &str, err: &anyhow::Error) -> String {
+    format!(
+        "`{what}`: the repair failed: {}",
+        crate::error::Report::of(err).one_line()
+    )
 }
 
 #[cfg(test)]
