@@ -108,6 +108,18 @@ pub fn plain_name(file: &str) -> Option<String> {
     Some(cut.map_or_else(|| stem.to_owned(), |at| stem[..at].to_owned()))
 }
 
+/// The link name of a release's only program, taken for the one executable asked for as
+/// `asked` (linked as `link` when `NAME=LINK` asked so): that link, else the program's own
+/// name less a platform suffix (`rgx` for `rg`; `tool_linux_amd64` is `tool`), else, when its
+/// whole name is a platform, the name asked for. The chooser links it so, and a stored
+/// version is read back by the same rule.
+pub fn only_program_link(file: &str, asked: &str, link: Option<&str>) -> String {
+    link.map_or_else(
+        || plain_name(file).unwrap_or_else(|| asked.to_owned()),
+        str::to_owned,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,9 +213,11 @@ impl Installed {
             return false;
         };
         let file = bin.path.rsplit('/').next().unwrap_or(&bin.path);
-        let link = wanted.link.clone().unwrap_or_else(|| {
-            crate::platform::file_name::plain_name(file).unwrap_or_else(|| wanted.name.clone())
-        });
+        let link = crate::platform::file_name::only_program_link(
+            file,
+            &wanted.name,
+            wanted.link.as_deref(),
+        );
         bin.link == format!("{link}{exe}")
     }
 

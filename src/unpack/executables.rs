@@ -17,7 +17,7 @@ use anyhow::Result;
 
 use crate::error::UserError;
 use crate::platform::binary::{self, FileKind, Misfit};
-use crate::platform::file_name::{exe_stem, fit, plain_name, read_platform};
+use crate::platform::file_name::{exe_stem, fit, only_program_link, read_platform};
 use crate::platform::words::{self, ArchWord, LibcWord, OsWord};
 use crate::platform::{Arch, Libc, Os, Platform};
 
@@ -226,7 +226,7 @@ fn choose_among(
         let link = match (named, &programs[..]) {
             (Some(found), _) => Some((found, request.link.clone().unwrap_or(name.to_owned()))),
             (None, [only]) if take_only && wanted.len() == 1 => {
-                let link = request.link.clone().unwrap_or_else(|| own_name(only, name));
+                let link = only_program_link(only.file_name(), name, request.link.as_deref());
                 Some((*only, link))
             }
             _ => None,
@@ -300,12 +300,6 @@ fn read_arch_words<'a>(tokens: &'a [&'a str]) -> impl Iterator<Item = ArchWord> 
         .filter_map(|pair| words::arch_pair(pair[0], pair[1]));
     let singles = tokens.iter().filter_map(|t| words::arch(t));
     pairs.chain(singles)
-}
-
-/// The link name of the release's only program: its own name, less a platform suffix
-/// (`tool_linux_amd64` is `tool`); the wanted name when the whole name is a platform.
-fn own_name(found: &Found, wanted: &str) -> String {
-    plain_name(found.file_name()).unwrap_or_else(|| wanted.to_owned())
 }
 
 #[cfg(test)]
