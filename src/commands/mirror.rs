@@ -20,41 +20,66 @@ use crate::fetch::Http;
 use crate::names::{self, NameKind};
 use crate::project::{Project, lock};
 use crate::units::{count, size};
-use crate::verify::{Algorithm, Hasher};
+use crate::verify::{Algorithm, Digest, Hasher};
 
-/// One file to mirror: its URL, and the SHA-256 it must have (none for a checksum file, which
-/// vouches for others).
+/// One file to mirror: its URL, and the digests it must have: its SHA-256, and its SHA-512
+/// too where one verified it when it was locked (`sync` checks both); none for a checksum
+/// file, which vouches for others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct File {
     url: String,
     size: Option<u64>,
-    sha256: Option<String>,
-    /// The SHA-512 too, where one verified the file when it was locked (`sync` checks it).
-    sha512: Option<String>,
+    pins: Vec<Digest>,
 }
 
 impl File {
+    /// Whether the lock pins its bytes (it is not a checksum file).
+    fn pinned(&self) -> bool {
+        !self.pins.is_empty()
+    }
+
     /// The algorithms a download of it is hashed with.
     fn algorithms(&self) -> Vec<Algorithm> {
         let mut out = vec![Algorithm::Sha256];
-        if self.sha512.is_some() {
-            out.push(Algorithm::Sha512);
-        }
+        out.extend(
+            self.pins
+                .iter()
+                .map(Digest::algorithm)
+                .filter(|a| *a != Algorithm::Sha256),
+        );
         out
     }
 
-    /// The first hash the lock pins that `hashes` does not have: (expected, got).
+    /// The first digest the lock pins that `hashes` does not have: (expected, got).
     fn mismatch(&self, hashes: &crate::verify::Hashes) -> Option<(String, String)> {
-        let pinned = [
-            (Algorithm::Sha256, self.sha256.as_deref()),
-            (Algorithm::Sha512, self.sha512.as_deref()),
-        ];
-        pinned.into_iter().find_map(|(algorithm, want)| {
-            let want = want?;
-            let got = hashes.get(algorithm).map_or("", |d| d.hex());
-            (got != want).then(|| (format!("{algorithm}:{want}"), format!("{algorithm}:{got}")))
+        self.pins.iter().find_map(|want| {
+            let algorithm = want.algorithm();
+            let got = hashes.get(algorithm);
+            (got != Some(want)).then(|| {
+                (
+                    format!("{algorithm}:{}", want.hex()),
+                    format!("{algorithm}:{}", got.map_or("", Digest::hex)),
+                )
+            })
         })
     }
+}
+
+/// The digest `hex` of `algorithm` the lock pins for `url`; a malformed one is refused as
+/// `sync` refuses it.
+fn pin(algorithm: Algorithm, hex: &str, url: &str) -> Result<Digest, UserError> {
+    Digest::new(algorithm, hex).ok_or_else(|| {
+        UserError::new(format!(
+            "{}'s {algorithm} for `{}` is malformed",
+            lock::FILE,
+            crate::redact::url(url)
+        ))
+        .hint(format!(
+            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
+            lock::FILE
+        ))
+        .exit(ExitCode::Verification)
+    })
 }
 
 pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
@@ -83,11 +108,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     let all = async {
         let results: Vec<(String, Result<Option<u64>>)> = futures_util::stream::iter(files.iter())
             .map(|file| {
-                let http = if file.sha256.is_some() {
-                    &pinned
-                } else {
-                    &anonymous
-                };
+                let http = if file.pinned() { &pinned } else { &anonymous };
                 async move { (file.url.clone(), fetch(http, dir, file).await) }
             })
             .buffer_unordered(jobs.max(1))
@@ -154,18 +175,20 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
     let mut files: Vec<File> = Vec::new();
     for tool in &lock.tools {
         for artifact in tool.platforms.values().flatten() {
+            let mut pins = vec![pin(Algorithm::Sha256, &artifact.sha256, &artifact.url)?];
+            if let Some(hex) = &artifact.sha512 {
+                pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
+            }
             files.push(File {
                 url: artifact.url.clone(),
                 size: artifact.size,
-                sha256: Some(artifact.sha256.clone()),
-                sha512: artifact.sha512.clone(),
+                pins,
             });
             if let Some(url) = &artifact.checksum_url {
                 files.push(File {
                     url: url.clone(),
                     size: None,
-                    sha256: None,
-                    sha512: None,
+                    pins: Vec::new(),
                 });
             }
         }
@@ -175,13 +198,21 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
     files.sort_by(|a, b| {
         a.url
             .cmp(&b.url)
-            .then(a.sha256.is_none().cmp(&b.sha256.is_none()))
+            .then(a.pins.is_empty().cmp(&b.pins.is_empty()))
     });
     files.dedup_by(|later, kept| {
         if later.url != kept.url {
             return false;
         }
-        kept.sha512 = kept.sha512.take().or_else(|| later.sha512.take());
+        for digest in later.pins.drain(..) {
+            if !kept
+                .pins
+                .iter()
+                .any(|d| d.algorithm() == digest.algorithm())
+            {
+                kept.pins.push(digest);
+            }
+        }
         kept.size = kept.size.or(later.size);
         true
     });
@@ -197,7 +228,7 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     no_links_within(dir, &within)?;
     let path = dir.join(&within);
     let there = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
-    if there && file.sha256.is_some() {
+    if there && file.pinned() {
         let hashes = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
         if file.mismatch(&hashes).is_none() {
             return Ok(None);
@@ -207,7 +238,7 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     fs_err::create_dir_all(parent)?;
     // A checksum file (no pin) already there is compared as it comes, and written only when it
     // changed: an up-to-date mirror needs no write.
-    let mut same = if there && file.sha256.is_none() {
+    let mut same = if there && !file.pinned() {
         Some((fs_err::read(&path)?, 0))
     } else {
         None
@@ -437,10 +468,12 @@ mod tests {
         let file = |url: &str, sha256: Option<&str>| File {
             url: url.to_owned(),
             size: None,
-            sha256: sha256.map(str::to_owned),
-            sha512: None,
+            pins: sha256
+                .and_then(|hex| Digest::new(Algorithm::Sha256, hex))
+                .into_iter()
+                .collect(),
         };
-        let pinned = file("https://h.example/p/a.tar.gz", Some("ab"));
+        let pinned = file("https://h.example/p/a.tar.gz", Some(&"ab".repeat(32)));
         assert!(same_place(std::slice::from_ref(&pinned)).is_ok());
         let err =
             same_place(&[pinned.clone(), file("http://h.example/p/a.tar.gz", None)]).unwrap_err();

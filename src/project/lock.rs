@@ -374,13 +374,13 @@ impl Lock {
                 ));
                 // Each pin the two entries both give must agree: a file has one SHA-256, one
                 // SHA-512 and one size.
-                let differ = if sha256 != file.sha256 {
+                let differ = if !sha256.eq_ignore_ascii_case(&file.sha256) {
                     Some((
                         format!("sha256:{sha256}"),
                         format!("sha256:{}", file.sha256),
                     ))
                 } else if let (Some(a), Some(b)) = (sha512, file.sha512.as_deref())
-                    && a != b
+                    && !a.eq_ignore_ascii_case(b)
                 {
                     Some((format!("sha512:{a}"), format!("sha512:{b}")))
                 } else if let (Some(a), Some(b)) = (size, file.size)

@@ -2941,3 +2941,34 @@ fn sync_hints_at_what_holds_a_link_it_needs() {
         b"my own"
     );
 }
+
+/// `mirror` reads the lock's hashes as `sync` does: hex digits in either case are the same
+/// digest (it refused every file of a lock with upper-case hashes, which `sync` accepts), and a
+/// malformed one is refused as malformed (exit 4), not as a mismatch.
+#[test]
+fn mirror_reads_the_locks_hashes_as_sync_does() {
+    let env = TestEnv::new();
+    let dir = three_tools(&env);
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let upper: String = text
+        .lines()
+        .map(|line| match line.strip_prefix("sha256 = ") {
+            Some(hex) => format!("sha256 = {}\n", hex.to_ascii_uppercase()),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_ne!(upper, text);
+    std::fs::write(dir.join("haul.lock"), &upper).unwrap();
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
+        .stderr_has("Mirrored 16 files");
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    let broken = text.replacen("sha256 = \"", "sha256 = \"zz", 1);
+    std::fs::write(dir.join("haul.lock"), broken).unwrap();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(4)
+        .stderr_has("is malformed");
+}
