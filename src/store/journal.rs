@@ -536,8 +536,19 @@ enum Replay {
 
 /// Do every step of `entry`; each is a no-op when already done. What it removes is moved aside
 /// into `asides`, deleted when that is dropped: after the journal is gone, so that commands that
-/// only read (they wait while a journal is there) do not wait for a large deletion.
+/// only read (they wait while a journal is there) do not wait for a large deletion. When a step
+/// fails, what it moved aside is put back: nothing is deleted by a change that is not done.
 fn apply(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> Result<()> {
+    let since = asides.0.len();
+    let done = apply_steps(store, entry, replay, asides);
+    if done.is_err() {
+        asides.put_back(since);
+    }
+    done
+}
+
+/// The steps of [`apply`], in order.
+fn apply_steps(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> Result<()> {
     let name = entry.name.as_str();
     if let Some((staged, key)) = &entry.stage {
         move_version(store, name, staged, key)?;
@@ -551,13 +562,13 @@ fn apply(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides) -> R
     for key in &entry.remove {
         let dir = store.version_dir(name, key);
         if dir.exists() {
-            asides.0.push(move_aside(store, &dir)?);
+            asides.move_aside(store, &dir)?;
         }
     }
     if entry.record.is_none() && !matches!(entry.damaged, Damaged::Restore(_)) {
         let dir = store.tool_dir(name);
         if dir.exists() {
-            asides.0.push(move_aside(store, &dir)?);
+            asides.move_aside(store, &dir)?;
         }
     }
     if let Some((staged, _)) = &entry.stage {
@@ -758,19 +769,41 @@ fn record_links(record: Option<&Record>, path: &Path) -> bool {
 
 /// Remove a directory of the store the way every change does (see [`move_aside`]).
 pub(super) fn remove_dir(store: &Store, dir: &Path) -> Result<()> {
-    drop(Asides(vec![move_aside(store, dir)?]));
+    let mut asides = Asides::default();
+    asides.move_aside(store, dir)?;
     Ok(())
 }
 
-/// Directories a change moved aside, deleted when this is dropped; what cannot be deleted then
-/// is swept on a later run, as no lock holds it.
+/// Directories a change moved aside (where each was, where it went), deleted when this is
+/// dropped; what cannot be deleted then is swept on a later run, as no lock holds it.
 #[derive(Default)]
-pub(super) struct Asides(Vec<PathBuf>);
+pub(super) struct Asides(Vec<(PathBuf, PathBuf)>);
+
+impl Asides {
+    /// Move `dir` aside (see [`move_aside`]), to be deleted with the rest.
+    fn move_aside(&mut self, store: &Store, dir: &Path) -> Result<()> {
+        let aside = move_aside(store, dir)?;
+        self.0.push((dir.to_path_buf(), aside));
+        Ok(())
+    }
+
+    /// Put back, last first, what was moved aside since there were `since`: a change that
+    /// failed removes nothing (its undo, or the next run, decides what goes).
+    fn put_back(&mut self, since: usize) {
+        let since = since.min(self.0.len());
+        for (dir, aside) in self.0.split_off(since).into_iter().rev() {
+            // One that cannot go back stays in `staging/` (doctor shows it).
+            if !dir.exists() {
+                let _ = rename_tree(&aside, &dir);
+            }
+        }
+    }
+}
 
 impl Drop for Asides {
     fn drop(&mut self) {
-        for dir in &self.0 {
-            let _ = std::fs::remove_dir_all(dir);
+        for (_, aside) in &self.0 {
+            let _ = std::fs::remove_dir_all(aside);
         }
     }
 }
@@ -982,6 +1015,39 @@ fn journal_files(store: &Store) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A change that fails puts back what it moved aside (a version it was removing), and
+    /// deletes only what it moved aside before: nothing is lost to a change that is not done.
+    #[test]
+    fn what_a_failed_step_moved_aside_goes_back() {
+        let root = tempfile::tempdir().unwrap();
+        let (store, _) = crate::testing::store_with_record(root.path(), &["1.0.0"], "1.0.0");
+        let dir = |key: &str| store.version_dir("t", key);
+        for key in ["0.9.0", "1.0.0", "2.0.0"] {
+            std::fs::create_dir_all(dir(key).join("bin")).unwrap();
+            std::fs::write(dir(key).join("bin/t"), key).unwrap();
+        }
+        let mut asides = Asides::default();
+        asides.move_aside(&store, &dir("0.9.0")).unwrap();
+        let since = asides.0.len();
+        asides.move_aside(&store, &dir("1.0.0")).unwrap();
+        asides.move_aside(&store, &dir("2.0.0")).unwrap();
+        assert!(!dir("1.0.0").exists() && !dir("2.0.0").exists());
+        asides.put_back(since);
+        for key in ["1.0.0", "2.0.0"] {
+            assert_eq!(
+                std::fs::read_to_string(dir(key).join("bin/t")).unwrap(),
+                key
+            );
+        }
+        drop(asides);
+        assert!(!dir("0.9.0").exists());
+        let staging: Vec<_> = std::fs::read_dir(store.staging_root())
+            .unwrap()
+            .flatten()
+            .collect();
+        assert!(staging.is_empty(), "{staging:?}");
+    }
 
     /// What a version's directory holding a running program becomes on Windows: its files
     /// moved one by one into the new place, the tree kept, the old directory gone.
