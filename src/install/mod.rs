@@ -453,13 +453,13 @@ async fn decide(
     }
     let key = plan::version_key(existing, release);
     // Made the user's own (a project without a `bin-dir`), a locked version may not be other
-    // bytes than the release's, stored and verified under the same file's name.
+    // bytes, or other files, than those of its release the user has stored, verified.
     if opts.locked
         && opts.linking == Linking::Activate
         && let Some(record) = existing
-        && let Some((asset, by)) = plan::lock_contradicts(record, &key, parts)
+        && let Some(found) = plan::lock_contradicts(record, &key, parts)
     {
-        return Err(lock_contradicts(&record.name, release, &asset, &by).into());
+        return Err(lock_contradicts(&record.name, release, &found).into());
     }
     let key = if opts.locked {
         plan::locked_key(existing, key, parts)
@@ -741,15 +741,26 @@ async fn fetch_part(
     .with_context(|| format!("installing `{}` from `{}`", tool.name, candidate.asset.name))
 }
 
-/// A lock pins other bytes for `asset` of `release` than the release's, stored and vouched for
-/// by `by`.
-fn lock_contradicts(name: &str, release: &Release, asset: &str, by: &str) -> UserError {
-    UserError::new(format!(
-        "haul.lock pins other bytes for `{asset}` of `{name}` {} than its release's, which you have installed",
-        release.tag
-    ))
+/// The error for a lock that contradicts the release the user installed (see
+/// [`plan::Contradiction`]).
+fn lock_contradicts(name: &str, release: &Release, found: &plan::Contradiction) -> UserError {
+    let tag = &release.tag;
+    let message = if found.same_name {
+        format!(
+            "haul.lock pins other bytes for `{}` of `{name}` {tag} than its release's, which you have installed",
+            found.asset
+        )
+    } else {
+        format!(
+            "haul.lock pins `{}` for `{name}` {tag}, where you have installed `{}` from its release",
+            found.asset,
+            found.installed.join("`, `")
+        )
+    };
+    UserError::new(message)
     .caused_by(format!(
-        "the installed file was verified by {by}; only haul.lock vouches for the locked one, and a project without a `bin-dir` would make it the `{name}` you run everywhere"
+        "yours was verified by {}; only haul.lock vouches for the locked file, and a project without a `bin-dir` would make it the `{name}` you run everywhere",
+        found.by
     ))
     .hint("review haul.lock (`haul lock --upgrade` writes what the releases publish), or set a `bin-dir` in haul.toml to keep the project's tools apart from yours")
     .exit(crate::error::ExitCode::Verification)

@@ -174,23 +174,36 @@ pub fn locked_key(existing: Option<&Record>, key: String, parts: &[Part]) -> Str
     names::dir_name(&format!("{key}+{mark}"))
 }
 
-/// The file of `parts` whose locked hash `record`'s version `key`, stored from the release,
-/// holds other bytes for under the same name, and what vouched for those: the lock contradicts
-/// the release. (Another file of the release, or a version stored unverified, says nothing.)
-pub fn lock_contradicts(record: &Record, key: &str, parts: &[Part]) -> Option<(String, String)> {
+/// A lock that pins, for a release whose version the user has stored from the release itself
+/// (`record`'s `key`, verified), files that version does not hold: other bytes under a file's
+/// name, or another file. Only the lock vouches for those.
+pub struct Contradiction {
+    /// The locked file the stored version does not hold.
+    pub asset: String,
+    /// Whether the stored version has a file of that name (with other bytes).
+    pub same_name: bool,
+    /// The stored version's files.
+    pub installed: Vec<String>,
+    /// What vouched for them.
+    pub by: String,
+}
+
+/// The [`Contradiction`] between `parts`, as a lock pins them, and `record`'s version `key`
+/// stored from the release; none when that version holds every locked file as pinned, or is
+/// not stored, or was not verified (then nothing says what the release's bytes are).
+pub fn lock_contradicts(record: &Record, key: &str, parts: &[Part]) -> Option<Contradiction> {
     let stored = record.versions.get(key)?;
     let by = stored.verified_by().filter(|_| !stored.only_locked())?;
-    let differs = |part: &Part| {
-        let Some(file) = stored.artifacts.iter().find(|a| a.asset == part.asset.name) else {
-            return false;
-        };
-        known_digests(&part.plan).any(|digest| {
-            file.hash(digest.algorithm())
-                .is_some_and(|hex| !hex.eq_ignore_ascii_case(digest.hex()))
-        })
+    let held = |part: &Part| {
+        known_hash(&part.plan).is_some_and(|digest| stored.holds(&part.asset.name, &digest))
     };
-    let part = parts.iter().find(|part| differs(part))?;
-    Some((part.asset.name.clone(), by.to_owned()))
+    let part = parts.iter().find(|part| !held(part))?;
+    Some(Contradiction {
+        asset: part.asset.name.clone(),
+        same_name: stored.artifacts.iter().any(|a| a.asset == part.asset.name),
+        installed: stored.artifacts.iter().map(|a| a.asset.clone()).collect(),
+        by: by.to_owned(),
+    })
 }
 
 /// Whether the executables `tool` asks for are other than those of the version stored under

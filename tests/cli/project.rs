@@ -1412,6 +1412,11 @@ fn a_projects_bin_dir_that_leads_elsewhere(env: &TestEnv, dir: &std::path::Path)
 /// Make `dir`'s haul.lock (`text`) pin other bytes for sums 1.0.0 on this platform: its own
 /// URL on the test server and their hash.
 fn pin_other_bytes(env: &TestEnv, dir: &std::path::Path, text: &str) {
+    pin_other_file(env, dir, text, None);
+}
+
+/// [`pin_other_bytes`], the file named `asset` when given.
+fn pin_other_file(env: &TestEnv, dir: &std::path::Path, text: &str, asset: Option<&str>) {
     let host = lock_platform(env);
     let triple = TRIPLES.iter().find(|(name, _)| *name == host).unwrap().1;
     let evil = archive_for("sums", "1.0.0", triple, "other bytes");
@@ -1430,6 +1435,9 @@ fn pin_other_bytes(env: &TestEnv, dir: &std::path::Path, text: &str) {
         crate::support::server::sha256_hex(&evil).into(),
     );
     file.insert("size".into(), i64::try_from(evil.len()).unwrap().into());
+    if let Some(asset) = asset {
+        file.insert("asset".into(), asset.into());
+    }
     lock["tool"].as_array_mut().unwrap()[0]["platforms"][host.as_str()]
         .as_array_mut()
         .unwrap()[0] = file.into();
@@ -1454,6 +1462,14 @@ fn a_lock_pinning_other_bytes_never_becomes_the_users_tool() {
         .stderr_has("set a `bin-dir` in haul.toml");
     assert_eq!(env.snapshot(), before);
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "1.0.0")));
+    // The same bytes under another file's name (another build of the release, or a name it
+    // does not have): the lock alone vouches for them too.
+    pin_other_file(&env, &dir, &text, Some("sums-1.0.0-other.tar.gz"));
+    run_in(&env, &dir, &["sync", "--frozen"])
+        .expect_code(4)
+        .stderr_has("haul.lock pins `sums-1.0.0-other.tar.gz` for `sums` v1.0.0, where you have installed `")
+        .stderr_has("verified by checksums.txt");
+    assert_eq!(env.snapshot(), before);
     // With the lock as `haul lock` wrote it, the same sync makes the release's version the
     // project's.
     std::fs::write(dir.join("haul.lock"), &text).unwrap();
