@@ -809,17 +809,41 @@ fn answers_to(asset: &str, name: &str, tool: &Tool) -> bool {
         .to_ascii_lowercase()
         .strip_prefix(&name)
         .and_then(|rest| rest.strip_prefix(['-', '_', '.']).map(str::to_owned))
-        .is_some_and(|rest| {
-            let digits = rest.strip_prefix('v').unwrap_or(&rest);
-            digits.starts_with(|c: char| c.is_ascii_digit())
-                && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        });
+        .is_some_and(|rest| version_alone(&rest));
     let entry_names_it =
         matches!(tool.entry_bins.as_slice(), [only] if only.eq_ignore_ascii_case(&name));
     match plain_name(stem) {
         None => true,
         Some(plain) => plain.eq_ignore_ascii_case(&name) || versioned || entry_names_it,
     }
+}
+
+/// Whether `text` (lower case) is a version and nothing else: `1`, `v1.2.3`, with a
+/// prerelease (`1.2.3-rc.1`, `v2.0.0-beta.2`, `1.2.3rc1`) or build (`+build.5`) part; never a
+/// version followed by another word (`1-click`, `2.0-shell`).
+fn version_alone(text: &str) -> bool {
+    const PRERELEASE: [&str; 10] = [
+        "rc", "alpha", "beta", "pre", "preview", "dev", "snapshot", "nightly", "canary", "next",
+    ];
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let (text, build) = text.split_once('+').unwrap_or((text, ""));
+    let core = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (core, rest) = text.split_at(core);
+    let pre = rest.strip_prefix(['-', '_', '.']).unwrap_or(rest);
+    let pre_ok = pre.is_empty()
+        || PRERELEASE.iter().any(|word| {
+            pre.strip_prefix(word).is_some_and(|n| {
+                let n = n.strip_prefix(['.', '-', '_']).unwrap_or(n);
+                n.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
+        });
+    core.starts_with(|c: char| c.is_ascii_digit())
+        && pre_ok
+        && build
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 fn artifact(part: &Part, fetched: &download::Fetched) -> Artifact {
@@ -1067,6 +1091,12 @@ mod tests {
             ("tool_v2_linux_amd64", "tool"),
             ("tool-2.1", "tool"),
             ("tool_v2", "tool"),
+            ("tool-v1.2.3-rc1-linux-amd64", "tool"),
+            ("tool-1.2.3-rc.1-linux-amd64", "tool"),
+            ("tool-v2.0.0-beta.2-linux-amd64", "tool"),
+            ("tool-1.2.3rc1-linux-amd64", "tool"),
+            ("tool-v1.2.3+build.5-linux-amd64", "tool"),
+            ("sops-v3.9.0-rc.1.linux.amd64", "sops"),
             ("nvim.appimage", "nvim"),
             ("nvim-linux-x86_64.appimage", "nvim"),
             ("linux-amd64", "anything"),
