@@ -194,12 +194,30 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     }
 }
 
-/// Remove (with `dry_run`: list) the cached downloads of no version `records` keep.
+/// Remove (with `dry_run`: list) the cached downloads of no version `records` keep. A tool
+/// whose change could not be made, or is left half-done, keeps all of its downloads: that
+/// change may install a version the records do not name yet.
 fn prune_downloads(ctx: &Context, records: &[Record], dry_run: bool, pruned: &mut Pruned) {
     let keep = kept_downloads(records);
     let downloads = ctx.downloads_dir();
+    let pending = ctx.store.pending();
+    let unsettled: Vec<std::path::PathBuf> = records
+        .iter()
+        .filter(|r| {
+            pending.iter().any(|p| p.name == r.name)
+                || pruned.failed.iter().any(|f| f.what == r.name)
+        })
+        .map(|r| {
+            let base = crate::resolve::cache_base_of(&r.identity.source);
+            std::path::PathBuf::from(base.to_string_lossy().to_ascii_lowercase())
+        })
+        .collect();
     for (path, bytes) in removable(ctx, &keep) {
-        if !path.starts_with(&downloads) {
+        let Ok(rel) = path.strip_prefix(&downloads) else {
+            continue;
+        };
+        let lower = std::path::PathBuf::from(rel.to_string_lossy().to_ascii_lowercase());
+        if unsettled.iter().any(|base| lower.starts_with(base)) {
             continue;
         }
         if !dry_run && let Err(err) = remove(&path) {

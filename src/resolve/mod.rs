@@ -368,6 +368,16 @@ pub fn cache_dir_of(source: &str, tag: &str, platform: &str) -> std::path::PathB
     }
 }
 
+/// Where every download of `source` is kept, relative to the cache's `downloads/`, whatever
+/// its tag and platform (`github/OWNER/REPO`, in lower case; `catalog/NAME`).
+pub fn cache_base_of(source: &str) -> std::path::PathBuf {
+    let dir = cache_dir_of(source, "t", "p");
+    let levels = if source.starts_with("github:") { 1 } else { 2 };
+    dir.ancestors()
+        .nth(levels)
+        .map_or(dir.clone(), std::path::Path::to_path_buf)
+}
+
 /// [`cache_dir_of`]'s layout, with the source's names as given.
 fn laid_out(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
     let base = if let Some(repo) = source.strip_prefix("github:") {
@@ -382,4 +392,31 @@ fn laid_out(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
             .join(names::dir_name(platform))
     };
     base.join(names::dir_name(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cache_base_of, cache_dir_of};
+    use std::path::Path;
+
+    /// Every download of a source lies under its base, whatever the tag and platform.
+    #[test]
+    fn a_sources_downloads_lie_under_its_base() {
+        for source in ["github:Acme/Widget", "catalog:kubectl"] {
+            let base = cache_base_of(source);
+            for (tag, platform) in [("v1.0.0", "linux-x86_64"), ("2.0", "windows-aarch64")] {
+                let dir = cache_dir_of(source, tag, platform);
+                assert!(dir.starts_with(&base), "{dir:?} under {base:?}");
+                assert_ne!(dir, base);
+            }
+        }
+        assert_eq!(
+            cache_base_of("github:Acme/Widget"),
+            Path::new("github/acme/widget")
+        );
+        assert_eq!(
+            cache_base_of("catalog:kubectl"),
+            Path::new("catalog/kubectl")
+        );
+    }
 }

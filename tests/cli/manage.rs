@@ -2545,6 +2545,19 @@ fn prune_goes_on_past_a_tool_it_cannot_change() {
         env.run(&["install", &format!("{repo}@2.0.0")])
             .expect_code(0);
     }
+    // A download of `alpha` no version stored names: a change to `alpha` left half-done may
+    // be installing it.
+    publish_simple(&env.server, "acme/alpha", "3.0.0");
+    env.run(&["install", "acme/alpha@3.0.0"]).expect_code(0);
+    env.run(&["rollback", "alpha"]).expect_code(0);
+    env.run(&["uninstall", "alpha@3.0.0"]).expect_code(0);
+    let download = |repo: &str, tag: &str| {
+        env.cache_dir()
+            .join("downloads/github/acme")
+            .join(repo)
+            .join(tag)
+    };
+    assert!(download("alpha", "v3.0.0").is_dir());
     // A journal of `alpha` naming a version outside its directory: never acted on.
     let journal = env.home().join("journal");
     std::fs::create_dir_all(&journal).unwrap();
@@ -2561,6 +2574,8 @@ fn prune_goes_on_past_a_tool_it_cannot_change() {
         .stderr_has("the rest was removed");
     assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
     assert_eq!(stored_versions(&env, "alpha"), ["1.0.0", "2.0.0"]);
+    assert!(!download("widget", "v1.0.0").exists());
+    assert!(download("alpha", "v3.0.0").is_dir());
     let json = env.run(&["prune", "--json"]);
     let text = json.expect_code(1).stdout();
     let pruned: serde_json::Value = serde_json::from_str(&text).unwrap();
