@@ -238,7 +238,12 @@ fn program(
                 // In a project, haul.toml's entry decides: the project's copy gets `bin` once
                 // the entry asks for it too (an install would change the user's tool).
                 if let Asks::Project { key, wanted } = asks {
-                    let list: Vec<String> = and(wanted.to_vec(), bin)
+                    // An entry that names none asks for the one named after the tool.
+                    let mut asked = wanted.to_vec();
+                    if asked.is_empty() {
+                        asked.push(WantedBin::plain(&record.name));
+                    }
+                    let list: Vec<String> = and(asked, bin)
                         .iter()
                         .map(|b| format!("\"{b}\""))
                         .collect();

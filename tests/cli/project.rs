@@ -2907,6 +2907,16 @@ fn exec_bin_the_project_lacks_hints_at_its_haul_toml() {
     run_in(&env, &dir, &["sync"]).expect_code(0);
     let ran = run_in(&env, &dir, &["exec", "mm", "--bin", "alpha", "--", "x"]);
     assert_eq!(ran.expect_code(0).stdout().trim(), "alpha 1.0.0");
+    // An entry that names no executable asks for the one named after the tool: the hint
+    // keeps it.
+    crate::support::publish_programs(&env.server, "acme/solo", &["solo"], "1.0.0");
+    let solo = crate::support::project(&env, "s", "\"acme/solo\" = \"1\"");
+    run_in(&env, &solo, &["sync"]).expect_code(0);
+    run_in(&env, &solo, &["exec", "solo", "--bin", "other", "--", "x"])
+        .expect_code(2)
+        .stderr_has(
+            "add `other` to the `bin` of `acme/solo` there (`bin = [\"solo\", \"other\"]`)",
+        );
     // Outside it, the install that adds it, each executable named once: the user's copy lacks
     // `alpha`, which its catalog entry now asks for too.
     env.run(&["install", "mm@1.0.0", "--bin", "beta"])
