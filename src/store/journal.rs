@@ -959,6 +959,20 @@ fn refused(store: &Store, path: &Path, entry: &Entry) -> Option<String> {
     })
 }
 
+/// The staging directories the changes left in the journal move versions from (they are
+/// completed or undone later, and need them then).
+pub(super) fn staging_needed(store: &Store) -> Vec<PathBuf> {
+    journal_files(store)
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let entry = serde_json::from_str::<Entry>(&text).ok()?;
+            let (staged, _) = entry.stage?;
+            staged.parent().map(Path::to_path_buf)
+        })
+        .collect()
+}
+
 /// Whether a change is under way or was left half-done.
 pub(super) fn any(store: &Store) -> bool {
     !journal_files(store).is_empty()

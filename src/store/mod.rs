@@ -301,7 +301,7 @@ impl Store {
             swept.insert(self.home.clone());
         }
         let failed = self.recover();
-        staging::sweep(&self.staging_root());
+        staging::sweep(&self.staging_root(), &journal::staging_needed(self));
         sweep_temp_files(&self.records_dir());
         sweep_temp_files(&self.journal_dir());
         failed
@@ -565,7 +565,7 @@ impl Store {
     /// What interrupted runs left in `staging/` (for `haul doctor`): the next change removes
     /// it.
     pub fn leftovers(&self) -> Vec<PathBuf> {
-        staging::leftovers(&self.staging_root())
+        staging::leftovers(&self.staging_root(), &journal::staging_needed(self))
     }
 
     /// The changes left half-done (for `haul doctor`).

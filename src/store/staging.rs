@@ -83,15 +83,17 @@ impl Drop for Staging {
 /// Remove what interrupted runs left in `root` (call with the store locked): staging
 /// directories whose lock is free, and what changes put aside, by the names haul gives them.
 /// Anything else is left: `HAUL_HOME` may name a directory that held other files first.
-pub(super) fn sweep(root: &Path) {
-    for path in leftovers(root) {
+pub(super) fn sweep(root: &Path, needed: &[PathBuf]) {
+    for path in leftovers(root, needed) {
         let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
     }
 }
 
 /// What [`sweep`] removes: the leftovers of interrupted runs in `root` (a staging directory
-/// with its lock file, when no run holds the lock; what a change put aside).
-pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
+/// with its lock file, when no run holds the lock; what a change put aside), except the
+/// staging directories in `needed`: those a change left in the journal still moves into
+/// place (it is completed or undone later, and needs them then).
+pub(super) fn leftovers(root: &Path, needed: &[PathBuf]) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(root) else {
         return Vec::new();
     };
@@ -100,7 +102,7 @@ pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(stem) = name.strip_suffix(".lock") {
-            if !staging_name(stem) {
+            if !staging_name(stem) || needed.contains(&root.join(stem)) {
                 continue;
             }
             if crate::paths::unlocked(&path) {
@@ -110,6 +112,7 @@ pub(super) fn leftovers(root: &Path) -> Vec<PathBuf> {
         } else if (put_aside_name(&name)
             || (staging_name(&name) && !root.join(format!("{name}.lock")).exists()))
             && !running(&path)
+            && !needed.contains(&path)
         {
             out.push(path);
         }
@@ -172,7 +175,7 @@ mod tests {
         std::fs::create_dir(root.path().join("build")).unwrap();
         std::fs::create_dir(root.path().join("notes")).unwrap();
         std::fs::write(root.path().join("notes.lock"), b"").unwrap();
-        sweep(root.path());
+        sweep(root.path(), &[]);
         let mut left: Vec<String> = std::fs::read_dir(root.path())
             .unwrap()
             .flatten()

@@ -599,6 +599,34 @@ fn leftovers_are_swept_once_the_owner_is_gone() {
     assert!(!root.join("t-dEad01").exists() && !root.join("t-dEad01.lock").exists());
 }
 
+/// A staging directory a change left in the journal still moves into place is not a leftover,
+/// even when the change cannot be completed now: it is completed or undone later, and needs it
+/// (swept, the change was taken for done over the old files).
+#[test]
+fn the_staging_a_journal_names_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(dir.path());
+    install(&store, "1.0.0").unwrap();
+    let root: PathBuf = store.staging_root();
+    let staged = root.join("t-dEad02").join("unpacked");
+    std::fs::create_dir_all(&staged).unwrap();
+    program(&staged.join("t"), "t 2.0.0");
+    std::fs::write(root.join("t-dEad02.lock"), b"").unwrap();
+    // Not acted on now: it names a version outside the tool's directory.
+    journal(
+        &store,
+        &serde_json::json!({
+            "name": "t", "record": null, "previous": null,
+            "stage": [staged, "2.0.0"], "remove": ["../x"], "unlink": [],
+        }),
+    );
+    drop_locks_of_this_process(&store);
+    drop(store.lock().unwrap());
+    assert!(staged.join("t").is_file());
+    assert!(root.join("t-dEad02.lock").exists());
+    assert!(store.leftovers().is_empty(), "{:?}", store.leftovers());
+}
+
 /// A file of another size than the one installed has changed, and so has one of the same size
 /// written to since; what a record written before haul kept sizes and times does not know is
 /// not checked.
