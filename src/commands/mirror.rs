@@ -30,6 +30,9 @@ struct File {
     url: String,
     size: Option<u64>,
     pins: Vec<Digest>,
+    /// For a checksum file: the files it vouched for when they were locked, each with its
+    /// locked digests. It is kept only where it still names each with those.
+    vouches: Vec<(String, Vec<Digest>)>,
 }
 
 impl File {
@@ -179,18 +182,21 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
             if let Some(hex) = &artifact.sha512 {
                 pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
             }
-            files.push(File {
-                url: artifact.url.clone(),
-                size: artifact.size,
-                pins,
-            });
             if let Some(url) = &artifact.checksum_url {
+                same_origin(url, &artifact.url, &artifact.asset)?;
                 files.push(File {
                     url: url.clone(),
                     size: None,
                     pins: Vec::new(),
+                    vouches: vec![(artifact.asset.clone(), pins.clone())],
                 });
             }
+            files.push(File {
+                url: artifact.url.clone(),
+                size: artifact.size,
+                pins,
+                vouches: Vec::new(),
+            });
         }
     }
     // One entry per URL, with every pin any entry of it gives (`two_hashes` made sure they
@@ -214,10 +220,66 @@ fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
             }
         }
         kept.size = kept.size.or(later.size);
+        kept.vouches.append(&mut later.vouches);
         true
     });
     same_place(&files)?;
     Ok(files)
+}
+
+/// A checksum file comes from where the file it vouched for does (scheme, host and port):
+/// a lock naming another host for it would have the mirroring machine fetch, and publish,
+/// what only it can reach.
+fn same_origin(checksum_url: &str, url: &str, asset: &str) -> Result<(), UserError> {
+    let origin = |url: &str| {
+        reqwest::Url::parse(url).ok().map(|u| {
+            (
+                u.scheme().to_owned(),
+                u.host_str().map(str::to_owned),
+                u.port_or_known_default(),
+            )
+        })
+    };
+    match (origin(checksum_url), origin(url)) {
+        (Some(a), Some(b)) if a == b => Ok(()),
+        _ => Err(UserError::new(format!(
+            "{}'s checksum file for `{asset}` is not where the file is (`{}`, `{}`)",
+            lock::FILE,
+            crate::redact::url(checksum_url),
+            crate::redact::url(url)
+        ))
+        .hint(format!(
+            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
+            lock::FILE
+        ))
+        .exit(ExitCode::Verification)),
+    }
+}
+
+/// Whether `text`, the checksum file at `url`, still names every file it vouched for with its
+/// locked digest (read as an install reads it); else why not.
+fn still_vouches(file: &File, text: &str) -> Result<(), UserError> {
+    let name = file.url.rsplit('/').next().unwrap_or(&file.url);
+    for (asset, pins) in &file.vouches {
+        let kind = crate::verify::plan(asset, None, &[name])
+            .into_iter()
+            .find_map(|candidate| match candidate {
+                crate::verify::Candidate::File { kind, .. } => Some(kind),
+                crate::verify::Candidate::Digest(_) => None,
+            });
+        let found =
+            kind.and_then(|kind| crate::verify::find(kind, name, text, asset).ok().flatten());
+        let named = found.is_some_and(|digest| pins.contains(&digest));
+        if !named {
+            return Err(UserError::new(format!(
+                "`{}` does not name `{asset}` with the hash haul.lock pins for it",
+                crate::redact::url(&file.url)
+            ))
+            .hint("nothing was written; the server or the release changed since it was locked, or the lock names another file as its checksum file")
+            .exit(ExitCode::Verification));
+        }
+    }
+    Ok(())
 }
 
 /// Fetch one file into its place under `dir`, checked; `None` when it is there already. A
@@ -228,6 +290,9 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     no_links_within(dir, &within)?;
     let path = dir.join(&within);
     let there = std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file());
+    if !file.pinned() {
+        return fetch_checksum_file(http, dir, &path, there, file).await;
+    }
     if there && file.pinned() {
         let hashes = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
         if file.mismatch(&hashes).is_none() {
@@ -236,35 +301,14 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;
-    // A checksum file (no pin) already there is compared as it comes, and written only when it
-    // changed: an up-to-date mirror needs no write.
-    let mut same = if there && !file.pinned() {
-        Some((fs_err::read(&path)?, 0))
-    } else {
-        None
-    };
     let mut temp: Option<tempfile::NamedTempFile> = None;
     let mut hasher = Hasher::new(&file.algorithms());
     let got = http
         .download(&file.url, file.size, &(), async |chunk: Bytes| {
             hasher.update(&chunk);
-            if let Some((old, at)) = same.take() {
-                if old[at..].starts_with(&chunk) {
-                    same = Some((old, at + chunk.len()));
-                    return Ok(());
-                }
-                // It changed: what came so far is the old file's start.
-                write_partial(&mut temp, parent, &old[..at])?;
-            }
             write_partial(&mut temp, parent, &chunk)
         })
         .await?;
-    if let Some((old, at)) = &same {
-        if *at == old.len() {
-            return Ok(None);
-        }
-        write_partial(&mut temp, parent, &old[..*at])?;
-    }
     if let Some((want, actual)) = file.mismatch(&hasher.finish()) {
         return Err(UserError::new(format!(
             "checksum mismatch for `{}`",
@@ -284,6 +328,32 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     temp.persist(&path)
         .with_context(|| format!("writing `{}`", path.display()))?;
     Ok(Some(got))
+}
+
+/// Fetch the checksum file `file` into `path` (`there`: a file is there): kept only where it
+/// still names each file it vouched for with its locked digest, and written only when it
+/// changed (an up-to-date mirror needs no write). What it would replace stays otherwise: a
+/// lock cannot have haul put unchecked bytes in the mirror, nor over a file there.
+async fn fetch_checksum_file(
+    http: &Http,
+    dir: &Path,
+    path: &Path,
+    there: bool,
+    file: &File,
+) -> Result<Option<u64>> {
+    let text = http.get_text(&file.url, "application/octet-stream").await?;
+    still_vouches(file, &text)?;
+    if there && fs_err::read(path)? == text.as_bytes() {
+        return Ok(None);
+    }
+    let parent = path.parent().unwrap_or(dir);
+    fs_err::create_dir_all(parent)?;
+    let mut temp = None;
+    write_partial(&mut temp, parent, text.as_bytes())?;
+    let temp = temp.expect("a partial file was made");
+    temp.persist(path)
+        .with_context(|| format!("writing `{}`", path.display()))?;
+    Ok(Some(text.len() as u64))
 }
 
 /// Where a download is written until it is whole and checked: `.haul-partial-XXXXXX` beside
@@ -472,6 +542,7 @@ mod tests {
                 .and_then(|hex| Digest::new(Algorithm::Sha256, hex))
                 .into_iter()
                 .collect(),
+            vouches: Vec::new(),
         };
         let pinned = file("https://h.example/p/a.tar.gz", Some(&"ab".repeat(32)));
         assert!(same_place(std::slice::from_ref(&pinned)).is_ok());

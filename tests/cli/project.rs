@@ -2998,3 +2998,63 @@ fn mirror_reads_the_locks_hashes_as_sync_does() {
         .expect_code(4)
         .stderr_has("is malformed");
 }
+
+/// A checksum file `haul mirror` keeps comes from the host of the file it vouched for, and
+/// still names that file with its locked hash: a lock naming another host, or any other file,
+/// as a checksum file had the mirror fetch it and publish it unchecked (over a file there too).
+#[test]
+fn mirror_keeps_only_checksum_files_that_vouch() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    assert!(text.contains("checksum_url = "), "{text}");
+    let with_checksum_url = |url: &str| -> String {
+        text.lines()
+            .map(|line| {
+                if line.starts_with("checksum_url = ") {
+                    format!("checksum_url = \"{url}\"\n")
+                } else {
+                    format!("{line}\n")
+                }
+            })
+            .collect()
+    };
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    // Another host: refused before anything is fetched.
+    let elsewhere = env.server.url.replace("127.0.0.1", "localhost");
+    std::fs::write(
+        dir.join("haul.lock"),
+        with_checksum_url(&format!("{elsewhere}/internal/secrets")),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(4)
+        .stderr_has("checksum file for `sums-")
+        .stderr_has("is not where the file is");
+    assert!(!mirror.exists());
+    // The same host, a file that names nothing: not written, and a file there stays.
+    env.server
+        .file("/internal/notes.txt", b"not a checksum file");
+    std::fs::write(
+        dir.join("haul.lock"),
+        with_checksum_url(&format!("{}/internal/notes.txt", env.server.url)),
+    )
+    .unwrap();
+    let kept = mirror.join(mirror_origin(&env)).join("internal/notes.txt");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::write(&kept, b"mine").unwrap();
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(4)
+        .stderr_has("does not name `sums-")
+        .stderr_has("1 file could not be mirrored");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"mine");
+    // The lock as `haul lock` wrote it mirrors its checksum file.
+    std::fs::write(dir.join("haul.lock"), &text).unwrap();
+    run_in(&env, &dir, &["mirror", &mirror_arg]).expect_code(0);
+    assert!(
+        mirror
+            .join(mirror_origin(&env))
+            .join("dl/acme/sums/v1.0.0/checksums.txt")
+            .is_file()
+    );
+}
