@@ -459,7 +459,7 @@ async fn decide(
         && let Some(record) = existing
         && let Some(found) = plan::lock_contradicts(record, &key, parts)
     {
-        return Err(lock_contradicts(&record.name, release, &found).into());
+        return Err(lock_contradicts(record, release, &found).into());
     }
     let key = if opts.locked {
         plan::locked_key(existing, key, parts)
@@ -743,7 +743,12 @@ async fn fetch_part(
 
 /// The error for a lock that contradicts the release the user installed (see
 /// [`plan::Contradiction`]).
-fn lock_contradicts(name: &str, release: &Release, found: &plan::Contradiction) -> UserError {
+fn lock_contradicts(
+    record: &crate::store::Record,
+    release: &Release,
+    found: &plan::Contradiction,
+) -> UserError {
+    let name = &record.name;
     let tag = &release.tag;
     let message = if found.same_name {
         format!(
@@ -757,13 +762,26 @@ fn lock_contradicts(name: &str, release: &Release, found: &plan::Contradiction) 
             found.installed.join("`, `")
         )
     };
+    // Another file of the release: the lock may be right (a build the user did not pick),
+    // and installing that file from the release, verified, is what tells.
+    let other_file = if found.same_name {
+        String::new()
+    } else {
+        let (tool, flags) = crate::store::spelled(record);
+        format!(
+            "; if `{}` is the build you want, `haul install {tool}@{}{flags} --asset '^{}$'` installs it from the release, verified, and the sync then checks the lock against it",
+            found.asset,
+            release.version_label(),
+            regex_lite::escape(&found.asset)
+        )
+    };
     UserError::new(message)
-    .caused_by(format!(
-        "yours was verified by {}; only haul.lock vouches for the locked file, and a project without a `bin-dir` would make it the `{name}` you run everywhere",
-        found.by
-    ))
-    .hint("review haul.lock (`haul lock --upgrade` writes what the releases publish), or set a `bin-dir` in haul.toml to keep the project's tools apart from yours")
-    .exit(crate::error::ExitCode::Verification)
+        .caused_by(format!(
+            "yours was verified by {}; only haul.lock vouches for the locked file, and a project without a `bin-dir` would make it the `{name}` you run everywhere",
+            found.by
+        ))
+        .hint(format!("review haul.lock (`haul lock --upgrade` writes what the releases publish), or set a `bin-dir` in haul.toml to keep the project's tools apart from yours{other_file}"))
+        .exit(crate::error::ExitCode::Verification)
 }
 
 /// The name a download that is one bare program is written as. Asked for by nobody in

@@ -3058,3 +3058,58 @@ fn mirror_keeps_only_checksum_files_that_vouch() {
             .is_file()
     );
 }
+
+/// Where a project without a `bin-dir` locks another build of the release than the one the
+/// user installed (`--asset`), the refusal's hint installs the locked build from the release,
+/// verified, and the sync then goes through (`haul lock --upgrade`, which it named alone,
+/// wrote the same lock again).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_of_another_build_is_taken_once_the_release_vouches_for_it() {
+    let env = TestEnv::new();
+    let musl = "widget-1.0.0-x86_64-unknown-linux-musl.tar.gz";
+    let gnu = "widget-1.0.0-x86_64-unknown-linux-gnu.tar.gz";
+    env.server
+        .release("acme/widget", "v1.0.0")
+        .asset(
+            musl,
+            &crate::support::tar_gz_release("widget", "1.0.0-musl"),
+        )
+        .asset(gnu, &crate::support::tar_gz_release("widget", "1.0.0-gnu"))
+        .checksums("checksums.txt")
+        .publish();
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("haul.toml"), "[tools]\n\"acme/widget\" = \"1\"\n").unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let lock = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let (locked, other) = if lock.contains(musl) {
+        ("musl", "gnu")
+    } else {
+        ("gnu", "musl")
+    };
+    env.run(&["install", "acme/widget", "--asset", other])
+        .expect_code(0);
+    let refused = run_in(&env, &dir, &["sync", "--frozen"]);
+    let stderr = refused.expect_code(4).stderr();
+    let hint = stderr
+        .split("`haul install ")
+        .nth(1)
+        .and_then(|rest| rest.split('`').next())
+        .unwrap_or_else(|| panic!("no install in the hint: {stderr}"));
+    assert!(hint.contains("--asset '^"), "{hint}");
+    // As a shell reads it: the pattern in single quotes holds no space.
+    let args: Vec<String> = std::iter::once("install".to_owned())
+        .chain(
+            hint.split(' ')
+                .map(|word| word.trim_matches('\'').to_owned()),
+        )
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    env.run(&args).expect_code(0);
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", &format!("1.0.0-{locked}")))
+    );
+}
