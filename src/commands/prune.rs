@@ -200,15 +200,17 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
 fn prune_downloads(ctx: &Context, records: &[Record], dry_run: bool, pruned: &mut Pruned) {
     let keep = kept_downloads(records);
     let downloads = ctx.downloads_dir();
-    let pending = ctx.store.pending();
-    let unsettled: Vec<std::path::PathBuf> = records
+    let failed = records
         .iter()
-        .filter(|r| {
-            pending.iter().any(|p| p.name == r.name)
-                || pruned.failed.iter().any(|f| f.what == r.name)
-        })
-        .map(|r| {
-            let base = crate::resolve::cache_base_of(&r.identity.source);
+        .filter(|r| pruned.failed.iter().any(|f| f.what == r.name))
+        .map(|r| r.identity.source.clone());
+    let unsettled: Vec<std::path::PathBuf> = ctx
+        .store
+        .pending_sources()
+        .into_iter()
+        .chain(failed)
+        .map(|source| {
+            let base = crate::resolve::cache_base_of(&source);
             std::path::PathBuf::from(base.to_string_lossy().to_ascii_lowercase())
         })
         .collect();

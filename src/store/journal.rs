@@ -973,6 +973,20 @@ pub(super) fn staging_needed(store: &Store) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The sources (`github:OWNER/REPO`, `catalog:NAME`) of the tools whose changes are left in
+/// the journal: a change may install a version no record names yet.
+pub(super) fn pending_sources(store: &Store) -> Vec<String> {
+    journal_files(store)
+        .iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let entry = serde_json::from_str::<Entry>(&text).ok()?;
+            let record = entry.record.or(entry.previous)?;
+            Some(record.identity.source)
+        })
+        .collect()
+}
+
 /// Whether a change is under way or was left half-done.
 pub(super) fn any(store: &Store) -> bool {
     !journal_files(store).is_empty()

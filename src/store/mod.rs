@@ -573,6 +573,12 @@ impl Store {
         journal::pending(self)
     }
 
+    /// The sources of the tools whose changes are left half-done (a first install's too, which
+    /// has no record yet).
+    pub fn pending_sources(&self) -> Vec<String> {
+        journal::pending_sources(self)
+    }
+
     /// Remove a leftover no record names: a directory under `tools/`, or a link in a bin dir
     /// into it. Checked again under the lock.
     pub fn remove_orphan(&self, path: &Path) -> Result<()> {

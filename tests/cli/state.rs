@@ -1512,3 +1512,26 @@ fn doctor_fix_goes_on_past_a_repair_that_fails() {
     );
     assert!(env.installed_bytes("alpha").is_none());
 }
+
+/// `prune` keeps the download of a first install left half-done that cannot be completed yet:
+/// no record names its version, and it went (a later completion then had nothing cached).
+#[cfg(unix)]
+#[test]
+fn prune_keeps_the_download_of_a_first_install_left_half_done() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    paused_at(&env, "journal-written", &["install", "acme/widget"]).kill();
+    let download = env.cache_dir().join("downloads/github/acme/widget/v1.0.0");
+    assert!(download.is_dir());
+    // Not completed now: a directory is where its record goes.
+    let record = env.home().join("records/widget.json");
+    std::fs::create_dir_all(&record).unwrap();
+    let run = env.run(&["prune"]);
+    assert!(download.is_dir(), "{}", run.stderr());
+    std::fs::remove_dir(&record).unwrap();
+    env.run(&["list"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0"))
+    );
+}
