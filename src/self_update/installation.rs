@@ -254,11 +254,16 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
         );
     };
     fields.insert("version".to_owned(), version.into());
+    // A receipt kept as a link (a dotfiles repository) is updated where it leads, and keeps
+    // its mode: the installer writes it so.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mode = fs_err::metadata(&path)?.permissions();
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("writing the install receipt in `{}`", dir.display()))?;
+    file.as_file().set_permissions(mode)?;
     serde_json::to_writer(&mut file, &receipt)?;
-    file.persist(path)
+    file.persist(&path)
         .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
     Ok(())
 }
@@ -269,6 +274,27 @@ mod tests {
 
     /// A receipt as cargo-dist 0.34's shell installer writes it.
     const RECEIPT: &str = r#"{"install_prefix":"/home/me/.local/bin","install_layout":"flat","binaries":["haul"],"cdylibs":[],"cstaticlibs":[],"source":{"release_type":"github","owner":"haul-cli","name":"haul","app_name":"haul"},"version":"0.1.0","provider":{"source":"cargo-dist","version":"0.34.0"},"binary_aliases":{},"modify_path":true}"#;
+
+    /// A receipt kept as a link is updated where it leads, keeping its mode (it was replaced
+    /// by an owner-only file, the link and the file it led to left behind).
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_receipt_is_updated_where_it_leads() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("dotfiles-receipt.json");
+        std::fs::write(&kept, RECEIPT).unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let link = dir.path().join("haul-receipt.json");
+        std::os::unix::fs::symlink(&kept, &link).unwrap();
+        set_receipt_version(&link, "0.2.0").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        let receipt: Receipt =
+            serde_json::from_str(&std::fs::read_to_string(&kept).unwrap()).unwrap();
+        assert_eq!(receipt.version, "0.2.0");
+        let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
 
     #[test]
     fn reads_cargo_dist_receipts() {
