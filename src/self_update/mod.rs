@@ -440,7 +440,6 @@ fn install(
     crate::stopping::check()?;
     crate::install::stop::no_stop_from_here();
     put_in_place(&trial.path, &placed, lock).map_err(|err| {
-        let dir = exe.parent().unwrap_or(Path::new("."));
         if let Some(old) = &err.stranded {
             return UserError::new(format!(
                 "haul could not put itself back at `{}` after a failed update",
@@ -453,23 +452,18 @@ fn install(
                 placed.display()
             ));
         }
+        // The new haul was written beside it: the directory is writable, the file itself is
+        // what may not be replaced.
         let denied = err.error.kind() == std::io::ErrorKind::PermissionDenied;
-        let message = if denied {
-            format!(
-                "haul cannot replace itself: `{}` is not writable",
-                dir.display()
-            )
-        } else {
-            format!("haul cannot replace itself in `{}`", dir.display())
-        };
         let hint = if denied {
             format!(
-                "run it as a user who may write there, or reinstall haul with its installer: {INSTALLER}"
+                "haul was not changed; `{}` is protected against being replaced (another user's file in a directory only owners may change, or made immutable): run it as the user it belongs to, lift the protection, or reinstall haul with its installer: {INSTALLER}",
+                placed.display()
             )
         } else {
             "haul was not changed".to_owned()
         };
-        UserError::new(message)
+        UserError::new(format!("haul cannot replace `{}`", placed.display()))
             .caused_by(err.error.to_string())
             .hint(hint)
     })?;
