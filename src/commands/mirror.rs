@@ -95,7 +95,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
         );
     };
     crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
-    let files = files_of(lock)?;
+    let files = files_of(lock, &ctx.catalog()?)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     sweep_partial_files(dir);
@@ -173,30 +173,49 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// Every file the lock pins (one entry per URL) and the checksum files that vouched for them,
 /// each with its place in the mirror; a lock no mirror can satisfy is refused.
-fn files_of(lock: &lock::Lock) -> Result<Vec<File>, UserError> {
+fn files_of(lock: &lock::Lock, catalog: &crate::catalog::Catalog) -> Result<Vec<File>, UserError> {
     lock.two_hashes()?;
     let mut files: Vec<File> = Vec::new();
     for tool in &lock.tools {
-        for artifact in tool.platforms.values().flatten() {
-            let mut pins = vec![pin(Algorithm::Sha256, &artifact.sha256, &artifact.url)?];
-            if let Some(hex) = &artifact.sha512 {
-                pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
-            }
-            if let Some(url) = &artifact.checksum_url {
-                same_origin(url, &artifact.url, &artifact.asset)?;
+        // A catalog tool's checksum file is where its template says (it may be on another
+        // host than its downloads).
+        let template = tool.tool(catalog).ok().and_then(|t| match t.source {
+            crate::request::tool::ToolSource::Template(template) => Some(template),
+            crate::request::tool::ToolSource::GitHub(_) => None,
+        });
+        for (platform, artifacts) in &tool.platforms {
+            let templated = |url: &str| {
+                let (Some(template), Ok(platform)) = (&template, platform.parse()) else {
+                    return false;
+                };
+                crate::resolve::template::release_for(template, &tool.tag, platform)
+                    .assets
+                    .iter()
+                    .any(|asset| asset.url == url)
+            };
+            for artifact in artifacts {
+                let mut pins = vec![pin(Algorithm::Sha256, &artifact.sha256, &artifact.url)?];
+                if let Some(hex) = &artifact.sha512 {
+                    pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
+                }
+                if let Some(url) = &artifact.checksum_url {
+                    if !templated(url) {
+                        same_origin(url, &artifact.url, &artifact.asset)?;
+                    }
+                    files.push(File {
+                        url: url.clone(),
+                        size: None,
+                        pins: Vec::new(),
+                        vouches: vec![(artifact.asset.clone(), pins.clone())],
+                    });
+                }
                 files.push(File {
-                    url: url.clone(),
-                    size: None,
-                    pins: Vec::new(),
-                    vouches: vec![(artifact.asset.clone(), pins.clone())],
+                    url: artifact.url.clone(),
+                    size: artifact.size,
+                    pins,
+                    vouches: Vec::new(),
                 });
             }
-            files.push(File {
-                url: artifact.url.clone(),
-                size: artifact.size,
-                pins,
-                vouches: Vec::new(),
-            });
         }
     }
     // One entry per URL, with every pin any entry of it gives (`two_hashes` made sure they
@@ -259,7 +278,10 @@ fn same_origin(checksum_url: &str, url: &str, asset: &str) -> Result<(), UserErr
 /// Whether `text`, the checksum file at `url`, still names every file it vouched for with its
 /// locked digest (read as an install reads it); else why not.
 fn still_vouches(file: &File, text: &str) -> Result<(), UserError> {
-    let name = file.url.rsplit('/').next().unwrap_or(&file.url);
+    // The file's name as the release lists it (`gt+1.0.0.sha256` of `gt%2B1.0.0.sha256`).
+    let last = file.url.rsplit('/').next().unwrap_or(&file.url);
+    let name = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
+    let name = name.as_ref();
     for (asset, pins) in &file.vouches {
         let kind = crate::verify::plan(asset, None, &[name])
             .into_iter()
@@ -341,19 +363,22 @@ async fn fetch_checksum_file(
     there: bool,
     file: &File,
 ) -> Result<Option<u64>> {
-    let text = http.get_text(&file.url, "application/octet-stream").await?;
-    still_vouches(file, &text)?;
-    if there && fs_err::read(path)? == text.as_bytes() {
+    // Checked as an install reads it; kept as it came (a signature over it still holds).
+    let bytes = http
+        .get_small(&file.url, "application/octet-stream")
+        .await?;
+    still_vouches(file, &crate::fetch::decode_text(&bytes))?;
+    if there && fs_err::read(path)? == bytes {
         return Ok(None);
     }
     let parent = path.parent().unwrap_or(dir);
     fs_err::create_dir_all(parent)?;
     let mut temp = None;
-    write_partial(&mut temp, parent, text.as_bytes())?;
+    write_partial(&mut temp, parent, &bytes)?;
     let temp = temp.expect("a partial file was made");
     temp.persist(path)
         .with_context(|| format!("writing `{}`", path.display()))?;
-    Ok(Some(text.len() as u64))
+    Ok(Some(bytes.len() as u64))
 }
 
 /// Where a download is written until it is whole and checked: `.haul-partial-XXXXXX` beside
@@ -531,6 +556,24 @@ mod tests {
         // The layout is by path alone: a query or a fragment would share another URL's file.
         assert!(place("https://example.com/a.tar.gz?x").is_err());
         assert!(place("https://example.com/a.tar.gz#y").is_err());
+    }
+
+    /// A checksum file is read under the name the release gives it: its URL's last part,
+    /// decoded (`gt%2B1.0.tar.gz.sha256` is the file for `gt+1.0.tar.gz`, a bare hash in it).
+    #[test]
+    fn a_checksum_file_is_read_under_its_decoded_name() {
+        let hex = "ab".repeat(32);
+        let digest = Digest::new(Algorithm::Sha256, &hex).unwrap();
+        let file = File {
+            url: "https://h.example/d/v1/gt%2B1.0.tar.gz.sha256".to_owned(),
+            size: None,
+            pins: Vec::new(),
+            vouches: vec![("gt+1.0.tar.gz".to_owned(), vec![digest])],
+        };
+        assert!(still_vouches(&file, &format!("{hex}\n")).is_ok());
+        let other = "cd".repeat(32);
+        let err = still_vouches(&file, &format!("{other}\n")).unwrap_err();
+        assert_eq!(err.exit, ExitCode::Verification);
     }
 
     #[test]

@@ -288,13 +288,18 @@ impl Http {
     }
 
     /// GET a small document (API JSON, a checksum file, a version file) as text, capped at
-    /// `max-metadata-size`.
+    /// `max-metadata-size` (see [`decode_text`]).
     pub async fn get_text(&self, url: &str, accept: &str) -> Result<String> {
+        Ok(decode_text(&self.get_small(url, accept).await?))
+    }
+
+    /// [`Http::get_text`]'s bytes as they came.
+    pub async fn get_small(&self, url: &str, accept: &str) -> Result<Vec<u8>> {
         let deadline = Instant::now() + self.limits.max_time;
         match self.text(url, accept, None, deadline).await? {
-            Text::Body { text, .. } => Ok(text),
+            Text::Body { bytes, .. } => Ok(bytes),
             // Only a conditional request is answered 304.
-            Text::NotModified => Ok(String::new()),
+            Text::NotModified => Ok(Vec::new()),
         }
     }
 
@@ -325,7 +330,12 @@ impl Http {
             Text::NotModified => {
                 Ok(kept.map_or_else(|| read("").map(|v| (v, Paging::Unstated)), Ok))
             }
-            Text::Body { text, etag, paging } => {
+            Text::Body {
+                bytes,
+                etag,
+                paging,
+            } => {
+                let text = decode_text(&bytes);
                 let value = read(&text);
                 if let (Some(path), Some(etag), Ok(_)) = (&path, etag, &value) {
                     // A cache that cannot be written only costs the next run a full answer.
@@ -401,7 +411,7 @@ impl Http {
             match broken {
                 None => {
                     return Ok(Text::Body {
-                        text: decode_text(&bytes),
+                        bytes,
                         etag: new_etag,
                         paging,
                     });
@@ -795,7 +805,7 @@ impl Http {
 
 /// A small document's text: UTF-8, or UTF-16 when a byte-order mark says so (Windows
 /// PowerShell writes checksum files that way); a UTF-8 byte-order mark is dropped.
-fn decode_text(bytes: &[u8]) -> String {
+pub fn decode_text(bytes: &[u8]) -> String {
     let utf16 = |rest: &[u8], read: fn([u8; 2]) -> u16| {
         let units = rest.chunks_exact(2).map(|pair| read([pair[0], pair[1]]));
         char::decode_utf16(units)
@@ -816,7 +826,7 @@ fn decode_text(bytes: &[u8]) -> String {
 /// A text answer, or "not modified" for a conditional request.
 enum Text {
     Body {
-        text: String,
+        bytes: Vec<u8>,
         etag: Option<String>,
         paging: Paging,
     },

@@ -624,3 +624,63 @@ fn a_typed_name_is_not_another_bare_program() {
         .expect_code(1)
         .stderr_has("no executable named `kube`");
 }
+
+/// A catalog template whose checksum file is on another host than its downloads is mirrored
+/// whole: the template says where its checksum file is (a lock's checksum file on another
+/// host is refused only where nothing but the lock names it).
+#[test]
+fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
+    let env = TestEnv::new();
+    let (os, arch) = go_platform();
+    let url = &env.server.url;
+    let program_bytes = program("vend", "1.0.0");
+    env.server.file("/a/vend/stable.txt", b"v1.0.0\n");
+    env.server.file(
+        &format!("/a/vend/v1.0.0/vend-{os}-{arch}{EXE}"),
+        &program_bytes,
+    );
+    env.server.file(
+        &format!("/b/sums/v1.0.0/vend-{os}-{arch}.sha256"),
+        sha256_hex(&program_bytes).as_bytes(),
+    );
+    let platform = format!(
+        "{}-{}",
+        match os {
+            "darwin" => "macos",
+            other => other,
+        },
+        if arch == "arm64" { "aarch64" } else { "x86_64" }
+    );
+    std::fs::write(
+        env.config_path(),
+        format!(
+            "[[mirror]]\nfrom = \"https://a.example/\"\nto = \"{url}/a/\"\n\n\
+             [[mirror]]\nfrom = \"https://b.example/\"\nto = \"{url}/b/\"\n\n\
+             [[tool]]\nname = \"vend\"\ndescription = \"v\"\nhomepage = \"https://a.example\"\n\
+             [tool.template]\nversion = {{ text = \"https://a.example/vend/stable.txt\" }}\n\
+             url = \"https://a.example/vend/{{tag}}/vend-{{os}}-{{arch}}{{exe}}\"\n\
+             checksum = \"https://b.example/sums/{{tag}}/vend-{{os}}-{{arch}}.sha256\"\n\
+             platforms = [\"{platform}\"]\n"
+        ),
+    )
+    .unwrap();
+    let dir = env.dir.path().join("p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[tools]\nvend = \"latest\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+    )
+    .unwrap();
+    let in_dir =
+        |args: &[&str]| crate::support::Run::of(env.command().current_dir(&dir).args(args));
+    in_dir(&["lock"]).expect_code(0);
+    let mirror = env.dir.path().join("mirror");
+    in_dir(&["mirror", &mirror.display().to_string()])
+        .expect_code(0)
+        .stderr_has("Mirrored 2 files");
+    let sums = mirror.join(format!("b.example/sums/v1.0.0/vend-{os}-{arch}.sha256"));
+    assert_eq!(
+        std::fs::read(&sums).ok(),
+        Some(sha256_hex(&program_bytes).into_bytes())
+    );
+}

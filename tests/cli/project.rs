@@ -3113,3 +3113,30 @@ fn a_lock_of_another_build_is_taken_once_the_release_vouches_for_it() {
         Some(program("widget", &format!("1.0.0-{locked}")))
     );
 }
+
+/// A checksum file is mirrored as it came, though it is read as an install reads it: a UTF-8
+/// byte-order mark (or UTF-16) stays, so a signature over the file still holds (it was
+/// written back as decoded text).
+#[test]
+fn mirror_keeps_a_checksum_files_bytes() {
+    let env = TestEnv::new();
+    let (dir, text) = locked_sums(&env);
+    let url = text
+        .lines()
+        .find_map(|line| line.strip_prefix("checksum_url = "))
+        .map(|url| url.trim_matches('"').to_owned())
+        .unwrap();
+    let mirror = env.dir.path().join("mirror");
+    let mirror_arg = mirror.display().to_string();
+    run_in(&env, &dir, &["mirror", &mirror_arg]).expect_code(0);
+    let path = url.splitn(4, '/').nth(3).unwrap();
+    let kept = mirror.join(mirror_origin(&env)).join(path);
+    let published = std::fs::read(&kept).unwrap();
+    let mut marked = b"\xef\xbb\xbf".to_vec();
+    marked.extend_from_slice(&published);
+    env.server.file(&format!("/{path}"), &marked);
+    run_in(&env, &dir, &["mirror", &mirror_arg])
+        .expect_code(0)
+        .stderr_has("1 fetched");
+    assert_eq!(std::fs::read(&kept).unwrap(), marked);
+}
