@@ -968,7 +968,10 @@ pub(super) fn staging_needed(store: &Store) -> Vec<PathBuf> {
             let text = std::fs::read_to_string(path).ok()?;
             let entry = serde_json::from_str::<Entry>(&text).ok()?;
             let (staged, _) = entry.stage?;
-            staged.parent().map(Path::to_path_buf)
+            // By its name: the journal may spell the store's path otherwise (a `HAUL_HOME`
+            // reached through a link).
+            let id = staged.parent()?.file_name()?;
+            Some(store.staging_root().join(id))
         })
         .collect()
 }

@@ -625,6 +625,18 @@ fn the_staging_a_journal_names_is_kept() {
     assert!(staged.join("t").is_file());
     assert!(root.join("t-dEad02.lock").exists());
     assert!(store.leftovers().is_empty(), "{:?}", store.leftovers());
+    // The store reached through a link: the journal spells its path otherwise, and the
+    // staging it names is kept all the same.
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("home-link");
+        std::os::unix::fs::symlink(dir.path().join("home"), &link).unwrap();
+        let linked = Store::new(link, dir.path().join("bin"));
+        drop_locks_of_this_process(&linked);
+        drop(linked.lock().unwrap());
+        assert!(staged.join("t").is_file());
+        assert!(linked.leftovers().is_empty(), "{:?}", linked.leftovers());
+    }
 }
 
 /// A file of another size than the one installed has changed, and so has one of the same size
