@@ -248,7 +248,7 @@ fn program(
                         .map(|b| format!("\"{b}\""))
                         .collect();
                     return missing.hint(format!(
-                        "in this project, `haul exec` runs the executables haul.toml asks for; add `{bin}` to the `bin` of `{key}` there (`bin = [{}]`), then run `haul sync`",
+                        "in this project, `haul exec` runs the executables haul.toml asks for; add `{bin}` to the `bin` of `{key}` there (`bin = [{}]`), then run `haul sync`, if its release has one",
                         list.join(", ")
                     ));
                 }
