@@ -136,12 +136,12 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
         out.push(match refused {
             None if *undo => finding(
                 format!("a change to `{name}` failed and is not undone yet"),
-                "`haul doctor --fix` undoes it (any install or uninstall does too)",
+                "`haul doctor --fix` undoes it (any install or uninstall does too), or says why it cannot now",
                 true,
             ),
             None => finding(
                 format!("a change to `{name}` was left half-done (haul was stopped)"),
-                "`haul doctor --fix` completes it (any install or uninstall does too)",
+                "`haul doctor --fix` completes it (any install or uninstall does too), or says why it cannot now",
                 true,
             ),
             Some(why) => finding(
