@@ -20,7 +20,7 @@ use crate::fetch::Http;
 use crate::names::{self, NameKind};
 use crate::project::{Project, lock};
 use crate::units::{count, size};
-use crate::verify::{Algorithm, Digest, Hasher};
+use crate::verify::{Algorithm, Digest, FileKind, Hasher};
 
 /// One file to mirror: its URL, and the digests it must have: its SHA-256, and its SHA-512
 /// too where one verified it when it was locked (`sync` checks both); none for a checksum
@@ -31,8 +31,10 @@ struct File {
     size: Option<u64>,
     pins: Vec<Digest>,
     /// For a checksum file: the files it vouched for when they were locked, each with its
-    /// locked digests. It is kept only where it still names each with those.
-    vouches: Vec<(String, Vec<Digest>)>,
+    /// locked digests, and how to read it when its name does not say (a catalog template's
+    /// file, read as an install reads it). It is kept only where it still names each with
+    /// those.
+    vouches: Vec<(String, Vec<Digest>, Option<FileKind>)>,
 }
 
 impl File {
@@ -199,14 +201,17 @@ fn files_of(lock: &lock::Lock, catalog: &crate::catalog::Catalog) -> Result<Vec<
                     pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
                 }
                 if let Some(url) = &artifact.checksum_url {
-                    if !templated(url) {
+                    let kind = if templated(url) {
+                        Some(FileKind::Single)
+                    } else {
                         same_origin(url, &artifact.url, &artifact.asset)?;
-                    }
+                        None
+                    };
                     files.push(File {
                         url: url.clone(),
                         size: None,
                         pins: Vec::new(),
-                        vouches: vec![(artifact.asset.clone(), pins.clone())],
+                        vouches: vec![(artifact.asset.clone(), pins.clone(), kind)],
                     });
                 }
                 files.push(File {
@@ -282,13 +287,15 @@ fn still_vouches(file: &File, text: &str) -> Result<(), UserError> {
     let last = file.url.rsplit('/').next().unwrap_or(&file.url);
     let name = percent_encoding::percent_decode_str(last).decode_utf8_lossy();
     let name = name.as_ref();
-    for (asset, pins) in &file.vouches {
-        let kind = crate::verify::plan(asset, None, &[name])
-            .into_iter()
-            .find_map(|candidate| match candidate {
-                crate::verify::Candidate::File { kind, .. } => Some(kind),
-                crate::verify::Candidate::Digest(_) => None,
-            });
+    for (asset, pins, kind) in &file.vouches {
+        let kind = kind.or_else(|| {
+            crate::verify::plan(asset, None, &[name])
+                .into_iter()
+                .find_map(|candidate| match candidate {
+                    crate::verify::Candidate::File { kind, .. } => Some(kind),
+                    crate::verify::Candidate::Digest(_) => None,
+                })
+        });
         let found =
             kind.and_then(|kind| crate::verify::find(kind, name, text, asset).ok().flatten());
         let named = found.is_some_and(|digest| pins.contains(&digest));
@@ -568,7 +575,7 @@ mod tests {
             url: "https://h.example/d/v1/gt%2B1.0.tar.gz.sha256".to_owned(),
             size: None,
             pins: Vec::new(),
-            vouches: vec![("gt+1.0.tar.gz".to_owned(), vec![digest])],
+            vouches: vec![("gt+1.0.tar.gz".to_owned(), vec![digest], None)],
         };
         assert!(still_vouches(&file, &format!("{hex}\n")).is_ok());
         let other = "cd".repeat(32);

@@ -625,9 +625,10 @@ fn a_typed_name_is_not_another_bare_program() {
         .stderr_has("no executable named `kube`");
 }
 
-/// A catalog template whose checksum file is on another host than its downloads is mirrored
-/// whole: the template says where its checksum file is (a lock's checksum file on another
-/// host is refused only where nothing but the lock names it).
+/// A catalog template whose checksum file is on another host than its downloads, under a
+/// name of its own holding the hash alone, is mirrored whole: the template says where its
+/// checksum file is and how it is read (a lock's checksum file on another host is refused
+/// only where nothing but the lock names it).
 #[test]
 fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
     let env = TestEnv::new();
@@ -640,7 +641,7 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
         &program_bytes,
     );
     env.server.file(
-        &format!("/b/sums/v1.0.0/vend-{os}-{arch}.sha256"),
+        &format!("/b/sums/v1.0.0/sha256-{os}-{arch}.txt"),
         sha256_hex(&program_bytes).as_bytes(),
     );
     let platform = format!(
@@ -659,7 +660,7 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
              [[tool]]\nname = \"vend\"\ndescription = \"v\"\nhomepage = \"https://a.example\"\n\
              [tool.template]\nversion = {{ text = \"https://a.example/vend/stable.txt\" }}\n\
              url = \"https://a.example/vend/{{tag}}/vend-{{os}}-{{arch}}{{exe}}\"\n\
-             checksum = \"https://b.example/sums/{{tag}}/vend-{{os}}-{{arch}}.sha256\"\n\
+             checksum = \"https://b.example/sums/{{tag}}/sha256-{{os}}-{{arch}}.txt\"\n\
              platforms = [\"{platform}\"]\n"
         ),
     )
@@ -678,7 +679,7 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
     in_dir(&["mirror", &mirror.display().to_string()])
         .expect_code(0)
         .stderr_has("Mirrored 2 files");
-    let sums = mirror.join(format!("b.example/sums/v1.0.0/vend-{os}-{arch}.sha256"));
+    let sums = mirror.join(format!("b.example/sums/v1.0.0/sha256-{os}-{arch}.txt"));
     assert_eq!(
         std::fs::read(&sums).ok(),
         Some(sha256_hex(&program_bytes).into_bytes())
