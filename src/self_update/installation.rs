@@ -257,7 +257,8 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
     // A receipt kept as a link (a dotfiles repository) is updated where it leads, and keeps
     // its mode: the installer writes it so.
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let mode = fs_err::metadata(&path)?.permissions();
+    let was = fs_err::metadata(&path)?;
+    let mode = was.permissions();
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("writing the install receipt in `{}`", dir.display()))?;
@@ -265,6 +266,12 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
     serde_json::to_writer(&mut file, &receipt)?;
     file.persist(&path)
         .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
+    // And its owner: root updating another user's haul leaves the receipt theirs.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        let _ = std::os::unix::fs::chown(&path, Some(was.uid()), Some(was.gid()));
+    }
     Ok(())
 }
 
@@ -285,6 +292,14 @@ mod tests {
         let kept = dir.path().join("dotfiles-receipt.json");
         std::fs::write(&kept, RECEIPT).unwrap();
         std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // Another user's (where this runs as root, as an update by root may).
+        let _ = std::os::unix::fs::chown(&kept, Some(65534), Some(65534));
+        let owner = |path: &Path| {
+            use std::os::unix::fs::MetadataExt as _;
+            let meta = std::fs::metadata(path).unwrap();
+            (meta.uid(), meta.gid())
+        };
+        let before = owner(&kept);
         let link = dir.path().join("haul-receipt.json");
         std::os::unix::fs::symlink(&kept, &link).unwrap();
         set_receipt_version(&link, "0.2.0").unwrap();
@@ -294,6 +309,7 @@ mod tests {
         assert_eq!(receipt.version, "0.2.0");
         let mode = std::fs::metadata(&kept).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
+        assert_eq!(owner(&kept), before);
     }
 
     #[test]
