@@ -67,7 +67,8 @@ pub fn overrides_of(want: &Wanted) -> Overrides {
 
 /// Warn when `lock` is not what `project`'s haul.toml asks now (a command that takes the
 /// lock as it is: `mirror`, `sbom`), naming each difference.
-pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<()> {
+/// Whether `lock` is what haul.toml asks now (else a warning says how it differs).
+pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<bool> {
     let catalog = ctx.catalog()?;
     let differences = lock.differences(
         project.manifest.wanted(),
@@ -83,7 +84,7 @@ pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<()
             said.join("; ")
         ));
     }
-    Ok(())
+    Ok(differences.is_empty())
 }
 
 /// Lock `project` again and write `haul.lock`: `upgrade` names the tools to move forward

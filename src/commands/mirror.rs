@@ -96,8 +96,11 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     };
-    crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
-    let files = files_of(lock, &ctx.catalog()?)?;
+    // A lock that is not what haul.toml asks may name any template for a tool: then no
+    // checksum file is taken from where a template puts it.
+    let current = crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
+    let catalog = ctx.catalog()?;
+    let files = files_of(lock, current.then_some(&catalog))?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     sweep_partial_files(dir);
@@ -175,18 +178,25 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// Every file the lock pins (one entry per URL) and the checksum files that vouched for them,
 /// each with its place in the mirror; a lock no mirror can satisfy is refused.
-fn files_of(lock: &lock::Lock, catalog: &crate::catalog::Catalog) -> Result<Vec<File>, UserError> {
+/// `templates`: the catalog whose templates say where a tool's checksum file may be (only
+/// for a lock that is what haul.toml asks).
+fn files_of(
+    lock: &lock::Lock,
+    templates: Option<&crate::catalog::Catalog>,
+) -> Result<Vec<File>, UserError> {
     lock.two_hashes()?;
     let mut files: Vec<File> = Vec::new();
     for tool in &lock.tools {
         // A catalog tool's checksum file is where its template says (it may be on another
         // host than its downloads).
-        let template = tool.tool(catalog).ok().and_then(|t| match t.source {
-            crate::request::tool::ToolSource::Template(template) => Some(template),
-            crate::request::tool::ToolSource::GitHub(_) => None,
-        });
+        let template = templates
+            .and_then(|catalog| tool.tool(catalog).ok())
+            .and_then(|t| match t.source {
+                crate::request::tool::ToolSource::Template(template) => Some(template),
+                crate::request::tool::ToolSource::GitHub(_) => None,
+            });
         for (platform, artifacts) in &tool.platforms {
-            let templated = |url: &str| {
+            let from_template = |url: &str| {
                 let (Some(template), Ok(platform)) = (&template, platform.parse()) else {
                     return false;
                 };
@@ -201,7 +211,7 @@ fn files_of(lock: &lock::Lock, catalog: &crate::catalog::Catalog) -> Result<Vec<
                     pins.push(pin(Algorithm::Sha512, hex, &artifact.url)?);
                 }
                 if let Some(url) = &artifact.checksum_url {
-                    let kind = if templated(url) {
+                    let kind = if from_template(url) {
                         Some(FileKind::Single)
                     } else {
                         same_origin(url, &artifact.url, &artifact.asset)?;

@@ -684,4 +684,15 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
         std::fs::read(&sums).ok(),
         Some(sha256_hex(&program_bytes).into_bytes())
     );
+    // A lock that is not what haul.toml asks (it may name any template for a tool) gets no
+    // checksum file from another host.
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[tools]\nvend = \"1.0.0\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+    )
+    .unwrap();
+    in_dir(&["mirror", &mirror.display().to_string()])
+        .expect_code(4)
+        .stderr_has("does not match haul.toml")
+        .stderr_has("is not where the file is");
 }
