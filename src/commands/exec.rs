@@ -117,9 +117,38 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         Some(found) => found,
         None => store_it(ctx, &spec, installed.as_ref(), args)?,
     };
-    let program = program(ctx, &record, &key, args.bin.as_deref(), &Asks::Install)?;
+    let by_link = executable_named(&record, &key, name);
+    let program = program(
+        ctx,
+        &record,
+        &key,
+        args.bin.as_deref().or(by_link.as_deref()),
+        &Asks::Install,
+    )?;
     hold(ctx, &record, &key)?;
     run(&program, &args.args)
+}
+
+/// The executable of `record`'s version `key` that `name` names, when it is not the tool's
+/// own name (`kubens` of a tool installed with `--bin kubectx --bin kubens`): as spelled, else
+/// in any case.
+fn executable_named(record: &Record, key: &str, name: &str) -> Option<String> {
+    if name.eq_ignore_ascii_case(&record.name) {
+        return None;
+    }
+    let stems: Vec<&str> = record
+        .versions
+        .get(key)?
+        .bins
+        .iter()
+        .map(crate::store::Bin::link_stem)
+        .collect();
+    let typed = name.strip_suffix(".exe").unwrap_or(name);
+    stems
+        .iter()
+        .find(|s| **s == typed)
+        .or_else(|| stems.iter().find(|s| s.eq_ignore_ascii_case(typed)))
+        .map(|s| (*s).to_owned())
 }
 
 /// What decides the executables a tool has, and so how to add one: an install (`--bin`), or

@@ -41,39 +41,8 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         };
         record.clone()
     };
-    // The executable the name refers to: the one linked under that name, else the first; in
-    // this bin dir when it is linked here.
     let wanted = args.tool.strip_suffix(".exe").unwrap_or(&args.tool);
-    let bin_dir = &ctx.settings.paths.bin_dir;
-    // The active version's links only: a project's are for that project.
-    let named = |l: &&crate::store::Link| {
-        l.version.is_none() && l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == wanted
-    };
-    // The first link stands for the tool's name, never for another of its executables: that
-    // one is linked under its own name, or not at all.
-    let another_executable = wanted != record.name
-        && record
-            .active()
-            .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == wanted));
-    let chosen = record
-        .links
-        .iter()
-        .filter(named)
-        .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
-        .or_else(|| {
-            record
-                .links
-                .iter()
-                .filter(|l| l.version.is_none() && !another_executable)
-                .min_by_key(|l| l.path.parent() != Some(bin_dir.as_path()))
-        });
-    if chosen.is_none() && another_executable {
-        return Err(
-            UserError::new(format!("`{wanted}` of `{}` is linked nowhere", record.name))
-                .hint("its name may have been taken over by another tool; `haul doctor` says")
-                .into(),
-        );
-    }
+    let chosen = link_named(&record, wanted, &ctx.settings.paths.bin_dir)?;
     let Some(chosen) = chosen else {
         return Err(
             UserError::new(format!("`{}` has no active version linked", record.name))
@@ -113,6 +82,58 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     }
     ctx.printer.data(&chosen.path.display().to_string());
     Ok(ExitCode::Success)
+}
+
+/// The link the name `wanted` refers to: the one linked under that name, else the first; in
+/// `bin_dir` when it is linked there.
+fn link_named<'r>(
+    record: &'r crate::store::Record,
+    wanted: &str,
+    bin_dir: &std::path::Path,
+) -> Result<Option<&'r crate::store::Link>> {
+    // The active version's links only: a project's are for that project. Named as spelled,
+    // else in any case (`KUBENS` is `kubens`, never the tool's first executable).
+    let named = |any_case: bool| {
+        move |l: &&crate::store::Link| {
+            let stem = l.bin.strip_suffix(".exe").unwrap_or(&l.bin);
+            l.version.is_none()
+                && if any_case {
+                    stem.eq_ignore_ascii_case(wanted)
+                } else {
+                    stem == wanted
+                }
+        }
+    };
+    // The first link stands for the tool's name, never for another of its executables: that
+    // one is linked under its own name, or not at all.
+    let another_executable = !wanted.eq_ignore_ascii_case(&record.name)
+        && record.active().is_some_and(|v| {
+            v.bins
+                .iter()
+                .any(|b| b.link_stem().eq_ignore_ascii_case(wanted))
+        });
+    let here = |l: &&crate::store::Link| l.path.parent() != Some(bin_dir);
+    let chosen = record
+        .links
+        .iter()
+        .filter(named(false))
+        .min_by_key(here)
+        .or_else(|| record.links.iter().filter(named(true)).min_by_key(here))
+        .or_else(|| {
+            record
+                .links
+                .iter()
+                .filter(|l| l.version.is_none() && !another_executable)
+                .min_by_key(here)
+        });
+    if chosen.is_none() && another_executable {
+        return Err(
+            UserError::new(format!("`{wanted}` of `{}` is linked nowhere", record.name))
+                .hint("its name may have been taken over by another tool; `haul doctor` says")
+                .into(),
+        );
+    }
+    Ok(chosen)
 }
 
 /// The executable of the locked version: its link in the project's bin dir when that is where

@@ -2581,3 +2581,23 @@ fn prune_goes_on_past_a_tool_it_cannot_change() {
     let pruned: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(pruned["failed"][0]["what"], "alpha", "{pruned}");
 }
+
+/// A tool's executable named in any case is that executable for `which` and `exec`: `which
+/// KUBENS` printed the tool's first link (kubectx), and `exec kubens` ran kubectx.
+#[cfg(unix)]
+#[test]
+fn an_executables_name_in_any_case_is_that_executable() {
+    let env = TestEnv::new();
+    crate::support::publish_two(&env.server, "acme/kx", "kubectx", "kubens", "1.0.0");
+    env.run(&["install", "acme/kx", "--bin", "kubectx", "--bin", "kubens"])
+        .expect_code(0);
+    let kubens = env.bin_dir().join("kubens").display().to_string();
+    for name in ["kubens", "KUBENS", "Kubens"] {
+        let which = env.run(&["which", name]);
+        assert_eq!(which.expect_code(0).stdout().trim(), kubens, "{name}");
+        let ran = env.run(&["exec", name]);
+        assert_eq!(ran.expect_code(0).stdout().trim(), "kubens 1.0.0", "{name}");
+    }
+    let ran = env.run(&["exec", "kubectx"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "kubectx 1.0.0");
+}
