@@ -266,11 +266,12 @@ fn program(
                     .exit(ExitCode::Usage);
                 // In a project, haul.toml's entry decides: the project's copy gets `bin` once
                 // the entry asks for it too (an install would change the user's tool).
+                // Asking for none, it has what it was given (`gh` of `cli/cli`): those.
+                let given = || names.iter().map(|n| WantedBin::plain(n)).collect::<Vec<_>>();
                 if let Asks::Project { key, wanted } = asks {
-                    // An entry that names none asks for the one named after the tool.
                     let mut asked = wanted.to_vec();
                     if asked.is_empty() {
-                        asked.push(WantedBin::plain(&record.name));
+                        asked = given();
                     }
                     let list: Vec<String> = and(asked, bin)
                         .iter()
@@ -285,7 +286,7 @@ fn program(
                 // them (`widget=wg`, not the link `wg`), and the one wanted.
                 let mut asked = asked_now(ctx, record);
                 if asked.is_empty() {
-                    asked.push(WantedBin::plain(&record.name));
+                    asked = given();
                 }
                 let (tool, _) = crate::store::spelled(record);
                 // The version run, as the tool asks for it when it is the active one (a pin

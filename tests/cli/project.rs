@@ -2917,6 +2917,13 @@ fn exec_bin_the_project_lacks_hints_at_its_haul_toml() {
         .stderr_has(
             "add `other` to the `bin` of `acme/solo` there (`bin = [\"solo\", \"other\"]`)",
         );
+    // Its executable not named after it (`gh` of `cli/cli`): the one it has.
+    crate::support::publish_programs(&env.server, "acme/cli", &["gh"], "1.0.0");
+    let cli = crate::support::project(&env, "c", "\"acme/cli\" = \"1\"");
+    run_in(&env, &cli, &["sync"]).expect_code(0);
+    run_in(&env, &cli, &["exec", "cli", "--bin", "ghx", "--", "x"])
+        .expect_code(2)
+        .stderr_has("(`bin = [\"gh\", \"ghx\"]`)");
     // Outside it, the install that adds it, each executable named once: the user's copy lacks
     // `alpha`, which its catalog entry now asks for too.
     env.run(&["install", "mm@1.0.0", "--bin", "beta"])
