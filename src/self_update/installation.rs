@@ -263,15 +263,17 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
     let mut file = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("writing the install receipt in `{}`", dir.display()))?;
     file.as_file().set_permissions(mode)?;
-    serde_json::to_writer(&mut file, &receipt)?;
-    file.persist(&path)
-        .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
-    // And its owner: root updating another user's haul leaves the receipt theirs.
+    // And its owner (root updating another user's haul leaves the receipt theirs), set on the
+    // new file itself before it takes the receipt's place: never by a path, which whoever
+    // owns the directory could turn into a link meanwhile.
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt as _;
-        let _ = std::os::unix::fs::chown(&path, Some(was.uid()), Some(was.gid()));
+        let _ = std::os::unix::fs::fchown(file.as_file(), Some(was.uid()), Some(was.gid()));
     }
+    serde_json::to_writer(&mut file, &receipt)?;
+    file.persist(&path)
+        .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
     Ok(())
 }
 
