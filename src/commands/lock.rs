@@ -67,8 +67,7 @@ pub fn overrides_of(want: &Wanted) -> Overrides {
 
 /// Warn when `lock` is not what `project`'s haul.toml asks now (a command that takes the
 /// lock as it is: `mirror`, `sbom`), naming each difference.
-/// Whether `lock` is what haul.toml asks now (else a warning says how it differs).
-pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<bool> {
+pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<()> {
     let catalog = ctx.catalog()?;
     let differences = lock.differences(
         project.manifest.wanted(),
@@ -84,7 +83,7 @@ pub fn warn_if_stale(ctx: &Context, project: &Project, lock: &Lock) -> Result<bo
             said.join("; ")
         ));
     }
-    Ok(differences.is_empty())
+    Ok(())
 }
 
 /// Lock `project` again and write `haul.lock`: `upgrade` names the tools to move forward

@@ -96,11 +96,19 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
                 .into(),
         );
     };
-    // A lock that is not what haul.toml asks may name any template for a tool: then no
+    crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
+    // An entry that is not what haul.toml asks may name any template for its tool: for it, no
     // checksum file is taken from where a template puts it.
-    let current = crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
     let catalog = ctx.catalog()?;
-    let files = files_of(lock, current.then_some(&catalog))?;
+    let expected = crate::commands::lock::expected_of(&catalog);
+    let wanted = project.manifest.wanted();
+    let current: Vec<&str> = lock
+        .tools
+        .iter()
+        .filter(|tool| tool.difference(wanted, &expected).is_none())
+        .map(|tool| tool.key.as_str())
+        .collect();
+    let files = files_of(lock, &catalog, &current)?;
     let dir = &args.dir;
     fs_err::create_dir_all(dir)?;
     sweep_partial_files(dir);
@@ -178,19 +186,22 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// Every file the lock pins (one entry per URL) and the checksum files that vouched for them,
 /// each with its place in the mirror; a lock no mirror can satisfy is refused.
-/// `templates`: the catalog whose templates say where a tool's checksum file may be (only
-/// for a lock that is what haul.toml asks).
+/// `catalog`'s templates say where a tool's checksum file may be, for the entries `current`
+/// names (those that are what haul.toml asks).
 fn files_of(
     lock: &lock::Lock,
-    templates: Option<&crate::catalog::Catalog>,
+    catalog: &crate::catalog::Catalog,
+    current: &[&str],
 ) -> Result<Vec<File>, UserError> {
     lock.two_hashes()?;
     let mut files: Vec<File> = Vec::new();
     for tool in &lock.tools {
         // A catalog tool's checksum file is where its template says (it may be on another
         // host than its downloads).
-        let template = templates
-            .and_then(|catalog| tool.tool(catalog).ok())
+        let template = current
+            .contains(&tool.key.as_str())
+            .then(|| tool.tool(catalog).ok())
+            .flatten()
             .and_then(|t| match t.source {
                 crate::request::tool::ToolSource::Template(template) => Some(template),
                 crate::request::tool::ToolSource::GitHub(_) => None,

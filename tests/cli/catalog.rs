@@ -684,7 +684,16 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
         std::fs::read(&sums).ok(),
         Some(sha256_hex(&program_bytes).into_bytes())
     );
-    // A lock that is not what haul.toml asks (it may name any template for a tool) gets no
+    // A lock stale for another tool: this one's entry is still what haul.toml asks.
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[tools]\nvend = \"latest\"\n\"acme/other\" = \"1\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+    )
+    .unwrap();
+    in_dir(&["mirror", &mirror.display().to_string()])
+        .expect_code(0)
+        .stderr_has("does not match haul.toml");
+    // An entry that is not what haul.toml asks (it may name any template for its tool) gets no
     // checksum file from another host.
     std::fs::write(
         dir.join("haul.toml"),
