@@ -24,6 +24,14 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
             .warn(&format!("{} (going on without it)", err.message));
     }
     let records = ctx.store.records()?;
+    // The tools named whole: a version of one of them named too goes with it (`tool
+    // tool@1.0.0`), active or not.
+    let mut whole_named: Vec<String> = Vec::new();
+    for query in args.tools.iter().filter(|q| !q.contains('@')) {
+        if let Ok(Some((record, None))) = options::installed(query, &records, ctx) {
+            whole_named.push(record.name.clone());
+        }
+    }
     let mut removals: Vec<Removal> = Vec::new();
     for query in &args.tools {
         // A damaged record named so is removed as it is (its error says to); a version of it
@@ -36,6 +44,7 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
         }
         let removal = match options::installed(query, &records, ctx)? {
             Some((record, None)) => Removal::Tool(record.name.clone()),
+            Some((record, Some(_))) if whole_named.contains(&record.name) => continue,
             Some((record, Some(version))) => {
                 let Some(key) = record.key_of(&version) else {
                     let stored: Vec<&str> = record

@@ -333,7 +333,8 @@ fn uninstall_one_version_or_all() {
 }
 
 /// One tool named twice is removed once: `uninstall widget widget@1.0.0` removed everything,
-/// then failed saying `widget` is not installed; `widget acme/widget` called the record damaged.
+/// then failed saying `widget` is not installed; `widget acme/widget` called the record damaged;
+/// `widget@2.0.0 widget`, 2.0.0 active, was refused as removing the active version.
 #[test]
 fn uninstall_of_one_tool_named_twice_removes_it_once() {
     let env = TestEnv::new();
@@ -362,6 +363,12 @@ fn uninstall_of_one_tool_named_twice_removes_it_once() {
         run.stderr()
     );
     assert_eq!(stored_versions(&env, "widget"), ["2.0.0"]);
+    // Its active version named beside it (refused alone without `--force`) goes with it.
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    env.run(&["uninstall", "widget@2.0.0", "widget"])
+        .expect_code(0);
+    assert!(env.snapshot().is_empty());
 }
 
 /// On Windows haul runs the program and passes its exit code on: all 32 bits of it, so a code
