@@ -959,14 +959,19 @@ fn refused(store: &Store, path: &Path, entry: &Entry) -> Option<String> {
     })
 }
 
+/// The changes left in the journal that can be read (sound or not).
+fn left(store: &Store) -> impl Iterator<Item = Entry> {
+    journal_files(store).into_iter().filter_map(|path| {
+        let text = std::fs::read_to_string(path).ok()?;
+        serde_json::from_str::<Entry>(&text).ok()
+    })
+}
+
 /// The staging directories the changes left in the journal move versions from (they are
 /// completed or undone later, and need them then).
 pub(super) fn staging_needed(store: &Store) -> Vec<PathBuf> {
-    journal_files(store)
-        .iter()
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            let entry = serde_json::from_str::<Entry>(&text).ok()?;
+    left(store)
+        .filter_map(|entry| {
             let (staged, _) = entry.stage?;
             // By its name: the journal may spell the store's path otherwise (a `HAUL_HOME`
             // reached through a link).
@@ -979,14 +984,8 @@ pub(super) fn staging_needed(store: &Store) -> Vec<PathBuf> {
 /// The sources (`github:OWNER/REPO`, `catalog:NAME`) of the tools whose changes are left in
 /// the journal: a change may install a version no record names yet.
 pub(super) fn pending_sources(store: &Store) -> Vec<String> {
-    journal_files(store)
-        .iter()
-        .filter_map(|path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            let entry = serde_json::from_str::<Entry>(&text).ok()?;
-            let record = entry.record.or(entry.previous)?;
-            Some(record.identity.source)
-        })
+    left(store)
+        .filter_map(|entry| Some(entry.record.or(entry.previous)?.identity.source))
         .collect()
 }
 
