@@ -343,7 +343,7 @@ async fn fetch(http: &Http, dir: &Path, file: &File) -> Result<Option<u64>> {
     if !file.pinned() {
         return fetch_checksum_file(http, dir, &path, there, file).await;
     }
-    if there && file.pinned() {
+    if there {
         let hashes = crate::install::hash_file(&path, Hasher::new(&file.algorithms()))?;
         if file.mismatch(&hashes).is_none() {
             return Ok(None);
