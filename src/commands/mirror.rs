@@ -276,17 +276,9 @@ fn files_of(
 /// a lock naming another host for it would have the mirroring machine fetch, and publish,
 /// what only it can reach.
 fn same_origin(checksum_url: &str, url: &str, asset: &str) -> Result<(), UserError> {
-    let origin = |url: &str| {
-        reqwest::Url::parse(url).ok().map(|u| {
-            (
-                u.scheme().to_owned(),
-                u.host_str().map(str::to_owned),
-                u.port_or_known_default(),
-            )
-        })
-    };
-    match (origin(checksum_url), origin(url)) {
-        (Some(a), Some(b)) if a == b => Ok(()),
+    let parse = |url: &str| reqwest::Url::parse(url).ok();
+    match (parse(checksum_url), parse(url)) {
+        (Some(a), Some(b)) if crate::fetch::same_origin(&a, &b) => Ok(()),
         _ => Err(UserError::new(format!(
             "{}'s checksum file for `{asset}` is not where the file is (`{}`, `{}`)",
             lock::FILE,

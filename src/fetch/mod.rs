@@ -282,9 +282,7 @@ impl Http {
     }
 
     fn same_origin_as_api(&self, url: &Url) -> bool {
-        url.scheme() == self.api.scheme()
-            && url.host_str() == self.api.host_str()
-            && url.port_or_known_default() == self.api.port_or_known_default()
+        same_origin(url, &self.api)
     }
 
     /// GET a small document (API JSON, a checksum file, a version file) as text, capped at
@@ -801,6 +799,14 @@ impl Http {
             mirror_of: hop.mirrored.as_ref().map(|(url, _)| redact::url(url)),
         });
     }
+}
+
+/// Whether `a` and `b` have one origin: scheme, host and port (the scheme's own when none is
+/// written).
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// A small document's text: UTF-8, or UTF-16 when a byte-order mark says so (Windows
