@@ -73,18 +73,8 @@ impl File {
 /// The digest `hex` of `algorithm` the lock pins for `url`; a malformed one is refused as
 /// `sync` refuses it.
 fn pin(algorithm: Algorithm, hex: &str, url: &str) -> Result<Digest, UserError> {
-    Digest::new(algorithm, hex).ok_or_else(|| {
-        UserError::new(format!(
-            "{}'s {algorithm} for `{}` is malformed",
-            lock::FILE,
-            crate::redact::url(url)
-        ))
-        .hint(format!(
-            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
-            lock::FILE
-        ))
-        .exit(ExitCode::Verification)
-    })
+    Digest::new(algorithm, hex)
+        .ok_or_else(|| lock::malformed(&algorithm.to_string(), &crate::redact::url(url)))
 }
 
 pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
@@ -285,10 +275,7 @@ fn same_origin(checksum_url: &str, url: &str, asset: &str) -> Result<(), UserErr
             crate::redact::url(checksum_url),
             crate::redact::url(url)
         ))
-        .hint(format!(
-            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
-            lock::FILE
-        ))
+        .hint(lock::relock_hint())
         .exit(ExitCode::Verification)),
     }
 }

@@ -365,23 +365,12 @@ fn locked_files(
     // Where a SHA-512 verified a file when it was locked, the lock keeps it, and it is
     // checked too (a malformed one fails, as any checksum does).
     let files = locked.platforms.get(&host).map_or(&[][..], Vec::as_slice);
-    let malformed = |what: &str, asset: &str| {
-        UserError::new(format!(
-            "{}'s {what} for `{asset}` is malformed",
-            lock::FILE
-        ))
-        .hint(format!(
-            "{} was changed by hand or damaged; `haul lock --upgrade` locks it again",
-            lock::FILE
-        ))
-        .exit(ExitCode::Verification)
-    };
     for part in &mut parts {
         let file = files.iter().find(|f| f.asset == part.asset.name);
         if let Some(file) = file
             && crate::verify::Digest::new(crate::verify::Algorithm::Sha256, &file.sha256).is_none()
         {
-            return Err(malformed("SHA-256", &part.asset.name));
+            return Err(lock::malformed("SHA-256", &part.asset.name));
         }
         match file
             .and_then(|f| f.sha512.as_deref())
@@ -389,7 +378,7 @@ fn locked_files(
         {
             None => {}
             Some(Some(digest @ ApiDigest::Valid(_))) => part.plan.push(Candidate::Digest(digest)),
-            Some(_) => return Err(malformed("SHA-512", &part.asset.name)),
+            Some(_) => return Err(lock::malformed("SHA-512", &part.asset.name)),
         }
     }
     Ok(crate::resolve::Resolved { release, parts })

@@ -22,6 +22,18 @@ use crate::verify::{Algorithm, Digest};
 /// The file's name (also the source a locked file is verified by).
 pub const FILE: &str = crate::verify::LOCK_FILE;
 
+/// What mends a lock changed by hand or damaged.
+pub fn relock_hint() -> String {
+    format!("{FILE} was changed by hand or damaged; `haul lock --upgrade` locks it again")
+}
+
+/// The error for a hash (`what`) of `file` in the lock that is not one (exit 4).
+pub fn malformed(what: &str, file: &str) -> UserError {
+    UserError::new(format!("{FILE}'s {what} for `{file}` is malformed"))
+        .hint(relock_hint())
+        .exit(ExitCode::Verification)
+}
+
 /// The format this haul writes.
 pub const FORMAT: u32 = 1;
 
