@@ -545,7 +545,7 @@ fn start(now: &Now<'_>, wanted: &Wanted) -> Result<Start> {
         Current::Damaged(damaged) if !wanted.force => return Err(damaged.error.clone().into()),
         Current::Damaged(_) => {
             // Whatever the damaged record left under `tools/NAME/` goes.
-            remove.extend(subdirs(&now.store.tool_dir(now.name)));
+            remove.extend(now.store.entries_of(now.name));
             Record::new(
                 now.name,
                 wanted.identity.clone(),
@@ -683,17 +683,6 @@ fn links_taken(takeovers: &[(String, PathBuf)]) -> Vec<(String, String)> {
             (owner.clone(), file)
         })
         .collect()
-}
-
-fn subdirs(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -121,15 +121,11 @@ impl Held {
     /// What the damaged record of `name` has now, of the links at `paths`.
     fn of(store: &Store, name: &str, paths: impl Iterator<Item = PathBuf>) -> Held {
         let dir = store.tool_dir(name);
-        let versions = std::fs::read_dir(&dir)
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|key| names::problem(key).is_none())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let versions = store
+            .entries_of(name)
+            .into_iter()
+            .filter(|key| names::problem(key).is_none())
+            .collect();
         let mut links: Vec<(PathBuf, PathBuf)> = Vec::new();
         for path in paths {
             if let Some(target) = link::target_in(&path, &dir)

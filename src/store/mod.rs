@@ -208,6 +208,18 @@ impl Store {
         self.tools_dir().join(name)
     }
 
+    /// What is under `tools/NAME/`, by name (the versions stored, whatever a record says).
+    pub fn entries_of(&self, name: &str) -> Vec<String> {
+        std::fs::read_dir(self.tool_dir(name))
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn version_dir(&self, name: &str, key: &str) -> PathBuf {
         self.tool_dir(name).join(key)
     }
