@@ -400,7 +400,11 @@ impl Store {
         }
         };
         match record::parse(text, &self.legacy_bin_dir) {
-            Ok(record) if record.name == name => Ok(record),
+            Ok(mut record) if record.name == name => {
+                record
+                    .settle_guesses(|key, path| self.version_dir(&name, key).join(path).is_file());
+                Ok(record)
+            }
             Ok(record) => Err(damaged(format!(
                 "it describes `{}`, not `{name}`",
                 record.name

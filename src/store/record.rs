@@ -303,6 +303,22 @@ impl Bin {
         let file = self.path.rsplit('/').next().unwrap_or(&self.path);
         exe_stem(file).unwrap_or(file) == name || plain_name(file).as_deref() == Some(name)
     }
+
+    /// Where its file is a platform's build of a program stored beside it under the plain
+    /// name (`sv-musl` beside `sv`), that file (`sv`; `sv.exe` for `sv-musl.exe`): asking for
+    /// the plain name takes it, so a link to this one was asked for by this file's own name.
+    fn plain_beside(&self) -> Option<String> {
+        use crate::platform::file_name::{exe_stem, plain_name};
+        let (dir, file) = self.path.rsplit_once('/').unwrap_or(("", &self.path));
+        let stem = exe_stem(file).unwrap_or(file);
+        let plain = plain_name(file).filter(|plain| plain != stem)?;
+        let ext = &file[stem.len()..];
+        Some(if dir.is_empty() {
+            format!("{plain}{ext}")
+        } else {
+            format!("{dir}/{plain}{ext}")
+        })
+    }
 }
 
 /// One link in a bin dir.
@@ -344,6 +360,39 @@ pub struct Activation {
 }
 
 impl Record {
+    /// Tell apart, where the stored files show it, what a record of an earlier format had read
+    /// back from its links (see [`migrate`]): a link to a platform's build of a program stored
+    /// beside one under the plain name (`--bin sv-musl=s` beside `sv`) was typed, as neither
+    /// asking for `sv` nor a catalog entry's `sv` takes that file; it was taken for the
+    /// entry's, and an upgrade linked `sv`. `stored(version, path)`: whether that version has
+    /// a file at `path`.
+    pub fn settle_guesses(&mut self, stored: impl Fn(&str, &str) -> bool) {
+        let typed = |versions: &BTreeMap<String, Installed>, key: &str| {
+            versions.get(key).is_some_and(|v| {
+                v.bins
+                    .iter()
+                    .filter_map(Bin::plain_beside)
+                    .any(|plain| stored(key, &plain))
+            })
+        };
+        if self.requirement.guessed
+            && self
+                .active
+                .as_deref()
+                .is_some_and(|key| typed(&self.versions, key))
+        {
+            self.requirement.guessed = false;
+        }
+        for activation in &mut self.history {
+            if let Some(requirement) = &mut activation.requirement
+                && requirement.guessed
+                && typed(&self.versions, &activation.version)
+            {
+                requirement.guessed = false;
+            }
+        }
+    }
+
     /// The executables the user asked for with `--bin` (or `bin` in `haul.toml`), as they
     /// typed them, for the active version: an install or upgrade with no `--bin` asks for the
     /// same. Empty: the catalog entry's, or the one named after the tool.

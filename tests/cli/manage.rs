@@ -2396,6 +2396,27 @@ fn a_guessed_bin_is_the_entrys_only_when_each_file_is() {
         .stderr_has("(`rq` asks for what an earlier haul's record says it had: `--bin rg=r`)");
 }
 
+/// Read back from a record of format 2: a typed `--bin sv-musl=s` (a platform's build, stored
+/// beside `sv`) is not the entry's `sv=s`, which takes `sv` itself; it was, and the upgrade
+/// linked `sv` as `s`.
+#[test]
+fn a_guessed_link_to_a_platform_build_beside_the_plain_one_was_typed() {
+    let env = TestEnv::new();
+    std::fs::write(
+        env.config_path(),
+        catalog_entry("st", "acme/sv", "\"sv=s\""),
+    )
+    .unwrap();
+    publish_two(&env.server, "acme/sv", "sv", "sv-musl", "1.0.0");
+    env.run(&["install", "st@1.0.0", "--bin", "sv-musl=s"])
+        .expect_code(0);
+    as_format_2(&env, "st");
+    publish_two(&env.server, "acme/sv", "sv", "sv-musl", "2.0.0");
+    env.run(&["upgrade", "--latest"]).expect_code(0);
+    assert_eq!(env.installed_bytes("s"), Some(program("sv-musl", "2.0.0")));
+    assert_eq!(kept_bins(&env, "st"), serde_json::json!(["sv-musl=s"]));
+}
+
 /// A link of a tool whose record a newer haul wrote is told as that (it was called damaged,
 /// with a hint to uninstall a tool that may be whole); in a project's bin-dir, a damaged
 /// tool's link gets a hint for the project (sync's own hint said haul did not make it), and
