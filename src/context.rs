@@ -70,11 +70,20 @@ impl Context {
 /// Says on stderr that this haul waits for another's change to the store.
 struct LockNotice(Printer);
 
-impl crate::store::Waiting for LockNotice {
+impl crate::store::Notices for LockNotice {
     fn waiting_for_lock(&self, lock: &Path) {
         self.0.info(&format!(
             "waiting for another haul to finish changing the store (`{}` is locked)…",
             lock.display()
+        ));
+    }
+
+    fn not_deleted(&self, left: &crate::store::NotDeleted) {
+        self.0.warn(&format!(
+            "`{}` is gone from the store, but its files could not be deleted from `{}`: {} (`haul doctor --fix` deletes them once they can be)",
+            left.dir.display(),
+            left.aside.display(),
+            left.why
         ));
     }
 }

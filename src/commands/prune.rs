@@ -126,19 +126,23 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
             .iter()
             .map(|key| size_of(&store.version_dir(&record.name, key)))
             .collect();
+        let mut not_deleted = Vec::new();
         let busy = if args.dry_run {
             let runs =
                 |key: &&String| running::claim(&store.version_dir(&record.name, key)).is_none();
             inactive.iter().filter(runs).cloned().collect()
         } else {
             let mut claims = Vec::new();
-            let changed = store.change(&record.name, |now| {
+            let changed = store.change_deleting(&record.name, |now| {
                 Ok(remove_unused(now, &inactive, &mut claims))
             });
             // One tool that cannot be changed (its directory not writable) leaves the others
             // to be pruned; the command fails at the end, saying what was and was not.
             match changed {
-                Ok(busy) => busy,
+                Ok((busy, left)) => {
+                    not_deleted = left;
+                    busy
+                }
                 Err(err) => {
                     pruned.failed.push(NotPruned {
                         what: record.name.clone(),
@@ -150,6 +154,19 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
         };
         for (key, bytes) in inactive.iter().zip(sizes) {
             let version = record.versions[key].version.clone();
+            // Gone from the store, its files still there: not freed.
+            let dir = store.version_dir(&record.name, key);
+            if let Some(left) = not_deleted.iter().find(|l| l.dir == dir) {
+                pruned.failed.push(NotPruned {
+                    what: format!("{} {version}", record.name),
+                    error: format!(
+                        "it is gone from the store, but its files could not be deleted from `{}` (`haul doctor --fix` deletes them once they can be): {}",
+                        left.aside.display(),
+                        left.why
+                    ),
+                });
+                continue;
+            }
             if busy.contains(key) {
                 left_running.push((record.name.clone(), key.clone()));
                 pruned.running.push(RunningVersion {

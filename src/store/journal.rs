@@ -796,6 +796,35 @@ impl Asides {
     }
 }
 
+/// A directory a change removed whose files could not then be deleted from `staging/`.
+#[derive(Debug)]
+pub struct NotDeleted {
+    /// Where it was in the store.
+    pub dir: PathBuf,
+    /// Where it is left, in `staging/`.
+    pub aside: PathBuf,
+    /// Why it could not be deleted.
+    pub why: String,
+}
+
+impl Asides {
+    /// Delete what was moved aside, now that the change is done; what cannot be deleted stays
+    /// in `staging/` (the next change, or `haul doctor --fix`, sweeps it), and is returned.
+    pub(super) fn delete(&mut self) -> Vec<NotDeleted> {
+        std::mem::take(&mut self.0)
+            .into_iter()
+            .filter_map(|(dir, aside)| {
+                let err = std::fs::remove_dir_all(&aside).err()?;
+                (err.kind() != std::io::ErrorKind::NotFound).then(|| NotDeleted {
+                    dir,
+                    aside,
+                    why: err.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
 impl Drop for Asides {
     fn drop(&mut self) {
         for (_, aside) in &self.0 {
@@ -1073,6 +1102,39 @@ mod tests {
             .flatten()
             .collect();
         assert!(staging.is_empty(), "{staging:?}");
+    }
+
+    /// Deleting what a done change moved aside says what could not be deleted (here, the
+    /// aside replaced by a file: root cannot be refused a directory's deletion otherwise), and
+    /// not what is already gone.
+    #[test]
+    fn what_cannot_be_deleted_after_a_change_is_told() {
+        let root = tempfile::tempdir().unwrap();
+        let (store, _) = crate::testing::store_with_record(root.path(), &["1.0.0"], "1.0.0");
+        let dir = |key: &str| store.version_dir("t", key);
+        for key in ["0.8.0", "0.9.0", "1.1.0"] {
+            std::fs::create_dir_all(dir(key).join("bin")).unwrap();
+            std::fs::write(dir(key).join("bin/t"), key).unwrap();
+        }
+        let mut asides = Asides::default();
+        for key in ["0.8.0", "0.9.0", "1.1.0"] {
+            asides.move_aside(&store, &dir(key)).unwrap();
+        }
+        let stuck = asides.0[0].1.clone();
+        std::fs::remove_dir_all(&stuck).unwrap();
+        std::fs::write(&stuck, b"not a directory").unwrap();
+        std::fs::remove_dir_all(&asides.0[1].1).unwrap();
+        let left = asides.delete();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!((&left[0].dir, &left[0].aside), (&dir("0.8.0"), &stuck));
+        assert!(!left[0].why.is_empty());
+        assert!(stuck.exists());
+        let staging: Vec<_> = std::fs::read_dir(store.staging_root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(staging, [stuck]);
     }
 
     /// What a version's directory holding a running program becomes on Windows: its files

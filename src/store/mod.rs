@@ -35,7 +35,7 @@ use check::installed_as;
 pub use check::{
     ExeState, Problem, dir_gone, executable_at, install_command, modified, reinstall_hint, spelled,
 };
-pub use journal::{Change, Pending};
+pub use journal::{Change, NotDeleted, Pending};
 pub use record::{Bin, Link, Record};
 pub use staging::Staging;
 
@@ -50,18 +50,30 @@ pub struct Store {
     notice: Notice,
 }
 
-/// Told when another haul holds the store's lock and this one waits for it.
-pub trait Waiting: Send + Sync {
+/// Told what the user should know of the store that a command's result does not say.
+pub trait Notices: Send + Sync {
+    /// Another haul holds the store's lock, and this one waits for it.
     fn waiting_for_lock(&self, lock: &Path);
+    /// A change is done, but what it removed could not be deleted from `staging/`.
+    fn not_deleted(&self, left: &NotDeleted);
+}
+
+/// What [`Store::tidy`] could not do.
+pub struct Tidied {
+    /// The changes left half-done that could not be completed or undone (tool, why).
+    pub unfinished: Vec<(String, String)>,
+    /// The leftovers in `staging/` that could not be removed (where, why).
+    pub not_removed: Vec<(PathBuf, String)>,
 }
 
 /// Nobody listening.
-impl Waiting for () {
+impl Notices for () {
     fn waiting_for_lock(&self, _lock: &Path) {}
+    fn not_deleted(&self, _left: &NotDeleted) {}
 }
 
 #[derive(Clone)]
-struct Notice(std::sync::Arc<dyn Waiting>);
+struct Notice(std::sync::Arc<dyn Notices>);
 
 impl std::fmt::Debug for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -185,7 +197,7 @@ impl Store {
     }
 
     /// The same store, telling `notice` when it waits for another haul's lock.
-    pub fn with_notice(self, notice: std::sync::Arc<dyn Waiting>) -> Store {
+    pub fn with_notice(self, notice: std::sync::Arc<dyn Notices>) -> Store {
         Store {
             notice: Notice(notice),
             ..self
@@ -306,17 +318,20 @@ impl Store {
     }
 
     /// Under the lock: complete (or undo) the changes a killed haul left and remove what
-    /// interrupted runs left; the changes that could not be completed, with why. [`Store::lock`]
-    /// does it the first time.
-    pub fn tidy(&self, _lock: &Lock) -> Vec<(String, String)> {
+    /// interrupted runs left; the changes that could not be completed, with why, and the
+    /// leftovers that could not be removed, with why. [`Store::lock`] does it the first time.
+    pub fn tidy(&self, _lock: &Lock) -> Tidied {
         if let Ok(mut swept) = SWEPT.lock() {
             swept.insert(self.home.clone());
         }
-        let failed = self.recover();
-        staging::sweep(&self.staging_root(), &journal::staging_needed(self));
+        let unfinished = self.recover();
+        let not_removed = staging::sweep(&self.staging_root(), &journal::staging_needed(self));
         sweep_temp_files(&self.records_dir());
         sweep_temp_files(&self.journal_dir());
-        failed
+        Tidied {
+            unfinished,
+            not_removed,
+        }
     }
 
     /// The store lock, with the store as other hauls left it: what a killed haul left is
@@ -488,6 +503,20 @@ impl Store {
         name: &str,
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
+        let (out, left) = self.plan_and_make(name, plan, true)?;
+        for left in &left {
+            self.notice.0.not_deleted(left);
+        }
+        Ok(out)
+    }
+
+    /// [`Store::change`], returning with what it returns the directories it removed whose
+    /// files could not then be deleted (`haul prune` counts them as not freed).
+    pub fn change_deleting<T>(
+        &self,
+        name: &str,
+        plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
+    ) -> Result<(T, Vec<NotDeleted>)> {
         self.plan_and_make(name, plan, true)
     }
 
@@ -499,7 +528,7 @@ impl Store {
         name: &str,
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
     ) -> Result<T> {
-        self.plan_and_make(name, plan, false)
+        Ok(self.plan_and_make(name, plan, false)?.0)
     }
 
     /// Plan a change as [`Store::change`] would, making nothing and without the lock: what it
@@ -521,7 +550,7 @@ impl Store {
         name: &str,
         plan: impl FnOnce(&Now<'_>) -> Result<(Change, T)>,
         make: bool,
-    ) -> Result<T> {
+    ) -> Result<(T, Vec<NotDeleted>)> {
         let _lock = self.lock()?;
         // Dropped before the lock (locals drop last to first), after the journal is gone:
         // what the change removed is deleted while no other haul's sweep could take it for a
@@ -541,7 +570,7 @@ impl Store {
         let now = Now::of(self, name, &records)?;
         let (change, out) = plan(&now)?;
         if change.leave {
-            return Ok(out);
+            return Ok((out, Vec::new()));
         }
         // A tool whose links this change takes over must not have a change of its own left
         // half-done: completing that one later would give its record the links back.
@@ -551,7 +580,7 @@ impl Store {
             }
         }
         if !make {
-            return Ok(out);
+            return Ok((out, Vec::new()));
         }
         let previous = now.record().cloned();
         let damaged = matches!(now.current, Current::Damaged(_));
@@ -564,7 +593,8 @@ impl Store {
             &records.ok,
             &mut asides,
         )?;
-        Ok(out)
+        let left = asides.delete();
+        Ok((out, left))
     }
 
     /// Complete every change a crash left half-done. Returns the names that could not be

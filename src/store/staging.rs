@@ -83,10 +83,24 @@ impl Drop for Staging {
 /// Remove what interrupted runs left in `root` (call with the store locked): staging
 /// directories whose lock is free, and what changes put aside, by the names haul gives them.
 /// Anything else is left: `HAUL_HOME` may name a directory that held other files first.
-pub(super) fn sweep(root: &Path, needed: &[PathBuf]) {
-    for path in leftovers(root, needed) {
-        let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
-    }
+/// Returns what could not be removed, with why.
+pub(super) fn sweep(root: &Path, needed: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    leftovers(root, needed)
+        .into_iter()
+        .filter_map(|path| {
+            let removed = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            match removed {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    Some((path, err.to_string()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// What [`sweep`] removes: the leftovers of interrupted runs in `root` (a staging directory

@@ -28,11 +28,17 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     let pending = store.pending();
     // A tool whose change stays half-done cannot be changed (or repaired) until it is done.
     let mut unfinished = Vec::new();
-    for (name, why) in store.tidy(&lock) {
+    let tidied = store.tidy(&lock);
+    for (name, why) in tidied.unfinished {
         fixed.left.push(format!(
             "the change to `{name}` was not completed or undone: {why}"
         ));
         unfinished.push(name);
+    }
+    for (path, why) in &tidied.not_removed {
+        fixed
+            .left
+            .push(format!("`{}` could not be removed: {why}", path.display()));
     }
     let still = store.pending();
     for was in pending
