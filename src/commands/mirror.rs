@@ -498,9 +498,16 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
             "`{url}` has a query or a fragment, which a mirror directory cannot hold"
         )));
     }
+    // An IPv6 address's `:` cannot be in a directory's name on every system: `[--1]` for
+    // `[::1]` (brackets are in no host name).
     let host = parsed
         .host_str()
         .ok_or_else(|| UserError::new(format!("`{url}` names no host")))?;
+    let host = if host.starts_with('[') {
+        host.replace(':', "-")
+    } else {
+        host.to_owned()
+    };
     // The URL is haul.lock's, whoever changed it last: not a release's authors to tell.
     let from_lock = |err: UserError| {
         err.hint(format!(
@@ -511,7 +518,7 @@ fn place(url: &str) -> Result<PathBuf, UserError> {
     };
     let mut path = PathBuf::from(match parsed.port() {
         Some(port) => format!("{host}_{port}"),
-        None => host.to_owned(),
+        None => host,
     });
     names::segment(NameKind::Asset, &path.to_string_lossy()).map_err(from_lock)?;
     for segment in parsed.path_segments().into_iter().flatten() {
@@ -542,6 +549,10 @@ mod tests {
         assert_eq!(
             place("http://127.0.0.1:8080/dl/a%20b.zip").unwrap(),
             Path::new("127.0.0.1_8080/dl/a b.zip")
+        );
+        assert_eq!(
+            place("http://[::1]:8080/dl/a.zip").unwrap(),
+            Path::new("[--1]_8080/dl/a.zip")
         );
         // A URL's own `..` is resolved by the URL; an encoded `/` cannot make a directory.
         assert_eq!(
