@@ -23,7 +23,10 @@ impl Context {
     pub fn new(settings: Settings, printer: Printer) -> Context {
         let store = Store::new(settings.paths.home.clone(), settings.paths.bin_dir.clone())
             .with_legacy_bin_dir(settings.paths.legacy_bin_dir.clone())
-            .with_notice(Arc::new(LockNotice(printer.clone())));
+            .with_notice(Arc::new(StoreNotice {
+                printer: printer.clone(),
+                told: std::sync::Mutex::default(),
+            }));
         Context {
             settings,
             printer,
@@ -67,19 +70,37 @@ impl Context {
     }
 }
 
-/// Says on stderr that this haul waits for another's change to the store.
-struct LockNotice(Printer);
+/// Says on stderr what the store tells: that this haul waits for another's change to it, and
+/// what a change or a recovery could not do.
+struct StoreNotice {
+    printer: Printer,
+    /// The tools whose change left half-done was said to stay so (once each).
+    told: std::sync::Mutex<Vec<String>>,
+}
 
-impl crate::store::Notices for LockNotice {
+impl crate::store::Notices for StoreNotice {
     fn waiting_for_lock(&self, lock: &Path) {
-        self.0.info(&format!(
+        self.printer.info(&format!(
             "waiting for another haul to finish changing the store (`{}` is locked)…",
             lock.display()
         ));
     }
 
+    fn not_completed(&self, name: &str, why: &str) {
+        let Ok(mut told) = self.told.lock() else {
+            return;
+        };
+        if told.iter().any(|t| t == name) {
+            return;
+        }
+        told.push(name.to_owned());
+        self.printer.warn(&format!(
+            "a change to `{name}` was left half-done and cannot be completed or undone now: {why} (what haul shows of `{name}` may not be so; `haul doctor` says more)"
+        ));
+    }
+
     fn not_deleted(&self, left: &crate::store::NotDeleted) {
-        self.0.warn(&format!(
+        self.printer.warn(&format!(
             "`{}` is gone from the store, but its files could not be deleted from `{}`: {} (`haul doctor --fix` deletes them once they can be)",
             left.dir.display(),
             left.aside.display(),

@@ -54,6 +54,8 @@ pub struct Store {
 pub trait Notices: Send + Sync {
     /// Another haul holds the store's lock, and this one waits for it.
     fn waiting_for_lock(&self, lock: &Path);
+    /// A change a stopped haul left half-done cannot be completed or undone now, and why.
+    fn not_completed(&self, name: &str, why: &str);
     /// A change is done, but what it removed could not be deleted from `staging/`.
     fn not_deleted(&self, left: &NotDeleted);
 }
@@ -69,6 +71,7 @@ pub struct Tidied {
 /// Nobody listening.
 impl Notices for () {
     fn waiting_for_lock(&self, _lock: &Path) {}
+    fn not_completed(&self, _name: &str, _why: &str) {}
     fn not_deleted(&self, _left: &NotDeleted) {}
 }
 
@@ -369,7 +372,9 @@ impl Store {
         if journal::any(self)
             && let Ok(_lock) = self.lock()
         {
-            let _ = self.recover();
+            for (name, why) in self.recover() {
+                self.notice.0.not_completed(&name, &why);
+            }
         }
     }
 

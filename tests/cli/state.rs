@@ -1513,6 +1513,43 @@ fn doctor_fix_goes_on_past_a_repair_that_fails() {
     assert!(env.installed_bytes("alpha").is_none());
 }
 
+/// A change left half-done that cannot be completed now is said by the commands that read
+/// the store, once each, with why: `list` showed the store as if nothing was under way.
+#[cfg(unix)]
+#[test]
+fn a_change_that_cannot_be_completed_is_said_by_readers() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    paused_at(&env, "journal-written", &["install", "acme/widget@2.0.0"]).kill();
+    // Not completed now: a directory is where the record's new copy goes.
+    let blocker = env.home().join("records/widget.json");
+    std::fs::remove_file(&blocker).unwrap();
+    std::fs::create_dir_all(blocker.join("x")).unwrap();
+    for command in [&["list"][..], &["which", "widget"]] {
+        let run = env.run(command);
+        let stderr = run.stderr();
+        assert_eq!(
+            stderr
+                .matches(
+                    "a change to `widget` was left half-done and cannot be completed or undone now:"
+                )
+                .count(),
+            1,
+            "{command:?}: {stderr}"
+        );
+        assert!(stderr.contains("`haul doctor` says more"), "{stderr}");
+    }
+    std::fs::remove_dir_all(&blocker).unwrap();
+    let run = env.run(&["list"]);
+    assert!(!run.stderr().contains("half-done"), "{}", run.stderr());
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "2.0.0"))
+    );
+}
+
 /// `prune` keeps the download of a first install left half-done that cannot be completed yet:
 /// no record names its version, and it went (a later completion then had nothing cached).
 #[cfg(unix)]
