@@ -44,7 +44,6 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
         }
         let removal = match options::installed(query, &records, ctx)? {
             Some((record, None)) => Removal::Tool(record.name.clone()),
-            Some((record, Some(_))) if whole_named.contains(&record.name) => continue,
             Some((record, Some(version))) => {
                 let Some(key) = record.key_of(&version) else {
                     let stored: Vec<&str> = record
@@ -59,6 +58,11 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                     .caused_by(format!("stored: {}", stored.join(", ")))
                     .into());
                 };
+                // A version stored of a tool named whole goes with it; one not stored is a
+                // typo, which removes nothing.
+                if whole_named.contains(&record.name) {
+                    continue;
+                }
                 let active = record.active.as_deref() == Some(key);
                 if active && record.versions.len() == 1 {
                     Removal::Tool(record.name.clone())

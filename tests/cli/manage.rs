@@ -366,6 +366,17 @@ fn uninstall_of_one_tool_named_twice_removes_it_once() {
     // Its active version named beside it (refused alone without `--force`) goes with it.
     env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
     env.run(&["install", "acme/widget@2.0.0"]).expect_code(0);
+    // A version not stored beside it is a typo, which removes nothing.
+    let before = env.snapshot();
+    for typo in [
+        &["widget", "widget@9.9.9"][..],
+        &["widget@latest", "widget"],
+    ] {
+        env.run(&[&["uninstall"][..], typo].concat())
+            .expect_code(1)
+            .stderr_has("is not stored");
+        assert_eq!(env.snapshot(), before, "{typo:?}");
+    }
     env.run(&["uninstall", "widget@2.0.0", "widget"])
         .expect_code(0);
     assert!(env.snapshot().is_empty());
