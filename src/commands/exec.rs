@@ -136,19 +136,11 @@ fn executable_named(record: &Record, key: &str, name: &str) -> Option<String> {
     if name.eq_ignore_ascii_case(&record.name) {
         return None;
     }
-    let stems: Vec<&str> = record
+    record
         .versions
         .get(key)?
-        .bins
-        .iter()
-        .map(crate::store::Bin::link_stem)
-        .collect();
-    let typed = name.strip_suffix(".exe").unwrap_or(name);
-    stems
-        .iter()
-        .find(|s| **s == typed)
-        .or_else(|| stems.iter().find(|s| s.eq_ignore_ascii_case(typed)))
-        .map(|s| (*s).to_owned())
+        .bin_named(name)
+        .map(|b| b.link_stem().to_owned())
 }
 
 /// What decides the executables a tool has, and so how to add one: an install (`--bin`), or

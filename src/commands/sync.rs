@@ -245,16 +245,52 @@ pub fn locked_entry(
     let Some(lock) = project.lock.as_ref() else {
         return Ok(None);
     };
-    // By its key or name, else by a link its `bin` makes (`widget=wg`: `wg`), else by one its
-    // catalog entry makes (`mm = "1"`, whose entry links `alpha` and `beta`).
-    let link = query.strip_suffix(".exe").unwrap_or(query);
-    let makes = |bins: &[crate::names::WantedBin]| bins.iter().any(|w| w.link_name() == link);
-    let named = lock
-        .tools
+    let catalog = ctx.catalog()?;
+    // Spelled as in the lock, else in any case (`KUBENS` is `kubens`).
+    let Some(locked) = locked_named(ctx, &project, &lock.tools, &catalog, query, false)
+        .or_else(|| locked_named(ctx, &project, &lock.tools, &catalog, query, true))
+    else {
+        return Ok(None);
+    };
+    // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
+    let expected = crate::commands::lock::expected_of(&catalog);
+    if let Some(difference) = locked.difference(project.manifest.wanted(), &expected) {
+        return Err(lock::not_current(&[difference]).into());
+    }
+    let wanted = locked.wanted_bins(&catalog);
+    Ok(Some((project, locked, wanted)))
+}
+
+/// The entry of `tools` that `query` names: by its key or name, else by a link its `bin`
+/// makes (`widget=wg`: `wg`), else by one its catalog entry makes (`mm = "1"`, whose entry
+/// links `alpha` and `beta`); with `any_case`, each in any case.
+fn locked_named(
+    ctx: &Context,
+    project: &Project,
+    tools: &[LockedTool],
+    catalog: &crate::catalog::Catalog,
+    query: &str,
+    any_case: bool,
+) -> Option<LockedTool> {
+    let same = |a: &str, b: &str| {
+        if any_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    let stem = |name: &'_ str| -> String {
+        crate::platform::file_name::exe_stem(name)
+            .unwrap_or(name)
+            .to_owned()
+    };
+    let link = stem(query);
+    let makes = |bins: &[crate::names::WantedBin]| bins.iter().any(|w| same(w.link_name(), &link));
+    let named = tools
         .iter()
-        .find(|t| t.key == query || t.name == query)
+        .find(|t| same(&t.key, query) || same(&t.name, query))
         .or_else(|| {
-            lock.tools.iter().find(|t| {
+            tools.iter().find(|t| {
                 let bins: Vec<_> = t
                     .bin
                     .iter()
@@ -264,7 +300,6 @@ pub fn locked_entry(
             })
         })
         .cloned();
-    let catalog = ctx.catalog()?;
     // A link the catalog entry makes is the project's where its copy has it, or where none is
     // linked here yet (not synced): a link the entry gained since names the user's own tool.
     let bin_dir = project.bin_dir().ok().flatten();
@@ -277,28 +312,15 @@ pub fn locked_entry(
             .iter()
             .filter(|l| l.version.is_some() && bin_dir.as_deref().is_some_and(|d| l.is_in(d)))
             .collect();
-        here.is_empty()
-            || here
-                .iter()
-                .any(|l| l.bin.strip_suffix(".exe").unwrap_or(&l.bin) == link)
+        here.is_empty() || here.iter().any(|l| same(&stem(&l.bin), &link))
     };
-    let locked = named.or_else(|| {
-        lock.tools
+    named.or_else(|| {
+        tools
             .iter()
             .filter(|t| t.bin.is_empty())
-            .find(|t| t.tool(&catalog).is_ok_and(|tool| makes(&tool.bins)) && linked_here(t))
+            .find(|t| t.tool(catalog).is_ok_and(|tool| makes(&tool.bins)) && linked_here(t))
             .cloned()
-    });
-    let Some(locked) = locked else {
-        return Ok(None);
-    };
-    // The entry must still be what haul.toml asks for, as `sync --frozen` checks.
-    let expected = crate::commands::lock::expected_of(&catalog);
-    if let Some(difference) = locked.difference(project.manifest.wanted(), &expected) {
-        return Err(lock::not_current(&[difference]).into());
-    }
-    let wanted = locked.wanted_bins(&catalog);
-    Ok(Some((project, locked, wanted)))
+    })
 }
 
 /// Store the locked version of `locked`, from `project`'s lock (not made active), from the

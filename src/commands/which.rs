@@ -41,7 +41,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         };
         record.clone()
     };
-    let wanted = args.tool.strip_suffix(".exe").unwrap_or(&args.tool);
+    let wanted = crate::platform::file_name::exe_stem(&args.tool).unwrap_or(&args.tool);
     let chosen = link_named(&record, wanted, &ctx.settings.paths.bin_dir)?;
     let Some(chosen) = chosen else {
         return Err(
@@ -163,11 +163,12 @@ fn which_locked(
         .into());
     };
     let version = &record.versions[&key];
-    let wanted = query.strip_suffix(".exe").unwrap_or(query);
+    let wanted = crate::platform::file_name::exe_stem(query).unwrap_or(query);
     // The tool's name or key stands for the first executable the entry asks for (a copy
     // stored with the same ones in another order has another first), else the copy's first;
-    // a link's name for that one alone, never another.
-    let by_link = wanted != locked.name && query != locked.key;
+    // a link's name for that one alone, never another. Names are in any case.
+    let by_link =
+        !wanted.eq_ignore_ascii_case(&locked.name) && !query.eq_ignore_ascii_case(&locked.key);
     let first = || {
         asked
             .first()
@@ -175,9 +176,7 @@ fn which_locked(
             .or_else(|| version.bins.first())
     };
     let bin = version
-        .bins
-        .iter()
-        .find(|b| b.link_stem() == wanted)
+        .bin_named(wanted)
         .or_else(|| first().filter(|_| !by_link))
         .ok_or_else(|| {
             UserError::new(format!(

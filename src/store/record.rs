@@ -152,6 +152,20 @@ impl Installed {
         }
     }
 
+    /// Its executable a name names (`kubens`, `kubens.exe`): linked under that name, else
+    /// under that name in another case (`KUBENS`).
+    pub fn bin_named(&self, name: &str) -> Option<&Bin> {
+        let typed = crate::platform::file_name::exe_stem(name).unwrap_or(name);
+        self.bins
+            .iter()
+            .find(|b| b.link_stem() == typed)
+            .or_else(|| {
+                self.bins
+                    .iter()
+                    .find(|b| b.link_stem().eq_ignore_ascii_case(typed))
+            })
+    }
+
     /// Whether `other` is the same release's same files for the same platform (by asset and
     /// SHA-256), whatever executables each was given.
     pub fn same_files(&self, other: &Installed) -> bool {

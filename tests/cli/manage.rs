@@ -2639,4 +2639,30 @@ fn an_executables_name_in_any_case_is_that_executable() {
     }
     let ran = env.run(&["exec", "kubectx"]);
     assert_eq!(ran.expect_code(0).stdout().trim(), "kubectx 1.0.0");
+    // `.exe` in any case; `which KUBENS.EXE` printed kubectx's link.
+    for name in ["KUBENS.EXE", "Kubens.Exe"] {
+        let which = env.run(&["which", name]);
+        assert_eq!(which.expect_code(0).stdout().trim(), kubens, "{name}");
+    }
+    // Inside a project with its own bin-dir, the same: `which KUBENS` said not installed.
+    let dir = crate::support::project(
+        &env,
+        "p",
+        "\"acme/kx\" = { version = \"1\", bin = [\"kubectx\", \"kubens\"] }",
+    );
+    let in_project =
+        |args: &[&str]| crate::support::Run::of(env.command().current_dir(&dir).args(args));
+    in_project(&["sync"]).expect_code(0);
+    let kubens_here = dir.join(".haul/bin/kubens").display().to_string();
+    let kubectx_here = dir.join(".haul/bin/kubectx").display().to_string();
+    for name in ["kubens", "KUBENS", "Kubens.EXE"] {
+        let which = in_project(&["which", name]);
+        assert_eq!(which.expect_code(0).stdout().trim(), kubens_here, "{name}");
+        let ran = in_project(&["exec", name]);
+        assert_eq!(ran.expect_code(0).stdout().trim(), "kubens 1.0.0", "{name}");
+    }
+    for name in ["KUBECTX", "acme/kx", "ACME/KX"] {
+        let which = in_project(&["which", name]);
+        assert_eq!(which.expect_code(0).stdout().trim(), kubectx_here, "{name}");
+    }
 }
