@@ -280,7 +280,10 @@ fn program(
                 if asked.is_empty() {
                     asked = given();
                 }
-                let (tool, _) = crate::store::spelled(record);
+                let (tool, _) = ctx.catalog().map_or_else(
+                    |_| crate::store::spelled(record),
+                    |catalog| options::spelled(record, &catalog),
+                );
                 // The version run, as the tool asks for it when it is the active one (a pin
                 // stays a pin, `latest` stays `latest`).
                 let at = if record.active.as_deref() == Some(key) {

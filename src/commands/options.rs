@@ -229,3 +229,22 @@ pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex_lite::Regex>>
         })
         .transpose()
 }
+
+/// How a hint spells `record`'s tool ([`crate::store::spelled`]), by its repository where the
+/// name it would give is a catalog entry's for another tool (`tk` of `lab/tk`, where the
+/// catalog's `tk` is Tanka): that name installs the catalog's.
+pub fn spelled(record: &Record, catalog: &Catalog) -> (String, String) {
+    let (tool, flags) = crate::store::spelled(record);
+    let source = &record.identity.source;
+    let another = catalog.find(&tool).is_some_and(|entry| {
+        let of_entry = entry.repo.as_ref().map_or_else(
+            || format!("catalog:{}", entry.name),
+            |repo| format!("github:{repo}"),
+        );
+        !of_entry.eq_ignore_ascii_case(source)
+    });
+    match source.strip_prefix("github:") {
+        Some(repo) if another && !tool.contains('/') => (repo.to_owned(), flags),
+        _ => (tool, flags),
+    }
+}

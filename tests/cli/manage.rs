@@ -1201,6 +1201,18 @@ fn the_exec_bin_hint_keeps_the_version() {
     env.run(&["exec", "alpha", "--bin", "beta"])
         .expect_code(2)
         .stderr_has("`haul install acme/kit@1.0.0 --bin alpha --bin beta`");
+    // A tool named like a catalog entry of another tool is spelled by its repository: its
+    // name installs the catalog's (`tk` of acme/tk, where the catalog's `tk` is another).
+    std::fs::write(env.config_path(), catalog_entry("tk", "acme/tanka", "")).unwrap();
+    publish_two(&env.server, "acme/tk", "tk", "tk2", "1.0.0");
+    env.run(&["install", "acme/tk@1.0.0"]).expect_code(0);
+    env.run(&["exec", "tk", "--bin", "tk2"])
+        .expect_code(2)
+        .stderr_has("`haul install acme/tk@1.0.0 --bin tk --bin tk2`");
+    env.run(&["install", "acme/tk@1.0.0", "--bin", "tk", "--bin", "tk2"])
+        .expect_code(0);
+    let ran = env.run(&["exec", "tk", "--bin", "tk2"]);
+    assert_eq!(ran.expect_code(0).stdout().trim(), "tk2 1.0.0");
 }
 
 /// A catalog tool installed with no `--bin` asks for what its entry names now: an entry that
