@@ -92,10 +92,16 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
     let catalog = ctx.catalog()?;
     let expected = crate::commands::lock::expected_of(&catalog);
     let wanted = project.manifest.wanted();
+    // The requirement's text aside: `1.0.0` edited to `>=1.0.0` still allows what is locked.
     let current: Vec<&str> = lock
         .tools
         .iter()
-        .filter(|tool| tool.difference(wanted, &expected).is_none())
+        .filter(|tool| {
+            wanted
+                .iter()
+                .find(|w| w.key == tool.key)
+                .is_some_and(|want| tool.still_allowed_by(want, expected(want).as_ref()))
+        })
         .map(|tool| tool.key.as_str())
         .collect();
     let files = files_of(lock, &catalog, &current)?;

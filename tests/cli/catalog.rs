@@ -693,11 +693,20 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
     in_dir(&["mirror", &mirror.display().to_string()])
         .expect_code(0)
         .stderr_has("does not match haul.toml");
+    // The entry's own requirement edited, still allowing what is locked: the same.
+    std::fs::write(
+        dir.join("haul.toml"),
+        format!("[tools]\nvend = \"1.0.0\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+    )
+    .unwrap();
+    in_dir(&["mirror", &mirror.display().to_string()])
+        .expect_code(0)
+        .stderr_has("does not match haul.toml");
     // An entry that is not what haul.toml asks (it may name any template for its tool) gets no
     // checksum file from another host.
     std::fs::write(
         dir.join("haul.toml"),
-        format!("[tools]\nvend = \"1.0.0\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+        format!("[tools]\nvend = \"2\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
     )
     .unwrap();
     in_dir(&["mirror", &mirror.display().to_string()])
