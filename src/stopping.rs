@@ -31,7 +31,20 @@ pub fn check() -> Result<(), Stopped> {
 /// taken). A lock that is free is taken even once haul was told to stop (a change that has
 /// started runs to its end). It looks every 50 ms, as a blocking lock could not be given up.
 pub fn lock(file: &std::fs::File, waiting: impl FnOnce()) -> std::io::Result<bool> {
-    match file.try_lock() {
+    lock_with(file, waiting, std::fs::File::try_lock)
+}
+
+/// [`lock`], shared: other processes may hold it shared too, none exclusively.
+pub fn lock_shared(file: &std::fs::File, waiting: impl FnOnce()) -> std::io::Result<bool> {
+    lock_with(file, waiting, std::fs::File::try_lock_shared)
+}
+
+fn lock_with(
+    file: &std::fs::File,
+    waiting: impl FnOnce(),
+    try_lock: impl Fn(&std::fs::File) -> Result<(), std::fs::TryLockError>,
+) -> std::io::Result<bool> {
+    match try_lock(file) {
         Ok(()) => return Ok(true),
         Err(std::fs::TryLockError::WouldBlock) => waiting(),
         Err(std::fs::TryLockError::Error(err)) => return Err(err),
@@ -40,7 +53,7 @@ pub fn lock(file: &std::fs::File, waiting: impl FnOnce()) -> std::io::Result<boo
         if requested() {
             return Ok(false);
         }
-        match file.try_lock() {
+        match try_lock(file) {
             Ok(()) => return Ok(true),
             Err(std::fs::TryLockError::WouldBlock) => {
                 std::thread::sleep(std::time::Duration::from_millis(50));

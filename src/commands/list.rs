@@ -66,6 +66,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     let mut inactive = 0;
     // Records that cannot be read: the rest is listed, and the exit code says it is not all.
     let mut unreadable = 0;
+    // The store as of one moment: never a change another haul is making, half-made.
+    let reading = ctx.store.reading()?;
     for read in ctx.store.each_record()? {
         let record = match read {
             Ok(record) => record,
@@ -107,6 +109,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             }
         }
     }
+    // Read: other hauls may change the store while this one prints (into a pager, say).
+    drop(reading);
     let code = if unreadable > 0 {
         ExitCode::Failure
     } else {

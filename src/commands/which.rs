@@ -12,6 +12,8 @@ use crate::error::{ExitCode, UserError};
 use crate::store::{Bin, ExeState, link};
 
 pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
+    // The store as of one moment: never a change another haul is making, half-made.
+    let _reading = ctx.store.reading()?;
     // Inside a project, the version haul.lock pins.
     if let Some((project, locked, asked)) = crate::commands::sync::locked_entry(ctx, &args.tool)? {
         return which_locked(ctx, &args.tool, &project, &locked, &asked);

@@ -139,6 +139,21 @@ pub struct Records {
 /// Whether this process has said it waits for another haul's lock (it says so once).
 static WAITED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Whether this process holds a store still to read it (see [`Store::reading`]): it must not
+/// then wait for the store's lock, which its own reading keeps from being taken.
+static READING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A store held still while a command reads it (see [`Store::reading`]); let go when dropped.
+pub struct Reading {
+    _file: Option<std::fs::File>,
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        READING.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// The stores whose leftovers this process has looked for (once each).
 static SWEPT: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
 
@@ -340,6 +355,13 @@ impl Store {
     /// The store lock, with the store as other hauls left it: what a killed haul left is
     /// still there, for `haul doctor --fix` to see and say before it tidies it.
     pub fn lock_as_left(&self) -> Result<Lock> {
+        // Its own reading keeps the lock from being taken: waiting would never end.
+        if READING.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(UserError::new(
+                "the store is held still for reading, and cannot be changed now",
+            )
+            .into());
+        }
         let path = self.home.join("store.lock");
         // Another haul in the middle of a change holds it: say so once, then wait.
         let mine = Mine::new();
@@ -366,9 +388,36 @@ impl Store {
         Staging::create(&self.staging_root(), name)
     }
 
+    /// Hold the store still while a command reads it, so that what it reads (records, links,
+    /// executables) is all of one moment, never a change half-made: other readers read too,
+    /// a change waits until this is dropped, and this waits (saying so) for a change under
+    /// way. Changes left half-done are completed first. A store never changed has nothing to
+    /// hold.
+    pub fn reading(&self) -> Result<Reading> {
+        self.settle();
+        let path = self.home.join("store.lock");
+        let file = std::fs::File::open(&path).ok();
+        if let Some(file) = &file {
+            let held = crate::stopping::lock_shared(file, || self.notice.0.waiting_for_lock(&path))
+                .with_context(|| format!("locking `{}`", path.display()))?;
+            if !held {
+                return Err(UserError::new(
+                    "stopped while waiting for another haul to finish changing the store",
+                )
+                .into());
+            }
+        }
+        READING.store(true, std::sync::atomic::Ordering::SeqCst);
+        Ok(Reading { _file: file })
+    }
+
     /// Before reading: when a change was left half-done (a crashed process), complete it under
-    /// the lock, so that no command sees the store between two steps of a change.
+    /// the lock, so that no command sees the store between two steps of a change. Held still
+    /// for reading ([`Store::reading`]), no change is under way, and what is left stays.
     fn settle(&self) {
+        if READING.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         if journal::any(self)
             && let Ok(_lock) = self.lock()
         {
@@ -606,11 +655,6 @@ impl Store {
     /// completed, with why.
     pub fn recover(&self) -> Vec<(String, String)> {
         journal::recover(self)
-    }
-
-    /// Whether there is a `staging/` at all (a store never changed has none).
-    pub fn has_staging(&self) -> bool {
-        self.staging_root().is_dir()
     }
 
     /// What interrupted runs left in `staging/` (for `haul doctor`): the next change removes

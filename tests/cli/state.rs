@@ -582,6 +582,53 @@ fn a_second_haul_waits_for_a_change_under_way() {
     );
 }
 
+/// Commands that read the store wait while another haul holds it to change it, also before
+/// that haul has written its journal: they read the store as of one moment, never a change
+/// half-made (`doctor` called another haul's change under way one a stopped haul left, and a
+/// link it had not made yet one pointing elsewhere). Readers do not wait for each other.
+#[cfg(unix)]
+#[test]
+fn readers_wait_for_a_change_and_not_for_each_other() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let lock = || std::fs::File::open(env.home().join("store.lock")).unwrap();
+    let spawn = |args: &[&str]| {
+        env.command()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let says = [
+        (&["list"][..], "widget"),
+        (&["which", "widget"], "widget"),
+        (&["doctor"], "1 installed"),
+    ];
+    for (args, said) in says {
+        // Another haul holds the store to change it.
+        let held = lock();
+        held.lock().unwrap();
+        let mut reader = spawn(args);
+        let mut stderr = std::io::BufReader::new(reader.stderr.take().unwrap());
+        crate::support::read_until(&mut stderr, "waiting for another haul");
+        assert!(reader.try_wait().unwrap().is_none(), "{args:?}");
+        drop(held);
+        let out = reader.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(said), "{args:?}: {stdout}");
+        // Another haul reads it: no wait.
+        let reading = lock();
+        reading.lock_shared().unwrap();
+        let out = spawn(args).wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("waiting"), "{args:?}: {stderr}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(said), "{args:?}: {stdout}");
+    }
+}
+
 /// Ctrl-C or SIGTERM reaches a haul that waits for another to finish changing the store: the
 /// change it waited to make is not made, and it stops at once.
 #[cfg(unix)]

@@ -22,6 +22,9 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
     let settings = &ctx.settings;
     let install_dir = install.install_dir();
     let bin_dir = settings.paths.bin_dir.clone();
+    // The store as of one moment: another haul's change under way is neither half-done nor
+    // a link pointing elsewhere.
+    let _reading = ctx.store.reading()?;
     let records = ctx.store.records()?;
     let mut facts = Facts {
         other_haul: None,
@@ -258,14 +261,10 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// How many leftovers of interrupted runs `staging/` holds, and their size. Read under the
-/// store lock when it can be had: a haul deleting what its change removed holds it, and that
-/// is not a leftover.
+/// How many leftovers of interrupted runs `staging/` holds, and their size. Read with the
+/// store held still: a haul deleting what its change removed holds its lock, and that is not a
+/// leftover.
 fn leftovers(ctx: &Context) -> (usize, u64) {
-    let _lock = ctx
-        .store
-        .has_staging()
-        .then(|| ctx.store.lock_as_left().ok());
     let left = ctx.store.leftovers();
     (
         count_leftovers(left.iter()),
