@@ -15,6 +15,21 @@ pub fn self_command(command: &SelfCommand, ctx: &Context) -> Result<ExitCode> {
     }
 }
 
+/// Record the version installed in the installer's receipt, when it made this haul.
+fn update_receipt(install: &Installation, installed: &str, printer: &crate::output::Printer) {
+    if let (Method::Installer, Some(path)) = (&install.method, &install.receipt_path)
+        && matches!(install.receipt, ReceiptState::Found(_))
+    {
+        match installation::set_receipt_version(path, installed) {
+            Ok(None) => {}
+            Ok(Some(note)) => printer.warn(&note),
+            Err(err) => printer.warn(&format!(
+                "haul was updated, but its install receipt was not: {err:#}"
+            )),
+        }
+    }
+}
+
 fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     let install = Installation::detect(&ctx.settings)?;
     let running = self_update::Running::of(&install.real_exe);
@@ -99,14 +114,7 @@ fn update(args: &SelfUpdateArgs, ctx: &Context) -> Result<ExitCode> {
     bar.finish();
     let installed = replaced?;
 
-    if let (Method::Installer, Some(path)) = (&install.method, &install.receipt_path)
-        && matches!(install.receipt, ReceiptState::Found(_))
-        && let Err(err) = installation::set_receipt_version(path, &installed)
-    {
-        printer.warn(&format!(
-            "haul was updated, but its install receipt was not: {err:#}"
-        ));
-    }
+    update_receipt(&install, &installed, printer);
     let verb = if decision == Decision::Downgrade {
         "Downgraded"
     } else {

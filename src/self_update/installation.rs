@@ -242,8 +242,9 @@ pub fn read_receipt(path: &Path) -> ReceiptState {
 }
 
 /// Record `version` in the receipt after a self update, keeping every other field as the
-/// installer wrote it; replaced in one rename.
-pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
+/// installer wrote it; replaced in one rename. Returns what the user should know of it: the
+/// owner it could not keep.
+pub fn set_receipt_version(path: &Path, version: &str) -> Result<Option<String>> {
     let text = fs_err::read_to_string(path)?;
     let mut receipt: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("reading the install receipt `{}`", path.display()))?;
@@ -266,15 +267,48 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<()> {
     // And its owner (root updating another user's haul leaves the receipt theirs), set on the
     // new file itself before it takes the receipt's place: never by a path, which whoever
     // owns the directory could turn into a link meanwhile.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt as _;
-        let _ = std::os::unix::fs::fchown(file.as_file(), Some(was.uid()), Some(was.gid()));
-    }
+    let note = keep_owner(file.as_file(), &was, &path)?;
     serde_json::to_writer(&mut file, &receipt)?;
     file.persist(&path)
         .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
-    Ok(())
+    Ok(note)
+}
+
+/// Give the receipt's new copy `file` the owner the receipt had (`was`); what the user should
+/// know when it cannot (root's update in a user namespace, say).
+#[cfg(unix)]
+fn keep_owner(
+    file: &std::fs::File,
+    was: &std::fs::Metadata,
+    path: &Path,
+) -> Result<Option<String>> {
+    use std::os::unix::fs::MetadataExt as _;
+    let new = file.metadata()?;
+    if (new.uid(), new.gid()) == (was.uid(), was.gid()) {
+        return Ok(None);
+    }
+    Ok(std::os::unix::fs::fchown(file, Some(was.uid()), Some(was.gid()))
+        .err()
+        .map(|err| {
+            format!(
+                "the install receipt `{}` was owned by user {} (group {}) and is now owned by user {} (group {}): its owner could not be kept ({err})",
+                path.display(),
+                was.uid(),
+                was.gid(),
+                new.uid(),
+                new.gid()
+            )
+        }))
+}
+
+/// Files have no owner to keep here.
+#[cfg(not(unix))]
+fn keep_owner(
+    _file: &std::fs::File,
+    _was: &std::fs::Metadata,
+    _path: &Path,
+) -> Result<Option<String>> {
+    Ok(None)
 }
 
 #[cfg(test)]
