@@ -21,6 +21,9 @@ pub enum ExitCode {
     Interrupted,
     /// SIGTERM, which haul takes as Ctrl-C.
     Terminated,
+    /// SIGHUP (a closed terminal, a lost ssh session), which haul takes as Ctrl-C.
+    #[cfg_attr(windows, allow(dead_code))]
+    HungUp,
     /// The exit code of a program `haul exec` ran (on Windows; on Unix haul becomes it), all
     /// 32 bits of it: `main` passes on one that does not fit in a byte as it is.
     #[cfg_attr(unix, allow(dead_code))]
@@ -38,6 +41,7 @@ impl ExitCode {
             ExitCode::UpdateAvailable => 10,
             ExitCode::Interrupted => 130,
             ExitCode::Terminated => 143,
+            ExitCode::HungUp => 129,
             // Never 0 for a code that is not: `main` exits with the whole code first.
             ExitCode::Program(code) => u8::try_from(code).unwrap_or(1),
         }

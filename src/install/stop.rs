@@ -1,4 +1,4 @@
-//! Ctrl-C and SIGTERM: what stops haul part-way, and how each part of a run hears it.
+//! Ctrl-C, SIGTERM and SIGHUP: what stops haul part-way, and how each part of a run hears it.
 //!
 //! Where a run can stop cleanly (the install batch, a mirror's downloads, a self update until
 //! haul is being replaced), it listens with [`interrupt`] and ends the way it chooses: the work
@@ -13,13 +13,16 @@ use anyhow::Result;
 
 use crate::error::{ExitCode, UserError};
 
-/// What stopped haul part-way: Ctrl-C (SIGINT; Ctrl-C or Ctrl-Break on Windows), or SIGTERM
-/// (what cancelling a CI job, `timeout`, `kill` and `docker stop` send). Either way haul stops
-/// as it does for Ctrl-C; only the exit code tells them apart (130, 143).
+/// What stopped haul part-way: Ctrl-C (SIGINT; Ctrl-C or Ctrl-Break on Windows), SIGTERM
+/// (what cancelling a CI job, `timeout`, `kill` and `docker stop` send), or SIGHUP (a closed
+/// terminal, a lost ssh session). Each way haul stops as it does for Ctrl-C; only the exit
+/// code tells them apart (130, 143, 129).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     Interrupt,
     Terminate,
+    #[cfg_attr(windows, allow(dead_code))]
+    HangUp,
 }
 
 impl Stop {
@@ -27,6 +30,7 @@ impl Stop {
         match self {
             Stop::Interrupt => ExitCode::Interrupted,
             Stop::Terminate => ExitCode::Terminated,
+            Stop::HangUp => ExitCode::HungUp,
         }
     }
 }
@@ -63,6 +67,8 @@ struct Signals {
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
     #[cfg(windows)]
     interrupt: tokio::signal::windows::CtrlC,
     #[cfg(windows)]
@@ -76,6 +82,7 @@ impl Signals {
         Ok(Signals {
             interrupt: signal(SignalKind::interrupt())?,
             terminate: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
         })
     }
 
@@ -88,15 +95,26 @@ impl Signals {
     }
 
     /// The next stop. Ctrl-Break is Ctrl-C's twin on Windows.
+    #[cfg(unix)]
     async fn next(&mut self) -> Stop {
         tokio::select! {
             _ = self.interrupt.recv() => Stop::Interrupt,
-            _ = self.terminate.recv() => if cfg!(unix) { Stop::Terminate } else { Stop::Interrupt },
+            _ = self.terminate.recv() => Stop::Terminate,
+            _ = self.hangup.recv() => Stop::HangUp,
+        }
+    }
+
+    /// The next stop. Ctrl-Break is Ctrl-C's twin on Windows.
+    #[cfg(windows)]
+    async fn next(&mut self) -> Stop {
+        tokio::select! {
+            _ = self.interrupt.recv() => Stop::Interrupt,
+            _ = self.terminate.recv() => Stop::Interrupt,
         }
     }
 }
 
-/// A future that completes on Ctrl-C or SIGTERM ([`Stop`]), listening from the moment it is
+/// A future that completes on Ctrl-C, SIGTERM or SIGHUP ([`Stop`]), listening from the moment it is
 /// made (inside the runtime).
 pub(crate) fn interrupt() -> Result<impl std::future::Future<Output = Stop>, UserError> {
     let failed =
@@ -167,9 +185,9 @@ pub(crate) fn no_stop_from_here() {
     LISTENING.fetch_add(1, Ordering::SeqCst);
 }
 
-/// `work`, unless Ctrl-C or SIGTERM comes first: then it is dropped (so what it held,
+/// `work`, unless Ctrl-C, SIGTERM or SIGHUP comes first: then it is dropped (so what it held,
 /// temporary files included, goes) and the error is `interrupted`'s, with exit code 130 (143
-/// for SIGTERM).
+/// for SIGTERM, 129 for SIGHUP).
 pub(crate) async fn unless_interrupted<T>(
     work: impl std::future::Future<Output = Result<T>>,
     interrupted: impl FnOnce() -> UserError,

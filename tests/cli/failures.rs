@@ -542,6 +542,13 @@ fn sigterm_mid_download_changes_nothing() {
     stopped_mid_download_changes_nothing("TERM", 143);
 }
 
+/// SIGHUP (a closed terminal, a lost ssh session) too, exit 129.
+#[cfg(unix)]
+#[test]
+fn sighup_mid_download_changes_nothing() {
+    stopped_mid_download_changes_nothing("HUP", 129);
+}
+
 #[cfg(unix)]
 fn stopped_mid_download_changes_nothing(signal: &str, code: i32) {
     let env = TestEnv::new();

@@ -708,12 +708,13 @@ fn doctor_json_names_the_same_problems() {
     assert!(env.server.requests().is_empty(), "doctor stays offline");
 }
 
-/// Ctrl-C or SIGTERM while the new haul is tried (`--version`) stops the update: the trial is
-/// ended, its copy removed, and haul is as it was, exit 130 or 143.
+/// Ctrl-C, SIGTERM or SIGHUP while the new haul is tried (`--version`) stops the update: the
+/// trial is ended, its copy removed, and haul is as it was, exit 130, 143 or 129 (SIGHUP
+/// killed haul, leaving the copy and the trial running).
 #[cfg(unix)]
 #[test]
 fn a_stop_while_the_new_haul_is_tried_changes_nothing() {
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
         let env = TestEnv::new();
         let exe = copy_haul(&env, "installed");
         let fifo = env.dir.path().join("trial-started");
