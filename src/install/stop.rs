@@ -20,6 +20,7 @@ use crate::error::{ExitCode, UserError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stop {
     Interrupt,
+    #[cfg_attr(windows, allow(dead_code))]
     Terminate,
     #[cfg_attr(windows, allow(dead_code))]
     HangUp,

@@ -267,7 +267,7 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<Option<String>>
     // And its owner (root updating another user's haul leaves the receipt theirs), set on the
     // new file itself before it takes the receipt's place: never by a path, which whoever
     // owns the directory could turn into a link meanwhile.
-    let note = keep_owner(file.as_file(), &was, &path)?;
+    let note = keep_owner(file.as_file(), &was, &path);
     serde_json::to_writer(&mut file, &receipt)?;
     file.persist(&path)
         .with_context(|| format!("replacing the install receipt `{}`", path.display()))?;
@@ -277,17 +277,13 @@ pub fn set_receipt_version(path: &Path, version: &str) -> Result<Option<String>>
 /// Give the receipt's new copy `file` the owner the receipt had (`was`); what the user should
 /// know when it cannot (root's update in a user namespace, say).
 #[cfg(unix)]
-fn keep_owner(
-    file: &std::fs::File,
-    was: &std::fs::Metadata,
-    path: &Path,
-) -> Result<Option<String>> {
+fn keep_owner(file: &std::fs::File, was: &std::fs::Metadata, path: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt as _;
-    let new = file.metadata()?;
+    let new = file.metadata().ok()?;
     if (new.uid(), new.gid()) == (was.uid(), was.gid()) {
-        return Ok(None);
+        return None;
     }
-    Ok(std::os::unix::fs::fchown(file, Some(was.uid()), Some(was.gid()))
+    std::os::unix::fs::fchown(file, Some(was.uid()), Some(was.gid()))
         .err()
         .map(|err| {
             format!(
@@ -298,17 +294,13 @@ fn keep_owner(
                 new.uid(),
                 new.gid()
             )
-        }))
+        })
 }
 
 /// Files have no owner to keep here.
 #[cfg(not(unix))]
-fn keep_owner(
-    _file: &std::fs::File,
-    _was: &std::fs::Metadata,
-    _path: &Path,
-) -> Result<Option<String>> {
-    Ok(None)
+fn keep_owner(_file: &std::fs::File, _was: &std::fs::Metadata, _path: &Path) -> Option<String> {
+    None
 }
 
 #[cfg(test)]
