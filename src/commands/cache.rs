@@ -83,7 +83,7 @@ pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)>
     // downloads/github/OWNER/REPO/TAG and downloads/catalog/NAME/PLATFORM/TAG.
     for release in release_dirs(&downloads) {
         let rel = release.strip_prefix(&downloads).unwrap_or(&release);
-        if !keep.contains(rel) && !keep.contains(&lower_case_github(rel)) {
+        if !keep.contains(rel) && !keep.contains(&resolve::cache_dir_as_kept(rel)) {
             out.push(release);
             continue;
         }
@@ -102,19 +102,6 @@ pub fn removable(ctx: &Context, keep: &BTreeSet<PathBuf>) -> Vec<(PathBuf, u64)>
             (p, bytes)
         })
         .collect()
-}
-
-/// `github/OWNER/REPO/TAG` with OWNER and REPO in lower case, as haul keeps them now (an
-/// earlier haul kept them as spelled: that directory is a stored version's all the same).
-fn lower_case_github(rel: &Path) -> PathBuf {
-    let parts: Vec<_> = rel.components().collect();
-    match parts.as_slice() {
-        [github, owner, repo, tag] if github.as_os_str() == "github" => Path::new("github")
-            .join(owner.as_os_str().to_ascii_lowercase())
-            .join(repo.as_os_str().to_ascii_lowercase())
-            .join(tag.as_os_str()),
-        _ => rel.to_path_buf(),
-    }
 }
 
 /// The release directories under `downloads`, four levels down. A symbolic link (or a

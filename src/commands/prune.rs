@@ -226,17 +226,14 @@ fn prune_downloads(ctx: &Context, records: &[Record], dry_run: bool, pruned: &mu
         .pending_sources()
         .into_iter()
         .chain(failed)
-        .map(|source| {
-            let base = crate::resolve::cache_base_of(&source);
-            std::path::PathBuf::from(base.to_string_lossy().to_ascii_lowercase())
-        })
+        .map(|source| crate::resolve::cache_base_of(&source))
         .collect();
     for (path, bytes) in removable(ctx, &keep) {
         let Ok(rel) = path.strip_prefix(&downloads) else {
             continue;
         };
-        let lower = std::path::PathBuf::from(rel.to_string_lossy().to_ascii_lowercase());
-        if unsettled.iter().any(|base| lower.starts_with(base)) {
+        let kept = crate::resolve::cache_dir_as_kept(rel);
+        if unsettled.iter().any(|base| kept.starts_with(base)) {
             continue;
         }
         if !dry_run && let Err(err) = remove(&path) {

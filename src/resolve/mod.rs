@@ -378,6 +378,24 @@ pub fn cache_base_of(source: &str) -> std::path::PathBuf {
         .map_or(dir.clone(), std::path::Path::to_path_buf)
 }
 
+/// A release's directory found under the cache's `downloads/` (`github/Acme/Widget/v1`), as
+/// [`cache_dir_of`] spells it (`github/acme/widget/v1`; an earlier haul kept them as
+/// spelled, and that directory is a stored version's all the same): what a record's downloads
+/// and [`cache_base_of`] are compared with.
+pub fn cache_dir_as_kept(found: &std::path::Path) -> std::path::PathBuf {
+    let parts: Vec<_> = found.components().collect();
+    match parts.as_slice() {
+        [github, owner, repo, rest @ ..] if github.as_os_str() == "github" => {
+            let mut out = std::path::Path::new("github")
+                .join(owner.as_os_str().to_ascii_lowercase())
+                .join(repo.as_os_str().to_ascii_lowercase());
+            out.extend(rest);
+            out
+        }
+        _ => found.to_path_buf(),
+    }
+}
+
 /// [`cache_dir_of`]'s layout, with the source's names as given.
 fn laid_out(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
     let base = if let Some(repo) = source.strip_prefix("github:") {
@@ -396,7 +414,7 @@ fn laid_out(source: &str, tag: &str, platform: &str) -> std::path::PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::{cache_base_of, cache_dir_of};
+    use super::{cache_base_of, cache_dir_as_kept, cache_dir_of};
     use std::path::Path;
 
     /// Every download of a source lies under its base, whatever the tag and platform.
@@ -418,5 +436,19 @@ mod tests {
             cache_base_of("catalog:kubectl"),
             Path::new("catalog/kubectl")
         );
+    }
+
+    /// A release's directory as an earlier haul spelled it is the one a record keeps: GitHub's
+    /// owner and repository in lower case, the tag and a template's names as they are.
+    #[test]
+    fn a_found_download_is_compared_as_kept() {
+        let kept = cache_dir_of("github:Acme/Widget", "V1.0.0", "linux-x86_64");
+        assert_eq!(
+            cache_dir_as_kept(Path::new("github/Acme/Widget/V1.0.0")),
+            kept
+        );
+        assert_eq!(cache_dir_as_kept(&kept), kept);
+        let template = cache_dir_of("catalog:kubectl", "V1", "linux-x86_64");
+        assert_eq!(cache_dir_as_kept(&template), template);
     }
 }
