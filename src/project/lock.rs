@@ -233,17 +233,14 @@ impl LockedTool {
         };
         // A copy of the same files stored with other executables (the user's `--bin alpha`
         // beside the project's `alpha, beta`) is not the project's (`which beta` printed the
-        // user's `alpha`); one whose only program was taken for the one asked for (`rgx` for
-        // `rg`) is.
+        // user's `alpha`).
         copies
             .iter()
             .find(|(key, _)| pinned_here(key))
             .or_else(|| {
-                copies.iter().find(|(_, stored)| {
-                    wanted.is_empty()
-                        || stored.has_executables(wanted, exe)
-                        || stored.only_program_for(wanted, exe)
-                })
+                copies
+                    .iter()
+                    .find(|(_, stored)| wanted.is_empty() || stored.has_executables(wanted, exe))
             })
             .map(|(key, _)| *key)
     }

@@ -2883,37 +2883,6 @@ fn a_projects_first_executable_is_its_own_first() {
     assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
 }
 
-/// The user's copy of an entry whose executable is the release's only program under another
-/// name (`rqr = ["rg"]`, linked `rgx`) is the project's before any sync: `which rqr` said it
-/// was not installed, while `exec rqr` ran it.
-#[cfg(unix)]
-#[test]
-fn an_only_program_copy_is_the_projects_before_a_sync() {
-    let env = TestEnv::new();
-    crate::support::publish_programs(&env.server, "acme/ripgrep", &["rgx"], "1.0.0");
-    crate::support::use_catalog_entry(&env, "rqr", "acme/ripgrep", "\"rg\"");
-    env.run(&["install", "rqr@1.0.0"]).expect_code(0);
-    let dir = crate::support::project(&env, "p", "rqr = \"1\"");
-    run_in(&env, &dir, &["lock"]).expect_code(0);
-    let which = run_in(&env, &dir, &["which", "rqr"]);
-    let path = which.expect_code(0).stdout();
-    assert_eq!(
-        std::fs::read(path.trim()).ok(),
-        Some(program("rgx", "1.0.0")),
-        "{path}"
-    );
-    let ran = run_in(&env, &dir, &["exec", "rqr", "--", "x"]);
-    assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
-    assert_eq!(
-        env.run(&["list", "--all", "--json"])
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-}
-
 /// Inside a project, an executable its entry does not ask for is added in haul.toml: the hint
 /// says so, and following it (then `haul sync`) runs it. It spelled an install for the user
 /// instead, which named `alpha` twice (a usage error) and would have changed the user's tool.
