@@ -62,8 +62,11 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         // Named by one of its links (`wg` of `bin = ["widget=wg"]`): that executable; by the
         // tool, the first the entry asks for (a copy stored with the same ones in another
         // order has another first).
-        let link = name.strip_suffix(".exe").unwrap_or(name);
-        let by_link = (link != locked.name && name != locked.key).then_some(link);
+        // Names in any case (`LAB/KX` is the entry `lab/kx`).
+        let link = crate::platform::file_name::exe_stem(name).unwrap_or(name);
+        let by_link = (!link.eq_ignore_ascii_case(&locked.name)
+            && !name.eq_ignore_ascii_case(&locked.key))
+        .then_some(link);
         let first = wanted
             .first()
             .map(crate::names::WantedBin::link_name)

@@ -2675,5 +2675,11 @@ fn an_executables_name_in_any_case_is_that_executable() {
     for name in ["KUBECTX", "acme/kx", "ACME/KX"] {
         let which = in_project(&["which", name]);
         assert_eq!(which.expect_code(0).stdout().trim(), kubectx_here, "{name}");
+        let ran = in_project(&["exec", name]);
+        assert_eq!(
+            ran.expect_code(0).stdout().trim(),
+            "kubectx 1.0.0",
+            "{name}"
+        );
     }
 }
