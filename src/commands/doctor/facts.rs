@@ -22,17 +22,22 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
     let settings = &ctx.settings;
     let install_dir = install.install_dir();
     let bin_dir = settings.paths.bin_dir.clone();
+    // What is not the store is read before it is held still, and after: the hold keeps
+    // changes waiting.
+    let install_dir_on_path = ctx.on_path(&install_dir);
+    let bin_dir_on_path = ctx.on_path(&bin_dir);
+    let path_advice = crate::commands::env::profile_advice(ctx);
     // The store as of one moment: another haul's change under way is neither half-done nor
     // a link pointing elsewhere.
-    let _reading = ctx.store.reading()?;
+    let reading = ctx.store.reading()?;
     let records = ctx.store.records()?;
     let mut facts = Facts {
         other_haul: None,
         receipt_unreadable: None,
-        install_dir_on_path: ctx.on_path(&install_dir),
+        install_dir_on_path,
         install_dir,
-        bin_dir_on_path: ctx.on_path(&bin_dir),
-        path_advice: crate::commands::env::profile_advice(ctx),
+        bin_dir_on_path,
+        path_advice,
         bin_dir: bin_dir.clone(),
         config: rules::Config {
             path: settings.config.path.clone(),
@@ -92,22 +97,23 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
                 left.push(found);
             }
         }
-        let shadowed = if facts.bin_dir_on_path {
-            record
-                .links
-                .iter()
-                .filter(|l| l.is_in(&bin_dir))
-                .filter_map(|l| shadowing(ctx, &bin_dir, &l.bin).map(|p| (l.bin.clone(), p)))
-                .collect()
-        } else {
-            Vec::new()
-        };
         facts.tools.push(rules::Tool {
             name: record.name.clone(),
             problems,
             left,
-            shadowed,
+            shadowed: Vec::new(),
         });
+    }
+    drop(reading);
+    if facts.bin_dir_on_path {
+        for (tool, record) in facts.tools.iter_mut().zip(&records.ok) {
+            tool.shadowed = record
+                .links
+                .iter()
+                .filter(|l| l.is_in(&bin_dir))
+                .filter_map(|l| shadowing(ctx, &bin_dir, &l.bin).map(|p| (l.bin.clone(), p)))
+                .collect();
+        }
     }
     Ok(Gathered {
         tools: records.ok.len(),
