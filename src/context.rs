@@ -101,7 +101,7 @@ impl crate::store::Notices for StoreNotice {
 
     fn not_deleted(&self, left: &crate::store::NotDeleted) {
         self.printer.warn(&format!(
-            "`{}` is gone from the store, but its files could not be deleted from `{}`: {} (`haul doctor --fix` deletes them once they can be)",
+            "what `{}` held before this change could not be deleted from `{}`: {} (`haul doctor --fix` deletes it once it can be)",
             left.dir.display(),
             left.aside.display(),
             left.why

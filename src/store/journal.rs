@@ -567,8 +567,12 @@ fn apply_steps(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides
             asides.move_aside(store, &dir)?;
         }
     }
-    if let Some((staged, _)) = &entry.stage {
-        let _ = std::fs::remove_dir_all(replaced(staged));
+    // The copy a version stored again replaced goes with what was moved aside: deleted once
+    // the change is done, and told when it cannot be.
+    if let Some((staged, key)) = &entry.stage
+        && replaced(staged).exists()
+    {
+        asides.0.push((store.version_dir(name, key), replaced(staged)));
     }
     Ok(())
 }
