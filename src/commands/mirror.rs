@@ -87,12 +87,13 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
         );
     };
     crate::commands::lock::warn_if_stale(ctx, &project, lock)?;
-    // An entry that is not what haul.toml asks may name any template for its tool: for it, no
+    // An entry that is not the tool haul.toml names may name any template: for it, no
     // checksum file is taken from where a template puts it.
     let catalog = ctx.catalog()?;
     let expected = crate::commands::lock::expected_of(&catalog);
     let wanted = project.manifest.wanted();
-    // The requirement's text aside: `1.0.0` edited to `>=1.0.0` still allows what is locked.
+    // The tool haul.toml names (its source and name), whatever else was edited since it was
+    // locked (the requirement, `bin`, `pre`): which template places its checksum file.
     let current: Vec<&str> = lock
         .tools
         .iter()
@@ -100,7 +101,7 @@ pub fn mirror(args: &MirrorArgs, ctx: &Context) -> Result<ExitCode> {
             wanted
                 .iter()
                 .find(|w| w.key == tool.key)
-                .is_some_and(|want| tool.still_allowed_by(want, expected(want).as_ref()))
+                .is_some_and(|want| tool.is_tool_of(expected(want).as_ref()))
         })
         .map(|tool| tool.key.as_str())
         .collect();

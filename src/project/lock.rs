@@ -490,6 +490,12 @@ impl LockedTool {
         self.not_allowed_by(want, expected).is_none()
     }
 
+    /// Whether this entry installs the tool haul.toml's entry names, as `expected` says it
+    /// (its source and name), whatever else changed since it was locked.
+    pub fn is_tool_of(&self, expected: Option<&Expected>) -> bool {
+        expected.is_some_and(|e| e.source == self.source && e.name == self.name)
+    }
+
     /// What in this entry `want` does not allow (beyond the requirement's text), said.
     fn not_allowed_by(&self, want: &Wanted, expected: Option<&Expected>) -> Option<String> {
         let bins: Vec<String> = want.bins.iter().map(ToString::to_string).collect();

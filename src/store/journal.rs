@@ -572,7 +572,9 @@ fn apply_steps(store: &Store, entry: &Entry, replay: Replay, asides: &mut Asides
     if let Some((staged, key)) = &entry.stage
         && replaced(staged).exists()
     {
-        asides.0.push((store.version_dir(name, key), replaced(staged)));
+        asides
+            .0
+            .push((store.version_dir(name, key), replaced(staged)));
     }
     Ok(())
 }

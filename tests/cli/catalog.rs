@@ -702,11 +702,32 @@ fn mirror_takes_a_templates_checksum_file_from_its_own_host() {
     in_dir(&["mirror", &mirror.display().to_string()])
         .expect_code(0)
         .stderr_has("does not match haul.toml");
-    // An entry that is not what haul.toml asks (it may name any template for its tool) gets no
+    // So does one that no longer allows it, or asks for a prerelease: the tool is the same.
+    for edited in [
+        "vend = \"2\"",
+        "vend = { version = \"latest\", pre = true }",
+    ] {
+        std::fs::write(
+            dir.join("haul.toml"),
+            format!("[tools]\n{edited}\n[settings]\nplatforms = [\"{platform}\"]\n"),
+        )
+        .unwrap();
+        in_dir(&["mirror", &mirror.display().to_string()])
+            .expect_code(0)
+            .stderr_has("does not match haul.toml");
+    }
+    // An entry relabelled in the lock as another key's tool (it may name any template) gets no
     // checksum file from another host.
+    let text = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let mut lock: toml::Table = toml::from_str(&text).unwrap();
+    lock["tool"][0]
+        .as_table_mut()
+        .unwrap()
+        .insert("key".to_owned(), "acme/other".into());
+    std::fs::write(dir.join("haul.lock"), toml::to_string(&lock).unwrap()).unwrap();
     std::fs::write(
         dir.join("haul.toml"),
-        format!("[tools]\nvend = \"2\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
+        format!("[tools]\n\"acme/other\" = \"1\"\n[settings]\nplatforms = [\"{platform}\"]\n"),
     )
     .unwrap();
     in_dir(&["mirror", &mirror.display().to_string()])
