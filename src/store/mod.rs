@@ -394,7 +394,7 @@ impl Store {
     /// way. Changes left half-done are completed first. A store never changed has nothing to
     /// hold.
     pub fn reading(&self) -> Result<Reading> {
-        self.settle();
+        let cannot = self.settle_or_why();
         let path = self.home.join("store.lock");
         let file = std::fs::File::open(&path).ok();
         if let Some(file) = &file {
@@ -407,6 +407,15 @@ impl Store {
                 .into());
             }
         }
+        // What is left now no haul is completing: said, as this one cannot complete it.
+        if let Some(why) = cannot {
+            for left in self.pending() {
+                self.notice.0.not_completed(
+                    &left.name,
+                    &format!("this haul cannot take the store's lock ({why})"),
+                );
+            }
+        }
         READING.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(Reading { _file: file })
     }
@@ -415,15 +424,23 @@ impl Store {
     /// the lock, so that no command sees the store between two steps of a change. Held still
     /// for reading ([`Store::reading`]), no change is under way, and what is left stays.
     fn settle(&self) {
-        if READING.load(std::sync::atomic::Ordering::SeqCst) {
-            return;
+        let _ = self.settle_or_why();
+    }
+
+    /// [`Store::settle`], saying why this haul could not take the lock to complete a change
+    /// left half-done (a store this user may not write to).
+    fn settle_or_why(&self) -> Option<String> {
+        if READING.load(std::sync::atomic::Ordering::SeqCst) || !journal::any(self) {
+            return None;
         }
-        if journal::any(self)
-            && let Ok(_lock) = self.lock()
-        {
-            for (name, why) in self.recover() {
-                self.notice.0.not_completed(&name, &why);
+        match self.lock() {
+            Ok(_lock) => {
+                for (name, why) in self.recover() {
+                    self.notice.0.not_completed(&name, &why);
+                }
+                None
             }
+            Err(err) => Some(crate::error::Report::of(&err).one_line()),
         }
     }
 

@@ -1595,6 +1595,25 @@ fn a_change_that_cannot_be_completed_is_said_by_readers() {
         env.installed_bytes("widget"),
         Some(program("widget", "2.0.0"))
     );
+    // Nor when this haul cannot take the store's lock to complete it (a store another user
+    // owns; here, no lock file can be opened to write).
+    publish_simple(&env.server, "acme/widget", "3.0.0");
+    paused_at(&env, "journal-written", &["install", "acme/widget@3.0.0"]).kill();
+    let lock = env.home().join("store.lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+    let run = env.run(&["list"]);
+    assert!(
+        run.stderr().contains("a change to `widget` was left half-done and cannot be completed or undone now: this haul cannot take the store's lock"),
+        "{}",
+        run.stderr()
+    );
+    std::fs::remove_dir(&lock).unwrap();
+    env.run(&["list"]).expect_code(0);
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "3.0.0"))
+    );
 }
 
 /// `prune` keeps the download of a first install left half-done that cannot be completed yet:
