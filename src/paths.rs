@@ -55,12 +55,25 @@ pub fn hold(path: &Path, waiting: impl FnOnce()) -> std::io::Result<Option<std::
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
+    not_special(path)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)?;
     Ok(crate::stopping::lock(&file, waiting)?.then_some(file))
+}
+
+/// An error when `path` is there and is neither a file nor a link to one: opening a named
+/// pipe would wait for a writer, for ever.
+pub fn not_special(path: &Path) -> std::io::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(std::io::Error::other(format!(
+            "`{}` is not a file",
+            path.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Whether no process holds the lock of the file at `path`: what a run that ended (or was
@@ -84,4 +97,34 @@ pub fn random_tail(name: &str, before: &str) -> bool {
         && name[name.len() - 6..]
             .bytes()
             .all(|b| b.is_ascii_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    /// A lock file that is a directory or a named pipe is refused rather than opened (opening
+    /// a pipe waits for a writer for ever); a file, a link to one, or none at all is not.
+    #[cfg(unix)]
+    #[test]
+    fn only_a_file_is_opened_as_a_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str| dir.path().join(name);
+        std::fs::write(at("file"), b"").unwrap();
+        std::os::unix::fs::symlink(at("file"), at("link")).unwrap();
+        std::fs::create_dir(at("dir")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(at("pipe"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for fine in ["file", "link", "none"] {
+            assert!(super::not_special(&at(fine)).is_ok(), "{fine}");
+        }
+        for special in ["dir", "pipe"] {
+            let err = super::not_special(&at(special)).unwrap_err();
+            assert!(
+                err.to_string().contains("is not a file"),
+                "{special}: {err}"
+            );
+        }
+    }
 }

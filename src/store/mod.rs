@@ -396,7 +396,9 @@ impl Store {
     pub fn reading(&self) -> Result<Reading> {
         let cannot = self.settle_or_why();
         let path = self.home.join("store.lock");
-        let file = std::fs::File::open(&path).ok();
+        let file = crate::paths::not_special(&path)
+            .ok()
+            .and_then(|()| std::fs::File::open(&path).ok());
         if let Some(file) = &file {
             let held = crate::stopping::lock_shared(file, || self.notice.0.waiting_for_lock(&path))
                 .with_context(|| format!("locking `{}`", path.display()))?;
