@@ -574,7 +574,7 @@ pub struct SelfUpdateArgs {
     pub check: bool,
 
     /// Move to this release (0.3.1, v0.3.1 or 0.3 for the newest 0.3.x), even an older one
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION", value_parser = not_blank)]
     pub version: Option<String>,
 
     /// Do not ask before replacing haul (haul never asks when stdin is not a terminal)
@@ -615,7 +615,7 @@ pub struct InstallArgs {
     pub pre: bool,
 
     /// Pick the asset whose name matches this regular expression instead of choosing automatically
-    #[arg(long, value_name = "REGEX")]
+    #[arg(long, value_name = "REGEX", value_parser = not_blank)]
     pub asset: Option<String>,
 
     /// The executable to install from the release (repeatable), as NAME or NAME=LINK to link it
@@ -687,7 +687,7 @@ pub struct InfoArgs {
     pub target: Option<String>,
 
     /// Pick the asset whose name matches this regular expression
-    #[arg(long, value_name = "REGEX")]
+    #[arg(long, value_name = "REGEX", value_parser = not_blank)]
     pub asset: Option<String>,
 
     /// The executable wanted, for releases that ship several tools
@@ -779,6 +779,16 @@ impl CompletionShell {
             CompletionShell::Powershell => "powershell",
             CompletionShell::Elvish => "elvish",
         }
+    }
+}
+
+/// A value that says something: a blank one (`--version ''`, `--asset ''`) is a usage error,
+/// never taken for "the newest" or "any asset".
+fn not_blank(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        Err("it is empty".to_owned())
+    } else {
+        Ok(text.to_owned())
     }
 }
 

@@ -347,6 +347,23 @@ fn naming_a_tool_twice_is_a_usage_error() {
         .stderr_has("named twice");
 }
 
+/// A blank `--version` or `--asset` is a usage error that asks nothing of a server:
+/// `self update --version ''` updated haul to the newest release, and `--check` gave a hint
+/// that clap then refused.
+#[test]
+fn a_blank_version_or_asset_is_a_usage_error() {
+    let env = TestEnv::new();
+    for args in [
+        &["self", "update", "--yes", "--version", ""][..],
+        &["self", "update", "--check", "--version", " "],
+        &["install", "acme/widget", "--asset", ""],
+        &["info", "acme/widget", "--asset", " "],
+    ] {
+        env.run(args).expect_code(2).stderr_has("it is empty");
+    }
+    assert!(env.server.requests().is_empty());
+}
+
 #[test]
 fn invalid_config_is_reported_with_its_path() {
     let env = TestEnv::new();
