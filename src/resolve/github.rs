@@ -463,7 +463,7 @@ fn is_not_found(err: &anyhow::Error) -> bool {
 pub fn explain(err: anyhow::Error, has_token: bool) -> anyhow::Error {
     match err.downcast_ref::<HttpError>() {
         Some(HttpError::RateLimited { reset, .. }) => rate_limited(*reset, has_token).into(),
-        Some(HttpError::Unauthorized { .. }) => token_refused(err.to_string()).into(),
+        Some(HttpError::Unauthorized { .. }) => token_refused(err.to_string(), has_token).into(),
         _ => err,
     }
 }
@@ -482,11 +482,18 @@ pub fn rate_limited(reset: Option<u64>, has_token: bool) -> UserError {
     error.hint(hint)
 }
 
-/// GitHub answered 401 to the token.
-pub fn token_refused(cause: String) -> UserError {
-    UserError::new("GitHub refused the token")
-        .caused_by(cause)
-        .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)")
+/// The API answered 401: to the token, or, with none (GitHub Enterprise, a proxy that
+/// authenticates), asking for one.
+pub fn token_refused(cause: String, has_token: bool) -> UserError {
+    if has_token {
+        UserError::new("GitHub refused the token")
+            .caused_by(cause)
+            .hint("check or renew `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`)")
+    } else {
+        UserError::new("the GitHub API asks for a token, and none is set")
+            .caused_by(cause)
+            .hint("set `HAUL_GITHUB_TOKEN` (or `GITHUB_TOKEN`, `GH_TOKEN`) to a token for this API")
+    }
 }
 
 fn now_unix() -> u64 {

@@ -183,6 +183,32 @@ fn server_error_is_retried() {
     );
 }
 
+/// An API that answers 401 with no token set asks for one (GitHub Enterprise, a proxy that
+/// authenticates): it said GitHub refused the token, to renew a token nobody had set. With a
+/// token, it is the token that was refused.
+#[test]
+fn a_401_asks_for_a_token_or_says_it_was_refused() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    let latest = "/repos/acme/widget/releases/latest";
+    env.server.fault(latest, &[Fault::Status(401)]);
+    env.run(&["install", "acme/widget"])
+        .expect_code(1)
+        .stderr_has("the GitHub API asks for a token, and none is set")
+        .stderr_has("set `HAUL_GITHUB_TOKEN`");
+    env.server.fault(latest, &[Fault::Status(401)]);
+    let run = crate::support::Run::of(
+        env.command()
+            .env("HAUL_GITHUB_TOKEN", "ghp_expired")
+            .args(["install", "acme/widget"]),
+    );
+    run.expect_code(1)
+        .stderr_has("GitHub refused the token")
+        .stderr_has("check or renew");
+    assert!(!run.stderr().contains("ghp_expired"), "{}", run.stderr());
+    assert_eq!(env.installed_bytes("widget"), None);
+}
+
 #[test]
 fn persistent_server_errors_are_reported() {
     let env = TestEnv::new();
