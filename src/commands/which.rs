@@ -69,18 +69,19 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
         )?;
     }
     if !target.is_some_and(|(_, t, _)| link::points_to(&chosen.path, &t)) {
-        return Err(UserError::new(format!(
-            "`{}` is installed, but `{}` is missing or broken",
-            record.name,
-            chosen.path.display()
-        ))
-        .hint(
-            crate::store::Problem::LinkMissing {
+        // What is wrong with the link, as `list` and `doctor` say it (a file of the user's
+        // where it goes is theirs to remove: `doctor --fix` leaves it).
+        let problem = ctx
+            .store
+            .check(&record)
+            .into_iter()
+            .find(|p| p.link_path().is_some_and(|path| chosen.is_at(path)))
+            .unwrap_or_else(|| crate::store::Problem::LinkMissing {
                 path: chosen.path.clone(),
-            }
-            .remedy(&record),
-        )
-        .into());
+            });
+        return Err(UserError::new(problem.describe(&record.name))
+            .hint(problem.remedy(&record))
+            .into());
     }
     ctx.printer.data(&chosen.path.display().to_string());
     Ok(ExitCode::Success)

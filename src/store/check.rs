@@ -49,6 +49,16 @@ impl Problem {
         )
     }
 
+    /// The link it is about, when it is about one.
+    pub fn link_path(&self) -> Option<&Path> {
+        match self {
+            Problem::LinkMissing { path }
+            | Problem::LinkWrong { path, .. }
+            | Problem::LinkStale { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
     /// The stored version it is about; `None` for the tool's links.
     pub fn version(&self) -> Option<&str> {
         match self {

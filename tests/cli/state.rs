@@ -109,7 +109,17 @@ fn broken_installs_are_found_and_repaired() {
     );
     env.run(&["which", "tool06"])
         .expect_code(1)
-        .stderr_has("missing or broken");
+        .stderr_has("is missing")
+        .stderr_has("`haul doctor --fix`");
+    // A file of the user's where the link goes is said as such, with a hint that works
+    // (`doctor --fix` leaves such a file: the hint said it would link it again).
+    let link = env.bin_dir().join(format!("tool06{EXE}"));
+    std::fs::write(&link, b"mine").unwrap();
+    env.run(&["which", "tool06"])
+        .expect_code(1)
+        .stderr_has("is a file haul did not make")
+        .stderr_has("remove it");
+    std::fs::remove_file(&link).unwrap();
     env.run(&["which", "tool05"]).expect_code(1);
     let doctor = env.run(&["doctor", "--json"]);
     doctor.expect_code(1);
