@@ -144,7 +144,7 @@ impl Settings {
         };
         let explicit = env("HAUL_CONFIG").is_some();
         let config_file = absolute(config_file)?;
-        let (config, error) = match read_config(&config_file) {
+        let (mut config, error) = match read_config(&config_file) {
             Ok(Some(config)) => match check_config(&config, &config_file) {
                 Ok(()) => (config, None),
                 Err(err) => (ConfigFile::default(), Some(err)),
@@ -174,7 +174,9 @@ impl Settings {
         #[cfg(debug_assertions)]
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
-        let mut network = network::load(config.network, &cache_dir)?;
+        let mut error = error;
+        let (mut network, limits) =
+            usable_values(&mut config, &cache_dir, &config_file, &mut error)?;
         if global.offline {
             network.offline = Some("--offline");
         }
@@ -182,7 +184,6 @@ impl Settings {
 
         let jobs = config.jobs.unwrap_or(DEFAULT_JOBS);
         let require_checksum = config.require_checksum.unwrap_or(false);
-        let limits = unpack_limits(config.max_unpacked_size, config.max_archive_entries)?;
 
         let stderr_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
         let stdin_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
@@ -254,6 +255,53 @@ fn unpack_limits(
         )?,
         max_entries: entries.unwrap_or(defaults.max_entries),
     })
+}
+
+/// The config file's network settings and unpack limits. A value of the config file that
+/// cannot be used (`timeout = "abc"`, a mirror rule without a scheme) is as a config file that
+/// cannot be read: it becomes the config's `error`, the defaults are used, and the commands
+/// that repair or report still run. One from the environment stops every command.
+fn usable_values(
+    config: &mut ConfigFile,
+    cache_dir: &Path,
+    config_file: &Path,
+    error: &mut Option<UserError>,
+) -> Result<(crate::fetch::Config, crate::unpack::Limits)> {
+    let network = match network::load(std::mem::take(&mut config.network), cache_dir) {
+        Ok(network) => network,
+        Err(err) => match network::load(network::NetworkKeys::default(), cache_dir) {
+            Ok(without) => {
+                error.get_or_insert_with(|| config_value_error(&err, config_file));
+                without
+            }
+            Err(_) => return Err(err),
+        },
+    };
+    let limits = match unpack_limits(config.max_unpacked_size.take(), config.max_archive_entries) {
+        Ok(limits) => limits,
+        Err(err) => match unpack_limits(None, None) {
+            Ok(without) => {
+                error.get_or_insert_with(|| config_value_error(&err, config_file));
+                without
+            }
+            Err(_) => return Err(err),
+        },
+    };
+    Ok((network, limits))
+}
+
+/// A value of the config file at `path` that cannot be used, as the error every command but
+/// those that repair or report stops with (its own words, when it has them).
+fn config_value_error(err: &anyhow::Error, path: &Path) -> UserError {
+    err.downcast_ref::<UserError>()
+        .map_or_else(
+            || {
+                UserError::new(format!("invalid config file `{}`", path.display()))
+                    .caused_by(crate::error::Report::of(err).one_line())
+            },
+            Clone::clone,
+        )
+        .exit(ExitCode::Usage)
 }
 
 /// What `haul install` (and the commands that install) run with: each value from its flag,
@@ -410,6 +458,21 @@ fn check_config(config: &ConfigFile, path: &Path) -> Result<(), UserError> {
             "`max-archive-entries = 0` would refuse every archive".to_owned(),
             "set `max-archive-entries` to 1 or more, or leave it out for the default",
         );
+    }
+    // A catalog entry haul cannot use is found now, not only when the catalog is read: `doctor`
+    // reports it, and `uninstall` goes on without it.
+    for entry in &config.tool {
+        let problems = entry.problems();
+        if !problems.is_empty() {
+            return invalid(
+                format!(
+                    "the catalog entry `{}`: {}",
+                    entry.name,
+                    problems.join("; ")
+                ),
+                "see \"The catalog\" in haul's README for the format",
+            );
+        }
     }
     // A config file is read from every directory: a relative bin dir would follow the current
     // one, and each install would link somewhere else.

@@ -342,7 +342,7 @@ fn user_catalog_entries() {
     std::fs::write(env.config_path(), "[[tool]]\nname = \"broken\"\n").unwrap();
     env.run(&["search"])
         .expect_code(2)
-        .stderr_has("the catalog entry `broken` in the config file is invalid");
+        .stderr_has("the catalog entry `broken`: needs `repo` or `template`");
 }
 
 /// A tag a vendor's site names goes into the URL templates only as one plain part of a path:

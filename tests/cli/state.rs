@@ -467,25 +467,46 @@ fn a_record_from_a_newer_haul_is_left_alone() {
         .stderr_has("newer haul");
 }
 
+/// A config file haul cannot use stops every command but `doctor` (which reports it) and
+/// `uninstall` (which goes on without it): also for a value read after the file (a duration,
+/// a size, a mirror rule) and a catalog entry, which stopped `doctor` too, with no report, or
+/// passed it.
 #[test]
 fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/alpha", "1.0.0");
-    env.run(&["install", "acme/alpha"]).expect_code(0);
-    std::fs::write(env.config_path(), "jobs = 0\n").unwrap();
-    env.run(&["install", "acme/alpha"])
-        .expect_code(2)
-        .stderr_has("`jobs = 0` is not in 1..=64");
-    let doctor = env.run(&["doctor"]);
-    doctor.expect_code(1);
-    assert!(
-        doctor.stdout().contains("cannot be used"),
-        "{}",
-        doctor.stdout()
-    );
-    env.run(&["uninstall", "alpha"])
-        .expect_code(0)
-        .stderr_has("going on without it");
+    let configs = [
+        ("jobs = 0\n", "`jobs = 0` is not in 1..=64"),
+        ("timeout = \"abc\"\n", "abc"),
+        ("max-unpacked-size = \"12 parsecs\"\n", "12 parsecs"),
+        (
+            "[[mirror]]\nfrom = \"https://github.com/\"\nto = \"mirror.example/gh\"\n",
+            "mirror",
+        ),
+        (
+            "[[tool]]\nname = \"broken\"\n",
+            "the catalog entry `broken`",
+        ),
+    ];
+    for (config, said) in configs {
+        std::fs::write(env.config_path(), "").unwrap();
+        env.run(&["install", "acme/alpha"]).expect_code(0);
+        std::fs::write(env.config_path(), config).unwrap();
+        env.run(&["install", "acme/alpha"])
+            .expect_code(2)
+            .stderr_has(said);
+        let doctor = env.run(&["doctor"]);
+        doctor.expect_code(1);
+        assert!(
+            doctor.stdout().contains("cannot be used") && doctor.stdout().contains(said),
+            "{config}: {}",
+            doctor.stdout()
+        );
+        env.run(&["uninstall", "alpha"])
+            .expect_code(0)
+            .stderr_has("going on without it");
+        assert_eq!(env.installed_bytes("alpha"), None);
+    }
 }
 
 #[test]
