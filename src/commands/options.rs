@@ -119,6 +119,7 @@ pub fn installed<'a>(
             .iter()
             .find(|r| r.name == name)
             .or_else(|| records.iter().find(|r| r.name == *canonical))
+            .or_else(|| records.iter().find(|r| r.name.eq_ignore_ascii_case(name)))
     {
         return Ok(Some((record, version)));
     }

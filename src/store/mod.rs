@@ -731,28 +731,33 @@ fn half_done(name: &str, why: &str, undo: bool) -> anyhow::Error {
     .into()
 }
 
-/// The record `query` names among `records`: by name, then source, then executable.
+/// The record `query` names among `records`: by name, then source, then executable; each
+/// as spelled, else in any case (`TOOL` installed with `--bin TOOL.EXE` is `tool`).
 pub fn find_in<'a>(records: &'a [Record], query: &str) -> Option<&'a Record> {
-    let bare = query.strip_suffix(".exe").unwrap_or(query);
+    let bare = crate::platform::file_name::exe_stem(query).unwrap_or(query);
     let source = if query.contains(':') {
         query.to_owned()
     } else {
         format!("github:{query}")
     };
-    records
-        .iter()
-        .find(|r| r.name == query)
+    let by_name = |same: &dyn Fn(&str, &str) -> bool| records.iter().find(|r| same(&r.name, query));
+    let by_bin = |same: &dyn Fn(&str, &str) -> bool| {
+        records.iter().find(|r| {
+            r.active()
+                .is_some_and(|v| v.bins.iter().any(|b| same(b.link_stem(), bare)))
+        })
+    };
+    let exact = |a: &str, b: &str| a == b;
+    let any_case = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    by_name(&exact)
+        .or_else(|| by_name(&any_case))
         .or_else(|| {
             records
                 .iter()
                 .find(|r| r.identity.source.eq_ignore_ascii_case(&source))
         })
-        .or_else(|| {
-            records.iter().find(|r| {
-                r.active()
-                    .is_some_and(|v| v.bins.iter().any(|b| b.link_stem() == bare))
-            })
-        })
+        .or_else(|| by_bin(&exact))
+        .or_else(|| by_bin(&any_case))
 }
 
 /// The largest record haul reads (one with years of history is a few hundred KiB).

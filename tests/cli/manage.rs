@@ -2683,3 +2683,26 @@ fn an_executables_name_in_any_case_is_that_executable() {
         );
     }
 }
+
+/// A tool named in capitals (`--bin KUBENS`, its first executable; on Windows, any spelling
+/// of `kubens.exe`) is found by its name in any case: `which kubens` and `uninstall kubens`
+/// said it was not installed.
+#[test]
+fn a_tool_named_in_capitals_is_found_in_any_case() {
+    let env = TestEnv::new();
+    publish_two(&env.server, "acme/kx", "kubectx", "KUBENS", "1.0.0");
+    env.run(&["install", "acme/kx", "--bin", "KUBENS"])
+        .expect_code(0);
+    let listed = env.run(&["list", "--json"]).json();
+    assert_eq!(listed[0]["name"], "KUBENS", "{listed}");
+    for name in ["kubens", "Kubens", "KUBENS.EXE"] {
+        let which = env.run(&["which", name]);
+        assert!(which.expect_code(0).stdout().contains("KUBENS"), "{name}");
+        if cfg!(unix) {
+            let ran = env.run(&["exec", name]);
+            assert_eq!(ran.expect_code(0).stdout().trim(), "KUBENS 1.0.0", "{name}");
+        }
+    }
+    env.run(&["uninstall", "kubens"]).expect_code(0);
+    assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
+}
