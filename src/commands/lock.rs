@@ -161,8 +161,9 @@ pub fn relock_each(
                 let (catalog, http, platforms) = (&catalog, &http, &platforms);
                 let platform_names = &platform_names;
                 async move {
-                    let result =
-                        lock_one(http, catalog, want, platforms, platform_names, kept).await;
+                    let result = lock_one(http, catalog, want, platforms, platform_names, kept)
+                        .await
+                        .map_err(|err| as_in_manifest(err, &want.key));
                     (want.key.clone(), result)
                 }
             })
@@ -375,6 +376,34 @@ fn changed_pins(before: &LockedTool, after: &LockedTool) -> Vec<String> {
         }
     }
     changed
+}
+
+/// A release that matches no release, said as haul.toml asks for versions: an install's hint
+/// (`@VERSION`, `--pre`) is not how the entry `key` takes one.
+fn as_in_manifest(err: anyhow::Error, key: &str) -> anyhow::Error {
+    let Some(failure) = err.downcast_ref::<crate::error::Failure>() else {
+        return err;
+    };
+    let crate::error::Failure::NoMatchingRelease {
+        recent,
+        only_prereleases,
+        ..
+    } = failure
+    else {
+        return err;
+    };
+    let (recent, only_prereleases) = (!recent.is_empty(), *only_prereleases);
+    let mut user = UserError::from(failure.clone());
+    if recent {
+        user.hint = Some(if only_prereleases {
+            format!("only prereleases match; set `pre = true` for `{key}` in haul.toml")
+        } else {
+            format!(
+                "pick one of those for `{key}` in haul.toml (`haul add {key}@VERSION` writes it)"
+            )
+        });
+    }
+    user.into()
 }
 
 /// Lock one entry: keep it when its requirement holds (without the platforms no longer

@@ -2883,6 +2883,28 @@ fn a_projects_first_executable_is_its_own_first() {
     assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
 }
 
+/// A requirement no release meets says how haul.toml takes a version: `lock` and `sync` gave
+/// an install's hint (`@VERSION`), which neither takes.
+#[test]
+fn no_release_matching_says_how_haul_toml_takes_a_version() {
+    let env = TestEnv::new();
+    publish(&env.server, "acme/digest", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(&env, "[tools]\n\"acme/digest\" = \"9.9.9\"\n");
+    for command in ["lock", "sync"] {
+        let run = run_in(&env, &dir, &[command]);
+        run.expect_code(1)
+            .stderr_has("has no release matching `9.9.9`")
+            .stderr_has("pick one of those for `acme/digest` in haul.toml (`haul add acme/digest@VERSION` writes it)");
+        assert!(
+            !run.stderr().contains("with `@VERSION`"),
+            "{}",
+            run.stderr()
+        );
+    }
+    run_in(&env, &dir, &["add", "acme/digest@1.0.0"]).expect_code(0);
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+}
+
 /// Inside a project, an executable its entry does not ask for is added in haul.toml: the hint
 /// says so, and following it (then `haul sync`) runs it. It spelled an install for the user
 /// instead, which named `alpha` twice (a usage error) and would have changed the user's tool.
