@@ -207,7 +207,7 @@ pub fn prune(args: &PruneArgs, ctx: &Context) -> Result<ExitCode> {
     if pruned.failed.is_empty() {
         Ok(code)
     } else {
-        Err(not_pruned(&pruned.failed).into())
+        Err(not_pruned(&pruned).into())
     }
 }
 
@@ -307,7 +307,11 @@ fn report(pruned: &Pruned, args: &PruneArgs, ctx: &Context) -> Result<ExitCode> 
 }
 
 /// The error for what could not be pruned, once the rest was (and said so).
-fn not_pruned(failed: &[NotPruned]) -> UserError {
+fn not_pruned(pruned: &Pruned) -> UserError {
+    let (failed, removed) = (
+        &pruned.failed,
+        !(pruned.versions.is_empty() && pruned.downloads.is_empty()),
+    );
     let lines: Vec<String> = failed
         .iter()
         .map(|f| format!("`{}`: {}", f.what, f.error))
@@ -317,5 +321,9 @@ fn not_pruned(failed: &[NotPruned]) -> UserError {
         crate::units::count(failed.len(), "item")
     ))
     .caused_by(lines.join("\n"))
-    .hint("the rest was removed (listed above); fix the cause, then run `haul prune` again")
+    .hint(if removed {
+        "the rest was removed (listed above); fix the cause, then run `haul prune` again"
+    } else {
+        "fix the cause, then run `haul prune` again"
+    })
 }

@@ -2626,6 +2626,14 @@ fn prune_goes_on_past_a_tool_it_cannot_change() {
     assert_eq!(stored_versions(&env, "alpha"), ["1.0.0", "2.0.0"]);
     assert!(!download("widget", "v1.0.0").exists());
     assert!(download("alpha", "v3.0.0").is_dir());
+    // Again, nothing else to remove: the hint does not say the rest was removed.
+    let again = env.run(&["prune"]);
+    again.expect_code(1).stderr_has("nothing removed");
+    assert!(
+        !again.stderr().contains("the rest was removed"),
+        "{}",
+        again.stderr()
+    );
     let json = env.run(&["prune", "--json"]);
     let text = json.expect_code(1).stdout();
     let pruned: serde_json::Value = serde_json::from_str(&text).unwrap();
