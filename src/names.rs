@@ -393,6 +393,42 @@ impl WantedBin {
     }
 }
 
+/// Up to three of `candidates` close to `name` (in any case), closest first, for "did you
+/// mean" hints: a few letters off, or holding it.
+pub fn close_to<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let name = name.to_ascii_lowercase();
+    if name.trim().is_empty() {
+        return Vec::new();
+    }
+    let mut close: Vec<(usize, &str)> = candidates
+        .map(|candidate| (distance(&name, &candidate.to_ascii_lowercase()), candidate))
+        .filter(|(d, candidate)| {
+            *d <= 2.max(name.len() / 4) || candidate.to_ascii_lowercase().contains(&name)
+        })
+        .collect();
+    close.sort_unstable();
+    close.dedup();
+    close.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// Edit distance, for suggestions.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -203,16 +203,13 @@ impl Catalog {
 
     /// Names close to `name`, for "did you mean" hints.
     pub fn similar(&self, name: &str) -> Vec<&str> {
-        let name = name.to_ascii_lowercase();
-        let mut close: Vec<(usize, &str)> = self
-            .entries
-            .iter()
-            .flat_map(|e| std::iter::once(&e.name).chain(&e.aliases))
-            .map(|candidate| (distance(&name, candidate), candidate.as_str()))
-            .filter(|(d, candidate)| *d <= 2.max(name.len() / 4) || candidate.contains(&name))
-            .collect();
-        close.sort_unstable();
-        close.into_iter().take(3).map(|(_, c)| c).collect()
+        crate::names::close_to(
+            name,
+            self.entries
+                .iter()
+                .flat_map(|e| std::iter::once(&e.name).chain(&e.aliases))
+                .map(String::as_str),
+        )
     }
 }
 
@@ -248,24 +245,6 @@ fn score(entry: &Entry, word: &str) -> Option<u32> {
     ]
     .into_iter()
     .find_map(|(hit, score)| hit.then_some(score))
-}
-
-/// Edit distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

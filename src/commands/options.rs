@@ -218,6 +218,22 @@ pub fn not_installed(query: &str) -> Failure {
     }
 }
 
+/// [`not_installed`], naming the installed tools close to `query` (a typo: `sollo` for
+/// `solo`).
+pub fn not_installed_among(query: &str, records: &[Record]) -> UserError {
+    let close = crate::names::close_to(query, records.iter().map(|r| r.name.as_str()));
+    let error = UserError::from(not_installed(query));
+    if close.is_empty() {
+        error
+    } else {
+        let close: Vec<String> = close.iter().map(|n| format!("`{n}`")).collect();
+        error.caused_by(format!(
+            "installed tools with similar names: {}",
+            close.join(", ")
+        ))
+    }
+}
+
 pub fn asset_pattern(pattern: Option<&str>) -> Result<Option<regex_lite::Regex>> {
     pattern
         .map(|p| {

@@ -150,7 +150,7 @@ pub fn selected(names: &[String], ctx: &Context) -> Result<(Vec<Record>, Vec<Dam
             continue;
         }
         let Some((record, _)) = options::installed(name, &records, ctx)? else {
-            return Err(options::not_installed(name).into());
+            return Err(options::not_installed_among(name, &records.ok).into());
         };
         if !out.iter().any(|r| r.name == record.name) {
             out.push(record.clone());

@@ -21,7 +21,7 @@ pub fn rollback(args: &RollbackArgs, ctx: &Context) -> Result<ExitCode> {
         if let Some(damaged) = records.damaged.iter().find(|d| d.name == args.tool) {
             return Err(damaged.error.clone().into());
         }
-        return Err(options::not_installed(&args.tool).into());
+        return Err(options::not_installed_among(&args.tool, &records.ok).into());
     };
     let store = &ctx.store;
     let (from, to) = store.change(&record.name, |now| {

@@ -19,8 +19,15 @@ pub fn search(args: &SearchArgs, ctx: &Context) -> Result<ExitCode> {
         return Ok(ExitCode::Success);
     }
     if hits.is_empty() {
+        let similar = catalog.similar(word);
+        let close = if similar.is_empty() {
+            String::new()
+        } else {
+            let similar: Vec<String> = similar.iter().map(|n| format!("`{n}`")).collect();
+            format!(" (similar names: {})", similar.join(", "))
+        };
         ctx.printer.info(&format!(
-            "no tool in the catalog matches `{word}`; any GitHub repository works as OWNER/REPO"
+            "no tool in the catalog matches `{word}`{close}; any GitHub repository works as OWNER/REPO"
         ));
         return Ok(ExitCode::Success);
     }

@@ -75,7 +75,7 @@ pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
                     }
                 }
             }
-            None => return Err(options::not_installed(query).into()),
+            None => return Err(options::not_installed_among(query, &records.ok).into()),
         };
         removals.push(removal);
     }

@@ -39,7 +39,7 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
             if let Some(damaged) = options::damaged_link(ctx, &records.damaged, &args.tool) {
                 return Err(damaged.error.clone().into());
             }
-            return Err(options::not_installed(&args.tool).into());
+            return Err(options::not_installed_among(&args.tool, &records.ok).into());
         };
         record.clone()
     };

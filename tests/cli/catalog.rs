@@ -254,6 +254,11 @@ fn search_lists_kubernetes_tools() {
     none.expect_code(0)
         .stderr_has("no tool in the catalog matches");
     assert!(none.stdout().is_empty());
+    assert!(!none.stderr().contains("similar"), "{}", none.stderr());
+    // A typo gets the names close to it.
+    env.run(&["search", "kubctl"])
+        .expect_code(0)
+        .stderr_has("(similar names: `kubectl`");
 }
 
 #[test]

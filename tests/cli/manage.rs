@@ -2714,3 +2714,26 @@ fn a_tool_named_in_capitals_is_found_in_any_case() {
     env.run(&["uninstall", "kubens"]).expect_code(0);
     assert_eq!(env.run(&["list", "--json"]).json(), serde_json::json!([]));
 }
+
+/// A typo of an installed tool's name gets the installed names close to it, and changes
+/// nothing: `which`, `uninstall`, `rollback` and `outdated` said only "not installed".
+#[test]
+fn a_typo_of_an_installed_tool_names_the_close_ones() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let before = env.snapshot();
+    for command in ["which", "uninstall", "rollback", "outdated"] {
+        env.run(&[command, "widgte"])
+            .expect_code(1)
+            .stderr_has("`widgte` is not installed")
+            .stderr_has("installed tools with similar names: `widget`");
+    }
+    let far = env.run(&["which", "zzz"]);
+    assert!(
+        !far.expect_code(1).stderr().contains("similar"),
+        "{}",
+        far.stderr()
+    );
+    assert_eq!(env.snapshot(), before);
+}
