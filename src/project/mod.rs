@@ -297,7 +297,11 @@ impl Project {
         let Some(rel) = &self.manifest.settings.bin_dir else {
             return Ok(None);
         };
-        let dir = self.dir.join(rel);
+        // Part by part, so that it is spelled with this system's separator (`.haul/bin` is
+        // `.haul\bin` on Windows, as the project's own path is).
+        let dir = self
+            .dir
+            .join(Path::new(rel).components().collect::<PathBuf>());
         let root = crate::paths::canonical(&self.dir);
         // The nearest part that is there, a link that leads nowhere included.
         let existing = dir

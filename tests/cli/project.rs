@@ -1285,9 +1285,13 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     let active = || env.run(&["list", "--json"]).json()[0]["version"].clone();
 
     // The PATH advice is about the directory the links went to.
+    let here = std::path::Path::new(".haul").join("bin");
     run_in(&env, &dir, &["sync"])
         .expect_code(0)
-        .stderr_has(".haul/bin` is not on PATH; put it on PATH while you work in the project");
+        .stderr_has(&format!(
+            "{}` is not on PATH; put it on PATH while you work in the project",
+            here.display()
+        ));
     assert_eq!(in_project(), Some(program("sums", "1.0.0")));
     assert_eq!(env.installed_bytes("sums"), Some(program("sums", "2.0.0")));
     assert_eq!(active(), "2.0.0");
@@ -1314,9 +1318,12 @@ fn a_projects_own_bin_dir_leaves_the_users_tools_alone() {
     let json = run_in(&env, &dir, &["sync", "--json"]).json();
     let linked = std::path::PathBuf::from(json["bin_dir"].as_str().unwrap());
     assert!(linked.ends_with(".haul/bin"), "{json}");
+    // Spelled with the system's separator throughout (`.haul/bin` is `.haul\bin` on Windows).
     let which = run_in(&env, &dir, &["which", "sums"]);
-    which.expect_code(0);
-    assert!(which.stdout().contains(".haul"), "{}", which.stdout());
+    assert_eq!(
+        which.expect_code(0).stdout().trim(),
+        dir.join(&here).join(&exe).display().to_string()
+    );
     // A file of the user's own where a link goes is left, and sync says what to do.
     std::fs::remove_file(dir.join(".haul/bin").join(&exe)).unwrap();
     std::fs::write(dir.join(".haul/bin").join(&exe), "mine").unwrap();
