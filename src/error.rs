@@ -106,7 +106,11 @@ impl std::error::Error for UserError {}
 pub enum Failure {
     /// Nothing installed answers to the name.
     #[error("`{query}` is not installed")]
-    NotInstalled { query: String },
+    NotInstalled {
+        query: String,
+        /// Installed tools whose names are close to it (a typo).
+        similar: Vec<String>,
+    },
     /// The source has releases, but none the request allows.
     #[error("`{origin}` has no release matching `{req}`")]
     NoMatchingRelease {
@@ -123,9 +127,20 @@ impl From<Failure> for UserError {
     fn from(failure: Failure) -> UserError {
         let message = failure.to_string();
         match failure {
-            Failure::NotInstalled { .. } => UserError::new(message).hint(
-                "see `haul list` for what is installed, or install it with `haul install TOOL`",
-            ),
+            Failure::NotInstalled { similar, .. } => {
+                let error = UserError::new(message).hint(
+                    "see `haul list` for what is installed, or install it with `haul install TOOL`",
+                );
+                if similar.is_empty() {
+                    error
+                } else {
+                    let similar: Vec<String> = similar.iter().map(|n| format!("`{n}`")).collect();
+                    error.caused_by(format!(
+                        "installed tools with similar names: {}",
+                        similar.join(", ")
+                    ))
+                }
+            }
             Failure::NoMatchingRelease {
                 recent,
                 only_prereleases,

@@ -215,22 +215,19 @@ pub fn no_version(query: &str, command: &str, instead: &str) -> Result<(), UserE
 pub fn not_installed(query: &str) -> Failure {
     Failure::NotInstalled {
         query: query.to_owned(),
+        similar: Vec::new(),
     }
 }
 
 /// [`not_installed`], naming the installed tools close to `query` (a typo: `sollo` for
 /// `solo`).
-pub fn not_installed_among(query: &str, records: &[Record]) -> UserError {
-    let close = crate::names::close_to(query, records.iter().map(|r| r.name.as_str()));
-    let error = UserError::from(not_installed(query));
-    if close.is_empty() {
-        error
-    } else {
-        let close: Vec<String> = close.iter().map(|n| format!("`{n}`")).collect();
-        error.caused_by(format!(
-            "installed tools with similar names: {}",
-            close.join(", ")
-        ))
+pub fn not_installed_among(query: &str, records: &[Record]) -> Failure {
+    Failure::NotInstalled {
+        query: query.to_owned(),
+        similar: crate::names::close_to(query, records.iter().map(|r| r.name.as_str()))
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
     }
 }
 

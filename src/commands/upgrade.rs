@@ -136,7 +136,7 @@ fn print_none_upgraded(
     err: &anyhow::Error,
 ) -> Result<()> {
     let missing = match err.downcast_ref::<crate::error::Failure>() {
-        Some(crate::error::Failure::NotInstalled { query }) => Some(query.as_str()),
+        Some(crate::error::Failure::NotInstalled { query, .. }) => Some(query.as_str()),
         _ => None,
     };
     let error = crate::error::Report::of(err).one_line();
