@@ -154,6 +154,18 @@ fn human(info: &Info, platforms: &[Platform]) -> String {
         let asset = pick.asset.as_deref().unwrap_or("-");
         let _ = writeln!(out, "{marker} {name:width$}  {asset}");
         let _ = writeln!(out, "  {:width$}    {}", "", pick.reason);
+        // What would vouch for it, as an install reads it: why an install stops, or warns.
+        let vouched = match (&pick.checksum_error, &pick.checksum) {
+            (Some(why), _) => Some(format!("cannot be verified: {why}")),
+            (None, Some(by)) => Some(format!("verified by {by}")),
+            (None, None) if pick.asset.is_some() => {
+                Some("no checksum vouches for it (installed unverified, with a warning)".to_owned())
+            }
+            (None, None) => None,
+        };
+        if let Some(vouched) = vouched {
+            let _ = writeln!(out, "  {:width$}    {vouched}", "");
+        }
     }
     out.trim_end().to_owned()
 }

@@ -216,6 +216,23 @@ fn info_json_shows_every_platform() {
     let json = one.json();
     assert_eq!(json["platforms"].as_object().unwrap().len(), 1);
     assert_eq!(json["platforms"]["macos-aarch64"]["asset"], assets[3]);
+    // The text says what would vouch for the pick, and why an install would stop (it looked
+    // healthy while `--json` alone said the checksum file could not be fetched).
+    let text = |env: &TestEnv| {
+        env.run(&["info", "acme/widget", "--target", "aarch64-apple-darwin"])
+            .expect_code(0)
+            .stdout()
+    };
+    assert!(
+        text(&env).contains("verified by checksums.txt"),
+        "{}",
+        text(&env)
+    );
+    let sums = Server::download_path("acme/widget", "v1.0.0", "checksums.txt");
+    env.server
+        .fault(&sums, &[crate::support::Fault::Status(404); 4]);
+    let said = text(&env);
+    assert!(said.contains("cannot be verified: "), "{said}");
 }
 
 /// A file name ending in a multi-byte character beside a checksum file once made `info` abort
