@@ -115,14 +115,17 @@ fn system_bundle() -> Vec<reqwest::Certificate> {
 }
 
 fn problem(var: &str, path: &Path, why: &str) -> UserError {
+    let what = if var.ends_with("_DIR") {
+        "a directory of CA certificates in PEM form"
+    } else {
+        "your CA certificates in PEM form (the file a company's IT gives out)"
+    };
     UserError::new(format!(
         "`{var}` names `{}`, which haul cannot use",
         path.display()
     ))
     .caused_by(why.to_owned())
-    .hint(format!(
-        "point `{var}` at your CA certificates in PEM form (the file a company's IT gives out), or unset it"
-    ))
+    .hint(format!("point `{var}` at {what}, or unset it"))
     .exit(ExitCode::Usage)
 }
 

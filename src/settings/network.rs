@@ -182,9 +182,14 @@ fn duration(var: &str, key: &str, value: Option<Value>, default: Duration) -> Re
         Value::Number(n) => Some(*n),
         Value::Text(text) => parse_duration(text),
     };
+    let what = if secs == Some(0) {
+        "which is no time at all"
+    } else {
+        "not a duration"
+    };
     match secs {
         Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
-        _ => Err(UserError::new(format!("{from} is `{}`, not a duration", shown(&value)))
+        _ => Err(UserError::new(format!("{from} is `{}`, {what}", shown(&value)))
             .hint(format!(
                 "write seconds (`30`) or a duration such as `90s`, `5m`, `1h` (more than 0) for {from}"
             ))
@@ -295,7 +300,23 @@ mod tests {
             Duration::ZERO,
         )
         .unwrap_err();
-        assert!(err.to_string().contains("`timeout` is `0`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("`timeout` is `0`, which is no time at all"),
+            "{err}"
+        );
+        let err = duration(
+            "HAUL_TEST_UNSET_T",
+            "timeout",
+            Some(Value::Text("soon".to_owned())),
+            Duration::ZERO,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`timeout` is `soon`, not a duration"),
+            "{err}"
+        );
         let err = bytes(
             "HAUL_TEST_UNSET_S",
             "max-download-size",
