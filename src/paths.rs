@@ -64,6 +64,17 @@ pub fn hold(path: &Path, waiting: impl FnOnce()) -> std::io::Result<Option<std::
     Ok(crate::stopping::lock(&file, waiting)?.then_some(file))
 }
 
+/// `err` without the temporary file's path `tempfile` adds to it (`… at path
+/// "/home/me/.haul/journal/.tmpX1b2C3"`, quoted as Rust quotes strings): the system's error.
+pub fn without_path(err: std::io::Error) -> std::io::Error {
+    // tempfile keeps the system's error private: its text is what is left of it.
+    let text = err.to_string();
+    match text.rfind(" at path \"") {
+        Some(at) if err.get_ref().is_some() => std::io::Error::new(err.kind(), &text[..at]),
+        _ => err,
+    }
+}
+
 /// An error when `path` is there and is neither a file nor a link to one: opening a named
 /// pipe would wait for a writer, for ever.
 pub fn not_special(path: &Path) -> std::io::Result<()> {
@@ -101,6 +112,20 @@ pub fn random_tail(name: &str, before: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// An error tempfile gave, with its temporary file's path, is the system's error alone.
+    #[test]
+    fn a_temporary_files_path_is_left_out_of_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let err = tempfile::Builder::new().tempfile_in(&missing).unwrap_err();
+        assert!(err.to_string().contains("at path"), "{err}");
+        let plain = super::without_path(err);
+        assert!(!plain.to_string().contains("at path"), "{plain}");
+        assert_eq!(plain.kind(), std::io::ErrorKind::NotFound);
+        let other = std::io::Error::other("as it was");
+        assert_eq!(super::without_path(other).to_string(), "as it was");
+    }
+
     /// A lock file that is a directory or a named pipe is refused rather than opened (opening
     /// a pipe waits for a writer for ever); a file, a link to one, or none at all is not.
     #[cfg(unix)]

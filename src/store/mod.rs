@@ -1129,10 +1129,12 @@ pub(crate) fn write_atomic_as(
     if let Some(permissions) = permissions {
         builder.permissions(permissions);
     }
+    // The system's error alone: the temporary file's own name says nothing to the user.
     let mut file = builder
         .tempfile_in(dir)
+        .map_err(crate::paths::without_path)
         .with_context(|| format!("writing `{}`", path.display()))?;
-    std::io::Write::write_all(&mut file, text)
+    std::io::Write::write_all(file.as_file_mut(), text)
         .with_context(|| format!("writing `{}`", path.display()))?;
     file.as_file()
         .sync_all()
