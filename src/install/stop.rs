@@ -36,6 +36,24 @@ impl Stop {
     }
 }
 
+/// Whether SIGHUP would end haul: not when the parent set it to be ignored (`nohup`, a
+/// service manager), which Linux tells in `/proc/self/status`. Elsewhere that cannot be told
+/// without asking the C library, so SIGHUP is left as it was found (it ends haul as a crash
+/// would).
+#[cfg(unix)]
+fn hangup_heeded() -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("SigIgn:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .is_some_and(|ignored| ignored & 1 == 0)
+    })
+}
+
 /// How many parts of the run listen now ([`interrupt`]'s futures alive).
 static LISTENING: AtomicUsize = AtomicUsize::new(0);
 
@@ -68,8 +86,10 @@ struct Signals {
     interrupt: tokio::signal::unix::Signal,
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
+    /// None where SIGHUP is ignored (`nohup`), or where that cannot be told: listening would
+    /// undo what the parent asked for.
     #[cfg(unix)]
-    hangup: tokio::signal::unix::Signal,
+    hangup: Option<tokio::signal::unix::Signal>,
     #[cfg(windows)]
     interrupt: tokio::signal::windows::CtrlC,
     #[cfg(windows)]
@@ -83,7 +103,11 @@ impl Signals {
         Ok(Signals {
             interrupt: signal(SignalKind::interrupt())?,
             terminate: signal(SignalKind::terminate())?,
-            hangup: signal(SignalKind::hangup())?,
+            hangup: if hangup_heeded() {
+                Some(signal(SignalKind::hangup())?)
+            } else {
+                None
+            },
         })
     }
 
@@ -101,7 +125,12 @@ impl Signals {
         tokio::select! {
             _ = self.interrupt.recv() => Stop::Interrupt,
             _ = self.terminate.recv() => Stop::Terminate,
-            _ = self.hangup.recv() => Stop::HangUp,
+            _ = async {
+                match &mut self.hangup {
+                    Some(hangup) => hangup.recv().await,
+                    None => std::future::pending().await,
+                }
+            } => Stop::HangUp,
         }
     }
 

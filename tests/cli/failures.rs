@@ -575,6 +575,33 @@ fn sighup_mid_download_changes_nothing() {
     stopped_mid_download_changes_nothing("HUP", 129);
 }
 
+/// Run with SIGHUP ignored (`nohup`, a service manager), haul goes on when it comes: it
+/// listened for SIGHUP anyway, and stopped (exit 129) what the user had asked to survive.
+#[cfg(target_os = "linux")]
+#[test]
+fn sighup_ignored_by_the_parent_stays_ignored() {
+    let env = TestEnv::new().env("HAUL_TIMEOUT", "1");
+    let asset = publish_simple(&env.server, "acme/alpha", "1.0.0");
+    let path = Server::download_path("acme/alpha", "v1.0.0", &asset);
+    // The download stalls half-way (then times out, and the next try gets it whole).
+    env.server.fault(&path, &[Fault::Hang]);
+    let mut install = env.command_for(std::path::Path::new("nohup"));
+    install
+        .arg(env!("CARGO_BIN_EXE_haul"))
+        .args(["install", "acme/alpha"]);
+    let out = env.signal_when_hung(&path, install, "HUP");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+}
+
 #[cfg(unix)]
 fn stopped_mid_download_changes_nothing(signal: &str, code: i32) {
     let env = TestEnv::new();
