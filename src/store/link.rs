@@ -163,25 +163,6 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
 /// What names a file put aside beside itself (see [`move_aside`]).
 const HIDDEN: &str = ".haul-";
 
-/// Delete the old links put aside beside themselves in `dir` (see [`move_aside`]) whatever
-/// their link, once they no longer run: an uninstall leaves no next change of that link to
-/// delete its own.
-pub(super) fn sweep_asides(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let put_aside = entry
-            .file_name()
-            .to_str()
-            .and_then(|name| name.strip_prefix(HIDDEN))
-            .is_some_and(is_aside_name);
-        if put_aside && entry.file_type().is_ok_and(|k| k.is_file()) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-}
-
 /// Whether `file_name` is what [`move_aside`] names the link `name` it put beside itself.
 fn aside_of(file_name: &str, name: &str) -> bool {
     file_name
@@ -276,7 +257,7 @@ pub fn target_in(link: &Path, dir: &Path) -> Option<std::path::PathBuf> {
 
 #[cfg(test)]
 mod tests {
-    use super::{aside_of, move_aside, remove_leftovers, sweep_asides};
+    use super::{aside_of, move_aside, remove_leftovers};
 
     /// A file that cannot be moved into haul's scratch directory (on Windows: a bin dir on
     /// another drive) goes aside beside itself, and the next change of that link deletes it,
@@ -313,34 +294,6 @@ mod tests {
             assert!(dir.path().join(name).exists(), "{name}");
         }
         assert!(dir.path().join("not-a-dir").exists());
-    }
-
-    /// Old links put aside beside themselves are deleted whatever their link once they no
-    /// longer run (after an uninstall, no change of that link comes to delete them); nothing
-    /// else in the bin dir is.
-    #[test]
-    fn old_links_put_aside_are_swept_whatever_their_link() {
-        let dir = tempfile::tempdir().unwrap();
-        let at = |name: &str| dir.path().join(name);
-        let aside = [".haul-old-12-0-tool.exe", ".haul-old-7-3-other"];
-        let users = [
-            ".haul-mine",
-            ".haul-old-x-0-tool",
-            "tool.exe",
-            "old-1-0-tool",
-        ];
-        for name in aside.iter().chain(&users) {
-            std::fs::write(at(name), b"x").unwrap();
-        }
-        std::fs::create_dir(at(".haul-old-1-0-dir")).unwrap();
-        sweep_asides(dir.path());
-        for name in aside {
-            assert!(!at(name).exists(), "{name}");
-        }
-        for name in users {
-            assert!(at(name).exists(), "{name}");
-        }
-        assert!(at(".haul-old-1-0-dir").is_dir());
     }
 
     /// Where scratch can take it, it goes there, under a name of its own.

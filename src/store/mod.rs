@@ -344,7 +344,6 @@ impl Store {
         }
         let unfinished = self.recover();
         let not_removed = staging::sweep(&self.staging_root(), &journal::staging_needed(self));
-        link::sweep_asides(&self.bin_dir);
         sweep_temp_files(&self.records_dir());
         sweep_temp_files(&self.journal_dir());
         Tidied {

@@ -1669,3 +1669,19 @@ fn prune_keeps_the_download_of_a_first_install_left_half_done() {
         Some(program("widget", "1.0.0"))
     );
 }
+
+/// A file of the user's in the bin dir is never taken for an old link put aside, whatever its
+/// name: every change deleted `.haul-old-1-2-notes.txt` (haul names its own that way only on
+/// Windows, and sweeps them there).
+#[cfg(unix)]
+#[test]
+fn a_users_file_named_like_an_old_link_stays() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.bin_dir()).unwrap();
+    let mine = env.bin_dir().join(".haul-old-1-2-notes.txt");
+    std::fs::write(&mine, b"mine").unwrap();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    env.run(&["uninstall", "alpha"]).expect_code(0);
+    assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
+}
