@@ -396,15 +396,20 @@ impl WantedBin {
 /// Up to three of `candidates` close to `name` (in any case), closest first, for "did you
 /// mean" hints: a few letters off, or holding it.
 pub fn close_to<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let name = name.to_ascii_lowercase();
-    if name.trim().is_empty() {
+    let name = name.trim().to_ascii_lowercase();
+    // Two letters are close to every short name: nothing is suggested for them.
+    if name.chars().count() < 3 {
         return Vec::new();
     }
+    // One letter off in a short name, more in a longer one.
+    let near = if name.chars().count() <= 4 {
+        1
+    } else {
+        2.max(name.len() / 4)
+    };
     let mut close: Vec<(usize, &str)> = candidates
         .map(|candidate| (distance(&name, &candidate.to_ascii_lowercase()), candidate))
-        .filter(|(d, candidate)| {
-            *d <= 2.max(name.len() / 4) || candidate.to_ascii_lowercase().contains(&name)
-        })
+        .filter(|(d, candidate)| *d <= near || candidate.to_ascii_lowercase().contains(&name))
         .collect();
     close.sort_unstable();
     close.dedup();
@@ -431,6 +436,20 @@ fn distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    /// Suggestions are names a few letters off, never for a name too short to tell.
+    #[test]
+    fn close_names_are_a_few_letters_off() {
+        let installed = ["gt", "solo", "widget", "kubectl"];
+        let close = |name: &str| super::close_to(name, installed.iter().copied());
+        assert_eq!(close("widgte"), ["widget"]);
+        assert_eq!(close("sollo"), ["solo"]);
+        assert_eq!(close("kubctl"), ["kubectl"]);
+        assert_eq!(close("kube"), ["kubectl"]);
+        for far in ["x", "s", "ab", "o", "zzz", "gtx5"] {
+            assert!(close(far).is_empty(), "{far}: {:?}", close(far));
+        }
+    }
+
     use super::*;
 
     #[test]
