@@ -20,8 +20,10 @@ enum Removal {
 
 pub fn uninstall(args: &UninstallArgs, ctx: &Context) -> Result<ExitCode> {
     if let Some(err) = &ctx.settings.config.error {
-        ctx.printer
-            .warn(&format!("{} (going on without it)", err.message));
+        ctx.printer.warn(&format!(
+            "{} (going on without it)",
+            crate::error::Report::of(&err.clone().into()).one_line()
+        ));
     }
     let records = ctx.store.records()?;
     // The tools named whole: a version of one of them named too goes with it (`tool

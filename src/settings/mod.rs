@@ -177,6 +177,7 @@ impl Settings {
         let mut error = error;
         let (mut network, limits) =
             usable_values(&mut config, &cache_dir, &config_file, &mut error)?;
+        drop_unusable_entries(&mut config, &config_file, &mut error);
         if global.offline {
             network.offline = Some("--offline");
         }
@@ -288,6 +289,28 @@ fn usable_values(
         },
     };
     Ok((network, limits))
+}
+
+/// The catalog entries of the config file haul cannot use, found now, not only when the
+/// catalog is read: the first becomes the config's `error` (`doctor` reports it, `uninstall`
+/// goes on), and they are left out; the rest of the file (its `bin-dir`) still counts.
+fn drop_unusable_entries(config: &mut ConfigFile, path: &Path, error: &mut Option<UserError>) {
+    let Some((name, problems)) = config.tool.iter().find_map(|entry| {
+        let problems = entry.problems();
+        (!problems.is_empty()).then(|| (entry.name.clone(), problems))
+    }) else {
+        return;
+    };
+    error.get_or_insert_with(|| {
+        UserError::new(format!("invalid config file `{}`", path.display()))
+            .caused_by(format!(
+                "the catalog entry `{name}`: {}",
+                problems.join("; ")
+            ))
+            .hint("see \"The catalog\" in haul's README for the format")
+            .exit(ExitCode::Usage)
+    });
+    config.tool.retain(|entry| entry.problems().is_empty());
 }
 
 /// A value of the config file at `path` that cannot be used, as the error every command but
@@ -458,21 +481,6 @@ fn check_config(config: &ConfigFile, path: &Path) -> Result<(), UserError> {
             "`max-archive-entries = 0` would refuse every archive".to_owned(),
             "set `max-archive-entries` to 1 or more, or leave it out for the default",
         );
-    }
-    // A catalog entry haul cannot use is found now, not only when the catalog is read: `doctor`
-    // reports it, and `uninstall` goes on without it.
-    for entry in &config.tool {
-        let problems = entry.problems();
-        if !problems.is_empty() {
-            return invalid(
-                format!(
-                    "the catalog entry `{}`: {}",
-                    entry.name,
-                    problems.join("; ")
-                ),
-                "see \"The catalog\" in haul's README for the format",
-            );
-        }
     }
     // A config file is read from every directory: a relative bin dir would follow the current
     // one, and each install would link somewhere else.

@@ -502,11 +502,25 @@ fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
             "{config}: {}",
             doctor.stdout()
         );
+        // The warning says why.
         env.run(&["uninstall", "alpha"])
             .expect_code(0)
+            .stderr_has(said)
             .stderr_has("going on without it");
         assert_eq!(env.installed_bytes("alpha"), None);
     }
+    // A catalog entry haul cannot use is left out, not the rest of the file.
+    std::fs::write(
+        env.config_path(),
+        "timeout = 45\n[[tool]]\nname = \"broken\"\n",
+    )
+    .unwrap();
+    let doctor = env.run(&["doctor"]);
+    assert!(
+        doctor.stdout().contains("timeout 45 s"),
+        "{}",
+        doctor.stdout()
+    );
 }
 
 #[test]
