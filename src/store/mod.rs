@@ -272,6 +272,13 @@ impl Store {
                 "make it writable, or point `HAUL_HOME` at a directory you own; every install and uninstall fails until then",
             ));
         }
+        let lock = self.home.join("store.lock");
+        if let Err(err) = crate::paths::not_special(&lock) {
+            why.push((
+                format!("haul's lock file cannot be used: {err}"),
+                "remove it (haul makes it again); every install and uninstall fails until then",
+            ));
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;

@@ -1699,3 +1699,27 @@ fn a_users_file_named_like_an_old_link_stays() {
     env.run(&["uninstall", "alpha"]).expect_code(0);
     assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
 }
+
+/// A lock file that is not a file is reported by `doctor`, which said nothing was wrong while
+/// every change failed on it.
+#[test]
+fn doctor_reports_a_lock_file_that_is_not_a_file() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    let lock = env.home().join("store.lock");
+    std::fs::remove_file(&lock).unwrap();
+    std::fs::create_dir(&lock).unwrap();
+    env.run(&["uninstall", "alpha"])
+        .expect_code(1)
+        .stderr_has("is not a file");
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout().contains("haul's lock file cannot be used"),
+        "{}",
+        doctor.stdout()
+    );
+    std::fs::remove_dir(&lock).unwrap();
+    env.run(&["uninstall", "alpha"]).expect_code(0);
+}
