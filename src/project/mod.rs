@@ -298,10 +298,13 @@ impl Project {
             return Ok(None);
         };
         // Part by part, so that it is spelled with this system's separator (`.haul/bin` is
-        // `.haul\bin` on Windows, as the project's own path is).
-        let dir = self
-            .dir
-            .join(Path::new(rel).components().collect::<PathBuf>());
+        // `.haul\bin` on Windows, as the project's own path is), and without `./`.
+        let dir = self.dir.join(
+            Path::new(rel)
+                .components()
+                .filter(|part| !matches!(part, std::path::Component::CurDir))
+                .collect::<PathBuf>(),
+        );
         let root = crate::paths::canonical(&self.dir);
         // The nearest part that is there, a link that leads nowhere included.
         let existing = dir

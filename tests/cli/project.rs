@@ -2890,6 +2890,21 @@ fn a_projects_first_executable_is_its_own_first() {
     assert_eq!(ran.expect_code(0).stdout().trim(), "rgx 1.0.0");
 }
 
+/// A project's `bin-dir` written with `./` is the same directory, spelled without it.
+#[test]
+fn a_bin_dir_written_with_a_dot_is_spelled_without_it() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    let dir = project(
+        &env,
+        "[tools]\nsums = \"1\"\n[settings]\nbin-dir = \"./.haul/bin\"\n",
+    );
+    let json = run_in(&env, &dir, &["sync", "--json"]).json();
+    let spelled = dir.join(".haul").join("bin").display().to_string();
+    assert_eq!(json["bin_dir"].as_str(), Some(spelled.as_str()), "{json}");
+}
+
 /// A requirement no release meets says how haul.toml takes a version: `lock` and `sync` gave
 /// an install's hint (`@VERSION`), which neither takes.
 #[test]
