@@ -222,9 +222,20 @@ pub fn not_installed(query: &str) -> Failure {
 /// [`not_installed`], naming the installed tools close to `query` (a typo: `sollo` for
 /// `solo`).
 pub fn not_installed_among(query: &str, records: &[Record]) -> Failure {
+    // The name as typed, without a version or `.exe` (`tol@1.0.0`, `KUBNES.EXE`), among the
+    // tools' names and their executables' (`kubens` of `kubectx`).
+    let name = query.split_once('@').map_or(query, |(name, _)| name);
+    let name = crate::platform::file_name::exe_stem(name).unwrap_or(name);
+    let names = records.iter().flat_map(|r| {
+        std::iter::once(r.name.as_str()).chain(
+            r.active()
+                .into_iter()
+                .flat_map(|v| v.bins.iter().map(crate::store::Bin::link_stem)),
+        )
+    });
     Failure::NotInstalled {
         query: query.to_owned(),
-        similar: crate::names::close_to(query, records.iter().map(|r| r.name.as_str()))
+        similar: crate::names::close_to(name, names)
             .into_iter()
             .map(str::to_owned)
             .collect(),

@@ -2729,6 +2729,12 @@ fn a_typo_of_an_installed_tool_names_the_close_ones() {
             .stderr_has("`widgte` is not installed")
             .stderr_has("installed tools with similar names: `widget`");
     }
+    // Spelled with a version or `.exe`, or close to an executable's name.
+    for typo in ["widgte@1.0.0", "WIDGTE.EXE"] {
+        env.run(&["uninstall", typo])
+            .expect_code(1)
+            .stderr_has("installed tools with similar names: `widget`");
+    }
     let far = env.run(&["which", "zzz"]);
     assert!(
         !far.expect_code(1).stderr().contains("similar"),
@@ -2736,4 +2742,10 @@ fn a_typo_of_an_installed_tool_names_the_close_ones() {
         far.stderr()
     );
     assert_eq!(env.snapshot(), before);
+    publish_two(&env.server, "acme/kx", "kubectx", "kubens", "1.0.0");
+    env.run(&["install", "acme/kx", "--bin", "kubectx", "--bin", "kubens"])
+        .expect_code(0);
+    env.run(&["which", "kubnes"])
+        .expect_code(1)
+        .stderr_has("similar names: `kubens`");
 }
