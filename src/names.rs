@@ -408,30 +408,17 @@ pub fn close_to<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
         2.max(name.len() / 4)
     };
     let mut close: Vec<(usize, &str)> = candidates
-        .map(|candidate| (distance(&name, &candidate.to_ascii_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::osa_distance(&name, &candidate.to_ascii_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(d, candidate)| *d <= near || candidate.to_ascii_lowercase().contains(&name))
         .collect();
     close.sort_unstable();
     close.dedup();
     close.into_iter().take(3).map(|(_, c)| c).collect()
-}
-
-/// Edit distance, for suggestions.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -445,6 +432,8 @@ mod tests {
         assert_eq!(close("sollo"), ["solo"]);
         assert_eq!(close("kubctl"), ["kubectl"]);
         assert_eq!(close("kube"), ["kubectl"]);
+        // Two letters swapped are one slip.
+        assert_eq!(close("sloo"), ["solo"]);
         for far in ["x", "s", "ab", "o", "zzz", "gtx5"] {
             assert!(close(far).is_empty(), "{far}: {:?}", close(far));
         }
