@@ -108,7 +108,8 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     if args.json {
         ctx.printer.json(&info)?;
     } else {
-        ctx.printer.data(&human(&info, &platforms));
+        ctx.printer
+            .data(&human(&info, &platforms, ctx.settings.require_checksum));
     }
     Ok(ExitCode::Success)
 }
@@ -128,7 +129,7 @@ fn pick(tool: &Tool, release: &Release, platform: Platform) -> Pick {
     }
 }
 
-fn human(info: &Info, platforms: &[Platform]) -> String {
+fn human(info: &Info, platforms: &[Platform], require_checksum: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -158,9 +159,12 @@ fn human(info: &Info, platforms: &[Platform]) -> String {
         let vouched = match (&pick.checksum_error, &pick.checksum) {
             (Some(why), _) => Some(format!("cannot be verified: {why}")),
             (None, Some(by)) => Some(format!("verified by {by}")),
-            (None, None) if pick.asset.is_some() => {
-                Some("no checksum vouches for it (installed unverified, with a warning)".to_owned())
-            }
+            (None, None) if pick.asset.is_some() => Some(if require_checksum {
+                "no checksum vouches for it (an install refuses it: checksums are required)"
+                    .to_owned()
+            } else {
+                "no checksum vouches for it (installed unverified, with a warning)".to_owned()
+            }),
             (None, None) => None,
         };
         if let Some(vouched) = vouched {

@@ -251,6 +251,28 @@ fn info_reads_names_in_any_script() {
     let run = env.run(&["info", "acme/widget", "--json"]);
     run.expect_code(0);
     assert_eq!(run.json()["platforms"]["linux-x86_64"]["asset"], asset);
+    // Nothing vouches for it: installed with a warning, or refused where checksums are
+    // required (it said the first either way).
+    env.server
+        .release("acme/plain", "v1.0.0")
+        .asset(asset, b"x")
+        .publish();
+    let text = |env: &TestEnv| {
+        env.run(&["info", "acme/plain", "--target", "linux-x86_64"])
+            .expect_code(0)
+            .stdout()
+    };
+    assert!(
+        text(&env).contains("installed unverified, with a warning"),
+        "{}",
+        text(&env)
+    );
+    std::fs::write(env.config_path(), "require-checksum = true\n").unwrap();
+    assert!(
+        text(&env).contains("an install refuses it"),
+        "{}",
+        text(&env)
+    );
 }
 
 #[test]
