@@ -49,8 +49,10 @@ fn remove_leftovers(dir: &Path, name: &str) {
                 k.is_file()
             }
         });
-        // An old link put aside is a hard link or a copy: a file.
-        let put_aside = aside_of(file_name, name) && kind.is_ok_and(|k| k.is_file());
+        // An old link put aside is a hard link or a copy: a file. Only Windows puts one there;
+        // elsewhere a file of that name is the user's.
+        let put_aside =
+            cfg!(windows) && aside_of(file_name, name) && kind.is_ok_and(|k| k.is_file());
         if (temporary && linkish) || put_aside {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -289,7 +291,8 @@ mod tests {
             std::fs::write(dir.path().join(name), b"the user's").unwrap();
         }
         remove_leftovers(dir.path(), "tool.exe");
-        assert!(!aside.exists());
+        // Only Windows puts a link aside there: elsewhere the file is the user's.
+        assert_eq!(aside.exists(), !cfg!(windows));
         for name in users {
             assert!(dir.path().join(name).exists(), "{name}");
         }

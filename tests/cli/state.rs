@@ -1694,10 +1694,16 @@ fn a_users_file_named_like_an_old_link_stays() {
     std::fs::create_dir_all(env.bin_dir()).unwrap();
     let mine = env.bin_dir().join(".haul-old-1-2-notes.txt");
     std::fs::write(&mine, b"mine").unwrap();
+    // Named like an old link of the tool changed, too.
+    let alike = env.bin_dir().join(".haul-old-99-0-alpha");
+    std::fs::write(&alike, b"mine").unwrap();
     publish_simple(&env.server, "acme/alpha", "1.0.0");
     env.run(&["install", "acme/alpha"]).expect_code(0);
+    env.run(&["install", "acme/alpha", "--force"])
+        .expect_code(0);
     env.run(&["uninstall", "alpha"]).expect_code(0);
     assert_eq!(std::fs::read(&mine).unwrap(), b"mine");
+    assert_eq!(std::fs::read(&alike).unwrap(), b"mine");
 }
 
 /// A lock file that is not a file is reported by `doctor`, which said nothing was wrong while
