@@ -370,6 +370,12 @@ impl Store {
             .into());
         }
         let path = self.home.join("store.lock");
+        if let Err(err) = crate::paths::not_special(&path) {
+            return Err(UserError::new(format!("cannot lock `{}`", path.display()))
+                .caused_by(err.to_string())
+                .hint("remove it (haul makes it again); nothing can be changed until then")
+                .into());
+        }
         // Another haul in the middle of a change holds it: say so once, then wait.
         let mine = Mine::new();
         let held = crate::paths::hold(&path, || {

@@ -26,6 +26,7 @@ impl Staging {
             .prefix(&format!("{name}-"))
             .suffix(".lock")
             .tempfile_in(root)
+            .map_err(crate::paths::without_path)
             .with_context(|| format!("creating a staging directory in `{}`", root.display()))?;
         let (file, lock_path) = lock_file
             .keep()

@@ -1718,7 +1718,11 @@ fn doctor_reports_a_lock_file_that_is_not_a_file() {
     std::fs::create_dir(&lock).unwrap();
     env.run(&["uninstall", "alpha"])
         .expect_code(1)
-        .stderr_has("is not a file");
+        .stderr_has("is not a file")
+        .stderr_has("remove it (haul makes it again)");
+    env.run(&["doctor", "--fix"])
+        .expect_code(1)
+        .stderr_has("remove it (haul makes it again)");
     let doctor = env.run(&["doctor"]);
     doctor.expect_code(1);
     assert!(
