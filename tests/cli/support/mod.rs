@@ -66,6 +66,16 @@ impl TestEnv {
         self.command_for(Path::new(env!("CARGO_BIN_EXE_haul")))
     }
 
+    /// haul (or a copy of it, `program`) run with SIGHUP's default action, whatever the test
+    /// runner was given: one run under `nohup` ignores SIGHUP, and haul keeps what its parent
+    /// asked for. For the tests that send it SIGHUP.
+    #[cfg(target_os = "linux")]
+    pub fn command_heeding_hangup(&self, program: &Path) -> std::process::Command {
+        let mut cmd = self.command_for(Path::new("env"));
+        cmd.arg("--default-signal=HUP").arg(program);
+        cmd
+    }
+
     /// Another program with the same environment as [`TestEnv::command`]: an installed tool,
     /// or a copy of haul (`haul self update` replaces the executable it runs from, so those
     /// tests run a copy).
