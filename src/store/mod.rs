@@ -250,6 +250,11 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// The file whose lock serializes changes to the store (and holds it still for readers).
+    fn lock_path(&self) -> PathBuf {
+        self.home.join("store.lock")
+    }
+
     pub fn version_dir(&self, name: &str, key: &str) -> PathBuf {
         self.tool_dir(name).join(key)
     }
@@ -272,8 +277,7 @@ impl Store {
                 "make it writable, or point `HAUL_HOME` at a directory you own; every install and uninstall fails until then",
             ));
         }
-        let lock = self.home.join("store.lock");
-        if let Err(err) = crate::paths::not_special(&lock) {
+        if let Err(err) = crate::paths::not_special(&self.lock_path()) {
             why.push((
                 format!("haul's lock file cannot be used: {err}"),
                 "remove it (haul makes it again); every install and uninstall fails until then",
@@ -369,7 +373,7 @@ impl Store {
             )
             .into());
         }
-        let path = self.home.join("store.lock");
+        let path = self.lock_path();
         if let Err(err) = crate::paths::not_special(&path) {
             return Err(UserError::new(format!("cannot lock `{}`", path.display()))
                 .caused_by(err.to_string())
@@ -408,7 +412,7 @@ impl Store {
     /// hold.
     pub fn reading(&self) -> Result<Reading> {
         let cannot = self.settle_or_why();
-        let path = self.home.join("store.lock");
+        let path = self.lock_path();
         let file = crate::paths::not_special(&path)
             .ok()
             .and_then(|()| std::fs::File::open(&path).ok());
