@@ -800,20 +800,7 @@ impl Asides {
             }
         }
     }
-}
 
-/// A directory a change removed whose files could not then be deleted from `staging/`.
-#[derive(Debug)]
-pub struct NotDeleted {
-    /// Where it was in the store.
-    pub dir: PathBuf,
-    /// Where it is left, in `staging/`.
-    pub aside: PathBuf,
-    /// Why it could not be deleted.
-    pub why: String,
-}
-
-impl Asides {
     /// Delete what was moved aside, now that the change is done; what cannot be deleted stays
     /// in `staging/` (the next change, or `haul doctor --fix`, sweeps it), and is returned.
     pub(super) fn delete(&mut self) -> Vec<NotDeleted> {
@@ -829,6 +816,17 @@ impl Asides {
             })
             .collect()
     }
+}
+
+/// A directory a change removed whose files could not then be deleted from `staging/`.
+#[derive(Debug)]
+pub struct NotDeleted {
+    /// Where it was in the store.
+    pub dir: PathBuf,
+    /// Where it is left, in `staging/`.
+    pub aside: PathBuf,
+    /// Why it could not be deleted.
+    pub why: String,
 }
 
 impl Drop for Asides {
