@@ -268,27 +268,40 @@ fn usable_values(
     config_file: &Path,
     error: &mut Option<UserError>,
 ) -> Result<(crate::fetch::Config, crate::unpack::Limits)> {
-    let network = match network::load(std::mem::take(&mut config.network), cache_dir) {
-        Ok(network) => network,
-        Err(err) => match network::load(network::NetworkKeys::default(), cache_dir) {
-            Ok(without) => {
-                error.get_or_insert_with(|| config_value_error(&err, config_file));
-                without
-            }
-            Err(_) => return Err(err),
-        },
-    };
-    let limits = match unpack_limits(config.max_unpacked_size.take(), config.max_archive_entries) {
-        Ok(limits) => limits,
-        Err(err) => match unpack_limits(None, None) {
-            Ok(without) => {
-                error.get_or_insert_with(|| config_value_error(&err, config_file));
-                without
-            }
-            Err(_) => return Err(err),
-        },
-    };
+    let network = or_without(
+        network::load(std::mem::take(&mut config.network), cache_dir),
+        || network::load(network::NetworkKeys::default(), cache_dir),
+        config_file,
+        error,
+    )?;
+    let limits = or_without(
+        unpack_limits(config.max_unpacked_size.take(), config.max_archive_entries),
+        || unpack_limits(None, None),
+        config_file,
+        error,
+    )?;
     Ok((network, limits))
+}
+
+/// A value as read with the config file's keys (`tried`); failing that, as read without them
+/// (the config file's `error`), or the error when that fails too (the environment's).
+fn or_without<T>(
+    tried: Result<T>,
+    without: impl FnOnce() -> Result<T>,
+    config_file: &Path,
+    error: &mut Option<UserError>,
+) -> Result<T> {
+    let err = match tried {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    match without() {
+        Ok(value) => {
+            error.get_or_insert_with(|| config_value_error(&err, config_file));
+            Ok(value)
+        }
+        Err(_) => Err(err),
+    }
 }
 
 /// The catalog entries of the config file haul cannot use, found now, not only when the
