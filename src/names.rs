@@ -393,6 +393,23 @@ impl WantedBin {
     }
 }
 
+/// The first of `items` whose name (`name_of`) is `wanted` as spelled, else in any case
+/// (`KUBENS` is `kubens`, where nothing is named `KUBENS`).
+pub fn spelled_or_any_case<'a, T>(
+    items: &'a [T],
+    wanted: &str,
+    name_of: impl Fn(&T) -> &str,
+) -> Option<&'a T> {
+    items
+        .iter()
+        .find(|item| name_of(item) == wanted)
+        .or_else(|| {
+            items
+                .iter()
+                .find(|item| name_of(item).eq_ignore_ascii_case(wanted))
+        })
+}
+
 /// Up to three of `candidates` close to `name` (in any case), closest first, for "did you
 /// mean" hints: a few letters off, or holding it.
 pub fn close_to<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<&'a str> {

@@ -757,7 +757,6 @@ pub fn find_in<'a>(records: &'a [Record], query: &str) -> Option<&'a Record> {
     } else {
         format!("github:{query}")
     };
-    let by_name = |same: &dyn Fn(&str, &str) -> bool| records.iter().find(|r| same(&r.name, query));
     let by_bin = |same: &dyn Fn(&str, &str) -> bool| {
         records.iter().find(|r| {
             r.active()
@@ -766,8 +765,7 @@ pub fn find_in<'a>(records: &'a [Record], query: &str) -> Option<&'a Record> {
     };
     let exact = |a: &str, b: &str| a == b;
     let any_case = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    by_name(&exact)
-        .or_else(|| by_name(&any_case))
+    crate::names::spelled_or_any_case(records, query, |r| &r.name)
         .or_else(|| {
             records
                 .iter()

@@ -156,14 +156,7 @@ impl Installed {
     /// under that name in another case (`KUBENS`).
     pub fn bin_named(&self, name: &str) -> Option<&Bin> {
         let typed = crate::platform::file_name::exe_stem(name).unwrap_or(name);
-        self.bins
-            .iter()
-            .find(|b| b.link_stem() == typed)
-            .or_else(|| {
-                self.bins
-                    .iter()
-                    .find(|b| b.link_stem().eq_ignore_ascii_case(typed))
-            })
+        names::spelled_or_any_case(&self.bins, typed, Bin::link_stem)
     }
 
     /// Whether `other` is the same release's same files for the same platform (by asset and
