@@ -137,14 +137,19 @@ pub struct Listing<'a> {
     pub source: String,
 }
 
+/// The built-in catalog's entries.
+pub fn builtin() -> Result<Vec<Entry>, UserError> {
+    let file: CatalogFile = toml::from_str(BUILTIN).map_err(|err| {
+        UserError::new("the built-in catalog is damaged").caused_by(err.to_string())
+    })?;
+    Ok(file.tool)
+}
+
 impl Catalog {
     /// The built-in catalog with the user's entries added; a user entry replaces a built-in one
     /// of the same name.
     pub fn load(user: &[Entry]) -> Result<Catalog, UserError> {
-        let file: CatalogFile = toml::from_str(BUILTIN).map_err(|err| {
-            UserError::new("the built-in catalog is damaged").caused_by(err.to_string())
-        })?;
-        let mut entries = file.tool;
+        let mut entries = builtin()?;
         for entry in user {
             let problems = entry.problems();
             if !problems.is_empty() {

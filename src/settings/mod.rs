@@ -60,6 +60,9 @@ pub struct ConfigState {
     /// Why it cannot be used; its settings are then the defaults. Commands that need the
     /// config fail with this; `doctor` and `uninstall` name it and go on.
     pub error: Option<UserError>,
+    /// With an `error`: the rest of the file is still used (a value or a catalog entry could
+    /// not be), rather than none of it (the file could not be read).
+    pub rest_in_use: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +177,7 @@ impl Settings {
         #[cfg(debug_assertions)]
         crate::store::set_pause_point(env_string("HAUL_TEST_PAUSE_AT")?);
 
+        let rest_in_use = error.is_none();
         let mut error = error;
         let (mut network, limits) =
             usable_values(&mut config, &cache_dir, &config_file, &mut error)?;
@@ -212,6 +216,7 @@ impl Settings {
                 explicit,
                 found,
                 error,
+                rest_in_use,
             },
             offline,
             network,
@@ -306,24 +311,67 @@ fn or_without<T>(
 
 /// The catalog entries of the config file haul cannot use, found now, not only when the
 /// catalog is read: the first becomes the config's `error` (`doctor` reports it, `uninstall`
-/// goes on), and they are left out; the rest of the file (its `bin-dir`) still counts.
+/// goes on), and they are left out; the rest of the file (its `bin-dir`) still counts. A name
+/// or alias an entry above has already taken is such a problem: one of the two would be
+/// silently lost.
 fn drop_unusable_entries(config: &mut ConfigFile, path: &Path, error: &mut Option<UserError>) {
-    let Some((name, problems)) = config.tool.iter().find_map(|entry| {
-        let problems = entry.problems();
-        (!problems.is_empty()).then(|| (entry.name.clone(), problems))
-    }) else {
+    // An alias of a built-in entry's name or alias would be lost too (names come before
+    // aliases, and the first entry of a name wins); the built-in catalog is read only then.
+    let builtin = if config.tool.iter().any(|entry| !entry.aliases.is_empty()) {
+        crate::catalog::builtin().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let replaced = |name: &str| config.tool.iter().any(|entry| entry.name == name);
+    let mut taken: Vec<(&str, &str)> = Vec::new();
+    let mut unusable = Vec::new();
+    for (i, entry) in config.tool.iter().enumerate() {
+        let mut problems = entry.problems();
+        let names = std::iter::once(&entry.name).chain(&entry.aliases);
+        for name in names.clone() {
+            if let Some((_, owner)) = taken.iter().find(|(n, _)| n == name) {
+                problems.push(if owner == &entry.name {
+                    format!("`{name}` is given twice")
+                } else {
+                    format!(
+                        "`{name}` is already the name or an alias of the entry `{owner}` above it"
+                    )
+                });
+            }
+        }
+        for alias in &entry.aliases {
+            if let Some(claimed) = builtin
+                .iter()
+                .find(|b| !replaced(&b.name) && (&b.name == alias || b.aliases.contains(alias)))
+            {
+                problems.push(format!(
+                    "the alias `{alias}` is already the name or an alias of the built-in entry `{}`",
+                    claimed.name
+                ));
+            }
+        }
+        if problems.is_empty() {
+            taken.extend(names.map(|name| (name.as_str(), entry.name.as_str())));
+        } else {
+            unusable.push((i, problems));
+        }
+    }
+    let Some((first, problems)) = unusable.first() else {
         return;
     };
     error.get_or_insert_with(|| {
         UserError::new(format!("invalid config file `{}`", path.display()))
             .caused_by(format!(
-                "the catalog entry `{name}`: {}",
+                "the catalog entry `{}`: {}",
+                config.tool[*first].name,
                 problems.join("; ")
             ))
             .hint("see \"The catalog\" in haul's README for the format")
             .exit(ExitCode::Usage)
     });
-    config.tool.retain(|entry| entry.problems().is_empty());
+    for (i, _) in unusable.iter().rev() {
+        config.tool.remove(*i);
+    }
 }
 
 /// A value of the config file at `path` that cannot be used, as the error every command but

@@ -470,37 +470,80 @@ fn a_record_from_a_newer_haul_is_left_alone() {
 /// A config file haul cannot use stops every command but `doctor` (which reports it) and
 /// `uninstall` (which goes on without it): also for a value read after the file (a duration,
 /// a size, a mirror rule) and a catalog entry, which stopped `doctor` too, with no report, or
-/// passed it.
+/// passed it (two entries of one name, an alias another entry has: one was silently lost).
+/// `doctor` says whether the rest of the file is in use.
 #[test]
 fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
     let env = TestEnv::new();
     publish_simple(&env.server, "acme/alpha", "1.0.0");
+    let entry = |name: &str, aliases: &str| {
+        format!(
+            "[[tool]]\nname = \"{name}\"\ndescription = \"x\"\nhomepage = \"https://x\"\nrepo = \"acme/{name}\"\naliases = [{aliases}]\n"
+        )
+    };
     let configs = [
-        ("jobs = 0\n", "`jobs = 0` is not in 1..=64"),
-        ("timeout = \"abc\"\n", "abc"),
-        ("max-unpacked-size = \"12 parsecs\"\n", "12 parsecs"),
         (
-            "[[mirror]]\nfrom = \"https://github.com/\"\nto = \"mirror.example/gh\"\n",
-            "mirror",
+            "jobs = 0\n".to_owned(),
+            "`jobs = 0` is not in 1..=64",
+            false,
+        ),
+        ("timeout = \"abc\"\n".to_owned(), "abc", true),
+        (
+            "max-unpacked-size = \"12 parsecs\"\n".to_owned(),
+            "12 parsecs",
+            true,
         ),
         (
-            "[[tool]]\nname = \"broken\"\n",
+            "[[mirror]]\nfrom = \"https://github.com/\"\nto = \"mirror.example/gh\"\n".to_owned(),
+            "mirror",
+            true,
+        ),
+        (
+            "[[tool]]\nname = \"broken\"\n".to_owned(),
             "the catalog entry `broken`",
+            true,
+        ),
+        (
+            entry("twin", "") + &entry("twin", ""),
+            "the catalog entry `twin`: `twin` is given twice",
+            true,
+        ),
+        (
+            entry("one", "\"uno\"") + &entry("other", "\"uno\""),
+            "`uno` is already the name or an alias of the entry `one` above it",
+            true,
+        ),
+        (
+            entry("mykube", "\"kubectl\""),
+            "the alias `kubectl` is already the name or an alias of the built-in entry `kubectl`",
+            true,
         ),
     ];
-    for (config, said) in configs {
+    for (config, said, rest_in_use) in configs {
         std::fs::write(env.config_path(), "").unwrap();
         env.run(&["install", "acme/alpha"]).expect_code(0);
-        std::fs::write(env.config_path(), config).unwrap();
+        std::fs::write(env.config_path(), &config).unwrap();
         env.run(&["install", "acme/alpha"])
             .expect_code(2)
             .stderr_has(said);
         let doctor = env.run(&["doctor"]);
         doctor.expect_code(1);
+        let state = if rest_in_use {
+            "(in use, but for what cannot be used (below))"
+        } else {
+            "(cannot be used; defaults in use)"
+        };
         assert!(
-            doctor.stdout().contains("cannot be used") && doctor.stdout().contains(said),
+            doctor.stdout().contains("cannot be used")
+                && doctor.stdout().contains(said)
+                && doctor.stdout().contains(state),
             "{config}: {}",
             doctor.stdout()
+        );
+        assert_eq!(
+            env.run(&["doctor", "--json"]).json()["config"]["in_use"],
+            rest_in_use,
+            "{config}"
         );
         // The warning says why.
         env.run(&["uninstall", "alpha"])
@@ -521,6 +564,19 @@ fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
         "{}",
         doctor.stdout()
     );
+    // Entries that replace a built-in one, and aliases of their own, are not in the way.
+    std::fs::write(
+        env.config_path(),
+        entry("kubectl", "\"kc\"") + &entry("mine", "\"mn\""),
+    )
+    .unwrap();
+    let doctor = env.run(&["doctor"]);
+    assert!(
+        doctor.stdout().contains("(in use)") && !doctor.stdout().contains("cannot be used"),
+        "{}",
+        doctor.stdout()
+    );
+    env.run(&["install", "acme/alpha"]).expect_code(0);
 }
 
 #[test]

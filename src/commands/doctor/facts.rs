@@ -48,6 +48,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
                 .error
                 .as_ref()
                 .map(|e| crate::error::Report::of(&e.clone().into()).one_line()),
+            rest_in_use: settings.config.rest_in_use,
         },
         store_unusable: ctx.store.cannot_change(),
         newer: records

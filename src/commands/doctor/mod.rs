@@ -67,6 +67,9 @@ struct Config {
     explicit: bool,
     found: bool,
     error: Option<String>,
+    /// Settings from the file are used: it was found and could be read, though a value or a
+    /// catalog entry in it may not be (`error`).
+    in_use: bool,
 }
 
 pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
@@ -116,6 +119,8 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
             explicit: gathered.facts.config.explicit,
             found: gathered.facts.config.found,
             error: gathered.facts.config.error.clone(),
+            in_use: gathered.facts.config.found
+                && (gathered.facts.config.error.is_none() || gathered.facts.config.rest_in_use),
         },
         github_api_url: crate::redact::url(&ctx.settings.network.api_url),
         github_token: ctx.settings.network.token_var,
@@ -163,10 +168,11 @@ fn human(r: &Report, install: &Installation) -> String {
         r.bin_dir.path,
         on_path(r.bin_dir.on_path)
     );
-    let config_state = match (&r.config.error, r.config.found) {
-        (Some(_), _) => "cannot be used",
-        (None, true) => "in use",
-        (None, false) => "none there; defaults in use",
+    let config_state = match (&r.config.error, r.config.in_use, r.config.found) {
+        (Some(_), true, _) => "in use, but for what cannot be used (below)",
+        (Some(_), false, _) => "cannot be used; defaults in use",
+        (None, _, true) => "in use",
+        (None, _, false) => "none there; defaults in use",
     };
     let _ = writeln!(out, "  config        {} ({config_state})", r.config.path);
     for line in r.network.lines() {

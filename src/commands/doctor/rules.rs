@@ -46,6 +46,8 @@ pub struct Config {
     pub explicit: bool,
     pub found: bool,
     pub error: Option<String>,
+    /// With an `error`: the rest of the file is in use (see `settings::ConfigState`).
+    pub rest_in_use: bool,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -90,9 +92,14 @@ pub fn problems(facts: &Facts) -> Vec<Finding> {
 
 fn config(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(err) = &facts.config.error {
+        let (what, run) = if facts.config.rest_in_use {
+            ("part of the config file", "run, with the rest of the file")
+        } else {
+            ("the config file", "run, with the defaults")
+        };
         out.push(finding(
-            format!("the config file `{}` cannot be used: {err}", facts.config.path.display()),
-            "correct it (see the Configuration section of haul's README); until then only `doctor` and `uninstall` run",
+            format!("{what} `{}` cannot be used: {err}", facts.config.path.display()),
+            format!("correct it (see the Configuration section of haul's README); until then only `doctor` and `uninstall` {run}"),
             false,
         ));
     } else if facts.config.explicit && !facts.config.found {
@@ -303,6 +310,7 @@ mod tests {
                         explicit: true,
                         found: false,
                         error: None,
+                        rest_in_use: true,
                     },
                     ..healthy()
                 },
@@ -317,7 +325,19 @@ mod tests {
                     },
                     ..healthy()
                 },
-                "cannot be used: unknown field `jbos`",
+                "the config file `` cannot be used: unknown field `jbos`",
+                false,
+            ),
+            (
+                Facts {
+                    config: Config {
+                        error: Some("the catalog entry `x`: needs `repo`".into()),
+                        rest_in_use: true,
+                        ..Config::default()
+                    },
+                    ..healthy()
+                },
+                "part of the config file `` cannot be used: the catalog entry `x`",
                 false,
             ),
             (
