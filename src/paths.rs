@@ -76,12 +76,20 @@ pub fn without_path(err: std::io::Error) -> std::io::Error {
 }
 
 /// An error when `path` is there and is neither a file nor a link to one: opening a named
-/// pipe would wait for a writer, for ever.
+/// pipe would wait for a writer, for ever. A link to nothing is one too: making the file would
+/// make the link's target, wherever it points.
 pub fn not_special(path: &Path) -> std::io::Result<()> {
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => Err(std::io::Error::other(format!(
             "`{}` is not a file",
             path.display()
+        ))),
+        Err(_) if is_link(path) => Err(std::io::Error::other(format!(
+            "`{}` is a link to nothing{}",
+            path.display(),
+            std::fs::read_link(path)
+                .map(|to| format!(" (`{}`)", to.display()))
+                .unwrap_or_default()
         ))),
         _ => Ok(()),
     }

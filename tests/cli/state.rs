@@ -1789,3 +1789,39 @@ fn doctor_reports_a_lock_file_that_is_not_a_file() {
     std::fs::remove_dir(&lock).unwrap();
     env.run(&["uninstall", "alpha"]).expect_code(0);
 }
+
+/// A lock file that is a link to nothing is refused and reported: each change made the
+/// link's target, a file outside haul's home, and `doctor` said nothing was wrong.
+#[cfg(unix)]
+#[test]
+fn a_lock_file_linked_to_nothing_is_refused_not_made() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    let lock = env.home().join("store.lock");
+    let outside = env.dir.path().join("elsewhere.cfg");
+    std::fs::remove_file(&lock).unwrap();
+    std::os::unix::fs::symlink(&outside, &lock).unwrap();
+    for args in [
+        &["uninstall", "alpha"][..],
+        &["install", "acme/alpha", "--force"],
+    ] {
+        env.run(args)
+            .expect_code(1)
+            .stderr_has("is a link to nothing")
+            .stderr_has("remove it (haul makes it again)");
+    }
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout().contains("haul's lock file cannot be used")
+            && doctor.stdout().contains("is a link to nothing"),
+        "{}",
+        doctor.stdout()
+    );
+    assert!(!outside.exists());
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+}
