@@ -305,7 +305,9 @@ fn or_without<T>(
             error.get_or_insert_with(|| config_value_error(&err, config_file));
             Ok(value)
         }
-        Err(_) => Err(err),
+        // The environment's, which stops every command (the config file's, if `tried` failed
+        // on it, is said once this one is mended).
+        Err(env) => Err(env),
     }
 }
 

@@ -165,37 +165,46 @@ fn flag(name: &str, value: &str) -> Result<bool, UserError> {
     }
 }
 
-/// A setting from its variable, else its config key (`None`: the default), and the name of
-/// where it came from, for errors.
-fn pick(var: &str, key: &str, value: Option<Value>) -> Result<Option<(String, Value)>> {
-    Ok(match env_string(var)? {
-        Some(text) => Some((format!("`{var}`"), Value::Text(text))),
-        None => value.map(|value| (format!("`{key}`"), value)),
-    })
+/// The environment's value of `var`, else the config file's of `key`, each checked by `check`
+/// (told where it came from): a config value that does not read is an error even where the
+/// environment's is used, or the config file would look sound until the variable is unset.
+fn pick<T>(
+    var: &str,
+    key: &str,
+    value: Option<Value>,
+    check: impl Fn(String, Value) -> Result<T>,
+) -> Result<Option<T>> {
+    let from_env = env_string(var)?
+        .map(|text| check(format!("`{var}`"), Value::Text(text)))
+        .transpose()?;
+    let from_config = value
+        .map(|value| check(format!("`{key}`"), value))
+        .transpose()?;
+    Ok(from_env.or(from_config))
 }
 
 fn duration(var: &str, key: &str, value: Option<Value>, default: Duration) -> Result<Duration> {
-    let Some((from, value)) = pick(var, key, value)? else {
-        return Ok(default);
+    let check = |from: String, value: Value| {
+        let secs = match &value {
+            Value::Number(n) => Some(*n),
+            Value::Text(text) => parse_duration(text),
+        };
+        let what = if secs == Some(0) {
+            "which is no time at all"
+        } else {
+            "not a duration"
+        };
+        match secs {
+            Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
+            _ => Err(UserError::new(format!("{from} is `{}`, {what}", shown(&value)))
+                .hint(format!(
+                    "write seconds (`30`) or a duration such as `90s`, `5m`, `1h` (more than 0) for {from}"
+                ))
+                .exit(ExitCode::Usage)
+                .into()),
+        }
     };
-    let secs = match &value {
-        Value::Number(n) => Some(*n),
-        Value::Text(text) => parse_duration(text),
-    };
-    let what = if secs == Some(0) {
-        "which is no time at all"
-    } else {
-        "not a duration"
-    };
-    match secs {
-        Some(secs) if secs > 0 => Ok(Duration::from_secs(secs)),
-        _ => Err(UserError::new(format!("{from} is `{}`, {what}", shown(&value)))
-            .hint(format!(
-                "write seconds (`30`) or a duration such as `90s`, `5m`, `1h` (more than 0) for {from}"
-            ))
-            .exit(ExitCode::Usage)
-            .into()),
-    }
+    Ok(pick(var, key, value, check)?.unwrap_or(default))
 }
 
 pub(super) fn bytes(
@@ -205,24 +214,24 @@ pub(super) fn bytes(
     default: u64,
     zero_ok: bool,
 ) -> Result<u64> {
-    let Some((from, value)) = pick(var, key, value)? else {
-        return Ok(default);
+    let check = |from: String, value: Value| {
+        let parsed = match &value {
+            Value::Number(n) => Some(*n),
+            Value::Text(text) => parse_size(text),
+        };
+        match parsed {
+            Some(n) if n > 0 || zero_ok => Ok(n),
+            _ => Err(
+                UserError::new(format!("{from} is `{}`, not a size", shown(&value)))
+                    .hint(format!(
+                        "write bytes (`1048576`) or a size such as `512KiB`, `10MiB`, `2GiB` for {from}"
+                    ))
+                    .exit(ExitCode::Usage)
+                    .into(),
+            ),
+        }
     };
-    let parsed = match &value {
-        Value::Number(n) => Some(*n),
-        Value::Text(text) => parse_size(text),
-    };
-    match parsed {
-        Some(n) if n > 0 || zero_ok => Ok(n),
-        _ => Err(
-            UserError::new(format!("{from} is `{}`, not a size", shown(&value)))
-                .hint(format!(
-                    "write bytes (`1048576`) or a size such as `512KiB`, `10MiB`, `2GiB` for {from}"
-                ))
-                .exit(ExitCode::Usage)
-                .into(),
-        ),
-    }
+    Ok(pick(var, key, value, check)?.unwrap_or(default))
 }
 
 fn shown(value: &Value) -> String {

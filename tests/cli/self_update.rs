@@ -666,6 +666,7 @@ fn doctor_names_what_is_wrong_and_exits_1() {
   no proxy      * (from `NO_PROXY`)
   trusted CAs   the system's store and haul's built-in roots
   limits        timeout 30 s, max-time 3600 s, at least 1 KiB/s over 30 s, downloads up to 2 GiB, API answers up to 10 MiB
+  unpacking     up to 4 GiB and 100000 archive entries per download
   tools         0 installed
   cache         [TMP]/cache (0 B; `haul cache clean` empties it)
 

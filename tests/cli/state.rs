@@ -579,6 +579,54 @@ fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
     env.run(&["install", "acme/alpha"]).expect_code(0);
 }
 
+/// A config value that does not read is the config file's error even where the environment
+/// sets that value (it went unnoticed until the variable was unset), and one from the
+/// environment, which stops every command, is named before it (it was never named).
+#[test]
+fn a_bad_config_value_is_said_beside_the_environments() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/alpha"]).expect_code(0);
+    std::fs::write(env.config_path(), "timeout = \"abc\"\n").unwrap();
+    let run = |var: &str, value: &str, args: &[&str]| {
+        crate::support::Run::of(env.command().env(var, value).args(args))
+    };
+    run("HAUL_TIMEOUT", "7s", &["install", "acme/alpha"])
+        .expect_code(2)
+        .stderr_has("`timeout` is `abc`");
+    let doctor = run("HAUL_TIMEOUT", "7s", &["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor.stdout().contains("`timeout` is `abc`") && doctor.stdout().contains("timeout 7 s"),
+        "{}",
+        doctor.stdout()
+    );
+    for args in [&["doctor"][..], &["uninstall", "alpha"]] {
+        run("HAUL_MAX_TIME", "zz", args)
+            .expect_code(2)
+            .stderr_has("`HAUL_MAX_TIME` is `zz`");
+    }
+    assert_eq!(
+        env.installed_bytes("alpha"),
+        Some(program("alpha", "1.0.0"))
+    );
+    // doctor shows what one download may unpack to.
+    std::fs::write(
+        env.config_path(),
+        "max-unpacked-size = \"3KiB\"\nmax-archive-entries = 7\n",
+    )
+    .unwrap();
+    let doctor = env.run(&["doctor", "--json"]);
+    let unpacking = &doctor.json()["unpacking"];
+    assert_eq!(unpacking["max_unpacked_size"], 3072, "{unpacking}");
+    assert_eq!(unpacking["max_archive_entries"], 7, "{unpacking}");
+    assert!(
+        env.run(&["doctor"])
+            .stdout()
+            .contains("unpacking     up to 3 KiB and 7 archive entries per download")
+    );
+}
+
 #[test]
 fn names_from_servers_and_users_never_become_paths_outside() {
     let env = TestEnv::new();

@@ -35,6 +35,8 @@ struct Report {
     github_token: Option<&'static str>,
     /// Proxies, `NO_PROXY`, what HTTPS trusts, mirror rules and limits.
     network: crate::fetch::NetworkReport,
+    /// What one download may unpack to (`max-unpacked-size`, `max-archive-entries`).
+    unpacking: Unpacking,
     tools: usize,
     /// Bytes in the download cache.
     cache_bytes: u64,
@@ -44,6 +46,12 @@ struct Report {
     /// What `--fix` left as it is, and why.
     left_alone: Vec<String>,
     problems: Vec<rules::Finding>,
+}
+
+#[derive(Serialize)]
+struct Unpacking {
+    max_unpacked_size: u64,
+    max_archive_entries: u64,
 }
 
 #[derive(Serialize)]
@@ -125,6 +133,10 @@ pub fn doctor(args: &DoctorArgs, ctx: &Context) -> Result<ExitCode> {
         github_api_url: crate::redact::url(&ctx.settings.network.api_url),
         github_token: ctx.settings.network.token_var,
         network,
+        unpacking: Unpacking {
+            max_unpacked_size: ctx.settings.limits.max_unpacked_size,
+            max_archive_entries: ctx.settings.limits.max_entries,
+        },
         tools: gathered.tools,
         cache_bytes: gathered.cache_bytes,
         cache_dir: ctx.settings.paths.cache_dir.display().to_string(),
@@ -178,6 +190,12 @@ fn human(r: &Report, install: &Installation) -> String {
     for line in r.network.lines() {
         let _ = writeln!(out, "  {line}");
     }
+    let _ = writeln!(
+        out,
+        "  unpacking     up to {} and {} archive entries per download",
+        crate::units::size(r.unpacking.max_unpacked_size),
+        r.unpacking.max_archive_entries
+    );
     let _ = writeln!(out, "  tools         {} installed", r.tools);
     let _ = writeln!(
         out,
