@@ -108,8 +108,18 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
     if args.json {
         ctx.printer.json(&info)?;
     } else {
-        ctx.printer
-            .data(&human(&info, &platforms, ctx.settings.require_checksum));
+        // A project here that asks for checksums: `haul sync` refuses what `install` warns of.
+        let required = if ctx.settings.require_checksum {
+            Required::Always
+        } else if crate::project::find(&ctx.settings.cwd)
+            .and_then(|dir| crate::project::Manifest::read(&dir).ok())
+            .is_some_and(|m| m.settings.require_checksum == Some(true))
+        {
+            Required::ByProject
+        } else {
+            Required::No
+        };
+        ctx.printer.data(&human(&info, &platforms, required));
     }
     Ok(ExitCode::Success)
 }
@@ -129,7 +139,17 @@ fn pick(tool: &Tool, release: &Release, platform: Platform) -> Pick {
     }
 }
 
-fn human(info: &Info, platforms: &[Platform], require_checksum: bool) -> String {
+/// Where checksums are required, for what `info` says of a pick nothing vouches for.
+#[derive(Clone, Copy)]
+enum Required {
+    No,
+    /// The config file or the environment: every install.
+    Always,
+    /// The project here (haul.toml's `require-checksum`): `haul sync` and `haul lock`.
+    ByProject,
+}
+
+fn human(info: &Info, platforms: &[Platform], required: Required) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -159,12 +179,20 @@ fn human(info: &Info, platforms: &[Platform], require_checksum: bool) -> String 
         let vouched = match (&pick.checksum_error, &pick.checksum) {
             (Some(why), _) => Some(format!("cannot be verified: {why}")),
             (None, Some(by)) => Some(format!("verified by {by}")),
-            (None, None) if pick.asset.is_some() => Some(if require_checksum {
-                "no checksum vouches for it (an install refuses it: checksums are required)"
-                    .to_owned()
-            } else {
-                "no checksum vouches for it (installed unverified, with a warning)".to_owned()
-            }),
+            (None, None) if pick.asset.is_some() => Some(
+                match required {
+                    Required::Always => {
+                        "no checksum vouches for it (an install refuses it: checksums are required)"
+                    }
+                    Required::ByProject => {
+                        "no checksum vouches for it (`haul install` installs it unverified, with a warning; `haul sync` here refuses it: haul.toml requires checksums)"
+                    }
+                    Required::No => {
+                        "no checksum vouches for it (installed unverified, with a warning)"
+                    }
+                }
+                .to_owned(),
+            ),
             (None, None) => None,
         };
         if let Some(vouched) = vouched {

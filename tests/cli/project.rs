@@ -1159,6 +1159,15 @@ fn required_checksums_refuse_a_file_the_lock_only_hashed() {
     .unwrap();
     run_in(&env, &dir, &["sync"]).expect_code(4);
     assert!(env.snapshot().is_empty());
+    // `info` says so there: it said the file would be installed with a warning.
+    let info = run_in(&env, &dir, &["info", "bare"]);
+    info.expect_code(0);
+    assert!(
+        info.stdout()
+            .contains("`haul sync` here refuses it: haul.toml requires checksums"),
+        "{}",
+        info.stdout()
+    );
     // Nor does `haul lock` keep such a file where checksums are required.
     let locked = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
     run_in(&env, &dir, &["lock"])
