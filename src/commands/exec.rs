@@ -23,13 +23,14 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
     let records = ctx.store.records()?;
     let spec = ToolSpec::parse(&args.tool)?;
     let installed = options::installed(&args.tool, &records, ctx)?.map(|(r, _)| r.clone());
-    // The name as typed, or as every command reads it (`FOO` is `foo`).
+    // The name as typed, and as every command reads it (`FOO` is `foo`).
+    let typed = args
+        .tool
+        .split_once('@')
+        .map_or(args.tool.as_str(), |(n, _)| n);
     let name = match &spec.target {
         Target::Name(name) => name.as_str(),
-        Target::Repo(_) => args
-            .tool
-            .split_once('@')
-            .map_or(args.tool.as_str(), |(n, _)| n),
+        Target::Repo(_) => typed,
     };
     // A damaged record says so (and how to mend it), not that the tool is unknown.
     if installed.is_none()
@@ -120,7 +121,7 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
         Some(found) => found,
         None => store_it(ctx, &spec, installed.as_ref(), args)?,
     };
-    let by_link = executable_named(&record, &key, name);
+    let by_link = executable_named(&record, &key, typed);
     let program = program(
         ctx,
         &record,
@@ -136,6 +137,9 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
 /// own name (`kubens` of a tool installed with `--bin kubectx --bin kubens`): as spelled, else
 /// in any case.
 fn executable_named(record: &Record, key: &str, name: &str) -> Option<String> {
+    if let Some(spelled) = spelled_executable(record, key, name) {
+        return Some(spelled);
+    }
     if name.eq_ignore_ascii_case(&record.name) {
         return None;
     }
@@ -144,6 +148,21 @@ fn executable_named(record: &Record, key: &str, name: &str) -> Option<String> {
         .get(key)?
         .bin_named(name)
         .map(|b| b.link_stem().to_owned())
+}
+
+/// The executable of `record`'s version `key` named exactly `name` (`.exe` or not): that one,
+/// also where `name` is the tool's in another case (`Tool` beside `tool`, as the shell and
+/// `haul which` find it).
+fn spelled_executable(record: &Record, key: &str, name: &str) -> Option<String> {
+    let typed = crate::platform::file_name::exe_stem(name).unwrap_or(name);
+    record
+        .versions
+        .get(key)?
+        .bins
+        .iter()
+        .map(crate::store::Bin::link_stem)
+        .find(|stem| *stem == typed)
+        .map(str::to_owned)
 }
 
 /// What decides the executables a tool has, and so how to add one: an install (`--bin`), or

@@ -2692,6 +2692,39 @@ fn an_executables_name_in_any_case_is_that_executable() {
     }
 }
 
+/// Two executables whose names differ only in case (where the file system tells them apart)
+/// are each run by its own spelling, as the shell and `haul which` find them: `exec Tool` ran
+/// `tool`, the tool's name in another case.
+#[cfg(target_os = "linux")]
+#[test]
+fn executables_differing_only_in_case_each_run_as_spelled() {
+    let env = TestEnv::new();
+    crate::support::publish_two(&env.server, "acme/tool", "tool", "Tool", "1.0.0");
+    env.run(&["install", "acme/tool", "--bin", "tool", "--bin", "Tool"])
+        .expect_code(0);
+    for name in ["tool", "Tool", "acme/tool"] {
+        let ran = env.run(&["exec", name]);
+        let runs = if name == "Tool" { "Tool" } else { "tool" };
+        assert_eq!(
+            ran.expect_code(0).stdout().trim(),
+            format!("{runs} 1.0.0"),
+            "{name}"
+        );
+    }
+    // Named after the other: `exec tool` ran `Tool`.
+    crate::support::publish_two(&env.server, "acme/other", "Other", "other", "1.0.0");
+    env.run(&["install", "acme/other", "--bin", "Other", "--bin", "other"])
+        .expect_code(0);
+    for name in ["other", "Other"] {
+        let ran = env.run(&["exec", name]);
+        assert_eq!(
+            ran.expect_code(0).stdout().trim(),
+            format!("{name} 1.0.0"),
+            "{name}"
+        );
+    }
+}
+
 /// A tool named in capitals (`--bin KUBENS`, its first executable; on Windows, any spelling
 /// of `kubens.exe`) is found by its name in any case: `which kubens` and `uninstall kubens`
 /// said it was not installed.
