@@ -136,7 +136,7 @@ impl From<Failure> for UserError {
                 } else {
                     let similar: Vec<String> = similar.iter().map(|n| format!("`{n}`")).collect();
                     error.caused_by(format!(
-                        "installed tools with similar names: {}",
+                        "similar names installed (tools or their executables): {}",
                         similar.join(", ")
                     ))
                 }

@@ -433,8 +433,16 @@ pub fn close_to<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Ve
         })
         .filter(|(d, candidate)| *d <= near || candidate.to_ascii_lowercase().contains(&name))
         .collect();
-    close.sort_unstable();
-    close.dedup();
+    // Nearest first; among equals, in the order given (a caller's better names first), and a
+    // name once, however it is cased (`Mixed` beside `mixed`).
+    close.sort_by_key(|(d, _)| *d);
+    let mut seen: Vec<String> = Vec::new();
+    close.retain(|(_, c)| {
+        let lower = c.to_ascii_lowercase();
+        let new = !seen.contains(&lower);
+        seen.push(lower);
+        new
+    });
     close.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
@@ -454,6 +462,21 @@ mod tests {
         for far in ["x", "s", "ab", "o", "zzz", "gtx5"] {
             assert!(close(far).is_empty(), "{far}: {:?}", close(far));
         }
+    }
+
+    /// A name is suggested once however it is cased, as first given (a caller gives its
+    /// better names first), nearest first.
+    #[test]
+    fn a_name_is_suggested_once_in_any_case() {
+        let given = ["mixed", "Mixed", "MIXED"];
+        assert_eq!(super::close_to("mixd", given.iter().copied()), ["mixed"]);
+        let given = ["Mixed", "mixed"];
+        assert_eq!(super::close_to("mixd", given.iter().copied()), ["Mixed"]);
+        let given = ["mixer", "mixed"];
+        assert_eq!(
+            super::close_to("mixed", given.iter().copied()),
+            ["mixed", "mixer"]
+        );
     }
 
     use super::*;

@@ -226,13 +226,15 @@ pub fn not_installed_among(query: &str, records: &[Record]) -> Failure {
     // tools' names and their executables' (`kubens` of `kubectx`).
     let name = query.split_once('@').map_or(query, |(name, _)| name);
     let name = crate::platform::file_name::exe_stem(name).unwrap_or(name);
-    let names = records.iter().flat_map(|r| {
-        std::iter::once(r.name.as_str()).chain(
-            r.active()
-                .into_iter()
-                .flat_map(|v| v.bins.iter().map(crate::store::Bin::link_stem)),
-        )
-    });
+    // The tools' names first; an executable's only where it is no tool's name in another case
+    // (`GT` of one tool beside the tool `gt`, which is what `GT` names).
+    let tools = records.iter().map(|r| r.name.as_str());
+    let executables = records
+        .iter()
+        .filter_map(Record::active)
+        .flat_map(|v| v.bins.iter().map(crate::store::Bin::link_stem))
+        .filter(|bin| !records.iter().any(|r| r.name.eq_ignore_ascii_case(bin)));
+    let names = tools.chain(executables);
     Failure::NotInstalled {
         query: query.to_owned(),
         similar: crate::names::close_to(name, names)

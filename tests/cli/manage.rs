@@ -2725,6 +2725,24 @@ fn executables_differing_only_in_case_each_run_as_spelled() {
     }
 }
 
+/// A typo is told the installed names close to it once each, and never an executable that
+/// names another tool: `which Gtx` offered `GT`, `gt`, where `GT` (another tool's executable)
+/// is what `which` reads as the tool `gt`.
+#[cfg(target_os = "linux")]
+#[test]
+fn close_names_are_each_said_once_and_name_what_they_run() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/gt", "1.0.0");
+    env.run(&["install", "acme/gt"]).expect_code(0);
+    crate::support::publish_two(&env.server, "acme/pair", "pair", "GT", "1.0.0");
+    env.run(&["install", "acme/pair", "--bin", "pair", "--bin", "GT"])
+        .expect_code(0);
+    let said = env.run(&["which", "Gtx"]);
+    said.expect_code(1)
+        .stderr_has("similar names installed (tools or their executables): `gt`");
+    assert!(!said.stderr().contains("`GT`"), "{}", said.stderr());
+}
+
 /// A tool named in capitals (`--bin KUBENS`, its first executable; on Windows, any spelling
 /// of `kubens.exe`) is found by its name in any case: `which kubens` and `uninstall kubens`
 /// said it was not installed.
@@ -2760,13 +2778,13 @@ fn a_typo_of_an_installed_tool_names_the_close_ones() {
         env.run(&[command, "widgte"])
             .expect_code(1)
             .stderr_has("`widgte` is not installed")
-            .stderr_has("installed tools with similar names: `widget`");
+            .stderr_has("similar names installed (tools or their executables): `widget`");
     }
     // Spelled with a version or `.exe`, or close to an executable's name.
     for typo in ["widgte@1.0.0", "WIDGTE.EXE"] {
         env.run(&["uninstall", typo])
             .expect_code(1)
-            .stderr_has("installed tools with similar names: `widget`");
+            .stderr_has("similar names installed (tools or their executables): `widget`");
     }
     let far = env.run(&["which", "zzz"]);
     assert!(
@@ -2780,5 +2798,5 @@ fn a_typo_of_an_installed_tool_names_the_close_ones() {
         .expect_code(0);
     env.run(&["which", "kubnes"])
         .expect_code(1)
-        .stderr_has("similar names: `kubens`");
+        .stderr_has("(tools or their executables): `kubens`");
 }
