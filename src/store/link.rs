@@ -144,8 +144,9 @@ pub fn remove(link: &Path, scratch: &Path) -> std::io::Result<()> {
 
 /// Move `file`, which Windows will not delete or replace while it runs, out of the way: into
 /// `scratch` (haul's `staging/`, swept by later runs), or, when a rename cannot get it there (a
-/// bin dir on another drive than haul's home), beside itself as `.haul-old-PID-N-NAME`, which
-/// the next change of that link deletes once it no longer runs. Where it went.
+/// bin dir on another drive than haul's home), beside itself as `.haul-old-PID-N-NAME`, noted
+/// in `scratch` for a later sweep, which deletes it once it no longer runs (as does the next
+/// change of that link). Where it went.
 fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf> {
     let _ = std::fs::create_dir_all(scratch);
     let there = aside(file, scratch, "");
@@ -157,6 +158,8 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
             };
             let here = aside(file, dir, HIDDEN);
             std::fs::rename(file, &here).map_err(|_| err)?;
+            // Noted, so that it goes once it no longer runs, whatever becomes of the link.
+            let _ = super::staging::note_aside(scratch, &here);
             Ok(here)
         }
     }
@@ -164,6 +167,14 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
 
 /// What names a file put aside beside itself (see [`move_aside`]).
 const HIDDEN: &str = ".haul-";
+
+/// Whether `file_name` is what [`move_aside`] names a link it put beside itself.
+pub(super) fn is_put_beside(file_name: &str) -> bool {
+    file_name
+        .strip_prefix(HIDDEN)
+        .and_then(aside_link)
+        .is_some()
+}
 
 /// Whether `file_name` is what [`move_aside`] names the link `name` it put beside itself.
 fn aside_of(file_name: &str, name: &str) -> bool {

@@ -89,6 +89,14 @@ pub(super) fn sweep(root: &Path, needed: &[PathBuf]) -> Vec<(PathBuf, String)> {
     leftovers(root, needed)
         .into_iter()
         .filter_map(|path| {
+            // A note stays while what it names does (it could not be deleted, and is said).
+            if path
+                .file_name()
+                .is_some_and(|n| is_note(&n.to_string_lossy()))
+                && noted_aside(&path).is_some_and(|aside| std::fs::symlink_metadata(aside).is_ok())
+            {
+                return None;
+            }
             let removed = if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
                 std::fs::remove_dir_all(&path)
             } else {
@@ -123,6 +131,19 @@ pub(super) fn leftovers(root: &Path, needed: &[PathBuf]) -> Vec<PathBuf> {
             if crate::paths::unlocked(&path) {
                 out.push(root.join(stem));
                 out.push(path);
+            }
+        } else if is_note(&name) {
+            // A running program put aside beside its link: it goes once it no longer runs,
+            // then its note.
+            match noted_aside(&path) {
+                Some(aside) if running(&aside) => {}
+                Some(aside) => {
+                    if std::fs::symlink_metadata(&aside).is_ok() {
+                        out.push(aside);
+                    }
+                    out.push(path);
+                }
+                None => out.push(path),
             }
         } else if (put_aside_name(&name)
             || (staging_name(&name) && !root.join(format!("{name}.lock")).exists()))
@@ -165,6 +186,43 @@ fn staging_name(name: &str) -> bool {
     crate::paths::random_tail(name, "-")
 }
 
+/// How a note in `staging/` names what it is: `beside-XXXXXX.note` (no staging directory's
+/// name ends so).
+const NOTE: (&str, &str) = ("beside-", ".note");
+
+/// Note in `root` (`staging/`) a running program `aside` that a change put beside its link,
+/// where `staging/` could not take it (a bin dir on another drive): a later sweep deletes it
+/// once it no longer runs, also when that link never changes again (the tool uninstalled).
+pub(super) fn note_aside(root: &Path, aside: &Path) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let Some(text) = aside.to_str().filter(|_| aside.is_absolute()) else {
+        return Ok(());
+    };
+    let mut note = tempfile::Builder::new()
+        .prefix(NOTE.0)
+        .suffix(NOTE.1)
+        .tempfile_in(root)?;
+    note.write_all(text.as_bytes())?;
+    note.as_file().sync_all()?;
+    note.keep().map(drop).map_err(|err| err.error)
+}
+
+fn is_note(name: &str) -> bool {
+    name.strip_suffix(NOTE.1)
+        .is_some_and(|stem| crate::paths::random_name(stem, NOTE.0))
+}
+
+/// The file the note at `path` names: an absolute path to a file (not a link or a directory)
+/// named as haul names what it puts beside a link, or gone. `None` for anything else, which is
+/// never deleted.
+fn noted_aside(path: &Path) -> Option<PathBuf> {
+    let aside = PathBuf::from(std::fs::read_to_string(path).ok()?);
+    let name = aside.file_name()?.to_str()?;
+    let shaped = aside.is_absolute() && super::link::is_put_beside(name);
+    let file = std::fs::symlink_metadata(&aside).map_or(true, |meta| meta.is_file());
+    (shaped && file).then_some(aside)
+}
+
 /// What a change put aside: a directory `NAME-old-XXXXXX`, or a running executable moved
 /// out of the way on Windows, `old-PID-N-NAME`.
 fn put_aside_name(name: &str) -> bool {
@@ -174,6 +232,49 @@ fn put_aside_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A running program put aside beside its link (a bin dir on another drive) is noted, and
+    /// a sweep deletes it, then the note: it stayed until that link changed again, which after
+    /// an uninstall it never does. A note never deletes what haul did not put there.
+    #[test]
+    fn a_sweep_deletes_what_a_note_names_as_put_beside_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let bin = tempfile::tempdir().unwrap();
+        let aside = bin.path().join(".haul-old-41-0-tool.exe");
+        std::fs::write(&aside, b"was running").unwrap();
+        note_aside(root.path(), &aside).unwrap();
+        // Notes of what is not haul's to delete: a user's file, a directory, a relative path.
+        let users = bin.path().join("notes.txt");
+        std::fs::write(&users, b"the user's").unwrap();
+        let dir = bin.path().join(".haul-old-41-1-tool.exe");
+        std::fs::create_dir(&dir).unwrap();
+        for named in [&users, &dir] {
+            note_aside(root.path(), named).unwrap();
+        }
+        let relative = root.path().join("beside-aB12cD.note");
+        std::fs::write(&relative, ".haul-old-41-2-tool.exe").unwrap();
+        // A tool named `beside` is staged as any other.
+        let live = Staging::create(root.path(), "beside").unwrap();
+        assert_eq!(
+            leftovers(root.path(), &[])
+                .iter()
+                .filter(|p| p.starts_with(bin.path()))
+                .count(),
+            1
+        );
+
+        assert!(sweep(root.path(), &[]).is_empty());
+        assert!(!aside.exists());
+        assert!(users.exists() && dir.is_dir());
+        let left: Vec<String> = std::fs::read_dir(root.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(live.dir.exists());
+        assert!(left.iter().all(|name| !is_note(name)), "{left:?}");
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
 
     #[test]
     fn a_sweep_keeps_what_is_in_use_and_removes_the_rest() {
