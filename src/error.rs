@@ -269,7 +269,30 @@ impl Report {
                 }
             }
         }
+        if report.hint.is_none() {
+            report.hint = err
+                .chain()
+                .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+                .find_map(|io| disk_hint(io.kind()));
+        }
         report
+    }
+}
+
+/// What to do about a disk that cannot take what haul writes, whatever was being written (the
+/// message names where).
+fn disk_hint(kind: std::io::ErrorKind) -> Option<String> {
+    use std::io::ErrorKind;
+    match kind {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(
+            "the disk (or your quota) there is full: free some space, then run it again; `haul cache clean` empties haul's download cache, and `haul prune` removes versions no tool uses"
+                .to_owned(),
+        ),
+        ErrorKind::ReadOnlyFilesystem => Some(
+            "that file system is read-only: mount it writable, or point haul elsewhere (`HAUL_HOME`, `--bin-dir`, `HAUL_CACHE_DIR`)"
+                .to_owned(),
+        ),
+        _ => None,
     }
 }
 
@@ -344,6 +367,36 @@ mod tests {
             c.downcast_ref::<Failure>(),
             Some(Failure::NoMatchingRelease { .. })
         )));
+    }
+
+    /// A full or read-only disk says what to do, whatever haul was writing.
+    #[test]
+    fn a_full_or_read_only_disk_says_what_to_do() {
+        let full = || {
+            anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::StorageFull))
+                .context("writing `/home/me/.local/share/haul/records/jq.json`")
+        };
+        let report = Report::of(&full());
+        assert!(
+            report
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("free some space")),
+            "{:?}",
+            report.hint
+        );
+        // Wrapped, as an error that names its file keeps the system's kind.
+        let wrapped = anyhow::Error::new(std::io::Error::new(
+            std::io::ErrorKind::ReadOnlyFilesystem,
+            "failed to create `/bin/x`",
+        ));
+        assert!(
+            Report::of(&wrapped)
+                .hint
+                .is_some_and(|h| h.contains("read-only"))
+        );
+        let other = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(Report::of(&other).hint, None);
     }
 
     #[test]
