@@ -178,7 +178,16 @@ fn one_line(message: &str, causes: &[String]) -> String {
     let mut text = message.to_owned();
     for cause in causes {
         text.push_str(": ");
-        text.push_str(cause);
+        // A label padded to line up with the cause above (`got      sha256:…` under
+        // `expected sha256:…`) is one word on one line.
+        match cause.split_once("  ") {
+            Some((label, rest)) if !label.is_empty() && !label.contains(' ') => {
+                text.push_str(label);
+                text.push(' ');
+                text.push_str(rest.trim_start_matches(' '));
+            }
+            _ => text.push_str(cause),
+        }
     }
     text
 }
@@ -410,5 +419,19 @@ mod tests {
         assert_eq!(report.message, "installing `x/y`");
         assert_eq!(report.causes, vec!["no asset fits", "candidates: a, b"]);
         assert_eq!(report.hint.as_deref(), Some("pass `--asset REGEX`"));
+    }
+
+    /// On one line (JSON, summaries), a cause's label padded to line up with the one above is
+    /// one word: `got      sha256:…` carried the terminal's spaces into JSON.
+    #[test]
+    fn one_line_leaves_out_the_terminals_alignment() {
+        let err = UserError::new("checksum mismatch for `t.tar.gz`")
+            .caused_by("expected sha256:aa (from checksums.txt)")
+            .caused_by("got      sha256:bb")
+            .caused_by("a file named `two  spaces` stays as it is");
+        assert_eq!(
+            Report::of(&err.into()).one_line(),
+            "checksum mismatch for `t.tar.gz`: expected sha256:aa (from checksums.txt): got sha256:bb: a file named `two  spaces` stays as it is"
+        );
     }
 }
