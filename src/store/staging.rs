@@ -90,9 +90,10 @@ pub(super) fn sweep(root: &Path, needed: &[PathBuf]) -> Vec<(PathBuf, String)> {
         .into_iter()
         .filter_map(|path| {
             // A note stays while what it names does (it could not be deleted, and is said).
-            if path
-                .file_name()
-                .is_some_and(|n| is_note(&n.to_string_lossy()))
+            if cfg!(windows)
+                && path
+                    .file_name()
+                    .is_some_and(|n| is_note(&n.to_string_lossy()))
                 && noted_aside(&path).is_some_and(|aside| std::fs::symlink_metadata(aside).is_ok())
             {
                 return None;
@@ -134,8 +135,9 @@ pub(super) fn leftovers(root: &Path, needed: &[PathBuf]) -> Vec<PathBuf> {
             }
         } else if is_note(&name) {
             // A running program put aside beside its link: it goes once it no longer runs,
-            // then its note.
-            match noted_aside(&path) {
+            // then its note. Only Windows puts one there (elsewhere the note is not haul's,
+            // and such a file is the user's): there the note alone goes.
+            match noted_aside(&path).filter(|_| cfg!(windows)) {
                 Some(aside) if running(&aside) => {}
                 Some(aside) => {
                     if std::fs::symlink_metadata(&aside).is_ok() {
@@ -260,11 +262,12 @@ mod tests {
                 .iter()
                 .filter(|p| p.starts_with(bin.path()))
                 .count(),
-            1
+            usize::from(cfg!(windows))
         );
 
         assert!(sweep(root.path(), &[]).is_empty());
-        assert!(!aside.exists());
+        // Only Windows puts a program aside beside its link: elsewhere the file is the user's.
+        assert_eq!(aside.exists(), !cfg!(windows));
         assert!(users.exists() && dir.is_dir());
         let left: Vec<String> = std::fs::read_dir(root.path())
             .unwrap()
