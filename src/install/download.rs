@@ -60,13 +60,22 @@ impl Download<'_> {
 pub struct Fetched {
     pub hashes: Hashes,
     pub expected: Option<Expected>,
+    /// What vouched is what the download cache noted when the copy was kept, not checked again
+    /// (offline): it is only as trustworthy as the cache.
+    pub as_noted: bool,
 }
 
 impl Fetched {
-    /// What vouched (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`);
-    /// `None` when nothing did.
+    /// What vouched (`checksums.txt`, `api-digest, checksums.txt`, `SHA512SUMS (sha512)`;
+    /// `checksums.txt, as the download cache noted it` offline); `None` when nothing did.
     pub fn verified_by(&self) -> Option<String> {
-        self.expected.as_ref().map(Expected::verified_by)
+        self.expected.as_ref().map(|e| {
+            if self.as_noted {
+                format!("{}, {AS_NOTED}", e.verified_by())
+            } else {
+                e.verified_by()
+            }
+        })
     }
 
     /// The SHA-512, when one vouched for the download.
@@ -108,6 +117,7 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         .map(Some),
         None => None,
     };
+    let mut noted = false;
     let (expected, mut hashes, unpacked) = if known.is_none() && !d.offline && !cached {
         // Nothing to reuse: the checksum files are fetched while the download streams in,
         // rather than one round trip before it. Either failing stops the other.
@@ -128,7 +138,10 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
             Some(known) => known,
             // A note that only a project's lock vouched for the file vouches for locked
             // installs alone: a lock may pin other bytes than the release's.
-            None if d.offline => d.kept_with().filter(|kept| !from_lock(kept)),
+            None if d.offline => {
+                noted = true;
+                d.kept_with().filter(|kept| !from_lock(kept))
+            }
             None => {
                 expected_checksum(http, d.release, &d.asset.name, d.plan, &mut HashMap::new())
                     .await?
@@ -138,33 +151,20 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         // that is the error.
         let unpacking = if cached {
             match from_cache(d, format, expected.as_ref()).await {
-                Ok(Some(fetched)) => return Ok(fetched),
+                Ok(Some(fetched)) => {
+                    return Ok(Fetched {
+                        as_noted: noted,
+                        ..fetched
+                    });
+                }
                 Ok(None) => None,
                 Err(err) => Some(err),
             }
         } else {
             None
         };
-        if d.offline
-            && let Some(err) = unpacking
-        {
-            return Err(err.context(format!(
-                "unpacking the cached `{}` (verified; haul is offline)",
-                d.asset.name
-            )));
-        }
         if d.offline {
-            let what = match &d.known {
-                Some((_, by)) => format!("does not match the digest `{by}` gives for it"),
-                None => "cannot be verified".to_owned(),
-            };
-            return Err(UserError::new(format!(
-                "the cached `{}` {what}, and haul is offline",
-                d.asset.name
-            ))
-            .hint("run the command again without `--offline` to download it again")
-            .exit(ExitCode::Verification)
-            .into());
+            return Err(offline_refusal(d, unpacking));
         }
         if expected.is_none() && d.require_checksum {
             return Err(unverified(&d.asset.name, &d.release.tag).into());
@@ -185,11 +185,37 @@ pub async fn run(http: &Http, d: &Download<'_>, bar: &Bar) -> Result<Fetched> {
         verify::check(expected, &hashes).map_err(|err| err.to_user_error(&d.asset.name))?;
     }
     unpacked?;
-    let result = Fetched { hashes, expected };
+    let result = Fetched {
+        hashes,
+        expected,
+        as_noted: false,
+    };
     if let Some(cache_path) = &d.cache_path {
         keep(&d.partial, cache_path, &result);
     }
     Ok(result)
+}
+
+/// Why an offline install cannot use the cached copy: it cannot be unpacked (`unpacking`), or
+/// nothing vouches for it.
+fn offline_refusal(d: &Download<'_>, unpacking: Option<anyhow::Error>) -> anyhow::Error {
+    if let Some(err) = unpacking {
+        return err.context(format!(
+            "unpacking the cached `{}` (verified; haul is offline)",
+            d.asset.name
+        ));
+    }
+    let what = match &d.known {
+        Some((_, by)) => format!("does not match the digest `{by}` gives for it"),
+        None => "cannot be verified".to_owned(),
+    };
+    UserError::new(format!(
+        "the cached `{}` {what}, and haul is offline",
+        d.asset.name
+    ))
+    .hint("run the command again without `--offline` to download it again")
+    .exit(ExitCode::Verification)
+    .into()
 }
 
 /// The hashes of the cached copy that `expected` needs.
@@ -227,6 +253,7 @@ async fn from_cache(
     let fetched = Fetched {
         hashes,
         expected: Some(expected.clone()),
+        as_noted: false,
     };
     // A note lost to a full disk is written again, or offline runs could never use this copy.
     if d.kept_with().is_none() {
@@ -270,6 +297,9 @@ fn kept_with(cache_path: &Path) -> Option<Expected> {
     }
     verify::combine(answers).ok().flatten()
 }
+
+/// How a record names a source that vouched for a cached copy when it was kept, offline.
+pub const AS_NOTED: &str = "as the download cache noted it";
 
 /// Whether `haul.lock` was what vouched for a cached file.
 fn from_lock(kept: &Expected) -> bool {

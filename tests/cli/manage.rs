@@ -1649,12 +1649,19 @@ fn offline_installs_come_from_the_cache_and_never_touch_the_network() {
     env.run(&["uninstall", "widget@1.0.0"]).expect_code(0);
 
     let requests = env.server.requests().len();
+    // What vouched is what the cache noted, not checked again: said so, and so recorded.
     env.run(&["--offline", "install", "acme/widget@1.0.0"])
         .expect_code(0)
-        .stderr_has("widget 1.0.0 (was 2.0.0, a downgrade)");
+        .stderr_has("widget 1.0.0 (was 2.0.0, a downgrade)")
+        .stderr_has("sha256 verified by checksums.txt, as the download cache noted it");
     assert_eq!(
         env.installed_bytes("widget"),
         Some(program("widget", "1.0.0"))
+    );
+    let listed = env.run(&["list", "--json"]).json();
+    assert_eq!(
+        listed[0]["verified_by"], "checksums.txt, as the download cache noted it",
+        "{listed}"
     );
     let fresh = env
         .command()
