@@ -101,9 +101,9 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
                 rows.push(entry(ctx, &record, key, version, active, own));
             }
         }
-        // A tool with no row to mark BROKEN (its active version is not stored) is not left
-        // out without a word.
-        if rows.len() == before && record.active.is_some() {
+        // A tool with no row to mark BROKEN (its active version is not stored; `--all` lists
+        // the others) is not left out without a word.
+        if record.active.is_some() && !rows[before..].iter().any(|r: &ListEntry| r.active) {
             for problem in &found {
                 ctx.printer.warn(&problem.describe(&record.name));
             }

@@ -181,6 +181,16 @@ async fn check(
         failure: None,
         ahead: false,
     };
+    // An active version that is not stored is not one to compare: the tool needs mending.
+    if let Some(key) = record.active.as_ref().filter(|_| record.active().is_none()) {
+        let missing = crate::store::Problem::ActiveMissing { key: key.clone() };
+        let err: anyhow::Error = UserError::new(missing.describe(&record.name))
+            .hint(missing.remedy(record))
+            .into();
+        row.error = Some(Report::of(&err).one_line());
+        row.failure = Some(err);
+        return row;
+    }
     let installed_tag = record.active().map(|v| v.tag.as_str());
     match newest(http, catalog, record, host).await {
         // Nothing the requirement allows is there now (the series was withdrawn): the tool is

@@ -70,12 +70,16 @@ pub fn which(args: &WhichArgs, ctx: &Context) -> Result<ExitCode> {
     }
     if !target.is_some_and(|(_, t, _)| link::points_to(&chosen.path, &t)) {
         // What is wrong with the link, as `list` and `doctor` say it (a file of the user's
-        // where it goes is theirs to remove: `doctor --fix` leaves it).
+        // where it goes is theirs to remove: `doctor --fix` leaves it); with the active
+        // version not stored, that (whatever the link still runs).
         let problem = ctx
             .store
             .check(&record)
             .into_iter()
-            .find(|p| p.link_path().is_some_and(|path| chosen.is_at(path)))
+            .find(|p| {
+                matches!(p, crate::store::Problem::ActiveMissing { .. })
+                    || p.link_path().is_some_and(|path| chosen.is_at(path))
+            })
             .unwrap_or_else(|| crate::store::Problem::LinkMissing {
                 path: chosen.path.clone(),
             });

@@ -1368,6 +1368,24 @@ fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
     env.run(&["list"])
         .expect_code(0)
         .stderr_has("its active version 9.9.9 is not stored");
+    // `--all` lists the versions stored, and says it too; `which` and `outdated` say it, where
+    // `which` called the link missing and `outdated` showed the tool outdated, exit 0.
+    env.run(&["list", "--all"])
+        .expect_code(0)
+        .stderr_has("its active version 9.9.9 is not stored");
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("its active version 9.9.9 is not stored")
+        .stderr_has("`haul doctor --fix`");
+    let outdated = env.run(&["outdated", "--json"]);
+    outdated.expect_code(1);
+    assert!(
+        outdated.json()[0]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("its active version 9.9.9 is not stored")),
+        "{}",
+        outdated.stdout()
+    );
     let problems = env.doctor_problems();
     assert!(
         problems.contains("its active version 9.9.9 is not stored"),
