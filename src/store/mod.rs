@@ -527,6 +527,17 @@ impl Store {
         }
     }
 
+    /// What of the damaged record of `name` is sound (see [`record::salvage`]): the record
+    /// it describes (of `name`, or of another tool whose record was renamed), and the links
+    /// haul could not have made that it leaves out.
+    pub fn salvage(&self, name: &str) -> Option<(Record, Vec<Link>)> {
+        let text = read_text(&self.record_path(name)).ok()?;
+        let (mut record, dropped) = record::salvage(&text, &self.legacy_bin_dir)?;
+        let described = record.name.clone();
+        record.settle_guesses(|key, path| self.version_dir(&described, key).join(path).is_file());
+        Some((record, dropped))
+    }
+
     /// The source a damaged record names (`github:OWNER/REPO`), when that much of it can be
     /// read: a tool is not installed twice beside it.
     pub fn damaged_source(&self, name: &str) -> Option<String> {

@@ -1891,3 +1891,60 @@ fn a_lock_file_linked_to_nothing_is_refused_not_made() {
         Some(program("alpha", "1.0.0"))
     );
 }
+
+/// `doctor --fix` mends a record that is only misnamed or lists links haul could not have made,
+/// where it removed the record and every version it stored: a record renamed by hand goes
+/// back under its own name, and a link entry haul would not make is left out of it (and the
+/// file it names left alone).
+#[test]
+fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/alpha", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/alpha"])
+        .expect_code(0);
+    let records = env.home().join("records");
+    std::fs::rename(records.join("widget.json"), records.join("gadget.json")).unwrap();
+    let elsewhere = env.dir.path().join("mine.txt");
+    std::fs::write(&elsewhere, b"the user's").unwrap();
+    let alpha = records.join("alpha.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&alpha).unwrap()).unwrap();
+    let mut foreign = record["links"][0].clone();
+    foreign["path"] = serde_json::json!(elsewhere);
+    record["links"].as_array_mut().unwrap().push(foreign);
+    std::fs::write(&alpha, record.to_string()).unwrap();
+    // doctor says how `--fix` mends each, and takes widget's files for no orphans.
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("the record of `gadget` is damaged: it describes `widget`")
+            && problems.contains("puts it back as the record of `widget`")
+            && problems.contains("the record of `alpha` is damaged")
+            && problems.contains("leaves out of it the links haul could not have made")
+            && !problems.contains("no record names it"),
+        "{problems}"
+    );
+
+    let fixed = env.doctor_fix();
+    assert!(
+        fixed.contains("`widget`: its record, found as")
+            && fixed.contains("is back under its own name"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains("`alpha`: left out of its record the links haul could not have made"),
+        "{fixed}"
+    );
+    for tool in ["widget", "alpha"] {
+        env.run(&["which", tool]).expect_code(0);
+        assert_eq!(env.installed_bytes(tool), Some(program(tool, "1.0.0")));
+    }
+    assert!(!records.join("gadget.json").exists());
+    assert_eq!(std::fs::read(&elsewhere).unwrap(), b"the user's");
+    let doctor = env.run(&["doctor", "--json"]).json();
+    assert_eq!(fixable(&doctor), 0, "{doctor}");
+    assert!(
+        !doctor["problems"].to_string().contains("damaged"),
+        "{doctor}"
+    );
+}

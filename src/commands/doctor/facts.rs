@@ -69,6 +69,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
                         .first()
                         .cloned()
                         .unwrap_or_else(|| d.error.message.clone()),
+                    mend(ctx, &d.name),
                 )
             })
             .collect(),
@@ -190,11 +191,42 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
 
 /// Directories under `tools/` that no record names: a tool without a record, or a version its
 /// record does not list.
+/// How `--fix` mends the damaged record of `name` rather than remove it (see `fix::mended`).
+fn mend(ctx: &Context, name: &str) -> Option<String> {
+    let (record, dropped) = ctx.store.salvage(name)?;
+    if record.name == name {
+        (!dropped.is_empty()).then(|| {
+            "`haul doctor --fix` leaves out of it the links haul could not have made (and what they name alone); the tool stays".to_owned()
+        })
+    } else {
+        matches!(ctx.store.read(&record.name), Ok(None)).then(|| {
+            format!(
+                "`haul doctor --fix` puts it back as the record of `{}`, the tool it describes",
+                record.name
+            )
+        })
+    }
+}
+
+/// The tools whose versions and links damaged records stand for: their own, and the one each
+/// describes when it is another (a record renamed).
+fn damaged_tools(ctx: &Context, records: &Records) -> Vec<String> {
+    let mut names = Vec::new();
+    for d in &records.damaged {
+        names.push(d.name.clone());
+        if let Some((record, _)) = ctx.store.salvage(&d.name) {
+            names.push(record.name);
+        }
+    }
+    names
+}
+
 pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
+    let damaged = damaged_tools(ctx, records);
     let mut out = Vec::new();
     for tool in read_dir(&ctx.store.tools_dir()) {
         let name = file_name(&tool);
-        if records.damaged.iter().any(|d| d.name == name) {
+        if damaged.contains(&name) {
             continue;
         }
         match records.ok.iter().find(|r| r.name == name) {
@@ -221,6 +253,7 @@ pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
 /// links into (another `--bin-dir`, a project's bin-dir): an uninstall run with another bin
 /// dir, or a damaged record removed, can leave them there.
 pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<PathBuf> {
+    let damaged = damaged_tools(ctx, records);
     let tools = ctx.store.tools_dir();
     let mut dirs: Vec<&Path> = vec![bin_dir];
     for record in &records.ok {
@@ -246,10 +279,9 @@ pub fn orphan_links(ctx: &Context, records: &Records, bin_dir: &Path) -> Vec<Pat
         .filter(|p| link::points_into(p, &tools))
         .filter(|p| {
             // A damaged record's links are its own; removing the record removes them.
-            !records
-                .damaged
+            !damaged
                 .iter()
-                .any(|d| link::points_into(p, &ctx.store.tool_dir(&d.name)))
+                .any(|name| link::points_into(p, &ctx.store.tool_dir(name)))
         })
         .collect();
     out.sort();

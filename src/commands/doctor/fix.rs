@@ -70,6 +70,9 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
         .iter()
         .filter(|d| !d.newer && !unfinished.contains(&d.name))
     {
+        if mended(store, &damaged.name, &mut fixed) {
+            continue;
+        }
         let done = store.change(&damaged.name, |now| match &now.current {
             Current::Damaged(damaged) if !damaged.newer => Ok((
                 Change {
@@ -116,6 +119,81 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
         }
     }
     Ok(fixed)
+}
+
+/// Mend the damaged record of `name` where only links haul could not have made are wrong with
+/// it (they are left out: what they name is not haul's to touch), or its name (it describes a
+/// tool with no record, under another file name: it goes back), rather than remove it and the
+/// versions it stored. Whether it did (the report says how that went).
+fn mended(store: &crate::store::Store, name: &str, fixed: &mut Fixed) -> bool {
+    let Some((record, dropped)) = store.salvage(name) else {
+        return false;
+    };
+    if record.name == name {
+        if dropped.is_empty() {
+            return false;
+        }
+        let done = store.change(name, |now| match (&now.current, now.store.salvage(now.name)) {
+            (Current::Damaged(damaged), Some((record, dropped)))
+                if !damaged.newer && record.name == now.name =>
+            {
+                let links: Vec<String> = dropped
+                    .iter()
+                    .map(|l| format!("`{}`", l.path.display()))
+                    .collect();
+                Ok((
+                    Change {
+                        record: Some(record),
+                        ..Change::default()
+                    },
+                    Some(format!(
+                        "`{}`: left out of its record the links haul could not have made ({}; nothing there was touched)",
+                        now.name,
+                        links.join(", ")
+                    )),
+                ))
+            }
+            _ => Ok((Change::leave(), None)),
+        });
+        report(done, name, fixed);
+        return true;
+    }
+    // The record of another tool, under this name: back under its own, where it has none.
+    let own = record.name;
+    if !matches!(store.read(&own), Ok(None)) {
+        return false;
+    }
+    let done = store.change(&own, |now| match (&now.current, now.store.salvage(name)) {
+        (Current::None, Some((record, _))) if record.name == now.name => Ok((
+            Change {
+                record: Some(record),
+                ..Change::default()
+            },
+            Some(format!(
+                "`{}`: its record, found as `{}`, is back under its own name",
+                now.name,
+                now.store.record_path(name).display()
+            )),
+        )),
+        _ => Ok((Change::leave(), None)),
+    });
+    let moved = matches!(done, Ok(Some(_)));
+    report(done, &own, fixed);
+    // What is left under this name is a copy of that record now: it goes, and nothing else.
+    if moved {
+        let done = store.change(name, |now| match &now.current {
+            Current::Damaged(damaged) if !damaged.newer => Ok((
+                Change {
+                    record: None,
+                    ..Change::default()
+                },
+                None,
+            )),
+            _ => Ok((Change::leave(), None)),
+        });
+        report(done, name, fixed);
+    }
+    moved
 }
 
 /// The change that repairs one tool, from its problems as they are under the lock, and what

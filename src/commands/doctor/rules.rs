@@ -19,8 +19,8 @@ pub struct Facts {
     /// How to put the bin dir on PATH, for the shell `haul env` writes for.
     pub path_advice: &'static str,
     pub config: Config,
-    /// Records that cannot be read: (name, why).
-    pub damaged: Vec<(String, String)>,
+    /// Records that cannot be read: (name, why, how `--fix` mends it rather than remove it).
+    pub damaged: Vec<(String, String, Option<String>)>,
     /// Records a newer haul wrote, which this one cannot read: (name, what says so).
     pub newer: Vec<(String, String)>,
     /// Why no change to the store could be made, each with what to do.
@@ -158,10 +158,10 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
             ),
         });
     }
-    for (name, why) in &facts.damaged {
+    for (name, why, mend) in &facts.damaged {
         out.push(finding(
             format!("the record of `{name}` is damaged: {why}"),
-            format!("`haul doctor --fix` or `haul uninstall {name}` removes it and the versions it stored; `haul install TOOL --force`, naming the tool as it was installed, installs it again"),
+            mend.clone().unwrap_or_else(|| format!("`haul doctor --fix` or `haul uninstall {name}` removes it and the versions it stored; `haul install TOOL --force`, naming the tool as it was installed, installs it again")),
             true,
         ));
     }
@@ -374,7 +374,7 @@ mod tests {
             ),
             (
                 Facts {
-                    damaged: vec![("fd".into(), "EOF".into())],
+                    damaged: vec![("fd".into(), "EOF".into(), None)],
                     ..healthy()
                 },
                 "the record of `fd` is damaged: EOF",
