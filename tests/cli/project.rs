@@ -3200,3 +3200,81 @@ fn mirror_keeps_a_checksum_files_bytes() {
         .stderr_has("1 fetched");
     assert_eq!(std::fs::read(&kept).unwrap(), marked);
 }
+
+/// `doctor` in a project says what `sync --frozen`, `exec` and `which` there would stop at:
+/// a haul.lock that does not read, one that is not what haul.toml asks for, one that pins
+/// other bytes than the copy stored, a tool it pins not installed. It said "no problems".
+#[test]
+fn doctor_in_a_project_says_what_is_wrong_with_it() {
+    let env = TestEnv::new();
+    catalog(&env);
+    publish(&env.server, "acme/sums", "1.0.0", Vouch::ChecksumFile);
+    publish(&env.server, "acme/bare", "1.0.0", Vouch::ChecksumFile);
+    let dir = crate::support::project(&env, "p", "sums = \"1\"");
+    let project_problems = |dir: &std::path::Path| -> Vec<String> {
+        let doctor = run_in(&env, dir, &["doctor", "--json"]).json();
+        doctor["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{} / {}", p["problem"], p["fix"]))
+            .filter(|p| p.contains(&dir.display().to_string()))
+            .collect()
+    };
+    let said = project_problems(&dir);
+    assert!(
+        said.len() == 1 && said[0].contains("has no haul.lock") && said[0].contains("haul lock"),
+        "{said:?}"
+    );
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let said = project_problems(&dir);
+    assert!(
+        said.len() == 1
+            && said[0].contains("`sums` 1.0.0 (as haul.lock pins it) is not installed")
+            && said[0].contains("haul sync"),
+        "{said:?}"
+    );
+    run_in(&env, &dir, &["sync"]).expect_code(0);
+    assert_eq!(project_problems(&dir), Vec::<String>::new());
+
+    // haul.toml asks for more than the lock pins.
+    let manifest = std::fs::read_to_string(dir.join("haul.toml")).unwrap();
+    std::fs::write(
+        dir.join("haul.toml"),
+        manifest.replace("sums = \"1\"", "sums = \"1\"\nbare = \"1\""),
+    )
+    .unwrap();
+    let said = project_problems(&dir);
+    assert!(
+        said.len() == 1 && said[0].contains("haul.lock does not match haul.toml"),
+        "{said:?}"
+    );
+    run_in(&env, &dir, &["sync", "--frozen"]).expect_code(1);
+    std::fs::write(dir.join("haul.toml"), &manifest).unwrap();
+
+    // The lock edited to pin other bytes.
+    let locked = std::fs::read_to_string(dir.join("haul.lock")).unwrap();
+    let edited: String = locked
+        .lines()
+        .map(|line| match line.strip_prefix("sha256 = ") {
+            Some(_) => format!("sha256 = \"{}\"\n", "0".repeat(64)),
+            None => format!("{line}\n"),
+        })
+        .collect();
+    std::fs::write(dir.join("haul.lock"), &edited).unwrap();
+    let said = project_problems(&dir);
+    assert!(
+        said.iter()
+            .any(|p| p.contains("haul.lock pins other files for `sums` 1.0.0 than the copy stored")),
+        "{said:?}"
+    );
+    // One that does not read.
+    std::fs::write(dir.join("haul.lock"), "not = [toml").unwrap();
+    let said = project_problems(&dir);
+    assert!(
+        said.len() == 1 && said[0].contains("cannot be read"),
+        "{said:?}"
+    );
+    std::fs::write(dir.join("haul.lock"), &locked).unwrap();
+    assert_eq!(project_problems(&dir), Vec::<String>::new());
+}

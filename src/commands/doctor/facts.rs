@@ -74,6 +74,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             })
             .collect(),
         pending: ctx.store.pending(),
+        project: super::project::problems(ctx, &records.ok),
         leftovers: leftovers(ctx),
         tools: Vec::new(),
         orphan_dirs: orphan_dirs(ctx, &records),

@@ -4,6 +4,7 @@
 
 pub mod facts;
 mod fix;
+mod project;
 mod rules;
 
 use std::fmt::Write as _;

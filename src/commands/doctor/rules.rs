@@ -25,6 +25,9 @@ pub struct Facts {
     pub newer: Vec<(String, String)>,
     /// Why no change to the store could be made, each with what to do.
     pub store_unusable: Vec<(String, &'static str)>,
+    /// What is wrong with the project doctor runs in (its haul.toml and haul.lock, and the
+    /// tools they pin), each with what to do.
+    pub project: Vec<(String, String)>,
     /// Changes a crash left half-done, or a failed change left to undo, each with why `--fix`
     /// cannot finish it, if so.
     pub pending: Vec<crate::store::Pending>,
@@ -133,6 +136,9 @@ fn leftovers(facts: &Facts, out: &mut Vec<Finding>) {
 fn store(facts: &Facts, out: &mut Vec<Finding>) {
     for (problem, fix) in &facts.store_unusable {
         out.push(finding(problem.clone(), *fix, false));
+    }
+    for (problem, fix) in &facts.project {
+        out.push(finding(problem.clone(), fix.clone(), false));
     }
     for crate::store::Pending {
         name,

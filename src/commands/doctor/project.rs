@@ -1,0 +1,114 @@
+//! What `haul doctor` finds wrong with the project it runs in (the nearest `haul.toml`): what
+//! `haul sync --frozen`, `haul exec` and `haul which` there would stop at. Read only.
+
+use crate::context::Context;
+use crate::project::{Lock, Project};
+use crate::store::record::Record;
+
+/// The project's problems, each with what to do; none outside a project.
+pub fn problems(ctx: &Context, records: &[Record]) -> Vec<(String, String)> {
+    let dir = match crate::project::find_or_refused(&ctx.settings.cwd) {
+        Ok(Some(dir)) => dir,
+        Ok(None) => return Vec::new(),
+        Err(err) => return vec![(err.message.clone(), err.hint.clone().unwrap_or_default())],
+    };
+    let project = match Project::open(&dir) {
+        Ok(project) => project,
+        Err(err) => {
+            let report = crate::error::Report::of(&err);
+            return vec![(
+                format!(
+                    "the project in `{}` cannot be read: {}",
+                    dir.display(),
+                    report.one_line()
+                ),
+                report.hint.unwrap_or_else(|| {
+                    "correct haul.toml, or run `haul lock` to write haul.lock again".to_owned()
+                }),
+            )];
+        }
+    };
+    let Some(lock) = &project.lock else {
+        return vec![(
+            format!("the project in `{}` has no haul.lock", dir.display()),
+            "`haul lock` writes it (and `haul sync` too); commit it".to_owned(),
+        )];
+    };
+    let Ok(catalog) = ctx.catalog() else {
+        // The config file's error is reported on its own.
+        return Vec::new();
+    };
+    let differences = lock.differences(
+        project.manifest.wanted(),
+        project.manifest.platforms(),
+        &crate::commands::lock::expected_of(&catalog),
+    );
+    if !differences.is_empty() {
+        let err = crate::project::lock::not_current(&differences);
+        return vec![(
+            format!(
+                "in `{}`, {}",
+                dir.display(),
+                crate::error::Report::of(&err.into()).one_line()
+            ),
+            "`haul lock` writes haul.lock again from haul.toml (so does `haul sync`; `haul sync --frozen` refuses it until then); commit it".to_owned(),
+        )];
+    }
+    not_installed(&project, lock, &catalog, records)
+}
+
+/// The tools haul.lock pins for this platform with no stored copy of exactly those files.
+fn not_installed(
+    project: &Project,
+    lock: &Lock,
+    catalog: &crate::catalog::Catalog,
+    records: &[Record],
+) -> Vec<(String, String)> {
+    let platform = crate::platform::host::platform();
+    let bin_dir = project.bin_dir().ok().flatten();
+    let mut out = Vec::new();
+    for locked in &lock.tools {
+        if !locked.platforms.contains_key(&locked.entry_for(platform)) {
+            continue;
+        }
+        let record = records.iter().find(|r| r.name == locked.name);
+        let wanted = locked.wanted_bins(catalog);
+        if record.is_some_and(|r| {
+            locked
+                .stored_key(r, platform, bin_dir.as_deref(), &wanted)
+                .is_some()
+        }) {
+            continue;
+        }
+        // The same release stored from other bytes than the lock names: the lock was edited,
+        // or the release changed since it was locked; `haul sync` would stop at it.
+        let other_bytes = record.is_some_and(|r| {
+            r.versions
+                .values()
+                .any(|v| v.tag == locked.tag && v.platform == platform.to_string())
+        });
+        let version = locked
+            .tag_version()
+            .map_or_else(|| locked.tag.clone(), |v| v.to_string());
+        out.push(if other_bytes {
+            (
+                format!(
+                    "in `{}`, haul.lock pins other files for `{}` {version} than the copy stored (their SHA-256 differ)",
+                    project.dir.display(),
+                    locked.key
+                ),
+                "if haul.lock was edited, restore it from version control; `haul sync` installs what it pins, and stops if the release does not serve those bytes".to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "in `{}`, `{}` {version} (as haul.lock pins it) is not installed",
+                    project.dir.display(),
+                    locked.key
+                ),
+                "`haul sync` installs it".to_owned(),
+            )
+        });
+    }
+    out
+}
