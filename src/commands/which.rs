@@ -162,6 +162,17 @@ fn which_locked(
             .stored_key(r, platform, here.as_deref(), asked)
             .map(|k| (r, k.to_owned()))
     }) else {
+        if record
+            .as_ref()
+            .is_some_and(|r| locked.stored_from_other_files(r, platform))
+        {
+            return Err(UserError::new(format!(
+                "haul.lock pins other files for `{}` {} than the copy stored (their SHA-256 differ)",
+                locked.name, locked.version
+            ))
+            .hint("if haul.lock was edited, restore it from version control; `haul sync` installs what it pins, and stops if the release does not serve those bytes")
+            .into());
+        }
         return Err(UserError::new(format!(
             "`{}` {} (as haul.lock pins it) is not installed",
             locked.name, locked.version

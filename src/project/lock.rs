@@ -245,6 +245,17 @@ impl LockedTool {
             .map(|(key, _)| *key)
     }
 
+    /// Whether `record` stores this entry's release for `platform` from other files than it
+    /// pins (call when [`LockedTool::stored_key`] finds none): the lock was edited, or the
+    /// release changed since it was locked; `haul sync` stops at it.
+    pub fn stored_from_other_files(&self, record: &Record, platform: Platform) -> bool {
+        let platform = platform.to_string();
+        record
+            .versions
+            .values()
+            .any(|v| v.tag == self.tag && v.platform == platform)
+    }
+
     /// The executables this entry asks for: haul.toml's `bin`, else its catalog entry's (none
     /// when neither names any, or the entry cannot be read).
     pub fn wanted_bins(&self, catalog: &crate::catalog::Catalog) -> Vec<crate::names::WantedBin> {

@@ -80,13 +80,7 @@ fn not_installed(
         }) {
             continue;
         }
-        // The same release stored from other bytes than the lock names: the lock was edited,
-        // or the release changed since it was locked; `haul sync` would stop at it.
-        let other_bytes = record.is_some_and(|r| {
-            r.versions
-                .values()
-                .any(|v| v.tag == locked.tag && v.platform == platform.to_string())
-        });
+        let other_bytes = record.is_some_and(|r| locked.stored_from_other_files(r, platform));
         let version = locked
             .tag_version()
             .map_or_else(|| locked.tag.clone(), |v| v.to_string());
