@@ -144,10 +144,14 @@ fn broken_installs_are_found_and_repaired() {
     // Not what haul makes there (a directory of version directories): left alone.
     std::fs::create_dir_all(env.home().join("tools/mine")).unwrap();
     std::fs::write(env.home().join("tools/mine/run.sh"), b"echo mine").unwrap();
-    env.run(&["doctor", "--fix"]).stdout().contains("fixed:");
+    // Nor is a file beside a tool's versions, which `--fix` said it removed and did not.
+    std::fs::write(env.home().join("tools/tool05/NOTES.txt"), b"mine").unwrap();
+    let fixed = env.doctor_fix();
+    assert!(!fixed.contains("NOTES.txt"), "{fixed}");
     env.run(&["which", "tool06"]).expect_code(0);
     assert!(!env.home().join("tools/orphan").exists());
     assert!(env.home().join("tools/mine/run.sh").is_file());
+    assert!(env.home().join("tools/tool05/NOTES.txt").is_file());
     let after = env.run(&["doctor", "--json"]);
     assert_eq!(fixable(&after.json()), 0, "{}", after.stdout());
 }

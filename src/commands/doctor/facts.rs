@@ -237,9 +237,11 @@ pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
                 out.push(tool);
             }
             None => {}
+            // Version directories no record names; a file there is not haul's (nor anything
+            // `--fix` removes).
             Some(record) => {
                 for version in read_dir(&tool) {
-                    if !record.versions.contains_key(&file_name(&version)) {
+                    if version.is_dir() && !record.versions.contains_key(&file_name(&version)) {
                         out.push(version);
                     }
                 }
