@@ -106,8 +106,13 @@ impl Problem {
                 path,
                 foreign: true,
             } => format!(
-                "`{name}`: `{}`, where its link goes, is a file haul did not make",
-                path.display()
+                "`{name}`: `{}`, where its link goes, is {} haul did not make",
+                path.display(),
+                match std::fs::symlink_metadata(path) {
+                    Ok(meta) if meta.file_type().is_symlink() => "a link",
+                    Ok(meta) if meta.is_dir() => "a directory",
+                    _ => "a file",
+                }
             ),
             Problem::LinkStale { path, bin } => format!(
                 "`{name}`: the link `{}` names `{bin}`, which no stored version it follows has",
@@ -122,6 +127,31 @@ impl Problem {
 }
 
 impl Store {
+    /// Whether `path`, where a link of `record` goes, is not a link haul would replace with
+    /// it (as a change decides who has it): a file or link into anything but the store, or a
+    /// link to another tool's executable that no record of that tool lists there (made by
+    /// hand, say). A link into the tool's own directory, or one another tool took over, is.
+    fn not_haul_link(&self, record: &Record, path: &Path) -> bool {
+        let Some(target) = link::target_in(path, &self.tools_dir()) else {
+            return true;
+        };
+        let Some(other) = target
+            .strip_prefix(self.tools_dir())
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        else {
+            return true;
+        };
+        if other == record.name || !target.exists() {
+            return false;
+        }
+        // Read as it is (no journal completed: a change may be under way in this process).
+        !self
+            .read_file(&self.record_path(&other))
+            .is_ok_and(|r| r.links.iter().any(|l| l.is_at(path)))
+    }
+
     /// What is missing or wrong with `record`'s files and links.
     pub fn check(&self, record: &Record) -> Vec<Problem> {
         let mut problems = Vec::new();
@@ -186,7 +216,7 @@ impl Store {
             if link::present(&l.path) {
                 problems.push(Problem::LinkWrong {
                     path: l.path.clone(),
-                    foreign: !link::points_into(&l.path, &self.tools_dir()),
+                    foreign: self.not_haul_link(record, &l.path),
                 });
             } else {
                 problems.push(Problem::LinkMissing {

@@ -1952,3 +1952,45 @@ fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
         "{doctor}"
     );
 }
+
+/// A link to another tool's executable that no record lists there (made by hand) is not one
+/// `--fix` replaces, and doctor says so: it said `--fix` links it again, which `--fix` then
+/// refused. What is there is named for what it is (a link, a directory), not "a file".
+#[cfg(unix)]
+#[test]
+fn a_link_to_another_tools_executable_is_said_as_not_hauls() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget"])
+        .expect_code(0);
+    let widget = env.bin_dir().join("widget");
+    let gadget_exe = std::fs::read_link(env.bin_dir().join("gadget")).unwrap();
+    std::fs::remove_file(&widget).unwrap();
+    std::os::unix::fs::symlink(&gadget_exe, &widget).unwrap();
+    let doctor = env.run(&["doctor", "--json"]).json();
+    let problem = doctor["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["problem"].as_str().unwrap().contains("`widget`"))
+        .cloned()
+        .unwrap();
+    assert_eq!(problem["fixable"], false, "{problem}");
+    assert!(
+        problem["problem"]
+            .as_str()
+            .unwrap()
+            .contains("is a link haul did not make"),
+        "{problem}"
+    );
+    let fixed = env.doctor_fix();
+    assert!(!fixed.contains("links it again"), "{fixed}");
+    assert_eq!(std::fs::read_link(&widget).unwrap(), gadget_exe);
+    // A directory there is said as one.
+    std::fs::remove_file(&widget).unwrap();
+    std::fs::create_dir(&widget).unwrap();
+    env.run(&["which", "widget"])
+        .expect_code(1)
+        .stderr_has("is a directory haul did not make");
+}
