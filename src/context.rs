@@ -99,6 +99,13 @@ impl crate::store::Notices for StoreNotice {
         ));
     }
 
+    fn unreadable_journal(&self, path: &Path) {
+        self.printer.warn(&format!(
+            "removed `{}`, a journal of a change haul could not read (damaged): what that change did is not known; `haul doctor` checks the tools",
+            path.display()
+        ));
+    }
+
     fn not_deleted(&self, left: &crate::store::NotDeleted) {
         self.printer.warn(&format!(
             "what `{}` held before this change could not be deleted from `{}`: {} (`haul doctor --fix` deletes it once it can be)",

@@ -938,9 +938,12 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
             .ok()
             .and_then(|text| serde_json::from_str::<Entry>(&text).ok())
         else {
-            // A journal that cannot be read was never acted on: it is written before anything
-            // moves, atomically.
-            let _ = std::fs::remove_file(&path);
+            // A journal is written whole (atomically) before anything moves: one that cannot
+            // be read was damaged since, and what it was changing is not known. It goes (it
+            // can be neither completed nor undone), and that is said.
+            if std::fs::remove_file(&path).is_ok() {
+                store.notice.0.unreadable_journal(&path);
+            }
             continue;
         };
         if let Some(why) = refused(store, &path, &entry) {

@@ -58,6 +58,8 @@ pub trait Notices: Send + Sync {
     fn not_completed(&self, name: &str, why: &str);
     /// A change is done, but what it removed could not be deleted from `staging/`.
     fn not_deleted(&self, left: &NotDeleted);
+    /// A journal that could not be read (damaged) was removed: what it changed is not known.
+    fn unreadable_journal(&self, path: &Path);
 }
 
 /// What [`Store::tidy`] could not do.
@@ -73,6 +75,7 @@ impl Notices for () {
     fn waiting_for_lock(&self, _lock: &Path) {}
     fn not_completed(&self, _name: &str, _why: &str) {}
     fn not_deleted(&self, _left: &NotDeleted) {}
+    fn unreadable_journal(&self, _path: &Path) {}
 }
 
 #[derive(Clone)]

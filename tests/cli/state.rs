@@ -1994,3 +1994,21 @@ fn a_link_to_another_tools_executable_is_said_as_not_hauls() {
         .expect_code(1)
         .stderr_has("is a directory haul did not make");
 }
+
+/// A journal that cannot be read (damaged after it was written whole) goes, and that is said:
+/// it went without a word, and `doctor` then said no problems.
+#[test]
+fn a_journal_that_cannot_be_read_is_removed_and_said() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let journal = env.home().join("journal");
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(journal.join("widget.json"), b"{ not a journal").unwrap();
+    env.run(&["list"])
+        .expect_code(0)
+        .stderr_has("a journal of a change haul could not read (damaged)")
+        .stderr_has("widget.json");
+    assert!(!journal.join("widget.json").exists());
+    env.run(&["which", "widget"]).expect_code(0);
+}
