@@ -143,6 +143,9 @@ fn link_named<'r>(
     Ok(chosen)
 }
 
+/// What to do where haul.lock pins other files than the copy of that release stored.
+pub const OTHER_FILES_HINT: &str = "`haul sync` installs the files haul.lock pins; if it stops because the release no longer serves them, haul.lock was edited or the release changed since it was locked";
+
 /// The executable of the locked version: its link in the project's bin dir when that is where
 /// `haul sync` put it, else the file in the store.
 fn which_locked(
@@ -167,10 +170,10 @@ fn which_locked(
             .is_some_and(|r| locked.stored_from_other_files(r, platform))
         {
             return Err(UserError::new(format!(
-                "haul.lock pins other files for `{}` {} than the copy stored (their SHA-256 differ)",
+                "`{}` {} (as haul.lock pins it) is not installed: the copy stored is of other files (their SHA-256 differ)",
                 locked.name, locked.version
             ))
-            .hint("if haul.lock was edited, restore it from version control; `haul sync` installs what it pins, and stops if the release does not serve those bytes")
+            .hint(OTHER_FILES_HINT)
             .into());
         }
         return Err(UserError::new(format!(

@@ -249,11 +249,18 @@ impl LockedTool {
     /// pins (call when [`LockedTool::stored_key`] finds none): the lock was edited, or the
     /// release changed since it was locked; `haul sync` stops at it.
     pub fn stored_from_other_files(&self, record: &Record, platform: Platform) -> bool {
+        let Some(files) = self.platforms.get(&self.entry_for(platform)) else {
+            return false;
+        };
         let platform = platform.to_string();
-        record
-            .versions
-            .values()
-            .any(|v| v.tag == self.tag && v.platform == platform)
+        record.versions.values().any(|stored| {
+            stored.tag == self.tag
+                && stored.platform == platform
+                && !files.iter().all(|file| {
+                    Digest::new(Algorithm::Sha256, &file.sha256)
+                        .is_some_and(|digest| stored.holds(&file.asset, &digest))
+                })
+        })
     }
 
     /// The executables this entry asks for: haul.toml's `bin`, else its catalog entry's (none

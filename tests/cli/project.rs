@@ -3265,13 +3265,13 @@ fn doctor_in_a_project_says_what_is_wrong_with_it() {
     let said = project_problems(&dir);
     assert!(
         said.iter()
-            .any(|p| p.contains("haul.lock pins other files for `sums` 1.0.0 than the copy stored")),
+            .any(|p| p.contains("`sums` 1.0.0 (as haul.lock pins it) is not installed: the copy stored is of other files")),
         "{said:?}"
     );
     // `which` says so too: it said the version was not installed, and to run `haul sync`.
     run_in(&env, &dir, &["which", "sums"])
         .expect_code(1)
-        .stderr_has("haul.lock pins other files for `sums` 1.0.0 than the copy stored");
+        .stderr_has("the copy stored is of other files");
     // One that does not read.
     std::fs::write(dir.join("haul.lock"), "not = [toml").unwrap();
     let said = project_problems(&dir);

@@ -87,11 +87,11 @@ fn not_installed(
         out.push(if other_bytes {
             (
                 format!(
-                    "in `{}`, haul.lock pins other files for `{}` {version} than the copy stored (their SHA-256 differ)",
+                    "in `{}`, `{}` {version} (as haul.lock pins it) is not installed: the copy stored is of other files (their SHA-256 differ)",
                     project.dir.display(),
                     locked.key
                 ),
-                "if haul.lock was edited, restore it from version control; `haul sync` installs what it pins, and stops if the release does not serve those bytes".to_owned(),
+                crate::commands::which::OTHER_FILES_HINT.to_owned(),
             )
         } else {
             (
