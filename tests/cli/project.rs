@@ -3217,7 +3217,13 @@ fn doctor_in_a_project_says_what_is_wrong_with_it() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| format!("{} / {}", p["problem"], p["fix"]))
+            .map(|p| {
+                format!(
+                    "{} / {}",
+                    p["problem"].as_str().unwrap(),
+                    p["fix"].as_str().unwrap()
+                )
+            })
             .filter(|p| p.contains(&dir.display().to_string()))
             .collect()
     };
