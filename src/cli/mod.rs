@@ -300,7 +300,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct AddArgs {
     /// Tools: a catalog name or OWNER/REPO, with @REQUIREMENT (default: latest)
-    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
+    #[arg(required = true, value_name = "TOOL[@VERSION]", value_parser = names_a_tool, add = ArgValueCandidates::new(catalog))]
     pub tools: Vec<String>,
 }
 
@@ -394,7 +394,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct OutdatedArgs {
     /// The tools to check (every installed tool when none is named)
-    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
+    #[arg(value_name = "TOOL", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Exit 10 when a tool is outdated (0 when none is)
@@ -419,7 +419,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct UpgradeArgs {
     /// The tools to upgrade (every installed tool when none is named)
-    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
+    #[arg(value_name = "TOOL", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Move to the newest release whatever the requirement, and record `latest` as the new one
@@ -455,7 +455,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
     /// The tool (name, alias, OWNER/REPO or an executable's name)
-    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
+    #[arg(value_name = "TOOL", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tool: String,
 }
 
@@ -468,7 +468,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The tool and, optionally, its version: TOOL or TOOL@VERSION
-    #[arg(value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(installed))]
+    #[arg(value_name = "TOOL[@VERSION]", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tool: String,
 
     /// The executable to run, among those the tool was installed with (`haul install TOOL
@@ -607,7 +607,7 @@ Examples:
 pub struct InstallArgs {
     /// Tools to install: a catalog name or OWNER/REPO, optionally with @VERSION (1.2.3, v1.2.3,
     /// 1.2, latest or any tag)
-    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
+    #[arg(required = true, value_name = "TOOL[@VERSION]", value_parser = names_a_tool, add = ArgValueCandidates::new(catalog))]
     pub tools: Vec<String>,
 
     /// Install prereleases too (an exact tag always may name one)
@@ -653,7 +653,7 @@ pub struct InstallArgs {
 pub struct UninstallArgs {
     /// Tools to remove (name, alias, OWNER/REPO or an executable's name); TOOL@VERSION removes
     /// that stored version only
-    #[arg(required = true, value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(installed))]
+    #[arg(required = true, value_name = "TOOL[@VERSION]", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tools: Vec<String>,
 
     /// Remove a version even when it is the active one (the previous one becomes active)
@@ -675,7 +675,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct InfoArgs {
     /// The tool: a catalog name or OWNER/REPO, optionally with @VERSION
-    #[arg(value_name = "TOOL[@VERSION]", add = ArgValueCandidates::new(catalog))]
+    #[arg(value_name = "TOOL[@VERSION]", value_parser = names_a_tool, add = ArgValueCandidates::new(catalog))]
     pub tool: String,
 
     /// Consider prereleases too
@@ -713,7 +713,7 @@ pub struct SearchArgs {
 #[derive(Debug, Args)]
 pub struct WhichArgs {
     /// The installed tool (name, alias, OWNER/REPO or an executable's name)
-    #[arg(value_name = "TOOL", add = ArgValueCandidates::new(installed))]
+    #[arg(value_name = "TOOL", value_parser = names_a_tool, add = ArgValueCandidates::new(installed))]
     pub tool: String,
 }
 
@@ -779,6 +779,17 @@ impl CompletionShell {
             CompletionShell::Powershell => "powershell",
             CompletionShell::Elvish => "elvish",
         }
+    }
+}
+
+/// A tool as typed: one that names none (`''`, `@1.0`) is a usage error, as a malformed name
+/// is, never a tool that is "not installed".
+fn names_a_tool(text: &str) -> Result<String, String> {
+    let name = text.split_once('@').map_or(text, |(name, _)| name);
+    if name.trim().is_empty() {
+        Err("it names no tool".to_owned())
+    } else {
+        Ok(text.to_owned())
     }
 }
 

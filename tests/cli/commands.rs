@@ -403,6 +403,31 @@ fn a_blank_version_or_asset_is_a_usage_error() {
     assert!(env.server.requests().is_empty());
 }
 
+/// A tool typed as nothing (`''`, `@1.0`) is a usage error for every command that takes one,
+/// as a malformed name is: `uninstall ''` and `which ''` said it was not installed (exit 1)
+/// where `install ''` exited 2.
+#[test]
+fn a_tool_typed_as_nothing_is_a_usage_error() {
+    let env = TestEnv::new();
+    for command in [
+        "install",
+        "uninstall",
+        "which",
+        "rollback",
+        "outdated",
+        "upgrade",
+        "info",
+        "exec",
+    ] {
+        for typed in ["", " ", "@1.0"] {
+            env.run(&[command, typed])
+                .expect_code(2)
+                .stderr_has("it names no tool");
+        }
+    }
+    assert!(env.server.requests().is_empty());
+}
+
 #[test]
 fn invalid_config_is_reported_with_its_path() {
     let env = TestEnv::new();
