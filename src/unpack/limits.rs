@@ -85,7 +85,8 @@ impl<'a> Budget<'a> {
     /// Refuse an entry that says it is larger than what is left, before writing any of it.
     pub fn fits(&self, declared: u64) -> Result<(), UserError> {
         if declared > self.remaining() {
-            return Err(too_large(self.asset, self.limits));
+            let needs = Needs::AtLeast(self.written.saturating_add(declared));
+            return Err(too_large(self.asset, self.limits, needs));
         }
         Ok(())
     }
@@ -106,7 +107,8 @@ impl<'a> Budget<'a> {
             };
             let n64 = n as u64;
             if n64 > self.remaining() {
-                return Err(too_large(self.asset, self.limits).into());
+                let needs = Needs::AtLeast(self.written.saturating_add(n64));
+                return Err(too_large(self.asset, self.limits, needs).into());
             }
             out.write_all(&buf[..n])?;
             self.written += n64;
@@ -115,16 +117,39 @@ impl<'a> Budget<'a> {
     }
 }
 
-pub(crate) fn too_large(asset: &str, limits: Limits) -> UserError {
+/// How much a download that went over `max-unpacked-size` is known to need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Needs {
+    /// Its index says (a zip's).
+    Exactly(u64),
+    /// What was counted before it stopped; more may follow (a tar stream's next files).
+    AtLeast(u64),
+}
+
+pub(crate) fn too_large(asset: &str, limits: Limits, needs: Needs) -> UserError {
+    let (known, raise) = match needs {
+        Needs::Exactly(total) => (
+            format!("its index says {} in all", crate::units::size(total)),
+            format!("to {total} (bytes) or more"),
+        ),
+        Needs::AtLeast(counted) => (
+            format!(
+                "it holds at least {}, and more may follow",
+                crate::units::size(counted)
+            ),
+            format!("to more than {counted} (bytes)"),
+        ),
+    };
     UserError::new(format!(
         "`{asset}` unpacks to more than {} (the `{MAX_UNPACKED_SIZE_KEY}` limit)",
         crate::units::size(limits.max_unpacked_size)
     ))
-    .caused_by("haul stopped unpacking it; nothing was installed")
+    .caused_by(format!(
+        "{known}; haul stopped unpacking it; nothing was installed"
+    ))
     .hint(format!(
         "if the release really is that large, raise `{MAX_UNPACKED_SIZE_KEY}` in the config \
-         file or `HAUL_MAX_UNPACKED_SIZE` (which wins), e.g. to {} (bytes)",
-        limits.max_unpacked_size.saturating_mul(2)
+         file or `HAUL_MAX_UNPACKED_SIZE` (which wins), {raise}"
     ))
 }
 

@@ -24,7 +24,7 @@ use anyhow::Result;
 use fs_err as fs;
 
 use crate::error::UserError;
-use limits::{Budget, Capped, too_large};
+use limits::{Budget, Capped, Needs, too_large};
 use tree::Tree;
 
 /// The most memory an xz stream may make haul set aside for its dictionary, which its header
@@ -97,7 +97,8 @@ fn unpack_decoded(
     };
     // The decoder's or the parser's error may hide that the size limit stopped it.
     if tripped.get() {
-        return Err(too_large(asset, limits).into());
+        let needs = Needs::AtLeast(limits.max_unpacked_size.saturating_add(1));
+        return Err(too_large(asset, limits, needs).into());
     }
     result.and_then(|()| tree.sync())
 }

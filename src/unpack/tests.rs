@@ -597,6 +597,44 @@ fn written(dir: &Path) -> u64 {
     total
 }
 
+/// Over `max-unpacked-size`, the hint says a size known to be needed, not the limit doubled
+/// (which failed again for anything larger): a zip's total, or what a tar held before haul
+/// stopped, at least.
+#[test]
+fn the_size_limits_hint_says_what_is_needed() {
+    let data = vec![7u8; 40 << 10];
+    let hint = |result: Result<()>| {
+        crate::error::Report::of(&result.expect_err("accepted"))
+            .hint
+            .unwrap_or_default()
+    };
+    let sandbox = Sandbox::new();
+    let zipped = zip(&[file("a", &data), file("b", &data), file("c", &data)]);
+    let said = hint(sandbox.zip_with(&zipped, small()));
+    assert!(
+        said.contains(&format!("to {} (bytes) or more", 3 * (40 << 10))),
+        "{said}"
+    );
+    let sandbox = Sandbox::new();
+    let result = unpack_stream(
+        Format::TarGz,
+        &gz(&tar(&[
+            file("a", &data),
+            file("b", &data),
+            file("c", &data),
+        ]))[..],
+        &sandbox.dest(),
+        "t.tar.gz",
+        "tool",
+        &small(),
+    );
+    let said = hint(result);
+    assert!(
+        said.contains(&format!("to more than {} (bytes)", 2 * (40 << 10))),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_compressed_bomb_stops_at_the_size_limit() {
     let zeros = vec![0u8; 256 << 10];

@@ -11,7 +11,7 @@ use anyhow::Result;
 use fs_err as fs;
 
 use super::limits::{
-    Budget, MAX_PATH_BYTES, MAX_ZIP_RATIO, RATIO_FLOOR, too_large, too_many_entries,
+    Budget, MAX_PATH_BYTES, MAX_ZIP_RATIO, Needs, RATIO_FLOOR, too_large, too_many_entries,
 };
 use super::tree::Tree;
 use super::{broken, bytes_to_path, make_executable};
@@ -42,7 +42,7 @@ pub(super) fn unpack(path: &Path, tree: &mut Tree<'_>, budget: &mut Budget<'_>) 
         declared = declared.saturating_add(size);
     }
     if declared > budget.limits.max_unpacked_size {
-        return Err(too_large(asset, budget.limits).into());
+        return Err(too_large(asset, budget.limits, Needs::Exactly(declared)).into());
     }
 
     for index in 0..archive.len() {
