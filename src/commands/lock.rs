@@ -128,9 +128,18 @@ pub fn relock_each(
     if let Some(names) = upgrade {
         for name in names {
             if !wanted.iter().any(|w| w.key == *name) {
-                return Err(UserError::new(format!("`{name}` is not in haul.toml"))
-                    .exit(ExitCode::Usage)
-                    .into());
+                let keys: Vec<String> = wanted.iter().map(|w| format!("`{}`", w.key)).collect();
+                let err = UserError::new(format!("`{name}` is not in haul.toml"));
+                return Err(if keys.is_empty() {
+                    err.hint("haul.toml names no tools: `haul add TOOL` adds one")
+                } else {
+                    err.hint(format!(
+                        "name a tool as haul.toml does: {}",
+                        keys.join(", ")
+                    ))
+                }
+                .exit(ExitCode::Usage)
+                .into());
             }
         }
     }

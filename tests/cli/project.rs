@@ -2131,6 +2131,11 @@ fn locking_another_platform_keeps_the_others_pins() {
     assert_eq!(pin("linux-x86_64").as_deref(), Some(day_one.as_str()));
     assert_eq!(pin("macos-aarch64"), None);
 
+    // A name haul.toml does not have is refused, naming those it has.
+    run_in(&env, &dir, &["lock", "--upgrade", "sumz"])
+        .expect_code(2)
+        .stderr_has("`sumz` is not in haul.toml")
+        .stderr_has("name a tool as haul.toml does: `sums`");
     run_in(&env, &dir, &["lock", "--upgrade"])
         .expect_code(0)
         .stderr_has("for linux-x86_64 changed (sha256");
