@@ -985,7 +985,7 @@ pub(super) fn recover(store: &Store) -> Vec<(String, String)> {
 fn refused(store: &Store, path: &Path, entry: &Entry) -> Option<String> {
     (!entry.is_sound(store, path)).then(|| {
         format!(
-            "`{}` names paths outside this store; move it away once you have checked it",
+            "`{}` is not a change haul could have made here (it names paths outside this store, or records that do not read); move it away once you have checked it",
             path.display()
         )
     })

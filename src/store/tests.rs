@@ -490,7 +490,9 @@ fn a_journal_naming_paths_outside_the_store_is_not_acted_on() {
         let failed = store.recover();
         assert_eq!(failed.len(), 1, "{failed:?}");
         assert!(
-            failed[0].1.contains("names paths outside this store"),
+            failed[0]
+                .1
+                .contains("is not a change haul could have made here"),
             "{failed:?}"
         );
         // And doctor is told it will not be done, with the same reason.
