@@ -66,6 +66,8 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
     let mut inactive = 0;
     // Records that cannot be read: the rest is listed, and the exit code says it is not all.
     let mut unreadable = 0;
+    // Tools said in a warning for want of a row (their active version is not stored).
+    let mut warned = 0;
     // The store as of one moment: never a change another haul is making, half-made.
     let reading = ctx.store.reading()?;
     for read in ctx.store.each_record()? {
@@ -107,6 +109,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
             for problem in &found {
                 ctx.printer.warn(&problem.describe(&record.name));
             }
+            warned += 1;
         }
     }
     // Read: other hauls may change the store while this one prints (into a pager, say).
@@ -127,7 +130,7 @@ pub fn list(args: &ListArgs, ctx: &Context) -> Result<ExitCode> {
         ));
         return Ok(code);
     }
-    if rows.is_empty() && unreadable == 0 {
+    if rows.is_empty() && unreadable == 0 && warned == 0 {
         ctx.printer
             .info("no tools installed; try `haul install OWNER/REPO`");
         return Ok(code);

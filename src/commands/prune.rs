@@ -322,8 +322,8 @@ fn not_pruned(pruned: &Pruned) -> UserError {
     ))
     .caused_by(lines.join("\n"))
     .hint(if removed {
-        "the rest was removed (listed above); fix the cause, then run `haul prune` again"
+        "the rest was removed (listed above); fix the cause, then run `haul prune` again (what it took out of the store but could not delete, `haul doctor --fix` deletes)"
     } else {
-        "fix the cause, then run `haul prune` again"
+        "fix the cause, then run `haul prune` again (what it took out of the store but could not delete, `haul doctor --fix` deletes)"
     })
 }

@@ -337,8 +337,9 @@ pub fn reinstall_hint(record: &Record, key: &str) -> String {
 }
 
 /// The command that installs `record`'s version `key` again, that version and no other (a bare
-/// `haul install NAME` would move to the newest release and record `latest`).
-fn install_again(record: &Record, key: &str) -> String {
+/// `haul install NAME` would move to the newest release and record `latest`); for a version
+/// only a project's lock vouched for, `haul sync` there.
+pub fn install_again(record: &Record, key: &str) -> String {
     match record.versions.get(key) {
         Some(version) if version.only_locked() => {
             "`haul sync` in the project that locks it".to_owned()

@@ -33,7 +33,8 @@ use fs_err as fs;
 use crate::error::UserError;
 use check::installed_as;
 pub use check::{
-    ExeState, Problem, dir_gone, executable_at, install_command, modified, reinstall_hint, spelled,
+    ExeState, Problem, dir_gone, executable_at, install_again, install_command, modified,
+    reinstall_hint, spelled,
 };
 pub use journal::{Change, NotDeleted, Pending};
 pub use record::{Bin, Link, Record};

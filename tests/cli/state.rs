@@ -1273,6 +1273,24 @@ fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
         .stderr_has("must be on one file system");
 }
 
+/// A version `--fix` drops for its files being gone is said with what installs it again:
+/// `--fix` downloads nothing, and only plain `doctor` said how to have it back.
+#[test]
+fn doctor_fix_says_how_to_have_a_dropped_version_back() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    std::fs::remove_dir_all(env.home().join("tools/widget/1.0.0")).unwrap();
+    let fixed = env.doctor_fix();
+    assert!(
+        fixed.contains("dropped 1.0.0 (files gone; `haul install ")
+            && fixed.contains("@1.0.0 --force` installs it again)"),
+        "{fixed}"
+    );
+}
+
 /// What `--fix` leaves as it is is reported apart from what it fixed: a tool with a file of
 /// the user's at its link is not repaired, and says why.
 #[test]
@@ -1369,9 +1387,15 @@ fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
         record["active"] = serde_json::json!("9.9.9");
     });
 
-    env.run(&["list"])
-        .expect_code(0)
+    let list = env.run(&["list"]);
+    list.expect_code(0)
         .stderr_has("its active version 9.9.9 is not stored");
+    // Not, right after that, that no tools are installed.
+    assert!(
+        !list.stderr().contains("no tools installed"),
+        "{}",
+        list.stderr()
+    );
     // `--all` lists the versions stored, and says it too; `which` and `outdated` say it, where
     // `which` called the link missing and `outdated` showed the tool outdated, exit 0.
     env.run(&["list", "--all"])

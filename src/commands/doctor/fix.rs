@@ -379,7 +379,16 @@ impl Repaired<'_> {
             .map(String::as_str)
             .collect();
         if !stored.is_empty() {
-            done.push(format!("dropped {} (files gone)", stored.join(", ")));
+            // How to have each back: `--fix` downloads nothing.
+            let again: Vec<String> = stored
+                .iter()
+                .map(|key| crate::store::install_again(current, key))
+                .collect();
+            done.push(format!(
+                "dropped {} (files gone; {} installs it again)",
+                stored.join(", "),
+                again.join(", ")
+            ));
         }
         if current.active != record.active {
             done.push(match &record.active {

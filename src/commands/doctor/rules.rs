@@ -96,9 +96,15 @@ pub fn problems(facts: &Facts) -> Vec<Finding> {
 fn config(facts: &Facts, out: &mut Vec<Finding>) {
     if let Some(err) = &facts.config.error {
         let (what, run) = if facts.config.rest_in_use {
-            ("part of the config file", "run, with the rest of the file")
+            (
+                "part of the config file",
+                "(and `completions`) run, with the rest of the file",
+            )
         } else {
-            ("the config file", "run, with the defaults")
+            (
+                "the config file",
+                "(and `completions`) run, with the defaults",
+            )
         };
         out.push(finding(
             format!("{what} `{}` cannot be used: {err}", facts.config.path.display()),
