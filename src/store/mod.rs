@@ -133,6 +133,18 @@ pub struct Damaged {
     pub newer: bool,
 }
 
+/// How `doctor --fix` mends a damaged record (see [`Store::mendable`]).
+pub enum Mend {
+    /// A record renamed by hand: its file goes back under the name of the tool it describes.
+    Rename { own: String },
+    /// A record sound but for links haul could not have made, or that something else stands
+    /// at now: the record without them (those are left as they are).
+    DropLinks {
+        record: Box<Record>,
+        dropped: Vec<Link>,
+    },
+}
+
 /// Every record, and the ones that cannot be read.
 #[derive(Debug, Default)]
 pub struct Records {
@@ -540,6 +552,44 @@ impl Store {
         let described = record.name.clone();
         record.settle_guesses(|key, path| self.version_dir(&described, key).join(path).is_file());
         Some((record, dropped))
+    }
+
+    /// How the damaged record of `name` can be mended rather than removed with the versions
+    /// it stored: only where the tool it describes is stored (its active version, else one
+    /// of its versions; a stray copy of an uninstalled tool's record is not), and where the
+    /// mend takes nothing of anyone else's.
+    pub fn mendable(&self, name: &str) -> Option<Mend> {
+        let (mut record, mut dropped) = self.salvage(name)?;
+        let stored = |key: &String| self.version_dir(&record.name, key).is_dir();
+        let whole = match &record.active {
+            Some(active) => stored(active),
+            None => record.versions.keys().any(stored),
+        };
+        if !whole {
+            return None;
+        }
+        if record.name != name {
+            // Renamed (by hand): back under its own name where that is free, as it is, when
+            // nothing else is wrong with it. Its links are then repaired as any tool's.
+            let free = !link::present(&self.record_path(&record.name));
+            return (dropped.is_empty() && free).then_some(Mend::Rename { own: record.name });
+        }
+        if dropped.is_empty() {
+            return None;
+        }
+        // The links it keeps are those haul may make or has made: at a free path, or into the
+        // tool's own directory. One at something else's (a file of the user's, another
+        // tool's link) is left out as well, and that is left as it is.
+        let dir = self.tool_dir(&record.name);
+        let (kept, taken): (Vec<Link>, Vec<Link>) = std::mem::take(&mut record.links)
+            .into_iter()
+            .partition(|l| !link::present(&l.path) || link::points_into(&l.path, &dir));
+        record.links = kept;
+        dropped.extend(taken);
+        Some(Mend::DropLinks {
+            record: Box::new(record),
+            dropped,
+        })
     }
 
     /// The source a damaged record names (`github:OWNER/REPO`), when that much of it can be

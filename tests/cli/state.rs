@@ -1948,7 +1948,7 @@ fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
         problems.contains("the record of `gadget` is damaged: it describes `widget`")
             && problems.contains("puts it back as the record of `widget`")
             && problems.contains("the record of `alpha` is damaged")
-            && problems.contains("leaves out of it the links haul could not have made")
+            && problems.contains("leaves out of it the links it cannot have")
             && !problems.contains("no record names it"),
         "{problems}"
     );
@@ -1960,7 +1960,7 @@ fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
         "{fixed}"
     );
     assert!(
-        fixed.contains("`alpha`: left out of its record the links haul could not have made"),
+        fixed.contains("`alpha`: left out of its record the links it cannot have"),
         "{fixed}"
     );
     for tool in ["widget", "alpha"] {
@@ -2035,4 +2035,73 @@ fn a_journal_that_cannot_be_read_is_removed_and_said() {
         .stderr_has("widget.json");
     assert!(!journal.join("widget.json").exists());
     env.run(&["which", "widget"]).expect_code(0);
+}
+
+/// Mending a damaged record takes nothing of anyone else's and brings back no tool that is not
+/// stored: a user's file at the tool's link stays (it was replaced by a link), a stray copy of
+/// an uninstalled tool's record is removed, not made the tool's record again (with a link to
+/// nothing over the user's script), and a record renamed only in case goes back (it was
+/// promised, then the tool was removed).
+#[cfg(unix)]
+#[test]
+fn mending_a_record_takes_nothing_of_anyone_elses() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    publish_simple(&env.server, "acme/solo", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget", "acme/solo"])
+        .expect_code(0);
+    let records = env.home().join("records");
+    // widget: a link entry haul could not have made, and the user's script at its own link.
+    let path = records.join("widget.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut foreign = record["links"][0].clone();
+    foreign["path"] = serde_json::json!(env.dir.path().join("elsewhere"));
+    record["links"].as_array_mut().unwrap().push(foreign);
+    std::fs::write(&path, record.to_string()).unwrap();
+    let widget_link = env.bin_dir().join("widget");
+    std::fs::remove_file(&widget_link).unwrap();
+    std::fs::write(&widget_link, b"#!/bin/sh\necho mine\n").unwrap();
+    // gadget: uninstalled, a copy of its record left behind, and the user's script at its link.
+    let copy = std::fs::read(records.join("gadget.json")).unwrap();
+    env.run(&["uninstall", "gadget"]).expect_code(0);
+    std::fs::write(records.join("gadget-backup.json"), &copy).unwrap();
+    let gadget_link = env.bin_dir().join("gadget");
+    std::fs::write(&gadget_link, b"#!/bin/sh\necho mine too\n").unwrap();
+    // solo: its record renamed in case only.
+    std::fs::rename(records.join("solo.json"), records.join("SOLO.json")).unwrap();
+
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("puts it back as the record of `solo`")
+            && !problems.contains("puts it back as the record of `gadget`"),
+        "{problems}"
+    );
+    let fixed = env.doctor_fix();
+    assert_eq!(
+        std::fs::read(&widget_link).unwrap(),
+        b"#!/bin/sh\necho mine\n",
+        "{fixed}"
+    );
+    assert_eq!(
+        std::fs::read(&gadget_link).unwrap(),
+        b"#!/bin/sh\necho mine too\n",
+        "{fixed}"
+    );
+    assert!(!records.join("gadget-backup.json").exists(), "{fixed}");
+    assert!(!records.join("gadget.json").exists(), "{fixed}");
+    assert!(records.join("solo.json").is_file(), "{fixed}");
+    env.run(&["which", "solo"]).expect_code(0);
+    assert_eq!(env.installed_bytes("solo"), Some(program("solo", "1.0.0")));
+    // widget is whole, only not linked where the user's script stands.
+    let listed = env.run(&["list", "--json"]).json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "widget"),
+        "{listed}"
+    );
 }

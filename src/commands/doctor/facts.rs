@@ -190,38 +190,31 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
     names
 }
 
-/// Directories under `tools/` that no record names: a tool without a record, or a version its
-/// record does not list.
 /// How `--fix` mends the damaged record of `name` rather than remove it (see `fix::mended`).
 fn mend(ctx: &Context, name: &str) -> Option<String> {
-    let (record, dropped) = ctx.store.salvage(name)?;
-    if record.name == name {
-        (!dropped.is_empty()).then(|| {
-            "`haul doctor --fix` leaves out of it the links haul could not have made (and what they name alone); the tool stays".to_owned()
-        })
-    } else {
-        matches!(ctx.store.read(&record.name), Ok(None)).then(|| {
-            format!(
-                "`haul doctor --fix` puts it back as the record of `{}`, the tool it describes",
-                record.name
-            )
-        })
-    }
+    Some(match ctx.store.mendable(name)? {
+        crate::store::Mend::Rename { own } => format!(
+            "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
+        ),
+        crate::store::Mend::DropLinks { .. } => "`haul doctor --fix` leaves out of it the links it cannot have (haul could not have made them, or something else stands there; what is there is not touched); the tool stays".to_owned(),
+    })
 }
 
 /// The tools whose versions and links damaged records stand for: their own, and the one each
-/// describes when it is another (a record renamed).
+/// describes when it is another (a record renamed) that `--fix` puts back.
 fn damaged_tools(ctx: &Context, records: &Records) -> Vec<String> {
     let mut names = Vec::new();
     for d in &records.damaged {
         names.push(d.name.clone());
-        if let Some((record, _)) = ctx.store.salvage(&d.name) {
-            names.push(record.name);
+        if let Some(crate::store::Mend::Rename { own }) = ctx.store.mendable(&d.name) {
+            names.push(own);
         }
     }
     names
 }
 
+/// Directories under `tools/` that no record names: a tool without a record, or a version its
+/// record does not list.
 pub fn orphan_dirs(ctx: &Context, records: &Records) -> Vec<PathBuf> {
     let damaged = damaged_tools(ctx, records);
     let mut out = Vec::new();

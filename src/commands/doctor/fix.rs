@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use super::facts;
 use crate::context::Context;
@@ -93,6 +93,8 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
         });
         report(done, &damaged.name, &mut fixed);
     }
+    // A record mended above is repaired as any other.
+    let records = store.records()?;
     for record in &records.ok {
         if unfinished.contains(&record.name) || !store.check(record).iter().any(Problem::repairable)
         {
@@ -121,79 +123,62 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     Ok(fixed)
 }
 
-/// Mend the damaged record of `name` where only links haul could not have made are wrong with
-/// it (they are left out: what they name is not haul's to touch), or its name (it describes a
-/// tool with no record, under another file name: it goes back), rather than remove it and the
-/// versions it stored. Whether it did (the report says how that went).
+/// Mend the damaged record of `name` rather than remove it and the versions it stored, where
+/// [`crate::store::Store::mendable`] says how: a record renamed by hand goes back under its own
+/// name (one rename, under the store's lock; its links are then repaired as any tool's), and
+/// one sound but for links it cannot have is written without them. Whether it did (the report
+/// says how that went).
 fn mended(store: &crate::store::Store, name: &str, fixed: &mut Fixed) -> bool {
-    let Some((record, dropped)) = store.salvage(name) else {
-        return false;
-    };
-    if record.name == name {
-        if dropped.is_empty() {
-            return false;
+    use crate::store::Mend;
+    match store.mendable(name) {
+        None => false,
+        Some(Mend::Rename { .. }) => {
+            let done = (|| -> Result<Option<String>> {
+                let _lock = store.lock()?;
+                // Decided again under the lock: another haul may have changed it meanwhile.
+                let Some(Mend::Rename { own }) = store.mendable(name) else {
+                    return Ok(None);
+                };
+                let (from, to) = (store.record_path(name), store.record_path(&own));
+                std::fs::rename(&from, &to).with_context(|| {
+                    format!("moving `{}` to `{}`", from.display(), to.display())
+                })?;
+                Ok(Some(format!(
+                    "`{own}`: its record, found as `{}`, is back under its own name",
+                    from.display()
+                )))
+            })();
+            let moved = matches!(done, Ok(Some(_)));
+            report(done, name, fixed);
+            moved
         }
-        let done = store.change(name, |now| match (&now.current, now.store.salvage(now.name)) {
-            (Current::Damaged(damaged), Some((record, dropped)))
-                if !damaged.newer && record.name == now.name =>
-            {
-                let links: Vec<String> = dropped
-                    .iter()
-                    .map(|l| format!("`{}`", l.path.display()))
-                    .collect();
-                Ok((
-                    Change {
-                        record: Some(record),
-                        ..Change::default()
-                    },
-                    Some(format!(
-                        "`{}`: left out of its record the links haul could not have made ({}; nothing there was touched)",
-                        now.name,
-                        links.join(", ")
-                    )),
-                ))
-            }
-            _ => Ok((Change::leave(), None)),
-        });
-        report(done, name, fixed);
-        return true;
+        Some(Mend::DropLinks { .. }) => {
+            let done = store.change(name, |now| match (&now.current, now.store.mendable(now.name)) {
+                (Current::Damaged(damaged), Some(Mend::DropLinks { record, dropped }))
+                    if !damaged.newer =>
+                {
+                    let links: Vec<String> = dropped
+                        .iter()
+                        .map(|l| format!("`{}`", l.path.display()))
+                        .collect();
+                    Ok((
+                        Change {
+                            record: Some(*record),
+                            ..Change::default()
+                        },
+                        Some(format!(
+                            "`{}`: left out of its record the links it cannot have ({}: haul could not have made them, or something else stands there; nothing there was touched)",
+                            now.name,
+                            links.join(", ")
+                        )),
+                    ))
+                }
+                _ => Ok((Change::leave(), None)),
+            });
+            report(done, name, fixed);
+            true
+        }
     }
-    // The record of another tool, under this name: back under its own, where it has none.
-    let own = record.name;
-    if !matches!(store.read(&own), Ok(None)) {
-        return false;
-    }
-    let done = store.change(&own, |now| match (&now.current, now.store.salvage(name)) {
-        (Current::None, Some((record, _))) if record.name == now.name => Ok((
-            Change {
-                record: Some(record),
-                ..Change::default()
-            },
-            Some(format!(
-                "`{}`: its record, found as `{}`, is back under its own name",
-                now.name,
-                now.store.record_path(name).display()
-            )),
-        )),
-        _ => Ok((Change::leave(), None)),
-    });
-    let moved = matches!(done, Ok(Some(_)));
-    report(done, &own, fixed);
-    // What is left under this name is a copy of that record now: it goes, and nothing else.
-    if moved {
-        let done = store.change(name, |now| match &now.current {
-            Current::Damaged(damaged) if !damaged.newer => Ok((
-                Change {
-                    record: None,
-                    ..Change::default()
-                },
-                None,
-            )),
-            _ => Ok((Change::leave(), None)),
-        });
-        report(done, name, fixed);
-    }
-    moved
 }
 
 /// The change that repairs one tool, from its problems as they are under the lock, and what
