@@ -354,6 +354,22 @@ pub fn store_locked(
 /// The files `locked` pins for `platform`, as a resolved release. With `require_checksum`, a
 /// file whose locked hash nothing published vouched for (haul hashed it when it locked) is
 /// refused, as `install` refuses a download no checksum covers.
+/// Why `haul sync` stops at `locked`, which has no files for `host` in the lock: the release
+/// has none (locking found nothing for it), or the lock never looked.
+pub fn no_build(locked: &LockedTool, host: &str) -> UserError {
+    let err = UserError::new(format!("`{}` has no build for {host}", locked.key));
+    match locked.unavailable.get(host) {
+        Some(why) => err.caused_by(why.clone()).hint(format!(
+            "the tool's release has no build for {host}; sync this project on another \
+             platform, or take `{}` out of haul.toml here",
+            locked.key
+        )),
+        None => err
+            .caused_by(format!("{} does not cover {host}", lock::FILE))
+            .hint("add this platform to `settings.platforms` and run `haul lock`"),
+    }
+}
+
 fn locked_files(
     locked: &LockedTool,
     tool: &Tool,
@@ -370,18 +386,7 @@ fn locked_files(
         return Err(lock::unvouched_refused(locked, file));
     }
     let Some(release) = crate::project::resolve::locked_release(locked, &host) else {
-        let err = UserError::new(format!("`{}` has no build for {host}", locked.key));
-        // The release has none (locking found nothing for it), or the lock never looked.
-        return Err(match locked.unavailable.get(&host) {
-            Some(why) => err.caused_by(why.clone()).hint(format!(
-                "the tool's release has no build for {host}; sync this project on another \
-                 platform, or take `{}` out of haul.toml here",
-                locked.key
-            )),
-            None => err
-                .caused_by(format!("{} does not cover {host}", lock::FILE))
-                .hint("add this platform to `settings.platforms` and run `haul lock`"),
-        });
+        return Err(no_build(locked, &host));
     };
     let mut parts = crate::project::resolve::locked_parts(tool, &release, platform)?;
     // Where a SHA-512 verified a file when it was locked, the lock keeps it, and it is

@@ -165,6 +165,10 @@ fn which_locked(
             .stored_key(r, platform, here.as_deref(), asked)
             .map(|k| (r, k.to_owned()))
     }) else {
+        let host = locked.entry_for(platform);
+        if crate::project::resolve::locked_release(locked, &host).is_none() {
+            return Err(crate::commands::sync::no_build(locked, &host).into());
+        }
         if record
             .as_ref()
             .is_some_and(|r| locked.stored_from_other_files(r, platform))

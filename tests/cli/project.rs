@@ -3292,4 +3292,28 @@ fn doctor_in_a_project_says_what_is_wrong_with_it() {
     );
     std::fs::write(dir.join("haul.lock"), &locked).unwrap();
     assert_eq!(project_problems(&dir), Vec::<String>::new());
+    // A lock for another platform only: what `sync` stops at, not "`haul sync` installs it".
+    std::fs::write(
+        dir.join("haul.toml"),
+        manifest.replace(
+            "[settings]\n",
+            &format!(
+                "[settings]\nplatforms = [\"{}\"]\n",
+                crate::support::another_platform()
+            ),
+        ),
+    )
+    .unwrap();
+    run_in(&env, &dir, &["lock"]).expect_code(0);
+    let said = project_problems(&dir);
+    assert!(
+        said.len() == 1
+            && said[0].contains("`sums` has no build for")
+            && said[0].contains("does not cover")
+            && !said[0].contains("installs it"),
+        "{said:?}"
+    );
+    run_in(&env, &dir, &["which", "sums"])
+        .expect_code(1)
+        .stderr_has("`sums` has no build for");
 }

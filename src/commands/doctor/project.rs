@@ -68,7 +68,15 @@ fn not_installed(
     let bin_dir = project.bin_dir().ok().flatten();
     let mut out = Vec::new();
     for locked in &lock.tools {
-        if !locked.platforms.contains_key(&locked.entry_for(platform)) {
+        // No files for this platform: `haul sync` stops there, saying why.
+        let host = locked.entry_for(platform);
+        if crate::project::resolve::locked_release(locked, &host).is_none() {
+            let report =
+                crate::error::Report::of(&crate::commands::sync::no_build(locked, &host).into());
+            out.push((
+                format!("in `{}`, {}", project.dir.display(), report.one_line()),
+                report.hint.unwrap_or_default(),
+            ));
             continue;
         }
         let record = records.iter().find(|r| r.name == locked.name);
