@@ -911,7 +911,7 @@ fn resumed_at(response: &Response, offset: u64) -> bool {
 }
 
 /// `text` as a URL haul can fetch: http or https, with a host.
-fn http_url(text: &str) -> Option<Url> {
+pub(crate) fn http_url(text: &str) -> Option<Url> {
     Url::parse(text)
         .ok()
         .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())

@@ -46,8 +46,31 @@ pub enum Value {
 }
 
 pub fn load(keys: NetworkKeys, cache_dir: &Path) -> Result<Config> {
-    let api_url = env_string("HAUL_GITHUB_API_URL")?
-        .or(keys.github_api_url)
+    // Each is checked where it is written: a config value that does not read is the config
+    // file's error even while the environment's is used.
+    let api_url = |from: &str, url: String| -> Result<String> {
+        if crate::fetch::http_url(&url).is_none() {
+            return Err(UserError::new(format!(
+                "{from} is `{}`, not an http(s) URL",
+                crate::redact::url(&url)
+            ))
+            .hint(format!(
+                "set {from} to an http(s) URL such as https://github.example.com/api/v3"
+            ))
+            .exit(ExitCode::Usage)
+            .into());
+        }
+        Ok(url)
+    };
+    let from_env = env_string("HAUL_GITHUB_API_URL")?
+        .map(|url| api_url("`HAUL_GITHUB_API_URL`", url))
+        .transpose()?;
+    let from_config = keys
+        .github_api_url
+        .map(|url| api_url("`github-api-url`", url))
+        .transpose()?;
+    let api_url = from_env
+        .or(from_config)
         .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
         .trim_end_matches('/')
         .to_owned();

@@ -482,13 +482,27 @@ fn config_values_no_user_can_mean_are_refused_naming_the_key() {
         .stderr_has("`HAUL_CONFIG`");
     std::fs::remove_dir(env.config_path()).unwrap();
 
-    // The API URL from the config file: the hint names the key, not only the variable.
+    // The API URL from the config file: named as the config's key, also while the variable
+    // sets another (it went unnoticed until the variable was unset), and `doctor` reports it.
     std::fs::write(env.config_path(), "github-api-url = \"notaurl\"").unwrap();
-    env.env("HAUL_GITHUB_API_URL", "")
-        .run(&["install", "acme/widget"])
+    let url = env.server.url.clone();
+    let env = env.env("HAUL_GITHUB_API_URL", &url);
+    env.run(&["install", "acme/widget"])
         .expect_code(2)
-        .stderr_has("invalid GitHub API URL `notaurl`")
-        .stderr_has("`github-api-url` in the config file");
+        .stderr_has("`github-api-url` is `notaurl`, not an http(s) URL");
+    let doctor = env.run(&["doctor"]);
+    doctor.expect_code(1);
+    assert!(
+        doctor
+            .stdout()
+            .contains("`github-api-url` is `notaurl`, not an http(s) URL"),
+        "{}",
+        doctor.stdout()
+    );
+    env.env("HAUL_GITHUB_API_URL", "ftp://x")
+        .run(&["list"])
+        .expect_code(2)
+        .stderr_has("`HAUL_GITHUB_API_URL` is `ftp://x`, not an http(s) URL");
 }
 
 #[cfg(unix)]
