@@ -125,7 +125,16 @@ fn link_named<'r>(
         .iter()
         .filter(named(false))
         .min_by_key(here)
-        .or_else(|| record.links.iter().filter(named(true)).min_by_key(here))
+        // In any case, the tool's own executable first (`TOOL` of a tool `tool` that has
+        // `tool` and `Tool`), as `exec` runs it.
+        .or_else(|| {
+            record.links.iter().filter(named(true)).min_by_key(|l| {
+                (
+                    l.bin.strip_suffix(".exe").unwrap_or(&l.bin) != record.name,
+                    here(l),
+                )
+            })
+        })
         .or_else(|| {
             record
                 .links

@@ -2709,7 +2709,7 @@ fn executables_differing_only_in_case_each_run_as_spelled() {
     crate::support::publish_two(&env.server, "acme/tool", "tool", "Tool", "1.0.0");
     env.run(&["install", "acme/tool", "--bin", "tool", "--bin", "Tool"])
         .expect_code(0);
-    for name in ["tool", "Tool", "acme/tool"] {
+    for name in ["tool", "Tool", "acme/tool", "TOOL", "tOOL"] {
         let ran = env.run(&["exec", name]);
         let runs = if name == "Tool" { "Tool" } else { "tool" };
         assert_eq!(
@@ -2717,6 +2717,15 @@ fn executables_differing_only_in_case_each_run_as_spelled() {
             format!("{runs} 1.0.0"),
             "{name}"
         );
+        // `which` names the same one: `which TOOL` printed `Tool`'s link.
+        if name != "acme/tool" {
+            let which = env.run(&["which", name]);
+            assert_eq!(
+                which.expect_code(0).stdout().trim(),
+                env.bin_dir().join(runs).display().to_string(),
+                "{name}"
+            );
+        }
     }
     // Named after the other: `exec tool` ran `Tool`.
     crate::support::publish_two(&env.server, "acme/other", "Other", "other", "1.0.0");
