@@ -7,10 +7,10 @@ use crate::store::record::Record;
 
 /// The project's problems, each with what to do; none outside a project.
 pub fn problems(ctx: &Context, records: &[Record]) -> Vec<(String, String)> {
-    let dir = match crate::project::find_or_refused(&ctx.settings.cwd) {
-        Ok(Some(dir)) => dir,
-        Ok(None) => return Vec::new(),
-        Err(err) => return vec![(err.message.clone(), err.hint.clone().unwrap_or_default())],
+    // Another user's haul.toml above (in a shared `/tmp`, say) is no project, and no problem of
+    // this user's: `which` and `exec` leave it alone too.
+    let Some(dir) = crate::project::find(&ctx.settings.cwd) else {
+        return Vec::new();
     };
     let project = match Project::open(&dir) {
         Ok(project) => project,
