@@ -555,37 +555,41 @@ impl Store {
     }
 
     /// How the damaged record of `name` can be mended rather than removed with the versions
-    /// it stored: only where the tool it describes is stored (its active version, else one
-    /// of its versions; a stray copy of an uninstalled tool's record is not), and where the
-    /// mend takes nothing of anyone else's.
+    /// it stored: only where the tool it describes is stored (one of its versions at least; a
+    /// stray copy of an uninstalled tool's record is not), and where the mend takes nothing of
+    /// anyone else's. What else is wrong with the tool (its active version gone, say) the
+    /// repair of its record then mends, as for any tool.
     pub fn mendable(&self, name: &str) -> Option<Mend> {
         let (mut record, mut dropped) = self.salvage(name)?;
-        let stored = |key: &String| self.version_dir(&record.name, key).is_dir();
-        let whole = match &record.active {
-            Some(active) => stored(active),
-            None => record.versions.keys().any(stored),
-        };
-        if !whole {
+        if !record
+            .versions
+            .keys()
+            .any(|key| self.version_dir(&record.name, key).is_dir())
+        {
             return None;
         }
         if record.name != name {
-            // Renamed (by hand): back under its own name where that is free, as it is, when
-            // nothing else is wrong with it. Its links are then repaired as any tool's.
-            let free = !link::present(&self.record_path(&record.name));
-            return (dropped.is_empty() && free).then_some(Mend::Rename { own: record.name });
+            // Renamed (by hand): back under its own name where that is free and no change to
+            // that tool is half-done. Links it cannot have are left out after, under its name.
+            let own = record.name;
+            let free = !link::present(&self.record_path(&own))
+                && !link::present(&journal::journal_path(self, &own))
+                && !journal::undo_pending(self, &own);
+            return free.then_some(Mend::Rename { own });
         }
         if dropped.is_empty() {
             return None;
         }
-        // The links it keeps are those haul may make or has made: at a free path, or into the
-        // tool's own directory. One at something else's (a file of the user's, another
-        // tool's link) is left out as well, and that is left as it is.
+        // It keeps only the links that are its own now, into its directory: each is made
+        // again as it is. One at a free path, or at something else's (a file of the user's,
+        // another tool's link), is left out as well; the repair then links what is free, by
+        // its rules, and what is there is left as it is.
         let dir = self.tool_dir(&record.name);
-        let (kept, taken): (Vec<Link>, Vec<Link>) = std::mem::take(&mut record.links)
+        let (kept, other): (Vec<Link>, Vec<Link>) = std::mem::take(&mut record.links)
             .into_iter()
-            .partition(|l| !link::present(&l.path) || link::points_into(&l.path, &dir));
+            .partition(|l| link::points_into(&l.path, &dir));
         record.links = kept;
-        dropped.extend(taken);
+        dropped.extend(other);
         Some(Mend::DropLinks {
             record: Box::new(record),
             dropped,

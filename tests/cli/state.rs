@@ -2105,3 +2105,67 @@ fn mending_a_record_takes_nothing_of_anyone_elses() {
         "{listed}"
     );
 }
+
+/// `doctor --fix` mends a damaged record whose tool keeps one stored version (its active one
+/// gone), where it removed every version; a record renamed over another's file leaves that
+/// tool's versions said as no record's before `--fix` removes them; and the tool's own link,
+/// let go of by the mend, is made again in the same run (it was removed, and the tool off
+/// PATH until the next `--fix`).
+#[test]
+fn mending_keeps_a_tool_with_a_version_stored_and_says_what_goes() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/gadget"]).expect_code(0);
+    let records = env.home().join("records");
+    // widget: its active version's files gone, its record moved over gadget's.
+    std::fs::remove_dir_all(env.home().join("tools/widget/2.0.0")).unwrap();
+    std::fs::rename(records.join("widget.json"), records.join("gadget.json")).unwrap();
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("puts it back as the record of `widget`")
+            && problems.contains("tools/gadget` is in the store, but no record names it"),
+        "{problems}"
+    );
+    let fixed = env.doctor_fix();
+    assert!(fixed.contains("is back under its own name"), "{fixed}");
+    assert_eq!(
+        env.installed_bytes("widget"),
+        Some(program("widget", "1.0.0")),
+        "{fixed}"
+    );
+    env.run(&["which", "widget"]).expect_code(0);
+    // gadget's record is gone (overwritten by hand): its versions went as no record's.
+    assert!(!env.home().join("tools/gadget").exists(), "{fixed}");
+
+    // A link entry haul could not have made at the tool's own link: that link is made again.
+    let path = records.join("widget.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    for link in record["links"].as_array_mut().unwrap() {
+        link["path"] = serde_json::json!(format!("bin/widget{EXE}"));
+    }
+    std::fs::write(&path, record.to_string()).unwrap();
+    let fixed = env.doctor_fix();
+    env.run(&["which", "widget"]).expect_code(0);
+    let doctor = env.run(&["doctor", "--json"]).json();
+    assert_eq!(fixable(&doctor), 0, "{fixed}\n{doctor}");
+
+    // Two copies of its record under other names: one goes back, and only that is promised.
+    std::fs::rename(&path, records.join("x1.json")).unwrap();
+    std::fs::copy(records.join("x1.json"), records.join("x2.json")).unwrap();
+    let problems = env.doctor_problems();
+    assert_eq!(
+        problems
+            .matches("puts it back as the record of `widget`")
+            .count(),
+        1,
+        "{problems}"
+    );
+    env.doctor_fix();
+    env.run(&["which", "widget"]).expect_code(0);
+    assert!(!records.join("x1.json").exists() && !records.join("x2.json").exists());
+}

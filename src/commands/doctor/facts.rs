@@ -57,22 +57,7 @@ pub fn gather(ctx: &Context, install: &Installation) -> Result<Gathered> {
             .filter(|d| d.newer)
             .map(|d| (d.name.clone(), d.error.message.clone()))
             .collect(),
-        damaged: records
-            .damaged
-            .iter()
-            .filter(|d| !d.newer)
-            .map(|d| {
-                (
-                    d.name.clone(),
-                    d.error
-                        .causes
-                        .first()
-                        .cloned()
-                        .unwrap_or_else(|| d.error.message.clone()),
-                    mend(ctx, &d.name),
-                )
-            })
-            .collect(),
+        damaged: damaged(ctx, &records),
         pending: ctx.store.pending(),
         project: super::project::problems(ctx, &records.ok),
         leftovers: leftovers(ctx),
@@ -190,6 +175,32 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
     names
 }
 
+/// The damaged records (not a newer haul's), each with why, and how `--fix` mends it rather
+/// than remove it: of several copies of one tool's record under other names, the first (as
+/// `--fix` takes them) goes back; the others are removed.
+fn damaged(ctx: &Context, records: &Records) -> Vec<(String, String, Option<String>)> {
+    let mut put_back: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for d in records.damaged.iter().filter(|d| !d.newer) {
+        let why = d
+            .error
+            .causes
+            .first()
+            .cloned()
+            .unwrap_or_else(|| d.error.message.clone());
+        let how = match ctx.store.mendable(&d.name) {
+            Some(crate::store::Mend::Rename { own }) if put_back.contains(&own) => None,
+            Some(crate::store::Mend::Rename { own }) => {
+                put_back.push(own);
+                mend(ctx, &d.name)
+            }
+            _ => mend(ctx, &d.name),
+        };
+        out.push((d.name.clone(), why, how));
+    }
+    out
+}
+
 /// How `--fix` mends the damaged record of `name` rather than remove it (see `fix::mended`).
 fn mend(ctx: &Context, name: &str) -> Option<String> {
     Some(match ctx.store.mendable(name)? {
@@ -200,14 +211,16 @@ fn mend(ctx: &Context, name: &str) -> Option<String> {
     })
 }
 
-/// The tools whose versions and links damaged records stand for: their own, and the one each
+/// The tools whose versions and links damaged records stand for: their own, or the one each
 /// describes when it is another (a record renamed) that `--fix` puts back.
 fn damaged_tools(ctx: &Context, records: &Records) -> Vec<String> {
     let mut names = Vec::new();
     for d in &records.damaged {
-        names.push(d.name.clone());
-        if let Some(crate::store::Mend::Rename { own }) = ctx.store.mendable(&d.name) {
-            names.push(own);
+        // Put back under its own name, the record no longer stands for what is stored under
+        // its file's (`tools/NAME` and its links): those are orphans, said as such.
+        match ctx.store.mendable(&d.name) {
+            Some(crate::store::Mend::Rename { own }) => names.push(own),
+            _ => names.push(d.name.clone()),
         }
     }
     names

@@ -94,17 +94,7 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
         report(done, &damaged.name, &mut fixed);
     }
     // A record mended above is repaired as any other.
-    let records = store.records()?;
-    for record in &records.ok {
-        if unfinished.contains(&record.name) || !store.check(record).iter().any(Problem::repairable)
-        {
-            continue;
-        }
-        let verified_only = ctx.settings.require_checksum;
-        let bin_dir = &ctx.settings.paths.bin_dir;
-        let done = store.change(&record.name, |now| repair(now, bin_dir, verified_only));
-        report(done, &record.name, &mut fixed);
-    }
+    repair_each(ctx, &unfinished, &mut fixed)?;
     let records = store.records()?;
     for dir in facts::orphan_dirs(ctx, &records) {
         match store.remove_orphan(&dir) {
@@ -120,7 +110,28 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
             Err(err) => fixed.left.push(failed(&path.display().to_string(), &err)),
         }
     }
+    // A link removed as no record's where a tool's active executable is linked (a mended
+    // record let go of it) is that tool's to make again now, not at the next `--fix`.
+    if !fixed.done.is_empty() {
+        repair_each(ctx, &unfinished, &mut fixed)?;
+    }
     Ok(fixed)
+}
+
+/// Repair every tool with a problem `--fix` repairs (but those whose change is half-done).
+fn repair_each(ctx: &Context, unfinished: &[String], fixed: &mut Fixed) -> Result<()> {
+    let store = &ctx.store;
+    let verified_only = ctx.settings.require_checksum;
+    let bin_dir = &ctx.settings.paths.bin_dir;
+    for record in &store.records()?.ok {
+        if unfinished.contains(&record.name) || !store.check(record).iter().any(Problem::repairable)
+        {
+            continue;
+        }
+        let done = store.change(&record.name, |now| repair(now, bin_dir, verified_only));
+        report(done, &record.name, fixed);
+    }
+    Ok(())
 }
 
 /// Mend the damaged record of `name` rather than remove it and the versions it stored, where
@@ -130,7 +141,8 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
 /// says how that went).
 fn mended(store: &crate::store::Store, name: &str, fixed: &mut Fixed) -> bool {
     use crate::store::Mend;
-    match store.mendable(name) {
+    let planned = store.mendable(name);
+    match &planned {
         None => false,
         Some(Mend::Rename { .. }) => {
             let done = (|| -> Result<Option<String>> {
@@ -150,6 +162,10 @@ fn mended(store: &crate::store::Store, name: &str, fixed: &mut Fixed) -> bool {
             })();
             let moved = matches!(done, Ok(Some(_)));
             report(done, name, fixed);
+            // Under its own name now: links it cannot have are left out there.
+            if let (true, Some(Mend::Rename { own })) = (moved, planned) {
+                mended(store, &own, fixed);
+            }
             moved
         }
         Some(Mend::DropLinks { .. }) => {
