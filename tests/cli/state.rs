@@ -2127,7 +2127,7 @@ fn mending_keeps_a_tool_with_a_version_stored_and_says_what_goes() {
     let problems = env.doctor_problems();
     assert!(
         problems.contains("puts it back as the record of `widget`")
-            && problems.contains("tools/gadget` is in the store, but no record names it"),
+            && problems.contains("gadget` is in the store, but no record names it"),
         "{problems}"
     );
     let fixed = env.doctor_fix();
