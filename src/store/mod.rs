@@ -135,6 +135,9 @@ pub struct Damaged {
 
 /// How `doctor --fix` mends a damaged record (see [`Store::mendable`]).
 pub enum Mend {
+    /// The record of a tool a change to which is half-done: left as it is until that change is
+    /// done (removing it would remove the tool's versions).
+    Wait { own: String },
     /// A record renamed by hand: its file goes back under the name of the tool it describes.
     Rename { own: String },
     /// A record sound but for links haul could not have made, or that something else stands
@@ -554,6 +557,11 @@ impl Store {
         Some((record, dropped))
     }
 
+    /// Whether a change to `name` is half-done (its journal is there, to complete or undo).
+    pub fn half_done(&self, name: &str) -> bool {
+        link::present(&journal::journal_path(self, name)) || journal::undo_pending(self, name)
+    }
+
     /// How the damaged record of `name` can be mended rather than removed with the versions
     /// it stored: only where the tool it describes is stored (one of its versions at least; a
     /// stray copy of an uninstalled tool's record is not), and where the mend takes nothing of
@@ -569,12 +577,17 @@ impl Store {
             return None;
         }
         if record.name != name {
-            // Renamed (by hand): back under its own name where that is free and no change to
-            // that tool is half-done. Links it cannot have are left out after, under its name.
+            // Renamed (by hand): back under its own name where that holds no record (none, or
+            // one that does not read at all), and no change to that tool is half-done (then it
+            // waits: see `Mend::Wait`). Links it cannot have are left out after, under its
+            // own name.
             let own = record.name;
-            let free = !link::present(&self.record_path(&own))
-                && !link::present(&journal::journal_path(self, &own))
-                && !journal::undo_pending(self, &own);
+            if self.half_done(&own) {
+                return Some(Mend::Wait { own });
+            }
+            let path = self.record_path(&own);
+            let free = !link::present(&path)
+                || (path.is_file() && read_text(&path).is_ok() && self.salvage(&own).is_none());
             return free.then_some(Mend::Rename { own });
         }
         if dropped.is_empty() {

@@ -2169,3 +2169,47 @@ fn mending_keeps_a_tool_with_a_version_stored_and_says_what_goes() {
     env.run(&["which", "widget"]).expect_code(0);
     assert!(!records.join("x1.json").exists() && !records.join("x2.json").exists());
 }
+
+/// A renamed record of a tool whose change is half-done waits, rather than going with the
+/// tool's versions (it was removed, and every version with it); a sound copy of a record
+/// replaces the tool's own record where that does not read (both went, with every version).
+#[test]
+fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
+    let env = TestEnv::new();
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    publish_simple(&env.server, "acme/gadget", "1.0.0");
+    env.run(&["install", "acme/widget", "acme/gadget"])
+        .expect_code(0);
+    let records = env.home().join("records");
+    std::fs::rename(records.join("widget.json"), records.join("other.json")).unwrap();
+    let journal = env.home().join("journal");
+    std::fs::create_dir_all(&journal).unwrap();
+    std::fs::write(
+        journal.join("widget.json"),
+        r#"{"name": "widget", "record": null, "previous": null, "stage": null, "remove": ["../gadget"], "unlink": []}"#,
+    )
+    .unwrap();
+    std::fs::copy(records.join("gadget.json"), records.join("gcopy.json")).unwrap();
+    std::fs::write(records.join("gadget.json"), b"").unwrap();
+    let problems = env.doctor_problems();
+    assert!(
+        problems.contains("a change to `widget` is half-done")
+            && problems.contains("puts the record found as `gcopy`, which reads, in its place"),
+        "{problems}"
+    );
+
+    let fixed = env.doctor_fix();
+    assert!(
+        fixed.contains("a change to which is half-done; it is left until that change is done"),
+        "{fixed}"
+    );
+    assert!(records.join("other.json").is_file(), "{fixed}");
+    assert!(env.home().join("tools/widget").is_dir(), "{fixed}");
+    assert_eq!(
+        env.installed_bytes("gadget"),
+        Some(program("gadget", "1.0.0")),
+        "{fixed}"
+    );
+    env.run(&["which", "gadget"]).expect_code(0);
+    assert!(!records.join("gcopy.json").exists(), "{fixed}");
+}

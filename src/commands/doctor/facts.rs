@@ -181,7 +181,31 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
 fn damaged(ctx: &Context, records: &Records) -> Vec<(String, String, Option<String>)> {
     let mut put_back: Vec<String> = Vec::new();
     let mut out = Vec::new();
+    // Copies that go back under a name whose own record does not read: that one is replaced.
+    let copies: Vec<(String, String)> = records
+        .damaged
+        .iter()
+        .filter(|d| !d.newer)
+        .filter_map(|d| match ctx.store.mendable(&d.name) {
+            Some(crate::store::Mend::Rename { own }) => Some((d.name.clone(), own)),
+            _ => None,
+        })
+        .collect();
     for d in records.damaged.iter().filter(|d| !d.newer) {
+        if let Some((copy, _)) = copies.iter().find(|(_, own)| *own == d.name) {
+            out.push((
+                d.name.clone(),
+                d.error
+                    .causes
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| d.error.message.clone()),
+                Some(format!(
+                    "`haul doctor --fix` puts the record found as `{copy}`, which reads, in its place; the tool stays"
+                )),
+            ));
+            continue;
+        }
         let why = d
             .error
             .causes
@@ -207,6 +231,9 @@ fn mend(ctx: &Context, name: &str) -> Option<String> {
         crate::store::Mend::Rename { own } => format!(
             "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
         ),
+        crate::store::Mend::Wait { own } => format!(
+            "a change to `{own}` is half-done: `haul doctor --fix` leaves this record until that change is done"
+        ),
         crate::store::Mend::DropLinks { .. } => "`haul doctor --fix` leaves out of it the links it cannot have (haul could not have made them, or something else stands there; what is there is not touched); the tool stays".to_owned(),
     })
 }
@@ -220,6 +247,8 @@ fn damaged_tools(ctx: &Context, records: &Records) -> Vec<String> {
         // its file's (`tools/NAME` and its links): those are orphans, said as such.
         match ctx.store.mendable(&d.name) {
             Some(crate::store::Mend::Rename { own }) => names.push(own),
+            // Left as they are, the record's tool and the one it names alike.
+            Some(crate::store::Mend::Wait { own }) => names.extend([d.name.clone(), own]),
             _ => names.push(d.name.clone()),
         }
     }

@@ -65,14 +65,15 @@ pub fn fix(ctx: &Context) -> Result<Fixed> {
     // changed the tool meanwhile).
     // A record a newer haul wrote is not damaged: its tool may be whole, and that haul can
     // manage it.
-    for damaged in records
+    // Mended first, then the rest removed: a sound copy of a record put back over the tool's
+    // own record that does not read keeps the tool, whichever of the two comes first.
+    let to_remove: Vec<_> = records
         .damaged
         .iter()
         .filter(|d| !d.newer && !unfinished.contains(&d.name))
-    {
-        if mended(store, &damaged.name, &mut fixed) {
-            continue;
-        }
+        .filter(|d| !mended(store, &d.name, &mut fixed))
+        .collect();
+    for damaged in to_remove {
         let done = store.change(&damaged.name, |now| match &now.current {
             Current::Damaged(damaged) if !damaged.newer => Ok((
                 Change {
@@ -144,6 +145,12 @@ fn mended(store: &crate::store::Store, name: &str, fixed: &mut Fixed) -> bool {
     let planned = store.mendable(name);
     match &planned {
         None => false,
+        Some(Mend::Wait { own }) => {
+            fixed.left.push(format!(
+                "`{name}`: its record describes `{own}`, a change to which is half-done; it is left until that change is done"
+            ));
+            true
+        }
         Some(Mend::Rename { .. }) => {
             let done = (|| -> Result<Option<String>> {
                 let _lock = store.lock()?;
