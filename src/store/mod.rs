@@ -586,8 +586,15 @@ impl Store {
                 return Some(Mend::Wait { own });
             }
             let path = self.record_path(&own);
-            let free = !link::present(&path)
-                || (path.is_file() && read_text(&path).is_ok() && self.salvage(&own).is_none());
+            // One a newer haul wrote is not one that does not read: it stays.
+            let unreadable = |text: String| {
+                matches!(
+                    record::parse(&text, &self.legacy_bin_dir),
+                    Err(record::ParseError::Damaged(_))
+                ) && record::salvage(&text, &self.legacy_bin_dir).is_none()
+            };
+            let free =
+                !link::present(&path) || (path.is_file() && read_text(&path).is_ok_and(unreadable));
             return free.then_some(Mend::Rename { own });
         }
         if dropped.is_empty() {

@@ -2212,4 +2212,18 @@ fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
     );
     env.run(&["which", "gadget"]).expect_code(0);
     assert!(!records.join("gcopy.json").exists(), "{fixed}");
+
+    // A record a newer haul wrote reads, for that haul: a copy never goes in its place.
+    let sound = std::fs::read(records.join("gadget.json")).unwrap();
+    std::fs::write(records.join("gcopy.json"), &sound).unwrap();
+    let mut newer: serde_json::Value = serde_json::from_slice(&sound).unwrap();
+    newer["format"] = serde_json::json!(99);
+    let newer = newer.to_string();
+    std::fs::write(records.join("gadget.json"), &newer).unwrap();
+    let fixed = env.doctor_fix();
+    assert_eq!(
+        std::fs::read_to_string(records.join("gadget.json")).unwrap(),
+        newer,
+        "{fixed}"
+    );
 }
