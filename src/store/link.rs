@@ -234,10 +234,13 @@ pub fn points_into(link: &Path, dir: &Path) -> bool {
     target_in(link, dir).is_some()
 }
 
-/// The file in `dir` that `link` is a symbolic link to.
+/// The file in `dir` that `link` is a symbolic link to (as haul writes links: no `..` part,
+/// which could lead out of `dir` again: `DIR/../other`).
 #[cfg(unix)]
 pub fn target_in(link: &Path, dir: &Path) -> Option<std::path::PathBuf> {
-    std::fs::read_link(link).ok().filter(|t| t.starts_with(dir))
+    std::fs::read_link(link).ok().filter(|t| {
+        t.starts_with(dir) && !t.components().any(|c| c == std::path::Component::ParentDir)
+    })
 }
 
 /// The file in `dir` that `link` is a hard link or a copy of: hard links and copies name no
@@ -308,6 +311,21 @@ mod tests {
             assert!(dir.path().join(name).exists(), "{name}");
         }
         assert!(dir.path().join("not-a-dir").exists());
+    }
+
+    /// A link leads into a directory only as haul writes links: one through `..` leads out of
+    /// it again (`tools/solo/../gt`), and is not that tool's.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_through_dot_dot_is_not_into_the_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tools/solo");
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(tool.join("../gt/1.0/gt"), &link).unwrap();
+        assert!(!super::points_into(&link, &tool));
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(tool.join("1.0/solo"), &link).unwrap();
+        assert!(super::points_into(&link, &tool));
     }
 
     /// Where scratch can take it, it goes there, under a name of its own.
