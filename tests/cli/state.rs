@@ -2197,6 +2197,16 @@ fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
             && problems.contains("puts the record found as `gcopy`, which reads, in its place"),
         "{problems}"
     );
+    // Waiting is not a repair `--fix` makes.
+    let doctor = env.run(&["doctor", "--json"]).json();
+    let waiting = doctor["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["problem"].as_str().unwrap().contains("record of `other`"))
+        .cloned()
+        .unwrap();
+    assert_eq!(waiting["fixable"], false, "{waiting}");
 
     let fixed = env.doctor_fix();
     assert!(

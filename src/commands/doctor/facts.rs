@@ -175,10 +175,12 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
     names
 }
 
-/// The damaged records (not a newer haul's), each with why, and how `--fix` mends it rather
-/// than remove it: of several copies of one tool's record under other names, the first (as
-/// `--fix` takes them) goes back; the others are removed.
-fn damaged(ctx: &Context, records: &Records) -> Vec<(String, String, Option<String>)> {
+/// The damaged records (not a newer haul's), each with why, and what `--fix` does instead of
+/// removing it with the versions it stored, if it does something else (and whether it repairs
+/// it then): of several copies of one tool's record under other names, the first (as `--fix`
+/// takes them) goes back, the others are removed; a record waits while a change to its tool
+/// is half-done.
+fn damaged(ctx: &Context, records: &Records) -> Vec<rules::DamagedRecord> {
     let mut put_back: Vec<String> = Vec::new();
     let mut out = Vec::new();
     // Copies that go back under a name whose own record does not read: that one is replaced.
@@ -187,55 +189,61 @@ fn damaged(ctx: &Context, records: &Records) -> Vec<(String, String, Option<Stri
         .iter()
         .filter(|d| !d.newer)
         .filter_map(|d| match ctx.store.mendable(&d.name) {
-            Some(crate::store::Mend::Rename { own }) => Some((d.name.clone(), own)),
+            Some(crate::store::Mend::Rename { own }) if !ctx.store.half_done(&d.name) => {
+                Some((d.name.clone(), own))
+            }
             _ => None,
         })
         .collect();
     for d in records.damaged.iter().filter(|d| !d.newer) {
-        if let Some((copy, _)) = copies.iter().find(|(_, own)| *own == d.name) {
-            out.push((
-                d.name.clone(),
-                d.error
-                    .causes
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| d.error.message.clone()),
-                Some(format!(
-                    "`haul doctor --fix` puts the record found as `{copy}`, which reads, in its place; the tool stays"
-                )),
-            ));
-            continue;
-        }
         let why = d
             .error
             .causes
             .first()
             .cloned()
             .unwrap_or_else(|| d.error.message.clone());
-        let how = match ctx.store.mendable(&d.name) {
-            Some(crate::store::Mend::Rename { own }) if put_back.contains(&own) => None,
-            Some(crate::store::Mend::Rename { own }) => {
-                put_back.push(own);
-                mend(ctx, &d.name)
-            }
-            _ => mend(ctx, &d.name),
+        let waits = |own: &str| {
+            Some((
+                format!(
+                    "a change to `{own}` is half-done: `haul doctor --fix` leaves this record until that change is done"
+                ),
+                false,
+            ))
         };
-        out.push((d.name.clone(), why, how));
+        let how = if ctx.store.half_done(&d.name) {
+            waits(&d.name)
+        } else if let Some((copy, _)) = copies.iter().find(|(_, own)| *own == d.name) {
+            Some((
+                format!(
+                    "`haul doctor --fix` puts the record found as `{copy}`, which reads, in its place; the tool stays"
+                ),
+                true,
+            ))
+        } else {
+            match ctx.store.mendable(&d.name) {
+                Some(crate::store::Mend::Rename { own }) if put_back.contains(&own) => None,
+                Some(crate::store::Mend::Rename { own }) => {
+                    let how = format!(
+                        "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
+                    );
+                    put_back.push(own);
+                    Some((how, true))
+                }
+                Some(crate::store::Mend::Wait { own }) => waits(&own),
+                Some(crate::store::Mend::DropLinks { .. }) => Some((
+                    "`haul doctor --fix` leaves out of it the links it cannot have (haul could not have made them, or something else stands there; what is there is not touched); the tool stays".to_owned(),
+                    true,
+                )),
+                None => None,
+            }
+        };
+        out.push(rules::DamagedRecord {
+            name: d.name.clone(),
+            why,
+            how,
+        });
     }
     out
-}
-
-/// How `--fix` mends the damaged record of `name` rather than remove it (see `fix::mended`).
-fn mend(ctx: &Context, name: &str) -> Option<String> {
-    Some(match ctx.store.mendable(name)? {
-        crate::store::Mend::Rename { own } => format!(
-            "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
-        ),
-        crate::store::Mend::Wait { own } => format!(
-            "a change to `{own}` is half-done: `haul doctor --fix` leaves this record until that change is done"
-        ),
-        crate::store::Mend::DropLinks { .. } => "`haul doctor --fix` leaves out of it the links it cannot have (haul could not have made them, or something else stands there; what is there is not touched); the tool stays".to_owned(),
-    })
 }
 
 /// The tools whose versions and links damaged records stand for: their own, or the one each

@@ -19,8 +19,8 @@ pub struct Facts {
     /// How to put the bin dir on PATH, for the shell `haul env` writes for.
     pub path_advice: &'static str,
     pub config: Config,
-    /// Records that cannot be read: (name, why, how `--fix` mends it rather than remove it).
-    pub damaged: Vec<(String, String, Option<String>)>,
+    /// Records that cannot be read.
+    pub damaged: Vec<DamagedRecord>,
     /// Records a newer haul wrote, which this one cannot read: (name, what says so).
     pub newer: Vec<(String, String)>,
     /// Why no change to the store could be made, each with what to do.
@@ -64,6 +64,16 @@ pub struct Tool {
     pub left: Vec<(String, String)>,
     /// Executables of the same name found earlier on PATH: (link name, what is found first).
     pub shadowed: Vec<(String, PathBuf)>,
+}
+
+/// A record that cannot be read, and why.
+#[derive(Debug, Clone)]
+pub struct DamagedRecord {
+    pub name: String,
+    pub why: String,
+    /// What `--fix` does instead of removing it with the versions it stored, if it does
+    /// something else, and whether that repairs it.
+    pub how: Option<(String, bool)>,
 }
 
 /// One problem and its fix, as `haul doctor --json` prints it.
@@ -170,11 +180,14 @@ fn store(facts: &Facts, out: &mut Vec<Finding>) {
             ),
         });
     }
-    for (name, why, mend) in &facts.damaged {
+    for DamagedRecord { name, why, how } in &facts.damaged {
+        let (fix, fixable) = how.clone().unwrap_or_else(|| {
+            (format!("`haul doctor --fix` or `haul uninstall {name}` removes it and the versions it stored; `haul install TOOL --force`, naming the tool as it was installed, installs it again"), true)
+        });
         out.push(finding(
             format!("the record of `{name}` is damaged: {why}"),
-            mend.clone().unwrap_or_else(|| format!("`haul doctor --fix` or `haul uninstall {name}` removes it and the versions it stored; `haul install TOOL --force`, naming the tool as it was installed, installs it again")),
-            true,
+            fix,
+            fixable,
         ));
     }
     for (name, what) in &facts.newer {
@@ -386,7 +399,11 @@ mod tests {
             ),
             (
                 Facts {
-                    damaged: vec![("fd".into(), "EOF".into(), None)],
+                    damaged: vec![DamagedRecord {
+                        name: "fd".into(),
+                        why: "EOF".into(),
+                        how: None,
+                    }],
                     ..healthy()
                 },
                 "the record of `fd` is damaged: EOF",
