@@ -593,8 +593,16 @@ impl Store {
                     Err(record::ParseError::Damaged(_))
                 ) && record::salvage(&text, &self.legacy_bin_dir).is_none()
             };
-            let free =
-                !link::present(&path) || (path.is_file() && read_text(&path).is_ok_and(unreadable));
+            let free = !link::present(&path)
+                || (path.is_file()
+                    && match read_text(&path) {
+                        Ok(text) => unreadable(text),
+                        // Not text, or larger than any record: no record at all.
+                        Err(err) => matches!(
+                            err.kind(),
+                            std::io::ErrorKind::InvalidData | std::io::ErrorKind::Other
+                        ),
+                    });
             return free.then_some(Mend::Rename { own });
         }
         if dropped.is_empty() {

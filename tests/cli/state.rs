@@ -2190,7 +2190,8 @@ fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
     )
     .unwrap();
     std::fs::copy(records.join("gadget.json"), records.join("gcopy.json")).unwrap();
-    std::fs::write(records.join("gadget.json"), b"").unwrap();
+    // Not even text.
+    std::fs::write(records.join("gadget.json"), b"\xff\xfe{").unwrap();
     let problems = env.doctor_problems();
     assert!(
         problems.contains("a change to `widget` is half-done")
