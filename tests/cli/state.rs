@@ -9,6 +9,14 @@ use std::time::Duration;
 use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
 
 /// The problems `haul doctor` reports about the store (the test machine's PATH aside).
+/// acme/widget 1.0.0 installed, then 2.0.0 (active).
+fn install_two_versions(env: &TestEnv) {
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
+    publish_simple(&env.server, "acme/widget", "2.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+}
+
 fn fixable(report: &serde_json::Value) -> usize {
     report["problems"]
         .as_array()
@@ -1143,10 +1151,7 @@ fn an_executable_that_cannot_run_is_not_healthy() {
 fn installing_a_stored_version_tells_of_a_changed_executable() {
     use std::os::unix::fs::PermissionsExt as _;
     let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    install_two_versions(&env);
     let active = std::fs::canonicalize(env.bin_dir().join("widget")).unwrap();
     std::fs::write(&active, b"#!/bin/sh\necho patched\n").unwrap();
     env.run(&["install", "acme/widget@2.0.0"])
@@ -1193,10 +1198,7 @@ fn sbom_of_a_broken_install_says_so() {
 #[test]
 fn list_all_marks_only_the_broken_version() {
     let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    install_two_versions(&env);
     std::fs::remove_file(
         env.home()
             .join(format!("tools/widget/2.0.0/widget-2.0.0/widget{EXE}")),
@@ -1278,10 +1280,7 @@ fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
 #[test]
 fn doctor_fix_says_how_to_have_a_dropped_version_back() {
     let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    install_two_versions(&env);
     std::fs::remove_dir_all(env.home().join("tools/widget/1.0.0")).unwrap();
     let fixed = env.doctor_fix();
     assert!(
@@ -1296,10 +1295,7 @@ fn doctor_fix_says_how_to_have_a_dropped_version_back() {
 #[test]
 fn doctor_fix_reports_what_it_left_apart_from_what_it_fixed() {
     let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    install_two_versions(&env);
     std::fs::remove_dir_all(env.home().join("tools/widget/1.0.0")).unwrap();
     let link = env.bin_dir().join(format!("widget{EXE}"));
     std::fs::remove_file(&link).unwrap();
@@ -2114,10 +2110,7 @@ fn mending_a_record_takes_nothing_of_anyone_elses() {
 #[test]
 fn mending_keeps_a_tool_with_a_version_stored_and_says_what_goes() {
     let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    env.run(&["install", "acme/widget@1.0.0"]).expect_code(0);
-    publish_simple(&env.server, "acme/widget", "2.0.0");
-    env.run(&["install", "acme/widget"]).expect_code(0);
+    install_two_versions(&env);
     publish_simple(&env.server, "acme/gadget", "1.0.0");
     env.run(&["install", "acme/gadget"]).expect_code(0);
     let records = env.home().join("records");
