@@ -239,7 +239,12 @@ pub fn points_into(link: &Path, dir: &Path) -> bool {
 #[cfg(unix)]
 pub fn target_in(link: &Path, dir: &Path) -> Option<std::path::PathBuf> {
     std::fs::read_link(link).ok().filter(|t| {
-        t.starts_with(dir) && !t.components().any(|c| c == std::path::Component::ParentDir)
+        // `dir` itself may be spelled with `..` (a `HAUL_HOME` of `../h`): only after it.
+        t.strip_prefix(dir).is_ok_and(|rest| {
+            !rest
+                .components()
+                .any(|c| c == std::path::Component::ParentDir)
+        })
     })
 }
 
@@ -326,6 +331,11 @@ mod tests {
         std::fs::remove_file(&link).unwrap();
         std::os::unix::fs::symlink(tool.join("1.0/solo"), &link).unwrap();
         assert!(super::points_into(&link, &tool));
+        // A directory spelled with `..` is that directory.
+        let spelled = dir.path().join("x/../tools/solo");
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(spelled.join("1.0/solo"), &link).unwrap();
+        assert!(super::points_into(&link, &spelled));
     }
 
     /// Where scratch can take it, it goes there, under a name of its own.

@@ -2231,3 +2231,32 @@ fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
         "{fixed}"
     );
 }
+
+/// A `HAUL_HOME` spelled with `..` is that directory: the links haul makes into it are the
+/// tool's own (mending a record let go of its real link, and `which` then failed).
+#[test]
+fn a_home_spelled_with_dot_dot_keeps_its_links() {
+    let env = TestEnv::new();
+    std::fs::create_dir_all(env.dir.path().join("sub")).unwrap();
+    let home = env.dir.path().join("sub").join("..").join("h");
+    let env = env.env("HAUL_HOME", home.to_str().unwrap());
+    publish_simple(&env.server, "acme/widget", "1.0.0");
+    env.run(&["install", "acme/widget"]).expect_code(0);
+    let path = env.dir.path().join("h/records/widget.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut foreign = record["links"][0].clone();
+    foreign["path"] = serde_json::json!(env.dir.path().join("elsewhere"));
+    record["links"].as_array_mut().unwrap().push(foreign);
+    std::fs::write(&path, record.to_string()).unwrap();
+    let fixed = env.doctor_fix();
+    env.run(&["which", "widget"]).expect_code(0);
+    let doctor = env.run(&["doctor", "--json"]).json();
+    assert_eq!(fixable(&doctor), 0, "{fixed}\n{doctor}");
+    let record: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(
+        record["links"].as_array().unwrap().len(),
+        1,
+        "{fixed}\n{record}"
+    );
+}
