@@ -2224,6 +2224,13 @@ fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
     newer["format"] = serde_json::json!(99);
     let newer = newer.to_string();
     std::fs::write(records.join("gadget.json"), &newer).unwrap();
+    // The copy goes alone: no version is stored under its name, and doctor says so.
+    let problems = env.doctor_problems();
+    assert!(
+        problems
+            .contains("`haul uninstall gcopy` removes it (no version is stored under its name)"),
+        "{problems}"
+    );
     let fixed = env.doctor_fix();
     assert_eq!(
         std::fs::read_to_string(records.join("gadget.json")).unwrap(),

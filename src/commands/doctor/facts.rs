@@ -237,6 +237,18 @@ fn damaged(ctx: &Context, records: &Records) -> Vec<rules::DamagedRecord> {
                 None => None,
             }
         };
+        // Removed, it takes no versions with it where none are stored under its name.
+        let how = how.or_else(|| {
+            (!ctx.store.tool_dir(&d.name).exists()).then(|| {
+                (
+                    format!(
+                        "`haul doctor --fix` or `haul uninstall {}` removes it (no version is stored under its name)",
+                        d.name
+                    ),
+                    true,
+                )
+            })
+        });
         out.push(rules::DamagedRecord {
             name: d.name.clone(),
             why,
