@@ -351,9 +351,6 @@ pub fn store_locked(
     outcome
 }
 
-/// The files `locked` pins for `platform`, as a resolved release. With `require_checksum`, a
-/// file whose locked hash nothing published vouched for (haul hashed it when it locked) is
-/// refused, as `install` refuses a download no checksum covers.
 /// Why `haul sync` stops at `locked`, which has no files for `host` in the lock: the release
 /// has none (locking found nothing for it), or the lock never looked.
 pub fn no_build(locked: &LockedTool, host: &str) -> UserError {
@@ -370,6 +367,9 @@ pub fn no_build(locked: &LockedTool, host: &str) -> UserError {
     }
 }
 
+/// The files `locked` pins for `platform`, as a resolved release. With `require_checksum`, a
+/// file whose locked hash nothing published vouched for (haul hashed it when it locked) is
+/// refused, as `install` refuses a download no checksum covers.
 fn locked_files(
     locked: &LockedTool,
     tool: &Tool,

@@ -815,8 +815,6 @@ fn maybe_typed(record: &Record, installed: &Installed) -> bool {
         .any(|b| b.is_file(&record.name) || !b.is_file(b.link_stem()))
 }
 
-/// The names of `record` that become paths, checked: a record edited by hand, or restored from
-/// elsewhere, is damaged rather than a way to make haul remove or link outside the store.
 /// What of a damaged record's `text` is sound: the record, with the links haul could not have
 /// made left out (and which they were), when the rest passes [`check`]; `None` when it does
 /// not read, or more than its links is wrong.
@@ -830,6 +828,8 @@ pub(super) fn salvage(text: &str, bin_dir: &Path) -> Option<(Record, Vec<Link>)>
     Some((record, dropped))
 }
 
+/// The names of `record` that become paths, checked: a record edited by hand, or restored from
+/// elsewhere, is damaged rather than a way to make haul remove or link outside the store.
 pub(super) fn check(record: &Record) -> Result<(), ParseError> {
     let bad = |what: &str, text: &str, why: &str| {
         let why = why.strip_prefix("it ").unwrap_or(why);
