@@ -135,34 +135,13 @@ pub fn exec(args: &ExecArgs, ctx: &Context) -> Result<ExitCode> {
 
 /// The executable of `record`'s version `key` that `name` names, when it is not the tool's
 /// own name (`kubens` of a tool installed with `--bin kubectx --bin kubens`): as spelled, else
-/// in any case.
+/// in any case. One spelled exactly as typed is that one also where `name` is the tool's in
+/// another case (`Tool` beside `tool`, as the shell and `haul which` find it).
 fn executable_named(record: &Record, key: &str, name: &str) -> Option<String> {
-    if let Some(spelled) = spelled_executable(record, key, name) {
-        return Some(spelled);
-    }
-    if name.eq_ignore_ascii_case(&record.name) {
-        return None;
-    }
-    record
-        .versions
-        .get(key)?
-        .bin_named(name)
-        .map(|b| b.link_stem().to_owned())
-}
-
-/// The executable of `record`'s version `key` named exactly `name` (`.exe` or not): that one,
-/// also where `name` is the tool's in another case (`Tool` beside `tool`, as the shell and
-/// `haul which` find it).
-fn spelled_executable(record: &Record, key: &str, name: &str) -> Option<String> {
+    let bin = record.versions.get(key)?.bin_named(name)?;
     let typed = crate::platform::file_name::exe_stem(name).unwrap_or(name);
-    record
-        .versions
-        .get(key)?
-        .bins
-        .iter()
-        .map(crate::store::Bin::link_stem)
-        .find(|stem| *stem == typed)
-        .map(str::to_owned)
+    (bin.link_stem() == typed || !name.eq_ignore_ascii_case(&record.name))
+        .then(|| bin.link_stem().to_owned())
 }
 
 /// What decides the executables a tool has, and so how to add one: an install (`--bin`), or
