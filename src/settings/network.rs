@@ -46,9 +46,9 @@ pub enum Value {
 }
 
 pub fn load(keys: NetworkKeys, cache_dir: &Path) -> Result<Config> {
-    // Each is checked where it is written: a config value that does not read is the config
-    // file's error even while the environment's is used.
-    let api_url = |from: &str, url: String| -> Result<String> {
+    // Each is checked where it is written (see `pick`).
+    let url = |from: String, value: Value| -> Result<String> {
+        let url = shown(&value);
         if crate::fetch::http_url(&url).is_none() {
             return Err(UserError::new(format!(
                 "{from} is `{}`, not an http(s) URL",
@@ -62,18 +62,15 @@ pub fn load(keys: NetworkKeys, cache_dir: &Path) -> Result<Config> {
         }
         Ok(url)
     };
-    let from_env = env_string("HAUL_GITHUB_API_URL")?
-        .map(|url| api_url("`HAUL_GITHUB_API_URL`", url))
-        .transpose()?;
-    let from_config = keys
-        .github_api_url
-        .map(|url| api_url("`github-api-url`", url))
-        .transpose()?;
-    let api_url = from_env
-        .or(from_config)
-        .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
-        .trim_end_matches('/')
-        .to_owned();
+    let api_url = pick(
+        "HAUL_GITHUB_API_URL",
+        "github-api-url",
+        keys.github_api_url.map(Value::Text),
+        url,
+    )?
+    .unwrap_or_else(|| DEFAULT_API_URL.to_owned())
+    .trim_end_matches('/')
+    .to_owned();
     let (token_var, token) = ["HAUL_GITHUB_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"]
         .into_iter()
         .find_map(|name| {
