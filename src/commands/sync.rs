@@ -351,6 +351,37 @@ pub fn store_locked(
     outcome
 }
 
+/// Why no stored copy is what `locked` pins for `platform` (once [`LockedTool::stored_key`]
+/// found none), for `which` and `doctor` to say as `haul sync` would find it.
+pub enum NotStored {
+    /// The lock has no files for this platform: `haul sync` stops there (why, see
+    /// [`no_build`]).
+    NoBuild(UserError),
+    /// A copy of that release is stored, from other files than the lock pins.
+    OtherFiles,
+    /// None is stored.
+    Missing,
+}
+
+/// What to do where haul.lock pins other files than the copy of that release stored.
+pub const OTHER_FILES_HINT: &str = "`haul sync` installs the files haul.lock pins; if it stops because the release no longer serves them, haul.lock was edited or the release changed since it was locked";
+
+/// Why `record` (the tool's, if any) holds no copy of what `locked` pins for `platform`.
+pub fn not_stored(
+    locked: &LockedTool,
+    record: Option<&crate::store::Record>,
+    platform: crate::platform::Platform,
+) -> NotStored {
+    let host = locked.entry_for(platform);
+    if crate::project::resolve::locked_release(locked, &host).is_none() {
+        NotStored::NoBuild(no_build(locked, &host))
+    } else if record.is_some_and(|r| locked.stored_from_other_files(r, platform)) {
+        NotStored::OtherFiles
+    } else {
+        NotStored::Missing
+    }
+}
+
 /// Why `haul sync` stops at `locked`, which has no files for `host` in the lock: the release
 /// has none (locking found nothing for it), or the lock never looked.
 pub fn no_build(locked: &LockedTool, host: &str) -> UserError {

@@ -152,9 +152,6 @@ fn link_named<'r>(
     Ok(chosen)
 }
 
-/// What to do where haul.lock pins other files than the copy of that release stored.
-pub const OTHER_FILES_HINT: &str = "`haul sync` installs the files haul.lock pins; if it stops because the release no longer serves them, haul.lock was edited or the release changed since it was locked";
-
 /// The executable of the locked version: its link in the project's bin dir when that is where
 /// `haul sync` put it, else the file in the store.
 fn which_locked(
@@ -174,26 +171,20 @@ fn which_locked(
             .stored_key(r, platform, here.as_deref(), asked)
             .map(|k| (r, k.to_owned()))
     }) else {
-        let host = locked.entry_for(platform);
-        if crate::project::resolve::locked_release(locked, &host).is_none() {
-            return Err(crate::commands::sync::no_build(locked, &host).into());
-        }
-        if record
-            .as_ref()
-            .is_some_and(|r| locked.stored_from_other_files(r, platform))
-        {
-            return Err(UserError::new(format!(
+        use crate::commands::sync::{NotStored, OTHER_FILES_HINT, not_stored};
+        return Err(match not_stored(locked, record.as_ref(), platform) {
+            NotStored::NoBuild(err) => err,
+            NotStored::OtherFiles => UserError::new(format!(
                 "`{}` {} (as haul.lock pins it) is not installed: the copy stored is of other files (their SHA-256 differ)",
                 locked.name, locked.version
             ))
-            .hint(OTHER_FILES_HINT)
-            .into());
+            .hint(OTHER_FILES_HINT),
+            NotStored::Missing => UserError::new(format!(
+                "`{}` {} (as haul.lock pins it) is not installed",
+                locked.name, locked.version
+            ))
+            .hint("run `haul sync`"),
         }
-        return Err(UserError::new(format!(
-            "`{}` {} (as haul.lock pins it) is not installed",
-            locked.name, locked.version
-        ))
-        .hint("run `haul sync`")
         .into());
     };
     let version = &record.versions[&key];

@@ -1,6 +1,7 @@
 //! What `haul doctor` finds wrong with the project it runs in (the nearest `haul.toml`): what
 //! `haul sync --frozen`, `haul exec` and `haul which` there would stop at. Read only.
 
+use crate::commands::sync::{NotStored, OTHER_FILES_HINT, not_stored};
 use crate::context::Context;
 use crate::project::{Lock, Project};
 use crate::store::record::Record;
@@ -68,17 +69,6 @@ fn not_installed(
     let bin_dir = project.bin_dir().ok().flatten();
     let mut out = Vec::new();
     for locked in &lock.tools {
-        // No files for this platform: `haul sync` stops there, saying why.
-        let host = locked.entry_for(platform);
-        if crate::project::resolve::locked_release(locked, &host).is_none() {
-            let report =
-                crate::error::Report::of(&crate::commands::sync::no_build(locked, &host).into());
-            out.push((
-                format!("in `{}`, {}", project.dir.display(), report.one_line()),
-                report.hint.unwrap_or_default(),
-            ));
-            continue;
-        }
         let record = records.iter().find(|r| r.name == locked.name);
         let wanted = locked.wanted_bins(catalog);
         if record.is_some_and(|r| {
@@ -88,28 +78,33 @@ fn not_installed(
         }) {
             continue;
         }
-        let other_bytes = record.is_some_and(|r| locked.stored_from_other_files(r, platform));
         let version = locked
             .tag_version()
             .map_or_else(|| locked.tag.clone(), |v| v.to_string());
-        out.push(if other_bytes {
-            (
+        let dir = project.dir.display();
+        out.push(match not_stored(locked, record, platform) {
+            // No files for this platform: `haul sync` stops there, saying why.
+            NotStored::NoBuild(err) => {
+                let report = crate::error::Report::of(&err.into());
+                (
+                    format!("in `{dir}`, {}", report.one_line()),
+                    report.hint.unwrap_or_default(),
+                )
+            }
+            NotStored::OtherFiles => (
                 format!(
-                    "in `{}`, `{}` {version} (as haul.lock pins it) is not installed: the copy stored is of other files (their SHA-256 differ)",
-                    project.dir.display(),
+                    "in `{dir}`, `{}` {version} (as haul.lock pins it) is not installed: the copy stored is of other files (their SHA-256 differ)",
                     locked.key
                 ),
-                crate::commands::which::OTHER_FILES_HINT.to_owned(),
-            )
-        } else {
-            (
+                OTHER_FILES_HINT.to_owned(),
+            ),
+            NotStored::Missing => (
                 format!(
-                    "in `{}`, `{}` {version} (as haul.lock pins it) is not installed",
-                    project.dir.display(),
+                    "in `{dir}`, `{}` {version} (as haul.lock pins it) is not installed",
                     locked.key
                 ),
                 "`haul sync` installs it".to_owned(),
-            )
+            ),
         });
     }
     out
