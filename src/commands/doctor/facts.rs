@@ -181,21 +181,26 @@ fn command_names(bin: &str, windows: bool, pathext: Option<&std::ffi::OsStr>) ->
 /// takes them) goes back, the others are removed; a record waits while a change to its tool
 /// is half-done.
 fn damaged(ctx: &Context, records: &Records) -> Vec<rules::DamagedRecord> {
-    let mut put_back: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    // Copies that go back under a name whose own record does not read: that one is replaced.
-    let copies: Vec<(String, String)> = records
+    use crate::store::Mend;
+    let found: Vec<_> = records
         .damaged
         .iter()
         .filter(|d| !d.newer)
-        .filter_map(|d| match ctx.store.mendable(&d.name) {
-            Some(crate::store::Mend::Rename { own }) if !ctx.store.half_done(&d.name) => {
-                Some((d.name.clone(), own))
+        .map(|d| (d, ctx.store.mendable(&d.name)))
+        .collect();
+    // Copies that go back under a name whose own record does not read: that one is replaced.
+    let copies: Vec<(&str, &str)> = found
+        .iter()
+        .filter_map(|(d, mend)| match mend {
+            Some(Mend::Rename { own }) if !ctx.store.half_done(&d.name) => {
+                Some((d.name.as_str(), own.as_str()))
             }
             _ => None,
         })
         .collect();
-    for d in records.damaged.iter().filter(|d| !d.newer) {
+    let mut put_back: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (d, mend) in &found {
         let why = d
             .error
             .causes
@@ -220,17 +225,19 @@ fn damaged(ctx: &Context, records: &Records) -> Vec<rules::DamagedRecord> {
                 true,
             ))
         } else {
-            match ctx.store.mendable(&d.name) {
-                Some(crate::store::Mend::Rename { own }) if put_back.contains(&own) => None,
-                Some(crate::store::Mend::Rename { own }) => {
-                    let how = format!(
-                        "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
-                    );
+            match mend {
+                Some(Mend::Rename { own }) if put_back.contains(&own.as_str()) => None,
+                Some(Mend::Rename { own }) => {
                     put_back.push(own);
-                    Some((how, true))
+                    Some((
+                        format!(
+                            "`haul doctor --fix` puts it back as the record of `{own}`, the tool it describes"
+                        ),
+                        true,
+                    ))
                 }
-                Some(crate::store::Mend::Wait { own }) => waits(&own),
-                Some(crate::store::Mend::DropLinks { .. }) => Some((
+                Some(Mend::Wait { own }) => waits(own),
+                Some(Mend::DropLinks { .. }) => Some((
                     "`haul doctor --fix` leaves out of it the links it cannot have (haul could not have made them, or something else stands there; what is there is not touched); the tool stays".to_owned(),
                     true,
                 )),
