@@ -168,20 +168,20 @@ fn move_aside(file: &Path, scratch: &Path) -> std::io::Result<std::path::PathBuf
 /// What names a file put aside beside itself (see [`move_aside`]).
 const HIDDEN: &str = ".haul-";
 
+/// The link's name in what [`move_aside`] names a link it put beside itself
+/// (`.haul-old-PID-N-NAME`); `None` for any other name.
+fn put_beside(file_name: &str) -> Option<&str> {
+    file_name.strip_prefix(HIDDEN).and_then(aside_link)
+}
+
 /// Whether `file_name` is what [`move_aside`] names a link it put beside itself.
 pub(super) fn is_put_beside(file_name: &str) -> bool {
-    file_name
-        .strip_prefix(HIDDEN)
-        .and_then(aside_link)
-        .is_some()
+    put_beside(file_name).is_some()
 }
 
 /// Whether `file_name` is what [`move_aside`] names the link `name` it put beside itself.
 fn aside_of(file_name: &str, name: &str) -> bool {
-    file_name
-        .strip_prefix(HIDDEN)
-        .and_then(aside_link)
-        .is_some_and(|link| link == name)
+    put_beside(file_name) == Some(name)
 }
 
 /// A free place in `dir` for `file`, named `head` and [`aside_name`]: one of its own, as
