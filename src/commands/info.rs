@@ -113,7 +113,7 @@ pub fn info(args: &InfoArgs, ctx: &Context) -> Result<ExitCode> {
             Required::Always
         } else if crate::project::find(&ctx.settings.cwd)
             .and_then(|dir| crate::project::Manifest::read(&dir).ok())
-            .is_some_and(|m| m.settings.require_checksum == Some(true))
+            .is_some_and(|m| m.requires_checksum().is_some())
         {
             Required::ByProject
         } else {

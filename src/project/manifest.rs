@@ -169,6 +169,13 @@ pub fn vcs_dir(path: &std::path::Path) -> Option<String> {
 }
 
 impl Manifest {
+    /// What the project adds to the user's `require-checksum`: a project may ask for
+    /// checksums, but `require-checksum = false` in a repository's haul.toml does not lower
+    /// the user's setting.
+    pub fn requires_checksum(&self) -> Option<bool> {
+        self.settings.require_checksum.filter(|&on| on)
+    }
+
     /// Read and parse `dir`'s `haul.toml`.
     pub fn read(dir: &std::path::Path) -> Result<Manifest, UserError> {
         Manifest::parse(&read_text(dir)?, &dir.join(FILE))

@@ -240,11 +240,10 @@ fn not_ours(uid: u32, me: u32) -> Option<String> {
 }
 
 impl Project {
-    /// What the project adds to the user's `require-checksum`: a project may ask for
-    /// checksums, but `require-checksum = false` in a repository's haul.toml does not lower
-    /// the user's setting.
+    /// What the project adds to the user's `require-checksum` (see
+    /// [`Manifest::requires_checksum`]).
     pub fn requires_checksum(&self) -> Option<bool> {
-        self.manifest.settings.require_checksum.filter(|&on| on)
+        self.manifest.requires_checksum()
     }
 
     /// Read the project in `dir`; a `haul.lock` that cannot be read is an error.
