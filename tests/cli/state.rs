@@ -3,18 +3,31 @@
 //! are visible, crashes and damaged records are recovered from, and names from anywhere are
 //! checked before they become paths.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::support::{EXE, TestEnv, host_asset, program, publish_simple};
 
 /// The problems `haul doctor` reports about the store (the test machine's PATH aside).
-/// A test environment with `repo` 1.0.0 published and installed.
-fn installed(repo: &str) -> TestEnv {
+/// A test environment with each of `repos` 1.0.0 published and installed, in one command.
+fn installed(repos: &[&str]) -> TestEnv {
     let env = TestEnv::new();
-    publish_simple(&env.server, repo, "1.0.0");
-    env.run(&["install", repo]).expect_code(0);
+    for repo in repos {
+        publish_simple(&env.server, repo, "1.0.0");
+    }
+    env.run(&[&["install"], repos].concat()).expect_code(0);
     env
+}
+
+/// Make the record at `path` list one more link, at `to`: one haul could not have made (not
+/// named after its executable).
+fn add_foreign_link(path: &Path, to: &Path) {
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let mut foreign = record["links"][0].clone();
+    foreign["path"] = serde_json::json!(to);
+    record["links"].as_array_mut().unwrap().push(foreign);
+    std::fs::write(path, record.to_string()).unwrap();
 }
 
 /// acme/widget 1.0.0 installed, then 2.0.0 (active).
@@ -203,7 +216,7 @@ fn relative_directories_are_made_absolute() {
 
 #[test]
 fn a_second_bin_dir_gets_links_and_uninstall_removes_them_all() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let ci = env.dir.path().join("cibin");
     let ci_arg = ci.display().to_string();
     env.run(&["--bin-dir", &ci_arg, "install", "acme/widget"])
@@ -456,7 +469,7 @@ fn a_damaged_record_affects_only_its_own_tool() {
 /// haul says it cannot manage the tool, and `doctor --fix` leaves the tool whole.
 #[test]
 fn a_record_from_a_newer_haul_is_left_alone() {
-    let env = installed("acme/alpha");
+    let env = installed(&["acme/alpha"]);
     let record = env.home().join("records/alpha.json");
     let mut json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
@@ -600,7 +613,7 @@ fn an_invalid_config_stops_commands_but_doctor_and_uninstall() {
 /// environment, which stops every command, is named before it (it was never named).
 #[test]
 fn a_bad_config_value_is_said_beside_the_environments() {
-    let env = installed("acme/alpha");
+    let env = installed(&["acme/alpha"]);
     std::fs::write(env.config_path(), "timeout = \"abc\"\n").unwrap();
     let run = |var: &str, value: &str, args: &[&str]| {
         crate::support::Run::of(env.command().env(var, value).args(args))
@@ -698,7 +711,7 @@ fn paused_at(env: &TestEnv, step: &str, args: &[&str]) -> crate::support::Paused
 #[test]
 fn a_second_haul_waits_for_a_change_under_way() {
     use std::io::{BufRead as _, Read as _};
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     let first = paused_at(&env, "journal-written", &["install", "acme/widget"]);
     let journal = env.home().join("journal");
@@ -750,7 +763,7 @@ fn a_second_haul_waits_for_a_change_under_way() {
 #[cfg(unix)]
 #[test]
 fn readers_wait_for_a_change_and_not_for_each_other() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let lock = || std::fs::File::open(env.home().join("store.lock")).unwrap();
     let spawn = |args: &[&str]| {
         env.command()
@@ -971,7 +984,7 @@ fn a_takeover_killed_at_each_step_leaves_one_owner() {
 /// A takeover says whose link it took: another tool's record changed too.
 #[test]
 fn a_takeover_says_whose_link_it_took() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     crate::support::publish_gizmo_with_widget(&env.server);
     env.run(crate::support::GIZMO_TAKES_WIDGET)
         .expect_code(0)
@@ -981,7 +994,7 @@ fn a_takeover_says_whose_link_it_took() {
 /// acme/widget 1.0.0 installed, acme/gizmo published (see `publish_gizmo_with_widget`), and a
 /// directory in the bin dir where the link `blocked` would go; with the store as it is then.
 fn widget_and_a_blocked_link(blocked: &str) -> (TestEnv, Vec<(String, Vec<u8>)>) {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     crate::support::publish_gizmo_with_widget(&env.server);
     let blocked = env.bin_dir().join(format!("{blocked}{EXE}"));
     std::fs::create_dir_all(blocked.join("inside")).unwrap();
@@ -1112,7 +1125,7 @@ fn an_executable_path_the_install_keeps_reads_back() {
 #[test]
 fn an_executable_that_cannot_run_is_not_healthy() {
     use std::os::unix::fs::PermissionsExt as _;
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let target = std::fs::canonicalize(env.bin_dir().join("widget")).unwrap();
     std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o644)).unwrap();
 
@@ -1169,7 +1182,7 @@ fn installing_a_stored_version_tells_of_a_changed_executable() {
 /// executable changed, a record that cannot be read), it says so and exits 1.
 #[test]
 fn sbom_of_a_broken_install_says_so() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     env.run(&["sbom", "--installed"]).expect_code(0);
     let exe = env
         .home()
@@ -1239,7 +1252,7 @@ fn doctor_finds_orphan_links_in_every_bin_dir() {
 #[test]
 fn doctor_says_when_tools_and_staging_are_on_two_file_systems() {
     use std::os::unix::fs::MetadataExt as _;
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let Ok(elsewhere) = tempfile::tempdir_in("/dev/shm") else {
         return; // No second file system to put `tools/` on.
     };
@@ -1305,7 +1318,7 @@ fn doctor_fix_reports_what_it_left_apart_from_what_it_fixed() {
 /// command run with another `--bin-dir`.
 #[test]
 fn a_haul_0_1_record_is_linked_in_the_configured_bin_dir() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let path = env.home().join("records/widget.json");
     let now: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let version = &now["versions"]["1.0.0"];
@@ -1334,7 +1347,7 @@ fn a_haul_0_1_record_is_linked_in_the_configured_bin_dir() {
 /// `doctor --fix`, with the tools' links in it: the records keep their links.
 #[test]
 fn doctor_fix_makes_a_removed_bin_dir_again() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     std::fs::remove_dir_all(env.bin_dir()).unwrap();
     let doctor = env.run(&["doctor"]);
     doctor.expect_code(1);
@@ -1358,7 +1371,7 @@ fn doctor_fix_makes_a_removed_bin_dir_again() {
 /// `--fix` makes the version last active before it active again.
 #[test]
 fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
     env.edit_record("widget", |record| {
@@ -1411,7 +1424,7 @@ fn an_active_version_that_is_not_stored_is_reported_and_repaired() {
 /// reported, and `--fix` lets go of it and removes it.
 #[test]
 fn a_link_to_no_stored_executable_is_let_go() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     env.edit_record("widget", |record| {
         record["versions"]["1.0.0"]["bins"] = serde_json::json!([]);
     });
@@ -1641,7 +1654,7 @@ fn an_executable_changed_since_install_is_not_healthy() {
 #[cfg(unix)]
 #[test]
 fn doctor_fix_does_not_report_another_hauls_change_as_its_own() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     let first = paused_at(&env, "journal-written", &["install", "acme/widget"]);
     let (doctor, mut stderr) = crate::support::started_until(
@@ -1734,7 +1747,7 @@ fn doctor_fix_goes_on_past_a_repair_that_fails() {
 #[cfg(unix)]
 #[test]
 fn a_change_that_cannot_be_completed_is_said_by_readers() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     publish_simple(&env.server, "acme/widget", "2.0.0");
     paused_at(&env, "journal-written", &["install", "acme/widget@2.0.0"]).kill();
     // Not completed now: a directory is where the record's new copy goes.
@@ -1832,7 +1845,7 @@ fn a_users_file_named_like_an_old_link_stays() {
 /// every change failed on it.
 #[test]
 fn doctor_reports_a_lock_file_that_is_not_a_file() {
-    let env = installed("acme/alpha");
+    let env = installed(&["acme/alpha"]);
     let lock = env.home().join("store.lock");
     std::fs::remove_file(&lock).unwrap();
     std::fs::create_dir(&lock).unwrap();
@@ -1859,7 +1872,7 @@ fn doctor_reports_a_lock_file_that_is_not_a_file() {
 #[cfg(unix)]
 #[test]
 fn a_lock_file_linked_to_nothing_is_refused_not_made() {
-    let env = installed("acme/alpha");
+    let env = installed(&["acme/alpha"]);
     let lock = env.home().join("store.lock");
     let outside = env.dir.path().join("elsewhere.cfg");
     std::fs::remove_file(&lock).unwrap();
@@ -1894,22 +1907,13 @@ fn a_lock_file_linked_to_nothing_is_refused_not_made() {
 /// file it names left alone).
 #[test]
 fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
-    let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    publish_simple(&env.server, "acme/alpha", "1.0.0");
-    env.run(&["install", "acme/widget", "acme/alpha"])
-        .expect_code(0);
+    let env = installed(&["acme/widget", "acme/alpha"]);
     let records = env.home().join("records");
     std::fs::rename(records.join("widget.json"), records.join("gadget.json")).unwrap();
     let elsewhere = env.dir.path().join("mine.txt");
     std::fs::write(&elsewhere, b"the user's").unwrap();
     let alpha = records.join("alpha.json");
-    let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&alpha).unwrap()).unwrap();
-    let mut foreign = record["links"][0].clone();
-    foreign["path"] = serde_json::json!(elsewhere);
-    record["links"].as_array_mut().unwrap().push(foreign);
-    std::fs::write(&alpha, record.to_string()).unwrap();
+    add_foreign_link(&alpha, &elsewhere);
     // doctor says how `--fix` mends each, and takes widget's files for no orphans.
     let problems = env.doctor_problems();
     assert!(
@@ -1951,11 +1955,7 @@ fn doctor_fix_mends_a_misnamed_record_and_one_with_a_foreign_link() {
 #[cfg(unix)]
 #[test]
 fn a_link_to_another_tools_executable_is_said_as_not_hauls() {
-    let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    publish_simple(&env.server, "acme/gadget", "1.0.0");
-    env.run(&["install", "acme/widget", "acme/gadget"])
-        .expect_code(0);
+    let env = installed(&["acme/widget", "acme/gadget"]);
     let widget = env.bin_dir().join("widget");
     let gadget_exe = std::fs::read_link(env.bin_dir().join("gadget")).unwrap();
     std::fs::remove_file(&widget).unwrap();
@@ -1991,7 +1991,7 @@ fn a_link_to_another_tools_executable_is_said_as_not_hauls() {
 /// it went without a word, and `doctor` then said no problems.
 #[test]
 fn a_journal_that_cannot_be_read_is_removed_and_said() {
-    let env = installed("acme/widget");
+    let env = installed(&["acme/widget"]);
     let journal = env.home().join("journal");
     std::fs::create_dir_all(&journal).unwrap();
     std::fs::write(journal.join("widget.json"), b"{ not a journal").unwrap();
@@ -2011,21 +2011,11 @@ fn a_journal_that_cannot_be_read_is_removed_and_said() {
 #[cfg(unix)]
 #[test]
 fn mending_a_record_takes_nothing_of_anyone_elses() {
-    let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    publish_simple(&env.server, "acme/gadget", "1.0.0");
-    publish_simple(&env.server, "acme/solo", "1.0.0");
-    env.run(&["install", "acme/widget", "acme/gadget", "acme/solo"])
-        .expect_code(0);
+    let env = installed(&["acme/widget", "acme/gadget", "acme/solo"]);
     let records = env.home().join("records");
     // widget: a link entry haul could not have made, and the user's script at its own link.
     let path = records.join("widget.json");
-    let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let mut foreign = record["links"][0].clone();
-    foreign["path"] = serde_json::json!(env.dir.path().join("elsewhere"));
-    record["links"].as_array_mut().unwrap().push(foreign);
-    std::fs::write(&path, record.to_string()).unwrap();
+    add_foreign_link(&path, &env.dir.path().join("elsewhere"));
     let widget_link = env.bin_dir().join("widget");
     std::fs::remove_file(&widget_link).unwrap();
     std::fs::write(&widget_link, b"#!/bin/sh\necho mine\n").unwrap();
@@ -2138,11 +2128,7 @@ fn mending_keeps_a_tool_with_a_version_stored_and_says_what_goes() {
 /// replaces the tool's own record where that does not read (both went, with every version).
 #[test]
 fn mending_waits_for_a_half_done_change_and_takes_a_sound_copy() {
-    let env = TestEnv::new();
-    publish_simple(&env.server, "acme/widget", "1.0.0");
-    publish_simple(&env.server, "acme/gadget", "1.0.0");
-    env.run(&["install", "acme/widget", "acme/gadget"])
-        .expect_code(0);
+    let env = installed(&["acme/widget", "acme/gadget"]);
     let records = env.home().join("records");
     std::fs::rename(records.join("widget.json"), records.join("other.json")).unwrap();
     let journal = env.home().join("journal");
@@ -2220,12 +2206,7 @@ fn a_home_spelled_with_dot_dot_keeps_its_links() {
     publish_simple(&env.server, "acme/widget", "1.0.0");
     env.run(&["install", "acme/widget"]).expect_code(0);
     let path = env.dir.path().join("h/records/widget.json");
-    let mut record: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let mut foreign = record["links"][0].clone();
-    foreign["path"] = serde_json::json!(env.dir.path().join("elsewhere"));
-    record["links"].as_array_mut().unwrap().push(foreign);
-    std::fs::write(&path, record.to_string()).unwrap();
+    add_foreign_link(&path, &env.dir.path().join("elsewhere"));
     let fixed = env.doctor_fix();
     env.run(&["which", "widget"]).expect_code(0);
     let doctor = env.run(&["doctor", "--json"]).json();
